@@ -1,0 +1,116 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import { openStore, migrate, type Store } from '../store/database.js';
+import { systemClock, type Clock } from '../store/clock.js';
+import { UsersRepository } from '../store/users-repository.js';
+import { GroupsRepository } from '../store/groups-repository.js';
+import { LicencesRepository } from '../store/licences-repository.js';
+import { FlowsRepository } from '../store/flows-repository.js';
+import { SessionsRepository } from '../store/sessions-repository.js';
+import { AuditRepository } from '../store/audit-repository.js';
+import { deriveKeys, loadOrCreateMasterKey, type ServiceKeys } from '../crypto/keys.js';
+import { LocalDirectory } from '../directory/local/local-directory.js';
+import { DemoOutbox, noMailer, smtpMailer, type Mailer } from '../mail/mailer.js';
+import { MailDispatch } from '../mail/mail-dispatch.js';
+import { Audit } from '../audit/audit.js';
+import { OneTimeCodes } from '../methods/one-time-code.js';
+import { EmailCodeMethod } from '../methods/email/email-method.js';
+import type { MethodType, VerificationMethod } from '../methods/method.js';
+import { basicPasswordChecker } from '../policy/password-checker.js';
+import { ResetFlow } from '../flows/reset/reset-flow.js';
+import { SignIn } from '../session/sign-in.js';
+
+export interface Services {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  store: Store;
+  keys: ServiceKeys;
+  users: UsersRepository;
+  groups: GroupsRepository;
+  licences: LicencesRepository;
+  flows: FlowsRepository;
+  sessions: SessionsRepository;
+  audit: Audit;
+  auditLog: AuditRepository;
+  directory: LocalDirectory;
+  mail: MailDispatch;
+  /** Present in demo mode only. */
+  outbox: DemoOutbox | null;
+  resetFlow: ResetFlow;
+  signIn: SignIn;
+  /** Stops timers, waits for mail in flight, closes the store. */
+  close(): Promise<void>;
+}
+
+export interface ServiceOverrides {
+  clock?: Clock;
+  mailer?: Mailer;
+}
+
+const HOUSEKEEPING_MS = 60_000;
+
+/** Wires every part of the service from a validated config. Migrates the store first. */
+export async function createServices(config: Config, log: Logger, overrides: ServiceOverrides = {}): Promise<Services> {
+  const clock = overrides.clock ?? systemClock;
+  const keys = deriveKeys(loadOrCreateMasterKey(config.dataDir, config.secrets.masterKey));
+  const store = openStore(config.databaseUrl, config.dataDir);
+  await migrate(store);
+
+  const users = new UsersRepository(store.db, clock);
+  const groups = new GroupsRepository(store.db, clock);
+  const licences = new LicencesRepository(store.db, groups);
+  const flows = new FlowsRepository(store.db);
+  const sessions = new SessionsRepository(store.db);
+  const auditLog = new AuditRepository(store.db);
+  const audit = new Audit(auditLog, clock, log);
+  const directory = new LocalDirectory(users);
+
+  const realMailer = overrides.mailer ?? (config.smtp.url ? smtpMailer(config.smtp.url, config.smtp.from) : null);
+  if (!realMailer && !config.demo) log.warn('no SMTP server configured (smtp.url / SSPR_SMTP_URL): codes cannot be delivered');
+  const outbox = config.demo ? new DemoOutbox(realMailer) : null;
+  const mailer: Mailer = outbox ?? realMailer ?? noMailer;
+  const mail = new MailDispatch(mailer, audit, log);
+
+  const codes = new OneTimeCodes(flows, keys.keyFor('code-hash'), clock, config.reset);
+  const methods = new Map<MethodType, VerificationMethod>([
+    ['email', new EmailCodeMethod(codes, mail, { codeTtlSeconds: config.reset.codeTtlSeconds, organisation: config.organisation.name })],
+  ]);
+
+  // The usual mail domain feeds decoy hints; it is read off the request path so that unknown and known
+  // users cost the same.
+  let usualDomain: string | null = await users.mostCommonEmailDomain();
+  const housekeeping = setInterval(() => {
+    void (async () => {
+      const now = clock.now();
+      usualDomain = await users.mostCommonEmailDomain();
+      await flows.purgeExpired(now);
+      await sessions.purgeExpired(now);
+    })().catch((error: unknown) => log.warn({ err: error }, 'housekeeping failed'));
+  }, HOUSEKEEPING_MS);
+  housekeeping.unref();
+
+  const resetFlow = new ResetFlow({
+    directory,
+    flows,
+    sessions,
+    methods,
+    passwords: basicPasswordChecker(config.password),
+    mail,
+    audit,
+    clock,
+    usualEmailDomain: () => usualDomain,
+    settings: { flowTtlSeconds: config.reset.flowTtlSeconds, maxSendsPerFlow: config.reset.maxSendsPerFlow, organisation: config.organisation.name },
+  });
+  const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds);
+
+  return {
+    config, log, clock, store, keys, users, groups, licences, flows, sessions, audit, auditLog, directory, mail, outbox, resetFlow, signIn,
+    async close() {
+      clearInterval(housekeeping);
+      await mail.drain();
+      await mailer.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { Command } from 'commander';
+import { withStore, reportError } from './runtime.js';
+import { printRows } from './print.js';
+import { SsprError } from '../errors/sspr-error.js';
+
+/** `sspr group add|add-member|list`; groups nest, and membership counts transitively. */
+export function groupCommand(): Command {
+  const group = new Command('group').description('manage groups in the local directory');
+
+  group
+    .command('add <name>')
+    .description('create a group')
+    .action(async (name: string, _options: unknown, command: Command) => {
+      try {
+        if (!/^[^\p{Cc}]{1,256}$/u.test(name) || name.trim() === '') throw new SsprError('invalid-request', { params: { detail: 'a group name is 1 to 256 characters' } });
+        await withStore(command, ({ groups }) => groups.add(name));
+        process.stdout.write(`created group ${name}\n`);
+      } catch (error) {
+        reportError(error);
+      }
+    });
+
+  group
+    .command('add-member <group>')
+    .description('add a user (--user) or a nested group (--group) to a group')
+    .option('--user <username>', 'the user to add')
+    .option('--group <name>', 'the group to nest')
+    .action(async (name: string, options: { user?: string; group?: string }, command: Command) => {
+      try {
+        if ((options.user === undefined) === (options.group === undefined)) {
+          throw new SsprError('invalid-request', { params: { detail: 'give exactly one of --user or --group' } });
+        }
+        await withStore(command, async ({ groups, users }) => {
+          const target = await groups.get(name);
+          if (options.user !== undefined) await groups.addUser(target.id, (await users.get(options.user)).id);
+          else await groups.addGroup(target, await groups.get(options.group as string));
+        });
+        process.stdout.write(`added ${options.user ?? options.group} to ${name}\n`);
+      } catch (error) {
+        reportError(error);
+      }
+    });
+
+  group
+    .command('list')
+    .description('list groups with their direct members')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      try {
+        const rows = await withStore(command, async ({ groups }) =>
+          (await groups.list()).map((g) => ({ name: g.name, users: g.users, groups: g.groups })),
+        );
+        printRows(rows, options.json === true);
+      } catch (error) {
+        reportError(error);
+      }
+    });
+
+  return group;
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { serveCommand } from './serve-command.js';
+import { demoCommand } from './demo-command.js';
+import { migrateCommand } from './migrate-command.js';
+import { configCommand } from './config-command.js';
+import { userCommand } from './user-command.js';
+import { groupCommand } from './group-command.js';
+
+const program = new Command('sspr')
+  .description('sspr: self-service password reset')
+  .option('-c, --config <file>', 'configuration file (JSON); default: $SSPR_CONFIG')
+  .showHelpAfterError()
+  .addCommand(serveCommand())
+  .addCommand(demoCommand())
+  .addCommand(migrateCommand())
+  .addCommand(configCommand())
+  .addCommand(userCommand())
+  .addCommand(groupCommand());
+
+await program.parseAsync(process.argv);

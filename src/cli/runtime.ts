@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config/load-config.js';
+import type { Config } from '../config/schema.js';
+import { openStore, migrate, type Store } from '../store/database.js';
+import { systemClock } from '../store/clock.js';
+import { UsersRepository } from '../store/users-repository.js';
+import { GroupsRepository } from '../store/groups-repository.js';
+import { SsprError } from '../errors/sspr-error.js';
+
+/** The config for a command: `--config FILE` (on the root program) or SSPR_CONFIG, then the environment. */
+export function configFrom(command: Command): Config {
+  const root = command.optsWithGlobals() as { config?: string };
+  return loadConfig({ file: root.config });
+}
+
+export interface CliStore {
+  store: Store;
+  users: UsersRepository;
+  groups: GroupsRepository;
+}
+
+/** Opens (and migrates) the store for an administrative command, runs `work`, and always closes it. */
+export async function withStore<T>(command: Command, work: (cli: CliStore) => Promise<T>): Promise<T> {
+  const config = configFrom(command);
+  const store = openStore(config.databaseUrl, config.dataDir);
+  try {
+    await migrate(store);
+    return await work({ store, users: new UsersRepository(store.db, systemClock), groups: new GroupsRepository(store.db, systemClock) });
+  } finally {
+    await store.close();
+  }
+}
+
+/** Prints an error the way every command does: one sentence on stderr, exit code 1; never a stack trace. */
+export function reportError(error: unknown): never {
+  if (error instanceof SsprError) {
+    process.stderr.write(`sspr: ${error.message}\n`);
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`sspr: ${message}\n`);
+    if (process.env.SSPR_TEST_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  }
+  process.exit(1);
+}

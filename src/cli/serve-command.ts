@@ -1,0 +1,43 @@
+import { Command } from 'commander';
+import { configFrom, reportError } from './runtime.js';
+import type { Config } from '../config/schema.js';
+import { createLogger } from '../app/logger.js';
+import { createServices, type Services } from '../app/services.js';
+import { buildServer } from '../web/server.js';
+
+/**
+ * Starts the service and stops it cleanly on SIGTERM/SIGINT: stop accepting, finish requests in flight,
+ * deliver queued mail, close the store, exit 0.
+ */
+export async function runServer(config: Config, before?: (services: Services) => Promise<void>): Promise<void> {
+  const log = createLogger(config.log.level);
+  const services = await createServices(config, log);
+  if (before) await before(services);
+  const app = await buildServer(services);
+  const address = await app.listen({ port: config.port, host: config.host });
+  const url = config.publicUrl ?? address;
+  log.info({ url, store: services.store.location }, 'sspr is listening');
+  process.stdout.write(`sspr is running at ${url}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await app.close();
+    await services.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+export function serveCommand(): Command {
+  return new Command('serve').description('run the web service (migrates the store first)').action(async (_options: unknown, command: Command) => {
+    try {
+      await runServer(configFrom(command));
+    } catch (error) {
+      reportError(error);
+    }
+  });
+}

@@ -1,0 +1,135 @@
+import { Command } from 'commander';
+import { withStore, reportError } from './runtime.js';
+import { readSecret } from './read-secret.js';
+import { printRows } from './print.js';
+import { hashPassword } from '../crypto/password-hash.js';
+import { basicPasswordChecker } from '../policy/password-checker.js';
+import { configFrom } from './runtime.js';
+import { SsprError } from '../errors/sspr-error.js';
+import type { UserRecord } from '../store/users-repository.js';
+
+const summary = (u: UserRecord) => ({
+  username: u.username,
+  displayName: u.displayName,
+  email: u.email,
+  mobile: u.mobile,
+  enabled: u.enabled,
+  admin: u.isAdmin,
+  source: u.source,
+});
+
+async function newPasswordHash(command: Command, username: string): Promise<string> {
+  const password = await readSecret(`New password for ${username}: `);
+  const verdict = await basicPasswordChecker(configFrom(command).password).check(password, { username }, 'en');
+  if (!verdict.accepted) {
+    throw new SsprError('password-rejected', { params: { reasons: verdict.reasons.map((r) => r.message).join(' ') } });
+  }
+  return hashPassword(password.normalize('NFC'));
+}
+
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** `sspr user add|list|show|disable|enable|set-password` on the local (cloud-only) directory. */
+export function userCommand(): Command {
+  const user = new Command('user').description('manage cloud-only users in the local directory');
+
+  user
+    .command('add <username>')
+    .description('create a user; with --password-stdin the password is read from standard input')
+    .option('--email <address>', 'e-mail address (used for reset codes)')
+    .option('--mobile <number>', 'mobile phone number')
+    .option('--display-name <name>', 'display name (default: first and last name)')
+    .option('--first-name <name>', 'first name')
+    .option('--last-name <name>', 'last name')
+    .option('--admin', 'make the user an administrator')
+    .option('--password-stdin', 'read an initial password from stdin (or a prompt on a terminal)')
+    .action(async (username: string, options: Record<string, string | boolean | undefined>, command: Command) => {
+      try {
+        if (!/^[^\s\p{Cc}]{1,256}$/u.test(username)) throw new SsprError('invalid-request', { params: { detail: 'a user name is 1 to 256 characters without spaces' } });
+        const email = options.email as string | undefined;
+        if (email !== undefined && !emailPattern.test(email)) throw new SsprError('invalid-request', { params: { detail: `"${email}" is not an e-mail address` } });
+        const passwordHash = options.passwordStdin ? await newPasswordHash(command, username) : null;
+        const created = await withStore(command, ({ users }) =>
+          users.add({
+            username,
+            email: email ?? null,
+            mobile: (options.mobile as string | undefined) ?? null,
+            displayName: options.displayName as string | undefined,
+            firstName: options.firstName as string | undefined,
+            lastName: options.lastName as string | undefined,
+            isAdmin: options.admin === true,
+            passwordHash,
+          }),
+        );
+        process.stdout.write(`created user ${created.username}\n`);
+      } catch (error) {
+        reportError(error);
+      }
+    });
+
+  user
+    .command('list')
+    .description('list users')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      try {
+        const rows = await withStore(command, async ({ users }) => (await users.list()).map(summary));
+        printRows(rows, options.json === true);
+      } catch (error) {
+        reportError(error);
+      }
+    });
+
+  user
+    .command('show <username>')
+    .description('show one user, with groups')
+    .option('--json', 'print JSON')
+    .action(async (username: string, options: { json?: boolean }, command: Command) => {
+      try {
+        const row = await withStore(command, async ({ users, groups }) => {
+          const found = await users.get(username);
+          return {
+            ...summary(found),
+            firstName: found.firstName,
+            lastName: found.lastName,
+            groups: await groups.groupsOfUser(found.id),
+            hasPassword: found.passwordHash !== null,
+            passwordChangedAt: found.passwordChangedAt ? new Date(found.passwordChangedAt).toISOString() : null,
+          };
+        });
+        if (options.json) process.stdout.write(JSON.stringify(row, null, 2) + '\n');
+        else for (const [key, value] of Object.entries(row)) process.stdout.write(`${key}: ${Array.isArray(value) ? value.join(', ') || '-' : value ?? '-'}\n`);
+      } catch (error) {
+        reportError(error);
+      }
+    });
+
+  for (const [name, enabled] of [['disable', false], ['enable', true]] as const) {
+    user
+      .command(`${name} <username>`)
+      .description(`${name} a user (a disabled user cannot sign in or reset)`)
+      .action(async (username: string, _options: unknown, command: Command) => {
+        try {
+          await withStore(command, async ({ users }) => users.setEnabled((await users.get(username)).id, enabled));
+          process.stdout.write(`${name}d user ${username}\n`);
+        } catch (error) {
+          reportError(error);
+        }
+      });
+  }
+
+  user
+    .command('set-password <username>')
+    .description('set a password (read from stdin, or a prompt on a terminal; never from the command line)')
+    .action(async (username: string, _options: unknown, command: Command) => {
+      try {
+        const passwordHash = await newPasswordHash(command, username);
+        await withStore(command, async ({ users }) => users.setPasswordHash((await users.get(username)).id, passwordHash));
+        process.stdout.write(`password set for ${username}\n`);
+      } catch (error) {
+        reportError(error);
+      }
+    });
+
+  return user;
+}

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { configSchema, type Config } from './schema.js';
+import { configLeaves, type ConfigLeaf } from './env-keys.js';
+import { SsprError } from '../errors/sspr-error.js';
+
+/** Environment variables that are not config keys but are read by the CLI itself. */
+const envNotConfigKeys = new Set(['SSPR_CONFIG']);
+/** Prefixes reserved for the test harness and benchmarks; they never reach the service's config. */
+const envReservedPrefixes = ['SSPR_TEST_', 'SSPR_BENCH_'];
+
+const leaves = configLeaves(configSchema);
+
+function invalid(detail: string): SsprError {
+  return new SsprError('config-invalid', { params: { detail } });
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw invalid(`cannot read the config file ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw invalid(`the config file ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw invalid(`the config file ${file} must hold a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function envValue(leaf: ConfigLeaf, raw: string): unknown {
+  if (leaf.kind === 'number') {
+    if (!/^-?\d+(\.\d+)?$/.test(raw.trim())) throw invalid(`${leaf.env}: expected a number, got "${raw}"`);
+    return Number(raw);
+  }
+  if (leaf.kind === 'boolean') {
+    const value = raw.trim().toLowerCase();
+    if (['true', '1', 'on', 'yes'].includes(value)) return true;
+    if (['false', '0', 'off', 'no'].includes(value)) return false;
+    throw invalid(`${leaf.env}: expected true or false, got "${raw}"`);
+  }
+  return raw;
+}
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1] as string] = value;
+}
+
+/**
+ * Builds the effective configuration: file (from `file`, else SSPR_CONFIG), then environment overrides,
+ * validated once. Throws `config-invalid` naming the dotted path (or variable) and what was expected.
+ */
+export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } = {}): Config {
+  const env = options.env ?? process.env;
+  const file = options.file ?? env.SSPR_CONFIG;
+  const raw: Record<string, unknown> = file ? readConfigFile(resolve(file)) : {};
+
+  const known = new Set(leaves.map((leaf) => leaf.env));
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith('SSPR_') || known.has(name) || envNotConfigKeys.has(name)) continue;
+    if (envReservedPrefixes.some((prefix) => name.startsWith(prefix))) continue;
+    throw invalid(`unknown environment variable ${name}; see the README for the list of SSPR_ variables`);
+  }
+  for (const leaf of leaves) {
+    const value = env[leaf.env];
+    if (value !== undefined && value !== '') setPath(raw, leaf.path, envValue(leaf, value));
+  }
+
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const detail = result.error.issues
+      .map((issue) => {
+        const base = issue.path.join('.');
+        if (issue.code === 'unrecognized_keys') {
+          return issue.keys.map((key) => `${base ? base + '.' : ''}${key}: unknown key`).join('; ');
+        }
+        return `${base || '(root)'}: ${issue.message}`;
+      })
+      .join('; ');
+    throw invalid(detail);
+  }
+  return result.data;
+}
+
+export { leaves as configKeys };

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/**
+ * The whole configuration. Every key can come from the config file (JSON) or from an environment variable
+ * named SSPR_ + the dotted path in UPPER_SNAKE case (`reset.codeTtlSeconds` → SSPR_RESET_CODE_TTL_SECONDS).
+ * Objects are strict: an unknown key stops start-up with its dotted path.
+ */
+export const configSchema = z.strictObject({
+  /** TCP port of the web server. */
+  port: z.number().int().min(0).max(65535).default(8080),
+  /** Interface to listen on. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** The address users reach the service at; links in mails are built from it, never from the Host header. */
+  publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Folder for the SQLite database and generated keys. */
+  dataDir: z.string().min(1).default('./data'),
+  /** `postgres://…` selects PostgreSQL; `sqlite:PATH` or empty selects SQLite (default DATA_DIR/sspr.db). */
+  databaseUrl: z.string().min(1).optional(),
+  /** Demo mode: mail is also shown on /demo/outbox. `sspr demo` turns it on. */
+  demo: z.boolean().default(false),
+  /** Trust X-Forwarded-For from a reverse proxy (only behind one). */
+  trustProxy: z.boolean().default(false),
+  organisation: z
+    .strictObject({
+      /** Shown in pages and mails. */
+      name: z.string().min(1).max(100).default('sspr'),
+    })
+    .prefault({}),
+  smtp: z
+    .strictObject({
+      /** e.g. smtp://127.0.0.1:2525 or smtps://user:pass@mail.example.org:465; unset = no mail is delivered. */
+      url: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL').optional(),
+      /** Sender address of every mail. */
+      from: z.string().min(3).default('sspr <no-reply@localhost>'),
+    })
+    .prefault({}),
+  reset: z
+    .strictObject({
+      /** Digits in a one-time code (≥ 6, OWASP). */
+      codeLength: z.number().int().min(6).max(10).default(6),
+      /** Lifetime of a code in seconds (Entra: 5 minutes). */
+      codeTtlSeconds: z.number().int().min(60).max(600).default(300),
+      /** Wrong entries allowed per code before it is void. */
+      maxCodeAttempts: z.number().int().min(1).max(10).default(3),
+      /** Lifetime of a whole reset in seconds (Entra: 15 minutes). */
+      flowTtlSeconds: z.number().int().min(120).max(3600).default(900),
+      /** Codes that may be requested within one reset. */
+      maxSendsPerFlow: z.number().int().min(1).max(20).default(5),
+    })
+    .prefault({}),
+  password: z
+    .strictObject({
+      /** Minimum length in Unicode code points after NFC. */
+      minLength: z.number().int().min(8).max(64).default(8),
+      /** Maximum length in code points; never below 64 (NIST 800-63B). */
+      maxLength: z.number().int().min(64).max(1024).default(256),
+    })
+    .prefault({}),
+  session: z
+    .strictObject({
+      /** Sign-in session lifetime in seconds. */
+      ttlSeconds: z.number().int().min(60).max(86400).default(3600),
+    })
+    .prefault({}),
+  rateLimit: z
+    .strictObject({
+      /** Requests per IP and minute to flow and sign-in endpoints; 0 switches the limit off. */
+      perIpPerMinute: z.number().int().min(0).default(300),
+    })
+    .prefault({}),
+  log: z
+    .strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    })
+    .prefault({}),
+  secrets: z
+    .strictObject({
+      /** 32 random bytes, base64. Every key the service uses is derived from it. Generated into DATA_DIR when unset. */
+      masterKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, '32 bytes in base64').optional(),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** Dotted paths whose values are never printed. */
+export const secretPaths = new Set(['secrets.masterKey', 'smtp.url', 'databaseUrl']);

@@ -1,0 +1,30 @@
+/**
+ * The seam to wherever accounts live. One adapter per kind: `local` (the service's own store, cloud-only
+ * accounts) now; `ldap` and `ad` later. Adapters translate their own errors into SsprError with a precise code.
+ */
+export interface DirectoryUser {
+  id: string;
+  username: string;
+  displayName: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  mobile: string | null;
+  enabled: boolean;
+  isAdmin: boolean;
+}
+
+export interface Directory {
+  readonly kind: 'local';
+  /** The user by name (case-insensitive), or null. */
+  findUser(username: string): Promise<DirectoryUser | null>;
+  /** The user by the service's own id, or null. */
+  findUserById(id: string): Promise<DirectoryUser | null>;
+  /**
+   * The user when the password is right and the account enabled, else null. Takes the same time whether
+   * or not the user exists.
+   */
+  authenticate(username: string, password: string): Promise<DirectoryUser | null>;
+  /** Sets a new password as an administrative reset (no old password). */
+  resetPassword(user: DirectoryUser, newPassword: string): Promise<void>;
+}

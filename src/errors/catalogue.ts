@@ -1,0 +1,160 @@
+/**
+ * Every error the service can answer with: a stable code, its HTTP status, and the sentence a person reads,
+ * in every supported language. Codes are a public contract (API clients and the doctor key on them):
+ * add new ones, never rename.
+ */
+export interface CatalogueEntry {
+  status: number;
+  en: string;
+  de: string;
+}
+
+export const errorCatalogue = {
+  'invalid-request': {
+    status: 400,
+    en: 'The request is not valid: {detail}',
+    de: 'Die Anfrage ist ungültig: {detail}',
+  },
+  'malformed-json': {
+    status: 400,
+    en: 'The request body is not valid JSON.',
+    de: 'Der Inhalt der Anfrage ist kein gültiges JSON.',
+  },
+  'payload-too-large': {
+    status: 413,
+    en: 'The request is too large.',
+    de: 'Die Anfrage ist zu groß.',
+  },
+  'unsupported-media-type': {
+    status: 415,
+    en: 'Send this request as application/json.',
+    de: 'Senden Sie diese Anfrage als application/json.',
+  },
+  'not-found': {
+    status: 404,
+    en: 'There is nothing at this address.',
+    de: 'Unter dieser Adresse gibt es nichts.',
+  },
+  'method-not-allowed': {
+    status: 405,
+    en: 'This address does not accept that kind of request.',
+    de: 'Diese Adresse nimmt diese Art von Anfrage nicht an.',
+  },
+  'csrf-invalid': {
+    status: 403,
+    en: 'The form has expired or was not sent from this site. Reload the page and try again.',
+    de: 'Das Formular ist abgelaufen oder wurde nicht von dieser Seite gesendet. Laden Sie die Seite neu und versuchen Sie es erneut.',
+  },
+  'rate-limited': {
+    status: 429,
+    en: 'Too many requests. Wait a minute and try again.',
+    de: 'Zu viele Anfragen. Warten Sie eine Minute und versuchen Sie es erneut.',
+  },
+  'flow-invalid': {
+    status: 404,
+    en: 'This password reset has expired or does not exist. Please start again.',
+    de: 'Dieses Zurücksetzen des Kennworts ist abgelaufen oder existiert nicht. Bitte beginnen Sie von vorn.',
+  },
+  'flow-step-out-of-order': {
+    status: 409,
+    en: 'This step is not available yet: {expected}',
+    de: 'Dieser Schritt ist noch nicht möglich: {expected}',
+  },
+  'flow-completed': {
+    status: 409,
+    en: 'This password reset is already complete. Sign in with your new password.',
+    de: 'Dieses Zurücksetzen ist bereits abgeschlossen. Melden Sie sich mit Ihrem neuen Kennwort an.',
+  },
+  'method-unknown': {
+    status: 400,
+    en: 'This verification method is not offered for this reset.',
+    de: 'Diese Überprüfungsmethode wird für dieses Zurücksetzen nicht angeboten.',
+  },
+  'code-send-limit': {
+    status: 429,
+    en: 'Too many codes were requested for this reset. Please start again later.',
+    de: 'Für dieses Zurücksetzen wurden zu viele Codes angefordert. Bitte beginnen Sie später von vorn.',
+  },
+  'code-not-sent': {
+    status: 409,
+    en: 'No code has been sent for this method yet. Request a code first.',
+    de: 'Für diese Methode wurde noch kein Code gesendet. Fordern Sie zuerst einen Code an.',
+  },
+  'code-malformed': {
+    status: 400,
+    en: 'Enter the {length}-digit code from the message.',
+    de: 'Geben Sie den {length}-stelligen Code aus der Nachricht ein.',
+  },
+  'code-wrong': {
+    status: 400,
+    en: 'That code is not correct. {remaining} tries left for this code.',
+    de: 'Dieser Code ist nicht korrekt. Noch {remaining} Versuche für diesen Code.',
+  },
+  'code-expired': {
+    status: 400,
+    en: 'This code has expired or was already used. Request a new code.',
+    de: 'Dieser Code ist abgelaufen oder wurde bereits verwendet. Fordern Sie einen neuen Code an.',
+  },
+  'code-attempts-exhausted': {
+    status: 400,
+    en: 'Too many wrong tries for this code. Request a new code.',
+    de: 'Zu viele falsche Versuche für diesen Code. Fordern Sie einen neuen Code an.',
+  },
+  'password-rejected': {
+    status: 400,
+    en: 'This password cannot be used: {reasons}',
+    de: 'Dieses Kennwort kann nicht verwendet werden: {reasons}',
+  },
+  'invalid-credentials': {
+    status: 401,
+    en: 'The user name or password is not correct.',
+    de: 'Benutzername oder Kennwort ist nicht korrekt.',
+  },
+  'not-signed-in': {
+    status: 401,
+    en: 'Please sign in first.',
+    de: 'Bitte melden Sie sich zuerst an.',
+  },
+  'user-exists': {
+    status: 409,
+    en: 'A user named "{username}" already exists.',
+    de: 'Ein Benutzer namens „{username}“ existiert bereits.',
+  },
+  'user-not-found': {
+    status: 404,
+    en: 'There is no user named "{username}".',
+    de: 'Es gibt keinen Benutzer namens „{username}“.',
+  },
+  'group-exists': {
+    status: 409,
+    en: 'A group named "{name}" already exists.',
+    de: 'Eine Gruppe namens „{name}“ existiert bereits.',
+  },
+  'group-not-found': {
+    status: 404,
+    en: 'There is no group named "{name}".',
+    de: 'Es gibt keine Gruppe namens „{name}“.',
+  },
+  'group-cycle': {
+    status: 409,
+    en: 'Group "{member}" already contains "{group}"; nesting it would make a loop.',
+    de: 'Die Gruppe „{member}“ enthält bereits „{group}“; die Verschachtelung ergäbe eine Schleife.',
+  },
+  'config-invalid': {
+    status: 500,
+    en: 'The configuration is not valid: {detail}',
+    de: 'Die Konfiguration ist ungültig: {detail}',
+  },
+  'service-unavailable': {
+    status: 503,
+    en: 'The service is not available right now. Please try again in a moment.',
+    de: 'Der Dienst ist gerade nicht verfügbar. Bitte versuchen Sie es gleich noch einmal.',
+  },
+  internal: {
+    status: 500,
+    en: 'Something went wrong on our side. Please try again.',
+    de: 'Bei uns ist etwas schiefgegangen. Bitte versuchen Sie es erneut.',
+  },
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type ErrorCode = keyof typeof errorCatalogue;

@@ -1,0 +1,99 @@
+/**
+ * Strength estimate with zxcvbn-ts (score 0–4) and its suggestions in English or German.
+ *
+ * The dictionaries (common + English + German, several MB) are loaded and ranked on first
+ * use, synchronously, via require — so the sync evaluation core can use them without an async
+ * start-up step. Call {@link preloadStrengthEstimator} at start-up to pay that cost early.
+ *
+ * zxcvbn-ts 3 keeps its options in a process-wide singleton; we leave its translations at
+ * the built-in default (the translation *keys*) and translate the keys ourselves, so one
+ * process can answer in both languages.
+ */
+import { createRequire } from 'node:module';
+import type { Language } from './messages.js';
+
+type ZxcvbnCore = typeof import('@zxcvbn-ts/core');
+type CommonPackage = typeof import('@zxcvbn-ts/language-common');
+type EnglishPackage = typeof import('@zxcvbn-ts/language-en');
+type GermanPackage = typeof import('@zxcvbn-ts/language-de');
+type Translations = EnglishPackage['translations'];
+
+export interface StrengthEstimate {
+  /** zxcvbn score: 0 too guessable … 4 very unguessable. */
+  score: number;
+  /** zxcvbn's suggestions, translated. */
+  suggestions: string[];
+  /** zxcvbn's warning as a translation key (e.g. "simpleRepeat"), or null; see translateStrengthWarning. */
+  warning: string | null;
+}
+
+interface Estimator {
+  core: ZxcvbnCore;
+  translations: Record<Language, Translations>;
+}
+
+let estimator: Estimator | undefined;
+
+/** Interleaves two rank-ordered word lists, so neither language's words rank behind the other's. */
+function interleave(first: readonly string[], second: readonly string[]): string[] {
+  const merged: string[] = [];
+  const length = Math.max(first.length, second.length);
+  for (let i = 0; i < length; i++) {
+    const a = first[i];
+    const b = second[i];
+    if (a !== undefined) merged.push(a);
+    if (b !== undefined) merged.push(b);
+  }
+  return merged;
+}
+
+function loadEstimator(): Estimator {
+  const require = createRequire(import.meta.url);
+  const core = require('@zxcvbn-ts/core') as ZxcvbnCore;
+  const common = require('@zxcvbn-ts/language-common') as CommonPackage;
+  const en = require('@zxcvbn-ts/language-en') as EnglishPackage;
+  const de = require('@zxcvbn-ts/language-de') as GermanPackage;
+  core.zxcvbnOptions.setOptions({
+    graphs: common.adjacencyGraphs,
+    dictionary: {
+      ...common.dictionary,
+      commonWords: interleave(en.dictionary.commonWords, de.dictionary.commonWords),
+      firstnames: interleave(en.dictionary.firstnames, de.dictionary.firstnames),
+      lastnames: interleave(en.dictionary.lastnames, de.dictionary.lastnames),
+      wikipedia: interleave(en.dictionary.wikipedia, de.dictionary.wikipedia),
+    },
+  });
+  return { core, translations: { en: en.translations, de: de.translations } };
+}
+
+/** Loads and ranks the zxcvbn dictionaries now instead of on the first estimate. */
+export function preloadStrengthEstimator(): void {
+  estimator ??= loadEstimator();
+}
+
+function translateSuggestion(key: string, translations: Translations): string {
+  const table: Readonly<Record<string, string>> = translations.suggestions;
+  return table[key] ?? key;
+}
+
+/** zxcvbn's warning for a key such as "simpleRepeat", in the given language. */
+export function translateStrengthWarning(key: string, lang: Language): string {
+  estimator ??= loadEstimator();
+  const table: Readonly<Record<string, string>> = estimator.translations[lang].warnings;
+  return table[key] ?? key;
+}
+
+/**
+ * Scores a password. `userInputs` (user name, names, organisation) are treated as a
+ * dictionary, so passwords built from them score low.
+ */
+export function estimateStrength(password: string, userInputs: readonly string[], lang: Language): StrengthEstimate {
+  estimator ??= loadEstimator();
+  const result = estimator.core.zxcvbn(password, [...userInputs]);
+  const translations = estimator.translations[lang];
+  return {
+    score: result.score,
+    suggestions: result.feedback.suggestions.map((key) => translateSuggestion(key, translations)),
+    warning: result.feedback.warning === '' ? null : result.feedback.warning,
+  };
+}

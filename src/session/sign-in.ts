@@ -1,0 +1,50 @@
+import type { Directory, DirectoryUser } from '../directory/directory.js';
+import type { SessionsRepository } from '../store/sessions-repository.js';
+import type { Clock } from '../store/clock.js';
+import type { Audit } from '../audit/audit.js';
+import type { MethodRequest } from '../methods/method.js';
+import { randomToken, tokenDigest } from '../crypto/tokens.js';
+import { SsprError } from '../errors/sspr-error.js';
+
+/**
+ * Sign-in to "My account". A wrong password, an unknown user and a disabled account all get the same
+ * answer (`invalid-credentials`) in the same time; the session token is a 192-bit bearer secret of which
+ * only the digest is stored.
+ */
+export class SignIn {
+  constructor(
+    private readonly directory: Directory,
+    private readonly sessions: SessionsRepository,
+    private readonly audit: Audit,
+    private readonly clock: Clock,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  async signIn(username: string, password: string, request: MethodRequest): Promise<{ token: string; user: DirectoryUser; expiresAt: number }> {
+    const name = username.normalize('NFC').trim();
+    const user = name.length > 0 && name.length <= 256 && password.length <= 1024 ? await this.directory.authenticate(name, password) : null;
+    const base = { event: 'sign-in', username: name.slice(0, 256), ip: request.ip, userAgent: request.userAgent };
+    if (!user) {
+      await this.audit.record({ ...base, outcome: 'failure', detail: { reason: 'invalid-credentials' } });
+      throw new SsprError('invalid-credentials');
+    }
+    const token = randomToken();
+    const now = this.clock.now();
+    const expiresAt = now + this.ttlSeconds * 1000;
+    await this.sessions.create(tokenDigest(token), user.id, now, expiresAt);
+    await this.audit.record({ ...base, outcome: 'success', userId: user.id });
+    return { token, user, expiresAt };
+  }
+
+  /** The signed-in user for a session token, or null when absent, expired or signed out. */
+  async current(token: string | undefined): Promise<DirectoryUser | null> {
+    if (!token || token.length > 64) return null;
+    const userId = await this.sessions.findUserId(tokenDigest(token), this.clock.now());
+    if (!userId) return null;
+    return (await this.directory.findUserById(userId)) ?? null;
+  }
+
+  async signOut(token: string | undefined): Promise<void> {
+    if (token && token.length <= 64) await this.sessions.delete(tokenDigest(token));
+  }
+}

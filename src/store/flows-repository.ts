@@ -1,0 +1,177 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, ResetFlowsTable } from './schema.js';
+
+export interface OfferedMethod {
+  id: string;
+  type: 'email';
+  hint: string;
+}
+
+export interface FlowRecord {
+  digest: string;
+  userId: string | null;
+  username: string;
+  state: ResetFlowsTable['state'];
+  methods: OfferedMethod[];
+  verified: string[];
+  required: number;
+  sends: number;
+  expiresAt: number;
+}
+
+export interface CodeRecord {
+  id: number;
+  codeHash: string;
+  attempts: number;
+  expiresAt: number;
+  consumedAt: number | null;
+}
+
+function toFlow(row: Selectable<ResetFlowsTable>): FlowRecord {
+  return {
+    digest: row.id_digest,
+    userId: row.user_id,
+    username: row.username,
+    state: row.state,
+    methods: JSON.parse(row.methods) as OfferedMethod[],
+    verified: JSON.parse(row.verified) as string[],
+    required: row.required,
+    sends: row.sends,
+    expiresAt: row.expires_at,
+  };
+}
+
+/**
+ * Reset flows and their one-time codes. State changes are conditional updates ("compare and set"), so two
+ * concurrent requests for the same flow or code can never both win, on SQLite and PostgreSQL alike.
+ */
+export class FlowsRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async create(flow: Omit<FlowRecord, 'verified' | 'sends' | 'state'>, now: number): Promise<void> {
+    await this.db
+      .insertInto('reset_flows')
+      .values({
+        id_digest: flow.digest,
+        user_id: flow.userId,
+        username: flow.username,
+        state: 'started',
+        methods: JSON.stringify(flow.methods),
+        verified: '[]',
+        required: flow.required,
+        sends: 0,
+        created_at: now,
+        expires_at: flow.expiresAt,
+      })
+      .execute();
+  }
+
+  /** The live flow with this digest, or null when unknown or expired. */
+  async findLive(digest: string, now: number): Promise<FlowRecord | null> {
+    const row = await this.db
+      .selectFrom('reset_flows')
+      .selectAll()
+      .where('id_digest', '=', digest)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return row ? toFlow(row) : null;
+  }
+
+  /** Counts one more sent code if the flow is still under `limit`; false when the limit is reached. */
+  async takeSend(digest: string, limit: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('reset_flows')
+      .set((eb) => ({ sends: eb('sends', '+', 1) }))
+      .where('id_digest', '=', digest)
+      .where('sends', '<', limit)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  async markVerified(digest: string, verified: string[], complete: boolean): Promise<void> {
+    await this.db
+      .updateTable('reset_flows')
+      .set({ verified: JSON.stringify(verified), ...(complete ? { state: 'verified' as const } : {}) })
+      .where('id_digest', '=', digest)
+      .where('state', '=', 'started')
+      .execute();
+  }
+
+  /** Moves the flow from `from` to `to`; false when another request moved it first. */
+  async transition(digest: string, from: ResetFlowsTable['state'], to: ResetFlowsTable['state']): Promise<boolean> {
+    const result = await this.db
+      .updateTable('reset_flows')
+      .set({ state: to })
+      .where('id_digest', '=', digest)
+      .where('state', '=', from)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  /** Stores a new code for (flow, method) and voids every earlier unused one: only the newest code works. */
+  async replaceCode(digest: string, methodId: string, codeHash: string, expiresAt: number, now: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('reset_codes')
+        .set({ consumed_at: now })
+        .where('flow_digest', '=', digest)
+        .where('method_id', '=', methodId)
+        .where('consumed_at', 'is', null)
+        .execute();
+      await trx
+        .insertInto('reset_codes')
+        .values({ flow_digest: digest, method_id: methodId, code_hash: codeHash, attempts: 0, expires_at: expiresAt, created_at: now })
+        .execute();
+    });
+  }
+
+  /** The newest code for (flow, method), used or not; null when none was ever sent. */
+  async latestCode(digest: string, methodId: string): Promise<CodeRecord | null> {
+    const row = await this.db
+      .selectFrom('reset_codes')
+      .select(['id', 'code_hash', 'attempts', 'expires_at', 'consumed_at'])
+      .where('flow_digest', '=', digest)
+      .where('method_id', '=', methodId)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row
+      ? { id: row.id, codeHash: row.code_hash, attempts: row.attempts, expiresAt: row.expires_at, consumedAt: row.consumed_at }
+      : null;
+  }
+
+  /** Spends one attempt on an unused code; false when the code is used up or out of attempts. */
+  async takeAttempt(codeId: number, maxAttempts: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('reset_codes')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', codeId)
+      .where('consumed_at', 'is', null)
+      .where('attempts', '<', maxAttempts)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  /** Marks the code used; false when another request used it first (single use). */
+  async consumeCode(codeId: number, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('reset_codes')
+      .set({ consumed_at: now })
+      .where('id', '=', codeId)
+      .where('consumed_at', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  /** Removes the codes of a finished flow. */
+  async deleteCodes(digest: string): Promise<void> {
+    await this.db.deleteFrom('reset_codes').where('flow_digest', '=', digest).execute();
+  }
+
+  /** Deletes flows and codes that expired before `now`; returns how many flows went. */
+  async purgeExpired(now: number): Promise<number> {
+    await this.db.deleteFrom('reset_codes').where('expires_at', '<', now - 3_600_000).execute();
+    const result = await this.db.deleteFrom('reset_flows').where('expires_at', '<', now).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}

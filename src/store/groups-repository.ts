@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import type { Clock } from './clock.js';
+import { SsprError } from '../errors/sspr-error.js';
+
+export interface GroupRecord {
+  id: string;
+  name: string;
+}
+
+export interface GroupListing extends GroupRecord {
+  users: string[];
+  groups: string[];
+}
+
+const nameKey = (name: string) => name.normalize('NFC').trim().toLowerCase();
+
+export class GroupsRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+  ) {}
+
+  async add(name: string): Promise<GroupRecord> {
+    if (await this.find(name)) throw new SsprError('group-exists', { params: { name } });
+    const row = { id: randomUUID(), name: name.normalize('NFC').trim(), name_key: nameKey(name), created_at: this.clock.now() };
+    await this.db.insertInto('groups').values(row).execute();
+    return { id: row.id, name: row.name };
+  }
+
+  async find(name: string): Promise<GroupRecord | null> {
+    const row = await this.db.selectFrom('groups').select(['id', 'name']).where('name_key', '=', nameKey(name)).executeTakeFirst();
+    return row ?? null;
+  }
+
+  async get(name: string): Promise<GroupRecord> {
+    const group = await this.find(name);
+    if (!group) throw new SsprError('group-not-found', { params: { name } });
+    return group;
+  }
+
+  async addUser(groupId: string, userId: string): Promise<void> {
+    await this.db
+      .insertInto('group_members')
+      .values({ group_id: groupId, member_type: 'user', member_id: userId })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+
+  /** Nests `member` inside `group`; refuses a nesting that would make a loop. */
+  async addGroup(group: GroupRecord, member: GroupRecord): Promise<void> {
+    if (group.id === member.id || (await this.containingGroupIds('group', group.id)).has(member.id)) {
+      throw new SsprError('group-cycle', { params: { group: group.name, member: member.name } });
+    }
+    await this.db
+      .insertInto('group_members')
+      .values({ group_id: group.id, member_type: 'group', member_id: member.id })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+
+  /**
+   * Every group that contains the principal directly or through nested groups (transitive closure,
+   * breadth first; visited set guards against loops made outside the CLI).
+   */
+  async containingGroupIds(type: 'user' | 'group', id: string): Promise<Set<string>> {
+    const found = new Set<string>();
+    let frontier = (
+      await this.db.selectFrom('group_members').select('group_id').where('member_type', '=', type).where('member_id', '=', id).execute()
+    ).map((r) => r.group_id);
+    while (frontier.length > 0) {
+      const next: string[] = [];
+      for (const groupId of frontier) if (!found.has(groupId)) (found.add(groupId), next.push(groupId));
+      if (next.length === 0) break;
+      frontier = (
+        await this.db.selectFrom('group_members').select('group_id').where('member_type', '=', 'group').where('member_id', 'in', next).execute()
+      ).map((r) => r.group_id);
+    }
+    return found;
+  }
+
+  /** Group names the user belongs to, nested membership included. */
+  async groupsOfUser(userId: string): Promise<string[]> {
+    const ids = [...(await this.containingGroupIds('user', userId))];
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('groups').select('name').where('id', 'in', ids).orderBy('name_key').execute();
+    return rows.map((r) => r.name);
+  }
+
+  async list(): Promise<GroupListing[]> {
+    const groups = await this.db.selectFrom('groups').select(['id', 'name']).orderBy('name_key').execute();
+    const members = await this.db
+      .selectFrom('group_members')
+      .leftJoin('users', (j) => j.onRef('users.id', '=', 'group_members.member_id').on('group_members.member_type', '=', 'user'))
+      .leftJoin('groups as g', (j) => j.onRef('g.id', '=', 'group_members.member_id').on('group_members.member_type', '=', 'group'))
+      .select(['group_members.group_id', 'group_members.member_type', 'users.username', 'g.name'])
+      .execute();
+    return groups.map((group) => ({
+      ...group,
+      users: members.filter((m) => m.group_id === group.id && m.member_type === 'user').map((m) => m.username ?? '?').sort(),
+      groups: members.filter((m) => m.group_id === group.id && m.member_type === 'group').map((m) => m.name ?? '?').sort(),
+    }));
+  }
+}

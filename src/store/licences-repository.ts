@@ -1,0 +1,36 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import type { GroupsRepository } from './groups-repository.js';
+
+/** Licence plans (e.g. `sspr`, `sspr-writeback`) assigned to users directly or through (nested) groups. */
+export class LicencesRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly groups: GroupsRepository,
+  ) {}
+
+  async assign(plan: string, principalType: 'user' | 'group', principalId: string): Promise<void> {
+    await this.db
+      .insertInto('licence_assignments')
+      .values({ plan, principal_type: principalType, principal_id: principalId })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+
+  /** Plans the user holds, directly or through any group they belong to (nested included). */
+  async plansOf(userId: string): Promise<string[]> {
+    const groupIds = [...(await this.groups.containingGroupIds('user', userId))];
+    const rows = await this.db
+      .selectFrom('licence_assignments')
+      .select('plan')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('principal_type', '=', 'user'), eb('principal_id', '=', userId)]),
+          ...(groupIds.length ? [eb.and([eb('principal_type', '=', 'group'), eb('principal_id', 'in', groupIds)])] : []),
+        ]),
+      )
+      .distinct()
+      .execute();
+    return rows.map((r) => r.plan).sort();
+  }
+}

@@ -1,0 +1,18 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import type { Dialect } from './portable.js';
+import * as initial from './001-initial.js';
+
+// Migrations are listed in code (not read from a folder) so the compiled package carries them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Up = (db: Kysely<any>, dialect: Dialect) => Promise<void>;
+const ordered: Array<[string, Up]> = [['001-initial', initial.up]];
+
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return {
+    async getMigrations() {
+      const migrations: Record<string, Migration> = {};
+      for (const [name, up] of ordered) migrations[name] = { up: (db) => up(db, dialect) };
+      return migrations;
+    },
+  };
+}

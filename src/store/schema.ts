@@ -1,0 +1,105 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table shapes shared by SQLite and PostgreSQL. Portable types only: text, integer (0/1 for flags),
+ * bigint epoch milliseconds for times (parsed to number on PostgreSQL), JSON kept as text.
+ */
+export interface UsersTable {
+  id: string;
+  username: string;
+  /** Lower-cased, NFC username: the unique key for lookups. */
+  username_key: string;
+  display_name: string;
+  first_name: string;
+  last_name: string;
+  email: string | null;
+  mobile: string | null;
+  enabled: number;
+  is_admin: number;
+  /** Where the account lives: 'local' (cloud-only) for now. */
+  source: string;
+  password_hash: string | null;
+  password_changed_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GroupsTable {
+  id: string;
+  name: string;
+  name_key: string;
+  created_at: number;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  member_type: 'user' | 'group';
+  member_id: string;
+}
+
+export interface LicenceAssignmentsTable {
+  plan: string;
+  principal_type: 'user' | 'group';
+  principal_id: string;
+}
+
+export interface ResetFlowsTable {
+  /** SHA-256 of the flow id; the id itself is a bearer secret held only by the client. */
+  id_digest: string;
+  /** Null for a decoy flow (unknown user): it behaves like a real one but can never succeed. */
+  user_id: string | null;
+  username: string;
+  state: 'started' | 'verified' | 'completing' | 'completed';
+  /** JSON: [{id, type, hint}] offered at start. */
+  methods: string;
+  /** JSON: ids of methods verified so far. */
+  verified: string;
+  required: number;
+  sends: number;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface ResetCodesTable {
+  id: Generated<number>;
+  flow_digest: string;
+  method_id: string;
+  /** HMAC of the code under the code-hash key, bound to flow and method. */
+  code_hash: string;
+  attempts: number;
+  expires_at: number;
+  consumed_at: number | null;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  id_digest: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: number;
+  event: string;
+  outcome: string;
+  user_id: string | null;
+  username: string | null;
+  flow: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  /** JSON with non-secret detail (error codes, method type). */
+  detail: string | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  licence_assignments: LicenceAssignmentsTable;
+  reset_flows: ResetFlowsTable;
+  reset_codes: ResetCodesTable;
+  sessions: SessionsTable;
+  audit_events: AuditEventsTable;
+}

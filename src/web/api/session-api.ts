@@ -1,0 +1,44 @@
+import type { RouteRateLimit } from '../route-rate-limit.js';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Services } from '../../app/services.js';
+import { parseBody } from './validate.js';
+import { serializeCookie, type CookiePolicy } from '../cookies.js';
+import { cookieOf } from '../request-context.js';
+import { SsprError } from '../../errors/sspr-error.js';
+import type { DirectoryUser } from '../../directory/directory.js';
+
+const sessionBody = z.strictObject({ username: z.string().max(256), password: z.string().max(4096) });
+
+export function profileOf(user: DirectoryUser) {
+  return {
+    username: user.username,
+    displayName: user.displayName,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    email: user.email,
+    mobile: user.mobile,
+  };
+}
+
+/** Sign-in for "My account" as JSON: 200 with a session cookie, or 401. */
+export async function sessionApi(app: FastifyInstance, services: Services, policy: CookiePolicy, rateLimit: RouteRateLimit): Promise<void> {
+  app.post('/api/v1/session', { config: { rateLimit } }, async (request, reply) => {
+    const { username, password } = parseBody(sessionBody, request.body);
+    const session = await services.signIn.signIn(username, password, request.ctx);
+    reply.header('set-cookie', serializeCookie(policy, 'session', session.token, services.config.session.ttlSeconds));
+    return { user: profileOf(session.user), expiresAt: new Date(session.expiresAt).toISOString() };
+  });
+
+  app.delete('/api/v1/session', async (request, reply) => {
+    await services.signIn.signOut(cookieOf(request, policy, 'session'));
+    reply.header('set-cookie', serializeCookie(policy, 'session', '', 0));
+    return reply.status(204).send();
+  });
+
+  app.get('/api/v1/me', async (request) => {
+    const user = await services.signIn.current(cookieOf(request, policy, 'session'));
+    if (!user) throw new SsprError('not-signed-in');
+    return { user: profileOf(user) };
+  });
+}

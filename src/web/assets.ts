@@ -1,0 +1,20 @@
+/** The only stylesheet: served from our origin so the CSP can forbid inline styles. */
+export const appCss = `
+:root { color-scheme: light dark; --accent: #0b5cad; --error: #b00020; }
+body { font: 16px/1.5 system-ui, sans-serif; margin: 0; }
+header { display: flex; justify-content: space-between; align-items: center; padding: .75rem 1.5rem; border-bottom: 1px solid #8884; }
+.brand { font-weight: 600; text-decoration: none; color: inherit; }
+main { max-width: 34rem; margin: 2rem auto; padding: 0 1.5rem; }
+label { display: block; font-weight: 600; margin-top: 1rem; }
+.help { color: #666; font-size: .9rem; margin: .25rem 0; }
+input[type=text], input[type=password], input[type=email] { width: 100%; box-sizing: border-box; padding: .6rem; font-size: 1rem; margin-top: .25rem; }
+button, .button { margin-top: 1.25rem; padding: .6rem 1.2rem; font-size: 1rem; background: var(--accent); color: #fff; border: 0; border-radius: 4px; cursor: pointer; text-decoration: none; display: inline-block; }
+button.secondary { background: transparent; color: var(--accent); border: 1px solid var(--accent); }
+.error { border-left: 4px solid var(--error); padding: .5rem .75rem; background: #b0002014; }
+.methods label { font-weight: normal; }
+.skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: 1rem; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
+dt { font-weight: 600; }
+pre { white-space: pre-wrap; background: #8881; padding: .75rem; }
+footer { text-align: center; margin: 2rem; font-size: .9rem; }
+`;

@@ -1,0 +1,32 @@
+import type { FastifyRequest } from 'fastify';
+import { negotiateLang, isLang, type Lang } from '../i18n/lang.js';
+import type { MethodRequest } from '../methods/method.js';
+import { cookieName, parseCookies, type CookieName, type CookiePolicy } from './cookies.js';
+
+export interface RequestContext extends MethodRequest {
+  lang: Lang;
+  cookies: Map<string, string>;
+  /** True when the language was chosen explicitly by ?lang= on this request (the choice is then remembered). */
+  langChosen: boolean;
+  /** The browser's CSRF cookie value (set by page routes before rendering a form). */
+  csrfCookie?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    ctx: RequestContext;
+  }
+}
+
+export function buildContext(request: FastifyRequest, policy: CookiePolicy): RequestContext {
+  const cookies = parseCookies(request.headers.cookie);
+  const query = request.query as Record<string, unknown> | undefined;
+  const chosen = isLang(query?.lang) ? query.lang : undefined;
+  const lang = negotiateLang(chosen ?? cookies.get(cookieName(policy, 'lang')), request.headers['accept-language']);
+  const userAgent = String(request.headers['user-agent'] ?? '').slice(0, 300);
+  return { lang, ip: request.ip, userAgent, cookies, langChosen: chosen !== undefined };
+}
+
+export function cookieOf(request: FastifyRequest, policy: CookiePolicy, name: CookieName): string | undefined {
+  return request.ctx.cookies.get(cookieName(policy, name));
+}

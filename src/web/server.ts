@@ -1,0 +1,101 @@
+import type { RouteRateLimit } from './route-rate-limit.js';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import formbody from '@fastify/formbody';
+import rateLimitPlugin from '@fastify/rate-limit';
+import type { Services } from '../app/services.js';
+import { loggableUrl } from '../app/logger.js';
+import { securityHeaders } from './security-headers.js';
+import { buildContext } from './request-context.js';
+import { normaliseError, sendApiError } from './error-response.js';
+import { Csrf } from './csrf.js';
+import { PageKit } from './pages/page-kit.js';
+import { resetPages } from './pages/reset-pages.js';
+import { accountPages } from './pages/account-pages.js';
+import { homePages } from './pages/home-pages.js';
+import { resetApi } from './api/reset-api.js';
+import { sessionApi } from './api/session-api.js';
+import { healthRoutes } from './health.js';
+import { appCss } from './assets.js';
+import { SsprError } from '../errors/sspr-error.js';
+
+const BODY_LIMIT = 16 * 1024;
+const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
+
+/**
+ * The HTTP face of the service: pages under /, JSON under /api/v1, health probes. Every error leaves through
+ * one place (`normaliseError`), as `{error: {code, message}}` for the API or a page for browsers.
+ */
+export async function buildServer(services: Services): Promise<FastifyInstance> {
+  const { config } = services;
+  const https = config.publicUrl?.startsWith('https://') ?? false;
+  const policy = { secure: https };
+
+  const app = Fastify({
+    loggerInstance: services.log as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: config.trustProxy,
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+    requestIdHeader: false,
+    routerOptions: { maxParamLength: 128 },
+  });
+  // One line per request: method, masked URL, status, time. No headers, cookies, bodies or flow ids.
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, url: loggableUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
+  app.removeContentTypeParser('text/plain');
+  await app.register(formbody, { bodyLimit: BODY_LIMIT });
+
+  const perMinute = config.rateLimit.perIpPerMinute;
+  await app.register(rateLimitPlugin, {
+    global: false,
+    errorResponseBuilder: () => new SsprError('rate-limited'),
+  });
+  const rateLimit: RouteRateLimit = perMinute > 0 ? { max: perMinute, timeWindow: 60_000 } : false;
+
+  app.addHook('onRequest', async (request) => {
+    request.ctx = buildContext(request, policy);
+  });
+  app.addHook('onRequest', securityHeaders(https));
+  app.addHook('preValidation', async (request) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.body === undefined) return;
+    const type = String(request.headers['content-type'] ?? '');
+    // The API takes JSON only: a browser cannot send it cross-site without a CORS preflight (CSRF defence).
+    if (isApi(request) && !type.startsWith('application/json')) throw new SsprError('unsupported-media-type');
+    if (!isApi(request) && !type.startsWith('application/x-www-form-urlencoded')) throw new SsprError('unsupported-media-type');
+  });
+
+  const kit = new PageKit(policy, new Csrf(services.keys.keyFor('csrf')), config.organisation.name, config.demo);
+  app.addHook('preHandler', async (request, reply) => {
+    if (!isApi(request)) kit.prepare(request, reply);
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const failure = normaliseError(error, request);
+    if (!request.ctx) request.ctx = buildContext(request, policy);
+    if (isApi(request) || !reply.request.routeOptions.url) return sendApiError(reply, failure, request);
+    if (!request.ctx.csrfCookie) kit.prepare(request, reply);
+    return kit.renderError(request, reply, failure);
+  });
+  app.setNotFoundHandler(async (request, reply) => {
+    const failure = new SsprError('not-found');
+    if (isApi(request)) return sendApiError(reply, failure, request);
+    kit.prepare(request, reply);
+    return kit.renderError(request, reply, failure);
+  });
+
+  app.get('/assets/app.css', async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(appCss),
+  );
+  await healthRoutes(app, services);
+  await resetApi(app, services, rateLimit);
+  await sessionApi(app, services, policy, rateLimit);
+  await homePages(app, services, kit);
+  await resetPages(app, services, kit, rateLimit);
+  await accountPages(app, services, kit, rateLimit);
+
+  return app;
+}

@@ -1,0 +1,69 @@
+import { SMTPServer } from 'smtp-server';
+import { simpleParser } from 'mailparser';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedMail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** A real SMTP server on a loopback port that keeps every message it accepts. */
+export class SmtpSink {
+  readonly messages: ReceivedMail[] = [];
+  private waiters: Array<() => void> = [];
+  private constructor(private readonly server: SMTPServer, readonly port: number) {}
+
+  static async start(): Promise<SmtpSink> {
+    let sink: SmtpSink | undefined;
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, session, callback) {
+        simpleParser(stream)
+          .then((mail) => {
+            const to = session.envelope.rcptTo.map((r) => r.address).join(',');
+            sink?.messages.push({ to, subject: mail.subject ?? '', text: mail.text ?? '' });
+            for (const wake of sink?.waiters.splice(0) ?? []) wake();
+            callback();
+          })
+          .catch(callback);
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    sink = new SmtpSink(server, (server.server.address() as AddressInfo).port);
+    return sink;
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  /** The first message (received already or within `timeoutMs`) that matches. */
+  async waitFor(match: (mail: ReceivedMail) => boolean, timeoutMs = 5000): Promise<ReceivedMail> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.messages.find(match);
+      if (found) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no matching mail within ${timeoutMs} ms (have ${this.messages.length})`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => (clearTimeout(timer), resolve()));
+      });
+    }
+  }
+
+  /** The newest code (a run of 6–10 digits) mailed to `to`, waiting for one newer than `after` messages. */
+  async codeFor(to: string, after = 0): Promise<string> {
+    const mail = await this.waitFor((m) => m.to === to && /code/i.test(m.subject) && this.messages.indexOf(m) >= after);
+    const code = /\b(\d{6,10})\b/.exec(mail.text)?.[1];
+    if (!code) throw new Error(`no code in mail: ${mail.text}`);
+    return code;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
