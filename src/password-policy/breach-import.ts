@@ -32,6 +32,8 @@ export interface ImportOptions {
   runRecords?: number;
   /** Fail if more than this share of non-empty lines is malformed (default 0.01). */
   maxMalformedRatio?: number;
+  /** Bytes read from the source at a time (default 4 MiB); runs are cut between reads. */
+  readChunkBytes?: number;
 }
 
 export interface ImportResult {
@@ -50,8 +52,8 @@ export interface ImportResult {
 }
 
 const READ_CHUNK_BYTES = 4 * 1024 * 1024;
-/** Parsed keys per read chunk are at most READ_CHUNK_BYTES / 42 (shortest valid line). */
-const CHUNK_SLACK = Math.ceil(READ_CHUNK_BYTES / 42) + 1;
+/** Shortest valid line: 40 hex digits, ':', one digit, LF. */
+const MIN_LINE_BYTES = 43;
 const MERGE_READ_BUDGET_BYTES = 64 * 1024 * 1024;
 const EARLY_CHECK_LINES = 10_000;
 
@@ -71,11 +73,14 @@ export async function importBreachCorpus(
 ): Promise<ImportResult> {
   const runRecords = options.runRecords ?? 2_000_000;
   const maxMalformedRatio = options.maxMalformedRatio ?? 0.01;
+  const readChunkBytes = options.readChunkBytes ?? READ_CHUNK_BYTES;
+  // A run is cut after the read that fills it, so leave room for one read's worth of keys.
+  const chunkSlack = Math.ceil(readChunkBytes / MIN_LINE_BYTES) + 1;
   const totalBytes = (await stat(srcPath)).size;
   const tempDir = await mkdtemp(join(dirname(destPath), '.sspr-breach-import-'));
   const direct = await CorpusWriter.create(join(tempDir, 'sorted-prefix.corpus'));
   const parser = new HibpLineParser();
-  const chunk = new KeyChunk(runRecords + CHUNK_SLACK);
+  const chunk = new KeyChunk(runRecords + chunkSlack);
   const runs: { path: string; records: number }[] = [];
   let sorted = true;
   let previousHigh = -1;
@@ -99,7 +104,7 @@ export async function importBreachCorpus(
     onProgress?.({ phase, bytesRead, totalBytes, lines: parser.lines, records: parser.records });
 
   try {
-    for await (const data of createReadStream(srcPath, { highWaterMark: READ_CHUNK_BYTES })) {
+    for await (const data of createReadStream(srcPath, { highWaterMark: readChunkBytes })) {
       const bytes = data as Buffer;
       parser.feed(bytes, sink);
       bytesRead += bytes.length;

@@ -90,6 +90,7 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   app.get('/assets/app.css', async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(appCss),
   );
+  app.get('/favicon.ico', async (_request, reply) => reply.status(204).header('cache-control', 'public, max-age=86400').send());
   await healthRoutes(app, services);
   await resetApi(app, services, rateLimit);
   await sessionApi(app, services, policy, rateLimit);

@@ -1,0 +1,92 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { SmtpSink } from '../support/smtp-sink.js';
+import { runCli, startServerProcess, type ServerProcess } from '../support/processes.js';
+
+const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+/**
+ * The whole forgot-password flow through the pages, in headless Chromium, against the built server running
+ * as its own process with real SMTP delivery — once in English, once in German — then signing in with the
+ * new password.
+ */
+describe('reset through the pages in Chromium', () => {
+  let smtp: SmtpSink;
+  let server: ServerProcess;
+  let browser: Browser;
+  let dataDir: string;
+  let env: Record<string, string>;
+
+  before(async () => {
+    smtp = await SmtpSink.start();
+    dataDir = mkdtempSync(join(tmpdir(), 'sspr-e2e-'));
+    env = { SSPR_DATA_DIR: dataDir, SSPR_SMTP_URL: smtp.url, SSPR_LOG_LEVEL: 'warn' };
+    for (const [name, first, last] of [['emma', 'Emma', 'English'], ['jonas', 'Jonas', 'Deutsch']] as const) {
+      const added = runCli(['user', 'add', name, '--email', `${name}@example.org`, '--first-name', first, '--last-name', last], { env });
+      assert.equal(added.status, 0, added.stderr);
+    }
+    server = await startServerProcess(env);
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  });
+  after(async () => {
+    await browser?.close();
+    const code = await server?.stop();
+    assert.equal(code, 0, 'the server exits cleanly on SIGTERM');
+    await smtp?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const cases = [
+    { lang: 'en', user: 'emma', locale: 'en-US', t: { next: 'Next', send: 'Send code', verify: 'Verify', save: 'Reset password', done: 'Your password has been reset', signin: 'Sign in', account: 'My account', wrong: 'That code is not correct' } },
+    { lang: 'de', user: 'jonas', locale: 'de-DE', t: { next: 'Weiter', send: 'Code senden', verify: 'Bestätigen', save: 'Kennwort zurücksetzen', done: 'Ihr Kennwort wurde zurückgesetzt', signin: 'Anmelden', account: 'Mein Konto', wrong: 'Dieser Code ist nicht korrekt' } },
+  ] as const;
+
+  for (const c of cases) {
+    it(`resets ${c.user}'s password in ${c.lang === 'en' ? 'English' : 'German'} and signs in with it`, async () => {
+      const context = await browser.newContext({ locale: c.locale });
+      const page = await context.newPage();
+      const consoleErrors: string[] = [];
+      page.on('console', (m) => /Content Security Policy|Refused to/i.test(m.text()) && consoleErrors.push(m.text()));
+      page.on('pageerror', (e) => consoleErrors.push(e.message));
+
+      await page.goto(server.baseUrl + '/');
+      assert.equal(await page.getAttribute('html', 'lang'), c.lang);
+      await page.click('a[href="/reset"]');
+      await page.fill('#username', c.user);
+      await page.click(`button:has-text("${c.t.next}")`);
+      assert.match(await page.textContent('main') ?? '', /•••••@e•••••\.org/);
+
+      const before = smtp.messages.length;
+      await page.click(`button:has-text("${c.t.send}")`);
+      const code = await smtp.codeFor(`${c.user}@example.org`, before);
+      const mail = smtp.messages.at(-1)!;
+      assert.match(mail.subject, c.lang === 'de' ? /Bestätigungscode/ : /verification code/);
+
+      await page.fill('#code', code === '000000' ? '111111' : '000000');
+      await page.click(`button:has-text("${c.t.verify}")`);
+      assert.match(await page.textContent('#error') ?? '', new RegExp(c.t.wrong));
+
+      await page.fill('#code', code);
+      await page.click(`button:has-text("${c.t.verify}")`);
+      const password = `${c.lang} völlig neues Kennwort 42`;
+      await page.fill('#password', password);
+      await page.fill('#confirm', password);
+      await page.click(`button:has-text("${c.t.save}")`);
+      assert.equal(await page.textContent('h1'), c.t.done);
+      await smtp.waitFor((m) => m.to === `${c.user}@example.org` && /reset|zurückgesetzt/.test(m.subject));
+
+      await page.click(`a:has-text("${c.t.signin}")`);
+      await page.fill('#username', c.user);
+      await page.fill('#password', password);
+      await page.click(`button:has-text("${c.t.signin}")`);
+      assert.equal(await page.textContent('h1'), c.t.account);
+      assert.equal(await page.textContent('#profile-username'), c.user);
+      assert.deepEqual(consoleErrors, [], 'no CSP violations or script errors');
+      await context.close();
+    });
+  }
+});

@@ -1,0 +1,137 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestService, type TestService } from '../support/test-service.js';
+
+/** A tiny cookie-keeping browser stand-in for HTTP-level page tests (Chromium tests live in test/e2e). */
+class FormClient {
+  cookies = new Map<string, string>();
+  constructor(private readonly base: string) {}
+  private header() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+  private keep(response: Response) {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const eq = pair.indexOf('=');
+      const value = pair.slice(eq + 1);
+      if (/Max-Age=0/.test(line)) this.cookies.delete(pair.slice(0, eq));
+      else this.cookies.set(pair.slice(0, eq), value);
+    }
+  }
+  async get(path: string, headers: Record<string, string> = {}) {
+    const response = await fetch(this.base + path, { headers: { cookie: this.header(), ...headers }, redirect: 'manual' });
+    this.keep(response);
+    return { response, text: await response.text() };
+  }
+  async post(path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
+    const response = await fetch(this.base + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: this.header(), ...headers },
+      body: new URLSearchParams(form).toString(),
+      redirect: 'manual',
+    });
+    this.keep(response);
+    return { response, text: await response.text() };
+  }
+}
+
+const csrfOf = (page: string) => /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+
+describe('pages: headers, CSRF, language, demo outbox', () => {
+  let svc: TestService;
+  before(async () => {
+    svc = await startTestService({ dialect: 'sqlite' });
+  });
+  after(() => svc.close());
+
+  it('sends the security headers and no-store on flow pages', async () => {
+    const { response } = await new FormClient(svc.baseUrl).get('/reset');
+    assert.equal(response.status, 200);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    for (const part of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "script-src 'self'"]) assert.ok(csp.includes(part), part);
+    assert.equal(response.headers.get('referrer-policy'), 'no-referrer');
+    assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(response.headers.get('x-frame-options'), 'DENY');
+    assert.equal(response.headers.get('cache-control'), 'no-store');
+    assert.equal(response.headers.get('strict-transport-security'), null, 'no HSTS over plain HTTP');
+    const cookie = response.headers.getSetCookie().find((c) => c.startsWith('sspr_csrf='));
+    assert.ok(cookie && /HttpOnly/.test(cookie) && /SameSite=Lax/.test(cookie), cookie);
+  });
+
+  it('refuses a form without the right CSRF token, and accepts it with the token', async () => {
+    const client = new FormClient(svc.baseUrl);
+    const page = await client.get('/reset');
+    const missing = await client.post('/reset', { username: 'anyone' });
+    assert.equal(missing.response.status, 403);
+    assert.match(missing.text, /not sent from this site/);
+    const forged = await client.post('/reset', { username: 'anyone', _csrf: 'A'.repeat(43) });
+    assert.equal(forged.response.status, 403);
+    const stranger = new FormClient(svc.baseUrl);
+    const other = await stranger.post('/reset', { username: 'anyone', _csrf: csrfOf(page.text) });
+    assert.equal(other.response.status, 403, "another browser's token does not fit this browser's cookie");
+    const ok = await client.post('/reset', { username: 'anyone', _csrf: csrfOf(page.text) });
+    assert.equal(ok.response.status, 303);
+    assert.equal(ok.response.headers.get('location'), '/reset/method');
+    assert.ok(client.cookies.has('sspr_flow'));
+  });
+
+  it('speaks German by Accept-Language and by the language switch, and remembers the choice', async () => {
+    const client = new FormClient(svc.baseUrl);
+    const byHeader = await client.get('/reset', { 'accept-language': 'de-AT,de;q=0.9' });
+    assert.match(byHeader.text, /<html lang="de">/);
+    assert.match(byHeader.text, /Kennwort zurücksetzen/);
+    const switched = await client.get('/reset?lang=en', { 'accept-language': 'de' });
+    assert.match(switched.text, /Reset your password/);
+    const remembered = await client.get('/reset', { 'accept-language': 'de' });
+    assert.match(remembered.text, /Reset your password/, 'the explicit choice wins over the header');
+    assert.match(remembered.text, /href="\?lang=de"/);
+  });
+
+  it('a flow page without a flow says so and offers to start again', async () => {
+    const { response, text } = await new FormClient(svc.baseUrl).get('/reset/code');
+    assert.equal(response.status, 404);
+    assert.match(text, /expired or does not exist/);
+    assert.match(text, /href="\/reset"/);
+  });
+
+  it('escapes what users typed', async () => {
+    const client = new FormClient(svc.baseUrl);
+    const page = await client.get('/signin');
+    const result = await client.post('/signin', { username: '<script>alert(1)</script>', password: 'x', _csrf: csrfOf(page.text) });
+    assert.equal(result.response.status, 401);
+    assert.ok(!result.text.includes('<script>alert(1)</script>'));
+    assert.ok(result.text.includes('&lt;script&gt;'));
+  });
+
+  it('has no outbox outside demo mode, and health probes answer', async () => {
+    assert.equal((await fetch(svc.baseUrl + '/demo/outbox')).status, 404);
+    assert.equal((await fetch(svc.baseUrl + '/healthz')).status, 200);
+    const ready = await fetch(svc.baseUrl + '/readyz');
+    assert.equal(ready.status, 200);
+    assert.deepEqual(await ready.json(), { status: 'ready' });
+  });
+});
+
+describe('pages in demo mode', () => {
+  let svc: TestService;
+  before(async () => {
+    svc = await startTestService({ dialect: 'sqlite', env: { SSPR_DEMO: 'true' } });
+    await svc.services.users.add({ username: 'erik', email: 'erik@example.org' });
+  });
+  after(() => svc.close());
+
+  it('shows sent codes on the outbox page', async () => {
+    const client = new FormClient(svc.baseUrl);
+    let page = await client.get('/reset');
+    await client.post('/reset', { username: 'erik', _csrf: csrfOf(page.text) });
+    page = await client.get('/reset/method');
+    const methodId = /name="methodId" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+    const sent = await client.post('/reset/send', { methodId, _csrf: csrfOf(page.text) });
+    assert.equal(sent.response.status, 303);
+    await svc.services.mail.drain();
+    const outbox = await client.get('/demo/outbox');
+    assert.equal(outbox.response.status, 200);
+    assert.match(outbox.text, /erik@example.org/);
+    assert.match(outbox.text, /Your password reset code is: \d{6}/);
+  });
+});
