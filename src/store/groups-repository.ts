@@ -71,7 +71,11 @@ export class GroupsRepository {
     ).map((r) => r.group_id);
     while (frontier.length > 0) {
       const next: string[] = [];
-      for (const groupId of frontier) if (!found.has(groupId)) (found.add(groupId), next.push(groupId));
+      for (const groupId of frontier) {
+        if (found.has(groupId)) continue;
+        found.add(groupId);
+        next.push(groupId);
+      }
       if (next.length === 0) break;
       frontier = (
         await this.db.selectFrom('group_members').select('group_id').where('member_type', '=', 'group').where('member_id', 'in', next).execute()

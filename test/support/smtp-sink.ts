@@ -12,10 +12,11 @@ export interface ReceivedMail {
 export class SmtpSink {
   readonly messages: ReceivedMail[] = [];
   private waiters: Array<() => void> = [];
-  private constructor(private readonly server: SMTPServer, readonly port: number) {}
+  private server!: SMTPServer;
+  port = 0;
 
   static async start(): Promise<SmtpSink> {
-    let sink: SmtpSink | undefined;
+    const sink = new SmtpSink();
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
@@ -24,15 +25,16 @@ export class SmtpSink {
         simpleParser(stream)
           .then((mail) => {
             const to = session.envelope.rcptTo.map((r) => r.address).join(',');
-            sink?.messages.push({ to, subject: mail.subject ?? '', text: mail.text ?? '' });
-            for (const wake of sink?.waiters.splice(0) ?? []) wake();
+            sink.messages.push({ to, subject: mail.subject ?? '', text: mail.text ?? '' });
+            for (const wake of sink.waiters.splice(0)) wake();
             callback();
           })
           .catch(callback);
       },
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    sink = new SmtpSink(server, (server.server.address() as AddressInfo).port);
+    sink.server = server;
+    sink.port = (server.server.address() as AddressInfo).port;
     return sink;
   }
 

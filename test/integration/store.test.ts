@@ -1,0 +1,123 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore, migrate, type Store } from '../../src/store/database.js';
+import { UsersRepository } from '../../src/store/users-repository.js';
+import { GroupsRepository } from '../../src/store/groups-repository.js';
+import { LicencesRepository } from '../../src/store/licences-repository.js';
+import { FlowsRepository } from '../../src/store/flows-repository.js';
+import { SessionsRepository } from '../../src/store/sessions-repository.js';
+import { AuditRepository } from '../../src/store/audit-repository.js';
+import { createTestDatabase } from '../support/postgres.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { SsprError } from '../../src/errors/sspr-error.js';
+
+/** The same repository tests against SQLite and PostgreSQL, in the same run. */
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  describe(`store repositories (${dialect})`, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    const clock = new ManualClock();
+
+    before(async () => {
+      if (dialect === 'postgres') {
+        const database = await createTestDatabase();
+        store = openStore(database.url, '/nonexistent');
+        cleanup = database.drop;
+      } else {
+        const dir = mkdtempSync(join(tmpdir(), 'sspr-store-'));
+        store = openStore(undefined, dir);
+        cleanup = async () => rmSync(dir, { recursive: true, force: true });
+      }
+      assert.deepEqual(await migrate(store), ['001-initial']);
+      assert.deepEqual(await migrate(store), [], 'migrations are idempotent');
+    });
+    after(async () => {
+      await store.close();
+      await cleanup();
+    });
+
+    it('users: unique case-insensitive NFC names, lookups, enable/disable, password hash', async () => {
+      const users = new UsersRepository(store.db, clock);
+      const zoe = await users.add({ username: 'Zoë', firstName: 'Zoë', lastName: 'Zed', email: 'zoe@example.org' });
+      assert.equal(zoe.displayName, 'Zoë Zed');
+      assert.equal((await users.findByUsername('ZOE\u0308'))?.id, zoe.id, 'decomposed input finds the NFC name');
+      await assert.rejects(users.add({ username: 'zoë' }), (e: unknown) => e instanceof SsprError && e.code === 'user-exists');
+      await users.setEnabled(zoe.id, false);
+      assert.equal((await users.findById(zoe.id))?.enabled, false);
+      await users.setPasswordHash(zoe.id, '$argon2id$fake');
+      const updated = await users.get('zoë');
+      assert.equal(updated.passwordHash, '$argon2id$fake');
+      assert.equal(updated.passwordChangedAt, clock.now());
+      assert.equal(typeof updated.createdAt, 'number', 'bigints come back as numbers');
+      await users.add({ username: 'yann', email: 'yann@example.org' });
+      await users.add({ username: 'xavier', email: 'x@other.example' });
+      assert.equal(await users.count(), 3);
+      assert.equal(await users.mostCommonEmailDomain(), 'example.org');
+    });
+
+    it('groups: nested membership is transitive, loops are refused, licences flow through groups', async () => {
+      const users = new UsersRepository(store.db, clock);
+      const groups = new GroupsRepository(store.db, clock);
+      const licences = new LicencesRepository(store.db, groups);
+      const yann = await users.get('yann');
+      const [all, staff, sales] = [await groups.add('All'), await groups.add('Staff'), await groups.add('Sales')];
+      await groups.addGroup(all, staff);
+      await groups.addGroup(staff, sales);
+      await groups.addUser(sales.id, yann.id);
+      await groups.addUser(sales.id, yann.id);
+      assert.deepEqual(await groups.groupsOfUser(yann.id), ['All', 'Sales', 'Staff']);
+      await assert.rejects(groups.addGroup(sales, all), (e: unknown) => e instanceof SsprError && e.code === 'group-cycle');
+      await assert.rejects(groups.addGroup(sales, sales), (e: unknown) => e instanceof SsprError && e.code === 'group-cycle');
+      await licences.assign('sspr', 'group', all.id);
+      await licences.assign('sspr-writeback', 'user', yann.id);
+      assert.deepEqual(await licences.plansOf(yann.id), ['sspr', 'sspr-writeback']);
+      assert.deepEqual(await licences.plansOf((await users.get('xavier')).id), []);
+      const listed = await groups.list();
+      assert.deepEqual(listed.find((g) => g.name === 'Sales')?.users, ['yann']);
+    });
+
+    it('flows and codes: compare-and-set transitions, single-use codes, attempt limits, expiry purge', async () => {
+      const flows = new FlowsRepository(store.db);
+      const now = clock.now();
+      await flows.create({ digest: 'd1', userId: null, username: 'u', methods: [{ id: 'm', type: 'email', hint: 'h' }], required: 1, expiresAt: now + 1000 }, now);
+      assert.equal((await flows.findLive('d1', now))?.methods[0]?.id, 'm');
+      assert.equal(await flows.findLive('d1', now + 1000), null, 'expired flows are not live');
+      assert.equal(await flows.takeSend('d1', 1), true);
+      assert.equal(await flows.takeSend('d1', 1), false);
+
+      await flows.replaceCode('d1', 'm', 'hash-1', now + 500, now);
+      await flows.replaceCode('d1', 'm', 'hash-2', now + 500, now);
+      const code = (await flows.latestCode('d1', 'm'))!;
+      assert.equal(code.codeHash, 'hash-2');
+      assert.equal(await flows.takeAttempt(code.id, 2), true);
+      assert.equal(await flows.takeAttempt(code.id, 2), true);
+      assert.equal(await flows.takeAttempt(code.id, 2), false);
+      assert.equal(await flows.consumeCode(code.id, now), true);
+      assert.equal(await flows.consumeCode(code.id, now), false);
+
+      await flows.markVerified('d1', ['m'], true);
+      assert.equal(await flows.transition('d1', 'verified', 'completing'), true);
+      assert.equal(await flows.transition('d1', 'verified', 'completing'), false);
+      assert.equal(await flows.purgeExpired(now + 2000), 1);
+      assert.equal(await flows.findLive('d1', now), null);
+    });
+
+    it('sessions and audit events', async () => {
+      const sessions = new SessionsRepository(store.db);
+      const audit = new AuditRepository(store.db);
+      const zoe = await new UsersRepository(store.db, clock).get('zoë');
+      await sessions.create('s1', zoe.id, 1, 100);
+      assert.equal(await sessions.findUserId('s1', 50), zoe.id);
+      assert.equal(await sessions.findUserId('s1', 100), null);
+      await sessions.deleteForUser(zoe.id);
+      assert.equal(await sessions.findUserId('s1', 50), null);
+      await audit.record(5, { event: 'reset-start', outcome: 'failure', username: 'zoë', ip: '::1', userAgent: 'x'.repeat(1000), detail: { reason: 'unknown-user' } });
+      const [event] = await audit.list({ username: 'zoë' });
+      assert.equal(event?.detail?.reason, 'unknown-user');
+      assert.equal(event?.userAgent?.length, 300);
+    });
+  });
+}

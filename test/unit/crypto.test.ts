@@ -1,0 +1,85 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { numericCode, randomToken, safeEqual, hmac, tokenDigest } from '../../src/crypto/tokens.js';
+import { deriveKeys, loadOrCreateMasterKey } from '../../src/crypto/keys.js';
+import { hashPassword, verifyPassword } from '../../src/crypto/password-hash.js';
+import { maskEmail, decoyEmailHint } from '../../src/methods/hints.js';
+import { basicPasswordChecker, passwordLength } from '../../src/policy/password-checker.js';
+
+describe('tokens and codes', () => {
+  it('bearer tokens carry ≥128 bits and do not repeat', () => {
+    const tokens = new Set(Array.from({ length: 1000 }, () => randomToken()));
+    assert.equal(tokens.size, 1000);
+    assert.ok(Buffer.from([...tokens][0]!, 'base64url').length >= 16);
+    assert.notEqual(tokenDigest('a'), 'a');
+  });
+  it('codes have the asked number of digits, leading zeros kept, every digit used', () => {
+    const codes = Array.from({ length: 2000 }, () => numericCode(6));
+    assert.ok(codes.every((c) => /^\d{6}$/.test(c)));
+    const digits = new Set(codes.join(''));
+    assert.equal(digits.size, 10);
+  });
+  it('HMAC parts are length-prefixed so boundaries matter', () => {
+    const key = Buffer.alloc(32);
+    assert.notEqual(hmac(key, 'ab', 'c'), hmac(key, 'a', 'bc'));
+  });
+  it('compares in constant time and correctly', () => {
+    assert.equal(safeEqual('abc', 'abc'), true);
+    assert.equal(safeEqual('abc', 'abd'), false);
+    assert.equal(safeEqual('abc', 'abcd'), false);
+  });
+});
+
+describe('keys', () => {
+  it('generates the master key once, privately, and derives one key per purpose', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sspr-keys-'));
+    const first = loadOrCreateMasterKey(dir);
+    assert.equal(first.length, 32);
+    assert.equal(statSync(join(dir, 'secrets.json')).mode & 0o777, 0o600);
+    assert.deepEqual(loadOrCreateMasterKey(dir), first);
+    const keys = deriveKeys(first);
+    assert.notDeepEqual(keys.keyFor('csrf'), keys.keyFor('code-hash'));
+    assert.deepEqual(keys.keyFor('csrf'), deriveKeys(first).keyFor('csrf'));
+  });
+});
+
+describe('password hashing', () => {
+  it('stores Argon2id (19 MiB, t=2, p=1) and verifies; a missing hash never verifies', async () => {
+    const stored = await hashPassword('correct horse');
+    assert.match(stored, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    assert.equal(await verifyPassword(stored, 'correct horse'), true);
+    assert.equal(await verifyPassword(stored, 'wrong horse'), false);
+    assert.equal(await verifyPassword(null, 'anything'), false);
+    assert.equal(await verifyPassword('garbage', 'anything'), false);
+  });
+});
+
+describe('hints', () => {
+  it('masks addresses without leaking their length', () => {
+    assert.equal(maskEmail('alice@example.org'), 'a•••••@e•••••.org');
+    assert.equal(maskEmail('a@b.co.uk'), 'a•••••@b•••••.uk');
+    assert.equal(decoyEmailHint('  Zoe ', 'example.org'), 'z•••••@e•••••.org');
+    assert.equal(decoyEmailHint('_x', null), 'x•••••@e•••••.org');
+  });
+});
+
+describe('basic password rules', () => {
+  const checker = basicPasswordChecker({ minLength: 8, maxLength: 256 });
+  it('counts code points after NFC and allows spaces and any Unicode', async () => {
+    assert.equal(passwordLength('e\u0301'), 1);
+    assert.equal(passwordLength('😀😀'), 2);
+    assert.equal((await checker.check('ä ö ü ß 😀 x', { username: 'ann' }, 'en')).accepted, true);
+    assert.equal((await checker.check('😀'.repeat(7), { username: 'ann' }, 'en')).accepted, false);
+    assert.equal((await checker.check('x'.repeat(256), { username: 'ann' }, 'en')).accepted, true);
+    const long = await checker.check('x'.repeat(257), { username: 'ann' }, 'de');
+    assert.deepEqual(long.reasons.map((r) => r.code), ['too-long']);
+    assert.match(long.reasons[0]!.message, /höchstens 256/);
+  });
+  it('refuses the user name inside the password, case-insensitively', async () => {
+    const verdict = await checker.check('xxANNAyyzz', { username: 'Anna' }, 'en');
+    assert.deepEqual(verdict.reasons.map((r) => r.code), ['contains-username']);
+  });
+});
