@@ -16,7 +16,7 @@ export interface Mailer {
 /** SMTP delivery with a small connection pool (nodemailer). */
 export function smtpMailer(url: string, from: string): Mailer {
   // nodemailer's SMTP pool parses `url` itself (smtp-pool/index.js); the typings omit that option.
-  const options = { url, pool: true, maxConnections: 5 } as SMTPPool.Options;
+  const options = { url, pool: true, maxConnections: 20, maxMessages: 1000 } as SMTPPool.Options;
   const transport = nodemailer.createTransport(options, { from });
   return {
     async send(message) {
