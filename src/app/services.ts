@@ -16,7 +16,10 @@ import { Audit } from '../audit/audit.js';
 import { OneTimeCodes } from '../methods/one-time-code.js';
 import { EmailCodeMethod } from '../methods/email/email-method.js';
 import type { MethodType, VerificationMethod } from '../methods/method.js';
-import { basicPasswordChecker } from '../policy/password-checker.js';
+import { PolicyPasswordChecker, openBreachChecker, passwordSettingsFrom, type PasswordChecker } from '../policy/password-checker.js';
+import { BannedTermsRepository } from '../store/banned-terms-repository.js';
+import { PasswordHistoryRepository } from '../store/password-history-repository.js';
+import { preloadStrengthEstimator } from '../password-policy/index.js';
 import { ResetFlow } from '../flows/reset/reset-flow.js';
 import { SignIn } from '../session/sign-in.js';
 
@@ -34,6 +37,8 @@ export interface Services {
   audit: Audit;
   auditLog: AuditRepository;
   directory: LocalDirectory;
+  bannedTerms: BannedTermsRepository;
+  passwords: PasswordChecker;
   mail: MailDispatch;
   /** Present in demo mode only. */
   outbox: DemoOutbox | null;
@@ -64,7 +69,12 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const sessions = new SessionsRepository(store.db);
   const auditLog = new AuditRepository(store.db);
   const audit = new Audit(auditLog, clock, log);
-  const directory = new LocalDirectory(users);
+  const bannedTerms = new BannedTermsRepository(store.db);
+  const directory = new LocalDirectory(users, new PasswordHistoryRepository(store.db), config.password.historyLength, clock);
+  const breach = await openBreachChecker(config);
+  const passwords = new PolicyPasswordChecker(passwordSettingsFrom(config), bannedTerms, config.organisation.name, breach, clock);
+  // Load zxcvbn's dictionaries now rather than on the first user's request.
+  preloadStrengthEstimator();
 
   const realMailer = overrides.mailer ?? (config.smtp.url ? smtpMailer(config.smtp.url, config.smtp.from) : null);
   if (!realMailer && !config.demo) log.warn('no SMTP server configured (smtp.url / SSPR_SMTP_URL): codes cannot be delivered');
@@ -95,7 +105,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     flows,
     sessions,
     methods,
-    passwords: basicPasswordChecker(config.password),
+    passwords,
     mail,
     audit,
     clock,
@@ -105,9 +115,10 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds);
 
   return {
-    config, log, clock, store, keys, users, groups, licences, flows, sessions, audit, auditLog, directory, mail, outbox, resetFlow, signIn,
+    config, log, clock, store, keys, users, groups, licences, flows, sessions, audit, auditLog, directory, bannedTerms, passwords, mail, outbox, resetFlow, signIn,
     async close() {
       clearInterval(housekeeping);
+      if (breach && 'close' in breach && typeof breach.close === 'function') await breach.close();
       await mail.drain();
       await mailer.close();
       await store.close();

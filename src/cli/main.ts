@@ -6,6 +6,8 @@ import { migrateCommand } from './migrate-command.js';
 import { configCommand } from './config-command.js';
 import { userCommand } from './user-command.js';
 import { groupCommand } from './group-command.js';
+import { policyCommand } from './policy-command.js';
+import { breachCommand } from './breach-command.js';
 
 const program = new Command('sspr')
   .description('sspr: self-service password reset')
@@ -16,6 +18,8 @@ const program = new Command('sspr')
   .addCommand(migrateCommand())
   .addCommand(configCommand())
   .addCommand(userCommand())
-  .addCommand(groupCommand());
+  .addCommand(groupCommand())
+  .addCommand(policyCommand())
+  .addCommand(breachCommand());
 
 await program.parseAsync(process.argv);

@@ -3,8 +3,14 @@ import { withStore, reportError } from './runtime.js';
 import { readSecret } from './read-secret.js';
 import { printRows } from './print.js';
 import { hashPassword } from '../crypto/password-hash.js';
-import { basicPasswordChecker } from '../policy/password-checker.js';
-import { configFrom } from './runtime.js';
+import { PolicyPasswordChecker, openBreachChecker, passwordSettingsFrom, type PasswordSubject } from '../policy/password-checker.js';
+import { BannedTermsRepository } from '../store/banned-terms-repository.js';
+import { PasswordHistoryRepository } from '../store/password-history-repository.js';
+import { LocalDirectory } from '../directory/local/local-directory.js';
+import { BreachCorpus } from '../password-policy/index.js';
+import { systemClock } from '../store/clock.js';
+import { configFrom, type CliStore } from './runtime.js';
+import type { Config } from '../config/schema.js';
 import { SsprError } from '../errors/sspr-error.js';
 import type { UserRecord } from '../store/users-repository.js';
 
@@ -18,13 +24,23 @@ const summary = (u: UserRecord) => ({
   source: u.source,
 });
 
-async function newPasswordHash(command: Command, username: string): Promise<string> {
-  const password = await readSecret(`New password for ${username}: `);
-  const verdict = await basicPasswordChecker(configFrom(command).password).check(password, { username }, 'en');
-  if (!verdict.accepted) {
-    throw new SsprError('password-rejected', { params: { reasons: verdict.reasons.map((r) => r.message).join(' ') } });
+/**
+ * Reads a new password and checks it with the service's full policy (custom banned list, breach corpus,
+ * history) for this user; throws `password-rejected` with the reasons.
+ */
+async function acceptedNewPassword(cli: CliStore, config: Config, subject: PasswordSubject): Promise<string> {
+  const password = (await readSecret(`New password for ${subject.username}: `)).normalize('NFC');
+  const breach = await openBreachChecker(config);
+  try {
+    const checker = new PolicyPasswordChecker(passwordSettingsFrom(config), new BannedTermsRepository(cli.store.db), config.organisation.name, breach, systemClock);
+    const verdict = await checker.check(password, subject, 'en');
+    if (!verdict.accepted) {
+      throw new SsprError('password-rejected', { params: { reasons: verdict.reasons.map((r) => r.message).join(' ') } });
+    }
+    return password;
+  } finally {
+    if (breach instanceof BreachCorpus) await breach.close();
   }
-  return hashPassword(password.normalize('NFC'));
 }
 
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -48,9 +64,12 @@ export function userCommand(): Command {
         if (!/^[^\s\p{Cc}]{1,256}$/u.test(username)) throw new SsprError('invalid-request', { params: { detail: 'a user name is 1 to 256 characters without spaces' } });
         const email = options.email as string | undefined;
         if (email !== undefined && !emailPattern.test(email)) throw new SsprError('invalid-request', { params: { detail: `"${email}" is not an e-mail address` } });
-        const passwordHash = options.passwordStdin ? await newPasswordHash(command, username) : null;
-        const created = await withStore(command, ({ users }) =>
-          users.add({
+        const config = configFrom(command);
+        const created = await withStore(command, async (cli) => {
+          if (await cli.users.findByUsername(username)) throw new SsprError('user-exists', { params: { username } });
+          const subject = { username, firstName: options.firstName as string | undefined, lastName: options.lastName as string | undefined, displayName: options.displayName as string | undefined };
+          const passwordHash = options.passwordStdin ? await hashPassword(await acceptedNewPassword(cli, config, subject)) : null;
+          return cli.users.add({
             username,
             email: email ?? null,
             mobile: (options.mobile as string | undefined) ?? null,
@@ -59,8 +78,8 @@ export function userCommand(): Command {
             lastName: options.lastName as string | undefined,
             isAdmin: options.admin === true,
             passwordHash,
-          }),
-        );
+          });
+        });
         process.stdout.write(`created user ${created.username}\n`);
       } catch (error) {
         reportError(error);
@@ -123,8 +142,16 @@ export function userCommand(): Command {
     .description('set a password (read from stdin, or a prompt on a terminal; never from the command line)')
     .action(async (username: string, _options: unknown, command: Command) => {
       try {
-        const passwordHash = await newPasswordHash(command, username);
-        await withStore(command, async ({ users }) => users.setPasswordHash((await users.get(username)).id, passwordHash));
+        const config = configFrom(command);
+        await withStore(command, async (cli) => {
+          const found = await cli.users.get(username);
+          const directory = new LocalDirectory(cli.users, new PasswordHistoryRepository(cli.store.db), config.password.historyLength, systemClock);
+          const password = await acceptedNewPassword(cli, config, {
+            ...found,
+            isInHistory: (candidate) => directory.isRecentPassword(found, candidate),
+          });
+          await directory.resetPassword(found, password);
+        });
         process.stdout.write(`password set for ${username}\n`);
       } catch (error) {
         reportError(error);

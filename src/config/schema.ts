@@ -54,6 +54,20 @@ export const configSchema = z.strictObject({
       minLength: z.number().int().min(8).max(64).default(8),
       /** Maximum length in code points; never below 64 (NIST 800-63B). */
       maxLength: z.number().int().min(64).max(1024).default(256),
+      /** AD-style complexity (3 of upper, lower, digit, other); off by default (NIST: no composition rules). */
+      requireThreeClasses: z.boolean().default(false),
+      /** Recent passwords a cloud-only user may not reuse, the current one included (0 = no check). */
+      historyLength: z.number().int().min(0).max(24).default(1),
+      /** Refuse passwords on the shipped list of common passwords. */
+      checkCommonPasswords: z.boolean().default(true),
+      /** Refuse passwords found in the breach corpus or range API, when one is configured. */
+      checkBreached: z.boolean().default(true),
+      /** Minimum zxcvbn score 0–4 (0 switches the strength rule off). */
+      minStrengthScore: z.number().int().min(0).max(4).default(2),
+      /** Breach corpus made by `sspr breach import`; default DATA_DIR/breach-corpus.bin when that file exists. */
+      breachCorpusFile: z.string().min(1).optional(),
+      /** HIBP-compatible k-anonymity range API base URL (GET {url}/range/{5 hex}); off when unset. */
+      breachRangeUrl: z.url({ protocol: /^https?$/ }).optional(),
     })
     .prefault({}),
   session: z

@@ -25,6 +25,11 @@ export interface Directory {
    * or not the user exists.
    */
   authenticate(username: string, password: string): Promise<DirectoryUser | null>;
+  /**
+   * True when `password` is one of the user's recent passwords that may not be reused. Directories that
+   * enforce their own history answer false and refuse at write time instead.
+   */
+  isRecentPassword(user: DirectoryUser, password: string): Promise<boolean>;
   /** Sets a new password as an administrative reset (no old password). */
   resetPassword(user: DirectoryUser, newPassword: string): Promise<void>;
 }

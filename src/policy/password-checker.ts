@@ -1,56 +1,101 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Lang } from '../i18n/lang.js';
-import { format } from '../i18n/lang.js';
+import type { Config } from '../config/schema.js';
+import type { Clock } from '../store/clock.js';
+import type { BannedTermsRepository } from '../store/banned-terms-repository.js';
+import {
+  BreachCorpus,
+  RangeApiBreachChecker,
+  bannedTermIndexFor,
+  evaluatePassword,
+  passwordSettingsSchema,
+  type BreachChecker,
+  type PasswordSettings,
+  type PasswordVerdict,
+} from '../password-policy/index.js';
 
-export interface PasswordReason {
-  code: string;
-  message: string;
-}
+export type { PasswordVerdict };
 
-export interface PasswordVerdict {
-  accepted: boolean;
-  reasons: PasswordReason[];
-}
-
+/** Who the password is for; the more is known, the more personal words are refused. */
 export interface PasswordSubject {
   username: string;
   displayName?: string;
+  firstName?: string;
+  lastName?: string;
+  /** True when the password was one of the user's recent ones (supplied by the directory). */
+  isInHistory?: (password: string) => Promise<boolean>;
 }
 
 /** Decides whether a new password is acceptable for a user, and says why not in the user's language. */
 export interface PasswordChecker {
+  readonly settings: PasswordSettings;
   check(password: string, subject: PasswordSubject, lang: Lang): Promise<PasswordVerdict>;
 }
 
-const messages = {
-  'too-short': { en: 'Use at least {min} characters; this one has {length}.', de: 'Verwenden Sie mindestens {min} Zeichen; dieses hat {length}.' },
-  'too-long': { en: 'Use at most {max} characters; this one has {length}.', de: 'Verwenden Sie höchstens {max} Zeichen; dieses hat {length}.' },
-  'contains-username': {
-    en: 'The password must not contain your user name.',
-    de: 'Das Kennwort darf Ihren Benutzernamen nicht enthalten.',
-  },
-} as const;
+const CUSTOM_LIST_REFRESH_MS = 30_000;
 
-/** Length in Unicode code points after NFC, as NIST 800-63B counts. */
-export function passwordLength(password: string): number {
-  return [...password.normalize('NFC')].length;
+/**
+ * The service's password policy: the engine in password-policy/ with the organisation's custom banned list
+ * (read from the store, refreshed every 30 s so CLI changes reach running servers), the organisation name,
+ * and the breach corpus or range API when configured.
+ */
+export class PolicyPasswordChecker implements PasswordChecker {
+  private custom: string[] = [];
+  private loadedAt = -Infinity;
+  private loading: Promise<void> | null = null;
+
+  constructor(
+    readonly settings: PasswordSettings,
+    private readonly bannedTerms: BannedTermsRepository,
+    private readonly organisation: string,
+    private readonly breach: BreachChecker | undefined,
+    private readonly clock: Clock,
+  ) {}
+
+  async check(password: string, subject: PasswordSubject, lang: Lang): Promise<PasswordVerdict> {
+    await this.refreshCustomList();
+    return evaluatePassword(
+      password,
+      { ...subject, organisation: this.organisation, lang },
+      this.settings,
+      { index: bannedTermIndexFor(this.custom), breach: this.breach },
+    );
+  }
+
+  private async refreshCustomList(): Promise<void> {
+    if (this.clock.now() - this.loadedAt < CUSTOM_LIST_REFRESH_MS) return;
+    this.loading ??= this.bannedTerms
+      .list()
+      .then((terms) => {
+        this.custom = terms;
+        this.loadedAt = this.clock.now();
+      })
+      .finally(() => {
+        this.loading = null;
+      });
+    await this.loading;
+  }
+}
+
+/** The engine's settings from the service configuration. */
+export function passwordSettingsFrom(config: Config): PasswordSettings {
+  const { minLength, maxLength, requireThreeClasses, historyLength, checkCommonPasswords, checkBreached, minStrengthScore } = config.password;
+  return passwordSettingsSchema.parse({ minLength, maxLength, requireThreeClasses, historyLength, checkCommonPasswords, checkBreached, minStrengthScore });
+}
+
+/** The default place `sspr breach import` writes to and the service reads from. */
+export function defaultBreachCorpusPath(dataDir: string): string {
+  return join(dataDir, 'breach-corpus.bin');
 }
 
 /**
- * The basic rules: 8–256 code points after NFC (bounds configurable), and not containing the user name.
- * Spaces and every Unicode character are allowed; no composition rules.
+ * The breach checker the configuration asks for: the imported corpus (explicit file, or the default file when
+ * present), else the range API, else none. A configured file that cannot be opened stops start-up.
  */
-export function basicPasswordChecker(settings: { minLength: number; maxLength: number }): PasswordChecker {
-  return {
-    async check(password, subject, lang) {
-      const reasons: PasswordReason[] = [];
-      const length = passwordLength(password);
-      const add = (code: keyof typeof messages, params: Record<string, number> = {}) =>
-        reasons.push({ code, message: format(messages[code][lang], params) });
-      if (length < settings.minLength) add('too-short', { min: settings.minLength, length });
-      if (length > settings.maxLength) add('too-long', { max: settings.maxLength, length });
-      const name = subject.username.normalize('NFC').toLowerCase();
-      if (name.length >= 3 && password.normalize('NFC').toLowerCase().includes(name)) add('contains-username');
-      return { accepted: reasons.length === 0, reasons };
-    },
-  };
+export async function openBreachChecker(config: Config): Promise<BreachChecker | undefined> {
+  const file = config.password.breachCorpusFile ?? defaultBreachCorpusPath(config.dataDir);
+  if (config.password.breachCorpusFile || existsSync(file)) return BreachCorpus.open(file);
+  if (config.password.breachRangeUrl) return new RangeApiBreachChecker({ baseUrl: config.password.breachRangeUrl });
+  return undefined;
 }

@@ -93,6 +93,19 @@ export interface AuditEventsTable {
   detail: string | null;
 }
 
+/** The organisation's own banned password terms (Entra's custom list, up to 1000). */
+export interface BannedTermsTable {
+  term: string;
+  created_at: number;
+}
+
+/** Earlier password hashes of cloud-only users (Argon2id), newest last; for "no reuse of the last N". */
+export interface PasswordHistoryTable {
+  user_id: string;
+  password_hash: string;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -102,4 +115,6 @@ export interface Database {
   reset_codes: ResetCodesTable;
   sessions: SessionsTable;
   audit_events: AuditEventsTable;
+  banned_terms: BannedTermsTable;
+  password_history: PasswordHistoryTable;
 }

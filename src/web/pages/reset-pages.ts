@@ -97,11 +97,13 @@ ${view.methods.map(
       (ctx) => html`<form method="post" action="/reset/password">${csrfField(ctx)}
 <p class="help" id="password-help">${t(lang, 'reset.password.help', { min: services.config.password.minLength })}</p>
 <label for="password">${t(lang, 'reset.password.new')}</label>
-<input type="password" id="password" name="password" autocomplete="new-password" required minlength="${services.config.password.minLength}" aria-describedby="password-help" autofocus>
+<input type="password" id="password" name="password" autocomplete="new-password" required minlength="${services.config.password.minLength}" aria-describedby="password-help password-feedback" autofocus>
+<ul class="feedback" id="password-feedback" aria-live="polite" data-ok="${t(lang, 'reset.password.ok')}"></ul>
 <label for="confirm">${t(lang, 'reset.password.confirm')}</label>
 <input type="password" id="confirm" name="confirm" autocomplete="new-password" required>
 <button type="submit">${t(lang, 'reset.password.save')}</button>
-</form>`,
+</form>
+<script src="/assets/password-feedback.js" defer></script>`,
       options,
     );
   };

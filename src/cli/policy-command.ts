@@ -1,0 +1,78 @@
+import { Command } from 'commander';
+import { withStore, reportError } from './runtime.js';
+import { printRows } from './print.js';
+import { MAX_CUSTOM_BANNED_TERMS } from '../password-policy/index.js';
+import { SsprError } from '../errors/sspr-error.js';
+import { BannedTermsRepository } from '../store/banned-terms-repository.js';
+
+/** A custom term as stored: NFC, lower case, trimmed; 4–64 characters (shorter terms match too much). */
+function termOf(raw: string): string {
+  const term = raw.normalize('NFC').trim().toLowerCase();
+  if ([...term].length < 4 || [...term].length > 64 || /\p{Cc}/u.test(term)) {
+    throw new SsprError('invalid-request', { params: { detail: `"${raw}" is not a usable banned term (4 to 64 characters)` } });
+  }
+  return term;
+}
+
+/** `sspr policy banned add|remove|list`: the organisation's own banned-password terms (up to 1000). */
+export function policyCommand(): Command {
+  const policy = new Command('policy').description('password and reset policy');
+  const banned = policy.command('banned').description("the organisation's banned password terms (matched like Entra's custom list)");
+
+  banned
+    .command('add <terms...>')
+    .description('add terms (e.g. the company name, products, locations)')
+    .action(async (raw: string[], _options: unknown, command: Command) => {
+      try {
+        const terms = raw.map(termOf);
+        const added = await withStore(command, async ({ store }) => {
+          const repository = new BannedTermsRepository(store.db);
+          const existing = new Set(await repository.list());
+          const fresh = [...new Set(terms)].filter((t) => !existing.has(t));
+          if (existing.size + fresh.length > MAX_CUSTOM_BANNED_TERMS) {
+            throw new SsprError('invalid-request', {
+              params: { detail: `the custom list holds at most ${MAX_CUSTOM_BANNED_TERMS} terms (${existing.size} now, ${fresh.length} new)` },
+            });
+          }
+          return repository.add(fresh, Date.now());
+        });
+        process.stdout.write(added.length ? `added ${added.join(', ')}\n` : 'nothing new to add\n');
+      } catch (error) {
+        reportError(error);
+      }
+    });
+
+  banned
+    .command('remove <terms...>')
+    .description('remove terms')
+    .action(async (raw: string[], _options: unknown, command: Command) => {
+      try {
+        const terms = raw.map(termOf);
+        const removed = await withStore(command, async ({ store }) => {
+          return new BannedTermsRepository(store.db).remove(terms);
+        });
+        const missing = terms.filter((t) => !removed.includes(t));
+        if (removed.length) process.stdout.write(`removed ${removed.join(', ')}\n`);
+        if (missing.length) throw new SsprError('invalid-request', { params: { detail: `not on the list: ${missing.join(', ')}` } });
+      } catch (error) {
+        reportError(error);
+      }
+    });
+
+  banned
+    .command('list')
+    .description('list the custom terms (the shipped global list applies as well)')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      try {
+        const terms = await withStore(command, async ({ store }) => {
+          return new BannedTermsRepository(store.db).list();
+        });
+        printRows(terms.map((term) => ({ term })), options.json === true);
+      } catch (error) {
+        reportError(error);
+      }
+    });
+
+  return policy;
+}

@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Services } from '../../app/services.js';
+import type { CookiePolicy } from '../cookies.js';
+import type { RouteRateLimit } from '../route-rate-limit.js';
+import { cookieOf } from '../request-context.js';
+import { parseBody } from './validate.js';
+
+const checkBody = z.strictObject({ password: z.string().max(4096), flowId: z.string().max(64).optional() });
+
+/**
+ * Live password feedback: `POST /api/v1/password/check {password, flowId?}` → the verdict
+ * `{accepted, score, reasons: [{code, message, params}], suggestions}`. The user's own names and history
+ * count only for a verified reset flow (from `flowId`, or the flow cookie of the reset pages), so the
+ * endpoint tells nothing about accounts. Nothing is stored or logged.
+ */
+export async function passwordApi(app: FastifyInstance, services: Services, policy: CookiePolicy, rateLimit: RouteRateLimit): Promise<void> {
+  app.post('/api/v1/password/check', { config: { rateLimit } }, async (request) => {
+    const { password, flowId } = parseBody(checkBody, request.body);
+    const verdict = await services.resetFlow.checkPassword(flowId ?? cookieOf(request, policy, 'flow'), password, request.ctx.lang);
+    return { accepted: verdict.accepted, score: verdict.score, reasons: verdict.reasons, suggestions: verdict.suggestions };
+  });
+}
