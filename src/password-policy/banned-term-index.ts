@@ -13,8 +13,10 @@
  *   - s and t differ in one place  → look up s minus k  (substitution; hits t minus k)
  * Hashes are 30-bit polynomial hashes computed in O(1) per part from prefix hashes, so no
  * strings are built while matching; every hit is verified against the real term, so hash
- * collisions cost time, never correctness. Cost per password: about n × L² map look-ups for
- * n code points and terms up to L code points, independent of the number of terms.
+ * collisions cost time, never correctness. Cost per password: about n × L²/2 probes for
+ * n code points and terms up to L code points, independent of the number of terms. Each
+ * probe first tests a bit array (≈16 bits per key, a few MB at most), so the hash map —
+ * large and cache-unfriendly for big lists — is only consulted for likely hits.
  *
  * Terms are normalised with {@link normalizePassword}; terms shorter than
  * {@link MIN_TERM_LENGTH} code points are ignored (Entra's custom list takes 4–16 characters).
@@ -37,6 +39,8 @@ export interface TermMatch {
   end: number;
   /** The banned term as listed (trimmed, NFC, lower-case), e.g. "contoso" or "2024". */
   term: string;
+  /** True if the part equals the normalised term (no edit needed). */
+  exact: boolean;
 }
 
 const HASH_BASE = 0x01000193;
@@ -119,6 +123,9 @@ function withinOneEdit(points: readonly number[], start: number, end: number, te
 export class BannedTermIndex {
   /** Key → term id, or term ids when several terms share a key. */
   private readonly buckets = new Map<number, number | number[]>();
+  /** Bit per (key & filterMask): clear means "no term under this key". */
+  private filter = new Uint32Array(1);
+  private filterMask = 0;
   /** Terms as listed, for messages; matching uses termPoints (normalised). */
   private readonly terms: string[] = [];
   private readonly termPoints: Int32Array[] = [];
@@ -141,7 +148,18 @@ export class BannedTermIndex {
         index.add(term, listed);
       }
     }
+    index.buildFilter();
     return index;
+  }
+
+  private buildFilter(): void {
+    const bits = Math.min(2 ** 27, Math.max(2 ** 16, 2 ** Math.ceil(Math.log2(this.buckets.size * 16 + 1))));
+    this.filter = new Uint32Array(bits / 32);
+    this.filterMask = bits - 1;
+    for (const key of this.buckets.keys()) {
+      const bit = key & this.filterMask;
+      this.filter[bit >>> 5] = (this.filter[bit >>> 5] ?? 0) | (1 << (bit & 31));
+    }
   }
 
   /** Number of distinct normalised terms in the index. */
@@ -204,15 +222,20 @@ export class BannedTermIndex {
       const lastLength = Math.min(longest, n - start);
       for (let length = shortest; length <= lastLength; length++) {
         const end = start + length;
-        const term = this.matchPart(points, hashes, start, end);
-        if (term !== undefined) matches.push({ start, end, term });
+        const match = this.matchPart(points, hashes, start, end);
+        if (match !== undefined) matches.push({ start, end, term: match.term, exact: match.exact });
       }
     }
     return matches;
   }
 
-  /** The first term within one edit of points[start, end), if any. */
-  private matchPart(points: readonly number[], hashes: PrefixHashes, start: number, end: number): string | undefined {
+  /** A term within one edit of points[start, end), if any (an exact one if there is one). */
+  private matchPart(
+    points: readonly number[],
+    hashes: PrefixHashes,
+    start: number,
+    end: number,
+  ): { term: string; exact: boolean } | undefined {
     const length = end - start;
     // Exact match, or the part is a term with one character missing.
     if (this.hasTermOfLength(length) || this.hasTermOfLength(length + 1)) {
@@ -234,23 +257,35 @@ export class BannedTermIndex {
     return undefined;
   }
 
-  /** Checks the terms stored under `key` against points[start, end). */
-  private verify(key: number, points: readonly number[], start: number, end: number): string | undefined {
+  /**
+   * Checks the terms stored under `key` against points[start, end). An exact match is
+   * preferred over a fuzzy one found under the same key.
+   */
+  private verify(
+    key: number,
+    points: readonly number[],
+    start: number,
+    end: number,
+  ): { term: string; exact: boolean } | undefined {
+    const bit = key & this.filterMask;
+    if (((this.filter[bit >>> 5] ?? 0) & (1 << (bit & 31))) === 0) return undefined;
     const bucket = this.buckets.get(key);
     if (bucket === undefined) return undefined;
     const ids = typeof bucket === 'number' ? [bucket] : bucket;
     const length = end - start;
+    let fuzzy: string | undefined;
     for (const id of ids) {
       const term = this.termPoints[id];
-      if (term === undefined) continue;
+      const listed = this.terms[id];
+      if (term === undefined || listed === undefined) continue;
       const diff = length - term.length;
       if (diff < -1 || diff > 1) continue;
-      if (diff === 0 && sameRange(points, start, term)) return this.terms[id];
-      if (term.length < FUZZY_MIN_TERM_LENGTH) continue;
+      if (diff === 0 && sameRange(points, start, term)) return { term: listed, exact: true };
+      if (fuzzy !== undefined || term.length < FUZZY_MIN_TERM_LENGTH) continue;
       if (diff === 1 && !this.extraCharIsInterior(points, start, end, term)) continue;
-      if (withinOneEdit(points, start, end, term)) return this.terms[id];
+      if (withinOneEdit(points, start, end, term)) fuzzy = listed;
     }
-    return undefined;
+    return fuzzy === undefined ? undefined : { term: fuzzy, exact: false };
   }
 
   /**

@@ -15,7 +15,7 @@
  */
 import { BannedTermIndex, type TermMatch } from './banned-term-index.js';
 import { GLOBAL_BANNED_TERMS } from './lists/global-banned.js';
-import { normalizePassword, toCodePoints } from './normalize.js';
+import { foldForNameMatch, normalizePassword, toCodePoints } from './normalize.js';
 
 export const BANNED_SCORE_THRESHOLD = 5;
 export const MIN_NAME_TERM_LENGTH = 4;
@@ -40,20 +40,29 @@ export interface BannedTermEvaluation extends BannedTermScore {
   accepted: boolean;
 }
 
-/** Minimum Entra points for a normalised password, given the fuzzy matches found in it. */
+/**
+ * Minimum Entra points for a normalised password, given the fuzzy matches found in it.
+ * Among covers with equal points, the one with fewer fuzzy (non-exact) matches wins, so the
+ * terms reported read naturally ("password" + "password", not "passw" ~ "passwd" + …).
+ */
 export function scoreMatches(length: number, matches: readonly TermMatch[]): BannedTermScore {
   const endingAt: TermMatch[][] = Array.from({ length: length + 1 }, () => []);
   for (const match of matches) endingAt[match.end]?.push(match);
 
-  const best = new Int32Array(length + 1);
+  const points = new Int32Array(length + 1);
+  const edits = new Int32Array(length + 1);
   const choice: (TermMatch | undefined)[] = new Array<TermMatch | undefined>(length + 1);
   for (let end = 1; end <= length; end++) {
-    best[end] = (best[end - 1] ?? 0) + 1;
+    points[end] = (points[end - 1] ?? 0) + 1;
+    edits[end] = edits[end - 1] ?? 0;
     choice[end] = undefined;
     for (const match of endingAt[end] ?? []) {
-      const points = (best[match.start] ?? 0) + 1;
-      if (points < (best[end] ?? 0)) {
-        best[end] = points;
+      const candidatePoints = (points[match.start] ?? 0) + 1;
+      const candidateEdits = (edits[match.start] ?? 0) + (match.exact ? 0 : 1);
+      const current = points[end] ?? 0;
+      if (candidatePoints < current || (candidatePoints === current && candidateEdits < (edits[end] ?? 0))) {
+        points[end] = candidatePoints;
+        edits[end] = candidateEdits;
         choice[end] = match;
       }
     }
@@ -68,7 +77,7 @@ export function scoreMatches(length: number, matches: readonly TermMatch[]): Ban
       end = match.start;
     }
   }
-  return { points: best[length] ?? 0, termsFound: termsFound.reverse() };
+  return { points: points[length] ?? 0, termsFound: termsFound.reverse() };
 }
 
 /** Step 2 + 4: fuzzy matches and score of an already-normalised password. */
@@ -78,7 +87,8 @@ export function scoreBannedTerms(normalized: string, index: BannedTermIndex): Ba
 
 /**
  * The name terms of step 3: each of first name, last name and organisation as a whole and
- * split into words, normalised, keeping those of 4+ code points. Maps normalised → as given.
+ * split into words, normalised and folded (foldForNameMatch), keeping those of 4+ code
+ * points. Maps folded → as given.
  */
 export function personalNameTerms(names: PersonalNames): Map<string, string> {
   const terms = new Map<string, string>();
@@ -86,10 +96,8 @@ export function personalNameTerms(names: PersonalNames): Map<string, string> {
     if (value === undefined) continue;
     const whole = value.trim();
     for (const candidate of [whole, ...whole.split(/[\s,.\-_#]+/u)]) {
-      const normalized = normalizePassword(candidate);
-      if ([...normalized].length >= MIN_NAME_TERM_LENGTH && !terms.has(normalized)) {
-        terms.set(normalized, candidate);
-      }
+      const folded = foldForNameMatch(normalizePassword(candidate));
+      if ([...folded].length >= MIN_NAME_TERM_LENGTH && !terms.has(folded)) terms.set(folded, candidate);
     }
   }
   return terms;
@@ -103,9 +111,10 @@ export function evaluateBannedTerms(
 ): BannedTermEvaluation {
   const normalized = normalizePassword(password);
   const { points, termsFound } = scoreBannedTerms(normalized, index);
+  const folded = foldForNameMatch(normalized);
   let personalName: string | undefined;
   for (const [term, asGiven] of personalNameTerms(names)) {
-    if (normalized.includes(term)) {
+    if (folded.includes(term)) {
       personalName = asGiven;
       break;
     }

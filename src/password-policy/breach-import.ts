@@ -32,7 +32,7 @@ export interface ImportOptions {
   runRecords?: number;
   /** Fail if more than this share of non-empty lines is malformed (default 0.01). */
   maxMalformedRatio?: number;
-  /** Bytes read from the source at a time (default 4 MiB); runs are cut between reads. */
+  /** Bytes read from the source at a time (default 4 MiB, at most 16 MiB); runs are cut between reads. */
   readChunkBytes?: number;
 }
 
@@ -73,7 +73,8 @@ export async function importBreachCorpus(
 ): Promise<ImportResult> {
   const runRecords = options.runRecords ?? 2_000_000;
   const maxMalformedRatio = options.maxMalformedRatio ?? 0.01;
-  const readChunkBytes = options.readChunkBytes ?? READ_CHUNK_BYTES;
+  // At most 16 MiB per read, so one read's keys always fit in the writer's buffer.
+  const readChunkBytes = Math.min(options.readChunkBytes ?? READ_CHUNK_BYTES, 16 * 1024 * 1024);
   // A run is cut after the read that fills it, so leave room for one read's worth of keys.
   const chunkSlack = Math.ceil(readChunkBytes / MIN_LINE_BYTES) + 1;
   const totalBytes = (await stat(srcPath)).size;

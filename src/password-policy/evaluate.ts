@@ -126,7 +126,8 @@ function evaluateCore(
     violations.push({ code: 'common-password', params: {} });
   }
   const strength = estimateStrength(nfc, userInputsOf(ctx), lang);
-  if (settings.minStrengthScore > 0 && strength.score < settings.minStrengthScore) {
+  const tooShort = lengthViolations.length > 0;
+  if (!tooShort && settings.minStrengthScore > 0 && strength.score < settings.minStrengthScore) {
     violations.push({
       code: 'too-weak',
       params: { score: strength.score, required: settings.minStrengthScore, warning: strength.warning },

@@ -1,6 +1,6 @@
 /** Public API of the password-policy module. */
-export { normalizePassword, codePointLength, SUBSTITUTIONS } from './normalize.js';
-export { BannedTermIndex, MIN_TERM_LENGTH, type TermMatch } from './banned-term-index.js';
+export { normalizePassword, codePointLength, foldForNameMatch, SUBSTITUTIONS } from './normalize.js';
+export { BannedTermIndex, MIN_TERM_LENGTH, FUZZY_MIN_TERM_LENGTH, type TermMatch } from './banned-term-index.js';
 export {
   evaluateBannedTerms,
   scoreBannedTerms,
@@ -31,7 +31,13 @@ export {
   type RuleViolation,
 } from './messages.js';
 export { countCharacterClasses, displayNameTokens } from './rules.js';
-export { estimateStrength, preloadStrengthEstimator, type StrengthEstimate } from './strength.js';
+export { COMMON_PASSWORDS } from './lists/common-passwords.js';
+export {
+  estimateStrength,
+  preloadStrengthEstimator,
+  translateStrengthWarning,
+  type StrengthEstimate,
+} from './strength.js';
 export {
   evaluatePassword,
   evaluatePasswordSync,

@@ -74,3 +74,13 @@ export function toCodePoints(text: string): number[] {
   for (const char of text) points.push(char.codePointAt(0) ?? 0);
   return points;
 }
+
+/**
+ * Extra folding for context words (user name, display name, personal names) only: "l" and
+ * "i" become one letter. After normalisation 1, | and l read as "l" but ! and i as "i", and
+ * people write "1" for both — "Fabr1kam" should still contain "Fabrikam". Applied to both
+ * sides of a substring check; never used for banned-term scoring.
+ */
+export function foldForNameMatch(normalized: string): string {
+  return normalized.replaceAll('l', 'i');
+}

@@ -4,7 +4,7 @@
  */
 import type { BannedTermEvaluation } from './banned-terms.js';
 import type { RuleViolation } from './messages.js';
-import { normalizePassword } from './normalize.js';
+import { foldForNameMatch, normalizePassword } from './normalize.js';
 import type { PasswordSettings } from './settings.js';
 
 export type { RuleViolation };
@@ -51,10 +51,19 @@ export function accountNameCandidates(username: string): string[] {
   return [...new Set([whole, bare])].filter((name) => [...name].length >= MIN_ACCOUNT_TOKEN_LENGTH);
 }
 
-/** AD rule: the password must not contain the account name (case-insensitive; here also normalised). */
+/** Normalised and folded form of a context word, as the name checks compare it. */
+function contextForm(text: string): string {
+  return foldForNameMatch(normalizePassword(text));
+}
+
+/**
+ * AD rule: the password must not contain the account name. AD compares case-insensitively;
+ * we compare normalised and folded forms (normalize.ts), which also catches "jd0e" for "jdoe".
+ */
 export function checkUsername(normalizedPassword: string, username: string): RuleViolation[] {
+  const password = foldForNameMatch(normalizedPassword);
   for (const name of accountNameCandidates(username)) {
-    if (normalizedPassword.includes(normalizePassword(name))) {
+    if (password.includes(contextForm(name))) {
       return [{ code: 'contains-username', params: { username: name } }];
     }
   }
@@ -68,8 +77,9 @@ export function displayNameTokens(displayName: string): string[] {
 
 export function checkDisplayName(normalizedPassword: string, displayName: string | undefined): RuleViolation[] {
   if (displayName === undefined) return [];
+  const password = foldForNameMatch(normalizedPassword);
   for (const token of displayNameTokens(displayName)) {
-    if (normalizedPassword.includes(normalizePassword(token))) {
+    if (password.includes(contextForm(token))) {
       return [{ code: 'contains-display-name', params: { part: token } }];
     }
   }
@@ -82,7 +92,8 @@ export function checkBannedTerms(evaluation: BannedTermEvaluation, required: num
   if (evaluation.personalName !== undefined) {
     violations.push({ code: 'contains-personal-name', params: { name: evaluation.personalName } });
   }
-  if (evaluation.points < required) {
+  // Without any banned term, a low score only means a short password; too-short says that.
+  if (evaluation.points < required && evaluation.termsFound.length > 0) {
     violations.push({
       code: 'banned-term',
       params: { terms: [...new Set(evaluation.termsFound)], points: evaluation.points, required },

@@ -30,11 +30,12 @@ export const passwordSettingsSchema = z
     /** Reject passwords found by the configured breach checker (if one is configured). */
     checkBreached: z.boolean().default(true),
     /**
-     * Minimum zxcvbn score 0–4 (0 disables the rule). The default 1 only refuses what zxcvbn
-     * rates 0 — repeated or sequential characters, keyboard rows, dates, top-list passwords —
-     * which NIST SP 800-63B names as values to refuse ("aaaaaa", "1234abcd").
+     * Minimum zxcvbn score 0–4 (0 disables the rule). The default 2 ("somewhat guessable",
+     * ≥ 10^6 guesses) refuses repeated or sequential characters, keyboard rows, dates and
+     * word + digits patterns — the values NIST SP 800-63B says to refuse ("aaaaaa",
+     * "1234abcd") — which the Entra score alone lets through ("Admin123!", "19.05.1987").
      */
-    minStrengthScore: z.number().int().min(0).max(4).default(1),
+    minStrengthScore: z.number().int().min(0).max(4).default(2),
   })
   .refine((settings) => settings.minLength <= settings.maxLength, {
     message: 'minLength must not exceed maxLength',

@@ -20,7 +20,8 @@ const PASSWORD_WORDS = [
   'trustno', 'iloveyou', 'ichliebedich', 'liebe', 'love', 'lovely', 'hello', 'hallo', 'servus',
   'start', 'starten', 'neustart', 'newpassword', 'neuespasswort', 'oldpassword', 'pass', 'pwd123',
   'sesam', 'opensesame', 'abracadabra', 'whatever', 'nothing', 'nichts', 'private',
-  'privat', 'sicher', 'sicherheit', 'security', 'secure', 'safety',
+  'privat', 'sicher', 'sicherheit', 'security', 'secure', 'safety', 'mein', 'meins', 'admin123',
+  'root123', 'test123', 'user123',
 ];
 
 const SEASONS = [
@@ -47,7 +48,7 @@ const KEYBOARD_AND_SEQUENCES = [
   '1234', '12345', '123456', '1234567', '12345678', '123456789', '1234567890', '0123456789',
   '0987654321', '987654321', '4321', '54321', '654321', '123123', '123321', '112233', '121212',
   '147258', '147258369', '159753', '741852963', '789456', '789456123', '246810', '13579',
-  'abcd', 'abcde', 'abcdef', 'abc123', 'abcd1234', 'aaaa', 'xxxx', 'qqqq',
+  'abcd', 'abcde', 'abcdef', 'abc123', 'abcd1234', '123!', '1234!', 'aaaa', 'xxxx', 'qqqq',
   '0000', '1111', '2222', '3333', '4444', '5555', '6666', '7777', '8888', '9999', '6969', '4711',
 ];
 
@@ -55,7 +56,7 @@ const SPORTS_AND_CLUBS = [
   'football', 'fussball', 'fußball', 'soccer', 'baseball', 'basketball', 'handball', 'volleyball',
   'hockey', 'eishockey', 'tennis', 'formel', 'ferrari', 'porsche', 'bayern', 'fcbayern',
   'bayernmuenchen', 'schalke', 'schalke04', 'borussia', 'dortmund', 'werder', 'hertha', 'eintracht',
-  'gladbach', 'leverkusen', 'wolfsburg', 'hoffenheim', 'freiburg', 'stpauli', 'hsv1887', 'rapidwien',
+  'bvb09', 'gladbach', 'leverkusen', 'wolfsburg', 'hoffenheim', 'freiburg', 'stpauli', 'hsv1887', 'rapidwien',
   'liverpool', 'arsenal', 'chelsea', 'tottenham', 'manchester', 'barcelona', 'realmadrid',
   'juventus', 'yankees', 'lakers', 'cowboys', 'steelers', 'patriots', 'redsox', 'olympia',
   'weltmeister', 'champion', 'champions',
@@ -108,6 +109,7 @@ export const GLOBAL_BANNED_TERMS: readonly string[] = [
   ...PLACES,
   ...ORGANISATION_WORDS,
   ...COMMON_BASE_WORDS,
-  // Recent years: "Sommer2024" should not pass as "sommer" + 4 characters.
-  ...years(1950, 2035),
+  // Years (birth years, club foundings, recent years): "Sommer2024" should not pass as
+  // "sommer" + 4 characters. Four characters, so exact matches only.
+  ...years(1880, 2035),
 ];

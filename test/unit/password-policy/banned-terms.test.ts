@@ -108,9 +108,15 @@ describe('fuzzy matching', () => {
 });
 
 describe('personal names (Entra step 3)', () => {
-  it('takes names and their words of 4+ characters, normalised', () => {
+  it('takes names and their words of 4+ characters, normalised and with l/i folded', () => {
     const terms = personalNameTerms({ firstName: 'Jo', lastName: 'van der Berg', organisation: 'Contoso Ltd.' });
-    assert.deepEqual([...terms.keys()].sort(), ['berg', 'contoso', 'contoso ltd.', 'van der berg']);
+    assert.deepEqual([...terms.keys()].sort(), ['berg', 'contoso', 'contoso itd.', 'van der berg']);
+    assert.equal(terms.get('contoso itd.'), 'Contoso Ltd.');
+  });
+
+  it('catches "1" written for "i" in a name', () => {
+    const result = evaluateBannedTerms('Fabr1kam-Rocks', entraExampleIndex, { organisation: 'Fabrikam' });
+    assert.equal(result.personalName, 'Fabrikam');
   });
 
   it('rejects a password containing the organisation name in any spelling', () => {
