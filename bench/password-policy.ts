@@ -1,8 +1,8 @@
 /**
  * Password-policy benchmark. Prints figures; asserts nothing.
  *
- *   node --import tsx bench/password-policy.ts
- *   BENCH_BREACH_ENTRIES=1000000 node --import tsx bench/password-policy.ts   (smaller corpus)
+ *   npm run bench -- password                                    (compiled, as measured)
+ *   BENCH_BREACH_ENTRIES=1000000 npm run bench -- password       (smaller corpus)
  *
  * 1. Breach corpus lookups on a generated corpus of BENCH_BREACH_ENTRIES (default 100M)
  *    random SHA-1 prefixes, written directly in the sorted binary format to os.tmpdir().
@@ -146,7 +146,8 @@ async function benchBreachLookups(dir: string): Promise<void> {
   started = performance.now();
   const child = spawnSync(
     process.execPath,
-    ['--import', 'tsx', fileURLToPath(import.meta.url), LOOKUP_CHILD_FLAG, corpusPath, samplesPath],
+    // Same loader as this process: plain Node for the compiled bench (npm run bench), tsx when run from source.
+    [...process.execArgv, fileURLToPath(import.meta.url), LOOKUP_CHILD_FLAG, corpusPath, samplesPath],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   if (child.status !== 0) throw new Error(`lookup child failed: ${child.stderr}`);
@@ -163,7 +164,7 @@ async function benchBreachLookups(dir: string): Promise<void> {
   console.log(`  ${summary('lookups, misses', result.missTimes)}`);
   console.log(
     `  resident memory of the lookup process: ${mb(result.rss)} (target < 100 MB); ` +
-      `of which Node + tsx before opening the corpus: ${mb(result.baselineRss)}`,
+      `of which the runtime before opening the corpus: ${mb(result.baselineRss)}`,
   );
 }
 
