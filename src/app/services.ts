@@ -8,7 +8,8 @@ import { LicencesRepository } from '../store/licences-repository.js';
 import { FlowsRepository } from '../store/flows-repository.js';
 import { SessionsRepository } from '../store/sessions-repository.js';
 import { AuditRepository } from '../store/audit-repository.js';
-import { deriveKeys, loadOrCreateMasterKey, type ServiceKeys } from '../crypto/keys.js';
+import { deriveKeys, fieldCipherFor, loadOrCreateMasterKey, type ServiceKeys } from '../crypto/keys.js';
+import type { FieldCipher } from '../crypto/field-cipher.js';
 import { LocalDirectory } from '../directory/local/local-directory.js';
 import { DemoOutbox, noMailer, smtpMailer, type Mailer } from '../mail/mailer.js';
 import { MailDispatch } from '../mail/mail-dispatch.js';
@@ -22,6 +23,12 @@ import { PasswordHistoryRepository } from '../store/password-history-repository.
 import { preloadStrengthEstimator } from '../password-policy/index.js';
 import { ResetFlow } from '../flows/reset/reset-flow.js';
 import { SignIn } from '../session/sign-in.js';
+import { RegistrationsRepository } from '../store/registrations-repository.js';
+import { ChallengesRepository } from '../store/challenges-repository.js';
+import { SettingsRepository } from '../store/settings-repository.js';
+import { ThrottleRepository } from '../store/throttle-repository.js';
+import { PolicyStore } from '../policy/policy-store.js';
+import { Throttles } from '../policy/throttles.js';
 
 export interface Services {
   config: Config;
@@ -29,6 +36,7 @@ export interface Services {
   clock: Clock;
   store: Store;
   keys: ServiceKeys;
+  cipher: FieldCipher;
   users: UsersRepository;
   groups: GroupsRepository;
   licences: LicencesRepository;
@@ -37,6 +45,10 @@ export interface Services {
   audit: Audit;
   auditLog: AuditRepository;
   directory: LocalDirectory;
+  registrations: RegistrationsRepository;
+  challenges: ChallengesRepository;
+  policy: PolicyStore;
+  throttles: Throttles;
   bannedTerms: BannedTermsRepository;
   passwords: PasswordChecker;
   mail: MailDispatch;
@@ -58,17 +70,23 @@ const HOUSEKEEPING_MS = 60_000;
 /** Wires every part of the service from a validated config. Migrates the store first. */
 export async function createServices(config: Config, log: Logger, overrides: ServiceOverrides = {}): Promise<Services> {
   const clock = overrides.clock ?? systemClock;
-  const keys = deriveKeys(loadOrCreateMasterKey(config.dataDir, config.secrets.masterKey));
+  const masterKey = loadOrCreateMasterKey(config.dataDir, config.secrets.masterKey);
+  const keys = deriveKeys(masterKey);
+  const cipher = fieldCipherFor(config.dataDir, masterKey);
   const store = openStore(config.databaseUrl, config.dataDir);
   await migrate(store);
 
-  const users = new UsersRepository(store.db, clock);
+  const users = new UsersRepository(store.db, clock, cipher);
   const groups = new GroupsRepository(store.db, clock);
   const licences = new LicencesRepository(store.db, groups);
   const flows = new FlowsRepository(store.db);
   const sessions = new SessionsRepository(store.db);
   const auditLog = new AuditRepository(store.db);
   const audit = new Audit(auditLog, clock, log);
+  const registrations = new RegistrationsRepository(store.db, cipher);
+  const challenges = new ChallengesRepository(store.db, cipher);
+  const policy = new PolicyStore(new SettingsRepository(store.db), clock, audit);
+  const throttles = new Throttles(new ThrottleRepository(store.db), clock);
   const bannedTerms = new BannedTermsRepository(store.db);
   const directory = new LocalDirectory(users, new PasswordHistoryRepository(store.db), config.password.historyLength, clock);
   const breach = await openBreachChecker(config);
@@ -96,12 +114,20 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
       usualDomain = await users.mostCommonEmailDomain();
       await flows.purgeExpired(now);
       await sessions.purgeExpired(now);
+      await challenges.purgeExpired(now);
     })().catch((error: unknown) => log.warn({ err: error }, 'housekeeping failed'));
   }, HOUSEKEEPING_MS);
   housekeeping.unref();
 
   const resetFlow = new ResetFlow({
     directory,
+    users,
+    registrations,
+    groups,
+    licences,
+    policy,
+    throttles,
+    decoyKey: keys.keyFor('decoy'),
     flows,
     sessions,
     methods,
@@ -115,7 +141,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds);
 
   return {
-    config, log, clock, store, keys, users, groups, licences, flows, sessions, audit, auditLog, directory, bannedTerms, passwords, mail, outbox, resetFlow, signIn,
+    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, outbox, resetFlow, signIn,
     async close() {
       clearInterval(housekeeping);
       if (breach && 'close' in breach && typeof breach.close === 'function') await breach.close();

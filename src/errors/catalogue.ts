@@ -100,6 +100,66 @@ export const errorCatalogue = {
     en: 'Too many wrong tries for this code. Request a new code.',
     de: 'Zu viele falsche Versuche für diesen Code. Fordern Sie einen neuen Code an.',
   },
+  throttled: {
+    status: 429,
+    en: 'Too many attempts to reset this password. You can try again after {until}.',
+    de: 'Zu viele Versuche, dieses Kennwort zurückzusetzen. Sie können es nach {until} erneut versuchen.',
+  },
+  'sspr-enabled': {
+    status: 403,
+    en: 'Your administrator has not enabled self-service password reset for your account. Contact your help desk.',
+    de: 'Ihr Administrator hat die Kennwort-Selbstbedienung für Ihr Konto nicht aktiviert. Wenden Sie sich an Ihren Helpdesk.',
+  },
+  'license-assigned': {
+    status: 403,
+    en: 'Your account has no licence that includes self-service password reset. Contact your help desk.',
+    de: 'Ihrem Konto ist keine Lizenz mit Kennwort-Selbstbedienung zugewiesen. Wenden Sie sich an Ihren Helpdesk.',
+  },
+  'methods-registered': {
+    status: 403,
+    en: 'Additional security info is needed: register {required} verification method(s) under "My account" → Security info, then try again.',
+    de: 'Weitere Sicherheitsinformationen sind nötig: Registrieren Sie {required} Überprüfungsmethode(n) unter „Mein Konto“ → Sicherheitsinformationen und versuchen Sie es erneut.',
+  },
+  'admin-policy': {
+    status: 403,
+    en: 'Administrators must verify two methods (security questions do not count). Register a second method under "My account" → Security info.',
+    de: 'Administratoren müssen zwei Methoden bestätigen (Sicherheitsfragen zählen nicht). Registrieren Sie eine zweite Methode unter „Mein Konto“ → Sicherheitsinformationen.',
+  },
+  'account-state': {
+    status: 403,
+    en: 'This account is disabled. Contact your help desk.',
+    de: 'Dieses Konto ist deaktiviert. Wenden Sie sich an Ihren Helpdesk.',
+  },
+  'answers-wrong': {
+    status: 400,
+    en: 'At least one answer is not correct.',
+    de: 'Mindestens eine Antwort ist nicht korrekt.',
+  },
+  'totp-wrong': {
+    status: 400,
+    en: 'That code from your authenticator app is not correct, or was already used. Wait for the next code.',
+    de: 'Dieser Code aus Ihrer Authenticator-App ist nicht korrekt oder wurde bereits verwendet. Warten Sie auf den nächsten Code.',
+  },
+  'recovery-code-wrong': {
+    status: 400,
+    en: 'That recovery code is not valid or was already used.',
+    de: 'Dieser Wiederherstellungscode ist ungültig oder wurde bereits verwendet.',
+  },
+  'passkey-failed': {
+    status: 400,
+    en: 'The passkey could not be verified. Try again or use another method.',
+    de: 'Der Passkey konnte nicht überprüft werden. Versuchen Sie es erneut oder verwenden Sie eine andere Methode.',
+  },
+  'method-forbidden': {
+    status: 403,
+    en: 'Your organisation does not allow this verification method.',
+    de: 'Ihre Organisation erlaubt diese Überprüfungsmethode nicht.',
+  },
+  'registration-invalid': {
+    status: 400,
+    en: 'This cannot be registered: {detail}',
+    de: 'Dies kann nicht registriert werden: {detail}',
+  },
   'password-rejected': {
     status: 400,
     en: 'This password cannot be used: {reasons}',

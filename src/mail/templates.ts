@@ -41,3 +41,26 @@ export function resetNoticeMail(lang: Lang, to: string, p: { organisation: strin
           `If this was not you, contact your help desk at once.\n`,
       };
 }
+
+/** Tells a known user why they cannot reset (the page answered like for anyone, to avoid enumeration). */
+export function refusalNoticeMail(lang: Lang, to: string, p: { organisation: string; reason: string }): MailMessage {
+  return lang === 'de'
+    ? {
+        to,
+        subject: `${p.organisation}: Kennwort konnte nicht zurückgesetzt werden`,
+        text: `Jemand hat versucht, das Kennwort Ihres Kontos zurückzusetzen. Das ist derzeit nicht möglich:\n\n${p.reason}\n\nWenn Sie das nicht waren, können Sie diese Nachricht ignorieren.\n`,
+      }
+    : {
+        to,
+        subject: `${p.organisation}: your password could not be reset`,
+        text: `Someone tried to reset the password of your account. This is not possible right now:\n\n${p.reason}\n\nIf this was not you, you can ignore this message.\n`,
+      };
+}
+
+/** Sent to every other administrator when an administrator's password was reset (Entra's admin notice). */
+export function adminResetNoticeMail(lang: Lang, to: string, p: { organisation: string; at: Date; ip: string; who: string }): MailMessage {
+  const when = p.at.toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+  return lang === 'de'
+    ? { to, subject: `${p.organisation}: Kennwort des Administrators ${p.who} zurückgesetzt`, text: `Das Kennwort des Administrators ${p.who} wurde am ${when} per Selbstbedienung zurückgesetzt (Anfrage von ${p.ip}).\n` }
+    : { to, subject: `${p.organisation}: administrator ${p.who} reset their password`, text: `The password of administrator ${p.who} was reset by self-service on ${when} (request from ${p.ip}).\n` };
+}

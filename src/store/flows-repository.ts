@@ -1,10 +1,14 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, ResetFlowsTable } from './schema.js';
+import type { MethodType } from '../policy/sspr-policy.js';
 
 export interface OfferedMethod {
+  /** Random per flow, so ids never link flows or reveal registrations. */
   id: string;
-  type: 'email';
+  type: MethodType;
   hint: string;
+  /** Registration id, "contact:email"/"contact:mobile", or "decoy"; never sent to clients. */
+  ref: string;
 }
 
 export interface FlowRecord {

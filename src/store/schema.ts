@@ -106,6 +106,44 @@ export interface PasswordHistoryTable {
   created_at: number;
 }
 
+/** A verification method a user registered; `data` is encrypted JSON whose shape depends on `type`. */
+export interface MethodRegistrationsTable {
+  id: string;
+  user_id: string;
+  type: string;
+  data: string;
+  created_at: number;
+  confirmed_at: number;
+  last_used_at: number | null;
+}
+
+/** Short-lived server-side state of a challenge in progress (enrolment, drawn questions, WebAuthn). */
+export interface PendingChallengesTable {
+  key: string;
+  /** Encrypted JSON. */
+  data: string;
+  attempts: number;
+  expires_at: number;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: number;
+}
+
+export interface ThrottleEventsTable {
+  id: Generated<number>;
+  scope: string;
+  at: number;
+}
+
+export interface ThrottleBlocksTable {
+  scope: string;
+  until: number;
+  reason: string;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -117,4 +155,9 @@ export interface Database {
   audit_events: AuditEventsTable;
   banned_terms: BannedTermsTable;
   password_history: PasswordHistoryTable;
+  method_registrations: MethodRegistrationsTable;
+  pending_challenges: PendingChallengesTable;
+  settings: SettingsTable;
+  throttle_events: ThrottleEventsTable;
+  throttle_blocks: ThrottleBlocksTable;
 }

@@ -3,6 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, UsersTable } from './schema.js';
 import type { Clock } from './clock.js';
 import { SsprError } from '../errors/sspr-error.js';
+import type { FieldCipher } from '../crypto/field-cipher.js';
 
 export interface UserRecord {
   id: string;
@@ -36,15 +37,19 @@ export function usernameKey(username: string): string {
   return username.normalize('NFC').trim().toLowerCase();
 }
 
-function toRecord(row: Selectable<UsersTable>): UserRecord {
+/** Associated data for the encrypted contact columns: a value only decrypts in its own row and column. */
+const emailContext = (id: string) => `users.email:${id}`;
+const mobileContext = (id: string) => `users.mobile:${id}`;
+
+function toRecord(row: Selectable<UsersTable>, cipher: FieldCipher): UserRecord {
   return {
     id: row.id,
     username: row.username,
     displayName: row.display_name,
     firstName: row.first_name,
     lastName: row.last_name,
-    email: row.email,
-    mobile: row.mobile,
+    email: cipher.decryptNullable(row.email, emailContext(row.id)),
+    mobile: cipher.decryptNullable(row.mobile, mobileContext(row.id)),
     enabled: row.enabled === 1,
     isAdmin: row.is_admin === 1,
     source: row.source,
@@ -54,10 +59,12 @@ function toRecord(row: Selectable<UsersTable>): UserRecord {
   };
 }
 
+/** Users of the local directory. E-mail addresses and phone numbers are stored encrypted. */
 export class UsersRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
+    private readonly cipher: FieldCipher,
   ) {}
 
   async add(user: NewUser): Promise<UserRecord> {
@@ -66,15 +73,16 @@ export class UsersRepository {
     const now = this.clock.now();
     const firstName = user.firstName ?? '';
     const lastName = user.lastName ?? '';
+    const id = randomUUID();
     const row = {
-      id: randomUUID(),
+      id,
       username: user.username.normalize('NFC').trim(),
       username_key: key,
       display_name: user.displayName ?? ([firstName, lastName].filter(Boolean).join(' ') || user.username),
       first_name: firstName,
       last_name: lastName,
-      email: user.email ?? null,
-      mobile: user.mobile ?? null,
+      email: this.cipher.encryptNullable(user.email ?? null, emailContext(id)),
+      mobile: this.cipher.encryptNullable(user.mobile ?? null, mobileContext(id)),
       enabled: 1,
       is_admin: user.isAdmin ? 1 : 0,
       source: 'local',
@@ -84,17 +92,17 @@ export class UsersRepository {
       updated_at: now,
     };
     await this.db.insertInto('users').values(row).execute();
-    return toRecord(row);
+    return toRecord(row, this.cipher);
   }
 
   async findByUsername(username: string): Promise<UserRecord | null> {
     const row = await this.db.selectFrom('users').selectAll().where('username_key', '=', usernameKey(username)).executeTakeFirst();
-    return row ? toRecord(row) : null;
+    return row ? toRecord(row, this.cipher) : null;
   }
 
   async findById(id: string): Promise<UserRecord | null> {
     const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? toRecord(row) : null;
+    return row ? toRecord(row, this.cipher) : null;
   }
 
   /** Like findByUsername, but a missing user is the error `user-not-found`. */
@@ -106,7 +114,7 @@ export class UsersRepository {
 
   async list(): Promise<UserRecord[]> {
     const rows = await this.db.selectFrom('users').selectAll().orderBy('username_key').execute();
-    return rows.map(toRecord);
+    return rows.map((row) => toRecord(row, this.cipher));
   }
 
   async count(): Promise<number> {
@@ -127,12 +135,40 @@ export class UsersRepository {
       .execute();
   }
 
+  /** Sets or clears the contact data the organisation holds. */
+  async setContact(id: string, contact: { email?: string | null; mobile?: string | null }): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({
+        ...(contact.email !== undefined ? { email: this.cipher.encryptNullable(contact.email, emailContext(id)) } : {}),
+        ...(contact.mobile !== undefined ? { mobile: this.cipher.encryptNullable(contact.mobile, mobileContext(id)) } : {}),
+        updated_at: this.clock.now(),
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Re-encrypts contact data under the cipher's current key; returns how many rows changed. */
+  async reencrypt(): Promise<number> {
+    const rows = await this.db.selectFrom('users').select(['id', 'email', 'mobile']).execute();
+    let changed = 0;
+    for (const row of rows) {
+      if (!this.cipher.needsRotation(row.email) && !this.cipher.needsRotation(row.mobile)) continue;
+      await this.setContact(row.id, {
+        email: this.cipher.decryptNullable(row.email, emailContext(row.id)),
+        mobile: this.cipher.decryptNullable(row.mobile, mobileContext(row.id)),
+      });
+      changed++;
+    }
+    return changed;
+  }
+
   /** The e-mail domain most users have (for plausible hints of unknown users); null when nobody has mail. */
   async mostCommonEmailDomain(): Promise<string | null> {
-    const rows = await this.db.selectFrom('users').select('email').where('email', 'is not', null).limit(1000).execute();
+    const rows = await this.db.selectFrom('users').select(['id', 'email']).where('email', 'is not', null).limit(1000).execute();
     const counts = new Map<string, number>();
-    for (const { email } of rows) {
-      const domain = email?.split('@')[1]?.toLowerCase();
+    for (const row of rows) {
+      const domain = this.cipher.decryptNullable(row.email, emailContext(row.id))?.split('@')[1]?.toLowerCase();
       if (domain) counts.set(domain, (counts.get(domain) ?? 0) + 1);
     }
     return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;

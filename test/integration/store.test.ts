@@ -13,6 +13,7 @@ import { AuditRepository } from '../../src/store/audit-repository.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { SsprError } from '../../src/errors/sspr-error.js';
+import { FieldCipher } from '../../src/crypto/field-cipher.js';
 
 /** The same repository tests against SQLite and PostgreSQL, in the same run. */
 for (const dialect of ['sqlite', 'postgres'] as const) {
@@ -20,6 +21,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     let store: Store;
     let cleanup: () => Promise<void>;
     const clock = new ManualClock();
+    const cipher = new FieldCipher({ currentKeyId: 'k0', keys: new Map([['k0', Buffer.alloc(32, 7)]]) });
 
     before(async () => {
       if (dialect === 'postgres') {
@@ -31,7 +33,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         store = openStore(undefined, dir);
         cleanup = async () => rmSync(dir, { recursive: true, force: true });
       }
-      assert.deepEqual(await migrate(store), ['001-initial', '002-password-policy']);
+      assert.deepEqual(await migrate(store), ['001-initial', '002-password-policy', '003-methods-policy']);
       assert.deepEqual(await migrate(store), [], 'migrations are idempotent');
     });
     after(async () => {
@@ -40,7 +42,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     });
 
     it('users: unique case-insensitive NFC names, lookups, enable/disable, password hash', async () => {
-      const users = new UsersRepository(store.db, clock);
+      const users = new UsersRepository(store.db, clock, cipher);
       const zoe = await users.add({ username: 'Zoë', firstName: 'Zoë', lastName: 'Zed', email: 'zoe@example.org' });
       assert.equal(zoe.displayName, 'Zoë Zed');
       assert.equal((await users.findByUsername('ZOE\u0308'))?.id, zoe.id, 'decomposed input finds the NFC name');
@@ -59,7 +61,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     });
 
     it('groups: nested membership is transitive, loops are refused, licences flow through groups', async () => {
-      const users = new UsersRepository(store.db, clock);
+      const users = new UsersRepository(store.db, clock, cipher);
       const groups = new GroupsRepository(store.db, clock);
       const licences = new LicencesRepository(store.db, groups);
       const yann = await users.get('yann');
@@ -82,7 +84,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     it('flows and codes: compare-and-set transitions, single-use codes, attempt limits, expiry purge', async () => {
       const flows = new FlowsRepository(store.db);
       const now = clock.now();
-      await flows.create({ digest: 'd1', userId: null, username: 'u', methods: [{ id: 'm', type: 'email', hint: 'h' }], required: 1, expiresAt: now + 1000 }, now);
+      await flows.create({ digest: 'd1', userId: null, username: 'u', methods: [{ id: 'm', type: 'email', hint: 'h', ref: 'decoy' }], required: 1, expiresAt: now + 1000 }, now);
       assert.equal((await flows.findLive('d1', now))?.methods[0]?.id, 'm');
       assert.equal(await flows.findLive('d1', now + 1000), null, 'expired flows are not live');
       assert.equal(await flows.takeSend('d1', 1), true);
@@ -108,7 +110,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     it('sessions and audit events', async () => {
       const sessions = new SessionsRepository(store.db);
       const audit = new AuditRepository(store.db);
-      const zoe = await new UsersRepository(store.db, clock).get('zoë');
+      const zoe = await new UsersRepository(store.db, clock, cipher).get('zoë');
       await sessions.create('s1', zoe.id, 1, 100);
       assert.equal(await sessions.findUserId('s1', 50), zoe.id);
       assert.equal(await sessions.findUserId('s1', 100), null);

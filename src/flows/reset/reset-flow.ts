@@ -1,15 +1,24 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import type { Directory, DirectoryUser } from '../../directory/directory.js';
 import type { FlowRecord, FlowsRepository, OfferedMethod } from '../../store/flows-repository.js';
 import type { SessionsRepository } from '../../store/sessions-repository.js';
+import type { RegistrationsRepository, Registration } from '../../store/registrations-repository.js';
+import type { GroupsRepository } from '../../store/groups-repository.js';
+import type { LicencesRepository } from '../../store/licences-repository.js';
+import { usernameKey, type UsersRepository } from '../../store/users-repository.js';
 import type { Clock } from '../../store/clock.js';
 import type { Audit } from '../../audit/audit.js';
-import type { MethodRequest, VerificationMethod, MethodType } from '../../methods/method.js';
+import type { MethodRequest, VerificationMethod, MethodType, Challenge, VerifyInput } from '../../methods/method.js';
 import type { PasswordChecker, PasswordSubject } from '../../policy/password-checker.js';
+import type { PolicyStore } from '../../policy/policy-store.js';
+import type { Throttles } from '../../policy/throttles.js';
 import type { MailDispatch } from '../../mail/mail-dispatch.js';
+import { decideEligibility, type Refusal } from '../../policy/eligibility.js';
+import type { SsprPolicy } from '../../policy/sspr-policy.js';
 import { decoyEmailHint } from '../../methods/hints.js';
+import { maskPhoneNumber } from '../../methods/phone/phone-number.js';
 import { randomToken, tokenDigest } from '../../crypto/tokens.js';
-import { resetNoticeMail } from '../../mail/templates.js';
+import { adminResetNoticeMail, refusalNoticeMail, resetNoticeMail } from '../../mail/templates.js';
 import { SsprError } from '../../errors/sspr-error.js';
 
 export interface ResetFlowSettings {
@@ -20,13 +29,21 @@ export interface ResetFlowSettings {
 
 export interface ResetFlowDeps {
   directory: Directory;
+  users: UsersRepository;
   flows: FlowsRepository;
   sessions: SessionsRepository;
+  registrations: RegistrationsRepository;
+  groups: GroupsRepository;
+  licences: LicencesRepository;
+  policy: PolicyStore;
+  throttles: Throttles;
   methods: Map<MethodType, VerificationMethod>;
   passwords: PasswordChecker;
   mail: MailDispatch;
   audit: Audit;
   clock: Clock;
+  /** Keyed randomness for decoys: the same unknown name always gets the same plausible methods. */
+  decoyKey: Buffer;
   /** The mail domain most users have, for plausible decoy hints. */
   usualEmailDomain: () => string | null;
   settings: ResetFlowSettings;
@@ -34,47 +51,79 @@ export interface ResetFlowDeps {
 
 export type FlowStep = 'choose-method' | 'enter-code' | 'new-password' | 'done';
 
+/** A method as clients see it (no internal reference). */
+export type PublicMethod = Pick<OfferedMethod, 'id' | 'type' | 'hint'>;
+
 export interface FlowView {
-  methods: OfferedMethod[];
+  methods: PublicMethod[];
   required: number;
   verified: string[];
-  /** The method a code was last requested for in this flow, if any. */
   step: FlowStep;
   expiresAt: number;
 }
 
 const MAX_USERNAME_LENGTH = 256;
+const publicMethod = ({ id, type, hint }: OfferedMethod): PublicMethod => ({ id, type, hint });
 
 /**
- * Forgot-password, transport-free: start → send → verify → password. The HTML pages, the JSON API and the
- * tests drive this same code. Contracts (OWASP Forgot Password, Entra SSPR):
- * - `start` answers an unknown (or disabled, or unreachable) user exactly like a known one — same shape,
- *   same work, plausible hints — and nothing is ever sent for it;
- * - nothing about the account changes until enough methods are verified; the order is enforced here;
- * - a reset never signs the user in, ends their sessions, and notifies them afterwards.
+ * Forgot-password, transport-free: start → send (begin a method) → verify → … → password. The HTML pages,
+ * the JSON API and the tests drive this same code. Contracts (OWASP Forgot Password, Entra SSPR):
+ * - `start` answers an unknown, disabled, not-enabled, unlicensed or unregistered user like an eligible one —
+ *   same shape, same work, plausible methods — and nothing is ever sent for it; a known user learns the
+ *   precise reason by e-mail (policy `refusalNotice: email`, the default) or on the page (`page`);
+ * - throttles are counted per typed user name, so a blocked unknown name answers like a blocked real one;
+ * - nothing about the account changes until the required number of distinct method types is verified
+ *   (administrators: two, never security questions); the order is enforced here;
+ * - a reset never signs the user in, ends their sessions, clears their throttles and notifies them.
  */
 export class ResetFlow {
   constructor(private readonly deps: ResetFlowDeps) {}
 
-  async start(usernameInput: string, request: MethodRequest): Promise<{ flowId: string; methods: OfferedMethod[]; required: number; expiresAt: number }> {
+  async start(usernameInput: string, request: MethodRequest): Promise<{ flowId: string; methods: PublicMethod[]; required: number; expiresAt: number }> {
     const typed = usernameInput.normalize('NFC').trim();
     if (typed.length === 0 || typed.length > MAX_USERNAME_LENGTH || /\p{Cc}/u.test(typed)) {
       throw new SsprError('invalid-request', { params: { detail: 'enter a user name of 1 to 256 characters' } });
     }
     const { directory, clock, settings } = this.deps;
+    const policy = await this.effectivePolicy();
+    await this.refuseIfBlocked(typed, request);
     const user = await directory.findUser(typed);
     const username = user?.username ?? typed;
-    const methods = this.offeredMethods(user);
-    const eligible = user !== null && user.enabled && methods.length > 0;
+    const registrations = user ? await this.deps.registrations.listForUser(user.id) : [];
+    const eligibility = user
+      ? decideEligibility({
+          user,
+          groups: await this.deps.groups.groupsOfUser(user.id),
+          plans: await this.deps.licences.plansOf(user.id),
+          registrations,
+          policy,
+        })
+      : null;
+
+    let offered: OfferedMethod[];
+    let required: number;
+    if (user && eligibility?.eligible) {
+      offered = eligibility.methods.map((m) => {
+        const registration = registrations.find((r) => r.id === m.ref) ?? null;
+        return { id: randomUUID(), type: m.type, ref: m.ref, hint: this.method(m.type).hint(user, registration, request.lang) };
+      });
+      required = eligibility.required;
+    } else {
+      offered = this.decoyMethods(typed, policy);
+      required = policy.methodsRequired;
+    }
+
     const flowId = randomToken();
     const digest = tokenDigest(flowId);
     const expiresAt = clock.now() + settings.flowTtlSeconds * 1000;
-    const offered = eligible ? methods : [{ id: randomUUID(), type: 'email' as const, hint: decoyEmailHint(username, this.deps.usualEmailDomain()) }];
-    await this.deps.flows.create({ digest, userId: eligible ? user.id : null, username, methods: offered, required: 1, expiresAt }, clock.now());
-    await this.audit(request, 'reset-start', eligible ? 'success' : 'failure', digest, user, username, {
-      ...(eligible ? {} : { reason: user === null ? 'unknown-user' : !user.enabled ? 'account-disabled' : 'no-methods' }),
+    const eligibleUser = user && eligibility?.eligible ? user : null;
+    await this.deps.flows.create({ digest, userId: eligibleUser?.id ?? null, username, methods: offered, required, expiresAt }, clock.now());
+    const refusal = eligibility && !eligibility.eligible ? eligibility.refusal : null;
+    await this.audit(request, 'reset-start', eligibleUser ? 'success' : 'failure', digest, user, username, {
+      ...(user === null ? { reason: 'unknown-user' } : refusal ? { reason: refusal.code } : {}),
     });
-    return { flowId, methods: offered, required: 1, expiresAt };
+    if (user && refusal) this.tellRefusal(user, refusal, policy, request);
+    return { flowId, methods: offered.map(publicMethod), required, expiresAt };
   }
 
   /** Where the flow stands (for pages that render the next step). */
@@ -82,42 +131,54 @@ export class ResetFlow {
     const flow = await this.live(flowId);
     const step: FlowStep =
       flow.state === 'completed' ? 'done' : flow.state === 'started' ? (flow.sends > 0 ? 'enter-code' : 'choose-method') : 'new-password';
-    return { methods: flow.methods, required: flow.required, verified: flow.verified, step, expiresAt: flow.expiresAt };
+    return { methods: flow.methods.map(publicMethod), required: flow.required, verified: flow.verified, step, expiresAt: flow.expiresAt };
   }
 
-  async send(flowId: string, methodId: string, request: MethodRequest): Promise<{ hint: string; expiresInSeconds: number }> {
+  /** Begins the chosen method: sends a code, draws questions, or makes passkey options. */
+  async send(flowId: string, methodId: string, request: MethodRequest): Promise<Challenge> {
     const flow = await this.live(flowId);
     this.expectState(flow, 'started');
     const offered = this.offeredById(flow, methodId);
+    if (flow.verified.includes(offered.id)) throw new SsprError('flow-step-out-of-order', { params: { expected: 'this method is already verified; choose another' } });
+    const policy = await this.deps.policy.current();
+    await this.refuseIfBlocked(flow.username, request);
     if (!(await this.deps.flows.takeSend(flow.digest, this.deps.settings.maxSendsPerFlow))) {
       await this.audit(request, 'reset-send', 'failure', flow.digest, null, flow.username, { method: offered.type, reason: 'code-send-limit' });
       throw new SsprError('code-send-limit');
     }
-    // The lookup runs for decoy flows too, so a real and a decoy send cost the same.
-    const found = await this.deps.directory.findUser(flow.username);
-    const user = flow.userId !== null && found?.id === flow.userId ? found : null;
-    const challenge = await this.method(offered).begin(flow, offered, user, request);
-    await this.audit(request, 'reset-send', 'success', flow.digest, user, flow.username, { method: offered.type });
+    const ctx = await this.contextOf(flow, offered, request);
+    const challenge = await this.method(offered.type).begin(ctx);
+    const key = usernameKey(flow.username);
+    if (offered.type === 'email') await this.deps.throttles.emailSent(key, policy);
+    if (offered.type === 'sms') await this.deps.throttles.smsSent(key, policy);
+    await this.audit(request, 'reset-send', 'success', flow.digest, ctx.user, flow.username, { method: offered.type });
     return challenge;
   }
 
-  async verify(flowId: string, methodId: string, response: string, request: MethodRequest): Promise<{ verified: string[]; required: number; complete: boolean }> {
+  async verify(flowId: string, methodId: string, input: VerifyInput, request: MethodRequest): Promise<{ verified: string[]; required: number; complete: boolean }> {
     const flow = await this.live(flowId);
     this.expectState(flow, 'started');
     const offered = this.offeredById(flow, methodId);
+    const policy = await this.deps.policy.current();
+    await this.refuseIfBlocked(flow.username, request);
+    const key = usernameKey(flow.username);
+    const ctx = await this.contextOf(flow, offered, request);
+    await this.deps.throttles.validation(key, offered.type, policy);
     try {
-      await this.method(offered).verify(flow, offered, response);
+      if (!ctx.user && offered.ref !== 'decoy') throw new SsprError('flow-invalid');
+      await this.method(offered.type).verify(ctx, input);
     } catch (error) {
-      await this.audit(request, 'reset-verify', 'failure', flow.digest, null, flow.username, {
-        method: offered.type,
-        reason: error instanceof SsprError ? error.code : 'internal',
-      });
+      const code = error instanceof SsprError ? error.code : 'internal';
+      if (code !== 'code-malformed' && code !== 'code-not-sent' && code !== 'invalid-request') await this.deps.throttles.failedProof(key, policy);
+      await this.audit(request, 'reset-verify', 'failure', flow.digest, ctx.user, flow.username, { method: offered.type, reason: code });
       throw error;
     }
+    if (ctx.registration) await this.deps.registrations.touch(ctx.registration.id, this.deps.clock.now());
     const verified = [...new Set([...flow.verified, offered.id])];
-    const complete = verified.length >= flow.required;
+    const types = new Set(flow.methods.filter((m) => verified.includes(m.id)).map((m) => m.type));
+    const complete = types.size >= flow.required;
     await this.deps.flows.markVerified(flow.digest, verified, complete);
-    await this.audit(request, 'reset-verify', 'success', flow.digest, null, flow.username, { method: offered.type });
+    await this.audit(request, 'reset-verify', 'success', flow.digest, ctx.user, flow.username, { method: offered.type });
     return { verified, required: flow.required, complete };
   }
 
@@ -141,19 +202,15 @@ export class ResetFlow {
       await this.deps.directory.resetPassword(user, password.normalize('NFC'));
     } catch (error) {
       await this.deps.flows.transition(flow.digest, 'completing', 'verified');
-      await this.audit(request, 'reset-password', 'failure', flow.digest, user, flow.username, {
-        reason: error instanceof SsprError ? error.code : 'internal',
-      });
+      await this.audit(request, 'reset-password', 'failure', flow.digest, user, flow.username, { reason: error instanceof SsprError ? error.code : 'internal' });
       throw error;
     }
     await this.deps.flows.transition(flow.digest, 'completing', 'completed');
     await this.deps.flows.deleteCodes(flow.digest);
     await this.deps.sessions.deleteForUser(user.id);
+    await this.deps.throttles.clear(usernameKey(user.username));
     await this.audit(request, 'reset-password', 'success', flow.digest, user, flow.username, {});
-    if (user.email) {
-      const notice = resetNoticeMail(request.lang, user.email, { organisation: this.deps.settings.organisation, at: new Date(this.deps.clock.now()), ip: request.ip });
-      this.deps.mail.dispatch(notice, { purpose: 'reset-notice', userId: user.id, username: user.username });
-    }
+    await this.notifyAfterReset(user, request);
     return { done: true };
   }
 
@@ -181,14 +238,69 @@ export class ResetFlow {
     return this.deps.passwords.check(password, subject, lang);
   }
 
-  private offeredMethods(user: DirectoryUser | null): OfferedMethod[] {
-    if (!user) return [];
-    const offered: OfferedMethod[] = [];
-    for (const method of this.deps.methods.values()) {
-      const offer = method.offer(user);
-      if (offer) offered.push({ id: randomUUID(), type: method.type, hint: offer.hint });
+  /** The stored policy, narrowed to the method types this service can deliver (e.g. no SMS gateway → no SMS). */
+  private async effectivePolicy(): Promise<SsprPolicy> {
+    const policy = await this.deps.policy.current();
+    const methods = policy.methods.filter((type) => this.deps.methods.has(type));
+    return { ...policy, methods: methods.length > 0 ? methods : ['email'] };
+  }
+
+  /**
+   * Plausible methods for a name that gets no real ones: an e-mail code, plus a phone when the policy allows
+   * SMS and a keyed coin says so — the same answer for the same name every time.
+   */
+  private decoyMethods(typed: string, policy: SsprPolicy): OfferedMethod[] {
+    const coin = createHmac('sha256', this.deps.decoyKey).update(usernameKey(typed)).digest();
+    const methods: OfferedMethod[] = [{ id: randomUUID(), type: 'email', ref: 'decoy', hint: decoyEmailHint(typed, this.deps.usualEmailDomain()) }];
+    const wantsPhone = policy.methodsRequired === 2 || (coin[0] as number) < 96;
+    if (policy.methods.includes('sms') && wantsPhone) {
+      const digits = String(10 + ((coin[1] as number) % 90));
+      methods.push({ id: randomUUID(), type: 'sms', ref: 'decoy', hint: maskPhoneNumber(`+4915100000${digits}`) });
     }
-    return offered;
+    return methods;
+  }
+
+  private async refuseIfBlocked(typed: string, request: MethodRequest): Promise<void> {
+    const block = await this.deps.throttles.blockedUntil(usernameKey(typed));
+    if (!block) return;
+    const until = new Date(block.until).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+    await this.audit(request, 'reset-blocked', 'failure', '', null, typed, { reason: block.reason });
+    throw new SsprError('throttled', { params: { until }, details: { until: new Date(block.until).toISOString(), reason: block.reason } });
+  }
+
+  /** A known user who may not reset learns why: by e-mail (default, no enumeration) or on the page. */
+  private tellRefusal(user: DirectoryUser, refusal: Refusal, policy: SsprPolicy, request: MethodRequest): void {
+    const required = typeof refusal.detail === 'object' ? refusal.detail.required : 0;
+    if (policy.refusalNotice === 'page') throw new SsprError(refusal.code, { params: { required } });
+    if (user.email && refusal.code !== 'account-state') {
+      const notice = refusalNoticeMail(request.lang, user.email, { organisation: this.deps.settings.organisation, reason: new SsprError(refusal.code, { params: { required } }).messageIn(request.lang) });
+      this.deps.mail.dispatch(notice, { purpose: 'reset-refused', userId: user.id, username: user.username });
+    }
+  }
+
+  private async notifyAfterReset(user: DirectoryUser, request: MethodRequest): Promise<void> {
+    const policy = await this.deps.policy.current();
+    const organisation = this.deps.settings.organisation;
+    const at = new Date(this.deps.clock.now());
+    if (policy.notifyUserOnReset && user.email) {
+      this.deps.mail.dispatch(resetNoticeMail(request.lang, user.email, { organisation, at, ip: request.ip }), { purpose: 'reset-notice', userId: user.id, username: user.username });
+    }
+    if (user.isAdmin && policy.notifyAdminsOnAdminReset) {
+      for (const admin of await this.deps.users.list()) {
+        if (!admin.isAdmin || admin.id === user.id || !admin.email || !admin.enabled) continue;
+        const notice = adminResetNoticeMail(request.lang, admin.email, { organisation, at, ip: request.ip, who: user.username });
+        this.deps.mail.dispatch(notice, { purpose: 'admin-reset-notice', userId: admin.id, username: admin.username });
+      }
+    }
+  }
+
+  private async contextOf(flow: FlowRecord, method: OfferedMethod, request: MethodRequest) {
+    // The lookup runs for decoy flows too, so a real and a decoy step cost the same.
+    const found = await this.deps.directory.findUser(flow.username);
+    const user = flow.userId !== null && found?.id === flow.userId ? found : null;
+    const registration: Registration | null =
+      user && !method.ref.startsWith('contact:') ? await this.deps.registrations.find(user.id, method.ref) : null;
+    return { flow, method, user, registration, request };
   }
 
   private async live(flowId: string): Promise<FlowRecord> {
@@ -211,8 +323,8 @@ export class ResetFlow {
     return offered;
   }
 
-  private method(offered: OfferedMethod): VerificationMethod {
-    const method = this.deps.methods.get(offered.type);
+  private method(type: MethodType): VerificationMethod {
+    const method = this.deps.methods.get(type);
     if (!method) throw new SsprError('method-unknown');
     return method;
   }
@@ -237,7 +349,7 @@ export class ResetFlow {
       outcome,
       userId: user?.id ?? null,
       username,
-      flow: digest.slice(0, 12),
+      flow: digest ? digest.slice(0, 12) : null,
       ip: request.ip,
       userAgent: request.userAgent,
       detail,

@@ -1,12 +1,17 @@
-import type { VerificationMethod, MethodRequest, Challenge } from '../method.js';
+import type { VerificationMethod, MethodContext, Challenge, VerifyInput } from '../method.js';
 import type { DirectoryUser } from '../../directory/directory.js';
-import type { FlowRecord, OfferedMethod } from '../../store/flows-repository.js';
+import type { Registration } from '../../store/registrations-repository.js';
 import type { OneTimeCodes } from '../one-time-code.js';
 import type { MailDispatch } from '../../mail/mail-dispatch.js';
 import { codeMail } from '../../mail/templates.js';
 import { maskEmail } from '../hints.js';
 
-/** A numeric code sent by e-mail to the address the directory holds for the user. */
+/** The address a code goes to: the registered one, or the one the directory holds. */
+export function emailTarget(user: DirectoryUser, registration: Registration | null): string | null {
+  return registration ? (registration.data.address as string) : user.email;
+}
+
+/** A numeric code sent by e-mail. */
 export class EmailCodeMethod implements VerificationMethod {
   readonly type = 'email' as const;
 
@@ -16,24 +21,25 @@ export class EmailCodeMethod implements VerificationMethod {
     private readonly settings: { codeTtlSeconds: number; organisation: string },
   ) {}
 
-  offer(user: DirectoryUser): { hint: string } | null {
-    return user.email ? { hint: maskEmail(user.email) } : null;
+  hint(user: DirectoryUser, registration: Registration | null): string {
+    return maskEmail(emailTarget(user, registration) ?? '');
   }
 
-  async begin(flow: FlowRecord, method: OfferedMethod, user: DirectoryUser | null, request: MethodRequest): Promise<Challenge> {
-    const code = await this.codes.issue(flow, method, user === null);
-    if (user?.email) {
+  async begin(ctx: MethodContext): Promise<Challenge> {
+    const code = await this.codes.issue(ctx.flow, ctx.method, ctx.user === null);
+    const to = ctx.user ? emailTarget(ctx.user, ctx.registration) : null;
+    if (ctx.user && to) {
       const minutes = Math.round(this.settings.codeTtlSeconds / 60);
-      this.mail.dispatch(codeMail(request.lang, user.email, { code, minutes, organisation: this.settings.organisation }), {
+      this.mail.dispatch(codeMail(ctx.request.lang, to, { code, minutes, organisation: this.settings.organisation }), {
         purpose: 'reset-code',
-        userId: user.id,
-        username: user.username,
+        userId: ctx.user.id,
+        username: ctx.user.username,
       });
     }
-    return { hint: method.hint, expiresInSeconds: this.settings.codeTtlSeconds };
+    return { hint: ctx.method.hint, expiresInSeconds: this.settings.codeTtlSeconds };
   }
 
-  verify(flow: FlowRecord, method: OfferedMethod, response: string): Promise<void> {
-    return this.codes.check(flow, method, response);
+  verify(ctx: MethodContext, input: VerifyInput): Promise<void> {
+    return this.codes.check(ctx.flow, ctx.method, input.code ?? '');
   }
 }

@@ -2,6 +2,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { Dialect } from './portable.js';
 import * as initial from './001-initial.js';
 import * as passwordPolicy from './002-password-policy.js';
+import * as methodsPolicy from './003-methods-policy.js';
 
 // Migrations are listed in code (not read from a folder) so the compiled package carries them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -9,6 +10,7 @@ type Up = (db: Kysely<any>, dialect: Dialect) => Promise<void>;
 const ordered: Array<[string, Up]> = [
   ['001-initial', initial.up],
   ['002-password-policy', passwordPolicy.up],
+  ['003-methods-policy', methodsPolicy.up],
 ];
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -6,7 +6,12 @@ import { parseBody } from './validate.js';
 
 const startBody = z.strictObject({ username: z.string().max(256) });
 const sendBody = z.strictObject({ methodId: z.string().max(64) });
-const verifyBody = z.strictObject({ methodId: z.string().max(64), code: z.string().max(32) });
+const verifyBody = z.strictObject({
+  methodId: z.string().max(64),
+  code: z.string().max(64).optional(),
+  answers: z.array(z.strictObject({ questionId: z.string().max(64), answer: z.string().max(200) })).max(10).optional(),
+  credential: z.record(z.string(), z.unknown()).optional(),
+});
 const passwordBody = z.strictObject({ password: z.string().max(4096) });
 
 /** JSON API of the forgot-password flow: the same ResetFlow the pages drive. */
@@ -26,8 +31,8 @@ export async function resetApi(app: FastifyInstance, services: Services, rateLim
   });
 
   app.post<{ Params: { flowId: string } }>('/api/v1/reset/:flowId/verify', config, async (request) => {
-    const { methodId, code } = parseBody(verifyBody, request.body);
-    return flow.verify(request.params.flowId, methodId, code, request.ctx);
+    const { methodId, ...input } = parseBody(verifyBody, request.body);
+    return flow.verify(request.params.flowId, methodId, input, request.ctx);
   });
 
   app.post<{ Params: { flowId: string } }>('/api/v1/reset/:flowId/password', config, async (request) => {

@@ -155,7 +155,7 @@ ${view.methods.map(
     kit.checkCsrf(request);
     const flowId = flowIdOf(request);
     try {
-      const result = await flow.verify(flowId, field(request.body, 'methodId'), field(request.body, 'code'), request.ctx);
+      const result = await flow.verify(flowId, field(request.body, 'methodId'), { code: field(request.body, 'code') }, request.ctx);
       return kit.redirect(reply, result.complete ? '/reset/password' : '/reset/method');
     } catch (error) {
       if (error instanceof SsprError && error.code.startsWith('code-')) {

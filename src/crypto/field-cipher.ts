@@ -1,0 +1,70 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+/**
+ * Encryption of personal data and secrets at rest (e-mail addresses, phone numbers, TOTP secrets, method
+ * data): AES-256-GCM with a 96-bit random IV, the key id stored with every value so that keys can be
+ * rotated (`sspr keys rotate`), and associated data binding a value to its place (e.g. "users.email:<id>"),
+ * so a ciphertext copied into another row or column does not decrypt.
+ *
+ * Stored form: `enc:v1:<keyId>:<base64url(iv ‖ ciphertext ‖ tag)>`. A value without that prefix is a
+ * plaintext from before encryption existed; it is returned as is and re-encrypted by the next rotation.
+ */
+export interface Keyring {
+  currentKeyId: string;
+  keys: Map<string, Buffer>;
+}
+
+const PREFIX = 'enc:v1:';
+
+export class FieldCipher {
+  constructor(
+    private keyring: Keyring,
+    /** Called once when a value names a key this process does not know (another process rotated). */
+    private readonly reload?: () => Keyring,
+  ) {}
+
+  get currentKeyId(): string {
+    return this.keyring.currentKeyId;
+  }
+
+  encrypt(plaintext: string, context: string): string {
+    const keyId = this.keyring.currentKeyId;
+    const key = this.keyring.keys.get(keyId) as Buffer;
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    cipher.setAAD(Buffer.from(context));
+    const body = Buffer.concat([iv, cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+    return `${PREFIX}${keyId}:${body.toString('base64url')}`;
+  }
+
+  decrypt(stored: string, context: string): string {
+    if (!stored.startsWith(PREFIX)) return stored;
+    const rest = stored.slice(PREFIX.length);
+    const colon = rest.indexOf(':');
+    const keyId = rest.slice(0, colon);
+    let key = this.keyring.keys.get(keyId);
+    if (!key && this.reload) {
+      this.keyring = this.reload();
+      key = this.keyring.keys.get(keyId);
+    }
+    if (!key) throw new Error(`encrypted value uses key "${keyId}", which is not in the keyring`);
+    const body = Buffer.from(rest.slice(colon + 1), 'base64url');
+    const decipher = createDecipheriv('aes-256-gcm', key, body.subarray(0, 12));
+    decipher.setAAD(Buffer.from(context));
+    decipher.setAuthTag(body.subarray(body.length - 16));
+    return Buffer.concat([decipher.update(body.subarray(12, body.length - 16)), decipher.final()]).toString('utf8');
+  }
+
+  encryptNullable(plaintext: string | null, context: string): string | null {
+    return plaintext === null ? null : this.encrypt(plaintext, context);
+  }
+
+  decryptNullable(stored: string | null, context: string): string | null {
+    return stored === null ? null : this.decrypt(stored, context);
+  }
+
+  /** True when the value is plaintext or under an older key (what a rotation must rewrite). */
+  needsRotation(stored: string | null): boolean {
+    return stored !== null && !stored.startsWith(`${PREFIX}${this.keyring.currentKeyId}:`);
+  }
+}

@@ -1,0 +1,48 @@
+import type { SettingsRepository } from '../store/settings-repository.js';
+import type { Clock } from '../store/clock.js';
+import type { Audit } from '../audit/audit.js';
+import { ssprPolicySchema, defaultSsprPolicy, type SsprPolicy } from './sspr-policy.js';
+import { SsprError } from '../errors/sspr-error.js';
+
+const KEY = 'sspr-policy';
+const CACHE_MS = 5_000;
+
+/** The stored SSPR policy; read through a short cache so every node sees a change within seconds. */
+export class PolicyStore {
+  private cached: { policy: SsprPolicy; at: number } | null = null;
+
+  constructor(
+    private readonly settings: SettingsRepository,
+    private readonly clock: Clock,
+    private readonly audit: Audit | null,
+  ) {}
+
+  async current(): Promise<SsprPolicy> {
+    const now = this.clock.now();
+    if (this.cached && now - this.cached.at < CACHE_MS) return this.cached.policy;
+    const stored = await this.settings.get(KEY);
+    const parsed = stored === undefined ? { success: true as const, data: defaultSsprPolicy } : ssprPolicySchema.safeParse(stored);
+    const policy = parsed.success ? parsed.data : defaultSsprPolicy;
+    this.cached = { policy, at: now };
+    return policy;
+  }
+
+  /** Applies a partial change, validates the whole, stores and audits it. */
+  async update(change: Record<string, unknown>, actor: string): Promise<SsprPolicy> {
+    const before = await this.current();
+    const merged = { ...before, ...change, throttles: { ...before.throttles, ...(change.throttles as object | undefined) } };
+    const result = ssprPolicySchema.safeParse(merged);
+    if (!result.success) {
+      const detail = result.error.issues.map((i) => `${i.path.join('.') || '(policy)'}: ${i.message}`).join('; ');
+      throw new SsprError('invalid-request', { params: { detail } });
+    }
+    if (result.data.enabled === 'selected' && !result.data.group) {
+      throw new SsprError('invalid-request', { params: { detail: 'enabled "selected" needs a group' } });
+    }
+    await this.settings.put(KEY, result.data, this.clock.now());
+    this.cached = null;
+    const changed = Object.keys(change).join(',');
+    await this.audit?.record({ event: 'policy-change', outcome: 'success', username: actor, detail: { changed } });
+    return result.data;
+  }
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+export const methodTypes = ['email', 'sms', 'totp', 'questions', 'passkey', 'recovery-codes'] as const;
+export type MethodType = (typeof methodTypes)[number];
+
+/**
+ * Who may reset and how (Entra SSPR's policy, sspr-facts.md). Stored in the database, changed by
+ * `sspr policy set` (audited). Defaults are Entra's documented numbers.
+ */
+export const ssprPolicySchema = z.strictObject({
+  /** none: nobody; selected: members of `group` (nested membership counts); all: everyone. */
+  enabled: z.enum(['none', 'selected', 'all']).default('all'),
+  group: z.string().min(1).max(256).nullable().default(null),
+  /** Method types users may register and use. */
+  methods: z.array(z.enum(methodTypes)).min(1).default([...methodTypes]),
+  /** Distinct methods to verify before a reset (administrators: always 2). */
+  methodsRequired: z.union([z.literal(1), z.literal(2)]).default(1),
+  /** Security questions to register and to answer at a reset (3–5 each). */
+  questionsToRegister: z.number().int().min(3).max(5).default(3),
+  questionsToAnswer: z.number().int().min(3).max(5).default(3),
+  /** Contact data the organisation holds (directory e-mail, mobile) counts as registered. */
+  contactDataCounts: z.boolean().default(true),
+  /** Users are sent to "security info" after sign-in until they have registered enough methods. */
+  registrationRequired: z.boolean().default(false),
+  /** Days after which users must re-confirm their methods (0 = never). */
+  reconfirmDays: z.number().int().min(0).max(730).default(0),
+  /** Users need a licence plan including SSPR (`sspr`, or `sspr-writeback` for directory accounts). */
+  licenceRequired: z.boolean().default(false),
+  notifyUserOnReset: z.boolean().default(true),
+  notifyAdminsOnAdminReset: z.boolean().default(true),
+  /** Where a known user learns why they may not reset: by e-mail (no account enumeration) or on the page. */
+  refusalNotice: z.enum(['email', 'page']).default('email'),
+  throttles: z
+    .strictObject({
+      failedProofs: z.number().int().min(1).max(100).default(5),
+      failedProofsWindowHours: z.number().int().min(1).max(168).default(24),
+      validationsPerMethodPerHour: z.number().int().min(1).max(100).default(5),
+      emailsPer10Minutes: z.number().int().min(1).max(100).default(10),
+      smsPerHour: z.number().int().min(1).max(100).default(5),
+      blockHours: z.number().int().min(1).max(168).default(24),
+    })
+    .prefault({}),
+});
+
+export type SsprPolicy = z.infer<typeof ssprPolicySchema>;
+export const defaultSsprPolicy: SsprPolicy = ssprPolicySchema.parse({});
+
+/** Administrators' fixed "two-gate" policy: two methods, never security questions; not relaxable. */
+export const adminPolicy = { methodsRequired: 2, forbidden: ['questions'] as MethodType[] } as const;

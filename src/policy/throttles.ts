@@ -1,0 +1,62 @@
+import type { ThrottleRepository } from '../store/throttle-repository.js';
+import type { Clock } from '../store/clock.js';
+import type { SsprPolicy } from './sspr-policy.js';
+
+const HOUR = 3_600_000;
+
+export type ThrottleReason = 'failed-proofs' | 'too-many-validations' | 'too-many-emails' | 'too-many-sms';
+
+/**
+ * Entra's SSPR throttles (sspr-facts.md), counted per user name — known or not, so a throttled unknown name
+ * answers like a throttled real one: 5 failed proofs in 24 h, more than 5 validations of one method type in
+ * 1 h, more than 10 e-mails in 10 minutes (SMS: per hour) → blocked for 24 h. A successful reset clears them.
+ */
+export class Throttles {
+  constructor(
+    private readonly repository: ThrottleRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  private scopes(userKey: string): string[] {
+    return ['failed-proof', 'email', 'sms', 'block', ...['email', 'sms', 'totp', 'questions', 'passkey', 'recovery-codes'].map((t) => `validate:${t}`)].map(
+      (kind) => `user:${userKey}:${kind}`,
+    );
+  }
+
+  /** The active block of this user name, if any. */
+  async blockedUntil(userKey: string): Promise<{ until: number; reason: ThrottleReason } | null> {
+    const [block] = await this.repository.activeBlocks([`user:${userKey}:block`], this.clock.now());
+    return block ? { until: block.until, reason: block.reason as ThrottleReason } : null;
+  }
+
+  private async count(userKey: string, kind: string, windowMs: number, limit: number, reason: ThrottleReason, policy: SsprPolicy, strictlyMore: boolean): Promise<void> {
+    const now = this.clock.now();
+    const scope = `user:${userKey}:${kind}`;
+    await this.repository.record(scope, now);
+    const n = await this.repository.countSince(scope, now - windowMs);
+    if (strictlyMore ? n > limit : n >= limit) {
+      await this.repository.block(`user:${userKey}:block`, now + policy.throttles.blockHours * HOUR, reason);
+    }
+  }
+
+  failedProof(userKey: string, policy: SsprPolicy): Promise<void> {
+    return this.count(userKey, 'failed-proof', policy.throttles.failedProofsWindowHours * HOUR, policy.throttles.failedProofs, 'failed-proofs', policy, false);
+  }
+
+  validation(userKey: string, type: string, policy: SsprPolicy): Promise<void> {
+    return this.count(userKey, `validate:${type}`, HOUR, policy.throttles.validationsPerMethodPerHour, 'too-many-validations', policy, true);
+  }
+
+  emailSent(userKey: string, policy: SsprPolicy): Promise<void> {
+    return this.count(userKey, 'email', 10 * 60_000, policy.throttles.emailsPer10Minutes, 'too-many-emails', policy, true);
+  }
+
+  smsSent(userKey: string, policy: SsprPolicy): Promise<void> {
+    return this.count(userKey, 'sms', HOUR, policy.throttles.smsPerHour, 'too-many-sms', policy, true);
+  }
+
+  /** After a successful reset (or an administrator's unblock): all counters and the block go. */
+  clear(userKey: string): Promise<void> {
+    return this.repository.clear(this.scopes(userKey));
+  }
+}

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, MethodRegistrationsTable } from './schema.js';
+import type { FieldCipher } from '../crypto/field-cipher.js';
+
+export type RegisteredType = 'email' | 'sms' | 'totp' | 'questions' | 'passkey' | 'recovery-codes';
+
+export interface Registration<D = Record<string, unknown>> {
+  id: string;
+  userId: string;
+  type: RegisteredType;
+  data: D;
+  createdAt: number;
+  confirmedAt: number;
+  lastUsedAt: number | null;
+}
+
+const context = (id: string) => `method_registrations.data:${id}`;
+
+/** Users' registered verification methods; the method data (addresses, secrets, hashes) is encrypted. */
+export class RegistrationsRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly cipher: FieldCipher,
+  ) {}
+
+  private toRegistration(row: Selectable<MethodRegistrationsTable>): Registration {
+    return {
+      id: row.id,
+      userId: row.user_id,
+      type: row.type as RegisteredType,
+      data: JSON.parse(this.cipher.decrypt(row.data, context(row.id))) as Record<string, unknown>,
+      createdAt: row.created_at,
+      confirmedAt: row.confirmed_at,
+      lastUsedAt: row.last_used_at,
+    };
+  }
+
+  async add(userId: string, type: RegisteredType, data: object, now: number): Promise<Registration> {
+    const id = randomUUID();
+    await this.db
+      .insertInto('method_registrations')
+      .values({ id, user_id: userId, type, data: this.cipher.encrypt(JSON.stringify(data), context(id)), created_at: now, confirmed_at: now, last_used_at: null })
+      .execute();
+    return { id, userId, type, data: data as Record<string, unknown>, createdAt: now, confirmedAt: now, lastUsedAt: null };
+  }
+
+  async listForUser(userId: string): Promise<Registration[]> {
+    const rows = await this.db.selectFrom('method_registrations').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy('id').execute();
+    return rows.map((row) => this.toRegistration(row));
+  }
+
+  async find(userId: string, id: string): Promise<Registration | null> {
+    const row = await this.db.selectFrom('method_registrations').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+    return row ? this.toRegistration(row) : null;
+  }
+
+  async updateData(id: string, data: object): Promise<void> {
+    await this.db.updateTable('method_registrations').set({ data: this.cipher.encrypt(JSON.stringify(data), context(id)) }).where('id', '=', id).execute();
+  }
+
+  async touch(id: string, now: number): Promise<void> {
+    await this.db.updateTable('method_registrations').set({ last_used_at: now }).where('id', '=', id).execute();
+  }
+
+  /** Marks every registration of the user as re-confirmed now. */
+  async reconfirmAll(userId: string, now: number): Promise<void> {
+    await this.db.updateTable('method_registrations').set({ confirmed_at: now }).where('user_id', '=', userId).execute();
+  }
+
+  /** Removes one registration of this user; false when it is not theirs or does not exist. */
+  async remove(userId: string, id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('method_registrations').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+    return result.numDeletedRows === 1n;
+  }
+
+  async removeType(userId: string, type: RegisteredType): Promise<void> {
+    await this.db.deleteFrom('method_registrations').where('user_id', '=', userId).where('type', '=', type).execute();
+  }
+
+  /** Re-encrypts every registration under the current key; returns how many changed. */
+  async reencrypt(): Promise<number> {
+    const rows = await this.db.selectFrom('method_registrations').select(['id', 'data']).execute();
+    let changed = 0;
+    for (const row of rows) {
+      if (!this.cipher.needsRotation(row.data)) continue;
+      const plain = this.cipher.decrypt(row.data, context(row.id));
+      await this.db.updateTable('method_registrations').set({ data: this.cipher.encrypt(plain, context(row.id)) }).where('id', '=', row.id).execute();
+      changed++;
+    }
+    return changed;
+  }
+}
