@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { openStore, migrate } from '../src/store/database.js';
 import { UsersRepository } from '../src/store/users-repository.js';
 import { systemClock } from '../src/store/clock.js';
+import { fieldCipherFor, loadOrCreateMasterKey } from '../src/crypto/keys.js';
 import { startServerProcess } from '../test/support/processes.js';
 
 const CONCURRENCY = Number(process.env.SSPR_BENCH_CONCURRENCY ?? 50);
@@ -54,7 +55,7 @@ export async function benchResetFlows(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sspr-bench-'));
   const store = openStore(undefined, dataDir);
   await migrate(store);
-  const users = new UsersRepository(store.db, systemClock);
+  const users = new UsersRepository(store.db, systemClock, fieldCipherFor(dataDir, loadOrCreateMasterKey(dataDir)));
   for (let i = 0; i < USERS; i++) await users.add({ username: `bench${i}`, email: `bench${i}@example.org` });
   await store.close();
 
