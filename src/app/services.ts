@@ -12,7 +12,13 @@ import { deriveKeys, fieldCipherFor, loadOrCreateMasterKey, type ServiceKeys } f
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { LocalDirectory } from '../directory/local/local-directory.js';
 import { DemoOutbox, noMailer, smtpMailer, type Mailer } from '../mail/mailer.js';
-import { MailDispatch } from '../mail/mail-dispatch.js';
+import { BackgroundDelivery, MailDispatch, SmsDispatch } from '../mail/mail-dispatch.js';
+import { SmsCodeMethod } from '../methods/sms/sms-method.js';
+import { TotpMethod } from '../methods/totp/totp-method.js';
+import { QuestionsMethod } from '../methods/questions/questions-method.js';
+import { RecoveryCodesMethod } from '../methods/recovery-codes/recovery-codes-method.js';
+import { SecurityInfo } from '../flows/register/security-info.js';
+import { smsConfigSchema, smsGatewayFromConfig } from '../sms/gateway-from-config.js';
 import { Audit } from '../audit/audit.js';
 import { OneTimeCodes } from '../methods/one-time-code.js';
 import { EmailCodeMethod } from '../methods/email/email-method.js';
@@ -52,9 +58,14 @@ export interface Services {
   bannedTerms: BannedTermsRepository;
   passwords: PasswordChecker;
   mail: MailDispatch;
+  /** Null when no SMS gateway is configured. */
+  sms: SmsDispatch | null;
+  delivery: BackgroundDelivery;
+  methods: Map<MethodType, VerificationMethod>;
   /** Present in demo mode only. */
   outbox: DemoOutbox | null;
   resetFlow: ResetFlow;
+  securityInfo: SecurityInfo;
   signIn: SignIn;
   /** Stops timers, waits for mail in flight, closes the store. */
   close(): Promise<void>;
@@ -98,12 +109,32 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   if (!realMailer && !config.demo) log.warn('no SMTP server configured (smtp.url / SSPR_SMTP_URL): codes cannot be delivered');
   const outbox = config.demo ? new DemoOutbox(realMailer) : null;
   const mailer: Mailer = outbox ?? realMailer ?? noMailer;
-  const mail = new MailDispatch(mailer, audit, log);
+  const delivery = new BackgroundDelivery(audit, log);
+  const mail = new MailDispatch(mailer, delivery);
+  const { defaultCountry: _country, provider, ...smsSection } = config.sms;
+  const smsGateway = provider === 'none' ? null : smsGatewayFromConfig(smsConfigSchema.parse({ provider, ...smsSection }));
+  const sms = smsGateway ? new SmsDispatch(smsGateway, delivery) : null;
 
   const codes = new OneTimeCodes(flows, keys.keyFor('code-hash'), clock, config.reset);
-  const methods = new Map<MethodType, VerificationMethod>([
-    ['email', new EmailCodeMethod(codes, mail, { codeTtlSeconds: config.reset.codeTtlSeconds, organisation: config.organisation.name })],
-  ]);
+  const codeSettings = { codeTtlSeconds: config.reset.codeTtlSeconds, organisation: config.organisation.name };
+  const methods = new Map<MethodType, VerificationMethod>([['email', new EmailCodeMethod(codes, mail, codeSettings)]]);
+  if (sms) methods.set('sms', new SmsCodeMethod(codes, sms, codeSettings));
+  methods.set('totp', new TotpMethod(registrations, clock));
+  methods.set('questions', new QuestionsMethod(challenges, policy, clock, config.reset.codeTtlSeconds));
+  methods.set('recovery-codes', new RecoveryCodesMethod(registrations, keys.keyFor('recovery-codes')));
+  const securityInfo = new SecurityInfo({
+    registrations,
+    challenges,
+    policy,
+    mail,
+    sms,
+    audit,
+    clock,
+    codeKey: keys.keyFor('code-hash'),
+    recoveryKey: keys.keyFor('recovery-codes'),
+    available: new Set(methods.keys()),
+    settings: { organisation: config.organisation.name, codeTtlSeconds: config.reset.codeTtlSeconds, maxCodeAttempts: config.reset.maxCodeAttempts, defaultCountry: config.sms.defaultCountry },
+  });
 
   // The usual mail domain feeds decoy hints; it is read off the request path so that unknown and known
   // users cost the same.
@@ -141,11 +172,11 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds);
 
   return {
-    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, outbox, resetFlow, signIn,
+    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, methods, outbox, resetFlow, securityInfo, signIn,
     async close() {
       clearInterval(housekeeping);
       if (breach && 'close' in breach && typeof breach.close === 'function') await breach.close();
-      await mail.drain();
+      await delivery.drain();
       await mailer.close();
       await store.close();
     },

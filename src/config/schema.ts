@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { smsConfigSchema } from '../sms/gateway-from-config.js';
 
 /**
  * The whole configuration. Every key can come from the config file (JSON) or from an environment variable
@@ -34,6 +35,27 @@ export const configSchema = z.strictObject({
       from: z.string().min(3).default('sspr <no-reply@localhost>'),
     })
     .prefault({}),
+  sms: z
+    .strictObject({
+      /** none: no SMS method; webhook: signed JSON POST to `url`; twilio: Twilio's REST API. */
+      provider: z.enum(['none', 'webhook', 'twilio']).default('none'),
+      /** webhook: receiver URL (https, or http to localhost). */
+      url: z.string().optional(),
+      /** webhook: HMAC-SHA256 key shared with the receiver (≥ 16 characters). */
+      secret: z.string().optional(),
+      /** twilio: Account SID (AC…), auth token, sender number or messaging service SID, API base URL. */
+      accountSid: z.string().optional(),
+      authToken: z.string().optional(),
+      from: z.string().optional(),
+      messagingServiceSid: z.string().optional(),
+      baseUrl: z.string().optional(),
+      /** Milliseconds before a send counts as failed. */
+      timeoutMs: z.number().int().optional(),
+      /** Country assumed for phone numbers typed without a country code (ISO 3166 alpha-2). */
+      defaultCountry: z.string().regex(/^[A-Z]{2}$/).default('DE'),
+    })
+    .prefault({}),
+  captcha: z.enum(['on', 'off']).default('on'),
   reset: z
     .strictObject({
       /** Digits in a one-time code (≥ 6, OWASP). */
@@ -93,10 +115,16 @@ export const configSchema = z.strictObject({
       masterKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, '32 bytes in base64').optional(),
     })
     .prefault({}),
+}).superRefine((config, ctx) => {
+  // The SMS section is flat (one environment variable per key); the provider's own schema checks it.
+  if (config.sms.provider === 'none') return;
+  const { defaultCountry: _country, ...section } = config.sms;
+  const result = smsConfigSchema.safeParse(Object.fromEntries(Object.entries(section).filter(([, v]) => v !== undefined)));
+  if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: ['sms', ...issue.path] as PropertyKey[] });
 });
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 
 /** Dotted paths whose values are never printed. */
-export const secretPaths = new Set(['secrets.masterKey', 'smtp.url', 'databaseUrl']);
+export const secretPaths = new Set(['secrets.masterKey', 'smtp.url', 'databaseUrl', 'sms.secret', 'sms.authToken']);

@@ -18,6 +18,11 @@ export const ssprPolicySchema = z.strictObject({
   /** Security questions to register and to answer at a reset (3–5 each). */
   questionsToRegister: z.number().int().min(3).max(5).default(3),
   questionsToAnswer: z.number().int().min(3).max(5).default(3),
+  /** The organisation's own questions (up to 20), offered beside the predefined ones. */
+  customQuestions: z
+    .array(z.strictObject({ id: z.string().regex(/^custom-[a-z0-9-]{1,40}$/), en: z.string().min(3).max(200), de: z.string().min(3).max(200).optional() }))
+    .max(20)
+    .default([]),
   /** Contact data the organisation holds (directory e-mail, mobile) counts as registered. */
   contactDataCounts: z.boolean().default(true),
   /** Users are sent to "security info" after sign-in until they have registered enough methods. */

@@ -1,0 +1,235 @@
+import type { DirectoryUser } from '../../directory/directory.js';
+import type { RegistrationsRepository, Registration, RegisteredType } from '../../store/registrations-repository.js';
+import type { ChallengesRepository } from '../../store/challenges-repository.js';
+import type { PolicyStore } from '../../policy/policy-store.js';
+import type { Clock } from '../../store/clock.js';
+import type { Audit } from '../../audit/audit.js';
+import type { MailDispatch, SmsDispatch } from '../../mail/mail-dispatch.js';
+import type { MethodRequest, MethodType } from '../../methods/method.js';
+import { allowedTypes, requiredMethods, usableMethods } from '../../policy/eligibility.js';
+import { normalisePhoneNumber, maskPhoneNumber } from '../../methods/phone/phone-number.js';
+import type { CountryCode } from 'libphonenumber-js';
+import { maskEmail } from '../../methods/hints.js';
+import { hmac, numericCode, safeEqual } from '../../crypto/tokens.js';
+import { codeMail } from '../../mail/templates.js';
+import { smsCodeText } from '../../methods/sms/sms-method.js';
+import { createTotpEnrolment } from '../../methods/totp/totp-enrolment.js';
+import { totpQrCodeSvg } from '../../methods/totp/totp-qr-code.js';
+import { verifyTotp } from '../../methods/totp/totp-verification.js';
+import { validateAnswers, type QuestionAnswer } from '../../methods/questions/answer-validation.js';
+import { hashAnswers } from '../../methods/questions/answer-hashing.js';
+import { availableQuestions } from '../../methods/questions/question-lookup.js';
+import { generateRecoveryCodes, recoveryCodeKeyFor } from '../../methods/recovery-codes/recovery-codes.js';
+import { SsprError } from '../../errors/sspr-error.js';
+
+export interface SecurityInfoDeps {
+  registrations: RegistrationsRepository;
+  challenges: ChallengesRepository;
+  policy: PolicyStore;
+  mail: MailDispatch;
+  sms: SmsDispatch | null;
+  audit: Audit;
+  clock: Clock;
+  codeKey: Buffer;
+  recoveryKey: Buffer;
+  /** Method types this service can deliver (SMS only with a gateway). */
+  available: ReadonlySet<MethodType>;
+  settings: { organisation: string; codeTtlSeconds: number; maxCodeAttempts: number; defaultCountry: string };
+}
+
+export interface MethodSummary {
+  id: string;
+  type: MethodType;
+  label: string;
+  createdAt: string;
+  confirmedAt: string;
+  lastUsedAt: string | null;
+  /** Contact data held by the organisation counts but cannot be removed here. */
+  fromDirectory: boolean;
+}
+
+export interface SecurityInfoOverview {
+  methods: MethodSummary[];
+  allowed: MethodType[];
+  required: number;
+  registeredTypes: number;
+  complete: boolean;
+  reconfirmDue: boolean;
+}
+
+const ENROL_TTL_MS = 10 * 60_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * "Security info": a signed-in user sees, adds, removes and re-confirms their verification methods.
+ * Transport-free like the reset flow. Contact methods (e-mail, phone) are registered only after a code sent
+ * there comes back; an authenticator app only after its first code; nothing is half-registered.
+ */
+export class SecurityInfo {
+  constructor(private readonly deps: SecurityInfoDeps) {}
+
+  async overview(user: DirectoryUser): Promise<SecurityInfoOverview> {
+    const policy = await this.effectivePolicy();
+    const registrations = await this.deps.registrations.listForUser(user.id);
+    const usable = usableMethods(user, registrations, policy);
+    const methods: MethodSummary[] = usable.map((m) => {
+      const registration = registrations.find((r) => r.id === m.ref);
+      return registration
+        ? { ...this.summaryOf(registration), fromDirectory: false }
+        : { id: m.ref, type: m.type, label: m.type === 'email' ? maskEmail(user.email ?? '') : maskPhoneNumber(user.mobile ?? ''), createdAt: '', confirmedAt: '', lastUsedAt: null, fromDirectory: true };
+    });
+    const required = requiredMethods(user, policy);
+    const registeredTypes = new Set(usable.map((m) => m.type)).size;
+    const oldest = Math.min(...registrations.map((r) => r.confirmedAt));
+    const reconfirmDue = policy.reconfirmDays > 0 && registrations.length > 0 && this.deps.clock.now() - oldest > policy.reconfirmDays * 86_400_000;
+    return { methods, allowed: allowedTypes(user, policy), required, registeredTypes, complete: registeredTypes >= required, reconfirmDue };
+  }
+
+  /** Sends a code to a new e-mail address; `confirmContact` registers it. */
+  async beginEmail(user: DirectoryUser, address: string, request: MethodRequest): Promise<{ hint: string }> {
+    await this.expectAllowed(user, 'email');
+    const clean = address.trim();
+    if (!/^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/.test(clean) || clean.length > 254) {
+      throw new SsprError('registration-invalid', { params: { detail: 'enter an e-mail address like name@example.org' } });
+    }
+    const code = await this.pendingContact(user, 'email', clean);
+    const minutes = Math.round(this.deps.settings.codeTtlSeconds / 60);
+    this.deps.mail.dispatch(codeMail(request.lang, clean, { code, minutes, organisation: this.deps.settings.organisation }), {
+      purpose: 'registration-code',
+      userId: user.id,
+      username: user.username,
+    });
+    return { hint: maskEmail(clean) };
+  }
+
+  /** Sends a code to a new phone number (validated, stored in E.164); `confirmContact` registers it. */
+  async beginSms(user: DirectoryUser, phone: string, request: MethodRequest): Promise<{ hint: string }> {
+    await this.expectAllowed(user, 'sms');
+    const parsed = normalisePhoneNumber(phone, this.deps.settings.defaultCountry as CountryCode);
+    if (!parsed.ok) {
+      throw new SsprError('registration-invalid', { params: { detail: `the phone number is not usable (${parsed.reason}); use the international format, e.g. +49 151 12345678` } });
+    }
+    const code = await this.pendingContact(user, 'sms', parsed.e164);
+    const text = smsCodeText(request.lang, code, this.deps.settings.organisation, Math.round(this.deps.settings.codeTtlSeconds / 60));
+    this.deps.sms?.dispatch({ to: parsed.e164, text }, { purpose: 'registration-code', userId: user.id, username: user.username });
+    return { hint: maskPhoneNumber(parsed.e164) };
+  }
+
+  async confirmContact(user: DirectoryUser, type: 'email' | 'sms', code: string, request: MethodRequest): Promise<MethodSummary> {
+    const key = `enrol:${user.id}:${type}`;
+    const pending = await this.deps.challenges.get<{ target: string; codeHash: string }>(key, this.deps.clock.now());
+    if (!pending) throw new SsprError('code-expired');
+    if (!(await this.deps.challenges.takeAttempt(key, this.deps.settings.maxCodeAttempts))) throw new SsprError('code-attempts-exhausted');
+    if (!safeEqual(hmac(this.deps.codeKey, key, code.replace(/\s/g, '')), pending.data.codeHash)) {
+      throw new SsprError('code-wrong', { params: { remaining: Math.max(0, this.deps.settings.maxCodeAttempts - pending.attempts - 1) } });
+    }
+    if (!(await this.deps.challenges.take(key))) throw new SsprError('code-expired');
+    const data = type === 'email' ? { address: pending.data.target } : { phone: pending.data.target };
+    return this.register(user, type, data, request);
+  }
+
+  /** Starts an authenticator-app enrolment: the secret stays pending until `confirmTotp` sees a first code. */
+  async beginTotp(user: DirectoryUser): Promise<{ uri: string; secret: string; qrSvg: string }> {
+    await this.expectAllowed(user, 'totp');
+    const enrolment = createTotpEnrolment({ issuer: this.deps.settings.organisation.replace(/:/g, ' '), accountName: user.username });
+    await this.deps.challenges.put(`enrol:${user.id}:totp`, { secret: enrolment.secretBase32 }, this.deps.clock.now() + ENROL_TTL_MS);
+    return { uri: enrolment.uri, secret: enrolment.secretBase32, qrSvg: await totpQrCodeSvg(enrolment.uri) };
+  }
+
+  async confirmTotp(user: DirectoryUser, code: string, label: string, request: MethodRequest): Promise<MethodSummary> {
+    const key = `enrol:${user.id}:totp`;
+    const pending = await this.deps.challenges.get<{ secret: string }>(key, this.deps.clock.now());
+    if (!pending) throw new SsprError('code-expired');
+    if (!(await this.deps.challenges.takeAttempt(key, 5))) throw new SsprError('code-attempts-exhausted');
+    const result = verifyTotp(pending.data.secret, code, { now: this.deps.clock.now(), lastUsedStep: null });
+    if (!result.ok) throw new SsprError(result.reason === 'malformed' ? 'code-malformed' : 'totp-wrong', { params: { length: 6 } });
+    await this.deps.challenges.take(key);
+    return this.register(user, 'totp', { secret: pending.data.secret, lastStep: result.step, label: label.trim().slice(0, 60) || 'Authenticator app' }, request);
+  }
+
+  /** Questions the user may choose from (predefined and the organisation's own), in their language. */
+  async questionChoices(): Promise<{ questions: Array<{ id: string; en: string; de?: string }>; register: number; ask: number }> {
+    const policy = await this.deps.policy.current();
+    return { questions: availableQuestions(policy.customQuestions), register: policy.questionsToRegister, ask: policy.questionsToAnswer };
+  }
+
+  /** Registers (or replaces) the user's security questions; answers are stored only as Argon2id hashes. */
+  async setQuestions(user: DirectoryUser, answers: QuestionAnswer[], request: MethodRequest): Promise<MethodSummary> {
+    await this.expectAllowed(user, 'questions');
+    const policy = await this.deps.policy.current();
+    const check = validateAnswers(answers, { min: policy.questionsToRegister, max: 5, questions: availableQuestions(policy.customQuestions) });
+    if (!check.ok) {
+      throw new SsprError('registration-invalid', { params: { detail: check.problems.map((p) => p.code).join(', ') }, details: { problems: check.problems } });
+    }
+    const stored = await hashAnswers(answers);
+    await this.deps.registrations.removeType(user.id, 'questions');
+    return this.register(user, 'questions', { answers: stored }, request);
+  }
+
+  /** New set of ten single-use recovery codes, replacing any earlier set; the codes are shown once. */
+  async regenerateRecoveryCodes(user: DirectoryUser, request: MethodRequest): Promise<{ codes: string[]; method: MethodSummary }> {
+    await this.expectAllowed(user, 'recovery-codes');
+    const { codes, digests } = generateRecoveryCodes(recoveryCodeKeyFor(this.deps.recoveryKey, user.id), 10);
+    await this.deps.registrations.removeType(user.id, 'recovery-codes');
+    return { codes, method: await this.register(user, 'recovery-codes', { digests }, request) };
+  }
+
+  /** Removes one of the user's own registrations; another user's id is "not found", never removed. */
+  async remove(user: DirectoryUser, id: string, request: MethodRequest): Promise<void> {
+    const registration = await this.deps.registrations.find(user.id, id);
+    if (!registration || !(await this.deps.registrations.remove(user.id, id))) throw new SsprError('method-unknown');
+    await this.auditOf(user, request, 'method-removed', registration.type);
+  }
+
+  /** "Looks good": the user confirms their methods are current (re-confirmation interval). */
+  async reconfirm(user: DirectoryUser, request: MethodRequest): Promise<void> {
+    await this.deps.registrations.reconfirmAll(user.id, this.deps.clock.now());
+    await this.auditOf(user, request, 'methods-reconfirmed', 'all');
+  }
+
+  /** Registers a method whose possession was proven; used by every add path (passkeys included). */
+  async register(user: DirectoryUser, type: RegisteredType, data: object, request: MethodRequest): Promise<MethodSummary> {
+    const registration = await this.deps.registrations.add(user.id, type, data, this.deps.clock.now());
+    await this.auditOf(user, request, 'method-registered', type);
+    return { ...this.summaryOf(registration), fromDirectory: false };
+  }
+
+  async expectAllowed(user: DirectoryUser, type: MethodType): Promise<void> {
+    if (!allowedTypes(user, await this.effectivePolicy()).includes(type)) throw new SsprError('method-forbidden');
+  }
+
+  private async effectivePolicy() {
+    const policy = await this.deps.policy.current();
+    return { ...policy, methods: policy.methods.filter((t) => this.deps.available.has(t)) };
+  }
+
+  private async pendingContact(user: DirectoryUser, type: 'email' | 'sms', target: string): Promise<string> {
+    const key = `enrol:${user.id}:${type}`;
+    const code = numericCode(6);
+    await this.deps.challenges.put(key, { target, codeHash: hmac(this.deps.codeKey, key, code) }, this.deps.clock.now() + this.deps.settings.codeTtlSeconds * 1000);
+    return code;
+  }
+
+  private summaryOf(registration: Registration): Omit<MethodSummary, 'fromDirectory'> {
+    const data = registration.data;
+    const label =
+      registration.type === 'email' ? maskEmail(String(data.address))
+      : registration.type === 'sms' ? maskPhoneNumber(String(data.phone))
+      : registration.type === 'totp' ? String(data.label ?? 'Authenticator app')
+      : registration.type === 'questions' ? `${(data.answers as unknown[]).length} questions`
+      : registration.type === 'recovery-codes' ? `${(data.digests as unknown[]).filter(Boolean).length} of 10 left`
+      : String(data.label ?? 'Passkey');
+    return {
+      id: registration.id,
+      type: registration.type,
+      label,
+      createdAt: iso(registration.createdAt),
+      confirmedAt: iso(registration.confirmedAt),
+      lastUsedAt: registration.lastUsedAt ? iso(registration.lastUsedAt) : null,
+    };
+  }
+
+  private auditOf(user: DirectoryUser, request: MethodRequest, event: string, type: string): Promise<void> {
+    return this.deps.audit.record({ event, outcome: 'success', userId: user.id, username: user.username, ip: request.ip, userAgent: request.userAgent, detail: { method: type } });
+  }
+}

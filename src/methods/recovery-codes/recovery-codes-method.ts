@@ -1,0 +1,40 @@
+import type { VerificationMethod, MethodContext, Challenge, VerifyInput } from '../method.js';
+import type { RegistrationsRepository } from '../../store/registrations-repository.js';
+import type { Lang } from '../../i18n/lang.js';
+import { findRecoveryCode, recoveryCodeKeyFor } from './recovery-codes.js';
+import { SsprError } from '../../errors/sspr-error.js';
+
+export interface RecoveryCodesData {
+  /** HMAC digests; a used code's slot is null. */
+  digests: Array<string | null>;
+}
+
+/** One of the ten single-use recovery codes shown at registration. */
+export class RecoveryCodesMethod implements VerificationMethod {
+  readonly type = 'recovery-codes' as const;
+
+  constructor(
+    private readonly registrations: RegistrationsRepository,
+    private readonly serviceKey: Buffer,
+  ) {}
+
+  hint(_user: unknown, registration: { data: Record<string, unknown> } | null, lang: Lang): string {
+    const left = ((registration?.data as unknown as RecoveryCodesData | undefined)?.digests ?? []).filter(Boolean).length;
+    return lang === 'de' ? `Einen Wiederherstellungscode eingeben (${left} übrig)` : `Enter a recovery code (${left} left)`;
+  }
+
+  async begin(ctx: MethodContext): Promise<Challenge> {
+    return { hint: ctx.method.hint };
+  }
+
+  async verify(ctx: MethodContext, input: VerifyInput): Promise<void> {
+    const registration = ctx.registration;
+    if (!registration || !ctx.user) throw new SsprError('recovery-code-wrong');
+    const data = registration.data as unknown as RecoveryCodesData;
+    const index = findRecoveryCode(recoveryCodeKeyFor(this.serviceKey, ctx.user.id), input.code ?? '', data.digests);
+    if (index < 0) throw new SsprError('recovery-code-wrong');
+    const digests = [...data.digests];
+    digests[index] = null;
+    await this.registrations.updateData(registration.id, { digests });
+  }
+}
