@@ -18,6 +18,9 @@ import { TotpMethod } from '../methods/totp/totp-method.js';
 import { QuestionsMethod } from '../methods/questions/questions-method.js';
 import { RecoveryCodesMethod } from '../methods/recovery-codes/recovery-codes-method.js';
 import { SecurityInfo } from '../flows/register/security-info.js';
+import { PasskeyMethod, relyingPartyFrom } from '../methods/passkey/passkey-method.js';
+import { PasskeyService } from '../methods/passkey/passkey-service.js';
+import { ProofOfWorkCaptcha } from '../captcha/altcha-captcha.js';
 import { smsConfigSchema, smsGatewayFromConfig } from '../sms/gateway-from-config.js';
 import { Audit } from '../audit/audit.js';
 import { OneTimeCodes } from '../methods/one-time-code.js';
@@ -66,6 +69,8 @@ export interface Services {
   outbox: DemoOutbox | null;
   resetFlow: ResetFlow;
   securityInfo: SecurityInfo;
+  /** Null with `captcha: off`. */
+  captcha: ProofOfWorkCaptcha | null;
   signIn: SignIn;
   /** Stops timers, waits for mail in flight, closes the store. */
   close(): Promise<void>;
@@ -122,6 +127,11 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   methods.set('totp', new TotpMethod(registrations, clock));
   methods.set('questions', new QuestionsMethod(challenges, policy, clock, config.reset.codeTtlSeconds));
   methods.set('recovery-codes', new RecoveryCodesMethod(registrations, keys.keyFor('recovery-codes')));
+  const relyingParty = relyingPartyFrom(config.publicUrl, config.host, config.port);
+  const passkeys = relyingParty ? new PasskeyService({ rpName: config.organisation.name, ...relyingParty, clock }) : null;
+  if (passkeys) methods.set('passkey', new PasskeyMethod(passkeys, registrations, challenges, clock));
+  else log.warn('passkeys are off: the public URL is an IP address, which cannot be a WebAuthn relying party');
+  const captcha = config.captcha === 'on' ? new ProofOfWorkCaptcha({ hmacKey: keys.keyFor('captcha'), clock }) : null;
   const securityInfo = new SecurityInfo({
     registrations,
     challenges,
@@ -132,6 +142,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     clock,
     codeKey: keys.keyFor('code-hash'),
     recoveryKey: keys.keyFor('recovery-codes'),
+    passkeys,
     available: new Set(methods.keys()),
     settings: { organisation: config.organisation.name, codeTtlSeconds: config.reset.codeTtlSeconds, maxCodeAttempts: config.reset.maxCodeAttempts, defaultCountry: config.sms.defaultCountry },
   });
@@ -172,7 +183,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds);
 
   return {
-    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, methods, outbox, resetFlow, securityInfo, signIn,
+    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, methods, outbox, resetFlow, securityInfo, captcha, signIn,
     async close() {
       clearInterval(housekeeping);
       if (breach && 'close' in breach && typeof breach.close === 'function') await breach.close();

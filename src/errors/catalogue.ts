@@ -100,6 +100,11 @@ export const errorCatalogue = {
     en: 'Too many wrong tries for this code. Request a new code.',
     de: 'Zu viele falsche Versuche für diesen Code. Fordern Sie einen neuen Code an.',
   },
+  'captcha-failed': {
+    status: 400,
+    en: 'The automatic browser check did not pass ({reason}). Reload the page and try again.',
+    de: 'Die automatische Browserprüfung ist fehlgeschlagen ({reason}). Laden Sie die Seite neu und versuchen Sie es erneut.',
+  },
   throttled: {
     status: 429,
     en: 'Too many attempts to reset this password. You can try again after {until}.',

@@ -16,6 +16,9 @@ button.secondary { background: transparent; color: var(--accent); border: 1px so
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
 dt { font-weight: 600; }
 pre { white-space: pre-wrap; background: #8881; padding: .75rem; }
+form.inline { display: inline; } form.inline button { margin: 0 0 0 .5rem; padding: .2rem .6rem; font-size: .85rem; }
+ul.registered li { margin: .4rem 0; }
+select { width: 100%; padding: .5rem; margin-top: .25rem; font-size: 1rem; }
 footer { text-align: center; margin: 2rem; font-size: .9rem; }
 .feedback { margin: .5rem 0 0; padding-left: 1.2rem; font-size: .9rem; }
 .feedback[data-accepted=false] { color: var(--error); }

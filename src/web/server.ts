@@ -12,9 +12,13 @@ import { PageKit } from './pages/page-kit.js';
 import { resetPages } from './pages/reset-pages.js';
 import { accountPages } from './pages/account-pages.js';
 import { homePages } from './pages/home-pages.js';
+import { securityInfoPages } from './pages/security-info-pages.js';
+import { passkeyClientJs } from '../methods/passkey/passkey-client.js';
+import { captchaClientJs } from '../captcha/captcha-client.js';
 import { resetApi } from './api/reset-api.js';
 import { sessionApi } from './api/session-api.js';
 import { passwordApi } from './api/password-api.js';
+import { securityInfoApi } from './api/security-info-api.js';
 import { healthRoutes } from './health.js';
 import { appCss, passwordFeedbackJs } from './assets.js';
 import { SsprError } from '../errors/sspr-error.js';
@@ -62,11 +66,12 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   });
   app.addHook('onRequest', securityHeaders(https));
   app.addHook('preValidation', async (request) => {
-    if (request.method === 'GET' || request.method === 'HEAD' || request.body === undefined) return;
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'DELETE') return;
     const type = String(request.headers['content-type'] ?? '');
-    // The API takes JSON only: a browser cannot send it cross-site without a CORS preflight (CSRF defence).
+    // The API takes JSON only, bodiless POSTs included (send {}): a browser cannot send it cross-site without
+    // a CORS preflight, which this service never grants (CSRF defence for the API).
     if (isApi(request) && !type.startsWith('application/json')) throw new SsprError('unsupported-media-type');
-    if (!isApi(request) && !type.startsWith('application/x-www-form-urlencoded')) throw new SsprError('unsupported-media-type');
+    if (!isApi(request) && request.body !== undefined && !type.startsWith('application/x-www-form-urlencoded')) throw new SsprError('unsupported-media-type');
   });
 
   const kit = new PageKit(policy, new Csrf(services.keys.keyFor('csrf')), config.organisation.name, config.demo);
@@ -91,17 +96,19 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   app.get('/assets/app.css', async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(appCss),
   );
-  app.get('/assets/password-feedback.js', async (_request, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(passwordFeedbackJs),
-  );
+  for (const [name, body] of [['password-feedback.js', passwordFeedbackJs], ['passkey.js', passkeyClientJs], ['captcha.js', captchaClientJs]] as const) {
+    app.get(`/assets/${name}`, async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(body));
+  }
   app.get('/favicon.ico', async (_request, reply) => reply.status(204).header('cache-control', 'public, max-age=86400').send());
   await healthRoutes(app, services);
-  await resetApi(app, services, rateLimit);
+  await resetApi(app, services, policy, rateLimit);
   await sessionApi(app, services, policy, rateLimit);
   await passwordApi(app, services, policy, rateLimit);
+  await securityInfoApi(app, services, policy, rateLimit);
   await homePages(app, services, kit);
   await resetPages(app, services, kit, rateLimit);
   await accountPages(app, services, kit, rateLimit);
+  await securityInfoPages(app, services, kit, rateLimit);
 
   return app;
 }

@@ -42,6 +42,7 @@ export async function startTestService(options: {
       SSPR_PUBLIC_URL: 'http://127.0.0.1',
       SSPR_LOG_LEVEL: 'info',
       SSPR_RATE_LIMIT_PER_IP_PER_MINUTE: '0',
+      SSPR_CAPTCHA: 'off',
       ...(database ? { SSPR_DATABASE_URL: database.url } : {}),
       ...(options.smtpUrl ? { SSPR_SMTP_URL: options.smtpUrl } : {}),
       ...options.env,

@@ -21,6 +21,9 @@ import { hashAnswers } from '../../methods/questions/answer-hashing.js';
 import { availableQuestions } from '../../methods/questions/question-lookup.js';
 import { generateRecoveryCodes, recoveryCodeKeyFor } from '../../methods/recovery-codes/recovery-codes.js';
 import { SsprError } from '../../errors/sspr-error.js';
+import type { PasskeyService } from '../../methods/passkey/passkey-service.js';
+import { PasskeyError } from '../../methods/passkey/passkey-error.js';
+import type { PasskeyData } from '../../methods/passkey/passkey-method.js';
 
 export interface SecurityInfoDeps {
   registrations: RegistrationsRepository;
@@ -32,6 +35,8 @@ export interface SecurityInfoDeps {
   clock: Clock;
   codeKey: Buffer;
   recoveryKey: Buffer;
+  /** Null when the public URL cannot be a WebAuthn relying party (an IP address). */
+  passkeys: PasskeyService | null;
   /** Method types this service can deliver (SMS only with a gateway). */
   available: ReadonlySet<MethodType>;
   settings: { organisation: string; codeTtlSeconds: number; maxCodeAttempts: number; defaultCountry: string };
@@ -172,6 +177,31 @@ export class SecurityInfo {
     const { codes, digests } = generateRecoveryCodes(recoveryCodeKeyFor(this.deps.recoveryKey, user.id), 10);
     await this.deps.registrations.removeType(user.id, 'recovery-codes');
     return { codes, method: await this.register(user, 'recovery-codes', { digests }, request) };
+  }
+
+  /** WebAuthn creation options; the challenge is kept server-side until `registerPasskey`. */
+  async passkeyOptions(user: DirectoryUser): Promise<unknown> {
+    await this.expectAllowed(user, 'passkey');
+    const passkeys = this.deps.passkeys as PasskeyService;
+    const existing = (await this.deps.registrations.listForUser(user.id)).filter((r) => r.type === 'passkey').map((r) => r.data as unknown as PasskeyData);
+    const issued = await passkeys.registrationOptions({ id: user.id, username: user.username, displayName: user.displayName }, existing);
+    await this.deps.challenges.put(`enrol:${user.id}:passkey`, { challenge: issued.challenge }, this.deps.clock.now() + ENROL_TTL_MS);
+    return issued.options;
+  }
+
+  /** Verifies the authenticator's attestation against the pending challenge (single use) and registers it. */
+  async registerPasskey(user: DirectoryUser, response: unknown, label: string, request: MethodRequest): Promise<MethodSummary> {
+    await this.expectAllowed(user, 'passkey');
+    const key = `enrol:${user.id}:passkey`;
+    const pending = await this.deps.challenges.get<{ challenge: string }>(key, this.deps.clock.now());
+    if (!pending || !(await this.deps.challenges.take(key))) throw new SsprError('code-expired');
+    try {
+      const stored = await (this.deps.passkeys as PasskeyService).verifyRegistration(response, pending.data.challenge);
+      return await this.register(user, 'passkey', { ...stored, label: label.trim().slice(0, 60) || 'Passkey' }, request);
+    } catch (error) {
+      if (error instanceof PasskeyError) throw new SsprError('passkey-failed', { cause: error });
+      throw error;
+    }
   }
 
   /** Removes one of the user's own registrations; another user's id is "not found", never removed. */

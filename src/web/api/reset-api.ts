@@ -1,10 +1,20 @@
 import type { RouteRateLimit } from '../route-rate-limit.js';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { CookiePolicy } from '../cookies.js';
+import { cookieOf } from '../request-context.js';
 import { z } from 'zod';
 import type { Services } from '../../app/services.js';
 import { parseBody } from './validate.js';
+import { SsprError } from '../../errors/sspr-error.js';
 
-const startBody = z.strictObject({ username: z.string().max(256) });
+/** With `captcha: on`, a flow starts only with a solved proof-of-work challenge (ALTCHA payload). */
+export async function checkCaptcha(services: Services, payload: string | undefined): Promise<void> {
+  if (!services.captcha) return;
+  const verdict = await services.captcha.verify(payload ?? '');
+  if (!verdict.ok) throw new SsprError('captcha-failed', { params: { reason: verdict.reason } });
+}
+
+const startBody = z.strictObject({ username: z.string().max(256), captcha: z.string().max(4096).optional() });
 const sendBody = z.strictObject({ methodId: z.string().max(64) });
 const verifyBody = z.strictObject({
   methodId: z.string().max(64),
@@ -15,12 +25,19 @@ const verifyBody = z.strictObject({
 const passwordBody = z.strictObject({ password: z.string().max(4096) });
 
 /** JSON API of the forgot-password flow: the same ResetFlow the pages drive. */
-export async function resetApi(app: FastifyInstance, services: Services, rateLimit: RouteRateLimit): Promise<void> {
+export async function resetApi(app: FastifyInstance, services: Services, policy: CookiePolicy, rateLimit: RouteRateLimit): Promise<void> {
   const flow = services.resetFlow;
+  const flowIdFromCookie = (request: FastifyRequest) => cookieOf(request, policy, 'flow') ?? '';
   const config = { config: { rateLimit } };
 
+  app.get('/api/v1/captcha/challenge', async () => {
+    if (!services.captcha) throw new SsprError('not-found');
+    return services.captcha.createChallenge();
+  });
+
   app.post('/api/v1/reset/start', config, async (request) => {
-    const { username } = parseBody(startBody, request.body);
+    const { username, captcha } = parseBody(startBody, request.body);
+    await checkCaptcha(services, captcha);
     const started = await flow.start(username, request.ctx);
     return { flowId: started.flowId, methods: started.methods, required: started.required, expiresAt: new Date(started.expiresAt).toISOString() };
   });
@@ -33,6 +50,17 @@ export async function resetApi(app: FastifyInstance, services: Services, rateLim
   app.post<{ Params: { flowId: string } }>('/api/v1/reset/:flowId/verify', config, async (request) => {
     const { methodId, ...input } = parseBody(verifyBody, request.body);
     return flow.verify(request.params.flowId, methodId, input, request.ctx);
+  });
+
+  // The reset pages' passkey button: the flow comes from the HttpOnly cookie, the method from the query.
+  app.post<{ Querystring: { m?: string } }>('/api/v1/reset/passkey/options', config, async (request) => {
+    const challenge = await flow.send(flowIdFromCookie(request), String(request.query.m ?? ''), request.ctx);
+    return challenge.passkeyOptions ?? {};
+  });
+  app.post<{ Querystring: { m?: string } }>('/api/v1/reset/passkey/verify', config, async (request) => {
+    const credential = parseBody(z.looseObject({ id: z.string().max(1024), response: z.record(z.string(), z.unknown()) }), request.body);
+    const result = await flow.verify(flowIdFromCookie(request), String(request.query.m ?? ''), { credential }, request.ctx);
+    return { ...result, next: result.complete ? '/reset/password' : '/reset/method' };
   });
 
   app.post<{ Params: { flowId: string } }>('/api/v1/reset/:flowId/password', config, async (request) => {

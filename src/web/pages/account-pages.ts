@@ -38,7 +38,10 @@ export async function accountPages(app: FastifyInstance, services: Services, kit
     try {
       const session = await services.signIn.signIn(username, password, request.ctx);
       kit.setCookie(reply, 'session', session.token, services.config.session.ttlSeconds);
-      return kit.redirect(reply, '/account');
+      // Registration required at sign-in (policy), or methods overdue for re-confirmation: security info first.
+      const [policy, overview] = await Promise.all([services.policy.current(), services.securityInfo.overview(session.user)]);
+      const mustRegister = (policy.registrationRequired && !overview.complete) || overview.reconfirmDue;
+      return kit.redirect(reply, mustRegister ? '/account/security' : '/account');
     } catch (error) {
       if (error instanceof SsprError && error.code === 'invalid-credentials') {
         return signInPage(request, reply, { status: 401, error: error.messageIn(request.ctx.lang), username });
@@ -61,6 +64,7 @@ export async function accountPages(app: FastifyInstance, services: Services, kit
 </dl>
 <h2>${t(lang, 'account.securityInfo')}</h2>
 <p>${t(lang, 'account.securityInfo.text')}</p>
+<p><a class="button" href="/account/security">${t(lang, 'account.securityInfo')}</a></p>
 <form method="post" action="/signout">${csrfField(ctx)}<button type="submit" class="secondary">${t(lang, 'account.signout')}</button></form>`);
   });
 

@@ -7,7 +7,9 @@ import { html } from '../html.js';
 import { t } from './ui-text.js';
 import { cookieOf } from '../request-context.js';
 import { SsprError } from '../../errors/sspr-error.js';
+import { checkCaptcha } from '../api/reset-api.js';
 import type { FlowView } from '../../flows/reset/reset-flow.js';
+import type { Lang } from '../../i18n/lang.js';
 
 type Form = Record<string, unknown>;
 const field = (body: unknown, name: string): string => {
@@ -41,51 +43,71 @@ export async function resetPages(app: FastifyInstance, services: Services, kit: 
 <label for="username">${t(lang, 'reset.username')}</label>
 <p class="help" id="username-help">${t(lang, 'reset.username.help')}</p>
 <input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="256" aria-describedby="username-help" value="${options.username ?? ''}" autofocus>
+${services.captcha ? html`<div data-captcha-challenge-url="/api/v1/captcha/challenge" data-text-working="${t(lang, 'reset.captcha.working')}" data-text-done="${t(lang, 'reset.captcha.done')}"></div><input type="hidden" name="captcha">` : ''}
 <button type="submit">${t(lang, 'reset.next')}</button>
-</form>`,
+</form>
+${services.captcha ? html`<script src="/assets/captcha.js" defer></script>` : ''}`,
       options,
     );
   };
 
+  const methodLabel = (type: FlowView['methods'][number]['type'], hint: string, lang: Lang) =>
+    type === 'email' ? t(lang, 'reset.method.email', { hint }) : type === 'sms' ? t(lang, 'reset.method.sms', { hint }) : hint;
+
   const methodPage = (request: FastifyRequest, reply: FastifyReply, view: FlowView, options: { status?: number; error?: string } = {}) => {
     const lang = request.ctx.lang;
+    const needsPasskeyScript = view.methods.some((m) => m.type === 'passkey' && !view.verified.includes(m.id));
     return kit.render(
       request,
       reply,
       t(lang, 'reset.method.title'),
-      (ctx) => html`<form method="post" action="/reset/send" class="methods">${csrfField(ctx)}
-<p>${t(lang, 'reset.method.required', { required: view.required, count: view.verified.length })}</p>
-<fieldset><legend>${t(lang, 'reset.method.title')}</legend>
-${view.methods.map(
-  (m, i) => html`<label><input type="radio" name="methodId" value="${m.id}" ${i === 0 ? html`checked` : ''}> ${t(lang, 'reset.method.email', { hint: m.hint })}</label>`,
+      (ctx) => html`<p>${t(lang, 'reset.method.required', { required: view.required, count: view.verified.length })}</p>
+<ul class="registered" id="reset-methods">
+${view.methods.map((m) =>
+  view.verified.includes(m.id)
+    ? html`<li>${methodLabel(m.type, m.hint, lang)} — <strong>${t(lang, 'reset.method.verified')}</strong></li>`
+    : m.type === 'passkey'
+      ? html`<li>${m.hint} <button type="button" data-method-type="passkey" data-passkey-login-url="/api/v1/reset/passkey/options?m=${m.id}" data-passkey-login-verify-url="/api/v1/reset/passkey/verify?m=${m.id}" data-csrf="${ctx.csrfToken}">${t(lang, 'reset.passkey.use')}</button></li>`
+      : html`<li><form method="post" action="/reset/send" class="inline">${csrfField(ctx)}<input type="hidden" name="methodId" value="${m.id}">${methodLabel(m.type, m.hint, lang)} <button type="submit" data-method-type="${m.type}">${m.type === 'email' || m.type === 'sms' ? t(lang, 'reset.method.send') : t(lang, 'reset.method.choose')}</button></form></li>`,
 )}
-</fieldset>
-<button type="submit">${t(lang, 'reset.method.send')}</button>
-</form>`,
+</ul>
+${needsPasskeyScript ? html`<script src="/assets/passkey.js" defer></script>` : ''}`,
       options,
     );
   };
 
-  const codePage = (request: FastifyRequest, reply: FastifyReply, view: FlowView, options: { status?: number; error?: string } = {}) => {
+  const codePage = (request: FastifyRequest, reply: FastifyReply, view: FlowView, methodId: string, options: { status?: number; error?: string } = {}) => {
     const lang = request.ctx.lang;
-    const method = view.methods.find((m) => !view.verified.includes(m.id)) ?? view.methods[0];
+    const method = view.methods.find((m) => m.id === methodId && !view.verified.includes(m.id));
+    if (!method) return methodPage(request, reply, view, options);
+    const label = method.type === 'totp' ? t(lang, 'reset.totp.label') : method.type === 'recovery-codes' ? t(lang, 'reset.recovery.label') : t(lang, 'reset.code.label');
+    const sent = method.type === 'email' || method.type === 'sms';
     return kit.render(
       request,
       reply,
       t(lang, 'reset.code.title'),
-      (ctx) => html`<p>${t(lang, 'reset.code.sent', { hint: method?.hint ?? '', minutes })}</p>
+      (ctx) => html`<p>${sent ? t(lang, 'reset.code.sent', { hint: method.hint, minutes }) : method.hint}</p>
 <form method="post" action="/reset/code">${csrfField(ctx)}
-<input type="hidden" name="methodId" value="${method?.id ?? ''}">
-<label for="code">${t(lang, 'reset.code.label')}</label>
-<input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*" maxlength="16" required autofocus>
+<input type="hidden" name="methodId" value="${method.id}">
+<label for="code">${label}</label>
+<input type="text" id="code" name="code" ${method.type === 'recovery-codes' ? '' : html`inputmode="numeric" pattern="[0-9 ]*"`} autocomplete="one-time-code" maxlength="32" required autofocus>
 <button type="submit">${t(lang, 'reset.code.verify')}</button>
 </form>
-<form method="post" action="/reset/send">${csrfField(ctx)}
-<input type="hidden" name="methodId" value="${method?.id ?? ''}">
+${sent ? html`<form method="post" action="/reset/send">${csrfField(ctx)}
+<input type="hidden" name="methodId" value="${method.id}">
 <button type="submit" class="secondary">${t(lang, 'reset.code.resend')}</button>
-</form>`,
+</form>` : ''}`,
       options,
     );
+  };
+
+  const questionsPage = (request: FastifyRequest, reply: FastifyReply, methodId: string, questions: Array<{ id: string; text: string }>) => {
+    const lang = request.ctx.lang;
+    return kit.render(request, reply, t(lang, 'reset.questions.title'), (ctx) => html`<form method="post" action="/reset/code">${csrfField(ctx)}
+<input type="hidden" name="methodId" value="${methodId}">
+${questions.map((q, i) => html`<input type="hidden" name="q${i}" value="${q.id}"><label for="a${i}">${q.text}</label><input type="text" id="a${i}" name="a${i}" required maxlength="40" autocomplete="off">`)}
+<button type="submit">${t(lang, 'reset.code.verify')}</button>
+</form>`);
   };
 
   const passwordPage = (request: FastifyRequest, reply: FastifyReply, options: { status?: number; error?: string } = {}) => {
@@ -115,7 +137,7 @@ ${view.methods.map(
       case 'choose-method':
         return methodPage(request, reply, view);
       case 'enter-code':
-        return codePage(request, reply, view);
+        return codePage(request, reply, view, String((request.query as Form | undefined)?.m ?? ''));
       case 'new-password':
         return passwordPage(request, reply);
       case 'done':
@@ -129,11 +151,12 @@ ${view.methods.map(
     kit.checkCsrf(request);
     const username = field(request.body, 'username');
     try {
+      await checkCaptcha(services, field(request.body, 'captcha'));
       const started = await flow.start(username, request.ctx);
       kit.setCookie(reply, 'flow', started.flowId, services.config.reset.flowTtlSeconds);
       return kit.redirect(reply, '/reset/method');
     } catch (error) {
-      if (error instanceof SsprError && error.code === 'invalid-request') {
+      if (error instanceof SsprError && ['invalid-request', 'captcha-failed', 'throttled', 'sspr-enabled', 'license-assigned', 'methods-registered', 'admin-policy', 'account-state'].includes(error.code)) {
         return usernamePage(request, reply, { status: 400, error: error.messageIn(request.ctx.lang), username });
       }
       throw error;
@@ -147,19 +170,36 @@ ${view.methods.map(
   app.post('/reset/send', limited, async (request, reply) => {
     kit.checkCsrf(request);
     const flowId = flowIdOf(request);
-    await flow.send(flowId, field(request.body, 'methodId'), request.ctx);
-    return kit.redirect(reply, '/reset/code');
+    const methodId = field(request.body, 'methodId');
+    try {
+      const challenge = await flow.send(flowId, methodId, request.ctx);
+      if (challenge.questions) return questionsPage(request, reply, methodId, challenge.questions);
+      return kit.redirect(reply, `/reset/code?m=${encodeURIComponent(methodId)}`);
+    } catch (error) {
+      if (error instanceof SsprError && (error.code === 'method-unknown' || error.code === 'flow-step-out-of-order')) {
+        return methodPage(request, reply, await flow.view(flowId), { status: error.status, error: error.messageIn(request.ctx.lang) });
+      }
+      throw error;
+    }
   });
 
   app.post('/reset/code', limited, async (request, reply) => {
     kit.checkCsrf(request);
     const flowId = flowIdOf(request);
+    const methodId = field(request.body, 'methodId');
+    const answers = [0, 1, 2, 3, 4]
+      .map((i) => ({ questionId: field(request.body, `q${i}`), answer: field(request.body, `a${i}`) }))
+      .filter((a) => a.questionId !== '');
     try {
-      const result = await flow.verify(flowId, field(request.body, 'methodId'), { code: field(request.body, 'code') }, request.ctx);
+      const result = await flow.verify(flowId, methodId, answers.length ? { answers } : { code: field(request.body, 'code') }, request.ctx);
       return kit.redirect(reply, result.complete ? '/reset/password' : '/reset/method');
     } catch (error) {
-      if (error instanceof SsprError && error.code.startsWith('code-')) {
-        return codePage(request, reply, await flow.view(flowId), { status: error.status, error: error.messageIn(request.ctx.lang) });
+      const retryable = ['code-wrong', 'code-malformed', 'code-expired', 'code-attempts-exhausted', 'code-not-sent', 'totp-wrong', 'recovery-code-wrong'];
+      if (error instanceof SsprError && retryable.includes(error.code)) {
+        return codePage(request, reply, await flow.view(flowId), methodId, { status: error.status, error: error.messageIn(request.ctx.lang) });
+      }
+      if (error instanceof SsprError && error.code === 'answers-wrong') {
+        return methodPage(request, reply, await flow.view(flowId), { status: error.status, error: error.messageIn(request.ctx.lang) });
       }
       throw error;
     }

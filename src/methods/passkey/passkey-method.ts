@@ -1,0 +1,64 @@
+import type { VerificationMethod, MethodContext, Challenge, VerifyInput } from '../method.js';
+import type { RegistrationsRepository } from '../../store/registrations-repository.js';
+import type { ChallengesRepository } from '../../store/challenges-repository.js';
+import type { Clock } from '../../store/clock.js';
+import type { Lang } from '../../i18n/lang.js';
+import type { PasskeyService, StoredPasskey } from './passkey-service.js';
+import { PasskeyError } from './passkey-error.js';
+import { SsprError } from '../../errors/sspr-error.js';
+
+export interface PasskeyData extends StoredPasskey {
+  label: string;
+}
+
+const keyOf = (ctx: MethodContext) => `flow:${ctx.flow.digest}:${ctx.method.id}`;
+const CHALLENGE_TTL_MS = 5 * 60_000;
+
+/**
+ * A passkey (WebAuthn assertion) for the registered credential. The challenge is single use: it is taken
+ * before the assertion is checked, whatever the outcome, so a replayed assertion always fails.
+ */
+export class PasskeyMethod implements VerificationMethod {
+  readonly type = 'passkey' as const;
+
+  constructor(
+    private readonly passkeys: PasskeyService,
+    private readonly registrations: RegistrationsRepository,
+    private readonly challenges: ChallengesRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  hint(_user: unknown, registration: { data: Record<string, unknown> } | null, lang: Lang): string {
+    const label = String(registration?.data.label ?? 'Passkey');
+    return lang === 'de' ? `Mit Ihrem Passkey „${label}“ bestätigen` : `Confirm with your passkey "${label}"`;
+  }
+
+  async begin(ctx: MethodContext): Promise<Challenge> {
+    const stored = ctx.registration?.data as unknown as PasskeyData | undefined;
+    const issued = await this.passkeys.authenticationOptions(stored ? [stored] : []);
+    await this.challenges.put(keyOf(ctx), { challenge: issued.challenge }, this.clock.now() + CHALLENGE_TTL_MS);
+    return { hint: ctx.method.hint, passkeyOptions: issued.options };
+  }
+
+  async verify(ctx: MethodContext, input: VerifyInput): Promise<void> {
+    const pending = await this.challenges.get<{ challenge: string }>(keyOf(ctx), this.clock.now());
+    if (!pending || !(await this.challenges.take(keyOf(ctx)))) throw new SsprError('code-not-sent');
+    const registration = ctx.registration;
+    if (!registration) throw new SsprError('passkey-failed');
+    const stored = registration.data as unknown as PasskeyData;
+    try {
+      const result = await this.passkeys.verifyAuthentication(input.credential, pending.data.challenge, stored);
+      await this.registrations.updateData(registration.id, { ...stored, counter: result.newCounter });
+    } catch (error) {
+      if (error instanceof PasskeyError) throw new SsprError('passkey-failed', { cause: error });
+      throw error;
+    }
+  }
+}
+
+/** The relying party for WebAuthn: the public URL's host (an IP address cannot be an RP ID; use localhost). */
+export function relyingPartyFrom(publicUrl: string | undefined, host: string, port: number): { rpId: string; origin: string } | null {
+  const url = new URL(publicUrl ?? `http://${host === '127.0.0.1' || host === '::1' || host === '0.0.0.0' ? 'localhost' : host}:${port}`);
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(url.hostname) || url.hostname.includes(':')) return null;
+  return { rpId: url.hostname, origin: url.origin };
+}

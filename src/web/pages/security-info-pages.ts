@@ -1,0 +1,166 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../../app/services.js';
+import type { PageKit } from './page-kit.js';
+import type { RouteRateLimit } from '../route-rate-limit.js';
+import type { DirectoryUser } from '../../directory/directory.js';
+import { csrfField } from './layout.js';
+import { html, raw, type SafeHtml } from '../html.js';
+import { t, type TextKey } from './ui-text.js';
+import { cookieOf } from '../request-context.js';
+import { SsprError } from '../../errors/sspr-error.js';
+import { questionText } from '../../methods/questions/predefined-questions.js';
+import type { PageContext } from './layout.js';
+
+type Form = Record<string, unknown>;
+const field = (body: unknown, name: string): string => {
+  const value = (body as Form | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+};
+
+/**
+ * "Security info" pages for the signed-in user: list, add (each with proof of possession), remove,
+ * re-confirm. Every form posts with the CSRF token; passkeys need JavaScript (WebAuthn), the rest does not.
+ */
+export async function securityInfoPages(app: FastifyInstance, services: Services, kit: PageKit, rateLimit: RouteRateLimit): Promise<void> {
+  const info = services.securityInfo;
+  const limited = { config: { rateLimit } };
+
+  const signedIn = async (request: FastifyRequest): Promise<DirectoryUser | null> => services.signIn.current(cookieOf(request, kit.policy, 'session'));
+
+  const page = (request: FastifyRequest, reply: FastifyReply, title: string, body: (ctx: PageContext) => SafeHtml, options: { status?: number; error?: string } = {}) =>
+    kit.render(request, reply, title, body, options);
+
+  const overviewPage = async (request: FastifyRequest, reply: FastifyReply, user: DirectoryUser, options: { status?: number; error?: string } = {}) => {
+    const lang = request.ctx.lang;
+    const overview = await info.overview(user);
+    const choices = await info.questionChoices();
+    const allowed = new Set(overview.allowed);
+    return page(request, reply, t(lang, 'security.title'), (ctx) => html`
+<p>${t(lang, 'security.intro', { required: overview.required, count: overview.registeredTypes })}</p>
+${!overview.complete ? html`<p class="error">${t(lang, 'security.incomplete')}</p>` : ''}
+${overview.reconfirmDue ? html`<p class="error">${t(lang, 'security.reconfirm.due')}</p><form method="post" action="/account/security/reconfirm">${csrfField(ctx)}<button type="submit">${t(lang, 'security.reconfirm')}</button></form>` : ''}
+${overview.methods.length === 0 ? html`<p>${t(lang, 'security.none')}</p>` : ''}
+<ul class="registered" id="methods">
+${overview.methods.map((m) => html`<li data-type="${m.type}">${t(lang, `method.${m.type}` as TextKey)}: ${m.label}
+${m.fromDirectory ? html` <em>(${t(lang, 'security.fromDirectory')})</em>` : html`<form method="post" action="/account/security/remove" class="inline">${csrfField(ctx)}<input type="hidden" name="id" value="${m.id}"><button type="submit" class="secondary">${t(lang, 'security.remove')}</button></form>`}</li>`)}
+</ul>
+<h2>${t(lang, 'security.add')}</h2>
+${allowed.has('email') ? html`<form method="post" action="/account/security/email">${csrfField(ctx)}<label for="address">${t(lang, 'security.email.label')}</label><input type="email" id="address" name="address" required maxlength="254" autocomplete="email"><button type="submit">${t(lang, 'security.send')}</button></form>` : ''}
+${allowed.has('sms') ? html`<form method="post" action="/account/security/sms">${csrfField(ctx)}<label for="phone">${t(lang, 'security.sms.label')}</label><input type="tel" id="phone" name="phone" required maxlength="40" autocomplete="tel"><button type="submit">${t(lang, 'security.send')}</button></form>` : ''}
+${allowed.has('totp') ? html`<form method="post" action="/account/security/totp">${csrfField(ctx)}<button type="submit">${t(lang, 'security.totp.start')}</button></form>` : ''}
+${allowed.has('questions') ? html`<form method="post" action="/account/security/questions" id="questions-form">${csrfField(ctx)}
+<p>${t(lang, 'security.questions.intro', { count: choices.register })}</p>
+${Array.from({ length: choices.register }, (_, i) => html`<label for="q${i}">${t(lang, 'security.questions.question', { n: i + 1 })}</label>
+<select id="q${i}" name="q${i}" required>${choices.questions.map((q, j) => html`<option value="${q.id}" ${j === i ? raw('selected') : ''}>${questionText(q, lang)}</option>`)}</select>
+<label for="a${i}">${t(lang, 'security.questions.answer', { n: i + 1 })}</label><input type="text" id="a${i}" name="a${i}" required maxlength="40" autocomplete="off">`)}
+<button type="submit">${t(lang, 'security.questions.save')}</button></form>` : ''}
+${allowed.has('recovery-codes') ? html`<form method="post" action="/account/security/recovery-codes">${csrfField(ctx)}<button type="submit">${t(lang, 'security.recovery.generate')}</button></form>` : ''}
+${allowed.has('passkey') ? html`<p><button type="button" id="add-passkey" data-passkey-register-url="/api/v1/me/methods/passkey/options" data-passkey-register-verify-url="/api/v1/me/methods/passkey" data-csrf="${ctx.csrfToken}">${t(lang, 'security.passkey.add')}</button></p><script src="/assets/passkey.js" defer></script>` : ''}
+<p><a href="/account">${t(lang, 'account.title')}</a></p>`, options);
+  };
+
+  /** Runs a form action; a user-facing refusal re-renders the overview with the reason. */
+  const act = async (request: FastifyRequest, reply: FastifyReply, work: (user: DirectoryUser) => Promise<unknown>) => {
+    kit.checkCsrf(request);
+    const user = await signedIn(request);
+    if (!user) return kit.redirect(reply, '/signin');
+    try {
+      return await work(user);
+    } catch (error) {
+      if (error instanceof SsprError && error.expose && error.code !== 'csrf-invalid') {
+        return overviewPage(request, reply, user, { status: error.status, error: error.messageIn(request.ctx.lang) });
+      }
+      throw error;
+    }
+  };
+
+  const confirmPage = (request: FastifyRequest, reply: FastifyReply, type: 'email' | 'sms' | 'totp', intro: SafeHtml, options: { status?: number; error?: string } = {}) => {
+    const lang = request.ctx.lang;
+    return page(request, reply, t(lang, 'security.confirm.title'), (ctx) => html`${intro}
+<form method="post" action="/account/security/${type}/confirm">${csrfField(ctx)}
+<label for="code">${t(lang, 'reset.code.label')}</label>
+<input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required maxlength="16" autofocus>
+${type === 'totp' ? html`<label for="label">${t(lang, 'security.totp.name')}</label><input type="text" id="label" name="label" maxlength="60">` : ''}
+<button type="submit">${t(lang, 'security.confirm')}</button></form>
+<p><a href="/account/security">${t(lang, 'security.back')}</a></p>`, options);
+  };
+
+  app.get('/account/security', async (request, reply) => {
+    const user = await signedIn(request);
+    if (!user) return kit.redirect(reply, '/signin');
+    return overviewPage(request, reply, user);
+  });
+
+  for (const type of ['email', 'sms'] as const) {
+    app.post(`/account/security/${type}`, limited, async (request, reply) =>
+      act(request, reply, async (user) => {
+        const begun = type === 'email' ? await info.beginEmail(user, field(request.body, 'address'), request.ctx) : await info.beginSms(user, field(request.body, 'phone'), request.ctx);
+        return confirmPage(request, reply, type, html`<p>${t(request.ctx.lang, 'security.confirm.text', { hint: begun.hint })}</p>`);
+      }),
+    );
+  }
+
+  app.post('/account/security/totp', limited, async (request, reply) =>
+    act(request, reply, async (user) => {
+      const lang = request.ctx.lang;
+      const enrolment = await info.beginTotp(user);
+      const qr = `data:image/svg+xml;base64,${Buffer.from(enrolment.qrSvg).toString('base64')}`;
+      return confirmPage(request, reply, 'totp', html`<p>${t(lang, 'security.totp.scan')}</p>
+<p><img src="${qr}" alt="QR code" width="220" height="220"></p>
+<p>${t(lang, 'security.totp.key')}: <code id="totp-secret">${enrolment.secret}</code></p>`);
+    }),
+  );
+
+  for (const type of ['email', 'sms', 'totp'] as const) {
+    app.post(`/account/security/${type}/confirm`, limited, async (request, reply) => {
+      kit.checkCsrf(request);
+      const user = await signedIn(request);
+      if (!user) return kit.redirect(reply, '/signin');
+      try {
+        if (type === 'totp') await info.confirmTotp(user, field(request.body, 'code'), field(request.body, 'label'), request.ctx);
+        else await info.confirmContact(user, type, field(request.body, 'code'), request.ctx);
+        return kit.redirect(reply, '/account/security');
+      } catch (error) {
+        if (error instanceof SsprError && (error.code === 'code-wrong' || error.code === 'totp-wrong' || error.code === 'code-malformed')) {
+          return confirmPage(request, reply, type, html``, { status: error.status, error: error.messageIn(request.ctx.lang) });
+        }
+        if (error instanceof SsprError && error.expose) return overviewPage(request, reply, user, { status: error.status, error: error.messageIn(request.ctx.lang) });
+        throw error;
+      }
+    });
+  }
+
+  app.post('/account/security/questions', limited, async (request, reply) =>
+    act(request, reply, async (user) => {
+      const answers = [0, 1, 2, 3, 4]
+        .map((i) => ({ questionId: field(request.body, `q${i}`), answer: field(request.body, `a${i}`) }))
+        .filter((a) => a.questionId !== '');
+      await info.setQuestions(user, answers, request.ctx);
+      return kit.redirect(reply, '/account/security');
+    }),
+  );
+
+  app.post('/account/security/recovery-codes', limited, async (request, reply) =>
+    act(request, reply, async (user) => {
+      const lang = request.ctx.lang;
+      const { codes } = await info.regenerateRecoveryCodes(user, request.ctx);
+      return page(request, reply, t(lang, 'security.recovery.title'), () => html`<p>${t(lang, 'security.recovery.text')}</p>
+<ol id="recovery-codes">${codes.map((code) => html`<li><code>${code}</code></li>`)}</ol>
+<p><a href="/account/security">${t(lang, 'security.back')}</a></p>`);
+    }),
+  );
+
+  app.post('/account/security/remove', async (request, reply) =>
+    act(request, reply, async (user) => {
+      await info.remove(user, field(request.body, 'id'), request.ctx);
+      return kit.redirect(reply, '/account/security');
+    }),
+  );
+
+  app.post('/account/security/reconfirm', async (request, reply) =>
+    act(request, reply, async (user) => {
+      await info.reconfirm(user, request.ctx);
+      return kit.redirect(reply, '/account');
+    }),
+  );
+}
