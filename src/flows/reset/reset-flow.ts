@@ -63,6 +63,8 @@ export interface FlowView {
 }
 
 const MAX_USERNAME_LENGTH = 256;
+/** A user id that never exists (ids are UUIDs). */
+const NOBODY = 'nobody';
 const publicMethod = ({ id, type, hint }: OfferedMethod): PublicMethod => ({ id, type, hint });
 
 /**
@@ -89,16 +91,12 @@ export class ResetFlow {
     await this.refuseIfBlocked(typed, request);
     const user = await directory.findUser(typed);
     const username = user?.username ?? typed;
-    const registrations = user ? await this.deps.registrations.listForUser(user.id) : [];
-    const eligibility = user
-      ? decideEligibility({
-          user,
-          groups: await this.deps.groups.groupsOfUser(user.id),
-          plans: await this.deps.licences.plansOf(user.id),
-          registrations,
-          policy,
-        })
-      : null;
+    // The same lookups run for unknown names (against an id nobody has), so both answers cost the same.
+    const subjectId = user?.id ?? NOBODY;
+    const registrations = await this.deps.registrations.listForUser(subjectId);
+    const groups = await this.deps.groups.groupsOfUser(subjectId);
+    const plans = await this.deps.licences.plansOf(subjectId);
+    const eligibility = user ? decideEligibility({ user, groups, plans, registrations, policy }) : null;
 
     let offered: OfferedMethod[];
     let required: number;

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SmsDeliveryError } from '../../../src/sms/sms-gateway.js';
 import { verifyWebhookSignature, webhookSmsGateway } from '../../../src/sms/webhook-gateway.js';
-import { closedPortOrigin, startRecordingServer, type RecordingServer, type Reply } from './recording-server.js';
+import { closedPortOrigin, startRecordingServer, type RecordingServer, type Reply } from '../../support/recording-server.js';
 
 const secret = 'webhook-secret-for-integration-tests';
 const message = { to: '+4915112345671', text: 'Your sspr code is 482913' };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { PasskeyService, type StoredPasskey } from '../../../src/methods/passkey/passkey-service.js';
 import { PasskeyError, type PasskeyFailureReason } from '../../../src/methods/passkey/passkey-error.js';
 import { ManualClock } from '../../support/manual-clock.js';
-import { SoftAuthenticator } from './soft-authenticator.js';
+import { SoftAuthenticator } from '../../support/soft-authenticator.js';
 
 const rpId = 'sspr.example.org';
 const origin = 'https://sspr.example.org';
