@@ -72,7 +72,7 @@ describe('verification methods, policy and throttles (JSON API)', () => {
     const before = (await mona.request('GET', '/api/v1/me/methods')).body;
     assert.deepEqual(before.methods.map((m: any) => m.type), ['email'], 'the directory e-mail counts as registered');
 
-    let count = smtp.messages.length;
+    const count = smtp.messages.length;
     assert.equal((await mona.post('/api/v1/me/methods/email', { address: 'mona.private@example.net' })).status, 200);
     const emailCode = await smtp.codeFor('mona.private@example.net', count);
     const wrong = await mona.post('/api/v1/me/methods/email/confirm', { code: emailCode === '000000' ? '111111' : '000000' });
