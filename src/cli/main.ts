@@ -8,6 +8,8 @@ import { userCommand } from './user-command.js';
 import { groupCommand } from './group-command.js';
 import { policyCommand } from './policy-command.js';
 import { breachCommand } from './breach-command.js';
+import { licenseCommand } from './license-command.js';
+import { keysCommand } from './keys-command.js';
 
 const program = new Command('sspr')
   .description('sspr: self-service password reset')
@@ -20,6 +22,8 @@ const program = new Command('sspr')
   .addCommand(userCommand())
   .addCommand(groupCommand())
   .addCommand(policyCommand())
-  .addCommand(breachCommand());
+  .addCommand(breachCommand())
+  .addCommand(licenseCommand())
+  .addCommand(keysCommand());
 
 await program.parseAsync(process.argv);

@@ -4,6 +4,12 @@ import { printRows } from './print.js';
 import { MAX_CUSTOM_BANNED_TERMS } from '../password-policy/index.js';
 import { SsprError } from '../errors/sspr-error.js';
 import { BannedTermsRepository } from '../store/banned-terms-repository.js';
+import { PolicyStore } from '../policy/policy-store.js';
+import { SettingsRepository } from '../store/settings-repository.js';
+import { AuditRepository } from '../store/audit-repository.js';
+import { Audit } from '../audit/audit.js';
+import { createLogger } from '../app/logger.js';
+import { systemClock } from '../store/clock.js';
 
 /** A custom term as stored: NFC, lower case, trimmed; 4–64 characters (shorter terms match too much). */
 function termOf(raw: string): string {
@@ -16,7 +22,7 @@ function termOf(raw: string): string {
 
 /** `sspr policy banned add|remove|list`: the organisation's own banned-password terms (up to 1000). */
 export function policyCommand(): Command {
-  const policy = new Command('policy').description('password and reset policy');
+  const policy = new Command('policy').description('the SSPR policy and the password policy');
   const banned = policy.command('banned').description("the organisation's banned password terms (matched like Entra's custom list)");
 
   banned
@@ -74,5 +80,57 @@ export function policyCommand(): Command {
       }
     });
 
+  policy
+    .command('show')
+    .description('print the SSPR policy (who may reset, methods, throttles) as JSON')
+    .action(async (_options: unknown, command: Command) => {
+      try {
+        const current = await withStore(command, ({ store }) => new PolicyStore(new SettingsRepository(store.db), systemClock, null).current());
+        process.stdout.write(JSON.stringify(current, null, 2) + '\n');
+      } catch (error) {
+        reportError(error);
+      }
+    });
+
+  policy
+    .command('set <assignments...>')
+    .description('change the SSPR policy: key=value … (e.g. methodsRequired=2 enabled=selected group=Staff methods=email,totp throttles.failedProofs=3)')
+    .action(async (assignments: string[], _options: unknown, command: Command) => {
+      try {
+        const change = parseAssignments(assignments);
+        const updated = await withStore(command, async ({ store }) => {
+          const audit = new Audit(new AuditRepository(store.db), systemClock, createLogger('silent'));
+          return new PolicyStore(new SettingsRepository(store.db), systemClock, audit).update(change, `cli:${process.env.USER ?? 'admin'}`);
+        });
+        process.stdout.write(JSON.stringify(updated, null, 2) + '\n');
+      } catch (error) {
+        reportError(error);
+      }
+    });
+
   return policy;
+}
+
+/** `a=1 b=true c=x,y d.e=null` → a partial policy; values are JSON where they parse, lists for `methods`. */
+function parseAssignments(assignments: string[]): Record<string, unknown> {
+  const change: Record<string, unknown> = {};
+  for (const assignment of assignments) {
+    const eq = assignment.indexOf('=');
+    if (eq <= 0) throw new SsprError('invalid-request', { params: { detail: `"${assignment}" is not key=value` } });
+    const [key, raw] = [assignment.slice(0, eq), assignment.slice(eq + 1)];
+    let value: unknown;
+    if (key === 'methods') value = raw.split(',').map((m) => m.trim()).filter(Boolean);
+    else {
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        value = raw;
+      }
+    }
+    const path = key.split('.');
+    if (path.length === 2 && path[0] === 'throttles') change.throttles = { ...(change.throttles as object | undefined), [path[1] as string]: value };
+    else if (path.length === 1) change[key] = value;
+    else throw new SsprError('invalid-request', { params: { detail: `unknown policy key "${key}"` } });
+  }
+  return change;
 }

@@ -38,6 +38,8 @@ export function openStore(databaseUrl: string | undefined, dataDir: string): Sto
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  // Freed pages are zeroed, so replaced secrets (old ciphertexts, consumed code hashes) do not linger in the file.
+  sqlite.pragma('secure_delete = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, dialect: 'sqlite', location: `sqlite:${file}`, close: () => db.destroy() };
 }

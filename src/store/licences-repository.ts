@@ -17,6 +17,18 @@ export class LicencesRepository {
       .execute();
   }
 
+  /** Every assignment with the principal's name. */
+  async list(): Promise<Array<{ plan: string; principalType: 'user' | 'group'; principal: string }>> {
+    const rows = await this.db
+      .selectFrom('licence_assignments')
+      .leftJoin('users', (j) => j.onRef('users.id', '=', 'licence_assignments.principal_id').on('licence_assignments.principal_type', '=', 'user'))
+      .leftJoin('groups', (j) => j.onRef('groups.id', '=', 'licence_assignments.principal_id').on('licence_assignments.principal_type', '=', 'group'))
+      .select(['licence_assignments.plan', 'licence_assignments.principal_type', 'users.username', 'groups.name'])
+      .orderBy('licence_assignments.plan')
+      .execute();
+    return rows.map((r) => ({ plan: r.plan, principalType: r.principal_type, principal: r.username ?? r.name ?? '?' }));
+  }
+
   /** Plans the user holds, directly or through any group they belong to (nested included). */
   async plansOf(userId: string): Promise<string[]> {
     const groupIds = [...(await this.groups.containingGroupIds('user', userId))];

@@ -1,0 +1,44 @@
+import { Command } from 'commander';
+import { withStore, reportError } from './runtime.js';
+import { printRows } from './print.js';
+import { LicencesRepository } from '../store/licences-repository.js';
+import { SsprError } from '../errors/sspr-error.js';
+
+const plans = ['sspr', 'sspr-writeback'];
+
+/** `sspr license assign|list`: licence plans for users, directly or through (nested) groups. */
+export function licenseCommand(): Command {
+  const license = new Command('license').description('licence plans (sspr for cloud-only accounts, sspr-writeback for directory accounts)');
+  license
+    .command('assign <plan>')
+    .description(`assign a plan (${plans.join(' or ')}) to a user or a group`)
+    .option('--user <username>', 'the user')
+    .option('--group <name>', 'the group (members and nested groups inherit it)')
+    .action(async (plan: string, options: { user?: string; group?: string }, command: Command) => {
+      try {
+        if (!plans.includes(plan)) throw new SsprError('invalid-request', { params: { detail: `the plan is ${plans.join(' or ')}, not "${plan}"` } });
+        if ((options.user === undefined) === (options.group === undefined)) throw new SsprError('invalid-request', { params: { detail: 'give exactly one of --user or --group' } });
+        await withStore(command, async ({ store, users, groups }) => {
+          const licences = new LicencesRepository(store.db, groups);
+          if (options.user !== undefined) await licences.assign(plan, 'user', (await users.get(options.user)).id);
+          else await licences.assign(plan, 'group', (await groups.get(options.group as string)).id);
+        });
+        process.stdout.write(`assigned ${plan} to ${options.user ?? `group ${options.group}`}\n`);
+      } catch (error) {
+        reportError(error);
+      }
+    });
+  license
+    .command('list')
+    .description('list assignments')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      try {
+        const rows = await withStore(command, ({ store, groups }) => new LicencesRepository(store.db, groups).list());
+        printRows(rows, options.json === true);
+      } catch (error) {
+        reportError(error);
+      }
+    });
+  return license;
+}
