@@ -48,17 +48,22 @@ export interface ServerProcess {
 }
 
 /** Starts `sspr serve` (the built server) as its own process and waits until /readyz answers. */
-export async function startServerProcess(env: Record<string, string>, command = 'serve'): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string> | ((port: number) => Record<string, string>),
+  command = 'serve',
+  hostname = '127.0.0.1',
+): Promise<ServerProcess> {
   assertBuilt();
   const port = await freePort();
+  const extra = typeof env === 'function' ? env(port) : env;
   let output = '';
   const child = spawn(process.execPath, [cliPath, command], {
-    env: { PATH: process.env.PATH, SSPR_PORT: String(port), SSPR_HOST: '127.0.0.1', ...env },
+    env: { PATH: process.env.PATH, SSPR_PORT: String(port), SSPR_HOST: '127.0.0.1', ...extra },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `http://${hostname}:${port}`;
   const deadline = Date.now() + 15_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${output}`);
