@@ -58,6 +58,8 @@ describe('reset through the pages in Chromium', () => {
       await page.click('a[href="/reset"]');
       await page.fill('#username', c.user);
       await page.click(`button:has-text("${c.t.next}")`);
+      // The proof-of-work captcha holds the submit until it has solved its challenge (≈ 0.5 s).
+      await page.waitForURL('**/reset/method', { timeout: 15_000 });
       assert.match(await page.textContent('main') ?? '', /•••••@e•••••\.org/);
 
       const before = smtp.messages.length;
