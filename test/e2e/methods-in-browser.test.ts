@@ -115,8 +115,9 @@ describe('security info and every method through the pages in Chromium', () => {
   const resetWith = async (type: string, prove: () => Promise<void>) => {
     await page.goto(server.baseUrl + '/reset');
     await page.fill('#username', 'paul');
-    await page.waitForFunction(() => (document.querySelector('input[name="captcha"]') as HTMLInputElement | null)?.value !== '', undefined, { timeout: 15_000 });
     await page.click('button:has-text("Next")');
+    // The proof-of-work captcha holds the submit until it has solved its challenge.
+    await page.waitForURL('**/reset/method', { timeout: 15_000 });
     await page.waitForSelector('#reset-methods');
     await page.click(`[data-method-type="${type}"]`);
     await prove();
