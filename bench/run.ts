@@ -1,8 +1,10 @@
 /** `npm run bench`: every benchmark in turn; each prints its own figures. */
 import { benchResetFlows } from './reset-flows.js';
+import { benchMethodFlows } from './method-flows.js';
 
 const only = process.argv[2];
 if (!only || only === 'reset') await benchResetFlows();
+if (!only || only === 'methods') await benchMethodFlows();
 if (!only || only === 'password') {
   const { main } = await import('./password-policy.js');
   await main();

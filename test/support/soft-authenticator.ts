@@ -71,6 +71,11 @@ export class SoftAuthenticator {
     return Buffer.concat([sha256(overrides.rpId ?? this.rpId), Buffer.from([flags]), counter]);
   }
 
+  /** The credential public key as stored after registration (COSE, base64url), for seeding benchmarks. */
+  publicKeyCose(): string {
+    return b64url(this.coseKey());
+  }
+
   private coseKey(): Buffer {
     const jwk = this.keys.publicKey.export({ format: 'jwk' });
     const coordinate = (value: string | undefined) => new Uint8Array(Buffer.from(value ?? '', 'base64url'));
