@@ -104,7 +104,7 @@ export async function benchMethodFlows(): Promise<void> {
         let input: Record<string, unknown>;
         if (type === 'totp') {
           totpUsed.add(`${n}:${step}`);
-          input = { code: new TOTP({ secret: Secret.fromBase32(totpSecret) }).generate() };
+          input = { code: new TOTP({ secret: Secret.fromBase32(totpSecret) }).generate({ timestamp: step * 30_000 + 1 }) };
         } else if (type === 'questions') input = { answers: begun.questions.map((q: any) => ({ questionId: q.id, answer: ANSWERS[questionIds.indexOf(q.id)] })) };
         else if (type === 'recovery-codes') {
           const used = usedRecovery.get(n) ?? 0;
