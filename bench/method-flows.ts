@@ -21,7 +21,7 @@ import { SoftAuthenticator } from '../test/support/soft-authenticator.js';
 
 const CONCURRENCY = Number(process.env.SSPR_BENCH_CONCURRENCY ?? 50);
 const SECONDS = Number(process.env.SSPR_BENCH_SECONDS ?? 10);
-const USERS = 3000;
+const USERS = 6000;
 const ANSWERS = ['rex the dog', 'lisbeth ahlers', 'sunflower lane'];
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN;
