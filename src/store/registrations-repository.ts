@@ -13,6 +13,8 @@ export interface Registration<D = Record<string, unknown>> {
   createdAt: number;
   confirmedAt: number;
   lastUsedAt: number | null;
+  /** The stored ciphertext as read: the version token for `replaceData`. */
+  stored: string;
 }
 
 const context = (id: string) => `method_registrations.data:${id}`;
@@ -33,16 +35,18 @@ export class RegistrationsRepository {
       createdAt: row.created_at,
       confirmedAt: row.confirmed_at,
       lastUsedAt: row.last_used_at,
+      stored: row.data,
     };
   }
 
   async add(userId: string, type: RegisteredType, data: object, now: number): Promise<Registration> {
     const id = randomUUID();
+    const stored = this.cipher.encrypt(JSON.stringify(data), context(id));
     await this.db
       .insertInto('method_registrations')
-      .values({ id, user_id: userId, type, data: this.cipher.encrypt(JSON.stringify(data), context(id)), created_at: now, confirmed_at: now, last_used_at: null })
+      .values({ id, user_id: userId, type, data: stored, created_at: now, confirmed_at: now, last_used_at: null })
       .execute();
-    return { id, userId, type, data: data as Record<string, unknown>, createdAt: now, confirmedAt: now, lastUsedAt: null };
+    return { id, userId, type, data: data as Record<string, unknown>, createdAt: now, confirmedAt: now, lastUsedAt: null, stored };
   }
 
   async listForUser(userId: string): Promise<Registration[]> {
@@ -55,8 +59,18 @@ export class RegistrationsRepository {
     return row ? this.toRegistration(row) : null;
   }
 
-  async updateData(id: string, data: object): Promise<void> {
-    await this.db.updateTable('method_registrations').set({ data: this.cipher.encrypt(JSON.stringify(data), context(id)) }).where('id', '=', id).execute();
+  /**
+   * Replaces the data of a registration only if it is still what was read (compare and set on the
+   * ciphertext): of two concurrent uses of one TOTP step, recovery code or passkey counter, one wins.
+   */
+  async replaceData(registration: Registration, data: object): Promise<boolean> {
+    const result = await this.db
+      .updateTable('method_registrations')
+      .set({ data: this.cipher.encrypt(JSON.stringify(data), context(registration.id)) })
+      .where('id', '=', registration.id)
+      .where('data', '=', registration.stored)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
   }
 
   async touch(id: string, now: number): Promise<void> {

@@ -186,6 +186,15 @@ describe('verification methods, policy and throttles (JSON API)', () => {
     await svc.services.throttles.clear('mona');
   });
 
+  it('of two concurrent uses of one recovery code, exactly one wins', async () => {
+    const flows = await Promise.all([1, 2].map(() => postJson(svc.baseUrl, '/api/v1/reset/start', { username: 'mona' })));
+    const results = await Promise.all(
+      flows.map((f) => postJson(svc.baseUrl, `/api/v1/reset/${f.body.flowId}/verify`, { methodId: f.body.methods.find((m: any) => m.type === 'recovery-codes').id, code: recoveryCodes[5] })),
+    );
+    assert.deepEqual(results.map((r) => r.status).sort(), [200, 400]);
+    await svc.services.throttles.clear('mona');
+  });
+
   it("refuses another user's method id and never removes another user's registration", async () => {
     const monaFlow = await postJson(svc.baseUrl, '/api/v1/reset/start', { username: 'mona' });
     const ottoFlow = await postJson(svc.baseUrl, '/api/v1/reset/start', { username: 'otto' });

@@ -48,7 +48,7 @@ export class PasskeyMethod implements VerificationMethod {
     const stored = registration.data as unknown as PasskeyData;
     try {
       const result = await this.passkeys.verifyAuthentication(input.credential, pending.data.challenge, stored);
-      await this.registrations.updateData(registration.id, { ...stored, counter: result.newCounter });
+      if (!(await this.registrations.replaceData(registration, { ...stored, counter: result.newCounter }))) throw new SsprError('passkey-failed');
     } catch (error) {
       if (error instanceof PasskeyError) throw new SsprError('passkey-failed', { cause: error });
       throw error;

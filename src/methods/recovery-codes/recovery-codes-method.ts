@@ -35,6 +35,6 @@ export class RecoveryCodesMethod implements VerificationMethod {
     if (index < 0) throw new SsprError('recovery-code-wrong');
     const digests = [...data.digests];
     digests[index] = null;
-    await this.registrations.updateData(registration.id, { digests });
+    if (!(await this.registrations.replaceData(registration, { digests }))) throw new SsprError('recovery-code-wrong');
   }
 }

@@ -34,6 +34,6 @@ export class TotpMethod implements VerificationMethod {
     const data = registration.data as unknown as TotpData;
     const result = verifyTotp(data.secret, input.code ?? '', { now: this.clock.now(), lastUsedStep: data.lastStep });
     if (!result.ok) throw new SsprError(result.reason === 'malformed' ? 'code-malformed' : 'totp-wrong', { params: { length: 6 } });
-    await this.registrations.updateData(registration.id, { ...data, lastStep: result.step });
+    if (!(await this.registrations.replaceData(registration, { ...data, lastStep: result.step }))) throw new SsprError('totp-wrong');
   }
 }
