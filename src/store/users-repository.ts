@@ -4,17 +4,10 @@ import type { Database, UsersTable } from './schema.js';
 import type { Clock } from './clock.js';
 import { SsprError } from '../errors/sspr-error.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
+import type { DirectoryUser } from '../directory/directory.js';
 
-export interface UserRecord {
-  id: string;
-  username: string;
-  displayName: string;
-  firstName: string;
-  lastName: string;
-  email: string | null;
-  mobile: string | null;
-  enabled: boolean;
-  isAdmin: boolean;
+/** A local-directory user as stored: the directory's view plus what only the store knows. */
+export interface UserRecord extends DirectoryUser {
   source: string;
   passwordHash: string | null;
   passwordChangedAt: number | null;

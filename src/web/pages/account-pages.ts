@@ -1,7 +1,7 @@
 import type { RouteRateLimit } from '../route-rate-limit.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app/services.js';
-import type { PageKit } from './page-kit.js';
+import { formField, type PageKit } from './page-kit.js';
 import { csrfField } from './layout.js';
 import { html } from '../html.js';
 import { t } from './ui-text.js';
@@ -32,9 +32,8 @@ export async function accountPages(app: FastifyInstance, services: Services, kit
 
   app.post('/signin', { config: { rateLimit } }, async (request, reply) => {
     kit.checkCsrf(request);
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const username = typeof body.username === 'string' ? body.username : '';
-    const password = typeof body.password === 'string' ? body.password : '';
+    const username = formField(request.body, 'username');
+    const password = formField(request.body, 'password');
     try {
       const session = await services.signIn.signIn(username, password, request.ctx);
       kit.setCookie(reply, 'session', session.token, services.config.session.ttlSeconds);

@@ -76,3 +76,9 @@ function asArray(value: ReturnType<FastifyReply['getHeader']>): string[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value.map(String) : [String(value)];
 }
+
+/** A string field of a posted form ('' when absent or not a string). */
+export function formField(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+}

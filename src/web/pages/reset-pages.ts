@@ -1,7 +1,7 @@
 import type { RouteRateLimit } from '../route-rate-limit.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app/services.js';
-import type { PageKit } from './page-kit.js';
+import { formField as field, type PageKit } from './page-kit.js';
 import { csrfField } from './layout.js';
 import { html } from '../html.js';
 import { t } from './ui-text.js';
@@ -11,11 +11,6 @@ import { checkCaptcha } from '../api/reset-api.js';
 import type { FlowView } from '../../flows/reset/reset-flow.js';
 import type { Lang } from '../../i18n/lang.js';
 
-type Form = Record<string, unknown>;
-const field = (body: unknown, name: string): string => {
-  const value = (body as Form | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-};
 
 /**
  * The forgot-password pages (no JavaScript needed): /reset → /reset/method → /reset/code → /reset/password
@@ -137,7 +132,7 @@ ${questions.map((q, i) => html`<input type="hidden" name="q${i}" value="${q.id}"
       case 'choose-method':
         return methodPage(request, reply, view);
       case 'enter-code':
-        return codePage(request, reply, view, String((request.query as Form | undefined)?.m ?? ''));
+        return codePage(request, reply, view, String((request.query as Record<string, unknown> | undefined)?.m ?? ''));
       case 'new-password':
         return passwordPage(request, reply);
       case 'done':

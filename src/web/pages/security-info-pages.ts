@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app/services.js';
-import type { PageKit } from './page-kit.js';
+import { formField as field, type PageKit } from './page-kit.js';
 import type { RouteRateLimit } from '../route-rate-limit.js';
 import type { DirectoryUser } from '../../directory/directory.js';
 import { csrfField } from './layout.js';
@@ -11,11 +11,6 @@ import { SsprError } from '../../errors/sspr-error.js';
 import { questionText } from '../../methods/questions/predefined-questions.js';
 import type { PageContext } from './layout.js';
 
-type Form = Record<string, unknown>;
-const field = (body: unknown, name: string): string => {
-  const value = (body as Form | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-};
 
 /**
  * "Security info" pages for the signed-in user: list, add (each with proof of possession), remove,

@@ -1,0 +1,49 @@
+import type { VerificationMethod, MethodContext, Challenge, VerifyInput, MethodType } from './method.js';
+import type { DirectoryUser } from '../directory/directory.js';
+import type { Registration } from '../store/registrations-repository.js';
+import type { OneTimeCodes } from './one-time-code.js';
+import type { DispatchTag } from '../mail/mail-dispatch.js';
+import type { Lang } from '../i18n/lang.js';
+
+/** What differs between the code-by-message methods (e-mail, SMS): where the code goes and how. */
+export interface CodeChannel {
+  type: Extract<MethodType, 'email' | 'sms'>;
+  /** The registered target, or the contact data the directory holds. */
+  target(user: DirectoryUser, registration: Registration | null): string | null;
+  mask(target: string): string;
+  deliver(to: string, code: string, lang: Lang, minutes: number, tag: DispatchTag): void;
+}
+
+/**
+ * A numeric one-time code delivered by a message. For a decoy flow the code is issued (same work) but
+ * nothing is delivered and nothing will ever verify.
+ */
+export class DeliveredCodeMethod implements VerificationMethod {
+  readonly type: CodeChannel['type'];
+
+  constructor(
+    private readonly channel: CodeChannel,
+    private readonly codes: OneTimeCodes,
+    private readonly codeTtlSeconds: number,
+  ) {
+    this.type = channel.type;
+  }
+
+  hint(user: DirectoryUser, registration: Registration | null): string {
+    return this.channel.mask(this.channel.target(user, registration) ?? '');
+  }
+
+  async begin(ctx: MethodContext): Promise<Challenge> {
+    const code = await this.codes.issue(ctx.flow, ctx.method, ctx.user === null);
+    const to = ctx.user ? this.channel.target(ctx.user, ctx.registration) : null;
+    if (ctx.user && to) {
+      const tag = { purpose: 'reset-code', userId: ctx.user.id, username: ctx.user.username };
+      this.channel.deliver(to, code, ctx.request.lang, Math.round(this.codeTtlSeconds / 60), tag);
+    }
+    return { hint: ctx.method.hint, expiresInSeconds: this.codeTtlSeconds };
+  }
+
+  verify(ctx: MethodContext, input: VerifyInput): Promise<void> {
+    return this.codes.check(ctx.flow, ctx.method, input.code ?? '');
+  }
+}
