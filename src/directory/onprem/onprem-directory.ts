@@ -1,0 +1,108 @@
+/**
+ * The seam to an on-premises directory (OpenLDAP and other RFC directories: `ldap`; Active Directory: `ad`).
+ * Adapters talk LDAP (ldapts) and translate every directory error into a DirectoryError with a precise
+ * reason; the raw server text stays in `raw` for logs and the audit record, never for the page.
+ * Contract for every adapter: encrypted transport for anything carrying a password (LDAPS or StartTLS),
+ * pooled service-account connections, LDAP filters only through the escaping helpers (RFC 4515).
+ */
+
+/** An account as the directory holds it. */
+export interface OnPremAccount {
+  dn: string;
+  /** Stable anchor: entryUUID (OpenLDAP) or objectGUID (AD), as a lower-case UUID string. */
+  anchor: string;
+  username: string;
+  displayName: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  mobile: string | null;
+  enabled: boolean;
+  locked: boolean;
+  mustChangePassword: boolean;
+  passwordExpired: boolean;
+  accountExpired: boolean;
+  passwordNeverExpires: boolean;
+  /** AD: adminCount=1 or member of a protected group; delegated resets are refused by design (SDProp). */
+  protectedAccount: boolean;
+  /** DNs of the groups the account is a direct member of. */
+  memberOf: string[];
+}
+
+export type DirectoryFailure =
+  | 'too-short'
+  | 'not-complex'
+  | 'in-history'
+  | 'too-young'
+  | 'policy'
+  | 'wrong-old-password'
+  | 'access-denied'
+  | 'encryption-required'
+  | 'locked'
+  | 'disabled'
+  | 'expired'
+  | 'must-change'
+  | 'invalid-credentials'
+  | 'user-not-found'
+  | 'multiple-matches'
+  | 'protected-account'
+  | 'unreachable'
+  | 'timeout';
+
+/** A directory refusal or fault with a precise reason. */
+export class DirectoryError extends Error {
+  constructor(
+    readonly reason: DirectoryFailure,
+    /** The server's own text (for logs and audit only). */
+    readonly raw: string,
+    readonly ldapCode?: number,
+  ) {
+    super(`directory refused: ${reason}`);
+    this.name = 'DirectoryError';
+  }
+}
+
+/** The directory's own password policy, where readable (AD domain policy / PSO, OpenLDAP ppolicy). */
+export interface DirectoryPasswordPolicy {
+  minLength?: number;
+  complexity?: boolean;
+  historyLength?: number;
+  minAgeSeconds?: number;
+  lockoutThreshold?: number;
+}
+
+/** What a connection probe saw (for the doctor and the agent's heartbeat). */
+export interface DirectoryProbe {
+  reachable: boolean;
+  encrypted: boolean;
+  serviceBindOk: boolean;
+  /** rootDSE supportedControl / supportedExtension OIDs. */
+  supportedControls: string[];
+  supportedExtensions: string[];
+  error?: { reason: DirectoryFailure; raw: string };
+  latencyMs: number;
+}
+
+export interface ResetOptions {
+  /** Leave "must change at next logon" set after the reset (default false for self-service). */
+  mustChangeAtNextLogon?: boolean;
+  /** Also clear a lockout (default true: a reset unlocks). */
+  unlock?: boolean;
+}
+
+export interface OnPremDirectory {
+  readonly kind: 'ldap' | 'ad';
+  /** The account by login name (uid / sAMAccountName / userPrincipalName), null when none; several → multiple-matches. */
+  findAccount(username: string): Promise<OnPremAccount | null>;
+  /** Administrative reset with the service account; the directory's policy applies (AD: policy-hints control when advertised). */
+  resetPassword(account: OnPremAccount, newPassword: string, options?: ResetOptions): Promise<void>;
+  /** User change: old password required and checked by the directory. */
+  changePassword(account: OnPremAccount, oldPassword: string, newPassword: string): Promise<void>;
+  /** Clears a lockout without changing the password. */
+  unlock(account: OnPremAccount): Promise<void>;
+  /** Binds as the user: true for the right password, false for a wrong one; other states throw DirectoryError. */
+  verifyPassword(account: OnPremAccount, password: string): Promise<boolean>;
+  readPasswordPolicy(account: OnPremAccount): Promise<DirectoryPasswordPolicy>;
+  probe(): Promise<DirectoryProbe>;
+  close(): Promise<void>;
+}
