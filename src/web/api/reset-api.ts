@@ -6,13 +6,8 @@ import { z } from 'zod';
 import type { Services } from '../../app/services.js';
 import { parseBody } from './validate.js';
 import { SsprError } from '../../errors/sspr-error.js';
+import { checkCaptcha } from '../captcha-check.js';
 
-/** With `captcha: on`, a flow starts only with a solved proof-of-work challenge (ALTCHA payload). */
-export async function checkCaptcha(services: Services, payload: string | undefined): Promise<void> {
-  if (!services.captcha) return;
-  const verdict = await services.captcha.verify(payload ?? '');
-  if (!verdict.ok) throw new SsprError('captcha-failed', { params: { reason: verdict.reason } });
-}
 
 const startBody = z.strictObject({ username: z.string().max(256), captcha: z.string().max(4096).optional() });
 const sendBody = z.strictObject({ methodId: z.string().max(64) });

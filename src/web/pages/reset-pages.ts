@@ -7,14 +7,13 @@ import { html } from '../html.js';
 import { t } from './ui-text.js';
 import { cookieOf } from '../request-context.js';
 import { SsprError } from '../../errors/sspr-error.js';
-import { checkCaptcha } from '../api/reset-api.js';
+import { checkCaptcha } from '../captcha-check.js';
 import type { FlowView } from '../../flows/reset/reset-flow.js';
 import type { Lang } from '../../i18n/lang.js';
 
-
 /**
- * The forgot-password pages (no JavaScript needed): /reset → /reset/method → /reset/code → /reset/password
- * → /reset/done. The flow id lives only in an HttpOnly cookie; every POST carries the CSRF token; every
+ * The forgot-password pages: /reset → /reset/method → /reset/code (or the drawn questions) → /reset/password
+ * → /reset/done. They work without JavaScript except the captcha's proof of work and passkeys (WebAuthn). The flow id lives only in an HttpOnly cookie; every POST carries the CSRF token; every
  * POST answers with a redirect (303) on success or the same form with the reason on failure.
  */
 export async function resetPages(app: FastifyInstance, services: Services, kit: PageKit, rateLimit: RouteRateLimit): Promise<void> {
