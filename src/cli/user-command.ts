@@ -12,7 +12,9 @@ import { systemClock } from '../store/clock.js';
 import { configFrom, type CliStore } from './runtime.js';
 import type { Config } from '../config/schema.js';
 import { SsprError } from '../errors/sspr-error.js';
-import type { UserRecord } from '../store/users-repository.js';
+import { usernameKey, type UserRecord } from '../store/users-repository.js';
+import { Throttles } from '../policy/throttles.js';
+import { ThrottleRepository } from '../store/throttle-repository.js';
 
 const summary = (u: UserRecord) => ({
   username: u.username,
@@ -105,8 +107,9 @@ export function userCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (username: string, options: { json?: boolean }, command: Command) => {
       try {
-        const row = await withStore(command, async ({ users, groups }) => {
+        const row = await withStore(command, async ({ store, users, groups }) => {
           const found = await users.get(username);
+          const block = await new Throttles(new ThrottleRepository(store.db), systemClock).blockedUntil(usernameKey(found.username));
           return {
             ...summary(found),
             firstName: found.firstName,
@@ -114,6 +117,8 @@ export function userCommand(): Command {
             groups: await groups.groupsOfUser(found.id),
             hasPassword: found.passwordHash !== null,
             passwordChangedAt: found.passwordChangedAt ? new Date(found.passwordChangedAt).toISOString() : null,
+            resetBlockedUntil: block ? new Date(block.until).toISOString() : null,
+            resetBlockedBecause: block?.reason ?? null,
           };
         });
         if (options.json) process.stdout.write(JSON.stringify(row, null, 2) + '\n');

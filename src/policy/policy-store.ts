@@ -3,6 +3,7 @@ import type { Clock } from '../store/clock.js';
 import type { Audit } from '../audit/audit.js';
 import { ssprPolicySchema, defaultSsprPolicy, type SsprPolicy } from './sspr-policy.js';
 import { SsprError } from '../errors/sspr-error.js';
+import { validateCustomQuestions } from '../methods/questions/question-catalogue.js';
 
 const KEY = 'sspr-policy';
 const CACHE_MS = 5_000;
@@ -36,13 +37,18 @@ export class PolicyStore {
       const detail = result.error.issues.map((i) => `${i.path.join('.') || '(policy)'}: ${i.message}`).join('; ');
       throw new SsprError('invalid-request', { params: { detail } });
     }
-    if (result.data.enabled === 'selected' && !result.data.group) {
+    const questions = validateCustomQuestions(result.data.customQuestions);
+    if (!questions.ok) {
+      throw new SsprError('invalid-request', { params: { detail: `customQuestions: ${questions.problems.map((p) => p.code).join(', ')}` } });
+    }
+    const policy: SsprPolicy = { ...result.data, customQuestions: questions.questions.map(({ id, en, de }) => ({ id, en, ...(de ? { de } : {}) })) };
+    if (policy.enabled === 'selected' && !policy.group) {
       throw new SsprError('invalid-request', { params: { detail: 'enabled "selected" needs a group' } });
     }
-    await this.settings.put(KEY, result.data, this.clock.now());
+    await this.settings.put(KEY, policy, this.clock.now());
     this.cached = null;
     const changed = Object.keys(change).join(',');
     await this.audit?.record({ event: 'policy-change', outcome: 'success', username: actor, detail: { changed } });
-    return result.data;
+    return policy;
   }
 }

@@ -20,7 +20,7 @@ export const ssprPolicySchema = z.strictObject({
   questionsToAnswer: z.number().int().min(3).max(5).default(3),
   /** The organisation's own questions (up to 20), offered beside the predefined ones. */
   customQuestions: z
-    .array(z.strictObject({ id: z.string().regex(/^custom-[a-z0-9-]{1,40}$/), en: z.string().min(3).max(200), de: z.string().min(3).max(200).optional() }))
+    .array(z.strictObject({ id: z.string().regex(/^custom-[a-z0-9-]{1,40}$/).optional(), en: z.string().min(3).max(200), de: z.string().min(3).max(200).optional() }))
     .max(20)
     .default([]),
   /** Contact data the organisation holds (directory e-mail, mobile) counts as registered. */

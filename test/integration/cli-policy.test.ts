@@ -32,6 +32,16 @@ describe('sspr CLI: policy show/set, license assign/list, keys rotate', () => {
     assert.match(runCli(['policy', 'set', 'nonsense'], { env }).stderr, /not key=value/);
     assert.match(runCli(['policy', 'set', 'frobnicate=1'], { env }).stderr, /frobnicate/);
     assert.equal(JSON.parse(runCli(['policy', 'show'], { env }).stdout).methodsRequired, 2, 'a refused change changes nothing');
+    const custom = runCli(['policy', 'set', 'customQuestions=[{"en":"Which street did you grow up in?","de":"In welcher Straße sind Sie aufgewachsen?"}]'], { env });
+    assert.equal(custom.status, 0, custom.stderr);
+    assert.match(JSON.parse(custom.stdout).customQuestions[0].id, /^custom-[0-9a-f]{16}$/);
+    const duplicate = runCli(['policy', 'set', 'customQuestions=[{"en":"What was the name of your first pet?"}]'], { env });
+    assert.equal(duplicate.status, 1);
+    assert.match(duplicate.stderr, /customQuestions: duplicate-question/);
+  });
+
+  it('shows when a user is blocked from resetting', () => {
+    assert.equal(JSON.parse(runCli(['user', 'show', 'nina', '--json'], { env }).stdout).resetBlockedUntil, null);
   });
 
   it('assigns and lists licences', () => {

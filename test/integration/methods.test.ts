@@ -272,6 +272,11 @@ describe('verification methods, policy and throttles (JSON API)', () => {
     assert.equal(forbidden.body.error.code, 'method-forbidden');
     await svc.services.policy.update({ methods: ['email', 'sms', 'totp', 'questions', 'passkey', 'recovery-codes'] }, 'test');
     assert.equal(await refusal('mona'), 'eligible');
+    await svc.services.policy.update({ contactDataCounts: false }, 'test');
+    const withoutContact = await postJson(svc.baseUrl, '/api/v1/reset/start', { username: 'mona' });
+    assert.ok(!withoutContact.body.methods.some((m: any) => m.hint === 'm•••••@e•••••.org'), 'the directory address no longer counts');
+    assert.ok(withoutContact.body.methods.some((m: any) => m.hint === 'm•••••@e•••••.net'), 'the registered address still does');
+    await svc.services.policy.update({ contactDataCounts: true }, 'test');
     await assert.rejects(svc.services.policy.update({ methodsRequired: 3 }, 'test'), /methodsRequired/);
   });
 
@@ -291,6 +296,18 @@ describe('verification methods, policy and throttles (JSON API)', () => {
     }
     clock.advance(24 * 3_600_000 + 1);
     assert.equal((await postJson(svc.baseUrl, '/api/v1/reset/start', { username: 'otto' })).status, 200);
+  });
+
+  it('throttles: more than 10 e-mails in 10 minutes block the name', async () => {
+    for (let i = 0; i < 3; i++) {
+      const started = await postJson(svc.baseUrl, '/api/v1/reset/start', { username: 'otto' });
+      const methodId = started.body.methods[0].id;
+      for (let j = 0; j < 4 && (i < 2 || j < 3); j++) assert.equal((await postJson(svc.baseUrl, `/api/v1/reset/${started.body.flowId}/send`, { methodId })).status, 200);
+    }
+    const blocked = await postJson(svc.baseUrl, '/api/v1/reset/start', { username: 'otto' });
+    assert.equal(blocked.body.error.code, 'throttled', '11th e-mail within 10 minutes');
+    assert.equal(blocked.body.error.details.reason, 'too-many-emails');
+    await svc.services.throttles.clear('otto');
   });
 
   it('keeps no code, answer, secret, phone number, address or password in clear in the database or the logs', async () => {
