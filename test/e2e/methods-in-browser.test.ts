@@ -75,7 +75,7 @@ describe('security info and every method through the pages in Chromium', () => {
   };
   const totpNow = () => new TOTP({ secret: Secret.fromBase32(totpSecret), digits: 6, period: 30 }).generate();
 
-  it('registers an authenticator app, questions, recovery codes, a phone and a passkey', async () => {
+  it('registers an authenticator app, questions, recovery codes, a phone, an e-mail address and a passkey', async () => {
     await page.goto(server.baseUrl + '/signin');
     await page.fill('#username', 'paul');
     await page.fill('#password', PASSWORD);
@@ -107,6 +107,13 @@ describe('security info and every method through the pages in Chromium', () => {
     await page.fill('#code', await waitForSms(before));
     await page.click('button:has-text("Confirm")');
     assert.match((await page.textContent('#methods')) ?? '', /Text message \(SMS\): \+49 •+89/);
+
+    const mails = smtp.messages.length;
+    await page.fill('#address', 'paul.home@example.net');
+    await page.click('form[action="/account/security/email"] button');
+    await page.fill('#code', await smtp.codeFor('paul.home@example.net', mails));
+    await page.click('button:has-text("Confirm")');
+    assert.match((await page.textContent('#methods')) ?? '', /Email: p•••••@e•••••\.net/);
 
     await page.click('#add-passkey');
     await page.waitForSelector('#methods li[data-type="passkey"]');
