@@ -33,6 +33,11 @@ export const adConfigSchema = z
     baseDn: z.string().min(1),
     /** PEM CA bundle that signed the DC certificate; system CAs when absent. */
     caFile: z.string().min(1).optional(),
+    /**
+     * The name the DC certificate must carry, when the URL uses another name or an IP address (Samba's
+     * self-generated certificate names only DC1.<realm>). The certificate is always verified.
+     */
+    tlsServerName: z.string().min(1).optional(),
     timeoutMs: z.number().int().positive().max(120_000).default(10_000),
     loginAttribute: z.enum(['sAMAccountName', 'userPrincipalName']).default('sAMAccountName'),
     attributes: adAttributeMappingSchema,

@@ -15,8 +15,8 @@ export function tlsOptionsFor(config: AdConfig): ConnectionOptions {
   const host = new URL(config.url).hostname.replace(/^\[|\]$/g, '');
   return {
     ca: config.caFile !== undefined ? readFileSync(config.caFile) : undefined,
-    // The certificate is checked against the configured host name (SNI only for names, not IP literals).
-    servername: /^[\d.]+$|:/.test(host) ? undefined : host,
+    // The certificate is checked against tlsServerName, else the URL's host name (SNI is not sent for IPs).
+    servername: config.tlsServerName ?? (/^[\d.]+$|:/.test(host) ? undefined : host),
     minVersion: 'TLSv1.2',
   };
 }
