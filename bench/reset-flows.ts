@@ -65,6 +65,7 @@ export async function benchResetFlows(): Promise<void> {
     SSPR_SMTP_URL: sink.url,
     SSPR_LOG_LEVEL: 'warn',
     SSPR_RATE_LIMIT_PER_IP_PER_MINUTE: '0',
+    SSPR_CAPTCHA: 'off',
     ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('SSPR_') && !k.startsWith('SSPR_BENCH_')) as Array<[string, string]>),
   });
   const post = async (path: string, body: unknown) => {

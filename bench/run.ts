@@ -1,10 +1,12 @@
 /** `npm run bench`: every benchmark in turn; each prints its own figures. */
 import { benchResetFlows } from './reset-flows.js';
 import { benchMethodFlows } from './method-flows.js';
+import { benchLdapResetLatency } from './ldap-reset-latency.js';
 
 const only = process.argv[2];
 if (!only || only === 'reset') await benchResetFlows();
 if (!only || only === 'methods') await benchMethodFlows();
+if (!only || only === 'ldap') await benchLdapResetLatency();
 if (!only || only === 'password') {
   const { main } = await import('./password-policy.js');
   await main();

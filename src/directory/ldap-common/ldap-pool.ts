@@ -1,0 +1,199 @@
+/**
+ * Encrypted LDAP connections (LDAPS, or ldap:// upgraded with StartTLS, RFC 4513 §3) and a small pool of them
+ * bound once as the service account and reused across operations.
+ *
+ * Safety contract: a pooled connection is never silently re-opened. ldapts transparently reconnects a dropped
+ * socket on the next operation, unauthenticated and — for StartTLS — unencrypted; each Client here may open
+ * exactly one socket, so such an operation fails as a connection error and the pool replaces the client with a
+ * freshly encrypted, freshly bound one.
+ */
+import { readFileSync } from 'node:fs';
+import { isIP, Socket, connect as netConnect } from 'node:net';
+import { TLSSocket, connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import { Client, ResultCodeError } from 'ldapts';
+
+export interface LdapConnectionOptions {
+  /** ldaps://host:port, or ldap://host:port together with `startTls: true`. */
+  url: string;
+  startTls: boolean;
+  /** PEM file with the CA certificate(s) to trust instead of the system store. */
+  caFile?: string | undefined;
+  /** Per-operation and connect timeout. */
+  timeoutMs: number;
+}
+
+export interface LdapPoolOptions extends LdapConnectionOptions {
+  bindDn: string;
+  bindPassword: string;
+  /** Most connections open at once (default 4). */
+  size?: number;
+}
+
+/** True when the options give an encrypted channel (LDAPS or StartTLS). */
+export function isEncrypted(options: Pick<LdapConnectionOptions, 'url' | 'startTls'>): boolean {
+  return options.url.toLowerCase().startsWith('ldaps://') || options.startTls;
+}
+
+/**
+ * TLS options for LDAPS or StartTLS only: ldapts speaks TLS even to ldap:// whenever tlsOptions are given.
+ * The server name is checked against the URL's host (certificate SAN, RFC 6125).
+ */
+export function tlsOptionsFor(options: LdapConnectionOptions): ConnectionOptions {
+  const host = new URL(options.url).hostname.replace(/^\[|\]$/g, '');
+  const tls: ConnectionOptions = { host, minVersion: 'TLSv1.2', rejectUnauthorized: true };
+  if (isIP(host) === 0) tls.servername = host;
+  if (options.caFile) tls.ca = readFileSync(options.caFile);
+  return tls;
+}
+
+/**
+ * Whether the client's one socket is still open. ldapts' own `isConnected` misses the close of a StartTLS-upgraded
+ * socket (it listens for 'close' on the plain socket only), so the pool asks this instead.
+ */
+const socketAlive = new WeakMap<Client, () => boolean>();
+function socketOpen(client: Client): boolean {
+  return socketAlive.get(client)?.() ?? false;
+}
+
+/** Bound and its socket open: safe to hand out (no implicit reconnect can follow). */
+export function isUsable(client: Client): boolean {
+  return client.isBound && socketOpen(client);
+}
+
+/** Unbinds when the socket is still open; never throws, never waits on a dead socket. */
+export async function closeQuietly(client: Client | undefined): Promise<void> {
+  if (client && socketOpen(client)) await client.unbind().catch(() => undefined);
+}
+
+/** A socket that fails at once: what a client gets when it tries to re-open its one connection. */
+function refusedSocket<T extends Socket>(socket: T): T {
+  process.nextTick(() => socket.destroy(new Error('LDAP connection was lost; not reconnecting implicitly')));
+  return socket;
+}
+
+/**
+ * An encrypted, not yet bound client. StartTLS happens here (throws when it fails); LDAPS connects lazily on the
+ * first operation, whose failure then surfaces as a connection error.
+ */
+export async function openConnection(options: LdapConnectionOptions): Promise<Client> {
+  const ldaps = options.url.toLowerCase().startsWith('ldaps://');
+  if (!ldaps && !options.startTls) throw new Error('refusing an unencrypted LDAP connection: use ldaps:// or StartTLS');
+  const tls = tlsOptionsFor(options);
+  let opened = false;
+  let socketClosed = false;
+  const track = <T extends Socket>(socket: T): T => {
+    socket.once('close', () => (socketClosed = true));
+    return socket;
+  };
+  const client = new Client({
+    url: options.url,
+    timeout: options.timeoutMs,
+    connectTimeout: options.timeoutMs,
+    ...(ldaps
+      ? {
+          tlsOptions: tls,
+          createSecureConnection: ((port: number, host: string, tlsOptions: ConnectionOptions) => {
+            if (opened) return refusedSocket(new TLSSocket(new Socket()));
+            opened = true;
+            return track(tlsConnect(port, host, tlsOptions));
+          }) as typeof tlsConnect,
+        }
+      : {
+          createConnection: ((port: number, host: string) => {
+            if (opened) return refusedSocket(new Socket());
+            opened = true;
+            return track(netConnect(port, host));
+          }) as typeof netConnect,
+        }),
+  });
+  socketAlive.set(client, () => opened && !socketClosed);
+  if (!ldaps) {
+    try {
+      await client.startTLS(tls);
+    } catch (error) {
+      await closeQuietly(client);
+      throw error;
+    }
+  }
+  return client;
+}
+
+/** Connection-level failure (socket, TLS, timeout), as opposed to an LDAP result code. */
+export function isConnectionError(error: unknown): boolean {
+  return !(error instanceof ResultCodeError);
+}
+
+/** A few service-account connections, bound once each and handed out one operation at a time. */
+export class LdapPool {
+  private readonly idle: Client[] = [];
+  private readonly waiters: Array<() => void> = [];
+  private open = 0;
+  private closed = false;
+
+  constructor(private readonly options: LdapPoolOptions) {}
+
+  /** Runs `work` on a bound connection; a connection-level failure discards that connection (the next use reconnects). */
+  async use<T>(work: (client: Client) => Promise<T>): Promise<T> {
+    const client = await this.acquire();
+    let healthy = true;
+    try {
+      return await work(client);
+    } catch (error) {
+      healthy = !isConnectionError(error);
+      throw error;
+    } finally {
+      this.release(client, healthy);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const clients = this.idle.splice(0);
+    this.open -= clients.length;
+    await Promise.all(clients.map(closeQuietly));
+  }
+
+  private async acquire(): Promise<Client> {
+    for (;;) {
+      if (this.closed) throw new Error('LDAP pool is closed');
+      const client = this.idle.pop();
+      if (client) {
+        // Checked synchronously right before use: a dropped socket shows here as not bound.
+        if (isUsable(client)) return client;
+        this.discard(client);
+        continue;
+      }
+      if (this.open < (this.options.size ?? 4)) {
+        this.open += 1;
+        try {
+          const fresh = await openConnection(this.options);
+          await fresh.bind(this.options.bindDn, this.options.bindPassword).catch(async (error: unknown) => {
+            await closeQuietly(fresh);
+            throw error;
+          });
+          return fresh;
+        } catch (error) {
+          this.open -= 1;
+          this.wakeOne();
+          throw error;
+        }
+      }
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  private release(client: Client, healthy: boolean): void {
+    if (healthy && !this.closed && isUsable(client)) this.idle.push(client);
+    else this.discard(client);
+    this.wakeOne();
+  }
+
+  private discard(client: Client): void {
+    this.open -= 1;
+    void closeQuietly(client);
+  }
+
+  private wakeOne(): void {
+    this.waiters.shift()?.();
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Mapping of OpenLDAP entries to the on-prem model: the user entry with its ppolicy operational attributes
+ * (draft-behera-ldap-password-policy §5.3) and the policy entry (§5.2).
+ */
+import type { Entry } from 'ldapts';
+import type { DirectoryPasswordPolicy, OnPremAccount } from '../onprem/onprem-directory.js';
+import { booleanValue, firstValue, generalizedTime, numberValue, values } from '../ldap-common/ldap-values.js';
+import type { LdapConfig } from './ldap-config.js';
+
+/** ppolicy state of a user entry; operational attributes are only returned when named (RFC 4511 §4.5.1.8). */
+export const STATE_ATTRIBUTES = ['pwdAccountLockedTime', 'pwdReset', 'pwdChangedTime', 'pwdPolicySubentry', 'pwdEndTime', 'memberOf'];
+
+export const POLICY_ATTRIBUTES = [
+  'pwdMinLength', 'pwdCheckQuality', 'pwdCheckModule', 'pwdUseCheckModule', 'pwdInHistory', 'pwdMinAge',
+  'pwdMaxAge', 'pwdLockout', 'pwdMaxFailure', 'pwdLockoutDuration',
+];
+
+/** ppolicy's "locked by an administrator until unlocked" value of pwdAccountLockedTime. */
+export const PERMANENT_LOCK = '000001010000Z';
+
+export type AccountAttributeMap = LdapConfig['attributes'] & { login: string };
+
+/** The account as the entry and its policy (null: none applies) describe it at `now`. */
+export function accountFromEntry(entry: Entry, policy: Entry | null, map: AccountAttributeMap, now = Date.now()): OnPremAccount {
+  const lockedTime = firstValue(entry, 'pwdAccountLockedTime');
+  const lockedAt = generalizedTime(lockedTime);
+  const lockoutDuration = policy ? (numberValue(policy, 'pwdLockoutDuration') ?? 0) : 0;
+  const lockOver = lockedAt !== null && lockoutDuration > 0 && lockedAt.getTime() + lockoutDuration * 1000 <= now;
+  const maxAge = policy ? (numberValue(policy, 'pwdMaxAge') ?? 0) : 0;
+  const changed = generalizedTime(firstValue(entry, 'pwdChangedTime'));
+  const end = generalizedTime(firstValue(entry, 'pwdEndTime'));
+  return {
+    dn: entry.dn,
+    anchor: (firstValue(entry, map.anchor) ?? '').toLowerCase(),
+    username: firstValue(entry, map.login) ?? '',
+    displayName: firstValue(entry, map.displayName) ?? '',
+    firstName: firstValue(entry, map.givenName) ?? '',
+    lastName: firstValue(entry, map.sn) ?? '',
+    email: firstValue(entry, map.mail),
+    mobile: firstValue(entry, map.mobile),
+    // ppolicy has no "disabled" flag; an administrator's permanent lock is the nearest equivalent.
+    enabled: lockedTime !== PERMANENT_LOCK,
+    locked: lockedTime !== null && !lockOver,
+    mustChangePassword: booleanValue(entry, 'pwdReset') === true,
+    passwordExpired: maxAge > 0 && changed !== null && changed.getTime() + maxAge * 1000 <= now,
+    accountExpired: end !== null && end.getTime() <= now,
+    passwordNeverExpires: maxAge <= 0,
+    protectedAccount: false,
+    memberOf: values(entry, 'memberOf'),
+  };
+}
+
+/**
+ * The policy entry as DirectoryPasswordPolicy. `complexity` is true only with a quality check module
+ * (pwdCheckModule / pwdUseCheckModule) and pwdCheckQuality > 0: without a module slapd checks length only.
+ */
+export function passwordPolicyFromEntry(policy: Entry): DirectoryPasswordPolicy {
+  const checkModule = firstValue(policy, 'pwdCheckModule') !== null || booleanValue(policy, 'pwdUseCheckModule') === true;
+  const result: DirectoryPasswordPolicy = { complexity: checkModule && (numberValue(policy, 'pwdCheckQuality') ?? 0) > 0 };
+  const minLength = numberValue(policy, 'pwdMinLength');
+  const history = numberValue(policy, 'pwdInHistory');
+  const minAge = numberValue(policy, 'pwdMinAge');
+  const maxFailure = numberValue(policy, 'pwdMaxFailure');
+  if (minLength !== undefined) result.minLength = minLength;
+  if (history !== undefined) result.historyLength = history;
+  if (minAge !== undefined) result.minAgeSeconds = minAge;
+  if (booleanValue(policy, 'pwdLockout') && maxFailure !== undefined) result.lockoutThreshold = maxFailure;
+  return result;
+}

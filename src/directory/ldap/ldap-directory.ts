@@ -1,0 +1,272 @@
+/**
+ * OnPremDirectory for OpenLDAP (and RFC directories with the ppolicy overlay, draft-behera-ldap-password-policy).
+ * - Service-account operations run on a pooled, encrypted, bound connection (ldap-pool.ts).
+ * - Resets and changes use the Password Modify extended operation (RFC 3062), so the server hashes the value
+ *   and ppolicy (with olcPPolicyHashCleartext) checks length, quality, history and minimum age.
+ * - A user change and a password check bind as the user on a short-lived connection: a wrong old password then
+ *   counts towards the lockout, exactly like a failed login (an oldPasswd check by the service account would not).
+ */
+import { Attribute, Change, Control, type Client, type Entry } from 'ldapts';
+import {
+  DirectoryError,
+  type DirectoryPasswordPolicy,
+  type DirectoryProbe,
+  type OnPremAccount,
+  type OnPremDirectory,
+  type ResetOptions,
+} from '../onprem/onprem-directory.js';
+import { and, eq } from '../ldap-common/ldap-filter.js';
+import { closeQuietly, isEncrypted, LdapPool, openConnection } from '../ldap-common/ldap-pool.js';
+import { firstValue, numberValue, values } from '../ldap-common/ldap-values.js';
+import { passwordModify } from '../ldap-common/password-modify.js';
+import { accountFromEntry, passwordPolicyFromEntry, POLICY_ATTRIBUTES, STATE_ATTRIBUTES } from './ldap-account.js';
+import { ldapConfigSchema, type LdapConfig, type LdapConfigInput } from './ldap-config.js';
+import { translateLdapError, type TranslationContext } from './ldap-error-translator.js';
+
+/** Relax Rules control (draft-zeilenga-ldap-relax): lets `manage` access modify NO-USER-MODIFICATION attributes. */
+const RELAX_RULES_OID = '1.3.6.1.4.1.4203.666.5.12';
+
+export class LdapDirectory implements OnPremDirectory {
+  readonly kind = 'ldap' as const;
+  private readonly pool: LdapPool;
+
+  constructor(private readonly config: LdapConfig) {
+    this.pool = new LdapPool({
+      url: config.url,
+      startTls: config.startTls,
+      caFile: config.caFile,
+      timeoutMs: config.timeoutMs,
+      bindDn: config.bindDn,
+      bindPassword: config.bindPassword,
+      size: config.poolSize,
+    });
+  }
+
+  /** Validates `input` against the strict schema (throws a ZodError naming the bad fields). */
+  static fromConfig(input: LdapConfigInput): LdapDirectory {
+    return new LdapDirectory(ldapConfigSchema.parse(input));
+  }
+
+  async findAccount(username: string): Promise<OnPremAccount | null> {
+    if (username.length === 0) return null;
+    const map = this.config.attributes;
+    const filter = and(eq('objectClass', this.config.userObjectClass), eq(this.config.loginAttribute, username));
+    const attributes = [this.config.loginAttribute, map.mail, map.mobile, map.givenName, map.sn, map.displayName, map.anchor];
+    const entries = await this.serviceOp(async (client) => {
+      const result = await client.search(this.config.baseDn, {
+        scope: 'sub',
+        filter,
+        sizeLimit: 2,
+        attributes: [...attributes, ...STATE_ATTRIBUTES],
+      });
+      return result.searchEntries;
+    }).catch((error: unknown) => {
+      // sizeLimit 2 reached: more than one match (code 4, sizeLimitExceeded).
+      if (error instanceof DirectoryError && error.ldapCode === 4) throw new DirectoryError('multiple-matches', error.raw, 4);
+      throw error;
+    });
+    if (entries.length > 1) throw new DirectoryError('multiple-matches', `${entries.length} entries match`);
+    const entry = entries[0];
+    if (!entry) return null;
+    const policy = await this.readPolicyEntry(this.policyDnOf(entry));
+    return accountFromEntry(entry, policy, { ...this.config.attributes, login: this.config.loginAttribute });
+  }
+
+  /**
+   * Password Modify as the service account, then one modify for the flags. ppolicy itself clears
+   * pwdAccountLockedTime and pwdFailureTime on a successful change, so `unlock: false` writes a lock back; a
+   * replace with no values deletes an attribute and is ignored when it is absent (RFC 4511 §4.6).
+   */
+  async resetPassword(account: OnPremAccount, newPassword: string, options: ResetOptions = {}): Promise<void> {
+    const keepLock = options.unlock === false ? await this.lockedTime(account.dn) : null;
+    await this.serviceOp(
+      (client) => passwordModify(client, { userIdentity: account.dn, newPassword }),
+      { newPassword, policyOf: account.dn },
+    );
+    const changes = [
+      replace('pwdReset', options.mustChangeAtNextLogon ? ['TRUE'] : []),
+      replace('pwdAccountLockedTime', keepLock === null ? [] : [keepLock]),
+    ];
+    await this.serviceOp((client) => client.modify(account.dn, changes));
+  }
+
+  /**
+   * Binds as the user, then Password Modify with oldPasswd. Measured on slapd 2.5: when the service account sends a
+   * wrong oldPasswd for another user, the answer is 53 and NO failure is counted (an unthrottled password oracle),
+   * so the change is never done with the service account.
+   */
+  async changePassword(account: OnPremAccount, oldPassword: string, newPassword: string): Promise<void> {
+    // An empty password would make an unauthenticated bind succeed (RFC 4513 §5.1.2).
+    if (oldPassword.length === 0) throw new DirectoryError('wrong-old-password', 'empty old password', 49);
+    const client = await this.bindAsUser(account, oldPassword, 'wrong-old-password');
+    try {
+      await passwordModify(client, { oldPassword, newPassword });
+    } catch (error) {
+      throw await this.translate(error, { newPassword, policyOf: account.dn });
+    } finally {
+      await closeQuietly(client);
+    }
+  }
+
+  /**
+   * Deletes pwdAccountLockedTime and the failure count pwdFailureTime (else the next wrong password locks again
+   * at once); no error when not locked. pwdFailureTime is NO-USER-MODIFICATION: deleting it takes the Relax
+   * Rules control and `manage` access; without them only the lock itself is removed.
+   */
+  async unlock(account: OnPremAccount): Promise<void> {
+    const relaxed = [replace('pwdAccountLockedTime', []), replace('pwdFailureTime', [])];
+    try {
+      await this.serviceOp((client) => client.modify(account.dn, relaxed, new Control(RELAX_RULES_OID, { critical: true })));
+    } catch (error) {
+      const refusedRelax = error instanceof DirectoryError && [12, 19, 50].includes(error.ldapCode ?? 0);
+      if (!refusedRelax) throw error;
+      await this.serviceOp((client) => client.modify(account.dn, [replace('pwdAccountLockedTime', [])]));
+    }
+  }
+
+  async verifyPassword(account: OnPremAccount, password: string): Promise<boolean> {
+    // An empty password would be an unauthenticated bind, which succeeds (RFC 4513 §5.1.2).
+    if (password.length === 0) return false;
+    try {
+      const client = await this.bindAsUser(account, password, 'invalid-credentials');
+      await closeQuietly(client);
+      return true;
+    } catch (error) {
+      if (error instanceof DirectoryError && error.reason === 'invalid-credentials') return false;
+      throw error;
+    }
+  }
+
+  async readPasswordPolicy(account: OnPremAccount): Promise<DirectoryPasswordPolicy> {
+    const state = await this.readState(account.dn);
+    const policy = await this.readPolicyEntry(state ? this.policyDnOf(state) : this.config.passwordPolicyDn);
+    return policy ? passwordPolicyFromEntry(policy) : {};
+  }
+
+  async probe(): Promise<DirectoryProbe> {
+    const started = performance.now();
+    const encrypted = isEncrypted(this.config);
+    const probe: DirectoryProbe = {
+      reachable: false, encrypted, serviceBindOk: false, supportedControls: [], supportedExtensions: [], latencyMs: 0,
+    };
+    let client: Client | undefined;
+    try {
+      client = await openConnection(this.config);
+      const rootDse = await client.search('', {
+        scope: 'base', filter: '(objectClass=*)', attributes: ['supportedControl', 'supportedExtension'],
+      });
+      probe.reachable = true;
+      const root = rootDse.searchEntries[0];
+      if (root) {
+        probe.supportedControls = values(root, 'supportedControl');
+        probe.supportedExtensions = values(root, 'supportedExtension');
+      }
+      await client.bind(this.config.bindDn, this.config.bindPassword);
+      probe.serviceBindOk = true;
+    } catch (error) {
+      const translated = translateLdapError(error);
+      if (translated.ldapCode !== undefined) probe.reachable = true;
+      probe.error = { reason: translated.reason, raw: translated.raw };
+    } finally {
+      await closeQuietly(client);
+    }
+    probe.latencyMs = performance.now() - started;
+    return probe;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  /** Runs `work` on a pooled service connection; every failure comes out as a DirectoryError. */
+  private async serviceOp<T>(work: (client: Client) => Promise<T>, context?: ErrorContext): Promise<T> {
+    try {
+      return await this.pool.use(work);
+    } catch (error) {
+      throw await this.translate(error, context);
+    }
+  }
+
+  /**
+   * Translates with the facts the translator needs: the policy's pwdMinLength (for "fails quality checking
+   * policy") and whether the account is locked (for 49, which OpenLDAP answers for locked accounts too).
+   */
+  private async translate(error: unknown, context: ErrorContext = {}): Promise<DirectoryError> {
+    const first = translateLdapError(error, context);
+    const dn = context.policyOf ?? context.lockedCheckOf;
+    if (dn === undefined) return first;
+    const facts: TranslationContext = { ...context };
+    const needsPolicy = context.policyOf !== undefined && first.ldapCode === 19 && first.reason === 'policy';
+    const needsLock = context.lockedCheckOf !== undefined && first.ldapCode === 49;
+    if (!needsPolicy && !needsLock) return first;
+    const state = await this.readState(dn).catch(() => null);
+    if (needsLock) facts.locked = state !== null && firstValue(state, 'pwdAccountLockedTime') !== null;
+    if (needsPolicy) {
+      const policy = await this.readPolicyEntry(state ? this.policyDnOf(state) : this.config.passwordPolicyDn).catch(() => null);
+      const minLength = policy ? numberValue(policy, 'pwdMinLength') : undefined;
+      if (minLength !== undefined) facts.minLength = minLength;
+    }
+    return translateLdapError(error, facts);
+  }
+
+  /** A short-lived connection bound as the account; a 49 becomes `onBadPassword`, or 'locked' when it is. */
+  private async bindAsUser(
+    account: OnPremAccount,
+    password: string,
+    onBadPassword: 'invalid-credentials' | 'wrong-old-password',
+  ): Promise<Client> {
+    let client: Client | undefined;
+    try {
+      client = await openConnection(this.config);
+      await client.bind(account.dn, password);
+      return client;
+    } catch (error) {
+      await closeQuietly(client);
+      const translated = await this.translate(error, { lockedCheckOf: account.dn });
+      if (translated.reason === 'invalid-credentials') throw new DirectoryError(onBadPassword, translated.raw, 49);
+      throw translated;
+    }
+  }
+
+  /** The user entry's ppolicy state attributes, or null when the entry is gone. */
+  private async readState(dn: string): Promise<Entry | null> {
+    const result = await this.serviceOp((client) =>
+      client.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: STATE_ATTRIBUTES }),
+    ).catch((error: unknown) => {
+      if (error instanceof DirectoryError && error.reason === 'user-not-found') return null;
+      throw error;
+    });
+    return result?.searchEntries[0] ?? null;
+  }
+
+  /** pwdAccountLockedTime of the entry, null when not locked (or gone). */
+  private async lockedTime(dn: string): Promise<string | null> {
+    const state = await this.readState(dn);
+    return state ? firstValue(state, 'pwdAccountLockedTime') : null;
+  }
+
+  private policyDnOf(entry: Entry): string | undefined {
+    return firstValue(entry, 'pwdPolicySubentry') ?? this.config.passwordPolicyDn;
+  }
+
+  private async readPolicyEntry(dn: string | undefined): Promise<Entry | null> {
+    if (dn === undefined) return null;
+    const result = await this.serviceOp((client) =>
+      client.search(dn, { scope: 'base', filter: '(objectClass=pwdPolicy)', attributes: POLICY_ATTRIBUTES }),
+    );
+    return result.searchEntries[0] ?? null;
+  }
+}
+
+interface ErrorContext {
+  newPassword?: string;
+  /** DN whose policy's pwdMinLength refines a 19 "fails quality checking policy". */
+  policyOf?: string;
+  /** DN whose pwdAccountLockedTime tells a locked account from a wrong password on 49. */
+  lockedCheckOf?: string;
+}
+
+/** Replace; with no values it deletes the attribute, or does nothing when absent (RFC 4511 §4.6). */
+function replace(type: string, values: string[]): Change {
+  return new Change({ operation: 'replace', modification: new Attribute({ type, values }) });
+}
