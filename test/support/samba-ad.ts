@@ -68,6 +68,11 @@ export interface SambaAd {
   sambaTool(...args: string[]): Promise<string>;
   /** Server output so far (for failure messages). */
   output(): string;
+  /**
+   * Stops samba (SIGTERM, every client connection drops) and starts it again on the same data; resolves once
+   * LDAPS answers again.
+   */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -102,17 +107,21 @@ export async function startSambaAd(): Promise<SambaAd> {
     const sddl = DELEGATED_RIGHTS.map((right) => `(OA;CIIO;${right};${USER_CLASS_GUID};${serviceSid})`).join('');
     await sambaTool('dsacl', 'set', `--objectdn=${PEOPLE_OU}`, `--sddl=${sddl}`);
 
-    child = spawn(
-      'samba',
-      ['-s', conf, '-F', '--debug-stdout', '-d1', '-M', 'single', '--maximum-runtime=5400'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const launch = (): ChildProcess => {
+      const launched = spawn(
+        'samba',
+        ['-s', conf, '-F', '--debug-stdout', '-d1', '-M', 'single', '--maximum-runtime=5400'],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      launched.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      launched.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      return launched;
+    };
+    child = launch();
     const caFile = join(dir, 'private', 'tls', 'ca.pem');
     await waitForLdaps(child, caFile, () => output);
 
-    const started = child;
+    let started = child;
     const ad: SambaAd = {
       ldapsUrl: 'ldaps://127.0.0.1:636',
       ldapUrl: 'ldap://127.0.0.1:389',
@@ -132,6 +141,12 @@ export async function startSambaAd(): Promise<SambaAd> {
         ),
       sambaTool,
       output: () => output,
+      restart: async () => {
+        await stopProcess(started);
+        if (await portAnswers(636)) throw new Error('port 636 still answers after samba stopped');
+        started = launch();
+        await waitForLdaps(started, caFile, () => output);
+      },
       stop: async () => {
         await stopProcess(started);
         await rm(dir, { recursive: true, force: true });

@@ -1,123 +1,53 @@
-import { readFileSync } from 'node:fs';
-import type { ConnectionOptions } from 'node:tls';
-import { Client } from 'ldapts';
+import type { Client } from 'ldapts';
+import { closeQuietly, openConnection, type LdapConnectionOptions, type LdapPoolOptions } from '../ldap-common/ldap-pool.js';
 import { serviceBindName, type AdConfig } from './ad-config.js';
 
 /**
- * Opening encrypted connections to the DC, and a small pool of bound service connections.
- * Private to the AD connector (the shared ldap-common pool did not exist when this was written).
- *
- * Contract: every Client returned here is encrypted — LDAPS, or ldap:// upgraded with StartTLS before any
- * bind. ldapts speaks TLS whenever tlsOptions are given, so tlsOptions go to the constructor only for
- * ldaps:// and to startTLS() otherwise.
+ * How the AD connector connects to the DC: through the shared encrypted connections and pool of
+ * ldap-common/ldap-pool.ts. Every client is encrypted (LDAPS, or ldap:// upgraded with StartTLS before any bind)
+ * and may open exactly one socket: after a dropped connection ldapts would silently reconnect on the next
+ * operation — unbound, and for StartTLS unencrypted, so a unicodePwd modify could go out in clear text. Here
+ * such an operation fails as a connection error instead, and the pool replaces the client with a fresh one.
  */
-export function tlsOptionsFor(config: AdConfig): ConnectionOptions {
-  const host = new URL(config.url).hostname.replace(/^\[|\]$/g, '');
+
+/** The shared connection options for this DC (the certificate is checked against tlsServerName, else the URL's host). */
+export function adConnectionOptions(config: AdConfig): LdapConnectionOptions {
   return {
-    ca: config.caFile !== undefined ? readFileSync(config.caFile) : undefined,
-    // The certificate is checked against tlsServerName, else the URL's host name (SNI is not sent for IPs).
-    servername: config.tlsServerName ?? (/^[\d.]+$|:/.test(host) ? undefined : host),
-    minVersion: 'TLSv1.2',
+    url: config.url,
+    startTls: config.startTls,
+    caFile: config.caFile,
+    tlsServerName: config.tlsServerName,
+    timeoutMs: config.timeoutMs,
   };
 }
 
-/** A new, connected, encrypted, unbound client. */
-export async function openEncryptedClient(config: AdConfig, tls: ConnectionOptions): Promise<Client> {
-  const ldaps = config.url.toLowerCase().startsWith('ldaps://');
-  const client = new Client({
-    url: config.url,
-    timeout: config.timeoutMs,
-    connectTimeout: config.timeoutMs,
-    ...(ldaps ? { tlsOptions: tls } : {}),
-  });
-  if (!ldaps) {
-    try {
-      await client.startTLS(tls);
-    } catch (error) {
-      await client.unbind().catch(() => undefined);
-      throw error;
-    }
-  }
-  return client;
+/** The shared pool options: `poolSize` connections bound as the service account (bindDn, or bindUpn). */
+export function adPoolOptions(config: AdConfig): LdapPoolOptions {
+  return {
+    ...adConnectionOptions(config),
+    bindDn: serviceBindName(config),
+    bindPassword: config.bindPassword,
+    size: config.poolSize,
+  };
 }
 
-/** Runs `work` on a fresh encrypted client bound as `name`, and always closes it. */
+/** A new encrypted, unbound, single-socket client (StartTLS already done; LDAPS connects on first use). */
+export function openAdConnection(config: AdConfig): Promise<Client> {
+  return openConnection(adConnectionOptions(config));
+}
+
+/** Runs `work` on a fresh, short-lived encrypted client bound as `name`, and always closes it. */
 export async function withBoundClient<T>(
   config: AdConfig,
-  tls: ConnectionOptions,
   name: string,
   password: string,
   work: (client: Client) => Promise<T>,
 ): Promise<T> {
-  const client = await openEncryptedClient(config, tls);
+  const client = await openAdConnection(config);
   try {
     await client.bind(name, password);
     return await work(client);
   } finally {
-    await client.unbind().catch(() => undefined);
-  }
-}
-
-/**
- * Up to `poolSize` service connections, bound once and reused round-robin (ldapts multiplexes concurrent
- * operations on one connection by message id). A connection that fails at the transport level is dropped and
- * replaced on next use; LDAP result errors (policy refusals etc.) leave it in the pool.
- */
-export class ServiceConnectionPool {
-  private readonly slots: (Promise<Client> | undefined)[];
-  private next = 0;
-  private closed = false;
-
-  constructor(
-    private readonly config: AdConfig,
-    private readonly tls: ConnectionOptions,
-  ) {
-    this.slots = new Array<Promise<Client> | undefined>(config.poolSize).fill(undefined);
-  }
-
-  async use<T>(work: (client: Client) => Promise<T>): Promise<T> {
-    if (this.closed) throw new Error('AD connection pool is closed');
-    const slot = this.next;
-    this.next = (this.next + 1) % this.slots.length;
-    const client = await this.clientFor(slot);
-    try {
-      return await work(client);
-    } catch (error) {
-      if (!client.isConnected) this.drop(slot, client);
-      throw error;
-    }
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    const clients = this.slots.splice(0);
-    await Promise.all(clients.map(async (pending) => (await pending?.catch(() => undefined))?.unbind().catch(() => undefined)));
-  }
-
-  private clientFor(slot: number): Promise<Client> {
-    const existing = this.slots[slot];
-    if (existing !== undefined) return existing;
-    const opening = this.openBound();
-    this.slots[slot] = opening;
-    opening.catch(() => {
-      if (this.slots[slot] === opening) this.slots[slot] = undefined;
-    });
-    return opening;
-  }
-
-  private async openBound(): Promise<Client> {
-    const client = await openEncryptedClient(this.config, this.tls);
-    try {
-      await client.bind(serviceBindName(this.config), this.config.bindPassword);
-    } catch (error) {
-      await client.unbind().catch(() => undefined);
-      throw error;
-    }
-    return client;
-  }
-
-  private drop(slot: number, client: Client): void {
-    this.slots[slot] = undefined;
-    void client.unbind().catch(() => undefined);
+    await closeQuietly(client);
   }
 }

@@ -1,5 +1,4 @@
 import { Attribute, Change, type Client, type Control } from 'ldapts';
-import type { ConnectionOptions } from 'node:tls';
 import {
   DirectoryError,
   type DirectoryPasswordPolicy,
@@ -10,10 +9,11 @@ import {
 } from '../onprem/onprem-directory.js';
 import { accountAttributes, binaryAttributes, toAccount } from './ad-account.js';
 import { parseAdConfig, serviceBindName, type AdConfig } from './ad-config.js';
-import { ServiceConnectionPool, openEncryptedClient, tlsOptionsFor, withBoundClient } from './ad-connection.js';
+import { adPoolOptions, openAdConnection, withBoundClient } from './ad-connection.js';
 import { EntryReader } from './ad-entry.js';
 import { translateAdError } from './ad-error-translator.js';
 import { and, eq } from '../ldap-common/ldap-filter.js';
+import { closeQuietly, LdapPool } from '../ldap-common/ldap-pool.js';
 import { PolicyHintsControl, policyHintsOid } from './ad-policy-hints.js';
 import { readPolicy } from './ad-password-policy.js';
 import { normaliseDn, protectedGroupSids } from './ad-protected.js';
@@ -50,14 +50,13 @@ function isPlausibleLoginName(username: string): boolean {
  */
 export class AdDirectory implements OnPremDirectory {
   readonly kind = 'ad' as const;
-  private readonly tls: ConnectionOptions;
-  private readonly pool: ServiceConnectionPool;
+  /** Service-account connections (shared ldap-common pool: encrypted, bound once, never silently re-opened). */
+  private readonly pool: LdapPool;
   private rootDse: Promise<RootDse> | undefined;
   private protectedGroupDns: Promise<Set<string>> | undefined;
 
   constructor(readonly config: AdConfig) {
-    this.tls = tlsOptionsFor(config);
-    this.pool = new ServiceConnectionPool(config, this.tls);
+    this.pool = new LdapPool(adPoolOptions(config));
   }
 
   /** Validates raw configuration (throws ZodError) and builds the connector; no I/O until first use. */
@@ -109,7 +108,7 @@ export class AdDirectory implements OnPremDirectory {
     // An empty password would be an unauthenticated bind, which succeeds (RFC 4513 §5.1.2): never send one.
     if (password.length === 0) return false;
     try {
-      await withBoundClient(this.config, this.tls, account.dn, password.normalize('NFC'), async () => undefined);
+      await withBoundClient(this.config, account.dn, password.normalize('NFC'), async () => undefined);
       return true;
     } catch (error) {
       const translated = translateAdError(error);
@@ -135,7 +134,7 @@ export class AdDirectory implements OnPremDirectory {
     };
     let client: Client | undefined;
     try {
-      client = await openEncryptedClient(this.config, this.tls);
+      client = await openAdConnection(this.config);
       const rootDse = await searchRootDse(client);
       result.reachable = true;
       // The first operation went over TLS (LDAPS) or after a successful StartTLS, with the certificate verified.
@@ -148,7 +147,7 @@ export class AdDirectory implements OnPremDirectory {
       const translated = translateAdError(error);
       result.error = { reason: translated.reason, raw: translated.raw };
     } finally {
-      await client?.unbind().catch(() => undefined);
+      await closeQuietly(client);
       result.latencyMs = performance.now() - started;
     }
     return result;

@@ -18,6 +18,11 @@ export interface LdapConnectionOptions {
   startTls: boolean;
   /** PEM file with the CA certificate(s) to trust instead of the system store. */
   caFile?: string | undefined;
+  /**
+   * The name the server certificate must carry when the URL names the host differently or by IP address
+   * (sent as SNI and checked against the certificate); the URL's host name otherwise.
+   */
+  tlsServerName?: string | undefined;
   /** Per-operation and connect timeout. */
   timeoutMs: number;
 }
@@ -36,12 +41,13 @@ export function isEncrypted(options: Pick<LdapConnectionOptions, 'url' | 'startT
 
 /**
  * TLS options for LDAPS or StartTLS only: ldapts speaks TLS even to ldap:// whenever tlsOptions are given.
- * The server name is checked against the URL's host (certificate SAN, RFC 6125).
+ * The server name is checked against `tlsServerName`, else the URL's host (certificate SAN, RFC 6125).
  */
 export function tlsOptionsFor(options: LdapConnectionOptions): ConnectionOptions {
   const host = new URL(options.url).hostname.replace(/^\[|\]$/g, '');
   const tls: ConnectionOptions = { host, minVersion: 'TLSv1.2', rejectUnauthorized: true };
-  if (isIP(host) === 0) tls.servername = host;
+  if (options.tlsServerName !== undefined) tls.servername = options.tlsServerName;
+  else if (isIP(host) === 0) tls.servername = host;
   if (options.caFile) tls.ca = readFileSync(options.caFile);
   return tls;
 }

@@ -1,10 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { Client } from 'ldapts';
+import { Client, ResultCodeError } from 'ldapts';
 import { AdDirectory } from '../../../src/directory/ad/ad-directory.js';
 import { parseAdConfig, type AdConfigInput } from '../../../src/directory/ad/ad-config.js';
+import { adPoolOptions, openAdConnection } from '../../../src/directory/ad/ad-connection.js';
 import { translateAdError } from '../../../src/directory/ad/ad-error-translator.js';
+import { closeQuietly, isUsable, LdapPool } from '../../../src/directory/ldap-common/ldap-pool.js';
 import { POLICY_HINTS_DEPRECATED_OID, POLICY_HINTS_OID } from '../../../src/directory/ad/ad-policy-hints.js';
 import { DirectoryError, type DirectoryFailure } from '../../../src/directory/onprem/onprem-directory.js';
 import { startSambaAd, type SambaAd } from '../../support/samba-ad.js';
@@ -259,5 +261,60 @@ describe('AD connector on Samba AD', () => {
       minAgeSeconds: 0,
       lockoutThreshold: 3,
     });
+  });
+
+  // Last: restarts the DC. ldapts silently re-opens a dropped connection on the next operation — unbound, and for
+  // StartTLS unencrypted (a unicodePwd modify would go out in clear text). The connector must never let that happen.
+  it('DC restart: a dropped connection is never silently re-opened; the pool reconnects encrypted and bound', async () => {
+    const ldaps = parseAdConfig(configFor(ad, { timeoutMs: 1000, poolSize: 1 }));
+    const startTls = parseAdConfig(configFor(ad, { url: ad.ldapUrl, startTls: true, timeoutMs: 1000, poolSize: 1 }));
+
+    // Samba refuses an unbound subtree search, so a successful account search below proves a bound connection.
+    const anonymous = await openAdConnection(ldaps);
+    const refused = await anonymous.search(ad.baseDn, { filter: '(sAMAccountName=alice)' }).then(() => null, (e: unknown) => e);
+    assert.ok(refused instanceof ResultCodeError, `an unbound search must be refused, got ${String(refused)}`);
+    await closeQuietly(anonymous);
+
+    const bound = await Promise.all(
+      [ldaps, startTls].map(async (config) => {
+        const client = await openAdConnection(config);
+        await client.bind(ad.service.upn, ad.service.password);
+        return client;
+      }),
+    );
+    const pools = [ldaps, startTls].map((config) => new LdapPool(adPoolOptions(config)));
+    const pooled = await Promise.all(pools.map((pool) => pool.use(async (client) => client)));
+    const startTlsDirectory = AdDirectory.fromConfig(configFor(ad, { url: ad.ldapUrl, startTls: true, timeoutMs: 1000 }));
+    assert.equal((await directory.findAccount('alice'))?.username, 'alice');
+    assert.equal((await startTlsDirectory.findAccount('alice'))?.username, 'alice');
+
+    await ad.restart();
+
+    for (const [index, client] of bound.entries()) {
+      const transport = index === 0 ? 'LDAPS' : 'StartTLS';
+      assert.equal(isUsable(client), false, `${transport}: the dropped client is no longer usable`);
+      // Plain ldapts would reconnect here (unbound; for StartTLS over clear ldap://) and get a result code back.
+      const error = await client.search(ad.peopleOu, { filter: '(sAMAccountName=alice)' }).then(() => null, (e: unknown) => e);
+      assert.ok(error instanceof Error && !(error instanceof ResultCodeError), `${transport}: expected a connection error, got ${String(error)}`);
+      assert.equal(isUsable(client), false);
+      await closeQuietly(client);
+    }
+    for (const [index, pool] of pools.entries()) {
+      const fresh = await pool.use(async (client) => {
+        assert.equal(isUsable(client), true, 'handed out bound with its one socket open');
+        const { searchEntries } = await client.search(ad.peopleOu, { filter: '(sAMAccountName=alice)', attributes: ['sAMAccountName'] });
+        assert.equal(searchEntries.length, 1);
+        return client;
+      });
+      assert.notEqual(fresh, pooled[index], 'the dropped connection was replaced, not re-opened');
+      await pool.close();
+    }
+    // The connector itself: the next operation runs on a fresh bound encrypted connection, writes included.
+    assert.equal((await directory.findAccount('alice'))?.username, 'alice');
+    assert.equal((await startTlsDirectory.findAccount('alice'))?.username, 'alice');
+    const ivan = await account('ivan');
+    await startTlsDirectory.resetPassword(ivan, 'Ivan!After-Restart1');
+    assert.equal(await startTlsDirectory.verifyPassword(ivan, 'Ivan!After-Restart1'), true);
+    await startTlsDirectory.close();
   });
 });
