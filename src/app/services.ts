@@ -11,6 +11,9 @@ import { AuditRepository } from '../store/audit-repository.js';
 import { deriveKeys, fieldCipherFor, loadOrCreateMasterKey, type ServiceKeys } from '../crypto/keys.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { LocalDirectory } from '../directory/local/local-directory.js';
+import { AccountDirectory } from '../directory/account-directory.js';
+import { onPremDirectoryFrom } from '../directory/onprem/onprem-from-config.js';
+import type { OnPremDirectory } from '../directory/onprem/onprem-directory.js';
 import { DemoOutbox, noMailer, smtpMailer, type Mailer } from '../mail/mailer.js';
 import { BackgroundDelivery, MailDispatch, SmsDispatch } from '../mail/mail-dispatch.js';
 import { smsChannel } from '../methods/sms/sms-method.js';
@@ -54,7 +57,9 @@ export interface Services {
   sessions: SessionsRepository;
   audit: Audit;
   auditLog: AuditRepository;
-  directory: LocalDirectory;
+  directory: AccountDirectory;
+  /** The configured on-premises directory (direct mode), or null. */
+  onprem: OnPremDirectory | null;
   registrations: RegistrationsRepository;
   challenges: ChallengesRepository;
   policy: PolicyStore;
@@ -105,7 +110,9 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const policy = new PolicyStore(new SettingsRepository(store.db), clock, audit);
   const throttles = new Throttles(new ThrottleRepository(store.db), clock);
   const bannedTerms = new BannedTermsRepository(store.db);
-  const directory = new LocalDirectory(users, new PasswordHistoryRepository(store.db), config.password.historyLength, clock);
+  const localDirectory = new LocalDirectory(users, new PasswordHistoryRepository(store.db), config.password.historyLength, clock);
+  const onprem = onPremDirectoryFrom(config);
+  const directory = new AccountDirectory(localDirectory, onprem, users);
   const breach = await openBreachChecker(config);
   const passwords = new PolicyPasswordChecker(passwordSettingsFrom(config), bannedTerms, config.organisation.name, breach, clock);
   // Load zxcvbn's dictionaries now rather than on the first user's request.
@@ -185,11 +192,12 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds);
 
   return {
-    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, methods, outbox, resetFlow, securityInfo, captcha, signIn,
+    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, methods, outbox, resetFlow, securityInfo, captcha, signIn,
     async close() {
       clearInterval(housekeeping);
       if (breach && 'close' in breach && typeof breach.close === 'function') await breach.close();
       await delivery.drain();
+      await onprem?.close();
       await mailer.close();
       await store.close();
     },

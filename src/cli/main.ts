@@ -10,6 +10,7 @@ import { policyCommand } from './policy-command.js';
 import { breachCommand } from './breach-command.js';
 import { licenseCommand } from './license-command.js';
 import { keysCommand } from './keys-command.js';
+import { syncCommand } from './sync-command.js';
 
 const program = new Command('sspr')
   .description('sspr: self-service password reset')
@@ -24,6 +25,7 @@ const program = new Command('sspr')
   .addCommand(policyCommand())
   .addCommand(breachCommand())
   .addCommand(licenseCommand())
-  .addCommand(keysCommand());
+  .addCommand(keysCommand())
+  .addCommand(syncCommand());
 
 await program.parseAsync(process.argv);

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 
-export type LeafKind = 'number' | 'boolean' | 'string';
+export type LeafKind = 'number' | 'boolean' | 'string' | 'json';
 export interface ConfigLeaf {
   path: string[];
   env: string;
@@ -23,6 +23,6 @@ export function configLeaves(schema: z.ZodType, path: string[] = []): ConfigLeaf
   if (def.type === 'object' && def.shape) {
     return Object.entries(def.shape).flatMap(([key, child]) => configLeaves(child, [...path, key]));
   }
-  const kind: LeafKind = def.type === 'number' ? 'number' : def.type === 'boolean' ? 'boolean' : 'string';
+  const kind: LeafKind = def.type === 'number' ? 'number' : def.type === 'boolean' ? 'boolean' : def.type === 'record' ? 'json' : 'string';
   return [{ path, env: envNameFor(path), kind }];
 }

@@ -45,6 +45,13 @@ function envValue(leaf: ConfigLeaf, raw: string): unknown {
     if (['false', '0', 'off', 'no'].includes(value)) return false;
     throw invalid(`${leaf.env}: expected true or false, got "${raw}"`);
   }
+  if (leaf.kind === 'json') {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      throw invalid(`${leaf.env}: expected a JSON object`);
+    }
+  }
   return raw;
 }
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { smsConfigSchema } from '../sms/gateway-from-config.js';
+import { ldapConfigSchema } from '../directory/ldap/ldap-config.js';
+import { adConfigSchema } from '../directory/ad/ad-config.js';
 
 /**
  * The whole configuration. Every key can come from the config file (JSON) or from an environment variable
@@ -56,6 +58,12 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   captcha: z.enum(['on', 'off']).default('on'),
+  /**
+   * The on-premises directory accounts are synced from and written back to ("direct" mode):
+   * `{"kind": "ldap", …}` (OpenLDAP) or `{"kind": "ad", …}` (Active Directory); see the README for the keys.
+   * As an environment variable: SSPR_DIRECTORY='{"kind":"ldap",…}'.
+   */
+  directory: z.record(z.string(), z.unknown()).optional(),
   reset: z
     .strictObject({
       /** Digits in a one-time code (≥ 6, OWASP). */
@@ -116,6 +124,15 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
 }).superRefine((config, ctx) => {
+  if (config.directory) {
+    const { kind, ...section } = config.directory;
+    const schema = kind === 'ldap' ? ldapConfigSchema : kind === 'ad' ? adConfigSchema : null;
+    if (!schema) ctx.addIssue({ code: 'custom', message: 'expected "ldap" or "ad"', path: ['directory', 'kind'] });
+    else {
+      const result = schema.safeParse(section);
+      if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: ['directory', ...issue.path] as PropertyKey[] });
+    }
+  }
   // The SMS section is flat (one environment variable per key); the provider's own schema checks it.
   if (config.sms.provider === 'none') return;
   const { defaultCountry: _country, ...section } = config.sms;
@@ -127,4 +144,4 @@ export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 
 /** Dotted paths whose values are never printed. */
-export const secretPaths = new Set(['secrets.masterKey', 'smtp.url', 'databaseUrl', 'sms.secret', 'sms.authToken']);
+export const secretPaths = new Set(['secrets.masterKey', 'smtp.url', 'databaseUrl', 'sms.secret', 'sms.authToken', 'directory.bindPassword']);

@@ -12,10 +12,12 @@ export interface DirectoryUser {
   mobile: string | null;
   enabled: boolean;
   isAdmin: boolean;
+  /** 'local' for cloud-only accounts, else the directory that manages the account ('ldap', 'ad'). */
+  source: string;
 }
 
 export interface Directory {
-  readonly kind: 'local';
+  readonly kind: string;
   /** The user by name (case-insensitive), or null. */
   findUser(username: string): Promise<DirectoryUser | null>;
   /** The user by the service's own id, or null. */
@@ -30,6 +32,8 @@ export interface Directory {
    * enforce their own history answer false and refuse at write time instead.
    */
   isRecentPassword(user: DirectoryUser, password: string): Promise<boolean>;
+  /** The stricter rules the account's own directory applies (AD policy / PSO, ppolicy), if it has any. */
+  directoryPolicyFor?(user: DirectoryUser): Promise<{ minLength?: number; complexity?: boolean; historyLength?: number } | null>;
   /** Sets a new password as an administrative reset (no old password). */
   resetPassword(user: DirectoryUser, newPassword: string): Promise<void>;
 }

@@ -100,6 +100,46 @@ export const errorCatalogue = {
     en: 'Too many wrong tries for this code. Request a new code.',
     de: 'Zu viele falsche Versuche für diesen Code. Fordern Sie einen neuen Code an.',
   },
+  'writeback-too-short': {
+    status: 400,
+    en: 'Your organisation\'s directory refused this password: it is shorter than its policy allows. Choose a longer one.',
+    de: 'Das Verzeichnis Ihrer Organisation hat dieses Kennwort abgelehnt: Es ist kürzer als erlaubt. Wählen Sie ein längeres.',
+  },
+  'writeback-not-complex': {
+    status: 400,
+    en: 'Your organisation\'s directory refused this password: it needs three of upper-case letters, lower-case letters, digits and other characters, and must not contain your account name.',
+    de: 'Das Verzeichnis Ihrer Organisation hat dieses Kennwort abgelehnt: Es braucht drei von Großbuchstaben, Kleinbuchstaben, Ziffern und Sonderzeichen und darf Ihren Kontonamen nicht enthalten.',
+  },
+  'writeback-in-history': {
+    status: 400,
+    en: 'Your organisation\'s directory refused this password: you have used it recently. Choose one you have not used before.',
+    de: 'Das Verzeichnis Ihrer Organisation hat dieses Kennwort abgelehnt: Sie haben es kürzlich verwendet. Wählen Sie ein neues.',
+  },
+  'writeback-too-young': {
+    status: 400,
+    en: 'Your organisation\'s directory does not allow another password change yet (minimum password age). Try again later or contact your help desk.',
+    de: 'Das Verzeichnis Ihrer Organisation erlaubt noch keine weitere Kennwortänderung (Mindestalter des Kennworts). Versuchen Sie es später oder wenden Sie sich an Ihren Helpdesk.',
+  },
+  'writeback-policy': {
+    status: 400,
+    en: 'Your organisation\'s directory refused this password under its own policy. Choose a longer, less common one.',
+    de: 'Das Verzeichnis Ihrer Organisation hat dieses Kennwort nach seiner eigenen Richtlinie abgelehnt. Wählen Sie ein längeres, weniger gängiges.',
+  },
+  'writeback-protected-account': {
+    status: 403,
+    en: 'This is a protected administrator account: it cannot be reset by self-service. Reset it on premises or contact your help desk.',
+    de: 'Dies ist ein geschütztes Administratorkonto: Es kann nicht per Selbstbedienung zurückgesetzt werden. Setzen Sie es lokal zurück oder wenden Sie sich an Ihren Helpdesk.',
+  },
+  'writeback-refused': {
+    status: 403,
+    en: 'Your organisation\'s directory refused the change ({reason}). Your help desk can see the details.',
+    de: 'Das Verzeichnis Ihrer Organisation hat die Änderung abgelehnt ({reason}). Ihr Helpdesk kann die Einzelheiten einsehen.',
+  },
+  'writeback-unavailable': {
+    status: 503,
+    en: 'We cannot reach your organisation\'s directory right now, so your password was not changed. Please try again in a few minutes.',
+    de: 'Das Verzeichnis Ihrer Organisation ist gerade nicht erreichbar, daher wurde Ihr Kennwort nicht geändert. Bitte versuchen Sie es in einigen Minuten erneut.',
+  },
   'captcha-failed': {
     status: 400,
     en: 'The automatic browser check did not pass ({reason}). Reload the page and try again.',

@@ -10,7 +10,9 @@ import {
   bannedTermIndexFor,
   evaluatePassword,
   passwordSettingsSchema,
+  stricter,
   type BreachChecker,
+  type DirectoryPasswordPolicy,
   type PasswordSettings,
   type PasswordVerdict,
 } from '../password-policy/index.js';
@@ -25,6 +27,8 @@ export interface PasswordSubject {
   lastName?: string;
   /** True when the password was one of the user's recent ones (supplied by the directory). */
   isInHistory?: (password: string) => Promise<boolean>;
+  /** The account's directory policy: where stricter than ours it applies too, so users learn the rule first. */
+  directoryPolicy?: DirectoryPasswordPolicy | null;
 }
 
 /** Decides whether a new password is acceptable for a user, and says why not in the user's language. */
@@ -55,10 +59,11 @@ export class PolicyPasswordChecker implements PasswordChecker {
 
   async check(password: string, subject: PasswordSubject, lang: Lang): Promise<PasswordVerdict> {
     await this.refreshCustomList();
+    const { directoryPolicy, ...context } = subject;
     return evaluatePassword(
       password,
-      { ...subject, organisation: this.organisation, lang },
-      this.settings,
+      { ...context, organisation: this.organisation, lang },
+      directoryPolicy ? stricter(this.settings, directoryPolicy) : this.settings,
       { index: bannedTermIndexFor(this.custom), breach: this.breach },
     );
   }

@@ -40,6 +40,51 @@ export class GroupsRepository {
     return group;
   }
 
+  /** Creates or updates a directory group by anchor; a name clash with another group gets the source appended. */
+  async upsertFromDirectory(source: string, group: { anchor: string; dn: string; name: string }): Promise<'created' | 'updated' | 'unchanged'> {
+    const existing = await this.db.selectFrom('groups').select(['id', 'name', 'dn']).where('source', '=', source).where('anchor', '=', group.anchor).executeTakeFirst();
+    if (existing && existing.name === group.name && existing.dn === group.dn) return 'unchanged';
+    const clash = await this.find(group.name);
+    const name = clash && clash.id !== existing?.id ? `${group.name} (${source})` : group.name;
+    if (existing) {
+      await this.db.updateTable('groups').set({ name, name_key: nameKey(name), dn: group.dn }).where('id', '=', existing.id).execute();
+      return 'updated';
+    }
+    await this.db
+      .insertInto('groups')
+      .values({ id: randomUUID(), name, name_key: nameKey(name), created_at: this.clock.now(), source, anchor: group.anchor, dn: group.dn })
+      .execute();
+    return 'created';
+  }
+
+  /** Replaces a directory group's members (users and nested groups, by anchor) with exactly these. */
+  async setDirectoryMembers(source: string, groupAnchor: string, memberAnchors: string[]): Promise<void> {
+    const group = await this.db.selectFrom('groups').select('id').where('source', '=', source).where('anchor', '=', groupAnchor).executeTakeFirst();
+    if (!group) return;
+    const users = memberAnchors.length
+      ? await this.db.selectFrom('users').select('id').where('source', '=', source).where('anchor', 'in', memberAnchors).execute()
+      : [];
+    const groups = memberAnchors.length
+      ? await this.db.selectFrom('groups').select('id').where('source', '=', source).where('anchor', 'in', memberAnchors).execute()
+      : [];
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('group_members').where('group_id', '=', group.id).execute();
+      const rows = [
+        ...users.map((u) => ({ group_id: group.id, member_type: 'user' as const, member_id: u.id })),
+        ...groups.filter((g) => g.id !== group.id).map((g) => ({ group_id: group.id, member_type: 'group' as const, member_id: g.id })),
+      ];
+      if (rows.length) await trx.insertInto('group_members').values(rows).execute();
+    });
+  }
+
+  /** The anchor of the user or group with this DN in this directory, or null. */
+  async anchorForDn(source: string, dn: string): Promise<string | null> {
+    const user = await this.db.selectFrom('users').select('anchor').where('source', '=', source).where('dn', '=', dn).executeTakeFirst();
+    if (user?.anchor) return user.anchor;
+    const group = await this.db.selectFrom('groups').select('anchor').where('source', '=', source).where('dn', '=', dn).executeTakeFirst();
+    return group?.anchor ?? null;
+  }
+
   async addUser(groupId: string, userId: string): Promise<void> {
     await this.db
       .insertInto('group_members')

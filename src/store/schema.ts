@@ -22,6 +22,9 @@ export interface UsersTable {
   password_changed_at: number | null;
   created_at: number;
   updated_at: number;
+  /** Directory accounts: entryUUID / objectGUID (the sync anchor) and the DN last seen. */
+  anchor: string | null;
+  dn: string | null;
 }
 
 export interface GroupsTable {
@@ -29,6 +32,9 @@ export interface GroupsTable {
   name: string;
   name_key: string;
   created_at: number;
+  source: Generated<string>;
+  anchor: string | null;
+  dn: string | null;
 }
 
 export interface GroupMembersTable {
@@ -144,6 +150,13 @@ export interface ThrottleBlocksTable {
   reason: string;
 }
 
+/** High-water mark of the last successful sync per directory. */
+export interface SyncStateTable {
+  source: string;
+  marker: string;
+  updated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -160,4 +173,5 @@ export interface Database {
   settings: SettingsTable;
   throttle_events: ThrottleEventsTable;
   throttle_blocks: ThrottleBlocksTable;
+  sync_state: SyncStateTable;
 }

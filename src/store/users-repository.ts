@@ -8,7 +8,8 @@ import type { DirectoryUser } from '../directory/directory.js';
 
 /** A local-directory user as stored: the directory's view plus what only the store knows. */
 export interface UserRecord extends DirectoryUser {
-  source: string;
+  anchor: string | null;
+  dn: string | null;
   passwordHash: string | null;
   passwordChangedAt: number | null;
   createdAt: number;
@@ -23,6 +24,23 @@ export interface NewUser {
   mobile?: string | null;
   isAdmin?: boolean;
   passwordHash?: string | null;
+  /** 'local' (default) or the directory the account is managed in ('ldap', 'ad'). */
+  source?: string;
+  anchor?: string | null;
+  dn?: string | null;
+}
+
+/** An account as a directory sync delivers it. */
+export interface DirectoryAccountData {
+  anchor: string;
+  dn: string;
+  username: string;
+  displayName: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  mobile: string | null;
+  enabled: boolean;
 }
 
 /** The lookup key of a user name: NFC, lower case, trimmed. Two names with the same key are the same user. */
@@ -46,6 +64,8 @@ function toRecord(row: Selectable<UsersTable>, cipher: FieldCipher): UserRecord 
     enabled: row.enabled === 1,
     isAdmin: row.is_admin === 1,
     source: row.source,
+    anchor: row.anchor,
+    dn: row.dn,
     passwordHash: row.password_hash,
     passwordChangedAt: row.password_changed_at,
     createdAt: row.created_at,
@@ -60,7 +80,7 @@ export class UsersRepository {
     private readonly cipher: FieldCipher,
   ) {}
 
-  async add(user: NewUser): Promise<UserRecord> {
+  async add(user: NewUser & { enabled?: boolean }): Promise<UserRecord> {
     const key = usernameKey(user.username);
     if (await this.findByUsername(user.username)) throw new SsprError('user-exists', { params: { username: user.username } });
     const now = this.clock.now();
@@ -78,7 +98,9 @@ export class UsersRepository {
       mobile: this.cipher.encryptNullable(user.mobile ?? null, mobileContext(id)),
       enabled: 1,
       is_admin: user.isAdmin ? 1 : 0,
-      source: 'local',
+      source: user.source ?? 'local',
+      anchor: user.anchor ?? null,
+      dn: user.dn ?? null,
       password_hash: user.passwordHash ?? null,
       password_changed_at: user.passwordHash ? now : null,
       created_at: now,
@@ -126,6 +148,53 @@ export class UsersRepository {
       .set({ password_hash: passwordHash, password_changed_at: now, updated_at: now })
       .where('id', '=', id)
       .execute();
+  }
+
+  async findByAnchor(source: string, anchor: string): Promise<UserRecord | null> {
+    const row = await this.db.selectFrom('users').selectAll().where('source', '=', source).where('anchor', '=', anchor).executeTakeFirst();
+    return row ? toRecord(row, this.cipher) : null;
+  }
+
+  /**
+   * Creates or updates a directory-managed account by its anchor (a renamed account keeps its identity);
+   * says what happened. Contact data is compared decrypted, so an unchanged entry writes nothing.
+   */
+  async upsertFromDirectory(source: string, account: DirectoryAccountData): Promise<'created' | 'updated' | 'unchanged'> {
+    const existing = await this.findByAnchor(source, account.anchor);
+    if (!existing) {
+      const created = await this.add({ ...account, source, isAdmin: false });
+      if (!account.enabled) await this.setEnabled(created.id, false);
+      return 'created';
+    }
+    const same =
+      existing.username === account.username && existing.dn === account.dn && existing.displayName === account.displayName &&
+      existing.firstName === account.firstName && existing.lastName === account.lastName && existing.email === account.email &&
+      existing.mobile === account.mobile && existing.enabled === account.enabled;
+    if (same) return 'unchanged';
+    await this.db
+      .updateTable('users')
+      .set({
+        username: account.username.normalize('NFC').trim(),
+        username_key: usernameKey(account.username),
+        dn: account.dn,
+        display_name: account.displayName,
+        first_name: account.firstName,
+        last_name: account.lastName,
+        enabled: account.enabled ? 1 : 0,
+        updated_at: this.clock.now(),
+      })
+      .where('id', '=', existing.id)
+      .execute();
+    await this.setContact(existing.id, { email: account.email, mobile: account.mobile });
+    return 'updated';
+  }
+
+  /** Disables the directory's accounts whose anchors were not seen in a full sync; returns how many. */
+  async disableMissing(source: string, seen: ReadonlySet<string>): Promise<number> {
+    const rows = await this.db.selectFrom('users').select(['id', 'anchor']).where('source', '=', source).where('enabled', '=', 1).execute();
+    const missing = rows.filter((r) => r.anchor !== null && !seen.has(r.anchor));
+    for (const row of missing) await this.setEnabled(row.id, false);
+    return missing.length;
   }
 
   /** Sets or clears the contact data the organisation holds. */

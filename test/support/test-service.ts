@@ -32,8 +32,10 @@ export async function startTestService(options: {
   smtpUrl?: string;
   clock?: Clock;
   env?: Record<string, string>;
+  /** Use this data folder (shared with CLI runs) instead of a fresh one; the caller removes it. */
+  dataDir?: string;
 }): Promise<TestService> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sspr-test-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sspr-test-'));
   const database = options.dialect === 'postgres' ? await createTestDatabase() : null;
   const config = loadConfig({
     env: {
@@ -69,7 +71,7 @@ export async function startTestService(options: {
       await app.close();
       await services.close();
       await database?.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

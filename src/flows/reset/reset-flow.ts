@@ -184,7 +184,8 @@ export class ResetFlow {
     const flow = await this.live(flowId);
     this.expectState(flow, 'verified');
     const user = await this.userOf(flow);
-    const verdict = await this.deps.passwords.check(password, this.subjectOf(user), request.lang);
+    const directoryPolicy = (await this.deps.directory.directoryPolicyFor?.(user)) ?? null;
+    const verdict = await this.deps.passwords.check(password, { ...this.subjectOf(user), directoryPolicy }, request.lang);
     if (!verdict.accepted) {
       await this.audit(request, 'reset-password', 'failure', flow.digest, user, flow.username, {
         reason: 'password-rejected',
@@ -231,7 +232,10 @@ export class ResetFlow {
     let subject: PasswordSubject = { username: '' };
     if (flowId) {
       const flow = await this.live(flowId).catch(() => null);
-      if (flow?.state === 'verified') subject = this.subjectOf(await this.userOf(flow));
+      if (flow?.state === 'verified') {
+        const user = await this.userOf(flow);
+        subject = { ...this.subjectOf(user), directoryPolicy: (await this.deps.directory.directoryPolicyFor?.(user)) ?? null };
+      }
     }
     return this.deps.passwords.check(password, subject, lang);
   }

@@ -3,6 +3,7 @@ import type { Dialect } from './portable.js';
 import * as initial from './001-initial.js';
 import * as passwordPolicy from './002-password-policy.js';
 import * as methodsPolicy from './003-methods-policy.js';
+import * as directoryAccounts from './004-directory-accounts.js';
 
 // Migrations are listed in code (not read from a folder) so the compiled package carries them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -11,6 +12,7 @@ const ordered: Array<[string, Up]> = [
   ['001-initial', initial.up],
   ['002-password-policy', passwordPolicy.up],
   ['003-methods-policy', methodsPolicy.up],
+  ['004-directory-accounts', directoryAccounts.up],
 ];
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

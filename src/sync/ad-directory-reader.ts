@@ -1,0 +1,128 @@
+/**
+ * DirectoryReader for Active Directory (objectGUID anchors, USN change tracking).
+ *
+ * Change tracking without DirSync (MS-ADTS 3.1.1.1.9, "Polling for changes using uSNChanged"): before each read
+ * the rootDSE's highestCommittedUSN is taken as the high-water mark; incremental reads ask for
+ * `(uSNChanged>=marker+1)`. Anything committed while the read runs has a USN above that mark and is read again
+ * next time, never skipped. USNs are per DC: a marker is only meaningful against the DC that issued it.
+ *
+ * Groups: `member` holds users and nested groups. Large values come back in ranges
+ * (`member;range=0-1499`, MS-ADTS 3.1.1.3.1.3.3) and are fetched range by range. Membership through
+ * primaryGroupID (e.g. Domain Users) is not in `member` and is not synced. Deletions (tombstones) do not match
+ * the search: only a full run notices them (SyncTarget.disableMissing).
+ */
+import type { Client, Entry } from 'ldapts';
+import { accountAttributes, binaryAttributes, toAccount } from '../directory/ad/ad-account.js';
+import type { AdConfig } from '../directory/ad/ad-config.js';
+import { serviceBindName } from '../directory/ad/ad-config.js';
+import { openAdConnection } from '../directory/ad/ad-connection.js';
+import { EntryReader } from '../directory/ad/ad-entry.js';
+import { guidToUuid } from '../directory/ad/ad-values.js';
+import { and, eq, present, type LdapFilter } from '../directory/ldap-common/ldap-filter.js';
+import { closeQuietly } from '../directory/ldap-common/ldap-pool.js';
+import type { DirectoryReader } from './directory-reader.js';
+import { forEachEntry } from './paged-search.js';
+import { greaterOrEqual, parseUsnMarker } from './sync-filters.js';
+import type { SyncedAccount, SyncedGroup } from './sync-types.js';
+
+const NO_PROTECTED_GROUPS: ReadonlySet<string> = new Set();
+
+export function adDirectoryReader(config: AdConfig): DirectoryReader {
+  const userAttributes = [...new Set([...accountAttributes(config), 'uSNChanged', 'mail', 'mobile', 'givenName', 'sn', 'displayName'])];
+  const groupAttributes = ['cn', 'member', 'objectGUID', 'uSNChanged'];
+  let client: Client | null = null;
+
+  async function connect(): Promise<Client> {
+    if (client) return client;
+    const opened = await openAdConnection(config);
+    try {
+      await opened.bind(serviceBindName(config), config.bindPassword);
+    } catch (error) {
+      await closeQuietly(opened);
+      throw error;
+    }
+    return (client = opened);
+  }
+
+  return {
+    async readChanges(since, onAccount, onGroup) {
+      const changedSince = since === null ? null : greaterOrEqual('uSNChanged', String(parseUsnMarker(since) + 1n));
+      const scoped = (filter: LdapFilter): LdapFilter => (changedSince ? and(filter, changedSince) : filter);
+      const connection = await connect();
+      const highWaterMark = await highestCommittedUsn(connection);
+
+      await forEachEntry(
+        connection,
+        {
+          baseDn: config.baseDn,
+          filter: scoped(and(eq('objectCategory', 'person'), eq('objectClass', 'user'))),
+          attributes: userAttributes,
+          binaryAttributes: binaryAttributes(config),
+        },
+        async (entry) => onAccount(toSyncedAccount(entry, config)),
+      );
+      await forEachEntry(
+        connection,
+        { baseDn: config.baseDn, filter: scoped(eq('objectClass', 'group')), attributes: groupAttributes, binaryAttributes: ['objectGUID'] },
+        async (entry) => onGroup(await toSyncedGroup(connection, entry)),
+      );
+      return { marker: String(highWaterMark) };
+    },
+    async close() {
+      await closeQuietly(client ?? undefined);
+      client = null;
+    },
+  };
+}
+
+/** rootDSE highestCommittedUSN (MS-ADTS 3.1.1.3.2.13). */
+async function highestCommittedUsn(client: Client): Promise<bigint> {
+  const { searchEntries } = await client.search('', { scope: 'base', filter: present('objectClass'), attributes: ['highestCommittedUSN'] });
+  const value = searchEntries[0] ? new EntryReader(searchEntries[0]).string('highestCommittedUSN') : undefined;
+  if (value === undefined || !/^\d+$/.test(value)) throw new Error('the DC did not return highestCommittedUSN in its rootDSE');
+  return BigInt(value);
+}
+
+function toSyncedAccount(entry: Entry, config: AdConfig): SyncedAccount {
+  const account = toAccount(new EntryReader(entry), config, NO_PROTECTED_GROUPS);
+  return {
+    anchor: account.anchor,
+    dn: account.dn,
+    username: account.username,
+    displayName: account.displayName,
+    firstName: account.firstName,
+    lastName: account.lastName,
+    email: account.email,
+    mobile: account.mobile,
+    enabled: account.enabled,
+    memberOfDns: account.memberOf,
+  };
+}
+
+async function toSyncedGroup(client: Client, entry: Entry): Promise<SyncedGroup> {
+  const reader = new EntryReader(entry);
+  const guid = reader.buffer('objectGUID');
+  return {
+    anchor: guid?.length === 16 ? guidToUuid(guid) : '',
+    dn: entry.dn,
+    name: reader.string('cn') ?? '',
+    memberDns: await allMembers(client, entry),
+  };
+}
+
+/** `member`, following range retrieval when the DC returned `member;range=LOW-HIGH` instead of all values. */
+async function allMembers(client: Client, entry: Entry): Promise<string[]> {
+  let reader = new EntryReader(entry);
+  const members = reader.strings('member');
+  for (;;) {
+    const ranged = Object.keys(reader.entry).find((name) => /^member;range=\d+-(\d+|\*)$/i.test(name));
+    if (ranged === undefined) return members;
+    members.push(...reader.strings(ranged));
+    const high = /-(\d+|\*)$/.exec(ranged)?.[1];
+    if (high === undefined || high === '*') return members;
+    const next = `member;range=${Number(high) + 1}-*`;
+    const { searchEntries } = await client.search(entry.dn, { scope: 'base', filter: present('objectClass'), attributes: [next] });
+    if (!searchEntries[0]) return members;
+    reader = new EntryReader(searchEntries[0]);
+  }
+}

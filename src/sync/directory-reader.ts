@@ -1,0 +1,23 @@
+/**
+ * Streaming reads of users and groups out of a directory, for `sspr sync`.
+ *
+ * Memory contract: implementations stream entries page by page into the callbacks (paged-search.ts, RFC 2696)
+ * and never hold more than one page.
+ */
+import type { SyncedAccount, SyncedGroup } from './sync-types.js';
+
+export type AccountCallback = (account: SyncedAccount) => Promise<void> | void;
+export type GroupCallback = (group: SyncedGroup) => Promise<void> | void;
+
+export interface DirectoryReader {
+  /**
+   * Streams every user, then every group, changed since `since` (null: all of them), and returns the marker to
+   * pass as `since` next time. Entries changed while the read runs may be streamed again on the next call, never
+   * missed: the marker is chosen conservatively and consumers are idempotent.
+   */
+  readChanges(since: string | null, onAccount: AccountCallback, onGroup: GroupCallback): Promise<{ marker: string }>;
+  close(): Promise<void>;
+}
+
+export { ldapDirectoryReader } from './ldap-directory-reader.js';
+export { adDirectoryReader } from './ad-directory-reader.js';

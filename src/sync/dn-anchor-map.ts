@@ -1,0 +1,44 @@
+/**
+ * DN → anchor resolution for group members. DNs are compared by a normalised key: RFC 4514 string forms of one
+ * DN may differ in the case of attribute types and (for case-insensitive attributes, which is what cn/uid/ou/dc
+ * are) values, and in spaces around separators. Escaped separators (`\,`) are kept as they are.
+ */
+
+/** The comparison key of a DN: lower case, no spaces around unescaped `,` `+` `=`. */
+export function dnKey(dn: string): string {
+  return dn
+    .toLowerCase()
+    .replace(/\s*(?<!\\)([,+=])\s*/g, '$1')
+    .trim();
+}
+
+/** Anchors of the entries seen in this run, by DN. */
+export class DnAnchorMap {
+  private readonly byKey = new Map<string, string>();
+
+  remember(dn: string, anchor: string): void {
+    this.byKey.set(dnKey(dn), anchor);
+  }
+
+  get(dn: string): string | undefined {
+    return this.byKey.get(dnKey(dn));
+  }
+}
+
+/**
+ * The anchors of `memberDns`, in order, without duplicates. DNs not seen in this run are asked of `fallback`
+ * (incremental runs: the member is stored from an earlier run); DNs nobody knows (outside the synced subtree) are
+ * dropped.
+ */
+export async function resolveMemberAnchors(
+  memberDns: readonly string[],
+  seen: DnAnchorMap,
+  fallback: ((dn: string) => Promise<string | null>) | null,
+): Promise<string[]> {
+  const anchors = new Set<string>();
+  for (const dn of memberDns) {
+    const anchor = seen.get(dn) ?? (fallback ? await fallback(dn) : null);
+    if (anchor) anchors.add(anchor);
+  }
+  return [...anchors];
+}

@@ -1,0 +1,112 @@
+/**
+ * DirectoryReader for OpenLDAP-style directories (RFC 4512 schema, entryUUID anchors).
+ *
+ * Change tracking: every entry carries modifyTimestamp (RFC 4512 §3.4); incremental reads ask for
+ * `(modifyTimestamp>=marker)`. `>=` rather than `>`: modifyTimestamp has one-second resolution, so a change made
+ * later within the marker's second would be missed by `>`; re-reading that second is harmless (upserts are
+ * idempotent). The marker is the highest modifyTimestamp streamed, or the previous marker when nothing changed.
+ * entryCSN is requested too (diagnostics; it orders changes within a second on a single provider).
+ *
+ * Groups: groupOfNames (`member`) and groupOfUniqueNames (`uniqueMember`, RFC 4519 §2.40; an optional `#'…'B`
+ * UID suffix is stripped). posixGroup `memberUid` holds login names, not DNs, and is not synced.
+ * Deletions are invisible to a timestamp search: only a full run notices them (SyncTarget.disableMissing).
+ */
+import type { Client, Entry } from 'ldapts';
+import { and, eq, or, type LdapFilter } from '../directory/ldap-common/ldap-filter.js';
+import { closeQuietly, openConnection } from '../directory/ldap-common/ldap-pool.js';
+import { firstValue, values } from '../directory/ldap-common/ldap-values.js';
+import { accountFromEntry, STATE_ATTRIBUTES, type AccountAttributeMap } from '../directory/ldap/ldap-account.js';
+import type { LdapConfig } from '../directory/ldap/ldap-config.js';
+import type { DirectoryReader } from './directory-reader.js';
+import { forEachEntry } from './paged-search.js';
+import { greaterOrEqual, laterTimestamp, parseTimestampMarker } from './sync-filters.js';
+import type { SyncedAccount, SyncedGroup } from './sync-types.js';
+
+const CHANGE_ATTRIBUTES = ['entryUUID', 'modifyTimestamp', 'entryCSN'];
+const GROUP_ATTRIBUTES = ['cn', 'member', 'uniqueMember', ...CHANGE_ATTRIBUTES];
+/** Marker of a full read over an empty subtree: earlier than any entry. */
+const EPOCH_MARKER = '19700101000000Z';
+
+export function ldapDirectoryReader(config: LdapConfig): DirectoryReader {
+  const map: AccountAttributeMap = { ...config.attributes, login: config.loginAttribute };
+  const userAttributes = [...new Set([...Object.values(map), ...STATE_ATTRIBUTES, ...CHANGE_ATTRIBUTES])];
+  let client: Client | null = null;
+
+  async function connect(): Promise<Client> {
+    if (client) return client;
+    const opened = await openConnection(config);
+    try {
+      await opened.bind(config.bindDn, config.bindPassword);
+    } catch (error) {
+      await closeQuietly(opened);
+      throw error;
+    }
+    return (client = opened);
+  }
+
+  return {
+    async readChanges(since, onAccount, onGroup) {
+      const changedSince = since === null ? null : greaterOrEqual('modifyTimestamp', parseTimestampMarker(since));
+      const scoped = (filter: LdapFilter): LdapFilter => (changedSince ? and(filter, changedSince) : filter);
+      const connection = await connect();
+      let highest: string | null = null;
+      const track = (entry: Entry): void => void (highest = laterTimestamp(highest, firstValue(entry, 'modifyTimestamp')));
+
+      await forEachEntry(
+        connection,
+        { baseDn: config.baseDn, filter: scoped(eq('objectClass', config.userObjectClass)), attributes: userAttributes },
+        async (entry) => {
+          track(entry);
+          await onAccount(toSyncedAccount(entry, map));
+        },
+      );
+      await forEachEntry(
+        connection,
+        {
+          baseDn: config.baseDn,
+          filter: scoped(or(eq('objectClass', 'groupOfNames'), eq('objectClass', 'groupOfUniqueNames'))),
+          attributes: GROUP_ATTRIBUTES,
+        },
+        async (entry) => {
+          track(entry);
+          await onGroup(toSyncedGroup(entry));
+        },
+      );
+      return { marker: highest ?? since ?? EPOCH_MARKER };
+    },
+    async close() {
+      await closeQuietly(client ?? undefined);
+      client = null;
+    },
+  };
+}
+
+function toSyncedAccount(entry: Entry, map: AccountAttributeMap): SyncedAccount {
+  const account = accountFromEntry(entry, null, map);
+  return {
+    anchor: account.anchor,
+    dn: account.dn,
+    username: account.username,
+    displayName: account.displayName,
+    firstName: account.firstName,
+    lastName: account.lastName,
+    email: account.email,
+    mobile: account.mobile,
+    enabled: account.enabled,
+    memberOfDns: account.memberOf,
+  };
+}
+
+/** uniqueMember is NameAndOptionalUID (RFC 4517 §3.3.21): `dn#'0101'B`; the DN part is what resolves. */
+function withoutOptionalUid(value: string): string {
+  return value.replace(/#'[01]*'B$/, '');
+}
+
+function toSyncedGroup(entry: Entry): SyncedGroup {
+  return {
+    anchor: (firstValue(entry, 'entryUUID') ?? '').toLowerCase(),
+    dn: entry.dn,
+    name: firstValue(entry, 'cn') ?? '',
+    memberDns: [...values(entry, 'member'), ...values(entry, 'uniqueMember').map(withoutOptionalUid)],
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * One `sspr sync` run: streams the directory into the SyncTarget and records where the next run starts.
+ *
+ * Order and failure contract: accounts and groups are upserted as they stream in; group memberships are set once
+ * the whole read is done (a member may stream after its group); a full run then disables accounts it did not see;
+ * the marker is written last, so a run that fails anywhere is repeated from the old marker, never skipped.
+ */
+import { DnAnchorMap, resolveMemberAnchors } from './dn-anchor-map.js';
+import type { DirectoryReader } from './directory-reader.js';
+import type { SyncMode, SyncSummary, SyncTarget } from './sync-types.js';
+
+export interface SyncOptions {
+  mode: SyncMode;
+  /** Called after each entry with the number of entries (accounts and groups) processed so far. */
+  onProgress?: (processed: number) => void;
+}
+
+export async function runSync(reader: DirectoryReader, target: SyncTarget, options: SyncOptions): Promise<SyncSummary> {
+  const startedMs = performance.now();
+  const full = options.mode === 'full';
+  const since = full ? null : await target.readMarker();
+  const summary: SyncSummary = {
+    mode: options.mode,
+    accounts: { created: 0, updated: 0, unchanged: 0, disabled: 0 },
+    groups: { created: 0, updated: 0, unchanged: 0 },
+    marker: '',
+    seconds: 0,
+  };
+  const seenDns = new DnAnchorMap();
+  const seenAccounts = new Set<string>();
+  const pendingMembers: Array<{ groupAnchor: string; memberDns: string[] }> = [];
+  let processed = 0;
+  const progressed = (): void => options.onProgress?.(++processed);
+
+  const { marker } = await reader.readChanges(
+    since,
+    async (account) => {
+      seenDns.remember(account.dn, account.anchor);
+      seenAccounts.add(account.anchor);
+      summary.accounts[await target.upsertAccount(account)] += 1;
+      progressed();
+    },
+    async (group) => {
+      seenDns.remember(group.dn, group.anchor);
+      summary.groups[await target.upsertGroup(group)] += 1;
+      pendingMembers.push({ groupAnchor: group.anchor, memberDns: group.memberDns });
+      progressed();
+    },
+  );
+
+  // A full run has seen every entry in scope; an incremental one asks the store for members it did not stream.
+  const fallback = full ? null : (dn: string) => target.anchorForDn(dn);
+  for (const { groupAnchor, memberDns } of pendingMembers) {
+    await target.setGroupMembers(groupAnchor, await resolveMemberAnchors(memberDns, seenDns, fallback));
+  }
+  if (full) summary.accounts.disabled = await target.disableMissing(seenAccounts);
+  await target.writeMarker(marker);
+  summary.marker = marker;
+  summary.seconds = (performance.now() - startedMs) / 1000;
+  return summary;
+}

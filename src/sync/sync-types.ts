@@ -1,0 +1,57 @@
+/**
+ * The data model of `sspr sync`: what a DirectoryReader streams out of LDAP / AD, what the caller's database
+ * (a SyncTarget) stores, and the summary of one run.
+ */
+
+/** One user entry, mapped. `anchor` is the entryUUID (RFC 4530) or objectGUID as a lower-case UUID. */
+export interface SyncedAccount {
+  anchor: string;
+  dn: string;
+  username: string;
+  displayName: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  mobile: string | null;
+  enabled: boolean;
+  memberOfDns: string[];
+}
+
+/** One group entry; `memberDns` are the DNs of its direct members, users and nested groups alike. */
+export interface SyncedGroup {
+  anchor: string;
+  dn: string;
+  name: string;
+  memberDns: string[];
+}
+
+export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
+
+/**
+ * The caller's store. Contract: every method is idempotent; an upsert reports 'unchanged' when the stored record
+ * already equals the given one, so a repeated run over an unchanged directory reports nothing but 'unchanged'.
+ */
+export interface SyncTarget {
+  upsertAccount(account: SyncedAccount): Promise<UpsertOutcome>;
+  upsertGroup(group: SyncedGroup): Promise<UpsertOutcome>;
+  /** Replaces the group's members; `memberAnchors` are anchors of users and groups (resolved from DNs by runSync). */
+  setGroupMembers(groupAnchor: string, memberAnchors: string[]): Promise<void>;
+  /** Full sync only: disables every stored, enabled account not in `seenAccountAnchors`; returns how many. */
+  disableMissing(seenAccountAnchors: Set<string>): Promise<number>;
+  /** The anchor of a stored account or group with this DN (compared case-insensitively), or null. */
+  anchorForDn(dn: string): Promise<string | null>;
+  /** The change marker written by the last successful run, or null before the first. */
+  readMarker(): Promise<string | null>;
+  writeMarker(marker: string): Promise<void>;
+}
+
+export type SyncMode = 'full' | 'incremental';
+
+export interface SyncSummary {
+  mode: SyncMode;
+  accounts: { created: number; updated: number; unchanged: number; disabled: number };
+  groups: { created: number; updated: number; unchanged: number };
+  /** The marker written at the end of the run (the next incremental run starts from it). */
+  marker: string;
+  seconds: number;
+}
