@@ -10,6 +10,7 @@
  * Groups: groupOfNames (`member`) and groupOfUniqueNames (`uniqueMember`, RFC 4519 §2.40; an optional `#'…'B`
  * UID suffix is stripped). posixGroup `memberUid` holds login names, not DNs, and is not synced.
  * Deletions are invisible to a timestamp search: only a full run notices them (SyncTarget.disableMissing).
+ * slapd caps paged searches at the hard size limit unless the service DN has `olcLimits: … size.prtotal=unlimited`.
  */
 import type { Client, Entry } from 'ldapts';
 import { and, eq, or, type LdapFilter } from '../directory/ldap-common/ldap-filter.js';

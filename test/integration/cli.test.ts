@@ -46,7 +46,7 @@ describe('sspr CLI: config, migrate, users and groups', () => {
   it('migrate applies once, then reports up to date', () => {
     const first = runCli(['migrate'], { env });
     assert.equal(first.status, 0, first.stderr);
-    assert.match(first.stdout, /applied 001-initial, 002-password-policy, 003-methods-policy/);
+    assert.match(first.stdout, /applied 001-initial, 002-password-policy, 003-methods-policy, 004-directory-accounts/);
     assert.match(runCli(['migrate'], { env }).stdout, /up to date/);
   });
 
