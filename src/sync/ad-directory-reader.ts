@@ -23,7 +23,7 @@ import { closeQuietly } from '../directory/ldap-common/ldap-pool.js';
 import type { DirectoryReader } from './directory-reader.js';
 import { forEachEntry } from './paged-search.js';
 import { greaterOrEqual, parseUsnMarker } from './sync-filters.js';
-import type { SyncedAccount, SyncedGroup } from './sync-types.js';
+import { syncedAccountFrom, type SyncedAccount, type SyncedGroup } from './sync-types.js';
 
 const NO_PROTECTED_GROUPS: ReadonlySet<string> = new Set();
 
@@ -84,19 +84,7 @@ async function highestCommittedUsn(client: Client): Promise<bigint> {
 }
 
 function toSyncedAccount(entry: Entry, config: AdConfig): SyncedAccount {
-  const account = toAccount(new EntryReader(entry), config, NO_PROTECTED_GROUPS);
-  return {
-    anchor: account.anchor,
-    dn: account.dn,
-    username: account.username,
-    displayName: account.displayName,
-    firstName: account.firstName,
-    lastName: account.lastName,
-    email: account.email,
-    mobile: account.mobile,
-    enabled: account.enabled,
-    memberOfDns: account.memberOf,
-  };
+  return syncedAccountFrom(toAccount(new EntryReader(entry), config, NO_PROTECTED_GROUPS));
 }
 
 async function toSyncedGroup(client: Client, entry: Entry): Promise<SyncedGroup> {

@@ -21,7 +21,7 @@ import type { LdapConfig } from '../directory/ldap/ldap-config.js';
 import type { DirectoryReader } from './directory-reader.js';
 import { forEachEntry } from './paged-search.js';
 import { greaterOrEqual, laterTimestamp, parseTimestampMarker } from './sync-filters.js';
-import type { SyncedAccount, SyncedGroup } from './sync-types.js';
+import { syncedAccountFrom, type SyncedAccount, type SyncedGroup } from './sync-types.js';
 
 const CHANGE_ATTRIBUTES = ['entryUUID', 'modifyTimestamp', 'entryCSN'];
 const GROUP_ATTRIBUTES = ['cn', 'member', 'uniqueMember', ...CHANGE_ATTRIBUTES];
@@ -83,19 +83,7 @@ export function ldapDirectoryReader(config: LdapConfig): DirectoryReader {
 }
 
 function toSyncedAccount(entry: Entry, map: AccountAttributeMap): SyncedAccount {
-  const account = accountFromEntry(entry, null, map);
-  return {
-    anchor: account.anchor,
-    dn: account.dn,
-    username: account.username,
-    displayName: account.displayName,
-    firstName: account.firstName,
-    lastName: account.lastName,
-    email: account.email,
-    mobile: account.mobile,
-    enabled: account.enabled,
-    memberOfDns: account.memberOf,
-  };
+  return syncedAccountFrom(accountFromEntry(entry, null, map));
 }
 
 /** uniqueMember is NameAndOptionalUID (RFC 4517 §3.3.21): `dn#'0101'B`; the DN part is what resolves. */

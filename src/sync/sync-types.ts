@@ -1,3 +1,4 @@
+import type { OnPremAccount } from '../directory/onprem/onprem-directory.js';
 /**
  * The data model of `sspr sync`: what a DirectoryReader streams out of LDAP / AD, what the caller's database
  * (a SyncTarget) stores, and the summary of one run.
@@ -54,4 +55,10 @@ export interface SyncSummary {
   /** The marker written at the end of the run (the next incremental run starts from it). */
   marker: string;
   seconds: number;
+}
+
+/** The sync's view of an account the connectors already parsed. */
+export function syncedAccountFrom(account: OnPremAccount): SyncedAccount {
+  const { anchor, dn, username, displayName, firstName, lastName, email, mobile, enabled, memberOf } = account;
+  return { anchor, dn, username, displayName, firstName, lastName, email, mobile, enabled, memberOfDns: memberOf };
 }
