@@ -25,8 +25,8 @@ export interface SyncSlapd {
   stop(): Promise<void>;
 }
 
-function run(command: string, args: string[]): void {
-  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 20_000 });
+function run(command: string, args: string[], timeoutMs = 20_000): void {
+  const result = spawnSync(command, args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 2 ** 20 });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}${result.stdout}`);
 }
 
@@ -41,7 +41,15 @@ async function waitForPort(port: number, deadline = Date.now() + 10_000): Promis
   }
 }
 
-export async function startSyncSlapd(): Promise<SyncSlapd> {
+export interface SyncSlapdOptions {
+  /**
+   * An LDIF file of further entries under BASE_DN, loaded offline with `slapadd -q` after the base entry and the
+   * service account (which it must not repeat): the fast way to a large directory (bench/sync-100k.ts).
+   */
+  extraLdif?: string;
+}
+
+export async function startSyncSlapd(options: SyncSlapdOptions = {}): Promise<SyncSlapd> {
   const dir = mkdtempSync(join(tmpdir(), 'sspr-sync-slapd-'));
   for (const sub of ['slapd.d', 'data']) mkdirSync(join(dir, sub));
   const rootPassword = `root-${Math.random().toString(36).slice(2)}`;
@@ -94,6 +102,7 @@ userPassword: ${servicePassword}
 `);
   run('slapadd', ['-n0', '-F', join(dir, 'slapd.d'), '-l', join(dir, 'config.ldif')]);
   run('slapadd', ['-n1', '-F', join(dir, 'slapd.d'), '-l', join(dir, 'data.ldif')]);
+  if (options.extraLdif) run('slapadd', ['-q', '-n1', '-F', join(dir, 'slapd.d'), '-l', options.extraLdif], 30 * 60_000);
   const port = await freePort();
   const ldapsUrl = `ldaps://127.0.0.1:${port}`;
   const child = spawn('slapd', ['-F', join(dir, 'slapd.d'), '-d', '0', '-h', `${ldapsUrl}/`], { stdio: 'ignore' });

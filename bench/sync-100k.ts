@@ -1,0 +1,210 @@
+/**
+ * Benchmark (`npm run bench -- sync`): a full `sspr sync` of 100,000 slapd users (SSPR_BENCH_SYNC_USERS scales it)
+ * against `ldapsearch -LLL` dumping the same entries with the same attributes in the same run. Issue target:
+ * the sync takes at most 1.5× the ldapsearch time and peaks at most 300 MB.
+ *
+ * The directory (users plus a few hundred groupOfNames) is written as LDIF and loaded offline with `slapadd -q`
+ * before slapd starts. Each sync runs in a child process of its own, so the peak RSS it reports
+ * (`process.resourceUsage().maxRSS`) is the sync's alone: once with a no-op target (LDAP reading and mapping only)
+ * and once into a fresh SQLite store (DirectorySyncTarget, as `sspr sync` does). Prints figures, asserts nothing.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { STATE_ATTRIBUTES } from '../src/directory/ldap/ldap-account.js';
+import { ldapConfigSchema, type LdapConfig, type LdapConfigInput } from '../src/directory/ldap/ldap-config.js';
+import { ldapDirectoryReader } from '../src/sync/directory-reader.js';
+import { runSync } from '../src/sync/sync-run.js';
+import type { SyncTarget } from '../src/sync/sync-types.js';
+import { openStore, migrate } from '../src/store/database.js';
+import { systemClock } from '../src/store/clock.js';
+import { UsersRepository } from '../src/store/users-repository.js';
+import { GroupsRepository } from '../src/store/groups-repository.js';
+import { DirectorySyncTarget } from '../src/store/directory-sync-target.js';
+import { fieldCipherFor, loadOrCreateMasterKey } from '../src/crypto/keys.js';
+import { BASE_DN, startSyncSlapd } from '../test/integration/sync/sync-slapd.js';
+
+const USERS = Number(process.env.SSPR_BENCH_SYNC_USERS ?? 100_000);
+const GROUPS = 300;
+const MEMBERS_PER_GROUP = 50;
+const PEOPLE = `ou=people,${BASE_DN}`;
+/** What ldap-directory-reader.ts asks for besides the mapped and state attributes (CHANGE_ATTRIBUTES there). */
+const CHANGE_ATTRIBUTES = ['entryUUID', 'modifyTimestamp', 'entryCSN'];
+const GROUP_ATTRIBUTES = ['cn', 'member', 'uniqueMember', ...CHANGE_ATTRIBUTES];
+const CHILD_FLAG = '--sync-child';
+
+type ChildKind = 'reader-only' | 'sqlite';
+interface ChildResult {
+  kind: ChildKind;
+  accounts: number;
+  groups: number;
+  seconds: number;
+  maxRssMb: number;
+}
+
+/** The attributes ldapDirectoryReader requests for users, derived the same way. */
+function userAttributes(config: LdapConfig): string[] {
+  const mapped = Object.values({ ...config.attributes, login: config.loginAttribute });
+  return [...new Set([...mapped, ...STATE_ATTRIBUTES, ...CHANGE_ATTRIBUTES])];
+}
+
+const uid = (i: number) => `user${String(i).padStart(6, '0')}`;
+
+function directoryLdif(users: number): string {
+  const chunks: string[] = [`dn: ${PEOPLE}\nobjectClass: organizationalUnit\nou: people\n`];
+  for (let i = 0; i < users; i++) {
+    const name = uid(i);
+    chunks.push(
+      `dn: uid=${name},${PEOPLE}\nobjectClass: inetOrgPerson\nuid: ${name}\ncn: Given${i} Family${i % 997}\n` +
+        `givenName: Given${i}\nsn: Family${i % 997}\nmail: ${name}@example.org\n` +
+        (i % 2 === 0 ? `mobile: +4479${String(i).padStart(8, '0')}\n` : '') +
+        `userPassword: {SSHA}notARealHashButLongEnoughToLookLikeOne0000\n`,
+    );
+  }
+  for (let g = 0; g < GROUPS; g++) {
+    const members = Array.from({ length: MEMBERS_PER_GROUP }, (_, m) => `member: uid=${uid((g * 7919 + m * 104_729) % users)},${PEOPLE}`);
+    // Every tenth group also nests the previous one.
+    if (g % 10 === 9) members.push(`member: cn=group${g - 1},${PEOPLE}`);
+    chunks.push(`dn: cn=group${g},${PEOPLE}\nobjectClass: groupOfNames\ncn: group${g}\n${[...new Set(members)].join('\n')}\n`);
+  }
+  return chunks.join('\n');
+}
+
+/** Wall-clock seconds of a command with stdout to /dev/null. */
+async function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const devNull = openSync('/dev/null', 'w');
+  try {
+    const started = performance.now();
+    const child = spawn(command, args, { stdio: ['ignore', devNull, 'pipe'], env });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolveExit, reject) => {
+      child.once('error', reject);
+      child.once('exit', resolveExit);
+    });
+    if (code !== 0) throw new Error(`${command} exited ${code}: ${stderr}`);
+    return (performance.now() - started) / 1000;
+  } finally {
+    closeSync(devNull);
+  }
+}
+
+/** Runs a command and counts the `dn:` lines it prints (the number of entries an `ldapsearch -LLL` returned). */
+async function countEntries(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
+  let count = 0;
+  for await (const line of createInterface({ input: child.stdout })) if (/^dn::? /.test(line)) count += 1;
+  const code = child.exitCode ?? (await new Promise<number | null>((resolveExit) => child.once('exit', resolveExit)));
+  if (code !== 0) throw new Error(`${command} exited ${code}`);
+  return count;
+}
+
+/** Runs one sync in a child process (this file with CHILD_FLAG) and returns what it reports. */
+async function runChild(kind: ChildKind, config: LdapConfigInput): Promise<ChildResult> {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), CHILD_FLAG, kind], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, SSPR_BENCH_SYNC_CONFIG: JSON.stringify(config) },
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const code = await new Promise<number | null>((resolveExit) => child.once('exit', resolveExit));
+  if (code !== 0) throw new Error(`sync child (${kind}) exited ${code}: ${stdout}`);
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as ChildResult;
+}
+
+const noopTarget: SyncTarget = {
+  upsertAccount: async () => 'created',
+  upsertGroup: async () => 'created',
+  setGroupMembers: async () => undefined,
+  disableMissing: async () => 0,
+  anchorForDn: async () => null,
+  readMarker: async () => null,
+  writeMarker: async () => undefined,
+};
+
+/** The child side: one full sync, then a JSON line with the summary and this process's peak RSS. */
+async function childMain(kind: ChildKind): Promise<void> {
+  const config = ldapConfigSchema.parse(JSON.parse(process.env.SSPR_BENCH_SYNC_CONFIG ?? '{}'));
+  const dataDir = kind === 'sqlite' ? mkdtempSync(join(tmpdir(), 'sspr-bench-sync-store-')) : null;
+  const store = dataDir ? openStore(`sqlite:${join(dataDir, 'sspr.db')}`, dataDir) : null;
+  try {
+    let target = noopTarget;
+    if (store && dataDir) {
+      await migrate(store);
+      const cipher = fieldCipherFor(dataDir, loadOrCreateMasterKey(dataDir));
+      const users = new UsersRepository(store.db, systemClock, cipher);
+      target = new DirectorySyncTarget(store.db, users, new GroupsRepository(store.db, systemClock), 'ldap', systemClock);
+    }
+    const reader = ldapDirectoryReader(config);
+    const started = performance.now();
+    const summary = await runSync(reader, target, { mode: 'full' }).finally(() => reader.close());
+    const seconds = (performance.now() - started) / 1000;
+    const result: ChildResult = {
+      kind,
+      accounts: summary.accounts.created + summary.accounts.updated + summary.accounts.unchanged,
+      groups: summary.groups.created + summary.groups.updated + summary.groups.unchanged,
+      seconds,
+      maxRssMb: process.resourceUsage().maxRSS / 1024, // maxRSS is in kilobytes
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await store?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function benchSync100k(): Promise<void> {
+  console.log(`\n## Full sync of ${USERS.toLocaleString('en')} slapd users (+${GROUPS} groups) vs ldapsearch -LLL`);
+  const work = mkdtempSync(join(tmpdir(), 'sspr-bench-sync-'));
+  try {
+    const ldif = join(work, 'directory.ldif');
+    const started = performance.now();
+    writeFileSync(ldif, directoryLdif(USERS));
+    const slapd = await startSyncSlapd({ extraLdif: ldif });
+    console.log(`directory generated and loaded with slapadd in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    try {
+      const config: LdapConfigInput = {
+        url: slapd.ldapsUrl,
+        caFile: slapd.caFile,
+        bindDn: slapd.serviceDn,
+        bindPassword: slapd.servicePassword,
+        baseDn: PEOPLE,
+        timeoutMs: 60_000,
+      };
+      const parsed = ldapConfigSchema.parse(config);
+      const env = { ...process.env, LDAPTLS_CACERT: slapd.caFile };
+      const search = (filter: string, attributes: string[]) => [
+        '-LLL', '-H', slapd.ldapsUrl, '-x', '-D', slapd.serviceDn, '-w', slapd.servicePassword, '-b', PEOPLE,
+        '-E', 'pr=500/noprompt', filter, ...attributes,
+      ];
+      // One untimed pass (counting entries) warms slapd's entry cache and the page cache for both sides alike.
+      const dumped = await countEntries('ldapsearch', search('(objectClass=inetOrgPerson)', userAttributes(parsed)), env);
+      const ldapsearchUsers = await timeCommand('ldapsearch', search('(objectClass=inetOrgPerson)', userAttributes(parsed)), env);
+      const ldapsearchGroups = await timeCommand(
+        'ldapsearch', search('(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))', GROUP_ATTRIBUTES), env,
+      );
+      const readerOnly = await runChild('reader-only', config);
+      const sqlite = await runChild('sqlite', config);
+
+      const ratio = (seconds: number) => `${(seconds / ldapsearchUsers).toFixed(2)}× ldapsearch (users)`;
+      console.log(`entries: ldapsearch ${dumped} users; sync ${readerOnly.accounts} users, ${readerOnly.groups} groups (SQLite run: ${sqlite.accounts} users, ${sqlite.groups} groups)`);
+      console.log(`ldapsearch -LLL users (same attributes, pr=500): ${ldapsearchUsers.toFixed(2)} s; groups search: ${ldapsearchGroups.toFixed(2)} s`);
+      console.log(`sync, reader only (no-op target): ${readerOnly.seconds.toFixed(2)} s = ${ratio(readerOnly.seconds)}, ` +
+        `${(readerOnly.seconds / (ldapsearchUsers + ldapsearchGroups)).toFixed(2)}× both searches; peak RSS ${readerOnly.maxRssMb.toFixed(0)} MB`);
+      console.log(`sync into SQLite (DirectorySyncTarget): ${sqlite.seconds.toFixed(2)} s = ${ratio(sqlite.seconds)}, ` +
+        `${(sqlite.seconds / (ldapsearchUsers + ldapsearchGroups)).toFixed(2)}× both searches; peak RSS ${sqlite.maxRssMb.toFixed(0)} MB`);
+      console.log('target: sync ≤ 1.5× ldapsearch, peak RSS ≤ 300 MB');
+    } finally {
+      await slapd.stop();
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === CHILD_FLAG && process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await childMain(process.argv[3] === 'sqlite' ? 'sqlite' : 'reader-only');
+}
