@@ -136,7 +136,7 @@ async function childMain(kind: ChildKind): Promise<void> {
       await migrate(store);
       const cipher = fieldCipherFor(dataDir, loadOrCreateMasterKey(dataDir));
       const users = new UsersRepository(store.db, systemClock, cipher);
-      target = new DirectorySyncTarget(store.db, users, new GroupsRepository(store.db, systemClock), 'ldap', systemClock);
+      target = new DirectorySyncTarget(store.db, users, new GroupsRepository(store.db, systemClock), 'ldap', systemClock, true);
     }
     const reader = ldapDirectoryReader(config);
     const started = performance.now();

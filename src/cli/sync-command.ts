@@ -23,11 +23,12 @@ export function syncCommand(): Command {
           if (!config.directory) throw new SsprError('invalid-request', { params: { detail: 'no directory is configured (config key "directory")' } });
           const { kind, ...section } = config.directory;
           const reader = kind === 'ad' ? adDirectoryReader(adConfigSchema.parse(section)) : ldapDirectoryReader(ldapConfigSchema.parse(section));
-          const target = new DirectorySyncTarget(store.db, users, groups, String(kind), systemClock);
+          const target = new DirectorySyncTarget(store.db, users, groups, String(kind), systemClock, store.dialect === 'sqlite');
           const mode = options.full || (await target.readMarker()) === null ? 'full' : 'incremental';
           const onProgress = process.stderr.isTTY ? (n: number) => process.stderr.write(`\r${mode} sync: ${n} entries`) : undefined;
           try {
             const summary = await runSync(reader, target, { mode, onProgress });
+            await target.flush();
             if (onProgress) process.stderr.write('\n');
             const a = summary.accounts;
             const g = summary.groups;
