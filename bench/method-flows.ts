@@ -93,7 +93,10 @@ export async function benchMethodFlows(): Promise<void> {
     const totpUsed = new Set<string>();
     const worker = async () => {
       while (performance.now() < deadline) {
-        const n = next++ % USERS;
+        const index = next++;
+        // Each user's app code works once per 30 s step: stop the TOTP stage rather than reuse a user.
+        if (type === 'totp' && index >= USERS) break;
+        const n = index % USERS;
         const step = Math.floor(Date.now() / 30_000);
         // One code per user and time step (RFC 6238 replay protection): skip users that used this step's code.
         if (type === 'totp' && totpUsed.has(`${n}:${step}`)) continue;
