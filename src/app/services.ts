@@ -15,7 +15,7 @@ import { AccountDirectory } from '../directory/account-directory.js';
 import { onPremDirectoryFrom } from '../directory/onprem/onprem-from-config.js';
 import type { OnPremDirectory } from '../directory/onprem/onprem-directory.js';
 import { DemoOutbox, noMailer, smtpMailer, type Mailer } from '../mail/mailer.js';
-import { BackgroundDelivery, MailDispatch, SmsDispatch } from '../mail/mail-dispatch.js';
+import { BackgroundDelivery, MailDispatch, SmsDispatch } from '../delivery/background-delivery.js';
 import { smsChannel } from '../methods/sms/sms-method.js';
 import { TotpMethod } from '../methods/totp/totp-method.js';
 import { QuestionsMethod } from '../methods/questions/questions-method.js';

@@ -2,7 +2,7 @@ import type { VerificationMethod, MethodContext, Challenge, VerifyInput, MethodT
 import type { DirectoryUser } from '../directory/directory.js';
 import type { Registration } from '../store/registrations-repository.js';
 import type { OneTimeCodes } from './one-time-code.js';
-import type { DispatchTag } from '../mail/mail-dispatch.js';
+import type { DispatchTag } from '../delivery/background-delivery.js';
 import type { Lang } from '../i18n/lang.js';
 
 /** What differs between the code-by-message methods (e-mail, SMS): where the code goes and how. */

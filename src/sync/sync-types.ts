@@ -1,20 +1,13 @@
 import type { OnPremAccount } from '../directory/onprem/onprem-directory.js';
+import type { DirectoryAccountData } from '../store/users-repository.js';
+
 /**
  * The data model of `sspr sync`: what a DirectoryReader streams out of LDAP / AD, what the caller's database
  * (a SyncTarget) stores, and the summary of one run.
  */
 
 /** One user entry, mapped. `anchor` is the entryUUID (RFC 4530) or objectGUID as a lower-case UUID. */
-export interface SyncedAccount {
-  anchor: string;
-  dn: string;
-  username: string;
-  displayName: string;
-  firstName: string;
-  lastName: string;
-  email: string | null;
-  mobile: string | null;
-  enabled: boolean;
+export interface SyncedAccount extends DirectoryAccountData {
   memberOfDns: string[];
 }
 

@@ -4,7 +4,7 @@ import type { ChallengesRepository } from '../../store/challenges-repository.js'
 import type { PolicyStore } from '../../policy/policy-store.js';
 import type { Clock } from '../../store/clock.js';
 import type { Audit } from '../../audit/audit.js';
-import type { MailDispatch, SmsDispatch } from '../../mail/mail-dispatch.js';
+import type { MailDispatch, SmsDispatch } from '../../delivery/background-delivery.js';
 import type { MethodRequest, MethodType } from '../../methods/method.js';
 import { allowedTypes, requiredMethods, usableMethods } from '../../policy/eligibility.js';
 import { normalisePhoneNumber, maskPhoneNumber } from '../../methods/phone/phone-number.js';

@@ -12,7 +12,7 @@ import type { MethodRequest, VerificationMethod, MethodType, Challenge, VerifyIn
 import type { PasswordChecker, PasswordSubject } from '../../policy/password-checker.js';
 import type { PolicyStore } from '../../policy/policy-store.js';
 import type { Throttles } from '../../policy/throttles.js';
-import type { MailDispatch } from '../../mail/mail-dispatch.js';
+import type { MailDispatch } from '../../delivery/background-delivery.js';
 import { decideEligibility, type Refusal } from '../../policy/eligibility.js';
 import type { SsprPolicy } from '../../policy/sspr-policy.js';
 import { decoyEmailHint } from '../../methods/hints.js';

@@ -1,7 +1,7 @@
 import type { CodeChannel } from '../delivered-code-method.js';
 import type { DirectoryUser } from '../../directory/directory.js';
 import type { Registration } from '../../store/registrations-repository.js';
-import type { MailDispatch } from '../../mail/mail-dispatch.js';
+import type { MailDispatch } from '../../delivery/background-delivery.js';
 import { codeMail } from '../../mail/templates.js';
 import { maskEmail } from '../hints.js';
 

@@ -1,7 +1,7 @@
 import type { CodeChannel } from '../delivered-code-method.js';
 import type { DirectoryUser } from '../../directory/directory.js';
 import type { Registration } from '../../store/registrations-repository.js';
-import type { SmsDispatch } from '../../mail/mail-dispatch.js';
+import type { SmsDispatch } from '../../delivery/background-delivery.js';
 import type { Lang } from '../../i18n/lang.js';
 import { maskPhoneNumber } from '../phone/phone-number.js';
 

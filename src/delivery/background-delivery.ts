@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Mailer, MailMessage } from './mailer.js';
+import type { Mailer, MailMessage } from '../mail/mailer.js';
 import type { SmsGateway, SmsMessage } from '../sms/sms-gateway.js';
 import type { Audit } from '../audit/audit.js';
 
