@@ -157,6 +157,60 @@ export interface SyncStateTable {
   updated_at: number;
 }
 
+/** An enrolled writeback agent and what its last heartbeat said. */
+export interface AgentsTable {
+  id: string;
+  name: string;
+  /** The directory kind it writes to ('ldap' | 'ad'), matched against users.source. */
+  directory: string;
+  public_key: string;
+  fingerprint: string;
+  enrolled_at: number;
+  revoked_at: number | null;
+  version: string | null;
+  /** The server node holding its WebSocket, null while disconnected. */
+  connected_node: string | null;
+  connected_at: number | null;
+  last_seen_at: number | null;
+  clock_offset_ms: number | null;
+  heartbeat_seconds: number | null;
+  /** JSON AgentReport: directory reachability, probe details, recent connection errors. */
+  report: string | null;
+}
+
+export interface AgentEnrolmentTokensTable {
+  token_hash: string;
+  directory: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  agent_id: string | null;
+}
+
+/** One directory operation carried out by an agent. `envelopes` is emptied when the job ends. */
+export interface WritebackJobsTable {
+  id: string;
+  user_id: string;
+  operation: string;
+  directory: string;
+  /** What started it: 'reset' | 'change' | 'unlock' | 'admin-reset'. */
+  origin: string;
+  /** JSON {agentId: sealed envelope}; null once the job has ended. */
+  envelopes: string | null;
+  /** pending → dispatched → succeeded | failed */
+  state: string;
+  agent_id: string | null;
+  node_id: string | null;
+  created_at: number;
+  deadline_at: number;
+  dispatched_at: number | null;
+  finished_at: number | null;
+  /** DirectoryFailure or gateway reason on failure. */
+  reason: string | null;
+  /** The directory's own text (audit only). */
+  raw: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -173,5 +227,8 @@ export interface Database {
   settings: SettingsTable;
   throttle_events: ThrottleEventsTable;
   throttle_blocks: ThrottleBlocksTable;
+  agents: AgentsTable;
+  agent_enrolment_tokens: AgentEnrolmentTokensTable;
+  writeback_jobs: WritebackJobsTable;
   sync_state: SyncStateTable;
 }

@@ -1,0 +1,159 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+
+/** What an agent last reported about itself and its directory (stored as JSON, shown by the doctor). */
+export interface AgentReport {
+  directory: {
+    reachable: boolean;
+    encrypted: boolean;
+    serviceBindOk: boolean;
+    latencyMs: number;
+    /** rootDSE advertises the AD policy-hints control (…2239 or …2066); null for non-AD directories. */
+    policyHints: boolean | null;
+    /** DirectoryFailure reason and the server's text of the last failed probe. */
+    error?: { reason: string; raw: string };
+  };
+  /** Failures the agent met while trying to reach this service before its current connection (newest last). */
+  connectErrors: Array<{ at: number; message: string }>;
+}
+
+/** An enrolled agent as the doctor and `sspr agent list` see it. */
+export interface AgentStatus {
+  id: string;
+  name: string;
+  directory: string;
+  fingerprint: string;
+  enrolledAt: number;
+  revokedAt: number | null;
+  version: string | null;
+  connectedNode: string | null;
+  connectedAt: number | null;
+  lastSeenAt: number | null;
+  clockOffsetMs: number | null;
+  heartbeatSeconds: number | null;
+  report: AgentReport | null;
+}
+
+export interface EnrolledAgent {
+  id: string;
+  name: string;
+  directory: string;
+  publicKey: string;
+  fingerprint: string;
+}
+
+/** Agents, their enrolment tokens and their live state. */
+export class AgentsRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async list(): Promise<AgentStatus[]> {
+    const rows = await this.db.selectFrom('agents').selectAll().orderBy('enrolled_at').execute();
+    return rows.map(toStatus);
+  }
+
+  async findById(id: string): Promise<(AgentStatus & { publicKey: string }) | null> {
+    const row = await this.db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? { ...toStatus(row), publicKey: row.public_key } : null;
+  }
+
+  /** Enrolled, not revoked agents of one directory kind with their public keys (to seal jobs to). */
+  async activeFor(directory: string): Promise<EnrolledAgent[]> {
+    const rows = await this.db
+      .selectFrom('agents')
+      .select(['id', 'name', 'directory', 'public_key', 'fingerprint'])
+      .where('directory', '=', directory)
+      .where('revoked_at', 'is', null)
+      .execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, directory: r.directory, publicKey: r.public_key, fingerprint: r.fingerprint }));
+  }
+
+  async insert(agent: EnrolledAgent, now: number): Promise<void> {
+    await this.db
+      .insertInto('agents')
+      .values({
+        id: agent.id,
+        name: agent.name,
+        directory: agent.directory,
+        public_key: agent.publicKey,
+        fingerprint: agent.fingerprint,
+        enrolled_at: now,
+      })
+      .execute();
+  }
+
+  async revoke(id: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('agents')
+      .set({ revoked_at: now, connected_node: null })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async markConnected(id: string, node: string, now: number, version: string, clockOffsetMs: number, report: AgentReport): Promise<void> {
+    await this.db
+      .updateTable('agents')
+      .set({ connected_node: node, connected_at: now, last_seen_at: now, version, clock_offset_ms: clockOffsetMs, report: JSON.stringify(report) })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async recordHeartbeat(id: string, now: number, heartbeatSeconds: number, clockOffsetMs: number, report: AgentReport): Promise<void> {
+    await this.db
+      .updateTable('agents')
+      .set({ last_seen_at: now, heartbeat_seconds: heartbeatSeconds, clock_offset_ms: clockOffsetMs, report: JSON.stringify(report) })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Clears the connection mark, but only if this node still holds it (the agent may have moved on). */
+  async markDisconnected(id: string, node: string): Promise<void> {
+    await this.db.updateTable('agents').set({ connected_node: null }).where('id', '=', id).where('connected_node', '=', node).execute();
+  }
+
+  /** On start-up: forget connections a crashed earlier run of this node left marked. */
+  async clearNode(node: string): Promise<void> {
+    await this.db.updateTable('agents').set({ connected_node: null }).where('connected_node', '=', node).execute();
+  }
+
+  async insertToken(tokenHash: string, directory: string, now: number, expiresAt: number): Promise<void> {
+    await this.db.insertInto('agent_enrolment_tokens').values({ token_hash: tokenHash, directory, created_at: now, expires_at: expiresAt }).execute();
+  }
+
+  async findToken(tokenHash: string) {
+    return (await this.db.selectFrom('agent_enrolment_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()) ?? null;
+  }
+
+  /** Compare-and-set: true for exactly one caller per token. */
+  async useToken(tokenHash: string, agentId: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('agent_enrolment_tokens')
+      .set({ used_at: now, agent_id: agentId })
+      .where('token_hash', '=', tokenHash)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>=', now)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+}
+
+type AgentRow = Database['agents'];
+
+function toStatus(row: AgentRow): AgentStatus {
+  return {
+    id: row.id,
+    name: row.name,
+    directory: row.directory,
+    fingerprint: row.fingerprint,
+    enrolledAt: Number(row.enrolled_at),
+    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+    version: row.version,
+    connectedNode: row.connected_node,
+    connectedAt: row.connected_at === null ? null : Number(row.connected_at),
+    lastSeenAt: row.last_seen_at === null ? null : Number(row.last_seen_at),
+    clockOffsetMs: row.clock_offset_ms,
+    heartbeatSeconds: row.heartbeat_seconds,
+    report: row.report ? (JSON.parse(row.report) as AgentReport) : null,
+  };
+}
