@@ -21,8 +21,6 @@ import { runSync } from '../src/sync/sync-run.js';
 import type { SyncTarget } from '../src/sync/sync-types.js';
 import { openStore, migrate } from '../src/store/database.js';
 import { systemClock } from '../src/store/clock.js';
-import { UsersRepository } from '../src/store/users-repository.js';
-import { GroupsRepository } from '../src/store/groups-repository.js';
 import { DirectorySyncTarget } from '../src/store/directory-sync-target.js';
 import { fieldCipherFor, loadOrCreateMasterKey } from '../src/crypto/keys.js';
 import { BASE_DN, startSyncSlapd } from '../test/integration/sync/sync-slapd.js';
@@ -104,7 +102,10 @@ async function countEntries(command: string, args: string[], env: NodeJS.Process
 
 /** Runs one sync in a child process (this file with CHILD_FLAG) and returns what it reports. */
 async function runChild(kind: ChildKind, config: LdapConfigInput): Promise<ChildResult> {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), CHILD_FLAG, kind], {
+  // SSPR_BENCH_SYNC_CPU_PROF=DIR writes a V8 CPU profile of each sync child into DIR (node --cpu-prof).
+  const profileDir = process.env.SSPR_BENCH_SYNC_CPU_PROF;
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=sync-${kind}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profile, fileURLToPath(import.meta.url), CHILD_FLAG, kind], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, SSPR_BENCH_SYNC_CONFIG: JSON.stringify(config) },
   });
@@ -116,8 +117,9 @@ async function runChild(kind: ChildKind, config: LdapConfigInput): Promise<Child
 }
 
 const noopTarget: SyncTarget = {
-  upsertAccount: async () => 'created',
-  upsertGroup: async () => 'created',
+  startRun: async () => undefined,
+  upsertAccounts: async (accounts) => ({ created: accounts.length, updated: 0, unchanged: 0 }),
+  upsertGroups: async (groups) => ({ created: groups.length, updated: 0, unchanged: 0 }),
   setGroupMembers: async () => undefined,
   disableMissing: async () => 0,
   anchorForDn: async () => null,
@@ -135,8 +137,7 @@ async function childMain(kind: ChildKind): Promise<void> {
     if (store && dataDir) {
       await migrate(store);
       const cipher = fieldCipherFor(dataDir, loadOrCreateMasterKey(dataDir));
-      const users = new UsersRepository(store.db, systemClock, cipher);
-      target = new DirectorySyncTarget(store.db, users, new GroupsRepository(store.db, systemClock), 'ldap', systemClock, true);
+      target = new DirectorySyncTarget(store.db, systemClock, cipher, 'ldap');
     }
     const reader = ldapDirectoryReader(config);
     const started = performance.now();

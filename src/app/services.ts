@@ -14,6 +14,7 @@ import { LocalDirectory } from '../directory/local/local-directory.js';
 import { AccountDirectory } from '../directory/account-directory.js';
 import { onPremDirectoryFrom } from '../directory/onprem/onprem-from-config.js';
 import type { OnPremDirectory } from '../directory/onprem/onprem-directory.js';
+import { writebackFromConfig, type WritebackParts } from '../writeback/writeback-from-config.js';
 import { DemoOutbox, noMailer, smtpMailer, type Mailer } from '../mail/mailer.js';
 import { BackgroundDelivery, MailDispatch, SmsDispatch } from '../delivery/background-delivery.js';
 import { smsChannel } from '../methods/sms/sms-method.js';
@@ -42,6 +43,10 @@ import { SettingsRepository } from '../store/settings-repository.js';
 import { ThrottleRepository } from '../store/throttle-repository.js';
 import { PolicyStore } from '../policy/policy-store.js';
 import { Throttles } from '../policy/throttles.js';
+import type { DirectoryInspector } from '../writeback/directory-inspector.js';
+import { DirectInspector } from '../writeback/direct-inspector.js';
+import { DoctorService } from '../doctor/doctor-service.js';
+import { AdminTokens } from '../admin/admin-tokens.js';
 
 export interface Services {
   config: Config;
@@ -60,6 +65,12 @@ export interface Services {
   directory: AccountDirectory;
   /** The configured on-premises directory (direct mode), or null. */
   onprem: OnPremDirectory | null;
+  /** The doctor's read-only view of the directory: direct mode over `onprem`; null without a directory. */
+  inspector: DirectoryInspector | null;
+  doctor: DoctorService;
+  adminTokens: AdminTokens;
+  /** The writeback path (direct or agent), the agent hub in agent mode, agents and jobs. */
+  writeback: WritebackParts;
   registrations: RegistrationsRepository;
   challenges: ChallengesRepository;
   policy: PolicyStore;
@@ -112,7 +123,8 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const bannedTerms = new BannedTermsRepository(store.db);
   const localDirectory = new LocalDirectory(users, new PasswordHistoryRepository(store.db), config.password.historyLength, clock);
   const onprem = onPremDirectoryFrom(config);
-  const directory = new AccountDirectory(localDirectory, onprem, users);
+  const writeback = await writebackFromConfig(config, { store, onprem, audit, clock, log });
+  const directory = new AccountDirectory(localDirectory, writeback.writeback, users);
   const breach = await openBreachChecker(config);
   const passwords = new PolicyPasswordChecker(passwordSettingsFrom(config), bannedTerms, config.organisation.name, breach, clock);
   // Load zxcvbn's dictionaries now rather than on the first user's request.
@@ -189,14 +201,23 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     usualEmailDomain: () => usualDomain,
     settings: { flowTtlSeconds: config.reset.flowTtlSeconds, maxSendsPerFlow: config.reset.maxSendsPerFlow, organisation: config.organisation.name },
   });
+  const inspector: DirectoryInspector | null = onprem && config.writeback.mode === 'direct' ? new DirectInspector(onprem) : null;
+  const doctor = new DoctorService({
+    config, clock, db: store.db, cipher, users, groups, licences, registrations, policy, throttles, inspector,
+    availableTypes: [...methods.keys()],
+    smtpConfigured: realMailer !== null,
+    smsConfigured: sms !== null,
+  });
+  const adminTokens = new AdminTokens(store.db, clock);
   const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds);
 
   return {
-    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, methods, outbox, resetFlow, securityInfo, captcha, signIn,
+    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, methods, outbox, resetFlow, securityInfo, captcha, signIn,
     async close() {
       clearInterval(housekeeping);
       if (breach && 'close' in breach && typeof breach.close === 'function') await breach.close();
       await delivery.drain();
+      await writeback.close();
       await onprem?.close();
       await mailer.close();
       await store.close();

@@ -11,6 +11,9 @@ import { breachCommand } from './breach-command.js';
 import { licenseCommand } from './license-command.js';
 import { keysCommand } from './keys-command.js';
 import { syncCommand } from './sync-command.js';
+import { doctorCommand } from './doctor-command.js';
+import { adminCommand } from './admin-command.js';
+import { agentCommand } from './agent-command.js';
 
 const program = new Command('sspr')
   .description('sspr: self-service password reset')
@@ -26,6 +29,9 @@ const program = new Command('sspr')
   .addCommand(breachCommand())
   .addCommand(licenseCommand())
   .addCommand(keysCommand())
-  .addCommand(syncCommand());
+  .addCommand(syncCommand())
+  .addCommand(doctorCommand())
+  .addCommand(adminCommand())
+  .addCommand(agentCommand());
 
 await program.parseAsync(process.argv);

@@ -15,6 +15,7 @@ import { SsprError } from '../errors/sspr-error.js';
 import { usernameKey, type UserRecord } from '../store/users-repository.js';
 import { Throttles } from '../policy/throttles.js';
 import { ThrottleRepository } from '../store/throttle-repository.js';
+import { AuditRepository } from '../store/audit-repository.js';
 
 const summary = (u: UserRecord) => ({
   username: u.username,
@@ -80,6 +81,13 @@ export function userCommand(): Command {
             lastName: options.lastName as string | undefined,
             isAdmin: options.admin === true,
             passwordHash,
+          }).then(async (user) => {
+            if (passwordHash) {
+              await new AuditRepository(cli.store.db).record(Date.now(), {
+                event: 'password-set', outcome: 'success', userId: user.id, username: user.username, detail: { path: 'cli-user-add', writtenBack: false },
+              });
+            }
+            return user;
           });
         });
         process.stdout.write(`created user ${created.username}\n`);
@@ -156,6 +164,18 @@ export function userCommand(): Command {
             isInHistory: (candidate) => directory.isRecentPassword(found, candidate),
           });
           await directory.resetPassword(found, password);
+          // This path sets the password in this service only. For a directory-managed account that is an
+          // unsupported operation (the directory keeps the old one): say so, and audit it for the doctor.
+          await new AuditRepository(cli.store.db).record(Date.now(), {
+            event: 'password-set',
+            outcome: 'success',
+            userId: found.id,
+            username: found.username,
+            detail: { path: 'cli-set-password', writtenBack: false },
+          });
+          if (found.source !== 'local') {
+            process.stderr.write(`sspr: warning: ${found.username} is managed in the ${found.source} directory; this password was NOT written back there (sspr doctor shows it as unsupported-operation)\n`);
+          }
         });
         process.stdout.write(`password set for ${username}\n`);
       } catch (error) {

@@ -64,6 +64,29 @@ export const configSchema = z.strictObject({
    * As an environment variable: SSPR_DIRECTORY='{"kind":"ldap",…}'.
    */
   directory: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * Password writeback to the on-premises `directory`: `direct` (this server writes itself) or `agent` (an
+   * enrolled agent next to the directory does). `heartbeatSeconds`: how often agents report; the doctor calls an
+   * agent gone after three missed heartbeats.
+   */
+  writeback: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      mode: z.enum(['direct', 'agent']).default('direct'),
+      heartbeatSeconds: z.number().int().min(5).max(3600).default(30),
+      /** Agent mode: seconds a user waits for the agent's answer before the change fails with a clear error. */
+      jobTimeoutSeconds: z.number().int().min(2).max(60).default(10),
+    })
+    .prefault({}),
+  sync: z
+    .strictObject({
+      /**
+       * `sspr serve` runs an incremental sync of `directory` at start-up and then every this many minutes
+       * (never two at once); 0 switches the schedule off. Ignored without a `directory`.
+       */
+      intervalMinutes: z.number().int().min(0).max(10080).default(0),
+    })
+    .prefault({}),
   reset: z
     .strictObject({
       /** Digits in a one-time code (≥ 6, OWASP). */

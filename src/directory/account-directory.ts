@@ -1,21 +1,24 @@
 import type { Directory, DirectoryUser } from './directory.js';
 import type { LocalDirectory } from './local/local-directory.js';
-import type { OnPremAccount, OnPremDirectory } from './onprem/onprem-directory.js';
 import { DirectoryError } from './onprem/onprem-directory.js';
 import type { UsersRepository } from '../store/users-repository.js';
 import { toSsprError } from '../writeback/directory-error-to-sspr.js';
+import type { Writeback, WritebackTarget } from '../writeback/writeback.js';
+import { SsprError } from '../errors/sspr-error.js';
 
 /**
  * The directory the flows use: cloud-only accounts live in the local store; accounts synced from an
- * on-premises directory are written back there ("direct" mode: this server talks to the directory itself).
+ * on-premises directory are written back there through the Writeback seam (direct or agent mode).
  * The directory goes first: the local record changes only after the directory accepted.
+ * `writeback` is null when no directory is configured or writeback is switched off: then directory-managed
+ * accounts cannot change their password here (writeback-disabled), cloud-only accounts work as before.
  */
 export class AccountDirectory implements Directory {
   readonly kind = 'accounts';
 
   constructor(
     private readonly local: LocalDirectory,
-    private readonly onprem: OnPremDirectory | null,
+    private readonly writeback: Writeback | null,
     private readonly users: UsersRepository,
   ) {}
 
@@ -29,10 +32,9 @@ export class AccountDirectory implements Directory {
 
   async authenticate(username: string, password: string): Promise<DirectoryUser | null> {
     const user = await this.local.findUser(username);
-    if (!user || user.source === 'local' || !this.onprem) return this.local.authenticate(username, password);
+    if (!user || user.source === 'local' || !this.writeback) return this.local.authenticate(username, password);
     try {
-      const account = await this.linkedAccount(user);
-      return user.enabled && (await this.onprem.verifyPassword(account, password)) ? user : null;
+      return user.enabled && (await this.writeback.verifyPassword(await this.targetOf(user), password)) ? user : null;
     } catch (error) {
       if (error instanceof DirectoryError && error.reason !== 'unreachable' && error.reason !== 'timeout') return null;
       throw toSsprError(error);
@@ -46,33 +48,45 @@ export class AccountDirectory implements Directory {
 
   async resetPassword(user: DirectoryUser, newPassword: string): Promise<void> {
     if (user.source === 'local') return this.local.resetPassword(user, newPassword);
-    if (!this.onprem) throw toSsprError(new DirectoryError('unreachable', `no ${user.source} directory is configured`));
-    try {
-      const account = await this.linkedAccount(user);
-      await this.onprem.resetPassword(account, newPassword, { unlock: true });
-    } catch (error) {
-      throw toSsprError(error);
+    await this.write(user, (writeback, target) => writeback.reset(target, newPassword, 'reset'));
+  }
+
+  /** The user's own change with the current password (the directory checks it for directory accounts). */
+  async changePassword(user: DirectoryUser, oldPassword: string, newPassword: string): Promise<void> {
+    if (user.source === 'local') {
+      if (!(await this.local.authenticate(user.username, oldPassword))) throw new SsprError('writeback-wrong-old-password');
+      return this.local.resetPassword(user, newPassword);
     }
+    await this.write(user, (writeback, target) => writeback.change(target, oldPassword, newPassword));
+  }
+
+  /** Clears a directory lockout; cloud-only accounts have none to clear. */
+  async unlock(user: DirectoryUser): Promise<void> {
+    if (user.source === 'local') return;
+    await this.write(user, (writeback, target) => writeback.unlock(target));
   }
 
   /** The directory's password policy for the account, or null for cloud-only accounts / unreadable policy. */
   async directoryPolicyFor(user: DirectoryUser) {
-    if (user.source === 'local' || !this.onprem) return null;
+    if (user.source === 'local' || !this.writeback) return null;
     try {
-      return await this.onprem.readPasswordPolicy(await this.linkedAccount(user));
+      return await this.writeback.passwordPolicy(await this.targetOf(user));
     } catch {
       return null;
     }
   }
 
-  /** The directory object this user is linked to: found by name and carrying the synced anchor. */
-  private async linkedAccount(user: DirectoryUser): Promise<OnPremAccount> {
-    const onprem = this.onprem as OnPremDirectory;
-    const account = await onprem.findAccount(user.username);
-    const record = await this.users.findById(user.id);
-    if (!account || (record?.anchor && account.anchor !== record.anchor)) {
-      throw new DirectoryError('user-not-found', `no ${user.source} object with this name and anchor ${record?.anchor ?? '?'}`);
+  private async write(user: DirectoryUser, operation: (writeback: Writeback, target: WritebackTarget) => Promise<void>): Promise<void> {
+    if (!this.writeback) throw new SsprError('writeback-disabled');
+    try {
+      await operation(this.writeback, await this.targetOf(user));
+    } catch (error) {
+      throw toSsprError(error);
     }
-    return account;
+  }
+
+  private async targetOf(user: DirectoryUser): Promise<WritebackTarget> {
+    const record = await this.users.findById(user.id);
+    return { userId: user.id, username: user.username, source: user.source, anchor: record?.anchor ?? null };
   }
 }

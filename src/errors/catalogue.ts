@@ -140,6 +140,31 @@ export const errorCatalogue = {
     en: 'We cannot reach your organisation\'s directory right now, so your password was not changed. Please try again in a few minutes.',
     de: 'Das Verzeichnis Ihrer Organisation ist gerade nicht erreichbar, daher wurde Ihr Kennwort nicht geändert. Bitte versuchen Sie es in einigen Minuten erneut.',
   },
+  'writeback-disabled': {
+    status: 403,
+    en: 'Password writeback to your organisation\'s directory is switched off, so your password cannot be changed here. Contact your help desk.',
+    de: 'Das Zurückschreiben von Kennwörtern in das Verzeichnis Ihrer Organisation ist ausgeschaltet, daher kann Ihr Kennwort hier nicht geändert werden. Wenden Sie sich an Ihren Helpdesk.',
+  },
+  'writeback-no-agent': {
+    status: 503,
+    en: 'No connection to your organisation\'s directory is online right now, so your password was not changed. Please try again later.',
+    de: 'Gerade besteht keine Verbindung zum Verzeichnis Ihrer Organisation, daher wurde Ihr Kennwort nicht geändert. Bitte versuchen Sie es später erneut.',
+  },
+  'writeback-unconfirmed': {
+    status: 504,
+    en: 'Your organisation\'s directory did not confirm the change in time. Your password may or may not have changed: try signing in with the new one, and if that fails, start again.',
+    de: 'Das Verzeichnis Ihrer Organisation hat die Änderung nicht rechtzeitig bestätigt. Ihr Kennwort wurde möglicherweise geändert: Melden Sie sich mit dem neuen an; falls das nicht geht, beginnen Sie erneut.',
+  },
+  'writeback-wrong-old-password': {
+    status: 400,
+    en: 'Your current password is not right, so nothing was changed.',
+    de: 'Ihr aktuelles Kennwort stimmt nicht, daher wurde nichts geändert.',
+  },
+  'agent-enrolment-refused': {
+    status: 401,
+    en: 'This enrolment token is not valid (unknown, expired, already used or made for another directory). Create a new one with "sspr agent token create".',
+    de: 'Dieses Registrierungstoken ist ungültig (unbekannt, abgelaufen, bereits benutzt oder für ein anderes Verzeichnis erstellt). Erstellen Sie ein neues mit „sspr agent token create“.',
+  },
   'captcha-failed': {
     status: 400,
     en: 'The automatic browser check did not pass ({reason}). Reload the page and try again.',
@@ -219,6 +244,26 @@ export const errorCatalogue = {
     status: 401,
     en: 'Please sign in first.',
     de: 'Bitte melden Sie sich zuerst an.',
+  },
+  'admin-token-missing': {
+    status: 401,
+    en: 'This needs an administrator API token: send "Authorization: Bearer <token>" (create one with sspr admin token create).',
+    de: 'Dafür ist ein Administrator-API-Token nötig: Senden Sie „Authorization: Bearer <Token>“ (erstellen mit sspr admin token create).',
+  },
+  'admin-token-invalid': {
+    status: 401,
+    en: 'The administrator API token is not valid (unknown, revoked or mistyped).',
+    de: 'Das Administrator-API-Token ist ungültig (unbekannt, widerrufen oder falsch geschrieben).',
+  },
+  'admin-only': {
+    status: 403,
+    en: 'Only administrators may see this.',
+    de: 'Nur Administratoren dürfen dies sehen.',
+  },
+  'doctor-failed': {
+    status: 500,
+    en: 'The doctor could not run: {detail}',
+    de: 'Die Diagnose konnte nicht laufen: {detail}',
   },
   'user-exists': {
     status: 409,

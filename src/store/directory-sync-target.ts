@@ -1,66 +1,123 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { Clock } from './clock.js';
-import type { UsersRepository } from './users-repository.js';
-import type { GroupsRepository } from './groups-repository.js';
-import type { SyncTarget, SyncedAccount, SyncedGroup, UpsertOutcome } from '../sync/sync-types.js';
+import type { FieldCipher } from '../crypto/field-cipher.js';
+import { DirectoryAccounts, type StoredDirectoryAccount } from './directory-accounts.js';
+import { GroupsRepository } from './groups-repository.js';
+import { SsprError } from '../errors/sspr-error.js';
+import type { SyncMode, SyncTarget, SyncedAccount, SyncedGroup, UpsertCounts } from '../sync/sync-types.js';
 
-const BATCH = 1000;
+const noCounts = (): UpsertCounts => ({ created: 0, updated: 0, unchanged: 0 });
 
 /**
  * Where `sspr sync` writes: users and groups of one directory (`source`), keyed by their anchors.
- * On SQLite, upserts are committed in batches of 1000 (one commit per row dominated the sync time); a sync
- * that fails midway keeps what was committed — harmless, since upserts are idempotent and the marker is
- * written last, so the next run repeats the rest.
+ *
+ * Each page is written in one transaction with a handful of statements (new accounts in multi-row inserts).
+ * A full run preloads the anchors already stored, so a page of new accounts needs no lookup at all and
+ * disabling the vanished ones needs no second scan. A sync that fails midway keeps the pages it committed —
+ * harmless: upserts are idempotent and the marker is written last, so the next run repeats the rest.
+ * A user name already held by another account stops the run with `user-exists`, as `sspr user add` would.
  */
 export class DirectorySyncTarget implements SyncTarget {
-  private uncommitted = 0;
+  /** Full runs: anchor → id of every stored account of this source, including those created by this run. */
+  private known: Map<string, string> | null = null;
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly users: UsersRepository,
-    private readonly groups: GroupsRepository,
-    private readonly source: string,
     private readonly clock: Clock,
-    private readonly batched = false,
+    private readonly cipher: FieldCipher,
+    private readonly source: string,
   ) {}
 
-  private async batch<T>(write: () => Promise<T>): Promise<T> {
-    if (!this.batched) return write();
-    if (this.uncommitted === 0) await sql`begin`.execute(this.db);
-    const result = await write();
-    if (++this.uncommitted >= BATCH) await this.flush();
-    return result;
+  private accounts(db: Kysely<Database> = this.db): DirectoryAccounts {
+    return new DirectoryAccounts(db, this.clock, this.cipher, this.source);
   }
 
-  /** Commits the open batch (before anything that opens its own transaction, and at the end). */
-  async flush(): Promise<void> {
-    if (this.uncommitted === 0) return;
-    this.uncommitted = 0;
-    await sql`commit`.execute(this.db);
+  async startRun(mode: SyncMode): Promise<void> {
+    this.known = mode === 'full' ? await this.accounts().anchors() : null;
   }
 
-  upsertAccount(account: SyncedAccount): Promise<UpsertOutcome> {
-    const { memberOfDns: _groups, ...data } = account;
-    return this.batch(() => this.users.upsertFromDirectory(this.source, data));
+  async upsertAccounts(page: readonly SyncedAccount[]): Promise<UpsertCounts> {
+    // A page naming one anchor twice is stored as two upserts in order: the repeats go in a second round.
+    const firsts: SyncedAccount[] = [];
+    const repeats: SyncedAccount[] = [];
+    const inPage = new Set<string>();
+    for (const account of page) (inPage.has(account.anchor) ? repeats : (inPage.add(account.anchor), firsts)).push(account);
+
+    const counts = await this.db.transaction().execute(async (trx) => {
+      const store = this.accounts(trx);
+      const counts = noCounts();
+      const upsertExisting = async (account: SyncedAccount, row: StoredDirectoryAccount): Promise<void> => {
+        if (store.matches(row, account)) {
+          counts.unchanged += 1;
+        } else {
+          await store.update(row.id, account);
+          counts.updated += 1;
+        }
+      };
+      // With the preload, only anchors stored before are looked up; otherwise (incremental) every one is.
+      const known = this.known;
+      const candidates = known ? firsts.filter((account) => known.has(account.anchor)) : firsts;
+      const stored = candidates.length ? await store.findByAnchors(candidates.map((account) => account.anchor)) : new Map<string, StoredDirectoryAccount>();
+      const fresh: SyncedAccount[] = [];
+      for (const account of firsts) {
+        const row = stored.get(account.anchor);
+        if (row) await upsertExisting(account, row);
+        else fresh.push(account);
+      }
+      if (fresh.length === 0) return counts;
+      const { inserted, skipped } = await store.insertNew(fresh);
+      counts.created += inserted.size;
+      for (const [anchor, id] of inserted) known?.set(anchor, id);
+      if (skipped.length === 0) return counts;
+      // Skipped: stored meanwhile under the same anchor (by another run), or the user name is taken.
+      const appeared = await store.findByAnchors(skipped.map((account) => account.anchor));
+      for (const account of skipped) {
+        const row = appeared.get(account.anchor);
+        if (!row) throw new SsprError('user-exists', { params: { username: account.username } });
+        known?.set(account.anchor, row.id);
+        await upsertExisting(account, row);
+      }
+      return counts;
+    });
+    if (repeats.length === 0) return counts;
+    const again = await this.upsertAccounts(repeats);
+    return { created: counts.created + again.created, updated: counts.updated + again.updated, unchanged: counts.unchanged + again.unchanged };
   }
 
-  upsertGroup(group: SyncedGroup): Promise<UpsertOutcome> {
-    return this.batch(() => this.groups.upsertFromDirectory(this.source, group));
+  async upsertGroups(page: readonly SyncedGroup[]): Promise<UpsertCounts> {
+    return this.db.transaction().execute(async (trx) => {
+      const groups = new GroupsRepository(trx, this.clock);
+      const counts = noCounts();
+      for (const group of page) counts[await groups.upsertFromDirectory(this.source, group)] += 1;
+      return counts;
+    });
   }
 
-  async setGroupMembers(groupAnchor: string, memberAnchors: string[]): Promise<void> {
-    await this.flush();
-    return this.groups.setDirectoryMembers(this.source, groupAnchor, memberAnchors);
+  setGroupMembers(groupAnchor: string, memberAnchors: string[]): Promise<void> {
+    return new GroupsRepository(this.db, this.clock).setDirectoryMembers(this.source, groupAnchor, memberAnchors);
   }
 
   async disableMissing(seen: Set<string>): Promise<number> {
-    await this.flush();
-    return this.users.disableMissing(this.source, seen);
+    const stored = this.known ?? (await this.accounts().anchors());
+    return this.accounts().disable([...stored.keys()].filter((anchor) => !seen.has(anchor)));
   }
 
   anchorForDn(dn: string): Promise<string | null> {
-    return this.groups.anchorForDn(this.source, dn);
+    return new GroupsRepository(this.db, this.clock).anchorForDn(this.source, dn);
+  }
+
+  /** Accounts and groups of this directory in the store (an estimate of a full run's size). */
+  async storedEntries(): Promise<number> {
+    const count = async (table: 'users' | 'groups'): Promise<number> => {
+      const row = await this.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('source', '=', this.source)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    };
+    return (await count('users')) + (await count('groups'));
   }
 
   async readMarker(): Promise<string | null> {
@@ -69,7 +126,6 @@ export class DirectorySyncTarget implements SyncTarget {
   }
 
   async writeMarker(marker: string): Promise<void> {
-    await this.flush();
     const now = this.clock.now();
     await this.db
       .insertInto('sync_state')

@@ -165,6 +165,8 @@ export interface AgentsTable {
   directory: string;
   public_key: string;
   fingerprint: string;
+  /** Ed25519 SPKI PEM the agent signs its hello with. */
+  identity_key: string;
   enrolled_at: number;
   revoked_at: number | null;
   version: string | null;
@@ -191,6 +193,7 @@ export interface AgentEnrolmentTokensTable {
 export interface WritebackJobsTable {
   id: string;
   user_id: string;
+  username: string;
   operation: string;
   directory: string;
   /** What started it: 'reset' | 'change' | 'unlock' | 'admin-reset'. */
@@ -209,6 +212,16 @@ export interface WritebackJobsTable {
   reason: string | null;
   /** The directory's own text (audit only). */
   raw: string | null;
+}
+
+/** An administrator API token (`sspr admin token create`); the secret is stored only as its SHA-256. */
+export interface AdminTokensTable {
+  id: string;
+  name: string;
+  secret_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
 }
 
 export interface Database {
@@ -231,4 +244,5 @@ export interface Database {
   agent_enrolment_tokens: AgentEnrolmentTokensTable;
   writeback_jobs: WritebackJobsTable;
   sync_state: SyncStateTable;
+  admin_tokens: AdminTokensTable;
 }

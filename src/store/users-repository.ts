@@ -49,8 +49,8 @@ export function usernameKey(username: string): string {
 }
 
 /** Associated data for the encrypted contact columns: a value only decrypts in its own row and column. */
-const emailContext = (id: string) => `users.email:${id}`;
-const mobileContext = (id: string) => `users.mobile:${id}`;
+export const emailContext = (id: string) => `users.email:${id}`;
+export const mobileContext = (id: string) => `users.mobile:${id}`;
 
 function toRecord(row: Selectable<UsersTable>, cipher: FieldCipher): UserRecord {
   return {

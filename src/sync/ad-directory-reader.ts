@@ -21,7 +21,7 @@ import { guidToUuid } from '../directory/ad/ad-values.js';
 import { and, eq, present, type LdapFilter } from '../directory/ldap-common/ldap-filter.js';
 import { closeQuietly } from '../directory/ldap-common/ldap-pool.js';
 import type { DirectoryReader } from './directory-reader.js';
-import { forEachEntry } from './paged-search.js';
+import { forEachPage } from './paged-search.js';
 import { greaterOrEqual, parseUsnMarker } from './sync-filters.js';
 import { syncedAccountFrom, type SyncedAccount, type SyncedGroup } from './sync-types.js';
 
@@ -45,13 +45,13 @@ export function adDirectoryReader(config: AdConfig): DirectoryReader {
   }
 
   return {
-    async readChanges(since, onAccount, onGroup) {
+    async readChanges(since, onAccounts, onGroups) {
       const changedSince = since === null ? null : greaterOrEqual('uSNChanged', String(parseUsnMarker(since) + 1n));
       const scoped = (filter: LdapFilter): LdapFilter => (changedSince ? and(filter, changedSince) : filter);
       const connection = await connect();
       const highWaterMark = await highestCommittedUsn(connection);
 
-      await forEachEntry(
+      await forEachPage(
         connection,
         {
           baseDn: config.baseDn,
@@ -59,12 +59,17 @@ export function adDirectoryReader(config: AdConfig): DirectoryReader {
           attributes: userAttributes,
           binaryAttributes: binaryAttributes(config),
         },
-        async (entry) => onAccount(toSyncedAccount(entry, config)),
+        async (entries) => onAccounts(entries.map((entry) => toSyncedAccount(entry, config))),
       );
-      await forEachEntry(
+      await forEachPage(
         connection,
         { baseDn: config.baseDn, filter: scoped(eq('objectClass', 'group')), attributes: groupAttributes, binaryAttributes: ['objectGUID'] },
-        async (entry) => onGroup(await toSyncedGroup(connection, entry)),
+        async (entries) => {
+          const groups: SyncedGroup[] = [];
+          // Range retrieval runs on the same connection as the paged search (LDAP multiplexes by message id).
+          for (const entry of entries) groups.push(await toSyncedGroup(connection, entry));
+          await onGroups(groups);
+        },
       );
       return { marker: String(highWaterMark) };
     },

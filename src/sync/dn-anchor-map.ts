@@ -6,6 +6,8 @@
 
 /** The comparison key of a DN: lower case, no spaces around unescaped `,` `+` `=`. */
 export function dnKey(dn: string): string {
+  // Most DNs have no white space at all; the regular expression is only needed when they do.
+  if (!/\s/.test(dn)) return dn.toLowerCase();
   return dn
     .toLowerCase()
     .replace(/\s*(?<!\\)([,+=])\s*/g, '$1')

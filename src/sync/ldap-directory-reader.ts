@@ -19,7 +19,7 @@ import { firstValue, values } from '../directory/ldap-common/ldap-values.js';
 import { accountFromEntry, STATE_ATTRIBUTES, type AccountAttributeMap } from '../directory/ldap/ldap-account.js';
 import type { LdapConfig } from '../directory/ldap/ldap-config.js';
 import type { DirectoryReader } from './directory-reader.js';
-import { forEachEntry } from './paged-search.js';
+import { forEachPage } from './paged-search.js';
 import { greaterOrEqual, laterTimestamp, parseTimestampMarker } from './sync-filters.js';
 import { syncedAccountFrom, type SyncedAccount, type SyncedGroup } from './sync-types.js';
 
@@ -46,31 +46,31 @@ export function ldapDirectoryReader(config: LdapConfig): DirectoryReader {
   }
 
   return {
-    async readChanges(since, onAccount, onGroup) {
+    async readChanges(since, onAccounts, onGroups) {
       const changedSince = since === null ? null : greaterOrEqual('modifyTimestamp', parseTimestampMarker(since));
       const scoped = (filter: LdapFilter): LdapFilter => (changedSince ? and(filter, changedSince) : filter);
       const connection = await connect();
       let highest: string | null = null;
       const track = (entry: Entry): void => void (highest = laterTimestamp(highest, firstValue(entry, 'modifyTimestamp')));
 
-      await forEachEntry(
+      await forEachPage(
         connection,
         { baseDn: config.baseDn, filter: scoped(eq('objectClass', config.userObjectClass)), attributes: userAttributes },
-        async (entry) => {
-          track(entry);
-          await onAccount(toSyncedAccount(entry, map));
+        async (entries) => {
+          entries.forEach(track);
+          await onAccounts(entries.map((entry) => toSyncedAccount(entry, map)));
         },
       );
-      await forEachEntry(
+      await forEachPage(
         connection,
         {
           baseDn: config.baseDn,
           filter: scoped(or(eq('objectClass', 'groupOfNames'), eq('objectClass', 'groupOfUniqueNames'))),
           attributes: GROUP_ATTRIBUTES,
         },
-        async (entry) => {
-          track(entry);
-          await onGroup(toSyncedGroup(entry));
+        async (entries) => {
+          entries.forEach(track);
+          await onGroups(entries.map(toSyncedGroup));
         },
       );
       return { marker: highest ?? since ?? EPOCH_MARKER };

@@ -7,11 +7,11 @@
  */
 import { DnAnchorMap, resolveMemberAnchors } from './dn-anchor-map.js';
 import type { DirectoryReader } from './directory-reader.js';
-import type { SyncMode, SyncSummary, SyncTarget } from './sync-types.js';
+import type { SyncMode, SyncSummary, SyncTarget, UpsertCounts } from './sync-types.js';
 
 export interface SyncOptions {
   mode: SyncMode;
-  /** Called after each entry with the number of entries (accounts and groups) processed so far. */
+  /** Called after each stored page with the number of entries (accounts and groups) processed so far. */
   onProgress?: (processed: number) => void;
 }
 
@@ -30,24 +30,32 @@ export async function runSync(reader: DirectoryReader, target: SyncTarget, optio
   const seenAccounts = new Set<string>();
   const pendingMembers: Array<{ groupAnchor: string; memberDns: string[] }> = [];
   let processed = 0;
-  const progressed = (): void => options.onProgress?.(++processed);
+  const add = (into: UpsertCounts, counts: UpsertCounts): void => {
+    into.created += counts.created;
+    into.updated += counts.updated;
+    into.unchanged += counts.unchanged;
+  };
 
+  await target.startRun(options.mode);
   const { marker } = await reader.readChanges(
     since,
-    async (account) => {
-      seenDns.remember(account.dn, account.anchor);
-      seenAccounts.add(account.anchor);
-      summary.accounts[await target.upsertAccount(account)] += 1;
-      progressed();
+    async (accounts) => {
+      for (const account of accounts) {
+        seenDns.remember(account.dn, account.anchor);
+        seenAccounts.add(account.anchor);
+      }
+      add(summary.accounts, await target.upsertAccounts(accounts));
+      options.onProgress?.((processed += accounts.length));
     },
-    async (group) => {
-      seenDns.remember(group.dn, group.anchor);
-      summary.groups[await target.upsertGroup(group)] += 1;
-      pendingMembers.push({ groupAnchor: group.anchor, memberDns: group.memberDns });
-      progressed();
+    async (groups) => {
+      for (const group of groups) {
+        seenDns.remember(group.dn, group.anchor);
+        pendingMembers.push({ groupAnchor: group.anchor, memberDns: group.memberDns });
+      }
+      add(summary.groups, await target.upsertGroups(groups));
+      options.onProgress?.((processed += groups.length));
     },
   );
-
   // A full run has seen every entry in scope; an incremental one asks the store for members it did not stream.
   const fallback = full ? null : (dn: string) => target.anchorForDn(dn);
   for (const { groupAnchor, memberDns } of pendingMembers) {

@@ -20,14 +20,19 @@ export interface SyncedGroup {
 }
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
+export type UpsertCounts = Record<UpsertOutcome, number>;
 
 /**
- * The caller's store. Contract: every method is idempotent; an upsert reports 'unchanged' when the stored record
- * already equals the given one, so a repeated run over an unchanged directory reports nothing but 'unchanged'.
+ * The caller's store. Contract: every method is idempotent; an upsert counts a record 'unchanged' when the
+ * stored record already equals the given one, so a repeated run over an unchanged directory reports nothing but
+ * 'unchanged'. Upserts take one page of entries at a time and store it as if its entries were upserted one by
+ * one in order (a page may name one anchor twice; the later entry wins).
  */
 export interface SyncTarget {
-  upsertAccount(account: SyncedAccount): Promise<UpsertOutcome>;
-  upsertGroup(group: SyncedGroup): Promise<UpsertOutcome>;
+  /** Called once before the first upsert of a run (a full run may preload what it needs to compare). */
+  startRun(mode: SyncMode): Promise<void>;
+  upsertAccounts(accounts: readonly SyncedAccount[]): Promise<UpsertCounts>;
+  upsertGroups(groups: readonly SyncedGroup[]): Promise<UpsertCounts>;
   /** Replaces the group's members; `memberAnchors` are anchors of users and groups (resolved from DNs by runSync). */
   setGroupMembers(groupAnchor: string, memberAnchors: string[]): Promise<void>;
   /** Full sync only: disables every stored, enabled account not in `seenAccountAnchors`; returns how many. */

@@ -20,6 +20,9 @@ import { sessionApi } from './api/session-api.js';
 import { passwordApi } from './api/password-api.js';
 import { securityInfoApi } from './api/security-info-api.js';
 import { healthRoutes } from './health.js';
+import { adminDoctorApi } from './api/admin-doctor-api.js';
+import { adminDoctorPages } from './pages/admin-doctor-pages.js';
+import { agentApi } from './api/agent-api.js';
 import { appCss, passwordFeedbackJs } from './assets.js';
 import { SsprError } from '../errors/sspr-error.js';
 
@@ -105,10 +108,13 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   await sessionApi(app, services, policy, rateLimit);
   await passwordApi(app, services, policy, rateLimit);
   await securityInfoApi(app, services, policy, rateLimit);
+  await agentApi(app, services, rateLimit);
   await homePages(app, services, kit);
   await resetPages(app, services, kit, rateLimit);
   await accountPages(app, services, kit, rateLimit);
   await securityInfoPages(app, services, kit, rateLimit);
+  await adminDoctorApi(app, services, policy);
+  await adminDoctorPages(app, services, kit);
 
   return app;
 }

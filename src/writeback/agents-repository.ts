@@ -40,6 +40,7 @@ export interface EnrolledAgent {
   directory: string;
   publicKey: string;
   fingerprint: string;
+  identityKey: string;
 }
 
 /** Agents, their enrolment tokens and their live state. */
@@ -51,20 +52,20 @@ export class AgentsRepository {
     return rows.map(toStatus);
   }
 
-  async findById(id: string): Promise<(AgentStatus & { publicKey: string }) | null> {
+  async findById(id: string): Promise<(AgentStatus & { publicKey: string; identityKey: string }) | null> {
     const row = await this.db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? { ...toStatus(row), publicKey: row.public_key } : null;
+    return row ? { ...toStatus(row), publicKey: row.public_key, identityKey: row.identity_key } : null;
   }
 
   /** Enrolled, not revoked agents of one directory kind with their public keys (to seal jobs to). */
   async activeFor(directory: string): Promise<EnrolledAgent[]> {
     const rows = await this.db
       .selectFrom('agents')
-      .select(['id', 'name', 'directory', 'public_key', 'fingerprint'])
+      .select(['id', 'name', 'directory', 'public_key', 'fingerprint', 'identity_key'])
       .where('directory', '=', directory)
       .where('revoked_at', 'is', null)
       .execute();
-    return rows.map((r) => ({ id: r.id, name: r.name, directory: r.directory, publicKey: r.public_key, fingerprint: r.fingerprint }));
+    return rows.map((r) => ({ id: r.id, name: r.name, directory: r.directory, publicKey: r.public_key, fingerprint: r.fingerprint, identityKey: r.identity_key }));
   }
 
   async insert(agent: EnrolledAgent, now: number): Promise<void> {
@@ -76,6 +77,7 @@ export class AgentsRepository {
         directory: agent.directory,
         public_key: agent.publicKey,
         fingerprint: agent.fingerprint,
+        identity_key: agent.identityKey,
         enrolled_at: now,
       })
       .execute();

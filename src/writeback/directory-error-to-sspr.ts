@@ -10,7 +10,9 @@ const byReason: Partial<Record<DirectoryError['reason'], ErrorCode>> = {
   policy: 'writeback-policy',
   'protected-account': 'writeback-protected-account',
   unreachable: 'writeback-unavailable',
-  timeout: 'writeback-unavailable',
+  timeout: 'writeback-unconfirmed',
+  'wrong-old-password': 'writeback-wrong-old-password',
+  'invalid-credentials': 'writeback-wrong-old-password',
 };
 
 /**

@@ -53,6 +53,8 @@ export interface Slapd {
   modifyAsRoot(dn: string, values: Record<string, string | null>): Promise<void>;
   /** Stops and starts slapd on the same ports and data: every open connection is dropped. */
   restart(): Promise<void>;
+  /** Sends a signal to slapd (SIGSTOP / SIGCONT to freeze it mid-operation, SIGKILL to crash it). */
+  signal(signal: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
 
@@ -295,6 +297,7 @@ export async function startSlapd(): Promise<Slapd> {
         );
         await client.modify(dn, changes);
       }),
+    signal: (signal) => void child.kill(signal),
     restart: async () => {
       await terminate();
       await launch();

@@ -4,7 +4,9 @@ import {
   type DirectoryPasswordPolicy,
   type DirectoryProbe,
   type OnPremAccount,
+  type DirectoryRights,
   type OnPremDirectory,
+  type OnPremInspection,
   type ResetOptions,
 } from '../onprem/onprem-directory.js';
 import { accountAttributes, binaryAttributes, toAccount } from './ad-account.js';
@@ -18,7 +20,8 @@ import { PolicyHintsControl, policyHintsOid } from './ad-policy-hints.js';
 import { readPolicy } from './ad-password-policy.js';
 import { normaliseDn, protectedGroupSids } from './ad-protected.js';
 import { unicodePwdValue } from './unicode-pwd.js';
-import { sidToString } from './ad-values.js';
+import { filetimeToUnixMs, largeInteger, sidToString } from './ad-values.js';
+import { EXTENDED_RIGHTS, IMPLICIT_TOKEN_SIDS, SdFlagsControl, hasControlAccess, parseDacl, sidsOf } from './ad-security-descriptor.js';
 
 /** What the connector needs from the rootDSE, read once per directory instance. */
 interface RootDse {
@@ -26,6 +29,11 @@ interface RootDse {
   supportedExtensions: string[];
   defaultNamingContext: string;
 }
+
+/** Matches counted by an inspection before it stops (enough to say "ambiguous"). */
+const INSPECT_MATCH_LIMIT = 10;
+/** How long the service account's token (objectSid + tokenGroups) is reused. */
+const TOKEN_TTL_MS = 60_000;
 
 /** Login names longer than this cannot exist (sAMAccountName ≤ 20, UPN ≤ 1024 by schema); never sent. */
 const MAX_LOGIN_NAME_LENGTH = 1024;
@@ -53,6 +61,7 @@ export class AdDirectory implements OnPremDirectory {
   /** Service-account connections (shared ldap-common pool: encrypted, bound once, never silently re-opened). */
   private readonly pool: LdapPool;
   private rootDse: Promise<RootDse> | undefined;
+  private serviceToken: { sids: Promise<Set<string>>; at: number } | undefined;
   private protectedGroupDns: Promise<Set<string>> | undefined;
 
   constructor(readonly config: AdConfig) {
@@ -153,8 +162,98 @@ export class AdDirectory implements OnPremDirectory {
     return result;
   }
 
+  /**
+   * Read-only: match count, account, policy, pwdLastSet and the service account's effective rights on the object —
+   * attribute writes from allowedAttributesEffective (MS-ADTS 3.1.1.4.5.9), the Reset/Change Password and Unexpire
+   * Password control access rights from the object's DACL (read with the SD-flags control; READ_CONTROL is granted
+   * to Authenticated Users by the default user SD) evaluated for the service account's objectSid + tokenGroups.
+   */
+  async inspectAccount(username: string): Promise<OnPremInspection> {
+    const none: OnPremInspection = { matches: 0, account: null, policy: null, passwordChangedAt: null, rights: null };
+    if (!isPlausibleLoginName(username)) return none;
+    const filter = and(eq('objectCategory', 'person'), eq('objectClass', 'user'), eq(this.config.loginAttribute, username));
+    const matches = await this.withService(async (client) => {
+      try {
+        const result = await client.search(this.config.baseDn, { scope: 'sub', filter, attributes: ['1.1'], sizeLimit: INSPECT_MATCH_LIMIT });
+        return result.searchEntries.length;
+      } catch (error) {
+        if ((error as { code?: unknown }).code === 4) return INSPECT_MATCH_LIMIT;
+        throw error;
+      }
+    });
+    if (matches !== 1) return { ...none, matches };
+    const account = await this.findAccount(username);
+    if (!account) return none;
+    const policy = await this.readPasswordPolicy(account);
+    const entry = await this.withService(async (client) => {
+      const { searchEntries } = await client.search(
+        account.dn,
+        { scope: 'base', filter: '(objectClass=*)', attributes: ['pwdLastSet', 'allowedAttributesEffective', 'nTSecurityDescriptor'], explicitBufferAttributes: ['nTSecurityDescriptor'] },
+        [new SdFlagsControl()],
+      );
+      return new EntryReader(searchEntries[0] ?? { dn: account.dn });
+    });
+    const pwdLastSet = largeInteger(entry.string('pwdLastSet'));
+    const passwordChangedAt = pwdLastSet !== null && pwdLastSet > 0n ? filetimeToUnixMs(pwdLastSet) : null;
+    const rights = await this.effectiveRights(entry);
+    return { matches, account, policy, passwordChangedAt, rights };
+  }
+
   async close(): Promise<void> {
     await this.pool.close();
+  }
+
+  private async effectiveRights(entry: EntryReader): Promise<DirectoryRights> {
+    const writable = new Set(entry.strings('allowedAttributesEffective').map((a) => a.toLowerCase()));
+    const sd = entry.buffer('nTSecurityDescriptor');
+    const dacl = sd !== undefined && sd.length >= 20 ? parseDacl(sd) : null;
+    const token = dacl ? await this.tokenSids() : new Set<string>();
+    const control = (guid: string) => (dacl ? hasControlAccess(dacl, token, guid) : null);
+    const rights: DirectoryRights = {
+      resetPassword: control(EXTENDED_RIGHTS.resetPassword),
+      changePassword: control(EXTENDED_RIGHTS.changePassword),
+      writeLockoutTime: writable.has('lockouttime'),
+      writePwdLastSet: writable.has('pwdlastset'),
+      missing: [],
+      evidence: '',
+    };
+    const unexpire = control(EXTENDED_RIGHTS.unexpirePassword);
+    if (rights.resetPassword === false) rights.missing.push('Reset Password');
+    if (rights.changePassword === false) rights.missing.push('Change Password');
+    if (unexpire === false) rights.missing.push('Unexpire Password');
+    if (!rights.writeLockoutTime) rights.missing.push('write lockoutTime');
+    if (!rights.writePwdLastSet) rights.missing.push('write pwdLastSet');
+    if (dacl?.protected) rights.missing.push('inheritance');
+    rights.evidence =
+      `allowedAttributesEffective on ${entry.dn}: ${[...writable].join(', ') || '(none)'}; ` +
+      (dacl
+        ? `DACL (${dacl.aces.length} ACEs${dacl.protected ? ', inheritance disabled' : ''}) grants ${serviceBindName(this.config)}: ` +
+          `Reset Password ${yesNo(rights.resetPassword)}, Change Password ${yesNo(rights.changePassword)}, Unexpire Password ${yesNo(unexpire)}`
+        : 'nTSecurityDescriptor not readable');
+    return rights;
+  }
+
+  /** The service account's token: its objectSid, tokenGroups (transitive, MS-ADTS 3.1.1.4.5.19) and the implicit SIDs. */
+  private tokenSids(): Promise<Set<string>> {
+    const now = Date.now();
+    if (this.serviceToken && now - this.serviceToken.at < TOKEN_TTL_MS) return this.serviceToken.sids;
+    const sids = this.withService(async (client) => {
+      let dn = this.config.bindDn;
+      if (dn === undefined) {
+        const { defaultNamingContext } = await this.readRootDse();
+        const found = await client.search(defaultNamingContext, { scope: 'sub', filter: eq('userPrincipalName', this.config.bindUpn ?? ''), attributes: ['1.1'], sizeLimit: 1 });
+        dn = found.searchEntries[0]?.dn;
+        if (dn === undefined) return new Set<string>(IMPLICIT_TOKEN_SIDS);
+      }
+      const { searchEntries } = await client.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: ['objectSid', 'tokenGroups'], explicitBufferAttributes: ['objectSid', 'tokenGroups'] });
+      const raw = searchEntries[0];
+      const list = (value: unknown): Buffer[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter(Buffer.isBuffer);
+      const byName = (name: string) => raw ? Object.entries(raw).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1] : undefined;
+      return new Set([...IMPLICIT_TOKEN_SIDS, ...sidsOf(list(byName('objectSid'))), ...sidsOf(list(byName('tokenGroups')))]);
+    });
+    this.serviceToken = { sids, at: now };
+    sids.catch(() => (this.serviceToken = undefined));
+    return sids;
   }
 
   /** Refuses a protected account before any write, re-reading it so a stale account object cannot slip through. */
@@ -258,6 +357,10 @@ async function searchRootDse(client: Client): Promise<RootDse> {
     supportedExtensions: [...new Set(entry.strings('supportedExtension'))],
     defaultNamingContext: entry.string('defaultNamingContext') ?? '',
   };
+}
+
+function yesNo(value: boolean | null): string {
+  return value === null ? 'unknown' : value ? 'yes' : 'no';
 }
 
 function attribute(type: string, value: Buffer | string): Attribute {

@@ -3,7 +3,8 @@ import type { Entry } from 'ldapts';
 
 /** All values of `attribute` (matched case-insensitively, as servers may change the case), as strings. */
 export function values(entry: Entry, attribute: string): string[] {
-  const key = Object.keys(entry).find((name) => name.toLowerCase() === attribute.toLowerCase());
+  // ldapts keeps one key per attribute (the server's spelling); the exact spelling is the common, cheap case.
+  const key = Object.hasOwn(entry, attribute) ? attribute : Object.keys(entry).find((name) => name.toLowerCase() === attribute.toLowerCase());
   if (key === undefined || key === 'dn') return [];
   const raw = entry[key];
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];

@@ -13,11 +13,12 @@ import {
   type DirectoryProbe,
   type OnPremAccount,
   type OnPremDirectory,
+  type OnPremInspection,
   type ResetOptions,
 } from '../onprem/onprem-directory.js';
 import { and, eq } from '../ldap-common/ldap-filter.js';
 import { closeQuietly, isEncrypted, LdapPool, openConnection } from '../ldap-common/ldap-pool.js';
-import { firstValue, numberValue, values } from '../ldap-common/ldap-values.js';
+import { firstValue, generalizedTime, numberValue, values } from '../ldap-common/ldap-values.js';
 import { passwordModify } from '../ldap-common/password-modify.js';
 import { accountFromEntry, passwordPolicyFromEntry, POLICY_ATTRIBUTES, STATE_ATTRIBUTES } from './ldap-account.js';
 import { ldapConfigSchema, type LdapConfig, type LdapConfigInput } from './ldap-config.js';
@@ -25,6 +26,8 @@ import { translateLdapError, type TranslationContext } from './ldap-error-transl
 
 /** Relax Rules control (draft-zeilenga-ldap-relax): lets `manage` access modify NO-USER-MODIFICATION attributes. */
 const RELAX_RULES_OID = '1.3.6.1.4.1.4203.666.5.12';
+/** Matches counted by an inspection before it stops (enough to say "ambiguous"). */
+const INSPECT_MATCH_LIMIT = 10;
 
 export class LdapDirectory implements OnPremDirectory {
   readonly kind = 'ldap' as const;
@@ -172,6 +175,32 @@ export class LdapDirectory implements OnPremDirectory {
     }
     probe.latencyMs = performance.now() - started;
     return probe;
+  }
+
+  /**
+   * Read-only: match count, account, ppolicy entry and pwdChangedTime. OpenLDAP has no effective-rights read for
+   * a client (no equivalent of AD's allowedAttributesEffective), so `rights` is null: the doctor says it cannot tell.
+   */
+  async inspectAccount(username: string): Promise<OnPremInspection> {
+    const none: OnPremInspection = { matches: 0, account: null, policy: null, passwordChangedAt: null, rights: null };
+    if (username.length === 0) return none;
+    const filter = and(eq('objectClass', this.config.userObjectClass), eq(this.config.loginAttribute, username));
+    const matches = await this.serviceOp(async (client) => {
+      try {
+        const result = await client.search(this.config.baseDn, { scope: 'sub', filter, attributes: ['1.1'], sizeLimit: INSPECT_MATCH_LIMIT });
+        return result.searchEntries.length;
+      } catch (error) {
+        if ((error as { code?: unknown }).code === 4) return INSPECT_MATCH_LIMIT;
+        throw error;
+      }
+    });
+    if (matches !== 1) return { ...none, matches };
+    const account = await this.findAccount(username);
+    if (!account) return none;
+    const state = await this.readState(account.dn);
+    const policy = await this.readPolicyEntry(state ? this.policyDnOf(state) : this.config.passwordPolicyDn);
+    const changed = state ? generalizedTime(firstValue(state, 'pwdChangedTime')) : null;
+    return { matches, account, policy: policy ? passwordPolicyFromEntry(policy) : null, passwordChangedAt: changed?.getTime() ?? null, rights: null };
   }
 
   async close(): Promise<void> {

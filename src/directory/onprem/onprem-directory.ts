@@ -83,6 +83,33 @@ export interface DirectoryProbe {
   latencyMs: number;
 }
 
+/**
+ * The service account's effective rights on one user object, as far as the directory can tell (null: it cannot).
+ * AD: the Reset/Change Password control access rights evaluated from the object's DACL for the service account's
+ * token (objectSid + tokenGroups), attribute writes from `allowedAttributesEffective` (MS-ADTS 3.1.1.4.5.9).
+ */
+export interface DirectoryRights {
+  resetPassword: boolean | null;
+  changePassword: boolean | null;
+  writeLockoutTime: boolean | null;
+  writePwdLastSet: boolean | null;
+  /** Short names of the rights found missing (e.g. "Reset Password", "write lockoutTime", "inheritance"). */
+  missing: string[];
+  /** What was read, for the doctor's evidence only. */
+  evidence: string;
+}
+
+/** A read-only look at one login name: how many objects match, the account, its policy, last change and our rights. */
+export interface OnPremInspection {
+  /** Objects matching the login name (0: none; > 1: ambiguous, counted up to a small limit). */
+  matches: number;
+  account: OnPremAccount | null;
+  policy: DirectoryPasswordPolicy | null;
+  /** AD pwdLastSet / ppolicy pwdChangedTime, epoch ms; null when never set or unreadable. */
+  passwordChangedAt: number | null;
+  rights: DirectoryRights | null;
+}
+
 export interface ResetOptions {
   /** Leave "must change at next logon" set after the reset (default false for self-service). */
   mustChangeAtNextLogon?: boolean;
@@ -104,5 +131,7 @@ export interface OnPremDirectory {
   verifyPassword(account: OnPremAccount, password: string): Promise<boolean>;
   readPasswordPolicy(account: OnPremAccount): Promise<DirectoryPasswordPolicy>;
   probe(): Promise<DirectoryProbe>;
+  /** Reads (never writes) what the doctor needs about a login name; directory faults throw DirectoryError. */
+  inspectAccount(username: string): Promise<OnPremInspection>;
   close(): Promise<void>;
 }

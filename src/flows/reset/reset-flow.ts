@@ -201,14 +201,20 @@ export class ResetFlow {
       await this.deps.directory.resetPassword(user, password.normalize('NFC'));
     } catch (error) {
       await this.deps.flows.transition(flow.digest, 'completing', 'verified');
-      await this.audit(request, 'reset-password', 'failure', flow.digest, user, flow.username, { reason: error instanceof SsprError ? error.code : 'internal' });
+      const directoryReason = error instanceof SsprError ? (error.details as { directoryReason?: string } | undefined)?.directoryReason : undefined;
+      await this.audit(request, 'reset-password', 'failure', flow.digest, user, flow.username, {
+        reason: error instanceof SsprError ? error.code : 'internal',
+        ...(directoryReason ? { directoryReason } : {}),
+      });
       throw error;
     }
     await this.deps.flows.transition(flow.digest, 'completing', 'completed');
     await this.deps.flows.deleteCodes(flow.digest);
     await this.deps.sessions.deleteForUser(user.id);
     await this.deps.throttles.clear(usernameKey(user.username));
-    await this.audit(request, 'reset-password', 'success', flow.digest, user, flow.username, {});
+    // Directory-managed accounts are written to their directory first (AccountDirectory), so a success here
+    // means the directory has the password; the doctor's unsupported-operation check reads this flag.
+    await this.audit(request, 'reset-password', 'success', flow.digest, user, flow.username, { path: 'self-service-reset', writtenBack: user.source !== 'local' });
     await this.notifyAfterReset(user, request);
     return { done: true };
   }
@@ -344,7 +350,7 @@ export class ResetFlow {
     digest: string,
     user: DirectoryUser | null,
     username: string,
-    detail: Record<string, string>,
+    detail: Record<string, string | boolean>,
   ): Promise<void> {
     return this.deps.audit.record({
       event,

@@ -5,6 +5,7 @@ import * as passwordPolicy from './002-password-policy.js';
 import * as methodsPolicy from './003-methods-policy.js';
 import * as directoryAccounts from './004-directory-accounts.js';
 import * as writebackAgents from './005-writeback-agents.js';
+import * as adminTokens from './006-admin-tokens.js';
 
 // Migrations are listed in code (not read from a folder) so the compiled package carries them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -15,6 +16,7 @@ const ordered: Array<[string, Up]> = [
   ['003-methods-policy', methodsPolicy.up],
   ['004-directory-accounts', directoryAccounts.up],
   ['005-writeback-agents', writebackAgents.up],
+  ['006-admin-tokens', adminTokens.up],
 ];
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -7,6 +7,8 @@ import { html } from '../html.js';
 import { t } from './ui-text.js';
 import { cookieOf } from '../request-context.js';
 import { SsprError } from '../../errors/sspr-error.js';
+import { isCheckId } from '../../doctor/doctor-types.js';
+import { checkHelpPath } from './admin-doctor-pages.js';
 import { checkCaptcha } from '../captcha-check.js';
 import type { FlowView } from '../../flows/reset/reset-flow.js';
 import type { Lang } from '../../i18n/lang.js';
@@ -27,7 +29,7 @@ export async function resetPages(app: FastifyInstance, services: Services, kit: 
     return id;
   };
 
-  const usernamePage = (request: FastifyRequest, reply: FastifyReply, options: { status?: number; error?: string; username?: string } = {}) => {
+  const usernamePage = (request: FastifyRequest, reply: FastifyReply, options: { status?: number; error?: string; username?: string; check?: string } = {}) => {
     const lang = request.ctx.lang;
     return kit.render(
       request,
@@ -40,6 +42,7 @@ export async function resetPages(app: FastifyInstance, services: Services, kit: 
 ${services.captcha ? html`<div data-captcha-challenge-url="/api/v1/captcha/challenge" data-text-working="${t(lang, 'reset.captcha.working')}" data-text-done="${t(lang, 'reset.captcha.done')}"></div><input type="hidden" name="captcha">` : ''}
 <button type="submit">${t(lang, 'reset.next')}</button>
 </form>
+${options.check ? html`<p id="refusal-help"><a href="${checkHelpPath(options.check)}">${t(lang, 'reset.refusal.why')}</a></p>` : ''}
 ${services.captcha ? html`<script src="/assets/captcha.js" defer></script>` : ''}`,
       options,
     );
@@ -151,7 +154,9 @@ ${questions.map((q, i) => html`<input type="hidden" name="q${i}" value="${q.id}"
       return kit.redirect(reply, '/reset/method');
     } catch (error) {
       if (error instanceof SsprError && ['invalid-request', 'captcha-failed', 'throttled', 'sspr-enabled', 'license-assigned', 'methods-registered', 'admin-policy', 'account-state'].includes(error.code)) {
-        return usernamePage(request, reply, { status: 400, error: error.messageIn(request.ctx.lang), username });
+        // Refusal codes are the doctor's check ids: link the same catalogue entry the doctor reports.
+        const check = isCheckId(error.code) ? error.code : undefined;
+        return usernamePage(request, reply, { status: 400, error: error.messageIn(request.ctx.lang), username, ...(check ? { check } : {}) });
       }
       throw error;
     }

@@ -127,6 +127,7 @@ const text = {
   'reset.captcha.working': { en: 'Checking your browser…', de: 'Ihr Browser wird geprüft …' },
   'reset.captcha.done': { en: 'Browser check complete.', de: 'Browserprüfung abgeschlossen.' },
   'error.title': { en: 'Something needs your attention', de: 'Etwas erfordert Ihre Aufmerksamkeit' },
+  'reset.refusal.why': { en: 'Why, and what can be done?', de: 'Warum, und was lässt sich tun?' },
   'error.home': { en: 'Back to the start page', de: 'Zurück zur Startseite' },
   'outbox.title': { en: 'Demo outbox', de: 'Demo-Postausgang' },
   'outbox.text': {

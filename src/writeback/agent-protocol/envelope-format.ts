@@ -1,19 +1,23 @@
 /**
  * The sealed-password envelope on the wire: one compact JSON object, fields in this order,
  * binary fields base64url without padding (RFC 4648 §5):
- *   { v: 1, kid, job, op, exp, wrappedKey, iv, ciphertext, tag }
- * kid = publicKeyFingerprint of the agent key; job/op/exp = jobId, operation, notAfter (epoch ms), in the clear
- * but bound into the AES-GCM associated data (associatedData below), so changing any of them fails the tag.
+ *   { v: 2, kid, job, op, exp, epk, iv, ciphertext, tag }
+ * kid = publicKeyFingerprint of the agent's X25519 key; epk = the sender's ephemeral X25519 public key (raw
+ * 32 bytes, RFC 7748), bound into the content-key derivation (sealed-password.ts); job/op/exp = jobId,
+ * operation, notAfter (epoch ms), in the clear but bound into the AES-GCM associated data (associatedData
+ * below), so changing any of them fails the tag. Version 1 (RSA-OAEP `wrappedKey`) is no longer accepted.
  */
 import { z } from 'zod';
 import { jobIdSchema, operationSchema } from './sealed-payload.js';
 
-export const ENVELOPE_VERSION = 1 as const;
+export const ENVELOPE_VERSION = 2 as const;
 /** Hard ceiling for an envelope (UTF-8 bytes); leaves room for the job message inside the 4 KB frame. */
 export const MAX_ENVELOPE_BYTES = 3072;
 export const GCM_IV_BYTES = 12;
 export const GCM_TAG_BYTES = 16;
 export const CONTENT_KEY_BYTES = 32;
+/** Raw X25519 public key (epk). */
+export const EPK_BYTES = 32;
 
 const b64url = z.string().regex(/^[A-Za-z0-9_-]*$/, 'base64url');
 
@@ -23,7 +27,7 @@ export const envelopeSchema = z.strictObject({
   job: jobIdSchema,
   op: operationSchema,
   exp: z.number().int().positive(),
-  wrappedKey: b64url.min(1),
+  epk: b64url.length(43),
   iv: b64url,
   ciphertext: b64url.min(1),
   tag: b64url,

@@ -1,18 +1,23 @@
 /**
- * Messages between the writeback agent and the server, one JSON object per frame, discriminated by `type`:
- *   agent → server: hello, heartbeat, result     server → agent: job, ack
- * parseAgentMessage is the single entry point for untrusted frames: ≤ 4 KB, strict objects (no unknown
- * fields), unknown `type` refused; failures are AgentProtocolError with a reason, never a thrown ZodError.
+ * Messages between the writeback agent and the server, one JSON object per WebSocket text frame,
+ * discriminated by `type`:
+ *   server → agent: challenge, welcome, job, query, status, ack
+ *   agent → server: hello, heartbeat, result, answer
+ * parseAgentMessage / parseServerMessage are the single entry points for untrusted frames: size-capped before
+ * parsing, strict objects (no unknown fields), unknown `type` refused; failures are AgentProtocolError with a
+ * reason and field paths, never values and never a thrown ZodError.
  */
 import { z } from 'zod';
 import type { DirectoryFailure } from '../../directory/onprem/onprem-directory.js';
 import { MAX_ENVELOPE_BYTES } from './envelope-format.js';
 import { jobIdSchema } from './sealed-payload.js';
 
+/** Ordinary frames; `answer` frames carry an account inspection and may be larger. */
 export const MAX_MESSAGE_BYTES = 4096;
+export const MAX_ANSWER_BYTES = 65_536;
 export const MAX_RAW_CHARS = 500;
 
-/** Runtime list of DirectoryFailure; the two type checks below break the build if the union changes. */
+/** Runtime list of DirectoryFailure; the type check below breaks the build if the union changes. */
 export const directoryFailures = [
   'too-short', 'not-complex', 'in-history', 'too-young', 'policy', 'wrong-old-password', 'access-denied',
   'encryption-required', 'locked', 'disabled', 'expired', 'must-change', 'invalid-credentials',
@@ -21,73 +26,103 @@ export const directoryFailures = [
 type Missing = Exclude<DirectoryFailure, (typeof directoryFailures)[number]>;
 const _allFailuresListed: [Missing] extends [never] ? true : Missing = true;
 
-const agentId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'agent id: 1–64 of [A-Za-z0-9._-]');
+export const agentIdSchema = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'agent id: 1–64 of [A-Za-z0-9._-]');
 const epochMs = z.number().int().nonnegative();
+const raw = z.string().max(MAX_RAW_CHARS);
+const base64url = (bytes: number) => z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((bytes * 4) / 3)}}$`));
 
-export const helloSchema = z.strictObject({
-  type: z.literal('hello'),
-  agentId,
-  version: z.string().regex(/^[0-9A-Za-z.+-]{1,64}$/),
-  publicKeyFingerprint: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-  clockMs: epochMs,
-});
-
-export const heartbeatSchema = z.strictObject({
-  type: z.literal('heartbeat'),
-  agentId,
-  at: epochMs,
+export const reportSchema = z.strictObject({
   directory: z.strictObject({
     reachable: z.boolean(),
     encrypted: z.boolean(),
+    serviceBindOk: z.boolean(),
     latencyMs: z.number().nonnegative().max(600_000),
-    error: z.string().max(MAX_RAW_CHARS).optional(),
+    policyHints: z.boolean().nullable(),
+    error: z.strictObject({ reason: z.string().max(40), raw }).optional(),
   }),
-  clockMs: epochMs,
-});
-
-export const jobSchema = z.strictObject({
-  type: z.literal('job'),
-  jobId: jobIdSchema,
-  /** Name of the directory connection the agent should write to. */
-  directory: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
-  /** sealForAgent output, opened by the agent with openSealed. */
-  envelope: z.string().min(1).max(MAX_ENVELOPE_BYTES),
-  deadline: epochMs,
+  connectErrors: z.array(z.strictObject({ at: epochMs, message: raw })).max(5),
 });
 
 export const resultSchema = z
   .strictObject({
     type: z.literal('result'),
     jobId: jobIdSchema,
-    outcome: z.enum(['success', 'failure']),
+    /** unknown: the agent has no record of the job (it restarted, or never received it). */
+    outcome: z.enum(['success', 'failure', 'unknown']),
     reason: z.enum(directoryFailures).optional(),
     /** The directory's own text, for logs and audit only. */
-    raw: z.string().max(MAX_RAW_CHARS).optional(),
+    raw: raw.optional(),
   })
   .refine((r) => (r.outcome === 'failure') === (r.reason !== undefined), {
-    message: 'a failure carries a reason, a success none',
+    message: 'a failure carries a reason, a success or unknown none',
     path: ['reason'],
   });
 
+export const helloSchema = z.strictObject({
+  type: z.literal('hello'),
+  agentId: agentIdSchema,
+  version: z.string().regex(/^[0-9A-Za-z.+-]{1,64}$/),
+  directory: z.enum(['ldap', 'ad']),
+  clockMs: epochMs,
+  /** Ed25519 over helloSignedText(nonce, agentId, clockMs), base64url. */
+  signature: base64url(64),
+  report: reportSchema,
+  /** Results the agent could not deliver over its previous connection. */
+  pendingResults: z.array(resultSchema).max(20),
+});
+
+export const heartbeatSchema = z.strictObject({
+  type: z.literal('heartbeat'),
+  clockMs: epochMs,
+  report: reportSchema,
+});
+
+export const answerSchema = z
+  .strictObject({
+    type: z.literal('answer'),
+    queryId: jobIdSchema,
+    ok: z.boolean(),
+    /** The query's result (AccountInspection / ServiceProbe / { passwordChangedAt }); checked by the asker. */
+    data: z.unknown().optional(),
+    reason: z.enum(directoryFailures).optional(),
+    raw: raw.optional(),
+  })
+  .refine((a) => a.ok === (a.reason === undefined), { message: 'a failed answer carries a reason', path: ['reason'] });
+
+export const challengeSchema = z.strictObject({ type: z.literal('challenge'), nonce: base64url(32), serverTime: epochMs });
+export const welcomeSchema = z.strictObject({ type: z.literal('welcome'), heartbeatSeconds: z.number().int().min(1).max(3600), serverTime: epochMs });
+export const jobSchema = z.strictObject({
+  type: z.literal('job'),
+  jobId: jobIdSchema,
+  /** sealForAgent output, opened by the agent with openSealed. */
+  envelope: z.string().min(1).max(MAX_ENVELOPE_BYTES),
+  deadline: epochMs,
+});
+export const querySchema = z.strictObject({
+  type: z.literal('query'),
+  queryId: jobIdSchema,
+  kind: z.enum(['inspect', 'probe', 'policy', 'changed-since']),
+  username: z.string().min(1).max(256).optional(),
+  anchor: z.string().min(1).max(128).nullable().optional(),
+  /** changed-since: epoch ms (server clock) the password change is looked for after. */
+  since: epochMs.optional(),
+  deadline: epochMs,
+});
+export const statusSchema = z.strictObject({ type: z.literal('status'), jobIds: z.array(jobIdSchema).max(100) });
 export const ackSchema = z.strictObject({ type: z.literal('ack'), jobId: jobIdSchema });
 
-export const agentMessageSchema = z.discriminatedUnion('type', [
-  helloSchema,
-  heartbeatSchema,
-  jobSchema,
-  resultSchema,
-  ackSchema,
-]);
+const agentMessageSchema = z.discriminatedUnion('type', [helloSchema, heartbeatSchema, resultSchema, answerSchema]);
+const serverMessageSchema = z.discriminatedUnion('type', [challengeSchema, welcomeSchema, jobSchema, querySchema, statusSchema, ackSchema]);
 
 export type AgentMessage = z.infer<typeof agentMessageSchema>;
-export type AgentMessageType = AgentMessage['type'];
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
+export type AgentReportMessage = z.infer<typeof reportSchema>;
 export type HelloMessage = z.infer<typeof helloSchema>;
 export type HeartbeatMessage = z.infer<typeof heartbeatSchema>;
-export type JobMessage = z.infer<typeof jobSchema>;
 export type ResultMessage = z.infer<typeof resultSchema>;
-export type AckMessage = z.infer<typeof ackSchema>;
-
-const messageTypes: ReadonlySet<string> = new Set<AgentMessageType>(['hello', 'heartbeat', 'job', 'result', 'ack']);
+export type AnswerMessage = z.infer<typeof answerSchema>;
+export type JobMessage = z.infer<typeof jobSchema>;
+export type QueryMessage = z.infer<typeof querySchema>;
 
 export type ProtocolRefusal = 'too-large' | 'not-json' | 'unknown-type' | 'invalid';
 
@@ -102,9 +137,19 @@ export class AgentProtocolError extends Error {
   }
 }
 
-/** Parses one untrusted frame. Size is measured in UTF-8 bytes before JSON parsing. */
+/** Parses one untrusted frame from an agent. `answer` frames may be up to 64 KB, all others 4 KB. */
 export function parseAgentMessage(text: string): AgentMessage {
-  if (Buffer.byteLength(text, 'utf8') > MAX_MESSAGE_BYTES) throw new AgentProtocolError('too-large');
+  return parseFrame(text, agentMessageSchema, { answer: MAX_ANSWER_BYTES, hello: MAX_MESSAGE_BYTES * 4 }) as AgentMessage;
+}
+
+/** Parses one frame from the server (the agent's side). */
+export function parseServerMessage(text: string): ServerMessage {
+  return parseFrame(text, serverMessageSchema, {}) as ServerMessage;
+}
+
+function parseFrame(text: string, schema: z.ZodType, largerLimits: Record<string, number>): unknown {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > Math.max(MAX_MESSAGE_BYTES, ...Object.values(largerLimits))) throw new AgentProtocolError('too-large');
   let value: unknown;
   try {
     value = JSON.parse(text) as unknown;
@@ -113,12 +158,24 @@ export function parseAgentMessage(text: string): AgentMessage {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new AgentProtocolError('invalid');
   const type: unknown = (value as Record<string, unknown>).type;
-  if (typeof type !== 'string' || !messageTypes.has(type)) throw new AgentProtocolError('unknown-type');
-  const parsed = agentMessageSchema.safeParse(value);
-  if (!parsed.success) {
-    throw new AgentProtocolError('invalid', parsed.error.issues.map((i) => i.path.join('.') || '(message)'));
-  }
+  if (typeof type !== 'string' || !knownTypes(schema).has(type)) throw new AgentProtocolError('unknown-type');
+  if (bytes > (largerLimits[type] ?? MAX_MESSAGE_BYTES)) throw new AgentProtocolError('too-large');
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new AgentProtocolError('invalid', parsed.error.issues.map((i) => i.path.join('.') || '(message)'));
   return parsed.data;
+}
+
+const typeSets = new Map<z.ZodType, ReadonlySet<string>>([
+  [agentMessageSchema, new Set(['hello', 'heartbeat', 'result', 'answer'])],
+  [serverMessageSchema, new Set(['challenge', 'welcome', 'job', 'query', 'status', 'ack'])],
+]);
+function knownTypes(schema: z.ZodType): ReadonlySet<string> {
+  return typeSets.get(schema) ?? new Set();
+}
+
+/** The exact text an agent signs to prove it holds its enrolled key for this connection. */
+export function helloSignedText(nonce: string, agentId: string, clockMs: number): Buffer {
+  return Buffer.from(`sspr-agent-hello\n${nonce}\n${agentId}\n${clockMs}`, 'utf8');
 }
 
 /**

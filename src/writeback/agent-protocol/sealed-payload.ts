@@ -10,7 +10,7 @@ import type { SecretPart } from './secret-codec.js';
 const MAX_PASSWORD_CODE_POINTS = 1024;
 
 export const jobIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'job id: 1–128 of [A-Za-z0-9._:-]');
-export const operationSchema = z.enum(['reset', 'change', 'unlock']);
+export const operationSchema = z.enum(['reset', 'change', 'unlock', 'verify']);
 export type SealedOperation = z.infer<typeof operationSchema>;
 
 const passwordSchema = z
@@ -40,8 +40,10 @@ export const sealedPayloadSchema = z
         ? p.newPassword !== undefined && p.oldPassword === undefined
         : p.operation === 'change'
           ? p.newPassword !== undefined && p.oldPassword !== undefined
-          : p.newPassword === undefined && p.oldPassword === undefined,
-    'reset carries newPassword only, change carries both passwords, unlock carries none',
+          : p.operation === 'verify'
+            ? p.newPassword === undefined && p.oldPassword !== undefined
+            : p.newPassword === undefined && p.oldPassword === undefined,
+    'reset carries newPassword only, change both passwords, verify the password to check (oldPassword), unlock none',
   );
 
 export type SealedPayload = z.infer<typeof sealedPayloadSchema>;

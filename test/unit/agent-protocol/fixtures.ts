@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { generateAgentKeyPair, type AgentKeyPair } from '../../../src/writeback/agent-protocol/agent-keys.js';
 import type { SealedPayload } from '../../../src/writeback/agent-protocol/sealed-payload.js';
 
-/** Key pairs are slow to make; every test file shares one of each size. */
-let keys: Promise<{ rsa2048: AgentKeyPair; rsa3072: AgentKeyPair; other2048: AgentKeyPair }> | undefined;
+/**
+ * X25519 agent key pairs shared by every test file: `agent` (the current key), `previous` (the key it rolled
+ * from, still held for in-flight jobs) and `other` (another agent's key, never held).
+ */
+let keys: Promise<{ agent: AgentKeyPair; previous: AgentKeyPair; other: AgentKeyPair }> | undefined;
 export function testKeys() {
-  keys ??= Promise.all([
-    generateAgentKeyPair({ modulusLength: 2048 }),
-    generateAgentKeyPair(),
-    generateAgentKeyPair({ modulusLength: 2048 }),
-  ]).then(([rsa2048, rsa3072, other2048]) => ({ rsa2048, rsa3072, other2048 }));
+  keys ??= Promise.all([generateAgentKeyPair(), generateAgentKeyPair(), generateAgentKeyPair()]).then(
+    ([agent, previous, other]) => ({ agent, previous, other }),
+  );
   return keys;
 }
 

@@ -27,9 +27,9 @@ const heartbeat = {
 
 describe('agent protocol messages', () => {
   it('parses every message type', async () => {
-    const { rsa2048 } = await testKeys();
+    const { agent } = await testKeys();
     const payload = resetPayload();
-    const job = { type: 'job', jobId: payload.jobId, directory: 'corp-ad', envelope: sealForAgent(rsa2048.publicKeyPem, payload, NOW), deadline: payload.notAfter };
+    const job = { type: 'job', jobId: payload.jobId, directory: 'corp-ad', envelope: sealForAgent(agent.publicKeyPem, payload, NOW), deadline: payload.notAfter };
     const messages = [
       hello,
       heartbeat,

@@ -1,7 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { openSealed, sealForAgent, SealError, type SealRefusal } from '../../../src/writeback/agent-protocol/sealed-password.js';
-import { loadAgentPrivateKey } from '../../../src/writeback/agent-protocol/agent-keys.js';
+import { generateAgentKeyPair, loadAgentPrivateKey } from '../../../src/writeback/agent-protocol/agent-keys.js';
+import { MAX_ENVELOPE_BYTES } from '../../../src/writeback/agent-protocol/envelope-format.js';
 import { NOW, resetPayload, testKeys } from './fixtures.js';
 
 const refused = (reason: SealRefusal) => (error: unknown) => {
@@ -17,130 +19,202 @@ const edit = (envelope: string, change: (fields: Fields) => void): string => {
   change(fields);
   return JSON.stringify(fields);
 };
-const flipBit = (field: string, byteIndex = 0) => (fields: Fields) => {
+const flipBit = (field: string, byteIndex = 0, mask = 0x01) => (fields: Fields) => {
   const bytes = Buffer.from(String(fields[field]), 'base64url');
-  bytes[byteIndex] = (bytes[byteIndex] ?? 0) ^ 0x01;
+  const index = byteIndex < 0 ? bytes.length + byteIndex : byteIndex;
+  bytes[index] = (bytes[index] ?? 0) ^ mask;
+  fields[field] = bytes.toString('base64url');
+};
+const setBytes = (field: string, bytes: Buffer) => (fields: Fields) => {
   fields[field] = bytes.toString('base64url');
 };
 
-describe('sealed password envelope', () => {
-  it('round-trips reset, change and unlock payloads (RSA-2048 and RSA-3072)', async () => {
-    const { rsa2048, rsa3072 } = await testKeys();
+describe('sealed password envelope (v2: X25519 + HKDF-SHA256 + AES-256-GCM)', () => {
+  it('round-trips reset, change and unlock payloads', async () => {
+    const { agent } = await testKeys();
     const payloads = [
       resetPayload(),
       resetPayload({ operation: 'change', oldPassword: 'old "quoted" \\ pässwörd 😀' }),
       resetPayload({ operation: 'unlock', newPassword: undefined, account: { username: 'CN=Anna,OU=x', anchor: 'not-a-uuid' } }),
     ].map((p) => JSON.parse(JSON.stringify(p)) as typeof p);
-    for (const pair of [rsa2048, rsa3072]) {
-      for (const payload of payloads) {
-        const envelope = sealForAgent(pair.publicKeyPem, payload, NOW);
-        assert.ok(!envelope.includes(payload.account.username), 'account stays inside the ciphertext');
-        assert.deepEqual(openSealed(pair.privateKeyPem, envelope, { expectedJobId: payload.jobId, now: NOW }), payload);
-      }
+    const loaded = loadAgentPrivateKey(agent.privateKeyPem);
+    for (const payload of payloads) {
+      const envelope = sealForAgent(agent.publicKeyPem, payload, NOW);
+      assert.ok(!envelope.includes(payload.account.username), 'account stays inside the ciphertext');
+      assert.deepEqual(openSealed(agent.privateKeyPem, envelope, { expectedJobId: payload.jobId, now: NOW }), payload);
+      assert.deepEqual(openSealed(loaded, envelope, { expectedJobId: payload.jobId, now: NOW }), payload);
     }
   });
 
-  it('names the key by its fingerprint and never carries the password in the clear', async () => {
-    const { rsa2048 } = await testKeys();
+  it('opens with a passphrase-protected private key once loaded', async () => {
+    const pair = await generateAgentKeyPair({ passphrase: 'agent secret' });
     const payload = resetPayload();
-    const fields = JSON.parse(sealForAgent(rsa2048.publicKeyPem, payload, NOW)) as Fields;
-    assert.deepEqual(Object.keys(fields), ['v', 'kid', 'job', 'op', 'exp', 'wrappedKey', 'iv', 'ciphertext', 'tag']);
-    assert.equal(fields.v, 1);
-    assert.equal(fields.kid, rsa2048.fingerprint);
-    assert.equal(Buffer.from(String(fields.wrappedKey), 'base64url').length, 256);
+    const envelope = sealForAgent(pair.publicKeyPem, payload, NOW);
+    const key = loadAgentPrivateKey(pair.privateKeyPem, 'agent secret');
+    assert.deepEqual(openSealed(key, envelope, { expectedJobId: payload.jobId, now: NOW }), payload);
+    assert.throws(() => openSealed(pair.privateKeyPem, envelope, { expectedJobId: payload.jobId, now: NOW }));
+  });
+
+  it('names the key by its fingerprint, carries a fresh ephemeral key and never the password in the clear', async () => {
+    const { agent } = await testKeys();
+    const payload = resetPayload();
+    const text = sealForAgent(agent.publicKeyPem, payload, NOW);
+    assert.ok(!text.includes('correct horse'));
+    const fields = JSON.parse(text) as Fields;
+    assert.deepEqual(Object.keys(fields), ['v', 'kid', 'job', 'op', 'exp', 'epk', 'iv', 'ciphertext', 'tag']);
+    assert.equal(fields.v, 2);
+    assert.equal(fields.kid, agent.fingerprint);
+    assert.deepEqual([fields.job, fields.op, fields.exp], [payload.jobId, 'reset', payload.notAfter]);
+    const epk = Buffer.from(String(fields.epk), 'base64url');
+    assert.equal(epk.length, 32);
+    assert.ok(!agent.publicKeyPem.includes(String(fields.epk)), 'epk is not the agent key');
     assert.equal(Buffer.from(String(fields.iv), 'base64url').length, 12);
     assert.equal(Buffer.from(String(fields.tag), 'base64url').length, 16);
-    const sealedTwice = JSON.parse(sealForAgent(rsa2048.publicKeyPem, payload, NOW)) as Fields;
-    assert.notEqual(sealedTwice.wrappedKey, fields.wrappedKey, 'fresh content key each time');
+    const sealedTwice = JSON.parse(sealForAgent(agent.publicKeyPem, payload, NOW)) as Fields;
+    assert.notEqual(sealedTwice.epk, fields.epk, 'fresh ephemeral key each time');
     assert.notEqual(sealedTwice.iv, fields.iv);
+    assert.notEqual(sealedTwice.ciphertext, fields.ciphertext);
   });
 
   it('accepts during a key roll whichever held key the kid names; refuses a key it does not hold', async () => {
-    const { rsa2048, rsa3072, other2048 } = await testKeys();
+    const { agent, previous, other } = await testKeys();
     const payload = resetPayload();
-    const envelope = sealForAgent(rsa3072.publicKeyPem, payload, NOW);
-    const held = [loadAgentPrivateKey(rsa2048.privateKeyPem), rsa3072.privateKeyPem];
-    assert.deepEqual(openSealed(held, envelope, { expectedJobId: payload.jobId, now: NOW }), payload);
-    assert.throws(() => openSealed(other2048.privateKeyPem, envelope, { expectedJobId: payload.jobId, now: NOW }), refused('wrong-key'));
+    const held = [loadAgentPrivateKey(previous.privateKeyPem), agent.privateKeyPem];
+    const toNew = sealForAgent(agent.publicKeyPem, payload, NOW);
+    const toOld = sealForAgent(previous.publicKeyPem, payload, NOW);
+    assert.equal((JSON.parse(toOld) as Fields).kid, previous.fingerprint);
+    assert.deepEqual(openSealed(held, toNew, { expectedJobId: payload.jobId, now: NOW }), payload);
+    assert.deepEqual(openSealed(held, toOld, { expectedJobId: payload.jobId, now: NOW }), payload);
+    assert.throws(() => openSealed(other.privateKeyPem, toNew, { expectedJobId: payload.jobId, now: NOW }), refused('wrong-key'));
+    assert.throws(() => openSealed([], toNew, { expectedJobId: payload.jobId, now: NOW }), refused('wrong-key'));
   });
 
   it('detects tampering with every field', async () => {
-    const { rsa2048, other2048 } = await testKeys();
+    const { agent, previous, other } = await testKeys();
     const payload = resetPayload();
-    const envelope = sealForAgent(rsa2048.publicKeyPem, payload, NOW);
-    const both = [rsa2048.privateKeyPem, other2048.privateKeyPem];
-    const open = (text: string, expectedJobId = payload.jobId) => () => openSealed(both, text, { expectedJobId, now: NOW });
-    assert.throws(open(edit(envelope, flipBit('wrappedKey'))), refused('tampered'));
-    assert.throws(open(edit(envelope, flipBit('wrappedKey', 255))), refused('tampered'));
+    const envelope = sealForAgent(agent.publicKeyPem, payload, NOW);
+    const held = [agent.privateKeyPem, previous.privateKeyPem];
+    const open = (text: string, expectedJobId = payload.jobId) => () => openSealed(held, text, { expectedJobId, now: NOW });
+    assert.deepEqual(open(envelope)(), payload);
+    // epk: any other key, including one X25519 itself cannot tell apart (the top bit is ignored by the
+    // agreement, RFC 7748 §5, but bound by HKDF), low-order points (no shared secret) and another real key.
+    assert.throws(open(edit(envelope, flipBit('epk'))), refused('tampered'));
+    assert.throws(open(edit(envelope, flipBit('epk', 31, 0x80))), refused('tampered'));
+    assert.throws(open(edit(envelope, setBytes('epk', Buffer.alloc(32)))), refused('tampered'));
+    assert.throws(open(edit(envelope, setBytes('epk', Buffer.concat([Buffer.of(1), Buffer.alloc(31)])))), refused('tampered'));
+    const otherEpk = (JSON.parse(sealForAgent(agent.publicKeyPem, payload, NOW)) as Fields).epk;
+    assert.throws(open(edit(envelope, (f) => (f.epk = otherEpk))), refused('tampered'));
     assert.throws(open(edit(envelope, flipBit('iv'))), refused('tampered'));
-    assert.throws(open(edit(envelope, flipBit('ciphertext', 5))), refused('tampered'));
+    assert.throws(open(edit(envelope, flipBit('iv', 11, 0x80))), refused('tampered'));
+    assert.throws(open(edit(envelope, flipBit('ciphertext'))), refused('tampered'));
+    assert.throws(open(edit(envelope, flipBit('ciphertext', -1))), refused('tampered'));
+    assert.throws(open(edit(envelope, flipBit('tag'))), refused('tampered'));
     assert.throws(open(edit(envelope, flipBit('tag', 15))), refused('tampered'));
-    // kid moved to another key the agent holds: the unwrap fails.
-    assert.throws(open(edit(envelope, (f) => (f.kid = other2048.fingerprint))), refused('tampered'));
+    // Ciphertext and tag of another envelope under the same key: the tag does not match.
+    const twin = JSON.parse(sealForAgent(agent.publicKeyPem, payload, NOW)) as Fields;
+    assert.throws(open(edit(envelope, (f) => ((f.ciphertext = twin.ciphertext), (f.tag = twin.tag)))), refused('tampered'));
+    // kid moved to another key the agent holds: another agreement, another key.
+    assert.throws(open(edit(envelope, (f) => (f.kid = previous.fingerprint))), refused('tampered'));
     // kid naming no held key at all.
+    assert.throws(open(edit(envelope, (f) => (f.kid = other.fingerprint))), refused('wrong-key'));
     assert.throws(open(edit(envelope, (f) => (f.kid = 'A'.repeat(43)))), refused('wrong-key'));
     // jobId, operation and deadline are bound as associated data: relabelling fails the tag.
     assert.throws(open(edit(envelope, (f) => (f.job = 'job-other')), 'job-other'), refused('tampered'));
     assert.throws(open(edit(envelope, (f) => (f.op = 'change'))), refused('tampered'));
+    assert.throws(open(edit(envelope, (f) => (f.op = 'unlock'))), refused('tampered'));
     assert.throws(open(edit(envelope, (f) => (f.exp = NOW + 3_600_000))), refused('tampered'));
+    assert.throws(open(edit(envelope, (f) => (f.exp = Number(f.exp) - 1))), refused('tampered'));
   });
 
   it('refuses after notAfter (inclusive deadline), even when the rest is authentic', async () => {
-    const { rsa2048 } = await testKeys();
+    const { agent } = await testKeys();
     const payload = resetPayload({ notAfter: NOW + 1_000 });
-    const envelope = sealForAgent(rsa2048.publicKeyPem, payload, NOW);
-    assert.deepEqual(openSealed(rsa2048.privateKeyPem, envelope, { expectedJobId: payload.jobId, now: NOW + 1_000 }), payload);
-    assert.throws(() => openSealed(rsa2048.privateKeyPem, envelope, { expectedJobId: payload.jobId, now: NOW + 1_001 }), refused('expired'));
+    const envelope = sealForAgent(agent.publicKeyPem, payload, NOW);
+    assert.deepEqual(openSealed(agent.privateKeyPem, envelope, { expectedJobId: payload.jobId, now: NOW + 1_000 }), payload);
+    assert.throws(() => openSealed(agent.privateKeyPem, envelope, { expectedJobId: payload.jobId, now: NOW + 1_001 }), refused('expired'));
   });
 
   it('refuses an envelope replayed into another job', async () => {
-    const { rsa2048 } = await testKeys();
-    const envelope = sealForAgent(rsa2048.publicKeyPem, resetPayload(), NOW);
-    assert.throws(() => openSealed(rsa2048.privateKeyPem, envelope, { expectedJobId: 'job-other', now: NOW }), refused('wrong-job'));
+    const { agent } = await testKeys();
+    const envelope = sealForAgent(agent.publicKeyPem, resetPayload(), NOW);
+    assert.throws(() => openSealed(agent.privateKeyPem, envelope, { expectedJobId: 'job-other', now: NOW }), refused('wrong-job'));
   });
 
   it('refuses malformed envelopes: JSON, schema, base64url, lengths, version, size', async () => {
-    const { rsa2048 } = await testKeys();
+    const { agent } = await testKeys();
     const payload = resetPayload();
-    const envelope = sealForAgent(rsa2048.publicKeyPem, payload, NOW);
+    const envelope = sealForAgent(agent.publicKeyPem, payload, NOW);
     const cases = [
       'not json',
       '',
       'null',
       '[]',
-      edit(envelope, (f) => (f.v = 2)),
+      '{}',
+      edit(envelope, (f) => (f.v = 1)),
+      edit(envelope, (f) => (f.v = 3)),
+      // A version-1 (RSA-OAEP) envelope shape.
+      edit(envelope, (f) => {
+        f.v = 1;
+        f.wrappedKey = Buffer.alloc(384).toString('base64url');
+        delete f.epk;
+      }),
+      edit(envelope, (f) => (f.wrappedKey = f.epk)),
       edit(envelope, (f) => (f.extra = 1)),
       edit(envelope, (f) => delete f.tag),
+      edit(envelope, (f) => delete f.epk),
+      edit(envelope, (f) => (f.epk = '')),
+      edit(envelope, (f) => (f.epk = Buffer.alloc(31, 9).toString('base64url'))),
+      edit(envelope, (f) => (f.epk = Buffer.alloc(33, 9).toString('base64url'))),
+      // 43 characters carry 258 bits for 256: 'B' sets a padding bit, a non-canonical spelling.
+      edit(envelope, (f) => (f.epk = `${String(f.epk).slice(0, -1)}B`)),
+      edit(envelope, (f) => (f.epk = String(f.epk).replace(/^./, '+'))),
+      edit(envelope, (f) => (f.epk = 1)),
       edit(envelope, (f) => (f.iv = `${String(f.iv)}=`)),
       edit(envelope, (f) => (f.iv = String(f.iv).replace(/^./, '+'))),
       edit(envelope, (f) => (f.ciphertext = `${String(f.ciphertext)}!`)),
+      edit(envelope, (f) => (f.ciphertext = '')),
       edit(envelope, (f) => (f.tag = String(f.tag).slice(0, -1))),
       edit(envelope, (f) => (f.iv = Buffer.alloc(16).toString('base64url'))),
-      edit(envelope, (f) => (f.wrappedKey = String(f.wrappedKey).slice(0, -4))),
+      edit(envelope, (f) => (f.kid = String(f.kid).slice(1))),
       edit(envelope, (f) => (f.exp = String(f.exp))),
       edit(envelope, (f) => (f.op = 'delete')),
-      `${envelope}${' '.repeat(4000)}`,
+      `${envelope}${' '.repeat(MAX_ENVELOPE_BYTES)}`,
     ];
     for (const text of cases) {
-      assert.throws(() => openSealed(rsa2048.privateKeyPem, text, { expectedJobId: payload.jobId, now: NOW }), refused('malformed'), text.slice(0, 80));
+      assert.throws(() => openSealed(agent.privateKeyPem, text, { expectedJobId: payload.jobId, now: NOW }), refused('malformed'), text.slice(0, 80));
     }
   });
 
-  it('keeps a 256-code-point password under 1 KB with RSA-2048 (and measures RSA-3072)', async (t) => {
-    const { rsa2048, rsa3072 } = await testKeys();
+  it('keeps a 256-code-point password well under 1 KB; the size limit refuses over-long passwords', async (t) => {
+    const { agent } = await testKeys();
     const payload = resetPayload({ jobId: '7f1c2a9e-0b5d-4c61-9d2e-3a8b6f4e1c70', newPassword: 'P'.repeat(256) });
-    const size2048 = Buffer.byteLength(sealForAgent(rsa2048.publicKeyPem, payload, NOW));
-    const size3072 = Buffer.byteLength(sealForAgent(rsa3072.publicKeyPem, payload, NOW));
-    t.diagnostic(`envelope bytes, 256 ASCII code points: RSA-2048 ${size2048}, RSA-3072 ${size3072}`);
-    assert.ok(size2048 < 1024, `RSA-2048 envelope ${size2048} bytes`);
-    assert.ok(size3072 < 1200, `RSA-3072 envelope ${size3072} bytes`);
-    const quoted = Buffer.byteLength(sealForAgent(rsa2048.publicKeyPem, { ...payload, newPassword: '"\\'.repeat(128) }, NOW));
-    assert.equal(quoted, size2048, 'quotes and backslashes cost no escaping');
+    const envelope = sealForAgent(agent.publicKeyPem, payload, NOW);
+    const size = Buffer.byteLength(envelope);
+    t.diagnostic(`envelope bytes, 256 ASCII code points: ${size}`);
+    assert.ok(size < 800, `envelope ${size} bytes`);
+    const quoted = Buffer.byteLength(sealForAgent(agent.publicKeyPem, { ...payload, newPassword: '"\\'.repeat(128) }, NOW));
+    assert.equal(quoted, size, 'quotes and backslashes cost no escaping');
+    // The policy ceiling (1024 code points) fits for a reset in ASCII, and 512 four-byte characters do too.
+    for (const newPassword of ['x'.repeat(1024), '😀'.repeat(512)]) {
+      const longest = resetPayload({ newPassword });
+      const sealedLongest = sealForAgent(agent.publicKeyPem, longest, NOW);
+      t.diagnostic(`envelope bytes, ${[...newPassword].length} code points of ${Buffer.byteLength([...newPassword][0]!)} bytes: ${Buffer.byteLength(sealedLongest)}`);
+      assert.ok(Buffer.byteLength(sealedLongest) <= MAX_ENVELOPE_BYTES);
+      assert.deepEqual(openSealed(agent.privateKeyPem, sealedLongest, { expectedJobId: longest.jobId, now: NOW }), longest);
+    }
+    // Maximal 4-byte passwords do not fit: refused at sealing, without echoing them.
+    const tooLong = resetPayload({ operation: 'change', newPassword: '😀'.repeat(1024), oldPassword: 'secret-old-😀'.repeat(78) });
+    assert.throws(() => sealForAgent(agent.publicKeyPem, tooLong, NOW), (error) => {
+      assert.ok(error instanceof RangeError);
+      assert.match(error.message, new RegExp(`exceeds ${MAX_ENVELOPE_BYTES} bytes`));
+      assert.ok(!error.message.includes('secret-old'));
+      return true;
+    });
   });
 
   it('refuses to seal invalid payloads, bad deadlines, unusable keys and oversized envelopes', async () => {
-    const { rsa2048 } = await testKeys();
-    const seal = (payload: ReturnType<typeof resetPayload>, key = rsa2048.publicKeyPem) => () => sealForAgent(key, payload, NOW);
+    const { agent } = await testKeys();
+    const seal = (payload: ReturnType<typeof resetPayload>, key = agent.publicKeyPem) => () => sealForAgent(key, payload, NOW);
     assert.throws(seal(resetPayload({ newPassword: undefined })), TypeError);
     assert.throws(seal(resetPayload({ oldPassword: 'x' })), TypeError);
     assert.throws(seal(resetPayload({ operation: 'change' })), TypeError);
@@ -148,16 +222,30 @@ describe('sealed password envelope', () => {
     assert.throws(seal(resetPayload({ jobId: 'job with spaces' })), TypeError);
     assert.throws(seal(resetPayload({ notAfter: NOW })), RangeError);
     assert.throws(seal(resetPayload({ notAfter: NOW + 15 * 60_000 + 1 })), RangeError);
-    assert.throws(seal(resetPayload(), rsa2048.privateKeyPem), /private key/);
+    assert.throws(seal(resetPayload(), agent.privateKeyPem), /private key/);
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    assert.throws(seal(resetPayload(), rsa), /X25519 required, got RSA/);
+    const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    assert.throws(seal(resetPayload(), p256), /X25519 required, got ec/);
+    const lowOrder = `-----BEGIN PUBLIC KEY-----\n${Buffer.concat([Buffer.from('302a300506032b656e032100', 'hex'), Buffer.alloc(32)]).toString('base64')}\n-----END PUBLIC KEY-----\n`;
+    assert.throws(seal(resetPayload(), lowOrder), /low-order point/);
     assert.throws(seal(resetPayload({ operation: 'change', oldPassword: '😀'.repeat(1024) })), RangeError);
     const error = (() => {
       try {
-        sealForAgent(rsa2048.publicKeyPem, resetPayload({ newPassword: 'secret-pw', oldPassword: 'x' }), NOW);
+        sealForAgent(agent.publicKeyPem, resetPayload({ newPassword: 'secret-pw', oldPassword: 'x' }), NOW);
       } catch (caught) {
         return caught;
       }
       return undefined;
     })();
     assert.ok(error instanceof Error && !error.message.includes('secret-pw'), 'the error never echoes a password');
+  });
+
+  it('refuses to open with a held key that is not an X25519 private key', async () => {
+    const { agent } = await testKeys();
+    const payload = resetPayload();
+    const envelope = sealForAgent(agent.publicKeyPem, payload, NOW);
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    assert.throws(() => openSealed([rsa, agent.privateKeyPem], envelope, { expectedJobId: payload.jobId, now: NOW }), /X25519 private keys/);
   });
 });

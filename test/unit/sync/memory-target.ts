@@ -1,6 +1,6 @@
 /** An in-memory SyncTarget for tests: records what runSync stores and answers like a database would. */
 import { dnKey } from '../../../src/sync/dn-anchor-map.js';
-import type { SyncedAccount, SyncedGroup, SyncTarget, UpsertOutcome } from '../../../src/sync/sync-types.js';
+import type { SyncedAccount, SyncedGroup, SyncMode, SyncTarget, UpsertCounts, UpsertOutcome } from '../../../src/sync/sync-types.js';
 
 /** Order-insensitive equality of two records (DN lists are sets). */
 function sameRecord<T extends object>(a: T, b: T): boolean {
@@ -17,12 +17,25 @@ export class MemoryTarget implements SyncTarget {
   /** DNs asked through anchorForDn, in order. */
   readonly lookedUp: string[] = [];
 
-  async upsertAccount(account: SyncedAccount): Promise<UpsertOutcome> {
-    return this.upsert(this.accounts, account);
+  /** Modes runSync announced, in order. */
+  readonly runs: SyncMode[] = [];
+
+  async startRun(mode: SyncMode): Promise<void> {
+    this.runs.push(mode);
   }
 
-  async upsertGroup(group: SyncedGroup): Promise<UpsertOutcome> {
-    return this.upsert(this.groups, group);
+  async upsertAccounts(accounts: readonly SyncedAccount[]): Promise<UpsertCounts> {
+    return this.count(accounts.map((account) => this.upsert(this.accounts, account)));
+  }
+
+  async upsertGroups(groups: readonly SyncedGroup[]): Promise<UpsertCounts> {
+    return this.count(groups.map((group) => this.upsert(this.groups, group)));
+  }
+
+  private count(outcomes: UpsertOutcome[]): UpsertCounts {
+    const counts: UpsertCounts = { created: 0, updated: 0, unchanged: 0 };
+    for (const outcome of outcomes) counts[outcome] += 1;
+    return counts;
   }
 
   async setGroupMembers(groupAnchor: string, memberAnchors: string[]): Promise<void> {

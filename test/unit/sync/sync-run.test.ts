@@ -32,11 +32,12 @@ const group = (name: string, memberDns: string[]): SyncedGroup => ({
 function scriptedReader(accounts: SyncedAccount[], groups: SyncedGroup[], marker: string, fail = false) {
   const asked: Array<string | null> = [];
   const reader: DirectoryReader = {
-    async readChanges(since, onAccount, onGroup) {
+    async readChanges(since, onAccounts, onGroups) {
       asked.push(since);
-      for (const account of accounts) await onAccount(account);
+      // Pages of two, as a paged search would deliver them.
+      for (let i = 0; i < accounts.length; i += 2) await onAccounts(accounts.slice(i, i + 2));
       if (fail) throw new Error('connection lost');
-      for (const entry of groups) await onGroup(entry);
+      for (let i = 0; i < groups.length; i += 2) await onGroups(groups.slice(i, i + 2));
       return { marker };
     },
     async close() {},
@@ -104,7 +105,8 @@ describe('runSync', () => {
     assert.deepEqual(summary.groups, { created: 2, updated: 0, unchanged: 0 });
     assert.equal(summary.marker, 'M1');
     assert.equal(target.marker, 'M1');
-    assert.deepEqual(progress, [1, 2, 3, 4]);
+    assert.deepEqual(progress, [2, 4], 'progress is reported per page');
+    assert.deepEqual(target.runs, ['full']);
     assert.deepEqual(target.membersOf('staff'), ['anchor-admins', 'anchor-ann']);
     assert.deepEqual(target.membersOf('admins'), ['anchor-bob']);
     assert.deepEqual(target.lookedUp, [], 'a full run never asks the store');

@@ -1,0 +1,142 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, UsersTable } from './schema.js';
+import type { Clock } from './clock.js';
+import type { FieldCipher } from '../crypto/field-cipher.js';
+import { timeOrderedId } from './time-ordered-id.js';
+import { emailContext, mobileContext, usernameKey, type DirectoryAccountData } from './users-repository.js';
+
+/**
+ * Set-wise reads and writes of one directory's accounts (`users.source`), for `sspr sync`: a page of entries
+ * costs a few statements, not a few per entry. Contact data is encrypted exactly as UsersRepository does
+ * (AES-GCM bound to row and column), so both read each other's rows.
+ */
+
+/** Rows per statement: 17 columns × 500 stays far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
+const ROWS_PER_STATEMENT = 500;
+
+export type StoredDirectoryAccount = Pick<
+  Selectable<UsersTable>,
+  'id' | 'username' | 'dn' | 'display_name' | 'first_name' | 'last_name' | 'email' | 'mobile' | 'enabled'
+>;
+
+function chunks<T>(items: readonly T[], size = ROWS_PER_STATEMENT): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
+}
+
+export class DirectoryAccounts {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+    private readonly cipher: FieldCipher,
+    private readonly source: string,
+  ) {}
+
+  /** anchor → id of every stored account of this directory (one query; a full run's preload). */
+  async anchors(): Promise<Map<string, string>> {
+    const rows = await this.db.selectFrom('users').select(['id', 'anchor']).where('source', '=', this.source).execute();
+    const byAnchor = new Map<string, string>();
+    for (const row of rows) if (row.anchor !== null) byAnchor.set(row.anchor, row.id);
+    return byAnchor;
+  }
+
+  /** The stored accounts with these anchors, by anchor. */
+  async findByAnchors(anchors: readonly string[]): Promise<Map<string, StoredDirectoryAccount & { anchor: string }>> {
+    const found = new Map<string, StoredDirectoryAccount & { anchor: string }>();
+    for (const chunk of chunks(anchors)) {
+      const rows = await this.db
+        .selectFrom('users')
+        .select(['id', 'anchor', 'username', 'dn', 'display_name', 'first_name', 'last_name', 'email', 'mobile', 'enabled'])
+        .where('source', '=', this.source)
+        .where('anchor', 'in', chunk)
+        .execute();
+      for (const row of rows) if (row.anchor !== null) found.set(row.anchor, { ...row, anchor: row.anchor });
+    }
+    return found;
+  }
+
+  /** True when the stored row already says what the directory says (contact data compared decrypted). */
+  matches(row: StoredDirectoryAccount, account: DirectoryAccountData): boolean {
+    return (
+      row.username === account.username && row.dn === account.dn && row.display_name === account.displayName &&
+      row.first_name === account.firstName && row.last_name === account.lastName && (row.enabled === 1) === account.enabled &&
+      this.cipher.decryptNullable(row.email, emailContext(row.id)) === account.email &&
+      this.cipher.decryptNullable(row.mobile, mobileContext(row.id)) === account.mobile
+    );
+  }
+
+  /** Rewrites a stored account with the directory's data (one statement). */
+  async update(id: string, account: DirectoryAccountData): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({
+        username: account.username.normalize('NFC').trim(),
+        username_key: usernameKey(account.username),
+        dn: account.dn,
+        display_name: account.displayName,
+        first_name: account.firstName,
+        last_name: account.lastName,
+        email: this.cipher.encryptNullable(account.email, emailContext(id)),
+        mobile: this.cipher.encryptNullable(account.mobile, mobileContext(id)),
+        enabled: account.enabled ? 1 : 0,
+        updated_at: this.clock.now(),
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /**
+   * Inserts accounts whose anchors are new, several rows per statement. A row that hits a unique key (its user
+   * name is taken, or its anchor was stored meanwhile) is skipped, not an error: the caller gets those back
+   * and decides. Returns the ids of the inserted rows by anchor, and the skipped accounts.
+   */
+  async insertNew<T extends DirectoryAccountData>(accounts: readonly T[]): Promise<{ inserted: Map<string, string>; skipped: T[] }> {
+    const now = this.clock.now();
+    const inserted = new Map<string, string>();
+    for (const chunk of chunks(accounts)) {
+      const rows = chunk.map((account) => {
+        const id = timeOrderedId(now);
+        return {
+          id,
+          username: account.username.normalize('NFC').trim(),
+          username_key: usernameKey(account.username),
+          display_name: account.displayName,
+          first_name: account.firstName,
+          last_name: account.lastName,
+          email: this.cipher.encryptNullable(account.email, emailContext(id)),
+          mobile: this.cipher.encryptNullable(account.mobile, mobileContext(id)),
+          enabled: account.enabled ? 1 : 0,
+          is_admin: 0,
+          source: this.source,
+          anchor: account.anchor,
+          dn: account.dn,
+          password_hash: null,
+          password_changed_at: null,
+          created_at: now,
+          updated_at: now,
+        };
+      });
+      const written = await this.db.insertInto('users').values(rows).onConflict((oc) => oc.doNothing()).returning('id').execute();
+      const writtenIds = new Set(written.map((row) => row.id));
+      for (const row of rows) if (writtenIds.has(row.id)) inserted.set(row.anchor, row.id);
+    }
+    return { inserted, skipped: accounts.filter((account) => !inserted.has(account.anchor)) };
+  }
+
+  /** Disables the enabled accounts with these anchors; returns how many changed. */
+  async disable(anchors: readonly string[]): Promise<number> {
+    let disabled = 0;
+    for (const chunk of chunks(anchors)) {
+      const result = await this.db
+        .updateTable('users')
+        .set({ enabled: 0, updated_at: this.clock.now() })
+        .where('source', '=', this.source)
+        .where('anchor', 'in', chunk)
+        .where('enabled', '=', 1)
+        .executeTakeFirst();
+      disabled += Number(result.numUpdatedRows);
+    }
+    return disabled;
+  }
+}

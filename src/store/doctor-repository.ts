@@ -1,0 +1,275 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+/** An audit event as the doctor reads it. */
+export interface DoctorEvent {
+  at: number;
+  event: string;
+  outcome: string;
+  detail: Record<string, unknown>;
+}
+
+/** Audit events that say whether a password reached the directory carry `writtenBack` in their detail. */
+const PASSWORD_EVENT = '%"writtenBack":%';
+const NOT_WRITTEN_BACK = '%"writtenBack":false%';
+const DELIVERY_EVENTS = ['email-delivered', 'email-delivery-failed', 'sms-delivered', 'sms-delivery-failed'];
+const CHUNK = 500;
+
+function parse(row: { at: number; event: string; outcome: string; detail: string | null }): DoctorEvent {
+  return { at: Number(row.at), event: row.event, outcome: row.outcome, detail: row.detail ? (JSON.parse(row.detail) as Record<string, unknown>) : {} };
+}
+
+/**
+ * The doctor's reads of the store: a few per-user look-ups, and set-based counts for the service-level summary
+ * (one query per check over all users, never one run per user).
+ */
+export class DoctorRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** The newest audit event that records whether a password set for this user was written back. */
+  async newestPasswordEvent(userId: string): Promise<DoctorEvent | null> {
+    const row = await this.db
+      .selectFrom('audit_events')
+      .select(['at', 'event', 'outcome', 'detail'])
+      .where('user_id', '=', userId)
+      .where('detail', 'like', PASSWORD_EVENT)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? parse(row) : null;
+  }
+
+  /** The newest delivery event per channel (e-mail, SMS) for this user. */
+  async newestDeliveries(userId: string): Promise<DoctorEvent[]> {
+    const rows = await this.db
+      .selectFrom('audit_events')
+      .select(['at', 'event', 'outcome', 'detail'])
+      .where('user_id', '=', userId)
+      .where('event', 'in', DELIVERY_EVENTS)
+      .orderBy('id', 'desc')
+      .limit(50)
+      .execute();
+    const newest = new Map<string, DoctorEvent>();
+    for (const row of rows) {
+      const channel = row.event.split('-')[0] as string;
+      if (!newest.has(channel)) newest.set(channel, parse(row));
+    }
+    return [...newest.values()];
+  }
+
+  /** The newest reset or writeback outcome for this user (success or failure). */
+  async newestWriteOutcome(userId: string): Promise<DoctorEvent | null> {
+    const row = await this.db
+      .selectFrom('audit_events')
+      .select(['at', 'event', 'outcome', 'detail'])
+      .where('user_id', '=', userId)
+      .where((eb) => eb.or([eb('event', '=', 'reset-password'), eb('event', 'like', 'writeback.%')]))
+      .where('outcome', 'in', ['success', 'failure'])
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? parse(row) : null;
+  }
+
+  async countUsers(): Promise<{ all: number; enabled: number; directory: number; disabled: number; directoryWithoutAnchor: number; noContact: number }> {
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => [
+        eb.fn.countAll<number | string>().as('all'),
+        eb.fn.sum<number | string | null>(eb.case().when('enabled', '=', 1).then(1).else(0).end()).as('enabled'),
+        eb.fn.sum<number | string | null>(eb.case().when('source', '!=', 'local').then(1).else(0).end()).as('directory'),
+        eb.fn.sum<number | string | null>(eb.case().when(eb.and([eb('source', '!=', 'local'), eb('anchor', 'is', null)])).then(1).else(0).end()).as('noAnchor'),
+        eb.fn.sum<number | string | null>(eb.case().when(eb.and([eb('email', 'is', null), eb('mobile', 'is', null)])).then(1).else(0).end()).as('noContact'),
+      ])
+      .executeTakeFirstOrThrow();
+    const all = Number(row.all);
+    const enabled = Number(row.enabled ?? 0);
+    return { all, enabled, directory: Number(row.directory ?? 0), disabled: all - enabled, directoryWithoutAnchor: Number(row.noAnchor ?? 0), noContact: Number(row.noContact ?? 0) };
+  }
+
+  /** Ids of these groups and every group nested inside them (breadth first over groups only; loops guarded). */
+  async groupsWithin(groupIds: string[]): Promise<string[]> {
+    const found = new Set<string>();
+    let frontier = groupIds;
+    while (frontier.length > 0) {
+      const next = frontier.filter((id) => !found.has(id));
+      next.forEach((id) => found.add(id));
+      if (next.length === 0) break;
+      frontier = (
+        await this.db.selectFrom('group_members').select('member_id').where('member_type', '=', 'group').where('group_id', 'in', next).execute()
+      ).map((r) => r.member_id);
+    }
+    return [...found];
+  }
+
+  async groupIdByName(nameKey: string): Promise<string | null> {
+    const row = await this.db.selectFrom('groups').select('id').where('name_key', '=', nameKey).executeTakeFirst();
+    return row?.id ?? null;
+  }
+
+  /** Enabled users who are direct members of none of these groups. */
+  async enabledUsersOutside(groupIds: string[]): Promise<number> {
+    let query = this.db.selectFrom('users').select((eb) => eb.fn.countAll<number | string>().as('n')).where('enabled', '=', 1);
+    if (groupIds.length > 0) {
+      query = query.where('id', 'not in', (eb) =>
+        eb.selectFrom('group_members').select('member_id').where('member_type', '=', 'user').where('group_id', 'in', groupIds),
+      );
+    }
+    return Number((await query.executeTakeFirstOrThrow()).n);
+  }
+
+  /** Groups holding one of these plans directly. */
+  async groupsWithPlan(plans: string[]): Promise<string[]> {
+    const rows = await this.db.selectFrom('licence_assignments').select('principal_id').where('principal_type', '=', 'group').where('plan', 'in', plans).execute();
+    return rows.map((r) => r.principal_id);
+  }
+
+  /** Enabled users holding none of these plans, directly or as direct members of `licensedGroups` (already expanded). */
+  async enabledUsersWithoutPlan(plans: string[], licensedGroups: string[]): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('enabled', '=', 1)
+      .where('id', 'not in', (eb) =>
+        eb.selectFrom('licence_assignments').select('principal_id').where('principal_type', '=', 'user').where('plan', 'in', plans),
+      )
+      .$if(licensedGroups.length > 0, (q) =>
+        q.where('id', 'not in', (eb) =>
+          eb.selectFrom('group_members').select('member_id').where('member_type', '=', 'user').where('group_id', 'in', licensedGroups),
+        ),
+      )
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /**
+   * Enabled users (administrators or not) with fewer than `required` distinct usable method types: registrations
+   * of allowed types, plus contact data when it counts (e-mail → 'email', mobile → 'sms').
+   */
+  async enabledUsersWithTooFewMethods(options: { admins: boolean; allowed: string[]; contactEmail: boolean; contactMobile: boolean; required: number }): Promise<number> {
+    const { db } = this;
+    let types = db
+      .selectFrom('method_registrations')
+      .select(['user_id', 'type'])
+      .where('type', 'in', options.allowed.length ? options.allowed : ['-']);
+    if (options.contactEmail) {
+      types = types.union(db.selectFrom('users').select(['id as user_id', (eb) => eb.val('email').as('type')]).where('email', 'is not', null));
+    }
+    if (options.contactMobile) {
+      types = types.union(db.selectFrom('users').select(['id as user_id', (eb) => eb.val('sms').as('type')]).where('mobile', 'is not', null));
+    }
+    const counted = db
+      .selectFrom(types.as('t'))
+      .select(['t.user_id', (eb) => eb.fn.count<number | string>('t.type').distinct().as('n')])
+      .groupBy('t.user_id');
+    const row = await db
+      .selectFrom('users')
+      .leftJoin(counted.as('c'), 'c.user_id', 'users.id')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('users.enabled', '=', 1)
+      .where('users.is_admin', '=', options.admins ? 1 : 0)
+      .where((eb) => eb(eb.fn.coalesce('c.n', eb.lit(0)), '<', options.required))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Users whose oldest method confirmation is before `cutoff`. */
+  async usersWithConfirmationBefore(cutoff: number): Promise<number> {
+    const row = await this.db
+      .selectFrom((eb) =>
+        eb.selectFrom('method_registrations').select('user_id').groupBy('user_id').having((h) => h.fn.min('confirmed_at'), '<', cutoff).as('o'),
+      )
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Username keys with an active reset block (scope `user:KEY:block`). */
+  async activeBlockKeys(now: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('throttle_blocks').select('scope').where('until', '>', now).where('scope', 'like', 'user:%:block').execute();
+    return rows.map((r) => r.scope.slice('user:'.length, -':block'.length));
+  }
+
+  /** How many of these username keys belong to existing users. */
+  async countExistingKeys(keys: string[]): Promise<number> {
+    let n = 0;
+    for (let i = 0; i < keys.length; i += CHUNK) {
+      const row = await this.db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('username_key', 'in', keys.slice(i, i + CHUNK))
+        .executeTakeFirstOrThrow();
+      n += Number(row.n);
+    }
+    return n;
+  }
+
+  /** Users (of the given sources: directory-managed when `directoryOnly`) whose newest event of `events`/`pattern` matches `failing`. */
+  private async newestEventMatches(options: { where: 'password' | 'delivery' | 'write'; failingPattern?: string; failingOutcome?: string; directoryOnly: boolean }): Promise<number> {
+    const { db } = this;
+    const scoped = db.selectFrom('audit_events').where('user_id', 'is not', null);
+    const filtered =
+      options.where === 'password'
+        ? scoped.where('detail', 'like', PASSWORD_EVENT)
+        : options.where === 'delivery'
+          ? scoped.where('event', 'in', DELIVERY_EVENTS)
+          : scoped.where('event', '=', 'reset-password').where('outcome', 'in', ['success', 'failure']);
+    const newest = filtered.select(['user_id', (eb) => eb.fn.max('id').as('id')]).groupBy('user_id');
+    let query = db
+      .selectFrom('audit_events as a')
+      .innerJoin(newest.as('n'), 'n.id', 'a.id')
+      .innerJoin('users as u', 'u.id', 'a.user_id')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'));
+    if (options.directoryOnly) query = query.where('u.source', '!=', 'local');
+    if (options.failingPattern) query = query.where('a.detail', 'like', options.failingPattern);
+    if (options.failingOutcome) query = query.where('a.outcome', '=', options.failingOutcome);
+    return Number((await query.executeTakeFirstOrThrow()).n);
+  }
+
+  /** Directory-managed users whose newest password event was not written back. */
+  usersWithUnwrittenPassword(): Promise<number> {
+    return this.newestEventMatches({ where: 'password', failingPattern: NOT_WRITTEN_BACK, directoryOnly: true });
+  }
+
+  /** Users whose newest delivery (any channel) failed. */
+  usersWithFailedDelivery(): Promise<number> {
+    return this.newestEventMatches({ where: 'delivery', failingOutcome: 'failure', directoryOnly: false });
+  }
+
+  /** Directory-managed users whose newest reset attempt was refused by the directory. */
+  usersWithRefusedReset(): Promise<number> {
+    return this.newestEventMatches({ where: 'write', failingOutcome: 'failure', failingPattern: '%writeback-%', directoryOnly: true });
+  }
+
+  /** Failed deliveries since `since`, with the newest reason. */
+  async deliveryFailuresSince(since: number): Promise<{ count: number; reason: string | null }> {
+    const rows = await this.db
+      .selectFrom('audit_events')
+      .select(['detail'])
+      .where('event', 'in', ['email-delivery-failed', 'sms-delivery-failed'])
+      .where('at', '>', since)
+      .orderBy('id', 'desc')
+      .execute();
+    const first = rows[0]?.detail;
+    return { count: rows.length, reason: first ? String((JSON.parse(first) as { reason?: unknown }).reason ?? '') : null };
+  }
+
+  /** Encrypted mobile numbers page by page (id order), for validation outside SQL. */
+  async *mobiles(pageSize = 5000): AsyncGenerator<Array<{ id: string; mobile: string }>> {
+    let after = '';
+    for (;;) {
+      const rows = await this.db
+        .selectFrom('users')
+        .select(['id', 'mobile'])
+        .where('mobile', 'is not', null)
+        .where('enabled', '=', 1)
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(pageSize)
+        .execute();
+      if (rows.length === 0) return;
+      yield rows.map((r) => ({ id: r.id, mobile: r.mobile as string }));
+      after = rows[rows.length - 1]!.id;
+    }
+  }
+}

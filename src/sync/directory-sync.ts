@@ -1,0 +1,62 @@
+/**
+ * One sync of the configured `directory` into the store: what `sspr sync` runs and what `sspr serve` schedules.
+ * The run is full when asked for or when no earlier run left a marker; incremental otherwise.
+ */
+import type { Clock } from '../store/clock.js';
+import type { Store } from '../store/database.js';
+import type { FieldCipher } from '../crypto/field-cipher.js';
+import { DirectorySyncTarget } from '../store/directory-sync-target.js';
+import { adConfigSchema } from '../directory/ad/ad-config.js';
+import { ldapConfigSchema } from '../directory/ldap/ldap-config.js';
+import { adDirectoryReader, ldapDirectoryReader, type DirectoryReader } from './directory-reader.js';
+import { runSync } from './sync-run.js';
+import type { SyncMode, SyncSummary } from './sync-types.js';
+
+export interface DirectorySyncOptions {
+  /** Read everything and disable the accounts that vanished (otherwise: incremental once a marker exists). */
+  full?: boolean;
+  /** Told the mode and, when earlier runs stored entries of this directory, how many (a progress estimate). */
+  onStart?: (mode: SyncMode, storedEntries: number | null) => void;
+  onProgress?: (processed: number) => void;
+}
+
+/** The reader for the validated `directory` config section (`kind` selects the connector). */
+export function directoryReaderFor(directory: Record<string, unknown>): { kind: 'ldap' | 'ad'; reader: DirectoryReader } {
+  const { kind, ...section } = directory;
+  if (kind === 'ad') return { kind, reader: adDirectoryReader(adConfigSchema.parse(section)) };
+  if (kind === 'ldap') return { kind, reader: ldapDirectoryReader(ldapConfigSchema.parse(section)) };
+  throw new Error(`directory.kind: expected "ldap" or "ad", got ${JSON.stringify(kind)}`);
+}
+
+/** Runs one sync and closes its directory connection; the summary names the directory kind it read. */
+export async function syncDirectory(
+  directory: Record<string, unknown>,
+  store: Pick<Store, 'db'>,
+  cipher: FieldCipher,
+  clock: Clock,
+  options: DirectorySyncOptions = {},
+): Promise<SyncSummary & { kind: 'ldap' | 'ad' }> {
+  const { kind, reader } = directoryReaderFor(directory);
+  try {
+    const target = new DirectorySyncTarget(store.db, clock, cipher, kind);
+    const mode: SyncMode = options.full || (await target.readMarker()) === null ? 'full' : 'incremental';
+    if (options.onStart) {
+      const stored = await target.storedEntries();
+      options.onStart(mode, stored > 0 ? stored : null);
+    }
+    const summary = await runSync(reader, target, { mode, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    return { ...summary, kind };
+  } finally {
+    await reader.close();
+  }
+}
+
+/** The one-line summary of a run (printed by `sspr sync`, logged by the schedule in `sspr serve`). */
+export function summaryLine(summary: SyncSummary & { kind: string }): string {
+  const a = summary.accounts;
+  const g = summary.groups;
+  return (
+    `${summary.mode} sync from ${summary.kind}: users ${a.created} created, ${a.updated} updated, ${a.unchanged} unchanged, ${a.disabled} disabled; ` +
+    `groups ${g.created} created, ${g.updated} updated, ${g.unchanged} unchanged; ${summary.seconds.toFixed(1)} s`
+  );
+}

@@ -1,0 +1,36 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Services } from '../../app/services.js';
+import type { CookiePolicy } from '../cookies.js';
+import { cookieOf } from '../request-context.js';
+import { SsprError } from '../../errors/sspr-error.js';
+
+/**
+ * Administrators only: `Authorization: Bearer <admin API token>` (sspr admin token create; 401 admin-token-missing /
+ * admin-token-invalid), or — for the browser — a signed-in administrator's session (a signed-in non-administrator
+ * gets 403 admin-only). Returns who was let in (for the log).
+ */
+export async function requireAdmin(services: Services, policy: CookiePolicy, request: FastifyRequest): Promise<string> {
+  const authorization = request.headers.authorization;
+  if (authorization === undefined) {
+    const user = await services.signIn.current(cookieOf(request, policy, 'session'));
+    if (user) {
+      if (!user.isAdmin) throw new SsprError('admin-only');
+      return `user:${user.username}`;
+    }
+  }
+  const token = await services.adminTokens.verify(authorization);
+  return `token:${token.id}`;
+}
+
+/** `GET /api/v1/admin/doctor` (service run with the user summary) and `GET /api/v1/admin/doctor/users/{username}`. */
+export async function adminDoctorApi(app: FastifyInstance, services: Services, policy: CookiePolicy): Promise<void> {
+  app.get('/api/v1/admin/doctor', async (request, reply) => {
+    await requireAdmin(services, policy, request);
+    return reply.header('cache-control', 'no-store').send(await services.doctor.diagnoseService(request.ctx.lang));
+  });
+
+  app.get<{ Params: { username: string } }>('/api/v1/admin/doctor/users/:username', async (request, reply) => {
+    await requireAdmin(services, policy, request);
+    return reply.header('cache-control', 'no-store').send(await services.doctor.diagnoseUser(request.params.username, request.ctx.lang));
+  });
+}

@@ -1,0 +1,215 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { DirectoryError, type DirectoryFailure, type DirectoryPasswordPolicy } from '../../directory/onprem/onprem-directory.js';
+import { SsprError } from '../../errors/sspr-error.js';
+import type { Clock } from '../../store/clock.js';
+import type { Audit } from '../../audit/audit.js';
+import { sealForAgent } from '../agent-protocol/sealed-password.js';
+import type { SealedOperation } from '../agent-protocol/sealed-payload.js';
+import { directoryFailures } from '../agent-protocol/protocol.js';
+import type { AgentsRepository } from '../agents-repository.js';
+import type { Writeback, WritebackOrigin, WritebackTarget } from '../writeback.js';
+import type { AgentHub, JobEvent } from './agent-hub.js';
+import type { JobRow, JobsRepository } from './jobs-repository.js';
+import type { NodeSignals } from './node-signals.js';
+
+const POLL_MS = 250;
+/** Slack when comparing the directory's change time with the job's start (clock granularity, offset error). */
+const CHANGE_TIME_SLACK_MS = 1500;
+
+export interface AgentWritebackDeps {
+  hub: AgentHub;
+  jobs: JobsRepository;
+  agents: AgentsRepository;
+  signals: NodeSignals;
+  audit: Audit;
+  clock: Clock;
+  log: Logger;
+  nodeId: string;
+  jobTimeoutMs: number;
+  heartbeatSeconds: number;
+}
+
+interface Secrets {
+  newPassword?: string;
+  oldPassword?: string;
+}
+
+/**
+ * "agent" mode: every write becomes a job sealed to an agent's public key, stored only while it is open, and
+ * answered within the deadline. A ready agent on this node gets the job at once; otherwise the job is queued
+ * (sealed to every agent connected to another node) and the node holding one claims it. No connected agent is
+ * an immediate writeback-no-agent. When an agent's socket ends mid-job, the job is reconciled: another (or the
+ * reconnected) agent reads the account's password-change time; a change after the job started means it was
+ * applied, otherwise the job is sent again — so a job is applied at most once and the user gets a definite
+ * answer: success, the directory's reason, "not changed" (never dispatched) or "unconfirmed" (deadline).
+ */
+export class AgentWriteback implements Writeback {
+  readonly mode = 'agent';
+
+  constructor(private readonly deps: AgentWritebackDeps) {}
+
+  async reset(target: WritebackTarget, newPassword: string, origin: 'reset' | 'admin-reset'): Promise<void> {
+    await this.run('reset', origin, target, { newPassword });
+  }
+
+  async change(target: WritebackTarget, oldPassword: string, newPassword: string): Promise<void> {
+    await this.run('change', 'change', target, { oldPassword, newPassword });
+  }
+
+  async unlock(target: WritebackTarget): Promise<void> {
+    await this.run('unlock', 'unlock', target, {});
+  }
+
+  async verifyPassword(target: WritebackTarget, password: string): Promise<boolean> {
+    try {
+      await this.run('verify', 'verify', target, { oldPassword: password });
+      return true;
+    } catch (error) {
+      if (error instanceof DirectoryError && error.reason === 'invalid-credentials') return false;
+      throw error;
+    }
+  }
+
+  async passwordPolicy(target: WritebackTarget): Promise<DirectoryPasswordPolicy | null> {
+    const session = this.deps.hub.pick(target.source);
+    if (!session) return null;
+    const answer = await session.query('policy', { username: target.username, anchor: target.anchor }, Math.min(3000, this.deps.jobTimeoutMs));
+    return answer.ok && answer.data && typeof answer.data === 'object' ? (answer.data as DirectoryPasswordPolicy) : null;
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  private async run(operation: SealedOperation, origin: WritebackOrigin | 'verify', target: WritebackTarget, secrets: Secrets): Promise<void> {
+    const now = this.deps.clock.now();
+    const deadline = now + this.deps.jobTimeoutMs;
+    const jobId = `wb-${randomBytes(16).toString('base64url')}`;
+    const payload = { jobId, operation, account: { username: target.username, anchor: target.anchor ?? '-' }, ...secrets, notAfter: deadline };
+    const seal = (publicKey: string) => sealForAgent(publicKey, payload, this.deps.clock.now());
+    const base = { id: jobId, userId: target.userId, username: target.username, operation, directory: target.source, origin, createdAt: now, deadlineAt: deadline, nodeId: this.deps.nodeId };
+
+    const events: JobEvent[] = [];
+    let wake: (() => void) | null = null;
+    const stop = this.deps.hub.watch(jobId, (event) => {
+      events.push(event);
+      wake?.();
+    });
+    try {
+      const session = this.deps.hub.pick(target.source);
+      if (session) {
+        const envelope = seal(session.publicKey);
+        await this.deps.jobs.insert({ ...base, state: 'dispatched', agentId: session.agentId, envelopes: { [session.agentId]: envelope } });
+        session.send({ type: 'job', jobId, envelope, deadline });
+      } else {
+        const remote = await this.remoteAgents(target.source, now);
+        if (remote.length === 0) throw new SsprError('writeback-no-agent');
+        const envelopes = Object.fromEntries(remote.map((agent) => [agent.id, seal(agent.publicKey)]));
+        await this.deps.jobs.insert({ ...base, state: 'pending', agentId: null, envelopes });
+        await this.deps.signals.publish({ kind: 'job-created', jobId, directory: target.source });
+      }
+      const job = await this.awaitOutcome(jobId, deadline, target, seal, events, (w) => (wake = w));
+      return outcomeOf(job);
+    } finally {
+      stop();
+    }
+  }
+
+  /** Agents of this directory that another node reports connected with a fresh heartbeat. */
+  private async remoteAgents(directory: string, now: number) {
+    const staleAfter = 3 * this.deps.heartbeatSeconds * 1000;
+    const fresh = new Set(
+      (await this.deps.agents.list())
+        .filter((a) => a.directory === directory && a.revokedAt === null && a.connectedNode && a.lastSeenAt !== null && now - a.lastSeenAt <= staleAfter)
+        .map((a) => a.id),
+    );
+    return (await this.deps.agents.activeFor(directory)).filter((a) => fresh.has(a.id));
+  }
+
+  private async awaitOutcome(
+    jobId: string,
+    deadline: number,
+    target: WritebackTarget,
+    seal: (publicKey: string) => string,
+    events: JobEvent[],
+    setWake: (wake: (() => void) | null) => void,
+  ): Promise<JobRow> {
+    const reconciled = new Set<string>();
+    for (;;) {
+      const finished = events.find((e) => e.kind === 'finished');
+      if (finished?.kind === 'finished') return finished.job;
+      events.length = 0;
+      const job = await this.deps.jobs.find(jobId);
+      if (!job) throw new SsprError('internal');
+      if (job.state === 'succeeded' || job.state === 'failed') return job;
+      const now = this.deps.clock.now();
+      if (now >= deadline) return this.expire(job, now);
+      if (job.state === 'lost') await this.reconcile(job, target, seal, reconciled);
+      if (events.length > 0) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(POLL_MS, Math.max(1, deadline - this.deps.clock.now())));
+        setWake(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      setWake(null);
+    }
+  }
+
+  /** At the deadline: a job no agent took was never applied; a job an agent took is unconfirmed. */
+  private async expire(job: JobRow, now: number): Promise<JobRow> {
+    if (await this.deps.jobs.finish(job.id, ['pending'], { state: 'failed', reason: 'not-dispatched', raw: 'no agent took the job before its deadline' }, now)) {
+      return { ...job, state: 'failed', reason: 'not-dispatched' };
+    }
+    if (await this.deps.jobs.finish(job.id, ['dispatched', 'lost'], { state: 'failed', reason: 'unconfirmed', raw: `no answer from agent ${job.agentId ?? '?'} before the deadline` }, now)) {
+      return { ...job, state: 'failed', reason: 'unconfirmed' };
+    }
+    return (await this.deps.jobs.find(job.id)) ?? job;
+  }
+
+  /**
+   * A lost job: ask a ready agent (other than one already asked) whether the directory's password-change time
+   * lies after the job started. Yes → the lost agent applied it; no → hand the job to this agent.
+   */
+  private async reconcile(job: JobRow, target: WritebackTarget, seal: (publicKey: string) => string, asked: Set<string>): Promise<void> {
+    const session = this.deps.hub.pick(job.directory);
+    if (!session || asked.has(session.agentId)) return;
+    asked.add(session.agentId);
+    const verifiable = job.operation === 'reset' || job.operation === 'change';
+    if (verifiable) {
+      const since = job.createdAt - CHANGE_TIME_SLACK_MS - Math.abs(session.clockOffsetMs);
+      const answer = await session.query('changed-since', { username: target.username, anchor: target.anchor, since }, Math.max(500, job.deadlineAt - this.deps.clock.now()));
+      if (!answer.ok) {
+        asked.delete(session.agentId);
+        return;
+      }
+      const changedAt = (answer.data as { passwordChangedAt?: number | null } | undefined)?.passwordChangedAt ?? null;
+      if (changedAt !== null && changedAt >= since) {
+        const now = this.deps.clock.now();
+        if (await this.deps.jobs.finish(job.id, ['lost'], { state: 'succeeded', reason: null, raw: `applied before agent ${job.agentId ?? '?'} was lost (verified by ${session.agentId})` }, now)) {
+          await this.deps.audit.record({ event: 'writeback.reconciled', outcome: 'success', userId: job.userId, username: job.username, detail: { job: job.id, verifiedBy: session.agentId, applied: true } });
+        }
+        return;
+      }
+      await this.deps.audit.record({ event: 'writeback.reconciled', outcome: 'info', userId: job.userId, username: job.username, detail: { job: job.id, verifiedBy: session.agentId, applied: false } });
+    }
+    const envelope = seal(session.publicKey);
+    if (await this.deps.jobs.redispatch(job.id, session.agentId, this.deps.nodeId, envelope, this.deps.clock.now())) {
+      session.send({ type: 'job', jobId: job.id, envelope, deadline: job.deadlineAt });
+    }
+  }
+}
+
+const failures: ReadonlySet<string> = new Set(directoryFailures);
+
+/** A finished job as the caller sees it: nothing on success, the precise error otherwise. */
+function outcomeOf(job: JobRow): void {
+  if (job.state === 'succeeded') return;
+  const reason = job.reason ?? 'unconfirmed';
+  if (reason === 'not-dispatched') throw new SsprError('writeback-no-agent', { details: { job: job.id } });
+  if (reason === 'unconfirmed' || reason === 'deadline') throw new SsprError('writeback-unconfirmed', { details: { job: job.id } });
+  if (failures.has(reason)) throw new DirectoryError(reason as DirectoryFailure, job.raw ?? reason);
+  throw new SsprError('writeback-unavailable', { details: { job: job.id, reason } });
+}

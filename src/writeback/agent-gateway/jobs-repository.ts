@@ -1,0 +1,164 @@
+import type { Kysely } from 'kysely';
+import type { Database, WritebackJobsTable } from '../../store/schema.js';
+
+export type JobState = 'pending' | 'dispatched' | 'lost' | 'succeeded' | 'failed';
+export const openStates: JobState[] = ['pending', 'dispatched', 'lost'];
+
+export interface JobRow {
+  id: string;
+  userId: string;
+  username: string;
+  operation: string;
+  directory: string;
+  origin: string;
+  envelopes: Record<string, string> | null;
+  state: JobState;
+  agentId: string | null;
+  nodeId: string | null;
+  createdAt: number;
+  deadlineAt: number;
+  finishedAt: number | null;
+  reason: string | null;
+  raw: string | null;
+}
+
+/**
+ * Writeback jobs. Every state change is a compare-and-set on the current state (and agent), so two nodes or
+ * a late agent result can never both decide a job: pending → dispatched → (lost →) succeeded | failed.
+ * Sealed envelopes are erased in the same statement that ends a job.
+ */
+export class JobsRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(job: Omit<JobRow, 'finishedAt' | 'reason' | 'raw'>): Promise<void> {
+    await this.db
+      .insertInto('writeback_jobs')
+      .values({
+        id: job.id,
+        user_id: job.userId,
+        username: job.username,
+        operation: job.operation,
+        directory: job.directory,
+        origin: job.origin,
+        envelopes: job.envelopes ? JSON.stringify(job.envelopes) : null,
+        state: job.state,
+        agent_id: job.agentId,
+        node_id: job.nodeId,
+        created_at: job.createdAt,
+        deadline_at: job.deadlineAt,
+        dispatched_at: job.state === 'dispatched' ? job.createdAt : null,
+      })
+      .execute();
+  }
+
+  async find(id: string): Promise<JobRow | null> {
+    const row = await this.db.selectFrom('writeback_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toJob(row) : null;
+  }
+
+  /** Open jobs waiting for an agent of one of these directory kinds, oldest first. */
+  async pendingFor(directories: string[], now: number, limit = 20): Promise<JobRow[]> {
+    if (directories.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('writeback_jobs')
+      .selectAll()
+      .where('state', '=', 'pending')
+      .where('directory', 'in', directories)
+      .where('deadline_at', '>', now)
+      .orderBy('created_at')
+      .limit(limit)
+      .execute();
+    return rows.map(toJob);
+  }
+
+  /** Open jobs last handed to this agent (to ask it what became of them after a reconnect). */
+  async openForAgent(agentId: string): Promise<JobRow[]> {
+    const rows = await this.db.selectFrom('writeback_jobs').selectAll().where('agent_id', '=', agentId).where('state', 'in', ['dispatched', 'lost']).execute();
+    return rows.map(toJob);
+  }
+
+  /** pending → dispatched to `agentId` by `nodeId`; true for exactly one claimer. */
+  async claim(id: string, agentId: string, nodeId: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('writeback_jobs')
+      .set({ state: 'dispatched', agent_id: agentId, node_id: nodeId, dispatched_at: now })
+      .where('id', '=', id)
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** lost → dispatched again (after the directory showed the change was not applied). */
+  async redispatch(id: string, agentId: string, nodeId: string, envelope: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('writeback_jobs')
+      .set({ state: 'dispatched', agent_id: agentId, node_id: nodeId, dispatched_at: now, envelopes: JSON.stringify({ [agentId]: envelope }) })
+      .where('id', '=', id)
+      .where('state', '=', 'lost')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** dispatched (to this agent) → lost: its connection ended before it answered. */
+  async markLost(id: string, agentId: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('writeback_jobs')
+      .set({ state: 'lost' })
+      .where('id', '=', id)
+      .where('state', '=', 'dispatched')
+      .where('agent_id', '=', agentId)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Ends a job still in one of `from` (and, when given, still held by `agentId`): the final state, reason and
+   * raw text are set and the envelopes erased in one statement. True when this call decided the job.
+   */
+  async finish(
+    id: string,
+    from: JobState[],
+    outcome: { state: 'succeeded' | 'failed'; reason?: string | null; raw?: string | null; agentId?: string },
+    now: number,
+  ): Promise<boolean> {
+    let query = this.db
+      .updateTable('writeback_jobs')
+      .set({ state: outcome.state, reason: outcome.reason ?? null, raw: outcome.raw?.slice(0, 500) ?? null, envelopes: null, finished_at: now })
+      .where('id', '=', id)
+      .where('state', 'in', from);
+    if (outcome.agentId) query = query.where('agent_id', '=', outcome.agentId);
+    const result = await query.executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Ends every open job past its deadline (housekeeping after a node crash); returns how many. */
+  async expireOverdue(now: number): Promise<number> {
+    const result = await this.db
+      .updateTable('writeback_jobs')
+      .set({ state: 'failed', reason: 'deadline', envelopes: null, finished_at: now })
+      .where('state', 'in', openStates)
+      .where('deadline_at', '<', now - 60_000)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+}
+
+function toJob(row: WritebackJobsTable): JobRow {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    username: row.username,
+    operation: row.operation,
+    directory: row.directory,
+    origin: row.origin,
+    envelopes: row.envelopes ? (JSON.parse(row.envelopes) as Record<string, string>) : null,
+    state: row.state as JobState,
+    agentId: row.agent_id,
+    nodeId: row.node_id,
+    createdAt: Number(row.created_at),
+    deadlineAt: Number(row.deadline_at),
+    finishedAt: row.finished_at === null ? null : Number(row.finished_at),
+    reason: row.reason,
+    raw: row.raw,
+  };
+}
