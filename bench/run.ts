@@ -3,12 +3,16 @@ import { benchResetFlows } from './reset-flows.js';
 import { benchMethodFlows } from './method-flows.js';
 import { benchLdapResetLatency } from './ldap-reset-latency.js';
 import { benchSync100k } from './sync-100k.js';
+import { benchDoctor } from './doctor.js';
+import { benchAgentWriteback } from './agent-writeback.js';
 
 const only = process.argv[2];
 if (!only || only === 'reset') await benchResetFlows();
 if (!only || only === 'methods') await benchMethodFlows();
 if (!only || only === 'ldap') await benchLdapResetLatency();
 if (!only || only === 'sync') await benchSync100k();
+if (!only || only === 'doctor') await benchDoctor();
+if (!only || only === 'agent') await benchAgentWriteback();
 if (!only || only === 'password') {
   const { main } = await import('./password-policy.js');
   await main();

@@ -45,6 +45,7 @@ import { PolicyStore } from '../policy/policy-store.js';
 import { Throttles } from '../policy/throttles.js';
 import type { DirectoryInspector } from '../writeback/directory-inspector.js';
 import { DirectInspector } from '../writeback/direct-inspector.js';
+import { AgentInspector } from '../writeback/agent-gateway/agent-inspector.js';
 import { DoctorService } from '../doctor/doctor-service.js';
 import { AdminTokens } from '../admin/admin-tokens.js';
 
@@ -201,7 +202,9 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     usualEmailDomain: () => usualDomain,
     settings: { flowTtlSeconds: config.reset.flowTtlSeconds, maxSendsPerFlow: config.reset.maxSendsPerFlow, organisation: config.organisation.name },
   });
-  const inspector: DirectoryInspector | null = onprem && config.writeback.mode === 'direct' ? new DirectInspector(onprem) : null;
+  const inspector: DirectoryInspector | null = writeback.hub
+    ? new AgentInspector(writeback.hub, typeof config.directory?.kind === 'string' ? config.directory.kind : null)
+    : onprem ? new DirectInspector(onprem) : null;
   const doctor = new DoctorService({
     config, clock, db: store.db, cipher, users, groups, licences, registrations, policy, throttles, inspector,
     availableTypes: [...methods.keys()],

@@ -4,10 +4,12 @@ import type { Config } from '../config/schema.js';
 import { createLogger } from '../app/logger.js';
 import { createServices, type Services } from '../app/services.js';
 import { buildServer } from '../web/server.js';
+import { syncDirectory } from '../sync/directory-sync.js';
+import { SyncSchedule } from '../sync/sync-schedule.js';
 
 /**
- * Starts the service and stops it cleanly on SIGTERM/SIGINT: stop accepting, finish requests in flight,
- * deliver queued mail, close the store, exit 0.
+ * Starts the service and stops it cleanly on SIGTERM/SIGINT: stop the sync schedule (aborting a run in flight),
+ * stop accepting, finish requests in flight, deliver queued mail, close the store, exit 0.
  */
 export async function runServer(config: Config, before?: (services: Services) => Promise<void>): Promise<void> {
   const log = createLogger(config.log.level);
@@ -18,18 +20,35 @@ export async function runServer(config: Config, before?: (services: Services) =>
   const url = config.publicUrl ?? address;
   log.info({ url, store: services.store.location }, 'sspr is listening');
   process.stdout.write(`sspr is running at ${url}\n`);
+  const schedule = syncScheduleFor(services);
+  schedule?.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    await schedule?.stop();
     await app.close();
     await services.close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+/** The scheduled directory sync (`sync.intervalMinutes` > 0 and a `directory` configured), or null. */
+function syncScheduleFor(services: Services): SyncSchedule | null {
+  const { config } = services;
+  const directory = config.directory;
+  if (!directory || config.sync.intervalMinutes === 0) return null;
+  services.log.info({ intervalMinutes: config.sync.intervalMinutes }, 'directory sync scheduled');
+  return new SyncSchedule({
+    intervalMs: config.sync.intervalMinutes * 60_000,
+    run: (signal) => syncDirectory(directory, services.store, services.cipher, services.clock, { signal }),
+    log: services.log,
+    audit: services.audit,
+  });
 }
 
 export function serveCommand(): Command {

@@ -5,6 +5,7 @@ import type { FieldCipher } from '../crypto/field-cipher.js';
 import { DirectoryAccounts, type StoredDirectoryAccount } from './directory-accounts.js';
 import { GroupsRepository } from './groups-repository.js';
 import { SsprError } from '../errors/sspr-error.js';
+import { dnKey } from '../sync/dn-anchor-map.js';
 import type { SyncMode, SyncTarget, SyncedAccount, SyncedGroup, UpsertCounts } from '../sync/sync-types.js';
 
 const noCounts = (): UpsertCounts => ({ created: 0, updated: 0, unchanged: 0 });
@@ -103,8 +104,18 @@ export class DirectorySyncTarget implements SyncTarget {
     return this.accounts().disable([...stored.keys()].filter((anchor) => !seen.has(anchor)));
   }
 
-  anchorForDn(dn: string): Promise<string | null> {
-    return new GroupsRepository(this.db, this.clock).anchorForDn(this.source, dn);
+  /** One pass over this directory's accounts and groups (DNs are not indexed, so one scan beats one per DN). */
+  async anchorsForDns(dns: readonly string[]): Promise<Map<string, string>> {
+    const wanted = new Set(dns.map(dnKey));
+    const found = new Map<string, string>();
+    for (const table of ['users', 'groups'] as const) {
+      const rows = await this.db.selectFrom(table).select(['anchor', 'dn']).where('source', '=', this.source).where('dn', 'is not', null).execute();
+      for (const { anchor, dn } of rows) {
+        const key = dn === null ? null : dnKey(dn);
+        if (anchor !== null && key !== null && wanted.has(key) && !found.has(key)) found.set(key, anchor);
+      }
+    }
+    return found;
   }
 
   /** Accounts and groups of this directory in the store (an estimate of a full run's size). */

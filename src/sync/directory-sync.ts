@@ -6,6 +6,7 @@ import type { Clock } from '../store/clock.js';
 import type { Store } from '../store/database.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { DirectorySyncTarget } from '../store/directory-sync-target.js';
+import { withBulkWrites } from '../store/bulk-writes.js';
 import { adConfigSchema } from '../directory/ad/ad-config.js';
 import { ldapConfigSchema } from '../directory/ldap/ldap-config.js';
 import { adDirectoryReader, ldapDirectoryReader, type DirectoryReader } from './directory-reader.js';
@@ -18,6 +19,8 @@ export interface DirectorySyncOptions {
   /** Told the mode and, when earlier runs stored entries of this directory, how many (a progress estimate). */
   onStart?: (mode: SyncMode, storedEntries: number | null) => void;
   onProgress?: (processed: number) => void;
+  /** Aborts the run: the directory connection is closed and the run fails without writing its marker. */
+  signal?: AbortSignal;
 }
 
 /** The reader for the validated `directory` config section (`kind` selects the connector). */
@@ -31,12 +34,15 @@ export function directoryReaderFor(directory: Record<string, unknown>): { kind: 
 /** Runs one sync and closes its directory connection; the summary names the directory kind it read. */
 export async function syncDirectory(
   directory: Record<string, unknown>,
-  store: Pick<Store, 'db'>,
+  store: Pick<Store, 'db' | 'dialect'>,
   cipher: FieldCipher,
   clock: Clock,
   options: DirectorySyncOptions = {},
 ): Promise<SyncSummary & { kind: 'ldap' | 'ad' }> {
+  options.signal?.throwIfAborted();
   const { kind, reader } = directoryReaderFor(directory);
+  const abort = (): void => void reader.close();
+  options.signal?.addEventListener('abort', abort, { once: true });
   try {
     const target = new DirectorySyncTarget(store.db, clock, cipher, kind);
     const mode: SyncMode = options.full || (await target.readMarker()) === null ? 'full' : 'incremental';
@@ -44,9 +50,11 @@ export async function syncDirectory(
       const stored = await target.storedEntries();
       options.onStart(mode, stored > 0 ? stored : null);
     }
-    const summary = await runSync(reader, target, { mode, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    const run = () => runSync(reader, target, { mode, onProgress: options.onProgress, signal: options.signal });
+    const summary = mode === 'full' ? await withBulkWrites(store, run) : await run();
     return { ...summary, kind };
   } finally {
+    options.signal?.removeEventListener('abort', abort);
     await reader.close();
   }
 }

@@ -25,21 +25,21 @@ export class DnAnchorMap {
   get(dn: string): string | undefined {
     return this.byKey.get(dnKey(dn));
   }
+
+  has(dn: string): boolean {
+    return this.byKey.has(dnKey(dn));
+  }
 }
 
 /**
- * The anchors of `memberDns`, in order, without duplicates. DNs not seen in this run are asked of `fallback`
- * (incremental runs: the member is stored from an earlier run); DNs nobody knows (outside the synced subtree) are
- * dropped.
+ * The anchors of `memberDns`, in order, without duplicates. DNs not seen in this run are looked up in `stored`
+ * (incremental runs: members stored by earlier runs, keyed by dnKey); DNs nobody knows (outside the synced
+ * subtree) are dropped.
  */
-export async function resolveMemberAnchors(
-  memberDns: readonly string[],
-  seen: DnAnchorMap,
-  fallback: ((dn: string) => Promise<string | null>) | null,
-): Promise<string[]> {
+export function resolveMemberAnchors(memberDns: readonly string[], seen: DnAnchorMap, stored: ReadonlyMap<string, string> | null): string[] {
   const anchors = new Set<string>();
   for (const dn of memberDns) {
-    const anchor = seen.get(dn) ?? (fallback ? await fallback(dn) : null);
+    const anchor = seen.get(dn) ?? stored?.get(dnKey(dn));
     if (anchor) anchors.add(anchor);
   }
   return [...anchors];

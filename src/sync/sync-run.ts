@@ -12,7 +12,9 @@ import type { SyncMode, SyncSummary, SyncTarget, UpsertCounts } from './sync-typ
 export interface SyncOptions {
   mode: SyncMode;
   /** Called after each stored page with the number of entries (accounts and groups) processed so far. */
-  onProgress?: (processed: number) => void;
+  onProgress?: ((processed: number) => void) | undefined;
+  /** Checked between pages: once aborted, the run throws before storing more and writes no marker. */
+  signal?: AbortSignal | undefined;
 }
 
 export async function runSync(reader: DirectoryReader, target: SyncTarget, options: SyncOptions): Promise<SyncSummary> {
@@ -40,6 +42,7 @@ export async function runSync(reader: DirectoryReader, target: SyncTarget, optio
   const { marker } = await reader.readChanges(
     since,
     async (accounts) => {
+      options.signal?.throwIfAborted();
       for (const account of accounts) {
         seenDns.remember(account.dn, account.anchor);
         seenAccounts.add(account.anchor);
@@ -48,6 +51,7 @@ export async function runSync(reader: DirectoryReader, target: SyncTarget, optio
       options.onProgress?.((processed += accounts.length));
     },
     async (groups) => {
+      options.signal?.throwIfAborted();
       for (const group of groups) {
         seenDns.remember(group.dn, group.anchor);
         pendingMembers.push({ groupAnchor: group.anchor, memberDns: group.memberDns });
@@ -56,11 +60,13 @@ export async function runSync(reader: DirectoryReader, target: SyncTarget, optio
       options.onProgress?.((processed += groups.length));
     },
   );
-  // A full run has seen every entry in scope; an incremental one asks the store for members it did not stream.
-  const fallback = full ? null : (dn: string) => target.anchorForDn(dn);
+  // A full run has seen every entry in scope; an incremental one asks the store, once, for members it did not stream.
+  const unseen = full ? [] : [...new Set(pendingMembers.flatMap(({ memberDns }) => memberDns.filter((dn) => !seenDns.has(dn))))];
+  const stored = unseen.length > 0 ? await target.anchorsForDns(unseen) : null;
   for (const { groupAnchor, memberDns } of pendingMembers) {
-    await target.setGroupMembers(groupAnchor, await resolveMemberAnchors(memberDns, seenDns, fallback));
+    await target.setGroupMembers(groupAnchor, resolveMemberAnchors(memberDns, seenDns, stored));
   }
+  options.signal?.throwIfAborted();
   if (full) summary.accounts.disabled = await target.disableMissing(seenAccounts);
   await target.writeMarker(marker);
   summary.marker = marker;

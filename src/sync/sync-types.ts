@@ -37,8 +37,11 @@ export interface SyncTarget {
   setGroupMembers(groupAnchor: string, memberAnchors: string[]): Promise<void>;
   /** Full sync only: disables every stored, enabled account not in `seenAccountAnchors`; returns how many. */
   disableMissing(seenAccountAnchors: Set<string>): Promise<number>;
-  /** The anchor of a stored account or group with this DN (compared case-insensitively), or null. */
-  anchorForDn(dn: string): Promise<string | null>;
+  /**
+   * Anchors of stored accounts and groups with these DNs, keyed by dnKey (DNs compared as dn-anchor-map.ts
+   * does); DNs not stored are absent. One call per run, for all the members the run did not stream.
+   */
+  anchorsForDns(dns: readonly string[]): Promise<Map<string, string>>;
   /** The change marker written by the last successful run, or null before the first. */
   readMarker(): Promise<string | null>;
   writeMarker(marker: string): Promise<void>;

@@ -68,10 +68,12 @@ export class AuditedWriteback implements Writeback {
     const ids = entraEvents[origin];
     const base = { userId: target.userId, username: target.username };
     const detail = { mode: this.mode, directory: target.source };
-    await this.audit.record({ ...base, event: `writeback.${origin}.start`, outcome: 'info', detail: { ...detail, entraEvent: ids?.[0] ?? null } });
+    // The start record is written while the directory works (Audit.record never rejects); both are awaited.
+    const started = this.audit.record({ ...base, event: `writeback.${origin}.start`, outcome: 'info', detail: { ...detail, entraEvent: ids?.[0] ?? null } });
     try {
       await write();
     } catch (error) {
+      await started;
       const reason = error instanceof DirectoryError ? error.reason : error instanceof SsprError ? error.code : 'internal';
       const raw = error instanceof DirectoryError ? error.raw.slice(0, 500) : error instanceof Error ? error.message.slice(0, 500) : null;
       await this.audit.record({
@@ -82,6 +84,7 @@ export class AuditedWriteback implements Writeback {
       });
       throw error;
     }
+    await started;
     await this.audit.record({ ...base, event: `writeback.${origin}.success`, outcome: 'success', detail: { ...detail, entraEvent: ids?.[1] ?? null, writtenBack: true } });
   }
 }

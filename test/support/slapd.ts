@@ -5,7 +5,9 @@
  *
  * Directory content: base dc=example,dc=org; ou=policies with cn=default (pwdMinLength 8, pwdCheckQuality 2,
  * pwdInHistory 3, pwdLockout TRUE, pwdMaxFailure 3); ou=users; cn=sspr-service, an ordinary entry (not the root
- * DN, which bypasses ppolicy) allowed to write userPassword, pwdReset and pwdAccountLockedTime.
+ * DN, which bypasses ppolicy) allowed to write userPassword, pwdReset and pwdAccountLockedTime, and to read
+ * everything without size limits (paged searches of any length, as a large sync needs).
+ * `extraLdif` loads further entries offline (slapadd -q) before slapd starts: the fast way to a big directory.
  *
  * Needs the Debian packages `slapd` and `ldap-utils` (slapadd) and `openssl`; fails loudly when missing.
  */
@@ -51,6 +53,12 @@ export interface Slapd {
   addUser(user: SlapdUser): Promise<string>;
   /** Replaces attributes of an entry as the root DN (e.g. pwdMinAge on the policy). */
   modifyAsRoot(dn: string, values: Record<string, string | null>): Promise<void>;
+  /** Adds any entry (groups, OUs, users elsewhere than ou=users) as the root DN. */
+  addEntry(dn: string, attributes: Record<string, string | string[]>): Promise<void>;
+  /** Deletes an entry as the root DN. */
+  deleteEntry(dn: string): Promise<void>;
+  /** Runs `work` on a client bound as the root DN (no access checks, no password policy). */
+  asRoot<T>(work: (client: Client) => Promise<T>): Promise<T>;
   /** Stops and starts slapd on the same ports and data: every open connection is dropped. */
   restart(): Promise<void>;
   /** Sends a signal to slapd (SIGSTOP / SIGCONT to freeze it mid-operation, SIGKILL to crash it). */
@@ -78,8 +86,8 @@ function requireBinaries(): { slapd: string; slapadd: string; openssl: string } 
   return { slapd, slapadd, openssl };
 }
 
-function run(command: string, args: string[]): void {
-  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 20_000 });
+function run(command: string, args: string[], timeoutMs = 20_000): void {
+  const result = spawnSync(command, args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 2 ** 20 });
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr}${result.stdout}`);
   }
@@ -136,9 +144,10 @@ olcSuffix: ${BASE_DN}
 olcRootDN: ${ROOT_DN}
 olcRootPW: ${rootPassword}
 olcDbDirectory: ${dir}/data
-olcDbMaxSize: 104857600
+olcDbMaxSize: 1073741824
 olcDbIndex: objectClass eq
 olcDbIndex: uid eq
+olcLimits: dn.exact="${SERVICE_DN}" size.soft=unlimited size.hard=unlimited size.prtotal=unlimited
 olcAccess: to attrs=userPassword by dn.exact="${SERVICE_DN}" write by self write by anonymous auth by * none
 olcAccess: to attrs=pwdReset,pwdAccountLockedTime,pwdFailureTime by dn.exact="${SERVICE_DN}" manage by * read
 olcAccess: to * by dn.exact="${SERVICE_DN}" read by self read by users read by * none
@@ -203,7 +212,12 @@ async function waitForPort(port: number, child: ChildProcess, output: () => stri
   }
 }
 
-export async function startSlapd(): Promise<Slapd> {
+export interface SlapdOptions {
+  /** An LDIF file of entries under dc=example,dc=org (not repeating the base, ou=users, ou=policies or the service). */
+  extraLdif?: string;
+}
+
+export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
   const bin = requireBinaries();
   const dir = mkdtempSync(join(tmpdir(), 'sspr-slapd-'));
   for (const sub of ['slapd.d', 'data', 'certs']) mkdirSync(join(dir, sub));
@@ -215,6 +229,7 @@ export async function startSlapd(): Promise<Slapd> {
   writeFileSync(join(dir, 'data.ldif'), dataLdif(servicePassword));
   run(bin.slapadd, ['-n0', '-F', join(dir, 'slapd.d'), '-l', join(dir, 'config.ldif')]);
   run(bin.slapadd, ['-n1', '-F', join(dir, 'slapd.d'), '-l', join(dir, 'data.ldif')]);
+  if (options.extraLdif) run(bin.slapadd, ['-q', '-n1', '-F', join(dir, 'slapd.d'), '-l', options.extraLdif], 30 * 60_000);
 
   const [ldapPort, ldapsPort] = [await freePort(), await freePort()];
   const ldapUrl = `ldap://127.0.0.1:${ldapPort}`;
@@ -298,6 +313,9 @@ export async function startSlapd(): Promise<Slapd> {
         await client.modify(dn, changes);
       }),
     signal: (signal) => void child.kill(signal),
+    addEntry: (dn, attributes) => asRoot((client) => client.add(dn, attributes)),
+    deleteEntry: (dn) => asRoot((client) => client.del(dn)),
+    asRoot,
     restart: async () => {
       await terminate();
       await launch();

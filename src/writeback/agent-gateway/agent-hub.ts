@@ -143,8 +143,8 @@ export class AgentHub {
     await this.deps.audit.record({ event: 'agent.disconnected', outcome: 'info', detail: { agent: session.agentId, node: this.deps.nodeId } });
     for (const job of await this.deps.jobs.openForAgent(session.agentId)) {
       if (await this.deps.jobs.markLost(job.id, session.agentId)) {
-        await this.deps.audit.record({ event: 'writeback.agent-lost', outcome: 'failure', userId: job.userId, username: job.username,
-      username: job.username, detail: { job: job.id, agent: session.agentId } });
+        const detail = { job: job.id, agent: session.agentId };
+        await this.deps.audit.record({ event: 'writeback.agent-lost', outcome: 'failure', userId: job.userId, username: job.username, detail });
         await this.announce(job, { kind: 'changed' });
       }
     }

@@ -136,9 +136,15 @@ export class AgentWriteback implements Writeback {
     setWake: (wake: (() => void) | null) => void,
   ): Promise<JobRow> {
     const reconciled = new Set<string>();
+    let readRow = false; // the first look waits for the agent's answer instead of reading the row at once
     for (;;) {
       const finished = events.find((e) => e.kind === 'finished');
       if (finished?.kind === 'finished') return finished.job;
+      if (!readRow && events.length === 0) {
+        readRow = true;
+        await this.sleepUntilEvent(deadline, setWake);
+        continue;
+      }
       events.length = 0;
       const job = await this.deps.jobs.find(jobId);
       if (!job) throw new SsprError('internal');
@@ -147,15 +153,20 @@ export class AgentWriteback implements Writeback {
       if (now >= deadline) return this.expire(job, now);
       if (job.state === 'lost') await this.reconcile(job, target, seal, reconciled);
       if (events.length > 0) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(POLL_MS, Math.max(1, deadline - this.deps.clock.now())));
-        setWake(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-      setWake(null);
+      await this.sleepUntilEvent(deadline, setWake);
     }
+  }
+
+  /** Waits for a job event, at most POLL_MS and never past the deadline. */
+  private async sleepUntilEvent(deadline: number, setWake: (wake: (() => void) | null) => void): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.min(POLL_MS, Math.max(1, deadline - this.deps.clock.now())));
+      setWake(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    setWake(null);
   }
 
   /** At the deadline: a job no agent took was never applied; a job an agent took is unconfirmed. */

@@ -1,5 +1,5 @@
 /**
- * `sspr sync` from a real OpenLDAP (sync-slapd.ts): users and nested groups, full and incremental runs, deletion.
+ * `sspr sync` from a real OpenLDAP (test/support/slapd.ts): users and nested groups, full and incremental runs, deletion.
  * Also prints (does not assert) the time and peak RSS of a 2,000-user full sync.
  */
 import { after, before, describe, test } from 'node:test';
@@ -9,14 +9,15 @@ import { ldapConfigSchema, type LdapConfig } from '../../../src/directory/ldap/l
 import { ldapDirectoryReader } from '../../../src/sync/directory-reader.js';
 import { runSync } from '../../../src/sync/sync-run.js';
 import { MemoryTarget } from '../../unit/sync/memory-target.js';
-import { BASE_DN, startSyncSlapd, type SyncSlapd } from './sync-slapd.js';
+import { startSlapd, type Slapd } from '../../support/slapd.js';
 
+const BASE_DN = 'dc=example,dc=org';
 const PEOPLE = `ou=people,${BASE_DN}`;
 const BULK = `ou=bulk,${BASE_DN}`;
 const userDn = (uid: string, ou = PEOPLE) => `uid=${uid},${ou}`;
 const groupDn = (cn: string) => `cn=${cn},${PEOPLE}`;
 
-let slapd: SyncSlapd;
+let slapd: Slapd;
 
 function config(baseDn: string): LdapConfig {
   return ldapConfigSchema.parse({
@@ -53,7 +54,7 @@ async function syncOnce(target: MemoryTarget, mode: 'full' | 'incremental', base
 const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1_100 - (Date.now() % 1_000)));
 
 before(async () => {
-  slapd = await startSyncSlapd();
+  slapd = await startSlapd();
   await slapd.asRoot(async (client) => {
     for (const ou of ['people', 'bulk']) await client.add(`ou=${ou},${BASE_DN}`, { objectClass: ['organizationalUnit'], ou });
     for (const uid of ['ann', 'bob', 'cid']) await addUser(client, uid);

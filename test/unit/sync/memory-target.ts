@@ -14,7 +14,7 @@ export class MemoryTarget implements SyncTarget {
   readonly groups = new Map<string, SyncedGroup>();
   readonly members = new Map<string, string[]>();
   marker: string | null = null;
-  /** DNs asked through anchorForDn, in order. */
+  /** DNs asked through anchorsForDns, in order. */
   readonly lookedUp: string[] = [];
 
   /** Modes runSync announced, in order. */
@@ -53,13 +53,14 @@ export class MemoryTarget implements SyncTarget {
     return disabled;
   }
 
-  async anchorForDn(dn: string): Promise<string | null> {
-    this.lookedUp.push(dn);
-    const key = dnKey(dn);
+  async anchorsForDns(dns: readonly string[]): Promise<Map<string, string>> {
+    this.lookedUp.push(...dns);
+    const wanted = new Set(dns.map(dnKey));
+    const found = new Map<string, string>();
     for (const record of [...this.accounts.values(), ...this.groups.values()]) {
-      if (dnKey(record.dn) === key) return record.anchor;
+      if (wanted.has(dnKey(record.dn))) found.set(dnKey(record.dn), record.anchor);
     }
-    return null;
+    return found;
   }
 
   async readMarker(): Promise<string | null> {

@@ -51,21 +51,20 @@ describe('DN → anchor resolution', () => {
     assert.equal(dnKey('cn=Doe\\, John,ou=x'), 'cn=doe\\, john,ou=x');
   });
 
-  test('members resolve from this run first, then the fallback; unknown DNs are dropped, duplicates merged', async () => {
+  test('members resolve from this run first, then the stored map; unknown DNs are dropped, duplicates merged', () => {
     const seen = new DnAnchorMap();
     seen.remember('uid=ann,ou=users,dc=example,dc=org', 'a1');
-    const asked: string[] = [];
-    const anchors = await resolveMemberAnchors(
-      ['UID=Ann,ou=users,dc=example,dc=org', 'uid=bob,ou=users,dc=example,dc=org', 'uid=ann,ou=users,dc=example,dc=org', 'cn=outside'],
+    const stored = new Map([[dnKey('uid=bob, ou=users,dc=example,dc=org'), 'b1']]);
+    const anchors = resolveMemberAnchors(
+      ['UID=Ann,ou=users,dc=example,dc=org', 'UID=Bob,ou=users,dc=example,dc=org', 'uid=ann,ou=users,dc=example,dc=org', 'cn=outside'],
       seen,
-      async (dn) => (asked.push(dn), dn.startsWith('uid=bob') ? 'b1' : null),
+      stored,
     );
     assert.deepEqual(anchors, ['a1', 'b1']);
-    assert.deepEqual(asked, ['uid=bob,ou=users,dc=example,dc=org', 'cn=outside']);
   });
 
-  test('without a fallback (full run) unseen DNs are dropped', async () => {
-    assert.deepEqual(await resolveMemberAnchors(['uid=x,dc=y'], new DnAnchorMap(), null), []);
+  test('without a stored map (full run) unseen DNs are dropped', () => {
+    assert.deepEqual(resolveMemberAnchors(['uid=x,dc=y'], new DnAnchorMap(), null), []);
   });
 });
 

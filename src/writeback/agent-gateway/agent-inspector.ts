@@ -1,0 +1,35 @@
+import { DirectoryError } from '../../directory/onprem/onprem-directory.js';
+import { SsprError } from '../../errors/sspr-error.js';
+import type { AccountInspection, DirectoryInspector, ServiceProbe } from '../directory-inspector.js';
+import type { AgentHub } from './agent-hub.js';
+
+const QUERY_MS = 3000;
+
+/**
+ * The doctor's view of the directory in agent mode: a ready agent on this node runs the same read-only
+ * inspection next to the directory (src/writeback/direct-inspector.ts) and returns it. Without a ready agent
+ * here the inspection cannot run (writeback-no-agent); the agent checks say why.
+ */
+export class AgentInspector implements DirectoryInspector {
+  constructor(
+    private readonly hub: AgentHub,
+    /** The configured directory kind; null: whichever kind has a ready agent (the server has no directory section). */
+    private readonly directory: string | null,
+  ) {}
+
+  async inspect(user: { username: string; anchor: string | null }): Promise<AccountInspection> {
+    return (await this.ask('inspect', user)) as AccountInspection;
+  }
+
+  async probe(): Promise<ServiceProbe> {
+    return (await this.ask('probe', {})) as ServiceProbe;
+  }
+
+  private async ask(kind: 'inspect' | 'probe', params: { username?: string; anchor?: string | null }): Promise<unknown> {
+    const session = this.directory ? this.hub.pick(this.directory) : (this.hub.pick('ad') ?? this.hub.pick('ldap'));
+    if (!session) throw new SsprError('writeback-no-agent');
+    const answer = await session.query(kind, params, QUERY_MS);
+    if (!answer.ok) throw new DirectoryError(answer.reason ?? 'unreachable', answer.raw ?? 'the agent could not answer');
+    return answer.data;
+  }
+}
