@@ -14,14 +14,19 @@ export async function enrolAgent(config: AgentConfig, token: string): Promise<Ag
   const directory = config.directory.kind as 'ldap' | 'ad';
   const sealing = await generateAgentKeyPair();
   const identity = generateIdentityKeyPair();
-  const server = config.server[0] as string;
-  const answer = await postJson(server, '/api/v1/agent/enrol', {
-    token: token.trim(),
-    name: config.name,
-    directory,
-    sealingKey: sealing.publicKeyPem,
-    identityKey: identity.publicKeyPem,
-  }, transportFor(server, config.caFile));
+  const request = { token: token.trim(), name: config.name, directory, sealingKey: sealing.publicKeyPem, identityKey: identity.publicKeyPem };
+  let answer: { status: number; body: unknown } | null = null;
+  const unreachable: string[] = [];
+  // The first configured server that answers decides; unreachable ones are skipped (and named if all fail).
+  for (const server of config.server) {
+    try {
+      answer = await postJson(server, '/api/v1/agent/enrol', request, transportFor(server, config.caFile));
+      break;
+    } catch (error) {
+      unreachable.push((error as Error).message);
+    }
+  }
+  if (!answer) throw new Error(unreachable.join('; '));
   const body = answer.body as { agentId?: string; error?: { message?: string } };
   if (answer.status !== 201 || typeof body.agentId !== 'string') {
     throw new Error(`enrolment refused (HTTP ${answer.status}): ${body.error?.message ?? 'unexpected answer'}`);

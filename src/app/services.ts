@@ -37,6 +37,7 @@ import { PasswordHistoryRepository } from '../store/password-history-repository.
 import { preloadStrengthEstimator } from '../password-policy/index.js';
 import { ResetFlow } from '../flows/reset/reset-flow.js';
 import { SignIn } from '../session/sign-in.js';
+import { ChangePassword } from '../flows/change/change-password.js';
 import { RegistrationsRepository } from '../store/registrations-repository.js';
 import { ChallengesRepository } from '../store/challenges-repository.js';
 import { SettingsRepository } from '../store/settings-repository.js';
@@ -90,6 +91,7 @@ export interface Services {
   /** Null with `captcha: off`. */
   captcha: ProofOfWorkCaptcha | null;
   signIn: SignIn;
+  changePassword: ChangePassword;
   /** Stops timers, waits for mail in flight, closes the store. */
   close(): Promise<void>;
 }
@@ -213,9 +215,10 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   });
   const adminTokens = new AdminTokens(store.db, clock);
   const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds);
+  const changePassword = new ChangePassword({ directory, passwords, audit, subjectOf: (user) => resetFlow.subjectOf(user) });
 
   return {
-    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, methods, outbox, resetFlow, securityInfo, captcha, signIn,
+    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, methods, outbox, resetFlow, securityInfo, captcha, signIn, changePassword,
     async close() {
       clearInterval(housekeeping);
       if (breach && 'close' in breach && typeof breach.close === 'function') await breach.close();

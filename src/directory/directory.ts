@@ -36,4 +36,8 @@ export interface Directory {
   directoryPolicyFor?(user: DirectoryUser): Promise<{ minLength?: number; complexity?: boolean; historyLength?: number } | null>;
   /** Sets a new password as an administrative reset (no old password). */
   resetPassword(user: DirectoryUser, newPassword: string): Promise<void>;
+  /** The user's own change: the current password is checked (by the account's directory, where it lives there). */
+  changePassword?(user: DirectoryUser, oldPassword: string, newPassword: string): Promise<void>;
+  /** Clears a directory lockout without changing the password. */
+  unlock?(user: DirectoryUser): Promise<void>;
 }

@@ -117,9 +117,14 @@ export class DirectoryAccounts {
           updated_at: now,
         };
       });
-      const written = await this.db.insertInto('users').values(rows).onConflict((oc) => oc.doNothing()).returning('id').execute();
-      const writtenIds = new Set(written.map((row) => row.id));
-      for (const row of rows) if (writtenIds.has(row.id)) inserted.set(row.anchor, row.id);
+      const result = await this.db.insertInto('users').values(rows).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+      // The usual case, every row written, needs no RETURNING (100,000 ids read back for nothing); after a
+      // conflict, the fresh ids that made it tell which rows were written.
+      const written =
+        Number(result.numInsertedOrUpdatedRows ?? 0) === rows.length
+          ? null
+          : new Set((await this.db.selectFrom('users').select('id').where('id', 'in', rows.map((row) => row.id)).execute()).map((row) => row.id));
+      for (const row of rows) if (written === null || written.has(row.id)) inserted.set(row.anchor, row.id);
     }
     return { inserted, skipped: accounts.filter((account) => !inserted.has(account.anchor)) };
   }

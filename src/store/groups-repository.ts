@@ -77,14 +77,6 @@ export class GroupsRepository {
     });
   }
 
-  /** The anchor of the user or group with this DN in this directory, or null. */
-  async anchorForDn(source: string, dn: string): Promise<string | null> {
-    const user = await this.db.selectFrom('users').select('anchor').where('source', '=', source).where('dn', '=', dn).executeTakeFirst();
-    if (user?.anchor) return user.anchor;
-    const group = await this.db.selectFrom('groups').select('anchor').where('source', '=', source).where('dn', '=', dn).executeTakeFirst();
-    return group?.anchor ?? null;
-  }
-
   async addUser(groupId: string, userId: string): Promise<void> {
     await this.db
       .insertInto('group_members')

@@ -155,48 +155,6 @@ export class UsersRepository {
     return row ? toRecord(row, this.cipher) : null;
   }
 
-  /**
-   * Creates or updates a directory-managed account by its anchor (a renamed account keeps its identity);
-   * says what happened. Contact data is compared decrypted, so an unchanged entry writes nothing.
-   */
-  async upsertFromDirectory(source: string, account: DirectoryAccountData): Promise<'created' | 'updated' | 'unchanged'> {
-    const existing = await this.findByAnchor(source, account.anchor);
-    if (!existing) {
-      const created = await this.add({ ...account, source, isAdmin: false });
-      if (!account.enabled) await this.setEnabled(created.id, false);
-      return 'created';
-    }
-    const same =
-      existing.username === account.username && existing.dn === account.dn && existing.displayName === account.displayName &&
-      existing.firstName === account.firstName && existing.lastName === account.lastName && existing.email === account.email &&
-      existing.mobile === account.mobile && existing.enabled === account.enabled;
-    if (same) return 'unchanged';
-    await this.db
-      .updateTable('users')
-      .set({
-        username: account.username.normalize('NFC').trim(),
-        username_key: usernameKey(account.username),
-        dn: account.dn,
-        display_name: account.displayName,
-        first_name: account.firstName,
-        last_name: account.lastName,
-        enabled: account.enabled ? 1 : 0,
-        updated_at: this.clock.now(),
-      })
-      .where('id', '=', existing.id)
-      .execute();
-    await this.setContact(existing.id, { email: account.email, mobile: account.mobile });
-    return 'updated';
-  }
-
-  /** Disables the directory's accounts whose anchors were not seen in a full sync; returns how many. */
-  async disableMissing(source: string, seen: ReadonlySet<string>): Promise<number> {
-    const rows = await this.db.selectFrom('users').select(['id', 'anchor']).where('source', '=', source).where('enabled', '=', 1).execute();
-    const missing = rows.filter((r) => r.anchor !== null && !seen.has(r.anchor));
-    for (const row of missing) await this.setEnabled(row.id, false);
-    return missing.length;
-  }
-
   /** Sets or clears the contact data the organisation holds. */
   async setContact(id: string, contact: { email?: string | null; mobile?: string | null }): Promise<void> {
     await this.db

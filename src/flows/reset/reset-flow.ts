@@ -219,6 +219,29 @@ export class ResetFlow {
     return { done: true };
   }
 
+  /**
+   * Unlock only: a verified user whose account the directory locked (bad sign-ins) clears the lockout and keeps
+   * their password. Ends the flow like a reset; cloud-only accounts have no lockout and just complete.
+   */
+  async unlock(flowId: string, request: MethodRequest): Promise<{ done: true }> {
+    const flow = await this.live(flowId);
+    this.expectState(flow, 'verified');
+    const user = await this.userOf(flow);
+    if (!(await this.deps.flows.transition(flow.digest, 'verified', 'completing'))) throw new SsprError('flow-completed');
+    try {
+      await this.deps.directory.unlock?.(user);
+    } catch (error) {
+      await this.deps.flows.transition(flow.digest, 'completing', 'verified');
+      await this.audit(request, 'unlock-account', 'failure', flow.digest, user, flow.username, { reason: error instanceof SsprError ? error.code : 'internal' });
+      throw error;
+    }
+    await this.deps.flows.transition(flow.digest, 'completing', 'completed');
+    await this.deps.flows.deleteCodes(flow.digest);
+    await this.deps.throttles.clear(usernameKey(user.username));
+    await this.audit(request, 'unlock-account', 'success', flow.digest, user, flow.username, { writtenBack: user.source !== 'local' });
+    return { done: true };
+  }
+
   /** The password subject for a user: names for the personal-word rules, and their history. */
   subjectOf(user: DirectoryUser): PasswordSubject {
     return {

@@ -62,4 +62,9 @@ export async function resetApi(app: FastifyInstance, services: Services, policy:
     const { password } = parseBody(passwordBody, request.body);
     return flow.setPassword(request.params.flowId, password, request.ctx);
   });
+
+  app.post<{ Params: { flowId: string } }>('/api/v1/reset/:flowId/unlock', config, async (request) => {
+    parseBody(z.strictObject({}), request.body ?? {});
+    return flow.unlock(request.params.flowId, request.ctx);
+  });
 }

@@ -36,6 +36,14 @@ export async function sessionApi(app: FastifyInstance, services: Services, polic
     return reply.status(204).send();
   });
 
+  const changeBody = z.strictObject({ currentPassword: z.string().min(1).max(4096), newPassword: z.string().min(1).max(4096) });
+  app.post('/api/v1/me/password', { config: { rateLimit } }, async (request) => {
+    const user = await services.signIn.current(cookieOf(request, policy, 'session'));
+    if (!user) throw new SsprError('not-signed-in');
+    const { currentPassword, newPassword } = parseBody(changeBody, request.body);
+    return services.changePassword.change(user, currentPassword, newPassword, request.ctx);
+  });
+
   app.get('/api/v1/me', async (request) => {
     const user = await services.signIn.current(cookieOf(request, policy, 'session'));
     if (!user) throw new SsprError('not-signed-in');

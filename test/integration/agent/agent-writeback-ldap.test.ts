@@ -138,6 +138,27 @@ describe('writeback through the agent (OpenLDAP)', () => {
     assert.equal((await postJson(svc.baseUrl, '/api/v1/session', { username: 'lena', password: 'not her password' })).status, 401);
   });
 
+  it('changes a known password and unlocks a locked account through the agent', async () => {
+    const signIn = await postJson(svc.baseUrl, '/api/v1/session', { username: 'otto', password: 'Original-Pass-otto' });
+    assert.equal(signIn.status, 200);
+    const cookie = { cookie: (signIn.headers.get('set-cookie') ?? '').split(';')[0]! };
+    const wrong = await postJson(svc.baseUrl, '/api/v1/me/password', { currentPassword: 'not it', newPassword: 'Walnut comet harbour 6' }, { headers: cookie });
+    assert.equal(wrong.status, 400);
+    assert.equal(wrong.body.error.code, 'writeback-wrong-old-password');
+    const changed = await postJson(svc.baseUrl, '/api/v1/me/password', { currentPassword: 'Original-Pass-otto', newPassword: 'Walnut comet harbour 6' }, { headers: cookie });
+    assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    assert.equal(await directoryAccepts('otto', 'Walnut comet harbour 6'), true);
+    assert.ok((await svc.services.auditLog.list({ username: 'otto' })).some((e) => e.event === 'writeback.change.success' && e.detail?.entraEvent === 31007));
+
+    for (let i = 0; i < 3; i++) await directoryAccepts('otto', 'wrong password').catch(() => false);
+    assert.equal((await check.findAccount('otto'))!.locked, true);
+    const flow = await verifiedFlow('otto');
+    const unlocked = await postJson(svc.baseUrl, `${flow}/unlock`, {});
+    assert.equal(unlocked.status, 200, JSON.stringify(unlocked.body));
+    assert.equal((await check.findAccount('otto'))!.locked, false);
+    assert.equal(await directoryAccepts('otto', 'Walnut comet harbour 6'), true, 'unlock keeps the password');
+  });
+
   it('two agents share the work; kill -9 of the one holding a job still ends in one applied reset', async () => {
     await startAgent('second');
     const flow = await verifiedFlow('karl');
