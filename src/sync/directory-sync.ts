@@ -1,15 +1,15 @@
 /**
  * One sync of the configured `directory` into the store: what `sspr sync` runs and what `sspr serve` schedules.
- * The run is full when asked for or when no earlier run left a marker; incremental otherwise.
+ * The run is full when asked for or when no earlier run left a marker; incremental otherwise. The directory is
+ * read in a worker thread (worker-directory-reader.ts) while this thread stores what it read.
  */
 import type { Clock } from '../store/clock.js';
 import type { Store } from '../store/database.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { DirectorySyncTarget } from '../store/directory-sync-target.js';
 import { withBulkWrites } from '../store/bulk-writes.js';
-import { adConfigSchema } from '../directory/ad/ad-config.js';
-import { ldapConfigSchema } from '../directory/ldap/ldap-config.js';
-import { adDirectoryReader, ldapDirectoryReader, type DirectoryReader } from './directory-reader.js';
+import { directoryKind, type DirectoryKind } from './reader-from-config.js';
+import { workerDirectoryReader } from './worker-directory-reader.js';
 import { runSync } from './sync-run.js';
 import type { SyncMode, SyncSummary } from './sync-types.js';
 
@@ -23,14 +23,6 @@ export interface DirectorySyncOptions {
   signal?: AbortSignal;
 }
 
-/** The reader for the validated `directory` config section (`kind` selects the connector). */
-export function directoryReaderFor(directory: Record<string, unknown>): { kind: 'ldap' | 'ad'; reader: DirectoryReader } {
-  const { kind, ...section } = directory;
-  if (kind === 'ad') return { kind, reader: adDirectoryReader(adConfigSchema.parse(section)) };
-  if (kind === 'ldap') return { kind, reader: ldapDirectoryReader(ldapConfigSchema.parse(section)) };
-  throw new Error(`directory.kind: expected "ldap" or "ad", got ${JSON.stringify(kind)}`);
-}
-
 /** Runs one sync and closes its directory connection; the summary names the directory kind it read. */
 export async function syncDirectory(
   directory: Record<string, unknown>,
@@ -38,9 +30,10 @@ export async function syncDirectory(
   cipher: FieldCipher,
   clock: Clock,
   options: DirectorySyncOptions = {},
-): Promise<SyncSummary & { kind: 'ldap' | 'ad' }> {
+): Promise<SyncSummary & { kind: DirectoryKind }> {
   options.signal?.throwIfAborted();
-  const { kind, reader } = directoryReaderFor(directory);
+  const kind = directoryKind(directory);
+  const reader = workerDirectoryReader(directory);
   const abort = (): void => void reader.close();
   options.signal?.addEventListener('abort', abort, { once: true });
   try {

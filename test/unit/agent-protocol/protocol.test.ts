@@ -4,9 +4,12 @@ import {
   AgentProtocolError,
   clockOffsetMs,
   directoryFailures,
+  helloSignedText,
   parseAgentMessage,
+  parseServerMessage,
   type ProtocolRefusal,
 } from '../../../src/writeback/agent-protocol/protocol.js';
+import { generateIdentityKeyPair, signWithIdentity, verifyIdentitySignature } from '../../../src/writeback/agent-protocol/agent-identity.js';
 import { sealForAgent } from '../../../src/writeback/agent-protocol/sealed-password.js';
 import { NOW, resetPayload, testKeys } from './fixtures.js';
 
@@ -15,55 +18,57 @@ const refused = (reason: ProtocolRefusal) => (error: unknown) => {
   assert.equal(error.reason, reason);
   return true;
 };
-const FP = 'q'.repeat(43);
-const hello = { type: 'hello', agentId: 'dc-agent-1', version: '1.2.0', publicKeyFingerprint: FP, clockMs: NOW };
-const heartbeat = {
-  type: 'heartbeat',
-  agentId: 'dc-agent-1',
-  at: NOW,
-  directory: { reachable: true, encrypted: true, latencyMs: 3.5 },
-  clockMs: NOW,
+const report = {
+  directory: { reachable: true, encrypted: true, serviceBindOk: true, latencyMs: 3.5, policyHints: null },
+  connectErrors: [{ at: NOW, message: 'https://sspr.example: connection refused' }],
 };
+const hello = { type: 'hello', agentId: 'dc-agent-1', version: '1.2.0', directory: 'ad', clockMs: NOW, signature: 's'.repeat(86), report, pendingResults: [] };
+const heartbeat = { type: 'heartbeat', clockMs: NOW, report };
 
 describe('agent protocol messages', () => {
-  it('parses every message type', async () => {
-    const { agent } = await testKeys();
-    const payload = resetPayload();
-    const job = { type: 'job', jobId: payload.jobId, directory: 'corp-ad', envelope: sealForAgent(agent.publicKeyPem, payload, NOW), deadline: payload.notAfter };
+  it('parses every agent message type', () => {
     const messages = [
       hello,
+      { ...hello, pendingResults: [{ type: 'result', jobId: 'job-1', outcome: 'success' }] },
       heartbeat,
-      { ...heartbeat, directory: { reachable: false, encrypted: false, latencyMs: 0, error: 'ECONNREFUSED' } },
-      job,
+      { ...heartbeat, report: { ...report, directory: { ...report.directory, reachable: false, error: { reason: 'unreachable', raw: 'ECONNREFUSED' } } } },
       { type: 'result', jobId: 'job-1', outcome: 'success' },
+      { type: 'result', jobId: 'job-1', outcome: 'unknown' },
       { type: 'result', jobId: 'job-1', outcome: 'failure', reason: 'in-history', raw: '0000052D: Constraint violation' },
+      { type: 'answer', queryId: 'q-1', ok: true, data: { passwordChangedAt: NOW } },
+      { type: 'answer', queryId: 'q-1', ok: false, reason: 'unreachable', raw: 'down' },
+    ];
+    for (const message of messages) assert.deepEqual(parseAgentMessage(JSON.stringify(message)), message);
+  });
+
+  it('parses every server message type (the agent side)', async () => {
+    const { agent } = await testKeys();
+    const payload = resetPayload();
+    const messages = [
+      { type: 'challenge', nonce: 'n'.repeat(43), serverTime: NOW },
+      { type: 'welcome', heartbeatSeconds: 30, serverTime: NOW },
+      { type: 'job', jobId: payload.jobId, envelope: sealForAgent(agent.publicKeyPem, payload, NOW), deadline: payload.notAfter },
+      { type: 'query', queryId: 'q-1', kind: 'changed-since', username: 'lena', anchor: null, since: NOW, deadline: NOW + 1000 },
+      { type: 'status', jobIds: ['job-1', 'job-2'] },
       { type: 'ack', jobId: 'job-1' },
     ];
-    for (const message of messages) {
-      const text = JSON.stringify(message);
-      assert.ok(Buffer.byteLength(text) <= 4096);
-      assert.deepEqual(parseAgentMessage(text), message);
-    }
+    for (const message of messages) assert.deepEqual(parseServerMessage(JSON.stringify(message)), message);
+    assert.throws(() => parseServerMessage(JSON.stringify(hello)), refused('unknown-type'), 'agent messages are not server messages');
   });
 
-  it('refuses frames over 4 KB (UTF-8 bytes) before parsing', () => {
-    const padded = JSON.stringify({ ...hello, version: '1' }).replace('}', `${' '.repeat(4096)}}`);
-    assert.throws(() => parseAgentMessage(padded), refused('too-large'));
-    const multibyte = JSON.stringify({ type: 'ack', jobId: 'ü'.repeat(2100) });
-    assert.ok(multibyte.length < 4096 && Buffer.byteLength(multibyte) > 4096);
-    assert.throws(() => parseAgentMessage(multibyte), refused('too-large'));
+  it('caps frames: 4 KB, hello 16 KB, answers 64 KB (UTF-8 bytes, before parsing)', () => {
+    const big = JSON.stringify({ type: 'result', jobId: 'j', outcome: 'failure', reason: 'locked', raw: 'ü'.repeat(2100) });
+    assert.throws(() => parseAgentMessage(big), refused('too-large'));
+    const answer = { type: 'answer', queryId: 'q', ok: true, data: { memberOf: 'x'.repeat(30_000) } };
+    assert.deepEqual(parseAgentMessage(JSON.stringify(answer)), answer);
+    assert.throws(() => parseAgentMessage(JSON.stringify({ ...answer, data: 'x'.repeat(70_000) })), refused('too-large'));
   });
 
-  it('refuses extra fields, at the top and nested', () => {
+  it('refuses extra fields, unknown types and non-JSON', () => {
     assert.throws(() => parseAgentMessage(JSON.stringify({ ...hello, admin: true })), refused('invalid'));
-    const nested = { ...heartbeat, directory: { ...heartbeat.directory, password: 'x' } };
-    assert.throws(() => parseAgentMessage(JSON.stringify(nested)), refused('invalid'));
-  });
-
-  it('refuses unknown or missing types and non-JSON', () => {
+    assert.throws(() => parseAgentMessage(JSON.stringify({ ...heartbeat, report: { ...report, password: 'x' } })), refused('invalid'));
     assert.throws(() => parseAgentMessage(JSON.stringify({ ...hello, type: 'shell' })), refused('unknown-type'));
     assert.throws(() => parseAgentMessage(JSON.stringify({ ...hello, type: '__proto__' })), refused('unknown-type'));
-    assert.throws(() => parseAgentMessage(JSON.stringify({ agentId: 'x' })), refused('unknown-type'));
     assert.throws(() => parseAgentMessage('{"type":"hello"'), refused('not-json'));
     assert.throws(() => parseAgentMessage('[]'), refused('invalid'));
     assert.throws(() => parseAgentMessage('null'), refused('invalid'));
@@ -71,26 +76,18 @@ describe('agent protocol messages', () => {
 
   it('validates field contents and the result contract', () => {
     const invalid = [
-      { ...hello, publicKeyFingerprint: 'short' },
+      { ...hello, signature: 'short' },
       { ...hello, clockMs: -1 },
       { ...hello, agentId: '../etc' },
-      { ...heartbeat, directory: { reachable: true, encrypted: true, latencyMs: -1 } },
-      { ...heartbeat, directory: { reachable: true, encrypted: true, latencyMs: 1, error: 'e'.repeat(501) } },
+      { ...hello, directory: 'novell' },
       { type: 'result', jobId: 'job-1', outcome: 'failure' },
       { type: 'result', jobId: 'job-1', outcome: 'success', reason: 'locked' },
       { type: 'result', jobId: 'job-1', outcome: 'failure', reason: 'made-up' },
       { type: 'result', jobId: 'job-1', outcome: 'failure', reason: 'locked', raw: 'r'.repeat(501) },
-      { type: 'job', jobId: 'job-1', directory: 'corp', envelope: '', deadline: NOW },
-      { type: 'ack' },
+      { type: 'answer', queryId: 'q', ok: false },
     ];
-    for (const message of invalid) {
-      assert.throws(() => parseAgentMessage(JSON.stringify(message)), refused('invalid'), JSON.stringify(message).slice(0, 80));
-    }
-    const raw500 = { type: 'result', jobId: 'job-1', outcome: 'failure', reason: 'locked', raw: 'r'.repeat(500) };
-    assert.deepEqual(parseAgentMessage(JSON.stringify(raw500)), raw500);
-    for (const reason of directoryFailures) {
-      assert.equal(parseAgentMessage(JSON.stringify({ type: 'result', jobId: 'j', outcome: 'failure', reason })).type, 'result');
-    }
+    for (const message of invalid) assert.throws(() => parseAgentMessage(JSON.stringify(message)), refused('invalid'), JSON.stringify(message).slice(0, 80));
+    for (const reason of directoryFailures) assert.equal(parseAgentMessage(JSON.stringify({ type: 'result', jobId: 'j', outcome: 'failure', reason })).type, 'result');
   });
 
   it('reports field paths, never values, in its errors', () => {
@@ -102,6 +99,16 @@ describe('agent protocol messages', () => {
       assert.deepEqual(error.paths, ['version']);
       assert.ok(!error.message.includes('secret value'));
     }
+  });
+
+  it('binds the hello signature to the nonce, the agent id and the clock', () => {
+    const keys = generateIdentityKeyPair();
+    const signature = signWithIdentity(keys.privateKeyPem, helloSignedText('nonce-1', 'agent-1', NOW));
+    assert.equal(verifyIdentitySignature(keys.publicKeyPem, helloSignedText('nonce-1', 'agent-1', NOW), signature), true);
+    assert.equal(verifyIdentitySignature(keys.publicKeyPem, helloSignedText('nonce-2', 'agent-1', NOW), signature), false, 'replayed on another connection');
+    assert.equal(verifyIdentitySignature(keys.publicKeyPem, helloSignedText('nonce-1', 'agent-2', NOW), signature), false);
+    assert.equal(verifyIdentitySignature(generateIdentityKeyPair().publicKeyPem, helloSignedText('nonce-1', 'agent-1', NOW), signature), false);
+    assert.equal(verifyIdentitySignature(keys.publicKeyPem, helloSignedText('nonce-1', 'agent-1', NOW), 'garbage'), false);
   });
 
   it('estimates the agent clock offset NTP-style', () => {
