@@ -5,8 +5,9 @@
  *
  * The directory (users plus a few hundred groupOfNames) is written as LDIF and loaded offline with `slapadd -q`
  * before slapd starts. Each sync runs in a child process of its own, so the peak RSS it reports
- * (`process.resourceUsage().maxRSS`) is the sync's alone: once with a no-op target (LDAP reading and mapping only)
- * and once into a fresh SQLite store (DirectorySyncTarget, as `sspr sync` does). Prints figures, asserts nothing.
+ * (`process.resourceUsage().maxRSS`) is the sync's alone: once with a no-op target (LDAP reading and mapping only,
+ * in-process: the cost of ldapts parsing) and once into a fresh SQLite store through syncDirectory, exactly as
+ * `sspr sync --full` runs. Prints figures, asserts nothing.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';

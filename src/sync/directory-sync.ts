@@ -1,15 +1,13 @@
 /**
  * One sync of the configured `directory` into the store: what `sspr sync` runs and what `sspr serve` schedules.
- * The run is full when asked for or when no earlier run left a marker; incremental otherwise. The directory is
- * read in a worker thread (worker-directory-reader.ts) while this thread stores what it read.
+ * The run is full when asked for or when no earlier run left a marker; incremental otherwise.
  */
 import type { Clock } from '../store/clock.js';
 import type { Store } from '../store/database.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { DirectorySyncTarget } from '../store/directory-sync-target.js';
 import { withBulkWrites } from '../store/bulk-writes.js';
-import { directoryKind, type DirectoryKind } from './reader-from-config.js';
-import { workerDirectoryReader } from './worker-directory-reader.js';
+import { directoryKind, directoryReaderFor, type DirectoryKind } from './reader-from-config.js';
 import { runSync } from './sync-run.js';
 import type { SyncMode, SyncSummary } from './sync-types.js';
 
@@ -33,7 +31,7 @@ export async function syncDirectory(
 ): Promise<SyncSummary & { kind: DirectoryKind }> {
   options.signal?.throwIfAborted();
   const kind = directoryKind(directory);
-  const reader = workerDirectoryReader(directory);
+  const reader = directoryReaderFor(directory);
   const abort = (): void => void reader.close();
   options.signal?.addEventListener('abort', abort, { once: true });
   try {
