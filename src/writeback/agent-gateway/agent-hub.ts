@@ -39,6 +39,8 @@ export class AgentHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   private readonly sessions = new Map<string, AgentSession>();
   private readonly waiters = new Map<string, Set<(event: JobEvent) => void>>();
+  /** Jobs this node dispatched and is waiting for: their row as inserted, to spare a read per result. */
+  private readonly tracked = new Map<string, JobRow>();
   private readonly timers: NodeJS.Timeout[] = [];
   private rotation = 0;
 
@@ -78,6 +80,14 @@ export class AgentHub {
     };
   }
 
+  track(job: JobRow): void {
+    this.tracked.set(job.id, job);
+  }
+
+  untrack(jobId: string): void {
+    this.tracked.delete(jobId);
+  }
+
   /** Tells local waiters, and (when none is here) the other nodes, that a job changed. */
   async announce(job: Pick<JobRow, 'id' | 'directory'>, event: JobEvent): Promise<void> {
     const local = this.waiters.get(job.id);
@@ -111,7 +121,7 @@ export class AgentHub {
 
   private async onResult(session: AgentSession, result: ResultMessage): Promise<void> {
     session.send({ type: 'ack', jobId: result.jobId });
-    const job = await this.deps.jobs.find(result.jobId);
+    const job = this.tracked.get(result.jobId) ?? (await this.deps.jobs.find(result.jobId));
     if (!job) return;
     if (result.outcome === 'unknown') {
       // The agent has no record of it (restarted or never received it): reconcile like a lost job.

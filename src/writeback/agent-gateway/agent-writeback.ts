@@ -16,6 +16,8 @@ import type { NodeSignals } from './node-signals.js';
 const POLL_MS = 250;
 /** Slack when comparing the directory's change time with the job's start (clock granularity, offset error). */
 const CHANGE_TIME_SLACK_MS = 1500;
+/** How long after losing an agent the directory is given to finish a write that agent had already sent. */
+const SETTLE_MS = 1000;
 
 export interface AgentWritebackDeps {
   hub: AgentHub;
@@ -36,9 +38,10 @@ interface Secrets {
 }
 
 /**
- * "agent" mode: every write becomes a job sealed to an agent's public key, stored only while it is open, and
- * answered within the deadline. A ready agent on this node gets the job at once; otherwise the job is queued
- * (sealed to every agent connected to another node) and the node holding one claims it. No connected agent is
+ * "agent" mode: every write becomes a job sealed to an agent's public key and answered within the deadline.
+ * A ready agent on this node gets the job at once (the envelope travels in that message only); otherwise the
+ * job is queued with envelopes sealed to every agent connected to another node — stored only while the job is
+ * open — and the node holding one claims it. No connected agent is
  * an immediate writeback-no-agent. When an agent's socket ends mid-job, the job is reconciled: another (or the
  * reconnected) agent reads the account's password-change time; a change after the job started means it was
  * applied, otherwise the job is sent again — so a job is applied at most once and the user gets a definite
@@ -99,9 +102,11 @@ export class AgentWriteback implements Writeback {
     try {
       const session = this.deps.hub.pick(target.source);
       if (session) {
-        const envelope = seal(session.publicKey);
-        await this.deps.jobs.insert({ ...base, state: 'dispatched', agentId: session.agentId, envelopes: { [session.agentId]: envelope } });
-        session.send({ type: 'job', jobId, envelope, deadline });
+        // Handed over at once: the envelope exists only in this message; a retry re-seals from this request.
+        const job = { ...base, state: 'dispatched' as const, agentId: session.agentId, envelopes: null };
+        await this.deps.jobs.insert(job);
+        this.deps.hub.track({ ...job, finishedAt: null, reason: null, raw: null });
+        session.send({ type: 'job', jobId, envelope: seal(session.publicKey), deadline });
       } else {
         const remote = await this.remoteAgents(target.source, now);
         if (remote.length === 0) throw new SsprError('writeback-no-agent');
@@ -113,6 +118,7 @@ export class AgentWriteback implements Writeback {
       return outcomeOf(job);
     } finally {
       stop();
+      this.deps.hub.untrack(jobId);
     }
   }
 
@@ -136,6 +142,7 @@ export class AgentWriteback implements Writeback {
     setWake: (wake: (() => void) | null) => void,
   ): Promise<JobRow> {
     const reconciled = new Set<string>();
+    let lostSince: number | null = null;
     let readRow = false; // the first look waits for the agent's answer instead of reading the row at once
     for (;;) {
       const finished = events.find((e) => e.kind === 'finished');
@@ -151,7 +158,11 @@ export class AgentWriteback implements Writeback {
       if (job.state === 'succeeded' || job.state === 'failed') return job;
       const now = this.deps.clock.now();
       if (now >= deadline) return this.expire(job, now);
-      if (job.state === 'lost') await this.reconcile(job, target, seal, reconciled);
+      if (job.state === 'lost') {
+        lostSince ??= now;
+        // Let a write the lost agent already sent reach the directory before judging by its change time.
+        if (now - lostSince >= SETTLE_MS) await this.reconcile(job, target, seal, reconciled);
+      }
       if (events.length > 0) continue;
       await this.sleepUntilEvent(deadline, setWake);
     }
