@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startSlapd, type Slapd } from '../support/slapd.js';
 import { SmtpSink } from '../support/smtp-sink.js';
 import { startTestService, type TestService } from '../support/test-service.js';
+import { verifiedResetFlow } from '../support/reset-client.js';
 import { postJson } from '../support/json-client.js';
 import { runCli } from '../support/processes.js';
 
@@ -41,15 +42,7 @@ describe('direct writeback to OpenLDAP', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const verifiedFlow = async (username: string) => {
-    const started = await postJson(svc.baseUrl, '/api/v1/reset/start', { username });
-    const method = started.body.methods[0];
-    const count = smtp.messages.length;
-    await postJson(svc.baseUrl, `/api/v1/reset/${started.body.flowId}/send`, { methodId: method.id });
-    const code = await smtp.codeFor(`${username}@example.org`, count);
-    assert.equal((await postJson(svc.baseUrl, `/api/v1/reset/${started.body.flowId}/verify`, { methodId: method.id, code })).status, 200);
-    return `/api/v1/reset/${started.body.flowId}`;
-  };
+  const verifiedFlow = (username: string) => verifiedResetFlow(svc.baseUrl, smtp, username, `${username}@example.org`);
   const directoryAccepts = async (username: string, password: string) => {
     const account = await svc.services.onprem!.findAccount(username);
     return svc.services.onprem!.verifyPassword(account!, password);

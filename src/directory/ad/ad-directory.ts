@@ -1,3 +1,4 @@
+import { countMatches } from '../ldap-common/count-matches.js';
 import { Attribute, Change, type Client, type Control } from 'ldapts';
 import {
   DirectoryError,
@@ -31,7 +32,6 @@ interface RootDse {
 }
 
 /** Matches counted by an inspection before it stops (enough to say "ambiguous"). */
-const INSPECT_MATCH_LIMIT = 10;
 /** How long the service account's token (objectSid + tokenGroups) is reused. */
 const TOKEN_TTL_MS = 60_000;
 
@@ -172,15 +172,7 @@ export class AdDirectory implements OnPremDirectory {
     const none: OnPremInspection = { matches: 0, account: null, policy: null, passwordChangedAt: null, rights: null };
     if (!isPlausibleLoginName(username)) return none;
     const filter = and(eq('objectCategory', 'person'), eq('objectClass', 'user'), eq(this.config.loginAttribute, username));
-    const matches = await this.withService(async (client) => {
-      try {
-        const result = await client.search(this.config.baseDn, { scope: 'sub', filter, attributes: ['1.1'], sizeLimit: INSPECT_MATCH_LIMIT });
-        return result.searchEntries.length;
-      } catch (error) {
-        if ((error as { code?: unknown }).code === 4) return INSPECT_MATCH_LIMIT;
-        throw error;
-      }
-    });
+    const matches = await this.withService((client) => countMatches(client, this.config.baseDn, filter));
     if (matches !== 1) return { ...none, matches };
     const account = await this.findAccount(username);
     if (!account) return none;

@@ -6,6 +6,7 @@
  * - A user change and a password check bind as the user on a short-lived connection: a wrong old password then
  *   counts towards the lockout, exactly like a failed login (an oldPasswd check by the service account would not).
  */
+import { countMatches } from '../ldap-common/count-matches.js';
 import { Attribute, Change, Control, type Client, type Entry } from 'ldapts';
 import {
   DirectoryError,
@@ -27,7 +28,6 @@ import { translateLdapError, type TranslationContext } from './ldap-error-transl
 /** Relax Rules control (draft-zeilenga-ldap-relax): lets `manage` access modify NO-USER-MODIFICATION attributes. */
 const RELAX_RULES_OID = '1.3.6.1.4.1.4203.666.5.12';
 /** Matches counted by an inspection before it stops (enough to say "ambiguous"). */
-const INSPECT_MATCH_LIMIT = 10;
 
 export class LdapDirectory implements OnPremDirectory {
   readonly kind = 'ldap' as const;
@@ -185,15 +185,7 @@ export class LdapDirectory implements OnPremDirectory {
     const none: OnPremInspection = { matches: 0, account: null, policy: null, passwordChangedAt: null, rights: null };
     if (username.length === 0) return none;
     const filter = and(eq('objectClass', this.config.userObjectClass), eq(this.config.loginAttribute, username));
-    const matches = await this.serviceOp(async (client) => {
-      try {
-        const result = await client.search(this.config.baseDn, { scope: 'sub', filter, attributes: ['1.1'], sizeLimit: INSPECT_MATCH_LIMIT });
-        return result.searchEntries.length;
-      } catch (error) {
-        if ((error as { code?: unknown }).code === 4) return INSPECT_MATCH_LIMIT;
-        throw error;
-      }
-    });
+    const matches = await this.serviceOp((client) => countMatches(client, this.config.baseDn, filter));
     if (matches !== 1) return { ...none, matches };
     const account = await this.findAccount(username);
     if (!account) return none;

@@ -1,14 +1,9 @@
 import type { Finding } from '../doctor-types.js';
+import type { AgentReport } from '../../writeback/agents-repository.js';
 import { duration, iso, isDirectoryUser, type ServiceFacts, type UserFacts } from '../facts.js';
 
-interface ProbeView {
-  reachable: boolean;
-  encrypted: boolean;
-  serviceBindOk: boolean;
-  latencyMs: number;
-  policyHints: boolean | null;
-  error?: { reason: string; raw: string };
-}
+/** What a probe saw, whether the inspector ran it or an agent reported it. */
+type ProbeView = AgentReport['directory'];
 
 /** The directory as last probed: the inspector's probe, else (agent mode) the freshest connected agent's report. */
 function probeView(facts: ServiceFacts): ProbeView | null {

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { startSlapd, type Slapd } from '../../support/slapd.js';
 import { SmtpSink } from '../../support/smtp-sink.js';
 import { createTestDatabase } from '../../support/postgres.js';
+import { verifiedResetFlow } from '../../support/reset-client.js';
 import { postJson } from '../../support/json-client.js';
 import { runCli, startServerProcess, type ServerProcess } from '../../support/processes.js';
 import { createEnrolmentToken, startAgentProcess, type AgentProcess } from '../../support/agent-process.js';
@@ -72,15 +73,7 @@ describe('agent writeback across two server nodes (PostgreSQL)', () => {
     for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  const verifiedFlowOnA = async (username: string) => {
-    const started = await postJson(nodeA.baseUrl, '/api/v1/reset/start', { username });
-    const method = started.body.methods[0];
-    const count = smtp.messages.length;
-    await postJson(nodeA.baseUrl, `/api/v1/reset/${started.body.flowId}/send`, { methodId: method.id });
-    const code = await smtp.codeFor(`${username}@example.org`, count);
-    assert.equal((await postJson(nodeA.baseUrl, `/api/v1/reset/${started.body.flowId}/verify`, { methodId: method.id, code })).status, 200);
-    return `/api/v1/reset/${started.body.flowId}`;
-  };
+  const verifiedFlowOnA = (username: string) => verifiedResetFlow(nodeA.baseUrl, smtp, username, `${username}@example.org`);
   const directoryAccepts = async (username: string, password: string) => check.verifyPassword((await check.findAccount(username))!, password);
   const auditEvents = async (username: string) =>
     (await db.query<{ event: string }>('SELECT event FROM audit_events WHERE username = $1 ORDER BY id', [username])).rows.map((r) => r.event);

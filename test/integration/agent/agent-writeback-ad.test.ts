@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startSambaAd, type SambaAd } from '../../support/samba-ad.js';
 import { SmtpSink } from '../../support/smtp-sink.js';
 import { startTestService, type TestService } from '../../support/test-service.js';
+import { verifiedResetFlow } from '../../support/reset-client.js';
 import { postJson } from '../../support/json-client.js';
 import { runCli } from '../../support/processes.js';
 import { createEnrolmentToken, startAgentProcess, type AgentProcess } from '../../support/agent-process.js';
@@ -49,15 +50,7 @@ describe('writeback through the agent (Samba AD)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const verifiedFlow = async (username: string) => {
-    const started = await postJson(svc.baseUrl, '/api/v1/reset/start', { username });
-    const method = started.body.methods[0];
-    const count = smtp.messages.length;
-    await postJson(svc.baseUrl, `/api/v1/reset/${started.body.flowId}/send`, { methodId: method.id });
-    const code = await smtp.codeFor(`${username}@example.test`, count);
-    assert.equal((await postJson(svc.baseUrl, `/api/v1/reset/${started.body.flowId}/verify`, { methodId: method.id, code })).status, 200);
-    return `/api/v1/reset/${started.body.flowId}`;
-  };
+  const verifiedFlow = (username: string) => verifiedResetFlow(svc.baseUrl, smtp, username, `${username}@example.test`);
   const directoryAccepts = async (username: string, password: string) => check.verifyPassword((await check.findAccount(username))!, password);
 
   it('resets an AD password through the agent (unicodePwd over LDAPS)', async () => {
