@@ -5,6 +5,7 @@ import { AgentProtocolError, helloSignedText, parseServerMessage, type ResultMes
 import type { AgentReport } from '../writeback/agents-repository.js';
 import type { AgentIdentity } from './agent-state.js';
 import type { AgentWorker } from './agent-worker.js';
+import type { AgentSyncRelay } from './agent-sync-relay.js';
 import { transportFor } from './server-transport.js';
 
 export const AGENT_VERSION = '0.1.0';
@@ -19,6 +20,8 @@ export interface AgentClientOptions {
   caFile?: string;
   identity: AgentIdentity;
   worker: AgentWorker;
+  /** Reads the directory for the service's sync (agent mode without a server-side directory). */
+  syncRelay: AgentSyncRelay;
   log: Logger;
   /** Called after each welcome (tests and the CLI's "connected" line). */
   onConnected?: (server: string) => void;
@@ -194,6 +197,12 @@ export class AgentClient {
         return;
       case 'ack':
         this.unacknowledged.delete(message.jobId);
+        return;
+      case 'sync':
+        await this.options.syncRelay.run(message, (reply) => this.send(reply, socket));
+        return;
+      case 'sync-ack':
+        this.options.syncRelay.acknowledge(message.syncId, message.seq);
         return;
       case 'welcome':
         return;

@@ -13,6 +13,7 @@ import { enrolAgent } from '../agent/agent-enrol.js';
 import { loadIdentity } from '../agent/agent-state.js';
 import { AgentWorker } from '../agent/agent-worker.js';
 import { AgentClient } from '../agent/agent-client.js';
+import { AgentSyncRelay } from '../agent/agent-sync-relay.js';
 import { onPremDirectoryFor } from '../directory/onprem/onprem-from-config.js';
 
 const DURATION = /^(\d{1,4})([mhd])$/;
@@ -63,6 +64,7 @@ export function agentCommand(): Command {
           caFile: config.caFile,
           identity,
           worker: new AgentWorker(directory, identity.sealingKey),
+          syncRelay: new AgentSyncRelay(config.directory, log),
           log,
         });
         client.start();

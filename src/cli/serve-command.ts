@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.js';
 import { createLogger } from '../app/logger.js';
 import { createServices, type Services } from '../app/services.js';
 import { buildServer } from '../web/server.js';
-import { syncDirectory } from '../sync/directory-sync.js';
+import { canSync, runServiceSync } from '../app/service-sync.js';
 import { SyncSchedule } from '../sync/sync-schedule.js';
 
 /**
@@ -37,15 +37,17 @@ export async function runServer(config: Config, before?: (services: Services) =>
   process.once('SIGINT', () => void stop('SIGINT'));
 }
 
-/** The scheduled directory sync (`sync.intervalMinutes` > 0 and a `directory` configured), or null. */
+/**
+ * The scheduled directory sync (`sync.intervalMinutes` > 0, and a `directory` configured or agent mode, where an
+ * agent reads the directory for the server), or null.
+ */
 function syncScheduleFor(services: Services): SyncSchedule | null {
   const { config } = services;
-  const directory = config.directory;
-  if (!directory || config.sync.intervalMinutes === 0) return null;
+  if (!canSync(services) || config.sync.intervalMinutes === 0) return null;
   services.log.info({ intervalMinutes: config.sync.intervalMinutes }, 'directory sync scheduled');
   return new SyncSchedule({
     intervalMs: config.sync.intervalMinutes * 60_000,
-    run: (signal) => syncDirectory(directory, services.store, services.cipher, services.clock, { signal }),
+    run: (signal) => runServiceSync(services, { signal }),
     log: services.log,
     audit: services.audit,
   });

@@ -18,7 +18,12 @@ export function syncCommand(): Command {
     .action(async (options: { full?: boolean; json?: boolean }, command: Command) => {
       try {
         await withStore(command, async ({ config, store, cipher }) => {
-          if (!config.directory) throw new SsprError('invalid-request', { params: { detail: 'no directory is configured (config key "directory")' } });
+          if (!config.directory) {
+            const detail = config.writeback.mode === 'agent'
+              ? 'no directory is configured here; in agent mode the agent reads it for the server: POST /api/v1/admin/sync, or sync.intervalMinutes in sspr serve'
+              : 'no directory is configured (config key "directory")';
+            throw new SsprError('invalid-request', { params: { detail } });
+          }
           const progress = process.stderr.isTTY ? new SyncProgress(process.stderr) : null;
           const summary = await syncDirectory(config.directory, store, cipher, systemClock, {
             full: options.full === true,

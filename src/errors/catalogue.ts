@@ -260,6 +260,11 @@ export const errorCatalogue = {
     en: 'Only administrators may see this.',
     de: 'Nur Administratoren dürfen dies sehen.',
   },
+  'sync-running': {
+    status: 409,
+    en: 'A directory sync is already running. Try again when it has finished.',
+    de: 'Eine Verzeichnissynchronisierung läuft bereits. Versuchen Sie es erneut, wenn sie beendet ist.',
+  },
   'doctor-failed': {
     status: 500,
     en: 'The doctor could not run: {detail}',

@@ -9,6 +9,7 @@ import { DirectorySyncTarget } from '../store/directory-sync-target.js';
 import { withBulkWrites } from '../store/bulk-writes.js';
 import { directoryKind, directoryReaderFor, type DirectoryKind } from './reader-from-config.js';
 import { runSync } from './sync-run.js';
+import type { DirectoryReader } from './directory-reader.js';
 import type { SyncMode, SyncSummary } from './sync-types.js';
 
 export interface DirectorySyncOptions {
@@ -21,7 +22,7 @@ export interface DirectorySyncOptions {
   signal?: AbortSignal;
 }
 
-/** Runs one sync and closes its directory connection; the summary names the directory kind it read. */
+/** Runs one sync of a `directory` config section and closes its connection; the summary names the kind read. */
 export async function syncDirectory(
   directory: Record<string, unknown>,
   store: Pick<Store, 'db' | 'dialect'>,
@@ -30,8 +31,19 @@ export async function syncDirectory(
   options: DirectorySyncOptions = {},
 ): Promise<SyncSummary & { kind: DirectoryKind }> {
   options.signal?.throwIfAborted();
-  const kind = directoryKind(directory);
-  const reader = directoryReaderFor(directory);
+  return syncFrom({ kind: directoryKind(directory), reader: directoryReaderFor(directory) }, store, cipher, clock, options);
+}
+
+/** Runs one sync from any reader (the server's own connection, or an agent's relay) and closes the reader. */
+export async function syncFrom(
+  source: { kind: DirectoryKind; reader: DirectoryReader },
+  store: Pick<Store, 'db' | 'dialect'>,
+  cipher: FieldCipher,
+  clock: Clock,
+  options: DirectorySyncOptions = {},
+): Promise<SyncSummary & { kind: DirectoryKind }> {
+  options.signal?.throwIfAborted();
+  const { kind, reader } = source;
   const abort = (): void => void reader.close();
   options.signal?.addEventListener('abort', abort, { once: true });
   try {

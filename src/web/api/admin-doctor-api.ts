@@ -3,6 +3,10 @@ import type { Services } from '../../app/services.js';
 import type { CookiePolicy } from '../cookies.js';
 import { cookieOf } from '../request-context.js';
 import { SsprError } from '../../errors/sspr-error.js';
+import { z } from 'zod';
+import { parseBody } from './validate.js';
+import { runServiceSync } from '../../app/service-sync.js';
+import { summaryLine } from '../../sync/directory-sync.js';
 
 /**
  * Administrators only: `Authorization: Bearer <admin API token>` (sspr admin token create; 401 admin-token-missing /
@@ -20,6 +24,21 @@ export async function requireAdmin(services: Services, policy: CookiePolicy, req
   }
   const token = await services.adminTokens.verify(authorization);
   return `token:${token.id}`;
+}
+
+/**
+ * `POST /api/v1/admin/sync {full?}`: runs a directory sync now — through the service's own `directory`, or in agent
+ * mode through a ready agent — and answers its summary (409 sync-running while one runs).
+ */
+export async function adminSyncApi(app: FastifyInstance, services: Services, policy: CookiePolicy): Promise<void> {
+  const body = z.strictObject({ full: z.boolean().optional() });
+  app.post('/api/v1/admin/sync', async (request, reply) => {
+    const admin = await requireAdmin(services, policy, request);
+    const { full } = parseBody(body, request.body ?? {});
+    const summary = await runServiceSync(services, { full: full === true });
+    await services.audit.record({ event: 'directory-sync', outcome: 'success', detail: { by: admin, mode: summary.mode, kind: summary.kind, created: summary.accounts.created, updated: summary.accounts.updated, disabled: summary.accounts.disabled } });
+    return reply.header('cache-control', 'no-store').send({ summary, line: summaryLine(summary) });
+  });
 }
 
 /** `GET /api/v1/admin/doctor` (service run with the user summary) and `GET /api/v1/admin/doctor/users/{username}`. */

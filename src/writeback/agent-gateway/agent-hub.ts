@@ -10,8 +10,8 @@ import { AgentSession } from './agent-session.js';
 import type { JobRow, JobsRepository } from './jobs-repository.js';
 import type { JobSignal, NodeSignals } from './node-signals.js';
 
-/** The frame limit of the agent socket (the largest protocol frame is a 64 KB answer). */
-const MAX_FRAME_BYTES = 70_000;
+/** The frame limit of the agent socket (the largest protocol frame is a relayed sync slice holding one very large group). */
+const MAX_FRAME_BYTES = 17 * 1_048_576;
 const PENDING_POLL_MS = 1000;
 
 /** What a waiter learns about its job without re-reading the row. */

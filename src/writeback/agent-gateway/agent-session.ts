@@ -10,7 +10,11 @@ import {
   type AnswerMessage,
   type HelloMessage,
   type ResultMessage,
+  type SyncEndMessage,
+  type SyncPageMessage,
 } from '../agent-protocol/protocol.js';
+import { DirectoryError } from '../../directory/onprem/onprem-directory.js';
+import type { AccountCallback, GroupCallback } from '../../sync/directory-reader.js';
 import { verifyIdentitySignature } from '../agent-protocol/agent-identity.js';
 import type { AgentReport, AgentsRepository } from '../agents-repository.js';
 import type { Clock } from '../../store/clock.js';
@@ -40,6 +44,7 @@ export class AgentSession {
   private readonly openedAt: number;
   private readonly queries = new Map<string, { resolve: (answer: AnswerMessage) => void; timer: NodeJS.Timeout }>();
   private readonly handshakeTimer: NodeJS.Timeout;
+  private relayedSync: { syncId: string; page: (message: SyncPageMessage) => Promise<void>; end: (outcome: SyncEndMessage | Error | null) => void } | null = null;
 
   constructor(
     private readonly socket: WebSocket,
@@ -60,6 +65,7 @@ export class AgentSession {
         query.resolve({ type: 'answer', queryId: id, ok: false, reason: 'unreachable', raw: 'the agent disconnected' });
       }
       this.queries.clear();
+      this.relayedSync?.end(null);
       if (this.ready) this.events.closed(this);
     });
     socket.on('error', () => undefined);
@@ -86,6 +92,34 @@ export class AgentSession {
         this.queries.delete(queryId);
         resolve({ type: 'answer', queryId, ok: false, reason: 'unreachable', raw: 'the agent connection is closed' });
       }
+    });
+  }
+
+  /**
+   * Has the agent read its directory (users, then groups, changed since `since`) and streams the pages into the
+   * callbacks; the agent sends the next page only after the previous callback settled (sync-ack). One relayed
+   * sync per agent at a time. Rejects with DirectoryError when the agent's read fails or the agent disconnects.
+   */
+  relaySync(since: string | null, onAccounts: AccountCallback, onGroups: GroupCallback): Promise<{ marker: string }> {
+    if (this.relayedSync) return Promise.reject(new Error('a sync through this agent is already running'));
+    const syncId = randomBytes(12).toString('base64url');
+    return new Promise((resolve, reject) => {
+      this.relayedSync = {
+        syncId,
+        page: async (message) => {
+          if (message.kind === 'accounts') await onAccounts(message.items);
+          else await onGroups(message.items);
+          this.send({ type: 'sync-ack', syncId, seq: message.seq });
+        },
+        end: (message) => {
+          this.relayedSync = null;
+          if (!message) return reject(new DirectoryError('unreachable', 'the agent disconnected during the sync'));
+          if (message instanceof Error) return reject(message);
+          if (message.reason || message.marker === undefined) return reject(new DirectoryError(message.reason ?? 'unreachable', message.raw ?? 'the agent could not read the directory'));
+          resolve({ marker: message.marker });
+        },
+      };
+      if (!this.send({ type: 'sync', syncId, since })) this.relayedSync.end(null);
     });
   }
 
@@ -122,6 +156,18 @@ export class AgentSession {
         return;
       case 'result':
         return this.events.result(this, message);
+      case 'sync-page':
+        if (this.relayedSync?.syncId !== message.syncId) return;
+        try {
+          await this.relayedSync.page(message);
+        } catch (error) {
+          // The store refused the page: the relay ends with that error; the agent's read is left unacknowledged.
+          this.relayedSync?.end(error instanceof Error ? error : new Error(String(error)));
+        }
+        return;
+      case 'sync-end':
+        if (this.relayedSync?.syncId === message.syncId) this.relayedSync.end(message);
+        return;
       case 'answer': {
         const query = this.queries.get(message.queryId);
         if (!query) return;

@@ -1,8 +1,8 @@
 /**
  * Messages between the writeback agent and the server, one JSON object per WebSocket text frame,
  * discriminated by `type`:
- *   server → agent: challenge, welcome, job, query, status, ack
- *   agent → server: hello, heartbeat, result, answer
+ *   server → agent: challenge, welcome, job, query, status, ack, sync, sync-ack
+ *   agent → server: hello, heartbeat, result, answer, sync-page, sync-end
  * parseAgentMessage / parseServerMessage are the single entry points for untrusted frames: size-capped before
  * parsing, strict objects (no unknown fields), unknown `type` refused; failures are AgentProtocolError with a
  * reason and field paths, never values and never a thrown ZodError.
@@ -15,6 +15,8 @@ import { jobIdSchema } from './sealed-payload.js';
 /** Ordinary frames; `answer` frames carry an account inspection and may be larger. */
 export const MAX_MESSAGE_BYTES = 4096;
 export const MAX_ANSWER_BYTES = 65_536;
+/** A relayed sync slice: about 1 MB normally (src/agent/agent-sync-relay.ts); one large group may need up to 16 MB. */
+export const MAX_SYNC_PAGE_BYTES = 16 * 1_048_576;
 export const MAX_RAW_CHARS = 500;
 
 /** Runtime list of DirectoryFailure; the type check below breaks the build if the union changes. */
@@ -89,6 +91,36 @@ export const answerSchema = z
   })
   .refine((a) => a.ok === (a.reason === undefined), { message: 'a failed answer carries a reason', path: ['reason'] });
 
+const dn = z.string().min(1).max(2048);
+const syncedAccountSchema = z.strictObject({
+  anchor: z.string().min(1).max(128),
+  dn,
+  username: z.string().min(1).max(256),
+  displayName: z.string().max(512),
+  firstName: z.string().max(256),
+  lastName: z.string().max(256),
+  email: z.string().max(512).nullable(),
+  mobile: z.string().max(64).nullable(),
+  enabled: z.boolean(),
+  memberOfDns: z.array(dn).max(10_000),
+});
+const syncedGroupSchema = z.strictObject({ anchor: z.string().min(1).max(128), dn, name: z.string().min(1).max(256), memberDns: z.array(dn).max(100_000) });
+const syncId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+/** One slice of the agent's directory read; the agent sends the next only after the server's sync-ack. */
+export const syncPageSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ type: z.literal('sync-page'), syncId, seq: z.number().int().nonnegative(), kind: z.literal('accounts'), items: z.array(syncedAccountSchema).max(1000) }),
+  z.strictObject({ type: z.literal('sync-page'), syncId, seq: z.number().int().nonnegative(), kind: z.literal('groups'), items: z.array(syncedGroupSchema).max(1000) }),
+]);
+export const syncEndSchema = z.strictObject({
+  type: z.literal('sync-end'),
+  syncId,
+  /** The marker to pass as `since` next time (success), or the directory's reason (failure). */
+  marker: z.string().max(256).optional(),
+  reason: z.enum(directoryFailures).optional(),
+  raw: raw.optional(),
+});
+
 export const challengeSchema = z.strictObject({ type: z.literal('challenge'), nonce: base64url(32), serverTime: epochMs });
 export const welcomeSchema = z.strictObject({ type: z.literal('welcome'), heartbeatSeconds: z.number().int().min(1).max(3600), serverTime: epochMs });
 export const jobSchema = z.strictObject({
@@ -110,9 +142,11 @@ export const querySchema = z.strictObject({
 });
 export const statusSchema = z.strictObject({ type: z.literal('status'), jobIds: z.array(jobIdSchema).max(100) });
 export const ackSchema = z.strictObject({ type: z.literal('ack'), jobId: jobIdSchema });
+export const syncSchema = z.strictObject({ type: z.literal('sync'), syncId, since: z.string().max(256).nullable() });
+export const syncAckSchema = z.strictObject({ type: z.literal('sync-ack'), syncId, seq: z.number().int().nonnegative() });
 
-const agentMessageSchema = z.discriminatedUnion('type', [helloSchema, heartbeatSchema, resultSchema, answerSchema]);
-const serverMessageSchema = z.discriminatedUnion('type', [challengeSchema, welcomeSchema, jobSchema, querySchema, statusSchema, ackSchema]);
+const agentMessageSchema = z.union([helloSchema, heartbeatSchema, resultSchema, answerSchema, syncPageSchema, syncEndSchema]);
+const serverMessageSchema = z.discriminatedUnion('type', [challengeSchema, welcomeSchema, jobSchema, querySchema, statusSchema, ackSchema, syncSchema, syncAckSchema]);
 
 export type AgentMessage = z.infer<typeof agentMessageSchema>;
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
@@ -123,6 +157,9 @@ export type ResultMessage = z.infer<typeof resultSchema>;
 export type AnswerMessage = z.infer<typeof answerSchema>;
 export type JobMessage = z.infer<typeof jobSchema>;
 export type QueryMessage = z.infer<typeof querySchema>;
+export type SyncPageMessage = z.infer<typeof syncPageSchema>;
+export type SyncEndMessage = z.infer<typeof syncEndSchema>;
+export type SyncMessage = z.infer<typeof syncSchema>;
 
 export type ProtocolRefusal = 'too-large' | 'not-json' | 'unknown-type' | 'invalid';
 
@@ -139,7 +176,7 @@ export class AgentProtocolError extends Error {
 
 /** Parses one untrusted frame from an agent. `answer` frames may be up to 64 KB, all others 4 KB. */
 export function parseAgentMessage(text: string): AgentMessage {
-  return parseFrame(text, agentMessageSchema, { answer: MAX_ANSWER_BYTES, hello: MAX_MESSAGE_BYTES * 4 }) as AgentMessage;
+  return parseFrame(text, agentMessageSchema, { answer: MAX_ANSWER_BYTES, hello: MAX_MESSAGE_BYTES * 4, 'sync-page': MAX_SYNC_PAGE_BYTES }) as AgentMessage;
 }
 
 /** Parses one frame from the server (the agent's side). */
@@ -166,8 +203,8 @@ function parseFrame(text: string, schema: z.ZodType, largerLimits: Record<string
 }
 
 const typeSets = new Map<z.ZodType, ReadonlySet<string>>([
-  [agentMessageSchema, new Set(['hello', 'heartbeat', 'result', 'answer'])],
-  [serverMessageSchema, new Set(['challenge', 'welcome', 'job', 'query', 'status', 'ack'])],
+  [agentMessageSchema, new Set(['hello', 'heartbeat', 'result', 'answer', 'sync-page', 'sync-end'])],
+  [serverMessageSchema, new Set(['challenge', 'welcome', 'job', 'query', 'status', 'ack', 'sync', 'sync-ack'])],
 ]);
 function knownTypes(schema: z.ZodType): ReadonlySet<string> {
   return typeSets.get(schema) ?? new Set();

@@ -37,6 +37,10 @@ describe('agent protocol messages', () => {
       { type: 'result', jobId: 'job-1', outcome: 'failure', reason: 'in-history', raw: '0000052D: Constraint violation' },
       { type: 'answer', queryId: 'q-1', ok: true, data: { passwordChangedAt: NOW } },
       { type: 'answer', queryId: 'q-1', ok: false, reason: 'unreachable', raw: 'down' },
+      { type: 'sync-page', syncId: 's1', seq: 0, kind: 'accounts', items: [{ anchor: 'a', dn: 'uid=a,o=x', username: 'a', displayName: 'A', firstName: '', lastName: '', email: null, mobile: null, enabled: true, memberOfDns: [] }] },
+      { type: 'sync-page', syncId: 's1', seq: 1, kind: 'groups', items: [{ anchor: 'g', dn: 'cn=g,o=x', name: 'g', memberDns: ['uid=a,o=x'] }] },
+      { type: 'sync-end', syncId: 's1', marker: '20261125000000Z' },
+      { type: 'sync-end', syncId: 's1', reason: 'unreachable', raw: 'down' },
     ];
     for (const message of messages) assert.deepEqual(parseAgentMessage(JSON.stringify(message)), message);
   });
@@ -51,6 +55,8 @@ describe('agent protocol messages', () => {
       { type: 'query', queryId: 'q-1', kind: 'changed-since', username: 'lena', anchor: null, since: NOW, deadline: NOW + 1000 },
       { type: 'status', jobIds: ['job-1', 'job-2'] },
       { type: 'ack', jobId: 'job-1' },
+      { type: 'sync', syncId: 's1', since: null },
+      { type: 'sync-ack', syncId: 's1', seq: 3 },
     ];
     for (const message of messages) assert.deepEqual(parseServerMessage(JSON.stringify(message)), message);
     assert.throws(() => parseServerMessage(JSON.stringify(hello)), refused('unknown-type'), 'agent messages are not server messages');
@@ -85,6 +91,8 @@ describe('agent protocol messages', () => {
       { type: 'result', jobId: 'job-1', outcome: 'failure', reason: 'made-up' },
       { type: 'result', jobId: 'job-1', outcome: 'failure', reason: 'locked', raw: 'r'.repeat(501) },
       { type: 'answer', queryId: 'q', ok: false },
+      { type: 'sync-page', syncId: 's1', seq: 0, kind: 'accounts', items: [{ anchor: 'a', dn: 'x', username: 'a', isAdmin: true }] },
+      { type: 'sync-page', syncId: 's1', seq: 0, kind: 'people', items: [] },
     ];
     for (const message of invalid) assert.throws(() => parseAgentMessage(JSON.stringify(message)), refused('invalid'), JSON.stringify(message).slice(0, 80));
     for (const reason of directoryFailures) assert.equal(parseAgentMessage(JSON.stringify({ type: 'result', jobId: 'j', outcome: 'failure', reason })).type, 'result');

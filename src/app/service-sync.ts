@@ -1,0 +1,31 @@
+import type { Services } from './services.js';
+import { syncDirectory, syncFrom, type DirectorySyncOptions } from '../sync/directory-sync.js';
+import type { SyncSummary } from '../sync/sync-types.js';
+import type { DirectoryKind } from '../sync/reader-from-config.js';
+import { agentSyncSource } from '../writeback/agent-gateway/agent-sync-reader.js';
+import { SsprError } from '../errors/sspr-error.js';
+
+const running = new WeakSet<Services>();
+
+/** This service can sync: it has a `directory` of its own, or (agent mode) agents that can read one. */
+export function canSync(services: Services): boolean {
+  return services.config.directory !== undefined || services.writeback.hub !== null;
+}
+
+/**
+ * One directory sync the way this service is set up: through its own `directory` connection when it has one,
+ * else through a ready agent (agent mode, the service cannot reach the directory). One run at a time per
+ * service: a second caller gets `sync-running` (409).
+ */
+export async function runServiceSync(services: Services, options: DirectorySyncOptions = {}): Promise<SyncSummary & { kind: DirectoryKind }> {
+  const { config, store, cipher, clock } = services;
+  if (!canSync(services)) throw new SsprError('invalid-request', { params: { detail: 'no directory is configured (directory, or writeback.mode "agent")' } });
+  if (running.has(services)) throw new SsprError('sync-running');
+  running.add(services);
+  try {
+    if (config.directory) return await syncDirectory(config.directory, store, cipher, clock, options);
+    return await syncFrom(agentSyncSource(services.writeback.hub!, null), store, cipher, clock, options);
+  } finally {
+    running.delete(services);
+  }
+}

@@ -1,0 +1,19 @@
+import { SsprError } from '../../errors/sspr-error.js';
+import type { AccountCallback, DirectoryReader, GroupCallback } from '../../sync/directory-reader.js';
+import type { DirectoryKind } from '../../sync/reader-from-config.js';
+import type { AgentHub } from './agent-hub.js';
+
+/**
+ * A DirectoryReader for a server that cannot reach the directory: a ready agent on this node reads it with the
+ * same paged readers and relays the pages (AgentSession.relaySync). `kind` is the directory kind of the agent
+ * used (the configured one, else whichever kind has a ready agent).
+ */
+export function agentSyncSource(hub: AgentHub, configuredKind: DirectoryKind | null): { kind: DirectoryKind; reader: DirectoryReader } {
+  const session = configuredKind ? hub.pick(configuredKind) : (hub.pick('ad') ?? hub.pick('ldap'));
+  if (!session) throw new SsprError('writeback-no-agent');
+  const reader: DirectoryReader = {
+    readChanges: (since: string | null, onAccounts: AccountCallback, onGroups: GroupCallback) => session.relaySync(since, onAccounts, onGroups),
+    close: () => Promise.resolve(),
+  };
+  return { kind: session.directory as DirectoryKind, reader };
+}
