@@ -11,6 +11,7 @@ input[type=text], input[type=password], input[type=email] { width: 100%; box-siz
 button, .button { margin-top: 1.25rem; padding: .6rem 1.2rem; font-size: 1rem; background: var(--accent); color: #fff; border: 0; border-radius: 4px; cursor: pointer; text-decoration: none; display: inline-block; }
 button.secondary { background: transparent; color: var(--accent); border: 1px solid var(--accent); }
 .error { border-left: 4px solid var(--error); padding: .5rem .75rem; background: #b0002014; }
+.notice { border-left: 4px solid #1a7f37; padding: .5rem .75rem; background: #1a7f3714; }
 .methods label { font-weight: normal; }
 .skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: 1rem; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }

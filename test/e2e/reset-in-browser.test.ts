@@ -46,7 +46,7 @@ describe('reset through the pages in Chromium', () => {
   ] as const;
 
   for (const c of cases) {
-    it(`resets ${c.user}'s password in ${c.lang === 'en' ? 'English' : 'German'} and signs in with it`, async () => {
+    it(`resets ${c.user}'s password in ${c.lang === 'en' ? 'English' : 'German'}, signs in with it and changes it in My account`, async () => {
       const context = await browser.newContext({ locale: c.locale });
       const page = await context.newPage();
       const consoleErrors: string[] = [];
@@ -93,6 +93,26 @@ describe('reset through the pages in Chromium', () => {
       await page.click(`button:has-text("${c.t.signin}")`);
       assert.equal(await page.textContent('h1'), c.t.account);
       assert.equal(await page.textContent('#profile-username'), c.user);
+
+      // "My account" → change the password: a wrong current one is refused on the page, the right one works.
+      const changed = `${c.lang} noch ein ganz anderes Kennwort 7`;
+      const changeForm = 'form[action="/account/password"]';
+      await page.fill(`${changeForm} #current`, 'not my password at all');
+      await page.fill(`${changeForm} #password`, changed);
+      await page.fill(`${changeForm} #confirm`, changed);
+      await page.click(`${changeForm} button`);
+      assert.match(await page.textContent('#error') ?? '', c.lang === 'de' ? /aktuelles Kennwort stimmt nicht/ : /current password is not right/);
+      await page.fill(`${changeForm} #current`, password);
+      await page.fill(`${changeForm} #password`, changed);
+      await page.fill(`${changeForm} #confirm`, changed);
+      await page.click(`${changeForm} button`);
+      assert.match(await page.textContent('.notice') ?? '', c.lang === 'de' ? /wurde geändert/ : /has been changed/);
+      await page.click('form[action="/signout"] button');
+      await page.goto(server.baseUrl + '/signin');
+      await page.fill('#username', c.user);
+      await page.fill('#password', changed);
+      await page.click(`button:has-text("${c.t.signin}")`);
+      assert.equal(await page.textContent('h1'), c.t.account, 'signs in with the changed password');
       assert.deepEqual(consoleErrors, [], 'no CSP violations or script errors');
       await context.close();
     });

@@ -7,8 +7,9 @@ import { html } from '../html.js';
 import { t } from './ui-text.js';
 import { cookieOf } from '../request-context.js';
 import { SsprError } from '../../errors/sspr-error.js';
+import type { DirectoryUser } from '../../directory/directory.js';
 
-/** Sign-in and "My account" (profile now; security info grows here). */
+/** Sign-in and "My account": profile, link to security info, change password, sign-out. */
 export async function accountPages(app: FastifyInstance, services: Services, kit: PageKit, rateLimit: RouteRateLimit): Promise<void> {
   const signInPage = (request: FastifyRequest, reply: FastifyReply, options: { status?: number; error?: string; username?: string } = {}) => {
     const lang = request.ctx.lang;
@@ -49,12 +50,11 @@ export async function accountPages(app: FastifyInstance, services: Services, kit
     }
   });
 
-  app.get('/account', async (request, reply) => {
-    const user = await services.signIn.current(cookieOf(request, kit.policy, 'session'));
-    if (!user) return kit.redirect(reply, '/signin');
+  const accountPage = (request: FastifyRequest, reply: FastifyReply, user: DirectoryUser, options: { status?: number; error?: string; notice?: string } = {}) => {
     const lang = request.ctx.lang;
     const none = html`<em>${t(lang, 'account.none')}</em>`;
-    return kit.render(request, reply, t(lang, 'account.title'), (ctx) => html`<h2>${t(lang, 'account.profile')}</h2>
+    const min = services.config.password.minLength;
+    return kit.render(request, reply, t(lang, 'account.title'), (ctx) => html`${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` : ''}<h2>${t(lang, 'account.profile')}</h2>
 <dl>
 <dt>${t(lang, 'account.username')}</dt><dd id="profile-username">${user.username}</dd>
 <dt>${t(lang, 'account.displayName')}</dt><dd>${user.displayName}</dd>
@@ -64,7 +64,42 @@ export async function accountPages(app: FastifyInstance, services: Services, kit
 <h2>${t(lang, 'account.securityInfo')}</h2>
 <p>${t(lang, 'account.securityInfo.text')}</p>
 <p><a class="button" href="/account/security">${t(lang, 'account.securityInfo')}</a></p>
-<form method="post" action="/signout">${csrfField(ctx)}<button type="submit" class="secondary">${t(lang, 'account.signout')}</button></form>`);
+<h2 id="password-heading">${t(lang, 'account.password')}</h2>
+<form method="post" action="/account/password" aria-labelledby="password-heading">${csrfField(ctx)}
+<input type="text" name="username" autocomplete="username" value="${user.username}" hidden>
+<label for="current">${t(lang, 'account.password.current')}</label>
+<input type="password" id="current" name="current" autocomplete="current-password" required>
+<p class="help" id="password-help">${t(lang, 'reset.password.help', { min })}</p>
+<label for="password">${t(lang, 'reset.password.new')}</label>
+<input type="password" id="password" name="password" autocomplete="new-password" required minlength="${min}" aria-describedby="password-help">
+<label for="confirm">${t(lang, 'reset.password.confirm')}</label>
+<input type="password" id="confirm" name="confirm" autocomplete="new-password" required>
+<button type="submit">${t(lang, 'account.password.save')}</button>
+</form>
+<form method="post" action="/signout">${csrfField(ctx)}<button type="submit" class="secondary">${t(lang, 'account.signout')}</button></form>`, options);
+  };
+
+  app.get('/account', async (request, reply) => {
+    const user = await services.signIn.current(cookieOf(request, kit.policy, 'session'));
+    if (!user) return kit.redirect(reply, '/signin');
+    return accountPage(request, reply, user);
+  });
+
+  app.post('/account/password', { config: { rateLimit } }, async (request, reply) => {
+    kit.checkCsrf(request);
+    const user = await services.signIn.current(cookieOf(request, kit.policy, 'session'));
+    if (!user) return kit.redirect(reply, '/signin');
+    const lang = request.ctx.lang;
+    const password = formField(request.body, 'password');
+    if (password !== formField(request.body, 'confirm')) return accountPage(request, reply, user, { status: 400, error: t(lang, 'reset.password.mismatch') });
+    try {
+      await services.changePassword.change(user, formField(request.body, 'current'), password, request.ctx);
+    } catch (error) {
+      // Policy and directory refusals are the user's to fix: show them on the same page.
+      if (error instanceof SsprError && error.status < 500) return accountPage(request, reply, user, { status: error.status, error: error.messageIn(lang) });
+      throw error;
+    }
+    return accountPage(request, reply, user, { notice: t(lang, 'account.password.changed') });
   });
 
   app.post('/signout', async (request, reply) => {

@@ -122,6 +122,9 @@ ${questions.map((q, i) => html`<input type="hidden" name="q${i}" value="${q.id}"
 <input type="password" id="confirm" name="confirm" autocomplete="new-password" required>
 <button type="submit">${t(lang, 'reset.password.save')}</button>
 </form>
+<h2>${t(lang, 'reset.unlock.title')}</h2>
+<p>${t(lang, 'reset.unlock.text')}</p>
+<form method="post" action="/reset/unlock">${csrfField(ctx)}<button type="submit" class="secondary">${t(lang, 'reset.unlock.submit')}</button></form>
 <script src="/assets/password-feedback.js" defer></script>`,
       options,
     );
@@ -222,6 +225,19 @@ ${questions.map((q, i) => html`<input type="hidden" name="q${i}" value="${q.id}"
     }
     kit.setCookie(reply, 'flow', '', 0);
     return kit.redirect(reply, '/reset/done');
+  });
+
+  app.post('/reset/unlock', limited, async (request, reply) => {
+    kit.checkCsrf(request);
+    await flow.unlock(flowIdOf(request), request.ctx);
+    kit.setCookie(reply, 'flow', '', 0);
+    return kit.redirect(reply, '/reset/unlocked');
+  });
+
+  app.get('/reset/unlocked', async (request, reply) => {
+    const lang = request.ctx.lang;
+    return kit.render(request, reply, t(lang, 'reset.unlocked.title'), () => html`<p>${t(lang, 'reset.unlocked.text')}</p>
+<p><a class="button" href="/signin">${t(lang, 'signin.title')}</a></p>`);
   });
 
   app.get('/reset/done', async (request, reply) => {

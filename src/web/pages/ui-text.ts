@@ -66,6 +66,21 @@ const text = {
     de: 'Registrieren Sie die Methoden, mit denen Sie sich beim Zurücksetzen des Kennworts ausweisen: E-Mail, SMS, Authenticator-App, Sicherheitsfragen, Passkeys, Wiederherstellungscodes.',
   },
   'account.signout': { en: 'Sign out', de: 'Abmelden' },
+  'account.password': { en: 'Change password', de: 'Kennwort ändern' },
+  'account.password.current': { en: 'Current password', de: 'Aktuelles Kennwort' },
+  'account.password.save': { en: 'Change password', de: 'Kennwort ändern' },
+  'account.password.changed': {
+    en: 'Your password has been changed. Use the new one from now on, everywhere you sign in.',
+    de: 'Ihr Kennwort wurde geändert. Verwenden Sie ab jetzt überall das neue.',
+  },
+  'reset.unlock.title': { en: 'Only locked out?', de: 'Nur gesperrt?' },
+  'reset.unlock.text': {
+    en: 'If you still know your password and your account was only locked after too many wrong tries, unlock it and keep your password.',
+    de: 'Wenn Sie Ihr Kennwort noch kennen und Ihr Konto nur nach zu vielen Fehlversuchen gesperrt wurde, entsperren Sie es und behalten Ihr Kennwort.',
+  },
+  'reset.unlock.submit': { en: 'Unlock my account', de: 'Mein Konto entsperren' },
+  'reset.unlocked.title': { en: 'Your account is unlocked', de: 'Ihr Konto ist entsperrt' },
+  'reset.unlocked.text': { en: 'Sign in with your current password.', de: 'Melden Sie sich mit Ihrem bisherigen Kennwort an.' },
   'security.title': { en: 'Security info', de: 'Sicherheitsinformationen' },
   'security.intro': {
     en: 'These methods prove it is you when you reset your password. You need {required} different method(s); you have {count}.',
