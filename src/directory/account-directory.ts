@@ -46,9 +46,10 @@ export class AccountDirectory implements Directory {
     return user.source === 'local' ? this.local.isRecentPassword(user, password) : Promise.resolve(false);
   }
 
-  async resetPassword(user: DirectoryUser, newPassword: string): Promise<void> {
+  /** A reset: the user's own (self-service flow) or an administrator's (helpdesk, `admin-reset` in the audit trail). */
+  async resetPassword(user: DirectoryUser, newPassword: string, origin: 'reset' | 'admin-reset' = 'reset'): Promise<void> {
     if (user.source === 'local') return this.local.resetPassword(user, newPassword);
-    await this.write(user, (writeback, target) => writeback.reset(target, newPassword, 'reset'));
+    await this.write(user, (writeback, target) => writeback.reset(target, newPassword, origin));
   }
 
   /** The user's own change with the current password (the directory checks it for directory accounts). */

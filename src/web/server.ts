@@ -20,7 +20,7 @@ import { sessionApi } from './api/session-api.js';
 import { passwordApi } from './api/password-api.js';
 import { securityInfoApi } from './api/security-info-api.js';
 import { healthRoutes } from './health.js';
-import { adminDoctorApi, adminSyncApi } from './api/admin-doctor-api.js';
+import { adminDoctorApi, adminResetApi, adminSyncApi } from './api/admin-api.js';
 import { adminDoctorPages } from './pages/admin-doctor-pages.js';
 import { agentApi } from './api/agent-api.js';
 import { appCss, passwordFeedbackJs } from './assets.js';
@@ -115,6 +115,7 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   await securityInfoPages(app, services, kit, rateLimit);
   await adminDoctorApi(app, services, policy);
   await adminSyncApi(app, services, policy);
+  await adminResetApi(app, services, policy);
   await adminDoctorPages(app, services, kit);
 
   return app;

@@ -81,4 +81,19 @@ describe('agent mode with no server-side directory: relayed sync + writeback', (
     const done = await postJson(svc.baseUrl, `${flow}/password`, { password: 'Cedar harbour lantern 4' });
     assert.equal(done.status, 200, JSON.stringify(done.body));
   });
+
+  it('a helpdesk reset through the admin API writes back through the agent, audited as an admin reset', async () => {
+    const auth = { headers: { authorization: `Bearer ${token}` } };
+    const weak = await postJson(svc.baseUrl, '/api/v1/admin/users/u4/password', { password: 'password1' }, auth);
+    assert.equal(weak.status, 400);
+    assert.equal(weak.body.error.code, 'password-rejected');
+    assert.equal((await postJson(svc.baseUrl, '/api/v1/admin/users/nobody/password', { password: 'Cedar harbour lantern 4' }, auth)).status, 404);
+    assert.equal((await postJson(svc.baseUrl, '/api/v1/admin/users/u4/password', { password: 'Cedar harbour lantern 4' })).status, 401);
+    const done = await postJson(svc.baseUrl, '/api/v1/admin/users/u4/password', { password: 'Quiet meadow copper 8' }, auth);
+    assert.equal(done.status, 200, JSON.stringify(done.body));
+    const trail = await svc.services.auditLog.list({ username: 'u4' });
+    assert.ok(trail.some((e) => e.event === 'writeback.admin-reset.success' && e.detail?.entraEvent === 31010));
+    assert.ok(trail.some((e) => e.event === 'admin-reset-password' && e.detail?.writtenBack === true));
+    assert.equal((await postJson(svc.baseUrl, '/api/v1/session', { username: 'u4', password: 'Quiet meadow copper 8' })).status, 200, 'the directory has it');
+  });
 });

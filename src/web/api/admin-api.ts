@@ -41,6 +41,37 @@ export async function adminSyncApi(app: FastifyInstance, services: Services, pol
   });
 }
 
+/**
+ * `POST /api/v1/admin/users/{username}/password {password}`: a helpdesk reset that writes back (direct or agent
+ * mode) like a self-service reset — the same password policy, the directory first, audited as `admin-reset`
+ * (Entra 31009–31011) and `admin-reset-password` with the administrator and `writtenBack`; the user's sessions end.
+ */
+export async function adminResetApi(app: FastifyInstance, services: Services, policy: CookiePolicy): Promise<void> {
+  const body = z.strictObject({ password: z.string().min(1).max(4096) });
+  app.post<{ Params: { username: string } }>('/api/v1/admin/users/:username/password', async (request, reply) => {
+    const admin = await requireAdmin(services, policy, request);
+    const { password } = parseBody(body, request.body);
+    const user = await services.directory.findUser(request.params.username);
+    if (!user) throw new SsprError('user-not-found', { params: { username: request.params.username } });
+    const directoryPolicy = await services.directory.directoryPolicyFor(user);
+    const verdict = await services.passwords.check(password, { ...services.resetFlow.subjectOf(user), directoryPolicy }, request.ctx.lang);
+    if (!verdict.accepted) {
+      throw new SsprError('password-rejected', { params: { reasons: verdict.reasons.map((r) => r.message).join(' ') }, details: { reasons: verdict.reasons } });
+    }
+    const record = (outcome: 'success' | 'failure', detail: Record<string, string | boolean>) =>
+      services.audit.record({ event: 'admin-reset-password', outcome, userId: user.id, username: user.username, ip: request.ip, detail: { by: admin, ...detail } });
+    try {
+      await services.directory.resetPassword(user, password.normalize('NFC'), 'admin-reset');
+    } catch (error) {
+      await record('failure', { reason: error instanceof SsprError ? error.code : 'internal' });
+      throw error;
+    }
+    await services.sessions.deleteForUser(user.id);
+    await record('success', { writtenBack: user.source !== 'local' });
+    return reply.header('cache-control', 'no-store').send({ done: true });
+  });
+}
+
 /** `GET /api/v1/admin/doctor` (service run with the user summary) and `GET /api/v1/admin/doctor/users/{username}`. */
 export async function adminDoctorApi(app: FastifyInstance, services: Services, policy: CookiePolicy): Promise<void> {
   app.get('/api/v1/admin/doctor', async (request, reply) => {
