@@ -13,6 +13,9 @@ import type { JobSignal, NodeSignals } from './node-signals.js';
 /** The frame limit of the agent socket (the largest protocol frame is a relayed sync slice holding one very large group). */
 const MAX_FRAME_BYTES = 17 * 1_048_576;
 const PENDING_POLL_MS = 1000;
+const HOUSEKEEPING_MS = 60_000;
+/** Ended jobs are kept this long for `sspr doctor` and support, then deleted (the audit trail stays). */
+const ENDED_JOB_RETENTION_MS = 7 * 24 * 3_600_000;
 
 /** What a waiter learns about its job without re-reading the row. */
 export type JobEvent = { kind: 'finished'; job: JobRow } | { kind: 'changed' };
@@ -48,6 +51,7 @@ export class AgentHub {
     deps.signals.subscribe((signal) => void this.onSignal(signal).catch((error: unknown) => deps.log.error({ err: error }, 'writeback signal handling failed')));
     this.timers.push(setInterval(() => this.dropStale(), 5000).unref());
     this.timers.push(setInterval(() => void this.pickUpPending().catch(() => undefined), PENDING_POLL_MS).unref());
+    this.timers.push(setInterval(() => void this.housekeeping().catch((error: unknown) => deps.log.warn({ err: error }, 'writeback job housekeeping failed')), HOUSEKEEPING_MS).unref());
   }
 
   /** Node's 'upgrade' handler for the agent endpoint. */
@@ -158,6 +162,14 @@ export class AgentHub {
         await this.announce(job, { kind: 'changed' });
       }
     }
+  }
+
+  /** Ends jobs orphaned by a crashed node (erasing their envelopes) and deletes old ended ones. */
+  private async housekeeping(): Promise<void> {
+    const now = this.deps.clock.now();
+    const orphaned = await this.deps.jobs.expireOverdue(now);
+    if (orphaned > 0) this.deps.log.warn({ jobs: orphaned }, 'ended writeback jobs whose waiting node is gone');
+    await this.deps.jobs.purgeEnded(now - ENDED_JOB_RETENTION_MS);
   }
 
   private dropStale(): void {

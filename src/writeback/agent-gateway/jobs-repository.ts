@@ -131,7 +131,13 @@ export class JobsRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  /** Ends every open job past its deadline (housekeeping after a node crash); returns how many. */
+  /** Deletes ended jobs older than `before` (the audit trail keeps their story); returns how many. */
+  async purgeEnded(before: number): Promise<number> {
+    const result = await this.db.deleteFrom('writeback_jobs').where('state', 'in', ['succeeded', 'failed']).where('finished_at', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** Ends every open job a minute past its deadline (its waiter died with its node); returns how many. */
   async expireOverdue(now: number): Promise<number> {
     const result = await this.db
       .updateTable('writeback_jobs')
