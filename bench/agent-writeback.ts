@@ -97,7 +97,7 @@ async function benchSamba(): Promise<void> {
     await ad.addUser('latency', 'Latency!Start1');
     await measure('Active Directory (Samba AD DC, LDAPS)', {
       kind: 'ad', url: ad.ldapsUrl, bindUpn: ad.service.upn, bindPassword: ad.service.password, baseDn: ad.baseDn, caFile: ad.caFile, tlsServerName: ad.tlsServerName,
-    }, 'latency', 100, (i) => `Lat!${i + 100}-Xq`);
+    }, 'latency', 300, (i) => `Lat!${i + 100}-Xq`);
   } finally {
     await ad.stop();
   }
