@@ -1,37 +1,44 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { serveCommand } from './serve-command.js';
-import { demoCommand } from './demo-command.js';
-import { migrateCommand } from './migrate-command.js';
-import { configCommand } from './config-command.js';
-import { userCommand } from './user-command.js';
-import { groupCommand } from './group-command.js';
-import { policyCommand } from './policy-command.js';
-import { breachCommand } from './breach-command.js';
-import { licenseCommand } from './license-command.js';
-import { keysCommand } from './keys-command.js';
-import { syncCommand } from './sync-command.js';
-import { doctorCommand } from './doctor-command.js';
-import { adminCommand } from './admin-command.js';
-import { agentCommand } from './agent-command.js';
+
+/**
+ * The `sspr` command line. Each command's module (and what it pulls in: store, crypto, directory connectors …)
+ * is loaded only when that command runs, so `sspr agent` or `sspr sync` do not carry the whole server; a bare
+ * `sspr`, `--help` or an unknown command loads them all for the full help.
+ */
+const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./serve-command.js')).serveCommand(),
+  demo: async () => (await import('./demo-command.js')).demoCommand(),
+  migrate: async () => (await import('./migrate-command.js')).migrateCommand(),
+  config: async () => (await import('./config-command.js')).configCommand(),
+  user: async () => (await import('./user-command.js')).userCommand(),
+  group: async () => (await import('./group-command.js')).groupCommand(),
+  policy: async () => (await import('./policy-command.js')).policyCommand(),
+  breach: async () => (await import('./breach-command.js')).breachCommand(),
+  license: async () => (await import('./license-command.js')).licenseCommand(),
+  keys: async () => (await import('./keys-command.js')).keysCommand(),
+  sync: async () => (await import('./sync-command.js')).syncCommand(),
+  doctor: async () => (await import('./doctor-command.js')).doctorCommand(),
+  admin: async () => (await import('./admin-command.js')).adminCommand(),
+  agent: async () => (await import('./agent-command.js')).agentCommand(),
+};
+
+/** The command word in argv, skipping the global `-c/--config FILE`; undefined when there is none. */
+function commandWord(argv: string[]): string | undefined {
+  for (let i = 2; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '-c' || arg === '--config') i += 1;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
 
 const program = new Command('sspr')
   .description('sspr: self-service password reset')
   .option('-c, --config <file>', 'configuration file (JSON); default: $SSPR_CONFIG')
-  .showHelpAfterError()
-  .addCommand(serveCommand())
-  .addCommand(demoCommand())
-  .addCommand(migrateCommand())
-  .addCommand(configCommand())
-  .addCommand(userCommand())
-  .addCommand(groupCommand())
-  .addCommand(policyCommand())
-  .addCommand(breachCommand())
-  .addCommand(licenseCommand())
-  .addCommand(keysCommand())
-  .addCommand(syncCommand())
-  .addCommand(doctorCommand())
-  .addCommand(adminCommand())
-  .addCommand(agentCommand());
+  .showHelpAfterError();
+const word = commandWord(process.argv);
+const wanted = word !== undefined && word in commands ? [word] : Object.keys(commands);
+for (const name of wanted) program.addCommand(await (commands[name] as () => Promise<Command>)());
 
 await program.parseAsync(process.argv);
