@@ -114,11 +114,6 @@ export class AgentsRepository {
     await this.db.updateTable('agents').set({ connected_node: null }).where('id', '=', id).where('connected_node', '=', node).execute();
   }
 
-  /** On start-up: forget connections a crashed earlier run of this node left marked. */
-  async clearNode(node: string): Promise<void> {
-    await this.db.updateTable('agents').set({ connected_node: null }).where('connected_node', '=', node).execute();
-  }
-
   async insertToken(tokenHash: string, directory: string, now: number, expiresAt: number): Promise<void> {
     await this.db.insertInto('agent_enrolment_tokens').values({ token_hash: tokenHash, directory, created_at: now, expires_at: expiresAt }).execute();
   }

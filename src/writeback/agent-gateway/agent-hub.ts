@@ -99,10 +99,6 @@ export class AgentHub {
     else await this.deps.signals.publish({ kind: 'job-changed', jobId: job.id, directory: job.directory });
   }
 
-  connectedCount(): number {
-    return [...this.sessions.values()].filter((s) => s.ready).length;
-  }
-
   async close(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     for (const session of this.sessions.values()) session.close(1001, 'server shutting down');
