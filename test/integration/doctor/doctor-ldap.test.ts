@@ -228,6 +228,24 @@ describe('doctor against OpenLDAP (direct mode)', () => {
     await expectCheck(services, 'rights', 'directory-permissions', 'skip');
   });
 
+  it('registration-current: warns once the methods are older than the re-confirm interval; re-confirming repairs it', async () => {
+    const user = await directoryUser('reconfirm', { mail: 'reconfirm@example.org' });
+    await services.registrations.add(user.id, 'totp', { secret: 'JBSWY3DPEHPK3PXP', label: 'phone' }, services.clock.now());
+    const later = services.clock.now() + 100 * 86_400_000;
+    const doctor = doctorWith({ clock: { now: () => later } });
+    assert.equal(statusOf(await doctor.diagnoseUser('reconfirm', 'en'), 'registration-current'), 'pass', 'no interval set');
+    await services.policy.update({ reconfirmDays: 90 }, 'test');
+    try {
+      const overdue = await doctor.diagnoseUser('reconfirm', 'en');
+      assert.equal(statusOf(overdue, 'registration-current'), 'warn');
+      assert.equal(overdue.canReset, true, 'a due re-confirmation does not block a reset');
+      await services.registrations.reconfirmAll(user.id, later);
+      assert.equal(statusOf(await doctor.diagnoseUser('reconfirm', 'en'), 'registration-current'), 'pass');
+    } finally {
+      await services.policy.update({ reconfirmDays: 0 }, 'test');
+    }
+  });
+
   it('service-level run: summary counts users per check', async () => {
     const report = await services.doctor.diagnoseService('en');
     assert.equal(report.user, null);
