@@ -1,11 +1,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore, migrate, type Store } from '../../src/store/database.js';
+import type { Store } from '../../src/store/database.js';
 import { JobsRepository, type JobRow } from '../../src/writeback/agent-gateway/jobs-repository.js';
-import { createTestDatabase } from '../support/postgres.js';
+import { openTestStore } from '../support/test-store.js';
 
 /**
  * The compare-and-set rules that make a writeback job apply at most once, on SQLite and PostgreSQL: one claimer
@@ -24,16 +21,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     });
 
     before(async () => {
-      if (dialect === 'postgres') {
-        const database = await createTestDatabase();
-        store = openStore(database.url, '/nonexistent');
-        cleanup = database.drop;
-      } else {
-        const dir = mkdtempSync(join(tmpdir(), 'sspr-jobs-'));
-        store = openStore(undefined, dir);
-        cleanup = async () => rmSync(dir, { recursive: true, force: true });
-      }
-      await migrate(store);
+      ({ store, cleanup } = await openTestStore(dialect));
       jobs = new JobsRepository(store.db);
     });
     after(async () => {

@@ -5,11 +5,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Attribute, Change } from 'ldapts';
-import { openStore, migrate, type Store } from '../../../src/store/database.js';
+import type { Store } from '../../../src/store/database.js';
 import { UsersRepository } from '../../../src/store/users-repository.js';
 import { GroupsRepository } from '../../../src/store/groups-repository.js';
 import { FieldCipher } from '../../../src/crypto/field-cipher.js';
@@ -17,7 +14,7 @@ import { syncDirectory } from '../../../src/sync/directory-sync.js';
 import { PAGE_SIZE } from '../../../src/sync/paged-search.js';
 import { SsprError } from '../../../src/errors/sspr-error.js';
 import { systemClock } from '../../../src/store/clock.js';
-import { createTestDatabase } from '../../support/postgres.js';
+import { openTestStore } from '../../support/test-store.js';
 import { startSlapd, type Slapd } from '../../support/slapd.js';
 
 const BASE_DN = 'dc=example,dc=org';
@@ -70,16 +67,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     const sync = (full = false) => syncDirectory(directory(), store, cipher, systemClock, { full });
 
     before(async () => {
-      if (dialect === 'postgres') {
-        const database = await createTestDatabase();
-        store = openStore(database.url, '/nonexistent');
-        cleanup = database.drop;
-      } else {
-        const dir = mkdtempSync(join(tmpdir(), 'sspr-sync-store-'));
-        store = openStore(undefined, dir);
-        cleanup = async () => rmSync(dir, { recursive: true, force: true });
-      }
-      await migrate(store);
+      ({ store, cleanup } = await openTestStore(dialect));
       users = new UsersRepository(store.db, systemClock, cipher);
       groups = new GroupsRepository(store.db, systemClock);
       await populate(root);
