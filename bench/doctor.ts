@@ -9,10 +9,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startSlapd } from '../test/support/slapd.js';
 import { startTestService } from '../test/support/test-service.js';
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
+import { percentile } from './stats.js';
 
 async function perUser(): Promise<void> {
   const slapd = await startSlapd();
@@ -36,8 +33,7 @@ async function perUser(): Promise<void> {
       await services.doctor.diagnoseUser(names[i % names.length] as string, 'en');
       times.push(performance.now() - started);
     }
-    times.sort((a, b) => a - b);
-    console.log(`doctor per user (direct mode, slapd, ${rounds} runs): p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms`);
+    console.log(`doctor per user (direct mode, slapd, ${rounds} runs): p50 ${percentile(times, 0.5).toFixed(1)} ms, p99 ${percentile(times, 0.99).toFixed(1)} ms`);
   } finally {
     await svc.close();
     await slapd.stop();

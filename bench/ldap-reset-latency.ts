@@ -11,14 +11,10 @@ import { LdapPool, tlsOptionsFor } from '../src/directory/ldap-common/ldap-pool.
 import { passwordModify } from '../src/directory/ldap-common/password-modify.js';
 import { LdapDirectory } from '../src/directory/ldap/ldap-directory.js';
 import { startSlapd, type Slapd } from '../test/support/slapd.js';
+import { percentile } from './stats.js';
 
 const RUNS = 200;
 let slapd: Slapd;
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
 
 async function timeRuns(label: string, reset: (password: string) => Promise<void>): Promise<number> {
   await reset('Warm-Up-Pass-0'); // connect, handshake, bind outside the measurement
@@ -28,7 +24,7 @@ async function timeRuns(label: string, reset: (password: string) => Promise<void
     await reset(`Latency-Pass-${i}`);
     samples.push(performance.now() - started);
   }
-  const result = median(samples);
+  const result = percentile(samples, 0.5);
   console.log(`${label}: median ${result.toFixed(3)} ms over ${RUNS} resets`);
   return result;
 }

@@ -18,13 +18,13 @@ import { hashAnswers } from '../src/methods/questions/answer-hashing.js';
 import { PREDEFINED_QUESTIONS } from '../src/methods/questions/predefined-questions.js';
 import { startServerProcess } from '../test/support/processes.js';
 import { SoftAuthenticator } from '../test/support/soft-authenticator.js';
+import { percentile } from './stats.js';
 
 const CONCURRENCY = Number(process.env.SSPR_BENCH_CONCURRENCY ?? 50);
 const SECONDS = Number(process.env.SSPR_BENCH_SECONDS ?? 10);
 const USERS = 6000;
 const ANSWERS = ['rex the dog', 'lisbeth ahlers', 'sunflower lane'];
 
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN;
 
 async function argon2Cost(): Promise<void> {
   const stored = await hashPassword('correct horse battery staple');

@@ -26,13 +26,10 @@ import { BUCKETS, DATA_OFFSET, HEADER_BYTES, RECORD_BYTES, encodeHeader } from '
 import { evaluatePasswordSync } from '../src/password-policy/evaluate.js';
 import { DEFAULT_PASSWORD_SETTINGS } from '../src/password-policy/settings.js';
 import { preloadStrengthEstimator } from '../src/password-policy/strength.js';
+import { percentile } from './stats.js';
 
 const LOOKUP_CHILD_FLAG = '--breach-lookups-child';
 const SAMPLE_HITS = 20_000;
-
-function percentile(sortedMs: readonly number[], p: number): number {
-  return sortedMs[Math.min(sortedMs.length - 1, Math.floor(sortedMs.length * p))] ?? Number.NaN;
-}
 
 function summary(label: string, timesMs: number[]): string {
   const sorted = [...timesMs].sort((a, b) => a - b);

@@ -13,6 +13,7 @@ import { UsersRepository } from '../src/store/users-repository.js';
 import { systemClock } from '../src/store/clock.js';
 import { fieldCipherFor, loadOrCreateMasterKey } from '../src/crypto/keys.js';
 import { startServerProcess } from '../test/support/processes.js';
+import { percentile } from './stats.js';
 
 const CONCURRENCY = Number(process.env.SSPR_BENCH_CONCURRENCY ?? 50);
 const DURATION_MS = Number(process.env.SSPR_BENCH_SECONDS ?? 20) * 1000;
@@ -46,10 +47,6 @@ async function codeSink() {
   };
 }
 
-const percentile = (xs: number[], p: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
-};
 
 export async function benchResetFlows(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sspr-bench-'));
