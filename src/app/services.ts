@@ -127,7 +127,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const localDirectory = new LocalDirectory(users, new PasswordHistoryRepository(store.db), config.password.historyLength, clock);
   const onprem = onPremDirectoryFrom(config);
   const writeback = await writebackFromConfig(config, { store, onprem, audit, clock, log });
-  const directory = new AccountDirectory(localDirectory, writeback.writeback, users);
+  const directory = new AccountDirectory(localDirectory, writeback.writeback);
   const breach = await openBreachChecker(config);
   const passwords = new PolicyPasswordChecker(passwordSettingsFrom(config), bannedTerms, config.organisation.name, breach, clock);
   // Load zxcvbn's dictionaries now rather than on the first user's request.

@@ -1,7 +1,6 @@
 import type { Directory, DirectoryUser } from './directory.js';
 import type { LocalDirectory } from './local/local-directory.js';
 import { DirectoryError } from './onprem/onprem-directory.js';
-import type { UsersRepository } from '../store/users-repository.js';
 import { toSsprError } from '../writeback/directory-error-to-sspr.js';
 import type { Writeback, WritebackTarget } from '../writeback/writeback.js';
 import { SsprError } from '../errors/sspr-error.js';
@@ -19,7 +18,6 @@ export class AccountDirectory implements Directory {
   constructor(
     private readonly local: LocalDirectory,
     private readonly writeback: Writeback | null,
-    private readonly users: UsersRepository,
   ) {}
 
   findUser(username: string): Promise<DirectoryUser | null> {
@@ -86,8 +84,7 @@ export class AccountDirectory implements Directory {
     }
   }
 
-  private async targetOf(user: DirectoryUser): Promise<WritebackTarget> {
-    const record = await this.users.findById(user.id);
-    return { userId: user.id, username: user.username, source: user.source, anchor: record?.anchor ?? null };
+  private targetOf(user: DirectoryUser): WritebackTarget {
+    return { userId: user.id, username: user.username, source: user.source, anchor: user.anchor };
   }
 }

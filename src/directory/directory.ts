@@ -14,6 +14,8 @@ export interface DirectoryUser {
   isAdmin: boolean;
   /** 'local' for cloud-only accounts, else the directory that manages the account ('ldap', 'ad'). */
   source: string;
+  /** Directory accounts: the stable anchor the sync recorded (entryUUID / objectGUID); null for cloud-only ones. */
+  anchor: string | null;
 }
 
 export interface Directory {

@@ -8,7 +8,6 @@ import type { DirectoryUser } from '../directory/directory.js';
 
 /** A local-directory user as stored: the directory's view plus what only the store knows. */
 export interface UserRecord extends DirectoryUser {
-  anchor: string | null;
   dn: string | null;
   passwordHash: string | null;
   passwordChangedAt: number | null;

@@ -1,20 +1,16 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
+import type { AgentReportMessage } from './agent-protocol/protocol.js';
 
-/** What an agent last reported about itself and its directory (stored as JSON, shown by the doctor). */
-export interface AgentReport {
-  directory: {
-    reachable: boolean;
-    encrypted: boolean;
-    serviceBindOk: boolean;
-    latencyMs: number;
-    /** rootDSE advertises the AD policy-hints control (…2239 or …2066); null for non-AD directories. */
-    policyHints: boolean | null;
-    /** DirectoryFailure reason and the server's text of the last failed probe. */
-    error?: { reason: string; raw: string };
-  };
-  /** Failures the agent met while trying to reach this service before its current connection (newest last). */
-  connectErrors: Array<{ at: number; message: string }>;
+/** What an agent last reported about itself and its directory (the protocol's report; stored as JSON). */
+export type AgentReport = AgentReportMessage;
+
+/** An agent counts as present until it has missed this many heartbeats. */
+export const MISSED_HEARTBEATS = 3;
+
+/** True while the last heartbeat (epoch ms) is at most MISSED_HEARTBEATS intervals old. */
+export function heartbeatIsFresh(lastSeenAt: number | null, heartbeatSeconds: number, now: number): boolean {
+  return lastSeenAt !== null && now - lastSeenAt <= MISSED_HEARTBEATS * heartbeatSeconds * 1000;
 }
 
 /** An enrolled agent as the doctor and `sspr agent list` see it. */
@@ -57,15 +53,21 @@ export class AgentsRepository {
     return row ? { ...toStatus(row), publicKey: row.public_key, identityKey: row.identity_key } : null;
   }
 
-  /** Enrolled, not revoked agents of one directory kind with their public keys (to seal jobs to). */
-  async activeFor(directory: string): Promise<EnrolledAgent[]> {
+  /**
+   * Enrolled, not revoked agents of one directory kind that some node holds connected and whose heartbeat is
+   * fresh, with their public keys (to seal a queued job to).
+   */
+  async connectedFor(directory: string, heartbeatSeconds: number, now: number): Promise<EnrolledAgent[]> {
     const rows = await this.db
       .selectFrom('agents')
-      .select(['id', 'name', 'directory', 'public_key', 'fingerprint', 'identity_key'])
+      .select(['id', 'name', 'directory', 'public_key', 'fingerprint', 'identity_key', 'last_seen_at', 'heartbeat_seconds'])
       .where('directory', '=', directory)
       .where('revoked_at', 'is', null)
+      .where('connected_node', 'is not', null)
       .execute();
-    return rows.map((r) => ({ id: r.id, name: r.name, directory: r.directory, publicKey: r.public_key, fingerprint: r.fingerprint, identityKey: r.identity_key }));
+    return rows
+      .filter((r) => heartbeatIsFresh(r.last_seen_at === null ? null : Number(r.last_seen_at), r.heartbeat_seconds ?? heartbeatSeconds, now))
+      .map((r) => ({ id: r.id, name: r.name, directory: r.directory, publicKey: r.public_key, fingerprint: r.fingerprint, identityKey: r.identity_key }));
   }
 
   async insert(agent: EnrolledAgent, now: number): Promise<void> {

@@ -40,14 +40,16 @@ export async function writebackFromConfig(
     if (deps.onprem) parts.writeback = new AuditedWriteback(new DirectWriteback(deps.onprem), deps.audit);
     return parts;
   }
+  // Jobs are only ever queued for another node's agent, and only PostgreSQL deployments have other nodes.
+  const multiNode = deps.store.dialect === 'postgres';
   const signals: NodeSignals =
-    deps.store.dialect === 'postgres' && config.databaseUrl
+    multiNode && config.databaseUrl
       ? await PostgresSignals.connect(config.databaseUrl, (error) => deps.log.warn({ err: error }, 'writeback notifications between nodes failed'))
       : new LocalSignals();
   const heartbeatSeconds = config.writeback.heartbeatSeconds;
-  const hub = new AgentHub({ agents, jobs, signals, audit: deps.audit, clock: deps.clock, log: deps.log, nodeId, heartbeatSeconds });
+  const hub = new AgentHub({ agents, jobs, signals, audit: deps.audit, clock: deps.clock, log: deps.log, nodeId, heartbeatSeconds, pollPendingJobs: multiNode });
   const agentWriteback = new AgentWriteback({
-    hub, jobs, agents, signals, audit: deps.audit, clock: deps.clock, log: deps.log, nodeId, heartbeatSeconds,
+    hub, jobs, agents, signals, audit: deps.audit, clock: deps.clock, nodeId, heartbeatSeconds,
     jobTimeoutMs: config.writeback.jobTimeoutSeconds * 1000,
   });
   parts.writeback = new AuditedWriteback(agentWriteback, deps.audit);

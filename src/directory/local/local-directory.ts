@@ -5,7 +5,7 @@ import type { Clock } from '../../store/clock.js';
 import { hashPassword, verifyPassword } from '../../crypto/password-hash.js';
 
 function toDirectoryUser(user: UserRecord): DirectoryUser {
-  const { passwordHash: _hash, passwordChangedAt: _changed, createdAt: _created, anchor: _anchor, dn: _dn, ...rest } = user;
+  const { passwordHash: _hash, passwordChangedAt: _changed, createdAt: _created, dn: _dn, ...rest } = user;
   return rest;
 }
 

@@ -1,3 +1,4 @@
+import { heartbeatIsFresh } from '../../writeback/agents-repository.js';
 import type { Finding } from '../doctor-types.js';
 import type { AgentStatus } from '../../writeback/agents-repository.js';
 import { iso, type ServiceFacts, type UserFacts } from '../facts.js';
@@ -5,7 +6,6 @@ import { iso, type ServiceFacts, type UserFacts } from '../facts.js';
 /** Clock offsets beyond this break sealed jobs' deadlines (and TLS validity windows). */
 export const MAX_CLOCK_OFFSET_MS = 60_000;
 /** An agent is gone after this many missed heartbeats. */
-export const MISSED_HEARTBEATS = 3;
 
 const sourceEvidence = (facts: ServiceFacts, source: string): Finding['evidence'] => [
   ['source', { source, directory: facts.directoryKind ?? '-', enabled: String(facts.config.writeback.enabled), mode: facts.config.writeback.mode }],
@@ -59,10 +59,7 @@ export function agentConnected(facts: ServiceFacts, userSource: string | null): 
   if (agents.length === 0) return { id: 'agent-connected', status: 'fail', key: 'none-enrolled', params: { source }, evidence };
   const connected = agents.filter((a) => a.connectedNode !== null);
   if (connected.length === 0) return { id: 'agent-connected', status: 'fail', key: 'none-connected', params: { source }, evidence };
-  const fresh = connected.filter((a) => {
-    const interval = a.heartbeatSeconds ?? facts.config.writeback.heartbeatSeconds;
-    return a.lastSeenAt !== null && facts.now - a.lastSeenAt <= MISSED_HEARTBEATS * interval * 1000;
-  });
+  const fresh = connected.filter((a) => heartbeatIsFresh(a.lastSeenAt, a.heartbeatSeconds ?? facts.config.writeback.heartbeatSeconds, facts.now));
   if (fresh.length === 0) {
     const newest = Math.max(...connected.map((a) => a.lastSeenAt ?? 0));
     const interval = connected[0]?.heartbeatSeconds ?? facts.config.writeback.heartbeatSeconds;

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Logger } from 'pino';
-import type { AgentsRepository } from '../agents-repository.js';
+import { heartbeatIsFresh, type AgentsRepository } from '../agents-repository.js';
 import type { Audit } from '../../audit/audit.js';
 import type { Clock } from '../../store/clock.js';
 import type { ResultMessage } from '../agent-protocol/protocol.js';
@@ -30,6 +30,8 @@ export interface AgentHubDeps {
   /** Unique per server process; marks which node holds an agent's socket. */
   nodeId: string;
   heartbeatSeconds: number;
+  /** Poll for jobs queued by other nodes (a safety net for a lost NOTIFY); pointless with a single node. */
+  pollPendingJobs: boolean;
 }
 
 /**
@@ -50,14 +52,14 @@ export class AgentHub {
   constructor(private readonly deps: AgentHubDeps) {
     deps.signals.subscribe((signal) => void this.onSignal(signal).catch((error: unknown) => deps.log.error({ err: error }, 'writeback signal handling failed')));
     this.timers.push(setInterval(() => this.dropStale(), 5000).unref());
-    this.timers.push(setInterval(() => void this.pickUpPending().catch(() => undefined), PENDING_POLL_MS).unref());
+    if (deps.pollPendingJobs) this.timers.push(setInterval(() => void this.pickUpPending().catch(() => undefined), PENDING_POLL_MS).unref());
     this.timers.push(setInterval(() => void this.housekeeping().catch((error: unknown) => deps.log.warn({ err: error }, 'writeback job housekeeping failed')), HOUSEKEEPING_MS).unref());
   }
 
   /** Node's 'upgrade' handler for the agent endpoint. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.wss.handleUpgrade(request, socket, head, (ws) => {
-      new AgentSession(ws, { ...this.deps }, {
+      new AgentSession(ws, this.deps, {
         ready: (session, hello) => void this.onReady(session, hello.pendingResults).catch((error: unknown) => this.deps.log.error({ err: error }, 'agent start-up handling failed')),
         result: (session, result) => void this.onResult(session, result).catch((error: unknown) => this.deps.log.error({ err: error }, 'agent result handling failed')),
         closed: (session) => void this.onClosed(session).catch((error: unknown) => this.deps.log.error({ err: error }, 'agent close handling failed')),
@@ -65,9 +67,9 @@ export class AgentHub {
     });
   }
 
-  /** A ready agent for this directory kind on this node (round robin), or null. */
-  pick(directory: string, except?: string): AgentSession | null {
-    const ready = [...this.sessions.values()].filter((s) => s.ready && s.directory === directory && s.agentId !== except);
+  /** A ready agent on this node (round robin) for this directory kind, or of any kind for null; else null. */
+  pick(directory: string | null): AgentSession | null {
+    const ready = [...this.sessions.values()].filter((s) => s.ready && (directory === null || s.directory === directory));
     if (ready.length === 0) return null;
     this.rotation = (this.rotation + 1) % ready.length;
     return ready[this.rotation] ?? null;
@@ -169,10 +171,9 @@ export class AgentHub {
   }
 
   private dropStale(): void {
-    const limit = 3 * this.deps.heartbeatSeconds * 1000;
     const now = this.deps.clock.now();
     for (const session of this.sessions.values()) {
-      if (session.ready && now - session.lastSeenAt > limit) {
+      if (session.ready && !heartbeatIsFresh(session.lastSeenAt, this.deps.heartbeatSeconds, now)) {
         this.deps.log.warn({ agent: session.agentId }, 'writeback agent missed three heartbeats; closing its connection');
         session.close(4001, 'heartbeat missed three times');
       }

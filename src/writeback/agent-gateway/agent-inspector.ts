@@ -26,7 +26,7 @@ export class AgentInspector implements DirectoryInspector {
   }
 
   private async ask(kind: 'inspect' | 'probe', params: { username?: string; anchor?: string | null }): Promise<unknown> {
-    const session = this.directory ? this.hub.pick(this.directory) : (this.hub.pick('ad') ?? this.hub.pick('ldap'));
+    const session = this.hub.pick(this.directory);
     if (!session) throw new SsprError('writeback-no-agent');
     const answer = await session.query(kind, params, QUERY_MS);
     if (!answer.ok) throw new DirectoryError(answer.reason ?? 'unreachable', answer.raw ?? 'the agent could not answer');

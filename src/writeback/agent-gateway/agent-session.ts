@@ -16,7 +16,7 @@ import {
 import { DirectoryError } from '../../directory/onprem/onprem-directory.js';
 import type { AccountCallback, GroupCallback } from '../../sync/directory-reader.js';
 import { verifyIdentitySignature } from '../agent-protocol/agent-identity.js';
-import type { AgentReport, AgentsRepository } from '../agents-repository.js';
+import type { AgentsRepository } from '../agents-repository.js';
 import type { Clock } from '../../store/clock.js';
 
 /** How long an agent has to answer the challenge after the socket opened. */
@@ -152,7 +152,7 @@ export class AgentSession {
         return this.refuse('hello was already received');
       case 'heartbeat':
         this.clockOffsetMs = clockOffsetMs(now, message.clockMs, 0);
-        await this.deps.agents.recordHeartbeat(this.agentId, now, this.deps.heartbeatSeconds, this.clockOffsetMs, message.report as AgentReport);
+        await this.deps.agents.recordHeartbeat(this.agentId, now, this.deps.heartbeatSeconds, this.clockOffsetMs, message.report);
         return;
       case 'result':
         return this.events.result(this, message);
@@ -190,7 +190,7 @@ export class AgentSession {
     this.directory = agent.directory;
     this.publicKey = agent.publicKey;
     this.clockOffsetMs = clockOffsetMs(now, hello.clockMs, now - this.openedAt);
-    await this.deps.agents.markConnected(agent.id, this.deps.nodeId, now, hello.version, this.clockOffsetMs, hello.report as AgentReport);
+    await this.deps.agents.markConnected(agent.id, this.deps.nodeId, now, hello.version, this.clockOffsetMs, hello.report);
     this.ready = true;
     this.lastSeenAt = now;
     this.send({ type: 'welcome', heartbeatSeconds: this.deps.heartbeatSeconds, serverTime: now });

@@ -9,7 +9,7 @@ import type { AgentHub } from './agent-hub.js';
  * used (the configured one, else whichever kind has a ready agent).
  */
 export function agentSyncSource(hub: AgentHub, configuredKind: DirectoryKind | null): { kind: DirectoryKind; reader: DirectoryReader } {
-  const session = configuredKind ? hub.pick(configuredKind) : (hub.pick('ad') ?? hub.pick('ldap'));
+  const session = hub.pick(configuredKind);
   if (!session) throw new SsprError('writeback-no-agent');
   const reader: DirectoryReader = {
     readChanges: (since: string | null, onAccounts: AccountCallback, onGroups: GroupCallback) => session.relaySync(since, onAccounts, onGroups),

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Logger } from 'pino';
 import { DirectoryError, type DirectoryFailure, type DirectoryPasswordPolicy } from '../../directory/onprem/onprem-directory.js';
 import { SsprError } from '../../errors/sspr-error.js';
 import type { Clock } from '../../store/clock.js';
@@ -26,7 +25,6 @@ export interface AgentWritebackDeps {
   signals: NodeSignals;
   audit: Audit;
   clock: Clock;
-  log: Logger;
   nodeId: string;
   jobTimeoutMs: number;
   heartbeatSeconds: number;
@@ -108,7 +106,7 @@ export class AgentWriteback implements Writeback {
         this.deps.hub.track({ ...job, finishedAt: null, reason: null, raw: null });
         session.send({ type: 'job', jobId, envelope: seal(session.publicKey), deadline });
       } else {
-        const remote = await this.remoteAgents(target.source, now);
+        const remote = await this.deps.agents.connectedFor(target.source, this.deps.heartbeatSeconds, now);
         if (remote.length === 0) throw new SsprError('writeback-no-agent');
         const envelopes = Object.fromEntries(remote.map((agent) => [agent.id, seal(agent.publicKey)]));
         await this.deps.jobs.insert({ ...base, state: 'pending', agentId: null, envelopes });
@@ -120,17 +118,6 @@ export class AgentWriteback implements Writeback {
       stop();
       this.deps.hub.untrack(jobId);
     }
-  }
-
-  /** Agents of this directory that another node reports connected with a fresh heartbeat. */
-  private async remoteAgents(directory: string, now: number) {
-    const staleAfter = 3 * this.deps.heartbeatSeconds * 1000;
-    const fresh = new Set(
-      (await this.deps.agents.list())
-        .filter((a) => a.directory === directory && a.revokedAt === null && a.connectedNode && a.lastSeenAt !== null && now - a.lastSeenAt <= staleAfter)
-        .map((a) => a.id),
-    );
-    return (await this.deps.agents.activeFor(directory)).filter((a) => fresh.has(a.id));
   }
 
   private async awaitOutcome(
