@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { DirectoryError } from '../directory/onprem/onprem-directory.js';
-import { directoryReaderFor } from '../sync/reader-from-config.js';
+import { directorySource } from '../sync/reader-from-config.js';
 import type { SyncMessage } from '../writeback/agent-protocol/protocol.js';
 
 /** Target size of one relayed slice; a single entry larger than this travels alone. */
@@ -35,7 +35,7 @@ export class AgentSyncRelay {
       return;
     }
     this.running = true;
-    const reader = directoryReaderFor(this.directory);
+    const { reader } = directorySource(this.directory);
     let seq = 0;
     const sendSlices = async (kind: 'accounts' | 'groups', items: unknown[]) => {
       for (const slice of slices(items)) {

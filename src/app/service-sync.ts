@@ -1,7 +1,5 @@
 import type { Services } from './services.js';
-import { syncDirectory, syncFrom, type DirectorySyncOptions } from '../sync/directory-sync.js';
-import type { SyncSummary } from '../sync/sync-types.js';
-import type { DirectoryKind } from '../sync/reader-from-config.js';
+import { syncDirectory, syncFrom, type DirectorySyncOptions, type DirectorySyncSummary } from '../sync/directory-sync.js';
 import { agentSyncSource } from '../writeback/agent-gateway/agent-sync-reader.js';
 import { SsprError } from '../errors/sspr-error.js';
 
@@ -17,14 +15,14 @@ export function canSync(services: Services): boolean {
  * else through a ready agent (agent mode, the service cannot reach the directory). One run at a time per
  * service: a second caller gets `sync-running` (409).
  */
-export async function runServiceSync(services: Services, options: DirectorySyncOptions = {}): Promise<SyncSummary & { kind: DirectoryKind }> {
+export async function runServiceSync(services: Services, options: DirectorySyncOptions = {}): Promise<DirectorySyncSummary> {
   const { config, store, cipher, clock } = services;
   if (!canSync(services)) throw new SsprError('invalid-request', { params: { detail: 'no directory is configured (directory, or writeback.mode "agent")' } });
   if (running.has(services)) throw new SsprError('sync-running');
   running.add(services);
   try {
     if (config.directory) return await syncDirectory(config.directory, store, cipher, clock, options);
-    return await syncFrom(agentSyncSource(services.writeback.hub!, null), store, cipher, clock, options);
+    return await syncFrom(agentSyncSource(services.writeback.hub!), store, cipher, clock, options);
   } finally {
     running.delete(services);
   }

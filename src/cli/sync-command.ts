@@ -29,7 +29,7 @@ export function syncCommand(): Command {
             full: options.full === true,
             ...(progress
               ? {
-                  onStart: (mode, expected) => progress.start(`${mode} sync`, mode === 'full' ? expected : null),
+                  onStart: (mode, expected) => progress.start(`${mode} sync`, expected),
                   onProgress: (processed) => progress.update(processed),
                 }
               : {}),

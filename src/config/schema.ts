@@ -81,8 +81,8 @@ export const configSchema = z.strictObject({
   sync: z
     .strictObject({
       /**
-       * `sspr serve` runs an incremental sync of `directory` at start-up and then every this many minutes
-       * (never two at once); 0 switches the schedule off. Ignored without a `directory`.
+       * `sspr serve` syncs the directory at start-up and then every this many minutes (incremental, the first run
+       * full; never two at once) — its own `directory`, or in agent mode without one through an agent; 0 = off.
        */
       intervalMinutes: z.number().int().min(0).max(10080).default(0),
     })

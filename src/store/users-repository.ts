@@ -79,7 +79,7 @@ export class UsersRepository {
     private readonly cipher: FieldCipher,
   ) {}
 
-  async add(user: NewUser & { enabled?: boolean }): Promise<UserRecord> {
+  async add(user: NewUser): Promise<UserRecord> {
     const key = usernameKey(user.username);
     if (await this.findByUsername(user.username)) throw new SsprError('user-exists', { params: { username: user.username } });
     const now = this.clock.now();
@@ -147,11 +147,6 @@ export class UsersRepository {
       .set({ password_hash: passwordHash, password_changed_at: now, updated_at: now })
       .where('id', '=', id)
       .execute();
-  }
-
-  async findByAnchor(source: string, anchor: string): Promise<UserRecord | null> {
-    const row = await this.db.selectFrom('users').selectAll().where('source', '=', source).where('anchor', '=', anchor).executeTakeFirst();
-    return row ? toRecord(row, this.cipher) : null;
   }
 
   /** Sets or clears the contact data the organisation holds. */

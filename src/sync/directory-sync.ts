@@ -7,7 +7,7 @@ import type { Store } from '../store/database.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { DirectorySyncTarget } from '../store/directory-sync-target.js';
 import { withBulkWrites } from '../store/bulk-writes.js';
-import { directoryKind, directoryReaderFor, type DirectoryKind } from './reader-from-config.js';
+import { directorySource, type DirectoryKind } from './reader-from-config.js';
 import { runSync } from './sync-run.js';
 import type { DirectoryReader } from './directory-reader.js';
 import type { SyncMode, SyncSummary } from './sync-types.js';
@@ -15,23 +15,25 @@ import type { SyncMode, SyncSummary } from './sync-types.js';
 export interface DirectorySyncOptions {
   /** Read everything and disable the accounts that vanished (otherwise: incremental once a marker exists). */
   full?: boolean;
-  /** Told the mode and, when earlier runs stored entries of this directory, how many (a progress estimate). */
+  /** Told the mode and, for a full run over entries stored earlier, how many there are (a progress estimate). */
   onStart?: (mode: SyncMode, storedEntries: number | null) => void;
   onProgress?: (processed: number) => void;
   /** Aborts the run: the directory connection is closed and the run fails without writing its marker. */
   signal?: AbortSignal;
 }
 
-/** Runs one sync of a `directory` config section and closes its connection; the summary names the kind read. */
-export async function syncDirectory(
+/** A run's summary with the directory kind it read. */
+export type DirectorySyncSummary = SyncSummary & { kind: DirectoryKind };
+
+/** Runs one sync of a `directory` config section and closes its connection. */
+export function syncDirectory(
   directory: Record<string, unknown>,
   store: Pick<Store, 'db' | 'dialect'>,
   cipher: FieldCipher,
   clock: Clock,
   options: DirectorySyncOptions = {},
-): Promise<SyncSummary & { kind: DirectoryKind }> {
-  options.signal?.throwIfAborted();
-  return syncFrom({ kind: directoryKind(directory), reader: directoryReaderFor(directory) }, store, cipher, clock, options);
+): Promise<DirectorySyncSummary> {
+  return syncFrom(directorySource(directory), store, cipher, clock, options);
 }
 
 /** Runs one sync from any reader (the server's own connection, or an agent's relay) and closes the reader. */
@@ -41,7 +43,7 @@ export async function syncFrom(
   cipher: FieldCipher,
   clock: Clock,
   options: DirectorySyncOptions = {},
-): Promise<SyncSummary & { kind: DirectoryKind }> {
+): Promise<DirectorySyncSummary> {
   options.signal?.throwIfAborted();
   const { kind, reader } = source;
   const abort = (): void => void reader.close();
@@ -50,7 +52,7 @@ export async function syncFrom(
     const target = new DirectorySyncTarget(store.db, clock, cipher, kind);
     const mode: SyncMode = options.full || (await target.readMarker()) === null ? 'full' : 'incremental';
     if (options.onStart) {
-      const stored = await target.storedEntries();
+      const stored = mode === 'full' ? await target.storedEntries() : 0;
       options.onStart(mode, stored > 0 ? stored : null);
     }
     const run = () => runSync(reader, target, { mode, onProgress: options.onProgress, signal: options.signal });

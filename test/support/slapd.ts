@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { Attribute, Change, Client } from 'ldapts';
 import { freePort } from './processes.js';
 
-export const SLAPD_APT_PACKAGES = ['slapd', 'ldap-utils', 'openssl'] as const;
+const SLAPD_APT_PACKAGES = ['slapd', 'ldap-utils', 'openssl'] as const;
 
 const BASE_DN = 'dc=example,dc=org';
 const ROOT_DN = `cn=admin,${BASE_DN}`;

@@ -5,10 +5,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore, migrate, type Store } from '../../../src/store/database.js';
+import type { Store } from '../../../src/store/database.js';
+import { openTestStore } from '../../support/test-store.js';
 import { UsersRepository } from '../../../src/store/users-repository.js';
 import { AuditRepository } from '../../../src/store/audit-repository.js';
 import { Audit } from '../../../src/audit/audit.js';
@@ -25,22 +23,20 @@ const log = createLogger('silent');
 
 let slapd: Slapd;
 let store: Store;
-let dir: string;
+let cleanup: (() => Promise<void>) | undefined;
 let users: UsersRepository;
 let auditLog: AuditRepository;
 
 before(async () => {
   slapd = await startSlapd();
-  dir = mkdtempSync(join(tmpdir(), 'sspr-sync-schedule-'));
-  store = openStore(undefined, dir);
-  await migrate(store);
+  ({ store, cleanup } = await openTestStore('sqlite'));
   users = new UsersRepository(store.db, systemClock, cipher);
   auditLog = new AuditRepository(store.db);
   await slapd.addUser({ uid: 'ann', password: 'Initial-Pass1!', mail: 'ann@example.org' });
 });
 after(async () => {
   await store?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await cleanup?.();
   await slapd?.stop();
 });
 
