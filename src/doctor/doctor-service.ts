@@ -12,7 +12,7 @@ import type { PolicyStore } from '../policy/policy-store.js';
 import type { Throttles } from '../policy/throttles.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { MethodType } from '../policy/sspr-policy.js';
-import { adminPolicy } from '../policy/sspr-policy.js';
+import { adminPolicy, deliverablePolicy } from '../policy/sspr-policy.js';
 import { ThrottleRepository } from '../store/throttle-repository.js';
 import { DoctorRepository } from '../store/doctor-repository.js';
 import { AgentsRepository } from '../writeback/agents-repository.js';
@@ -76,22 +76,21 @@ export class DoctorService {
   private async serviceFacts(): Promise<ServiceFacts> {
     const { config, inspector } = this.deps;
     const kind = config.directory?.kind;
-    let probe: ServiceFacts['probe'] = null;
     let probeError: string | null = null;
-    if (inspector) {
-      try {
-        probe = await inspector.probe();
-      } catch (error) {
-        probeError = reasonOf(error);
-      }
-    }
+    const probing = inspector
+      ? inspector.probe().catch((error: unknown) => {
+          probeError = reasonOf(error);
+          return null;
+        })
+      : null;
+    const [probe, policy, agents] = await Promise.all([probing, this.deps.policy.current(), this.agents.list()]);
     return {
       now: this.deps.clock.now(),
       config,
-      policy: await this.deps.policy.current(),
+      policy,
       availableTypes: this.deps.availableTypes,
       directoryKind: kind === 'ldap' || kind === 'ad' ? kind : null,
-      agents: await this.agents.list(),
+      agents,
       probe,
       probeError,
       smtpConfigured: this.deps.smtpConfigured,
@@ -103,37 +102,46 @@ export class DoctorService {
   async diagnoseUser(username: string, lang: Lang): Promise<DoctorReport> {
     const user = await this.deps.users.findByUsername(username);
     if (!user) throw new SsprError('user-not-found', { params: { username } });
-    const service = await this.serviceFacts();
-    // The reset flow only offers methods this service can deliver; the doctor judges with the same narrowing.
-    const methods = service.policy.methods.filter((t) => this.deps.availableTypes.includes(t));
-    const policy = { ...service.policy, methods: methods.length > 0 ? methods : (['email'] as MethodType[]) };
-    let inspection: UserFacts['inspection'] = null;
+    const { inspector } = this.deps;
     let inspectionError: string | null = null;
-    if (user.source !== 'local') {
-      if (!this.deps.inspector) inspectionError = service.directoryKind ? `no directory inspector for ${service.config.writeback.mode} mode` : 'no directory is configured';
-      else {
-        try {
-          inspection = await this.deps.inspector.inspect({ username: user.username, anchor: user.anchor });
-        } catch (error) {
-          inspectionError = reasonOf(error);
-        }
-      }
+    // The directory inspection runs alongside the service probe and the store reads (all independent).
+    const inspecting: Promise<UserFacts['inspection']> =
+      user.source === 'local' || !inspector
+        ? Promise.resolve(null)
+        : inspector.inspect({ username: user.username, anchor: user.anchor }).catch((error: unknown) => {
+            inspectionError = reasonOf(error);
+            return null;
+          });
+    const [service, inspection, groups, plans, registrations, passwordEvent, deliveries, writeOutcome] = await Promise.all([
+      this.serviceFacts(),
+      inspecting,
+      this.deps.groups.groupsOfUser(user.id),
+      this.deps.licences.plansOf(user.id),
+      this.deps.registrations.listForUser(user.id),
+      this.repo.newestPasswordEvent(user.id),
+      this.repo.newestDeliveries(user.id),
+      this.repo.newestWriteOutcome(user.id),
+    ]);
+    if (user.source !== 'local' && !inspector) {
+      inspectionError = service.directoryKind ? `no directory inspector for ${service.config.writeback.mode} mode` : 'no directory is configured';
     }
+    // The reset flow only offers methods this service can deliver; the doctor judges with the same narrowing.
+    const policy = deliverablePolicy(service.policy, (type) => this.deps.availableTypes.includes(type));
     const key = usernameKey(user.username);
     const facts: UserFacts = {
       ...service,
       policy,
       user,
-      groups: await this.deps.groups.groupsOfUser(user.id),
-      plans: await this.deps.licences.plansOf(user.id),
-      registrations: await this.deps.registrations.listForUser(user.id),
+      groups,
+      plans,
+      registrations,
       block: await this.deps.throttles.blockedUntil(key),
       failedProofs: await this.throttleRepo.countSince(`user:${key}:failed-proof`, service.now - policy.throttles.failedProofsWindowHours * HOUR),
       inspection,
       inspectionError,
-      passwordEvent: await this.repo.newestPasswordEvent(user.id),
-      deliveries: await this.repo.newestDeliveries(user.id),
-      writeOutcome: await this.repo.newestWriteOutcome(user.id),
+      passwordEvent,
+      deliveries,
+      writeOutcome,
     };
     const findings: Finding[] = [
       ssprEnabled(facts),
@@ -190,7 +198,7 @@ export class DoctorService {
     const evidence: Finding['evidence'] = [['policy', { enabled: policy.enabled, group: policy.group ?? '-' }]];
     if (policy.enabled === 'none') return { id: 'sspr-enabled', status: 'fail', key: 'disabled-for-everyone', evidence };
     if (policy.enabled === 'selected') {
-      const id = policy.group ? await this.repo.groupIdByName(policy.group.normalize('NFC').toLowerCase()) : null;
+      const id = policy.group ? (await this.deps.groups.find(policy.group))?.id : null;
       if (!id) return { id: 'sspr-enabled', status: 'fail', key: 'group-missing', params: { group: policy.group ?? '-' }, evidence };
       return { id: 'sspr-enabled', status: 'pass', key: 'selected', params: { group: policy.group ?? '' }, evidence };
     }
@@ -205,7 +213,7 @@ export class DoctorService {
     return { id: 'method-data-valid', status: 'pass', key: 'service-ok', params: { sms: facts.smsConfigured ? ', SMS too' : '' }, evidence };
   }
 
-  /** How many users fail each user-level check: one set-based query per check, never a run per user. */
+  /** How many users fail each user-level check: set-based queries (phones checked page by page), never a run per user. */
   private async summary(facts: ServiceFacts, counts: Awaited<ReturnType<DoctorRepository['countUsers']>>, service: Map<CheckId, Finding>): Promise<SummaryLine[]> {
     const { policy } = facts;
     const repo = this.repo;
@@ -217,7 +225,7 @@ export class DoctorService {
     let outside = 0;
     if (policy.enabled === 'none') outside = counts.enabled;
     else if (policy.enabled === 'selected') {
-      const id = policy.group ? await repo.groupIdByName(policy.group.normalize('NFC').toLowerCase()) : null;
+      const id = policy.group ? (await this.deps.groups.find(policy.group))?.id : null;
       outside = id ? await repo.enabledUsersOutside(await repo.groupsWithin([id])) : counts.enabled;
     }
     line('sspr-enabled', outside, 0, `${store} (nested group membership)`);

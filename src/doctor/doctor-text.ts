@@ -174,7 +174,6 @@ const texts: Record<string, Text> = {
   'throttled.blocked': { en: 'Resets are blocked until {until} ({reason}): "prevented from attempting a reset too many times".', de: 'Zurücksetzungen sind bis {until} gesperrt ({reason}): „zu viele Versuche“.' },
   'throttled.blocked.fix': { en: 'Wait until {until}, or reset the password as an administrator (a successful reset clears the block).', de: 'Warten Sie bis {until} oder setzen Sie das Kennwort als Administrator zurück (eine erfolgreiche Zurücksetzung hebt die Sperre auf).' },
 
-  'summary.store': { en: 'counted in the store', de: 'im Speicher gezählt' },
   'service.user-level': { en: 'User-level check: see the summary.', de: 'Prüfung je Benutzer: siehe Zusammenfassung.' },
 
   'evidence.policy': { en: 'policy enabled={enabled}, group={group}', de: 'Richtlinie enabled={enabled}, group={group}' },
@@ -206,10 +205,6 @@ export function say(lang: Lang, key: string, params?: Record<string, string | nu
   return text ? format(text[lang], params) : '';
 }
 
-export function hasText(key: string): boolean {
-  return Object.hasOwn(texts, key);
-}
-
 /** A finding in the requested language. */
 export function render(finding: Finding, lang: Lang): CheckResult {
   const base = `${finding.id}.${finding.key}`;
@@ -223,7 +218,3 @@ export function render(finding: Finding, lang: Lang): CheckResult {
   };
 }
 
-/** All text keys (for the catalogue test). */
-export function textKeys(): string[] {
-  return Object.keys(texts);
-}

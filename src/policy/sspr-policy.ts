@@ -50,5 +50,14 @@ export const ssprPolicySchema = z.strictObject({
 export type SsprPolicy = z.infer<typeof ssprPolicySchema>;
 export const defaultSsprPolicy: SsprPolicy = ssprPolicySchema.parse({});
 
+/**
+ * The policy a reset runs under: its method types narrowed to those this service can deliver (e.g. no SMS
+ * gateway → no SMS); e-mail when none is left, so a reset always has a way in.
+ */
+export function deliverablePolicy(policy: SsprPolicy, canDeliver: (type: MethodType) => boolean): SsprPolicy {
+  const methods = policy.methods.filter(canDeliver);
+  return { ...policy, methods: methods.length > 0 ? methods : ['email'] };
+}
+
 /** Administrators' fixed "two-gate" policy: two methods, never security questions; not relaxable. */
 export const adminPolicy = { methodsRequired: 2, forbidden: ['questions'] as MethodType[] } as const;

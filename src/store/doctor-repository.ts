@@ -102,11 +102,6 @@ export class DoctorRepository {
     return [...found];
   }
 
-  async groupIdByName(nameKey: string): Promise<string | null> {
-    const row = await this.db.selectFrom('groups').select('id').where('name_key', '=', nameKey).executeTakeFirst();
-    return row?.id ?? null;
-  }
-
   /** Enabled users who are direct members of none of these groups. */
   async enabledUsersOutside(groupIds: string[]): Promise<number> {
     let query = this.db.selectFrom('users').select((eb) => eb.fn.countAll<number | string>().as('n')).where('enabled', '=', 1);
@@ -243,15 +238,14 @@ export class DoctorRepository {
 
   /** Failed deliveries since `since`, with the newest reason. */
   async deliveryFailuresSince(since: number): Promise<{ count: number; reason: string | null }> {
-    const rows = await this.db
+    const failures = this.db
       .selectFrom('audit_events')
-      .select(['detail'])
       .where('event', 'in', ['email-delivery-failed', 'sms-delivery-failed'])
-      .where('at', '>', since)
-      .orderBy('id', 'desc')
-      .execute();
-    const first = rows[0]?.detail;
-    return { count: rows.length, reason: first ? String((JSON.parse(first) as { reason?: unknown }).reason ?? '') : null };
+      .where('at', '>', since);
+    const counted = await failures.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    const newest = await failures.select('detail').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    const detail = newest?.detail;
+    return { count: Number(counted.n), reason: detail ? String((JSON.parse(detail) as { reason?: unknown }).reason ?? '') : null };
   }
 
   /** Encrypted mobile numbers page by page (id order), for validation outside SQL. */

@@ -31,7 +31,6 @@ interface RootDse {
   defaultNamingContext: string;
 }
 
-/** Matches counted by an inspection before it stops (enough to say "ambiguous"). */
 /** How long the service account's token (objectSid + tokenGroups) is reused. */
 const TOKEN_TTL_MS = 60_000;
 

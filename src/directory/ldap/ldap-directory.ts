@@ -27,7 +27,6 @@ import { translateLdapError, type TranslationContext } from './ldap-error-transl
 
 /** Relax Rules control (draft-zeilenga-ldap-relax): lets `manage` access modify NO-USER-MODIFICATION attributes. */
 const RELAX_RULES_OID = '1.3.6.1.4.1.4203.666.5.12';
-/** Matches counted by an inspection before it stops (enough to say "ambiguous"). */
 
 export class LdapDirectory implements OnPremDirectory {
   readonly kind = 'ldap' as const;

@@ -14,7 +14,7 @@ import type { PolicyStore } from '../../policy/policy-store.js';
 import type { Throttles } from '../../policy/throttles.js';
 import type { MailDispatch } from '../../delivery/background-delivery.js';
 import { decideEligibility, type Refusal } from '../../policy/eligibility.js';
-import type { SsprPolicy } from '../../policy/sspr-policy.js';
+import { deliverablePolicy, type SsprPolicy } from '../../policy/sspr-policy.js';
 import { decoyEmailHint } from '../../methods/hints.js';
 import { maskPhoneNumber } from '../../methods/phone/phone-number.js';
 import { randomToken, tokenDigest } from '../../crypto/tokens.js';
@@ -269,11 +269,8 @@ export class ResetFlow {
     return this.deps.passwords.check(password, subject, lang);
   }
 
-  /** The stored policy, narrowed to the method types this service can deliver (e.g. no SMS gateway → no SMS). */
   private async effectivePolicy(): Promise<SsprPolicy> {
-    const policy = await this.deps.policy.current();
-    const methods = policy.methods.filter((type) => this.deps.methods.has(type));
-    return { ...policy, methods: methods.length > 0 ? methods : ['email'] };
+    return deliverablePolicy(await this.deps.policy.current(), (type) => this.deps.methods.has(type));
   }
 
   /**
