@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
-import type { AuditEvent, AuditRepository } from '../store/audit-repository.js';
+import type { AuditRepository } from '../store/audit-repository.js';
 import type { Clock } from '../store/clock.js';
+import type { AuditEntry, AuditEventName } from './audit-events.js';
 
 /**
  * The audit trail: every step of every flow, with time, user, IP, user agent and outcome.
  * Callers pass only non-secret detail; recording never throws into the flow (a failed write is logged).
+ * The event name picks the detail type from the catalogue (audit-events.ts).
  */
 export class Audit {
   constructor(
@@ -13,11 +15,11 @@ export class Audit {
     private readonly log: Logger,
   ) {}
 
-  async record(event: AuditEvent): Promise<void> {
+  async record<E extends AuditEventName>(entry: AuditEntry<E>): Promise<void> {
     try {
-      await this.repository.record(this.clock.now(), event);
+      await this.repository.record(this.clock.now(), entry);
     } catch (error) {
-      this.log.error({ event: event.event, err: error }, 'could not write the audit record');
+      this.log.error({ event: entry.event, err: error }, 'could not write the audit record');
     }
   }
 }

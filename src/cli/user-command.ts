@@ -16,6 +16,8 @@ import { usernameKey, type UserRecord } from '../store/users-repository.js';
 import { Throttles } from '../policy/throttles.js';
 import { ThrottleRepository } from '../store/throttle-repository.js';
 import { AuditRepository } from '../store/audit-repository.js';
+import { Audit } from '../audit/audit.js';
+import { createLogger } from '../app/logger.js';
 
 const summary = (u: UserRecord) => ({
   username: u.username,
@@ -83,7 +85,7 @@ export function userCommand(): Command {
             passwordHash,
           }).then(async (user) => {
             if (passwordHash) {
-              await new AuditRepository(cli.store.db).record(Date.now(), {
+              await new Audit(new AuditRepository(cli.store.db), systemClock, createLogger('silent')).record({
                 event: 'password-set', outcome: 'success', userId: user.id, username: user.username, detail: { path: 'cli-user-add', writtenBack: false },
               });
             }
@@ -166,7 +168,7 @@ export function userCommand(): Command {
           await directory.resetPassword(found, password);
           // This path sets the password in this service only. For a directory-managed account that is an
           // unsupported operation (the directory keeps the old one): say so, and audit it for the doctor.
-          await new AuditRepository(cli.store.db).record(Date.now(), {
+          await new Audit(new AuditRepository(cli.store.db), systemClock, createLogger('silent')).record({
             event: 'password-set',
             outcome: 'success',
             userId: found.id,

@@ -3,6 +3,12 @@ import type { Mailer, MailMessage } from '../mail/mailer.js';
 import type { SmsGateway, SmsMessage } from '../sms/sms-gateway.js';
 import type { Audit } from '../audit/audit.js';
 
+/** The audit events of each channel (audit-events.ts); the doctor reads them for `method-data-valid`. */
+const deliveryEvents = {
+  mail: { delivered: 'email-delivered', failed: 'email-delivery-failed' },
+  sms: { delivered: 'sms-delivered', failed: 'sms-delivery-failed' },
+} as const;
+
 export interface DispatchTag {
   purpose: string;
   userId: string;
@@ -25,11 +31,11 @@ export class BackgroundDelivery {
   run(channel: 'mail' | 'sms', tag: DispatchTag, send: () => Promise<unknown>): void {
     const base = { userId: tag.userId, username: tag.username };
     const delivery = send().then(
-      () => this.audit.record({ ...base, event: `${channel}-delivered`, outcome: 'success', detail: { purpose: tag.purpose } }),
+      () => this.audit.record({ ...base, event: deliveryEvents[channel].delivered, outcome: 'success', detail: { purpose: tag.purpose } }),
       async (error: unknown) => {
         const reason = error instanceof Error ? error.message : String(error);
         this.log.warn({ channel, purpose: tag.purpose, username: tag.username, reason }, 'delivery failed');
-        await this.audit.record({ ...base, event: `${channel}-delivery-failed`, outcome: 'failure', detail: { purpose: tag.purpose, reason: reason.slice(0, 200) } });
+        await this.audit.record({ ...base, event: deliveryEvents[channel].failed, outcome: 'failure', detail: { purpose: tag.purpose, reason: reason.slice(0, 200) } });
       },
     );
     this.pending.add(delivery);

@@ -33,6 +33,8 @@ const texts: Record<string, Text> = {
   'writeback-enabled.no-directory': { en: 'The account is managed in the {source} directory, but no directory is configured here.', de: 'Das Konto wird im {source}-Verzeichnis verwaltet, aber hier ist kein Verzeichnis konfiguriert.' },
   'writeback-enabled.no-directory.fix': { en: 'Configure the directory (the "directory" key) so the password can be written back.', de: 'Konfigurieren Sie das Verzeichnis (Schlüssel „directory“), damit das Kennwort zurückgeschrieben werden kann.' },
   'writeback-enabled.service-on': { en: 'Writeback to the {source} directory is on ({mode} mode).', de: 'Das Zurückschreiben in das {source}-Verzeichnis ist eingeschaltet (Modus {mode}).' },
+  'writeback-enabled.on-agents': { en: 'Writeback to the {source} directory is on (agent mode: the directory is configured on the agents next to it, not on this server).', de: 'Das Zurückschreiben in das {source}-Verzeichnis ist eingeschaltet (Agentenmodus: Das Verzeichnis ist bei den Agenten daneben konfiguriert, nicht auf diesem Server).' },
+  'writeback-enabled.service-on-agents': { en: 'Writeback is on (agent mode): the agents hold the directory settings and carry every write.', de: 'Das Zurückschreiben ist eingeschaltet (Agentenmodus): Die Agenten halten die Verzeichniseinstellungen und führen jedes Schreiben aus.' },
   'writeback-enabled.service-none': { en: 'No directory is configured: only cloud-only accounts.', de: 'Kein Verzeichnis konfiguriert: nur reine Cloud-Konten.' },
 
   'agent-connected.direct': { en: 'Not applicable: writeback runs in direct mode (this server talks to the directory itself, no agent).', de: 'Nicht zutreffend: Das Zurückschreiben läuft im Direktmodus (dieser Server spricht selbst mit dem Verzeichnis, kein Agent).' },
@@ -174,6 +176,7 @@ const texts: Record<string, Text> = {
   'throttled.blocked': { en: 'Resets are blocked until {until} ({reason}): "prevented from attempting a reset too many times".', de: 'Zurücksetzungen sind bis {until} gesperrt ({reason}): „zu viele Versuche“.' },
   'throttled.blocked.fix': { en: 'Wait until {until}, or reset the password as an administrator (a successful reset clears the block).', de: 'Warten Sie bis {until} oder setzen Sie das Kennwort als Administrator zurück (eine erfolgreiche Zurücksetzung hebt die Sperre auf).' },
 
+  'inspection-not-here': { en: 'Not checked here: no agent is connected to this process (the command line, or a server node the agents are not connected to), and only an agent can read the directory. Run the doctor through the server: the admin doctor page or GET /api/v1/admin/doctor/users/{user}.', de: 'Hier nicht geprüft: Mit diesem Prozess ist kein Agent verbunden (die Kommandozeile oder ein Serverknoten ohne Agentenverbindung), und nur ein Agent kann das Verzeichnis lesen. Führen Sie den Doktor über den Server aus: die Doktor-Seite der Verwaltung oder GET /api/v1/admin/doctor/users/{user}.' },
   'service.user-level': { en: 'User-level check: see the summary.', de: 'Prüfung je Benutzer: siehe Zusammenfassung.' },
 
   'evidence.policy': { en: 'policy enabled={enabled}, group={group}', de: 'Richtlinie enabled={enabled}, group={group}' },

@@ -4,7 +4,9 @@ import type { Registration } from '../store/registrations-repository.js';
 import type { UserRecord } from '../store/users-repository.js';
 import type { AgentStatus } from '../writeback/agents-repository.js';
 import type { AccountInspection, ServiceProbe } from '../writeback/directory-inspector.js';
-import type { DoctorEvent } from '../store/doctor-repository.js';
+import type { DoctorEvent, DoctorRepository, UserCounts } from '../store/doctor-repository.js';
+import type { FieldCipher } from '../crypto/field-cipher.js';
+import type { CheckId, Finding } from './doctor-types.js';
 
 /** What the service-level checks look at; read once per run. */
 export interface ServiceFacts {
@@ -13,7 +15,13 @@ export interface ServiceFacts {
   /** The stored policy, and the method types this service can actually deliver. */
   policy: SsprPolicy;
   availableTypes: MethodType[];
+  /** The configured directory kind; in agent mode without a server-side `directory`, the enrolled agents' kind. */
   directoryKind: 'ldap' | 'ad' | null;
+  /**
+   * Where the directory's connection settings live: on this server (`directory` configured), behind the agents
+   * (agent mode without a server-side `directory`), or nowhere (cloud-only).
+   */
+  directoryAt: 'server' | 'agents' | null;
   agents: AgentStatus[];
   /** Null when no inspector exists (no directory, or agent mode without an agent-backed inspector). */
   probe: ServiceProbe | null;
@@ -32,9 +40,28 @@ export interface UserFacts extends ServiceFacts {
   failedProofs: number;
   inspection: AccountInspection | null;
   inspectionError: string | null;
+  /** No agent is connected to this process (the CLI, or a node without one): the inspection runs only on the server. */
+  inspectionNotHere: boolean;
   passwordEvent: DoctorEvent | null;
   deliveries: DoctorEvent[];
   writeOutcome: DoctorEvent | null;
+}
+
+/** What a service-level run adds: per-user counts and the facts only the service-level checks need. */
+export interface ServiceRunFacts extends ServiceFacts {
+  users: UserCounts;
+  /** The id of the policy's group (enabled: selected), or null when it does not exist. */
+  policyGroupId: string | null;
+  /** Failed deliveries in the last 24 hours, with the newest reason. */
+  deliveryFailures: { count: number; reason: string | null };
+}
+
+/** What a set-based count may use: the run's facts, the service-level verdicts, and the store. */
+export interface CountContext {
+  facts: ServiceRunFacts;
+  service: ReadonlyMap<CheckId, Finding>;
+  repo: DoctorRepository;
+  cipher: FieldCipher;
 }
 
 export const isDirectoryUser = (facts: UserFacts): boolean => facts.user.source !== 'local';

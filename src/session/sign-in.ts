@@ -23,7 +23,7 @@ export class SignIn {
   async signIn(username: string, password: string, request: MethodRequest): Promise<{ token: string; user: DirectoryUser; expiresAt: number }> {
     const name = username.normalize('NFC').trim();
     const user = name.length > 0 && name.length <= 256 && password.length <= 1024 ? await this.directory.authenticate(name, password) : null;
-    const base = { event: 'sign-in', username: name.slice(0, 256), ip: request.ip, userAgent: request.userAgent };
+    const base = { event: 'sign-in' as const, username: name.slice(0, 256), ip: request.ip, userAgent: request.userAgent };
     if (!user) {
       await this.audit.record({ ...base, outcome: 'failure', detail: { reason: 'invalid-credentials' } });
       throw new SsprError('invalid-credentials');

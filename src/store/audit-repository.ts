@@ -10,8 +10,8 @@ export interface AuditEvent {
   flow?: string | null;
   ip?: string | null;
   userAgent?: string | null;
-  /** Non-secret detail: error codes, method types. Never a code, token or password. */
-  detail?: Record<string, string | number | boolean | null>;
+  /** Non-secret detail: error codes, method types. Never a code, token or password. Undefined values are left out. */
+  detail?: Readonly<Record<string, string | number | boolean | null | undefined>>;
 }
 
 export interface AuditRecord extends AuditEvent {

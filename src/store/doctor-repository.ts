@@ -12,8 +12,27 @@ export interface DoctorEvent {
 /** Audit events that say whether a password reached the directory carry `writtenBack` in their detail. */
 const PASSWORD_EVENT = '%"writtenBack":%';
 const NOT_WRITTEN_BACK = '%"writtenBack":false%';
-const DELIVERY_EVENTS = ['email-delivered', 'email-delivery-failed', 'sms-delivered', 'sms-delivery-failed'];
 const CHUNK = 500;
+
+/** The audit event names the doctor reads; its caller names them from the audit catalogue. */
+export interface DoctorEventNames {
+  /** Delivery events, each named `<channel>-…`. */
+  deliveries: readonly string[];
+  deliveryFailures: readonly string[];
+  /** Events recording the outcome of a password write. */
+  writeOutcomes: readonly string[];
+  /** Self-service reset outcomes. */
+  resets: readonly string[];
+}
+
+export interface UserCounts {
+  all: number;
+  enabled: number;
+  directory: number;
+  disabled: number;
+  directoryWithoutAnchor: number;
+  noContact: number;
+}
 
 function parse(row: { at: number; event: string; outcome: string; detail: string | null }): DoctorEvent {
   return { at: Number(row.at), event: row.event, outcome: row.outcome, detail: row.detail ? (JSON.parse(row.detail) as Record<string, unknown>) : {} };
@@ -24,7 +43,10 @@ function parse(row: { at: number; event: string; outcome: string; detail: string
  * (one query per check over all users, never one run per user).
  */
 export class DoctorRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly events: DoctorEventNames,
+  ) {}
 
   /** The newest audit event that records whether a password set for this user was written back. */
   async newestPasswordEvent(userId: string): Promise<DoctorEvent | null> {
@@ -45,7 +67,7 @@ export class DoctorRepository {
       .selectFrom('audit_events')
       .select(['at', 'event', 'outcome', 'detail'])
       .where('user_id', '=', userId)
-      .where('event', 'in', DELIVERY_EVENTS)
+      .where('event', 'in', this.events.deliveries)
       .orderBy('id', 'desc')
       .limit(50)
       .execute();
@@ -63,7 +85,7 @@ export class DoctorRepository {
       .selectFrom('audit_events')
       .select(['at', 'event', 'outcome', 'detail'])
       .where('user_id', '=', userId)
-      .where((eb) => eb.or([eb('event', '=', 'reset-password'), eb('event', 'like', 'writeback.%')]))
+      .where('event', 'in', this.events.writeOutcomes)
       .where('outcome', 'in', ['success', 'failure'])
       .orderBy('id', 'desc')
       .limit(1)
@@ -71,7 +93,7 @@ export class DoctorRepository {
     return row ? parse(row) : null;
   }
 
-  async countUsers(): Promise<{ all: number; enabled: number; directory: number; disabled: number; directoryWithoutAnchor: number; noContact: number }> {
+  async countUsers(): Promise<UserCounts> {
     const row = await this.db
       .selectFrom('users')
       .select((eb) => [
@@ -207,8 +229,8 @@ export class DoctorRepository {
       options.where === 'password'
         ? scoped.where('detail', 'like', PASSWORD_EVENT)
         : options.where === 'delivery'
-          ? scoped.where('event', 'in', DELIVERY_EVENTS)
-          : scoped.where('event', '=', 'reset-password').where('outcome', 'in', ['success', 'failure']);
+          ? scoped.where('event', 'in', this.events.deliveries)
+          : scoped.where('event', 'in', this.events.resets).where('outcome', 'in', ['success', 'failure']);
     const newest = filtered.select(['user_id', (eb) => eb.fn.max('id').as('id')]).groupBy('user_id');
     let query = db
       .selectFrom('audit_events as a')
@@ -240,7 +262,7 @@ export class DoctorRepository {
   async deliveryFailuresSince(since: number): Promise<{ count: number; reason: string | null }> {
     const failures = this.db
       .selectFrom('audit_events')
-      .where('event', 'in', ['email-delivery-failed', 'sms-delivery-failed'])
+      .where('event', 'in', this.events.deliveryFailures)
       .where('at', '>', since);
     const counted = await failures.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
     const newest = await failures.select('detail').orderBy('id', 'desc').limit(1).executeTakeFirst();

@@ -15,8 +15,22 @@ export interface ServiceProbe extends DirectoryProbe {
   policyHints: boolean | null;
 }
 
+/**
+ * Thrown when this process has no path to the directory at all: in agent mode the agents connect to the
+ * server nodes, so the CLI (or a node no agent is connected to) cannot ask one. Not a directory failure.
+ */
+export class InspectorUnreachable extends Error {
+  constructor(readonly directory: string | null) {
+    super(`no agent${directory ? ` for the ${directory} directory` : ''} is connected to this process`);
+    this.name = 'InspectorUnreachable';
+  }
+}
+
 export interface DirectoryInspector {
-  /** Looks the user up by login name and reads flags, policy, last change and the service account's rights. */
-  inspect(user: { username: string; anchor: string | null }): Promise<AccountInspection>;
+  /**
+   * Looks the user up by login name and reads flags, policy, last change and the service account's rights.
+   * `source` is the directory kind the account was synced from.
+   */
+  inspect(user: { username: string; anchor: string | null; source: string }): Promise<AccountInspection>;
   probe(): Promise<ServiceProbe>;
 }

@@ -1,5 +1,7 @@
 import type { Finding } from '../doctor-types.js';
 import { iso, isDirectoryUser, type UserFacts } from '../facts.js';
+import type { DoctorCheck } from '../doctor-check.js';
+import { STORE_BASIS } from './basis.js';
 
 /**
  * `unsupported-operation`: every path that sets a password records `writtenBack` in its audit detail; for a
@@ -16,3 +18,9 @@ export function unsupportedOperation(facts: UserFacts): Finding {
     ? { id: 'unsupported-operation', status: 'pass', key: 'written-back', params, evidence }
     : { id: 'unsupported-operation', status: 'fail', key: 'not-written-back', params, evidence };
 }
+
+export const unsupportedOperationCheck: DoctorCheck = {
+  id: 'unsupported-operation',
+  user: unsupportedOperation,
+  count: async ({ repo }) => ({ failing: await repo.usersWithUnwrittenPassword(), warning: 0, basis: `${STORE_BASIS}: newest password event not written back` }),
+};

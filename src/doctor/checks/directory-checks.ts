@@ -1,6 +1,9 @@
 import type { Finding } from '../doctor-types.js';
 import type { AgentReport } from '../../writeback/agents-repository.js';
 import { duration, iso, isDirectoryUser, type ServiceFacts, type UserFacts } from '../facts.js';
+import { sharedWithService, type DoctorCheck } from '../doctor-check.js';
+import type { CheckId } from '../doctor-types.js';
+import { STORE_BASIS } from './basis.js';
 
 /** What a probe saw, whether the inspector ran it or an agent reported it. */
 type ProbeView = AgentReport['directory'];
@@ -30,7 +33,7 @@ const probeEvidence = (probe: ProbeView): Finding['evidence'] => [
 /** `directory-reachable`: reachable over an encrypted connection, and the service account binds. */
 export function directoryReachable(facts: ServiceFacts, userSource: string | null): Finding {
   if (userSource === 'local') return { id: 'directory-reachable', status: 'skip', key: 'cloud-only' };
-  if (!facts.directoryKind) return { id: 'directory-reachable', status: 'skip', key: 'no-directory' };
+  if (!facts.directoryAt) return { id: 'directory-reachable', status: 'skip', key: 'no-directory' };
   const probe = probeView(facts);
   if (!probe) {
     return facts.probeError
@@ -46,13 +49,22 @@ export function directoryReachable(facts: ServiceFacts, userSource: string | nul
 }
 
 /** `directory-permissions` for the service: the DC advertises policy hints (AD only). */
-export function serviceDirectoryPermissions(facts: ServiceFacts): Finding {
-  if (!facts.directoryKind) return { id: 'directory-permissions', status: 'skip', key: 'no-directory' };
+function serviceDirectoryPermissions(facts: ServiceFacts): Finding {
+  if (!facts.directoryAt) return { id: 'directory-permissions', status: 'skip', key: 'no-directory' };
   const probe = probeView(facts);
   if (!probe || !probe.reachable) return { id: 'directory-permissions', status: 'skip', key: 'no-view' };
   const evidence: Finding['evidence'] = [['policy-hints', { hints: probe.policyHints === null ? 'n/a' : String(probe.policyHints) }]];
   if (probe.policyHints === false) return { id: 'directory-permissions', status: 'warn', key: 'no-hints', evidence };
   return { id: 'directory-permissions', status: 'pass', key: 'service-ok', evidence };
+}
+
+/**
+ * Why the user's directory object could not be read: no agent is connected to this process (the CLI, or another
+ * node: the doctor says where to run it), or the inspection failed.
+ */
+function notInspected(facts: UserFacts, id: CheckId, fallback: string): Finding {
+  if (facts.inspectionNotHere) return { id, status: 'skip', key: 'inspection-not-here', params: { user: facts.user.username } };
+  return { id, status: 'skip', key: 'no-inspection', params: { reason: facts.inspectionError ?? fallback } };
 }
 
 const lastFailureEvidence = (facts: UserFacts): NonNullable<Finding["evidence"]> => {
@@ -66,7 +78,7 @@ const lastFailureEvidence = (facts: UserFacts): NonNullable<Finding["evidence"]>
 export function directoryPermissions(facts: UserFacts): Finding {
   if (!isDirectoryUser(facts)) return { id: 'directory-permissions', status: 'skip', key: 'cloud-only' };
   const { inspection } = facts;
-  if (!inspection) return { id: 'directory-permissions', status: 'skip', key: 'no-inspection', params: { reason: facts.inspectionError ?? 'no inspector' } };
+  if (!inspection) return notInspected(facts, 'directory-permissions', 'no inspector');
   const failures = lastFailureEvidence(facts);
   const lastDenied = facts.writeOutcome?.outcome === 'failure' && [facts.writeOutcome.detail.directoryReason, facts.writeOutcome.detail.reason].includes('access-denied');
   const rights = inspection.rights;
@@ -86,7 +98,7 @@ export function directoryPermissions(facts: UserFacts): Finding {
 export function userLinked(facts: UserFacts): Finding {
   if (!isDirectoryUser(facts)) return { id: 'user-linked', status: 'skip', key: 'cloud-only' };
   const { inspection } = facts;
-  if (!inspection) return { id: 'user-linked', status: 'skip', key: 'no-inspection', params: { reason: facts.inspectionError ?? 'no inspector' } };
+  if (!inspection) return notInspected(facts, 'user-linked', 'no inspector');
   const evidence: Finding['evidence'] = [['matches', { matches: inspection.matches, anchor: facts.user.anchor ?? '-', found: inspection.account?.anchor || '-' }]];
   if (inspection.matches === 0) return { id: 'user-linked', status: 'fail', key: 'not-found', evidence };
   if (inspection.matches > 1) return { id: 'user-linked', status: 'fail', key: 'multiple', params: { matches: inspection.matches }, evidence };
@@ -99,7 +111,7 @@ export function userLinked(facts: UserFacts): Finding {
 export function protectedAccount(facts: UserFacts): Finding {
   if (!isDirectoryUser(facts)) return { id: 'protected-account', status: 'skip', key: 'cloud-only' };
   const account = facts.inspection?.account;
-  if (!account) return { id: 'protected-account', status: 'skip', key: 'no-inspection', params: { reason: facts.inspectionError ?? 'account not found' } };
+  if (!account) return notInspected(facts, 'protected-account', 'account not found');
   const evidence: Finding['evidence'] = [['protected', { protected: String(account.protectedAccount), groups: account.memberOf.join(' | ') || '-' }]];
   return account.protectedAccount
     ? { id: 'protected-account', status: 'fail', key: 'protected', evidence }
@@ -111,7 +123,7 @@ export function accountState(facts: UserFacts): Finding {
   const local = { enabled: facts.user.enabled, locked: false, mustChangePassword: false, passwordExpired: false, accountExpired: false };
   if (isDirectoryUser(facts) && !facts.inspection?.account) {
     if (!facts.user.enabled) return { id: 'account-state', status: 'fail', key: 'disabled' };
-    return { id: 'account-state', status: 'skip', key: 'no-inspection', params: { reason: facts.inspectionError ?? 'account not found' } };
+    return notInspected(facts, 'account-state', 'account not found');
   }
   const state = isDirectoryUser(facts) && facts.inspection?.account ? facts.inspection.account : local;
   const enabled = state.enabled && facts.user.enabled;
@@ -134,7 +146,7 @@ export function accountState(facts: UserFacts): Finding {
 export function passwordPolicy(facts: UserFacts): Finding {
   if (!isDirectoryUser(facts)) return { id: 'password-policy', status: 'pass', key: 'cloud-only' };
   const { inspection } = facts;
-  if (!inspection?.account) return { id: 'password-policy', status: 'skip', key: 'no-inspection', params: { reason: facts.inspectionError ?? 'account not found' } };
+  if (!inspection?.account) return notInspected(facts, 'password-policy', 'account not found');
   const policy = inspection.policy ?? {};
   const minAge = policy.minAgeSeconds ?? 0;
   const changed = inspection.passwordChangedAt;
@@ -165,3 +177,36 @@ export function passwordPolicy(facts: UserFacts): Finding {
   if ((policy.minLength ?? 0) > ours) return { id: 'password-policy', status: 'warn', key: 'stricter', params: { dirMin: policy.minLength ?? 0, ourMin: ours }, evidence };
   return { id: 'password-policy', status: 'pass', key: 'ok', evidence };
 }
+
+export const directoryReachableCheck = sharedWithService('directory-reachable', directoryReachable);
+
+export const directoryPermissionsCheck: DoctorCheck = {
+  id: 'directory-permissions',
+  user: directoryPermissions,
+  service: serviceDirectoryPermissions,
+  count: () => ({ failing: 0, warning: 0, basis: 'per user object only (read from the directory by a user-level run)' }),
+};
+
+export const userLinkedCheck: DoctorCheck = {
+  id: 'user-linked',
+  user: userLinked,
+  count: ({ facts }) => ({ failing: 0, warning: facts.users.directoryWithoutAnchor, basis: `${STORE_BASIS}: directory accounts without a sync anchor; matches per user only` }),
+};
+
+export const protectedAccountCheck: DoctorCheck = {
+  id: 'protected-account',
+  user: protectedAccount,
+  count: () => ({ failing: 0, warning: 0, basis: 'per user object only (adminCount / protected groups are read from the directory)' }),
+};
+
+export const accountStateCheck: DoctorCheck = {
+  id: 'account-state',
+  user: accountState,
+  count: ({ facts }) => ({ failing: facts.users.disabled, warning: 0, basis: `${STORE_BASIS}: disabled accounts; directory flags per user only` }),
+};
+
+export const passwordPolicyCheck: DoctorCheck = {
+  id: 'password-policy',
+  user: passwordPolicy,
+  count: async ({ repo }) => ({ failing: 0, warning: await repo.usersWithRefusedReset(), basis: `${STORE_BASIS}: newest reset refused by the directory` }),
+};

@@ -3,7 +3,9 @@ import type { Finding } from '../doctor-types.js';
 import { allowedTypes, requiredMethods, usableMethods } from '../../policy/eligibility.js';
 import { adminPolicy, type MethodType } from '../../policy/sspr-policy.js';
 import { normalisePhoneNumber } from '../../methods/phone/phone-number.js';
-import { iso, type ServiceFacts, type UserFacts } from '../facts.js';
+import { iso, type CountContext, type ServiceFacts, type ServiceRunFacts, type UserFacts } from '../facts.js';
+import type { DoctorCheck } from '../doctor-check.js';
+import { STORE_BASIS } from './basis.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -24,7 +26,7 @@ export function methodsRegistered(facts: UserFacts): Finding {
 }
 
 /** `admin-policy`: administrators need two eligible types, never security questions (two-gate). */
-export function adminPolicyCheck(facts: UserFacts): Finding {
+export function adminPolicyFor(facts: UserFacts): Finding {
   if (!facts.user.isAdmin) return { id: 'admin-policy', status: 'skip', key: 'not-admin' };
   const types = distinctUsable(facts);
   const evidence: Finding['evidence'] = [['admin', { admin: 'true', types: types.join(', ') || '-' }]];
@@ -76,7 +78,7 @@ export function registrationCurrent(facts: UserFacts): Finding {
 }
 
 /** Service level, `methods-registered`: the policy can be met at all with the method types this service can deliver. */
-export function servicePolicyMethods(facts: ServiceFacts): Finding {
+function servicePolicyMethods(facts: ServiceFacts): Finding {
   const usable = facts.policy.methods.filter((t) => facts.availableTypes.includes(t));
   const params = { required: facts.policy.methodsRequired, available: usable.length, types: usable.join(', ') || '-' };
   return usable.length < facts.policy.methodsRequired
@@ -85,10 +87,75 @@ export function servicePolicyMethods(facts: ServiceFacts): Finding {
 }
 
 /** Service level, `admin-policy`: administrators can reach two eligible types. */
-export function servicePolicyAdmins(facts: ServiceFacts): Finding {
+function servicePolicyAdmins(facts: ServiceFacts): Finding {
   const usable = allowedTypes({ isAdmin: true }, { ...facts.policy, methods: facts.policy.methods.filter((t) => facts.availableTypes.includes(t)) });
   const params = { available: usable.length, types: usable.join(', ') || '-' };
   return usable.length < adminPolicy.methodsRequired
     ? { id: 'admin-policy', status: 'fail', key: 'policy-impossible', params }
     : { id: 'admin-policy', status: 'pass', key: 'policy-ok', params };
 }
+
+/** Service level, `method-data-valid`: mail can leave at all, and how many deliveries failed in the last 24 hours. */
+function serviceDelivery(facts: ServiceRunFacts): Finding {
+  const failures = facts.deliveryFailures;
+  const evidence: Finding['evidence'] = [['mail', { smtp: String(facts.smtpConfigured), sms: facts.config.sms.provider, failures: failures.count }]];
+  if (!facts.smtpConfigured && facts.policy.methods.includes('email')) return { id: 'method-data-valid', status: 'fail', key: 'no-smtp', evidence };
+  if (failures.count > 0) return { id: 'method-data-valid', status: 'warn', key: 'service-failures', params: { count: failures.count, reason: failures.reason ?? '?' }, evidence };
+  return { id: 'method-data-valid', status: 'pass', key: 'service-ok', params: { sms: facts.smsConfigured ? ', SMS too' : '' }, evidence };
+}
+
+/** Enabled users (administrators or not) short of `required` distinct usable types among `allowed`. */
+function usersShort({ facts, repo }: CountContext, admins: boolean, allowed: MethodType[], required: number): Promise<number> {
+  const counts = facts.policy.contactDataCounts;
+  return repo.enabledUsersWithTooFewMethods({ admins, allowed, required, contactEmail: counts && allowed.includes('email'), contactMobile: counts && allowed.includes('sms') });
+}
+
+const deliverable = (facts: ServiceFacts): MethodType[] => facts.policy.methods.filter((t) => facts.availableTypes.includes(t));
+
+export const methodsRegisteredCheck: DoctorCheck = {
+  id: 'methods-registered',
+  user: methodsRegistered,
+  service: servicePolicyMethods,
+  count: async (context) => ({ failing: await usersShort(context, false, deliverable(context.facts), context.facts.policy.methodsRequired), warning: 0, basis: STORE_BASIS }),
+};
+
+export const methodDataValidCheck: DoctorCheck = {
+  id: 'method-data-valid',
+  user: methodDataValid,
+  service: serviceDelivery,
+  async count({ facts, repo, cipher }) {
+    let badPhones = 0;
+    const country = facts.config.sms.defaultCountry as CountryCode;
+    for await (const page of repo.mobiles()) {
+      for (const row of page) {
+        if (!normalisePhoneNumber(cipher.decrypt(row.mobile, `users.mobile:${row.id}`), country).ok) badPhones++;
+      }
+    }
+    return {
+      failing: badPhones + (await repo.usersWithFailedDelivery()),
+      warning: facts.users.noContact,
+      basis: `${STORE_BASIS}: invalid phone numbers (libphonenumber), newest delivery failed; warnings: no contact data`,
+    };
+  },
+};
+
+export const registrationCurrentCheck: DoctorCheck = {
+  id: 'registration-current',
+  user: registrationCurrent,
+  async count({ facts, repo }) {
+    const days = facts.policy.reconfirmDays;
+    const overdue = days > 0 ? await repo.usersWithConfirmationBefore(facts.now - days * 86_400_000) : 0;
+    return { failing: 0, warning: overdue, basis: STORE_BASIS };
+  },
+};
+
+export const adminPolicyCheck: DoctorCheck = {
+  id: 'admin-policy',
+  user: adminPolicyFor,
+  service: servicePolicyAdmins,
+  count: async (context) => ({
+    failing: await usersShort(context, true, deliverable(context.facts).filter((t) => !adminPolicy.forbidden.includes(t)), adminPolicy.methodsRequired),
+    warning: 0,
+    basis: STORE_BASIS,
+  }),
+};

@@ -1,33 +1,37 @@
 import { heartbeatIsFresh } from '../../writeback/agents-repository.js';
 import type { Finding } from '../doctor-types.js';
 import type { AgentStatus } from '../../writeback/agents-repository.js';
-import { iso, type ServiceFacts, type UserFacts } from '../facts.js';
+import { iso, type ServiceFacts, type ServiceRunFacts, type UserFacts } from '../facts.js';
+import { sharedWithService, type DoctorCheck } from '../doctor-check.js';
 
 /** Clock offsets beyond this break sealed jobs' deadlines (and TLS validity windows). */
 export const MAX_CLOCK_OFFSET_MS = 60_000;
-/** An agent is gone after this many missed heartbeats. */
 
 const sourceEvidence = (facts: ServiceFacts, source: string): Finding['evidence'] => [
   ['source', { source, directory: facts.directoryKind ?? '-', enabled: String(facts.config.writeback.enabled), mode: facts.config.writeback.mode }],
 ];
 
-/** `writeback-enabled` for one user: directory-managed accounts need a configured directory and writeback on. */
+/**
+ * `writeback-enabled` for one user: directory-managed accounts need a directory this service can write to —
+ * configured here, or (agent mode) behind the agents, which hold its settings — and writeback on.
+ */
 export function writebackEnabled(facts: UserFacts): Finding {
   const source = facts.user.source;
   const evidence = sourceEvidence(facts, source);
   if (source === 'local') return { id: 'writeback-enabled', status: 'pass', key: 'cloud-only', evidence };
-  if (!facts.directoryKind) return { id: 'writeback-enabled', status: 'fail', key: 'no-directory', params: { source }, evidence };
+  if (!facts.directoryAt) return { id: 'writeback-enabled', status: 'fail', key: 'no-directory', params: { source }, evidence };
   if (!facts.config.writeback.enabled) return { id: 'writeback-enabled', status: 'fail', key: 'off', params: { source }, evidence };
-  return { id: 'writeback-enabled', status: 'pass', key: 'on', params: { source, mode: facts.config.writeback.mode }, evidence };
+  return { id: 'writeback-enabled', status: 'pass', key: facts.directoryAt === 'agents' ? 'on-agents' : 'on', params: { source, mode: facts.config.writeback.mode }, evidence };
 }
 
-/** `writeback-enabled` for the service: a configured directory with writeback off fails. */
-export function serviceWritebackEnabled(facts: ServiceFacts, directoryUsers: number): Finding {
+/** `writeback-enabled` for the service: directory-managed accounts without a directory, or writeback off, fail. */
+function serviceWritebackEnabled(facts: ServiceRunFacts): Finding {
+  const directoryUsers = facts.users.directory;
   const source = facts.directoryKind ?? '-';
   const evidence = sourceEvidence(facts, `${directoryUsers} directory-managed users`);
-  if (!facts.directoryKind) return { id: 'writeback-enabled', status: directoryUsers > 0 ? 'fail' : 'pass', key: directoryUsers > 0 ? 'no-directory' : 'service-none', params: { source: 'on-premises' }, evidence };
+  if (!facts.directoryAt) return { id: 'writeback-enabled', status: directoryUsers > 0 ? 'fail' : 'pass', key: directoryUsers > 0 ? 'no-directory' : 'service-none', params: { source: 'on-premises' }, evidence };
   if (!facts.config.writeback.enabled) return { id: 'writeback-enabled', status: 'fail', key: 'off', params: { source }, evidence };
-  return { id: 'writeback-enabled', status: 'pass', key: 'service-on', params: { source, mode: facts.config.writeback.mode }, evidence };
+  return { id: 'writeback-enabled', status: 'pass', key: facts.directoryAt === 'agents' ? 'service-on-agents' : 'service-on', params: { source, mode: facts.config.writeback.mode }, evidence };
 }
 
 /** Why agent checks do not apply, or null when they do (agent mode, writeback on, a directory account / service run). */
@@ -91,3 +95,17 @@ export function agentNetwork(facts: ServiceFacts, userSource: string | null): Fi
   }
   return { id: 'agent-network', status: 'pass', key: 'ok', evidence };
 }
+
+export const writebackEnabledCheck: DoctorCheck = {
+  id: 'writeback-enabled',
+  user: writebackEnabled,
+  service: serviceWritebackEnabled,
+  count: ({ facts }) => ({
+    failing: !facts.directoryAt || !facts.config.writeback.enabled ? facts.users.directory : 0,
+    warning: 0,
+    basis: 'directory-managed accounts × service setting',
+  }),
+};
+
+export const agentConnectedCheck = sharedWithService('agent-connected', agentConnected);
+export const agentNetworkCheck = sharedWithService('agent-network', agentNetwork);

@@ -1,6 +1,7 @@
 import type { AccountDirectory } from '../../directory/account-directory.js';
 import type { DirectoryUser } from '../../directory/directory.js';
 import type { Audit } from '../../audit/audit.js';
+import type { AuditDetail } from '../../audit/audit-events.js';
 import type { PasswordChecker, PasswordSubject } from '../../policy/password-checker.js';
 import type { MethodRequest } from '../../methods/method.js';
 import { SsprError } from '../../errors/sspr-error.js';
@@ -16,7 +17,7 @@ export class ChangePassword {
   ) {}
 
   async change(user: DirectoryUser, currentPassword: string, newPassword: string, request: MethodRequest): Promise<{ done: true }> {
-    const record = (outcome: 'success' | 'failure', detail: Record<string, string | boolean>) =>
+    const record = (outcome: 'success' | 'failure', detail: AuditDetail<'change-password'>) =>
       this.deps.audit.record({ event: 'change-password', outcome, userId: user.id, username: user.username, ip: request.ip, userAgent: request.userAgent, detail });
     const directoryPolicy = await this.deps.directory.directoryPolicyFor(user);
     const verdict = await this.deps.passwords.check(newPassword, { ...this.deps.subjectOf(user), directoryPolicy }, request.lang);

@@ -259,7 +259,7 @@ export class SecurityInfo {
     };
   }
 
-  private auditOf(user: DirectoryUser, request: MethodRequest, event: string, type: string): Promise<void> {
+  private auditOf(user: DirectoryUser, request: MethodRequest, event: 'method-registered' | 'method-removed' | 'methods-reconfirmed', type: string): Promise<void> {
     return this.deps.audit.record({ event, outcome: 'success', userId: user.id, username: user.username, ip: request.ip, userAgent: request.userAgent, detail: { method: type } });
   }
 }

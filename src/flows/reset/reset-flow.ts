@@ -8,6 +8,7 @@ import type { LicencesRepository } from '../../store/licences-repository.js';
 import { usernameKey, type UsersRepository } from '../../store/users-repository.js';
 import type { Clock } from '../../store/clock.js';
 import type { Audit } from '../../audit/audit.js';
+import type { AuditDetail, AuditEventName } from '../../audit/audit-events.js';
 import type { MethodRequest, VerificationMethod, MethodType, Challenge, VerifyInput } from '../../methods/method.js';
 import type { PasswordChecker, PasswordSubject } from '../../policy/password-checker.js';
 import type { PolicyStore } from '../../policy/policy-store.js';
@@ -363,14 +364,14 @@ export class ResetFlow {
     return user;
   }
 
-  private audit(
+  private audit<E extends AuditEventName>(
     request: MethodRequest,
-    event: string,
+    event: E,
     outcome: 'success' | 'failure',
     digest: string,
     user: DirectoryUser | null,
     username: string,
-    detail: Record<string, string | boolean>,
+    detail: AuditDetail<E>,
   ): Promise<void> {
     return this.deps.audit.record({
       event,

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { parseBody } from './validate.js';
 import { runServiceSync } from '../../app/service-sync.js';
 import { summaryLine } from '../../sync/directory-sync.js';
+import type { AuditDetail } from '../../audit/audit-events.js';
 
 /**
  * Administrators only: `Authorization: Bearer <admin API token>` (sspr admin token create; 401 admin-token-missing /
@@ -36,7 +37,7 @@ export async function adminSyncApi(app: FastifyInstance, services: Services, pol
     const admin = await requireAdmin(services, policy, request);
     const { full } = parseBody(body, request.body ?? {});
     const summary = await runServiceSync(services, { full: full === true });
-    await services.audit.record({ event: 'directory-sync', outcome: 'success', detail: { by: admin, mode: summary.mode, kind: summary.kind, created: summary.accounts.created, updated: summary.accounts.updated, disabled: summary.accounts.disabled } });
+    await services.audit.record({ event: 'directory-sync', outcome: 'success', detail: { by: admin, mode: summary.mode, directory: summary.kind, created: summary.accounts.created, updated: summary.accounts.updated, disabled: summary.accounts.disabled } });
     return reply.header('cache-control', 'no-store').send({ summary, line: summaryLine(summary) });
   });
 }
@@ -58,7 +59,7 @@ export async function adminResetApi(app: FastifyInstance, services: Services, po
     if (!verdict.accepted) {
       throw new SsprError('password-rejected', { params: { reasons: verdict.reasons.map((r) => r.message).join(' ') }, details: { reasons: verdict.reasons } });
     }
-    const record = (outcome: 'success' | 'failure', detail: Record<string, string | boolean>) =>
+    const record = (outcome: 'success' | 'failure', detail: Omit<AuditDetail<'admin-reset-password'>, 'by'>) =>
       services.audit.record({ event: 'admin-reset-password', outcome, userId: user.id, username: user.username, ip: request.ip, detail: { by: admin, ...detail } });
     try {
       await services.directory.resetPassword(user, password.normalize('NFC'), 'admin-reset');

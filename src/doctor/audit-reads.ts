@@ -1,0 +1,15 @@
+import { auditEventNames, type AuditEventName } from '../audit/audit-events.js';
+
+/**
+ * The audit events the doctor reads, named from the audit catalogue so that each one is an event some writer
+ * records (test/unit/audit/audit-events.test.ts checks the writers).
+ */
+export const doctorReads = {
+  /** Deliveries per channel (`method-data-valid`): the event name starts with the channel. */
+  deliveries: ['email-delivered', 'email-delivery-failed', 'sms-delivered', 'sms-delivery-failed'],
+  deliveryFailures: ['email-delivery-failed', 'sms-delivery-failed'],
+  /** The outcome of the newest password write (`directory-permissions`, `password-policy`). */
+  writeOutcomes: ['reset-password', ...auditEventNames.filter((name) => name.startsWith('writeback.'))],
+  /** The newest self-service reset (`password-policy` summary). */
+  resets: ['reset-password'],
+} as const satisfies Record<string, readonly AuditEventName[]>;
