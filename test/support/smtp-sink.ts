@@ -8,9 +8,11 @@ export interface ReceivedMail {
   text: string;
 }
 
-/** A real SMTP server on a loopback port that keeps every message it accepts. */
+/** A real SMTP server on a loopback port that keeps every message it accepts, and refuses the recipients it is told to. */
 export class SmtpSink {
   readonly messages: ReceivedMail[] = [];
+  /** Recipients answered `550 mailbox unavailable` (a bounce at the mail server). */
+  readonly refused = new Set<string>();
   private waiters: Array<() => void> = [];
   private server!: SMTPServer;
   port = 0;
@@ -21,6 +23,10 @@ export class SmtpSink {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onRcptTo(address, _session, callback) {
+        if (!sink.refused.has(address.address.toLowerCase())) return callback();
+        callback(Object.assign(new Error(`mailbox unavailable: ${address.address}`), { responseCode: 550 }));
+      },
       onData(stream, session, callback) {
         simpleParser(stream)
           .then((mail) => {
@@ -36,6 +42,11 @@ export class SmtpSink {
     sink.server = server;
     sink.port = (server.server.address() as AddressInfo).port;
     return sink;
+  }
+
+  /** From now on, answer mail to `address` with 550. */
+  refuse(address: string): void {
+    this.refused.add(address.toLowerCase());
   }
 
   get url(): string {
