@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSlapd, type Slapd } from '../../support/slapd.js';
 import { startTestService, type TestService } from '../../support/test-service.js';
-import { freePort, runCli } from '../../support/processes.js';
+import { freePort, runCli, runCliAsync } from '../../support/processes.js';
 import { createEnrolmentToken, startAgentProcess, type AgentProcess } from '../../support/agent-process.js';
 
 /**
@@ -100,5 +100,16 @@ describe('doctor: agent checks with the real agent', () => {
     await svc.services.store.db.deleteFrom('agents').where('name', '=', 'test-agent').where('connected_node', 'is', null).execute();
     assert.equal((await check('agent-network')).status, 'pass');
     await clean.stop();
+  });
+
+  it('the CLI, which no agent is connected to, says so in the doctor\'s words and where to run the doctor', async () => {
+    const agent = await agentWith([svc.baseUrl]);
+    for (let i = 0; i < 40 && (await check('agent-connected')).status !== 'pass'; i++) await new Promise((r) => setTimeout(r, 50));
+    const result = await runCliAsync(['doctor', 'lena', '--lang', 'en'], { ...serverEnv, SSPR_LOG_LEVEL: 'silent' });
+    const line = result.stdout.split('\n').find((l) => l.includes('directory-permissions')) ?? '';
+    assert.match(line, /SKIP\s+directory-permissions\s+Not checked here: no agent is connected to this process/, result.stdout);
+    assert.doesNotMatch(result.stdout, /try again later|password was not changed/i);
+    assert.match(result.stdout, /GET \/api\/v1\/admin\/doctor\/users\/lena/);
+    await agent.stop();
   });
 });
