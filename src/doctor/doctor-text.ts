@@ -82,6 +82,7 @@ const texts: Record<string, Text> = {
   'directory-permissions.no-hints': { en: 'The domain controller does not support the policy-hints control: resets skip the password history.', de: 'Der Domänencontroller unterstützt das Policy-Hints-Control nicht: Zurücksetzungen umgehen den Kennwortverlauf.' },
   'directory-permissions.no-hints.fix': { en: 'Upgrade the domain controller (Windows Server 2012 or later advertises 1.2.840.113556.1.4.2239).', de: 'Aktualisieren Sie den Domänencontroller (ab Windows Server 2012 wird 1.2.840.113556.1.4.2239 angeboten).' },
   'directory-permissions.service-ok': { en: 'The directory supports what writeback needs.', de: 'Das Verzeichnis unterstützt, was das Zurückschreiben braucht.' },
+  'directory-permissions.no-directory': { en: 'Not applicable: no directory is configured.', de: 'Nicht zutreffend: kein Verzeichnis konfiguriert.' },
   'directory-permissions.no-view': { en: 'Not checked: the directory could not be probed.', de: 'Nicht geprüft: Das Verzeichnis konnte nicht abgefragt werden.' },
 
   'user-linked.cloud-only': { en: 'Not applicable: cloud-only account.', de: 'Nicht zutreffend: reines Cloud-Konto.' },

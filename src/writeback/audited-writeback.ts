@@ -1,15 +1,16 @@
 import type { Audit } from '../audit/audit.js';
+import type { AuditEventName } from '../audit/audit-events.js';
 import { DirectoryError, type DirectoryFailure } from '../directory/onprem/onprem-directory.js';
 import { SsprError } from '../errors/sspr-error.js';
 import type { Writeback, WritebackOrigin, WritebackTarget } from './writeback.js';
 
-/** Entra Connect PasswordResetService event ids: start, success, failure per family. */
-const entraEvents: Record<WritebackOrigin, [number, number, number] | null> = {
-  reset: [31001, 31002, 31003],
-  change: [31006, 31007, 31008],
-  'admin-reset': [31009, 31010, 31011],
-  unlock: null,
-};
+/** Per origin, the audit events of its three phases and Entra Connect's PasswordResetService event ids. */
+const phases = {
+  reset: { start: ['writeback.reset.start', 31001], success: ['writeback.reset.success', 31002], failure: ['writeback.reset.failure', 31003] },
+  change: { start: ['writeback.change.start', 31006], success: ['writeback.change.success', 31007], failure: ['writeback.change.failure', 31008] },
+  'admin-reset': { start: ['writeback.admin-reset.start', 31009], success: ['writeback.admin-reset.success', 31010], failure: ['writeback.admin-reset.failure', 31011] },
+  unlock: { start: ['writeback.unlock.start', null], success: ['writeback.unlock.success', null], failure: ['writeback.unlock.failure', null] },
+} as const satisfies Record<WritebackOrigin, Record<'start' | 'success' | 'failure', readonly [AuditEventName, number | null]>>;
 
 /** Entra Connect's writeback error ids for a directory reason (33002–33009). */
 export function entraErrorFor(reason: DirectoryFailure | string): number {
@@ -65,11 +66,11 @@ export class AuditedWriteback implements Writeback {
   }
 
   private async audited(origin: WritebackOrigin, target: WritebackTarget, write: () => Promise<void>): Promise<void> {
-    const ids = entraEvents[origin];
+    const { start, success, failure } = phases[origin];
     const base = { userId: target.userId, username: target.username };
     const detail = { mode: this.mode, directory: target.source };
     // The start record is written while the directory works (Audit.record never rejects); both are awaited.
-    const started = this.audit.record({ ...base, event: `writeback.${origin}.start`, outcome: 'info', detail: { ...detail, entraEvent: ids?.[0] ?? null } });
+    const started = this.audit.record({ ...base, event: start[0], outcome: 'info', detail: { ...detail, entraEvent: start[1] } });
     try {
       await write();
     } catch (error) {
@@ -78,13 +79,13 @@ export class AuditedWriteback implements Writeback {
       const raw = error instanceof DirectoryError ? error.raw.slice(0, 500) : error instanceof Error ? error.message.slice(0, 500) : null;
       await this.audit.record({
         ...base,
-        event: `writeback.${origin}.failure`,
+        event: failure[0],
         outcome: 'failure',
-        detail: { ...detail, entraEvent: ids?.[2] ?? null, entraError: entraErrorFor(reason), reason, raw },
+        detail: { ...detail, entraEvent: failure[1], entraError: entraErrorFor(reason), reason, raw },
       });
       throw error;
     }
     await started;
-    await this.audit.record({ ...base, event: `writeback.${origin}.success`, outcome: 'success', detail: { ...detail, entraEvent: ids?.[1] ?? null, writtenBack: true } });
+    await this.audit.record({ ...base, event: success[0], outcome: 'success', detail: { ...detail, entraEvent: success[1], writtenBack: true } });
   }
 }
