@@ -105,3 +105,11 @@ export function runCliAsync(args: string[], env: Record<string, string> = {}, in
     child.stdin?.end(input);
   });
 }
+
+/** An administrator API token made by the real CLI against the server's data folder / database. */
+export function createAdminToken(serverEnv: Record<string, string>): string {
+  const created = runCli(['admin', 'token', 'create', '--name', 'test'], { env: serverEnv });
+  const token = /sspr_admin_[A-Za-z0-9_.-]+/.exec(created.stdout)?.[0];
+  if (created.status !== 0 || !token) throw new Error(`admin token create failed: ${created.stderr}${created.stdout}`);
+  return token;
+}

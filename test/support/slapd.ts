@@ -323,3 +323,8 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
     stop,
   };
 }
+
+/** The `directory` config section for this slapd over LDAPS as the service account (server or agent). */
+export function ldapsDirectory(slapd: Slapd): Record<string, unknown> {
+  return { kind: 'ldap', url: slapd.ldapsUrl, caFile: slapd.caFile, bindDn: slapd.serviceDn, bindPassword: slapd.servicePassword, baseDn: slapd.usersDn, passwordPolicyDn: slapd.policyDn };
+}

@@ -9,6 +9,9 @@ import { STORE_BASIS } from './basis.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** The policy's method types this service can deliver. */
+const deliverable = (facts: ServiceFacts): MethodType[] => facts.policy.methods.filter((t) => facts.availableTypes.includes(t));
+
 function distinctUsable(facts: UserFacts): MethodType[] {
   return [...new Set(usableMethods(facts.user, facts.registrations, facts.policy).map((m) => m.type))];
 }
@@ -79,7 +82,7 @@ export function registrationCurrent(facts: UserFacts): Finding {
 
 /** Service level, `methods-registered`: the policy can be met at all with the method types this service can deliver. */
 function servicePolicyMethods(facts: ServiceFacts): Finding {
-  const usable = facts.policy.methods.filter((t) => facts.availableTypes.includes(t));
+  const usable = deliverable(facts);
   const params = { required: facts.policy.methodsRequired, available: usable.length, types: usable.join(', ') || '-' };
   return usable.length < facts.policy.methodsRequired
     ? { id: 'methods-registered', status: 'fail', key: 'policy-impossible', params }
@@ -88,7 +91,7 @@ function servicePolicyMethods(facts: ServiceFacts): Finding {
 
 /** Service level, `admin-policy`: administrators can reach two eligible types. */
 function servicePolicyAdmins(facts: ServiceFacts): Finding {
-  const usable = allowedTypes({ isAdmin: true }, { ...facts.policy, methods: facts.policy.methods.filter((t) => facts.availableTypes.includes(t)) });
+  const usable = allowedTypes({ isAdmin: true }, { ...facts.policy, methods: deliverable(facts) });
   const params = { available: usable.length, types: usable.join(', ') || '-' };
   return usable.length < adminPolicy.methodsRequired
     ? { id: 'admin-policy', status: 'fail', key: 'policy-impossible', params }
@@ -109,8 +112,6 @@ function usersShort({ facts, repo }: CountContext, admins: boolean, allowed: Met
   const counts = facts.policy.contactDataCounts;
   return repo.enabledUsersWithTooFewMethods({ admins, allowed, required, contactEmail: counts && allowed.includes('email'), contactMobile: counts && allowed.includes('sms') });
 }
-
-const deliverable = (facts: ServiceFacts): MethodType[] => facts.policy.methods.filter((t) => facts.availableTypes.includes(t));
 
 export const methodsRegisteredCheck: DoctorCheck = {
   id: 'methods-registered',

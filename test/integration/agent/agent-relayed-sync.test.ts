@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSlapd, type Slapd } from '../../support/slapd.js';
+import { ldapsDirectory, startSlapd, type Slapd } from '../../support/slapd.js';
 import { SmtpSink } from '../../support/smtp-sink.js';
 import { startTestService, type TestService } from '../../support/test-service.js';
 import { verifiedResetFlow } from '../../support/reset-client.js';
 import { postJson } from '../../support/json-client.js';
-import { runCli } from '../../support/processes.js';
+import { createAdminToken, runCli } from '../../support/processes.js';
 import { createEnrolmentToken, startAgentProcess, type AgentProcess } from '../../support/agent-process.js';
 
 /**
@@ -32,13 +32,9 @@ describe('agent mode with no server-side directory: relayed sync + writeback', (
     dataDir = mkdtempSync(join(tmpdir(), 'sspr-relay-'));
     const serverEnv = { SSPR_DATA_DIR: dataDir, SSPR_WRITEBACK_MODE: 'agent' };
     svc = await startTestService({ dialect: 'sqlite', smtpUrl: smtp.url, env: serverEnv, dataDir });
-    const directory = { kind: 'ldap', url: slapd.ldapsUrl, caFile: slapd.caFile, bindDn: slapd.serviceDn, bindPassword: slapd.servicePassword, baseDn: slapd.usersDn, passwordPolicyDn: slapd.policyDn };
-    agent = startAgentProcess({ servers: [svc.baseUrl], directory, token: createEnrolmentToken(serverEnv, 'ldap') });
+    agent = startAgentProcess({ servers: [svc.baseUrl], directory: ldapsDirectory(slapd), token: createEnrolmentToken(serverEnv, 'ldap') });
     await agent.connected();
-    const created = runCli(['admin', 'token', 'create', '--name', 'test'], { env: serverEnv });
-    assert.equal(created.status, 0, created.stderr);
-    token = (/sspr_admin_[A-Za-z0-9_.-]+/.exec(created.stdout) ?? [''])[0];
-    assert.ok(token, created.stdout);
+    token = createAdminToken(serverEnv);
   });
   after(async () => {
     await agent?.stop();
