@@ -16,8 +16,12 @@ import { usernameKey, type UserRecord } from '../store/users-repository.js';
 import { Throttles } from '../policy/throttles.js';
 import { ThrottleRepository } from '../store/throttle-repository.js';
 import { AuditRepository } from '../store/audit-repository.js';
-import { Audit } from '../audit/audit.js';
-import { createLogger } from '../app/logger.js';
+import type { AuditDetail, AuditEntry } from '../audit/audit-events.js';
+
+/** The audit entry of a password this command set in this service only (never written back: the doctor reads it). */
+function passwordSet(user: UserRecord, path: AuditDetail<'password-set'>['path']): AuditEntry<'password-set'> {
+  return { event: 'password-set', outcome: 'success', userId: user.id, username: user.username, detail: { path, writtenBack: false } };
+}
 
 const summary = (u: UserRecord) => ({
   username: u.username,
@@ -85,9 +89,7 @@ export function userCommand(): Command {
             passwordHash,
           }).then(async (user) => {
             if (passwordHash) {
-              await new Audit(new AuditRepository(cli.store.db), systemClock, createLogger('silent')).record({
-                event: 'password-set', outcome: 'success', userId: user.id, username: user.username, detail: { path: 'cli-user-add', writtenBack: false },
-              });
+              await new AuditRepository(cli.store.db).record(Date.now(), passwordSet(user, 'cli-user-add'));
             }
             return user;
           });
@@ -168,13 +170,7 @@ export function userCommand(): Command {
           await directory.resetPassword(found, password);
           // This path sets the password in this service only. For a directory-managed account that is an
           // unsupported operation (the directory keeps the old one): say so, and audit it for the doctor.
-          await new Audit(new AuditRepository(cli.store.db), systemClock, createLogger('silent')).record({
-            event: 'password-set',
-            outcome: 'success',
-            userId: found.id,
-            username: found.username,
-            detail: { path: 'cli-set-password', writtenBack: false },
-          });
+          await new AuditRepository(cli.store.db).record(Date.now(), passwordSet(found, 'cli-set-password'));
           if (found.source !== 'local') {
             process.stderr.write(`sspr: warning: ${found.username} is managed in the ${found.source} directory; this password was NOT written back there (sspr doctor shows it as unsupported-operation)\n`);
           }
