@@ -12,18 +12,18 @@
  * the search: only a full run notices them (SyncTarget.disableMissing).
  */
 import type { Client, Entry } from 'ldapts';
-import { accountAttributes, binaryAttributes, toAccount } from '../directory/ad/ad-account.js';
-import type { AdConfig } from '../directory/ad/ad-config.js';
-import { serviceBindName } from '../directory/ad/ad-config.js';
-import { openAdConnection } from '../directory/ad/ad-connection.js';
-import { EntryReader } from '../directory/ad/ad-entry.js';
-import { guidToUuid } from '../directory/ad/ad-values.js';
-import { and, eq, present, type LdapFilter } from '../directory/ldap-common/ldap-filter.js';
-import { closeQuietly } from '../directory/ldap-common/ldap-pool.js';
-import type { DirectoryReader } from './directory-reader.js';
-import { forEachPage } from './paged-search.js';
-import { greaterOrEqual, parseUsnMarker } from './sync-filters.js';
-import { syncedAccountFrom, type SyncedAccount, type SyncedGroup } from './sync-types.js';
+import { accountAttributes, binaryAttributes, toAccount } from './ad-account.js';
+import type { AdConfig } from './ad-config.js';
+import { serviceBindName } from './ad-config.js';
+import { openAdConnection } from './ad-connection.js';
+import { EntryReader } from './ad-entry.js';
+import { guidToUuid } from './ad-values.js';
+import { and, eq, present, type LdapFilter } from '../ldap-common/ldap-filter.js';
+import { closeQuietly } from '../ldap-common/ldap-pool.js';
+import type { DirectoryReader } from '../../sync/directory-reader.js';
+import { forEachPage } from '../../sync/paged-search.js';
+import { greaterOrEqual, parseUsnMarker } from '../../sync/sync-filters.js';
+import { syncedAccountFrom, type SyncedAccount, type SyncedGroup } from '../../sync/sync-types.js';
 
 const NO_PROTECTED_GROUPS: ReadonlySet<string> = new Set();
 

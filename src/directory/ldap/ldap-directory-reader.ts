@@ -13,15 +13,15 @@
  * slapd caps paged searches at the hard size limit unless the service DN has `olcLimits: … size.prtotal=unlimited`.
  */
 import type { Client, Entry } from 'ldapts';
-import { and, eq, or, type LdapFilter } from '../directory/ldap-common/ldap-filter.js';
-import { closeQuietly, openConnection } from '../directory/ldap-common/ldap-pool.js';
-import { firstValue, values } from '../directory/ldap-common/ldap-values.js';
-import { accountFromEntry, STATE_ATTRIBUTES, type AccountAttributeMap } from '../directory/ldap/ldap-account.js';
-import type { LdapConfig } from '../directory/ldap/ldap-config.js';
-import type { DirectoryReader } from './directory-reader.js';
-import { forEachPage } from './paged-search.js';
-import { greaterOrEqual, laterTimestamp, parseTimestampMarker } from './sync-filters.js';
-import { syncedAccountFrom, type SyncedAccount, type SyncedGroup } from './sync-types.js';
+import { and, eq, or, type LdapFilter } from '../ldap-common/ldap-filter.js';
+import { closeQuietly, openConnection } from '../ldap-common/ldap-pool.js';
+import { firstValue, values } from '../ldap-common/ldap-values.js';
+import { accountFromEntry, STATE_ATTRIBUTES, type AccountAttributeMap } from './ldap-account.js';
+import type { LdapConfig } from './ldap-config.js';
+import type { DirectoryReader } from '../../sync/directory-reader.js';
+import { forEachPage } from '../../sync/paged-search.js';
+import { greaterOrEqual, laterTimestamp, parseTimestampMarker } from '../../sync/sync-filters.js';
+import { syncedAccountFrom, type SyncedAccount, type SyncedGroup } from '../../sync/sync-types.js';
 
 const CHANGE_ATTRIBUTES = ['entryUUID', 'modifyTimestamp', 'entryCSN'];
 const GROUP_ATTRIBUTES = ['cn', 'member', 'uniqueMember', ...CHANGE_ATTRIBUTES];
