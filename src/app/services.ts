@@ -25,7 +25,7 @@ import { SecurityInfo } from '../flows/register/security-info.js';
 import { PasskeyMethod, relyingPartyFrom } from '../methods/passkey/passkey-method.js';
 import { PasskeyService } from '../methods/passkey/passkey-service.js';
 import { ProofOfWorkCaptcha } from '../captcha/altcha-captcha.js';
-import { smsConfigSchema, smsGatewayFromConfig } from '../sms/gateway-from-config.js';
+import { smsConfigSchema, smsGatewayFromConfig } from '../sms/registry.js';
 import { Audit } from '../audit/audit.js';
 import { OneTimeCodes } from '../methods/one-time-code.js';
 import { emailChannel } from '../methods/email/email-method.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { smsConfigSchema } from '../sms/gateway-from-config.js';
+import { smsConfigSchema, smsProviders, smsSecretPaths } from '../sms/registry.js';
 import { directorySectionSchema } from '../directory/registry.js';
 
 /**
@@ -39,7 +39,7 @@ export const configSchema = z.strictObject({
   sms: z
     .strictObject({
       /** none: no SMS method; webhook: signed JSON POST to `url`; twilio: Twilio's REST API. */
-      provider: z.enum(['none', 'webhook', 'twilio']).default('none'),
+      provider: z.enum(['none', ...smsProviders]).default('none'),
       /** webhook: receiver URL (https, or http to localhost). */
       url: z.string().optional(),
       /** webhook: HMAC-SHA256 key shared with the receiver (≥ 16 characters). */
@@ -158,4 +158,4 @@ export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 
 /** Dotted paths whose values are never printed. */
-export const secretPaths = new Set(['secrets.masterKey', 'smtp.url', 'databaseUrl', 'sms.secret', 'sms.authToken', 'directory.bindPassword']);
+export const secretPaths = new Set(['secrets.masterKey', 'smtp.url', 'databaseUrl', ...smsSecretPaths.map((key) => `sms.${key}`), 'directory.bindPassword']);
