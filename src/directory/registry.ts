@@ -5,6 +5,7 @@
  * `directorySectionSchema`.
  */
 import { z } from 'zod';
+import { listedNames } from '../config/listed-names.js';
 import type { DirectoryReader } from '../sync/directory-reader.js';
 import type { DirectoryKindModule } from './directory-kind.js';
 import type { DirectoryProbe, OnPremDirectory } from './onprem/onprem-directory.js';
@@ -25,8 +26,8 @@ const kinds: { [K in DirectoryKind]: DirectoryKindModule<SectionOf<K>> } = {
   ad: adKind,
 };
 
-/** Every kind's name, in list order (for request and protocol schemas); `kinds` has one key per kind, so the tuple is non-empty. */
-export const directoryKinds = Object.keys(kinds) as [DirectoryKind, ...DirectoryKind[]];
+/** Every kind's name, in list order (for request and protocol schemas). */
+export const directoryKinds = listedNames(kinds);
 
 /** The module of a section's kind. */
 function moduleFor<K extends DirectoryKind>(section: SectionOf<K>): DirectoryKindModule<SectionOf<K>> {

@@ -4,6 +4,7 @@
  * schema, gateway, `<provider>-provider.ts`) plus its entry in `providers` and in `smsConfigSchema`.
  */
 import { z } from 'zod';
+import { listedNames } from '../config/listed-names.js';
 import type { SmsGateway } from './sms-gateway.js';
 import type { SmsProviderModule } from './sms-provider.js';
 import { twilioProvider, twilioSectionSchema } from './twilio/twilio-provider.js';
@@ -22,8 +23,8 @@ const providers: { [P in SmsProvider]: SmsProviderModule<SectionOf<P>> } = {
   twilio: twilioProvider,
 };
 
-/** Every provider's name, in list order; `providers` has one key per provider, so the tuple is non-empty. */
-export const smsProviders = Object.keys(providers) as [SmsProvider, ...SmsProvider[]];
+/** Every provider's name, in list order. */
+export const smsProviders = listedNames(providers);
 
 /** Keys, relative to the section, of values that must never be printed (of every provider). */
 export const smsSecretPaths: readonly string[] = [...new Set(Object.values(providers).flatMap((provider) => provider.secretKeys))];
