@@ -4,6 +4,9 @@ import { EntryReader } from './ad-entry.js';
 import { eq } from '../ldap-common/ldap-filter.js';
 import { IMPLICIT_TOKEN_SIDS, sidsOf } from './ad-security-descriptor.js';
 
+/** What the token read needs of a bound client. */
+type TokenClient = Pick<Client, 'search' | 'exop'>;
+
 /** RFC 4532 "Who am I?" extended operation. */
 export const WHO_AM_I_OID = '1.3.6.1.4.1.4203.1.11.3';
 
@@ -17,7 +20,7 @@ export const WHO_AM_I_OID = '1.3.6.1.4.1.4203.1.11.3';
  *   3.1.1.3.4.2.1; `dn:` answers are read directly). DCs without the operation (Samba) are covered by the first read;
  * - the well-known SIDs every authenticated token carries.
  */
-export async function boundTokenSids(client: Client, config: AdConfig, defaultNamingContext: string): Promise<Set<string>> {
+export async function boundTokenSids(client: TokenClient, config: AdConfig, defaultNamingContext: string): Promise<Set<string>> {
   const sids = new Set<string>(IMPLICIT_TOKEN_SIDS);
   const rootDse = await client.search('', { scope: 'base', filter: '(objectClass=*)', attributes: ['tokenGroups'], explicitBufferAttributes: ['tokenGroups'] });
   for (const sid of sidsOf(new EntryReader(rootDse.searchEntries[0] ?? { dn: '' }).buffers('tokenGroups'))) sids.add(sid);
@@ -26,7 +29,7 @@ export async function boundTokenSids(client: Client, config: AdConfig, defaultNa
   return sids;
 }
 
-async function ownEntry(client: Client, config: AdConfig, defaultNamingContext: string): Promise<EntryReader | null> {
+async function ownEntry(client: TokenClient, config: AdConfig, defaultNamingContext: string): Promise<EntryReader | null> {
   const read = { attributes: ['objectSid', 'tokenGroups'], explicitBufferAttributes: ['objectSid', 'tokenGroups'] };
   const first = (entries: Entry[]) => (entries[0] ? new EntryReader(entries[0]) : null);
   const base = async (dn: string) => first((await client.search(dn, { scope: 'base', filter: '(objectClass=*)', ...read })).searchEntries);
@@ -40,7 +43,7 @@ async function ownEntry(client: Client, config: AdConfig, defaultNamingContext: 
 }
 
 /** The authorization identity of the bind (RFC 4532 §2.2); null when the DC does not offer the operation (protocolError, Samba). */
-async function whoAmI(client: Client): Promise<string | null> {
+async function whoAmI(client: TokenClient): Promise<string | null> {
   try {
     const { value } = await client.exop(WHO_AM_I_OID);
     return value ?? null;
