@@ -14,10 +14,11 @@ export const WHO_AM_I_OID = '1.3.6.1.4.1.4203.1.11.3';
  * The SIDs of the token the DC evaluates for `client`'s bind — the bound identity itself, never a search for the
  * configured bind name (an account bound by its implicit UPN, like the built-in Administrator, has no
  * userPrincipalName attribute to find):
- * - rootDSE `tokenGroups`, the requester's own token (MS-ADTS 3.1.1.3.2.1 constructed rootDSE attribute); Samba
- *   lists the account SID first, Windows the group SIDs only;
- * - the account's own objectSid: from `bindDn`, else from the DC's answer to "Who am I?" (`u:DOMAIN\name`, MS-ADTS
- *   3.1.1.3.4.2.1; `dn:` answers are read directly). DCs without the operation (Samba) are covered by the first read;
+ * - rootDSE `tokenGroups`, the requester's own token (MS-ADTS 3.1.1.3.2, rootDSE attributes); whether it carries
+ *   the account's own SID differs between DCs (Samba's does), so that SID is read as well:
+ * - the account's objectSid and tokenGroups: from `bindDn`, else from the DC's answer to "Who am I?" (RFC 4532;
+ *   AD answers `u:DOMAIN\name`, a `dn:` answer is read directly). Without the operation (Samba answers
+ *   protocolError) the rootDSE read stands alone;
  * - the well-known SIDs every authenticated token carries.
  */
 export async function boundTokenSids(client: TokenClient, config: AdConfig, defaultNamingContext: string): Promise<Set<string>> {
