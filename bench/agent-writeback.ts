@@ -14,7 +14,7 @@ import { loadConfig } from '../src/config/load-config.js';
 import { createLogger } from '../src/app/logger.js';
 import { createServices } from '../src/app/services.js';
 import { buildServer } from '../src/web/server.js';
-import { onPremDirectoryFor } from '../src/directory/onprem/onprem-from-config.js';
+import { directorySectionSchema, onPremDirectoryFor } from '../src/directory/registry.js';
 import { linkedAccount } from '../src/writeback/direct-writeback.js';
 import { AgentEnrolment } from '../src/writeback/agent-gateway/agent-enrolment.js';
 import { startSlapd } from '../test/support/slapd.js';
@@ -34,7 +34,7 @@ async function measure(label: string, directorySection: Record<string, unknown>,
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const { token } = await new AgentEnrolment(services.writeback.agents, services.audit, services.clock).createToken(directorySection.kind as 'ldap' | 'ad', 600_000);
   const agent = startAgentProcess({ servers: [baseUrl], directory: directorySection, token });
-  const direct = onPremDirectoryFor(directorySection);
+  const direct = onPremDirectoryFor(directorySectionSchema.parse(directorySection));
   try {
     await agent.connected(1, 20_000);
     const anchor = (await direct.findAccount(username))?.anchor ?? null;

@@ -17,10 +17,11 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { STATE_ATTRIBUTES } from '../src/directory/ldap/ldap-account.js';
 import { ldapConfigSchema, type LdapConfig, type LdapConfigInput } from '../src/directory/ldap/ldap-config.js';
-import { ldapDirectoryReader } from '../src/sync/directory-reader.js';
+import { ldapDirectoryReader } from '../src/directory/ldap/ldap-directory-reader.js';
 import { runSync } from '../src/sync/sync-run.js';
 import type { SyncSummary, SyncTarget } from '../src/sync/sync-types.js';
 import { syncDirectory } from '../src/sync/directory-sync.js';
+import { directorySectionSchema } from '../src/directory/registry.js';
 import { openStore, migrate } from '../src/store/database.js';
 import { systemClock } from '../src/store/clock.js';
 import { fieldCipherFor, loadOrCreateMasterKey } from '../src/crypto/keys.js';
@@ -146,7 +147,7 @@ async function childMain(kind: ChildKind): Promise<void> {
     let summary: SyncSummary;
     if (store && dataDir) {
       const cipher = fieldCipherFor(dataDir, loadOrCreateMasterKey(dataDir));
-      summary = await syncDirectory({ kind: 'ldap', ...section }, store, cipher, systemClock, { full: true });
+      summary = await syncDirectory(directorySectionSchema.parse({ kind: 'ldap', ...section }), store, cipher, systemClock, { full: true });
     } else {
       const reader = ldapDirectoryReader(ldapConfigSchema.parse(section));
       summary = await runSync(reader, noopTarget, { mode: 'full' }).finally(() => reader.close());

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ldapConfigSchema } from '../directory/ldap/ldap-config.js';
-import { adConfigSchema } from '../directory/ad/ad-config.js';
+import { directorySectionSchema } from '../directory/registry.js';
 
 const serverUrl = z.url({ protocol: /^https?$/ }).refine((u) => u.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|\/|$)/.test(u), 'https, or http only to localhost');
 
 /**
  * The agent's configuration: a JSON file (`sspr agent run --config FILE`) and/or environment variables
  * SSPR_AGENT_SERVER (comma-separated), SSPR_AGENT_NAME, SSPR_AGENT_DATA_DIR, SSPR_AGENT_CA_FILE,
- * SSPR_AGENT_DIRECTORY (JSON) and SSPR_AGENT_LOG_LEVEL, which win over the file. HTTPS_PROXY / NO_PROXY are honoured.
+ * SSPR_AGENT_DIRECTORY (JSON), SSPR_AGENT_DIRECTORY_BIND_PASSWORD_FILE (its `bindPasswordFile`) and
+ * SSPR_AGENT_LOG_LEVEL, which win over the file. HTTPS_PROXY / NO_PROXY are honoured.
  */
 export const agentConfigSchema = z.strictObject({
   /** The service's public URL(s); with several, the agent moves to the next when one cannot be reached. */
@@ -20,14 +20,8 @@ export const agentConfigSchema = z.strictObject({
   /** PEM file of the CA that signed the service's TLS certificate, when it is not publicly trusted. */
   caFile: z.string().min(1).optional(),
   /** The directory next to the agent, as in the server's `directory` section: {"kind": "ldap"|"ad", …}. */
-  directory: z.record(z.string(), z.unknown()),
+  directory: directorySectionSchema,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-}).superRefine((config, ctx) => {
-  const { kind, ...section } = config.directory;
-  const schema = kind === 'ldap' ? ldapConfigSchema : kind === 'ad' ? adConfigSchema : null;
-  if (!schema) return ctx.addIssue({ code: 'custom', message: 'expected "ldap" or "ad"', path: ['directory', 'kind'] });
-  const result = schema.safeParse(section);
-  if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: ['directory', ...issue.path] as PropertyKey[] });
 });
 
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
@@ -56,6 +50,10 @@ export function loadAgentConfig(file: string | undefined, env: NodeJS.ProcessEnv
     } catch {
       throw new AgentConfigError('SSPR_AGENT_DIRECTORY must be JSON, e.g. {"kind":"ldap","url":"ldaps://…",…}');
     }
+  }
+  if (env.SSPR_AGENT_DIRECTORY_BIND_PASSWORD_FILE) {
+    const directory = raw.directory !== null && typeof raw.directory === 'object' && !Array.isArray(raw.directory) ? raw.directory : {};
+    raw.directory = { ...directory, bindPasswordFile: env.SSPR_AGENT_DIRECTORY_BIND_PASSWORD_FILE };
   }
   const result = agentConfigSchema.safeParse(raw);
   if (!result.success) {

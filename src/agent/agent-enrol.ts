@@ -11,7 +11,7 @@ import { postJson, transportFor } from './server-transport.js';
  */
 export async function enrolAgent(config: AgentConfig, token: string): Promise<AgentIdentity> {
   if (loadIdentity(config.dataDir)) throw new Error(`${config.dataDir} already holds an enrolled agent; use another dataDir to enrol a second one`);
-  const directory = config.directory.kind as 'ldap' | 'ad';
+  const directory = config.directory.kind;
   const sealing = await generateAgentKeyPair();
   const identity = generateIdentityKeyPair();
   const request = { token: token.trim(), name: config.name, directory, sealingKey: sealing.publicKeyPem, identityKey: identity.publicKeyPem };

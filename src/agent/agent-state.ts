@@ -2,11 +2,12 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { loadAgentPrivateKey } from '../writeback/agent-protocol/agent-keys.js';
+import type { DirectoryKind } from '../directory/registry.js';
 
 /** What an enrolled agent keeps in its data folder. The private keys never leave this folder. */
 export interface AgentIdentity {
   agentId: string;
-  directory: 'ldap' | 'ad';
+  directory: DirectoryKind;
   sealingKey: KeyObject;
   identityKeyPem: string;
 }
@@ -18,7 +19,7 @@ const IDENTITY_KEY = 'identity-key.pem';
 export function loadIdentity(dataDir: string): AgentIdentity | null {
   const file = join(dataDir, STATE);
   if (!existsSync(file)) return null;
-  const state = JSON.parse(readFileSync(file, 'utf8')) as { agentId: string; directory: 'ldap' | 'ad' };
+  const state = JSON.parse(readFileSync(file, 'utf8')) as { agentId: string; directory: DirectoryKind };
   return {
     agentId: state.agentId,
     directory: state.directory,
@@ -28,7 +29,7 @@ export function loadIdentity(dataDir: string): AgentIdentity | null {
 }
 
 /** Writes keys first (0600), the state file last, so a crash mid-way leaves the agent un-enrolled, not half. */
-export function saveIdentity(dataDir: string, state: { agentId: string; directory: 'ldap' | 'ad' }, sealingKeyPem: string, identityKeyPem: string): void {
+export function saveIdentity(dataDir: string, state: { agentId: string; directory: DirectoryKind }, sealingKeyPem: string, identityKeyPem: string): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   for (const [name, body] of [[SEALING_KEY, sealingKeyPem], [IDENTITY_KEY, identityKeyPem], [STATE, JSON.stringify(state, null, 2) + '\n']] as const) {
     const path = join(dataDir, name);

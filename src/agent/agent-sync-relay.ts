@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { DirectoryError } from '../directory/onprem/onprem-directory.js';
-import { directorySource } from '../sync/reader-from-config.js';
+import { directorySource, type DirectorySection } from '../directory/registry.js';
 import type { SyncMessage } from '../writeback/agent-protocol/protocol.js';
 
 /** Target size of one relayed slice; a single entry larger than this travels alone. */
@@ -20,7 +20,7 @@ export class AgentSyncRelay {
   private running = false;
 
   constructor(
-    private readonly directory: Record<string, unknown>,
+    private readonly directory: DirectorySection,
     private readonly log: Logger,
   ) {}
 

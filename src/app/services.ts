@@ -12,7 +12,7 @@ import { deriveKeys, fieldCipherFor, loadOrCreateMasterKey, type ServiceKeys } f
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { LocalDirectory } from '../directory/local/local-directory.js';
 import { AccountDirectory } from '../directory/account-directory.js';
-import { onPremDirectoryFrom } from '../directory/onprem/onprem-from-config.js';
+import { onPremDirectoryFrom } from '../directory/registry.js';
 import type { OnPremDirectory } from '../directory/onprem/onprem-directory.js';
 import { writebackFromConfig, type WritebackParts } from '../writeback/writeback-from-config.js';
 import { DemoOutbox, noMailer, smtpMailer, type Mailer } from '../mail/mailer.js';
@@ -25,7 +25,7 @@ import { SecurityInfo } from '../flows/register/security-info.js';
 import { PasskeyMethod, relyingPartyFrom } from '../methods/passkey/passkey-method.js';
 import { PasskeyService } from '../methods/passkey/passkey-service.js';
 import { ProofOfWorkCaptcha } from '../captcha/altcha-captcha.js';
-import { smsConfigSchema, smsGatewayFromConfig } from '../sms/gateway-from-config.js';
+import { smsConfigSchema, smsGatewayFromConfig } from '../sms/registry.js';
 import { Audit } from '../audit/audit.js';
 import { OneTimeCodes } from '../methods/one-time-code.js';
 import { emailChannel } from '../methods/email/email-method.js';
@@ -205,7 +205,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     settings: { flowTtlSeconds: config.reset.flowTtlSeconds, maxSendsPerFlow: config.reset.maxSendsPerFlow, organisation: config.organisation.name },
   });
   const inspector: DirectoryInspector | null = writeback.hub
-    ? new AgentInspector(writeback.hub, typeof config.directory?.kind === 'string' ? config.directory.kind : null)
+    ? new AgentInspector(writeback.hub, config.directory?.kind ?? null)
     : onprem ? new DirectInspector(onprem) : null;
   const doctor = new DoctorService({
     config, clock, db: store.db, cipher, users, groups, licences, registrations, policy, throttles, inspector,

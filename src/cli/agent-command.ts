@@ -14,7 +14,7 @@ import { loadIdentity } from '../agent/agent-state.js';
 import { AgentWorker } from '../agent/agent-worker.js';
 import { AgentClient } from '../agent/agent-client.js';
 import { AgentSyncRelay } from '../agent/agent-sync-relay.js';
-import { onPremDirectoryFor } from '../directory/onprem/onprem-from-config.js';
+import { directoryKinds, isDirectoryKind, onPremDirectoryFor } from '../directory/registry.js';
 
 const DURATION = /^(\d{1,4})([mhd])$/;
 
@@ -104,12 +104,13 @@ export function agentCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (options: { directory: string; expires: string; json?: boolean }, command: Command) => {
       try {
-        if (options.directory !== 'ldap' && options.directory !== 'ad') throw new SsprError('invalid-request', { params: { detail: `--directory is ldap or ad, not "${options.directory}"` } });
+        const directory = options.directory;
+        if (!isDirectoryKind(directory)) throw new SsprError('invalid-request', { params: { detail: `--directory is ${directoryKinds.join(' or ')}, not "${directory}"` } });
         const ttl = parseDuration(options.expires);
         if (ttl > 7 * 86_400_000) throw new SsprError('invalid-request', { params: { detail: '--expires is at most 7d' } });
         const created = await withStore(command, async ({ store }) => {
           const audit = new Audit(new AuditRepository(store.db), systemClock, createLogger('silent'));
-          return new AgentEnrolment(new AgentsRepository(store.db), audit, systemClock).createToken(options.directory as 'ldap' | 'ad', ttl);
+          return new AgentEnrolment(new AgentsRepository(store.db), audit, systemClock).createToken(directory, ttl);
         });
         if (options.json) process.stdout.write(JSON.stringify({ token: created.token, expiresAt: new Date(created.expiresAt).toISOString() }) + '\n');
         else process.stdout.write(`${created.token}\n(one-time; valid until ${new Date(created.expiresAt).toISOString()}; use it with: sspr agent run --token …)\n`);

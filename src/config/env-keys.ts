@@ -7,8 +7,24 @@ export interface ConfigLeaf {
   kind: LeafKind;
 }
 
+interface ZodDef {
+  type: string;
+  innerType?: z.ZodType;
+  shape?: Record<string, z.ZodType>;
+  /** Discriminated unions: the key that selects the option, and the options. */
+  discriminator?: string;
+  options?: z.ZodType[];
+  /** Pipes (transforms): the schema that parses the input. */
+  in?: z.ZodType;
+}
 interface ZodInternals {
-  _zod: { def: { type: string; innerType?: z.ZodType; shape?: Record<string, z.ZodType> } };
+  _zod: { def: ZodDef };
+}
+
+function defOf(schema: z.ZodType): ZodDef {
+  let def = (schema as unknown as ZodInternals)._zod.def;
+  while (def.innerType ?? (def.type === 'pipe' ? def.in : undefined)) def = defOf(def.innerType ?? (def.in as z.ZodType));
+  return def;
 }
 
 /** `reset.codeTtlSeconds` → `SSPR_RESET_CODE_TTL_SECONDS`. */
@@ -16,12 +32,20 @@ export function envNameFor(path: string[]): string {
   return 'SSPR_' + path.map((part) => part.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()).join('_');
 }
 
-/** Lists every leaf key of a (strict) object schema with the environment variable that sets it. */
+/**
+ * Lists every leaf key of a (strict) object schema with the environment variable that sets it. A discriminated
+ * union (the `directory` section) is one JSON variable, plus one variable for each `…File` key every option has:
+ * a file path set beside the JSON keeps the secret it names out of the JSON.
+ */
 export function configLeaves(schema: z.ZodType, path: string[] = []): ConfigLeaf[] {
-  let def = (schema as unknown as ZodInternals)._zod.def;
-  while (def.innerType) def = (def.innerType as unknown as ZodInternals)._zod.def;
+  const def = defOf(schema);
   if (def.type === 'object' && def.shape) {
     return Object.entries(def.shape).flatMap(([key, child]) => configLeaves(child, [...path, key]));
+  }
+  if (def.discriminator !== undefined && def.options) {
+    const keySets = def.options.map((option) => Object.keys(defOf(option).shape ?? {}));
+    const fileKeys = (keySets[0] ?? []).filter((key) => key.endsWith('File') && keySets.every((keys) => keys.includes(key)));
+    return [{ path, env: envNameFor(path), kind: 'json' }, ...fileKeys.map((key) => ({ path: [...path, key], env: envNameFor([...path, key]), kind: 'string' as const }))];
   }
   const kind: LeafKind = def.type === 'number' ? 'number' : def.type === 'boolean' ? 'boolean' : def.type === 'record' ? 'json' : 'string';
   return [{ path, env: envNameFor(path), kind }];

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { smsConfigSchema } from '../sms/gateway-from-config.js';
-import { ldapConfigSchema } from '../directory/ldap/ldap-config.js';
-import { adConfigSchema } from '../directory/ad/ad-config.js';
+import { smsConfigSchema, smsProviders, smsSecretPaths } from '../sms/registry.js';
+import { directorySectionSchema } from '../directory/registry.js';
 
 /**
  * The whole configuration. Every key can come from the config file (JSON) or from an environment variable
@@ -40,7 +39,7 @@ export const configSchema = z.strictObject({
   sms: z
     .strictObject({
       /** none: no SMS method; webhook: signed JSON POST to `url`; twilio: Twilio's REST API. */
-      provider: z.enum(['none', 'webhook', 'twilio']).default('none'),
+      provider: z.enum(['none', ...smsProviders]).default('none'),
       /** webhook: receiver URL (https, or http to localhost). */
       url: z.string().optional(),
       /** webhook: HMAC-SHA256 key shared with the receiver (≥ 16 characters). */
@@ -61,9 +60,10 @@ export const configSchema = z.strictObject({
   /**
    * The on-premises directory accounts are synced from and written back to ("direct" mode):
    * `{"kind": "ldap", …}` (OpenLDAP) or `{"kind": "ad", …}` (Active Directory); see the README for the keys.
-   * As an environment variable: SSPR_DIRECTORY='{"kind":"ldap",…}'.
+   * As an environment variable: SSPR_DIRECTORY='{"kind":"ldap",…}', and SSPR_DIRECTORY_BIND_PASSWORD_FILE for its
+   * `bindPasswordFile` (so the JSON itself can stay free of secrets).
    */
-  directory: z.record(z.string(), z.unknown()).optional(),
+  directory: directorySectionSchema.optional(),
   /**
    * Password writeback to the on-premises `directory`: `direct` (this server writes itself) or `agent` (an
    * enrolled agent next to the directory does). `heartbeatSeconds`: how often agents report; the doctor calls an
@@ -147,15 +147,6 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
 }).superRefine((config, ctx) => {
-  if (config.directory) {
-    const { kind, ...section } = config.directory;
-    const schema = kind === 'ldap' ? ldapConfigSchema : kind === 'ad' ? adConfigSchema : null;
-    if (!schema) ctx.addIssue({ code: 'custom', message: 'expected "ldap" or "ad"', path: ['directory', 'kind'] });
-    else {
-      const result = schema.safeParse(section);
-      if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: ['directory', ...issue.path] as PropertyKey[] });
-    }
-  }
   // The SMS section is flat (one environment variable per key); the provider's own schema checks it.
   if (config.sms.provider === 'none') return;
   const { defaultCountry: _country, ...section } = config.sms;
@@ -167,4 +158,4 @@ export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 
 /** Dotted paths whose values are never printed. */
-export const secretPaths = new Set(['secrets.masterKey', 'smtp.url', 'databaseUrl', 'sms.secret', 'sms.authToken', 'directory.bindPassword']);
+export const secretPaths = new Set(['secrets.masterKey', 'smtp.url', 'databaseUrl', ...smsSecretPaths.map((key) => `sms.${key}`), 'directory.bindPassword']);

@@ -19,6 +19,3 @@ export interface DirectoryReader {
   readChanges(since: string | null, onAccounts: AccountCallback, onGroups: GroupCallback): Promise<{ marker: string }>;
   close(): Promise<void>;
 }
-
-export { ldapDirectoryReader } from './ldap-directory-reader.js';
-export { adDirectoryReader } from './ad-directory-reader.js';

@@ -7,7 +7,7 @@ import type { Store } from '../store/database.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { DirectorySyncTarget } from '../store/directory-sync-target.js';
 import { withBulkWrites } from '../store/bulk-writes.js';
-import { directorySource, type DirectoryKind } from './reader-from-config.js';
+import { directorySource, type DirectoryKind, type DirectorySection } from '../directory/registry.js';
 import { runSync } from './sync-run.js';
 import type { DirectoryReader } from './directory-reader.js';
 import type { SyncMode, SyncSummary } from './sync-types.js';
@@ -27,7 +27,7 @@ export type DirectorySyncSummary = SyncSummary & { kind: DirectoryKind };
 
 /** Runs one sync of a `directory` config section and closes its connection. */
 export function syncDirectory(
-  directory: Record<string, unknown>,
+  directory: DirectorySection,
   store: Pick<Store, 'db' | 'dialect'>,
   cipher: FieldCipher,
   clock: Clock,

@@ -1,5 +1,5 @@
 import type { OnPremDirectory } from '../directory/onprem/onprem-directory.js';
-import { policyHintsOid } from '../directory/ad/ad-policy-hints.js';
+import { policyHintsOf } from '../directory/registry.js';
 import type { AccountInspection, DirectoryInspector, ServiceProbe } from './directory-inspector.js';
 
 /** The doctor's view of the directory in direct mode: this server's own connector, read-only. */
@@ -14,6 +14,6 @@ export class DirectInspector implements DirectoryInspector {
 
   async probe(): Promise<ServiceProbe> {
     const probe = await this.directory.probe();
-    return { ...probe, policyHints: this.directory.kind === 'ad' ? policyHintsOid(probe.supportedControls) !== null : null };
+    return { ...probe, policyHints: policyHintsOf(this.directory.kind, probe) };
   }
 }

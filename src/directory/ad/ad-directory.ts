@@ -22,7 +22,8 @@ import { readPolicy } from './ad-password-policy.js';
 import { normaliseDn, protectedGroupSids } from './ad-protected.js';
 import { unicodePwdValue } from './unicode-pwd.js';
 import { filetimeToUnixMs, largeInteger, sidToString } from './ad-values.js';
-import { EXTENDED_RIGHTS, IMPLICIT_TOKEN_SIDS, SdFlagsControl, hasControlAccess, parseDacl, sidsOf } from './ad-security-descriptor.js';
+import { EXTENDED_RIGHTS, SdFlagsControl, hasControlAccess, parseDacl } from './ad-security-descriptor.js';
+import { boundTokenSids } from './ad-token.js';
 
 /** What the connector needs from the rootDSE, read once per directory instance. */
 interface RootDse {
@@ -224,24 +225,13 @@ export class AdDirectory implements OnPremDirectory {
     return rights;
   }
 
-  /** The service account's token: its objectSid, tokenGroups (transitive, MS-ADTS 3.1.1.4.5.19) and the implicit SIDs. */
+  /** The service account's token as the DC sees the bound connection (ad-token.ts), reused for TOKEN_TTL_MS. */
   private tokenSids(): Promise<Set<string>> {
     const now = Date.now();
     if (this.serviceToken && now - this.serviceToken.at < TOKEN_TTL_MS) return this.serviceToken.sids;
-    const sids = this.withService(async (client) => {
-      let dn = this.config.bindDn;
-      if (dn === undefined) {
-        const { defaultNamingContext } = await this.readRootDse();
-        const found = await client.search(defaultNamingContext, { scope: 'sub', filter: eq('userPrincipalName', this.config.bindUpn ?? ''), attributes: ['1.1'], sizeLimit: 1 });
-        dn = found.searchEntries[0]?.dn;
-        if (dn === undefined) return new Set<string>(IMPLICIT_TOKEN_SIDS);
-      }
-      const { searchEntries } = await client.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: ['objectSid', 'tokenGroups'], explicitBufferAttributes: ['objectSid', 'tokenGroups'] });
-      const raw = searchEntries[0];
-      const list = (value: unknown): Buffer[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter(Buffer.isBuffer);
-      const byName = (name: string) => raw ? Object.entries(raw).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1] : undefined;
-      return new Set([...IMPLICIT_TOKEN_SIDS, ...sidsOf(list(byName('objectSid'))), ...sidsOf(list(byName('tokenGroups')))]);
-    });
+    const sids = this.readRootDse().then(({ defaultNamingContext }) =>
+      this.withService((client) => boundTokenSids(client, this.config, defaultNamingContext)),
+    );
     this.serviceToken = { sids, at: now };
     sids.catch(() => (this.serviceToken = undefined));
     return sids;

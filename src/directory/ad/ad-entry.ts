@@ -26,9 +26,13 @@ export class EntryReader {
   }
 
   buffer(name: string): Buffer | undefined {
+    return this.buffers(name)[0];
+  }
+
+  /** Every value as bytes (binary attributes must be requested with explicitBufferAttributes). */
+  buffers(name: string): Buffer[] {
     const value = this.byLowerName.get(name.toLowerCase());
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first === undefined) return undefined;
-    return Buffer.isBuffer(first) ? first : Buffer.from(first, 'latin1');
+    if (value === undefined) return [];
+    return (Array.isArray(value) ? value : [value]).map((v) => (Buffer.isBuffer(v) ? v : Buffer.from(v, 'latin1')));
   }
 }

@@ -5,6 +5,7 @@
  * Contract for every adapter: encrypted transport for anything carrying a password (LDAPS or StartTLS),
  * pooled service-account connections, LDAP filters only through the escaping helpers (RFC 4515).
  */
+import type { DirectoryKind } from '../registry.js';
 
 /** An account as the directory holds it. */
 export interface OnPremAccount {
@@ -118,7 +119,7 @@ export interface ResetOptions {
 }
 
 export interface OnPremDirectory {
-  readonly kind: 'ldap' | 'ad';
+  readonly kind: DirectoryKind;
   /** The account by login name (uid / sAMAccountName / userPrincipalName), null when none; several → multiple-matches. */
   findAccount(username: string): Promise<OnPremAccount | null>;
   /** Administrative reset with the service account; the directory's policy applies (AD: policy-hints control when advertised). */

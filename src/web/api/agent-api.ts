@@ -4,13 +4,14 @@ import type { Services } from '../../app/services.js';
 import type { RouteRateLimit } from '../route-rate-limit.js';
 import { parseBody } from './validate.js';
 import { AgentEnrolment } from '../../writeback/agent-gateway/agent-enrolment.js';
+import { directoryKinds } from '../../directory/registry.js';
 
 const AGENT_SOCKET_PATH = '/api/v1/agent/connect';
 
 const enrolSchema = z.strictObject({
   token: z.string().min(1).max(200),
   name: z.string().min(1).max(64).regex(/^[^\p{C}]+$/u, 'no control characters'),
-  directory: z.enum(['ldap', 'ad']),
+  directory: z.enum(directoryKinds),
   sealingKey: z.string().min(1).max(2000),
   identityKey: z.string().min(1).max(2000),
 });

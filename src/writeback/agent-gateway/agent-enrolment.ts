@@ -3,6 +3,7 @@ import { tokenDigest } from '../../crypto/tokens.js';
 import { SsprError } from '../../errors/sspr-error.js';
 import type { Clock } from '../../store/clock.js';
 import type { Audit } from '../../audit/audit.js';
+import type { DirectoryKind } from '../../directory/registry.js';
 import type { AgentsRepository } from '../agents-repository.js';
 import { assertUsablePublicKey, publicKeyFingerprint } from '../agent-protocol/agent-keys.js';
 import { assertIdentityPublicKey } from '../agent-protocol/agent-identity.js';
@@ -11,7 +12,7 @@ import { checkEnrolmentToken, createEnrolmentToken } from '../agent-protocol/enr
 export interface EnrolmentRequest {
   token: string;
   name: string;
-  directory: 'ldap' | 'ad';
+  directory: DirectoryKind;
   /** X25519 SPKI PEM: jobs are sealed to it. */
   sealingKey: string;
   /** Ed25519 SPKI PEM: the agent signs each connection's challenge with it. */
@@ -30,7 +31,7 @@ export class AgentEnrolment {
     private readonly clock: Clock,
   ) {}
 
-  async createToken(directory: 'ldap' | 'ad', ttlMs: number): Promise<{ token: string; expiresAt: number }> {
+  async createToken(directory: DirectoryKind, ttlMs: number): Promise<{ token: string; expiresAt: number }> {
     const now = this.clock.now();
     const token = createEnrolmentToken(now, ttlMs);
     await this.agents.insertToken(token.digest, directory, now, token.expiresAt);

@@ -1,6 +1,6 @@
 import { SsprError } from '../../errors/sspr-error.js';
 import type { AccountCallback, DirectoryReader, GroupCallback } from '../../sync/directory-reader.js';
-import type { DirectoryKind } from '../../sync/reader-from-config.js';
+import type { DirectoryKind } from '../../directory/registry.js';
 import type { AgentHub } from './agent-hub.js';
 
 /**

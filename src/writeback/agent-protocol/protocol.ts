@@ -8,6 +8,7 @@
  * reason and field paths, never values and never a thrown ZodError.
  */
 import { z } from 'zod';
+import { directoryKinds } from '../../directory/registry.js';
 import type { DirectoryFailure } from '../../directory/onprem/onprem-directory.js';
 import { MAX_ENVELOPE_BYTES } from './envelope-format.js';
 import { jobIdSchema } from './sealed-payload.js';
@@ -64,7 +65,7 @@ export const helloSchema = z.strictObject({
   type: z.literal('hello'),
   agentId: agentIdSchema,
   version: z.string().regex(/^[0-9A-Za-z.+-]{1,64}$/),
-  directory: z.enum(['ldap', 'ad']),
+  directory: z.enum(directoryKinds),
   clockMs: epochMs,
   /** Ed25519 over helloSignedText(nonce, agentId, clockMs), base64url. */
   signature: base64url(64),

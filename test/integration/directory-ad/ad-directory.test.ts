@@ -263,6 +263,26 @@ describe('AD connector on Samba AD', () => {
     });
   });
 
+  it('inspectAccount reads the rights of the bound identity itself, also for an account without userPrincipalName', async () => {
+    // The built-in Administrator binds by its implicit UPN but carries no userPrincipalName attribute: its rights
+    // come from its groups (Domain Admins), which a search for the UPN string never finds.
+    const byImplicitUpn = AdDirectory.fromConfig(configFor(ad, { bindUpn: ad.admin.upn, bindPassword: ad.admin.password }));
+    const byDn = AdDirectory.fromConfig(configFor(ad, { bindUpn: undefined, bindDn: ad.service.dn }));
+    try {
+      const asAdmin = (await byImplicitUpn.inspectAccount('hank')).rights;
+      assert.equal(asAdmin?.resetPassword, true, asAdmin?.evidence);
+      assert.equal(asAdmin?.changePassword, true);
+      assert.deepEqual(asAdmin?.missing, []);
+      const asService = (await byDn.inspectAccount('hank')).rights;
+      assert.equal(asService?.resetPassword, true, asService?.evidence);
+      assert.deepEqual(asService?.missing, []);
+      assert.deepEqual((await directory.inspectAccount('hank')).rights?.missing, []);
+    } finally {
+      await byImplicitUpn.close();
+      await byDn.close();
+    }
+  });
+
   // Last: restarts the DC. ldapts silently re-opens a dropped connection on the next operation — unbound, and for
   // StartTLS unencrypted (a unicodePwd modify would go out in clear text). The connector must never let that happen.
   it('DC restart: a dropped connection is never silently re-opened; the pool reconnects encrypted and bound', async () => {

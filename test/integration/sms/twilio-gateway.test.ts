@@ -1,7 +1,7 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SmsDeliveryError } from '../../../src/sms/sms-gateway.js';
-import { twilioSmsGateway, type TwilioGatewayOptions } from '../../../src/sms/twilio-gateway.js';
+import { twilioSmsGateway, type TwilioGatewayOptions } from '../../../src/sms/twilio/twilio-gateway.js';
 import { closedPortOrigin, startRecordingServer, type RecordingServer, type Reply } from '../../support/recording-server.js';
 
 const accountSid = `AC${'0123456789abcdef'.repeat(2)}`;

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SmsDeliveryError } from '../../../src/sms/sms-gateway.js';
-import { verifyWebhookSignature, webhookSmsGateway } from '../../../src/sms/webhook-gateway.js';
+import { verifyWebhookSignature, webhookSmsGateway } from '../../../src/sms/webhook/webhook-gateway.js';
 import { closedPortOrigin, startRecordingServer, type RecordingServer, type Reply } from '../../support/recording-server.js';
 
 const secret = 'webhook-secret-for-integration-tests';

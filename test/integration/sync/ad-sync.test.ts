@@ -2,7 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { adConfigSchema } from '../../../src/directory/ad/ad-config.js';
-import { adDirectoryReader } from '../../../src/sync/directory-reader.js';
+import { adDirectoryReader } from '../../../src/directory/ad/ad-directory-reader.js';
 import { runSync } from '../../../src/sync/sync-run.js';
 import { MemoryTarget } from '../../unit/sync/memory-target.js';
 import { startSambaAd, type SambaAd } from '../../support/samba-ad.js';

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Attribute, Change, type Client } from 'ldapts';
 import { ldapConfigSchema, type LdapConfig } from '../../../src/directory/ldap/ldap-config.js';
-import { ldapDirectoryReader } from '../../../src/sync/directory-reader.js';
+import { ldapDirectoryReader } from '../../../src/directory/ldap/ldap-directory-reader.js';
 import { runSync } from '../../../src/sync/sync-run.js';
 import { MemoryTarget } from '../../unit/sync/memory-target.js';
 import { startSlapd, type Slapd } from '../../support/slapd.js';

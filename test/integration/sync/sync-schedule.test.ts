@@ -13,6 +13,7 @@ import { Audit } from '../../../src/audit/audit.js';
 import { createLogger } from '../../../src/app/logger.js';
 import { FieldCipher } from '../../../src/crypto/field-cipher.js';
 import { syncDirectory } from '../../../src/sync/directory-sync.js';
+import { directorySectionSchema } from '../../../src/directory/registry.js';
 import { SyncSchedule, type ScheduledSync } from '../../../src/sync/sync-schedule.js';
 import { systemClock } from '../../../src/store/clock.js';
 import { startSlapd, type Slapd } from '../../support/slapd.js';
@@ -40,7 +41,7 @@ after(async () => {
   await slapd?.stop();
 });
 
-const directory = () => ({
+const directory = () => directorySectionSchema.parse({
   kind: 'ldap',
   url: slapd.ldapsUrl,
   caFile: slapd.caFile,

@@ -11,6 +11,7 @@ import { UsersRepository } from '../../../src/store/users-repository.js';
 import { GroupsRepository } from '../../../src/store/groups-repository.js';
 import { FieldCipher } from '../../../src/crypto/field-cipher.js';
 import { syncDirectory } from '../../../src/sync/directory-sync.js';
+import { directorySectionSchema } from '../../../src/directory/registry.js';
 import { PAGE_SIZE } from '../../../src/sync/paged-search.js';
 import { SsprError } from '../../../src/errors/sspr-error.js';
 import { systemClock } from '../../../src/store/clock.js';
@@ -56,7 +57,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     let users: UsersRepository;
     let groups: GroupsRepository;
     const root = `ou=${dialect},${BASE_DN}`;
-    const directory = () => ({
+    const directory = () => directorySectionSchema.parse({
       kind: 'ldap',
       url: slapd.ldapsUrl,
       caFile: slapd.caFile,

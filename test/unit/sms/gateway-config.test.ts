@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { smsConfigSchema, smsGatewayFromConfig, smsSecretPaths } from '../../../src/sms/gateway-from-config.js';
+import { smsConfigSchema, smsGatewayFromConfig, smsSecretPaths } from '../../../src/sms/registry.js';
 
 const accountSid = `AC${'0123456789abcdef'.repeat(2)}`;
 const messagingServiceSid = `MG${'0123456789abcdef'.repeat(2)}`;

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { signWebhookBody, verifyWebhookSignature } from '../../../src/sms/webhook-gateway.js';
+import { signWebhookBody, verifyWebhookSignature } from '../../../src/sms/webhook/webhook-gateway.js';
 
 const secret = 'a-shared-secret-of-32-characters';
 const body = JSON.stringify({ to: '+4915112345671', text: 'Your code: 123456', id: 'x', sentAt: '2025-01-01T00:00:00.000Z' });

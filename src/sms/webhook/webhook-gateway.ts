@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { SmsGateway } from './sms-gateway.js';
-import { SmsDeliveryError } from './sms-gateway.js';
-import { DEFAULT_SMS_TIMEOUT_MS, discardBody, postToProvider, reasonForStatus } from './http-delivery.js';
-import { assertRecipient } from './recipient.js';
+import type { SmsGateway } from '../sms-gateway.js';
+import { SmsDeliveryError } from '../sms-gateway.js';
+import { DEFAULT_SMS_TIMEOUT_MS, discardBody, postToProvider, reasonForStatus } from '../http-delivery.js';
+import { assertRecipient } from '../recipient.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhookBody } from './webhook-signature.js';
 
 export { verifyWebhookSignature, signWebhookBody } from './webhook-signature.js';

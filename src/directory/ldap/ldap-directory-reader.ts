@@ -12,16 +12,17 @@
  * Deletions are invisible to a timestamp search: only a full run notices them (SyncTarget.disableMissing).
  * slapd caps paged searches at the hard size limit unless the service DN has `olcLimits: … size.prtotal=unlimited`.
  */
-import type { Client, Entry } from 'ldapts';
-import { and, eq, or, type LdapFilter } from '../directory/ldap-common/ldap-filter.js';
-import { closeQuietly, openConnection } from '../directory/ldap-common/ldap-pool.js';
-import { firstValue, values } from '../directory/ldap-common/ldap-values.js';
-import { accountFromEntry, STATE_ATTRIBUTES, type AccountAttributeMap } from '../directory/ldap/ldap-account.js';
-import type { LdapConfig } from '../directory/ldap/ldap-config.js';
-import type { DirectoryReader } from './directory-reader.js';
-import { forEachPage } from './paged-search.js';
-import { greaterOrEqual, laterTimestamp, parseTimestampMarker } from './sync-filters.js';
-import { syncedAccountFrom, type SyncedAccount, type SyncedGroup } from './sync-types.js';
+import type { Entry } from 'ldapts';
+import { and, eq, or, type LdapFilter } from '../ldap-common/ldap-filter.js';
+import { openConnection } from '../ldap-common/ldap-pool.js';
+import { firstValue, values } from '../ldap-common/ldap-values.js';
+import { accountFromEntry, STATE_ATTRIBUTES, type AccountAttributeMap } from './ldap-account.js';
+import type { LdapConfig } from './ldap-config.js';
+import type { DirectoryReader } from '../../sync/directory-reader.js';
+import { readerConnection } from '../../sync/reader-connection.js';
+import { forEachPage } from '../../sync/paged-search.js';
+import { greaterOrEqual, laterTimestamp, parseTimestampMarker } from '../../sync/sync-filters.js';
+import { syncedAccountFrom, type SyncedAccount, type SyncedGroup } from '../../sync/sync-types.js';
 
 const CHANGE_ATTRIBUTES = ['entryUUID', 'modifyTimestamp', 'entryCSN'];
 const GROUP_ATTRIBUTES = ['cn', 'member', 'uniqueMember', ...CHANGE_ATTRIBUTES];
@@ -31,25 +32,13 @@ const EPOCH_MARKER = '19700101000000Z';
 export function ldapDirectoryReader(config: LdapConfig): DirectoryReader {
   const map: AccountAttributeMap = { ...config.attributes, login: config.loginAttribute };
   const userAttributes = [...new Set([...Object.values(map), ...STATE_ATTRIBUTES, ...CHANGE_ATTRIBUTES])];
-  let client: Client | null = null;
-
-  async function connect(): Promise<Client> {
-    if (client) return client;
-    const opened = await openConnection(config);
-    try {
-      await opened.bind(config.bindDn, config.bindPassword);
-    } catch (error) {
-      await closeQuietly(opened);
-      throw error;
-    }
-    return (client = opened);
-  }
+  const service = readerConnection(() => openConnection(config), config.bindDn, config.bindPassword);
 
   return {
     async readChanges(since, onAccounts, onGroups) {
       const changedSince = since === null ? null : greaterOrEqual('modifyTimestamp', parseTimestampMarker(since));
       const scoped = (filter: LdapFilter): LdapFilter => (changedSince ? and(filter, changedSince) : filter);
-      const connection = await connect();
+      const connection = await service.get();
       let highest: string | null = null;
       const track = (entry: Entry): void => void (highest = laterTimestamp(highest, firstValue(entry, 'modifyTimestamp')));
 
@@ -75,10 +64,7 @@ export function ldapDirectoryReader(config: LdapConfig): DirectoryReader {
       );
       return { marker: highest ?? since ?? EPOCH_MARKER };
     },
-    async close() {
-      await closeQuietly(client ?? undefined);
-      client = null;
-    },
+    close: () => service.close(),
   };
 }
 

@@ -1,7 +1,7 @@
-import type { SmsGateway } from './sms-gateway.js';
-import { SmsDeliveryError, type SmsDeliveryReason } from './sms-gateway.js';
-import { DEFAULT_SMS_TIMEOUT_MS, postToProvider, readBodyText, reasonForStatus } from './http-delivery.js';
-import { assertRecipient } from './recipient.js';
+import type { SmsGateway } from '../sms-gateway.js';
+import { SmsDeliveryError, type SmsDeliveryReason } from '../sms-gateway.js';
+import { DEFAULT_SMS_TIMEOUT_MS, postToProvider, readBodyText, reasonForStatus } from '../http-delivery.js';
+import { assertRecipient } from '../recipient.js';
 
 export interface TwilioGatewayOptions {
   /** AC… — also the user name of HTTP Basic auth. */

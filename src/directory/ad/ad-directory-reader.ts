@@ -12,43 +12,31 @@
  * the search: only a full run notices them (SyncTarget.disableMissing).
  */
 import type { Client, Entry } from 'ldapts';
-import { accountAttributes, binaryAttributes, toAccount } from '../directory/ad/ad-account.js';
-import type { AdConfig } from '../directory/ad/ad-config.js';
-import { serviceBindName } from '../directory/ad/ad-config.js';
-import { openAdConnection } from '../directory/ad/ad-connection.js';
-import { EntryReader } from '../directory/ad/ad-entry.js';
-import { guidToUuid } from '../directory/ad/ad-values.js';
-import { and, eq, present, type LdapFilter } from '../directory/ldap-common/ldap-filter.js';
-import { closeQuietly } from '../directory/ldap-common/ldap-pool.js';
-import type { DirectoryReader } from './directory-reader.js';
-import { forEachPage } from './paged-search.js';
-import { greaterOrEqual, parseUsnMarker } from './sync-filters.js';
-import { syncedAccountFrom, type SyncedAccount, type SyncedGroup } from './sync-types.js';
+import { accountAttributes, binaryAttributes, toAccount } from './ad-account.js';
+import type { AdConfig } from './ad-config.js';
+import { serviceBindName } from './ad-config.js';
+import { openAdConnection } from './ad-connection.js';
+import { EntryReader } from './ad-entry.js';
+import { guidToUuid } from './ad-values.js';
+import { and, eq, present, type LdapFilter } from '../ldap-common/ldap-filter.js';
+import type { DirectoryReader } from '../../sync/directory-reader.js';
+import { readerConnection } from '../../sync/reader-connection.js';
+import { forEachPage } from '../../sync/paged-search.js';
+import { greaterOrEqual, parseUsnMarker } from '../../sync/sync-filters.js';
+import { syncedAccountFrom, type SyncedAccount, type SyncedGroup } from '../../sync/sync-types.js';
 
 const NO_PROTECTED_GROUPS: ReadonlySet<string> = new Set();
 
 export function adDirectoryReader(config: AdConfig): DirectoryReader {
   const userAttributes = [...new Set([...accountAttributes(config), 'uSNChanged', 'mail', 'mobile', 'givenName', 'sn', 'displayName'])];
   const groupAttributes = ['cn', 'member', 'objectGUID', 'uSNChanged'];
-  let client: Client | null = null;
-
-  async function connect(): Promise<Client> {
-    if (client) return client;
-    const opened = await openAdConnection(config);
-    try {
-      await opened.bind(serviceBindName(config), config.bindPassword);
-    } catch (error) {
-      await closeQuietly(opened);
-      throw error;
-    }
-    return (client = opened);
-  }
+  const service = readerConnection(() => openAdConnection(config), serviceBindName(config), config.bindPassword);
 
   return {
     async readChanges(since, onAccounts, onGroups) {
       const changedSince = since === null ? null : greaterOrEqual('uSNChanged', String(parseUsnMarker(since) + 1n));
       const scoped = (filter: LdapFilter): LdapFilter => (changedSince ? and(filter, changedSince) : filter);
-      const connection = await connect();
+      const connection = await service.get();
       const highWaterMark = await highestCommittedUsn(connection);
 
       await forEachPage(
@@ -73,10 +61,7 @@ export function adDirectoryReader(config: AdConfig): DirectoryReader {
       );
       return { marker: String(highWaterMark) };
     },
-    async close() {
-      await closeQuietly(client ?? undefined);
-      client = null;
-    },
+    close: () => service.close(),
   };
 }
 
