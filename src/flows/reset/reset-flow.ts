@@ -84,7 +84,7 @@ export class ResetFlow {
   async start(usernameInput: string, request: MethodRequest): Promise<{ flowId: string; methods: PublicMethod[]; required: number; expiresAt: number }> {
     const typed = usernameInput.normalize('NFC').trim();
     if (typed.length === 0 || typed.length > MAX_USERNAME_LENGTH || /\p{Cc}/u.test(typed)) {
-      throw new SsprError('invalid-request', { params: { detail: 'enter a user name of 1 to 256 characters' } });
+      throw new SsprError('invalid-request', { params: { problem: 'usernameLength' } });
     }
     const { directory, clock, settings } = this.deps;
     const policy = await this.effectivePolicy();
