@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { IntlMessageFormat } from 'intl-messageformat';
-import { checkAgainst, languagesIn, MessageFileError, readLanguage, shippedMessagesRoot, type MessageSet } from './message-files.js';
+import { TYPE } from '@formatjs/icu-messageformat-parser';
+import { checkAgainst, languagesIn, MessageFileError, readLanguage, shippedMessagesRoot, type MessageSet, type ParsedMessage } from './message-files.js';
 import { languages, type Lang } from './lang.js';
 import type { MessageParams } from './message-params.js';
 
@@ -25,7 +26,7 @@ export class MessageCatalogue {
   private constructor(
     private readonly reference: MessageSet,
     private readonly sets: ReadonlyMap<Lang, MessageSet>,
-    private readonly compiled: ReadonlyMap<Lang, Map<string, IntlMessageFormat>>,
+    private readonly compiled: ReadonlyMap<Lang, Map<string, IntlMessageFormat | string>>,
   ) {}
 
   /**
@@ -64,9 +65,11 @@ export class MessageCatalogue {
   }
 
   private static compile(reference: MessageSet, sets: Map<Lang, MessageSet>): MessageCatalogue {
-    const compiled = new Map<Lang, Map<string, IntlMessageFormat>>();
+    const compiled = new Map<Lang, Map<string, IntlMessageFormat | string>>();
     for (const [lang, set] of sets) {
-      compiled.set(lang, new Map([...set].map(([key, m]) => [key, new IntlMessageFormat(m.ast, lang, undefined, { ignoreTag: true })])));
+      // A message without placeholders is its own text: most page texts skip the formatter entirely.
+      const prepare = (m: ParsedMessage) => (m.args.size === 0 && m.ast.every((el) => el.type === TYPE.literal) ? m.ast.map((el) => el.value).join('') : new IntlMessageFormat(m.ast, lang, undefined, { ignoreTag: true }));
+      compiled.set(lang, new Map([...set].map(([key, m]) => [key, prepare(m)])));
     }
     return new MessageCatalogue(reference, sets, compiled);
   }
@@ -92,7 +95,8 @@ export class MessageCatalogue {
    */
   formatAny(lang: Lang, key: string, params: Values = {}): string {
     const message = this.compiled.get(lang)?.get(key);
-    if (!message) return '';
+    if (message === undefined) return '';
+    if (typeof message === 'string') return message;
     try {
       return String(message.format(params));
     } catch {
