@@ -26,7 +26,7 @@ export const errorCatalogue = {
   'flow-step-out-of-order': { status: 409, reRender: true },
   'flow-completed': { status: 409 },
   'method-unknown': { status: 400, reRender: true },
-  'code-send-limit': { status: 429, reRender: true },
+  'code-send-limit': { status: 429 },
   'code-not-sent': { status: 409, reRender: true },
   'code-malformed': { status: 400, reRender: true },
   'code-wrong': { status: 400, reRender: true },
