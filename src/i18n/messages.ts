@@ -37,7 +37,7 @@ export class MessageCatalogue {
     const folders = languagesIn(root);
     const unlisted = folders.filter((folder) => !(languages as readonly string[]).includes(folder));
     if (unlisted.length) throw new MessageFileError(root, `language folder(s) ${unlisted.join(', ')} are not in the languages list (src/i18n/lang.ts)`);
-    const reference = readLanguage(join(root, 'en'));
+    const reference = readLanguage(join(root, languages[0]));
     const sets = new Map<Lang, MessageSet>();
     for (const lang of languages) {
       const set = lang === languages[0] ? reference : readLanguage(join(root, lang));
