@@ -182,7 +182,7 @@ export interface MessageParams {
   "errors.csrf-invalid": {};
   "errors.rate-limited": {};
   "errors.flow-invalid": {};
-  "errors.flow-step-out-of-order": { "expected": string | number };
+  "errors.flow-step-out-of-order": { "expected": 'alreadyVerified' | 'newPassword' | 'other' | 'verifyFirst' };
   "errors.flow-completed": {};
   "errors.method-unknown": {};
   "errors.code-send-limit": {};
@@ -204,7 +204,7 @@ export interface MessageParams {
   "errors.writeback-unconfirmed": {};
   "errors.writeback-wrong-old-password": {};
   "errors.agent-enrolment-refused": {};
-  "errors.captcha-failed": { "reason": string | number };
+  "errors.captcha-failed": { "reason": 'expired' | 'malformed' | 'other' | 'replayed' | 'wrong' };
   "errors.throttled": { "until": string | number };
   "errors.sspr-enabled": {};
   "errors.license-assigned": {};

@@ -9,6 +9,7 @@ import { SsprError, toSsprError } from '../../src/errors/sspr-error.js';
 import { languages } from '../../src/i18n/lang.js';
 import { argumentsOf, checkAgainst, languagesIn, MessageFileError, readLanguage, shippedMessagesRoot } from '../../src/i18n/message-files.js';
 import { MessageCatalogue, message, messages } from '../../src/i18n/messages.js';
+import { renderHint } from '../../src/methods/hints.js';
 import { REASON_CODES, formatReason } from '../../src/password-policy/messages.js';
 import { parseBody } from '../../src/web/api/validate.js';
 import { t, uiTextKeys } from '../../src/web/pages/ui-text.js';
@@ -147,6 +148,17 @@ describe('invalid-request is whole in every language', () => {
     assert.equal(germanOf({ username: 'a', code: '1', extra: 1 }), 'Die Anfrage ist ungültig: unerwartete Felder: extra.');
     assert.equal(germanOf({ code: '1' }), 'Die Anfrage ist ungültig: „username“ fehlt oder hat den falschen Typ.');
     assert.equal(germanOf('text'), 'Die Anfrage ist ungültig: Der Inhalt muss ein JSON-Objekt sein.');
+  });
+  it('step and browser-check errors are whole sentences in German', () => {
+    assert.equal(new SsprError('flow-step-out-of-order', { params: { expected: 'verifyFirst' } }).messageIn('de'),
+      'Dieser Schritt ist noch nicht möglich: Bestätigen Sie zuerst Ihre Identität.');
+    assert.match(new SsprError('captcha-failed', { params: { reason: 'expired' } }).messageIn('de'), /fehlgeschlagen \(abgelaufen\)/);
+  });
+  it("a stored method hint renders in the reader's language", () => {
+    const hint = { key: 'recovery-codes', params: { left: 3 } } as const;
+    assert.equal(renderHint(hint, 'de'), 'Einen Wiederherstellungscode eingeben (3 übrig)');
+    assert.equal(renderHint(hint, 'en'), 'Enter a recovery code (3 left)');
+    assert.equal(renderHint('a•••••@e•••••.org', 'de'), 'a•••••@e•••••.org');
   });
   it('a user name of the wrong length is refused in German', () => {
     assert.equal(new SsprError('invalid-request', { params: { problem: 'usernameLength' } }).messageIn('de'),

@@ -137,7 +137,7 @@ export class ResetFlow {
     const flow = await this.live(flowId);
     this.expectState(flow, 'started');
     const offered = this.offeredById(flow, methodId);
-    if (flow.verified.includes(offered.id)) throw new SsprError('flow-step-out-of-order', { params: { expected: 'this method is already verified; choose another' } });
+    if (flow.verified.includes(offered.id)) throw new SsprError('flow-step-out-of-order', { params: { expected: 'alreadyVerified' } });
     const policy = await this.deps.policy.current();
     await this.refuseIfBlocked(flow.username, request);
     if (!(await this.deps.flows.takeSend(flow.digest, this.deps.settings.maxSendsPerFlow))) {
@@ -341,8 +341,7 @@ export class ResetFlow {
   private expectState(flow: FlowRecord, expected: FlowRecord['state']): void {
     if (flow.state === expected) return;
     if (flow.state === 'completed' || flow.state === 'completing') throw new SsprError('flow-completed');
-    const hint = flow.state === 'verified' ? 'you are verified; choose your new password' : 'verify your identity first';
-    throw new SsprError('flow-step-out-of-order', { params: { expected: hint } });
+    throw new SsprError('flow-step-out-of-order', { params: { expected: flow.state === 'verified' ? 'newPassword' : 'verifyFirst' } });
   }
 
   private offeredById(flow: FlowRecord, methodId: string): OfferedMethod {
