@@ -216,7 +216,7 @@ export interface MessageParams {
   "errors.recovery-code-wrong": {};
   "errors.passkey-failed": {};
   "errors.method-forbidden": {};
-  "errors.registration-invalid": { "detail": string | number };
+  "errors.registration-invalid": { "problem": 'email' | 'other' | 'phone' | 'questions' };
   "errors.password-rejected": { "reasons": string | number };
   "errors.invalid-credentials": {};
   "errors.not-signed-in": {};
@@ -230,7 +230,7 @@ export interface MessageParams {
   "errors.group-exists": { "name": string | number };
   "errors.group-not-found": { "name": string | number };
   "errors.group-cycle": { "member": string | number; "group": string | number };
-  "errors.config-invalid": { "detail": string | number };
+  "errors.config-invalid": {};
   "errors.service-unavailable": {};
   "errors.internal": {};
   "mail.code.subject": { "organisation": string | number };
