@@ -17,7 +17,7 @@ export function canSync(services: Services): boolean {
  */
 export async function runServiceSync(services: Services, options: DirectorySyncOptions = {}): Promise<DirectorySyncSummary> {
   const { config, store, cipher, clock } = services;
-  if (!canSync(services)) throw new SsprError('invalid-request', { params: { detail: 'no directory is configured (directory, or writeback.mode "agent")' } });
+  if (!canSync(services)) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: 'no directory is configured (directory, or writeback.mode "agent")' });
   if (running.has(services)) throw new SsprError('sync-running');
   running.add(services);
   try {

@@ -20,7 +20,7 @@ const DURATION = /^(\d{1,4})([mhd])$/;
 
 function parseDuration(text: string): number {
   const match = DURATION.exec(text);
-  if (!match) throw new SsprError('invalid-request', { params: { detail: `--expires takes a number with m, h or d (e.g. 30m, 24h, 7d), not "${text}"` } });
+  if (!match) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `--expires takes a number with m, h or d (e.g. 30m, 24h, 7d), not "${text}"` });
   const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'm' | 'h' | 'd'];
   return Number(match[1]) * unit;
 }
@@ -105,9 +105,9 @@ export function agentCommand(): Command {
     .action(async (options: { directory: string; expires: string; json?: boolean }, command: Command) => {
       try {
         const directory = options.directory;
-        if (!isDirectoryKind(directory)) throw new SsprError('invalid-request', { params: { detail: `--directory is ${directoryKinds.join(' or ')}, not "${directory}"` } });
+        if (!isDirectoryKind(directory)) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `--directory is ${directoryKinds.join(' or ')}, not "${directory}"` });
         const ttl = parseDuration(options.expires);
-        if (ttl > 7 * 86_400_000) throw new SsprError('invalid-request', { params: { detail: '--expires is at most 7d' } });
+        if (ttl > 7 * 86_400_000) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: '--expires is at most 7d' });
         const created = await withStore(command, async ({ store }) => {
           const audit = new Audit(new AuditRepository(store.db), systemClock, createLogger('silent'));
           return new AgentEnrolment(new AgentsRepository(store.db), audit, systemClock).createToken(directory, ttl);

@@ -31,7 +31,7 @@ export function breachCommand(): Command {
     .option('--out <path>', 'where to write the corpus (default: password.breachCorpusFile or DATA_DIR/breach-corpus.bin)')
     .action(async (file: string, options: { out?: string }, command: Command) => {
       try {
-        if (!existsSync(file)) throw new SsprError('invalid-request', { params: { detail: `${file} does not exist` } });
+        if (!existsSync(file)) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `${file} does not exist` });
         const config = configFrom(command);
         const target = options.out ?? config.password.breachCorpusFile ?? defaultBreachCorpusPath(config.dataDir);
         const partial = `${target}.partial`;

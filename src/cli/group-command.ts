@@ -12,7 +12,7 @@ export function groupCommand(): Command {
     .description('create a group')
     .action(async (name: string, _options: unknown, command: Command) => {
       try {
-        if (!/^[^\p{Cc}]{1,256}$/u.test(name) || name.trim() === '') throw new SsprError('invalid-request', { params: { detail: 'a group name is 1 to 256 characters' } });
+        if (!/^[^\p{Cc}]{1,256}$/u.test(name) || name.trim() === '') throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: 'a group name is 1 to 256 characters' });
         await withStore(command, ({ groups }) => groups.add(name));
         process.stdout.write(`created group ${name}\n`);
       } catch (error) {
@@ -28,7 +28,7 @@ export function groupCommand(): Command {
     .action(async (name: string, options: { user?: string; group?: string }, command: Command) => {
       try {
         if ((options.user === undefined) === (options.group === undefined)) {
-          throw new SsprError('invalid-request', { params: { detail: 'give exactly one of --user or --group' } });
+          throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: 'give exactly one of --user or --group' });
         }
         await withStore(command, async ({ groups, users }) => {
           const target = await groups.get(name);

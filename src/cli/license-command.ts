@@ -16,8 +16,8 @@ export function licenseCommand(): Command {
     .option('--group <name>', 'the group (members and nested groups inherit it)')
     .action(async (plan: string, options: { user?: string; group?: string }, command: Command) => {
       try {
-        if (!plans.includes(plan)) throw new SsprError('invalid-request', { params: { detail: `the plan is ${plans.join(' or ')}, not "${plan}"` } });
-        if ((options.user === undefined) === (options.group === undefined)) throw new SsprError('invalid-request', { params: { detail: 'give exactly one of --user or --group' } });
+        if (!plans.includes(plan)) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `the plan is ${plans.join(' or ')}, not "${plan}"` });
+        if ((options.user === undefined) === (options.group === undefined)) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: 'give exactly one of --user or --group' });
         await withStore(command, async ({ store, users, groups }) => {
           const licences = new LicencesRepository(store.db, groups);
           if (options.user !== undefined) await licences.assign(plan, 'user', (await users.get(options.user)).id);

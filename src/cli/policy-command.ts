@@ -15,7 +15,7 @@ import { systemClock } from '../store/clock.js';
 function termOf(raw: string): string {
   const term = raw.normalize('NFC').trim().toLowerCase();
   if ([...term].length < 4 || [...term].length > 64 || /\p{Cc}/u.test(term)) {
-    throw new SsprError('invalid-request', { params: { detail: `"${raw}" is not a usable banned term (4 to 64 characters)` } });
+    throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `"${raw}" is not a usable banned term (4 to 64 characters)` });
   }
   return term;
 }
@@ -37,7 +37,8 @@ export function policyCommand(): Command {
           const fresh = [...new Set(terms)].filter((t) => !existing.has(t));
           if (existing.size + fresh.length > MAX_CUSTOM_BANNED_TERMS) {
             throw new SsprError('invalid-request', {
-              params: { detail: `the custom list holds at most ${MAX_CUSTOM_BANNED_TERMS} terms (${existing.size} now, ${fresh.length} new)` },
+              params: { problem: 'other' },
+              detail: `the custom list holds at most ${MAX_CUSTOM_BANNED_TERMS} terms (${existing.size} now, ${fresh.length} new)`,
             });
           }
           return repository.add(fresh, Date.now());
@@ -59,7 +60,7 @@ export function policyCommand(): Command {
         });
         const missing = terms.filter((t) => !removed.includes(t));
         if (removed.length) process.stdout.write(`removed ${removed.join(', ')}\n`);
-        if (missing.length) throw new SsprError('invalid-request', { params: { detail: `not on the list: ${missing.join(', ')}` } });
+        if (missing.length) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `not on the list: ${missing.join(', ')}` });
       } catch (error) {
         reportError(error);
       }
@@ -116,7 +117,7 @@ function parseAssignments(assignments: string[]): Record<string, unknown> {
   const change: Record<string, unknown> = {};
   for (const assignment of assignments) {
     const eq = assignment.indexOf('=');
-    if (eq <= 0) throw new SsprError('invalid-request', { params: { detail: `"${assignment}" is not key=value` } });
+    if (eq <= 0) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `"${assignment}" is not key=value` });
     const [key, raw] = [assignment.slice(0, eq), assignment.slice(eq + 1)];
     let value: unknown;
     if (key === 'methods') value = raw.split(',').map((m) => m.trim()).filter(Boolean);
@@ -130,7 +131,7 @@ function parseAssignments(assignments: string[]): Record<string, unknown> {
     const path = key.split('.');
     if (path.length === 2 && path[0] === 'throttles') change.throttles = { ...(change.throttles as object | undefined), [path[1] as string]: value };
     else if (path.length === 1) change[key] = value;
-    else throw new SsprError('invalid-request', { params: { detail: `unknown policy key "${key}"` } });
+    else throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `unknown policy key "${key}"` });
   }
   return change;
 }

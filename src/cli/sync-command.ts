@@ -22,7 +22,7 @@ export function syncCommand(): Command {
             const detail = config.writeback.mode === 'agent'
               ? 'no directory is configured here; in agent mode the agent reads it for the server: POST /api/v1/admin/sync, or sync.intervalMinutes in sspr serve'
               : 'no directory is configured (config key "directory")';
-            throw new SsprError('invalid-request', { params: { detail } });
+            throw new SsprError('invalid-request', { params: { problem: 'other' }, detail });
           }
           const progress = process.stderr.isTTY ? new SyncProgress(process.stderr) : null;
           const summary = await syncDirectory(config.directory, store, cipher, systemClock, {

@@ -70,9 +70,9 @@ export function userCommand(): Command {
     .option('--password-stdin', 'read an initial password from stdin (or a prompt on a terminal)')
     .action(async (username: string, options: Record<string, string | boolean | undefined>, command: Command) => {
       try {
-        if (!/^[^\s\p{Cc}]{1,256}$/u.test(username)) throw new SsprError('invalid-request', { params: { detail: 'a user name is 1 to 256 characters without spaces' } });
+        if (!/^[^\s\p{Cc}]{1,256}$/u.test(username)) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: 'a user name is 1 to 256 characters without spaces' });
         const email = options.email as string | undefined;
-        if (email !== undefined && !emailPattern.test(email)) throw new SsprError('invalid-request', { params: { detail: `"${email}" is not an e-mail address` } });
+        if (email !== undefined && !emailPattern.test(email)) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `"${email}" is not an e-mail address` });
         const config = configFrom(command);
         const created = await withStore(command, async (cli) => {
           if (await cli.users.findByUsername(username)) throw new SsprError('user-exists', { params: { username } });

@@ -12,7 +12,7 @@ const envReservedPrefixes = ['SSPR_TEST_', 'SSPR_BENCH_'];
 const leaves = configLeaves(configSchema);
 
 function invalid(detail: string): SsprError {
-  return new SsprError('config-invalid', { params: { detail } });
+  return new SsprError('config-invalid', { detail });
 }
 
 function readConfigFile(file: string): Record<string, unknown> {

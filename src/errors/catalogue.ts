@@ -1,315 +1,82 @@
+import type { MessageParams } from '../i18n/message-params.js';
+import type { Under } from '../i18n/messages.js';
+
 /**
- * Every error the service can answer with: a stable code, its HTTP status, and the sentence a person reads,
- * in every supported language. Codes are a public contract (API clients and the doctor key on them):
- * add new ones, never rename.
+ * Every error the service can answer with: a stable code, its HTTP status, and whether a page answers it by
+ * showing the form the person just sent again, with the sentence next to it (`reRender`: the input can be
+ * corrected, as node-oidc-provider's ReRenderError) instead of an error page. The sentences are the messages
+ * `errors.<code>` in messages/<lang>/errors.json; their placeholders are the error's typed params.
+ * Codes are a public contract (API clients and the doctor key on them): add new ones, never rename.
  */
 export interface CatalogueEntry {
   status: number;
-  en: string;
-  de: string;
+  reRender?: true;
 }
 
 export const errorCatalogue = {
-  'invalid-request': {
-    status: 400,
-    en: 'The request is not valid: {detail}',
-    de: 'Die Anfrage ist ungültig: {detail}',
-  },
-  'malformed-json': {
-    status: 400,
-    en: 'The request body is not valid JSON.',
-    de: 'Der Inhalt der Anfrage ist kein gültiges JSON.',
-  },
-  'payload-too-large': {
-    status: 413,
-    en: 'The request is too large.',
-    de: 'Die Anfrage ist zu groß.',
-  },
-  'unsupported-media-type': {
-    status: 415,
-    en: 'Send this request as application/json.',
-    de: 'Senden Sie diese Anfrage als application/json.',
-  },
-  'not-found': {
-    status: 404,
-    en: 'There is nothing at this address.',
-    de: 'Unter dieser Adresse gibt es nichts.',
-  },
-  'method-not-allowed': {
-    status: 405,
-    en: 'This address does not accept that kind of request.',
-    de: 'Diese Adresse nimmt diese Art von Anfrage nicht an.',
-  },
-  'csrf-invalid': {
-    status: 403,
-    en: 'The form has expired or was not sent from this site. Reload the page and try again.',
-    de: 'Das Formular ist abgelaufen oder wurde nicht von dieser Seite gesendet. Laden Sie die Seite neu und versuchen Sie es erneut.',
-  },
-  'rate-limited': {
-    status: 429,
-    en: 'Too many requests. Wait a minute and try again.',
-    de: 'Zu viele Anfragen. Warten Sie eine Minute und versuchen Sie es erneut.',
-  },
-  'flow-invalid': {
-    status: 404,
-    en: 'This password reset has expired or does not exist. Please start again.',
-    de: 'Dieses Zurücksetzen des Kennworts ist abgelaufen oder existiert nicht. Bitte beginnen Sie von vorn.',
-  },
-  'flow-step-out-of-order': {
-    status: 409,
-    en: 'This step is not available yet: {expected}',
-    de: 'Dieser Schritt ist noch nicht möglich: {expected}',
-  },
-  'flow-completed': {
-    status: 409,
-    en: 'This password reset is already complete. Sign in with your new password.',
-    de: 'Dieses Zurücksetzen ist bereits abgeschlossen. Melden Sie sich mit Ihrem neuen Kennwort an.',
-  },
-  'method-unknown': {
-    status: 400,
-    en: 'This verification method is not offered for this reset.',
-    de: 'Diese Überprüfungsmethode wird für dieses Zurücksetzen nicht angeboten.',
-  },
-  'code-send-limit': {
-    status: 429,
-    en: 'Too many codes were requested for this reset. Please start again later.',
-    de: 'Für dieses Zurücksetzen wurden zu viele Codes angefordert. Bitte beginnen Sie später von vorn.',
-  },
-  'code-not-sent': {
-    status: 409,
-    en: 'No code has been sent for this method yet. Request a code first.',
-    de: 'Für diese Methode wurde noch kein Code gesendet. Fordern Sie zuerst einen Code an.',
-  },
-  'code-malformed': {
-    status: 400,
-    en: 'Enter the {length}-digit code from the message.',
-    de: 'Geben Sie den {length}-stelligen Code aus der Nachricht ein.',
-  },
-  'code-wrong': {
-    status: 400,
-    en: 'That code is not correct. {remaining} tries left for this code.',
-    de: 'Dieser Code ist nicht korrekt. Noch {remaining} Versuche für diesen Code.',
-  },
-  'code-expired': {
-    status: 400,
-    en: 'This code has expired or was already used. Request a new code.',
-    de: 'Dieser Code ist abgelaufen oder wurde bereits verwendet. Fordern Sie einen neuen Code an.',
-  },
-  'code-attempts-exhausted': {
-    status: 400,
-    en: 'Too many wrong tries for this code. Request a new code.',
-    de: 'Zu viele falsche Versuche für diesen Code. Fordern Sie einen neuen Code an.',
-  },
-  'writeback-too-short': {
-    status: 400,
-    en: 'Your organisation\'s directory refused this password: it is shorter than its policy allows. Choose a longer one.',
-    de: 'Das Verzeichnis Ihrer Organisation hat dieses Kennwort abgelehnt: Es ist kürzer als erlaubt. Wählen Sie ein längeres.',
-  },
-  'writeback-not-complex': {
-    status: 400,
-    en: 'Your organisation\'s directory refused this password: it needs three of upper-case letters, lower-case letters, digits and other characters, and must not contain your account name.',
-    de: 'Das Verzeichnis Ihrer Organisation hat dieses Kennwort abgelehnt: Es braucht drei von Großbuchstaben, Kleinbuchstaben, Ziffern und Sonderzeichen und darf Ihren Kontonamen nicht enthalten.',
-  },
-  'writeback-in-history': {
-    status: 400,
-    en: 'Your organisation\'s directory refused this password: you have used it recently. Choose one you have not used before.',
-    de: 'Das Verzeichnis Ihrer Organisation hat dieses Kennwort abgelehnt: Sie haben es kürzlich verwendet. Wählen Sie ein neues.',
-  },
-  'writeback-too-young': {
-    status: 400,
-    en: 'Your organisation\'s directory does not allow another password change yet (minimum password age). Try again later or contact your help desk.',
-    de: 'Das Verzeichnis Ihrer Organisation erlaubt noch keine weitere Kennwortänderung (Mindestalter des Kennworts). Versuchen Sie es später oder wenden Sie sich an Ihren Helpdesk.',
-  },
-  'writeback-policy': {
-    status: 400,
-    en: 'Your organisation\'s directory refused this password under its own policy. Choose a longer, less common one.',
-    de: 'Das Verzeichnis Ihrer Organisation hat dieses Kennwort nach seiner eigenen Richtlinie abgelehnt. Wählen Sie ein längeres, weniger gängiges.',
-  },
-  'writeback-protected-account': {
-    status: 403,
-    en: 'This is a protected administrator account: it cannot be reset by self-service. Reset it on premises or contact your help desk.',
-    de: 'Dies ist ein geschütztes Administratorkonto: Es kann nicht per Selbstbedienung zurückgesetzt werden. Setzen Sie es lokal zurück oder wenden Sie sich an Ihren Helpdesk.',
-  },
-  'writeback-refused': {
-    status: 403,
-    en: 'Your organisation\'s directory refused the change ({reason}). Your help desk can see the details.',
-    de: 'Das Verzeichnis Ihrer Organisation hat die Änderung abgelehnt ({reason}). Ihr Helpdesk kann die Einzelheiten einsehen.',
-  },
-  'writeback-unavailable': {
-    status: 503,
-    en: 'We cannot reach your organisation\'s directory right now, so your password was not changed. Please try again in a few minutes.',
-    de: 'Das Verzeichnis Ihrer Organisation ist gerade nicht erreichbar, daher wurde Ihr Kennwort nicht geändert. Bitte versuchen Sie es in einigen Minuten erneut.',
-  },
-  'writeback-disabled': {
-    status: 403,
-    en: 'Password writeback to your organisation\'s directory is switched off, so your password cannot be changed here. Contact your help desk.',
-    de: 'Das Zurückschreiben von Kennwörtern in das Verzeichnis Ihrer Organisation ist ausgeschaltet, daher kann Ihr Kennwort hier nicht geändert werden. Wenden Sie sich an Ihren Helpdesk.',
-  },
-  'writeback-no-agent': {
-    status: 503,
-    en: 'No connection to your organisation\'s directory is online right now, so your password was not changed. Please try again later.',
-    de: 'Gerade besteht keine Verbindung zum Verzeichnis Ihrer Organisation, daher wurde Ihr Kennwort nicht geändert. Bitte versuchen Sie es später erneut.',
-  },
-  'writeback-unconfirmed': {
-    status: 504,
-    en: 'Your organisation\'s directory did not confirm the change in time. Your password may or may not have changed: try signing in with the new one, and if that fails, start again.',
-    de: 'Das Verzeichnis Ihrer Organisation hat die Änderung nicht rechtzeitig bestätigt. Ihr Kennwort wurde möglicherweise geändert: Melden Sie sich mit dem neuen an; falls das nicht geht, beginnen Sie erneut.',
-  },
-  'writeback-wrong-old-password': {
-    status: 400,
-    en: 'Your current password is not right, so nothing was changed.',
-    de: 'Ihr aktuelles Kennwort stimmt nicht, daher wurde nichts geändert.',
-  },
-  'agent-enrolment-refused': {
-    status: 401,
-    en: 'This enrolment token is not valid (unknown, expired, already used or made for another directory). Create a new one with "sspr agent token create".',
-    de: 'Dieses Registrierungstoken ist ungültig (unbekannt, abgelaufen, bereits benutzt oder für ein anderes Verzeichnis erstellt). Erstellen Sie ein neues mit „sspr agent token create“.',
-  },
-  'captcha-failed': {
-    status: 400,
-    en: 'The automatic browser check did not pass ({reason}). Reload the page and try again.',
-    de: 'Die automatische Browserprüfung ist fehlgeschlagen ({reason}). Laden Sie die Seite neu und versuchen Sie es erneut.',
-  },
-  throttled: {
-    status: 429,
-    en: 'Too many attempts to reset this password. You can try again after {until}.',
-    de: 'Zu viele Versuche, dieses Kennwort zurückzusetzen. Sie können es nach {until} erneut versuchen.',
-  },
-  'sspr-enabled': {
-    status: 403,
-    en: 'Your administrator has not enabled self-service password reset for your account. Contact your help desk.',
-    de: 'Ihr Administrator hat die Kennwort-Selbstbedienung für Ihr Konto nicht aktiviert. Wenden Sie sich an Ihren Helpdesk.',
-  },
-  'license-assigned': {
-    status: 403,
-    en: 'Your account has no licence that includes self-service password reset. Contact your help desk.',
-    de: 'Ihrem Konto ist keine Lizenz mit Kennwort-Selbstbedienung zugewiesen. Wenden Sie sich an Ihren Helpdesk.',
-  },
-  'methods-registered': {
-    status: 403,
-    en: 'Additional security info is needed: register {required} verification method(s) under "My account" → Security info, then try again.',
-    de: 'Weitere Sicherheitsinformationen sind nötig: Registrieren Sie {required} Überprüfungsmethode(n) unter „Mein Konto“ → Sicherheitsinformationen und versuchen Sie es erneut.',
-  },
-  'admin-policy': {
-    status: 403,
-    en: 'Administrators must verify two methods (security questions do not count). Register a second method under "My account" → Security info.',
-    de: 'Administratoren müssen zwei Methoden bestätigen (Sicherheitsfragen zählen nicht). Registrieren Sie eine zweite Methode unter „Mein Konto“ → Sicherheitsinformationen.',
-  },
-  'account-state': {
-    status: 403,
-    en: 'This account is disabled. Contact your help desk.',
-    de: 'Dieses Konto ist deaktiviert. Wenden Sie sich an Ihren Helpdesk.',
-  },
-  'answers-wrong': {
-    status: 400,
-    en: 'At least one answer is not correct.',
-    de: 'Mindestens eine Antwort ist nicht korrekt.',
-  },
-  'totp-wrong': {
-    status: 400,
-    en: 'That code from your authenticator app is not correct, or was already used. Wait for the next code.',
-    de: 'Dieser Code aus Ihrer Authenticator-App ist nicht korrekt oder wurde bereits verwendet. Warten Sie auf den nächsten Code.',
-  },
-  'recovery-code-wrong': {
-    status: 400,
-    en: 'That recovery code is not valid or was already used.',
-    de: 'Dieser Wiederherstellungscode ist ungültig oder wurde bereits verwendet.',
-  },
-  'passkey-failed': {
-    status: 400,
-    en: 'The passkey could not be verified. Try again or use another method.',
-    de: 'Der Passkey konnte nicht überprüft werden. Versuchen Sie es erneut oder verwenden Sie eine andere Methode.',
-  },
-  'method-forbidden': {
-    status: 403,
-    en: 'Your organisation does not allow this verification method.',
-    de: 'Ihre Organisation erlaubt diese Überprüfungsmethode nicht.',
-  },
-  'registration-invalid': {
-    status: 400,
-    en: 'This cannot be registered: {detail}',
-    de: 'Dies kann nicht registriert werden: {detail}',
-  },
-  'password-rejected': {
-    status: 400,
-    en: 'This password cannot be used: {reasons}',
-    de: 'Dieses Kennwort kann nicht verwendet werden: {reasons}',
-  },
-  'invalid-credentials': {
-    status: 401,
-    en: 'The user name or password is not correct.',
-    de: 'Benutzername oder Kennwort ist nicht korrekt.',
-  },
-  'not-signed-in': {
-    status: 401,
-    en: 'Please sign in first.',
-    de: 'Bitte melden Sie sich zuerst an.',
-  },
-  'admin-token-missing': {
-    status: 401,
-    en: 'This needs an administrator API token: send "Authorization: Bearer <token>" (create one with sspr admin token create).',
-    de: 'Dafür ist ein Administrator-API-Token nötig: Senden Sie „Authorization: Bearer <Token>“ (erstellen mit sspr admin token create).',
-  },
-  'admin-token-invalid': {
-    status: 401,
-    en: 'The administrator API token is not valid (unknown, revoked or mistyped).',
-    de: 'Das Administrator-API-Token ist ungültig (unbekannt, widerrufen oder falsch geschrieben).',
-  },
-  'admin-only': {
-    status: 403,
-    en: 'Only administrators may see this.',
-    de: 'Nur Administratoren dürfen dies sehen.',
-  },
-  'sync-running': {
-    status: 409,
-    en: 'A directory sync is already running. Try again when it has finished.',
-    de: 'Eine Verzeichnissynchronisierung läuft bereits. Versuchen Sie es erneut, wenn sie beendet ist.',
-  },
-  'doctor-failed': {
-    status: 500,
-    en: 'The doctor could not run: {detail}',
-    de: 'Die Diagnose konnte nicht laufen: {detail}',
-  },
-  'user-exists': {
-    status: 409,
-    en: 'A user named "{username}" already exists.',
-    de: 'Ein Benutzer namens „{username}“ existiert bereits.',
-  },
-  'user-not-found': {
-    status: 404,
-    en: 'There is no user named "{username}".',
-    de: 'Es gibt keinen Benutzer namens „{username}“.',
-  },
-  'group-exists': {
-    status: 409,
-    en: 'A group named "{name}" already exists.',
-    de: 'Eine Gruppe namens „{name}“ existiert bereits.',
-  },
-  'group-not-found': {
-    status: 404,
-    en: 'There is no group named "{name}".',
-    de: 'Es gibt keine Gruppe namens „{name}“.',
-  },
-  'group-cycle': {
-    status: 409,
-    en: 'Group "{member}" already contains "{group}"; nesting it would make a loop.',
-    de: 'Die Gruppe „{member}“ enthält bereits „{group}“; die Verschachtelung ergäbe eine Schleife.',
-  },
-  'config-invalid': {
-    status: 500,
-    en: 'The configuration is not valid: {detail}',
-    de: 'Die Konfiguration ist ungültig: {detail}',
-  },
-  'service-unavailable': {
-    status: 503,
-    en: 'The service is not available right now. Please try again in a moment.',
-    de: 'Der Dienst ist gerade nicht verfügbar. Bitte versuchen Sie es gleich noch einmal.',
-  },
-  internal: {
-    status: 500,
-    en: 'Something went wrong on our side. Please try again.',
-    de: 'Bei uns ist etwas schiefgegangen. Bitte versuchen Sie es erneut.',
-  },
-} as const satisfies Record<string, CatalogueEntry>;
+  'invalid-request': { status: 400, reRender: true },
+  'malformed-json': { status: 400 },
+  'payload-too-large': { status: 413 },
+  'unsupported-media-type': { status: 415 },
+  'not-found': { status: 404 },
+  'method-not-allowed': { status: 405 },
+  'csrf-invalid': { status: 403 },
+  'rate-limited': { status: 429 },
+  'flow-invalid': { status: 404 },
+  'flow-step-out-of-order': { status: 409, reRender: true },
+  'flow-completed': { status: 409 },
+  'method-unknown': { status: 400, reRender: true },
+  'code-send-limit': { status: 429 },
+  'code-not-sent': { status: 409, reRender: true },
+  'code-malformed': { status: 400, reRender: true },
+  'code-wrong': { status: 400, reRender: true },
+  'code-expired': { status: 400, reRender: true },
+  'code-attempts-exhausted': { status: 400, reRender: true },
+  'writeback-too-short': { status: 400, reRender: true },
+  'writeback-not-complex': { status: 400, reRender: true },
+  'writeback-in-history': { status: 400, reRender: true },
+  'writeback-too-young': { status: 400 },
+  'writeback-policy': { status: 400, reRender: true },
+  'writeback-protected-account': { status: 403 },
+  'writeback-refused': { status: 403 },
+  'writeback-unavailable': { status: 503 },
+  'writeback-disabled': { status: 403 },
+  'writeback-no-agent': { status: 503 },
+  'writeback-unconfirmed': { status: 504 },
+  'writeback-wrong-old-password': { status: 400, reRender: true },
+  'agent-enrolment-refused': { status: 401 },
+  'captcha-failed': { status: 400, reRender: true },
+  throttled: { status: 429, reRender: true },
+  'sspr-enabled': { status: 403, reRender: true },
+  'license-assigned': { status: 403, reRender: true },
+  'methods-registered': { status: 403, reRender: true },
+  'admin-policy': { status: 403, reRender: true },
+  'account-state': { status: 403, reRender: true },
+  'answers-wrong': { status: 400, reRender: true },
+  'totp-wrong': { status: 400, reRender: true },
+  'recovery-code-wrong': { status: 400, reRender: true },
+  'passkey-failed': { status: 400, reRender: true },
+  'method-forbidden': { status: 403, reRender: true },
+  'registration-invalid': { status: 400, reRender: true },
+  'password-rejected': { status: 400, reRender: true },
+  'invalid-credentials': { status: 401, reRender: true },
+  'not-signed-in': { status: 401 },
+  'admin-token-missing': { status: 401 },
+  'admin-token-invalid': { status: 401 },
+  'admin-only': { status: 403 },
+  'sync-running': { status: 409 },
+  'doctor-failed': { status: 500 },
+  'user-exists': { status: 409 },
+  'user-not-found': { status: 404 },
+  'group-exists': { status: 409 },
+  'group-not-found': { status: 404 },
+  'group-cycle': { status: 409 },
+  'config-invalid': { status: 500 },
+  'service-unavailable': { status: 503 },
+  internal: { status: 500 },
+} as const satisfies Record<Under<'errors.'>, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
+
+/** The params an error's sentence takes; a placeholder is a code or a value, never a sentence. */
+export type ErrorParams<C extends ErrorCode> = MessageParams[`errors.${C}`];

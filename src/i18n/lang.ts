@@ -26,10 +26,3 @@ export function negotiateLang(explicit: unknown, acceptLanguage: string | undefi
     .sort((a, b) => b.quality - a.quality || a.index - b.index);
   return ranked.find((entry) => isLang(entry.base))?.base as Lang | undefined ?? 'en';
 }
-
-/** Replaces `{name}` placeholders; unknown placeholders stay visible so a missing parameter is noticed. */
-export function format(template: string, params: Record<string, string | number> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.hasOwn(params, name) ? String(params[name]) : whole,
-  );
-}

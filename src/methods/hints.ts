@@ -1,3 +1,7 @@
+import type { Lang } from '../i18n/lang.js';
+import { messages, type Under } from '../i18n/messages.js';
+import type { MessageParams } from '../i18n/message-params.js';
+
 const BULLETS = '•••••';
 
 /**
@@ -18,4 +22,19 @@ export function maskEmail(email: string): string {
 export function decoyEmailHint(username: string, usualDomain: string | null): string {
   const first = [...username.trim().toLowerCase()].find((c) => /\p{L}|\p{N}/u.test(c)) ?? 'u';
   return maskEmail(`${first}@${usualDomain ?? 'example.org'}`);
+}
+
+type HintKey = Under<'method-hints.'>;
+
+/**
+ * A method's hint as a flow stores it: a message key (messages/<lang>/method-hints.json) and its params, so
+ * the page renders it in the reader's language, not the one the flow was started in. Masked addresses and
+ * numbers are the same in every language and are stored as they are.
+ */
+export type StoredHint = { [K in HintKey]: { key: K; params: MessageParams[`method-hints.${K}`] } }[HintKey];
+
+/** The hint in the reader's language. */
+export function renderHint(hint: StoredHint | string, lang: Lang): string {
+  if (typeof hint === 'string') return hint;
+  return messages.formatAny(lang, `method-hints.${hint.key}`, hint.params);
 }

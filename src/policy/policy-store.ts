@@ -35,15 +35,15 @@ export class PolicyStore {
     const result = ssprPolicySchema.safeParse(merged);
     if (!result.success) {
       const detail = result.error.issues.map((i) => `${i.path.join('.') || '(policy)'}: ${i.message}`).join('; ');
-      throw new SsprError('invalid-request', { params: { detail } });
+      throw new SsprError('invalid-request', { params: { problem: 'other' }, detail });
     }
     const questions = validateCustomQuestions(result.data.customQuestions);
     if (!questions.ok) {
-      throw new SsprError('invalid-request', { params: { detail: `customQuestions: ${questions.problems.map((p) => p.code).join(', ')}` } });
+      throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `customQuestions: ${questions.problems.map((p) => p.code).join(', ')}` });
     }
     const policy: SsprPolicy = { ...result.data, customQuestions: questions.questions.map(({ id, en, de }) => ({ id, en, ...(de ? { de } : {}) })) };
     if (policy.enabled === 'selected' && !policy.group) {
-      throw new SsprError('invalid-request', { params: { detail: 'enabled "selected" needs a group' } });
+      throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: 'enabled "selected" needs a group' });
     }
     await this.settings.put(KEY, policy, this.clock.now());
     this.cached = null;

@@ -18,7 +18,7 @@ export function normaliseError(error: unknown, request: FastifyRequest): SsprErr
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new SsprError('malformed-json');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new SsprError('invalid-request', { params: { detail: 'the Content-Length does not match the body' } });
+      return new SsprError('invalid-request', { params: { problem: 'contentLength' } });
   }
   if (fastifyError instanceof SyntaxError || (fastifyError.statusCode === 400 && /JSON/i.test(fastifyError.message ?? ''))) {
     return new SsprError('malformed-json');
@@ -27,7 +27,7 @@ export function normaliseError(error: unknown, request: FastifyRequest): SsprErr
     if (fastifyError.statusCode === 413) return new SsprError('payload-too-large');
     if (fastifyError.statusCode === 415) return new SsprError('unsupported-media-type');
     if (fastifyError.statusCode === 429) return new SsprError('rate-limited');
-    return new SsprError('invalid-request', { params: { detail: 'the request could not be read' } });
+    return new SsprError('invalid-request', { params: { problem: 'unreadable' }, detail: fastifyError.message ?? '' });
   }
   const wrapped = toSsprError(error);
   request.log.error({ err: error }, 'unexpected error');
@@ -35,9 +35,10 @@ export function normaliseError(error: unknown, request: FastifyRequest): SsprErr
 }
 
 export function sendApiError(reply: FastifyReply, error: SsprError, request: FastifyRequest): FastifyReply {
-  const body: { error: { code: string; message: string; details?: unknown } } = {
+  const body: { error: { code: string; message: string; detail?: string; details?: unknown } } = {
     error: { code: error.code, message: error.messageIn(request.ctx.lang) },
   };
+  if (error.expose && error.detail) body.error.detail = error.detail;
   if (error.expose && error.details !== undefined) body.error.details = error.details;
   return reply.status(error.status).type('application/json; charset=utf-8').send(body);
 }

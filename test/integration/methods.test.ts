@@ -103,7 +103,7 @@ describe('verification methods, policy and throttles (JSON API)', () => {
     const ids = choices.questions.slice(0, 3).map((q: any) => q.id);
     const duplicate = await mona.post('/api/v1/me/methods/questions', { answers: ids.map((questionId: string) => ({ questionId, answer: 'same answer' })) });
     assert.equal(duplicate.status, 400);
-    assert.match(duplicate.body.error.message, /duplicate-answer/);
+    assert.match(duplicate.body.error.detail, /duplicate-answer/);
     const answers = ['Rex the dog', 'Lisbeth Ahlers', 'Sunflower Lane'];
     answers.forEach((a) => secrets.add(a));
     assert.equal((await mona.post('/api/v1/me/methods/questions', { answers: ids.map((questionId: string, i: number) => ({ questionId, answer: answers[i] })) })).status, 200);

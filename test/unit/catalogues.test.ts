@@ -1,22 +1,117 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { errorCatalogue } from '../../src/errors/catalogue.js';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { errorCatalogue, type ErrorCode } from '../../src/errors/catalogue.js';
 import { SsprError, toSsprError } from '../../src/errors/sspr-error.js';
+import { languages } from '../../src/i18n/lang.js';
+import { argumentsOf, checkAgainst, languagesIn, MessageFileError, readLanguage, shippedMessagesRoot } from '../../src/i18n/message-files.js';
+import { MessageCatalogue, message, messages } from '../../src/i18n/messages.js';
+import { renderHint } from '../../src/methods/hints.js';
+import { REASON_CODES, formatReason } from '../../src/password-policy/messages.js';
+import { parseBody } from '../../src/web/api/validate.js';
 import { t, uiTextKeys } from '../../src/web/pages/ui-text.js';
+import { messageParamsSource, paramsModulePath } from '../../scripts/message-params.js';
 
-describe('message catalogues', () => {
-  it('every error code has a status and English and German text with the same placeholders', () => {
-    for (const [code, entry] of Object.entries(errorCatalogue)) {
-      assert.ok(entry.status >= 400 && entry.status < 600, code);
-      const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-      assert.deepEqual(placeholders(entry.de), placeholders(entry.en), code);
-      assert.notEqual(entry.de, entry.en, `${code} is translated`);
+const root = shippedMessagesRoot();
+
+/** A throwaway message root: `files` maps `<lang>/<domain>.json` to its messages. */
+function messageRoot(files: Record<string, Record<string, unknown> | string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sspr-messages-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), typeof content === 'string' ? content : JSON.stringify(content));
+  }
+  return dir;
+}
+
+describe('message files', () => {
+  it('every shipped language is a folder, and every folder a listed language', () => {
+    assert.deepEqual(languagesIn(root), [...languages].sort());
+  });
+
+  it('every language has every English key with the same placeholders', () => {
+    const english = readLanguage(join(root, 'en'));
+    for (const lang of languages) {
+      const set = readLanguage(join(root, lang));
+      assert.deepEqual([...set.keys()].sort(), [...english.keys()].sort(), `${lang} has exactly the English keys`);
+      for (const [key, m] of set) {
+        assert.deepEqual([...m.args.keys()].sort(), [...(english.get(key)?.args.keys() ?? [])].sort(), `${lang} ${key}`);
+      }
+      if (lang !== 'en') for (const [key, m] of set) if (key.startsWith('errors.')) assert.notEqual(m.text, english.get(key)?.text, `${lang} ${key} is translated`);
     }
   });
-  it('every page text exists in both languages', () => {
-    for (const key of uiTextKeys) {
-      assert.ok(t('en', key).length > 0 && t('de', key).length > 0, key);
+
+  it('a missing key or a different placeholder in a translation fails the load, naming the file', () => {
+    const missing = messageRoot({ 'en/a.json': { x: 'X {n}', y: 'Y' }, 'de/a.json': { x: 'X {n}' } });
+    assert.throws(() => checkAgainst(readLanguage(join(missing, 'en')), readLanguage(join(missing, 'de')), { partial: false, where: join(missing, 'de') }),
+      (e: unknown) => e instanceof MessageFileError && e.message.includes(join(missing, 'de')) && e.message.includes('a.y'));
+    const renamed = messageRoot({ 'en/a.json': { x: 'X {n}' }, 'de/a.json': { x: 'X {m}' } });
+    assert.throws(() => checkAgainst(readLanguage(join(renamed, 'en')), readLanguage(join(renamed, 'de')), { partial: false, where: '' }),
+      (e: unknown) => e instanceof MessageFileError && e.message.startsWith(join(renamed, 'de', 'a.json')));
+  });
+
+  it('the generated params module matches the English files (run npm run messages after editing them)', () => {
+    assert.equal(readFileSync(paramsModulePath, 'utf8'), messageParamsSource(root));
+  });
+
+  it('placeholders are typed from their use: plural is a number, select a code', () => {
+    const args = argumentsOf(readLanguage(join(root, 'en')).get('errors.invalid-request')?.ast ?? []);
+    assert.equal(args.get('problem')?.kind.kind, 'code');
+    assert.equal(args.get('problem')?.optional, false);
+    assert.equal(args.get('field')?.optional, true);
+    assert.equal(argumentsOf(readLanguage(join(root, 'en')).get('errors.code-wrong')?.ast ?? []).get('remaining')?.kind.kind, 'number');
+  });
+
+  it('plurals follow the language', () => {
+    assert.equal(message('en', 'errors.code-wrong', { remaining: 1 }), 'That code is not correct. 1 try left for this code.');
+    assert.equal(message('de', 'errors.code-wrong', { remaining: 3 }), 'Dieser Code ist nicht korrekt. Noch 3 Versuche für diesen Code.');
+  });
+});
+
+describe('operator overrides', () => {
+  it('replace single messages and keep the rest', () => {
+    const dir = messageRoot({ 'de/mail.json': { 'code.subject': '{organisation}: Ihr Code' } });
+    const custom = messages.withOverrides(dir);
+    assert.equal(custom.format('de', 'mail.code.subject', { organisation: 'ACME' }), 'ACME: Ihr Code');
+    assert.equal(custom.format('en', 'mail.code.subject', { organisation: 'ACME' }), message('en', 'mail.code.subject', { organisation: 'ACME' }));
+    assert.equal(message('de', 'mail.code.subject', { organisation: 'ACME' }), 'ACME: Ihr Bestätigungscode', 'the shipped catalogue is unchanged');
+  });
+  for (const [name, files, expected] of [
+    ['a missing placeholder', { 'de/mail.json': { 'code.text': 'Ihr Code.' } }, /de\/mail\.json: "mail\.code\.text" has the placeholders/],
+    ['an unknown placeholder', { 'en/mail.json': { 'code.subject': '{org}: code' } }, /en\/mail\.json: "mail\.code\.subject"/],
+    ['an unknown key', { 'en/mail.json': { 'code.subjekt': 'x' } }, /en\/mail\.json: "mail\.code\.subjekt" is not a known message/],
+    ['broken ICU', { 'en/mail.json': { 'code.subject': '{organisation' } }, /en\/mail\.json: "code\.subject" is not a valid ICU message/],
+    ['broken JSON', { 'en/mail.json': '{"code.subject": ' }, /en\/mail\.json: not readable JSON/],
+    ['an unsupported language', { 'fr/mail.json': {} }, /fr: "fr" is not a supported language/],
+  ] as const) {
+    it(`refuse ${name}, naming the file`, () => {
+      assert.throws(() => messages.withOverrides(messageRoot(files)), (e: unknown) => e instanceof MessageFileError && expected.test(e.message));
+    });
+  }
+  it('a shipped root with an unlisted language folder does not load', () => {
+    const dir = messageRoot({ 'en/a.json': { x: 'X' }, 'de/a.json': { x: 'Y' }, 'fr/a.json': { x: 'Z' } });
+    assert.throws(() => MessageCatalogue.load(dir), /fr are not in the languages list/);
+  });
+});
+
+describe('message catalogues', () => {
+  it('every error code has a status, and a sentence in every language', () => {
+    for (const code of Object.keys(errorCatalogue) as ErrorCode[]) {
+      const entry: { status: number } = errorCatalogue[code];
+      assert.ok(entry.status >= 400 && entry.status < 600, code);
+      for (const lang of languages) assert.ok(messages.has(`errors.${code}`) && messages.formatAny(lang, `errors.${code}`).length > 0, `${lang} ${code}`);
     }
+  });
+  it('every page text and every password reason exists in every language', () => {
+    for (const lang of languages) {
+      for (const key of uiTextKeys) assert.ok(messages.formatAny(lang, `pages.${key}`).length > 0, key);
+      for (const code of REASON_CODES) assert.ok(messages.has(`password-policy.${code}`), code);
+    }
+    assert.equal(t('de', 'reset.method.required', { required: 1, count: 0 }), 'Sie müssen 1 Methode bestätigen. Bisher bestätigt: 0.');
+    assert.match(formatReason('too-weak', 'de', { score: 1, required: 3, warning: null }), /^Dieses Kennwort ist zu leicht zu erraten \(Stärke 1 von 4, mindestens 3 nötig\)\. Machen/);
   });
   it('internal errors are not exposed; client errors are', () => {
     const internal = toSsprError(new Error('db password is hunter2'));
@@ -25,6 +120,48 @@ describe('message catalogues', () => {
     assert.doesNotMatch(internal.messageIn('en'), /hunter2/);
     const wrong = new SsprError('code-wrong', { params: { remaining: 2 } });
     assert.equal(wrong.status, 400);
+    assert.equal(wrong.reRender, true);
     assert.equal(wrong.messageIn('de'), 'Dieser Code ist nicht korrekt. Noch 2 Versuche für diesen Code.');
+    assert.equal(new SsprError('flow-invalid').reRender, false);
+  });
+  it('an operator detail stays out of the sentence a person reads', () => {
+    const error = new SsprError('invalid-request', { params: { problem: 'other' }, detail: 'give exactly one of --user or --group' });
+    assert.equal(error.messageIn('de'), 'Die Anfrage ist ungültig.');
+    assert.equal(error.message, 'The request is not valid. (give exactly one of --user or --group)');
+  });
+});
+
+describe('invalid-request is whole in every language', () => {
+  const schema = z.strictObject({ username: z.string().min(1).max(4), code: z.string().regex(/^\d+$/) });
+  const germanOf = (body: unknown) => {
+    try {
+      parseBody(schema, body);
+    } catch (error) {
+      assert.ok(error instanceof SsprError);
+      return error.messageIn('de');
+    }
+    assert.fail('the body was accepted');
+  };
+  it('names the field and the problem in German, with no English fragment', () => {
+    assert.equal(germanOf({ username: 'abcdef', code: '1' }), 'Die Anfrage ist ungültig: „username“ ist zu lang.');
+    assert.equal(germanOf({ username: 'a', code: 'x' }), 'Die Anfrage ist ungültig: „code“ ist ungültig.');
+    assert.equal(germanOf({ username: 'a', code: '1', extra: 1 }), 'Die Anfrage ist ungültig: unerwartete Felder: extra.');
+    assert.equal(germanOf({ code: '1' }), 'Die Anfrage ist ungültig: „username“ fehlt oder hat den falschen Typ.');
+    assert.equal(germanOf('text'), 'Die Anfrage ist ungültig: Der Inhalt muss ein JSON-Objekt sein.');
+  });
+  it('step and browser-check errors are whole sentences in German', () => {
+    assert.equal(new SsprError('flow-step-out-of-order', { params: { expected: 'verifyFirst' } }).messageIn('de'),
+      'Dieser Schritt ist noch nicht möglich: Bestätigen Sie zuerst Ihre Identität.');
+    assert.match(new SsprError('captcha-failed', { params: { reason: 'expired' } }).messageIn('de'), /fehlgeschlagen \(abgelaufen\)/);
+  });
+  it("a stored method hint renders in the reader's language", () => {
+    const hint = { key: 'recovery-codes', params: { left: 3 } } as const;
+    assert.equal(renderHint(hint, 'de'), 'Einen Wiederherstellungscode eingeben (3 übrig)');
+    assert.equal(renderHint(hint, 'en'), 'Enter a recovery code (3 left)');
+    assert.equal(renderHint('a•••••@e•••••.org', 'de'), 'a•••••@e•••••.org');
+  });
+  it('a user name of the wrong length is refused in German', () => {
+    assert.equal(new SsprError('invalid-request', { params: { problem: 'usernameLength' } }).messageIn('de'),
+      'Die Anfrage ist ungültig: Geben Sie einen Benutzernamen mit 1 bis 256 Zeichen ein.');
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { html, raw, escapeHtml } from '../../src/web/html.js';
 import { parseCookies, serializeCookie, cookieName } from '../../src/web/cookies.js';
 import { Csrf } from '../../src/web/csrf.js';
-import { negotiateLang, format } from '../../src/i18n/lang.js';
+import { negotiateLang } from '../../src/i18n/lang.js';
 import { loggableUrl } from '../../src/app/logger.js';
 
 describe('html escaping', () => {
@@ -54,9 +54,6 @@ describe('language negotiation', () => {
     assert.equal(negotiateLang(undefined, 'de;q=0, en'), 'en');
     assert.equal(negotiateLang('xx', 'fr'), 'en');
     assert.equal(negotiateLang(undefined, undefined), 'en');
-  });
-  it('formats placeholders and leaves unknown ones visible', () => {
-    assert.equal(format('{a} and {b}', { a: 1 }), '1 and {b}');
   });
 });
 

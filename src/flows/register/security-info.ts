@@ -95,7 +95,7 @@ export class SecurityInfo {
     await this.expectAllowed(user, 'email');
     const clean = address.trim();
     if (!/^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/.test(clean) || clean.length > 254) {
-      throw new SsprError('registration-invalid', { params: { detail: 'enter an e-mail address like name@example.org' } });
+      throw new SsprError('registration-invalid', { params: { problem: 'email' } });
     }
     const code = await this.pendingContact(user, 'email', clean);
     const minutes = Math.round(this.deps.settings.codeTtlSeconds / 60);
@@ -112,7 +112,7 @@ export class SecurityInfo {
     await this.expectAllowed(user, 'sms');
     const parsed = normalisePhoneNumber(phone, this.deps.settings.defaultCountry as CountryCode);
     if (!parsed.ok) {
-      throw new SsprError('registration-invalid', { params: { detail: `the phone number is not usable (${parsed.reason}); use the international format, e.g. +49 151 12345678` } });
+      throw new SsprError('registration-invalid', { params: { problem: 'phone' }, detail: parsed.reason });
     }
     const code = await this.pendingContact(user, 'sms', parsed.e164);
     const text = smsCodeText(request.lang, code, this.deps.settings.organisation, Math.round(this.deps.settings.codeTtlSeconds / 60));
@@ -164,7 +164,7 @@ export class SecurityInfo {
     const policy = await this.deps.policy.current();
     const check = validateAnswers(answers, { min: policy.questionsToRegister, max: 5, questions: availableQuestions(policy.customQuestions) });
     if (!check.ok) {
-      throw new SsprError('registration-invalid', { params: { detail: check.problems.map((p) => p.code).join(', ') }, details: { problems: check.problems } });
+      throw new SsprError('registration-invalid', { params: { problem: 'questions' }, detail: check.problems.map((p) => p.code).join(', '), details: { problems: check.problems } });
     }
     const stored = await hashAnswers(answers);
     await this.deps.registrations.removeType(user.id, 'questions');

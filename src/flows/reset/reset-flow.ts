@@ -85,7 +85,7 @@ export class ResetFlow {
   async start(usernameInput: string, request: MethodRequest): Promise<{ flowId: string; methods: PublicMethod[]; required: number; expiresAt: number }> {
     const typed = usernameInput.normalize('NFC').trim();
     if (typed.length === 0 || typed.length > MAX_USERNAME_LENGTH || /\p{Cc}/u.test(typed)) {
-      throw new SsprError('invalid-request', { params: { detail: 'enter a user name of 1 to 256 characters' } });
+      throw new SsprError('invalid-request', { params: { problem: 'usernameLength' } });
     }
     const { directory, clock, settings } = this.deps;
     const policy = await this.effectivePolicy();
@@ -138,7 +138,7 @@ export class ResetFlow {
     const flow = await this.live(flowId);
     this.expectState(flow, 'started');
     const offered = this.offeredById(flow, methodId);
-    if (flow.verified.includes(offered.id)) throw new SsprError('flow-step-out-of-order', { params: { expected: 'this method is already verified; choose another' } });
+    if (flow.verified.includes(offered.id)) throw new SsprError('flow-step-out-of-order', { params: { expected: 'alreadyVerified' } });
     const policy = await this.deps.policy.current();
     await this.refuseIfBlocked(flow.username, request);
     if (!(await this.deps.flows.takeSend(flow.digest, this.deps.settings.maxSendsPerFlow))) {
@@ -342,8 +342,7 @@ export class ResetFlow {
   private expectState(flow: FlowRecord, expected: FlowRecord['state']): void {
     if (flow.state === expected) return;
     if (flow.state === 'completed' || flow.state === 'completing') throw new SsprError('flow-completed');
-    const hint = flow.state === 'verified' ? 'you are verified; choose your new password' : 'verify your identity first';
-    throw new SsprError('flow-step-out-of-order', { params: { expected: hint } });
+    throw new SsprError('flow-step-out-of-order', { params: { expected: flow.state === 'verified' ? 'newPassword' : 'verifyFirst' } });
   }
 
   private offeredById(flow: FlowRecord, methodId: string): OfferedMethod {

@@ -3,6 +3,7 @@ import type { RegistrationsRepository } from '../../store/registrations-reposito
 import type { ChallengesRepository } from '../../store/challenges-repository.js';
 import type { Clock } from '../../store/clock.js';
 import type { Lang } from '../../i18n/lang.js';
+import { message } from '../../i18n/messages.js';
 import type { PasskeyService, StoredPasskey } from './passkey-service.js';
 import { PasskeyError } from './passkey-error.js';
 import { SsprError } from '../../errors/sspr-error.js';
@@ -30,7 +31,7 @@ export class PasskeyMethod implements VerificationMethod {
 
   hint(_user: unknown, registration: { data: Record<string, unknown> } | null, lang: Lang): string {
     const label = String(registration?.data.label ?? 'Passkey');
-    return lang === 'de' ? `Mit Ihrem Passkey „${label}“ bestätigen` : `Confirm with your passkey "${label}"`;
+    return message(lang, 'method-hints.passkey', { label });
   }
 
   async begin(ctx: MethodContext): Promise<Challenge> {

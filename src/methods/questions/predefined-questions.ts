@@ -90,5 +90,5 @@ export const PREDEFINED_QUESTIONS: readonly Required<SecurityQuestion>[] = [
 
 /** The question's text in `lang`, falling back to English where a custom question has no German text. */
 export function questionText(question: SecurityQuestion, lang: Lang): string {
-  return lang === 'de' ? (question.de ?? question.en) : question.en;
+  return question[lang] ?? question.en;
 }

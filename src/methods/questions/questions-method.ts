@@ -3,6 +3,7 @@ import type { ChallengesRepository } from '../../store/challenges-repository.js'
 import type { PolicyStore } from '../../policy/policy-store.js';
 import type { Clock } from '../../store/clock.js';
 import type { Lang } from '../../i18n/lang.js';
+import { message } from '../../i18n/messages.js';
 import { drawQuestions } from './draw-questions.js';
 import { verifyAnswers, type StoredAnswer } from './answer-hashing.js';
 import { questionById } from './question-lookup.js';
@@ -29,7 +30,7 @@ export class QuestionsMethod implements VerificationMethod {
   ) {}
 
   hint(_user: unknown, _registration: unknown, lang: Lang): string {
-    return lang === 'de' ? 'Ihre Sicherheitsfragen beantworten' : 'Answer your security questions';
+    return message(lang, 'method-hints.questions');
   }
 
   async begin(ctx: MethodContext): Promise<Challenge> {

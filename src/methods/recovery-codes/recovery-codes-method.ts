@@ -1,6 +1,7 @@
 import type { VerificationMethod, MethodContext, Challenge, VerifyInput } from '../method.js';
 import type { RegistrationsRepository } from '../../store/registrations-repository.js';
 import type { Lang } from '../../i18n/lang.js';
+import { message } from '../../i18n/messages.js';
 import { findRecoveryCode, recoveryCodeKeyFor } from './recovery-codes.js';
 import { SsprError } from '../../errors/sspr-error.js';
 
@@ -20,7 +21,7 @@ export class RecoveryCodesMethod implements VerificationMethod {
 
   hint(_user: unknown, registration: { data: Record<string, unknown> } | null, lang: Lang): string {
     const left = ((registration?.data as unknown as RecoveryCodesData | undefined)?.digests ?? []).filter(Boolean).length;
-    return lang === 'de' ? `Einen Wiederherstellungscode eingeben (${left} übrig)` : `Enter a recovery code (${left} left)`;
+    return message(lang, 'method-hints.recovery-codes', { left });
   }
 
   async begin(ctx: MethodContext): Promise<Challenge> {

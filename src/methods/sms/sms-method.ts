@@ -3,6 +3,7 @@ import type { DirectoryUser } from '../../directory/directory.js';
 import type { Registration } from '../../store/registrations-repository.js';
 import type { SmsDispatch } from '../../delivery/background-delivery.js';
 import type { Lang } from '../../i18n/lang.js';
+import { message } from '../../i18n/messages.js';
 import { maskPhoneNumber } from '../phone/phone-number.js';
 
 /** The number a code goes to: the registered one, or the mobile number the directory holds. */
@@ -11,9 +12,7 @@ export function smsTarget(user: DirectoryUser, registration: Registration | null
 }
 
 export function smsCodeText(lang: Lang, code: string, organisation: string, minutes: number): string {
-  return lang === 'de'
-    ? `${organisation}: Ihr Code ist ${code}. Gültig ${minutes} Min. Nicht weitergeben.`
-    : `${organisation}: your code is ${code}. Valid ${minutes} min. Do not share it.`;
+  return message(lang, 'sms.code', { organisation, code, minutes });
 }
 
 /** Codes by SMS through the configured gateway. */

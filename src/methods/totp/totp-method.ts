@@ -2,6 +2,7 @@ import type { VerificationMethod, MethodContext, Challenge, VerifyInput } from '
 import type { RegistrationsRepository } from '../../store/registrations-repository.js';
 import type { Clock } from '../../store/clock.js';
 import type { Lang } from '../../i18n/lang.js';
+import { message } from '../../i18n/messages.js';
 import { verifyTotp } from './totp-verification.js';
 import { SsprError } from '../../errors/sspr-error.js';
 
@@ -21,7 +22,7 @@ export class TotpMethod implements VerificationMethod {
   ) {}
 
   hint(_user: unknown, _registration: unknown, lang: Lang): string {
-    return lang === 'de' ? 'Code aus Ihrer Authenticator-App' : 'Code from your authenticator app';
+    return message(lang, 'method-hints.totp');
   }
 
   async begin(ctx: MethodContext): Promise<Challenge> {

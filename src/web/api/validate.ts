@@ -1,19 +1,28 @@
 import type { z } from 'zod';
 import { SsprError } from '../../errors/sspr-error.js';
+import type { ErrorParams } from '../../errors/catalogue.js';
 
-/** Parses a request body with a strict schema; the first problem becomes a readable `invalid-request`. */
+/**
+ * Parses a request body with a strict schema; the first problem becomes an `invalid-request` whose params
+ * are a problem code and field names, so the sentence is whole in every language. The schema's own wording
+ * (zod's English) goes only to the log-only detail.
+ */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const result = schema.safeParse(body ?? undefined);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  let detail = 'the body must be a JSON object';
-  if (issue) {
-    const field = issue.path.join('.');
-    if (issue.code === 'unrecognized_keys') detail = `unexpected field(s): ${issue.keys.join(', ')}`;
-    else if (issue.code === 'invalid_type' && issue.path.length > 0) detail = `"${field}" is missing or not a ${issue.expected}`;
-    else if (issue.code === 'too_big') detail = `"${field}" is too long`;
-    else if (issue.code === 'too_small') detail = `"${field}" is too short`;
-    else if (field) detail = `"${field}": ${issue.message}`;
+  throw new SsprError('invalid-request', { params: problemOf(issue), ...(issue ? { detail: issue.message } : {}) });
+}
+
+function problemOf(issue: z.core.$ZodIssue | undefined): ErrorParams<'invalid-request'> {
+  if (!issue) return { problem: 'notAnObject' };
+  const field = issue.path.join('.');
+  if (issue.code === 'unrecognized_keys') return { problem: 'unexpectedFields', fields: issue.keys.join(', ') };
+  if (!field) return { problem: 'notAnObject' };
+  switch (issue.code) {
+    case 'invalid_type': return { problem: 'fieldMissing', field };
+    case 'too_big': return { problem: 'fieldTooLong', field };
+    case 'too_small': return { problem: 'fieldTooShort', field };
+    default: return { problem: 'fieldInvalid', field };
   }
-  throw new SsprError('invalid-request', { params: { detail } });
 }

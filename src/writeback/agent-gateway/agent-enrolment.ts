@@ -60,7 +60,7 @@ export class AgentEnrolment {
       assertIdentityPublicKey(request.identityKey);
       fingerprint = publicKeyFingerprint(request.sealingKey);
     } catch (error) {
-      throw new SsprError('invalid-request', { params: { detail: error instanceof Error ? error.message : 'unusable key' } });
+      throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: error instanceof Error ? error.message : 'unusable key' });
     }
     const agentId = `agent-${randomBytes(9).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x')}`;
     if (!(await this.agents.useToken(digest, agentId, now))) throw await refuse('used');

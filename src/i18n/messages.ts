@@ -1,0 +1,114 @@
+import { join } from 'node:path';
+import { IntlMessageFormat } from 'intl-messageformat';
+import { TYPE } from '@formatjs/icu-messageformat-parser';
+import { checkAgainst, languagesIn, MessageFileError, readLanguage, shippedMessagesRoot, type MessageSet, type ParsedMessage } from './message-files.js';
+import { languages, type Lang } from './lang.js';
+import type { MessageParams } from './message-params.js';
+
+/** Every message key; the English files are the source (src/i18n/message-params.ts is generated from them). */
+export type MessageKey = keyof MessageParams;
+
+/** The parameters argument of a key: required when the message has a required placeholder. */
+export type ParamsArg<K extends MessageKey> = Record<string, never> extends MessageParams[K]
+  ? [params?: MessageParams[K]]
+  : [params: MessageParams[K]];
+
+/** The keys under a prefix, without it. */
+export type Under<P extends string, K = MessageKey> = K extends `${P}${infer R}` ? R : never;
+
+type Values = Record<string, string | number | Date>;
+
+/**
+ * All messages of all languages, each compiled once when the catalogue is built; formatting is then a walk over
+ * a prepared tree (no parsing on the request path).
+ */
+export class MessageCatalogue {
+  private constructor(
+    private readonly reference: MessageSet,
+    private readonly sets: ReadonlyMap<Lang, MessageSet>,
+    private readonly compiled: ReadonlyMap<Lang, Map<string, IntlMessageFormat | string>>,
+  ) {}
+
+  /**
+   * The shipped files: every language of `languages` must exist as a folder, with every English key and the
+   * same placeholders; a folder that is not in `languages` is an error too (it would be silently unused).
+   */
+  static load(root: string = shippedMessagesRoot()): MessageCatalogue {
+    const folders = languagesIn(root);
+    const unlisted = folders.filter((folder) => !(languages as readonly string[]).includes(folder));
+    if (unlisted.length) throw new MessageFileError(root, `language folder(s) ${unlisted.join(', ')} are not in the languages list (src/i18n/lang.ts)`);
+    const reference = readLanguage(join(root, languages[0]));
+    const sets = new Map<Lang, MessageSet>();
+    for (const lang of languages) {
+      const set = lang === languages[0] ? reference : readLanguage(join(root, lang));
+      checkAgainst(reference, set, { partial: false, where: join(root, lang) });
+      sets.set(lang, set);
+    }
+    return MessageCatalogue.compile(reference, sets);
+  }
+
+  /**
+   * This catalogue with an operator's replacements from `<dir>/<lang>/<domain>.json` (same format, any subset
+   * of keys and languages). A file that does not parse, a key that does not exist, or a placeholder that differs
+   * from the shipped message is a MessageFileError naming the file.
+   */
+  withOverrides(dir: string): MessageCatalogue {
+    const sets = new Map(this.sets);
+    for (const folder of languagesIn(dir)) {
+      const lang = languages.find((l) => l === folder);
+      if (!lang) throw new MessageFileError(join(dir, folder), `"${folder}" is not a supported language (${languages.join(', ')})`);
+      const replacements = readLanguage(join(dir, folder));
+      checkAgainst(this.reference, replacements, { partial: true, where: join(dir, folder) });
+      sets.set(lang, new Map([...(sets.get(lang) ?? []), ...replacements]));
+    }
+    return MessageCatalogue.compile(this.reference, sets);
+  }
+
+  private static compile(reference: MessageSet, sets: Map<Lang, MessageSet>): MessageCatalogue {
+    const compiled = new Map<Lang, Map<string, IntlMessageFormat | string>>();
+    for (const [lang, set] of sets) {
+      // A message without placeholders is its own text: most page texts skip the formatter entirely.
+      const prepare = (m: ParsedMessage) => (m.args.size === 0 && m.ast.every((el) => el.type === TYPE.literal) ? m.ast.map((el) => el.value).join('') : new IntlMessageFormat(m.ast, lang, undefined, { ignoreTag: true }));
+      compiled.set(lang, new Map([...set].map(([key, m]) => [key, prepare(m)])));
+    }
+    return new MessageCatalogue(reference, sets, compiled);
+  }
+
+  /** The message in `lang`, with its parameters. */
+  format<K extends MessageKey>(lang: Lang, key: K, ...params: ParamsArg<K>): string {
+    return this.formatAny(lang, key, params[0] as Values | undefined);
+  }
+
+  /** The keys of one domain (`'pages.'`), without that prefix. */
+  keys<P extends string>(prefix: P): Under<P>[] {
+    return [...this.reference.keys()].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length)) as Under<P>[];
+  }
+
+  /** Whether a key built at run time (doctor findings) names a message. */
+  has(key: string): key is MessageKey {
+    return this.reference.has(key);
+  }
+
+  /**
+   * Formats a key that may not exist ('' then). A placeholder without a value shows as the raw message,
+   * so a missing parameter is noticed on the page instead of failing the request.
+   */
+  formatAny(lang: Lang, key: string, params: Values = {}): string {
+    const message = this.compiled.get(lang)?.get(key);
+    if (message === undefined) return '';
+    if (typeof message === 'string') return message;
+    try {
+      return String(message.format(params));
+    } catch {
+      return this.sets.get(lang)?.get(key)?.text ?? '';
+    }
+  }
+}
+
+/** The shipped catalogue, loaded and compiled once at start-up. */
+export const messages = MessageCatalogue.load();
+
+/** The one typed lookup: a message in the reader's language. */
+export function message<K extends MessageKey>(lang: Lang, key: K, ...params: ParamsArg<K>): string {
+  return messages.format(lang, key, ...params);
+}
