@@ -60,6 +60,11 @@ export const errorCatalogue = {
     en: 'This step is not available yet: {expected}',
     de: 'Dieser Schritt ist noch nicht möglich: {expected}',
   },
+  'flow-completing': {
+    status: 409,
+    en: 'Your new password is being set. Wait a minute, then try again.',
+    de: 'Ihr neues Kennwort wird gerade gesetzt. Warten Sie eine Minute und versuchen Sie es dann erneut.',
+  },
   'flow-completed': {
     status: 409,
     en: 'This password reset is already complete. Sign in with your new password.',
