@@ -15,7 +15,7 @@ export type ThrottleReason = 'failed-proofs' | 'too-many-validations' | 'too-man
  */
 export class Throttles {
   constructor(
-    private readonly repository: ThrottleRepository,
+    private readonly repository: Pick<ThrottleRepository, 'record' | 'countSince' | 'block' | 'activeBlocks' | 'clear' | 'takeSlot'>,
     private readonly clock: Clock,
   ) {}
 

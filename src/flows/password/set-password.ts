@@ -118,14 +118,17 @@ export class SetPassword {
         detail: { path: act.origin, ...('by' in act ? { by: act.by } : {}), ...detail },
       });
 
-    if ('password' in act) await this.checkPolicy(user, act.password, context.request, record);
     const writtenBack = user.source !== 'local' && act.origin !== 'cli-local-only';
     try {
-      await this.write(user, act);
+      if ('password' in act) await this.checkPolicy(user, act.password, context.request, record);
+      await this.write(user, act).catch(async (error: unknown) => {
+        const directoryReason = error instanceof SsprError ? (error.details as { directoryReason?: string } | undefined)?.directoryReason : undefined;
+        await record('failure', { reason: error instanceof SsprError ? error.code : 'internal', ...(directoryReason ? { directoryReason } : {}) });
+        throw error;
+      });
     } catch (error) {
+      // Nothing changed: the flow goes back to `verified`, and the user may try again.
       if ('flow' in act) await this.deps.flows.releaseClaim(act.flow.digest, act.flow.claimedAt);
-      const directoryReason = error instanceof SsprError ? (error.details as { directoryReason?: string } | undefined)?.directoryReason : undefined;
-      await record('failure', { reason: error instanceof SsprError ? error.code : 'internal', ...(directoryReason ? { directoryReason } : {}) });
       throw error;
     }
 

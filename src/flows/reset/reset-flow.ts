@@ -30,22 +30,23 @@ export interface ResetFlowSettings {
   organisation: string;
 }
 
+/** What the flow uses of each part (narrow, so rules can be tested with fakes). */
 export interface ResetFlowDeps {
-  directory: Directory;
-  flows: FlowsRepository;
-  registrations: RegistrationsRepository;
-  groups: GroupsRepository;
-  licences: LicencesRepository;
-  policy: PolicyStore;
-  throttles: Throttles;
+  directory: Pick<Directory, 'findUser' | 'isRecentPassword' | 'directoryPolicyFor'>;
+  flows: Pick<FlowsRepository, 'create' | 'findLive' | 'takeSend' | 'markVerified' | 'claim'>;
+  registrations: Pick<RegistrationsRepository, 'listForUser' | 'find' | 'touch'>;
+  groups: Pick<GroupsRepository, 'groupsOfUser'>;
+  licences: Pick<LicencesRepository, 'plansOf'>;
+  policy: Pick<PolicyStore, 'current'>;
+  throttles: Pick<Throttles, 'blockedUntil' | 'emailSent' | 'smsSent' | 'validation' | 'failedProof' | 'takeRefusalNotice'>;
   methods: Map<MethodType, VerificationMethod>;
   passwords: PasswordChecker;
   /** The one place a password is set, with its follow-ups. */
-  setPassword: SetPassword;
+  setPassword: Pick<SetPassword, 'run'>;
   mail: Pick<MailDispatch, 'dispatch'>;
   /** Work that must not change the answer's timing (refusal notices) runs here, after the answer. */
-  afterAnswer: AfterAnswer;
-  audit: Audit;
+  afterAnswer: Pick<AfterAnswer, 'run'>;
+  audit: Pick<Audit, 'record'>;
   clock: Clock;
   /** Keyed randomness for decoys: the same unknown name always gets the same plausible methods. */
   decoyKey: Buffer;
