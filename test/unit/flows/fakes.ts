@@ -10,6 +10,7 @@ import type { PasswordChecker } from '../../../src/policy/password-checker.js';
 import type { PasswordFlows } from '../../../src/flows/password/set-password.js';
 import { defaultSsprPolicy, type SsprPolicy } from '../../../src/policy/sspr-policy.js';
 import { SsprError } from '../../../src/errors/sspr-error.js';
+import { Throttles } from '../../../src/policy/throttles.js';
 import { ManualClock } from '../../support/manual-clock.js';
 
 /** In-memory fakes of the store and the delivery, with the repositories' compare-and-set semantics. */
@@ -168,6 +169,15 @@ export function policyStore(overrides: Partial<SsprPolicy> = {}) {
 
 export function registration(user: DirectoryUser, type: Registration['type'], data: Record<string, unknown> = {}): Registration {
   return { id: `reg-${user.username}-${type}`, userId: user.id, type, data, createdAt: 0, confirmedAt: 0, lastUsedAt: null, stored: '' };
+}
+
+/** The in-memory store parts and recorders most rule tests start from. */
+export function memoryParts() {
+  const clock = new ManualClock();
+  const throttleStore = new MemoryThrottleStore();
+  return {
+    clock, throttleStore, throttles: new Throttles(throttleStore, clock), flows: new MemoryFlows(), sessions: new MemorySessions(), recorder: new Recorder(),
+  };
 }
 
 export { ManualClock };

@@ -6,11 +6,8 @@ import type { DirectoryUser } from '../../../src/directory/directory.js';
 import type { Registration } from '../../../src/store/registrations-repository.js';
 import type { MethodType, VerificationMethod } from '../../../src/methods/method.js';
 import type { SsprPolicy } from '../../../src/policy/sspr-policy.js';
-import { Throttles } from '../../../src/policy/throttles.js';
 import { SsprError } from '../../../src/errors/sspr-error.js';
-import {
-  DeferredWork, ManualClock, MemoryFlows, MemorySessions, MemoryThrottleStore, Recorder, fakeChecker, fakeCodeMethod, policyStore, registration, userNamed,
-} from './fakes.js';
+import { DeferredWork, fakeChecker, fakeCodeMethod, memoryParts, policyStore, registration, userNamed } from './fakes.js';
 
 const request = { lang: 'en' as const, ip: '192.0.2.9', userAgent: 'test' };
 const LEASE_SECONDS = 60;
@@ -18,12 +15,7 @@ const LEASE_SECONDS = 60;
 /** The reset flow over in-memory fakes: no server, no SMTP sink. */
 function harness(options: { users?: DirectoryUser[]; registrations?: Registration[]; policy?: Partial<SsprPolicy> } = {}) {
   const users = options.users ?? [];
-  const clock = new ManualClock();
-  const flows = new MemoryFlows();
-  const sessions = new MemorySessions();
-  const throttleStore = new MemoryThrottleStore();
-  const throttles = new Throttles(throttleStore, clock);
-  const recorder = new Recorder();
+  const { clock, flows, sessions, throttleStore, throttles, recorder } = memoryParts();
   const afterAnswer = new DeferredWork();
   const policy = policyStore(options.policy);
   const written: string[] = [];

@@ -2,19 +2,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SetPassword, followUpsByOrigin, type PasswordAct } from '../../../src/flows/password/set-password.js';
 import type { DirectoryUser } from '../../../src/directory/directory.js';
-import { Throttles } from '../../../src/policy/throttles.js';
 import { SsprError } from '../../../src/errors/sspr-error.js';
-import { ManualClock, MemoryFlows, MemorySessions, MemoryThrottleStore, Recorder, fakeChecker, policyStore, userNamed } from './fakes.js';
+import { MemoryFlows, fakeChecker, memoryParts, policyStore, userNamed } from './fakes.js';
 
 const request = { lang: 'en' as const, ip: '192.0.2.7', userAgent: 'test' };
 
 function harness(users: DirectoryUser[] = []) {
-  const clock = new ManualClock();
-  const flows = new MemoryFlows();
-  const sessions = new MemorySessions();
-  const throttleStore = new MemoryThrottleStore();
-  const throttles = new Throttles(throttleStore, clock);
-  const recorder = new Recorder();
+  const { clock, flows, sessions, throttleStore, throttles, recorder } = memoryParts();
   const writes: string[] = [];
   let refuseWrite: SsprError | null = null;
   const write = (what: string) => async () => {
@@ -47,6 +41,16 @@ function harness(users: DirectoryUser[] = []) {
 async function verifiedFlow(flows: MemoryFlows, user: DirectoryUser, digest: string, now: number) {
   await flows.create({ digest, userId: user.id, username: user.username, methods: [], required: 1, expiresAt: now + 600_000 });
   await flows.markVerified(digest, [], true);
+}
+
+/** A user with one session and a verified flow "f1" claimed now. */
+async function signedInWithClaimedFlow(username: string) {
+  const user = userNamed(username);
+  const h = harness();
+  const now = h.clock.now();
+  h.sessions.rows.set('s1', user.id);
+  await verifiedFlow(h.flows, user, 'f1', now);
+  return { user, h, now, claimedAt: (await h.flows.claim('f1', now, 60_000))! };
 }
 
 describe('SetPassword: one use-case, follow-ups from one table', () => {
@@ -111,12 +115,7 @@ describe('SetPassword: one use-case, follow-ups from one table', () => {
   });
 
   it('a rejected password or a refused write changes nothing, gives the flow back and is audited', async () => {
-    const user = userNamed('erin');
-    const h = harness();
-    const now = h.clock.now();
-    h.sessions.rows.set('s1', user.id);
-    await verifiedFlow(h.flows, user, 'f1', now);
-    const claimedAt = (await h.flows.claim('f1', now, 60_000))!;
+    const { user, h, now, claimedAt } = await signedInWithClaimedFlow('erin');
     const weak = h.setPassword.run(user, { origin: 'self-service-reset', password: 'weak', flow: { digest: 'f1', claimedAt } }, { request });
     await assert.rejects(weak, (e: SsprError) => e.code === 'password-rejected');
     assert.equal(h.flows.rows.get('f1')?.state, 'verified');
@@ -130,12 +129,7 @@ describe('SetPassword: one use-case, follow-ups from one table', () => {
   });
 
   it('a crash between the write and the completion leaves the flow completing; a retry after the lease finishes the act', async () => {
-    const user = userNamed('fred');
-    const h = harness();
-    const now = h.clock.now();
-    h.sessions.rows.set('s1', user.id);
-    await verifiedFlow(h.flows, user, 'f1', now);
-    const first = (await h.flows.claim('f1', now, 60_000))!;
+    const { user, h, now, claimedAt: first } = await signedInWithClaimedFlow('fred');
     h.sessions.failNext = new Error('process killed');
     await assert.rejects(h.setPassword.run(user, { origin: 'self-service-reset', password: 'First-Passphrase-7', flow: { digest: 'f1', claimedAt: first } }, { request }));
     assert.equal(h.flows.rows.get('f1')?.state, 'completing', 'not completed while a session may live');
