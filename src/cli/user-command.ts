@@ -137,17 +137,24 @@ export function userCommand(): Command {
       }
     });
 
-  for (const [name, enabled] of [['disable', false], ['enable', true]] as const) {
+  // Switches on an account; taking something away (enabled, administrator) ends the account's sessions at once
+  // (every request also re-reads the account, so a session never outlives the right it relied on).
+  const switches = [
+    { name: 'disable', about: 'disable a user (a disabled user cannot sign in or reset; their sessions end)', set: { enabled: false } },
+    { name: 'enable', about: 'enable a user', set: { enabled: true } },
+    { name: 'promote', about: 'make a user an administrator', set: { isAdmin: true } },
+    { name: 'demote', about: 'take administrator rights away (their sessions end)', set: { isAdmin: false } },
+  ] as const;
+  for (const { name, about, set } of switches) {
     user
       .command(`${name} <username>`)
-      .description(`${name} a user (a disabled user cannot sign in or reset)`)
+      .description(about)
       .action(async (username: string, _options: unknown, command: Command) => {
         try {
           await withStore(command, async ({ store, users }) => {
             const found = await users.get(username);
-            await users.setEnabled(found.id, enabled);
-            // A disabled account's sessions end now (requests also re-check the account on every use).
-            if (!enabled) await new SessionsRepository(store.db).deleteForUser(found.id);
+            await users.setFlags(found.id, set);
+            if (Object.values(set).includes(false)) await new SessionsRepository(store.db).deleteForUser(found.id);
           });
           process.stdout.write(`${name}d user ${username}\n`);
         } catch (error) {

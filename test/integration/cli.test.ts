@@ -107,6 +107,15 @@ describe('sspr CLI: config, migrate, users and groups', () => {
       await sessions.create('cli-session', dirk.id, Date.now(), Date.now() + 60_000);
       assert.equal(runCli(['user', 'disable', 'dirk'], { env }).status, 0);
       assert.equal(await sessions.findUserId('cli-session', Date.now()), null, 'disabling ends the sessions');
+
+      assert.equal(runCli(['user', 'promote', 'dirk'], { env }).status, 0);
+      assert.equal((await users.get('dirk')).isAdmin, true);
+      await sessions.create('admin-session', dirk.id, Date.now(), Date.now() + 60_000);
+      const demoted = runCli(['user', 'demote', 'dirk'], { env });
+      assert.equal(demoted.status, 0, demoted.stderr);
+      assert.match(demoted.stdout, /demoted user dirk/);
+      assert.equal((await users.get('dirk')).isAdmin, false);
+      assert.equal(await sessions.findUserId('admin-session', Date.now()), null, 'demoting ends the sessions');
     } finally {
       await store.close();
     }

@@ -53,7 +53,7 @@ describe('sessions follow the account', () => {
   it('a demoted administrator is no longer one on the next request', async () => {
     const cookie = await signIn('ops2');
     assert.equal((await get('/api/v1/admin/doctor', cookie)).status, 200);
-    await svc.services.store.db.updateTable('users').set({ is_admin: 0 }).where('username', '=', 'ops2').execute();
+    await svc.services.users.setFlags((await svc.services.users.get('ops2')).id, { isAdmin: false });
     const reset = await adminReset(cookie, 'ben', 'a brand new passphrase 3');
     assert.equal(reset.status, 403);
     assert.equal(reset.body.error.code, 'admin-only');
