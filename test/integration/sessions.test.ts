@@ -33,6 +33,7 @@ describe('sessions follow the account', () => {
     assert.equal((await get('/api/v1/me', cookie)).status, 200);
     // The same store write a directory-side disable seen by the sync makes.
     await disable('ann');
+    assert.equal((await get('/api/v1/me/methods', cookie)).status, 401, 'no security info');
     assert.equal((await get('/api/v1/me', cookie)).status, 401);
     assert.equal((await get('/account', cookie)).status, 303, 'the page sends the user to sign in');
     const ann = await svc.services.users.get('ann');

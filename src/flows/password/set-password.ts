@@ -99,7 +99,7 @@ export interface ActContext {
  * are written back first, direct or agent mode) → the follow-ups of the origin's table row. The order makes the
  * act crash-consistent: a claimed flow completes only after the write and the ending of sessions and flows, so a
  * crash in between leaves it `completing`, and a retry after the claim's lease runs the whole act again (every
- * step before the completion is idempotent). Audit and notices come last, once.
+ * step before the completion may safely run twice). Audit and notices come last.
  */
 export class SetPassword {
   constructor(private readonly deps: SetPasswordDeps) {}
