@@ -5,6 +5,7 @@ import { benchLdapResetLatency } from './ldap-reset-latency.js';
 import { benchSync100k } from './sync-100k.js';
 import { benchDoctor } from './doctor.js';
 import { benchAgentWriteback } from './agent-writeback.js';
+import { benchRefusalTiming } from './refusal-timing.js';
 
 const only = process.argv[2];
 if (!only || only === 'reset') await benchResetFlows();
@@ -13,6 +14,7 @@ if (!only || only === 'ldap') await benchLdapResetLatency();
 if (!only || only === 'sync') await benchSync100k();
 if (!only || only === 'doctor') await benchDoctor();
 if (!only || only === 'agent') await benchAgentWriteback();
+if (!only || only === 'refusal') await benchRefusalTiming();
 if (!only || only === 'password') {
   const { main } = await import('./password-policy.js');
   await main();

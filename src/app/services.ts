@@ -37,7 +37,8 @@ import { PasswordHistoryRepository } from '../store/password-history-repository.
 import { preloadStrengthEstimator } from '../password-policy/index.js';
 import { ResetFlow } from '../flows/reset/reset-flow.js';
 import { SignIn } from '../session/sign-in.js';
-import { ChangePassword } from '../flows/change/change-password.js';
+import { SetPassword } from '../flows/password/set-password.js';
+import { AfterAnswer } from '../flows/reset/after-answer.js';
 import { RegistrationsRepository } from '../store/registrations-repository.js';
 import { ChallengesRepository } from '../store/challenges-repository.js';
 import { SettingsRepository } from '../store/settings-repository.js';
@@ -91,7 +92,8 @@ export interface Services {
   /** Null with `captcha: off`. */
   captcha: ProofOfWorkCaptcha | null;
   signIn: SignIn;
-  changePassword: ChangePassword;
+  /** The one place a password is set (reset, unlock, change, helpdesk, CLI), with its follow-ups. */
+  setPassword: SetPassword;
   /** Stops timers, waits for mail in flight, closes the store. */
   close(): Promise<void>;
 }
@@ -185,9 +187,12 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   }, HOUSEKEEPING_MS);
   housekeeping.unref();
 
+  const setPassword = new SetPassword({
+    directory, local: localDirectory, passwords, sessions, flows, throttles, policy, users, mail, audit, clock, organisation: config.organisation.name,
+  });
+  const afterAnswer = new AfterAnswer((error) => log.warn({ err: error }, 'work after the answer failed'));
   const resetFlow = new ResetFlow({
     directory,
-    users,
     registrations,
     groups,
     licences,
@@ -195,14 +200,16 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     throttles,
     decoyKey: keys.keyFor('decoy'),
     flows,
-    sessions,
     methods,
     passwords,
+    setPassword,
     mail,
+    afterAnswer,
     audit,
     clock,
     usualEmailDomain: () => usualDomain,
-    settings: { flowTtlSeconds: config.reset.flowTtlSeconds, maxSendsPerFlow: config.reset.maxSendsPerFlow, organisation: config.organisation.name },
+    // A claim outlives any write: the agent job deadline twice over, and never less than a minute.
+    settings: { flowTtlSeconds: config.reset.flowTtlSeconds, completionLeaseSeconds: Math.max(60, 2 * config.writeback.jobTimeoutSeconds + 10), maxSendsPerFlow: config.reset.maxSendsPerFlow, organisation: config.organisation.name },
   });
   const inspector: DirectoryInspector | null = writeback.hub
     ? new AgentInspector(writeback.hub, config.directory?.kind ?? null)
@@ -215,13 +222,13 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   });
   const adminTokens = new AdminTokens(store.db, clock);
   const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds);
-  const changePassword = new ChangePassword({ directory, passwords, audit, subjectOf: (user) => resetFlow.subjectOf(user) });
 
   return {
-    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, methods, outbox, resetFlow, securityInfo, captcha, signIn, changePassword,
+    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, methods, outbox, resetFlow, securityInfo, captcha, signIn, setPassword,
     async close() {
       clearInterval(housekeeping);
       if (breach && 'close' in breach && typeof breach.close === 'function') await breach.close();
+      await afterAnswer.drain();
       await delivery.drain();
       await writeback.close();
       await onprem?.close();

@@ -25,6 +25,12 @@ type WritebackDetail = {
   writtenBack?: true;
 };
 
+/** Where a password write came from: the origins of the one password use-case, and the CLI's user add. */
+type PasswordPath = 'self-service-reset' | 'unlock' | 'change' | 'admin-reset' | 'cli' | 'cli-local-only' | 'cli-user-add' | 'cli-set-password';
+
+/** The detail of every event of the one password use-case. */
+type PasswordActDetail = PasswordOutcome & { path?: PasswordPath; by?: string; rules?: string; directoryReason?: string };
+
 type Delivery = { purpose: string; reason?: string };
 
 /** The detail type of each event. */
@@ -33,12 +39,12 @@ export type AuditDetails = {
   'reset-start': { reason?: string };
   'reset-send': { method: string; reason?: string };
   'reset-verify': { method: string; reason?: string };
-  'reset-password': PasswordOutcome & { path?: 'self-service-reset'; rules?: string; directoryReason?: string };
+  'reset-password': PasswordActDetail;
   'reset-blocked': { reason: string };
-  'unlock-account': PasswordOutcome;
-  'change-password': PasswordOutcome;
-  'admin-reset-password': PasswordOutcome & { by: string };
-  'password-set': { path: 'cli-user-add' | 'cli-set-password'; writtenBack: boolean };
+  'unlock-account': PasswordActDetail;
+  'change-password': PasswordActDetail;
+  'admin-reset-password': PasswordActDetail;
+  'password-set': PasswordActDetail & { path: PasswordPath; writtenBack: boolean };
   'method-registered': { method: string };
   'method-removed': { method: string };
   'methods-reconfirmed': { method: string };

@@ -5,8 +5,6 @@ import { printRows } from './print.js';
 import { hashPassword } from '../crypto/password-hash.js';
 import { PolicyPasswordChecker, openBreachChecker, passwordSettingsFrom, type PasswordSubject } from '../policy/password-checker.js';
 import { BannedTermsRepository } from '../store/banned-terms-repository.js';
-import { PasswordHistoryRepository } from '../store/password-history-repository.js';
-import { LocalDirectory } from '../directory/local/local-directory.js';
 import { BreachCorpus } from '../password-policy/index.js';
 import { systemClock } from '../store/clock.js';
 import { configFrom, type CliStore } from './runtime.js';
@@ -22,6 +20,9 @@ import type { AuditDetail, AuditEntry } from '../audit/audit-events.js';
 function passwordSet(user: UserRecord, path: AuditDetail<'password-set'>['path']): AuditEntry<'password-set'> {
   return { event: 'password-set', outcome: 'success', userId: user.id, username: user.username, detail: { path, writtenBack: false } };
 }
+import { SessionsRepository } from '../store/sessions-repository.js';
+import { createServices, type Services } from '../app/services.js';
+import { createLogger } from '../app/logger.js';
 
 const summary = (u: UserRecord) => ({
   username: u.username,
@@ -54,7 +55,7 @@ async function acceptedNewPassword(cli: CliStore, config: Config, subject: Passw
 
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** `sspr user add|list|show|disable|enable|set-password` on the local (cloud-only) directory. */
+/** `sspr user add|list|show|disable|enable|set-password`: cloud-only users, and passwords of any account. */
 export function userCommand(): Command {
   const user = new Command('user').description('manage cloud-only users in the local directory');
 
@@ -140,13 +141,25 @@ export function userCommand(): Command {
       }
     });
 
-  for (const [name, enabled] of [['disable', false], ['enable', true]] as const) {
+  // Switches on an account; taking something away (enabled, administrator) ends the account's sessions at once
+  // (every request also re-reads the account, so a session never outlives the right it relied on).
+  const switches = [
+    { name: 'disable', about: 'disable a user (a disabled user cannot sign in or reset; their sessions end)', set: { enabled: false } },
+    { name: 'enable', about: 'enable a user', set: { enabled: true } },
+    { name: 'promote', about: 'make a user an administrator', set: { isAdmin: true } },
+    { name: 'demote', about: 'take administrator rights away (their sessions end)', set: { isAdmin: false } },
+  ] as const;
+  for (const { name, about, set } of switches) {
     user
       .command(`${name} <username>`)
-      .description(`${name} a user (a disabled user cannot sign in or reset)`)
+      .description(about)
       .action(async (username: string, _options: unknown, command: Command) => {
         try {
-          await withStore(command, async ({ users }) => users.setEnabled((await users.get(username)).id, enabled));
+          await withStore(command, async ({ store, users }) => {
+            const found = await users.get(username);
+            await users.setFlags(found.id, set);
+            if (Object.values(set).includes(false)) await new SessionsRepository(store.db).deleteForUser(found.id);
+          });
           process.stdout.write(`${name}d user ${username}\n`);
         } catch (error) {
           reportError(error);
@@ -156,29 +169,26 @@ export function userCommand(): Command {
 
   user
     .command('set-password <username>')
-    .description('set a password (read from stdin, or a prompt on a terminal; never from the command line)')
-    .action(async (username: string, _options: unknown, command: Command) => {
+    .description('set a password like a helpdesk reset: the full policy, written back to a directory account\'s directory (read from stdin, or a prompt on a terminal; never from the command line)')
+    .option('--local-only', 'break-glass: store the password in this service only, even for a directory account (audited as not written back; the doctor reports it)')
+    .action(async (username: string, options: { localOnly?: boolean }, command: Command) => {
+      let services: Services | undefined;
       try {
-        const config = configFrom(command);
-        await withStore(command, async (cli) => {
-          const found = await cli.users.get(username);
-          const directory = new LocalDirectory(cli.users, new PasswordHistoryRepository(cli.store.db), config.password.historyLength, systemClock);
-          const password = await acceptedNewPassword(cli, config, {
-            ...found,
-            isInHistory: (candidate) => directory.isRecentPassword(found, candidate),
-          });
-          await directory.resetPassword(found, password);
-          // This path sets the password in this service only. For a directory-managed account that is an
-          // unsupported operation (the directory keeps the old one): say so, and audit it for the doctor.
-          await new AuditRepository(cli.store.db).record(Date.now(), passwordSet(found, 'cli-set-password'));
-          if (found.source !== 'local') {
-            process.stderr.write(`sspr: warning: ${found.username} is managed in the ${found.source} directory; this password was NOT written back there (sspr doctor shows it as unsupported-operation)\n`);
-          }
-        });
-        process.stdout.write(`password set for ${username}\n`);
+        services = await createServices({ ...configFrom(command), log: { level: 'silent' } }, createLogger('silent'));
+        const found = await services.directory.findUser(username);
+        if (!found) throw new SsprError('user-not-found', { params: { username } });
+        const password = await readSecret(`New password for ${found.username}: `);
+        const act = { origin: options.localOnly ? 'cli-local-only' : 'cli', password } as const;
+        const { writtenBack } = await services.setPassword.run(found, act, { request: { lang: 'en', ip: '', userAgent: 'sspr-cli' } });
+        if (found.source !== 'local' && !writtenBack) {
+          process.stderr.write(`sspr: warning: ${found.username} is managed in the ${found.source} directory; this password was NOT written back there (sspr doctor shows it as unsupported-operation)\n`);
+        }
+        await services.close();
       } catch (error) {
+        await services?.close().catch(() => undefined);
         reportError(error);
       }
+      process.stdout.write(`password set for ${username}\n`);
     });
 
   return user;

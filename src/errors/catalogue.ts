@@ -25,6 +25,7 @@ export const errorCatalogue = {
   'flow-invalid': { status: 404 },
   'flow-step-out-of-order': { status: 409, reRender: true },
   'flow-completed': { status: 409 },
+  'flow-completing': { status: 409 },
   'method-unknown': { status: 400, reRender: true },
   'code-send-limit': { status: 429 },
   'code-not-sent': { status: 409, reRender: true },

@@ -188,6 +188,7 @@ export interface MessageParams {
   "errors.flow-invalid": {};
   "errors.flow-step-out-of-order": { "expected": 'alreadyVerified' | 'newPassword' | 'other' | 'verifyFirst' };
   "errors.flow-completed": {};
+  "errors.flow-completing": {};
   "errors.method-unknown": {};
   "errors.code-send-limit": {};
   "errors.code-not-sent": {};

@@ -3,22 +3,24 @@ import type { Clock } from '../store/clock.js';
 import type { SsprPolicy } from './sspr-policy.js';
 
 const HOUR = 3_600_000;
+const EMAIL_WINDOW = 10 * 60_000;
 
 export type ThrottleReason = 'failed-proofs' | 'too-many-validations' | 'too-many-emails' | 'too-many-sms';
 
 /**
  * Entra's SSPR throttles (sspr-facts.md), counted per user name — known or not, so a throttled unknown name
  * answers like a throttled real one: 5 failed proofs in 24 h, more than 5 validations of one method type in
- * 1 h, more than 10 e-mails in 10 minutes (SMS: per hour) → blocked for 24 h. A successful reset clears them.
+ * 1 h, more than 10 e-mails in 10 minutes (SMS: per hour) → blocked for 24 h; refusal notices at most one per
+ * 10 minutes, counted as e-mails. A successful reset clears them.
  */
 export class Throttles {
   constructor(
-    private readonly repository: ThrottleRepository,
+    private readonly repository: Pick<ThrottleRepository, 'record' | 'countSince' | 'block' | 'activeBlocks' | 'clear' | 'takeSlot'>,
     private readonly clock: Clock,
   ) {}
 
   private scopes(userKey: string): string[] {
-    return ['failed-proof', 'email', 'sms', 'block', ...['email', 'sms', 'totp', 'questions', 'passkey', 'recovery-codes'].map((t) => `validate:${t}`)].map(
+    return ['failed-proof', 'email', 'sms', 'block', 'refusal-notice', ...['email', 'sms', 'totp', 'questions', 'passkey', 'recovery-codes'].map((t) => `validate:${t}`)].map(
       (kind) => `user:${userKey}:${kind}`,
     );
   }
@@ -48,11 +50,22 @@ export class Throttles {
   }
 
   emailSent(userKey: string, policy: SsprPolicy): Promise<void> {
-    return this.count(userKey, 'email', 10 * 60_000, policy.throttles.emailsPer10Minutes, 'too-many-emails', policy, true);
+    return this.count(userKey, 'email', EMAIL_WINDOW, policy.throttles.emailsPer10Minutes, 'too-many-emails', policy, true);
   }
 
   smsSent(userKey: string, policy: SsprPolicy): Promise<void> {
     return this.count(userKey, 'sms', HOUR, policy.throttles.smsPerHour, 'too-many-sms', policy, true);
+  }
+
+  /**
+   * May a refusal notice go to this user now? At most one per user name per e-mail window; a granted notice
+   * counts as a sent e-mail, so notices and codes share the e-mail limit.
+   */
+  async takeRefusalNotice(userKey: string, policy: SsprPolicy): Promise<boolean> {
+    const now = this.clock.now();
+    if (!(await this.repository.takeSlot(`user:${userKey}:refusal-notice`, now, now + EMAIL_WINDOW))) return false;
+    await this.emailSent(userKey, policy);
+    return true;
   }
 
   /** After a successful reset (or an administrator's unblock): all counters and the block go. */

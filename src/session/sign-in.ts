@@ -36,12 +36,26 @@ export class SignIn {
     return { token, user, expiresAt };
   }
 
-  /** The signed-in user for a session token, or null when absent, expired or signed out. */
-  async current(token: string | undefined): Promise<DirectoryUser | null> {
+  /**
+   * The signed-in session for a token, or null when absent, expired, signed out — or when its account no longer
+   * exists or is disabled (in this service, or in the directory as the sync saw it): such a session is ended on
+   * the spot. Every request with a session goes through here, so the account's state and role are read fresh each
+   * time (an administrator demoted since sign-in is no longer one).
+   */
+  async session(token: string | undefined): Promise<{ user: DirectoryUser; digest: string } | null> {
     if (!token || token.length > 64) return null;
-    const userId = await this.sessions.findUserId(tokenDigest(token), this.clock.now());
+    const digest = tokenDigest(token);
+    const userId = await this.sessions.findUserId(digest, this.clock.now());
     if (!userId) return null;
-    return (await this.directory.findUserById(userId)) ?? null;
+    const user = await this.directory.findUserById(userId);
+    if (user?.enabled) return { user, digest };
+    await this.sessions.deleteForUser(userId);
+    return null;
+  }
+
+  /** The signed-in user for a session token (see `session`). */
+  async current(token: string | undefined): Promise<DirectoryUser | null> {
+    return (await this.session(token))?.user ?? null;
   }
 
   async signOut(token: string | undefined): Promise<void> {

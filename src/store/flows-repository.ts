@@ -101,15 +101,60 @@ export class FlowsRepository {
       .execute();
   }
 
-  /** Moves the flow from `from` to `to`; false when another request moved it first. */
-  async transition(digest: string, from: ResetFlowsTable['state'], to: ResetFlowsTable['state']): Promise<boolean> {
+  /**
+   * Claims a verified flow for setting the password (→ `completing`, stamped `now`); also takes over a claim older
+   * than `leaseMs`, whose request died before the flow completed. Returns the claim stamp, or null when another
+   * live request holds the flow or it is not verified.
+   */
+  async claim(digest: string, now: number, leaseMs: number): Promise<number | null> {
     const result = await this.db
       .updateTable('reset_flows')
-      .set({ state: to })
+      .set({ state: 'completing', claimed_at: now })
       .where('id_digest', '=', digest)
-      .where('state', '=', from)
+      .where((eb) => eb.or([eb('state', '=', 'verified'), eb.and([eb('state', '=', 'completing'), eb('claimed_at', '<=', now - leaseMs)])]))
       .executeTakeFirst();
-    return result.numUpdatedRows === 1n;
+    return result.numUpdatedRows === 1n ? now : null;
+  }
+
+  /** Gives a claimed flow back (`completing` → `verified`) after a failed write; no-op when the claim was taken over. */
+  async releaseClaim(digest: string, claimedAt: number): Promise<void> {
+    await this.db
+      .updateTable('reset_flows')
+      .set({ state: 'verified', claimed_at: null })
+      .where('id_digest', '=', digest)
+      .where('state', '=', 'completing')
+      .where('claimed_at', '=', claimedAt)
+      .execute();
+  }
+
+  /** Completes a claimed flow and removes its codes, in one transaction; false when the claim was taken over. */
+  async completeClaimed(digest: string, claimedAt: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('reset_flows')
+        .set({ state: 'completed' })
+        .where('id_digest', '=', digest)
+        .where('state', '=', 'completing')
+        .where('claimed_at', '=', claimedAt)
+        .executeTakeFirst();
+      await trx.deleteFrom('reset_codes').where('flow_digest', '=', digest).execute();
+      return result.numUpdatedRows === 1n;
+    });
+  }
+
+  /**
+   * Ends every open (started or verified) flow of this user except `except`, and voids their codes: after a
+   * password was set, an earlier flow or a code sent before must not work any more.
+   */
+  async endOpenFlowsOfUser(userId: string, except: string | null): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      let open = trx.selectFrom('reset_flows').select('id_digest').where('user_id', '=', userId).where('state', 'in', ['started', 'verified']);
+      if (except !== null) open = open.where('id_digest', '!=', except);
+      const digests = (await open.execute()).map((row) => row.id_digest);
+      if (digests.length === 0) return;
+      await trx.deleteFrom('reset_codes').where('flow_digest', 'in', digests).execute();
+      await trx.deleteFrom('reset_flows').where('id_digest', 'in', digests).execute();
+    });
   }
 
   /** Stores a new code for (flow, method) and voids every earlier unused one: only the newest code works. */
@@ -165,11 +210,6 @@ export class FlowsRepository {
       .where('consumed_at', 'is', null)
       .executeTakeFirst();
     return result.numUpdatedRows === 1n;
-  }
-
-  /** Removes the codes of a finished flow. */
-  async deleteCodes(digest: string): Promise<void> {
-    await this.db.deleteFrom('reset_codes').where('flow_digest', '=', digest).execute();
   }
 
   /** Deletes flows and codes that expired before `now`; returns how many flows went. */

@@ -64,6 +64,8 @@ export interface ResetFlowsTable {
   sends: number;
   created_at: number;
   expires_at: number;
+  /** When the flow entered `completing` (the claim of the request that sets the password); null before. */
+  claimed_at: number | null;
 }
 
 export interface ResetCodesTable {

@@ -23,9 +23,11 @@ export class SessionsRepository {
     await this.db.deleteFrom('sessions').where('id_digest', '=', digest).execute();
   }
 
-  /** Ends every session of a user (after their password was reset). */
-  async deleteForUser(userId: string): Promise<void> {
-    await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  /** Ends every session of a user but `keep` (the digest of the session that acts, when it stays). */
+  async deleteForUser(userId: string, keep: string | null = null): Promise<void> {
+    let query = this.db.deleteFrom('sessions').where('user_id', '=', userId);
+    if (keep !== null) query = query.where('id_digest', '!=', keep);
+    await query.execute();
   }
 
   async purgeExpired(now: number): Promise<void> {

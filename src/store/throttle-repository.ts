@@ -27,6 +27,19 @@ export class ThrottleRepository {
       .execute();
   }
 
+  /**
+   * Takes the one slot of `scope` until `until` when it is free (never taken, or run out by `now`): one atomic
+   * upsert, so of concurrent takers exactly one wins. True for the winner.
+   */
+  async takeSlot(scope: string, now: number, until: number): Promise<boolean> {
+    const result = await this.db
+      .insertInto('throttle_blocks')
+      .values({ scope, until, reason: 'slot' })
+      .onConflict((oc) => oc.column('scope').doUpdateSet({ until, reason: 'slot' }).where('throttle_blocks.until', '<=', now))
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  }
+
   /** Active blocks among these scopes (the latest-ending first). */
   async activeBlocks(scopes: string[], now: number): Promise<Array<{ scope: string; until: number; reason: string }>> {
     if (scopes.length === 0) return [];

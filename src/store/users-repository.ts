@@ -137,7 +137,20 @@ export class UsersRepository {
   }
 
   async setEnabled(id: string, enabled: boolean): Promise<void> {
-    await this.db.updateTable('users').set({ enabled: enabled ? 1 : 0, updated_at: this.clock.now() }).where('id', '=', id).execute();
+    await this.setFlags(id, { enabled });
+  }
+
+  /** Sets whether the account is enabled and/or an administrator. */
+  async setFlags(id: string, flags: { enabled?: boolean; isAdmin?: boolean }): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({
+        ...(flags.enabled !== undefined ? { enabled: flags.enabled ? 1 : 0 } : {}),
+        ...(flags.isAdmin !== undefined ? { is_admin: flags.isAdmin ? 1 : 0 } : {}),
+        updated_at: this.clock.now(),
+      })
+      .where('id', '=', id)
+      .execute();
   }
 
   async setPasswordHash(id: string, passwordHash: string): Promise<void> {

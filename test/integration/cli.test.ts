@@ -4,6 +4,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../support/processes.js';
+import { openStore } from '../../src/store/database.js';
+import { UsersRepository } from '../../src/store/users-repository.js';
+import { SessionsRepository } from '../../src/store/sessions-repository.js';
+import { AuditRepository } from '../../src/store/audit-repository.js';
+import { fieldCipherFor, loadOrCreateMasterKey } from '../../src/crypto/keys.js';
+import { systemClock } from '../../src/store/clock.js';
 
 describe('sspr CLI: config, migrate, users and groups', () => {
   let dir: string;
@@ -78,6 +84,41 @@ describe('sspr CLI: config, migrate, users and groups', () => {
     const missing = runCli(['user', 'show', 'nobody'], { env });
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /no user named "nobody"/);
+  });
+
+  it('set-password writes a directory account back or refuses; --local-only is explicit and audited; disable ends sessions', async () => {
+    const store = openStore(undefined, dir);
+    try {
+      const users = new UsersRepository(store.db, systemClock, fieldCipherFor(dir, loadOrCreateMasterKey(dir, undefined)));
+      const dirk = await users.add({ username: 'dirk', email: 'dirk@example.org', source: 'ldap', anchor: 'uuid-dirk' });
+      const refused = runCli(['user', 'set-password', 'dirk'], { env, input: 'a directory passphrase 1\n' });
+      assert.equal(refused.status, 1, 'no directory is configured here: nothing is written anywhere');
+      assert.match(refused.stderr, /writ/i);
+      const local = runCli(['user', 'set-password', 'dirk', '--local-only'], { env, input: 'a break glass passphrase 2\n' });
+      assert.equal(local.status, 0, local.stderr);
+      assert.match(local.stderr, /NOT written back/);
+      const trail = await new AuditRepository(store.db).list({ username: 'dirk' });
+      assert.deepEqual(trail.filter((e) => e.event === 'password-set').map((e) => [e.outcome, e.detail?.path, e.detail?.writtenBack ?? null]), [
+        ['failure', 'cli', null],
+        ['success', 'cli-local-only', false],
+      ]);
+
+      const sessions = new SessionsRepository(store.db);
+      await sessions.create('cli-session', dirk.id, Date.now(), Date.now() + 60_000);
+      assert.equal(runCli(['user', 'disable', 'dirk'], { env }).status, 0);
+      assert.equal(await sessions.findUserId('cli-session', Date.now()), null, 'disabling ends the sessions');
+
+      assert.equal(runCli(['user', 'promote', 'dirk'], { env }).status, 0);
+      assert.equal((await users.get('dirk')).isAdmin, true);
+      await sessions.create('admin-session', dirk.id, Date.now(), Date.now() + 60_000);
+      const demoted = runCli(['user', 'demote', 'dirk'], { env });
+      assert.equal(demoted.status, 0, demoted.stderr);
+      assert.match(demoted.stdout, /demoted user dirk/);
+      assert.equal((await users.get('dirk')).isAdmin, false);
+      assert.equal(await sessions.findUserId('admin-session', Date.now()), null, 'demoting ends the sessions');
+    } finally {
+      await store.close();
+    }
   });
 
   it('group add / add-member (users and nested groups) / list, refusing loops', () => {

@@ -17,6 +17,8 @@ describe('no account enumeration through reset/start', () => {
     smtp = await SmtpSink.start();
     svc = await startTestService({ dialect: 'sqlite', smtpUrl: smtp.url });
     for (let i = 0; i < 20; i++) await svc.services.users.add({ username: `user${i}`, email: `user${i}@example.org` });
+    // An administrator with one method is refused (two-gate) and told so by e-mail.
+    await svc.services.users.add({ username: 'refused-admin', email: 'refused-admin@example.org', isAdmin: true });
   });
   after(async () => {
     await svc.close();
@@ -46,5 +48,27 @@ describe('no account enumeration through reset/start', () => {
     assert.ok(Math.abs(mk - mu) <= spread, `medians ${mk.toFixed(3)} ms vs ${mu.toFixed(3)} ms differ by more than the interquartile spread ${spread.toFixed(3)} ms`);
     await svc.services.mail.drain();
     assert.equal(smtp.messages.length, 0, 'start sends nothing, for anyone');
+  });
+
+  it('a refused user who is sent a notice answers in the same time as an unknown one, and gets one notice per window', async (t) => {
+    const timings = { refused: [] as number[], unknown: [] as number[] };
+    const before = smtp.messages.length;
+    for (let i = 0; i < 400; i++) {
+      const kind = i % 2 === 0 ? 'refused' : 'unknown';
+      const username = kind === 'refused' ? 'refused-admin' : `nobody-else${i}`;
+      const started = performance.now();
+      const response = await fetch(svc.baseUrl + '/api/v1/reset/start', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username }) });
+      await response.arrayBuffer();
+      timings[kind].push(performance.now() - started);
+      assert.equal(response.status, 200);
+    }
+    const [mr, mu] = [median(timings.refused), median(timings.unknown)];
+    const spread = Math.max(quantile(timings.refused, 0.75) - quantile(timings.refused, 0.25), quantile(timings.unknown, 0.75) - quantile(timings.unknown, 0.25), 0.2);
+    t.diagnostic(`refused ${mr.toFixed(3)} ms, unknown ${mu.toFixed(3)} ms, spread ${spread.toFixed(3)} ms`);
+    assert.ok(Math.abs(mr - mu) <= spread, `medians ${mr.toFixed(3)} ms vs ${mu.toFixed(3)} ms differ by more than the interquartile spread ${spread.toFixed(3)} ms`);
+    await new Promise((resolve) => setImmediate(resolve));
+    await svc.services.mail.drain();
+    await smtp.waitFor((m) => m.to === 'refused-admin@example.org');
+    assert.equal(smtp.messages.filter((m, i) => i >= before && m.to === 'refused-admin@example.org').length, 1, '200 refusals, one notice');
   });
 });

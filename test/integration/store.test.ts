@@ -10,6 +10,7 @@ import { LicencesRepository } from '../../src/store/licences-repository.js';
 import { FlowsRepository } from '../../src/store/flows-repository.js';
 import { SessionsRepository } from '../../src/store/sessions-repository.js';
 import { AuditRepository } from '../../src/store/audit-repository.js';
+import { ThrottleRepository } from '../../src/store/throttle-repository.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { SsprError } from '../../src/errors/sspr-error.js';
@@ -33,7 +34,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         store = openStore(undefined, dir);
         cleanup = async () => rmSync(dir, { recursive: true, force: true });
       }
-      assert.deepEqual(await migrate(store), ['001-initial', '002-password-policy', '003-methods-policy', '004-directory-accounts', '005-writeback-agents', '006-admin-tokens']);
+      assert.deepEqual(await migrate(store), ['001-initial', '002-password-policy', '003-methods-policy', '004-directory-accounts', '005-writeback-agents', '006-admin-tokens', '007-password-flow-claim']);
       assert.deepEqual(await migrate(store), [], 'migrations are idempotent');
     });
     after(async () => {
@@ -101,10 +102,45 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.equal(await flows.consumeCode(code.id, now), false);
 
       await flows.markVerified('d1', ['m'], true);
-      assert.equal(await flows.transition('d1', 'verified', 'completing'), true);
-      assert.equal(await flows.transition('d1', 'verified', 'completing'), false);
+      const claimedAt = await flows.claim('d1', now, 60_000);
+      assert.equal(claimedAt, now);
+      assert.equal(await flows.claim('d1', now + 1, 60_000), null, 'a live claim holds');
+      const takenOver = await flows.claim('d1', now + 60_000, 60_000);
+      assert.equal(takenOver, now + 60_000, 'a claim past its lease is taken over');
+      assert.equal(await flows.completeClaimed('d1', now), false, 'the old claim can no longer complete');
+      await flows.releaseClaim('d1', now);
+      assert.equal((await flows.findLive('d1', now))?.state, 'completing', 'nor give the flow back');
+      assert.equal(await flows.completeClaimed('d1', takenOver!), true);
+      assert.equal((await flows.findLive('d1', now))?.state, 'completed');
+      assert.equal(await flows.latestCode('d1', 'm'), null, 'completion removes the codes');
       assert.equal(await flows.purgeExpired(now + 2000), 1);
       assert.equal(await flows.findLive('d1', now), null);
+    });
+
+    it('a set password ends the user\'s other open flows and their codes; completed flows stay', async () => {
+      const flows = new FlowsRepository(store.db);
+      const now = clock.now();
+      const zoe = await new UsersRepository(store.db, clock, cipher).get('zoë');
+      const methods = [{ id: 'm', type: 'email' as const, hint: 'h', ref: 'contact:email' }];
+      for (const digest of ['o1', 'o2', 'o3', 'o4']) await flows.create({ digest, userId: zoe.id, username: 'zoë', methods, required: 1, expiresAt: now + 60_000 }, now);
+      await flows.replaceCode('o2', 'm', 'hash', now + 500, now);
+      await flows.markVerified('o3', ['m'], true);
+      await flows.markVerified('o4', ['m'], true);
+      await flows.completeClaimed('o4', (await flows.claim('o4', now, 1000))!);
+      await flows.endOpenFlowsOfUser(zoe.id, 'o1');
+      assert.equal((await flows.findLive('o1', now))?.state, 'started', 'the acting flow stays');
+      assert.equal(await flows.findLive('o2', now), null);
+      assert.equal(await flows.latestCode('o2', 'm'), null);
+      assert.equal(await flows.findLive('o3', now), null, 'a verified flow ends too');
+      assert.equal((await flows.findLive('o4', now))?.state, 'completed');
+    });
+
+    it('throttle slots: one taker per window, free again afterwards', async () => {
+      const throttles = new ThrottleRepository(store.db);
+      const taken = await Promise.all([1, 2, 3, 4].map(() => throttles.takeSlot('user:x:refusal-notice', 1000, 2000)));
+      assert.equal(taken.filter(Boolean).length, 1);
+      assert.equal(await throttles.takeSlot('user:x:refusal-notice', 1999, 2999), false);
+      assert.equal(await throttles.takeSlot('user:x:refusal-notice', 2000, 3000), true);
     });
 
     it('sessions and audit events', async () => {
@@ -114,8 +150,12 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await sessions.create('s1', zoe.id, 1, 100);
       assert.equal(await sessions.findUserId('s1', 50), zoe.id);
       assert.equal(await sessions.findUserId('s1', 100), null);
-      await sessions.deleteForUser(zoe.id);
+      await sessions.create('s2', zoe.id, 1, 100);
+      await sessions.deleteForUser(zoe.id, 's2');
       assert.equal(await sessions.findUserId('s1', 50), null);
+      assert.equal(await sessions.findUserId('s2', 50), zoe.id, 'the kept session stays');
+      await sessions.deleteForUser(zoe.id);
+      assert.equal(await sessions.findUserId('s2', 50), null);
       await audit.record(5, { event: 'reset-start', outcome: 'failure', username: 'zoë', ip: '::1', userAgent: 'x'.repeat(1000), detail: { reason: 'unknown-user' } });
       const [event] = await audit.list({ username: 'zoë' });
       assert.equal(event?.detail?.reason, 'unknown-user');

@@ -1,11 +1,10 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Directory, DirectoryUser } from '../../directory/directory.js';
 import type { FlowRecord, FlowsRepository, OfferedMethod } from '../../store/flows-repository.js';
-import type { SessionsRepository } from '../../store/sessions-repository.js';
 import type { RegistrationsRepository, Registration } from '../../store/registrations-repository.js';
 import type { GroupsRepository } from '../../store/groups-repository.js';
 import type { LicencesRepository } from '../../store/licences-repository.js';
-import { usernameKey, type UsersRepository } from '../../store/users-repository.js';
+import { usernameKey } from '../../store/users-repository.js';
 import type { Clock } from '../../store/clock.js';
 import type { Audit } from '../../audit/audit.js';
 import type { AuditDetail, AuditEventName } from '../../audit/audit-events.js';
@@ -19,29 +18,36 @@ import { deliverablePolicy, type SsprPolicy } from '../../policy/sspr-policy.js'
 import { decoyEmailHint } from '../../methods/hints.js';
 import { maskPhoneNumber } from '../../methods/phone/phone-number.js';
 import { randomToken, tokenDigest } from '../../crypto/tokens.js';
-import { adminResetNoticeMail, refusalNoticeMail, resetNoticeMail } from '../../mail/templates.js';
+import { refusalNoticeMail } from '../../mail/templates.js';
+import type { AfterAnswer } from './after-answer.js';
+import { passwordSubjectOf, type FlowClaim, type SetPassword } from '../password/set-password.js';
 import { SsprError } from '../../errors/sspr-error.js';
 
 export interface ResetFlowSettings {
   flowTtlSeconds: number;
+  /** How long a claim on a flow's final step holds before a retry may take it over (longer than any write takes). */
+  completionLeaseSeconds: number;
   maxSendsPerFlow: number;
   organisation: string;
 }
 
+/** What the flow uses of each part (narrow, so rules can be tested with fakes). */
 export interface ResetFlowDeps {
-  directory: Directory;
-  users: UsersRepository;
-  flows: FlowsRepository;
-  sessions: SessionsRepository;
-  registrations: RegistrationsRepository;
-  groups: GroupsRepository;
-  licences: LicencesRepository;
-  policy: PolicyStore;
-  throttles: Throttles;
+  directory: Pick<Directory, 'findUser' | 'isRecentPassword' | 'directoryPolicyFor'>;
+  flows: Pick<FlowsRepository, 'create' | 'findLive' | 'takeSend' | 'markVerified' | 'claim'>;
+  registrations: Pick<RegistrationsRepository, 'listForUser' | 'find' | 'touch'>;
+  groups: Pick<GroupsRepository, 'groupsOfUser'>;
+  licences: Pick<LicencesRepository, 'plansOf'>;
+  policy: Pick<PolicyStore, 'current'>;
+  throttles: Pick<Throttles, 'blockedUntil' | 'emailSent' | 'smsSent' | 'validation' | 'failedProof' | 'takeRefusalNotice'>;
   methods: Map<MethodType, VerificationMethod>;
   passwords: PasswordChecker;
-  mail: MailDispatch;
-  audit: Audit;
+  /** The one place a password is set, with its follow-ups. */
+  setPassword: Pick<SetPassword, 'run'>;
+  mail: Pick<MailDispatch, 'dispatch'>;
+  /** Work that must not change the answer's timing (refusal notices) runs here, after the answer. */
+  afterAnswer: Pick<AfterAnswer, 'run'>;
+  audit: Pick<Audit, 'record'>;
   clock: Clock;
   /** Keyed randomness for decoys: the same unknown name always gets the same plausible methods. */
   decoyKey: Buffer;
@@ -77,7 +83,9 @@ const publicMethod = ({ id, type, hint }: OfferedMethod): PublicMethod => ({ id,
  * - throttles are counted per typed user name, so a blocked unknown name answers like a blocked real one;
  * - nothing about the account changes until the required number of distinct method types is verified
  *   (administrators: two, never security questions); the order is enforced here;
- * - a reset never signs the user in, ends their sessions, clears their throttles and notifies them.
+ * - a reset never signs the user in; its password is set through SetPassword, whose table ends the user's
+ *   sessions and other flows, clears their throttles and notifies them; a crash mid-way leaves the flow
+ *   `completing`, and a retry after the claim's lease finishes it.
  */
 export class ResetFlow {
   constructor(private readonly deps: ResetFlowDeps) {}
@@ -182,41 +190,8 @@ export class ResetFlow {
   }
 
   async setPassword(flowId: string, password: string, request: MethodRequest): Promise<{ done: true }> {
-    const flow = await this.live(flowId);
-    this.expectState(flow, 'verified');
-    const user = await this.userOf(flow);
-    const directoryPolicy = (await this.deps.directory.directoryPolicyFor?.(user)) ?? null;
-    const verdict = await this.deps.passwords.check(password, { ...this.subjectOf(user), directoryPolicy }, request.lang);
-    if (!verdict.accepted) {
-      await this.audit(request, 'reset-password', 'failure', flow.digest, user, flow.username, {
-        reason: 'password-rejected',
-        rules: verdict.reasons.map((r) => r.code).join(','),
-      });
-      throw new SsprError('password-rejected', {
-        params: { reasons: verdict.reasons.map((r) => r.message).join(' ') },
-        details: { reasons: verdict.reasons },
-      });
-    }
-    if (!(await this.deps.flows.transition(flow.digest, 'verified', 'completing'))) throw new SsprError('flow-completed');
-    try {
-      await this.deps.directory.resetPassword(user, password.normalize('NFC'));
-    } catch (error) {
-      await this.deps.flows.transition(flow.digest, 'completing', 'verified');
-      const directoryReason = error instanceof SsprError ? (error.details as { directoryReason?: string } | undefined)?.directoryReason : undefined;
-      await this.audit(request, 'reset-password', 'failure', flow.digest, user, flow.username, {
-        reason: error instanceof SsprError ? error.code : 'internal',
-        ...(directoryReason ? { directoryReason } : {}),
-      });
-      throw error;
-    }
-    await this.deps.flows.transition(flow.digest, 'completing', 'completed');
-    await this.deps.flows.deleteCodes(flow.digest);
-    await this.deps.sessions.deleteForUser(user.id);
-    await this.deps.throttles.clear(usernameKey(user.username));
-    // Directory-managed accounts are written to their directory first (AccountDirectory), so a success here
-    // means the directory has the password; the doctor's unsupported-operation check reads this flag.
-    await this.audit(request, 'reset-password', 'success', flow.digest, user, flow.username, { path: 'self-service-reset', writtenBack: user.source !== 'local' });
-    await this.notifyAfterReset(user, request);
+    const { user, claim } = await this.claimVerified(flowId);
+    await this.deps.setPassword.run(user, { origin: 'self-service-reset', password, flow: claim }, { request, flowRef: claim.digest.slice(0, 12) });
     return { done: true };
   }
 
@@ -225,33 +200,26 @@ export class ResetFlow {
    * their password. Ends the flow like a reset; cloud-only accounts have no lockout and just complete.
    */
   async unlock(flowId: string, request: MethodRequest): Promise<{ done: true }> {
-    const flow = await this.live(flowId);
-    this.expectState(flow, 'verified');
-    const user = await this.userOf(flow);
-    if (!(await this.deps.flows.transition(flow.digest, 'verified', 'completing'))) throw new SsprError('flow-completed');
-    try {
-      await this.deps.directory.unlock?.(user);
-    } catch (error) {
-      await this.deps.flows.transition(flow.digest, 'completing', 'verified');
-      await this.audit(request, 'unlock-account', 'failure', flow.digest, user, flow.username, { reason: error instanceof SsprError ? error.code : 'internal' });
-      throw error;
-    }
-    await this.deps.flows.transition(flow.digest, 'completing', 'completed');
-    await this.deps.flows.deleteCodes(flow.digest);
-    await this.deps.throttles.clear(usernameKey(user.username));
-    await this.audit(request, 'unlock-account', 'success', flow.digest, user, flow.username, { writtenBack: user.source !== 'local' });
+    const { user, claim } = await this.claimVerified(flowId);
+    await this.deps.setPassword.run(user, { origin: 'unlock', flow: claim }, { request, flowRef: claim.digest.slice(0, 12) });
     return { done: true };
   }
 
-  /** The password subject for a user: names for the personal-word rules, and their history. */
-  subjectOf(user: DirectoryUser): PasswordSubject {
-    return {
-      username: user.username,
-      displayName: user.displayName,
-      firstName: user.firstName,
-      lastName: user.lastName,
-      isInHistory: (password) => this.deps.directory.isRecentPassword(user, password),
-    };
+  /**
+   * Claims a verified flow for its final step. A flow left `completing` by a request that died takes a retry once
+   * the claim's lease has run out; while a live request holds it, the answer is `flow-completing`.
+   */
+  private async claimVerified(flowId: string): Promise<{ user: DirectoryUser; claim: FlowClaim }> {
+    const flow = await this.live(flowId);
+    if (flow.state !== 'completing') this.expectState(flow, 'verified');
+    const user = await this.userOf(flow);
+    const now = this.deps.clock.now();
+    const claimedAt = await this.deps.flows.claim(flow.digest, now, this.deps.settings.completionLeaseSeconds * 1000);
+    if (claimedAt === null) {
+      const current = await this.deps.flows.findLive(flow.digest, now);
+      throw new SsprError(current?.state === 'completed' ? 'flow-completed' : 'flow-completing');
+    }
+    return { user, claim: { digest: flow.digest, claimedAt } };
   }
 
   /**
@@ -264,7 +232,7 @@ export class ResetFlow {
       const flow = await this.live(flowId).catch(() => null);
       if (flow?.state === 'verified') {
         const user = await this.userOf(flow);
-        subject = { ...this.subjectOf(user), directoryPolicy: (await this.deps.directory.directoryPolicyFor?.(user)) ?? null };
+        subject = { ...passwordSubjectOf(this.deps.directory, user), directoryPolicy: (await this.deps.directory.directoryPolicyFor?.(user)) ?? null };
       }
     }
     return this.deps.passwords.check(password, subject, lang);
@@ -297,30 +265,22 @@ export class ResetFlow {
     throw new SsprError('throttled', { params: { until }, details: { until: new Date(block.until).toISOString(), reason: block.reason } });
   }
 
-  /** A known user who may not reset learns why: by e-mail (default, no enumeration) or on the page. */
+  /**
+   * A known user who may not reset learns why: on the page, or by e-mail (default, no enumeration). The mail is
+   * composed, counted and sent after the answer, so the answer costs the same with or without it; at most one
+   * notice per user name per e-mail window, counted under the e-mail throttle (no mail bombs).
+   */
   private tellRefusal(user: DirectoryUser, refusal: Refusal, policy: SsprPolicy, request: MethodRequest): void {
     const required = typeof refusal.detail === 'object' ? refusal.detail.required : 0;
     if (policy.refusalNotice === 'page') throw new SsprError(refusal.code, { params: { required } });
-    if (user.email && refusal.code !== 'account-state') {
-      const notice = refusalNoticeMail(request.lang, user.email, { organisation: this.deps.settings.organisation, reason: new SsprError(refusal.code, { params: { required } }).messageIn(request.lang) });
+    const email = user.email;
+    if (!email || refusal.code === 'account-state') return;
+    this.deps.afterAnswer.run(async () => {
+      if (!(await this.deps.throttles.takeRefusalNotice(usernameKey(user.username), policy))) return;
+      const reason = new SsprError(refusal.code, { params: { required } }).messageIn(request.lang);
+      const notice = refusalNoticeMail(request.lang, email, { organisation: this.deps.settings.organisation, reason });
       this.deps.mail.dispatch(notice, { purpose: 'reset-refused', userId: user.id, username: user.username });
-    }
-  }
-
-  private async notifyAfterReset(user: DirectoryUser, request: MethodRequest): Promise<void> {
-    const policy = await this.deps.policy.current();
-    const organisation = this.deps.settings.organisation;
-    const at = new Date(this.deps.clock.now());
-    if (policy.notifyUserOnReset && user.email) {
-      this.deps.mail.dispatch(resetNoticeMail(request.lang, user.email, { organisation, at, ip: request.ip }), { purpose: 'reset-notice', userId: user.id, username: user.username });
-    }
-    if (user.isAdmin && policy.notifyAdminsOnAdminReset) {
-      for (const admin of await this.deps.users.list()) {
-        if (!admin.isAdmin || admin.id === user.id || !admin.email || !admin.enabled) continue;
-        const notice = adminResetNoticeMail(request.lang, admin.email, { organisation, at, ip: request.ip, who: user.username });
-        this.deps.mail.dispatch(notice, { purpose: 'admin-reset-notice', userId: admin.id, username: admin.username });
-      }
-    }
+    });
   }
 
   private async contextOf(flow: FlowRecord, method: OfferedMethod, request: MethodRequest) {
@@ -341,7 +301,8 @@ export class ResetFlow {
 
   private expectState(flow: FlowRecord, expected: FlowRecord['state']): void {
     if (flow.state === expected) return;
-    if (flow.state === 'completed' || flow.state === 'completing') throw new SsprError('flow-completed');
+    if (flow.state === 'completed') throw new SsprError('flow-completed');
+    if (flow.state === 'completing') throw new SsprError('flow-completing');
     throw new SsprError('flow-step-out-of-order', { params: { expected: flow.state === 'verified' ? 'newPassword' : 'verifyFirst' } });
   }
 

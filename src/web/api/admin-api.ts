@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { parseBody } from './validate.js';
 import { runServiceSync } from '../../app/service-sync.js';
 import { summaryLine } from '../../sync/directory-sync.js';
-import type { AuditDetail } from '../../audit/audit-events.js';
 
 /**
  * Administrators only: `Authorization: Bearer <admin API token>` (sspr admin token create; 401 admin-token-missing /
@@ -43,9 +42,10 @@ export async function adminSyncApi(app: FastifyInstance, services: Services, pol
 }
 
 /**
- * `POST /api/v1/admin/users/{username}/password {password}`: a helpdesk reset that writes back (direct or agent
- * mode) like a self-service reset — the same password policy, the directory first, audited as `admin-reset`
- * (Entra 31009–31011) and `admin-reset-password` with the administrator and `writtenBack`; the user's sessions end.
+ * `POST /api/v1/admin/users/{username}/password {password}`: a helpdesk reset through the one password use-case —
+ * the same policy, written back first (direct or agent mode), audited as `admin-reset` (Entra 31009–31011) and
+ * `admin-reset-password` with the administrator and `writtenBack`; the follow-ups of its origin (sessions and open
+ * flows end, throttles clear).
  */
 export async function adminResetApi(app: FastifyInstance, services: Services, policy: CookiePolicy): Promise<void> {
   const body = z.strictObject({ password: z.string().min(1).max(4096) });
@@ -54,21 +54,7 @@ export async function adminResetApi(app: FastifyInstance, services: Services, po
     const { password } = parseBody(body, request.body);
     const user = await services.directory.findUser(request.params.username);
     if (!user) throw new SsprError('user-not-found', { params: { username: request.params.username } });
-    const directoryPolicy = await services.directory.directoryPolicyFor(user);
-    const verdict = await services.passwords.check(password, { ...services.resetFlow.subjectOf(user), directoryPolicy }, request.ctx.lang);
-    if (!verdict.accepted) {
-      throw new SsprError('password-rejected', { params: { reasons: verdict.reasons.map((r) => r.message).join(' ') }, details: { reasons: verdict.reasons } });
-    }
-    const record = (outcome: 'success' | 'failure', detail: Omit<AuditDetail<'admin-reset-password'>, 'by'>) =>
-      services.audit.record({ event: 'admin-reset-password', outcome, userId: user.id, username: user.username, ip: request.ip, detail: { by: admin, ...detail } });
-    try {
-      await services.directory.resetPassword(user, password.normalize('NFC'), 'admin-reset');
-    } catch (error) {
-      await record('failure', { reason: error instanceof SsprError ? error.code : 'internal' });
-      throw error;
-    }
-    await services.sessions.deleteForUser(user.id);
-    await record('success', { writtenBack: user.source !== 'local' });
+    await services.setPassword.run(user, { origin: 'admin-reset', password, by: admin }, { request: request.ctx });
     return reply.header('cache-control', 'no-store').send({ done: true });
   });
 }

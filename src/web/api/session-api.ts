@@ -38,10 +38,11 @@ export async function sessionApi(app: FastifyInstance, services: Services, polic
 
   const changeBody = z.strictObject({ currentPassword: z.string().min(1).max(4096), newPassword: z.string().min(1).max(4096) });
   app.post('/api/v1/me/password', { config: { rateLimit } }, async (request) => {
-    const user = await services.signIn.current(cookieOf(request, policy, 'session'));
-    if (!user) throw new SsprError('not-signed-in');
+    const session = await services.signIn.session(cookieOf(request, policy, 'session'));
+    if (!session) throw new SsprError('not-signed-in');
     const { currentPassword, newPassword } = parseBody(changeBody, request.body);
-    return services.changePassword.change(user, currentPassword, newPassword, request.ctx);
+    await services.setPassword.run(session.user, { origin: 'change', currentPassword, password: newPassword, keepSession: session.digest }, { request: request.ctx });
+    return { done: true };
   });
 
   app.get('/api/v1/me', async (request) => {

@@ -87,13 +87,15 @@ export async function accountPages(app: FastifyInstance, services: Services, kit
 
   app.post('/account/password', { config: { rateLimit } }, async (request, reply) => {
     kit.checkCsrf(request);
-    const user = await services.signIn.current(cookieOf(request, kit.policy, 'session'));
-    if (!user) return kit.redirect(reply, '/signin');
+    const session = await services.signIn.session(cookieOf(request, kit.policy, 'session'));
+    if (!session) return kit.redirect(reply, '/signin');
+    const { user } = session;
     const lang = request.ctx.lang;
     const password = formField(request.body, 'password');
     if (password !== formField(request.body, 'confirm')) return accountPage(request, reply, user, { status: 400, error: t(lang, 'reset.password.mismatch') });
     try {
-      await services.changePassword.change(user, formField(request.body, 'current'), password, request.ctx);
+      const act = { origin: 'change', currentPassword: formField(request.body, 'current'), password, keepSession: session.digest } as const;
+      await services.setPassword.run(user, act, { request: request.ctx });
     } catch (error) {
       // Policy and directory refusals are the user's to fix: show them on the same page.
       if (error instanceof SsprError && error.status < 500) return accountPage(request, reply, user, { status: error.status, error: error.messageIn(lang) });

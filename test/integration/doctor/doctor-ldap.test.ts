@@ -210,8 +210,8 @@ describe('doctor against OpenLDAP (direct mode)', () => {
   it('unsupported-operation: a password set without writeback fails; a reset that writes back passes', async () => {
     await directoryUser('diverged', { mail: 'diverged@example.org' });
     await expectCheck(services, 'diverged', 'unsupported-operation', 'pass');
-    // The CLI's set-password path stores the password locally only (the built CLI on the same data folder).
-    const cli = spawnSync(process.execPath, ['dist/cli/main.js', 'user', 'set-password', 'diverged'], {
+    // The CLI's break-glass path stores the password locally only (the built CLI on the same data folder).
+    const cli = spawnSync(process.execPath, ['dist/cli/main.js', 'user', 'set-password', 'diverged', '--local-only'], {
       env: { PATH: process.env.PATH, SSPR_DATA_DIR: svc.dataDir, SSPR_LOG_LEVEL: 'silent' },
       input: 'Local-Only-Passw0rd-Z\n',
       encoding: 'utf8',

@@ -1,0 +1,190 @@
+import type { AccountDirectory } from '../../directory/account-directory.js';
+import type { DirectoryUser } from '../../directory/directory.js';
+import type { Audit } from '../../audit/audit.js';
+import type { MethodRequest } from '../../methods/method.js';
+import type { PasswordChecker, PasswordSubject } from '../../policy/password-checker.js';
+import type { PolicyStore } from '../../policy/policy-store.js';
+import type { Throttles } from '../../policy/throttles.js';
+import type { MailDispatch } from '../../delivery/background-delivery.js';
+import type { Clock } from '../../store/clock.js';
+import { usernameKey } from '../../store/users-repository.js';
+import { adminResetNoticeMail, resetNoticeMail } from '../../mail/templates.js';
+import { SsprError } from '../../errors/sspr-error.js';
+
+/** Where a password (or an unlock) comes from. */
+export type PasswordOrigin = 'self-service-reset' | 'unlock' | 'change' | 'admin-reset' | 'cli' | 'cli-local-only';
+
+/** A claimed reset flow (`completing`) that the act completes once the account is written. */
+export interface FlowClaim {
+  digest: string;
+  claimedAt: number;
+}
+
+/** The act, typed per origin: what each origin must bring. */
+export type PasswordAct =
+  | { origin: 'self-service-reset'; password: string; flow: FlowClaim }
+  | { origin: 'unlock'; flow: FlowClaim }
+  | { origin: 'change'; currentPassword: string; password: string; keepSession: string }
+  | { origin: 'admin-reset'; password: string; by: string }
+  | { origin: 'cli'; password: string }
+  /** Break-glass: this service's store only; the audit says `writtenBack: false`, which the doctor reports. */
+  | { origin: 'cli-local-only'; password: string };
+
+type FollowUp = 'end-sessions' | 'end-other-flows' | 'clear-throttles' | 'notify-user' | 'notify-admins';
+
+interface OriginRules {
+  /** The audit event the act is recorded as (the doctor and reports read these names). */
+  event: 'reset-password' | 'unlock-account' | 'change-password' | 'admin-reset-password' | 'password-set';
+  followUps: readonly FollowUp[];
+}
+
+/**
+ * The one table of what follows a password write, per origin (kratos recovery hooks). A new password ends the
+ * sessions that knew the old one (a change keeps only the session that made it: OWASP Session Management), ends the user's other open reset
+ * flows and their codes, and clears the user's reset throttles; self-service resets tell the user and, for an
+ * administrator's account, the other administrators (policy `notifyUserOnReset`, `notifyAdminsOnAdminReset`).
+ */
+export const followUpsByOrigin: Readonly<Record<PasswordOrigin, OriginRules>> = {
+  'self-service-reset': { event: 'reset-password', followUps: ['end-sessions', 'end-other-flows', 'clear-throttles', 'notify-user', 'notify-admins'] },
+  unlock: { event: 'unlock-account', followUps: ['end-other-flows', 'clear-throttles'] },
+  change: { event: 'change-password', followUps: ['end-sessions', 'end-other-flows'] },
+  'admin-reset': { event: 'admin-reset-password', followUps: ['end-sessions', 'end-other-flows', 'clear-throttles'] },
+  cli: { event: 'password-set', followUps: ['end-sessions', 'end-other-flows', 'clear-throttles'] },
+  'cli-local-only': { event: 'password-set', followUps: ['end-sessions', 'end-other-flows', 'clear-throttles'] },
+};
+
+/** The flow store as this use-case needs it (FlowsRepository implements it). */
+export interface PasswordFlows {
+  endOpenFlowsOfUser(userId: string, except: string | null): Promise<void>;
+  completeClaimed(digest: string, claimedAt: number): Promise<boolean>;
+  releaseClaim(digest: string, claimedAt: number): Promise<void>;
+}
+
+export interface SetPasswordDeps {
+  directory: Pick<AccountDirectory, 'resetPassword' | 'changePassword' | 'unlock' | 'directoryPolicyFor' | 'isRecentPassword'>;
+  /** This service's own store of cloud-only passwords (the break-glass local-only write). */
+  local: { resetPassword(user: DirectoryUser, password: string): Promise<void> };
+  passwords: PasswordChecker;
+  sessions: { deleteForUser(userId: string, keep?: string | null): Promise<void> };
+  flows: PasswordFlows;
+  throttles: Pick<Throttles, 'clear'>;
+  policy: Pick<PolicyStore, 'current'>;
+  users: { list(): Promise<Array<Pick<DirectoryUser, 'id' | 'username' | 'email' | 'isAdmin' | 'enabled'>>> };
+  mail: Pick<MailDispatch, 'dispatch'>;
+  audit: Pick<Audit, 'record'>;
+  clock: Clock;
+  organisation: string;
+}
+
+/** The password subject: the user's names for the personal-word rules, and their history. */
+export function passwordSubjectOf(directory: Pick<AccountDirectory, 'isRecentPassword'>, user: DirectoryUser): PasswordSubject {
+  return {
+    username: user.username,
+    displayName: user.displayName,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    isInHistory: (password) => directory.isRecentPassword(user, password),
+  };
+}
+
+/** Where the act is audited from: the request, and the flow or the typed name when there is one. */
+export interface ActContext {
+  request: MethodRequest;
+  /** Short flow reference for the audit trail (never the flow id). */
+  flowRef?: string;
+}
+
+/**
+ * A password is set in one place: subject → policy → write through the account directory (directory accounts
+ * are written back first, direct or agent mode) → the follow-ups of the origin's table row. The order makes the
+ * act crash-consistent: a claimed flow completes only after the write and the ending of sessions and flows, so a
+ * crash in between leaves it `completing`, and a retry after the claim's lease runs the whole act again (every
+ * step before the completion may safely run twice). Audit and notices come last.
+ */
+export class SetPassword {
+  constructor(private readonly deps: SetPasswordDeps) {}
+
+  async run(user: DirectoryUser, act: PasswordAct, context: ActContext): Promise<{ writtenBack: boolean }> {
+    const rules = followUpsByOrigin[act.origin];
+    const record = (outcome: 'success' | 'failure', detail: { reason?: string; directoryReason?: string; rules?: string; writtenBack?: boolean }) =>
+      this.deps.audit.record({
+        event: rules.event,
+        outcome,
+        userId: user.id,
+        username: user.username,
+        flow: context.flowRef ?? null,
+        ip: context.request.ip || null,
+        userAgent: context.request.userAgent || null,
+        detail: { path: act.origin, ...('by' in act ? { by: act.by } : {}), ...detail },
+      });
+
+    const writtenBack = user.source !== 'local' && act.origin !== 'cli-local-only';
+    try {
+      if ('password' in act) await this.checkPolicy(user, act.password, context.request, record);
+      await this.write(user, act).catch(async (error: unknown) => {
+        const directoryReason = error instanceof SsprError ? (error.details as { directoryReason?: string } | undefined)?.directoryReason : undefined;
+        await record('failure', { reason: error instanceof SsprError ? error.code : 'internal', ...(directoryReason ? { directoryReason } : {}) });
+        throw error;
+      });
+    } catch (error) {
+      // Nothing changed: the flow goes back to `verified`, and the user may try again.
+      if ('flow' in act) await this.deps.flows.releaseClaim(act.flow.digest, act.flow.claimedAt);
+      throw error;
+    }
+
+    const followUps = new Set(rules.followUps);
+    if (followUps.has('end-sessions')) await this.deps.sessions.deleteForUser(user.id, act.origin === 'change' ? act.keepSession : null);
+    if (followUps.has('end-other-flows')) await this.deps.flows.endOpenFlowsOfUser(user.id, 'flow' in act ? act.flow.digest : null);
+    if (followUps.has('clear-throttles')) await this.deps.throttles.clear(usernameKey(user.username));
+    if ('flow' in act) await this.deps.flows.completeClaimed(act.flow.digest, act.flow.claimedAt);
+
+    await record('success', { writtenBack });
+    if (followUps.has('notify-user') || followUps.has('notify-admins')) await this.notify(user, followUps, context.request);
+    return { writtenBack };
+  }
+
+  private async checkPolicy(
+    user: DirectoryUser,
+    password: string,
+    request: MethodRequest,
+    record: (outcome: 'failure', detail: Record<string, string>) => Promise<void>,
+  ): Promise<void> {
+    const directoryPolicy = (await this.deps.directory.directoryPolicyFor(user)) ?? null;
+    const verdict = await this.deps.passwords.check(password, { ...passwordSubjectOf(this.deps.directory, user), directoryPolicy }, request.lang);
+    if (verdict.accepted) return;
+    await record('failure', { reason: 'password-rejected', rules: verdict.reasons.map((r) => r.code).join(',') });
+    throw new SsprError('password-rejected', { params: { reasons: verdict.reasons.map((r) => r.message).join(' ') }, details: { reasons: verdict.reasons } });
+  }
+
+  private write(user: DirectoryUser, act: PasswordAct): Promise<void> {
+    switch (act.origin) {
+      case 'self-service-reset':
+        return this.deps.directory.resetPassword(user, act.password.normalize('NFC'), 'reset');
+      case 'admin-reset':
+      case 'cli':
+        return this.deps.directory.resetPassword(user, act.password.normalize('NFC'), 'admin-reset');
+      case 'cli-local-only':
+        return this.deps.local.resetPassword(user, act.password.normalize('NFC'));
+      case 'change':
+        return this.deps.directory.changePassword(user, act.currentPassword.normalize('NFC'), act.password.normalize('NFC'));
+      case 'unlock':
+        return this.deps.directory.unlock(user);
+    }
+  }
+
+  private async notify(user: DirectoryUser, followUps: Set<FollowUp>, request: MethodRequest): Promise<void> {
+    const policy = await this.deps.policy.current();
+    const { organisation, mail } = this.deps;
+    const at = new Date(this.deps.clock.now());
+    if (followUps.has('notify-user') && policy.notifyUserOnReset && user.email) {
+      mail.dispatch(resetNoticeMail(request.lang, user.email, { organisation, at, ip: request.ip }), { purpose: 'reset-notice', userId: user.id, username: user.username });
+    }
+    if (followUps.has('notify-admins') && user.isAdmin && policy.notifyAdminsOnAdminReset) {
+      for (const admin of await this.deps.users.list()) {
+        if (!admin.isAdmin || admin.id === user.id || !admin.email || !admin.enabled) continue;
+        const notice = adminResetNoticeMail(request.lang, admin.email, { organisation, at, ip: request.ip, who: user.username });
+        mail.dispatch(notice, { purpose: 'admin-reset-notice', userId: admin.id, username: admin.username });
+      }
+    }
+  }
+}

@@ -1,0 +1,175 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ResetFlow } from '../../../src/flows/reset/reset-flow.js';
+import { SetPassword } from '../../../src/flows/password/set-password.js';
+import type { DirectoryUser } from '../../../src/directory/directory.js';
+import type { Registration } from '../../../src/store/registrations-repository.js';
+import type { MethodType, VerificationMethod } from '../../../src/methods/method.js';
+import type { SsprPolicy } from '../../../src/policy/sspr-policy.js';
+import { SsprError } from '../../../src/errors/sspr-error.js';
+import { DeferredWork, fakeChecker, fakeCodeMethod, memoryParts, policyStore, registration, userNamed } from './fakes.js';
+
+const request = { lang: 'en' as const, ip: '192.0.2.9', userAgent: 'test' };
+const LEASE_SECONDS = 60;
+
+/** The reset flow over in-memory fakes: no server, no SMTP sink. */
+function harness(options: { users?: DirectoryUser[]; registrations?: Registration[]; policy?: Partial<SsprPolicy> } = {}) {
+  const users = options.users ?? [];
+  const { clock, flows, sessions, throttleStore, throttles, recorder } = memoryParts();
+  const afterAnswer = new DeferredWork();
+  const policy = policyStore(options.policy);
+  const written: string[] = [];
+  const directory = {
+    findUser: async (name: string) => users.find((u) => u.username === name) ?? null,
+    isRecentPassword: async () => false,
+    directoryPolicyFor: async () => null,
+  };
+  const setPassword = new SetPassword({
+    directory: {
+      ...directory,
+      resetPassword: async (user: DirectoryUser) => void written.push(user.username),
+      changePassword: async () => undefined,
+      unlock: async () => undefined,
+    },
+    local: { resetPassword: async () => undefined },
+    passwords: fakeChecker, sessions, flows, throttles, policy, users: { list: async () => users },
+    mail: recorder.mailSink, audit: recorder.auditSink, clock, organisation: 'Example',
+  });
+  const methods = new Map<MethodType, VerificationMethod>((['email', 'sms', 'totp'] as const).map((type) => [type, fakeCodeMethod(type)]));
+  const flow = new ResetFlow({
+    directory,
+    flows,
+    registrations: {
+      listForUser: async (userId) => (options.registrations ?? []).filter((r) => r.userId === userId),
+      find: async (userId, id) => (options.registrations ?? []).find((r) => r.userId === userId && r.id === id) ?? null,
+      touch: async () => undefined,
+    },
+    groups: { groupsOfUser: async () => [] },
+    licences: { plansOf: async () => [] },
+    policy,
+    throttles,
+    methods,
+    passwords: fakeChecker,
+    setPassword,
+    mail: recorder.mailSink,
+    afterAnswer,
+    audit: recorder.auditSink,
+    clock,
+    decoyKey: Buffer.alloc(32, 1),
+    usualEmailDomain: () => 'example.org',
+    settings: { flowTtlSeconds: 900, completionLeaseSeconds: LEASE_SECONDS, maxSendsPerFlow: 5, organisation: 'Example' },
+  });
+  return { flow, flows, sessions, throttleStore, recorder, afterAnswer, clock, written };
+}
+
+async function verified(h: ReturnType<typeof harness>, username: string): Promise<string> {
+  const started = await h.flow.start(username, request);
+  for (const method of started.methods) {
+    await h.flow.send(started.flowId, method.id, request);
+    const result = await h.flow.verify(started.flowId, method.id, { code: '123456' }, request);
+    if (result.complete) return started.flowId;
+  }
+  throw new Error('not verified');
+}
+
+describe('ResetFlow rules (fakes)', () => {
+  it('an unknown name gets the same shape as a known one, and nothing is sent or stored for it', async () => {
+    const h = harness({ users: [userNamed('anna')] });
+    const known = await h.flow.start('anna', request);
+    const unknown = await h.flow.start('nobody-here', request);
+    assert.deepEqual(Object.keys(unknown).sort(), Object.keys(known).sort());
+    assert.equal(unknown.required, known.required);
+    assert.ok(unknown.methods.every((m) => m.type === 'email' || m.type === 'sms'));
+    await h.flow.send(unknown.flowId, unknown.methods[0]!.id, request);
+    await assert.rejects(h.flow.verify(unknown.flowId, unknown.methods[0]!.id, { code: '123456' }, request), SsprError, 'a decoy never verifies');
+    await h.afterAnswer.flush();
+    assert.equal(h.recorder.mails.length, 0);
+  });
+
+  it('steps run in order: no password before verification, administrators need two distinct method types', async () => {
+    const admin = userNamed('root', { isAdmin: true, mobile: '+4915112345678' });
+    const h = harness({ users: [admin] });
+    const started = await h.flow.start('root', request);
+    assert.equal(started.required, 2);
+    await assert.rejects(h.flow.setPassword(started.flowId, 'Strong-Passphrase-1', request), (e: SsprError) => e.code === 'flow-step-out-of-order');
+    const [first, second] = started.methods;
+    await h.flow.send(started.flowId, first!.id, request);
+    assert.equal((await h.flow.verify(started.flowId, first!.id, { code: '123456' }, request)).complete, false, 'one method is not enough');
+    await assert.rejects(h.flow.setPassword(started.flowId, 'Strong-Passphrase-1', request), (e: SsprError) => e.code === 'flow-step-out-of-order');
+    await h.flow.send(started.flowId, second!.id, request);
+    assert.equal((await h.flow.verify(started.flowId, second!.id, { code: '123456' }, request)).complete, true);
+    await h.flow.setPassword(started.flowId, 'Strong-Passphrase-1', request);
+    assert.deepEqual(h.written, ['root']);
+  });
+
+  it('wrong codes count as failed proofs; five block the name for a day, known or not', async () => {
+    const h = harness({ users: [userNamed('bea')] });
+    for (const name of ['bea', 'ghost']) {
+      const started = await h.flow.start(name, request);
+      const method = started.methods[0]!;
+      await h.flow.send(started.flowId, method.id, request);
+      for (let i = 0; i < 5; i++) await assert.rejects(h.flow.verify(started.flowId, method.id, { code: '000000' }, request));
+      await assert.rejects(h.flow.start(name, request), (e: SsprError) => e.code === 'throttled');
+    }
+  });
+
+  it('a refusal notice goes out after the answer, at most once per user per e-mail window, counted as an e-mail', async () => {
+    // An administrator with one method is refused (two-gate); the default policy tells them by e-mail.
+    const admin = userNamed('ops', { isAdmin: true });
+    const h = harness({ users: [admin] });
+    for (let i = 0; i < 20; i++) {
+      const [mails, counted] = [h.recorder.mails.length, h.throttleStore.events.length];
+      await h.flow.start('ops', request);
+      assert.equal(h.recorder.mails.length, mails, 'nothing is composed or sent before the answer');
+      assert.equal(h.throttleStore.events.length, counted, 'nothing is counted before the answer');
+      await h.afterAnswer.flush();
+    }
+    assert.equal(h.recorder.mails.length, 1);
+    assert.equal(h.recorder.mails[0]?.tag.purpose, 'reset-refused');
+    assert.equal(h.throttleStore.events.filter((e) => e.scope === 'user:ops:email').length, 1);
+    h.clock.advance(10 * 60_000);
+    await h.flow.start('ops', request);
+    await h.afterAnswer.flush();
+    assert.equal(h.recorder.mails.length, 2, 'a new window allows one more');
+  });
+
+  it("a completed reset ends the user's other open flows, verified ones and codes sent before included", async () => {
+    const h = harness({ users: [userNamed('cleo')] });
+    const earlier = await verified(h, 'cleo');
+    const pending = await h.flow.start('cleo', request);
+    await h.flow.send(pending.flowId, pending.methods[0]!.id, request);
+    const current = await verified(h, 'cleo');
+    await h.flow.setPassword(current, 'Strong-Passphrase-2', request);
+    await assert.rejects(h.flow.setPassword(earlier, 'Strong-Passphrase-3', request), (e: SsprError) => e.code === 'flow-invalid');
+    await assert.rejects(h.flow.verify(pending.flowId, pending.methods[0]!.id, { code: '123456' }, request), (e: SsprError) => e.code === 'flow-invalid');
+    assert.equal((await h.flow.view(current)).step, 'done');
+  });
+
+  it('a crash between "completing" and "completed" never strands the flow: retry says the truth, then continues', async () => {
+    const user = userNamed('dan');
+    const h = harness({ users: [user] });
+    h.sessions.rows.set('old-session', user.id);
+    const flowId = await verified(h, 'dan');
+    h.sessions.failNext = new Error('killed between the steps');
+    await assert.rejects(h.flow.setPassword(flowId, 'Strong-Passphrase-4', request));
+
+    const early = h.flow.setPassword(flowId, 'Strong-Passphrase-4', request);
+    await assert.rejects(early, (e: SsprError) => e.code === 'flow-completing', 'not "already complete" while it is not');
+    h.clock.advance(LEASE_SECONDS * 1000);
+    await h.flow.setPassword(flowId, 'Strong-Passphrase-5', request);
+    assert.equal(h.sessions.rows.size, 0, 'the session ended on the retry');
+    assert.deepEqual(h.written, ['dan', 'dan']);
+    await assert.rejects(h.flow.setPassword(flowId, 'Strong-Passphrase-6', request), (e: SsprError) => e.code === 'flow-completed');
+  });
+
+  it('users with registrations are offered them; disabled users are refused silently', async () => {
+    const totpUser = userNamed('tom', { email: null });
+    const disabled = userNamed('dis', { enabled: false });
+    const h = harness({ users: [totpUser, disabled], registrations: [registration(totpUser, 'totp')] });
+    assert.deepEqual((await h.flow.start('tom', request)).methods.map((m) => m.type), ['totp']);
+    await h.flow.start('dis', request);
+    await h.afterAnswer.flush();
+    assert.equal(h.recorder.mails.length, 0, 'a disabled account gets no notice');
+    assert.equal(h.recorder.events('reset-start').at(-1)?.detail?.reason, 'account-state');
+  });
+});
