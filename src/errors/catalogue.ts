@@ -230,6 +230,11 @@ export const errorCatalogue = {
     en: 'This cannot be registered: {detail}',
     de: 'Dies kann nicht registriert werden: {detail}',
   },
+  'enrolment-codes-limited': {
+    status: 429,
+    en: 'Too many confirmation codes were sent from this account or to this address or number. Try again later.',
+    de: 'Von diesem Konto oder an diese Adresse bzw. Nummer wurden zu viele Bestätigungscodes gesendet. Versuchen Sie es später erneut.',
+  },
   'password-rejected': {
     status: 400,
     en: 'This password cannot be used: {reasons}',

@@ -22,6 +22,32 @@ export function codeMail(lang: Lang, to: string, p: { code: string; minutes: num
       };
 }
 
+/**
+ * The code that confirms a new address for sign-in recovery. It goes to an address a signed-in user typed, so it
+ * says what it is for, that nothing happens without it, and names no account.
+ */
+export function enrolmentCodeMail(lang: Lang, to: string, p: { code: string; minutes: number; organisation: string }): MailMessage {
+  return lang === 'de'
+    ? {
+        to,
+        subject: `${p.organisation}: Code zur Bestätigung dieser Adresse`,
+        text:
+          `Jemand möchte diese E-Mail-Adresse bei ${p.organisation} hinterlegen, um damit künftig sein Kennwort wiederherzustellen.\n` +
+          `Der Bestätigungscode lautet: ${p.code}\n\n` +
+          `Er ist ${p.minutes} Minuten gültig. Dies ist kein Code zum Zurücksetzen eines Kennworts.\n` +
+          `Wenn Sie das nicht waren, ignorieren Sie diese Nachricht; ohne den Code wird die Adresse nicht hinterlegt.\n`,
+      }
+    : {
+        to,
+        subject: `${p.organisation}: code to confirm this address`,
+        text:
+          `Someone asked to add this e-mail address at ${p.organisation} for recovering their password later.\n` +
+          `The confirmation code is: ${p.code}\n\n` +
+          `It is valid for ${p.minutes} minutes. This is not a password reset code.\n` +
+          `If this was not you, ignore this message; without the code the address is not added.\n`,
+      };
+}
+
 /** Sent after every successful reset (OWASP: notify, without secrets). */
 export function resetNoticeMail(lang: Lang, to: string, p: { organisation: string; at: Date; ip: string }): MailMessage {
   const when = p.at.toISOString().replace('T', ' ').slice(0, 19) + ' UTC';

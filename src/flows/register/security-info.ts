@@ -1,18 +1,18 @@
 import type { DirectoryUser } from '../../directory/directory.js';
-import type { RegistrationsRepository, Registration, RegisteredType } from '../../store/registrations-repository.js';
+import type { RegistrationsRepository, Registration } from '../../store/registrations-repository.js';
 import type { ChallengesRepository } from '../../store/challenges-repository.js';
 import type { PolicyStore } from '../../policy/policy-store.js';
 import type { Clock } from '../../store/clock.js';
 import type { Audit } from '../../audit/audit.js';
-import type { MailDispatch, SmsDispatch } from '../../delivery/background-delivery.js';
-import type { MethodRequest, MethodType } from '../../methods/method.js';
+import type { MethodRequest } from '../../methods/method.js';
+import { registrationLabel, type MethodType, type RegistrationData } from '../../methods/index.js';
 import { allowedTypes, requiredMethods, usableMethods } from '../../policy/eligibility.js';
 import { normalisePhoneNumber, maskPhoneNumber } from '../../methods/phone/phone-number.js';
 import type { CountryCode } from 'libphonenumber-js';
 import { maskEmail } from '../../methods/hints.js';
-import { hmac, numericCode, safeEqual } from '../../crypto/tokens.js';
-import { codeMail } from '../../mail/templates.js';
-import { smsCodeText } from '../../methods/sms/sms-method.js';
+import { enrolmentCodeSlot, type OneTimeCodes } from '../../methods/one-time-code.js';
+import type { CodeChannel } from '../../methods/delivered-code-method.js';
+import type { EnrolmentCodeLimits } from './enrolment-code-limits.js';
 import { createTotpEnrolment } from '../../methods/totp/totp-enrolment.js';
 import { totpQrCodeSvg } from '../../methods/totp/totp-qr-code.js';
 import { verifyTotp } from '../../methods/totp/totp-verification.js';
@@ -23,23 +23,25 @@ import { generateRecoveryCodes, recoveryCodeKeyFor } from '../../methods/recover
 import { SsprError } from '../../errors/sspr-error.js';
 import type { PasskeyService } from '../../methods/passkey/passkey-service.js';
 import { PasskeyError } from '../../methods/passkey/passkey-error.js';
-import type { PasskeyData } from '../../methods/passkey/passkey-method.js';
+import { passkeyData } from '../../methods/passkey/passkey-method.js';
 
 export interface SecurityInfoDeps {
   registrations: RegistrationsRepository;
   challenges: ChallengesRepository;
   policy: PolicyStore;
-  mail: MailDispatch;
-  sms: SmsDispatch | null;
   audit: Audit;
   clock: Clock;
-  codeKey: Buffer;
+  /** The one-time-code rules the reset uses, for codes that confirm a new address or number. */
+  codes: OneTimeCodes;
+  /** How codes reach an address or number; SMS is null without a gateway. */
+  channels: { email: CodeChannel; sms: CodeChannel | null };
+  limits: EnrolmentCodeLimits;
   recoveryKey: Buffer;
   /** Null when the public URL cannot be a WebAuthn relying party (an IP address). */
   passkeys: PasskeyService | null;
   /** Method types this service can deliver (SMS only with a gateway). */
   available: ReadonlySet<MethodType>;
-  settings: { organisation: string; codeTtlSeconds: number; maxCodeAttempts: number; defaultCountry: string };
+  settings: { organisation: string; defaultCountry: string };
 }
 
 export interface MethodSummary {
@@ -63,6 +65,8 @@ export interface SecurityInfoOverview {
 }
 
 const ENROL_TTL_MS = 10 * 60_000;
+/** The pending challenge of one enrolment in progress: one per user and method type. */
+const enrolmentKey = (user: DirectoryUser, type: MethodType) => `enrol:${user.id}:${type}`;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
@@ -97,52 +101,39 @@ export class SecurityInfo {
     if (!/^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/.test(clean) || clean.length > 254) {
       throw new SsprError('registration-invalid', { params: { detail: 'enter an e-mail address like name@example.org' } });
     }
-    const code = await this.pendingContact(user, 'email', clean);
-    const minutes = Math.round(this.deps.settings.codeTtlSeconds / 60);
-    this.deps.mail.dispatch(codeMail(request.lang, clean, { code, minutes, organisation: this.deps.settings.organisation }), {
-      purpose: 'registration-code',
-      userId: user.id,
-      username: user.username,
-    });
-    return { hint: maskEmail(clean) };
+    return this.sendContactCode(user, this.deps.channels.email, clean, request);
   }
 
   /** Sends a code to a new phone number (validated, stored in E.164); `confirmContact` registers it. */
   async beginSms(user: DirectoryUser, phone: string, request: MethodRequest): Promise<{ hint: string }> {
     await this.expectAllowed(user, 'sms');
+    const channel = this.deps.channels.sms;
+    if (!channel) throw new SsprError('method-forbidden');
     const parsed = normalisePhoneNumber(phone, this.deps.settings.defaultCountry as CountryCode);
     if (!parsed.ok) {
       throw new SsprError('registration-invalid', { params: { detail: `the phone number is not usable (${parsed.reason}); use the international format, e.g. +49 151 12345678` } });
     }
-    const code = await this.pendingContact(user, 'sms', parsed.e164);
-    const text = smsCodeText(request.lang, code, this.deps.settings.organisation, Math.round(this.deps.settings.codeTtlSeconds / 60));
-    this.deps.sms?.dispatch({ to: parsed.e164, text }, { purpose: 'registration-code', userId: user.id, username: user.username });
-    return { hint: maskPhoneNumber(parsed.e164) };
+    return this.sendContactCode(user, channel, parsed.e164, request);
   }
 
+  /** Registers the address or number a code was sent to, once that code comes back (the reset's code rules). */
   async confirmContact(user: DirectoryUser, type: 'email' | 'sms', code: string, request: MethodRequest): Promise<MethodSummary> {
-    const key = `enrol:${user.id}:${type}`;
-    const pending = await this.deps.challenges.get<{ target: string; codeHash: string }>(key, this.deps.clock.now());
-    if (!pending) throw new SsprError('code-expired');
-    if (!(await this.deps.challenges.takeAttempt(key, this.deps.settings.maxCodeAttempts))) throw new SsprError('code-attempts-exhausted');
-    if (!safeEqual(hmac(this.deps.codeKey, key, code.replace(/\s/g, '')), pending.data.codeHash)) {
-      throw new SsprError('code-wrong', { params: { remaining: Math.max(0, this.deps.settings.maxCodeAttempts - pending.attempts - 1) } });
-    }
-    if (!(await this.deps.challenges.take(key))) throw new SsprError('code-expired');
-    const data = type === 'email' ? { address: pending.data.target } : { phone: pending.data.target };
-    return this.register(user, type, data, request);
+    const slot = enrolmentCodeSlot(this.deps.challenges, enrolmentKey(user, type));
+    await this.deps.codes.check(slot, code);
+    const target = slot.confirmedTarget();
+    return type === 'email' ? this.register(user, 'email', { address: target }, request) : this.register(user, 'sms', { phone: target }, request);
   }
 
   /** Starts an authenticator-app enrolment: the secret stays pending until `confirmTotp` sees a first code. */
   async beginTotp(user: DirectoryUser): Promise<{ uri: string; secret: string; qrSvg: string }> {
     await this.expectAllowed(user, 'totp');
     const enrolment = createTotpEnrolment({ issuer: this.deps.settings.organisation.replace(/:/g, ' '), accountName: user.username });
-    await this.deps.challenges.put(`enrol:${user.id}:totp`, { secret: enrolment.secretBase32 }, this.deps.clock.now() + ENROL_TTL_MS);
+    await this.deps.challenges.put(enrolmentKey(user, 'totp'), { secret: enrolment.secretBase32 }, this.deps.clock.now() + ENROL_TTL_MS);
     return { uri: enrolment.uri, secret: enrolment.secretBase32, qrSvg: await totpQrCodeSvg(enrolment.uri) };
   }
 
   async confirmTotp(user: DirectoryUser, code: string, label: string, request: MethodRequest): Promise<MethodSummary> {
-    const key = `enrol:${user.id}:totp`;
+    const key = enrolmentKey(user, 'totp');
     const pending = await this.deps.challenges.get<{ secret: string }>(key, this.deps.clock.now());
     if (!pending) throw new SsprError('code-expired');
     if (!(await this.deps.challenges.takeAttempt(key, 5))) throw new SsprError('code-attempts-exhausted');
@@ -182,21 +173,21 @@ export class SecurityInfo {
   /** WebAuthn creation options; the challenge is kept server-side until `registerPasskey`. */
   async passkeyOptions(user: DirectoryUser): Promise<unknown> {
     await this.expectAllowed(user, 'passkey');
-    const passkeys = this.deps.passkeys as PasskeyService;
-    const existing = (await this.deps.registrations.listForUser(user.id)).filter((r) => r.type === 'passkey').map((r) => r.data as unknown as PasskeyData);
+    const passkeys = this.passkeys();
+    const existing = (await this.deps.registrations.listForUser(user.id)).filter((r) => r.type === 'passkey').map((r) => passkeyData.parse(r.data));
     const issued = await passkeys.registrationOptions({ id: user.id, username: user.username, displayName: user.displayName }, existing);
-    await this.deps.challenges.put(`enrol:${user.id}:passkey`, { challenge: issued.challenge }, this.deps.clock.now() + ENROL_TTL_MS);
+    await this.deps.challenges.put(enrolmentKey(user, 'passkey'), { challenge: issued.challenge }, this.deps.clock.now() + ENROL_TTL_MS);
     return issued.options;
   }
 
   /** Verifies the authenticator's attestation against the pending challenge (single use) and registers it. */
   async registerPasskey(user: DirectoryUser, response: unknown, label: string, request: MethodRequest): Promise<MethodSummary> {
     await this.expectAllowed(user, 'passkey');
-    const key = `enrol:${user.id}:passkey`;
+    const key = enrolmentKey(user, 'passkey');
     const pending = await this.deps.challenges.get<{ challenge: string }>(key, this.deps.clock.now());
     if (!pending || !(await this.deps.challenges.take(key))) throw new SsprError('code-expired');
     try {
-      const stored = await (this.deps.passkeys as PasskeyService).verifyRegistration(response, pending.data.challenge);
+      const stored = await this.passkeys().verifyRegistration(response, pending.data.challenge);
       return await this.register(user, 'passkey', { ...stored, label: label.trim().slice(0, 60) || 'Passkey' }, request);
     } catch (error) {
       if (error instanceof PasskeyError) throw new SsprError('passkey-failed', { cause: error });
@@ -218,7 +209,7 @@ export class SecurityInfo {
   }
 
   /** Registers a method whose possession was proven; used by every add path (passkeys included). */
-  async register(user: DirectoryUser, type: RegisteredType, data: object, request: MethodRequest): Promise<MethodSummary> {
+  async register<T extends MethodType>(user: DirectoryUser, type: T, data: RegistrationData<T>, request: MethodRequest): Promise<MethodSummary> {
     const registration = await this.deps.registrations.add(user.id, type, data, this.deps.clock.now());
     await this.auditOf(user, request, 'method-registered', type);
     return { ...this.summaryOf(registration), fromDirectory: false };
@@ -233,26 +224,25 @@ export class SecurityInfo {
     return { ...policy, methods: policy.methods.filter((t) => this.deps.available.has(t)) };
   }
 
-  private async pendingContact(user: DirectoryUser, type: 'email' | 'sms', target: string): Promise<string> {
-    const key = `enrol:${user.id}:${type}`;
-    const code = numericCode(6);
-    await this.deps.challenges.put(key, { target, codeHash: hmac(this.deps.codeKey, key, code) }, this.deps.clock.now() + this.deps.settings.codeTtlSeconds * 1000);
-    return code;
+  /** Counts the code against the limits, then stores it pending for `confirmContact` and sends it. */
+  private async sendContactCode(user: DirectoryUser, channel: CodeChannel, target: string, request: MethodRequest): Promise<{ hint: string }> {
+    await this.deps.limits.take(user.id, channel.type, target);
+    const code = await this.deps.codes.issue(enrolmentCodeSlot(this.deps.challenges, enrolmentKey(user, channel.type), target));
+    const tag = { purpose: 'registration-code', userId: user.id, username: user.username };
+    channel.deliver(target, code, request.lang, Math.round(this.deps.codes.ttlSeconds / 60), 'enrolment', tag);
+    return { hint: channel.mask(target) };
+  }
+
+  private passkeys(): PasskeyService {
+    if (!this.deps.passkeys) throw new SsprError('method-forbidden');
+    return this.deps.passkeys;
   }
 
   private summaryOf(registration: Registration): Omit<MethodSummary, 'fromDirectory'> {
-    const data = registration.data;
-    const label =
-      registration.type === 'email' ? maskEmail(String(data.address))
-      : registration.type === 'sms' ? maskPhoneNumber(String(data.phone))
-      : registration.type === 'totp' ? String(data.label ?? 'Authenticator app')
-      : registration.type === 'questions' ? `${(data.answers as unknown[]).length} questions`
-      : registration.type === 'recovery-codes' ? `${(data.digests as unknown[]).filter(Boolean).length} of 10 left`
-      : String(data.label ?? 'Passkey');
     return {
       id: registration.id,
       type: registration.type,
-      label,
+      label: registrationLabel(registration),
       createdAt: iso(registration.createdAt),
       confirmedAt: iso(registration.confirmedAt),
       lastUsedAt: registration.lastUsedAt ? iso(registration.lastUsedAt) : null,

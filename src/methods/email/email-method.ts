@@ -1,21 +1,35 @@
+import { z } from 'zod';
 import type { CodeChannel } from '../delivered-code-method.js';
 import type { DirectoryUser } from '../../directory/directory.js';
 import type { Registration } from '../../store/registrations-repository.js';
 import type { MailDispatch } from '../../delivery/background-delivery.js';
-import { codeMail } from '../../mail/templates.js';
+import { DeliveredCodeMethod } from '../delivered-code-method.js';
+import { defineMethod } from '../method.js';
+import { codeMail, enrolmentCodeMail } from '../../mail/templates.js';
 import { maskEmail } from '../hints.js';
+
+/** A registered address (the directory's own address counts without a registration). */
+export const emailData = z.object({ address: z.string() });
 
 /** The address a code goes to: the registered one, or the one the directory holds. */
 export function emailTarget(user: DirectoryUser, registration: Registration | null): string | null {
-  return registration ? (registration.data.address as string) : user.email;
+  return registration ? emailData.parse(registration.data).address : user.email;
 }
 
-/** Codes by e-mail. */
-export function emailChannel(mail: MailDispatch, organisation: string): CodeChannel {
+/** Codes by e-mail; an enrolment code mail says it confirms an address, not that it resets a password. */
+export function emailChannel(mail: MailDispatch, organisation: string): CodeChannel<'email'> {
   return {
     type: 'email',
     target: emailTarget,
     mask: maskEmail,
-    deliver: (to, code, lang, minutes, tag) => mail.dispatch(codeMail(lang, to, { code, minutes, organisation }), tag),
+    deliver: (to, code, lang, minutes, purpose, tag) =>
+      mail.dispatch((purpose === 'reset' ? codeMail : enrolmentCodeMail)(lang, to, { code, minutes, organisation }), tag),
   };
 }
+
+export const emailMethod = defineMethod({
+  type: 'email',
+  data: emailData,
+  label: (data) => maskEmail(data.address),
+  create: (parts) => new DeliveredCodeMethod(emailChannel(parts.mail, parts.organisation), parts.codes, parts.flows),
+});

@@ -1,15 +1,24 @@
-import type { VerificationMethod, MethodContext, Challenge, VerifyInput } from '../method.js';
-import type { RegistrationsRepository } from '../../store/registrations-repository.js';
+import { z } from 'zod';
+import { defineMethod, type VerificationMethod, type MethodContext, type Challenge, type VerifyInput } from '../method.js';
+import type { Registration, RegistrationsRepository } from '../../store/registrations-repository.js';
 import type { ChallengesRepository } from '../../store/challenges-repository.js';
 import type { Clock } from '../../store/clock.js';
 import type { Lang } from '../../i18n/lang.js';
-import type { PasskeyService, StoredPasskey } from './passkey-service.js';
+import type { PasskeyService } from './passkey-service.js';
+import { knownTransports } from './passkey-response-schema.js';
 import { PasskeyError } from './passkey-error.js';
 import { SsprError } from '../../errors/sspr-error.js';
 
-export interface PasskeyData extends StoredPasskey {
-  label: string;
-}
+/** The credential as `PasskeyService` keeps it (binary values unpadded base64url) and the user's name for it. */
+export const passkeyData = z.object({
+  credentialId: z.string(),
+  publicKey: z.string(),
+  counter: z.number().int().nonnegative(),
+  transports: z.array(z.string()).transform(knownTransports),
+  createdAt: z.number(),
+  label: z.string(),
+});
+export type PasskeyData = z.infer<typeof passkeyData>;
 
 const keyOf = (ctx: MethodContext) => `flow:${ctx.flow.digest}:${ctx.method.id}`;
 const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -28,13 +37,13 @@ export class PasskeyMethod implements VerificationMethod {
     private readonly clock: Clock,
   ) {}
 
-  hint(_user: unknown, registration: { data: Record<string, unknown> } | null, lang: Lang): string {
-    const label = String(registration?.data.label ?? 'Passkey');
+  hint(_user: unknown, registration: Registration | null, lang: Lang): string {
+    const label = registration ? passkeyData.parse(registration.data).label : 'Passkey';
     return lang === 'de' ? `Mit Ihrem Passkey „${label}“ bestätigen` : `Confirm with your passkey "${label}"`;
   }
 
   async begin(ctx: MethodContext): Promise<Challenge> {
-    const stored = ctx.registration?.data as unknown as PasskeyData | undefined;
+    const stored = ctx.registration ? passkeyData.parse(ctx.registration.data) : undefined;
     const issued = await this.passkeys.authenticationOptions(stored ? [stored] : []);
     await this.challenges.put(keyOf(ctx), { challenge: issued.challenge }, this.clock.now() + CHALLENGE_TTL_MS);
     return { hint: ctx.method.hint, passkeyOptions: issued.options };
@@ -45,7 +54,7 @@ export class PasskeyMethod implements VerificationMethod {
     if (!pending || !(await this.challenges.take(keyOf(ctx)))) throw new SsprError('code-not-sent');
     const registration = ctx.registration;
     if (!registration) throw new SsprError('passkey-failed');
-    const stored = registration.data as unknown as PasskeyData;
+    const stored = passkeyData.parse(registration.data);
     try {
       const result = await this.passkeys.verifyAuthentication(input.credential, pending.data.challenge, stored);
       if (!(await this.registrations.replaceData(registration, { ...stored, counter: result.newCounter }))) throw new SsprError('passkey-failed');
@@ -55,6 +64,13 @@ export class PasskeyMethod implements VerificationMethod {
     }
   }
 }
+
+export const passkeyMethod = defineMethod({
+  type: 'passkey',
+  data: passkeyData,
+  label: (data) => data.label,
+  create: (parts) => (parts.passkeys ? new PasskeyMethod(parts.passkeys, parts.registrations, parts.challenges, parts.clock) : null),
+});
 
 /** The relying party for WebAuthn: the public URL's host (an IP address cannot be an RP ID; use localhost). */
 export function relyingPartyFrom(publicUrl: string | undefined, host: string, port: number): { rpId: string; origin: string } | null {

@@ -1,16 +1,19 @@
-import type { VerificationMethod, MethodContext, Challenge, VerifyInput } from '../method.js';
+import { z } from 'zod';
+import { defineMethod, type VerificationMethod, type MethodContext, type Challenge, type VerifyInput } from '../method.js';
 import type { ChallengesRepository } from '../../store/challenges-repository.js';
 import type { PolicyStore } from '../../policy/policy-store.js';
 import type { Clock } from '../../store/clock.js';
 import type { Lang } from '../../i18n/lang.js';
 import { drawQuestions } from './draw-questions.js';
-import { verifyAnswers, type StoredAnswer } from './answer-hashing.js';
+import { verifyAnswers } from './answer-hashing.js';
 import { questionById } from './question-lookup.js';
 import { SsprError } from '../../errors/sspr-error.js';
 
-export interface QuestionsData {
-  answers: StoredAnswer[];
-}
+/** The chosen questions with an Argon2id hash of each answer (PHC string). */
+export const questionsData = z.object({ answers: z.array(z.object({ questionId: z.string(), hash: z.string() })) });
+export type QuestionsData = z.infer<typeof questionsData>;
+
+const storedAnswers = (ctx: MethodContext) => (ctx.registration ? questionsData.parse(ctx.registration.data).answers : []);
 
 const keyOf = (ctx: MethodContext) => `flow:${ctx.flow.digest}:${ctx.method.id}`;
 
@@ -33,7 +36,7 @@ export class QuestionsMethod implements VerificationMethod {
   }
 
   async begin(ctx: MethodContext): Promise<Challenge> {
-    const stored = (ctx.registration?.data as unknown as QuestionsData | undefined)?.answers ?? [];
+    const stored = storedAnswers(ctx);
     const policy = await this.policy.current();
     const drawn = drawQuestions(stored.map((a) => a.questionId), policy.questionsToAnswer);
     await this.challenges.put(keyOf(ctx), { drawn }, this.clock.now() + this.ttlSeconds * 1000);
@@ -47,7 +50,7 @@ export class QuestionsMethod implements VerificationMethod {
   async verify(ctx: MethodContext, input: VerifyInput): Promise<void> {
     const pending = await this.challenges.get<{ drawn: string[] }>(keyOf(ctx), this.clock.now());
     if (!pending) throw new SsprError('code-not-sent');
-    const stored = (ctx.registration?.data as unknown as QuestionsData | undefined)?.answers ?? [];
+    const stored = storedAnswers(ctx);
     const given = (input.answers ?? []).filter((a) => pending.data.drawn.includes(a.questionId));
     const result = await verifyAnswers(stored, given, pending.data.drawn);
     if (!result.ok) {
@@ -57,3 +60,10 @@ export class QuestionsMethod implements VerificationMethod {
     if (!(await this.challenges.take(keyOf(ctx)))) throw new SsprError('code-expired');
   }
 }
+
+export const questionsMethod = defineMethod({
+  type: 'questions',
+  data: questionsData,
+  label: (data) => `${data.answers.length} questions`,
+  create: (parts) => new QuestionsMethod(parts.challenges, parts.policy, parts.clock, parts.codes.ttlSeconds),
+});

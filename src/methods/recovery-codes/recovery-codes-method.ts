@@ -1,13 +1,15 @@
-import type { VerificationMethod, MethodContext, Challenge, VerifyInput } from '../method.js';
-import type { RegistrationsRepository } from '../../store/registrations-repository.js';
+import { z } from 'zod';
+import { defineMethod, type VerificationMethod, type MethodContext, type Challenge, type VerifyInput } from '../method.js';
+import type { Registration, RegistrationsRepository } from '../../store/registrations-repository.js';
 import type { Lang } from '../../i18n/lang.js';
 import { findRecoveryCode, recoveryCodeKeyFor } from './recovery-codes.js';
 import { SsprError } from '../../errors/sspr-error.js';
 
-export interface RecoveryCodesData {
-  /** HMAC digests; a used code's slot is null. */
-  digests: Array<string | null>;
-}
+/** HMAC digests of the codes; a used code's slot is null. */
+export const recoveryCodesData = z.object({ digests: z.array(z.string().nullable()) });
+export type RecoveryCodesData = z.infer<typeof recoveryCodesData>;
+
+const codesLeft = (data: RecoveryCodesData) => data.digests.filter(Boolean).length;
 
 /** One of the ten single-use recovery codes shown at registration. */
 export class RecoveryCodesMethod implements VerificationMethod {
@@ -18,8 +20,8 @@ export class RecoveryCodesMethod implements VerificationMethod {
     private readonly serviceKey: Buffer,
   ) {}
 
-  hint(_user: unknown, registration: { data: Record<string, unknown> } | null, lang: Lang): string {
-    const left = ((registration?.data as unknown as RecoveryCodesData | undefined)?.digests ?? []).filter(Boolean).length;
+  hint(_user: unknown, registration: Registration | null, lang: Lang): string {
+    const left = registration ? codesLeft(recoveryCodesData.parse(registration.data)) : 0;
     return lang === 'de' ? `Einen Wiederherstellungscode eingeben (${left} übrig)` : `Enter a recovery code (${left} left)`;
   }
 
@@ -30,7 +32,7 @@ export class RecoveryCodesMethod implements VerificationMethod {
   async verify(ctx: MethodContext, input: VerifyInput): Promise<void> {
     const registration = ctx.registration;
     if (!registration || !ctx.user) throw new SsprError('recovery-code-wrong');
-    const data = registration.data as unknown as RecoveryCodesData;
+    const data = recoveryCodesData.parse(registration.data);
     const index = findRecoveryCode(recoveryCodeKeyFor(this.serviceKey, ctx.user.id), input.code ?? '', data.digests);
     if (index < 0) throw new SsprError('recovery-code-wrong');
     const digests = [...data.digests];
@@ -38,3 +40,10 @@ export class RecoveryCodesMethod implements VerificationMethod {
     if (!(await this.registrations.replaceData(registration, { digests }))) throw new SsprError('recovery-code-wrong');
   }
 }
+
+export const recoveryCodesMethod = defineMethod({
+  type: 'recovery-codes',
+  data: recoveryCodesData,
+  label: (data) => `${codesLeft(data)} of ${data.digests.length} left`,
+  create: (parts) => new RecoveryCodesMethod(parts.registrations, parts.recoveryKey),
+});

@@ -1,27 +1,45 @@
-import type { CodeChannel } from '../delivered-code-method.js';
+import { z } from 'zod';
+import type { CodeChannel, CodePurpose } from '../delivered-code-method.js';
 import type { DirectoryUser } from '../../directory/directory.js';
 import type { Registration } from '../../store/registrations-repository.js';
 import type { SmsDispatch } from '../../delivery/background-delivery.js';
 import type { Lang } from '../../i18n/lang.js';
+import { DeliveredCodeMethod } from '../delivered-code-method.js';
+import { defineMethod } from '../method.js';
 import { maskPhoneNumber } from '../phone/phone-number.js';
+
+/** A registered number in E.164 (the directory's mobile number counts without a registration). */
+export const smsData = z.object({ phone: z.string() });
 
 /** The number a code goes to: the registered one, or the mobile number the directory holds. */
 export function smsTarget(user: DirectoryUser, registration: Registration | null): string | null {
-  return registration ? (registration.data.phone as string) : user.mobile;
+  return registration ? smsData.parse(registration.data).phone : user.mobile;
 }
 
-export function smsCodeText(lang: Lang, code: string, organisation: string, minutes: number): string {
+export function smsCodeText(lang: Lang, code: string, organisation: string, minutes: number, purpose: CodePurpose = 'reset'): string {
+  if (purpose === 'enrolment') {
+    return lang === 'de'
+      ? `${organisation}: Code ${code} bestätigt diese Nummer für die Kennwort-Wiederherstellung. Gültig ${minutes} Min. Nicht angefordert? Ignorieren.`
+      : `${organisation}: code ${code} confirms this number for password recovery. Valid ${minutes} min. Not you? Ignore it.`;
+  }
   return lang === 'de'
     ? `${organisation}: Ihr Code ist ${code}. Gültig ${minutes} Min. Nicht weitergeben.`
     : `${organisation}: your code is ${code}. Valid ${minutes} min. Do not share it.`;
 }
 
 /** Codes by SMS through the configured gateway. */
-export function smsChannel(sms: SmsDispatch, organisation: string): CodeChannel {
+export function smsChannel(sms: SmsDispatch, organisation: string): CodeChannel<'sms'> {
   return {
     type: 'sms',
     target: smsTarget,
     mask: maskPhoneNumber,
-    deliver: (to, code, lang, minutes, tag) => sms.dispatch({ to, text: smsCodeText(lang, code, organisation, minutes) }, tag),
+    deliver: (to, code, lang, minutes, purpose, tag) => sms.dispatch({ to, text: smsCodeText(lang, code, organisation, minutes, purpose) }, tag),
   };
 }
+
+export const smsMethod = defineMethod({
+  type: 'sms',
+  data: smsData,
+  label: (data) => maskPhoneNumber(data.phone),
+  create: (parts) => (parts.sms ? new DeliveredCodeMethod(smsChannel(parts.sms, parts.organisation), parts.codes, parts.flows) : null),
+});
