@@ -4,6 +4,7 @@ import { formField as field, type PageKit } from './page-kit.js';
 import type { RouteRateLimit } from '../route-rate-limit.js';
 import type { DirectoryUser } from '../../directory/directory.js';
 import { csrfField } from './layout.js';
+import { scriptTag } from '../assets.js';
 import { html, raw, type SafeHtml } from '../html.js';
 import { t, type TextKey } from './ui-text.js';
 import { cookieOf } from '../request-context.js';
@@ -50,7 +51,7 @@ ${Array.from({ length: choices.register }, (_, i) => html`<label for="q${i}">${t
 <label for="a${i}">${t(lang, 'security.questions.answer', { n: i + 1 })}</label><input type="text" id="a${i}" name="a${i}" required maxlength="40" autocomplete="off">`)}
 <button type="submit">${t(lang, 'security.questions.save')}</button></form>` : ''}
 ${allowed.has('recovery-codes') ? html`<form method="post" action="/account/security/recovery-codes">${csrfField(ctx)}<button type="submit">${t(lang, 'security.recovery.generate')}</button></form>` : ''}
-${allowed.has('passkey') ? html`<p><button type="button" id="add-passkey" data-passkey-register-url="/api/v1/me/methods/passkey/options" data-passkey-register-verify-url="/api/v1/me/methods/passkey" data-csrf="${ctx.csrfToken}">${t(lang, 'security.passkey.add')}</button></p><script src="/assets/passkey.js" defer></script>` : ''}
+${allowed.has('passkey') ? html`<p><button type="button" id="add-passkey" data-passkey-register-url="/api/v1/me/methods/passkey/options" data-passkey-register-verify-url="/api/v1/me/methods/passkey" data-csrf="${ctx.csrfToken}">${t(lang, 'security.passkey.add')}</button></p>${scriptTag('passkey.js')}` : ''}
 <p><a href="/account">${t(lang, 'account.title')}</a></p>`, options);
   };
 
