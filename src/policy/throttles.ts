@@ -1,6 +1,6 @@
 import type { ThrottleRepository } from '../store/throttle-repository.js';
 import type { Clock } from '../store/clock.js';
-import type { SsprPolicy } from './sspr-policy.js';
+import { methodTypes, type SsprPolicy } from './sspr-policy.js';
 
 const HOUR = 3_600_000;
 
@@ -18,7 +18,7 @@ export class Throttles {
   ) {}
 
   private scopes(userKey: string): string[] {
-    return ['failed-proof', 'email', 'sms', 'block', ...['email', 'sms', 'totp', 'questions', 'passkey', 'recovery-codes'].map((t) => `validate:${t}`)].map(
+    return ['failed-proof', 'email', 'sms', 'block', ...methodTypes.map((t) => `validate:${t}`)].map(
       (kind) => `user:${userKey}:${kind}`,
     );
   }
