@@ -24,10 +24,8 @@ import { ProofOfWorkCaptcha } from '../captcha/altcha-captcha.js';
 import { smsConfigSchema, smsGatewayFromConfig } from '../sms/gateway-from-config.js';
 import { Audit } from '../audit/audit.js';
 import { OneTimeCodes } from '../methods/one-time-code.js';
-import { createMethods } from '../methods/index.js';
-import { emailChannel } from '../methods/email/email-method.js';
-import { smsChannel } from '../methods/sms/sms-method.js';
-import { EnrolmentCodeLimits } from '../flows/register/enrolment-code-limits.js';
+import { createEnrolments, createMethods } from '../methods/index.js';
+import { EnrolmentCodeLimits } from '../methods/enrolment-code-limits.js';
 import type { MethodType, VerificationMethod } from '../methods/method.js';
 import { PolicyPasswordChecker, openBreachChecker, passwordSettingsFrom, type PasswordChecker } from '../policy/password-checker.js';
 import { BannedTermsRepository } from '../store/banned-terms-repository.js';
@@ -148,20 +146,12 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const methods = createMethods(methodParts);
   if (!passkeys) log.warn('passkeys are off: the public URL is an IP address, which cannot be a WebAuthn relying party');
   const captcha = config.captcha === 'on' ? new ProofOfWorkCaptcha({ hmacKey: keys.keyFor('captcha'), clock }) : null;
-  const securityInfo = new SecurityInfo({
-    registrations,
-    challenges,
-    policy,
-    audit,
-    clock,
-    codes,
-    channels: { email: emailChannel(mail, config.organisation.name), sms: sms ? smsChannel(sms, config.organisation.name) : null },
+  const enrolments = createEnrolments({
+    ...methodParts,
     limits: new EnrolmentCodeLimits(new ThrottleRepository(store.db), clock, keys.keyFor('code-hash')),
-    recoveryKey: keys.keyFor('recovery-codes'),
-    passkeys,
-    available: new Set(methods.keys()),
-    settings: { organisation: config.organisation.name, defaultCountry: config.sms.defaultCountry },
+    defaultCountry: config.sms.defaultCountry,
   });
+  const securityInfo = new SecurityInfo({ registrations, policy, audit, clock, enrolments, available: new Set(methods.keys()) });
 
   // The usual mail domain feeds decoy hints; it is read off the request path so that unknown and known
   // users cost the same.

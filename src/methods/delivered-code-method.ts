@@ -1,8 +1,10 @@
-import type { VerificationMethod, MethodContext, Challenge, VerifyInput } from './method.js';
+import { z } from 'zod';
+import type { VerificationMethod, MethodContext, Challenge, VerifyInput, Enrolment, EnrolmentParts } from './method.js';
 import type { DirectoryUser } from '../directory/directory.js';
 import type { Registration } from '../store/registrations-repository.js';
 import type { FlowsRepository } from '../store/flows-repository.js';
-import { flowCodeSlot, type OneTimeCodes } from './one-time-code.js';
+import { enrolmentCodeSlot, flowCodeSlot, type OneTimeCodes } from './one-time-code.js';
+import { parseBody } from '../errors/parse-input.js';
 import type { DispatchTag } from '../delivery/background-delivery.js';
 import type { Lang } from '../i18n/lang.js';
 
@@ -50,4 +52,33 @@ export class DeliveredCodeMethod<T extends 'email' | 'sms'> implements Verificat
   verify(ctx: MethodContext, input: VerifyInput): Promise<void> {
     return this.codes.check(flowCodeSlot(this.flows, ctx.flow, ctx.method), input.code ?? '');
   }
+}
+
+const codeInput = z.strictObject({ code: z.string().max(32) });
+
+/**
+ * Confirming a new address or number: `target` reads and checks it from the input; a code goes there under the
+ * reset's code rules, counted against the limits first; `toData` makes the registration once the code comes back.
+ */
+export function contactEnrolment<T extends 'email' | 'sms', D>(
+  channel: CodeChannel<T>,
+  parts: EnrolmentParts,
+  target: (input: unknown) => string,
+  toData: (target: string) => D,
+): Enrolment<D> {
+  return {
+    async begin(ctx, input) {
+      const to = target(input);
+      await parts.limits.take(ctx.user.id, channel.type, to);
+      const code = await parts.codes.issue(enrolmentCodeSlot(parts.challenges, ctx.pendingKey, to));
+      const tag = { purpose: 'registration-code', userId: ctx.user.id, username: ctx.user.username };
+      channel.deliver(to, code, ctx.request.lang, Math.round(parts.codes.ttlSeconds / 60), 'enrolment', tag);
+      return { show: { hint: channel.mask(to) } };
+    },
+    async confirm(ctx, input) {
+      const slot = enrolmentCodeSlot(parts.challenges, ctx.pendingKey);
+      await parts.codes.check(slot, parseBody(codeInput, input).code);
+      return { register: toData(slot.confirmedTarget()) };
+    },
+  };
 }

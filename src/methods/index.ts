@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { MethodModule, MethodParts, VerificationMethod } from './method.js';
+import type { Enrolment, EnrolmentParts, MethodModule, MethodParts, VerificationMethod } from './method.js';
 import { emailMethod } from './email/email-method.js';
 import { smsMethod } from './sms/sms-method.js';
 import { totpMethod } from './totp/totp-method.js';
@@ -16,9 +16,8 @@ export const methodModules = [emailMethod, smsMethod, totpMethod, questionsMetho
 
 type Modules = typeof methodModules;
 export type MethodType = Modules[number]['type'];
-type ModuleOf<T extends MethodType> = Extract<Modules[number], { type: T }>;
 /** What may be stored for a registration of method `T` (read back, it is parsed with the module's schema). */
-export type RegistrationData<T extends MethodType> = z.input<ModuleOf<T>['data']>;
+export type RegistrationData<T extends MethodType> = z.input<Extract<Modules[number], { type: T }>['data']>;
 
 type TypesOf<M extends readonly unknown[]> = { -readonly [K in keyof M]: M[K] extends { type: infer T } ? T : never };
 /** Every method type, in list order (the policy's default and its schema). */
@@ -27,18 +26,31 @@ export const methodTypes = methodModules.map((module) => module.type) as TypesOf
 /** Modules by type; `label` is declared as a method, so each module fits with its data seen as `unknown`. */
 const byType = new Map<string, MethodModule<MethodType>>(methodModules.map((module) => [module.type, module]));
 
-/** The module of a method type. */
-export function methodModule<T extends MethodType>(type: T): ModuleOf<T> {
-  const module = methodModules.find((m): m is ModuleOf<T> => m.type === type);
+function moduleOf(type: MethodType): MethodModule<MethodType> {
+  const module = byType.get(type);
   if (!module) throw new Error(`unknown method type ${type}`);
   return module;
 }
 
 /** The label of a stored registration, its data parsed with its module's schema. */
 export function registrationLabel(registration: { type: MethodType; data: unknown }): string {
-  const module = byType.get(registration.type);
-  if (!module) throw new Error(`unknown method type ${registration.type}`);
+  const module = moduleOf(registration.type);
   return module.label(module.data.parse(registration.data));
+}
+
+/** Data to be stored for a registration of `type`, checked against its module's schema (a mismatch throws). */
+export function registrationDataOf(type: MethodType, data: unknown): RegistrationData<MethodType> {
+  return moduleOf(type).data.parse(data) as RegistrationData<MethodType>;
+}
+
+/** The enrolments this service can offer, by type (SMS only with a gateway, passkeys only with an RP). */
+export function createEnrolments(parts: EnrolmentParts): Map<MethodType, Enrolment<unknown>> {
+  const enrolments = new Map<MethodType, Enrolment<unknown>>();
+  for (const module of methodModules) {
+    const enrolment = module.enrol(parts);
+    if (enrolment) enrolments.set(module.type, enrolment);
+  }
+  return enrolments;
 }
 
 /** The reset-side methods this service can offer, by type (SMS only with a gateway, passkeys only with an RP). */

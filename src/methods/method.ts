@@ -9,6 +9,7 @@ import type { MailDispatch, SmsDispatch } from '../delivery/background-delivery.
 import type { Lang } from '../i18n/lang.js';
 import type { OneTimeCodes } from './one-time-code.js';
 import type { PasskeyService } from './passkey/passkey-service.js';
+import type { EnrolmentCodeLimits } from './enrolment-code-limits.js';
 import type { MethodType } from './index.js';
 
 export type { MethodType };
@@ -75,10 +76,49 @@ export interface MethodParts {
   recoveryKey: Buffer;
 }
 
+/** The parts an enrolment needs beyond a method's: the limits on codes sent to typed targets, the phone region. */
+export interface EnrolmentParts extends MethodParts {
+  limits: EnrolmentCodeLimits;
+  defaultCountry: string;
+}
+
+/** How long a pending enrolment (a TOTP secret, a WebAuthn challenge) waits for its confirmation. */
+export const ENROLMENT_TTL_MS = 10 * 60_000;
+
+/** What one enrolment step sees: who enrols, the request, and the key of their pending challenge. */
+export interface EnrolmentContext {
+  user: DirectoryUser;
+  request: MethodRequest;
+  /** One pending challenge per user and method type ("enrol:<user>:<type>"). */
+  pendingKey: string;
+}
+
 /**
- * A verification method as one module: its type, the schema of what a registration stores (every read is
- * parsed with it), the label pages and the API show for a registration, and the reset-side method built from
- * the service's parts (null when this service cannot offer it). Listed once in `methods/index.ts`.
+ * What a step yields: data to register once possession is proven (replacing the user's earlier registrations
+ * of this type when `replace`), and what the person is shown (a masked target, a QR code, WebAuthn options,
+ * recovery codes).
+ */
+export interface EnrolmentStep<D> {
+  register?: D;
+  replace?: boolean;
+  show?: object;
+}
+
+/**
+ * The enrolment side of a method: `begin` (send a code, make a secret or WebAuthn options — or register at once,
+ * like questions and recovery codes) and, for a proof of possession, `confirm`. Inputs are the request body or
+ * the form's fields; each step parses them with its own schema.
+ */
+export interface Enrolment<D> {
+  begin(ctx: EnrolmentContext, input: unknown): Promise<EnrolmentStep<D>>;
+  confirm?(ctx: EnrolmentContext, input: unknown): Promise<EnrolmentStep<D>>;
+}
+
+/**
+ * A verification method as one module: its type, the schema of what a registration stores (every read and
+ * every write is parsed with it), the label pages and the API show for a registration, the reset-side method
+ * and the enrolment built from the service's parts (null when this service cannot offer it). Listed once in
+ * `methods/index.ts`.
  */
 export interface MethodModule<T extends string = string, S extends z.ZodType = z.ZodType> {
   readonly type: T;
@@ -86,6 +126,7 @@ export interface MethodModule<T extends string = string, S extends z.ZodType = z
   readonly data: S;
   label(data: z.output<S>): string;
   create(parts: MethodParts): VerificationMethod<NoInfer<T>> | null;
+  enrol(parts: EnrolmentParts): Enrolment<z.input<S>> | null;
 }
 
 /** Declares a module, keeping its type literal and its data schema for the list in `methods/index.ts`. */

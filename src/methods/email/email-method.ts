@@ -3,7 +3,9 @@ import type { CodeChannel } from '../delivered-code-method.js';
 import type { DirectoryUser } from '../../directory/directory.js';
 import type { Registration } from '../../store/registrations-repository.js';
 import type { MailDispatch } from '../../delivery/background-delivery.js';
-import { DeliveredCodeMethod } from '../delivered-code-method.js';
+import { DeliveredCodeMethod, contactEnrolment } from '../delivered-code-method.js';
+import { parseBody } from '../../errors/parse-input.js';
+import { SsprError } from '../../errors/sspr-error.js';
 import { defineMethod } from '../method.js';
 import { codeMail, enrolmentCodeMail } from '../../mail/templates.js';
 import { maskEmail } from '../hints.js';
@@ -27,9 +29,21 @@ export function emailChannel(mail: MailDispatch, organisation: string): CodeChan
   };
 }
 
+const addressInput = z.strictObject({ address: z.string().max(320) });
+
+/** A typed address, trimmed, in the shape name@domain.tld. */
+function typedAddress(input: unknown): string {
+  const address = parseBody(addressInput, input).address.trim();
+  if (!/^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/.test(address) || address.length > 254) {
+    throw new SsprError('registration-invalid', { params: { detail: 'enter an e-mail address like name@example.org' } });
+  }
+  return address;
+}
+
 export const emailMethod = defineMethod({
   type: 'email',
   data: emailData,
   label: (data) => maskEmail(data.address),
   create: (parts) => new DeliveredCodeMethod(emailChannel(parts.mail, parts.organisation), parts.codes, parts.flows),
+  enrol: (parts) => contactEnrolment(emailChannel(parts.mail, parts.organisation), parts, typedAddress, (address) => ({ address })),
 });

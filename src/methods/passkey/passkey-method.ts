@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineMethod, type VerificationMethod, type MethodContext, type Challenge, type VerifyInput } from '../method.js';
+import { defineMethod, type VerificationMethod, type MethodContext, type Challenge, type VerifyInput, type Enrolment, type EnrolmentParts, ENROLMENT_TTL_MS } from '../method.js';
+import { parseBody } from '../../errors/parse-input.js';
 import type { Registration, RegistrationsRepository } from '../../store/registrations-repository.js';
 import type { ChallengesRepository } from '../../store/challenges-repository.js';
 import type { Clock } from '../../store/clock.js';
@@ -70,7 +71,42 @@ export const passkeyMethod = defineMethod({
   data: passkeyData,
   label: (data) => data.label,
   create: (parts) => (parts.passkeys ? new PasskeyMethod(parts.passkeys, parts.registrations, parts.challenges, parts.clock) : null),
+  enrol: (parts) => (parts.passkeys ? passkeyEnrolment(parts.passkeys, parts) : null),
 });
+
+/** `{credential, label?}` from API clients, or the bare credential as the pages' passkey script posts it. */
+const credentialInput = z.union([
+  z.strictObject({ credential: z.record(z.string(), z.unknown()), label: z.string().max(60).optional() }),
+  z.looseObject({ id: z.string().max(1024), response: z.record(z.string(), z.unknown()) }).transform((credential) => ({ credential, label: undefined })),
+]);
+
+/**
+ * A passkey: `begin` makes WebAuthn creation options (the user's passkeys excluded) and keeps the challenge;
+ * `confirm` verifies the attestation against it — single use, taken before it is checked.
+ */
+function passkeyEnrolment(passkeys: PasskeyService, parts: EnrolmentParts): Enrolment<z.input<typeof passkeyData>> {
+  return {
+    async begin(ctx) {
+      const user = ctx.user;
+      const existing = (await parts.registrations.listForUser(user.id)).filter((r) => r.type === 'passkey').map((r) => passkeyData.parse(r.data));
+      const issued = await passkeys.registrationOptions({ id: user.id, username: user.username, displayName: user.displayName }, existing);
+      await parts.challenges.put(ctx.pendingKey, { challenge: issued.challenge }, parts.clock.now() + ENROLMENT_TTL_MS);
+      return { show: issued.options };
+    },
+    async confirm(ctx, input) {
+      const { credential, label } = parseBody(credentialInput, input);
+      const pending = await parts.challenges.get<{ challenge: string }>(ctx.pendingKey, parts.clock.now());
+      if (!pending || !(await parts.challenges.take(ctx.pendingKey))) throw new SsprError('code-expired');
+      try {
+        const stored = await passkeys.verifyRegistration(credential, pending.data.challenge);
+        return { register: { ...stored, label: (label ?? '').trim().slice(0, 60) || 'Passkey' } };
+      } catch (error) {
+        if (error instanceof PasskeyError) throw new SsprError('passkey-failed', { cause: error });
+        throw error;
+      }
+    },
+  };
+}
 
 /** The relying party for WebAuthn: the public URL's host (an IP address cannot be an RP ID; use localhost). */
 export function relyingPartyFrom(publicUrl: string | undefined, host: string, port: number): { rpId: string; origin: string } | null {

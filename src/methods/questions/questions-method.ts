@@ -5,8 +5,10 @@ import type { PolicyStore } from '../../policy/policy-store.js';
 import type { Clock } from '../../store/clock.js';
 import type { Lang } from '../../i18n/lang.js';
 import { drawQuestions } from './draw-questions.js';
-import { verifyAnswers } from './answer-hashing.js';
-import { questionById } from './question-lookup.js';
+import { hashAnswers, verifyAnswers } from './answer-hashing.js';
+import { availableQuestions, questionById } from './question-lookup.js';
+import { validateAnswers } from './answer-validation.js';
+import { parseBody } from '../../errors/parse-input.js';
 import { SsprError } from '../../errors/sspr-error.js';
 
 /** The chosen questions with an Argon2id hash of each answer (PHC string). */
@@ -66,4 +68,20 @@ export const questionsMethod = defineMethod({
   data: questionsData,
   label: (data) => `${data.answers.length} questions`,
   create: (parts) => new QuestionsMethod(parts.challenges, parts.policy, parts.clock, parts.codes.ttlSeconds),
+  /** Registers (or replaces) the user's questions; answers are stored only as Argon2id hashes. */
+  enrol: (parts) => ({
+    async begin(_ctx, input) {
+      const { answers } = parseBody(answersInput, input);
+      const policy = await parts.policy.current();
+      const check = validateAnswers(answers, { min: policy.questionsToRegister, max: 5, questions: availableQuestions(policy.customQuestions) });
+      if (!check.ok) {
+        throw new SsprError('registration-invalid', { params: { detail: check.problems.map((p) => p.code).join(', ') }, details: { problems: check.problems } });
+      }
+      return { register: { answers: await hashAnswers(answers) }, replace: true };
+    },
+  }),
+});
+
+const answersInput = z.strictObject({
+  answers: z.array(z.strictObject({ questionId: z.string().max(64), answer: z.string().max(200) })).max(10),
 });

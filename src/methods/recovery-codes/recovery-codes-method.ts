@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineMethod, type VerificationMethod, type MethodContext, type Challenge, type VerifyInput } from '../method.js';
 import type { Registration, RegistrationsRepository } from '../../store/registrations-repository.js';
 import type { Lang } from '../../i18n/lang.js';
-import { findRecoveryCode, recoveryCodeKeyFor } from './recovery-codes.js';
+import { findRecoveryCode, generateRecoveryCodes, recoveryCodeKeyFor } from './recovery-codes.js';
 import { SsprError } from '../../errors/sspr-error.js';
 
 /** HMAC digests of the codes; a used code's slot is null. */
@@ -46,4 +46,11 @@ export const recoveryCodesMethod = defineMethod({
   data: recoveryCodesData,
   label: (data) => `${codesLeft(data)} of ${data.digests.length} left`,
   create: (parts) => new RecoveryCodesMethod(parts.registrations, parts.recoveryKey),
+  /** A new set of ten single-use codes, replacing any earlier set; the codes are shown once. */
+  enrol: (parts) => ({
+    async begin(ctx) {
+      const { codes, digests } = generateRecoveryCodes(recoveryCodeKeyFor(parts.recoveryKey, ctx.user.id), 10);
+      return { register: { digests }, replace: true, show: { codes } };
+    },
+  }),
 });

@@ -4,9 +4,12 @@ import type { DirectoryUser } from '../../directory/directory.js';
 import type { Registration } from '../../store/registrations-repository.js';
 import type { SmsDispatch } from '../../delivery/background-delivery.js';
 import type { Lang } from '../../i18n/lang.js';
-import { DeliveredCodeMethod } from '../delivered-code-method.js';
+import type { CountryCode } from 'libphonenumber-js';
+import { DeliveredCodeMethod, contactEnrolment } from '../delivered-code-method.js';
+import { parseBody } from '../../errors/parse-input.js';
+import { SsprError } from '../../errors/sspr-error.js';
 import { defineMethod } from '../method.js';
-import { maskPhoneNumber } from '../phone/phone-number.js';
+import { maskPhoneNumber, normalisePhoneNumber } from '../phone/phone-number.js';
 
 /** A registered number in E.164 (the directory's mobile number counts without a registration). */
 export const smsData = z.object({ phone: z.string() });
@@ -37,9 +40,21 @@ export function smsChannel(sms: SmsDispatch, organisation: string): CodeChannel<
   };
 }
 
+const phoneInput = z.strictObject({ phone: z.string().max(40) });
+
+/** A typed number, validated as a mobile number and given back in E.164. */
+const typedNumber = (defaultCountry: string) => (input: unknown): string => {
+  const parsed = normalisePhoneNumber(parseBody(phoneInput, input).phone, defaultCountry as CountryCode);
+  if (!parsed.ok) {
+    throw new SsprError('registration-invalid', { params: { detail: `the phone number is not usable (${parsed.reason}); use the international format, e.g. +49 151 12345678` } });
+  }
+  return parsed.e164;
+};
+
 export const smsMethod = defineMethod({
   type: 'sms',
   data: smsData,
   label: (data) => maskPhoneNumber(data.phone),
   create: (parts) => (parts.sms ? new DeliveredCodeMethod(smsChannel(parts.sms, parts.organisation), parts.codes, parts.flows) : null),
+  enrol: (parts) => (parts.sms ? contactEnrolment(smsChannel(parts.sms, parts.organisation), parts, typedNumber(parts.defaultCountry), (phone) => ({ phone })) : null),
 });

@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import { defineMethod, type VerificationMethod, type MethodContext, type Challenge, type VerifyInput } from '../method.js';
+import { defineMethod, type VerificationMethod, type MethodContext, type Challenge, type VerifyInput, type Enrolment, type EnrolmentParts, ENROLMENT_TTL_MS } from '../method.js';
 import type { RegistrationsRepository } from '../../store/registrations-repository.js';
 import type { Clock } from '../../store/clock.js';
 import type { Lang } from '../../i18n/lang.js';
 import { verifyTotp } from './totp-verification.js';
+import { createTotpEnrolment } from './totp-enrolment.js';
+import { totpQrCodeSvg } from './totp-qr-code.js';
+import { parseBody } from '../../errors/parse-input.js';
 import { SsprError } from '../../errors/sspr-error.js';
 
 /** The shared secret (base32), the last time step used (no replay) and the user's name for the app. */
@@ -42,4 +45,31 @@ export const totpMethod = defineMethod({
   data: totpData,
   label: (data) => data.label,
   create: (parts) => new TotpMethod(parts.registrations, parts.clock),
+  enrol: (parts) => totpEnrolment(parts),
 });
+
+const confirmInput = z.strictObject({ code: z.string().max(32), label: z.string().max(60).optional() });
+
+/**
+ * An authenticator app: `begin` makes a secret and keeps it pending (shown as QR code and key); `confirm`
+ * registers it only after a first valid code (at most five tries), remembering that code's step (no replay).
+ */
+function totpEnrolment(parts: EnrolmentParts): Enrolment<z.input<typeof totpData>> {
+  return {
+    async begin(ctx) {
+      const enrolment = createTotpEnrolment({ issuer: parts.organisation.replace(/:/g, ' '), accountName: ctx.user.username });
+      await parts.challenges.put(ctx.pendingKey, { secret: enrolment.secretBase32 }, parts.clock.now() + ENROLMENT_TTL_MS);
+      return { show: { uri: enrolment.uri, secret: enrolment.secretBase32, qrSvg: await totpQrCodeSvg(enrolment.uri) } };
+    },
+    async confirm(ctx, input) {
+      const { code, label } = parseBody(confirmInput, input);
+      const pending = await parts.challenges.get<{ secret: string }>(ctx.pendingKey, parts.clock.now());
+      if (!pending) throw new SsprError('code-expired');
+      if (!(await parts.challenges.takeAttempt(ctx.pendingKey, 5))) throw new SsprError('code-attempts-exhausted');
+      const result = verifyTotp(pending.data.secret, code, { now: parts.clock.now(), lastUsedStep: null });
+      if (!result.ok) throw new SsprError(result.reason === 'malformed' ? 'code-malformed' : 'totp-wrong', { params: { length: 6 } });
+      await parts.challenges.take(ctx.pendingKey);
+      return { register: { secret: pending.data.secret, lastStep: result.step, label: (label ?? '').trim().slice(0, 60) || 'Authenticator app' } };
+    },
+  };
+}

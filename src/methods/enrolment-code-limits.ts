@@ -1,7 +1,7 @@
-import type { ThrottleRepository } from '../../store/throttle-repository.js';
-import type { Clock } from '../../store/clock.js';
-import { hmac } from '../../crypto/tokens.js';
-import { SsprError } from '../../errors/sspr-error.js';
+import type { ThrottleRepository } from '../store/throttle-repository.js';
+import type { Clock } from '../store/clock.js';
+import { hmac } from '../crypto/tokens.js';
+import { SsprError } from '../errors/sspr-error.js';
 
 const HOUR = 3_600_000;
 
