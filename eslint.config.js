@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'build-bench/**', 'node_modules/**', 'data/**', 'coverage/**'] },
@@ -11,6 +12,11 @@ export default tseslint.config(
       'no-console': 'off',
       eqeqeq: ['error', 'always'],
     },
+  },
+  {
+    // Browser scripts: classic scripts served as they are (src/web/assets.ts); type-checked by tsconfig.browser.json.
+    files: ['src/web/browser/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser, SimpleWebAuthnBrowser: 'readonly' } },
   },
   {
     // Tests read loosely typed JSON answers; `any` there keeps assertions readable.

@@ -12,7 +12,7 @@ fi
 
 step() { printf '\n=== %s ===\n' "$1"; }
 step "lint";        npx eslint .
-step "type-check";  npx tsc -p tsconfig.json --noEmit
+step "type-check";  npx tsc -p tsconfig.json --noEmit && npx tsc -p tsconfig.browser.json
 step "build";       npm run build --silent
 step "unit";        npm run test:unit --silent
 step "integration"; npm run test:integration --silent

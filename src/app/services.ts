@@ -17,19 +17,15 @@ import type { OnPremDirectory } from '../directory/onprem/onprem-directory.js';
 import { writebackFromConfig, type WritebackParts } from '../writeback/writeback-from-config.js';
 import { DemoOutbox, noMailer, smtpMailer, type Mailer } from '../mail/mailer.js';
 import { BackgroundDelivery, MailDispatch, SmsDispatch } from '../delivery/background-delivery.js';
-import { smsChannel } from '../methods/sms/sms-method.js';
-import { TotpMethod } from '../methods/totp/totp-method.js';
-import { QuestionsMethod } from '../methods/questions/questions-method.js';
-import { RecoveryCodesMethod } from '../methods/recovery-codes/recovery-codes-method.js';
 import { SecurityInfo } from '../flows/register/security-info.js';
-import { PasskeyMethod, relyingPartyFrom } from '../methods/passkey/passkey-method.js';
+import { relyingPartyFrom } from '../methods/passkey/passkey-method.js';
 import { PasskeyService } from '../methods/passkey/passkey-service.js';
 import { ProofOfWorkCaptcha } from '../captcha/altcha-captcha.js';
 import { smsConfigSchema, smsGatewayFromConfig } from '../sms/registry.js';
 import { Audit } from '../audit/audit.js';
 import { OneTimeCodes } from '../methods/one-time-code.js';
-import { emailChannel } from '../methods/email/email-method.js';
-import { DeliveredCodeMethod } from '../methods/delivered-code-method.js';
+import { createEnrolments, createMethods } from '../methods/index.js';
+import { EnrolmentCodeLimits } from '../methods/enrolment-code-limits.js';
 import type { MethodType, VerificationMethod } from '../methods/method.js';
 import { PolicyPasswordChecker, openBreachChecker, passwordSettingsFrom, type PasswordChecker } from '../policy/password-checker.js';
 import { BannedTermsRepository } from '../store/banned-terms-repository.js';
@@ -145,33 +141,19 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const smsGateway = provider === 'none' ? null : smsGatewayFromConfig(smsConfigSchema.parse({ provider, ...smsSection }));
   const sms = smsGateway ? new SmsDispatch(smsGateway, delivery) : null;
 
-  const codes = new OneTimeCodes(flows, keys.keyFor('code-hash'), clock, config.reset);
-  const organisation = config.organisation.name;
-  const ttl = config.reset.codeTtlSeconds;
-  const methods = new Map<MethodType, VerificationMethod>([['email', new DeliveredCodeMethod(emailChannel(mail, organisation), codes, ttl)]]);
-  if (sms) methods.set('sms', new DeliveredCodeMethod(smsChannel(sms, organisation), codes, ttl));
-  methods.set('totp', new TotpMethod(registrations, clock));
-  methods.set('questions', new QuestionsMethod(challenges, policy, clock, config.reset.codeTtlSeconds));
-  methods.set('recovery-codes', new RecoveryCodesMethod(registrations, keys.keyFor('recovery-codes')));
+  const codes = new OneTimeCodes(keys.keyFor('code-hash'), clock, config.reset);
   const relyingParty = relyingPartyFrom(config.publicUrl, config.host, config.port);
   const passkeys = relyingParty ? new PasskeyService({ rpName: config.organisation.name, ...relyingParty, clock }) : null;
-  if (passkeys) methods.set('passkey', new PasskeyMethod(passkeys, registrations, challenges, clock));
-  else log.warn('passkeys are off: the public URL is an IP address, which cannot be a WebAuthn relying party');
+  const methodParts = { flows, registrations, challenges, policy, clock, codes, mail, sms, passkeys, organisation: config.organisation.name, recoveryKey: keys.keyFor('recovery-codes') };
+  const methods = createMethods(methodParts);
+  if (!passkeys) log.warn('passkeys are off: the public URL is an IP address, which cannot be a WebAuthn relying party');
   const captcha = config.captcha === 'on' ? new ProofOfWorkCaptcha({ hmacKey: keys.keyFor('captcha'), clock }) : null;
-  const securityInfo = new SecurityInfo({
-    registrations,
-    challenges,
-    policy,
-    mail,
-    sms,
-    audit,
-    clock,
-    codeKey: keys.keyFor('code-hash'),
-    recoveryKey: keys.keyFor('recovery-codes'),
-    passkeys,
-    available: new Set(methods.keys()),
-    settings: { organisation: config.organisation.name, codeTtlSeconds: config.reset.codeTtlSeconds, maxCodeAttempts: config.reset.maxCodeAttempts, defaultCountry: config.sms.defaultCountry },
+  const enrolments = createEnrolments({
+    ...methodParts,
+    limits: new EnrolmentCodeLimits(new ThrottleRepository(store.db), clock, keys.keyFor('code-hash')),
+    defaultCountry: config.sms.defaultCountry,
   });
+  const securityInfo = new SecurityInfo({ registrations, policy, audit, clock, enrolments, available: new Set(methods.keys()) });
 
   // The usual mail domain feeds decoy hints; it is read off the request path so that unknown and known
   // users cost the same.

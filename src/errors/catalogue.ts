@@ -28,6 +28,7 @@ export const errorCatalogue = {
   'flow-completing': { status: 409 },
   'method-unknown': { status: 400, reRender: true },
   'code-send-limit': { status: 429 },
+  'enrolment-codes-limited': { status: 429 },
   'code-not-sent': { status: 409, reRender: true },
   'code-malformed': { status: 400, reRender: true },
   'code-wrong': { status: 400, reRender: true },

@@ -238,6 +238,7 @@ export interface MessageParams {
   "errors.config-invalid": {};
   "errors.service-unavailable": {};
   "errors.internal": {};
+  "errors.enrolment-codes-limited": {};
   "mail.code.subject": { "organisation": string | number };
   "mail.code.text": { "code": string | number; "minutes": number };
   "mail.reset-notice.subject": { "organisation": string | number };
@@ -246,6 +247,8 @@ export interface MessageParams {
   "mail.refusal-notice.text": { "reason": string | number };
   "mail.admin-reset-notice.subject": { "organisation": string | number; "who": string | number };
   "mail.admin-reset-notice.text": { "who": string | number; "when": string | number; "ip": string | number };
+  "mail.enrolment-code.subject": { "organisation": string | number };
+  "mail.enrolment-code.text": { "organisation": string | number; "code": string | number; "minutes": number };
   "method-hints.passkey": { "label": string | number };
   "method-hints.questions": {};
   "method-hints.recovery-codes": { "left": string | number };
@@ -365,4 +368,5 @@ export interface MessageParams {
   "password-policy.in-history": {};
   "password-policy.too-weak": { "score": string | number; "required": string | number; "warning": string | number };
   "sms.code": { "organisation": string | number; "code": string | number; "minutes": string | number };
+  "sms.enrolment-code": { "organisation": string | number; "code": string | number; "minutes": string | number };
 }

@@ -12,6 +12,14 @@ export function codeMail(lang: Lang, to: string, p: { code: string; minutes: num
   return { to, subject: message(lang, 'mail.code.subject', p), text: message(lang, 'mail.code.text', p) };
 }
 
+/**
+ * The code that confirms a new address for sign-in recovery. It goes to an address a signed-in user typed, so it
+ * says what it is for, that nothing happens without it, and names no account.
+ */
+export function enrolmentCodeMail(lang: Lang, to: string, p: { code: string; minutes: number; organisation: string }): MailMessage {
+  return { to, subject: message(lang, 'mail.enrolment-code.subject', p), text: message(lang, 'mail.enrolment-code.text', p) };
+}
+
 /** Sent after every successful reset (OWASP: notify, without secrets). */
 export function resetNoticeMail(lang: Lang, to: string, p: { organisation: string; at: Date; ip: string }): MailMessage {
   const params = { ...p, when: mailTime(p.at) };

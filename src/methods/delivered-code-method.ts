@@ -1,30 +1,36 @@
-import type { VerificationMethod, MethodContext, Challenge, VerifyInput, MethodType } from './method.js';
+import { z } from 'zod';
+import type { VerificationMethod, MethodContext, Challenge, VerifyInput, Enrolment, EnrolmentParts } from './method.js';
 import type { DirectoryUser } from '../directory/directory.js';
 import type { Registration } from '../store/registrations-repository.js';
-import type { OneTimeCodes } from './one-time-code.js';
+import type { FlowsRepository } from '../store/flows-repository.js';
+import { enrolmentCodeSlot, flowCodeSlot, type OneTimeCodes } from './one-time-code.js';
+import { parseBody } from '../errors/parse-input.js';
 import type { DispatchTag } from '../delivery/background-delivery.js';
 import type { Lang } from '../i18n/lang.js';
 
+/** Why a code goes out: a password reset, or confirming a new address or number for later resets. */
+export type CodePurpose = 'reset' | 'enrolment';
+
 /** What differs between the code-by-message methods (e-mail, SMS): where the code goes and how. */
-export interface CodeChannel {
-  type: Extract<MethodType, 'email' | 'sms'>;
+export interface CodeChannel<T extends 'email' | 'sms' = 'email' | 'sms'> {
+  type: T;
   /** The registered target, or the contact data the directory holds. */
   target(user: DirectoryUser, registration: Registration | null): string | null;
   mask(target: string): string;
-  deliver(to: string, code: string, lang: Lang, minutes: number, tag: DispatchTag): void;
+  deliver(to: string, code: string, lang: Lang, minutes: number, purpose: CodePurpose, tag: DispatchTag): void;
 }
 
 /**
  * A numeric one-time code delivered by a message. For a decoy flow the code is issued (same work) but
  * nothing is delivered and nothing will ever verify.
  */
-export class DeliveredCodeMethod implements VerificationMethod {
-  readonly type: CodeChannel['type'];
+export class DeliveredCodeMethod<T extends 'email' | 'sms'> implements VerificationMethod<T> {
+  readonly type: T;
 
   constructor(
-    private readonly channel: CodeChannel,
+    private readonly channel: CodeChannel<T>,
     private readonly codes: OneTimeCodes,
-    private readonly codeTtlSeconds: number,
+    private readonly flows: FlowsRepository,
   ) {
     this.type = channel.type;
   }
@@ -34,16 +40,45 @@ export class DeliveredCodeMethod implements VerificationMethod {
   }
 
   async begin(ctx: MethodContext): Promise<Challenge> {
-    const code = await this.codes.issue(ctx.flow, ctx.method, ctx.user === null);
+    const code = await this.codes.issue(flowCodeSlot(this.flows, ctx.flow, ctx.method), ctx.user === null);
     const to = ctx.user ? this.channel.target(ctx.user, ctx.registration) : null;
     if (ctx.user && to) {
       const tag = { purpose: 'reset-code', userId: ctx.user.id, username: ctx.user.username };
-      this.channel.deliver(to, code, ctx.request.lang, Math.round(this.codeTtlSeconds / 60), tag);
+      this.channel.deliver(to, code, ctx.request.lang, Math.round(this.codes.ttlSeconds / 60), 'reset', tag);
     }
-    return { hint: ctx.method.hint, expiresInSeconds: this.codeTtlSeconds };
+    return { hint: ctx.method.hint, expiresInSeconds: this.codes.ttlSeconds };
   }
 
   verify(ctx: MethodContext, input: VerifyInput): Promise<void> {
-    return this.codes.check(ctx.flow, ctx.method, input.code ?? '');
+    return this.codes.check(flowCodeSlot(this.flows, ctx.flow, ctx.method), input.code ?? '');
   }
+}
+
+const codeInput = z.strictObject({ code: z.string().max(32) });
+
+/**
+ * Confirming a new address or number: `target` reads and checks it from the input; a code goes there under the
+ * reset's code rules, counted against the limits first; `toData` makes the registration once the code comes back.
+ */
+export function contactEnrolment<T extends 'email' | 'sms', D>(
+  channel: CodeChannel<T>,
+  parts: EnrolmentParts,
+  target: (input: unknown) => string,
+  toData: (target: string) => D,
+): Enrolment<D> {
+  return {
+    async begin(ctx, input) {
+      const to = target(input);
+      await parts.limits.take(ctx.user.id, channel.type, to);
+      const code = await parts.codes.issue(enrolmentCodeSlot(parts.challenges, ctx.pendingKey, to));
+      const tag = { purpose: 'registration-code', userId: ctx.user.id, username: ctx.user.username };
+      channel.deliver(to, code, ctx.request.lang, Math.round(parts.codes.ttlSeconds / 60), 'enrolment', tag);
+      return { show: { hint: channel.mask(to) } };
+    },
+    async confirm(ctx, input) {
+      const slot = enrolmentCodeSlot(parts.challenges, ctx.pendingKey);
+      await parts.codes.check(slot, parseBody(codeInput, input).code);
+      return { register: toData(slot.confirmedTarget()) };
+    },
+  };
 }

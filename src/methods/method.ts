@@ -1,8 +1,16 @@
+import type { z } from 'zod';
 import type { DirectoryUser } from '../directory/directory.js';
-import type { FlowRecord, OfferedMethod } from '../store/flows-repository.js';
-import type { Registration } from '../store/registrations-repository.js';
+import type { FlowRecord, FlowsRepository, OfferedMethod } from '../store/flows-repository.js';
+import type { Registration, RegistrationsRepository } from '../store/registrations-repository.js';
+import type { ChallengesRepository } from '../store/challenges-repository.js';
+import type { PolicyStore } from '../policy/policy-store.js';
+import type { Clock } from '../store/clock.js';
+import type { MailDispatch, SmsDispatch } from '../delivery/background-delivery.js';
 import type { Lang } from '../i18n/lang.js';
-import type { MethodType } from '../policy/sspr-policy.js';
+import type { OneTimeCodes } from './one-time-code.js';
+import type { PasskeyService } from './passkey/passkey-service.js';
+import type { EnrolmentCodeLimits } from './enrolment-code-limits.js';
+import type { MethodType } from './index.js';
 
 export type { MethodType };
 
@@ -44,9 +52,84 @@ export interface MethodContext {
  * `hint` masks the target for display, `begin` issues a challenge (sends a code, draws questions, makes
  * WebAuthn options), `verify` resolves or throws an SsprError saying what was wrong.
  */
-export interface VerificationMethod {
-  readonly type: MethodType;
+export interface VerificationMethod<T extends string = string> {
+  readonly type: T;
   hint(user: DirectoryUser, registration: Registration | null, lang: Lang): string;
   begin(ctx: MethodContext): Promise<Challenge>;
   verify(ctx: MethodContext, input: VerifyInput): Promise<void>;
+}
+
+/** The service parts a method module may build on; a module takes what it needs. */
+export interface MethodParts {
+  flows: FlowsRepository;
+  registrations: RegistrationsRepository;
+  challenges: ChallengesRepository;
+  policy: PolicyStore;
+  clock: Clock;
+  codes: OneTimeCodes;
+  mail: MailDispatch;
+  /** Null without an SMS gateway. */
+  sms: SmsDispatch | null;
+  /** Null when the public URL cannot be a WebAuthn relying party. */
+  passkeys: PasskeyService | null;
+  organisation: string;
+  recoveryKey: Buffer;
+}
+
+/** The parts an enrolment needs beyond a method's: the limits on codes sent to typed targets, the phone region. */
+export interface EnrolmentParts extends MethodParts {
+  limits: EnrolmentCodeLimits;
+  defaultCountry: string;
+}
+
+/** How long a pending enrolment (a TOTP secret, a WebAuthn challenge) waits for its confirmation. */
+export const ENROLMENT_TTL_MS = 10 * 60_000;
+
+/** What one enrolment step sees: who enrols, the request, and the key of their pending challenge. */
+export interface EnrolmentContext {
+  user: DirectoryUser;
+  request: MethodRequest;
+  /** One pending challenge per user and method type ("enrol:<user>:<type>"). */
+  pendingKey: string;
+}
+
+/**
+ * What a step yields: data to register once possession is proven (replacing the user's earlier registrations
+ * of this type when `replace`), and what the person is shown (a masked target, a QR code, WebAuthn options,
+ * recovery codes).
+ */
+export interface EnrolmentStep<D> {
+  register?: D;
+  replace?: boolean;
+  show?: object;
+}
+
+/**
+ * The enrolment side of a method: `begin` (send a code, make a secret or WebAuthn options — or register at once,
+ * like questions and recovery codes) and, for a proof of possession, `confirm`. Inputs are the request body or
+ * the form's fields; each step parses them with its own schema.
+ */
+export interface Enrolment<D> {
+  begin(ctx: EnrolmentContext, input: unknown): Promise<EnrolmentStep<D>>;
+  confirm?(ctx: EnrolmentContext, input: unknown): Promise<EnrolmentStep<D>>;
+}
+
+/**
+ * A verification method as one module: its type, the schema of what a registration stores (every read and
+ * every write is parsed with it), the label pages and the API show for a registration, the reset-side method
+ * and the enrolment built from the service's parts (null when this service cannot offer it). Listed once in
+ * `methods/index.ts`.
+ */
+export interface MethodModule<T extends string = string, S extends z.ZodType = z.ZodType> {
+  readonly type: T;
+  /** What a registration stores: its input is what may be written, its output what a reader gets. */
+  readonly data: S;
+  label(data: z.output<S>): string;
+  create(parts: MethodParts): VerificationMethod<NoInfer<T>> | null;
+  enrol(parts: EnrolmentParts): Enrolment<z.input<S>> | null;
+}
+
+/** Declares a module, keeping its type literal and its data schema for the list in `methods/index.ts`. */
+export function defineMethod<T extends string, S extends z.ZodType>(module: MethodModule<T, S>): MethodModule<T, S> {
+  return module;
 }

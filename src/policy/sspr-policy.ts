@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { methodTypes, type MethodType } from '../methods/index.js';
 
-export const methodTypes = ['email', 'sms', 'totp', 'questions', 'passkey', 'recovery-codes'] as const;
-export type MethodType = (typeof methodTypes)[number];
+export { methodTypes, type MethodType };
 
 /**
  * Who may reset and how (Entra SSPR's policy, sspr-facts.md). Stored in the database, changed by

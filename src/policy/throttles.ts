@@ -1,6 +1,6 @@
 import type { ThrottleRepository } from '../store/throttle-repository.js';
 import type { Clock } from '../store/clock.js';
-import type { SsprPolicy } from './sspr-policy.js';
+import { methodTypes, type SsprPolicy } from './sspr-policy.js';
 
 const HOUR = 3_600_000;
 const EMAIL_WINDOW = 10 * 60_000;
@@ -20,7 +20,7 @@ export class Throttles {
   ) {}
 
   private scopes(userKey: string): string[] {
-    return ['failed-proof', 'email', 'sms', 'block', 'refusal-notice', ...['email', 'sms', 'totp', 'questions', 'passkey', 'recovery-codes'].map((t) => `validate:${t}`)].map(
+    return ['failed-proof', 'email', 'sms', 'block', 'refusal-notice', ...methodTypes.map((t) => `validate:${t}`)].map(
       (kind) => `user:${userKey}:${kind}`,
     );
   }

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, MethodRegistrationsTable } from './schema.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
+import type { MethodType, RegistrationData } from '../methods/index.js';
 
-export type RegisteredType = 'email' | 'sms' | 'totp' | 'questions' | 'passkey' | 'recovery-codes';
+/** A method type that can be registered: every method's (see `methods/index.ts`). */
+export type RegisteredType = MethodType;
 
 export interface Registration<D = Record<string, unknown>> {
   id: string;
@@ -39,14 +41,14 @@ export class RegistrationsRepository {
     };
   }
 
-  async add(userId: string, type: RegisteredType, data: object, now: number): Promise<Registration> {
+  async add<T extends RegisteredType>(userId: string, type: T, data: RegistrationData<T>, now: number): Promise<Registration> {
     const id = randomUUID();
     const stored = this.cipher.encrypt(JSON.stringify(data), context(id));
     await this.db
       .insertInto('method_registrations')
       .values({ id, user_id: userId, type, data: stored, created_at: now, confirmed_at: now, last_used_at: null })
       .execute();
-    return { id, userId, type, data: data as Record<string, unknown>, createdAt: now, confirmedAt: now, lastUsedAt: null, stored };
+    return { id, userId, type, data: { ...data }, createdAt: now, confirmedAt: now, lastUsedAt: null, stored };
   }
 
   async listForUser(userId: string): Promise<Registration[]> {

@@ -1,3 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { html, type SafeHtml } from './html.js';
+
 /** The only stylesheet: served from our origin so the CSP can forbid inline styles. */
 export const appCss = `
 :root { color-scheme: light dark; --accent: #0b5cad; --error: #b00020; }
@@ -27,36 +33,32 @@ footer { text-align: center; margin: 2rem; font-size: .9rem; }
 `;
 
 /**
- * Progressive enhancement for the new-password form: as the user types, ask /api/v1/password/check (the
- * flow cookie supplies the context) and show the reasons in an aria-live region. Without JavaScript the
- * form works the same and the server checks on submit.
+ * The browser scripts: real files in src/web/browser (type-checked with tsconfig.browser.json, linted), read
+ * once at start-up. The directory is named from the repository root so the same path serves from `src/`
+ * (tsx) and from `dist/` (built). The passkey asset is the UMD build of @simplewebauthn/browser (from
+ * node_modules, version-matched to @simplewebauthn/server) followed by our client, so pages load one file.
  */
-export const passwordFeedbackJs = `
-(() => {
-  const input = document.getElementById('password');
-  const out = document.getElementById('password-feedback');
-  if (!input || !out) return;
-  let timer = 0, seq = 0;
-  const render = (verdict) => {
-    out.replaceChildren();
-    out.dataset.accepted = String(verdict.accepted);
-    const items = verdict.accepted ? [out.dataset.ok] : verdict.reasons.map((r) => r.message).concat(verdict.suggestions);
-    for (const text of items) { const li = document.createElement('li'); li.textContent = text; out.append(li); }
-  };
-  input.addEventListener('input', () => {
-    clearTimeout(timer);
-    if (input.value.length === 0) { out.replaceChildren(); delete out.dataset.accepted; return; }
-    timer = setTimeout(async () => {
-      const mine = ++seq;
-      try {
-        const response = await fetch('/api/v1/password/check', {
-          method: 'POST', credentials: 'same-origin',
-          headers: { 'content-type': 'application/json', 'accept-language': document.documentElement.lang },
-          body: JSON.stringify({ password: input.value }),
-        });
-        if (response.ok && mine === seq) render(await response.json());
-      } catch { /* feedback is optional; the server checks on submit */ }
-    }, 250);
-  });
-})();
-`;
+const browserDir = new URL('../../src/web/browser/', import.meta.url);
+const browserFile = (name: string) => readFileSync(new URL(name, browserDir), 'utf8');
+const simpleWebAuthnBrowserJs = readFileSync(join(dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser')), '../dist/bundle/index.umd.min.js'), 'utf8');
+
+export const passwordFeedbackJs = browserFile('password-feedback.js');
+export const captchaClientJs = browserFile('captcha.js');
+export const passkeyClientJs = `${simpleWebAuthnBrowserJs}\n${browserFile('passkey.js')}`;
+
+/** Served at /assets/<name>; pages reference them with `scriptTag`, which adds Subresource Integrity. */
+export const scripts = {
+  'password-feedback.js': passwordFeedbackJs,
+  'passkey.js': passkeyClientJs,
+  'captcha.js': captchaClientJs,
+} as const;
+export type ScriptName = keyof typeof scripts;
+
+const integrity = Object.fromEntries(
+  Object.entries(scripts).map(([name, body]) => [name, `sha384-${createHash('sha384').update(body).digest('base64')}`]),
+) as Record<ScriptName, string>;
+
+/** `<script src=… integrity=… defer>`: the browser runs the asset only if it is byte for byte the one served. */
+export function scriptTag(name: ScriptName): SafeHtml {
+  return html`<script src="/assets/${name}" integrity="${integrity[name]}" defer></script>`;
+}

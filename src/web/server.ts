@@ -13,8 +13,6 @@ import { resetPages } from './pages/reset-pages.js';
 import { accountPages } from './pages/account-pages.js';
 import { homePages } from './pages/home-pages.js';
 import { securityInfoPages } from './pages/security-info-pages.js';
-import { passkeyClientJs } from '../methods/passkey/passkey-client.js';
-import { captchaClientJs } from '../captcha/captcha-client.js';
 import { resetApi } from './api/reset-api.js';
 import { sessionApi } from './api/session-api.js';
 import { passwordApi } from './api/password-api.js';
@@ -23,7 +21,7 @@ import { healthRoutes } from './health.js';
 import { adminDoctorApi, adminResetApi, adminSyncApi } from './api/admin-api.js';
 import { adminDoctorPages } from './pages/admin-doctor-pages.js';
 import { agentApi } from './api/agent-api.js';
-import { appCss, passwordFeedbackJs } from './assets.js';
+import { appCss, scripts } from './assets.js';
 import { SsprError } from '../errors/sspr-error.js';
 
 const BODY_LIMIT = 16 * 1024;
@@ -99,7 +97,7 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   app.get('/assets/app.css', async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(appCss),
   );
-  for (const [name, body] of [['password-feedback.js', passwordFeedbackJs], ['passkey.js', passkeyClientJs], ['captcha.js', captchaClientJs]] as const) {
+  for (const [name, body] of Object.entries(scripts)) {
     app.get(`/assets/${name}`, async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(body));
   }
   app.get('/favicon.ico', async (_request, reply) => reply.status(204).header('cache-control', 'public, max-age=86400').send());

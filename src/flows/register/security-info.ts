@@ -1,45 +1,31 @@
 import type { DirectoryUser } from '../../directory/directory.js';
-import type { RegistrationsRepository, Registration, RegisteredType } from '../../store/registrations-repository.js';
-import type { ChallengesRepository } from '../../store/challenges-repository.js';
+import type { RegistrationsRepository, Registration } from '../../store/registrations-repository.js';
 import type { PolicyStore } from '../../policy/policy-store.js';
 import type { Clock } from '../../store/clock.js';
 import type { Audit } from '../../audit/audit.js';
-import type { MailDispatch, SmsDispatch } from '../../delivery/background-delivery.js';
-import type { MethodRequest, MethodType } from '../../methods/method.js';
+import type { Enrolment, EnrolmentContext, EnrolmentStep, MethodRequest } from '../../methods/method.js';
+import { registrationDataOf, registrationLabel, type MethodType } from '../../methods/index.js';
 import { allowedTypes, requiredMethods, usableMethods } from '../../policy/eligibility.js';
-import { normalisePhoneNumber, maskPhoneNumber } from '../../methods/phone/phone-number.js';
-import type { CountryCode } from 'libphonenumber-js';
+import { maskPhoneNumber } from '../../methods/phone/phone-number.js';
 import { maskEmail } from '../../methods/hints.js';
-import { hmac, numericCode, safeEqual } from '../../crypto/tokens.js';
-import { codeMail } from '../../mail/templates.js';
-import { smsCodeText } from '../../methods/sms/sms-method.js';
-import { createTotpEnrolment } from '../../methods/totp/totp-enrolment.js';
-import { totpQrCodeSvg } from '../../methods/totp/totp-qr-code.js';
-import { verifyTotp } from '../../methods/totp/totp-verification.js';
-import { validateAnswers, type QuestionAnswer } from '../../methods/questions/answer-validation.js';
-import { hashAnswers } from '../../methods/questions/answer-hashing.js';
 import { availableQuestions } from '../../methods/questions/question-lookup.js';
-import { generateRecoveryCodes, recoveryCodeKeyFor } from '../../methods/recovery-codes/recovery-codes.js';
 import { SsprError } from '../../errors/sspr-error.js';
-import type { PasskeyService } from '../../methods/passkey/passkey-service.js';
-import { PasskeyError } from '../../methods/passkey/passkey-error.js';
-import type { PasskeyData } from '../../methods/passkey/passkey-method.js';
 
 export interface SecurityInfoDeps {
   registrations: RegistrationsRepository;
-  challenges: ChallengesRepository;
   policy: PolicyStore;
-  mail: MailDispatch;
-  sms: SmsDispatch | null;
   audit: Audit;
   clock: Clock;
-  codeKey: Buffer;
-  recoveryKey: Buffer;
-  /** Null when the public URL cannot be a WebAuthn relying party (an IP address). */
-  passkeys: PasskeyService | null;
+  /** The enrolment of every method this service can offer (see `methods/index.ts`). */
+  enrolments: ReadonlyMap<MethodType, Enrolment<unknown>>;
   /** Method types this service can deliver (SMS only with a gateway). */
   available: ReadonlySet<MethodType>;
-  settings: { organisation: string; codeTtlSeconds: number; maxCodeAttempts: number; defaultCountry: string };
+}
+
+/** An enrolment step's answer: what the person is shown, and the registration if the step made one. */
+export interface EnrolmentAnswer {
+  show: object;
+  method: MethodSummary | null;
 }
 
 export interface MethodSummary {
@@ -62,7 +48,6 @@ export interface SecurityInfoOverview {
   reconfirmDue: boolean;
 }
 
-const ENROL_TTL_MS = 10 * 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
@@ -90,118 +75,26 @@ export class SecurityInfo {
     return { methods, allowed: allowedTypes(user, policy), required, registeredTypes, complete: registeredTypes >= required, reconfirmDue };
   }
 
-  /** Sends a code to a new e-mail address; `confirmContact` registers it. */
-  async beginEmail(user: DirectoryUser, address: string, request: MethodRequest): Promise<{ hint: string }> {
-    await this.expectAllowed(user, 'email');
-    const clean = address.trim();
-    if (!/^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/.test(clean) || clean.length > 254) {
-      throw new SsprError('registration-invalid', { params: { problem: 'email' } });
-    }
-    const code = await this.pendingContact(user, 'email', clean);
-    const minutes = Math.round(this.deps.settings.codeTtlSeconds / 60);
-    this.deps.mail.dispatch(codeMail(request.lang, clean, { code, minutes, organisation: this.deps.settings.organisation }), {
-      purpose: 'registration-code',
-      userId: user.id,
-      username: user.username,
-    });
-    return { hint: maskEmail(clean) };
+  /**
+   * The first step of adding a method of `type`: its module's `begin` (send a code, make a secret or WebAuthn
+   * options — or register at once). Answers with what the person is shown, and the registration if one was made.
+   */
+  async begin(user: DirectoryUser, type: MethodType, input: unknown, request: MethodRequest): Promise<EnrolmentAnswer> {
+    const enrolment = await this.enrolmentOf(user, type);
+    return this.finish(user, type, await enrolment.begin(this.contextOf(user, type, request), input), request);
   }
 
-  /** Sends a code to a new phone number (validated, stored in E.164); `confirmContact` registers it. */
-  async beginSms(user: DirectoryUser, phone: string, request: MethodRequest): Promise<{ hint: string }> {
-    await this.expectAllowed(user, 'sms');
-    const parsed = normalisePhoneNumber(phone, this.deps.settings.defaultCountry as CountryCode);
-    if (!parsed.ok) {
-      throw new SsprError('registration-invalid', { params: { problem: 'phone' }, detail: parsed.reason });
-    }
-    const code = await this.pendingContact(user, 'sms', parsed.e164);
-    const text = smsCodeText(request.lang, code, this.deps.settings.organisation, Math.round(this.deps.settings.codeTtlSeconds / 60));
-    this.deps.sms?.dispatch({ to: parsed.e164, text }, { purpose: 'registration-code', userId: user.id, username: user.username });
-    return { hint: maskPhoneNumber(parsed.e164) };
-  }
-
-  async confirmContact(user: DirectoryUser, type: 'email' | 'sms', code: string, request: MethodRequest): Promise<MethodSummary> {
-    const key = `enrol:${user.id}:${type}`;
-    const pending = await this.deps.challenges.get<{ target: string; codeHash: string }>(key, this.deps.clock.now());
-    if (!pending) throw new SsprError('code-expired');
-    if (!(await this.deps.challenges.takeAttempt(key, this.deps.settings.maxCodeAttempts))) throw new SsprError('code-attempts-exhausted');
-    if (!safeEqual(hmac(this.deps.codeKey, key, code.replace(/\s/g, '')), pending.data.codeHash)) {
-      throw new SsprError('code-wrong', { params: { remaining: Math.max(0, this.deps.settings.maxCodeAttempts - pending.attempts - 1) } });
-    }
-    if (!(await this.deps.challenges.take(key))) throw new SsprError('code-expired');
-    const data = type === 'email' ? { address: pending.data.target } : { phone: pending.data.target };
-    return this.register(user, type, data, request);
-  }
-
-  /** Starts an authenticator-app enrolment: the secret stays pending until `confirmTotp` sees a first code. */
-  async beginTotp(user: DirectoryUser): Promise<{ uri: string; secret: string; qrSvg: string }> {
-    await this.expectAllowed(user, 'totp');
-    const enrolment = createTotpEnrolment({ issuer: this.deps.settings.organisation.replace(/:/g, ' '), accountName: user.username });
-    await this.deps.challenges.put(`enrol:${user.id}:totp`, { secret: enrolment.secretBase32 }, this.deps.clock.now() + ENROL_TTL_MS);
-    return { uri: enrolment.uri, secret: enrolment.secretBase32, qrSvg: await totpQrCodeSvg(enrolment.uri) };
-  }
-
-  async confirmTotp(user: DirectoryUser, code: string, label: string, request: MethodRequest): Promise<MethodSummary> {
-    const key = `enrol:${user.id}:totp`;
-    const pending = await this.deps.challenges.get<{ secret: string }>(key, this.deps.clock.now());
-    if (!pending) throw new SsprError('code-expired');
-    if (!(await this.deps.challenges.takeAttempt(key, 5))) throw new SsprError('code-attempts-exhausted');
-    const result = verifyTotp(pending.data.secret, code, { now: this.deps.clock.now(), lastUsedStep: null });
-    if (!result.ok) throw new SsprError(result.reason === 'malformed' ? 'code-malformed' : 'totp-wrong', { params: { length: 6 } });
-    await this.deps.challenges.take(key);
-    return this.register(user, 'totp', { secret: pending.data.secret, lastStep: result.step, label: label.trim().slice(0, 60) || 'Authenticator app' }, request);
+  /** The proof-of-possession step of adding a method of `type` (a code that came back, a first TOTP code, a passkey). */
+  async confirm(user: DirectoryUser, type: MethodType, input: unknown, request: MethodRequest): Promise<EnrolmentAnswer> {
+    const enrolment = await this.enrolmentOf(user, type);
+    if (!enrolment.confirm) throw new SsprError('not-found');
+    return this.finish(user, type, await enrolment.confirm(this.contextOf(user, type, request), input), request);
   }
 
   /** Questions the user may choose from (predefined and the organisation's own), in their language. */
   async questionChoices(): Promise<{ questions: Array<{ id: string; en: string; de?: string }>; register: number; ask: number }> {
     const policy = await this.deps.policy.current();
     return { questions: availableQuestions(policy.customQuestions), register: policy.questionsToRegister, ask: policy.questionsToAnswer };
-  }
-
-  /** Registers (or replaces) the user's security questions; answers are stored only as Argon2id hashes. */
-  async setQuestions(user: DirectoryUser, answers: QuestionAnswer[], request: MethodRequest): Promise<MethodSummary> {
-    await this.expectAllowed(user, 'questions');
-    const policy = await this.deps.policy.current();
-    const check = validateAnswers(answers, { min: policy.questionsToRegister, max: 5, questions: availableQuestions(policy.customQuestions) });
-    if (!check.ok) {
-      throw new SsprError('registration-invalid', { params: { problem: 'questions' }, detail: check.problems.map((p) => p.code).join(', '), details: { problems: check.problems } });
-    }
-    const stored = await hashAnswers(answers);
-    await this.deps.registrations.removeType(user.id, 'questions');
-    return this.register(user, 'questions', { answers: stored }, request);
-  }
-
-  /** New set of ten single-use recovery codes, replacing any earlier set; the codes are shown once. */
-  async regenerateRecoveryCodes(user: DirectoryUser, request: MethodRequest): Promise<{ codes: string[]; method: MethodSummary }> {
-    await this.expectAllowed(user, 'recovery-codes');
-    const { codes, digests } = generateRecoveryCodes(recoveryCodeKeyFor(this.deps.recoveryKey, user.id), 10);
-    await this.deps.registrations.removeType(user.id, 'recovery-codes');
-    return { codes, method: await this.register(user, 'recovery-codes', { digests }, request) };
-  }
-
-  /** WebAuthn creation options; the challenge is kept server-side until `registerPasskey`. */
-  async passkeyOptions(user: DirectoryUser): Promise<unknown> {
-    await this.expectAllowed(user, 'passkey');
-    const passkeys = this.deps.passkeys as PasskeyService;
-    const existing = (await this.deps.registrations.listForUser(user.id)).filter((r) => r.type === 'passkey').map((r) => r.data as unknown as PasskeyData);
-    const issued = await passkeys.registrationOptions({ id: user.id, username: user.username, displayName: user.displayName }, existing);
-    await this.deps.challenges.put(`enrol:${user.id}:passkey`, { challenge: issued.challenge }, this.deps.clock.now() + ENROL_TTL_MS);
-    return issued.options;
-  }
-
-  /** Verifies the authenticator's attestation against the pending challenge (single use) and registers it. */
-  async registerPasskey(user: DirectoryUser, response: unknown, label: string, request: MethodRequest): Promise<MethodSummary> {
-    await this.expectAllowed(user, 'passkey');
-    const key = `enrol:${user.id}:passkey`;
-    const pending = await this.deps.challenges.get<{ challenge: string }>(key, this.deps.clock.now());
-    if (!pending || !(await this.deps.challenges.take(key))) throw new SsprError('code-expired');
-    try {
-      const stored = await (this.deps.passkeys as PasskeyService).verifyRegistration(response, pending.data.challenge);
-      return await this.register(user, 'passkey', { ...stored, label: label.trim().slice(0, 60) || 'Passkey' }, request);
-    } catch (error) {
-      if (error instanceof PasskeyError) throw new SsprError('passkey-failed', { cause: error });
-      throw error;
-    }
   }
 
   /** Removes one of the user's own registrations; another user's id is "not found", never removed. */
@@ -217,11 +110,28 @@ export class SecurityInfo {
     await this.auditOf(user, request, 'methods-reconfirmed', 'all');
   }
 
-  /** Registers a method whose possession was proven; used by every add path (passkeys included). */
-  async register(user: DirectoryUser, type: RegisteredType, data: object, request: MethodRequest): Promise<MethodSummary> {
-    const registration = await this.deps.registrations.add(user.id, type, data, this.deps.clock.now());
+  /** Registers a method whose possession was proven, its data checked against the method's schema. */
+  private async register(user: DirectoryUser, type: MethodType, data: unknown, request: MethodRequest): Promise<MethodSummary> {
+    const registration = await this.deps.registrations.add(user.id, type, registrationDataOf(type, data), this.deps.clock.now());
     await this.auditOf(user, request, 'method-registered', type);
     return { ...this.summaryOf(registration), fromDirectory: false };
+  }
+
+  private async finish(user: DirectoryUser, type: MethodType, step: EnrolmentStep<unknown>, request: MethodRequest): Promise<EnrolmentAnswer> {
+    if (step.register === undefined) return { show: step.show ?? {}, method: null };
+    if (step.replace) await this.deps.registrations.removeType(user.id, type);
+    return { show: step.show ?? {}, method: await this.register(user, type, step.register, request) };
+  }
+
+  private async enrolmentOf(user: DirectoryUser, type: MethodType): Promise<Enrolment<unknown>> {
+    await this.expectAllowed(user, type);
+    const enrolment = this.deps.enrolments.get(type);
+    if (!enrolment) throw new SsprError('method-forbidden');
+    return enrolment;
+  }
+
+  private contextOf(user: DirectoryUser, type: MethodType, request: MethodRequest): EnrolmentContext {
+    return { user, request, pendingKey: `enrol:${user.id}:${type}` };
   }
 
   async expectAllowed(user: DirectoryUser, type: MethodType): Promise<void> {
@@ -233,26 +143,11 @@ export class SecurityInfo {
     return { ...policy, methods: policy.methods.filter((t) => this.deps.available.has(t)) };
   }
 
-  private async pendingContact(user: DirectoryUser, type: 'email' | 'sms', target: string): Promise<string> {
-    const key = `enrol:${user.id}:${type}`;
-    const code = numericCode(6);
-    await this.deps.challenges.put(key, { target, codeHash: hmac(this.deps.codeKey, key, code) }, this.deps.clock.now() + this.deps.settings.codeTtlSeconds * 1000);
-    return code;
-  }
-
   private summaryOf(registration: Registration): Omit<MethodSummary, 'fromDirectory'> {
-    const data = registration.data;
-    const label =
-      registration.type === 'email' ? maskEmail(String(data.address))
-      : registration.type === 'sms' ? maskPhoneNumber(String(data.phone))
-      : registration.type === 'totp' ? String(data.label ?? 'Authenticator app')
-      : registration.type === 'questions' ? `${(data.answers as unknown[]).length} questions`
-      : registration.type === 'recovery-codes' ? `${(data.digests as unknown[]).filter(Boolean).length} of 10 left`
-      : String(data.label ?? 'Passkey');
     return {
       id: registration.id,
       type: registration.type,
-      label,
+      label: registrationLabel(registration),
       createdAt: iso(registration.createdAt),
       confirmedAt: iso(registration.confirmedAt),
       lastUsedAt: registration.lastUsedAt ? iso(registration.lastUsedAt) : null,

@@ -1,14 +1,16 @@
-import type { VerificationMethod, MethodContext, Challenge, VerifyInput } from '../method.js';
-import type { RegistrationsRepository } from '../../store/registrations-repository.js';
+import { z } from 'zod';
+import { defineMethod, type VerificationMethod, type MethodContext, type Challenge, type VerifyInput } from '../method.js';
+import type { Registration, RegistrationsRepository } from '../../store/registrations-repository.js';
 import type { Lang } from '../../i18n/lang.js';
 import { message } from '../../i18n/messages.js';
-import { findRecoveryCode, recoveryCodeKeyFor } from './recovery-codes.js';
+import { findRecoveryCode, generateRecoveryCodes, recoveryCodeKeyFor } from './recovery-codes.js';
 import { SsprError } from '../../errors/sspr-error.js';
 
-export interface RecoveryCodesData {
-  /** HMAC digests; a used code's slot is null. */
-  digests: Array<string | null>;
-}
+/** HMAC digests of the codes; a used code's slot is null. */
+export const recoveryCodesData = z.object({ digests: z.array(z.string().nullable()) });
+export type RecoveryCodesData = z.infer<typeof recoveryCodesData>;
+
+const codesLeft = (data: RecoveryCodesData) => data.digests.filter(Boolean).length;
 
 /** One of the ten single-use recovery codes shown at registration. */
 export class RecoveryCodesMethod implements VerificationMethod {
@@ -19,8 +21,8 @@ export class RecoveryCodesMethod implements VerificationMethod {
     private readonly serviceKey: Buffer,
   ) {}
 
-  hint(_user: unknown, registration: { data: Record<string, unknown> } | null, lang: Lang): string {
-    const left = ((registration?.data as unknown as RecoveryCodesData | undefined)?.digests ?? []).filter(Boolean).length;
+  hint(_user: unknown, registration: Registration | null, lang: Lang): string {
+    const left = registration ? codesLeft(recoveryCodesData.parse(registration.data)) : 0;
     return message(lang, 'method-hints.recovery-codes', { left });
   }
 
@@ -31,7 +33,7 @@ export class RecoveryCodesMethod implements VerificationMethod {
   async verify(ctx: MethodContext, input: VerifyInput): Promise<void> {
     const registration = ctx.registration;
     if (!registration || !ctx.user) throw new SsprError('recovery-code-wrong');
-    const data = registration.data as unknown as RecoveryCodesData;
+    const data = recoveryCodesData.parse(registration.data);
     const index = findRecoveryCode(recoveryCodeKeyFor(this.serviceKey, ctx.user.id), input.code ?? '', data.digests);
     if (index < 0) throw new SsprError('recovery-code-wrong');
     const digests = [...data.digests];
@@ -39,3 +41,17 @@ export class RecoveryCodesMethod implements VerificationMethod {
     if (!(await this.registrations.replaceData(registration, { digests }))) throw new SsprError('recovery-code-wrong');
   }
 }
+
+export const recoveryCodesMethod = defineMethod({
+  type: 'recovery-codes',
+  data: recoveryCodesData,
+  label: (data) => `${codesLeft(data)} of ${data.digests.length} left`,
+  create: (parts) => new RecoveryCodesMethod(parts.registrations, parts.recoveryKey),
+  /** A new set of ten single-use codes, replacing any earlier set; the codes are shown once. */
+  enrol: (parts) => ({
+    async begin(ctx) {
+      const { codes, digests } = generateRecoveryCodes(recoveryCodeKeyFor(parts.recoveryKey, ctx.user.id), 10);
+      return { register: { digests }, replace: true, show: { codes } };
+    },
+  }),
+});

@@ -1,4 +1,5 @@
 import type { RouteRateLimit } from '../route-rate-limit.js';
+import { scriptTag } from '../assets.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app/services.js';
 import { formField as field, type PageKit } from './page-kit.js';
@@ -43,7 +44,7 @@ ${services.captcha ? html`<div data-captcha-challenge-url="/api/v1/captcha/chall
 <button type="submit">${t(lang, 'reset.next')}</button>
 </form>
 ${options.check ? html`<p id="refusal-help"><a href="${checkHelpPath(options.check)}">${t(lang, 'reset.refusal.why')}</a></p>` : ''}
-${services.captcha ? html`<script src="/assets/captcha.js" defer></script>` : ''}`,
+${services.captcha ? html`${scriptTag('captcha.js')}` : ''}`,
       options,
     );
   };
@@ -68,7 +69,7 @@ ${view.methods.map((m) =>
       : html`<li><form method="post" action="/reset/send" class="inline">${csrfField(ctx)}<input type="hidden" name="methodId" value="${m.id}">${methodLabel(m.type, m.hint, lang)} <button type="submit" data-method-type="${m.type}">${m.type === 'email' || m.type === 'sms' ? t(lang, 'reset.method.send') : t(lang, 'reset.method.choose')}</button></form></li>`,
 )}
 </ul>
-${needsPasskeyScript ? html`<script src="/assets/passkey.js" defer></script>` : ''}`,
+${needsPasskeyScript ? html`${scriptTag('passkey.js')}` : ''}`,
       options,
     );
   };
@@ -125,7 +126,7 @@ ${questions.map((q, i) => html`<input type="hidden" name="q${i}" value="${q.id}"
 <h2>${t(lang, 'reset.unlock.title')}</h2>
 <p>${t(lang, 'reset.unlock.text')}</p>
 <form method="post" action="/reset/unlock">${csrfField(ctx)}<button type="submit" class="secondary">${t(lang, 'reset.unlock.submit')}</button></form>
-<script src="/assets/password-feedback.js" defer></script>`,
+${scriptTag('password-feedback.js')}`,
       options,
     );
   };

@@ -1,15 +1,22 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { Services } from '../../app/services.js';
 import { formField as field, type PageKit } from './page-kit.js';
 import type { RouteRateLimit } from '../route-rate-limit.js';
 import type { DirectoryUser } from '../../directory/directory.js';
 import { csrfField } from './layout.js';
+import { scriptTag } from '../assets.js';
 import { html, raw, type SafeHtml } from '../html.js';
 import { t, type TextKey } from './ui-text.js';
 import { cookieOf } from '../request-context.js';
 import { SsprError } from '../../errors/sspr-error.js';
 import { questionText } from '../../methods/questions/predefined-questions.js';
 import type { PageContext } from './layout.js';
+
+/** What the enrolment steps show that these pages render. */
+const hintShown = z.object({ hint: z.string() });
+const totpShown = z.object({ secret: z.string(), qrSvg: z.string() });
+const codesShown = z.object({ codes: z.array(z.string()) });
 
 
 /**
@@ -50,7 +57,7 @@ ${Array.from({ length: choices.register }, (_, i) => html`<label for="q${i}">${t
 <label for="a${i}">${t(lang, 'security.questions.answer', { n: i + 1 })}</label><input type="text" id="a${i}" name="a${i}" required maxlength="40" autocomplete="off">`)}
 <button type="submit">${t(lang, 'security.questions.save')}</button></form>` : ''}
 ${allowed.has('recovery-codes') ? html`<form method="post" action="/account/security/recovery-codes">${csrfField(ctx)}<button type="submit">${t(lang, 'security.recovery.generate')}</button></form>` : ''}
-${allowed.has('passkey') ? html`<p><button type="button" id="add-passkey" data-passkey-register-url="/api/v1/me/methods/passkey/options" data-passkey-register-verify-url="/api/v1/me/methods/passkey" data-csrf="${ctx.csrfToken}">${t(lang, 'security.passkey.add')}</button></p><script src="/assets/passkey.js" defer></script>` : ''}
+${allowed.has('passkey') ? html`<p><button type="button" id="add-passkey" data-passkey-register-url="/api/v1/me/methods/passkey/options" data-passkey-register-verify-url="/api/v1/me/methods/passkey" data-csrf="${ctx.csrfToken}">${t(lang, 'security.passkey.add')}</button></p>${scriptTag('passkey.js')}` : ''}
 <p><a href="/account">${t(lang, 'account.title')}</a></p>`, options);
   };
 
@@ -89,8 +96,9 @@ ${type === 'totp' ? html`<label for="label">${t(lang, 'security.totp.name')}</la
   for (const type of ['email', 'sms'] as const) {
     app.post(`/account/security/${type}`, limited, async (request, reply) =>
       act(request, reply, async (user) => {
-        const begun = type === 'email' ? await info.beginEmail(user, field(request.body, 'address'), request.ctx) : await info.beginSms(user, field(request.body, 'phone'), request.ctx);
-        return confirmPage(request, reply, type, html`<p>${t(request.ctx.lang, 'security.confirm.text', { hint: begun.hint })}</p>`);
+        const input = type === 'email' ? { address: field(request.body, 'address') } : { phone: field(request.body, 'phone') };
+        const { hint } = hintShown.parse((await info.begin(user, type, input, request.ctx)).show);
+        return confirmPage(request, reply, type, html`<p>${t(request.ctx.lang, 'security.confirm.text', { hint })}</p>`);
       }),
     );
   }
@@ -98,7 +106,7 @@ ${type === 'totp' ? html`<label for="label">${t(lang, 'security.totp.name')}</la
   app.post('/account/security/totp', limited, async (request, reply) =>
     act(request, reply, async (user) => {
       const lang = request.ctx.lang;
-      const enrolment = await info.beginTotp(user);
+      const enrolment = totpShown.parse((await info.begin(user, 'totp', {}, request.ctx)).show);
       const qr = `data:image/svg+xml;base64,${Buffer.from(enrolment.qrSvg).toString('base64')}`;
       return confirmPage(request, reply, 'totp', html`<p>${t(lang, 'security.totp.scan')}</p>
 <p><img src="${qr}" alt="QR code" width="220" height="220"></p>
@@ -112,8 +120,8 @@ ${type === 'totp' ? html`<label for="label">${t(lang, 'security.totp.name')}</la
       const user = await signedIn(request);
       if (!user) return kit.redirect(reply, '/signin');
       try {
-        if (type === 'totp') await info.confirmTotp(user, field(request.body, 'code'), field(request.body, 'label'), request.ctx);
-        else await info.confirmContact(user, type, field(request.body, 'code'), request.ctx);
+        const code = field(request.body, 'code');
+        await info.confirm(user, type, type === 'totp' ? { code, label: field(request.body, 'label') } : { code }, request.ctx);
         return kit.redirect(reply, '/account/security');
       } catch (error) {
         if (error instanceof SsprError && (error.code === 'code-wrong' || error.code === 'totp-wrong' || error.code === 'code-malformed')) {
@@ -130,7 +138,7 @@ ${type === 'totp' ? html`<label for="label">${t(lang, 'security.totp.name')}</la
       const answers = [0, 1, 2, 3, 4]
         .map((i) => ({ questionId: field(request.body, `q${i}`), answer: field(request.body, `a${i}`) }))
         .filter((a) => a.questionId !== '');
-      await info.setQuestions(user, answers, request.ctx);
+      await info.begin(user, 'questions', { answers }, request.ctx);
       return kit.redirect(reply, '/account/security');
     }),
   );
@@ -138,7 +146,7 @@ ${type === 'totp' ? html`<label for="label">${t(lang, 'security.totp.name')}</la
   app.post('/account/security/recovery-codes', limited, async (request, reply) =>
     act(request, reply, async (user) => {
       const lang = request.ctx.lang;
-      const { codes } = await info.regenerateRecoveryCodes(user, request.ctx);
+      const { codes } = codesShown.parse((await info.begin(user, 'recovery-codes', {}, request.ctx)).show);
       return page(request, reply, t(lang, 'security.recovery.title'), () => html`<p>${t(lang, 'security.recovery.text')}</p>
 <ol id="recovery-codes">${codes.map((code) => html`<li><code>${code}</code></li>`)}</ol>
 <p><a href="/account/security">${t(lang, 'security.back')}</a></p>`);

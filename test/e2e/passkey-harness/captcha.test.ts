@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import { chromium, type Browser } from 'playwright-core';
 import { ProofOfWorkCaptcha, DEFAULT_CAPTCHA_MAX_NUMBER, type CaptchaVerdict } from '../../../src/captcha/altcha-captcha.js';
-import { captchaClientJs } from '../../../src/captcha/captcha-client.js';
+import { captchaClientJs } from '../../../src/web/assets.js';
 import { chromiumLaunchOptions, strictCsp } from './harness-kit.js';
 
 const page = `<!doctype html>

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { PasskeyService, type StoredPasskey } from '../../../src/methods/passkey/passkey-service.js';
 import { PasskeyError } from '../../../src/methods/passkey/passkey-error.js';
-import { passkeyClientJs } from '../../../src/methods/passkey/passkey-client.js';
+import { passkeyClientJs } from '../../../src/web/assets.js';
 import { strictCsp } from './harness-kit.js';
 
 export const CSRF_TOKEN = 'harness-csrf-token';

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Script } from 'node:vm';
-import { captchaClientJs } from '../../../src/captcha/captcha-client.js';
+import { captchaClientJs } from '../../../src/web/assets.js';
 
 describe('captcha client script', () => {
   it('is plain script code (parses without modules) and has no import statements', () => {
