@@ -18,7 +18,7 @@ import {
   type ResetOptions,
 } from '../onprem/onprem-directory.js';
 import { and, eq } from '../ldap-common/ldap-filter.js';
-import { closeQuietly, isEncrypted, LdapPool, openConnection } from '../ldap-common/ldap-pool.js';
+import { closeQuietly, isEncrypted, LdapBindPool, LdapPool, openConnection } from '../ldap-common/ldap-pool.js';
 import { firstValue, generalizedTime, numberValue, values } from '../ldap-common/ldap-values.js';
 import { passwordModify } from '../ldap-common/password-modify.js';
 import { accountFromEntry, passwordPolicyFromEntry, POLICY_ATTRIBUTES, STATE_ATTRIBUTES } from './ldap-account.js';
@@ -28,20 +28,20 @@ import { translateLdapError, type TranslationContext } from './ldap-error-transl
 /** Relax Rules control (draft-zeilenga-ldap-relax): lets `manage` access modify NO-USER-MODIFICATION attributes. */
 const RELAX_RULES_OID = '1.3.6.1.4.1.4203.666.5.12';
 
+/** How long a read ppolicy entry is reused: a policy edited in the directory applies here within this time, or at the next refused password write. */
+const POLICY_CACHE_MS = 60_000;
+
 export class LdapDirectory implements OnPremDirectory {
   readonly kind = 'ldap' as const;
   private readonly pool: LdapPool;
+  /** Connections for binds as users (changes, password checks), never bound as the service account. */
+  private readonly userBinds: LdapBindPool;
+  private readonly policies = new Map<string, { entry: Promise<Entry | null>; readAt: number }>();
 
   constructor(private readonly config: LdapConfig) {
-    this.pool = new LdapPool({
-      url: config.url,
-      startTls: config.startTls,
-      caFile: config.caFile,
-      timeoutMs: config.timeoutMs,
-      bindDn: config.bindDn,
-      bindPassword: config.bindPassword,
-      size: config.poolSize,
-    });
+    const connection = { url: config.url, startTls: config.startTls, caFile: config.caFile, timeoutMs: config.timeoutMs, size: config.poolSize };
+    this.pool = new LdapPool({ ...connection, bindDn: config.bindDn, bindPassword: config.bindPassword });
+    this.userBinds = new LdapBindPool(connection);
   }
 
   /** Validates `input` against the strict schema (throws a ZodError naming the bad fields). */
@@ -100,14 +100,10 @@ export class LdapDirectory implements OnPremDirectory {
   async changePassword(account: OnPremAccount, oldPassword: string, newPassword: string): Promise<void> {
     // An empty password would make an unauthenticated bind succeed (RFC 4513 §5.1.2).
     if (oldPassword.length === 0) throw new DirectoryError('wrong-old-password', 'empty old password', 49);
-    const client = await this.bindAsUser(account, oldPassword, 'wrong-old-password');
-    try {
-      await passwordModify(client, { oldPassword, newPassword });
-    } catch (error) {
-      throw await this.translate(error, { newPassword, policyOf: account.dn });
-    } finally {
-      await closeQuietly(client);
-    }
+    await this.asUser(account, oldPassword, 'wrong-old-password', (client) => passwordModify(client, { oldPassword, newPassword }), {
+      newPassword,
+      policyOf: account.dn,
+    });
   }
 
   /**
@@ -130,8 +126,7 @@ export class LdapDirectory implements OnPremDirectory {
     // An empty password would be an unauthenticated bind, which succeeds (RFC 4513 §5.1.2).
     if (password.length === 0) return false;
     try {
-      const client = await this.bindAsUser(account, password, 'invalid-credentials');
-      await closeQuietly(client);
+      await this.asUser(account, password, 'invalid-credentials', async () => undefined);
       return true;
     } catch (error) {
       if (error instanceof DirectoryError && error.reason === 'invalid-credentials') return false;
@@ -195,7 +190,7 @@ export class LdapDirectory implements OnPremDirectory {
   }
 
   async close(): Promise<void> {
-    await this.pool.close();
+    await Promise.all([this.pool.close(), this.userBinds.close()]);
   }
 
   /** Runs `work` on a pooled service connection; every failure comes out as a DirectoryError. */
@@ -212,6 +207,8 @@ export class LdapDirectory implements OnPremDirectory {
    * policy") and whether the account is locked (for 49, which OpenLDAP answers for locked accounts too).
    */
   private async translate(error: unknown, context: ErrorContext = {}): Promise<DirectoryError> {
+    // A refused password write may come from a policy edited since it was cached: read it afresh from now on.
+    if (context.policyOf !== undefined) this.policies.clear();
     const first = translateLdapError(error, context);
     const dn = context.policyOf ?? context.lockedCheckOf;
     if (dn === undefined) return first;
@@ -229,19 +226,25 @@ export class LdapDirectory implements OnPremDirectory {
     return translateLdapError(error, facts);
   }
 
-  /** A short-lived connection bound as the account; a 49 becomes `onBadPassword`, or 'locked' when it is. */
-  private async bindAsUser(
+  /**
+   * Runs `work` on a pooled connection bound as the account. Every failure comes out as a DirectoryError: a failed
+   * bind's 49 as `onBadPassword` (or 'locked' when it is), a failure of `work` translated with `workContext`.
+   */
+  private async asUser(
     account: OnPremAccount,
     password: string,
     onBadPassword: 'invalid-credentials' | 'wrong-old-password',
-  ): Promise<Client> {
-    let client: Client | undefined;
+    work: (client: Client) => Promise<void>,
+    workContext: ErrorContext = {},
+  ): Promise<void> {
+    let bound = false;
     try {
-      client = await openConnection(this.config);
-      await client.bind(account.dn, password);
-      return client;
+      await this.userBinds.bindAs(account.dn, password, (client) => {
+        bound = true;
+        return work(client);
+      });
     } catch (error) {
-      await closeQuietly(client);
+      if (bound) throw await this.translate(error, workContext);
       const translated = await this.translate(error, { lockedCheckOf: account.dn });
       if (translated.reason === 'invalid-credentials') throw new DirectoryError(onBadPassword, translated.raw, 49);
       throw translated;
@@ -269,12 +272,23 @@ export class LdapDirectory implements OnPremDirectory {
     return firstValue(entry, 'pwdPolicySubentry') ?? this.config.passwordPolicyDn;
   }
 
+  /**
+   * The ppolicy entry, read at most once per POLICY_CACHE_MS per DN; a failed read is not kept, and a refused
+   * password write empties the cache (translate).
+   */
   private async readPolicyEntry(dn: string | undefined): Promise<Entry | null> {
     if (dn === undefined) return null;
-    const result = await this.serviceOp((client) =>
+    const now = Date.now();
+    const cached = this.policies.get(dn);
+    if (cached && now - cached.readAt < POLICY_CACHE_MS) return cached.entry;
+    const entry = this.serviceOp((client) =>
       client.search(dn, { scope: 'base', filter: '(objectClass=pwdPolicy)', attributes: POLICY_ATTRIBUTES }),
-    );
-    return result.searchEntries[0] ?? null;
+    ).then((result) => result.searchEntries[0] ?? null);
+    this.policies.set(dn, { entry, readAt: now });
+    entry.catch(() => {
+      if (this.policies.get(dn)?.entry === entry) this.policies.delete(dn);
+    });
+    return entry;
   }
 }
 
