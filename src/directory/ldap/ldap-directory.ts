@@ -3,8 +3,10 @@
  * - Service-account operations run on a pooled, encrypted, bound connection (ldap-pool.ts).
  * - Resets and changes use the Password Modify extended operation (RFC 3062), so the server hashes the value
  *   and ppolicy (with olcPPolicyHashCleartext) checks length, quality, history and minimum age.
- * - A user change and a password check bind as the user on a short-lived connection: a wrong old password then
- *   counts towards the lockout, exactly like a failed login (an oldPasswd check by the service account would not).
+ * - A user change and a password check bind as the user, on a pooled connection kept for user binds only
+ *   (LdapBindPool): a wrong old password then counts towards the lockout, exactly like a failed login (an oldPasswd
+ *   check by the service account would not).
+ * - The ppolicy entry is cached for POLICY_CACHE_MS (readPolicyEntry).
  */
 import { countMatches } from '../ldap-common/count-matches.js';
 import { Attribute, Change, Control, type Client, type Entry } from 'ldapts';
