@@ -2,8 +2,9 @@
  * The bounded part of a password that the strength estimate scores (see strength.ts).
  *
  * Contract:
- * - The result has at most {@link STRENGTH_WINDOW} code points; computing it takes one pass over
- *   the password plus O(STRENGTH_WINDOW³) comparisons, whatever the password.
+ * - The result has at most {@link STRENGTH_WINDOW} code points. Computing it takes O(STRENGTH_WINDOW²)
+ *   comparisons per kept or skipped position: O(STRENGTH_WINDOW³) when little repeats, O(n · STRENGTH_WINDOW²)
+ *   at worst for n code points (evaluate.ts refuses passwords over maxLength, at most 1024, before this).
  * - Repetition counts once: a unit repeated back to back — any unit three or more times in a row,
  *   or a unit of {@link MIN_DOUBLED_UNIT} or more code points twice — is kept as a single copy
  *   (units up to STRENGTH_WINDOW code points). "Password1" repeated thirty times reads as
