@@ -32,6 +32,8 @@ const RELAX_RULES_OID = '1.3.6.1.4.1.4203.666.5.12';
 
 /** How long a read ppolicy entry is reused: a policy edited in the directory applies here within this time, or at the next refused password write. */
 const POLICY_CACHE_MS = 60_000;
+/** Accounts whose policy DN is remembered at most (see rememberPolicyDn). */
+const POLICY_DNS_KEPT = 10_000;
 
 export class LdapDirectory implements OnPremDirectory {
   readonly kind = 'ldap' as const;
@@ -39,6 +41,8 @@ export class LdapDirectory implements OnPremDirectory {
   /** Connections for binds as users (changes, password checks), never bound as the service account. */
   private readonly userBinds: LdapBindPool;
   private readonly policies = new Map<string, { entry: Promise<Entry | null>; readAt: number }>();
+  /** Each account's policy DN as findAccount last read it (pwdPolicySubentry), so readPasswordPolicy need not re-read it. */
+  private readonly policyDns = new Map<string, { policyDn: string | undefined; readAt: number }>();
 
   constructor(private readonly config: LdapConfig) {
     const connection = { url: config.url, startTls: config.startTls, caFile: config.caFile, timeoutMs: config.timeoutMs, size: config.poolSize };
@@ -72,7 +76,9 @@ export class LdapDirectory implements OnPremDirectory {
     if (entries.length > 1) throw new DirectoryError('multiple-matches', `${entries.length} entries match`);
     const entry = entries[0];
     if (!entry) return null;
-    const policy = await this.readPolicyEntry(this.policyDnOf(entry));
+    const policyDn = this.policyDnOf(entry);
+    this.rememberPolicyDn(entry.dn, policyDn);
+    const policy = await this.readPolicyEntry(policyDn);
     return accountFromEntry(entry, policy, { ...this.config.attributes, login: this.config.loginAttribute });
   }
 
@@ -137,8 +143,11 @@ export class LdapDirectory implements OnPremDirectory {
   }
 
   async readPasswordPolicy(account: OnPremAccount): Promise<DirectoryPasswordPolicy> {
-    const state = await this.readState(account.dn);
-    const policy = await this.readPolicyEntry(state ? this.policyDnOf(state) : this.config.passwordPolicyDn);
+    const known = this.policyDns.get(account.dn);
+    const policyDn = known && Date.now() - known.readAt < POLICY_CACHE_MS
+      ? known.policyDn
+      : await this.readState(account.dn).then((state) => (state ? this.policyDnOf(state) : this.config.passwordPolicyDn));
+    const policy = await this.readPolicyEntry(policyDn);
     return policy ? passwordPolicyFromEntry(policy) : {};
   }
 
@@ -210,7 +219,10 @@ export class LdapDirectory implements OnPremDirectory {
    */
   private async translate(error: unknown, context: ErrorContext = {}): Promise<DirectoryError> {
     // A refused password write may come from a policy edited since it was cached: read it afresh from now on.
-    if (context.policyOf !== undefined) this.policies.clear();
+    if (context.policyOf !== undefined) {
+      this.policies.clear();
+      this.policyDns.clear();
+    }
     const first = translateLdapError(error, context);
     const dn = context.policyOf ?? context.lockedCheckOf;
     if (dn === undefined) return first;
@@ -268,6 +280,16 @@ export class LdapDirectory implements OnPremDirectory {
   private async lockedTime(dn: string): Promise<string | null> {
     const state = await this.readState(dn);
     return state ? firstValue(state, 'pwdAccountLockedTime') : null;
+  }
+
+  /** Kept for POLICY_CACHE_MS; at most POLICY_DNS_KEPT accounts (the oldest go first). */
+  private rememberPolicyDn(dn: string, policyDn: string | undefined): void {
+    this.policyDns.delete(dn);
+    this.policyDns.set(dn, { policyDn, readAt: Date.now() });
+    if (this.policyDns.size > POLICY_DNS_KEPT) {
+      const oldest = this.policyDns.keys().next();
+      if (oldest.done !== true) this.policyDns.delete(oldest.value);
+    }
   }
 
   private policyDnOf(entry: Entry): string | undefined {
