@@ -27,17 +27,15 @@ export interface LdapConnectionOptions {
   timeoutMs: number;
 }
 
-export interface LdapPoolOptions extends LdapConnectionOptions {
-  bindDn: string;
-  bindPassword: string;
-  /** Most connections open at once (default 4). */
-  size?: number;
-}
-
 /** A pool of connections that are not bound as the service account: every use binds as someone first. */
 export interface LdapBindPoolOptions extends LdapConnectionOptions {
   /** Most connections open at once (default 4). */
   size?: number;
+}
+
+export interface LdapPoolOptions extends LdapBindPoolOptions {
+  bindDn: string;
+  bindPassword: string;
 }
 
 /** True when the options give an encrypted channel (LDAPS or StartTLS). */
@@ -173,7 +171,7 @@ abstract class ConnectionPool {
   private open = 0;
   private closed = false;
 
-  constructor(protected readonly options: LdapConnectionOptions & { size?: number | undefined }) {}
+  constructor(protected readonly options: LdapBindPoolOptions) {}
 
   async close(): Promise<void> {
     this.closed = true;
@@ -274,10 +272,6 @@ export class LdapPool extends ConnectionPool {
  * or anonymous after a failed bind (RFC 4511 §4.2.1) — is never seen; the pool never holds service credentials.
  */
 export class LdapBindPool extends ConnectionPool {
-  constructor(options: LdapBindPoolOptions) {
-    super(options);
-  }
-
   /** Binds as `dn` (a refusal is thrown as ldapts' ResultCodeError and keeps the connection), then runs `work`. */
   bindAs<T>(dn: string, password: string, work: (client: Client) => Promise<T>): Promise<T> {
     return this.run(async (client) => {
