@@ -1,4 +1,7 @@
-/** `npm run bench`: every benchmark in turn; each prints its own figures. */
+/**
+ * `npm run bench`: every benchmark in turn; each prints its own figures. `npm run bench -- NAME` runs one;
+ * `vs-ltb` (the side-by-side kit against LTB, needs apt and several minutes) runs only when named.
+ */
 import { benchResetFlows } from './reset-flows.js';
 import { benchMethodFlows } from './method-flows.js';
 import { benchLdapResetLatency } from './ldap-reset-latency.js';
@@ -6,6 +9,8 @@ import { benchSync100k } from './sync-100k.js';
 import { benchDoctor } from './doctor.js';
 import { benchAgentWriteback } from './agent-writeback.js';
 import { benchRefusalTiming } from './refusal-timing.js';
+import { benchCheckFlood } from './check-flood.js';
+import { benchVsLtb } from './vs-ltb.js';
 
 const only = process.argv[2];
 if (!only || only === 'reset') await benchResetFlows();
@@ -15,7 +20,9 @@ if (!only || only === 'sync') await benchSync100k();
 if (!only || only === 'doctor') await benchDoctor();
 if (!only || only === 'agent') await benchAgentWriteback();
 if (!only || only === 'refusal') await benchRefusalTiming();
+if (!only || only === 'check-flood') await benchCheckFlood();
 if (!only || only === 'password') {
   const { main } = await import('./password-policy.js');
   await main();
 }
+if (only === 'vs-ltb') benchVsLtb();

@@ -36,14 +36,26 @@ export const SUBSTITUTIONS: Readonly<Record<string, string>> = Object.freeze({
   '£': 'l',
 });
 
-const SUBSTITUTION_PATTERN = /[013457$@!|+€£]/g;
+const SUBSTITUTED = '[013457$@!|+€£]';
+const SUBSTITUTION_PATTERN = new RegExp(SUBSTITUTED, 'g');
+const SUBSTITUTION_NEXT_TO_LETTER = new RegExp(`\\p{L}${SUBSTITUTED}|${SUBSTITUTED}\\p{L}`, 'u');
 
 function substitute(char: string): string {
   return SUBSTITUTIONS[char] ?? char;
 }
 
+/** The substitutions of {@link SUBSTITUTIONS} undone, nothing else changed (case kept): "P4ssw0rd" → "Password". */
+export function undoSubstitutions(text: string): string {
+  return text.replace(SUBSTITUTION_PATTERN, substitute);
+}
+
+/** True when a substituted character stands next to a letter ("P4ss", "w0rd"): the text may be leetspeak. */
+export function hasSubstitutionNextToLetter(text: string): boolean {
+  return SUBSTITUTION_NEXT_TO_LETTER.test(text);
+}
+
 function normalizeOnce(text: string): string {
-  return text.normalize('NFC').toLowerCase().replace(SUBSTITUTION_PATTERN, substitute).normalize('NFC');
+  return undoSubstitutions(text.normalize('NFC').toLowerCase()).normalize('NFC');
 }
 
 /**

@@ -1,6 +1,17 @@
 /**
  * Strength estimate with zxcvbn-ts (score 0–4) and its suggestions in English or German.
  *
+ * Bounded work (no request may hold the event loop for more than ~20 ms): zxcvbn's matching
+ * is super-linear in the length of its input and in the number of leetspeak readings it tries,
+ * so the estimate here
+ * - scores only the password's strengthWindow (strength-window.ts): repetitions counted once,
+ *   then at most STRENGTH_WINDOW code points. The score is a lower bound of the whole password's,
+ *   so padding a weak password (repeating it, appending filler) cannot make it look strong;
+ * - lets zxcvbn try no leetspeak readings itself and instead, when a substituted character
+ *   stands next to a letter, scores one more reading, the window with the substitutions of
+ *   normalize.ts undone (case kept), taking the lower score.
+ * That is at most two zxcvbn runs on at most STRENGTH_WINDOW code points per password.
+ *
  * The dictionaries (common + English + German, several MB) are loaded and ranked on first
  * use, synchronously, via require — so the sync evaluation core can use them without an async
  * start-up step. Call {@link preloadStrengthEstimator} at start-up to pay that cost early.
@@ -11,6 +22,8 @@
  */
 import { createRequire } from 'node:module';
 import type { Language } from './messages.js';
+import { hasSubstitutionNextToLetter, undoSubstitutions } from './normalize.js';
+import { strengthWindow } from './strength-window.js';
 
 type ZxcvbnCore = typeof import('@zxcvbn-ts/core');
 type CommonPackage = typeof import('@zxcvbn-ts/language-common');
@@ -54,13 +67,10 @@ function loadEstimator(): Estimator {
   const en = require('@zxcvbn-ts/language-en') as EnglishPackage;
   const de = require('@zxcvbn-ts/language-de') as GermanPackage;
   core.zxcvbnOptions.setOptions({
-    // zxcvbn-ts tries every combination of up to l33tMaxSubstitutions leetspeak readings
-    // (default 100) and compares the resulting matches pairwise: with our dictionaries that
-    // costs up to ~300 ms for digit-rich passwords. Four keeps the p99 around 15 ms;
-    // leetspeak of banned words is caught separately by the Entra-style normalisation.
-    l33tMaxSubstitutions: 4,
-    // Only the first 64 characters are estimated (a lower bound for longer passwords).
-    maxLength: 64,
+    // zxcvbn-ts tries every combination of up to l33tMaxSubstitutions leetspeak readings and
+    // compares the resulting matches pairwise (tens of ms for digit-rich input); the one
+    // de-leeted reading in estimateStrength replaces them.
+    l33tMaxSubstitutions: 0,
     graphs: common.adjacencyGraphs,
     dictionary: {
       ...common.dictionary,
@@ -91,12 +101,17 @@ export function translateStrengthWarning(key: string, lang: Language): string {
 }
 
 /**
- * Scores a password. `userInputs` (user name, names, organisation) are treated as a
- * dictionary, so passwords built from them score low.
+ * Scores a password: the lower of zxcvbn's scores for its strengthWindow and for that window
+ * with the leetspeak of normalize.ts undone (when it may be leetspeak). `userInputs` (user name, names, organisation) are
+ * treated as a dictionary, so passwords built from them score low.
  */
 export function estimateStrength(password: string, userInputs: readonly string[], lang: Language): StrengthEstimate {
   estimator ??= loadEstimator();
-  const result = estimator.core.zxcvbn(password, [...userInputs]);
+  const inputs = [...userInputs];
+  const window = strengthWindow(password);
+  const literal = estimator.core.zxcvbn(window, inputs);
+  const leet = hasSubstitutionNextToLetter(window) ? estimator.core.zxcvbn(undoSubstitutions(window), inputs) : literal;
+  const result = leet.score < literal.score ? leet : literal;
   const translations = estimator.translations[lang];
   return {
     score: result.score,

@@ -3,8 +3,10 @@
  * - Service-account operations run on a pooled, encrypted, bound connection (ldap-pool.ts).
  * - Resets and changes use the Password Modify extended operation (RFC 3062), so the server hashes the value
  *   and ppolicy (with olcPPolicyHashCleartext) checks length, quality, history and minimum age.
- * - A user change and a password check bind as the user on a short-lived connection: a wrong old password then
- *   counts towards the lockout, exactly like a failed login (an oldPasswd check by the service account would not).
+ * - A user change and a password check bind as the user, on a pooled connection kept for user binds only
+ *   (LdapBindPool): a wrong old password then counts towards the lockout, exactly like a failed login (an oldPasswd
+ *   check by the service account would not).
+ * - The ppolicy entry is cached for POLICY_CACHE_MS (readPolicyEntry).
  */
 import { countMatches } from '../ldap-common/count-matches.js';
 import { Attribute, Change, Control, type Client, type Entry } from 'ldapts';
@@ -18,7 +20,7 @@ import {
   type ResetOptions,
 } from '../onprem/onprem-directory.js';
 import { and, eq } from '../ldap-common/ldap-filter.js';
-import { closeQuietly, isEncrypted, LdapPool, openConnection } from '../ldap-common/ldap-pool.js';
+import { closeQuietly, isEncrypted, LdapBindPool, LdapPool, openConnection } from '../ldap-common/ldap-pool.js';
 import { firstValue, generalizedTime, numberValue, values } from '../ldap-common/ldap-values.js';
 import { passwordModify } from '../ldap-common/password-modify.js';
 import { accountFromEntry, passwordPolicyFromEntry, POLICY_ATTRIBUTES, STATE_ATTRIBUTES } from './ldap-account.js';
@@ -28,20 +30,24 @@ import { translateLdapError, type TranslationContext } from './ldap-error-transl
 /** Relax Rules control (draft-zeilenga-ldap-relax): lets `manage` access modify NO-USER-MODIFICATION attributes. */
 const RELAX_RULES_OID = '1.3.6.1.4.1.4203.666.5.12';
 
+/** How long a read ppolicy entry is reused: a policy edited in the directory applies here within this time, or at the next refused password write. */
+const POLICY_CACHE_MS = 60_000;
+/** Accounts whose policy DN is remembered at most (see rememberPolicyDn). */
+const POLICY_DNS_KEPT = 10_000;
+
 export class LdapDirectory implements OnPremDirectory {
   readonly kind = 'ldap' as const;
   private readonly pool: LdapPool;
+  /** Connections for binds as users (changes, password checks), never bound as the service account. */
+  private readonly userBinds: LdapBindPool;
+  private readonly policies = new Map<string, { entry: Promise<Entry | null>; readAt: number }>();
+  /** Each account's policy DN as findAccount last read it (pwdPolicySubentry), so readPasswordPolicy need not re-read it. */
+  private readonly policyDns = new Map<string, { policyDn: string | undefined; readAt: number }>();
 
   constructor(private readonly config: LdapConfig) {
-    this.pool = new LdapPool({
-      url: config.url,
-      startTls: config.startTls,
-      caFile: config.caFile,
-      timeoutMs: config.timeoutMs,
-      bindDn: config.bindDn,
-      bindPassword: config.bindPassword,
-      size: config.poolSize,
-    });
+    const connection = { url: config.url, startTls: config.startTls, caFile: config.caFile, timeoutMs: config.timeoutMs, size: config.poolSize };
+    this.pool = new LdapPool({ ...connection, bindDn: config.bindDn, bindPassword: config.bindPassword });
+    this.userBinds = new LdapBindPool(connection);
   }
 
   /** Validates `input` against the strict schema (throws a ZodError naming the bad fields). */
@@ -70,7 +76,9 @@ export class LdapDirectory implements OnPremDirectory {
     if (entries.length > 1) throw new DirectoryError('multiple-matches', `${entries.length} entries match`);
     const entry = entries[0];
     if (!entry) return null;
-    const policy = await this.readPolicyEntry(this.policyDnOf(entry));
+    const policyDn = this.policyDnOf(entry);
+    this.rememberPolicyDn(entry.dn, policyDn);
+    const policy = await this.readPolicyEntry(policyDn);
     return accountFromEntry(entry, policy, { ...this.config.attributes, login: this.config.loginAttribute });
   }
 
@@ -100,14 +108,10 @@ export class LdapDirectory implements OnPremDirectory {
   async changePassword(account: OnPremAccount, oldPassword: string, newPassword: string): Promise<void> {
     // An empty password would make an unauthenticated bind succeed (RFC 4513 §5.1.2).
     if (oldPassword.length === 0) throw new DirectoryError('wrong-old-password', 'empty old password', 49);
-    const client = await this.bindAsUser(account, oldPassword, 'wrong-old-password');
-    try {
-      await passwordModify(client, { oldPassword, newPassword });
-    } catch (error) {
-      throw await this.translate(error, { newPassword, policyOf: account.dn });
-    } finally {
-      await closeQuietly(client);
-    }
+    await this.asUser(account, oldPassword, 'wrong-old-password', (client) => passwordModify(client, { oldPassword, newPassword }), {
+      newPassword,
+      policyOf: account.dn,
+    });
   }
 
   /**
@@ -130,8 +134,7 @@ export class LdapDirectory implements OnPremDirectory {
     // An empty password would be an unauthenticated bind, which succeeds (RFC 4513 §5.1.2).
     if (password.length === 0) return false;
     try {
-      const client = await this.bindAsUser(account, password, 'invalid-credentials');
-      await closeQuietly(client);
+      await this.asUser(account, password, 'invalid-credentials', async () => undefined);
       return true;
     } catch (error) {
       if (error instanceof DirectoryError && error.reason === 'invalid-credentials') return false;
@@ -140,8 +143,11 @@ export class LdapDirectory implements OnPremDirectory {
   }
 
   async readPasswordPolicy(account: OnPremAccount): Promise<DirectoryPasswordPolicy> {
-    const state = await this.readState(account.dn);
-    const policy = await this.readPolicyEntry(state ? this.policyDnOf(state) : this.config.passwordPolicyDn);
+    const known = this.policyDns.get(account.dn);
+    const policyDn = known && Date.now() - known.readAt < POLICY_CACHE_MS
+      ? known.policyDn
+      : await this.readState(account.dn).then((state) => (state ? this.policyDnOf(state) : this.config.passwordPolicyDn));
+    const policy = await this.readPolicyEntry(policyDn);
     return policy ? passwordPolicyFromEntry(policy) : {};
   }
 
@@ -195,7 +201,7 @@ export class LdapDirectory implements OnPremDirectory {
   }
 
   async close(): Promise<void> {
-    await this.pool.close();
+    await Promise.all([this.pool.close(), this.userBinds.close()]);
   }
 
   /** Runs `work` on a pooled service connection; every failure comes out as a DirectoryError. */
@@ -212,6 +218,11 @@ export class LdapDirectory implements OnPremDirectory {
    * policy") and whether the account is locked (for 49, which OpenLDAP answers for locked accounts too).
    */
   private async translate(error: unknown, context: ErrorContext = {}): Promise<DirectoryError> {
+    // A refused password write may come from a policy edited since it was cached: read it afresh from now on.
+    if (context.policyOf !== undefined) {
+      this.policies.clear();
+      this.policyDns.clear();
+    }
     const first = translateLdapError(error, context);
     const dn = context.policyOf ?? context.lockedCheckOf;
     if (dn === undefined) return first;
@@ -229,19 +240,25 @@ export class LdapDirectory implements OnPremDirectory {
     return translateLdapError(error, facts);
   }
 
-  /** A short-lived connection bound as the account; a 49 becomes `onBadPassword`, or 'locked' when it is. */
-  private async bindAsUser(
+  /**
+   * Runs `work` on a pooled connection bound as the account. Every failure comes out as a DirectoryError: a failed
+   * bind's 49 as `onBadPassword` (or 'locked' when it is), a failure of `work` translated with `workContext`.
+   */
+  private async asUser(
     account: OnPremAccount,
     password: string,
     onBadPassword: 'invalid-credentials' | 'wrong-old-password',
-  ): Promise<Client> {
-    let client: Client | undefined;
+    work: (client: Client) => Promise<void>,
+    workContext: ErrorContext = {},
+  ): Promise<void> {
+    let bound = false;
     try {
-      client = await openConnection(this.config);
-      await client.bind(account.dn, password);
-      return client;
+      await this.userBinds.bindAs(account.dn, password, (client) => {
+        bound = true;
+        return work(client);
+      });
     } catch (error) {
-      await closeQuietly(client);
+      if (bound) throw await this.translate(error, workContext);
       const translated = await this.translate(error, { lockedCheckOf: account.dn });
       if (translated.reason === 'invalid-credentials') throw new DirectoryError(onBadPassword, translated.raw, 49);
       throw translated;
@@ -265,16 +282,37 @@ export class LdapDirectory implements OnPremDirectory {
     return state ? firstValue(state, 'pwdAccountLockedTime') : null;
   }
 
+  /** Kept for POLICY_CACHE_MS; at most POLICY_DNS_KEPT accounts (the oldest go first). */
+  private rememberPolicyDn(dn: string, policyDn: string | undefined): void {
+    this.policyDns.delete(dn);
+    this.policyDns.set(dn, { policyDn, readAt: Date.now() });
+    if (this.policyDns.size > POLICY_DNS_KEPT) {
+      const oldest = this.policyDns.keys().next();
+      if (oldest.done !== true) this.policyDns.delete(oldest.value);
+    }
+  }
+
   private policyDnOf(entry: Entry): string | undefined {
     return firstValue(entry, 'pwdPolicySubentry') ?? this.config.passwordPolicyDn;
   }
 
+  /**
+   * The ppolicy entry, read at most once per POLICY_CACHE_MS per DN; a failed read is not kept, and a refused
+   * password write empties the cache (translate).
+   */
   private async readPolicyEntry(dn: string | undefined): Promise<Entry | null> {
     if (dn === undefined) return null;
-    const result = await this.serviceOp((client) =>
+    const now = Date.now();
+    const cached = this.policies.get(dn);
+    if (cached && now - cached.readAt < POLICY_CACHE_MS) return cached.entry;
+    const entry = this.serviceOp((client) =>
       client.search(dn, { scope: 'base', filter: '(objectClass=pwdPolicy)', attributes: POLICY_ATTRIBUTES }),
-    );
-    return result.searchEntries[0] ?? null;
+    ).then((result) => result.searchEntries[0] ?? null);
+    this.policies.set(dn, { entry, readAt: now });
+    entry.catch(() => {
+      if (this.policies.get(dn)?.entry === entry) this.policies.delete(dn);
+    });
+    return entry;
   }
 }
 

@@ -35,7 +35,7 @@ const addressInput = z.strictObject({ address: z.string().max(320) });
 function typedAddress(input: unknown): string {
   const address = parseBody(addressInput, input).address.trim();
   if (!/^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/.test(address) || address.length > 254) {
-    throw new SsprError('registration-invalid', { params: { detail: 'enter an e-mail address like name@example.org' } });
+    throw new SsprError('registration-invalid', { params: { problem: 'email' } });
   }
   return address;
 }

@@ -76,7 +76,7 @@ export const questionsMethod = defineMethod({
       const policy = await parts.policy.current();
       const check = validateAnswers(answers, { min: policy.questionsToRegister, max: 5, questions: availableQuestions(policy.customQuestions) });
       if (!check.ok) {
-        throw new SsprError('registration-invalid', { params: { detail: check.problems.map((p) => p.code).join(', ') }, details: { problems: check.problems } });
+        throw new SsprError('registration-invalid', { params: { problem: 'questions' }, detail: check.problems.map((p) => p.code).join(', '), details: { problems: check.problems } });
       }
       return { register: { answers: await hashAnswers(answers) }, replace: true };
     },

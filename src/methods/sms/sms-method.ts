@@ -40,7 +40,7 @@ const phoneInput = z.strictObject({ phone: z.string().max(40) });
 const typedNumber = (defaultCountry: string) => (input: unknown): string => {
   const parsed = normalisePhoneNumber(parseBody(phoneInput, input).phone, defaultCountry as CountryCode);
   if (!parsed.ok) {
-    throw new SsprError('registration-invalid', { params: { detail: `the phone number is not usable (${parsed.reason}); use the international format, e.g. +49 151 12345678` } });
+    throw new SsprError('registration-invalid', { params: { problem: 'phone' }, detail: parsed.reason });
   }
   return parsed.e164;
 };

@@ -2,7 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ResultCodeError, type Client } from 'ldapts';
-import { isUsable, LdapPool, openConnection, type LdapPoolOptions } from '../../../src/directory/ldap-common/ldap-pool.js';
+import { isUsable, LdapBindPool, LdapPool, openConnection, type LdapPoolOptions } from '../../../src/directory/ldap-common/ldap-pool.js';
 import { startSlapd, type Slapd } from '../../support/slapd.js';
 
 let slapd: Slapd;
@@ -91,5 +91,37 @@ describe('LdapPool', () => {
     await assert.rejects(wrong.use(async () => undefined), /Code: 0x31/);
     await assert.rejects(wrong.use(async () => undefined), /Code: 0x31/);
     await wrong.close();
+  });
+});
+
+describe('LdapBindPool', () => {
+  const WHO_AM_I = '1.3.6.1.4.1.4203.1.11.3';
+  const whoAmI = async (client: Client): Promise<string> => String((await client.exop(WHO_AM_I)).value ?? '');
+
+  test('every use runs as the identity it bound, never as the one a previous use left', async () => {
+    await slapd.addUser({ uid: 'binder-a', password: 'Binder-A-Pass1' });
+    await slapd.addUser({ uid: 'binder-b', password: 'Binder-B-Pass1' });
+    const dnOf = (uid: string) => `uid=${uid},${slapd.usersDn}`;
+    const { bindDn: _bindDn, bindPassword: _bindPassword, ...connection } = options();
+    const pool = new LdapBindPool({ ...connection, size: 1 });
+    const seen = new Set<Client>();
+    try {
+      const first = await pool.bindAs(dnOf('binder-a'), 'Binder-A-Pass1', async (client) => (seen.add(client), whoAmI(client)));
+      assert.equal(first, `dn:${dnOf('binder-a')}`);
+      // A wrong password fails the bind: the work never runs, and the connection (anonymous now) stays in the pool.
+      let ran = false;
+      await assert.rejects(
+        pool.bindAs(dnOf('binder-b'), 'Wrong-Pass-000', async () => {
+          ran = true;
+        }),
+        (error: unknown) => error instanceof ResultCodeError && error.code === 49,
+      );
+      assert.equal(ran, false);
+      const second = await pool.bindAs(dnOf('binder-b'), 'Binder-B-Pass1', async (client) => (seen.add(client), whoAmI(client)));
+      assert.equal(second, `dn:${dnOf('binder-b')}`);
+      assert.equal(seen.size, 1, 'one reused connection');
+    } finally {
+      await pool.close();
+    }
   });
 });

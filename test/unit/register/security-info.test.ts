@@ -121,7 +121,7 @@ describe('security info (enrolment rules)', () => {
     const code = sent[0]!.code;
     await assert.rejects(confirmCode(user, 'email', '12'), refusedWith('code-malformed'));
     const wrong = code === '000000' ? '111111' : '000000';
-    await assert.rejects(confirmCode(user, 'email', wrong), (e) => refusedWith('code-wrong')(e) && (e as SsprError).params?.remaining === 2);
+    await assert.rejects(confirmCode(user, 'email', wrong), (e) => refusedWith('code-wrong')(e) && (e as SsprError<'code-wrong'>).params?.remaining === 2);
     const registered = await confirmCode(user, 'email', code.replace(/(\d{3})/, '$1 '));
     assert.equal(registered.type, 'email');
     assert.equal(registered.label, maskEmail('new.address@example.net'));

@@ -1,0 +1,63 @@
+/**
+ * `npm run bench -- vs-ltb`: the side-by-side measurement against LDAP Tool Box Self Service Password in one
+ * command. Runs the kit that lives outside the repository (../shared/anchors relative to the checkout, or
+ * SSPR_ANCHORS_DIR): setup (slapd + 1000 users, LTB on PHP-FPM/nginx, this checkout's built server synced),
+ * alternating rounds, the report, teardown. LTB's code is never part of this repository: the kit unpacks its
+ * archive into a temporary directory.
+ *
+ * Environment: ROUNDS (3), DUR (10 s), CONCS ("1 8 32"), SYSTEMS, RESET (1), WAIT_QUIET (1: waits up to 30 min
+ * for a 1-minute load below 2.5) are passed to the kit's runner; SSPR_PERF_RUN_DIR (a new temporary directory).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadAverage } from './stats.js';
+
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+function anchorsDir(root: string): string {
+  const candidates = [process.env.SSPR_ANCHORS_DIR, join(root, '..', 'shared', 'anchors'), join(root, '..', '..', 'shared', 'anchors')];
+  const found = candidates.find((dir) => dir !== undefined && existsSync(join(dir, 'side-by-side', 'sspr-vs-ltb-run.sh')));
+  if (found === undefined) throw new Error('the side-by-side kit was not found: set SSPR_ANCHORS_DIR to the anchors directory');
+  return resolve(found);
+}
+
+function step(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
+  const result = spawnSync(command, args, { stdio: 'inherit', env });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal})`);
+}
+
+export function benchVsLtb(): void {
+  const root = packageRoot();
+  const anchors = anchorsDir(root);
+  const kit = join(anchors, 'side-by-side');
+  const work = mkdtempSync(join(tmpdir(), 'sspr-vs-ltb-'));
+  const ltbSource = join(work, 'ltb-src');
+  mkdirSync(ltbSource);
+  step('tar', ['-xzf', join(anchors, 'ltb-self-service-password-1.5.4.tar.gz'), '-C', ltbSource]);
+  const runDir = process.env.SSPR_PERF_RUN_DIR ?? join(work, 'run');
+  const out = join(runDir, 'results.jsonl');
+  console.log(`\n## side by side with LTB Self Service Password (kit: ${kit}; load average ${loadAverage()})`);
+  step('bash', [join(kit, 'sspr-vs-ltb-setup.sh'), runDir, root, join(ltbSource, 'ltb')]);
+  try {
+    step('bash', [join(kit, 'sspr-vs-ltb-run.sh'), runDir], {
+      ...process.env,
+      OUT: out,
+      ROUNDS: process.env.ROUNDS ?? '3',
+      DUR: process.env.DUR ?? '10',
+      CONCS: process.env.CONCS ?? '1 8 32',
+      RESET: process.env.RESET ?? '1',
+      DB: 'sqlite',
+    });
+    step('node', [join(kit, 'sspr-vs-ltb-report.mjs'), out]);
+  } finally {
+    step('bash', [join(kit, 'sspr-vs-ltb-teardown.sh'), runDir]);
+  }
+  console.log(`load average at the end: ${loadAverage()}`);
+}
