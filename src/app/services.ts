@@ -44,6 +44,7 @@ import { SettingsRepository } from '../store/settings-repository.js';
 import { ThrottleRepository } from '../store/throttle-repository.js';
 import { PolicyStore } from '../policy/policy-store.js';
 import { Throttles } from '../policy/throttles.js';
+import { SignInThrottle } from '../session/sign-in-throttle.js';
 import type { DirectoryInspector } from '../writeback/directory-inspector.js';
 import { DirectInspector } from '../writeback/direct-inspector.js';
 import { AgentInspector } from '../writeback/agent-gateway/agent-inspector.js';
@@ -214,7 +215,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     smsConfigured: sms !== null,
   });
   const adminTokens = new AdminTokens(store.db, clock);
-  const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds);
+  const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds, new SignInThrottle(new ThrottleRepository(store.db), clock, keys.keyFor('throttle')));
   const changePassword = new ChangePassword({ directory, passwords, audit, subjectOf: (user) => resetFlow.subjectOf(user) });
 
   return {

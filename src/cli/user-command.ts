@@ -15,6 +15,8 @@ import { SsprError } from '../errors/sspr-error.js';
 import { usernameKey, type UserRecord } from '../store/users-repository.js';
 import { Throttles } from '../policy/throttles.js';
 import { ThrottleRepository } from '../store/throttle-repository.js';
+import { SignInThrottle } from '../session/sign-in-throttle.js';
+import { deriveKeys, loadOrCreateMasterKey } from '../crypto/keys.js';
 import { AuditRepository } from '../store/audit-repository.js';
 
 const summary = (u: UserRecord) => ({
@@ -115,9 +117,11 @@ export function userCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (username: string, options: { json?: boolean }, command: Command) => {
       try {
-        const row = await withStore(command, async ({ store, users, groups }) => {
+        const row = await withStore(command, async ({ config, store, users, groups }) => {
           const found = await users.get(username);
           const block = await new Throttles(new ThrottleRepository(store.db), systemClock).blockedUntil(usernameKey(found.username));
+          const signInKey = deriveKeys(loadOrCreateMasterKey(config.dataDir, config.secrets.masterKey)).keyFor('throttle');
+          const signInBlock = await new SignInThrottle(new ThrottleRepository(store.db), systemClock, signInKey).nameBlockedUntil(found.username);
           return {
             ...summary(found),
             firstName: found.firstName,
@@ -127,6 +131,7 @@ export function userCommand(): Command {
             passwordChangedAt: found.passwordChangedAt ? new Date(found.passwordChangedAt).toISOString() : null,
             resetBlockedUntil: block ? new Date(block.until).toISOString() : null,
             resetBlockedBecause: block?.reason ?? null,
+            signInBlockedUntil: signInBlock ? new Date(signInBlock).toISOString() : null,
           };
         });
         if (options.json) process.stdout.write(JSON.stringify(row, null, 2) + '\n');

@@ -240,6 +240,11 @@ export const errorCatalogue = {
     en: 'The user name or password is not correct.',
     de: 'Benutzername oder Kennwort ist nicht korrekt.',
   },
+  'sign-in-throttled': {
+    status: 429,
+    en: 'Too many failed sign-ins for this user name. Wait a few minutes and try again.',
+    de: 'Zu viele fehlgeschlagene Anmeldungen für diesen Benutzernamen. Warten Sie einige Minuten und versuchen Sie es erneut.',
+  },
   'not-signed-in': {
     status: 401,
     en: 'Please sign in first.',

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { startTestService, type TestService } from '../support/test-service.js';
 import { createTestDatabase } from '../support/postgres.js';
-import { budgetKey } from '../../src/web/route-rate-limit.js';
+import { clientNetwork as budgetKey } from '../../src/policy/client-network.js';
 
 const json = (baseUrl: string, path: string, body: unknown) =>
   fetch(baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
