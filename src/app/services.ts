@@ -45,6 +45,8 @@ import { ThrottleRepository } from '../store/throttle-repository.js';
 import { PolicyStore } from '../policy/policy-store.js';
 import { Throttles } from '../policy/throttles.js';
 import { SignInThrottle } from '../session/sign-in-throttle.js';
+import { housekeep } from './housekeeping.js';
+import { RateLimitRepository } from '../store/rate-limit-repository.js';
 import type { DirectoryInspector } from '../writeback/directory-inspector.js';
 import { DirectInspector } from '../writeback/direct-inspector.js';
 import { AgentInspector } from '../writeback/agent-gateway/agent-inspector.js';
@@ -123,7 +125,8 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const registrations = new RegistrationsRepository(store.db, cipher);
   const challenges = new ChallengesRepository(store.db, cipher);
   const policy = new PolicyStore(new SettingsRepository(store.db), clock, audit);
-  const throttles = new Throttles(new ThrottleRepository(store.db), clock);
+  const throttleRepository = new ThrottleRepository(store.db, keys.keyFor('throttle'));
+  const throttles = new Throttles(throttleRepository, clock);
   const bannedTerms = new BannedTermsRepository(store.db);
   const localDirectory = new LocalDirectory(users, new PasswordHistoryRepository(store.db), config.password.historyLength, clock);
   const onprem = onPremDirectoryFrom(config);
@@ -177,11 +180,8 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   let usualDomain: string | null = await users.mostCommonEmailDomain();
   const housekeeping = setInterval(() => {
     void (async () => {
-      const now = clock.now();
       usualDomain = await users.mostCommonEmailDomain();
-      await flows.purgeExpired(now);
-      await sessions.purgeExpired(now);
-      await challenges.purgeExpired(now);
+      await housekeep({ flows, sessions, challenges, throttles: throttleRepository, rateLimits: new RateLimitRepository(store.db) }, clock.now());
     })().catch((error: unknown) => log.warn({ err: error }, 'housekeeping failed'));
   }, HOUSEKEEPING_MS);
   housekeeping.unref();
@@ -215,7 +215,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     smsConfigured: sms !== null,
   });
   const adminTokens = new AdminTokens(store.db, clock);
-  const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds, new SignInThrottle(new ThrottleRepository(store.db), clock, keys.keyFor('throttle')));
+  const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds, new SignInThrottle(throttleRepository, clock));
   const changePassword = new ChangePassword({ directory, passwords, audit, subjectOf: (user) => resetFlow.subjectOf(user) });
 
   return {

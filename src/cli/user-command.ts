@@ -119,9 +119,9 @@ export function userCommand(): Command {
       try {
         const row = await withStore(command, async ({ config, store, users, groups }) => {
           const found = await users.get(username);
-          const block = await new Throttles(new ThrottleRepository(store.db), systemClock).blockedUntil(usernameKey(found.username));
-          const signInKey = deriveKeys(loadOrCreateMasterKey(config.dataDir, config.secrets.masterKey)).keyFor('throttle');
-          const signInBlock = await new SignInThrottle(new ThrottleRepository(store.db), systemClock, signInKey).nameBlockedUntil(found.username);
+          const throttleRepository = new ThrottleRepository(store.db, deriveKeys(loadOrCreateMasterKey(config.dataDir, config.secrets.masterKey)).keyFor('throttle'));
+          const block = await new Throttles(throttleRepository, systemClock).blockedUntil(usernameKey(found.username));
+          const signInBlock = await new SignInThrottle(throttleRepository, systemClock).nameBlockedUntil(found.username);
           return {
             ...summary(found),
             firstName: found.firstName,

@@ -13,7 +13,6 @@ import type { Throttles } from '../policy/throttles.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { MethodType } from '../policy/sspr-policy.js';
 import { adminPolicy, deliverablePolicy } from '../policy/sspr-policy.js';
-import { ThrottleRepository } from '../store/throttle-repository.js';
 import { DoctorRepository } from '../store/doctor-repository.js';
 import { AgentsRepository } from '../writeback/agents-repository.js';
 import type { DirectoryInspector } from '../writeback/directory-inspector.js';
@@ -64,12 +63,10 @@ function reasonOf(error: unknown): string {
  */
 export class DoctorService {
   private readonly repo: DoctorRepository;
-  private readonly throttleRepo: ThrottleRepository;
   private readonly agents: AgentsRepository;
 
   constructor(private readonly deps: DoctorDeps) {
     this.repo = new DoctorRepository(deps.db);
-    this.throttleRepo = new ThrottleRepository(deps.db);
     this.agents = new AgentsRepository(deps.db);
   }
 
@@ -136,7 +133,7 @@ export class DoctorService {
       plans,
       registrations,
       block: await this.deps.throttles.blockedUntil(key),
-      failedProofs: await this.throttleRepo.countSince(`user:${key}:failed-proof`, service.now - policy.throttles.failedProofsWindowHours * HOUR),
+      failedProofs: await this.deps.throttles.failedProofs(key, policy),
       inspection,
       inspectionError,
       passwordEvent,

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import type { ThrottleRepository } from '../store/throttle-repository.js';
 import type { Clock } from '../store/clock.js';
 import { usernameKey } from '../store/users-repository.js';
@@ -15,8 +14,8 @@ const MINUTE = 60_000;
  *   lock the owner out must keep sending 20 failures every 5 minutes, and the owner waits at most 5 minutes
  *   after they stop. A longer or growing block would make the lock-out itself the attack.
  * A correct password during a block is refused like a wrong one would be: the block stops guessing only if
- * it also hides successes. Success clears the client's counter. Names and clients are stored as keyed
- * hashes (HMAC-SHA256): an e-mail address typed as a user name never reaches the store in clear.
+ * it also hides successes. Success clears the client's counter. (The repository stores scopes as keyed
+ * hashes: an e-mail address typed as a user name never reaches the store in clear.)
  */
 export const signInLimits = { windowMs: 15 * MINUTE, perClient: 5, clientBlockMs: 15 * MINUTE, perName: 20, nameBlockMs: 5 * MINUTE } as const;
 
@@ -24,11 +23,10 @@ export class SignInThrottle {
   constructor(
     private readonly repository: ThrottleRepository,
     private readonly clock: Clock,
-    private readonly key: Buffer,
   ) {}
 
   private scope(...parts: string[]): string {
-    return `sign-in:${createHmac('sha256', this.key).update(parts.join('\0')).digest('base64url').slice(0, 32)}`;
+    return `sign-in:${parts.join('\0')}`;
   }
 
   private scopes(username: string, ip: string) {
