@@ -46,6 +46,7 @@ import { PolicyStore } from '../policy/policy-store.js';
 import { Throttles } from '../policy/throttles.js';
 import { SignInThrottle } from '../session/sign-in-throttle.js';
 import { housekeep } from './housekeeping.js';
+import { DecoyRing } from '../flows/reset/decoy-ring.js';
 import { RateLimitRepository } from '../store/rate-limit-repository.js';
 import type { DirectoryInspector } from '../writeback/directory-inspector.js';
 import { DirectInspector } from '../writeback/direct-inspector.js';
@@ -178,9 +179,12 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   // The usual mail domain feeds decoy hints; it is read off the request path so that unknown and known
   // users cost the same.
   let usualDomain: string | null = await users.mostCommonEmailDomain();
+  const decoys = new DecoyRing(keys.keyFor('decoy'));
+  decoys.refresh(await users.ids());
   const housekeeping = setInterval(() => {
     void (async () => {
       usualDomain = await users.mostCommonEmailDomain();
+      decoys.refresh(await users.ids());
       await housekeep({ flows, sessions, challenges, throttles: throttleRepository, rateLimits: new RateLimitRepository(store.db) }, clock.now());
     })().catch((error: unknown) => log.warn({ err: error }, 'housekeeping failed'));
   }, HOUSEKEEPING_MS);
@@ -195,6 +199,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     policy,
     throttles,
     decoyKey: keys.keyFor('decoy'),
+    decoys,
     flows,
     sessions,
     methods,
