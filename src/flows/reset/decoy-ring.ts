@@ -12,7 +12,7 @@ const POINTS_PER_ACCOUNT = 16;
  * every time, until that account is deleted. No flow ever carries the stand-in's identity: its methods are
  * offered as decoys and no proof against them can succeed.
  *
- * Trade-off (README, "Enumeration"): a stranger who types an unknown name sees a masked hint of some real
+ * Trade-off (README, "How a reset is protected"): a stranger who types an unknown name sees a masked hint of some real
  * account — information anyone can already get by typing that account's own name.
  */
 export class DecoyRing {
@@ -25,13 +25,22 @@ export class DecoyRing {
     return createHmac('sha256', this.key).update(value).digest('hex');
   }
 
-  /** Replaces the population (account ids). Hashes only new ids, so a refresh costs O(new + n log n). */
+  /**
+   * Replaces the population (account ids). Hashes only new ids and re-sorts only when the population changed,
+   * so the minutely refresh of an unchanged population costs one pass over the ids.
+   */
   refresh(ids: string[]): void {
     const live = new Set(ids);
-    for (const id of this.pointsOf.keys()) if (!live.has(id)) this.pointsOf.delete(id);
-    for (const id of ids) {
-      if (!this.pointsOf.has(id)) this.pointsOf.set(id, Array.from({ length: POINTS_PER_ACCOUNT }, (_, i) => this.position(`account\0${id}\0${i}`)));
+    let changed = false;
+    for (const id of this.pointsOf.keys()) {
+      if (!live.has(id)) changed = this.pointsOf.delete(id);
     }
+    for (const id of live) {
+      if (this.pointsOf.has(id)) continue;
+      this.pointsOf.set(id, Array.from({ length: POINTS_PER_ACCOUNT }, (_, i) => this.position(`account\0${id}\0${i}`)));
+      changed = true;
+    }
+    if (!changed) return;
     this.points = [...this.pointsOf.entries()].flatMap(([id, ats]) => ats.map((at) => ({ at, id }))).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   }
 
