@@ -41,6 +41,10 @@ import { SettingsRepository } from '../store/settings-repository.js';
 import { ThrottleRepository } from '../store/throttle-repository.js';
 import { PolicyStore } from '../policy/policy-store.js';
 import { Throttles } from '../policy/throttles.js';
+import { SignInThrottle } from '../session/sign-in-throttle.js';
+import { housekeep } from './housekeeping.js';
+import { DecoyRing } from '../flows/reset/decoy-ring.js';
+import { RateLimitRepository } from '../store/rate-limit-repository.js';
 import type { DirectoryInspector } from '../writeback/directory-inspector.js';
 import { DirectInspector } from '../writeback/direct-inspector.js';
 import { AgentInspector } from '../writeback/agent-gateway/agent-inspector.js';
@@ -120,7 +124,8 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const registrations = new RegistrationsRepository(store.db, cipher);
   const challenges = new ChallengesRepository(store.db, cipher);
   const policy = new PolicyStore(new SettingsRepository(store.db), clock, audit);
-  const throttles = new Throttles(new ThrottleRepository(store.db), clock);
+  const throttleRepository = new ThrottleRepository(store.db, keys.keyFor('throttle'));
+  const throttles = new Throttles(throttleRepository, clock);
   const bannedTerms = new BannedTermsRepository(store.db);
   const localDirectory = new LocalDirectory(users, new PasswordHistoryRepository(store.db), config.password.historyLength, clock);
   const onprem = onPremDirectoryFrom(config);
@@ -150,7 +155,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const captcha = config.captcha === 'on' ? new ProofOfWorkCaptcha({ hmacKey: keys.keyFor('captcha'), clock }) : null;
   const enrolments = createEnrolments({
     ...methodParts,
-    limits: new EnrolmentCodeLimits(new ThrottleRepository(store.db), clock, keys.keyFor('code-hash')),
+    limits: new EnrolmentCodeLimits(throttleRepository, clock, keys.keyFor('code-hash')),
     defaultCountry: config.sms.defaultCountry,
   });
   const securityInfo = new SecurityInfo({ registrations, policy, audit, clock, enrolments, available: new Set(methods.keys()) });
@@ -158,13 +163,13 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   // The usual mail domain feeds decoy hints; it is read off the request path so that unknown and known
   // users cost the same.
   let usualDomain: string | null = await users.mostCommonEmailDomain();
+  const decoys = new DecoyRing(keys.keyFor('decoy'));
+  decoys.refresh(await users.ids());
   const housekeeping = setInterval(() => {
     void (async () => {
-      const now = clock.now();
       usualDomain = await users.mostCommonEmailDomain();
-      await flows.purgeExpired(now);
-      await sessions.purgeExpired(now);
-      await challenges.purgeExpired(now);
+      decoys.refresh(await users.ids());
+      await housekeep({ flows, sessions, challenges, throttles: throttleRepository, rateLimits: new RateLimitRepository(store.db) }, clock.now());
     })().catch((error: unknown) => log.warn({ err: error }, 'housekeeping failed'));
   }, HOUSEKEEPING_MS);
   housekeeping.unref();
@@ -181,6 +186,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     policy,
     throttles,
     decoyKey: keys.keyFor('decoy'),
+    decoys,
     flows,
     methods,
     passwords,
@@ -203,7 +209,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     smsConfigured: sms !== null,
   });
   const adminTokens = new AdminTokens(store.db, clock);
-  const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds);
+  const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds, new SignInThrottle(throttleRepository, clock));
 
   return {
     config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, methods, outbox, resetFlow, securityInfo, captcha, signIn, setPassword,

@@ -35,7 +35,7 @@ type Delivery = { purpose: string; reason?: string };
 
 /** The detail type of each event. */
 export type AuditDetails = {
-  'sign-in': { reason?: 'invalid-credentials' };
+  'sign-in': { reason?: 'invalid-credentials' | 'sign-in-throttled'; until?: string; blockedUntil?: string };
   'reset-start': { reason?: string };
   'reset-send': { method: string; reason?: string };
   'reset-verify': { method: string; reason?: string };

@@ -1,6 +1,7 @@
 import { createChallenge, extractParams, verifySolution } from 'altcha-lib/v1';
 import { z } from 'zod';
 import { InMemoryReplayStore, type ReplayStore } from './replay-store.js';
+import { AdaptiveDifficulty } from './adaptive-difficulty.js';
 
 /**
  * Self-hosted proof-of-work captcha in the ALTCHA v1 format: the server hands out a signed challenge, the
@@ -35,6 +36,7 @@ export interface ProofOfWorkCaptchaOptions {
    * Headless Chromium manages ~100 000 SHA-256/s on a server core, so the default 100 000 costs ≈0.5 s on
    * average and ≈1 s at worst (test/e2e/passkey-harness/captcha.test.ts prints the figures); phones are a
    * few times slower. The script starts solving on page load, so most of it overlaps with typing.
+   * This is the base: `AdaptiveDifficulty` multiplies it for clients that hoard challenges and under load.
    */
   maxNumber?: number;
   /** How long a challenge can be solved and posted. */
@@ -61,6 +63,7 @@ type SolutionPayload = z.infer<typeof solutionPayload>;
 export class ProofOfWorkCaptcha {
   private readonly hmacSecret: string;
   private readonly maxNumber: number;
+  private readonly difficulty: AdaptiveDifficulty;
   private readonly expiresInSeconds: number;
   private readonly clock: { now(): number };
   private readonly replayStore: ReplayStore;
@@ -74,17 +77,22 @@ export class ProofOfWorkCaptcha {
     this.expiresInSeconds = options.expiresInSeconds ?? 300;
     this.clock = options.clock ?? { now: () => Date.now() };
     this.replayStore = options.replayStore ?? new InMemoryReplayStore(this.clock);
+    this.difficulty = new AdaptiveDifficulty(this.maxNumber, this.clock);
   }
 
-  /** A fresh signed challenge; the server keeps no state for it. */
-  async createChallenge(): Promise<CaptchaChallenge> {
+  /**
+   * A fresh signed challenge for this client (its network, see clientNetwork); the server keeps no state for
+   * the challenge itself, only the load counts that set its difficulty.
+   */
+  async createChallenge(client = ''): Promise<CaptchaChallenge> {
+    const maxNumber = this.difficulty.next(client);
     const challenge = await createChallenge({
       algorithm: 'SHA-256',
       hmacKey: this.hmacSecret,
-      maxNumber: this.maxNumber,
+      maxNumber,
       expires: new Date(this.clock.now() + this.expiresInSeconds * 1000),
     });
-    return { algorithm: 'SHA-256', challenge: challenge.challenge, maxnumber: this.maxNumber, salt: challenge.salt, signature: challenge.signature };
+    return { algorithm: 'SHA-256', challenge: challenge.challenge, maxnumber: maxNumber, salt: challenge.salt, signature: challenge.signature };
   }
 
   /**
@@ -92,6 +100,12 @@ export class ProofOfWorkCaptcha {
    * proof of work → expiry (by our clock) → single use. `ok` spends the solution; anything else does not.
    */
   async verify(payload: string): Promise<CaptchaVerdict> {
+    const verdict = await this.check(payload);
+    if (!verdict.ok) this.difficulty.failed();
+    return verdict;
+  }
+
+  private async check(payload: string): Promise<CaptchaVerdict> {
     const solution = parsePayload(payload);
     if (!solution) return { ok: false, reason: 'malformed' };
 

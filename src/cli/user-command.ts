@@ -13,6 +13,8 @@ import { SsprError } from '../errors/sspr-error.js';
 import { usernameKey, type UserRecord } from '../store/users-repository.js';
 import { Throttles } from '../policy/throttles.js';
 import { ThrottleRepository } from '../store/throttle-repository.js';
+import { SignInThrottle } from '../session/sign-in-throttle.js';
+import { deriveKeys, loadOrCreateMasterKey } from '../crypto/keys.js';
 import { AuditRepository } from '../store/audit-repository.js';
 import type { AuditDetail, AuditEntry } from '../audit/audit-events.js';
 
@@ -120,9 +122,11 @@ export function userCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (username: string, options: { json?: boolean }, command: Command) => {
       try {
-        const row = await withStore(command, async ({ store, users, groups }) => {
+        const row = await withStore(command, async ({ config, store, users, groups }) => {
           const found = await users.get(username);
-          const block = await new Throttles(new ThrottleRepository(store.db), systemClock).blockedUntil(usernameKey(found.username));
+          const throttleRepository = new ThrottleRepository(store.db, deriveKeys(loadOrCreateMasterKey(config.dataDir, config.secrets.masterKey)).keyFor('throttle'));
+          const block = await new Throttles(throttleRepository, systemClock).blockedUntil(usernameKey(found.username));
+          const signInBlock = await new SignInThrottle(throttleRepository, systemClock).nameBlockedUntil(found.username);
           return {
             ...summary(found),
             firstName: found.firstName,
@@ -132,6 +136,7 @@ export function userCommand(): Command {
             passwordChangedAt: found.passwordChangedAt ? new Date(found.passwordChangedAt).toISOString() : null,
             resetBlockedUntil: block ? new Date(block.until).toISOString() : null,
             resetBlockedBecause: block?.reason ?? null,
+            signInBlockedUntil: signInBlock ? new Date(signInBlock).toISOString() : null,
           };
         });
         if (options.json) process.stdout.write(JSON.stringify(row, null, 2) + '\n');

@@ -129,6 +129,18 @@ export const configSchema = z.strictObject({
       ttlSeconds: z.number().int().min(60).max(86400).default(3600),
     })
     .prefault({}),
+  http: z
+    .strictObject({
+      /** Seconds a client has to send one whole request, headers and body; slower clients are cut off. */
+      requestTimeoutSeconds: z.number().int().min(1).max(600).default(30),
+      /** Seconds a client has to send the request headers (at most the request timeout). */
+      headersTimeoutSeconds: z.number().int().min(1).max(600).default(10),
+      /** Seconds an idle keep-alive connection stays open between requests. */
+      keepAliveTimeoutSeconds: z.number().int().min(1).max(600).default(5),
+      /** Open connections at most; the server refuses further ones until some close. */
+      maxConnections: z.number().int().min(1).default(1024),
+    })
+    .prefault({}),
   rateLimit: z
     .strictObject({
       /** Requests per IP and minute to flow and sign-in endpoints; 0 switches the limit off. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { FieldCipher, type Keyring } from './field-cipher.js';
 
 /** Every purpose that gets its own key; one derived key per purpose, never shared. */
-export type KeyPurpose = 'code-hash' | 'csrf' | 'session' | 'decoy' | 'encryption' | 'recovery-codes' | 'captcha';
+export type KeyPurpose = 'code-hash' | 'csrf' | 'session' | 'decoy' | 'encryption' | 'recovery-codes' | 'captcha' | 'throttle';
 
 export interface ServiceKeys {
   keyFor(purpose: KeyPurpose): Buffer;

@@ -11,7 +11,6 @@ import type { PolicyStore } from '../policy/policy-store.js';
 import type { Throttles } from '../policy/throttles.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { deliverablePolicy, type MethodType } from '../policy/sspr-policy.js';
-import { ThrottleRepository } from '../store/throttle-repository.js';
 import { DoctorRepository } from '../store/doctor-repository.js';
 import { AgentsRepository } from '../writeback/agents-repository.js';
 import type { DirectoryInspector } from '../writeback/directory-inspector.js';
@@ -58,12 +57,10 @@ function reasonOf(error: unknown): string {
  */
 export class DoctorService {
   private readonly repo: DoctorRepository;
-  private readonly throttleRepo: ThrottleRepository;
   private readonly agents: AgentsRepository;
 
   constructor(private readonly deps: DoctorDeps) {
     this.repo = new DoctorRepository(deps.db, doctorReads);
-    this.throttleRepo = new ThrottleRepository(deps.db);
     this.agents = new AgentsRepository(deps.db);
   }
 
@@ -137,7 +134,7 @@ export class DoctorService {
       plans,
       registrations,
       block: await this.deps.throttles.blockedUntil(key),
-      failedProofs: await this.throttleRepo.countSince(`user:${key}:failed-proof`, service.now - policy.throttles.failedProofsWindowHours * HOUR),
+      failedProofs: await this.deps.throttles.failedProofs(key, policy),
       inspection,
       inspectionError,
       inspectionNotHere,

@@ -62,6 +62,7 @@ export const errorCatalogue = {
   'registration-invalid': { status: 400, reRender: true },
   'password-rejected': { status: 400, reRender: true },
   'invalid-credentials': { status: 401, reRender: true },
+  'sign-in-throttled': { status: 429, reRender: true },
   'not-signed-in': { status: 401 },
   'admin-token-missing': { status: 401 },
   'admin-token-invalid': { status: 401 },

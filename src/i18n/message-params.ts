@@ -224,6 +224,7 @@ export interface MessageParams {
   "errors.registration-invalid": { "problem": 'email' | 'other' | 'phone' | 'questions' };
   "errors.password-rejected": { "reasons": string | number };
   "errors.invalid-credentials": {};
+  "errors.sign-in-throttled": {};
   "errors.not-signed-in": {};
   "errors.admin-token-missing": {};
   "errors.admin-token-invalid": {};

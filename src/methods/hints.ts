@@ -5,23 +5,24 @@ import type { MessageParams } from '../i18n/message-params.js';
 const BULLETS = '•••••';
 
 /**
- * Masks an address so it can be recognised but not learned: first character of the local part and of the
- * domain, then the top-level domain. The number of bullets is fixed so it does not leak the length.
+ * Masks an address so its owner can recognise it without anyone learning it: the first character of the
+ * domain, then the top-level domain (`•••••@o•••••.net`). The local part shows nothing: its first letter
+ * usually repeats the user name's, and a hint that echoes the typed name for real accounts only would tell
+ * real from unknown names. The number of bullets is fixed so it does not leak the length.
  */
 export function maskEmail(email: string): string {
-  const [local = '', domain = ''] = email.split('@');
+  const [, domain = ''] = email.split('@');
   const dot = domain.lastIndexOf('.');
   const tld = dot > 0 ? domain.slice(dot) : '';
-  return `${[...local][0] ?? ''}${BULLETS}@${[...domain][0] ?? ''}${BULLETS}${tld}`;
+  return `${BULLETS}@${[...domain][0] ?? ''}${BULLETS}${tld}`;
 }
 
 /**
- * A hint for a user who does not exist, shaped like a real one: the first letter of the name asked for and
- * the organisation's usual mail domain, so the answer to "reset X" looks the same whether or not X exists.
+ * The hint of the last-resort decoy (no account can stand in, see decoy-ring.ts): the organisation's usual
+ * mail domain, masked like a real one.
  */
-export function decoyEmailHint(username: string, usualDomain: string | null): string {
-  const first = [...username.trim().toLowerCase()].find((c) => /\p{L}|\p{N}/u.test(c)) ?? 'u';
-  return maskEmail(`${first}@${usualDomain ?? 'example.org'}`);
+export function decoyEmailHint(usualDomain: string | null): string {
+  return maskEmail(`x@${usualDomain ?? 'example.org'}`);
 }
 
 type HintKey = Under<'method-hints.'>;

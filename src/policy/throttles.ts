@@ -41,6 +41,11 @@ export class Throttles {
     }
   }
 
+  /** Failed proofs of this user name within the policy's window (what the doctor shows). */
+  failedProofs(userKey: string, policy: SsprPolicy): Promise<number> {
+    return this.repository.countSince(`user:${userKey}:failed-proof`, this.clock.now() - policy.throttles.failedProofsWindowHours * HOUR);
+  }
+
   failedProof(userKey: string, policy: SsprPolicy): Promise<void> {
     return this.count(userKey, 'failed-proof', policy.throttles.failedProofsWindowHours * HOUR, policy.throttles.failedProofs, 'failed-proofs', policy, false);
   }

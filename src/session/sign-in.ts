@@ -5,11 +5,13 @@ import type { Audit } from '../audit/audit.js';
 import type { MethodRequest } from '../methods/method.js';
 import { randomToken, tokenDigest } from '../crypto/tokens.js';
 import { SsprError } from '../errors/sspr-error.js';
+import type { SignInThrottle } from './sign-in-throttle.js';
 
 /**
  * Sign-in to "My account". A wrong password, an unknown user and a disabled account all get the same
  * answer (`invalid-credentials`) in the same time; the session token is a 192-bit bearer secret of which
- * only the digest is stored.
+ * only the digest is stored. Guessing is limited per name and client by `SignInThrottle`; a blocked name
+ * answers `sign-in-throttled` without the password being tried.
  */
 export class SignIn {
   constructor(
@@ -18,16 +20,25 @@ export class SignIn {
     private readonly audit: Audit,
     private readonly clock: Clock,
     private readonly ttlSeconds: number,
+    private readonly throttle: SignInThrottle,
   ) {}
 
   async signIn(username: string, password: string, request: MethodRequest): Promise<{ token: string; user: DirectoryUser; expiresAt: number }> {
-    const name = username.normalize('NFC').trim();
-    const user = name.length > 0 && name.length <= 256 && password.length <= 1024 ? await this.directory.authenticate(name, password) : null;
-    const base = { event: 'sign-in' as const, username: name.slice(0, 256), ip: request.ip, userAgent: request.userAgent };
+    const typed = username.normalize('NFC').trim();
+    const name = typed.slice(0, 256);
+    const base = { event: 'sign-in' as const, username: name, ip: request.ip, userAgent: request.userAgent };
+    const blocked = await this.throttle.blockedUntil(name, request.ip);
+    if (blocked !== null) {
+      await this.audit.record({ ...base, outcome: 'failure', detail: { reason: 'sign-in-throttled', until: new Date(blocked).toISOString() } });
+      throw new SsprError('sign-in-throttled');
+    }
+    const user = typed.length > 0 && typed.length <= 256 && password.length <= 1024 ? await this.directory.authenticate(typed, password) : null;
     if (!user) {
-      await this.audit.record({ ...base, outcome: 'failure', detail: { reason: 'invalid-credentials' } });
+      const until = await this.throttle.failed(name, request.ip);
+      await this.audit.record({ ...base, outcome: 'failure', detail: { reason: 'invalid-credentials', ...(until === null ? {} : { blockedUntil: new Date(until).toISOString() }) } });
       throw new SsprError('invalid-credentials');
     }
+    await this.throttle.succeeded(name, request.ip);
     const token = randomToken();
     const now = this.clock.now();
     const expiresAt = now + this.ttlSeconds * 1000;

@@ -216,6 +216,8 @@ export class FlowsRepository {
   async purgeExpired(now: number): Promise<number> {
     await this.db.deleteFrom('reset_codes').where('expires_at', '<', now - 3_600_000).execute();
     const result = await this.db.deleteFrom('reset_flows').where('expires_at', '<', now).executeTakeFirst();
+    // A code lives no longer than its flow, whatever its own expiry.
+    await this.db.deleteFrom('reset_codes').where('flow_digest', 'not in', (eb) => eb.selectFrom('reset_flows').select('id_digest')).execute();
     return Number(result.numDeletedRows);
   }
 }

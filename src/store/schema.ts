@@ -146,6 +146,12 @@ export interface ThrottleEventsTable {
   at: number;
 }
 
+export interface RateLimitWindowsTable {
+  key: string;
+  window_start: number;
+  hits: number;
+}
+
 export interface ThrottleBlocksTable {
   scope: string;
   until: number;
@@ -242,6 +248,7 @@ export interface Database {
   settings: SettingsTable;
   throttle_events: ThrottleEventsTable;
   throttle_blocks: ThrottleBlocksTable;
+  rate_limit_windows: RateLimitWindowsTable;
   agents: AgentsTable;
   agent_enrolment_tokens: AgentEnrolmentTokensTable;
   writeback_jobs: WritebackJobsTable;

@@ -1,28 +1,41 @@
+import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
-/** Counted events and active blocks per scope ("user:alice:failed-proof", "ip:10.0.0.1:start", …). */
+/**
+ * Counted events and active blocks per scope ("user:alice:failed-proof", …). Scopes are stored as keyed
+ * hashes (HMAC-SHA256 under the throttle key), never in clear: a scope carries whatever was typed as a user
+ * name, which is often an e-mail address. Callers keep using clear scopes; only this class sees the hashes.
+ */
 export class ThrottleRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly scopeKey: Buffer,
+  ) {}
+
+  private stored(scope: string): string {
+    return `h:${createHmac('sha256', this.scopeKey).update(scope).digest('base64url')}`;
+  }
 
   async record(scope: string, at: number): Promise<void> {
-    await this.db.insertInto('throttle_events').values({ scope, at }).execute();
+    await this.db.insertInto('throttle_events').values({ scope: this.stored(scope), at }).execute();
   }
 
   async countSince(scope: string, since: number): Promise<number> {
     const row = await this.db
       .selectFrom('throttle_events')
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('scope', '=', scope)
+      .where('scope', '=', this.stored(scope))
       .where('at', '>', since)
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
   async block(scope: string, until: number, reason: string): Promise<void> {
+    const stored = this.stored(scope);
     await this.db
       .insertInto('throttle_blocks')
-      .values({ scope, until, reason })
+      .values({ scope: stored, until, reason })
       .onConflict((oc) => oc.column('scope').doUpdateSet({ until, reason }))
       .execute();
   }
@@ -41,20 +54,29 @@ export class ThrottleRepository {
   }
 
   /** Active blocks among these scopes (the latest-ending first). */
-  async activeBlocks(scopes: string[], now: number): Promise<Array<{ scope: string; until: number; reason: string }>> {
+  async activeBlocks(scopes: string[], now: number): Promise<Array<{ until: number; reason: string }>> {
     if (scopes.length === 0) return [];
-    return this.db.selectFrom('throttle_blocks').selectAll().where('scope', 'in', scopes).where('until', '>', now).orderBy('until', 'desc').execute();
+    const rows = await this.db
+      .selectFrom('throttle_blocks')
+      .select(['until', 'reason'])
+      .where('scope', 'in', scopes.map((scope) => this.stored(scope)))
+      .where('until', '>', now)
+      .orderBy('until', 'desc')
+      .execute();
+    return rows.map((row) => ({ until: Number(row.until), reason: row.reason }));
   }
 
   /** Forgets events and blocks of these scopes (after a successful reset, or an admin unblock). */
   async clear(scopes: string[]): Promise<void> {
     if (scopes.length === 0) return;
-    await this.db.deleteFrom('throttle_events').where('scope', 'in', scopes).execute();
-    await this.db.deleteFrom('throttle_blocks').where('scope', 'in', scopes).execute();
+    const stored = scopes.map((scope) => this.stored(scope));
+    await this.db.deleteFrom('throttle_events').where('scope', 'in', stored).execute();
+    await this.db.deleteFrom('throttle_blocks').where('scope', 'in', stored).execute();
   }
 
-  async purgeBefore(at: number): Promise<void> {
-    await this.db.deleteFrom('throttle_events').where('at', '<', at).execute();
-    await this.db.deleteFrom('throttle_blocks').where('until', '<', at).execute();
+  /** Housekeeping: forgets events older than `eventsBefore` and blocks that ended before `now`. */
+  async purge(now: number, eventsBefore: number): Promise<void> {
+    await this.db.deleteFrom('throttle_events').where('at', '<', eventsBefore).execute();
+    await this.db.deleteFrom('throttle_blocks').where('until', '<', now).execute();
   }
 }

@@ -131,6 +131,11 @@ export class UsersRepository {
     return rows.map((row) => toRecord(row, this.cipher));
   }
 
+  /** Every account id (the decoy population). */
+  async ids(): Promise<string[]> {
+    return (await this.db.selectFrom('users').select('id').execute()).map((row) => row.id);
+  }
+
   async count(): Promise<number> {
     const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
     return Number(row.n);

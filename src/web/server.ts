@@ -1,7 +1,6 @@
-import type { RouteRateLimit } from './route-rate-limit.js';
+import { perIpBudget, type RouteRateLimit } from './route-rate-limit.js';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
-import rateLimitPlugin from '@fastify/rate-limit';
 import type { Services } from '../app/services.js';
 import { loggableUrl } from '../app/logger.js';
 import { securityHeaders } from './security-headers.js';
@@ -23,6 +22,7 @@ import { adminDoctorPages } from './pages/admin-doctor-pages.js';
 import { agentApi } from './api/agent-api.js';
 import { appCss, scripts } from './assets.js';
 import { SsprError } from '../errors/sspr-error.js';
+import { RateLimitRepository } from '../store/rate-limit-repository.js';
 
 const BODY_LIMIT = 16 * 1024;
 const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
@@ -36,7 +36,15 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   const https = config.publicUrl?.startsWith('https://') ?? false;
   const policy = { secure: https };
 
+  const { requestTimeoutSeconds, headersTimeoutSeconds, keepAliveTimeoutSeconds } = config.http;
+  const requestTimeout = requestTimeoutSeconds * 1000;
   const app = Fastify({
+    // Slow clients (headers or a body trickled byte by byte) are cut off: Node checks these limits every
+    // connectionsCheckingInterval, so a stalled request lives at most timeout + interval.
+    http: { headersTimeout: Math.min(headersTimeoutSeconds * 1000, requestTimeout), requestTimeout, connectionsCheckingInterval: 1000 },
+    requestTimeout,
+    connectionTimeout: requestTimeout,
+    keepAliveTimeout: keepAliveTimeoutSeconds * 1000,
     loggerInstance: services.log as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
     trustProxy: config.trustProxy,
@@ -52,20 +60,18 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
       'request',
     );
   });
+  app.server.maxConnections = config.http.maxConnections;
   app.removeContentTypeParser('text/plain');
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
 
   const perMinute = config.rateLimit.perIpPerMinute;
-  await app.register(rateLimitPlugin, {
-    global: false,
-    errorResponseBuilder: () => new SsprError('rate-limited'),
-  });
   const rateLimit: RouteRateLimit = perMinute > 0 ? { max: perMinute, timeWindow: 60_000 } : false;
 
   app.addHook('onRequest', async (request) => {
     request.ctx = buildContext(request, policy);
   });
   app.addHook('onRequest', securityHeaders(https));
+  app.addHook('onRequest', perIpBudget(new RateLimitRepository(services.store.db), services.clock));
   app.addHook('preValidation', async (request) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'DELETE') return;
     const type = String(request.headers['content-type'] ?? '');

@@ -39,7 +39,7 @@ describe('no account enumeration through reset/start', () => {
       timings[kind].push(performance.now() - started);
       assert.equal(response.status, 200);
       assert.equal(response.headers.getSetCookie().length, 0);
-      assert.match((body as any).methods[0].hint, /^[a-z0-9]•••••@e•••••\.org$/);
+      assert.match((body as any).methods[0].hint, /^•••••@e•••••\.org$/);
       shapes.add(shape(body));
     }
     assert.equal(shapes.size, 1, `one body shape: ${[...shapes].join(' | ')}`);

@@ -1,6 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, migrate, type Store } from '../../src/store/database.js';
@@ -34,7 +35,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         store = openStore(undefined, dir);
         cleanup = async () => rmSync(dir, { recursive: true, force: true });
       }
-      assert.deepEqual(await migrate(store), ['001-initial', '002-password-policy', '003-methods-policy', '004-directory-accounts', '005-writeback-agents', '006-admin-tokens', '007-password-flow-claim']);
+      assert.deepEqual(await migrate(store), ['001-initial', '002-password-policy', '003-methods-policy', '004-directory-accounts', '005-writeback-agents', '006-admin-tokens', '007-flow-claim', '008-rate-limit']);
       assert.deepEqual(await migrate(store), [], 'migrations are idempotent');
     });
     after(async () => {
@@ -136,7 +137,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     });
 
     it('throttle slots: one taker per window, free again afterwards', async () => {
-      const throttles = new ThrottleRepository(store.db);
+      const throttles = new ThrottleRepository(store.db, randomBytes(32));
       const taken = await Promise.all([1, 2, 3, 4].map(() => throttles.takeSlot('user:x:refusal-notice', 1000, 2000)));
       assert.equal(taken.filter(Boolean).length, 1);
       assert.equal(await throttles.takeSlot('user:x:refusal-notice', 1999, 2999), false);

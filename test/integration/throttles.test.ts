@@ -23,7 +23,7 @@ describe('throttles', () => {
     dir = mkdtempSync(join(tmpdir(), 'sspr-throttles-'));
     store = openStore(undefined, dir);
     await migrate(store);
-    throttles = new Throttles(new ThrottleRepository(store.db), clock);
+    throttles = new Throttles(new ThrottleRepository(store.db, Buffer.alloc(32, 7)), clock);
   });
   after(async () => {
     await store.close();

@@ -58,9 +58,9 @@ describe('password hashing', () => {
 
 describe('hints', () => {
   it('masks addresses without leaking their length', () => {
-    assert.equal(maskEmail('alice@example.org'), 'a•••••@e•••••.org');
-    assert.equal(maskEmail('a@b.co.uk'), 'a•••••@b•••••.uk');
-    assert.equal(decoyEmailHint('  Zoe ', 'example.org'), 'z•••••@e•••••.org');
-    assert.equal(decoyEmailHint('_x', null), 'x•••••@e•••••.org');
+    assert.equal(maskEmail('alice@example.org'), '•••••@e•••••.org');
+    assert.equal(maskEmail('a@b.co.uk'), '•••••@b•••••.uk');
+    assert.equal(decoyEmailHint('example.org'), '•••••@e•••••.org');
+    assert.equal(decoyEmailHint(null), '•••••@e•••••.org');
   });
 });

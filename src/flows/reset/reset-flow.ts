@@ -16,6 +16,7 @@ import type { MailDispatch } from '../../delivery/background-delivery.js';
 import { decideEligibility, type Refusal } from '../../policy/eligibility.js';
 import { deliverablePolicy, type SsprPolicy } from '../../policy/sspr-policy.js';
 import { decoyEmailHint } from '../../methods/hints.js';
+import type { DecoyRing } from './decoy-ring.js';
 import { maskPhoneNumber } from '../../methods/phone/phone-number.js';
 import { randomToken, tokenDigest } from '../../crypto/tokens.js';
 import { refusalNoticeMail } from '../../mail/templates.js';
@@ -33,7 +34,7 @@ export interface ResetFlowSettings {
 
 /** What the flow uses of each part (narrow, so rules can be tested with fakes). */
 export interface ResetFlowDeps {
-  directory: Pick<Directory, 'findUser' | 'isRecentPassword' | 'directoryPolicyFor'>;
+  directory: Pick<Directory, 'findUser' | 'findUserById' | 'isRecentPassword' | 'directoryPolicyFor'>;
   flows: Pick<FlowsRepository, 'create' | 'findLive' | 'takeSend' | 'markVerified' | 'claim'>;
   registrations: Pick<RegistrationsRepository, 'listForUser' | 'find' | 'touch'>;
   groups: Pick<GroupsRepository, 'groupsOfUser'>;
@@ -51,6 +52,8 @@ export interface ResetFlowDeps {
   clock: Clock;
   /** Keyed randomness for decoys: the same unknown name always gets the same plausible methods. */
   decoyKey: Buffer;
+  /** Real accounts that stand in for names without an answer of their own. */
+  decoys: DecoyRing;
   /** The mail domain most users have, for plausible decoy hints. */
   usualEmailDomain: () => string | null;
   settings: ResetFlowSettings;
@@ -101,20 +104,19 @@ export class ResetFlow {
     const user = await directory.findUser(typed);
     const username = user?.username ?? typed;
     // The same lookups run for unknown names (against an id nobody has), so both answers cost the same.
-    const subjectId = user?.id ?? NOBODY;
-    const registrations = await this.deps.registrations.listForUser(subjectId);
-    const groups = await this.deps.groups.groupsOfUser(subjectId);
-    const plans = await this.deps.licences.plansOf(subjectId);
-    const eligibility = user ? decideEligibility({ user, groups, plans, registrations, policy }) : null;
+    const own = await this.answerOf(user, policy, request.lang);
+    const eligibility = own.eligibility;
+    // Names without an answer of their own get a stand-in's (decoy-ring.ts); every name pays for two stand-ins.
+    const standIns = [await this.standInAnswer(typed, 0, policy, request.lang), await this.standInAnswer(typed, 1, policy, request.lang)];
+    const standIn = standIns.find((answer) => answer !== null);
 
     let offered: OfferedMethod[];
     let required: number;
-    if (user && eligibility?.eligible) {
-      offered = eligibility.methods.map((m) => {
-        const registration = registrations.find((r) => r.id === m.ref) ?? null;
-        return { id: randomUUID(), type: m.type, ref: m.ref, hint: this.method(m.type).hint(user, registration, request.lang) };
-      });
-      required = eligibility.required;
+    if (own.answer) {
+      ({ offered, required } = own.answer);
+    } else if (standIn) {
+      offered = standIn.offered.map((m) => ({ ...m, ref: 'decoy' }));
+      required = standIn.required;
     } else {
       offered = this.decoyMethods(typed, policy);
       required = policy.methodsRequired;
@@ -242,13 +244,35 @@ export class ResetFlow {
     return deliverablePolicy(await this.deps.policy.current(), (type) => this.deps.methods.has(type));
   }
 
+  /** The methods, hints and `required` this account is offered, or no answer when it may not reset. */
+  private async answerOf(user: DirectoryUser | null, policy: SsprPolicy, lang: MethodRequest['lang']) {
+    const subjectId = user?.id ?? NOBODY;
+    const registrations = await this.deps.registrations.listForUser(subjectId);
+    const groups = await this.deps.groups.groupsOfUser(subjectId);
+    const plans = await this.deps.licences.plansOf(subjectId);
+    const eligibility = user ? decideEligibility({ user, groups, plans, registrations, policy }) : null;
+    if (!user || !eligibility?.eligible) return { eligibility, answer: null };
+    const offered: OfferedMethod[] = eligibility.methods.map((m) => {
+      const registration = registrations.find((r) => r.id === m.ref) ?? null;
+      return { id: randomUUID(), type: m.type, ref: m.ref, hint: this.method(m.type).hint(user, registration, lang) };
+    });
+    return { eligibility, answer: { offered, required: eligibility.required } };
+  }
+
+  /** The answer of the `attempt`-th account standing in for this name (DecoyRing), or null. */
+  private async standInAnswer(typed: string, attempt: number, policy: SsprPolicy, lang: MethodRequest['lang']) {
+    const id = this.deps.decoys.pick(typed, attempt);
+    const standIn = id ? await this.deps.directory.findUserById(id) : null;
+    return (await this.answerOf(standIn, policy, lang)).answer;
+  }
+
   /**
    * Plausible methods for a name that gets no real ones: an e-mail code, plus a phone when the policy allows
    * SMS and a keyed coin says so — the same answer for the same name every time.
    */
   private decoyMethods(typed: string, policy: SsprPolicy): OfferedMethod[] {
     const coin = createHmac('sha256', this.deps.decoyKey).update(usernameKey(typed)).digest();
-    const methods: OfferedMethod[] = [{ id: randomUUID(), type: 'email', ref: 'decoy', hint: decoyEmailHint(typed, this.deps.usualEmailDomain()) }];
+    const methods: OfferedMethod[] = [{ id: randomUUID(), type: 'email', ref: 'decoy', hint: decoyEmailHint(this.deps.usualEmailDomain()) }];
     const wantsPhone = policy.methodsRequired === 2 || (coin[0] as number) < 96;
     if (policy.methods.includes('sms') && wantsPhone) {
       const digits = String(10 + ((coin[1] as number) % 90));

@@ -6,7 +6,8 @@ import * as methodsPolicy from './003-methods-policy.js';
 import * as directoryAccounts from './004-directory-accounts.js';
 import * as writebackAgents from './005-writeback-agents.js';
 import * as adminTokens from './006-admin-tokens.js';
-import * as passwordFlowClaim from './007-password-flow-claim.js';
+import * as flowClaim from './007-flow-claim.js';
+import * as rateLimit from './008-rate-limit.js';
 
 // Migrations are listed in code (not read from a folder) so the compiled package carries them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -18,7 +19,8 @@ const ordered: Array<[string, Up]> = [
   ['004-directory-accounts', directoryAccounts.up],
   ['005-writeback-agents', writebackAgents.up],
   ['006-admin-tokens', adminTokens.up],
-  ['007-password-flow-claim', passwordFlowClaim.up],
+  ['007-flow-claim', flowClaim.up],
+  ['008-rate-limit', rateLimit.up],
 ];
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

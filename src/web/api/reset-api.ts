@@ -1,4 +1,5 @@
 import type { RouteRateLimit } from '../route-rate-limit.js';
+import { clientNetwork } from '../../policy/client-network.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CookiePolicy } from '../cookies.js';
 import { cookieOf } from '../request-context.js';
@@ -25,9 +26,9 @@ export async function resetApi(app: FastifyInstance, services: Services, policy:
   const flowIdFromCookie = (request: FastifyRequest) => cookieOf(request, policy, 'flow') ?? '';
   const config = { config: { rateLimit } };
 
-  app.get('/api/v1/captcha/challenge', async () => {
+  app.get('/api/v1/captcha/challenge', config, async (request) => {
     if (!services.captcha) throw new SsprError('not-found');
-    return services.captcha.createChallenge();
+    return services.captcha.createChallenge(clientNetwork(request.ip));
   });
 
   app.post('/api/v1/reset/start', config, async (request) => {

@@ -7,6 +7,8 @@ import type { Registration } from '../../../src/store/registrations-repository.j
 import type { MethodType, VerificationMethod } from '../../../src/methods/method.js';
 import type { SsprPolicy } from '../../../src/policy/sspr-policy.js';
 import { SsprError } from '../../../src/errors/sspr-error.js';
+import { DecoyRing } from '../../../src/flows/reset/decoy-ring.js';
+import { randomBytes } from 'node:crypto';
 import { DeferredWork, fakeChecker, fakeCodeMethod, memoryParts, policyStore, registration, userNamed } from './fakes.js';
 
 const request = { lang: 'en' as const, ip: '192.0.2.9', userAgent: 'test' };
@@ -21,6 +23,7 @@ function harness(options: { users?: DirectoryUser[]; registrations?: Registratio
   const written: string[] = [];
   const directory = {
     findUser: async (name: string) => users.find((u) => u.username === name) ?? null,
+    findUserById: async (id: string) => users.find((u) => u.id === id) ?? null,
     isRecentPassword: async () => false,
     directoryPolicyFor: async () => null,
   };
@@ -38,6 +41,7 @@ function harness(options: { users?: DirectoryUser[]; registrations?: Registratio
   const methods = new Map<MethodType, VerificationMethod>((['email', 'sms', 'totp'] as const).map((type) => [type, fakeCodeMethod(type)]));
   const flow = new ResetFlow({
     directory,
+    decoys: new DecoyRing(randomBytes(32)),
     flows,
     registrations: {
       listForUser: async (userId) => (options.registrations ?? []).filter((r) => r.userId === userId),

@@ -86,7 +86,7 @@ describe('security info (enrolment rules)', () => {
       flows: new FlowsRepository(store.db), registrations, challenges, policy, clock, mail, sms: options.sms === false ? null : sms, passkeys: null,
       codes: new OneTimeCodes(codeKey, clock, { codeLength: 6, codeTtlSeconds: 600, maxCodeAttempts: 3 }),
       organisation: 'Example', recoveryKey: randomBytes(32),
-      limits: new EnrolmentCodeLimits(new ThrottleRepository(store.db), clock, codeKey), defaultCountry: 'DE',
+      limits: new EnrolmentCodeLimits(new ThrottleRepository(store.db, codeKey), clock, codeKey), defaultCountry: 'DE',
     });
     info = new SecurityInfo({ registrations, policy, audit, clock, enrolments, available: new Set(options.available ?? methodTypes.filter((t) => t !== 'passkey')) });
   };

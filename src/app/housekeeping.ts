@@ -1,0 +1,28 @@
+import type { FlowsRepository } from '../store/flows-repository.js';
+import type { SessionsRepository } from '../store/sessions-repository.js';
+import type { ChallengesRepository } from '../store/challenges-repository.js';
+import type { ThrottleRepository } from '../store/throttle-repository.js';
+import type { RateLimitRepository } from '../store/rate-limit-repository.js';
+
+const MINUTE = 60_000;
+/** The longest throttle window: `throttles.failedProofsWindowHours` may be at most 168 h (policy schema). */
+export const THROTTLE_HORIZON_MS = 168 * 60 * MINUTE;
+/** Rate-limit windows are one minute; older ones count for nothing. */
+const RATE_LIMIT_HORIZON_MS = 10 * MINUTE;
+
+export interface HousekeepingParts {
+  flows: FlowsRepository;
+  sessions: SessionsRepository;
+  challenges: ChallengesRepository;
+  throttles: ThrottleRepository;
+  rateLimits: RateLimitRepository;
+}
+
+/** One pass of housekeeping: everything past its lifetime leaves the store (flows with their codes, sessions, challenges, throttle events and blocks, rate-limit windows). */
+export async function housekeep(parts: HousekeepingParts, now: number): Promise<void> {
+  await parts.flows.purgeExpired(now);
+  await parts.sessions.purgeExpired(now);
+  await parts.challenges.purgeExpired(now);
+  await parts.throttles.purge(now, now - THROTTLE_HORIZON_MS);
+  await parts.rateLimits.purgeBefore(now - RATE_LIMIT_HORIZON_MS);
+}

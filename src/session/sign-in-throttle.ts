@@ -1,0 +1,75 @@
+import type { ThrottleRepository } from '../store/throttle-repository.js';
+import type { Clock } from '../store/clock.js';
+import { usernameKey } from '../store/users-repository.js';
+import { clientNetwork } from '../policy/client-network.js';
+
+const MINUTE = 60_000;
+
+/**
+ * Sign-in guessing limits, counted per typed name (known or not, so a block says nothing about existence):
+ * - per name and client (IPv4 address / IPv6 /64): 5 failures in 15 minutes block that client for that name
+ *   for 15 minutes — the attacker's own client is stopped without touching the owner's;
+ * - per name over all clients: 20 failures in 15 minutes block the name for 5 minutes — a distributed guesser
+ *   gets at most 20 guesses per 5 minutes (≤ 5,760 a day, before the per-IP budget), while someone who wants to
+ *   lock the owner out must keep sending 20 failures every 5 minutes, and the owner waits at most 5 minutes
+ *   after they stop. A longer or growing block would make the lock-out itself the attack.
+ * A correct password during a block is refused like a wrong one would be: the block stops guessing only if
+ * it also hides successes. Success clears the client's counter. (The repository stores scopes as keyed
+ * hashes: an e-mail address typed as a user name never reaches the store in clear.)
+ */
+export const signInLimits = { windowMs: 15 * MINUTE, perClient: 5, clientBlockMs: 15 * MINUTE, perName: 20, nameBlockMs: 5 * MINUTE } as const;
+
+export class SignInThrottle {
+  constructor(
+    private readonly repository: ThrottleRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  private scope(...parts: string[]): string {
+    return `sign-in:${parts.join('\0')}`;
+  }
+
+  private scopes(username: string, ip: string) {
+    const name = usernameKey(username);
+    const byName = this.scope(name);
+    const byClient = this.scope(name, clientNetwork(ip));
+    return { byName, byClient };
+  }
+
+  /** When the block on this name (from this client) ends, or null. */
+  async blockedUntil(username: string, ip: string): Promise<number | null> {
+    const { byName, byClient } = this.scopes(username, ip);
+    const [block] = await this.repository.activeBlocks([`${byName}:block`, `${byClient}:block`], this.clock.now());
+    return block?.until ?? null;
+  }
+
+  /** The block on this name for every client (what an administrator sees), or null. */
+  async nameBlockedUntil(username: string): Promise<number | null> {
+    const [block] = await this.repository.activeBlocks([`${this.scope(usernameKey(username))}:block`], this.clock.now());
+    return block?.until ?? null;
+  }
+
+  /** Counts a failure; returns the end of the block it started, or null. */
+  async failed(username: string, ip: string): Promise<number | null> {
+    const now = this.clock.now();
+    const since = now - signInLimits.windowMs;
+    let until: number | null = null;
+    for (const [scope, limit, blockMs] of [
+      [this.scopes(username, ip).byClient, signInLimits.perClient, signInLimits.clientBlockMs],
+      [this.scopes(username, ip).byName, signInLimits.perName, signInLimits.nameBlockMs],
+    ] as const) {
+      await this.repository.record(scope, now);
+      if ((await this.repository.countSince(scope, since)) >= limit) {
+        await this.repository.block(`${scope}:block`, now + blockMs, 'sign-in-failures');
+        await this.repository.clear([scope]);
+        until = Math.max(until ?? 0, now + blockMs);
+      }
+    }
+    return until;
+  }
+
+  /** A successful sign-in forgets this client's failures for the name. */
+  async succeeded(username: string, ip: string): Promise<void> {
+    await this.repository.clear([this.scopes(username, ip).byClient]);
+  }
+}
