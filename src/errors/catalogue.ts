@@ -300,6 +300,21 @@ export const errorCatalogue = {
     en: 'The configuration is not valid: {detail}',
     de: 'Die Konfiguration ist ungültig: {detail}',
   },
+  'master-key-mismatch': {
+    status: 500,
+    en: 'The master key from {source} does not open the keyring in the store at {store}: give this node the master key the other nodes use (SSPR_SECRETS_MASTER_KEY or SSPR_SECRETS_MASTER_KEY_FILE; the first node keeps it in DATA_DIR/secrets.json).',
+    de: 'Der Hauptschlüssel aus {source} öffnet den Schlüsselbund im Speicher {store} nicht: Geben Sie diesem Knoten den Hauptschlüssel der anderen Knoten (SSPR_SECRETS_MASTER_KEY oder SSPR_SECRETS_MASTER_KEY_FILE; der erste Knoten hat ihn in DATA_DIR/secrets.json).',
+  },
+  'master-key-missing': {
+    status: 500,
+    en: 'This node has no master key, but the store at {store} already holds encrypted data: set SSPR_SECRETS_MASTER_KEY or SSPR_SECRETS_MASTER_KEY_FILE to the master key of the node that created it (a new key is never made for such a store).',
+    de: 'Dieser Knoten hat keinen Hauptschlüssel, aber der Speicher {store} enthält schon verschlüsselte Daten: Setzen Sie SSPR_SECRETS_MASTER_KEY oder SSPR_SECRETS_MASTER_KEY_FILE auf den Hauptschlüssel des Knotens, der ihn angelegt hat (für einen solchen Speicher wird nie ein neuer Schlüssel erzeugt).',
+  },
+  'secrets-file-corrupt': {
+    status: 500,
+    en: 'The secrets file {file} is damaged ({detail}): restore it from a backup, or set SSPR_SECRETS_MASTER_KEY to the master key it held.',
+    de: 'Die Schlüsseldatei {file} ist beschädigt ({detail}): Stellen Sie sie aus einer Sicherung wieder her oder setzen Sie SSPR_SECRETS_MASTER_KEY auf den Hauptschlüssel, den sie enthielt.',
+  },
   'service-unavailable': {
     status: 503,
     en: 'The service is not available right now. Please try again in a moment.',

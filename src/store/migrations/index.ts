@@ -6,6 +6,7 @@ import * as methodsPolicy from './003-methods-policy.js';
 import * as directoryAccounts from './004-directory-accounts.js';
 import * as writebackAgents from './005-writeback-agents.js';
 import * as adminTokens from './006-admin-tokens.js';
+import * as deployKeyring from './007-deploy-keyring.js';
 
 // Migrations are listed in code (not read from a folder) so the compiled package carries them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -17,6 +18,7 @@ const ordered: Array<[string, Up]> = [
   ['004-directory-accounts', directoryAccounts.up],
   ['005-writeback-agents', writebackAgents.up],
   ['006-admin-tokens', adminTokens.up],
+  ['007-deploy-keyring', deployKeyring.up],
 ];
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
