@@ -315,6 +315,26 @@ export const errorCatalogue = {
     en: 'The secrets file {file} is damaged ({detail}): restore it from a backup, or set SSPR_SECRETS_MASTER_KEY to the master key it held.',
     de: 'Die Schlüsseldatei {file} ist beschädigt ({detail}): Stellen Sie sie aus einer Sicherung wieder her oder setzen Sie SSPR_SECRETS_MASTER_KEY auf den Hauptschlüssel, den sie enthielt.',
   },
+  'data-dir-not-writable': {
+    status: 500,
+    en: 'The folder {folder} cannot be written ({code}): give the user sspr runs as write access to it, or point SSPR_DATA_DIR (or SSPR_DATABASE_URL=sqlite:PATH) at a folder it may write.',
+    de: 'In den Ordner {folder} kann nicht geschrieben werden ({code}): Geben Sie dem Benutzer, unter dem sspr läuft, Schreibrechte, oder richten Sie SSPR_DATA_DIR (oder SSPR_DATABASE_URL=sqlite:PFAD) auf einen beschreibbaren Ordner.',
+  },
+  'database-unreachable': {
+    status: 500,
+    en: 'The database at {location} refused the connection ({code}): start it, or correct SSPR_DATABASE_URL.',
+    de: 'Die Datenbank unter {location} hat die Verbindung abgelehnt ({code}): Starten Sie sie oder korrigieren Sie SSPR_DATABASE_URL.',
+  },
+  'port-in-use': {
+    status: 500,
+    en: 'Port {port} on {host} is already in use by another program: stop that program, or choose another port with SSPR_PORT (or "port" in the config file).',
+    de: 'Port {port} auf {host} wird schon von einem anderen Programm benutzt: Beenden Sie dieses Programm oder wählen Sie mit SSPR_PORT (oder "port" in der Konfigurationsdatei) einen anderen Port.',
+  },
+  'port-not-permitted': {
+    status: 500,
+    en: 'Port {port} on {host} may not be opened by this user ({code}): use a port above 1023 behind the reverse proxy, or grant CAP_NET_BIND_SERVICE.',
+    de: 'Port {port} auf {host} darf dieser Benutzer nicht öffnen ({code}): Nutzen Sie hinter dem Reverse-Proxy einen Port über 1023 oder vergeben Sie CAP_NET_BIND_SERVICE.',
+  },
   'service-unavailable': {
     status: 503,
     en: 'The service is not available right now. Please try again in a moment.',
