@@ -5,6 +5,8 @@ export interface ConfigLeaf {
   path: string[];
   env: string;
   kind: LeafKind;
+  /** Numbers: the allowed range, for the sentence that says it. */
+  range?: { min: number; max: number };
 }
 
 interface ZodInternals {
@@ -18,11 +20,20 @@ export function envNameFor(path: string[]): string {
 
 /** Lists every leaf key of a (strict) object schema with the environment variable that sets it. */
 export function configLeaves(schema: z.ZodType, path: string[] = []): ConfigLeaf[] {
-  let def = (schema as unknown as ZodInternals)._zod.def;
-  while (def.innerType) def = (def.innerType as unknown as ZodInternals)._zod.def;
+  let inner = schema;
+  let def = (inner as unknown as ZodInternals)._zod.def;
+  while (def.innerType) {
+    inner = def.innerType;
+    def = (inner as unknown as ZodInternals)._zod.def;
+  }
   if (def.type === 'object' && def.shape) {
     return Object.entries(def.shape).flatMap(([key, child]) => configLeaves(child, [...path, key]));
   }
   const kind: LeafKind = def.type === 'number' ? 'number' : def.type === 'boolean' ? 'boolean' : def.type === 'record' ? 'json' : 'string';
-  return [{ path, env: envNameFor(path), kind }];
+  const leaf: ConfigLeaf = { path, env: envNameFor(path), kind };
+  if (kind === 'number') {
+    const { minValue, maxValue } = inner as z.ZodNumber;
+    leaf.range = { min: minValue ?? -Infinity, max: maxValue ?? Infinity };
+  }
+  return [leaf];
 }

@@ -119,12 +119,23 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
         if (issue.code === 'unrecognized_keys') {
           return issue.keys.map((key) => `${base ? base + '.' : ''}${key}: unknown key`).join('; ');
         }
+        const range = (issue.code === 'too_small' || issue.code === 'too_big') && leaves.find((leaf) => leaf.path.join('.') === base)?.range;
+        if (range) return `${base}: ${JSON.stringify(valueAt(raw, issue.path))} is out of range (${rangeText(range)})`;
         return `${base || '(root)'}: ${issue.message}`;
       })
       .join('; ');
     throw invalid(detail);
   }
   return result.data;
+}
+
+function valueAt(root: unknown, path: PropertyKey[]): unknown {
+  return path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined), root);
+}
+
+function rangeText({ min, max }: { min: number; max: number }): string {
+  if (max >= Number.MAX_SAFE_INTEGER) return `at least ${min}`;
+  return `${min}–${max}`;
 }
 
 export { leaves as configKeys };

@@ -59,7 +59,7 @@ function createPrivately(file: string, inDataDir: boolean): void {
     chmodSync(file, 0o600);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new SsprError('data-dir-not-writable', { params: { folder, code } });
+    if (['EACCES', 'EPERM', 'EROFS', 'ENOTDIR'].includes(code)) throw new SsprError('data-dir-not-writable', { params: { folder, code } });
     throw error;
   }
 }
