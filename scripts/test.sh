@@ -14,6 +14,7 @@ step() { printf '\n=== %s ===\n' "$1"; }
 step "lint";        npx eslint .
 step "type-check";  npx tsc -p tsconfig.json --noEmit
 step "build";       npm run build --silent
+step "deploy recipes"; bash scripts/check-deploy.sh
 step "unit";        npm run test:unit --silent
 step "integration"; npm run test:integration --silent
 step "end-to-end";  npm run test:e2e --silent
