@@ -18,4 +18,5 @@ step "deploy recipes"; bash scripts/check-deploy.sh
 step "unit";        npm run test:unit --silent
 step "integration"; npm run test:integration --silent
 step "end-to-end";  npm run test:e2e --silent
+step "node 24";     bash scripts/test-node24.sh
 printf '\nAll test tiers passed.\n'

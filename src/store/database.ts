@@ -35,12 +35,12 @@ export function openStore(databaseUrl: string | undefined, dataDir: string): Sto
   const file = databaseUrl?.startsWith('sqlite:') ? databaseUrl.slice('sqlite:'.length) : join(dataDir, 'sspr.db');
   if (file !== ':memory:') createPrivately(file, databaseUrl === undefined);
   const sqlite = new BetterSqlite3(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
+  sqlite.exec('PRAGMA journal_mode = WAL');
+  sqlite.exec('PRAGMA synchronous = NORMAL');
+  sqlite.exec('PRAGMA busy_timeout = 5000');
+  sqlite.exec('PRAGMA foreign_keys = ON');
   // Freed pages are zeroed, so replaced secrets (old ciphertexts, consumed code hashes) do not linger in the file.
-  sqlite.pragma('secure_delete = ON');
+  sqlite.exec('PRAGMA secure_delete = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', location: `sqlite:${file}`, close: () => db.destroy() };
 }
@@ -67,6 +67,16 @@ function createPrivately(file: string, inDataDir: boolean): void {
 const STATEMENT_CACHE_SIZE = 500;
 
 /**
+ * Under Node 24, a better-sqlite3 object destroyed by the garbage collector aborts the process (its destructor
+ * asks for the JavaScript environment, which a collection outside JavaScript does not have); Node's exit clean-up
+ * destroys them safely. So there, no statement may become garbage: pragmas go through `exec`, the cache never
+ * evicts (its texts are Kysely's, with placeholders: a bounded set), and a closed database stays reachable with its
+ * statements until the process exits. Earlier Node versions collect them normally.
+ */
+const statementsMayBeCollected = Number(process.versions.node.split('.')[0]) < 24;
+const closedDatabases: Array<{ sqlite: BetterSqlite3.Database; statements: Map<string, BetterSqlite3.Statement> }> = [];
+
+/**
  * Kysely's SQLite driver prepares every query anew; preparing was a fifth of the CPU time of a sync. This
  * keeps the most recently used prepared statements by SQL text (better-sqlite3 statements are synchronous,
  * so reusing one across requests is safe). Least recently used statements are dropped beyond the limit.
@@ -79,14 +89,19 @@ function withStatementCache(sqlite: BetterSqlite3.Database): BetterSqlite3.Datab
       cache.delete(source);
     } else {
       statement = sqlite.prepare(source);
-      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      if (statementsMayBeCollected && cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
     }
     cache.set(source, statement);
     return statement;
   };
+  const close = (): BetterSqlite3.Database => {
+    if (!statementsMayBeCollected) closedDatabases.push({ sqlite, statements: cache });
+    return sqlite.close();
+  };
   return new Proxy(sqlite, {
     get(target, property, receiver) {
       if (property === 'prepare') return prepare;
+      if (property === 'close') return close;
       const value: unknown = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
