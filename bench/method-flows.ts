@@ -11,7 +11,7 @@ import { openStore, migrate } from '../src/store/database.js';
 import { UsersRepository } from '../src/store/users-repository.js';
 import { RegistrationsRepository } from '../src/store/registrations-repository.js';
 import { systemClock } from '../src/store/clock.js';
-import { deriveKeys, fieldCipherFor, loadOrCreateMasterKey } from '../src/crypto/keys.js';
+import { SharedKeyring } from '../src/crypto/shared-keyring.js';
 import { hashPassword, verifyPassword } from '../src/crypto/password-hash.js';
 import { generateRecoveryCodes, recoveryCodeKeyFor } from '../src/methods/recovery-codes/recovery-codes.js';
 import { hashAnswers } from '../src/methods/questions/answer-hashing.js';
@@ -43,11 +43,11 @@ async function argon2Cost(): Promise<void> {
 export async function benchMethodFlows(): Promise<void> {
   await argon2Cost();
   const dataDir = mkdtempSync(join(tmpdir(), 'sspr-bench-methods-'));
-  const masterKey = loadOrCreateMasterKey(dataDir);
-  const cipher = fieldCipherFor(dataDir, masterKey);
-  const recoveryKey = deriveKeys(masterKey).keyFor('recovery-codes');
   const store = openStore(undefined, dataDir);
   await migrate(store);
+  const { keys, keyring } = await SharedKeyring.open(store, dataDir);
+  const cipher = keyring.cipher;
+  const recoveryKey = keys.keyFor('recovery-codes');
   const users = new UsersRepository(store.db, systemClock, cipher);
   const registrations = new RegistrationsRepository(store.db, cipher);
   const questionIds = PREDEFINED_QUESTIONS.slice(0, 3).map((q) => q.id);

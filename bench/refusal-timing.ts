@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { openStore, migrate } from '../src/store/database.js';
 import { UsersRepository } from '../src/store/users-repository.js';
 import { systemClock } from '../src/store/clock.js';
-import { fieldCipherFor, loadOrCreateMasterKey } from '../src/crypto/keys.js';
+import { SharedKeyring } from '../src/crypto/shared-keyring.js';
 import { startServerProcess } from '../test/support/processes.js';
 import { SmtpSink } from '../test/support/smtp-sink.js';
 import { percentile } from './stats.js';
@@ -30,7 +30,7 @@ export async function benchRefusalTiming(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sspr-bench-refusal-'));
   const store = openStore(undefined, dataDir);
   await migrate(store);
-  const users = new UsersRepository(store.db, systemClock, fieldCipherFor(dataDir, loadOrCreateMasterKey(dataDir)));
+  const users = new UsersRepository(store.db, systemClock, (await SharedKeyring.open(store, dataDir)).keyring.cipher);
   for (let i = 0; i < 20; i++) await users.add({ username: `staff${i}`, email: `staff${i}@example.org` });
   await users.add({ username: 'ops', email: 'ops@example.org', isAdmin: true });
   await store.close();

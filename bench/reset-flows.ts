@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { openStore, migrate } from '../src/store/database.js';
 import { UsersRepository } from '../src/store/users-repository.js';
 import { systemClock } from '../src/store/clock.js';
-import { fieldCipherFor, loadOrCreateMasterKey } from '../src/crypto/keys.js';
+import { SharedKeyring } from '../src/crypto/shared-keyring.js';
 import { startServerProcess } from '../test/support/processes.js';
 import { percentile } from './stats.js';
 
@@ -52,7 +52,7 @@ export async function benchResetFlows(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sspr-bench-'));
   const store = openStore(undefined, dataDir);
   await migrate(store);
-  const users = new UsersRepository(store.db, systemClock, fieldCipherFor(dataDir, loadOrCreateMasterKey(dataDir)));
+  const users = new UsersRepository(store.db, systemClock, (await SharedKeyring.open(store, dataDir)).keyring.cipher);
   for (let i = 0; i < USERS; i++) await users.add({ username: `bench${i}`, email: `bench${i}@example.org` });
   await store.close();
 

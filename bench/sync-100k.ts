@@ -24,7 +24,7 @@ import { syncDirectory } from '../src/sync/directory-sync.js';
 import { directorySectionSchema } from '../src/directory/registry.js';
 import { openStore, migrate } from '../src/store/database.js';
 import { systemClock } from '../src/store/clock.js';
-import { fieldCipherFor, loadOrCreateMasterKey } from '../src/crypto/keys.js';
+import { SharedKeyring } from '../src/crypto/shared-keyring.js';
 import { startSlapd } from '../test/support/slapd.js';
 
 const USERS = Number(process.env.SSPR_BENCH_SYNC_USERS ?? 100_000);
@@ -146,7 +146,7 @@ async function childMain(kind: ChildKind): Promise<void> {
     const started = performance.now();
     let summary: SyncSummary;
     if (store && dataDir) {
-      const cipher = fieldCipherFor(dataDir, loadOrCreateMasterKey(dataDir));
+      const { cipher } = (await SharedKeyring.open(store, dataDir)).keyring;
       summary = await syncDirectory(directorySectionSchema.parse({ kind: 'ldap', ...section }), store, cipher, systemClock, { full: true });
     } else {
       const reader = ldapDirectoryReader(ldapConfigSchema.parse(section));

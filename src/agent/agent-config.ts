@@ -28,6 +28,9 @@ export type AgentConfig = z.infer<typeof agentConfigSchema>;
 
 export class AgentConfigError extends Error {}
 
+/** The variable that sets each required top-level key, named when the key is missing. */
+const agentVariables: Record<string, string> = { server: 'SSPR_AGENT_SERVER', directory: 'SSPR_AGENT_DIRECTORY' };
+
 /** Reads file + environment and validates; problems become one AgentConfigError listing dotted paths. */
 export function loadAgentConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): AgentConfig {
   let raw: Record<string, unknown> = {};
@@ -57,7 +60,12 @@ export function loadAgentConfig(file: string | undefined, env: NodeJS.ProcessEnv
   }
   const result = agentConfigSchema.safeParse(raw);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`);
+    const lines = result.error.issues.map((i) => {
+      const key = i.path.join('.');
+      const variable = agentVariables[key];
+      if (variable && raw[key] === undefined) return `  ${key}: missing — set ${variable} (or "${key}" in the agent config file)`;
+      return `  ${key || '(config)'}: ${i.message}`;
+    });
     throw new AgentConfigError(`the agent configuration is not valid:\n${lines.join('\n')}`);
   }
   return result.data;

@@ -8,7 +8,8 @@ import { LicencesRepository } from '../store/licences-repository.js';
 import { FlowsRepository } from '../store/flows-repository.js';
 import { SessionsRepository } from '../store/sessions-repository.js';
 import { AuditRepository } from '../store/audit-repository.js';
-import { deriveKeys, fieldCipherFor, loadOrCreateMasterKey, type ServiceKeys } from '../crypto/keys.js';
+import type { ServiceKeys } from '../crypto/keys.js';
+import { SharedKeyring } from '../crypto/shared-keyring.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { LocalDirectory } from '../directory/local/local-directory.js';
 import { AccountDirectory } from '../directory/account-directory.js';
@@ -108,11 +109,15 @@ const HOUSEKEEPING_MS = 60_000;
 /** Wires every part of the service from a validated config. Migrates the store first. */
 export async function createServices(config: Config, log: Logger, overrides: ServiceOverrides = {}): Promise<Services> {
   const clock = overrides.clock ?? systemClock;
-  const masterKey = loadOrCreateMasterKey(config.dataDir, config.secrets.masterKey);
-  const keys = deriveKeys(masterKey);
-  const cipher = fieldCipherFor(config.dataDir, masterKey);
   const store = openStore(config.databaseUrl, config.dataDir);
-  await migrate(store);
+  const { keys, keyring } = await migrate(store)
+    .then(() => SharedKeyring.open(store, config.dataDir, config.secrets.masterKey, clock))
+    .catch(async (error: unknown) => {
+      await store.close();
+      throw error;
+    });
+  const cipher = keyring.cipher;
+  keyring.watch();
 
   const users = new UsersRepository(store.db, clock, cipher);
   const groups = new GroupsRepository(store.db, clock);
@@ -215,6 +220,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, methods, outbox, resetFlow, securityInfo, captcha, signIn, setPassword,
     async close() {
       clearInterval(housekeeping);
+      keyring.stop();
       if (breach && 'close' in breach && typeof breach.close === 'function') await breach.close();
       await afterAnswer.drain();
       await delivery.drain();

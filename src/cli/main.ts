@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 
 /**
@@ -33,8 +34,12 @@ function commandWord(argv: string[]): string | undefined {
   return undefined;
 }
 
+/** The package's version, read from its package.json (two folders up from src/cli and dist/cli alike). */
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
 const program = new Command('sspr')
   .description('sspr: self-service password reset')
+  .version(version, '-V, --version', 'print the version of sspr')
   .option('-c, --config <file>', 'configuration file (JSON); default: $SSPR_CONFIG')
   .showHelpAfterError();
 const word = commandWord(process.argv);

@@ -6,8 +6,9 @@ import { systemClock } from '../store/clock.js';
 import { UsersRepository } from '../store/users-repository.js';
 import { GroupsRepository } from '../store/groups-repository.js';
 import { SsprError } from '../errors/sspr-error.js';
-import { fieldCipherFor, loadOrCreateMasterKey } from '../crypto/keys.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
+import { SharedKeyring } from '../crypto/shared-keyring.js';
+import type { ServiceKeys } from '../crypto/keys.js';
 
 /** The config for a command: `--config FILE` (on the root program) or SSPR_CONFIG, then the environment. */
 export function configFrom(command: Command): Config {
@@ -19,6 +20,8 @@ export interface CliStore {
   config: Config;
   store: Store;
   cipher: FieldCipher;
+  keyring: SharedKeyring;
+  keys: ServiceKeys;
   users: UsersRepository;
   groups: GroupsRepository;
 }
@@ -26,12 +29,13 @@ export interface CliStore {
 /** Opens (and migrates) the store for an administrative command, runs `work`, and always closes it. */
 export async function withStore<T>(command: Command, work: (cli: CliStore) => Promise<T>): Promise<T> {
   const config = configFrom(command);
-  const cipher = fieldCipherFor(config.dataDir, loadOrCreateMasterKey(config.dataDir, config.secrets.masterKey));
   const store = openStore(config.databaseUrl, config.dataDir);
   try {
     await migrate(store);
+    const { keys, keyring } = await SharedKeyring.open(store, config.dataDir, config.secrets.masterKey);
+    const cipher = keyring.cipher;
     const users = new UsersRepository(store.db, systemClock, cipher);
-    return await work({ config, store, cipher, users, groups: new GroupsRepository(store.db, systemClock) });
+    return await work({ config, store, cipher, keyring, keys, users, groups: new GroupsRepository(store.db, systemClock) });
   } finally {
     await store.close();
   }

@@ -6,6 +6,7 @@ import { createServices, type Services } from '../app/services.js';
 import { buildServer } from '../web/server.js';
 import { canSync, runServiceSync } from '../app/service-sync.js';
 import { SyncSchedule } from '../sync/sync-schedule.js';
+import { SsprError } from '../errors/sspr-error.js';
 
 /**
  * Starts the service and stops it cleanly on SIGTERM/SIGINT: stop the sync schedule (aborting a run in flight),
@@ -16,7 +17,10 @@ export async function runServer(config: Config, before?: (services: Services) =>
   const services = await createServices(config, log);
   if (before) await before(services);
   const app = await buildServer(services);
-  const address = await app.listen({ port: config.port, host: config.host });
+  const address = await app.listen({ port: config.port, host: config.host }).catch(async (error: unknown) => {
+    await services.close();
+    throw listenFault(error, config) ?? error;
+  });
   const url = config.publicUrl ?? address;
   log.info({ url, store: services.store.location }, 'sspr is listening');
   process.stdout.write(`sspr is running at ${url}\n`);
@@ -35,6 +39,15 @@ export async function runServer(config: Config, before?: (services: Services) =>
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+/** A port that cannot be opened, as one operator sentence; null for other faults. */
+function listenFault(error: unknown, config: Config): SsprError | null {
+  const code = (error as NodeJS.ErrnoException).code;
+  const params = { port: config.port, host: config.host, code: code ?? 'error' };
+  if (code === 'EADDRINUSE') return new SsprError('port-in-use', { params });
+  if (code === 'EACCES' || code === 'EPERM') return new SsprError('port-not-permitted', { params });
+  return null;
 }
 
 /**

@@ -14,7 +14,6 @@ import { usernameKey, type UserRecord } from '../store/users-repository.js';
 import { Throttles } from '../policy/throttles.js';
 import { ThrottleRepository } from '../store/throttle-repository.js';
 import { SignInThrottle } from '../session/sign-in-throttle.js';
-import { deriveKeys, loadOrCreateMasterKey } from '../crypto/keys.js';
 import { AuditRepository } from '../store/audit-repository.js';
 import type { AuditDetail, AuditEntry } from '../audit/audit-events.js';
 
@@ -122,9 +121,9 @@ export function userCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (username: string, options: { json?: boolean }, command: Command) => {
       try {
-        const row = await withStore(command, async ({ config, store, users, groups }) => {
+        const row = await withStore(command, async ({ store, keys, users, groups }) => {
           const found = await users.get(username);
-          const throttleRepository = new ThrottleRepository(store.db, deriveKeys(loadOrCreateMasterKey(config.dataDir, config.secrets.masterKey)).keyFor('throttle'));
+          const throttleRepository = new ThrottleRepository(store.db, keys.keyFor('throttle'));
           const block = await new Throttles(throttleRepository, systemClock).blockedUntil(usernameKey(found.username));
           const signInBlock = await new SignInThrottle(throttleRepository, systemClock).nameBlockedUntil(found.username);
           return {

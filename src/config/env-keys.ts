@@ -5,6 +5,8 @@ export interface ConfigLeaf {
   path: string[];
   env: string;
   kind: LeafKind;
+  /** Numbers: the allowed range, for the sentence that says it. */
+  range?: { min: number; max: number };
 }
 
 interface ZodDef {
@@ -21,10 +23,15 @@ interface ZodInternals {
   _zod: { def: ZodDef };
 }
 
+/** The schema under optional/default/pipe wrappers, and its definition. */
+function unwrap(schema: z.ZodType): { inner: z.ZodType; def: ZodDef } {
+  const def = (schema as unknown as ZodInternals)._zod.def;
+  const next = def.innerType ?? (def.type === 'pipe' ? def.in : undefined);
+  return next ? unwrap(next) : { inner: schema, def };
+}
+
 function defOf(schema: z.ZodType): ZodDef {
-  let def = (schema as unknown as ZodInternals)._zod.def;
-  while (def.innerType ?? (def.type === 'pipe' ? def.in : undefined)) def = defOf(def.innerType ?? (def.in as z.ZodType));
-  return def;
+  return unwrap(schema).def;
 }
 
 /** `reset.codeTtlSeconds` → `SSPR_RESET_CODE_TTL_SECONDS`. */
@@ -38,7 +45,7 @@ export function envNameFor(path: string[]): string {
  * a file path set beside the JSON keeps the secret it names out of the JSON.
  */
 export function configLeaves(schema: z.ZodType, path: string[] = []): ConfigLeaf[] {
-  const def = defOf(schema);
+  const { inner, def } = unwrap(schema);
   if (def.type === 'object' && def.shape) {
     return Object.entries(def.shape).flatMap(([key, child]) => configLeaves(child, [...path, key]));
   }
@@ -48,5 +55,10 @@ export function configLeaves(schema: z.ZodType, path: string[] = []): ConfigLeaf
     return [{ path, env: envNameFor(path), kind: 'json' }, ...fileKeys.map((key) => ({ path: [...path, key], env: envNameFor([...path, key]), kind: 'string' as const }))];
   }
   const kind: LeafKind = def.type === 'number' ? 'number' : def.type === 'boolean' ? 'boolean' : def.type === 'record' ? 'json' : 'string';
-  return [{ path, env: envNameFor(path), kind }];
+  const leaf: ConfigLeaf = { path, env: envNameFor(path), kind };
+  if (kind === 'number') {
+    const { minValue, maxValue } = inner as z.ZodNumber;
+    leaf.range = { min: minValue ?? -Infinity, max: maxValue ?? Infinity };
+  }
+  return [leaf];
 }

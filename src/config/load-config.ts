@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { configSchema, type Config } from './schema.js';
+import { configSchema, secretPaths, type Config } from './schema.js';
 import { configLeaves, type ConfigLeaf } from './env-keys.js';
 import { SsprError } from '../errors/sspr-error.js';
 
@@ -10,6 +10,17 @@ const envNotConfigKeys = new Set(['SSPR_CONFIG']);
 const envReservedPrefixes = ['SSPR_TEST_', 'SSPR_BENCH_'];
 
 const leaves = configLeaves(configSchema);
+/** Every secret key can also come from a file: SSPR_…_FILE names it (Docker/Kubernetes secrets). */
+const fileLeaves = new Map(leaves.filter((leaf) => secretPaths.has(leaf.path.join('.'))).map((leaf) => [`${leaf.env}_FILE`, leaf]));
+
+/**
+ * Kubernetes sets SERVICE_HOST/SERVICE_PORT/PORT… variables for every Service in the namespace ("service
+ * links"); a Service named `sspr` produces SSPR_SERVICE_HOST and SSPR_PORT=tcp://….
+ */
+function serviceLinkHint(name: string, value: string): string {
+  const looksLikeLink = /^(tcp|udp|sctp):\/\//.test(value) || /_SERVICE_(HOST|PORT)(_|$)/.test(name) || /_PORT_\d+_(TCP|UDP|SCTP)/.test(name);
+  return looksLikeLink ? ' — it looks like a Kubernetes service link (a Service named "sspr…"): set enableServiceLinks: false in the pod spec' : '';
+}
 
 function invalid(detail: string): SsprError {
   return new SsprError('config-invalid', { detail });
@@ -34,9 +45,18 @@ function readConfigFile(file: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
+/** A secret from a file, without its trailing line break; an unreadable file is named, its contents never. */
+function readSecretFile(variable: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    throw invalid(`${variable}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
 function envValue(leaf: ConfigLeaf, raw: string): unknown {
   if (leaf.kind === 'number') {
-    if (!/^-?\d+(\.\d+)?$/.test(raw.trim())) throw invalid(`${leaf.env}: expected a number, got "${raw}"`);
+    if (!/^-?\d+(\.\d+)?$/.test(raw.trim())) throw invalid(`${leaf.env}: expected a number, got "${raw}"${serviceLinkHint(leaf.env, raw)}`);
     return Number(raw);
   }
   if (leaf.kind === 'boolean') {
@@ -74,15 +94,21 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
   const file = options.file ?? env.SSPR_CONFIG;
   const raw: Record<string, unknown> = file ? readConfigFile(resolve(file)) : {};
 
-  const known = new Set(leaves.map((leaf) => leaf.env));
-  for (const name of Object.keys(env)) {
+  const known = new Set([...leaves.map((leaf) => leaf.env), ...fileLeaves.keys()]);
+  for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('SSPR_') || known.has(name) || envNotConfigKeys.has(name)) continue;
     if (envReservedPrefixes.some((prefix) => name.startsWith(prefix))) continue;
-    throw invalid(`unknown environment variable ${name}; see the README for the list of SSPR_ variables`);
+    throw invalid(`unknown environment variable ${name}${serviceLinkHint(name, value ?? '')}; see the README for the list of SSPR_ variables`);
   }
   for (const leaf of leaves) {
     const value = env[leaf.env];
     if (value !== undefined && value !== '') setPath(raw, leaf.path, envValue(leaf, value));
+  }
+  for (const [name, leaf] of fileLeaves) {
+    const file = env[name];
+    if (file === undefined || file === '') continue;
+    if (env[leaf.env]) throw invalid(`set ${leaf.env} or ${name}, not both`);
+    setPath(raw, leaf.path, readSecretFile(name, file));
   }
 
   const result = configSchema.safeParse(raw);
@@ -93,12 +119,23 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
         if (issue.code === 'unrecognized_keys') {
           return issue.keys.map((key) => `${base ? base + '.' : ''}${key}: unknown key`).join('; ');
         }
+        const range = (issue.code === 'too_small' || issue.code === 'too_big') && leaves.find((leaf) => leaf.path.join('.') === base)?.range;
+        if (range) return `${base}: ${JSON.stringify(valueAt(raw, issue.path))} is out of range (${rangeText(range)})`;
         return `${base || '(root)'}: ${issue.message}`;
       })
       .join('; ');
     throw invalid(detail);
   }
   return result.data;
+}
+
+function valueAt(root: unknown, path: PropertyKey[]): unknown {
+  return path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined), root);
+}
+
+function rangeText({ min, max }: { min: number; max: number }): string {
+  if (max >= Number.MAX_SAFE_INTEGER) return `at least ${min}`;
+  return `${min}–${max}`;
 }
 
 export { leaves as configKeys };

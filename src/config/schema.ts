@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { smsConfigSchema, smsProviders, smsSecretPaths } from '../sms/registry.js';
 import { directorySectionSchema } from '../directory/registry.js';
@@ -17,11 +18,22 @@ export const configSchema = z.strictObject({
   /** Folder for the SQLite database and generated keys. */
   dataDir: z.string().min(1).default('./data'),
   /** `postgres://…` selects PostgreSQL; `sqlite:PATH` or empty selects SQLite (default DATA_DIR/sspr.db). */
-  databaseUrl: z.string().min(1).optional(),
+  databaseUrl: z
+    .string()
+    .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'expected sqlite:PATH or postgres://user@host:port/database (the value is not shown: it may hold a password)')
+    .optional(),
   /** Demo mode: mail is also shown on /demo/outbox. `sspr demo` turns it on. */
   demo: z.boolean().default(false),
-  /** Trust X-Forwarded-For from a reverse proxy (only behind one). */
-  trustProxy: z.boolean().default(false),
+  /**
+   * Which X-Forwarded-For hops to believe: false (none), a hop count (the nearest N proxies), or the proxies'
+   * addresses/CIDRs; the client address is the right-most hop not trusted. `true` believes every hop, so a
+   * client can choose its own address: only when the proxy overwrites the header.
+   */
+  trustProxy: z.preprocess(trustProxyFromText, z.union([
+    z.boolean(),
+    z.number().int().min(1).max(32),
+    z.array(z.string().refine(isAddressOrCidr, 'expected an IP address or CIDR (e.g. 10.0.0.0/8)')).min(1),
+  ])).default(false),
   organisation: z
     .strictObject({
       /** Shown in pages and mails. */
@@ -165,6 +177,22 @@ export const configSchema = z.strictObject({
   const result = smsConfigSchema.safeParse(Object.fromEntries(Object.entries(section).filter(([, v]) => v !== undefined)));
   if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: ['sms', ...issue.path] as PropertyKey[] });
 });
+
+/** SSPR_TRUST_PROXY as text: `true`/`false`, a hop count, or addresses/CIDRs separated by commas. */
+function trustProxyFromText(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  if (text === 'true' || text === 'false') return text === 'true';
+  if (/^\d+$/.test(text)) return Number(text);
+  return text.split(',').map((part) => part.trim()).filter((part) => part !== '');
+}
+
+function isAddressOrCidr(text: string): boolean {
+  const [address = '', prefix, ...rest] = text.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

@@ -25,9 +25,17 @@ export class FieldCipher {
 
   constructor(
     private keyring: Keyring,
-    /** Called once when a value names a key this process does not know (another process rotated). */
-    private readonly reload?: () => Keyring,
+    /**
+     * Called when a value names a key this process does not know yet (another node rotated): the owner re-reads
+     * the keyring in the background and hands it over with `useKeyring`.
+     */
+    private readonly onUnknownKey?: () => void,
   ) {}
+
+  /** Replaces the keyring (after another node rotated); values in flight keep their own key id. */
+  useKeyring(keyring: Keyring): void {
+    this.keyring = keyring;
+  }
 
   get currentKeyId(): string {
     return this.keyring.currentKeyId;
@@ -59,11 +67,8 @@ export class FieldCipher {
     const rest = stored.slice(PREFIX.length);
     const colon = rest.indexOf(':');
     const keyId = rest.slice(0, colon);
-    let key = this.keyring.keys.get(keyId);
-    if (!key && this.reload) {
-      this.keyring = this.reload();
-      key = this.keyring.keys.get(keyId);
-    }
+    const key = this.keyring.keys.get(keyId);
+    if (!key) this.onUnknownKey?.();
     if (!key) throw new Error(`encrypted value uses key "${keyId}", which is not in the keyring`);
     const body = Buffer.from(rest.slice(colon + 1), 'base64url');
     const decipher = createDecipheriv('aes-256-gcm', key, body.subarray(0, 12));

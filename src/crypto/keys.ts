@@ -1,10 +1,10 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FieldCipher, type Keyring } from './field-cipher.js';
+import { SsprError } from '../errors/sspr-error.js';
 
 /** Every purpose that gets its own key; one derived key per purpose, never shared. */
-export type KeyPurpose = 'code-hash' | 'csrf' | 'session' | 'decoy' | 'encryption' | 'recovery-codes' | 'captcha' | 'throttle';
+export type KeyPurpose = 'code-hash' | 'csrf' | 'session' | 'decoy' | 'encryption' | 'recovery-codes' | 'captcha' | 'throttle' | 'keyring';
 
 export interface ServiceKeys {
   keyFor(purpose: KeyPurpose): Buffer;
@@ -12,79 +12,85 @@ export interface ServiceKeys {
 
 const SECRETS_FILE = 'secrets.json';
 
+/** DATA_DIR/secrets.json: the generated master key; `encryptionKeys` only in files from before the shared keyring. */
 interface SecretsFile {
   masterKey?: string;
-  /** Data-encryption keys by id (base64, 32 bytes); absent until the first rotation. */
   encryptionKeys?: Record<string, string>;
   currentEncryptionKey?: string;
 }
 
-function readSecretsFile(dataDir: string): SecretsFile {
-  const file = join(dataDir, SECRETS_FILE);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SecretsFile) : {};
+export function secretsFileOf(dataDir: string): string {
+  return join(dataDir, SECRETS_FILE);
 }
 
-/**
- * The data-encryption keyring: key "k0" is derived from the master key; rotations add random keys
- * ("k1", "k2", …) to DATA_DIR/secrets.json and make the newest current. Old keys stay until
- * `sspr keys rotate --retire` has re-encrypted everything.
- */
-export function loadKeyring(dataDir: string, masterKey: Buffer): Keyring {
-  const stored = readSecretsFile(dataDir);
-  const keys = new Map<string, Buffer>([['k0', deriveKeys(masterKey).keyFor('encryption')]]);
-  for (const [id, value] of Object.entries(stored.encryptionKeys ?? {})) keys.set(id, Buffer.from(value, 'base64'));
-  const currentKeyId = stored.currentEncryptionKey && keys.has(stored.currentEncryptionKey) ? stored.currentEncryptionKey : 'k0';
-  return { currentKeyId, keys };
+function readSecretsFile(dataDir: string): SecretsFile | null {
+  const file = secretsFileOf(dataDir);
+  if (!existsSync(file)) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    // The parser's message quotes the file's text, which is secret: only the kind of fault is named.
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SsprError('secrets-file-corrupt', { params: { file, problem: code ? 'unreadable' : 'notJson' }, ...(code ? { detail: code } : {}) });
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new SsprError('secrets-file-corrupt', { params: { file, problem: 'notObject' } });
+  }
+  return parsed as SecretsFile;
 }
 
-/** Adds a new random data-encryption key and makes it current; returns its id. Written atomically. */
-export function addEncryptionKey(dataDir: string): string {
-  const stored = readSecretsFile(dataDir);
-  const existing = Object.keys(stored.encryptionKeys ?? {});
-  const next = `k${Math.max(0, ...existing.map((id) => Number(id.slice(1)) || 0)) + 1}`;
-  const updated: SecretsFile = {
-    ...stored,
-    encryptionKeys: { ...stored.encryptionKeys, [next]: randomBytes(32).toString('base64') },
-    currentEncryptionKey: next,
-  };
-  writeSecretsFile(dataDir, updated);
-  return next;
-}
-
-/** Drops every data-encryption key except the current one (after a complete re-encryption). */
-export function retireOldEncryptionKeys(dataDir: string): string[] {
-  const stored = readSecretsFile(dataDir);
-  const current = stored.currentEncryptionKey;
-  const retired = Object.keys(stored.encryptionKeys ?? {}).filter((id) => id !== current);
-  const kept = current && stored.encryptionKeys?.[current] ? { [current]: stored.encryptionKeys[current] } : {};
-  writeSecretsFile(dataDir, { ...stored, encryptionKeys: kept });
-  return retired;
-}
-
+/** Replaces secrets.json atomically (mode 0600). */
 function writeSecretsFile(dataDir: string, contents: SecretsFile): void {
-  const file = join(dataDir, SECRETS_FILE);
+  const file = secretsFileOf(dataDir);
   writeFileSync(`${file}.tmp`, JSON.stringify(contents, null, 2) + '\n', { mode: 0o600 });
   renameSync(`${file}.tmp`, file);
 }
 
+/** The master key and where it came from (a variable or a file), for the operator sentences that name it. */
+export interface MasterKey {
+  key: Buffer;
+  source: string;
+}
+
 /**
- * The master key: from configuration if given, else from DATA_DIR/secrets.json, else generated there
- * (mode 0600) on first start. It is never printed or logged.
+ * This node's master key: from configuration (`secrets.masterKey`, SSPR_SECRETS_MASTER_KEY or its _FILE) if
+ * given, else from DATA_DIR/secrets.json, else null. A corrupt secrets.json is an error naming the file.
  */
-export function loadOrCreateMasterKey(dataDir: string, configured?: string): Buffer {
-  if (configured) return Buffer.from(configured, 'base64');
-  const file = join(dataDir, SECRETS_FILE);
-  if (existsSync(file)) {
-    const stored = JSON.parse(readFileSync(file, 'utf8')) as { masterKey?: unknown };
-    if (typeof stored.masterKey !== 'string' || Buffer.from(stored.masterKey, 'base64').length !== 32) {
-      throw new Error(`${file} does not hold a 32-byte masterKey`);
-    }
-    return Buffer.from(stored.masterKey, 'base64');
+export function readMasterKey(dataDir: string, configured?: string): MasterKey | null {
+  if (configured) return { key: Buffer.from(configured, 'base64'), source: 'SSPR_SECRETS_MASTER_KEY' };
+  const stored = readSecretsFile(dataDir);
+  if (!stored) return null;
+  const key = typeof stored.masterKey === 'string' ? Buffer.from(stored.masterKey, 'base64') : null;
+  if (key?.length !== 32) {
+    throw new SsprError('secrets-file-corrupt', { params: { file: secretsFileOf(dataDir), problem: 'noMasterKey' } });
   }
-  mkdirSync(dataDir, { recursive: true });
+  return { key, source: secretsFileOf(dataDir) };
+}
+
+/** Generates a master key into DATA_DIR/secrets.json (mode 0600, folder 0700); never overwrites one. */
+export function createMasterKey(dataDir: string): MasterKey {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
   const key = randomBytes(32);
-  writeFileSync(file, JSON.stringify({ masterKey: key.toString('base64') }) + '\n', { mode: 0o600, flag: 'wx' });
-  return key;
+  // 'wx': two processes starting at once must not both write a key; the second fails instead.
+  writeFileSync(secretsFileOf(dataDir), JSON.stringify({ masterKey: key.toString('base64') }) + '\n', { mode: 0o600, flag: 'wx' });
+  return { key, source: secretsFileOf(dataDir) };
+}
+
+/** Data-encryption keys a secrets.json from before the shared keyring holds (base64 by id), and the current one. */
+export function legacyEncryptionKeys(dataDir: string): { keys: Map<string, Buffer>; current: string | undefined } {
+  const stored = readSecretsFile(dataDir);
+  const keys = new Map(Object.entries(stored?.encryptionKeys ?? {}).map(([id, value]) => [id, Buffer.from(value, 'base64')]));
+  return { keys, current: stored?.currentEncryptionKey };
+}
+
+/** Removes the keys `legacyEncryptionKeys` returned from secrets.json, once the store's keyring holds them. */
+export function dropLegacyEncryptionKeys(dataDir: string): void {
+  const stored = readSecretsFile(dataDir);
+  if (!stored?.encryptionKeys && !stored?.currentEncryptionKey) return;
+  if (stored.masterKey) writeSecretsFile(dataDir, { masterKey: stored.masterKey });
+  else rmSync(secretsFileOf(dataDir));
 }
 
 /** HKDF-SHA256 (RFC 5869) per purpose from one master key. */
@@ -100,9 +106,4 @@ export function deriveKeys(masterKey: Buffer): ServiceKeys {
       return key;
     },
   };
-}
-
-/** The cipher for data at rest: the keyring from DATA_DIR, reloaded when another process rotated. */
-export function fieldCipherFor(dataDir: string, masterKey: Buffer): FieldCipher {
-  return new FieldCipher(loadKeyring(dataDir, masterKey), () => loadKeyring(dataDir, masterKey));
 }

@@ -75,6 +75,13 @@ export const errorCatalogue = {
   'group-not-found': { status: 404 },
   'group-cycle': { status: 409 },
   'config-invalid': { status: 500 },
+  'master-key-mismatch': { status: 500 },
+  'master-key-missing': { status: 500 },
+  'secrets-file-corrupt': { status: 500 },
+  'data-dir-not-writable': { status: 500 },
+  'database-unreachable': { status: 500 },
+  'port-in-use': { status: 500 },
+  'port-not-permitted': { status: 500 },
   'service-unavailable': { status: 503 },
   internal: { status: 500 },
 } as const satisfies Record<Under<'errors.'>, CatalogueEntry>;

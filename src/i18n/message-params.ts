@@ -240,6 +240,13 @@ export interface MessageParams {
   "errors.service-unavailable": {};
   "errors.internal": {};
   "errors.enrolment-codes-limited": {};
+  "errors.master-key-mismatch": { "source": string | number; "store": string | number };
+  "errors.master-key-missing": { "store": string | number };
+  "errors.secrets-file-corrupt": { "file": string | number; "problem": 'noMasterKey' | 'notJson' | 'notObject' | 'other' | 'unreadable' };
+  "errors.data-dir-not-writable": { "folder": string | number; "code": string | number };
+  "errors.database-unreachable": { "location": string | number; "code": string | number };
+  "errors.port-in-use": { "port": string | number; "host": string | number };
+  "errors.port-not-permitted": { "port": string | number; "host": string | number; "code": string | number };
   "mail.code.subject": { "organisation": string | number };
   "mail.code.text": { "code": string | number; "minutes": number };
   "mail.reset-notice.subject": { "organisation": string | number };

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Dialect } from './migrations/portable.js';
+import { SsprError } from '../errors/sspr-error.js';
 
 export interface Store {
   db: Kysely<Database>;
@@ -32,19 +33,48 @@ export function openStore(databaseUrl: string | undefined, dataDir: string): Sto
     return { db, dialect: 'postgres', location: `postgres://${url.host}${url.pathname}`, close: () => db.destroy() };
   }
   const file = databaseUrl?.startsWith('sqlite:') ? databaseUrl.slice('sqlite:'.length) : join(dataDir, 'sspr.db');
-  if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
+  if (file !== ':memory:') createPrivately(file, databaseUrl === undefined);
   const sqlite = new BetterSqlite3(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
+  sqlite.exec('PRAGMA journal_mode = WAL');
+  sqlite.exec('PRAGMA synchronous = NORMAL');
+  sqlite.exec('PRAGMA busy_timeout = 5000');
+  sqlite.exec('PRAGMA foreign_keys = ON');
   // Freed pages are zeroed, so replaced secrets (old ciphertexts, consumed code hashes) do not linger in the file.
-  sqlite.pragma('secure_delete = ON');
+  sqlite.exec('PRAGMA secure_delete = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', location: `sqlite:${file}`, close: () => db.destroy() };
 }
 
+/**
+ * The SQLite file is readable by its owner only (0600; SQLite gives its -wal and -shm files the same mode), and a
+ * folder made for it is 0700 — as is the data dir when the database lives there. A folder or file the service may
+ * not write is one sentence naming it.
+ */
+function createPrivately(file: string, inDataDir: boolean): void {
+  const folder = dirname(resolve(file));
+  try {
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    if (inDataDir) chmodSync(folder, 0o700);
+    closeSync(openSync(file, 'a', 0o600));
+    chmodSync(file, 0o600);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    if (['EACCES', 'EPERM', 'EROFS', 'ENOTDIR'].includes(code)) throw new SsprError('data-dir-not-writable', { params: { folder, code } });
+    throw error;
+  }
+}
+
 const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Under Node 24, a better-sqlite3 object destroyed by the garbage collector aborts the process (its destructor
+ * asks for the JavaScript environment, which a collection outside JavaScript does not have); Node's exit clean-up
+ * destroys them safely. So there, no statement may become garbage: pragmas go through `exec`, the cache never
+ * evicts (its texts are Kysely's, with placeholders: a bounded set), and a closed database stays reachable with its
+ * statements until the process exits. Earlier Node versions collect them normally.
+ */
+const statementsMayBeCollected = Number(process.versions.node.split('.')[0]) < 24;
+const closedDatabases: Array<{ sqlite: BetterSqlite3.Database; statements: Map<string, BetterSqlite3.Statement> }> = [];
 
 /**
  * Kysely's SQLite driver prepares every query anew; preparing was a fifth of the CPU time of a sync. This
@@ -59,14 +89,19 @@ function withStatementCache(sqlite: BetterSqlite3.Database): BetterSqlite3.Datab
       cache.delete(source);
     } else {
       statement = sqlite.prepare(source);
-      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      if (statementsMayBeCollected && cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
     }
     cache.set(source, statement);
     return statement;
   };
+  const close = (): BetterSqlite3.Database => {
+    if (!statementsMayBeCollected) closedDatabases.push({ sqlite, statements: cache });
+    return sqlite.close();
+  };
   return new Proxy(sqlite, {
     get(target, property, receiver) {
       if (property === 'prepare') return prepare;
+      if (property === 'close') return close;
       const value: unknown = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
@@ -77,8 +112,17 @@ function withStatementCache(sqlite: BetterSqlite3.Database): BetterSqlite3.Datab
 export async function migrate(store: Store): Promise<string[]> {
   const migrator = new Migrator({ db: store.db, provider: migrationProvider(store.dialect) });
   const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error;
+  if (error) throw unreachable(store, error) ?? error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+const CONNECTION_FAULTS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET']);
+
+/** A database that cannot be reached, as one sentence naming it (never its credentials); null for other faults. */
+function unreachable(store: Store, error: unknown): SsprError | null {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (!code || !CONNECTION_FAULTS.has(code)) return null;
+  return new SsprError('database-unreachable', { params: { location: store.location, code }, cause: error });
 }
 
 /** True when the store answers a trivial query (readiness). */

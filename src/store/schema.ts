@@ -232,6 +232,23 @@ export interface AdminTokensTable {
   revoked_at: number | null;
 }
 
+/** The shared data-encryption keyring (one row, id 1); see migration 009-keyring. */
+export interface KeyringTable {
+  id: number;
+  version: number;
+  current_key_id: string;
+  /** HMAC of a fixed text under the master key's keyring key: tells a wrong master key from a right one. */
+  master_check: string;
+  updated_at: number;
+}
+
+/** One data-encryption key, wrapped under the master key's keyring key. */
+export interface KeyringKeysTable {
+  id: string;
+  wrapped_key: string;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -254,4 +271,6 @@ export interface Database {
   writeback_jobs: WritebackJobsTable;
   sync_state: SyncStateTable;
   admin_tokens: AdminTokensTable;
+  keyring: KeyringTable;
+  keyring_keys: KeyringKeysTable;
 }

@@ -28,6 +28,14 @@ const BODY_LIMIT = 16 * 1024;
 const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
 
 /**
+ * `trustProxy` for Fastify: a hop count trusts the nearest N hops (Fastify's own number option trusts none),
+ * so the client address is the right-most untrusted X-Forwarded-For entry; a list goes to proxy-addr as is.
+ */
+function trustProxyOption(trust: Services['config']['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
+}
+
+/**
  * The HTTP face of the service: pages under /, JSON under /api/v1, health probes. Every error leaves through
  * one place (`normaliseError`), as `{error: {code, message}}` for the API or a page for browsers.
  */
@@ -47,7 +55,7 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
     keepAliveTimeout: keepAliveTimeoutSeconds * 1000,
     loggerInstance: services.log as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     requestIdHeader: false,

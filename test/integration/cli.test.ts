@@ -8,7 +8,7 @@ import { openStore } from '../../src/store/database.js';
 import { UsersRepository } from '../../src/store/users-repository.js';
 import { SessionsRepository } from '../../src/store/sessions-repository.js';
 import { AuditRepository } from '../../src/store/audit-repository.js';
-import { fieldCipherFor, loadOrCreateMasterKey } from '../../src/crypto/keys.js';
+import { SharedKeyring } from '../../src/crypto/shared-keyring.js';
 import { systemClock } from '../../src/store/clock.js';
 
 describe('sspr CLI: config, migrate, users and groups', () => {
@@ -89,7 +89,7 @@ describe('sspr CLI: config, migrate, users and groups', () => {
   it('set-password writes a directory account back or refuses; --local-only is explicit and audited; disable ends sessions', async () => {
     const store = openStore(undefined, dir);
     try {
-      const users = new UsersRepository(store.db, systemClock, fieldCipherFor(dir, loadOrCreateMasterKey(dir, undefined)));
+      const users = new UsersRepository(store.db, systemClock, (await SharedKeyring.open(store, dir)).keyring.cipher);
       const dirk = await users.add({ username: 'dirk', email: 'dirk@example.org', source: 'ldap', anchor: 'uuid-dirk' });
       const refused = runCli(['user', 'set-password', 'dirk'], { env, input: 'a directory passphrase 1\n' });
       assert.equal(refused.status, 1, 'no directory is configured here: nothing is written anywhere');

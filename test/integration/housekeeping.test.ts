@@ -11,7 +11,7 @@ import { RateLimitRepository } from '../../src/store/rate-limit-repository.js';
 import { AuditRepository } from '../../src/store/audit-repository.js';
 import { Audit } from '../../src/audit/audit.js';
 import { housekeep, THROTTLE_HORIZON_MS } from '../../src/app/housekeeping.js';
-import { fieldCipherFor } from '../../src/crypto/keys.js';
+import { FieldCipher } from '../../src/crypto/field-cipher.js';
 import { ManualClock } from '../support/manual-clock.js';
 
 const HOUR = 3_600_000;
@@ -36,7 +36,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     });
 
     const pass = () =>
-      housekeep({ flows, sessions: new SessionsRepository(store.db), challenges: new ChallengesRepository(store.db, fieldCipherFor('/nonexistent', Buffer.alloc(32, 2))), throttles, rateLimits }, clock.now());
+      housekeep({ flows, sessions: new SessionsRepository(store.db), challenges: new ChallengesRepository(store.db, new FieldCipher({ currentKeyId: 'k0', keys: new Map([['k0', Buffer.alloc(32, 2)]]) })), throttles, rateLimits }, clock.now());
 
     it('throttle events past the longest window and ended blocks are purged; live ones stay', async () => {
       const now = clock.now();

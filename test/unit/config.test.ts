@@ -79,4 +79,45 @@ describe('configuration', () => {
     assert.doesNotMatch(shown, /pw@h|AAAAAAAA/);
     assert.match(shown, /\(set, hidden\)/);
   });
+
+  it('names Kubernetes service links among unknown SSPR_ variables, and in SSPR_PORT', () => {
+    fails(() => loadConfig({ env: { SSPR_SERVICE_HOST: '10.96.0.12' } }), /unknown environment variable SSPR_SERVICE_HOST — it looks like a Kubernetes service link .*enableServiceLinks: false/);
+    fails(() => loadConfig({ env: { SSPR_PORT_8080_TCP_ADDR: '10.96.0.12' } }), /Kubernetes service link/);
+    fails(() => loadConfig({ env: { SSPR_PORT: 'tcp://10.96.0.12:8080' } }), /SSPR_PORT: expected a number, got "tcp:\/\/10\.96\.0\.12:8080" — it looks like a Kubernetes service link/);
+    fails(() => loadConfig({ env: { SSPR_SMPT_URL: 'smtp://x' } }), /^(?!.*Kubernetes)/);
+  });
+
+  it('reads every secret key from a file named by SSPR_…_FILE, never both, never showing the contents', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sspr-config-'));
+    const key = `${'B'.repeat(43)}=`;
+    writeFileSync(join(dir, 'master'), `${key}\n`);
+    writeFileSync(join(dir, 'db'), 'postgres://sspr:s3cret@db:5432/sspr\n');
+    writeFileSync(join(dir, 'smtp'), 'smtps://user:hunter2@mail.example.org:465');
+    const config = loadConfig({ env: { SSPR_SECRETS_MASTER_KEY_FILE: join(dir, 'master'), SSPR_DATABASE_URL_FILE: join(dir, 'db'), SSPR_SMTP_URL_FILE: join(dir, 'smtp') } });
+    assert.equal(config.secrets.masterKey, key);
+    assert.equal(config.databaseUrl, 'postgres://sspr:s3cret@db:5432/sspr');
+    assert.equal(config.smtp.url, 'smtps://user:hunter2@mail.example.org:465');
+    assert.doesNotMatch(JSON.stringify(redactConfig(config)), /BBBB|s3cret|hunter2/);
+    fails(() => loadConfig({ env: { SSPR_SMTP_URL: 'smtp://x', SSPR_SMTP_URL_FILE: join(dir, 'smtp') } }), /set SSPR_SMTP_URL or SSPR_SMTP_URL_FILE, not both/);
+    fails(() => loadConfig({ env: { SSPR_SMS_SECRET_FILE: join(dir, 'missing') } }), /SSPR_SMS_SECRET_FILE: cannot read .*missing \(ENOENT\)/);
+    writeFileSync(join(dir, 'bad-master'), 'not-base64-hunter2');
+    assert.throws(() => loadConfig({ env: { SSPR_SECRETS_MASTER_KEY_FILE: join(dir, 'bad-master') } }), (error: unknown) => error instanceof SsprError && /secrets\.masterKey/.test(error.message) && !error.message.includes('hunter2'));
+    fails(() => loadConfig({ env: { SSPR_HOST_FILE: join(dir, 'smtp') } }), /unknown environment variable SSPR_HOST_FILE/);
+  });
+
+  it('takes only sqlite: or postgres:// database URLs, without echoing them', () => {
+    assert.throws(() => loadConfig({ env: { SSPR_DATABASE_URL: 'postgress://u:pw@h/db' } }), (error: unknown) => error instanceof SsprError && /databaseUrl: expected sqlite:PATH or postgres:/.test(error.message) && !error.message.includes('pw@h'));
+    assert.equal(loadConfig({ env: { SSPR_DATABASE_URL: 'postgresql://h/db' } }).databaseUrl, 'postgresql://h/db');
+    assert.equal(loadConfig({ env: { SSPR_DATABASE_URL: 'sqlite:/var/lib/sspr/sspr.db' } }).databaseUrl, 'sqlite:/var/lib/sspr/sspr.db');
+  });
+
+  it('trustProxy: false, true, a hop count, or addresses and CIDRs', () => {
+    assert.equal(loadConfig({ env: {} }).trustProxy, false);
+    assert.equal(loadConfig({ env: { SSPR_TRUST_PROXY: 'true' } }).trustProxy, true);
+    assert.equal(loadConfig({ env: { SSPR_TRUST_PROXY: '2' } }).trustProxy, 2);
+    assert.deepEqual(loadConfig({ env: { SSPR_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1' } }).trustProxy, ['127.0.0.1', '10.0.0.0/8', '::1']);
+    fails(() => loadConfig({ env: { SSPR_TRUST_PROXY: '10.0.0.0/33' } }), /trustProxy.*IP address or CIDR/);
+    fails(() => loadConfig({ env: { SSPR_TRUST_PROXY: 'proxy.example.org' } }), /trustProxy/);
+    fails(() => loadConfig({ env: { SSPR_TRUST_PROXY: '0' } }), /trustProxy/);
+  });
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { numericCode, randomToken, safeEqual, hmac, tokenDigest } from '../../src/crypto/tokens.js';
-import { deriveKeys, loadOrCreateMasterKey } from '../../src/crypto/keys.js';
+import { createMasterKey, deriveKeys, readMasterKey } from '../../src/crypto/keys.js';
 import { hashPassword, verifyPassword } from '../../src/crypto/password-hash.js';
 import { maskEmail, decoyEmailHint } from '../../src/methods/hints.js';
 
@@ -35,10 +35,13 @@ describe('tokens and codes', () => {
 describe('keys', () => {
   it('generates the master key once, privately, and derives one key per purpose', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sspr-keys-'));
-    const first = loadOrCreateMasterKey(dir);
+    assert.equal(readMasterKey(dir), null);
+    const first = createMasterKey(dir).key;
     assert.equal(first.length, 32);
     assert.equal(statSync(join(dir, 'secrets.json')).mode & 0o777, 0o600);
-    assert.deepEqual(loadOrCreateMasterKey(dir), first);
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    assert.deepEqual(readMasterKey(dir)?.key, first);
+    assert.throws(() => createMasterKey(dir), 'an existing master key is never overwritten');
     const keys = deriveKeys(first);
     assert.notDeepEqual(keys.keyFor('csrf'), keys.keyFor('code-hash'));
     assert.deepEqual(keys.keyFor('csrf'), deriveKeys(first).keyFor('csrf'));

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { openTestStore } from '../../support/test-store.js';
 import { ManualClock } from '../../support/manual-clock.js';
 import type { Store } from '../../../src/store/database.js';
-import { fieldCipherFor } from '../../../src/crypto/keys.js';
+import { FieldCipher } from '../../../src/crypto/field-cipher.js';
 import { UsersRepository } from '../../../src/store/users-repository.js';
 import { FlowsRepository } from '../../../src/store/flows-repository.js';
 import { RegistrationsRepository } from '../../../src/store/registrations-repository.js';
@@ -70,7 +70,7 @@ describe('security info (enrolment rules)', () => {
 
   let delivery: BackgroundDelivery;
   const build = (options: { sms?: boolean; available?: MethodType[] } = {}) => {
-    const cipher = fieldCipherFor(keyDir, randomBytes(32));
+    const cipher = new FieldCipher({ currentKeyId: 'k0', keys: new Map([['k0', randomBytes(32)]]) });
     registrations = new RegistrationsRepository(store.db, cipher);
     users = new UsersRepository(store.db, clock, cipher);
     const challenges = new ChallengesRepository(store.db, cipher);

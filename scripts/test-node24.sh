@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The unit tier and the store-touching integration tests again on Node 24, with a project-local Node from the
+# npm registry's `node` package (in .node24/, kept between runs) and better-sqlite3 built for it once (about
+# 4 minutes, needs a compiler; cached by Node and better-sqlite3 version). The rest of the integration tier runs
+# on the machine's Node only (the CLI tests start the machine's Node): the same code, and the whole suite must
+# stay well under 15 minutes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=.node24
+node24="$dir/node_modules/node/bin/node"
+if [ ! -x "$node24" ]; then
+  npm install --prefix "$dir" --no-save --no-audit --no-fund node@24 >/dev/null
+fi
+headers="$PWD/$dir/node_modules/node/node_modules/node-linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')"
+stamp="$("$node24" --version) better-sqlite3 $(node -p "require('better-sqlite3/package.json').version")"
+if [ ! -f "$dir/better_sqlite3.node" ] || [ "$(cat "$dir/better_sqlite3.stamp" 2>/dev/null)" != "$stamp" ]; then
+  echo "Building better-sqlite3 for Node 24 ($stamp) …"
+  rm -rf "$dir/better-sqlite3" && cp -r node_modules/better-sqlite3 "$dir/better-sqlite3"
+  gyp="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js"
+  (cd "$dir/better-sqlite3" && PATH="$(dirname "$(readlink -f "$node24")"):$PATH" "$node24" "$gyp" rebuild --release --nodedir="$headers" -j 2 >/dev/null)
+  cp "$dir/better-sqlite3/build/Release/better_sqlite3.node" "$dir/better_sqlite3.node"
+  echo "$stamp" > "$dir/better_sqlite3.stamp"
+fi
+run() { "$node24" --import ./scripts/node24-sqlite-binding.mjs --import tsx --test --test-concurrency=1 --test-reporter=dot "$@"; }
+echo "Node $("$node24" --version): unit tier"
+run $(find test/unit -name '*.test.ts' | sort)
+echo "Node $("$node24" --version): store-touching integration tests"
+run test/integration/store.test.ts test/integration/shared-keyring.test.ts test/integration/reset-api.test.ts \
+  test/integration/throttles.test.ts test/integration/reverse-proxy.test.ts
