@@ -195,7 +195,7 @@ export class LdapDirectory implements OnPremDirectory {
     const account = await this.findAccount(username);
     if (!account) return none;
     const state = await this.readState(account.dn);
-    const policy = await this.readPolicyEntry(state ? this.policyDnOf(state) : this.config.passwordPolicyDn);
+    const policy = await this.readPolicyEntry(state ? this.policyDnOf(state) : this.config.passwordPolicyDn, true);
     const changed = state ? generalizedTime(firstValue(state, 'pwdChangedTime')) : null;
     return { matches, account, policy: policy ? passwordPolicyFromEntry(policy) : null, passwordChangedAt: changed?.getTime() ?? null, rights: null };
   }
@@ -298,13 +298,14 @@ export class LdapDirectory implements OnPremDirectory {
 
   /**
    * The ppolicy entry, read at most once per POLICY_CACHE_MS per DN; a failed read is not kept, and a refused
-   * password write empties the cache (translate).
+   * password write empties the cache (translate). `fresh` reads it now (the doctor must see an edited policy at
+   * once) and refreshes the cache.
    */
-  private async readPolicyEntry(dn: string | undefined): Promise<Entry | null> {
+  private async readPolicyEntry(dn: string | undefined, fresh = false): Promise<Entry | null> {
     if (dn === undefined) return null;
     const now = Date.now();
     const cached = this.policies.get(dn);
-    if (cached && now - cached.readAt < POLICY_CACHE_MS) return cached.entry;
+    if (!fresh && cached && now - cached.readAt < POLICY_CACHE_MS) return cached.entry;
     const entry = this.serviceOp((client) =>
       client.search(dn, { scope: 'base', filter: '(objectClass=pwdPolicy)', attributes: POLICY_ATTRIBUTES }),
     ).then((result) => result.searchEntries[0] ?? null);
