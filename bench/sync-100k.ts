@@ -1,6 +1,6 @@
 /**
  * Benchmark (`npm run bench -- sync`): a full `sspr sync` of 100,000 slapd users (SSPR_BENCH_SYNC_USERS scales it)
- * against `ldapsearch -LLL` dumping the same entries with the same attributes in the same run. Issue target:
+ * against `ldapsearch -LLL` dumping the same entries with the same attributes in the same run. Target:
  * the sync takes at most 1.5× the ldapsearch time and peaks at most 300 MB.
  *
  * The directory (users plus a few hundred groupOfNames) is written as LDIF and loaded offline with `slapadd -q`

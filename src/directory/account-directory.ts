@@ -10,7 +10,7 @@ import { SsprError } from '../errors/sspr-error.js';
  * on-premises directory are written back there through the Writeback seam (direct or agent mode).
  * The directory goes first: the local record changes only after the directory accepted.
  * `writeback` is null when no directory is configured or writeback is switched off: then directory-managed
- * accounts cannot change their password here (writeback-disabled), cloud-only accounts work as before.
+ * accounts cannot change their password here (writeback-disabled), cloud-only accounts are unaffected.
  */
 export class AccountDirectory implements Directory {
   readonly kind = 'accounts';

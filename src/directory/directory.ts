@@ -1,6 +1,6 @@
 /**
- * The seam to wherever accounts live. One adapter per kind: `local` (the service's own store, cloud-only
- * accounts) now; `ldap` and `ad` later. Adapters translate their own errors into SsprError with a precise code.
+ * The seam to wherever accounts live: `local` (the service's own store, cloud-only accounts) and
+ * AccountDirectory, which adds the on-premises kinds (`ldap`, `ad`) through writeback. Adapters translate their own errors into SsprError with a precise code.
  */
 export interface DirectoryUser {
   id: string;

@@ -16,7 +16,7 @@ export interface UsersTable {
   mobile: string | null;
   enabled: number;
   is_admin: number;
-  /** Where the account lives: 'local' (cloud-only) for now. */
+  /** Where the account lives: 'local' (cloud-only), or the directory kind that manages it ('ldap', 'ad'). */
   source: string;
   password_hash: string | null;
   password_changed_at: number | null;

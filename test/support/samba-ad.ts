@@ -7,8 +7,8 @@ import { promisify } from 'node:util';
 import { Attribute, Change, Client } from 'ldapts';
 
 /**
- * A throw-away Samba 4 Active Directory domain controller for integration tests, provisioned and run exactly as
- * /work/shared/reference/test-servers.md describes (Debian packages: samba-ad-dc samba-ad-provision ldap-utils;
+ * A throw-away Samba 4 Active Directory domain controller for integration tests, provisioned and run as below
+ * (Debian packages: samba-ad-dc samba-ad-provision ldap-utils;
  * root needed: LDAP 389 / LDAPS 636 are fixed, so only one DC per machine). Start it once per test file.
  *
  * Layout: domain EXAMPLE.TEST, users under OU=People (the writeback scope), the delegated service account

@@ -1,6 +1,6 @@
 /**
- * A throw-away OpenLDAP 2.5 server with the ppolicy overlay, for integration tests (layout and behaviour as in
- * /work/shared/reference/test-servers.md). Each call starts its own slapd in a temporary folder on free ports,
+ * A throw-away OpenLDAP 2.5 server with the ppolicy overlay, for integration tests (layout and behaviour as
+ * below). Each call starts its own slapd in a temporary folder on free ports,
  * with a self-signed certificate (SAN localhost / 127.0.0.1), and stops it by PID.
  *
  * Directory content: base dc=example,dc=org; ou=policies with cn=default (pwdMinLength 8, pwdCheckQuality 2,

@@ -7,7 +7,7 @@ import { DirectoryError, type DirectoryFailure } from '../onprem/onprem-director
  * Sources for the texts: MS-ADTS 3.1.1.3.1.5 (unicodePwd), the Win32 error codes that AD embeds at the start
  * of the diagnostic message (0000052D ERROR_PASSWORD_RESTRICTION, 00000056 ERROR_INVALID_PASSWORD,
  * 0000001F ERROR_GEN_FAILURE for "needs encryption"), KB 2000426-style bind "data" sub-codes, and the exact
- * Samba 4.17 texts recorded in /work/shared/reference/test-servers.md.
+ * texts Samba 4.17 answers (the ones test/unit/directory-ad/ad-error-translator.test.ts replays).
  *
  * Windows DCs do not say which rule a 0000052D violated (and answer a *reset* with 53 rather than 19);
  * Samba does, so the specific reasons are only ever produced from Samba's wording, everything else is 'policy'.

@@ -6,12 +6,12 @@
  *
  * Why X25519 (RFC 7748): it gives ~128-bit security (NIST SP 800-57 Part 1 Rev. 5 puts curves of 256–383 bits
  * at 128 bits, the same level as RSA-3072 and the usual floor for AES-256-GCM payloads) for a fraction of the
- * cost. Envelopes were sealed with RSA-3072 OAEP until version 1; the agent's private RSA decryption took
- * ~1.7–1.9 ms per job, the whole agent latency budget (p50 ≤ 2 ms). An X25519 agreement takes ~33 µs (a whole
- * open ~75 µs, a seal ~130 µs: figures in sealed-password.ts), the public key is 32 bytes and each envelope
- * carries a 43-character ephemeral key instead of a 512-character wrapped key. X25519 also has no parameters to get wrong (no exponent, no size, no padding mode), rejects
- * low-order points in OpenSSL, and ships in node:crypto — no new dependency. RSA keys and other curves are
- * refused: an agent enrolled with an RSA key must enrol a new X25519 key (version-1 envelopes are not opened).
+ * cost. An RSA-3072 OAEP private decryption measured ~1.7–1.9 ms per job, the whole agent latency budget
+ * (p50 ≤ 2 ms); an X25519 agreement takes ~33 µs (a whole open ~75 µs, a seal ~130 µs: figures in
+ * sealed-password.ts), the public key is 32 bytes and each envelope carries a 43-character ephemeral key rather
+ * than a 512-character wrapped key. X25519 also has no parameters to get wrong (no exponent, no size, no padding
+ * mode), rejects low-order points in OpenSSL, and ships in node:crypto — no new dependency. RSA keys and other
+ * curves are refused: an agent holding an RSA key must enrol a new X25519 key.
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPair, KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';

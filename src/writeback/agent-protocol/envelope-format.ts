@@ -5,7 +5,7 @@
  * kid = publicKeyFingerprint of the agent's X25519 key; epk = the sender's ephemeral X25519 public key (raw
  * 32 bytes, RFC 7748), bound into the content-key derivation (sealed-password.ts); job/op/exp = jobId,
  * operation, notAfter (epoch ms), in the clear but bound into the AES-GCM associated data (associatedData
- * below), so changing any of them fails the tag. Version 1 (RSA-OAEP `wrappedKey`) is no longer accepted.
+ * below), so changing any of them fails the tag. Any other `v` is refused.
  */
 import { z } from 'zod';
 import { jobIdSchema, operationSchema } from './sealed-payload.js';

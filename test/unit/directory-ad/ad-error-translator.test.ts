@@ -12,7 +12,7 @@ import {
 import { translateAdError } from '../../../src/directory/ad/ad-error-translator.js';
 import { DirectoryError } from '../../../src/directory/onprem/onprem-directory.js';
 
-/** Samba 4.17 texts as recorded in /work/shared/reference/test-servers.md (ldapts appends " Code: 0x.."). */
+/** Samba 4.17 texts as the DC of test/support/samba-ad.ts answers them (ldapts appends " Code: 0x.."). */
 const SAMBA = 'Constraint violation - check_password_restrictions:';
 
 function reason(error: unknown) {
