@@ -5,8 +5,8 @@ export interface CookiePolicy {
 
 export type CookieName = 'csrf' | 'flow' | 'session' | 'lang';
 
-export function cookieName(policy: CookiePolicy, name: CookieName): string {
-  return `${policy.secure ? '__Host-' : ''}sspr_${name}`;
+export function cookieName(cookiePolicy: CookiePolicy, name: CookieName): string {
+  return `${cookiePolicy.secure ? '__Host-' : ''}sspr_${name}`;
 }
 
 /** Parses a Cookie header (RFC 6265 §5.4); malformed pairs are skipped, the first of duplicate names wins. */
@@ -31,9 +31,9 @@ export function parseCookies(header: string | undefined): Map<string, string> {
 }
 
 /** A Set-Cookie value: always Path=/, HttpOnly, SameSite=Lax; Secure under HTTPS; `maxAge` 0 deletes. */
-export function serializeCookie(policy: CookiePolicy, name: CookieName, value: string, maxAgeSeconds?: number): string {
-  const parts = [`${cookieName(policy, name)}=${encodeURIComponent(value)}`, 'Path=/', 'HttpOnly', 'SameSite=Lax'];
-  if (policy.secure) parts.push('Secure');
+export function serializeCookie(cookiePolicy: CookiePolicy, name: CookieName, value: string, maxAgeSeconds?: number): string {
+  const parts = [`${cookieName(cookiePolicy, name)}=${encodeURIComponent(value)}`, 'Path=/', 'HttpOnly', 'SameSite=Lax'];
+  if (cookiePolicy.secure) parts.push('Secure');
   if (maxAgeSeconds !== undefined) parts.push(`Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`);
   return parts.join('; ');
 }

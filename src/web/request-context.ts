@@ -18,15 +18,15 @@ declare module 'fastify' {
   }
 }
 
-export function buildContext(request: FastifyRequest, policy: CookiePolicy): RequestContext {
+export function buildContext(request: FastifyRequest, cookiePolicy: CookiePolicy): RequestContext {
   const cookies = parseCookies(request.headers.cookie);
   const query = request.query as Record<string, unknown> | undefined;
   const chosen = isLang(query?.lang) ? query.lang : undefined;
-  const lang = negotiateLang(chosen ?? cookies.get(cookieName(policy, 'lang')), request.headers['accept-language']);
+  const lang = negotiateLang(chosen ?? cookies.get(cookieName(cookiePolicy, 'lang')), request.headers['accept-language']);
   const userAgent = String(request.headers['user-agent'] ?? '').slice(0, 300);
   return { lang, ip: request.ip, userAgent, cookies, langChosen: chosen !== undefined };
 }
 
-export function cookieOf(request: FastifyRequest, policy: CookiePolicy, name: CookieName): string | undefined {
-  return request.ctx.cookies.get(cookieName(policy, name));
+export function cookieOf(request: FastifyRequest, cookiePolicy: CookiePolicy, name: CookieName): string | undefined {
+  return request.ctx.cookies.get(cookieName(cookiePolicy, name));
 }

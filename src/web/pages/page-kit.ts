@@ -41,12 +41,12 @@ export class PageKit {
     return { lang: request.ctx.lang, organisation: this.organisation, csrfToken, demo: this.demo };
   }
 
-  render(request: FastifyRequest, reply: FastifyReply, title: string, body: (ctx: PageContext) => SafeHtml, options: { status?: number; error?: string } = {}) {
-    const ctx = this.context(request);
+  render(request: FastifyRequest, reply: FastifyReply, title: string, body: (page: PageContext) => SafeHtml, options: { status?: number; error?: string } = {}) {
+    const page = this.context(request);
     return reply
       .status(options.status ?? 200)
       .type('text/html; charset=utf-8')
-      .send(layout(ctx, title, body(ctx), options.error));
+      .send(layout(page, title, body(page), options.error));
   }
 
   /** A page that says what went wrong, with the catalogue sentence and a way on. */
