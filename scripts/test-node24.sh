@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # The unit tier and the store-touching integration tests again on Node 24, with a project-local Node from the
-# npm registry's `node` package (in .node24/, kept between runs) and better-sqlite3 built for it once (about
-# 4 minutes, needs a compiler; cached by Node and better-sqlite3 version). The rest of the integration tier runs
+# npm registry's `node` package and better-sqlite3 built for it once (about 4 minutes, needs a compiler), both
+# kept between runs and checkouts in SSPR_NODE24_CACHE (default ~/.cache/sspr-node24), rebuilt when the Node or
+# better-sqlite3 version changes. The rest of the integration tier runs
 # on the machine's Node only (the CLI tests start the machine's Node): the same code, and the whole suite must
 # stay well under 15 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dir=.node24
+dir="${SSPR_NODE24_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sspr-node24}"
+mkdir -p "$dir"
+export SSPR_NODE24_BINDING="$dir/better_sqlite3.node"
 node24="$dir/node_modules/node/bin/node"
 if [ ! -x "$node24" ]; then
   npm install --prefix "$dir" --no-save --no-audit --no-fund node@24 >/dev/null
 fi
-headers="$PWD/$dir/node_modules/node/node_modules/node-linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')"
+headers="$dir/node_modules/node/node_modules/node-linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')"
 stamp="$("$node24" --version) better-sqlite3 $(node -p "require('better-sqlite3/package.json').version")"
 if [ ! -f "$dir/better_sqlite3.node" ] || [ "$(cat "$dir/better_sqlite3.stamp" 2>/dev/null)" != "$stamp" ]; then
   echo "Building better-sqlite3 for Node 24 ($stamp) …"

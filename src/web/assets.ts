@@ -8,6 +8,7 @@ import { html, type SafeHtml } from './html.js';
 export const appCss = `
 :root { color-scheme: light dark; --accent: #0b5cad; --error: #b00020; }
 body { font: 16px/1.5 system-ui, sans-serif; margin: 0; }
+h1, h2 { overflow-wrap: break-word; hyphens: auto; }
 header { display: flex; justify-content: space-between; align-items: center; padding: .75rem 1.5rem; border-bottom: 1px solid #8884; }
 .brand { font-weight: 600; text-decoration: none; color: inherit; }
 main { max-width: 34rem; margin: 2rem auto; padding: 0 1.5rem; }
