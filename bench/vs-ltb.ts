@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- vs-ltb`: the side-by-side measurement against LDAP Tool Box Self Service Password in one
  * command. The kit is not part of this repository: SSPR_ANCHORS_DIR names the folder that holds it (without it,
- * a `shared/anchors` folder next to the checkout or its parent is used). It runs setup (slapd + 1000 users, LTB on PHP-FPM/nginx, this checkout's built server synced),
+ * a `shared/anchors` folder next to the checkout or its parent is used). It runs setup (slapd + 1000 users, LTB
+ * on PHP-FPM/nginx, this checkout's built server synced),
  * alternating rounds, the report, teardown. LTB's code is never part of this repository: the kit unpacks its
  * archive into a temporary directory.
  *

@@ -1,6 +1,7 @@
 /**
  * The seam to wherever accounts live: `local` (the service's own store, cloud-only accounts) and
- * AccountDirectory, which adds the on-premises kinds (`ldap`, `ad`) through writeback. Adapters translate their own errors into SsprError with a precise code.
+ * AccountDirectory, which adds the on-premises kinds (`ldap`, `ad`) through writeback. Adapters translate their
+ * own errors into SsprError with a precise code.
  */
 export interface DirectoryUser {
   id: string;

@@ -9,7 +9,7 @@ export function availableQuestions(custom: readonly PolicyQuestion[]): SecurityQ
   return [...PREDEFINED_QUESTIONS, ...custom.filter((q): q is SecurityQuestion => typeof q.id === 'string')];
 }
 
-/** The text of a question by id in the user's language ("?" for an id the catalogue and the custom questions do not define). */
+/** The text of a question by id in the user's language ("?" for an id neither the catalogue nor the custom list defines). */
 export function questionById(id: string, custom: readonly PolicyQuestion[], lang: Lang): string {
   const question = availableQuestions(custom).find((q) => q.id === id);
   return question ? questionText(question, lang) : '?';
