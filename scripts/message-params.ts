@@ -19,16 +19,19 @@ function typeOf(arg: Argument): string {
   }
 }
 
+/** One line per message file: the file is generated, read by the compiler, not by people. */
 export function messageParamsSource(root = shippedMessagesRoot()): string {
-  const lines = [...readLanguage(join(root, 'en'))].map(([key, message]) => {
+  const domains = new Map<string, string[]>();
+  for (const [key, message] of readLanguage(join(root, 'en'))) {
     const params = [...message.args].map(([name, arg]) => `${JSON.stringify(name)}${arg.optional ? '?' : ''}: ${typeOf(arg)}`);
-    return `  ${JSON.stringify(key)}: {${params.length ? ` ${params.join('; ')} ` : ''}};`;
-  });
+    const domain = key.slice(0, key.indexOf('.'));
+    domains.set(domain, [...(domains.get(domain) ?? []), `${JSON.stringify(key)}: {${params.length ? ` ${params.join('; ')} ` : ''}};`]);
+  }
   return [
     '// Written by scripts/message-params.ts from messages/en/*.json (npm run messages); do not edit by hand.',
     '/* eslint-disable @typescript-eslint/no-empty-object-type */',
     'export interface MessageParams {',
-    ...lines,
+    ...[...domains.values()].map((entries) => `  ${entries.join(' ')}`),
     '}',
     '',
   ].join('\n');
