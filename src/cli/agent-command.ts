@@ -66,6 +66,7 @@ export function agentCommand(): Command {
           worker: new AgentWorker(directory, identity.sealingKey),
           syncRelay: new AgentSyncRelay(config.directory, log),
           log,
+          envelopes: config.envelopes,
         });
         client.start();
         process.stdout.write(`sspr agent ${identity.agentId} running for the ${identity.directory} directory; connecting to ${config.server.join(', ')}\n`);

@@ -51,7 +51,7 @@ describe('agent protocol messages', () => {
     const messages = [
       { type: 'challenge', nonce: 'n'.repeat(43), serverTime: NOW },
       { type: 'welcome', heartbeatSeconds: 30, serverTime: NOW },
-      { type: 'job', jobId: payload.jobId, envelope: sealForAgent(agent.publicKeyPem, payload, NOW), deadline: payload.notAfter },
+      { type: 'job', jobId: payload.jobId, envelope: await sealForAgent(agent.publicKeyPem, payload, NOW), deadline: payload.notAfter },
       { type: 'query', queryId: 'q-1', kind: 'changed-since', username: 'lena', anchor: null, since: NOW, deadline: NOW + 1000 },
       { type: 'status', jobIds: ['job-1', 'job-2'] },
       { type: 'ack', jobId: 'job-1' },
