@@ -30,6 +30,8 @@ describe('agent protocol messages', () => {
     const messages = [
       hello,
       { ...hello, pendingResults: [{ type: 'result', jobId: 'job-1', outcome: 'success' }] },
+      { ...hello, envelopes: [3, 2] },
+      { ...hello, envelopes: [] },
       heartbeat,
       { ...heartbeat, report: { ...report, directory: { ...report.directory, reachable: false, error: { reason: 'unreachable', raw: 'ECONNREFUSED' } } } },
       { type: 'result', jobId: 'job-1', outcome: 'success' },
@@ -86,6 +88,9 @@ describe('agent protocol messages', () => {
       { ...hello, clockMs: -1 },
       { ...hello, agentId: '../etc' },
       { ...hello, directory: 'novell' },
+      { ...hello, envelopes: ['3'] },
+      { ...hello, envelopes: [2.5] },
+      { ...hello, envelopes: Array.from({ length: 17 }, () => 3) },
       { type: 'result', jobId: 'job-1', outcome: 'failure' },
       { type: 'result', jobId: 'job-1', outcome: 'success', reason: 'locked' },
       { type: 'result', jobId: 'job-1', outcome: 'failure', reason: 'made-up' },
