@@ -9,9 +9,10 @@
  * cost. Envelopes were sealed with RSA-3072 OAEP until version 1; the agent's private RSA decryption took
  * ~1.7–1.9 ms per job, the whole agent latency budget (p50 ≤ 2 ms). An X25519 agreement takes ~33 µs (a whole
  * open ~75 µs, a seal ~130 µs: figures in sealed-password.ts), the public key is 32 bytes and each envelope
- * carries a 43-character ephemeral key instead of a 512-character wrapped key. X25519 also has no parameters to get wrong (no exponent, no size, no padding mode), rejects
- * low-order points, and is the KEM of RFC 9180's DHKEM(X25519, HKDF-SHA256) used by envelope version 3. RSA keys and other curves are
- * refused: an agent enrolled with an RSA key must enrol a new X25519 key (version-1 envelopes are not opened).
+ * carries a 43-character ephemeral key instead of a 512-character wrapped key. X25519 also has no parameters to
+ * get wrong (no exponent, no size, no padding mode), rejects low-order points, and is the KEM of RFC 9180's
+ * DHKEM(X25519, HKDF-SHA256) used by envelope version 3. RSA keys and other curves are refused: an agent enrolled
+ * with an RSA key must enrol a new X25519 key (version-1 envelopes are not opened).
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPair, KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';

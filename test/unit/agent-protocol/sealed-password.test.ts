@@ -30,6 +30,20 @@ const setBytes = (field: string, bytes: Buffer) => (fields: Fields) => {
 };
 
 describe('sealed password envelope (v2: X25519 + HKDF-SHA256 + AES-256-GCM)', () => {
+  it('opens an envelope sealed by the code before version negotiation (wire format unchanged)', async () => {
+    // Sealed by the pre-HPKE sealForAgent to this test key; an agent of that build opens today's v2 likewise.
+    const privateKeyPem = '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VuBCIEIMiaJPpcvZj6ZTKPgAwiBdzV4rzpug57KwZsqh6Lnlhl\n-----END PRIVATE KEY-----\n';
+    const envelope = JSON.stringify({
+      v: 2, kid: 'zKSf63cJMgZ9kT0IL-nuoQUJ-0lk7X1L6GhjRb48nV8', job: 'job-golden-1', op: 'change', exp: 1_750_000_060_000,
+      epk: 'B7r5JnIx13HT-6-TxVw5ZUjRdoYBLFO8b-we2tTBqhc', iv: 'gWEA9a8baeV_MSt5',
+      ciphertext: 'PgOFNmEReaAic9xT475uqLKy258pjAYgEvr4Y9jhPagelHqIZe5zytutIBd1EAApaihrxS2t8g', tag: 'd5QV4ow8rLNpfCJlhz5U4Q',
+    });
+    assert.deepEqual(await openSealed(privateKeyPem, envelope, { expectedJobId: 'job-golden-1', now: NOW }), {
+      jobId: 'job-golden-1', operation: 'change', account: { username: 'lena', anchor: 'anchor-1' },
+      newPassword: 'Copper kettle meadow 4', oldPassword: 'Original ✓', notAfter: 1_750_000_060_000,
+    });
+  });
+
   it('round-trips reset, change and unlock payloads', async () => {
     const { agent } = await testKeys();
     const payloads = [
