@@ -9,32 +9,14 @@ import {
   hpkeSeal,
   hpkeSuite,
 } from '../../../src/writeback/agent-protocol/hpke-envelope.js';
-import { openSealed, sealForAgent, SealError, type SealRefusal } from '../../../src/writeback/agent-protocol/sealed-password.js';
+import { openSealed, sealForAgent } from '../../../src/writeback/agent-protocol/sealed-password.js';
 import { loadAgentPrivateKey } from '../../../src/writeback/agent-protocol/agent-keys.js';
 import { ENVELOPE_VERSIONS, negotiateEnvelopeVersion } from '../../../src/writeback/agent-protocol/envelope-format.js';
-import { NOW, resetPayload, testKeys } from './fixtures.js';
+import { edit, flipBit, NOW, refused, resetPayload, testKeys, type Fields } from './fixtures.js';
 import { a11 } from './rfc9180-vectors.js';
 
 const hex = (text: string) => Buffer.from(text, 'hex');
 const toHex = (bytes: ArrayBuffer | Uint8Array) => Buffer.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).toString('hex');
-const refused = (reason: SealRefusal) => (error: unknown) => {
-  assert.ok(error instanceof SealError, String(error));
-  assert.equal(error.reason, reason);
-  return true;
-};
-type Fields = Record<string, unknown>;
-const edit = (envelope: string, change: (fields: Fields) => void): string => {
-  const fields = JSON.parse(envelope) as Fields;
-  change(fields);
-  return JSON.stringify(fields);
-};
-const flipBit = (field: string, byteIndex = 0, mask = 0x01) => (fields: Fields) => {
-  const bytes = Buffer.from(String(fields[field]), 'base64url');
-  const index = byteIndex < 0 ? bytes.length + byteIndex : byteIndex;
-  bytes[index] = (bytes[index] ?? 0) ^ mask;
-  fields[field] = bytes.toString('base64url');
-};
-
 /** The A.1.1 recipient key as the agent holds keys: a node:crypto KeyObject (RFC 8037 JWK of the raw scalar). */
 const vectorRecipientKeyObject = () =>
   createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: hex(a11.skRm).toString('base64url'), x: hex(a11.pkRm).toString('base64url') }, format: 'jwk' });

@@ -1,30 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { openSealed, sealForAgent, SealError, type SealRefusal } from '../../../src/writeback/agent-protocol/sealed-password.js';
+import { openSealed, sealForAgent } from '../../../src/writeback/agent-protocol/sealed-password.js';
 import { generateAgentKeyPair, loadAgentPrivateKey } from '../../../src/writeback/agent-protocol/agent-keys.js';
 import { MAX_ENVELOPE_BYTES } from '../../../src/writeback/agent-protocol/envelope-format.js';
-import { NOW, resetPayload, testKeys } from './fixtures.js';
+import { edit, flipBit, NOW, refused, resetPayload, testKeys, type Fields } from './fixtures.js';
 
-const refused = (reason: SealRefusal) => (error: unknown) => {
-  assert.ok(error instanceof SealError, String(error));
-  assert.equal(error.reason, reason);
-  assert.equal(error.message, `sealed password refused: ${reason}`);
-  return true;
-};
-
-type Fields = Record<string, unknown>;
-const edit = (envelope: string, change: (fields: Fields) => void): string => {
-  const fields = JSON.parse(envelope) as Fields;
-  change(fields);
-  return JSON.stringify(fields);
-};
-const flipBit = (field: string, byteIndex = 0, mask = 0x01) => (fields: Fields) => {
-  const bytes = Buffer.from(String(fields[field]), 'base64url');
-  const index = byteIndex < 0 ? bytes.length + byteIndex : byteIndex;
-  bytes[index] = (bytes[index] ?? 0) ^ mask;
-  fields[field] = bytes.toString('base64url');
-};
 const setBytes = (field: string, bytes: Buffer) => (fields: Fields) => {
   fields[field] = bytes.toString('base64url');
 };
