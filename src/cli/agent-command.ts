@@ -136,6 +136,7 @@ export function agentCommand(): Command {
             state: a.revokedAt !== null ? 'revoked' : a.connectedNode ? 'connected' : 'offline',
             lastHeartbeat: a.lastSeenAt === null ? null : `${Math.round((now - a.lastSeenAt) / 1000)} s ago`,
             version: a.version,
+            envelope: a.envelopeVersion,
             clockOffsetMs: a.clockOffsetMs,
             directoryReachable: a.report?.directory.reachable ?? null,
           })),

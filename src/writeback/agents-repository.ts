@@ -28,6 +28,8 @@ export interface AgentStatus {
   clockOffsetMs: number | null;
   heartbeatSeconds: number | null;
   report: AgentReport | null;
+  /** Sealed-envelope version negotiated at its last connection (null: not connected since it was recorded). */
+  envelopeVersion: number | null;
 }
 
 export interface EnrolledAgent {
@@ -155,5 +157,6 @@ function toStatus(row: AgentRow): AgentStatus {
     clockOffsetMs: row.clock_offset_ms,
     heartbeatSeconds: row.heartbeat_seconds,
     report: row.report ? (JSON.parse(row.report) as AgentReport) : null,
+    envelopeVersion: row.envelope_version,
   };
 }

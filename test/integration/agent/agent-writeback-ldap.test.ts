@@ -153,14 +153,16 @@ describe('writeback through the agent (OpenLDAP)', () => {
   });
 
   it('an agent announcing no envelope versions (built before negotiation) is sealed the legacy envelope and applies jobs', async () => {
-    const envelopeVersions = async () =>
-      Object.fromEntries((await svc.services.store.db.selectFrom('agents').select(['name', 'envelope_version']).where('connected_node', 'is not', null).execute()).map((a) => [a.name, a.envelope_version]));
-    assert.deepEqual(await envelopeVersions(), { first: 3 }, 'a current agent negotiates the HPKE envelope');
+    const envelopeVersions = () => {
+      const listed = JSON.parse(runCli(['agent', 'list', '--json'], { env: serverEnv }).stdout) as Array<{ name: string; state: string; envelope: number | null }>;
+      return Object.fromEntries(listed.filter((a) => a.state === 'connected').map((a) => [a.name, a.envelope]));
+    };
+    assert.deepEqual(envelopeVersions(), { first: 3 }, 'a current agent negotiates the HPKE envelope');
     await agents[0]!.stop();
     const legacy = startAgentProcess({ servers: [svc.baseUrl], directory, token: createEnrolmentToken(serverEnv, 'ldap'), name: 'legacy', env: { SSPR_AGENT_ENVELOPES: '' } });
     agents.push(legacy);
     await legacy.connected();
-    assert.deepEqual(await envelopeVersions(), { legacy: 2 });
+    assert.deepEqual(envelopeVersions(), { legacy: 2 });
     const flow = await verifiedFlow('lena');
     const answer = await postJson(svc.baseUrl, `${flow}/password`, { password: 'Copper kettle meadow 4' });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
