@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { signWithIdentity } from '../writeback/agent-protocol/agent-identity.js';
 import { AgentProtocolError, helloSignedText, parseServerMessage, type ResultMessage, type ServerMessage } from '../writeback/agent-protocol/protocol.js';
 import type { AgentReport } from '../writeback/agents-repository.js';
+import { ENVELOPE_VERSIONS, type EnvelopeVersion } from '../writeback/agent-protocol/envelope-format.js';
 import type { AgentIdentity } from './agent-state.js';
 import type { AgentWorker } from './agent-worker.js';
 import type { AgentSyncRelay } from './agent-sync-relay.js';
@@ -23,6 +24,11 @@ export interface AgentClientOptions {
   /** Reads the directory for the service's sync (agent mode without a server-side directory). */
   syncRelay: AgentSyncRelay;
   log: Logger;
+  /**
+   * Sealed-envelope versions announced in the hello (default: every version this agent opens); the server seals
+   * in the newest it knows too. An empty list announces none, and the server seals the legacy version.
+   */
+  envelopes?: readonly EnvelopeVersion[];
   /** Called after each welcome (tests and the CLI's "connected" line). */
   onConnected?: (server: string) => void;
 }
@@ -169,9 +175,11 @@ export class AgentClient {
         const clockMs = Date.now();
         const { agentId } = this.options.identity;
         const signature = signWithIdentity(this.options.identity.identityKeyPem, helloSignedText(message.nonce, agentId, clockMs));
+        const envelopes = this.options.envelopes ?? ENVELOPE_VERSIONS;
         this.send({
           type: 'hello', agentId, version: AGENT_VERSION, directory: this.options.identity.directory, clockMs, signature,
           report: this.report(), pendingResults: [...this.unacknowledged.values()].slice(0, 20),
+          ...(envelopes.length > 0 ? { envelopes } : {}),
         }, socket);
         return;
       }

@@ -27,7 +27,7 @@ export class AgentWorker {
     const fail = (reason: NonNullable<ResultMessage['reason']>, raw: string): ResultMessage => ({ type: 'result', jobId: job.jobId, outcome: 'failure', reason, raw: raw.slice(0, RAW_LIMIT) });
     let payload;
     try {
-      payload = openSealed(this.keys, job.envelope, { expectedJobId: job.jobId, now: serverNow });
+      payload = await openSealed(this.keys, job.envelope, { expectedJobId: job.jobId, now: serverNow });
     } catch (error) {
       if (error instanceof SealError && error.reason === 'expired') return fail('timeout', 'the job arrived after its deadline; nothing was changed');
       return fail('access-denied', `sealed job refused: ${error instanceof SealError ? error.reason : 'unreadable'}; nothing was changed`);

@@ -66,6 +66,7 @@ export function agentCommand(): Command {
           worker: new AgentWorker(directory, identity.sealingKey),
           syncRelay: new AgentSyncRelay(config.directory, log),
           log,
+          envelopes: config.envelopes,
         });
         client.start();
         process.stdout.write(`sspr agent ${identity.agentId} running for the ${identity.directory} directory; connecting to ${config.server.join(', ')}\n`);
@@ -135,6 +136,7 @@ export function agentCommand(): Command {
             state: a.revokedAt !== null ? 'revoked' : a.connectedNode ? 'connected' : 'offline',
             lastHeartbeat: a.lastSeenAt === null ? null : `${Math.round((now - a.lastSeenAt) / 1000)} s ago`,
             version: a.version,
+            envelope: a.envelopeVersion,
             clockOffsetMs: a.clockOffsetMs,
             directoryReachable: a.report?.directory.reachable ?? null,
           })),

@@ -186,6 +186,8 @@ export interface AgentsTable {
   heartbeat_seconds: number | null;
   /** JSON AgentReport: directory reachability, probe details, recent connection errors. */
   report: string | null;
+  /** Sealed-envelope version negotiated at its last hello; null: none announced (the legacy envelope). */
+  envelope_version: number | null;
 }
 
 export interface AgentEnrolmentTokensTable {

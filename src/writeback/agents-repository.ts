@@ -28,6 +28,8 @@ export interface AgentStatus {
   clockOffsetMs: number | null;
   heartbeatSeconds: number | null;
   report: AgentReport | null;
+  /** Sealed-envelope version negotiated at its last connection (null: not connected since it was recorded). */
+  envelopeVersion: number | null;
 }
 
 export interface EnrolledAgent {
@@ -57,17 +59,17 @@ export class AgentsRepository {
    * Enrolled, not revoked agents of one directory kind that some node holds connected and whose heartbeat is
    * fresh, with their public keys (to seal a queued job to).
    */
-  async connectedFor(directory: string, heartbeatSeconds: number, now: number): Promise<EnrolledAgent[]> {
+  async connectedFor(directory: string, heartbeatSeconds: number, now: number): Promise<Array<EnrolledAgent & { envelopeVersion: number | null }>> {
     const rows = await this.db
       .selectFrom('agents')
-      .select(['id', 'name', 'directory', 'public_key', 'fingerprint', 'identity_key', 'last_seen_at', 'heartbeat_seconds'])
+      .select(['id', 'name', 'directory', 'public_key', 'fingerprint', 'identity_key', 'last_seen_at', 'heartbeat_seconds', 'envelope_version'])
       .where('directory', '=', directory)
       .where('revoked_at', 'is', null)
       .where('connected_node', 'is not', null)
       .execute();
     return rows
       .filter((r) => heartbeatIsFresh(r.last_seen_at === null ? null : Number(r.last_seen_at), r.heartbeat_seconds ?? heartbeatSeconds, now))
-      .map((r) => ({ id: r.id, name: r.name, directory: r.directory, publicKey: r.public_key, fingerprint: r.fingerprint, identityKey: r.identity_key }));
+      .map((r) => ({ id: r.id, name: r.name, directory: r.directory, publicKey: r.public_key, fingerprint: r.fingerprint, identityKey: r.identity_key, envelopeVersion: r.envelope_version }));
   }
 
   async insert(agent: EnrolledAgent, now: number): Promise<void> {
@@ -95,10 +97,11 @@ export class AgentsRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  async markConnected(id: string, node: string, now: number, version: string, clockOffsetMs: number, report: AgentReport): Promise<void> {
+  /** `envelopeVersion`: the sealed-envelope version negotiated for this connection (null: the legacy one). */
+  async markConnected(id: string, node: string, now: number, version: string, clockOffsetMs: number, report: AgentReport, envelopeVersion: number | null = null): Promise<void> {
     await this.db
       .updateTable('agents')
-      .set({ connected_node: node, connected_at: now, last_seen_at: now, version, clock_offset_ms: clockOffsetMs, report: JSON.stringify(report) })
+      .set({ connected_node: node, connected_at: now, last_seen_at: now, version, clock_offset_ms: clockOffsetMs, report: JSON.stringify(report), envelope_version: envelopeVersion })
       .where('id', '=', id)
       .execute();
   }
@@ -154,5 +157,6 @@ function toStatus(row: AgentRow): AgentStatus {
     clockOffsetMs: row.clock_offset_ms,
     heartbeatSeconds: row.heartbeat_seconds,
     report: row.report ? (JSON.parse(row.report) as AgentReport) : null,
+    envelopeVersion: row.envelope_version,
   };
 }

@@ -9,6 +9,7 @@ import * as adminTokens from './006-admin-tokens.js';
 import * as flowClaim from './007-flow-claim.js';
 import * as rateLimit from './008-rate-limit.js';
 import * as keyring from './009-keyring.js';
+import * as agentEnvelope from './010-agent-envelope.js';
 
 // Migrations are listed in code (not read from a folder) so the compiled package carries them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -23,6 +24,7 @@ const ordered: Array<[string, Up]> = [
   ['007-flow-claim', flowClaim.up],
   ['008-rate-limit', rateLimit.up],
   ['009-keyring', keyring.up],
+  ['010-agent-envelope', agentEnvelope.up],
 ];
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

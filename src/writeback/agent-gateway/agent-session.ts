@@ -18,6 +18,7 @@ import type { AccountCallback, GroupCallback } from '../../sync/directory-reader
 import { verifyIdentitySignature } from '../agent-protocol/agent-identity.js';
 import type { AgentsRepository } from '../agents-repository.js';
 import type { Clock } from '../../store/clock.js';
+import { LEGACY_ENVELOPE_VERSION, negotiateEnvelopeVersion, type EnvelopeVersion } from '../agent-protocol/envelope-format.js';
 
 /** How long an agent has to answer the challenge after the socket opened. */
 const HANDSHAKE_MS = 10_000;
@@ -37,6 +38,8 @@ export class AgentSession {
   agentId = '';
   directory = '';
   publicKey = '';
+  /** The envelope version this connection's jobs are sealed in (negotiated from the hello). */
+  envelopeVersion: EnvelopeVersion = LEGACY_ENVELOPE_VERSION;
   ready = false;
   lastSeenAt: number;
   clockOffsetMs = 0;
@@ -186,11 +189,14 @@ export class AgentSession {
     if (!verifyIdentitySignature(agent.identityKey, helloSignedText(this.nonce, hello.agentId, hello.clockMs), hello.signature)) {
       return this.refuse('the hello signature does not match the enrolled identity key');
     }
+    const envelopeVersion = negotiateEnvelopeVersion(hello.envelopes);
+    if (envelopeVersion === null) return this.refuse('the agent opens no sealed-envelope version this server seals');
+    this.envelopeVersion = envelopeVersion;
     this.agentId = agent.id;
     this.directory = agent.directory;
     this.publicKey = agent.publicKey;
     this.clockOffsetMs = clockOffsetMs(now, hello.clockMs, now - this.openedAt);
-    await this.deps.agents.markConnected(agent.id, this.deps.nodeId, now, hello.version, this.clockOffsetMs, hello.report);
+    await this.deps.agents.markConnected(agent.id, this.deps.nodeId, now, hello.version, this.clockOffsetMs, hello.report, envelopeVersion);
     this.ready = true;
     this.lastSeenAt = now;
     this.send({ type: 'welcome', heartbeatSeconds: this.deps.heartbeatSeconds, serverTime: now });

@@ -5,6 +5,7 @@ import type { Clock } from '../../store/clock.js';
 import type { Audit } from '../../audit/audit.js';
 import { sealForAgent } from '../agent-protocol/sealed-password.js';
 import type { SealedOperation } from '../agent-protocol/sealed-payload.js';
+import { LEGACY_ENVELOPE_VERSION, negotiateEnvelopeVersion, type EnvelopeVersion } from '../agent-protocol/envelope-format.js';
 import { directoryFailures } from '../agent-protocol/protocol.js';
 import type { AgentsRepository } from '../agents-repository.js';
 import type { Writeback, WritebackOrigin, WritebackTarget } from '../writeback.js';
@@ -88,7 +89,7 @@ export class AgentWriteback implements Writeback {
     const deadline = now + this.deps.jobTimeoutMs;
     const jobId = `wb-${randomBytes(16).toString('base64url')}`;
     const payload = { jobId, operation, account: { username: target.username, anchor: target.anchor ?? '-' }, ...secrets, notAfter: deadline };
-    const seal = (publicKey: string) => sealForAgent(publicKey, payload, this.deps.clock.now());
+    const seal: Seal = (publicKey, version) => sealForAgent(publicKey, payload, this.deps.clock.now(), version);
     const base = { id: jobId, userId: target.userId, username: target.username, operation, directory: target.source, origin, createdAt: now, deadlineAt: deadline, nodeId: this.deps.nodeId };
 
     const events: JobEvent[] = [];
@@ -104,11 +105,13 @@ export class AgentWriteback implements Writeback {
         const job = { ...base, state: 'dispatched' as const, agentId: session.agentId, envelopes: null };
         await this.deps.jobs.insert(job);
         this.deps.hub.track({ ...job, finishedAt: null, reason: null, raw: null });
-        session.send({ type: 'job', jobId, envelope: seal(session.publicKey), deadline });
+        session.send({ type: 'job', jobId, envelope: await seal(session.publicKey, session.envelopeVersion), deadline });
       } else {
         const remote = await this.deps.agents.connectedFor(target.source, this.deps.heartbeatSeconds, now);
         if (remote.length === 0) throw new SsprError('writeback-no-agent');
-        const envelopes = Object.fromEntries(remote.map((agent) => [agent.id, seal(agent.publicKey)]));
+        // Each agent's copy in the version negotiated on its own connection (stored by the node holding it).
+        const sealed = await Promise.all(remote.map(async (agent) => [agent.id, await seal(agent.publicKey, storedVersion(agent.envelopeVersion))] as const));
+        const envelopes = Object.fromEntries(sealed);
         await this.deps.jobs.insert({ ...base, state: 'pending', agentId: null, envelopes });
         await this.deps.signals.publish({ kind: 'job-created', jobId, directory: target.source });
       }
@@ -124,7 +127,7 @@ export class AgentWriteback implements Writeback {
     jobId: string,
     deadline: number,
     target: WritebackTarget,
-    seal: (publicKey: string) => string,
+    seal: Seal,
     events: JobEvent[],
     setWake: (wake: (() => void) | null) => void,
   ): Promise<JobRow> {
@@ -182,7 +185,7 @@ export class AgentWriteback implements Writeback {
    * A lost job: ask a ready agent (other than one already asked) whether the directory's password-change time
    * lies after the job started. Yes → the lost agent applied it; no → hand the job to this agent.
    */
-  private async reconcile(job: JobRow, target: WritebackTarget, seal: (publicKey: string) => string, asked: Set<string>): Promise<void> {
+  private async reconcile(job: JobRow, target: WritebackTarget, seal: Seal, asked: Set<string>): Promise<void> {
     const session = this.deps.hub.pick(job.directory);
     if (!session || asked.has(session.agentId)) return;
     asked.add(session.agentId);
@@ -204,11 +207,18 @@ export class AgentWriteback implements Writeback {
       }
       await this.deps.audit.record({ event: 'writeback.reconciled', outcome: 'info', userId: job.userId, username: job.username, detail: { job: job.id, verifiedBy: session.agentId, applied: false } });
     }
-    const envelope = seal(session.publicKey);
+    const envelope = await seal(session.publicKey, session.envelopeVersion);
     if (await this.deps.jobs.redispatch(job.id, session.agentId, this.deps.nodeId, envelope, this.deps.clock.now())) {
       session.send({ type: 'job', jobId: job.id, envelope, deadline: job.deadlineAt });
     }
   }
+}
+
+type Seal = (publicKey: string, version: EnvelopeVersion) => Promise<string>;
+
+/** The version stored for an agent another node holds; a version this node does not know falls back to the legacy one. */
+function storedVersion(stored: number | null): EnvelopeVersion {
+  return negotiateEnvelopeVersion(stored === null ? undefined : [stored]) ?? LEGACY_ENVELOPE_VERSION;
 }
 
 const failures: ReadonlySet<string> = new Set(directoryFailures);

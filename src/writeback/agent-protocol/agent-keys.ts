@@ -9,9 +9,10 @@
  * cost. An RSA-3072 OAEP private decryption measured ~1.7–1.9 ms per job, the whole agent latency budget
  * (p50 ≤ 2 ms); an X25519 agreement takes ~33 µs (a whole open ~75 µs, a seal ~130 µs: figures in
  * sealed-password.ts), the public key is 32 bytes and each envelope carries a 43-character ephemeral key rather
- * than a 512-character wrapped key. X25519 also has no parameters to get wrong (no exponent, no size, no padding
- * mode), rejects low-order points in OpenSSL, and ships in node:crypto — no new dependency. RSA keys and other
- * curves are refused: an agent holding an RSA key must enrol a new X25519 key.
+ * than a 512-character wrapped key. X25519 also has no parameters to
+ * get wrong (no exponent, no size, no padding mode), rejects low-order points, and is the KEM of RFC 9180's
+ * DHKEM(X25519, HKDF-SHA256) used by envelope version 3. RSA keys and other curves are refused: an agent enrolled
+ * with an RSA key must enrol a new X25519 key; envelopes with `v: 1` (RSA-OAEP `wrappedKey`) are refused.
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPair, KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';

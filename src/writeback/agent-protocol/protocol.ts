@@ -72,6 +72,11 @@ export const helloSchema = z.strictObject({
   report: reportSchema,
   /** Results the agent could not deliver over its previous connection. */
   pendingResults: z.array(resultSchema).max(20),
+  /**
+   * Sealed-envelope versions the agent opens (envelope-format.ts); the server seals its jobs in the newest one
+   * it knows too. Absent or empty: an agent built before the negotiation, which opens the legacy version only.
+   */
+  envelopes: z.array(z.number().int().min(1).max(1000)).max(16).optional(),
 });
 
 export const heartbeatSchema = z.strictObject({

@@ -1,90 +1,56 @@
 /**
- * Sealing a password for the writeback agent: hybrid public-key encryption in the manner of HPKE base mode
- * (RFC 9180, DHKEM(X25519, HKDF-SHA256) with AES-256-GCM), built from node:crypto primitives:
- * - the sender makes a fresh ephemeral X25519 key pair per envelope and agrees a 32-byte shared secret with
- *   the agent's X25519 public key (RFC 7748 §6.1); OpenSSL refuses low-order points (an all-zero result);
- * - the 256-bit content key is HKDF-SHA256 (RFC 5869) of that secret, salt = epk ‖ SHA-256(agent SPKI)
- *   (RFC 9180's kem_context binds the same two keys: the envelope opens only for the key it was sealed to,
- *   and a re-encoded epk — X25519 ignores the top bit — derives another key), info = a version label naming
- *   the construction, so a key is never shared across versions or purposes;
- * - the account and passwords are encrypted with AES-256-GCM (NIST SP 800-38D), 96-bit random IV (§8.2.2),
- *   128-bit tag, associated data binding version, kid, jobId, operation and notAfter (envelope-format.ts).
- * Each content key encrypts one message only (fresh ephemeral key), so GCM's nonce limits are never near.
- * Security: ~128 bits (X25519 ≈ RSA-3072, NIST SP 800-57), forward secrecy for the sender only — the server
- * forgets the ephemeral private key at once, the agent's long-term key still opens recorded envelopes, which
- * is why keys roll every 6 months. Not post-quantum, like RSA-3072 before it.
- * Cost per job, measured with a quick script (Node 20.20, OpenSSL 3, 2-core VM, p50 of 5000 runs, 256-character
- * password): seal ≈ 130 µs (ephemeral key generation ≈ 35 µs + agreement ≈ 33 µs, the rest schema checks and
- * GCM), open ≈ 75 µs with KeyObjects from loadAgentPrivateKey (agreement ≈ 33 µs, HKDF ≈ 10 µs) — against
- * ≈ 1700 µs for the RSA-3072 OAEP unwrap alone. Passing a PEM string instead costs ≈ 400 µs more per open
- * (PKCS#8 parsing), so the agent loads its keys once. Raw keys go through JWK, not DER (~70 µs each way in
- * OpenSSL 3). A 256-character password with a 36-character job id makes a 668-byte envelope (RSA-3072: 1144).
- * Opening authenticates first and only then judges job and deadline, so every reason describes authentic data.
- * A failed agreement (invalid epk) continues with a random key, so agreement and GCM failures look and take
- * alike ('tampered'); the error never says which field or byte failed. Derived secrets are zeroed after use.
+ * Sealing a password for the writeback agent, in the envelope version the agent negotiated
+ * (envelope-format.ts): version 3 is RFC 9180 HPKE (hpke-envelope.ts), version 2 the earlier construction of
+ * our own (envelope-v2.ts) for agents that announce no versions. Both use X25519 with the agent's enrolled key
+ * and AES-256-GCM over the account and passwords, and bind version, kid, job id, operation and deadline as
+ * associated data; only the agent holding the private key named by kid opens an envelope.
+ * Opening authenticates first and only then judges job and deadline, so every reason describes authentic data;
+ * agreement/decapsulation and tag failures are one reason ('tampered') and the error never says which field or
+ * byte failed.
+ * Cost per job (Node 20.20, 2-core VM, version 2, p50 of 5000 runs, 256-character password): seal ≈ 130 µs,
+ * open ≈ 75 µs with KeyObjects from loadAgentPrivateKey; version-3 figures are in the README's agent section.
  */
-import {
-  createCipheriv,
-  createDecipheriv,
-  createPrivateKey,
-  diffieHellman,
-  generateKeyPairSync,
-  hkdfSync,
-  KeyObject,
-  randomBytes,
-} from 'node:crypto';
-import {
-  assertUsablePublicKey,
-  fingerprintDigest,
-  rawX25519PublicKey,
-  x25519PublicKeyFromRaw,
-} from './agent-keys.js';
+import { createPrivateKey, KeyObject } from 'node:crypto';
+import { assertUsablePublicKey, fingerprintDigest, rawX25519PublicKey } from './agent-keys.js';
 import {
   associatedData,
-  CONTENT_KEY_BYTES,
   decodeBase64url,
-  ENVELOPE_VERSION,
+  ENVELOPE_VERSIONS,
   envelopeSchema,
   EPK_BYTES,
-  GCM_IV_BYTES,
-  GCM_TAG_BYTES,
   MAX_ENVELOPE_BYTES,
   type Envelope,
+  type EnvelopeV3,
+  type EnvelopeVersion,
 } from './envelope-format.js';
+import { openV2, sealV2 } from './envelope-v2.js';
+import { envelopeInfo, envelopeSuite, hpkeOpen, hpkePublicKey, hpkeRecipientKey, hpkeSeal, type HpkePublicKey, type HpkeRecipientKey } from './hpke-envelope.js';
+import { SealError } from './seal-error.js';
 import { sealedPayloadSchema, toSecretPart, type SealedPayload } from './sealed-payload.js';
 import { decodeSecret, encodeSecret } from './secret-codec.js';
+
+export { SealError, type SealRefusal } from './seal-error.js';
 
 /** Longest an envelope may live: the reset session's 15 minutes. */
 export const MAX_SEAL_LIFETIME_MS = 15 * 60_000;
 
-export type SealRefusal = 'wrong-key' | 'tampered' | 'expired' | 'wrong-job' | 'malformed';
-
-/** Why an envelope was refused; the message carries the reason only, never key or field details. */
-export class SealError extends Error {
-  constructor(readonly reason: SealRefusal) {
-    super(`sealed password refused: ${reason}`);
-    this.name = 'SealError';
-  }
-}
-
-/** HKDF info: names the envelope version and the construction (one derived key per purpose). */
-const KDF_INFO = Buffer.from(`sspr-writeback-seal/v${ENVELOPE_VERSION} DHKEM(X25519,HKDF-SHA256) AES-256-GCM`);
-
-/** HKDF-SHA256 of the shared secret, salt = epk ‖ SHA-256(recipient SPKI). The caller zeroes the result. */
-function deriveContentKey(shared: Buffer, epk: Buffer, recipientDigest: Buffer): Buffer {
-  const salt = Buffer.concat([epk, recipientDigest]);
-  return Buffer.from(hkdfSync('sha256', shared, salt, KDF_INFO, CONTENT_KEY_BYTES));
+interface Recipient {
+  publicKey: KeyObject;
+  digest: Buffer;
+  hpkeKey: Promise<HpkePublicKey>;
 }
 
 /** Parsed agent public keys by PEM (public data; a server seals to a handful of agents): saves ~90 µs a seal. */
-const recipients = new Map<string, { publicKey: KeyObject; digest: Buffer }>();
+const recipients = new Map<string, Recipient>();
 const MAX_CACHED_RECIPIENTS = 64;
 
-function recipientKey(pem: string): { publicKey: KeyObject; digest: Buffer } {
+function recipientKey(pem: string): Recipient {
   let recipient = recipients.get(pem);
   if (!recipient) {
     const publicKey = assertUsablePublicKey(pem);
-    recipient = { publicKey, digest: fingerprintDigest(publicKey) };
+    const hpkeKey = hpkePublicKey(envelopeSuite, rawX25519PublicKey(publicKey));
+    hpkeKey.catch(() => undefined); // judged when a version-3 seal awaits it
+    recipient = { publicKey, digest: fingerprintDigest(publicKey), hpkeKey };
     if (recipients.size >= MAX_CACHED_RECIPIENTS) recipients.clear();
     recipients.set(pem, recipient);
   }
@@ -92,11 +58,17 @@ function recipientKey(pem: string): { publicKey: KeyObject; digest: Buffer } {
 }
 
 /**
- * Seals `payload` to the agent key `publicKeyPem`. Throws (TypeError/RangeError/Error, never echoing a
- * password) when the payload is invalid, notAfter is not within (now, now + 15 min], the key is unusable, or
- * the envelope would exceed MAX_ENVELOPE_BYTES. Returns the compact JSON envelope.
+ * Seals `payload` to the agent key `publicKeyPem` in envelope `version` (default: the newest). Rejects
+ * (TypeError/RangeError/Error, never echoing a password) when the payload is invalid, notAfter is not within
+ * (now, now + 15 min], the key is unusable, or the envelope would exceed MAX_ENVELOPE_BYTES. Resolves to the
+ * compact JSON envelope.
  */
-export function sealForAgent(publicKeyPem: string, payload: SealedPayload, now: number): string {
+export async function sealForAgent(
+  publicKeyPem: string,
+  payload: SealedPayload,
+  now: number,
+  version: EnvelopeVersion = ENVELOPE_VERSIONS[0],
+): Promise<string> {
   const checked = sealedPayloadSchema.safeParse(payload);
   if (!checked.success) {
     const paths = checked.error.issues.map((issue) => issue.path.join('.') || '(payload)').join(', ');
@@ -106,74 +78,53 @@ export function sealForAgent(publicKeyPem: string, payload: SealedPayload, now: 
   if (!(notAfter > now && notAfter - now <= MAX_SEAL_LIFETIME_MS)) {
     throw new RangeError('sealForAgent: notAfter must lie within the next 15 minutes');
   }
-  const { publicKey, digest: recipientDigest } = recipientKey(publicKeyPem);
-  const head = { v: ENVELOPE_VERSION, kid: recipientDigest.toString('base64url'), job: jobId, op: operation, exp: notAfter };
-  const ephemeral = generateKeyPairSync('x25519');
-  const epk = rawX25519PublicKey(ephemeral.publicKey);
-  let shared: Buffer;
+  const recipient = recipientKey(publicKeyPem);
+  const head = { kid: recipient.digest.toString('base64url'), job: jobId, op: operation, exp: notAfter };
+  const plaintext = encodeSecret(toSecretPart(checked.data));
+  let envelope: Envelope;
   try {
-    shared = diffieHellman({ privateKey: ephemeral.privateKey, publicKey });
-  } catch {
-    throw new Error('agent key refused: the X25519 public key is a low-order point (no shared secret)');
-  }
-  let contentKey: Buffer;
-  try {
-    contentKey = deriveContentKey(shared, epk, recipientDigest);
+    envelope = version === 2 ? sealV2(recipient.publicKey, recipient.digest, { v: 2, ...head }, plaintext) : await sealV3(recipient, { v: 3, ...head }, plaintext);
   } finally {
-    shared.fill(0);
-  }
-  const iv = randomBytes(GCM_IV_BYTES);
-  try {
-    const cipher = createCipheriv('aes-256-gcm', contentKey, iv, { authTagLength: GCM_TAG_BYTES });
-    cipher.setAAD(associatedData(head));
-    const plaintext = encodeSecret(toSecretPart(checked.data));
-    const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     plaintext.fill(0);
-    const envelope: Envelope = {
-      ...head,
-      epk: epk.toString('base64url'),
-      iv: iv.toString('base64url'),
-      ciphertext: ciphertext.toString('base64url'),
-      tag: cipher.getAuthTag().toString('base64url'),
-    };
-    const text = JSON.stringify(envelope);
-    if (Buffer.byteLength(text) > MAX_ENVELOPE_BYTES) {
-      throw new RangeError(`sealForAgent: envelope exceeds ${MAX_ENVELOPE_BYTES} bytes (passwords too long)`);
-    }
-    return text;
-  } finally {
-    contentKey.fill(0);
   }
+  const text = JSON.stringify(envelope);
+  if (Buffer.byteLength(text) > MAX_ENVELOPE_BYTES) {
+    throw new RangeError(`sealForAgent: envelope exceeds ${MAX_ENVELOPE_BYTES} bytes (passwords too long)`);
+  }
+  return text;
+}
+
+async function sealV3(recipient: Recipient, head: Omit<EnvelopeV3, 'enc' | 'ct'>, plaintext: Buffer): Promise<EnvelopeV3> {
+  let sealed;
+  try {
+    sealed = await hpkeSeal(envelopeSuite, await recipient.hpkeKey, envelopeInfo(recipient.digest), associatedData(head), plaintext);
+  } catch {
+    throw new Error('agent key refused: HPKE encapsulation to this X25519 public key failed (low-order point?)');
+  }
+  return { ...head, enc: sealed.enc.toString('base64url'), ct: sealed.ct.toString('base64url') };
 }
 
 /**
  * The agent's X25519 private key(s): during a key roll it holds the new and the previous one. PEM strings must
  * be unencrypted PKCS#8 and are parsed on every call; pass KeyObjects from loadAgentPrivateKey (required for
- * passphrase-protected keys) so a long-running agent parses once and fingerprints each key once.
+ * passphrase-protected keys) so a long-running agent parses once and converts each key once.
  */
 export type AgentPrivateKeys = string | KeyObject | ReadonlyArray<string | KeyObject>;
 
 /**
- * Opens an envelope sealed by sealForAgent. Refuses with SealError: 'malformed' (not the envelope format),
- * 'wrong-key' (kid names none of `privateKeys`), 'tampered' (agreement or GCM authentication failed), then, for
- * authentic envelopes only, 'wrong-job' (job ≠ expectedJobId) or 'expired' (now > notAfter). A held key that is
- * not an X25519 private key is a configuration error: TypeError, not SealError.
+ * Opens an envelope sealed by sealForAgent, of any version in ENVELOPE_VERSIONS. Rejects with SealError:
+ * 'malformed' (not an envelope), 'wrong-key' (kid names none of `privateKeys`), 'tampered' (agreement,
+ * decapsulation or tag failed), then, for authentic envelopes only, 'wrong-job' (job ≠ expectedJobId) or
+ * 'expired' (now > notAfter). A held key that is not an X25519 private key is a configuration error: TypeError.
  */
-export function openSealed(
+export async function openSealed(
   privateKeys: AgentPrivateKeys,
   envelopeText: string,
   context: { expectedJobId: string; now: number },
-): SealedPayload {
+): Promise<SealedPayload> {
   const envelope = parseEnvelope(envelopeText);
-  const iv = decodeBase64url(envelope.iv);
-  const tag = decodeBase64url(envelope.tag);
-  const epk = decodeBase64url(envelope.epk);
-  const ciphertext = decodeBase64url(envelope.ciphertext);
-  if (iv?.length !== GCM_IV_BYTES || tag?.length !== GCM_TAG_BYTES || epk?.length !== EPK_BYTES || !ciphertext) {
-    throw new SealError('malformed');
-  }
-  const recipient = keyForKid(privateKeys, envelope.kid);
-  const plaintext = decrypt(recipient, epk, iv, tag, ciphertext, associatedData(envelope));
+  const held = keyForKid(privateKeys, envelope.kid);
+  const plaintext = envelope.v === 2 ? openV2(held.privateKey, held.digest, envelope) : await openV3(held, envelope);
   const secret = decodeSecret(plaintext);
   plaintext.fill(0);
   if (!secret) throw new SealError('malformed');
@@ -189,6 +140,17 @@ export function openSealed(
   });
   if (!payload.success) throw new SealError('malformed');
   return payload.data;
+}
+
+async function openV3(held: HeldKey, envelope: EnvelopeV3): Promise<Buffer> {
+  const enc = decodeBase64url(envelope.enc);
+  const ct = decodeBase64url(envelope.ct);
+  if (enc?.length !== EPK_BYTES || !ct) throw new SealError('malformed');
+  try {
+    return await hpkeOpen(envelopeSuite, await hpkeKeyOf(held.privateKey), enc, envelopeInfo(held.digest), associatedData(envelope), ct);
+  } catch {
+    throw new SealError('tampered');
+  }
 }
 
 function parseEnvelope(text: string): Envelope {
@@ -212,8 +174,18 @@ interface HeldKey {
   digest: Buffer;
 }
 
-/** Fingerprints of held key objects, computed once per object (KeyObjects are immutable). */
+/** Fingerprints and HPKE forms of held key objects, computed once per object (KeyObjects are immutable). */
 const heldKeyDigests = new WeakMap<KeyObject, Buffer>();
+const heldHpkeKeys = new WeakMap<KeyObject, Promise<HpkeRecipientKey>>();
+
+function hpkeKeyOf(privateKey: KeyObject): Promise<HpkeRecipientKey> {
+  let key = heldHpkeKeys.get(privateKey);
+  if (!key) {
+    key = hpkeRecipientKey(envelopeSuite, privateKey);
+    heldHpkeKeys.set(privateKey, key);
+  }
+  return key;
+}
 
 function keyForKid(keys: AgentPrivateKeys, kid: string): HeldKey {
   const list = typeof keys === 'string' || keys instanceof KeyObject ? [keys] : keys;
@@ -230,33 +202,4 @@ function keyForKid(keys: AgentPrivateKeys, kid: string): HeldKey {
     if (digest.toString('base64url') === kid) return { privateKey, digest };
   }
   throw new SealError('wrong-key');
-}
-
-/** Agree, derive and decrypt; any failure is 'tampered', reached along the same path whichever step failed. */
-function decrypt(held: HeldKey, epk: Buffer, iv: Buffer, tag: Buffer, ciphertext: Buffer, aad: Buffer): Buffer {
-  let contentKey: Buffer;
-  let derived = false;
-  try {
-    const shared = diffieHellman({ privateKey: held.privateKey, publicKey: x25519PublicKeyFromRaw(epk) });
-    try {
-      contentKey = deriveContentKey(shared, epk, held.digest);
-    } finally {
-      shared.fill(0);
-    }
-    derived = true;
-  } catch {
-    contentKey = randomBytes(CONTENT_KEY_BYTES);
-  }
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', contentKey, iv, { authTagLength: GCM_TAG_BYTES });
-    decipher.setAAD(aad);
-    decipher.setAuthTag(tag);
-    const plaintext = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
-    if (!derived) throw new Error('agreement failed');
-    return plaintext;
-  } catch {
-    throw new SealError('tampered');
-  } finally {
-    contentKey.fill(0);
-  }
 }

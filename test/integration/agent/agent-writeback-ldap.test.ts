@@ -152,6 +152,26 @@ describe('writeback through the agent (OpenLDAP)', () => {
     assert.equal(await directoryAccepts('otto', 'Walnut comet harbour 6'), true, 'unlock keeps the password');
   });
 
+  it('an agent announcing no envelope versions (built before negotiation) is sealed the legacy envelope and applies jobs', async () => {
+    const envelopeVersions = () => {
+      const listed = JSON.parse(runCli(['agent', 'list', '--json'], { env: serverEnv }).stdout) as Array<{ name: string; state: string; envelope: number | null }>;
+      return Object.fromEntries(listed.filter((a) => a.state === 'connected').map((a) => [a.name, a.envelope]));
+    };
+    assert.deepEqual(envelopeVersions(), { first: 3 }, 'a current agent negotiates the HPKE envelope');
+    await agents[0]!.stop();
+    const legacy = startAgentProcess({ servers: [svc.baseUrl], directory, token: createEnrolmentToken(serverEnv, 'ldap'), name: 'legacy', env: { SSPR_AGENT_ENVELOPES: '' } });
+    agents.push(legacy);
+    await legacy.connected();
+    assert.deepEqual(envelopeVersions(), { legacy: 2 });
+    const flow = await verifiedFlow('lena');
+    const answer = await postJson(svc.baseUrl, `${flow}/password`, { password: 'Copper kettle meadow 4' });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(await directoryAccepts('lena', 'Copper kettle meadow 4'), true);
+    const job = await svc.services.store.db.selectFrom('writeback_jobs').selectAll().where('state', '=', 'succeeded').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    const legacyId = (await svc.services.store.db.selectFrom('agents').select('id').where('name', '=', 'legacy').executeTakeFirstOrThrow()).id;
+    assert.equal(job.agent_id, legacyId);
+  });
+
   it('two agents share the work; kill -9 of the one holding a job still ends in one applied reset', async () => {
     await startAgent('second');
     const flow = await verifiedFlow('karl');

@@ -30,6 +30,8 @@ describe('agent protocol messages', () => {
     const messages = [
       hello,
       { ...hello, pendingResults: [{ type: 'result', jobId: 'job-1', outcome: 'success' }] },
+      { ...hello, envelopes: [3, 2] },
+      { ...hello, envelopes: [] },
       heartbeat,
       { ...heartbeat, report: { ...report, directory: { ...report.directory, reachable: false, error: { reason: 'unreachable', raw: 'ECONNREFUSED' } } } },
       { type: 'result', jobId: 'job-1', outcome: 'success' },
@@ -51,7 +53,7 @@ describe('agent protocol messages', () => {
     const messages = [
       { type: 'challenge', nonce: 'n'.repeat(43), serverTime: NOW },
       { type: 'welcome', heartbeatSeconds: 30, serverTime: NOW },
-      { type: 'job', jobId: payload.jobId, envelope: sealForAgent(agent.publicKeyPem, payload, NOW), deadline: payload.notAfter },
+      { type: 'job', jobId: payload.jobId, envelope: await sealForAgent(agent.publicKeyPem, payload, NOW), deadline: payload.notAfter },
       { type: 'query', queryId: 'q-1', kind: 'changed-since', username: 'lena', anchor: null, since: NOW, deadline: NOW + 1000 },
       { type: 'status', jobIds: ['job-1', 'job-2'] },
       { type: 'ack', jobId: 'job-1' },
@@ -86,6 +88,9 @@ describe('agent protocol messages', () => {
       { ...hello, clockMs: -1 },
       { ...hello, agentId: '../etc' },
       { ...hello, directory: 'novell' },
+      { ...hello, envelopes: ['3'] },
+      { ...hello, envelopes: [2.5] },
+      { ...hello, envelopes: Array.from({ length: 17 }, () => 3) },
       { type: 'result', jobId: 'job-1', outcome: 'failure' },
       { type: 'result', jobId: 'job-1', outcome: 'success', reason: 'locked' },
       { type: 'result', jobId: 'job-1', outcome: 'failure', reason: 'made-up' },

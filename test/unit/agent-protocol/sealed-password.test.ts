@@ -1,35 +1,30 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { openSealed, sealForAgent, SealError, type SealRefusal } from '../../../src/writeback/agent-protocol/sealed-password.js';
+import { openSealed, sealForAgent } from '../../../src/writeback/agent-protocol/sealed-password.js';
 import { generateAgentKeyPair, loadAgentPrivateKey } from '../../../src/writeback/agent-protocol/agent-keys.js';
 import { MAX_ENVELOPE_BYTES } from '../../../src/writeback/agent-protocol/envelope-format.js';
-import { NOW, resetPayload, testKeys } from './fixtures.js';
+import { edit, flipBit, NOW, refused, resetPayload, testKeys, type Fields } from './fixtures.js';
 
-const refused = (reason: SealRefusal) => (error: unknown) => {
-  assert.ok(error instanceof SealError, String(error));
-  assert.equal(error.reason, reason);
-  assert.equal(error.message, `sealed password refused: ${reason}`);
-  return true;
-};
-
-type Fields = Record<string, unknown>;
-const edit = (envelope: string, change: (fields: Fields) => void): string => {
-  const fields = JSON.parse(envelope) as Fields;
-  change(fields);
-  return JSON.stringify(fields);
-};
-const flipBit = (field: string, byteIndex = 0, mask = 0x01) => (fields: Fields) => {
-  const bytes = Buffer.from(String(fields[field]), 'base64url');
-  const index = byteIndex < 0 ? bytes.length + byteIndex : byteIndex;
-  bytes[index] = (bytes[index] ?? 0) ^ mask;
-  fields[field] = bytes.toString('base64url');
-};
 const setBytes = (field: string, bytes: Buffer) => (fields: Fields) => {
   fields[field] = bytes.toString('base64url');
 };
 
 describe('sealed password envelope (v2: X25519 + HKDF-SHA256 + AES-256-GCM)', () => {
+  it('opens an envelope sealed by the code before version negotiation (wire format unchanged)', async () => {
+    // Sealed by the pre-HPKE sealForAgent to this test key; an agent of that build opens today's v2 likewise.
+    const privateKeyPem = '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VuBCIEIMiaJPpcvZj6ZTKPgAwiBdzV4rzpug57KwZsqh6Lnlhl\n-----END PRIVATE KEY-----\n';
+    const envelope = JSON.stringify({
+      v: 2, kid: 'zKSf63cJMgZ9kT0IL-nuoQUJ-0lk7X1L6GhjRb48nV8', job: 'job-golden-1', op: 'change', exp: 1_750_000_060_000,
+      epk: 'B7r5JnIx13HT-6-TxVw5ZUjRdoYBLFO8b-we2tTBqhc', iv: 'gWEA9a8baeV_MSt5',
+      ciphertext: 'PgOFNmEReaAic9xT475uqLKy258pjAYgEvr4Y9jhPagelHqIZe5zytutIBd1EAApaihrxS2t8g', tag: 'd5QV4ow8rLNpfCJlhz5U4Q',
+    });
+    assert.deepEqual(await openSealed(privateKeyPem, envelope, { expectedJobId: 'job-golden-1', now: NOW }), {
+      jobId: 'job-golden-1', operation: 'change', account: { username: 'lena', anchor: 'anchor-1' },
+      newPassword: 'Copper kettle meadow 4', oldPassword: 'Original ✓', notAfter: 1_750_000_060_000,
+    });
+  });
+
   it('round-trips reset, change and unlock payloads', async () => {
     const { agent } = await testKeys();
     const payloads = [
@@ -39,26 +34,26 @@ describe('sealed password envelope (v2: X25519 + HKDF-SHA256 + AES-256-GCM)', ()
     ].map((p) => JSON.parse(JSON.stringify(p)) as typeof p);
     const loaded = loadAgentPrivateKey(agent.privateKeyPem);
     for (const payload of payloads) {
-      const envelope = sealForAgent(agent.publicKeyPem, payload, NOW);
+      const envelope = await sealForAgent(agent.publicKeyPem, payload, NOW, 2);
       assert.ok(!envelope.includes(payload.account.username), 'account stays inside the ciphertext');
-      assert.deepEqual(openSealed(agent.privateKeyPem, envelope, { expectedJobId: payload.jobId, now: NOW }), payload);
-      assert.deepEqual(openSealed(loaded, envelope, { expectedJobId: payload.jobId, now: NOW }), payload);
+      assert.deepEqual(await openSealed(agent.privateKeyPem, envelope, { expectedJobId: payload.jobId, now: NOW }), payload);
+      assert.deepEqual(await openSealed(loaded, envelope, { expectedJobId: payload.jobId, now: NOW }), payload);
     }
   });
 
   it('opens with a passphrase-protected private key once loaded', async () => {
     const pair = await generateAgentKeyPair({ passphrase: 'agent secret' });
     const payload = resetPayload();
-    const envelope = sealForAgent(pair.publicKeyPem, payload, NOW);
+    const envelope = await sealForAgent(pair.publicKeyPem, payload, NOW, 2);
     const key = loadAgentPrivateKey(pair.privateKeyPem, 'agent secret');
-    assert.deepEqual(openSealed(key, envelope, { expectedJobId: payload.jobId, now: NOW }), payload);
-    assert.throws(() => openSealed(pair.privateKeyPem, envelope, { expectedJobId: payload.jobId, now: NOW }));
+    assert.deepEqual(await openSealed(key, envelope, { expectedJobId: payload.jobId, now: NOW }), payload);
+    await assert.rejects(() => openSealed(pair.privateKeyPem, envelope, { expectedJobId: payload.jobId, now: NOW }));
   });
 
   it('names the key by its fingerprint, carries a fresh ephemeral key and never the password in the clear', async () => {
     const { agent } = await testKeys();
     const payload = resetPayload();
-    const text = sealForAgent(agent.publicKeyPem, payload, NOW);
+    const text = await sealForAgent(agent.publicKeyPem, payload, NOW, 2);
     assert.ok(!text.includes('correct horse'));
     const fields = JSON.parse(text) as Fields;
     assert.deepEqual(Object.keys(fields), ['v', 'kid', 'job', 'op', 'exp', 'epk', 'iv', 'ciphertext', 'tag']);
@@ -70,7 +65,7 @@ describe('sealed password envelope (v2: X25519 + HKDF-SHA256 + AES-256-GCM)', ()
     assert.ok(!agent.publicKeyPem.includes(String(fields.epk)), 'epk is not the agent key');
     assert.equal(Buffer.from(String(fields.iv), 'base64url').length, 12);
     assert.equal(Buffer.from(String(fields.tag), 'base64url').length, 16);
-    const sealedTwice = JSON.parse(sealForAgent(agent.publicKeyPem, payload, NOW)) as Fields;
+    const sealedTwice = JSON.parse(await sealForAgent(agent.publicKeyPem, payload, NOW, 2)) as Fields;
     assert.notEqual(sealedTwice.epk, fields.epk, 'fresh ephemeral key each time');
     assert.notEqual(sealedTwice.iv, fields.iv);
     assert.notEqual(sealedTwice.ciphertext, fields.ciphertext);
@@ -80,70 +75,70 @@ describe('sealed password envelope (v2: X25519 + HKDF-SHA256 + AES-256-GCM)', ()
     const { agent, previous, other } = await testKeys();
     const payload = resetPayload();
     const held = [loadAgentPrivateKey(previous.privateKeyPem), agent.privateKeyPem];
-    const toNew = sealForAgent(agent.publicKeyPem, payload, NOW);
-    const toOld = sealForAgent(previous.publicKeyPem, payload, NOW);
+    const toNew = await sealForAgent(agent.publicKeyPem, payload, NOW, 2);
+    const toOld = await sealForAgent(previous.publicKeyPem, payload, NOW, 2);
     assert.equal((JSON.parse(toOld) as Fields).kid, previous.fingerprint);
-    assert.deepEqual(openSealed(held, toNew, { expectedJobId: payload.jobId, now: NOW }), payload);
-    assert.deepEqual(openSealed(held, toOld, { expectedJobId: payload.jobId, now: NOW }), payload);
-    assert.throws(() => openSealed(other.privateKeyPem, toNew, { expectedJobId: payload.jobId, now: NOW }), refused('wrong-key'));
-    assert.throws(() => openSealed([], toNew, { expectedJobId: payload.jobId, now: NOW }), refused('wrong-key'));
+    assert.deepEqual(await openSealed(held, toNew, { expectedJobId: payload.jobId, now: NOW }), payload);
+    assert.deepEqual(await openSealed(held, toOld, { expectedJobId: payload.jobId, now: NOW }), payload);
+    await assert.rejects(() => openSealed(other.privateKeyPem, toNew, { expectedJobId: payload.jobId, now: NOW }), refused('wrong-key'));
+    await assert.rejects(() => openSealed([], toNew, { expectedJobId: payload.jobId, now: NOW }), refused('wrong-key'));
   });
 
   it('detects tampering with every field', async () => {
     const { agent, previous, other } = await testKeys();
     const payload = resetPayload();
-    const envelope = sealForAgent(agent.publicKeyPem, payload, NOW);
+    const envelope = await sealForAgent(agent.publicKeyPem, payload, NOW, 2);
     const held = [agent.privateKeyPem, previous.privateKeyPem];
     const open = (text: string, expectedJobId = payload.jobId) => () => openSealed(held, text, { expectedJobId, now: NOW });
-    assert.deepEqual(open(envelope)(), payload);
+    assert.deepEqual(await open(envelope)(), payload);
     // epk: any other key, including one X25519 itself cannot tell apart (the top bit is ignored by the
     // agreement, RFC 7748 §5, but bound by HKDF), low-order points (no shared secret) and another real key.
-    assert.throws(open(edit(envelope, flipBit('epk'))), refused('tampered'));
-    assert.throws(open(edit(envelope, flipBit('epk', 31, 0x80))), refused('tampered'));
-    assert.throws(open(edit(envelope, setBytes('epk', Buffer.alloc(32)))), refused('tampered'));
-    assert.throws(open(edit(envelope, setBytes('epk', Buffer.concat([Buffer.of(1), Buffer.alloc(31)])))), refused('tampered'));
-    const otherEpk = (JSON.parse(sealForAgent(agent.publicKeyPem, payload, NOW)) as Fields).epk;
-    assert.throws(open(edit(envelope, (f) => (f.epk = otherEpk))), refused('tampered'));
-    assert.throws(open(edit(envelope, flipBit('iv'))), refused('tampered'));
-    assert.throws(open(edit(envelope, flipBit('iv', 11, 0x80))), refused('tampered'));
-    assert.throws(open(edit(envelope, flipBit('ciphertext'))), refused('tampered'));
-    assert.throws(open(edit(envelope, flipBit('ciphertext', -1))), refused('tampered'));
-    assert.throws(open(edit(envelope, flipBit('tag'))), refused('tampered'));
-    assert.throws(open(edit(envelope, flipBit('tag', 15))), refused('tampered'));
+    await assert.rejects(open(edit(envelope, flipBit('epk'))), refused('tampered'));
+    await assert.rejects(open(edit(envelope, flipBit('epk', 31, 0x80))), refused('tampered'));
+    await assert.rejects(open(edit(envelope, setBytes('epk', Buffer.alloc(32)))), refused('tampered'));
+    await assert.rejects(open(edit(envelope, setBytes('epk', Buffer.concat([Buffer.of(1), Buffer.alloc(31)])))), refused('tampered'));
+    const otherEpk = (JSON.parse(await sealForAgent(agent.publicKeyPem, payload, NOW, 2)) as Fields).epk;
+    await assert.rejects(open(edit(envelope, (f) => (f.epk = otherEpk))), refused('tampered'));
+    await assert.rejects(open(edit(envelope, flipBit('iv'))), refused('tampered'));
+    await assert.rejects(open(edit(envelope, flipBit('iv', 11, 0x80))), refused('tampered'));
+    await assert.rejects(open(edit(envelope, flipBit('ciphertext'))), refused('tampered'));
+    await assert.rejects(open(edit(envelope, flipBit('ciphertext', -1))), refused('tampered'));
+    await assert.rejects(open(edit(envelope, flipBit('tag'))), refused('tampered'));
+    await assert.rejects(open(edit(envelope, flipBit('tag', 15))), refused('tampered'));
     // Ciphertext and tag of another envelope under the same key: the tag does not match.
-    const twin = JSON.parse(sealForAgent(agent.publicKeyPem, payload, NOW)) as Fields;
-    assert.throws(open(edit(envelope, (f) => ((f.ciphertext = twin.ciphertext), (f.tag = twin.tag)))), refused('tampered'));
+    const twin = JSON.parse(await sealForAgent(agent.publicKeyPem, payload, NOW, 2)) as Fields;
+    await assert.rejects(open(edit(envelope, (f) => ((f.ciphertext = twin.ciphertext), (f.tag = twin.tag)))), refused('tampered'));
     // kid moved to another key the agent holds: another agreement, another key.
-    assert.throws(open(edit(envelope, (f) => (f.kid = previous.fingerprint))), refused('tampered'));
+    await assert.rejects(open(edit(envelope, (f) => (f.kid = previous.fingerprint))), refused('tampered'));
     // kid naming no held key at all.
-    assert.throws(open(edit(envelope, (f) => (f.kid = other.fingerprint))), refused('wrong-key'));
-    assert.throws(open(edit(envelope, (f) => (f.kid = 'A'.repeat(43)))), refused('wrong-key'));
+    await assert.rejects(open(edit(envelope, (f) => (f.kid = other.fingerprint))), refused('wrong-key'));
+    await assert.rejects(open(edit(envelope, (f) => (f.kid = 'A'.repeat(43)))), refused('wrong-key'));
     // jobId, operation and deadline are bound as associated data: relabelling fails the tag.
-    assert.throws(open(edit(envelope, (f) => (f.job = 'job-other')), 'job-other'), refused('tampered'));
-    assert.throws(open(edit(envelope, (f) => (f.op = 'change'))), refused('tampered'));
-    assert.throws(open(edit(envelope, (f) => (f.op = 'unlock'))), refused('tampered'));
-    assert.throws(open(edit(envelope, (f) => (f.exp = NOW + 3_600_000))), refused('tampered'));
-    assert.throws(open(edit(envelope, (f) => (f.exp = Number(f.exp) - 1))), refused('tampered'));
+    await assert.rejects(open(edit(envelope, (f) => (f.job = 'job-other')), 'job-other'), refused('tampered'));
+    await assert.rejects(open(edit(envelope, (f) => (f.op = 'change'))), refused('tampered'));
+    await assert.rejects(open(edit(envelope, (f) => (f.op = 'unlock'))), refused('tampered'));
+    await assert.rejects(open(edit(envelope, (f) => (f.exp = NOW + 3_600_000))), refused('tampered'));
+    await assert.rejects(open(edit(envelope, (f) => (f.exp = Number(f.exp) - 1))), refused('tampered'));
   });
 
   it('refuses after notAfter (inclusive deadline), even when the rest is authentic', async () => {
     const { agent } = await testKeys();
     const payload = resetPayload({ notAfter: NOW + 1_000 });
-    const envelope = sealForAgent(agent.publicKeyPem, payload, NOW);
-    assert.deepEqual(openSealed(agent.privateKeyPem, envelope, { expectedJobId: payload.jobId, now: NOW + 1_000 }), payload);
-    assert.throws(() => openSealed(agent.privateKeyPem, envelope, { expectedJobId: payload.jobId, now: NOW + 1_001 }), refused('expired'));
+    const envelope = await sealForAgent(agent.publicKeyPem, payload, NOW, 2);
+    assert.deepEqual(await openSealed(agent.privateKeyPem, envelope, { expectedJobId: payload.jobId, now: NOW + 1_000 }), payload);
+    await assert.rejects(() => openSealed(agent.privateKeyPem, envelope, { expectedJobId: payload.jobId, now: NOW + 1_001 }), refused('expired'));
   });
 
   it('refuses an envelope replayed into another job', async () => {
     const { agent } = await testKeys();
-    const envelope = sealForAgent(agent.publicKeyPem, resetPayload(), NOW);
-    assert.throws(() => openSealed(agent.privateKeyPem, envelope, { expectedJobId: 'job-other', now: NOW }), refused('wrong-job'));
+    const envelope = await sealForAgent(agent.publicKeyPem, resetPayload(), NOW, 2);
+    await assert.rejects(() => openSealed(agent.privateKeyPem, envelope, { expectedJobId: 'job-other', now: NOW }), refused('wrong-job'));
   });
 
   it('refuses malformed envelopes: JSON, schema, base64url, lengths, version, size', async () => {
     const { agent } = await testKeys();
     const payload = resetPayload();
-    const envelope = sealForAgent(agent.publicKeyPem, payload, NOW);
+    const envelope = await sealForAgent(agent.publicKeyPem, payload, NOW, 2);
     const cases = [
       'not json',
       '',
@@ -181,30 +176,30 @@ describe('sealed password envelope (v2: X25519 + HKDF-SHA256 + AES-256-GCM)', ()
       `${envelope}${' '.repeat(MAX_ENVELOPE_BYTES)}`,
     ];
     for (const text of cases) {
-      assert.throws(() => openSealed(agent.privateKeyPem, text, { expectedJobId: payload.jobId, now: NOW }), refused('malformed'), text.slice(0, 80));
+      await assert.rejects(() => openSealed(agent.privateKeyPem, text, { expectedJobId: payload.jobId, now: NOW }), refused('malformed'), text.slice(0, 80));
     }
   });
 
   it('keeps a 256-code-point password well under 1 KB; the size limit refuses over-long passwords', async (t) => {
     const { agent } = await testKeys();
     const payload = resetPayload({ jobId: '7f1c2a9e-0b5d-4c61-9d2e-3a8b6f4e1c70', newPassword: 'P'.repeat(256) });
-    const envelope = sealForAgent(agent.publicKeyPem, payload, NOW);
+    const envelope = await sealForAgent(agent.publicKeyPem, payload, NOW, 2);
     const size = Buffer.byteLength(envelope);
     t.diagnostic(`envelope bytes, 256 ASCII code points: ${size}`);
     assert.ok(size < 800, `envelope ${size} bytes`);
-    const quoted = Buffer.byteLength(sealForAgent(agent.publicKeyPem, { ...payload, newPassword: '"\\'.repeat(128) }, NOW));
+    const quoted = Buffer.byteLength(await sealForAgent(agent.publicKeyPem, { ...payload, newPassword: '"\\'.repeat(128) }, NOW, 2));
     assert.equal(quoted, size, 'quotes and backslashes cost no escaping');
     // The policy ceiling (1024 code points) fits for a reset in ASCII, and 512 four-byte characters do too.
     for (const newPassword of ['x'.repeat(1024), '😀'.repeat(512)]) {
       const longest = resetPayload({ newPassword });
-      const sealedLongest = sealForAgent(agent.publicKeyPem, longest, NOW);
+      const sealedLongest = await sealForAgent(agent.publicKeyPem, longest, NOW, 2);
       t.diagnostic(`envelope bytes, ${[...newPassword].length} code points of ${Buffer.byteLength([...newPassword][0]!)} bytes: ${Buffer.byteLength(sealedLongest)}`);
       assert.ok(Buffer.byteLength(sealedLongest) <= MAX_ENVELOPE_BYTES);
-      assert.deepEqual(openSealed(agent.privateKeyPem, sealedLongest, { expectedJobId: longest.jobId, now: NOW }), longest);
+      assert.deepEqual(await openSealed(agent.privateKeyPem, sealedLongest, { expectedJobId: longest.jobId, now: NOW }), longest);
     }
     // Maximal 4-byte passwords do not fit: refused at sealing, without echoing them.
     const tooLong = resetPayload({ operation: 'change', newPassword: '😀'.repeat(1024), oldPassword: 'secret-old-😀'.repeat(78) });
-    assert.throws(() => sealForAgent(agent.publicKeyPem, tooLong, NOW), (error) => {
+    await assert.rejects(() => sealForAgent(agent.publicKeyPem, tooLong, NOW, 2), (error) => {
       assert.ok(error instanceof RangeError);
       assert.match(error.message, new RegExp(`exceeds ${MAX_ENVELOPE_BYTES} bytes`));
       assert.ok(!error.message.includes('secret-old'));
@@ -214,25 +209,25 @@ describe('sealed password envelope (v2: X25519 + HKDF-SHA256 + AES-256-GCM)', ()
 
   it('refuses to seal invalid payloads, bad deadlines, unusable keys and oversized envelopes', async () => {
     const { agent } = await testKeys();
-    const seal = (payload: ReturnType<typeof resetPayload>, key = agent.publicKeyPem) => () => sealForAgent(key, payload, NOW);
-    assert.throws(seal(resetPayload({ newPassword: undefined })), TypeError);
-    assert.throws(seal(resetPayload({ oldPassword: 'x' })), TypeError);
-    assert.throws(seal(resetPayload({ operation: 'change' })), TypeError);
-    assert.throws(seal(resetPayload({ operation: 'unlock' })), TypeError);
-    assert.throws(seal(resetPayload({ jobId: 'job with spaces' })), TypeError);
-    assert.throws(seal(resetPayload({ notAfter: NOW })), RangeError);
-    assert.throws(seal(resetPayload({ notAfter: NOW + 15 * 60_000 + 1 })), RangeError);
-    assert.throws(seal(resetPayload(), agent.privateKeyPem), /private key/);
+    const seal = (payload: ReturnType<typeof resetPayload>, key = agent.publicKeyPem) => () => sealForAgent(key, payload, NOW, 2);
+    await assert.rejects(seal(resetPayload({ newPassword: undefined })), TypeError);
+    await assert.rejects(seal(resetPayload({ oldPassword: 'x' })), TypeError);
+    await assert.rejects(seal(resetPayload({ operation: 'change' })), TypeError);
+    await assert.rejects(seal(resetPayload({ operation: 'unlock' })), TypeError);
+    await assert.rejects(seal(resetPayload({ jobId: 'job with spaces' })), TypeError);
+    await assert.rejects(seal(resetPayload({ notAfter: NOW })), RangeError);
+    await assert.rejects(seal(resetPayload({ notAfter: NOW + 15 * 60_000 + 1 })), RangeError);
+    await assert.rejects(seal(resetPayload(), agent.privateKeyPem), /private key/);
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    assert.throws(seal(resetPayload(), rsa), /X25519 required, got RSA/);
+    await assert.rejects(seal(resetPayload(), rsa), /X25519 required, got RSA/);
     const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    assert.throws(seal(resetPayload(), p256), /X25519 required, got ec/);
+    await assert.rejects(seal(resetPayload(), p256), /X25519 required, got ec/);
     const lowOrder = `-----BEGIN PUBLIC KEY-----\n${Buffer.concat([Buffer.from('302a300506032b656e032100', 'hex'), Buffer.alloc(32)]).toString('base64')}\n-----END PUBLIC KEY-----\n`;
-    assert.throws(seal(resetPayload(), lowOrder), /low-order point/);
-    assert.throws(seal(resetPayload({ operation: 'change', oldPassword: '😀'.repeat(1024) })), RangeError);
-    const error = (() => {
+    await assert.rejects(seal(resetPayload(), lowOrder), /low-order point/);
+    await assert.rejects(seal(resetPayload({ operation: 'change', oldPassword: '😀'.repeat(1024) })), RangeError);
+    const error = await (async () => {
       try {
-        sealForAgent(agent.publicKeyPem, resetPayload({ newPassword: 'secret-pw', oldPassword: 'x' }), NOW);
+        await sealForAgent(agent.publicKeyPem, resetPayload({ newPassword: 'secret-pw', oldPassword: 'x' }), NOW, 2);
       } catch (caught) {
         return caught;
       }
@@ -244,8 +239,8 @@ describe('sealed password envelope (v2: X25519 + HKDF-SHA256 + AES-256-GCM)', ()
   it('refuses to open with a held key that is not an X25519 private key', async () => {
     const { agent } = await testKeys();
     const payload = resetPayload();
-    const envelope = sealForAgent(agent.publicKeyPem, payload, NOW);
+    const envelope = await sealForAgent(agent.publicKeyPem, payload, NOW, 2);
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-    assert.throws(() => openSealed([rsa, agent.privateKeyPem], envelope, { expectedJobId: payload.jobId, now: NOW }), /X25519 private keys/);
+    await assert.rejects(() => openSealed([rsa, agent.privateKeyPem], envelope, { expectedJobId: payload.jobId, now: NOW }), /X25519 private keys/);
   });
 });
