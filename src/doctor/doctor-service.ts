@@ -6,7 +6,7 @@ import type { UsersRepository } from '../store/users-repository.js';
 import { usernameKey } from '../store/users-repository.js';
 import type { GroupsRepository } from '../store/groups-repository.js';
 import type { LicencesRepository } from '../store/licences-repository.js';
-import type { RegistrationsRepository } from '../store/registrations-repository.js';
+import type { RegistrationsRepository } from '../methods/records.js';
 import type { PolicyStore } from '../policy/policy-store.js';
 import type { Throttles } from '../policy/throttles.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';

@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.js';
 import type { DirectoryKind } from '../directory/registry.js';
 import type { SsprPolicy, MethodType } from '../policy/sspr-policy.js';
-import type { Registration } from '../store/registrations-repository.js';
+import type { Registration } from '../methods/records.js';
 import type { UserRecord } from '../store/users-repository.js';
 import type { AgentStatus } from '../writeback/agents-repository.js';
 import type { AccountInspection, ServiceProbe } from '../writeback/directory-inspector.js';
