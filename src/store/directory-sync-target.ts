@@ -3,19 +3,12 @@ import type { Database } from './schema.js';
 import type { Clock } from './clock.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { DirectoryAccounts, type StoredDirectoryAccount } from './directory-accounts.js';
-import { GroupsRepository } from './groups-repository.js';
+import { GroupsRepository, type DirectoryGroupData } from './groups-repository.js';
 import { SsprError } from '../errors/sspr-error.js';
 import type { DirectoryAccountData } from './users-repository.js';
 
 /** How many entries of a page were created, updated or found unchanged. */
 export type UpsertCounts = Record<'created' | 'updated' | 'unchanged', number>;
-
-/** A group as a directory sync delivers it. */
-export interface DirectoryGroupData {
-  anchor: string;
-  dn: string;
-  name: string;
-}
 
 const noCounts = (): UpsertCounts => ({ created: 0, updated: 0, unchanged: 0 });
 
