@@ -19,6 +19,30 @@ export default tseslint.config(
     languageOptions: { sourceType: 'script', globals: { ...globals.browser, SimpleWebAuthnBrowser: 'readonly' } },
   },
   {
+    // The store implements, features own: store/ holds the SQL and imports nothing from feature folders. Its
+    // kernel is src/crypto (the field cipher that encrypts columns) and src/errors (the one error type a
+    // uniqueness or existence check throws); packages: kysely, pg, better-sqlite3 and node built-ins.
+    files: ['src/store/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // Out of src/store: only to the kernel (`../crypto/`, `../errors/`); migrations stay inside.
+              regex: '^(\\.\\./){2,}|^\\.\\./(?!crypto/|errors/)[^/]*/',
+              message: 'store/ imports nothing from features: declare the row shape here; features keep their own types.',
+            },
+            {
+              regex: '^(?!\\.|node:|kysely$|pg$|better-sqlite3$)',
+              message: 'store/ uses kysely, pg, better-sqlite3 and node built-ins only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests read loosely typed JSON answers; `any` there keeps assertions readable.
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

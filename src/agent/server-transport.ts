@@ -18,7 +18,7 @@ export function transportFor(serverUrl: string, caFile: string | undefined, env:
   const ca = caFile ? readFileSync(caFile) : undefined;
   const proxy = url.protocol === 'https:' ? env.HTTPS_PROXY ?? env.https_proxy : env.HTTP_PROXY ?? env.http_proxy;
   if (!proxy || bypassesProxy(url.hostname, env.NO_PROXY ?? env.no_proxy ?? '')) return { agent: undefined, ca };
-  return { agent: new HttpsProxyAgent(proxy, ca ? { ca } : {}) as unknown as http.Agent, ca };
+  return { agent: new HttpsProxyAgent(proxy, ca ? { ca } : {}), ca };
 }
 
 function bypassesProxy(host: string, noProxy: string): boolean {

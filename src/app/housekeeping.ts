@@ -1,4 +1,4 @@
-import type { FlowsRepository } from '../store/flows-repository.js';
+import type { FlowsRepository } from '../methods/records.js';
 import type { SessionsRepository } from '../store/sessions-repository.js';
 import type { ChallengesRepository } from '../store/challenges-repository.js';
 import type { ThrottleRepository } from '../store/throttle-repository.js';

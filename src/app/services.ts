@@ -28,6 +28,7 @@ import { OneTimeCodes } from '../methods/one-time-code.js';
 import { createEnrolments, createMethods } from '../methods/index.js';
 import { EnrolmentCodeLimits } from '../methods/enrolment-code-limits.js';
 import type { MethodType, VerificationMethod } from '../methods/method.js';
+import type { RegistrationDataByType } from '../methods/records.js';
 import { PolicyPasswordChecker, openBreachChecker, passwordSettingsFrom, type PasswordChecker } from '../policy/password-checker.js';
 import { BannedTermsRepository } from '../store/banned-terms-repository.js';
 import { PasswordHistoryRepository } from '../store/password-history-repository.js';
@@ -75,7 +76,7 @@ export interface Services {
   adminTokens: AdminTokens;
   /** The writeback path (direct or agent), the agent hub in agent mode, agents and jobs. */
   writeback: WritebackParts;
-  registrations: RegistrationsRepository;
+  registrations: RegistrationsRepository<RegistrationDataByType>;
   challenges: ChallengesRepository;
   policy: PolicyStore;
   throttles: Throttles;
@@ -122,11 +123,11 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const users = new UsersRepository(store.db, clock, cipher);
   const groups = new GroupsRepository(store.db, clock);
   const licences = new LicencesRepository(store.db, groups);
-  const flows = new FlowsRepository(store.db);
+  const flows = new FlowsRepository<MethodType>(store.db);
   const sessions = new SessionsRepository(store.db);
   const auditLog = new AuditRepository(store.db);
   const audit = new Audit(auditLog, clock, log);
-  const registrations = new RegistrationsRepository(store.db, cipher);
+  const registrations = new RegistrationsRepository<RegistrationDataByType>(store.db, cipher);
   const challenges = new ChallengesRepository(store.db, cipher);
   const policy = new PolicyStore(new SettingsRepository(store.db), clock, audit);
   const throttleRepository = new ThrottleRepository(store.db, keys.keyFor('throttle'));

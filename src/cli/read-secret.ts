@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
 
 /**
  * Reads a password without it ever touching argv (visible in `ps`) or the terminal echo:
@@ -10,12 +11,15 @@ export async function readSecret(prompt: string): Promise<string> {
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
   }
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  const output = rl as unknown as { _writeToOutput: (text: string) => void };
+  // The terminal sees the prompt and nothing after it: the typed characters are not echoed.
   let prompting = true;
-  output._writeToOutput = (text: string) => {
-    if (prompting) process.stderr.write(text);
-  };
+  const output = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      if (prompting) process.stderr.write(chunk);
+      done();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
   const answer = new Promise<string>((resolve) => {
     rl.question(prompt, (value) => resolve(value));
   });

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 export type LeafKind = 'number' | 'boolean' | 'string' | 'json';
 export interface ConfigLeaf {
@@ -9,29 +9,25 @@ export interface ConfigLeaf {
   range?: { min: number; max: number };
 }
 
-interface ZodDef {
-  type: string;
-  innerType?: z.ZodType;
-  shape?: Record<string, z.ZodType>;
-  /** Discriminated unions: the key that selects the option, and the options. */
-  discriminator?: string;
-  options?: z.ZodType[];
-  /** Pipes (transforms): the schema that parses the input. */
-  in?: z.ZodType;
-}
-interface ZodInternals {
-  _zod: { def: ZodDef };
+/**
+ * The schema a wrapper stands for: optional / default / prefault / catch / nullable keep it in `def.innerType`,
+ * a pipe (transform) parses its input with `def.in`.
+ */
+function wrappedBy(def: z.core.$ZodTypeDef): z.core.$ZodType | undefined {
+  if ('innerType' in def && def.innerType instanceof z.core.$ZodType) return def.innerType;
+  if (def.type === 'pipe' && 'in' in def && def.in instanceof z.core.$ZodType) return def.in;
+  return undefined;
 }
 
-/** The schema under optional/default/pipe wrappers, and its definition. */
-function unwrap(schema: z.ZodType): { inner: z.ZodType; def: ZodDef } {
-  const def = (schema as unknown as ZodInternals)._zod.def;
-  const next = def.innerType ?? (def.type === 'pipe' ? def.in : undefined);
-  return next ? unwrap(next) : { inner: schema, def };
+function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
+  const inner = wrappedBy(schema._zod.def);
+  return inner ? unwrap(inner) : schema;
 }
 
-function defOf(schema: z.ZodType): ZodDef {
-  return unwrap(schema).def;
+/** The keys of an object schema (wrapped or not); none for any other schema. */
+function keysOf(schema: z.core.$ZodType): string[] {
+  const inner = unwrap(schema);
+  return inner instanceof z.ZodObject ? Object.keys(inner.shape) : [];
 }
 
 /** `reset.codeTtlSeconds` → `SSPR_RESET_CODE_TTL_SECONDS`. */
@@ -44,21 +40,20 @@ export function envNameFor(path: string[]): string {
  * union (the `directory` section) is one JSON variable, plus one variable for each `…File` key every option has:
  * a file path set beside the JSON keeps the secret it names out of the JSON.
  */
-export function configLeaves(schema: z.ZodType, path: string[] = []): ConfigLeaf[] {
-  const { inner, def } = unwrap(schema);
-  if (def.type === 'object' && def.shape) {
-    return Object.entries(def.shape).flatMap(([key, child]) => configLeaves(child, [...path, key]));
+export function configLeaves(schema: z.core.$ZodType, path: string[] = []): ConfigLeaf[] {
+  const leaf = unwrap(schema);
+  if (leaf instanceof z.ZodObject) {
+    return Object.entries(leaf.shape).flatMap(([key, child]) => configLeaves(child, [...path, key]));
   }
-  if (def.discriminator !== undefined && def.options) {
-    const keySets = def.options.map((option) => Object.keys(defOf(option).shape ?? {}));
+  if (leaf instanceof z.ZodDiscriminatedUnion) {
+    const keySets = leaf.options.map(keysOf);
     const fileKeys = (keySets[0] ?? []).filter((key) => key.endsWith('File') && keySets.every((keys) => keys.includes(key)));
     return [{ path, env: envNameFor(path), kind: 'json' }, ...fileKeys.map((key) => ({ path: [...path, key], env: envNameFor([...path, key]), kind: 'string' as const }))];
   }
-  const kind: LeafKind = def.type === 'number' ? 'number' : def.type === 'boolean' ? 'boolean' : def.type === 'record' ? 'json' : 'string';
-  const leaf: ConfigLeaf = { path, env: envNameFor(path), kind };
-  if (kind === 'number') {
-    const { minValue, maxValue } = inner as z.ZodNumber;
-    leaf.range = { min: minValue ?? -Infinity, max: maxValue ?? Infinity };
+  if (leaf instanceof z.ZodNumber) {
+    return [{ path, env: envNameFor(path), kind: 'number', range: { min: leaf.minValue ?? -Infinity, max: leaf.maxValue ?? Infinity } }];
   }
-  return [leaf];
+  const type = leaf._zod.def.type;
+  const kind: LeafKind = type === 'boolean' ? 'boolean' : type === 'record' ? 'json' : 'string';
+  return [{ path, env: envNameFor(path), kind }];
 }

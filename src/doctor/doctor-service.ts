@@ -6,7 +6,7 @@ import type { UsersRepository } from '../store/users-repository.js';
 import { usernameKey } from '../store/users-repository.js';
 import type { GroupsRepository } from '../store/groups-repository.js';
 import type { LicencesRepository } from '../store/licences-repository.js';
-import type { RegistrationsRepository } from '../store/registrations-repository.js';
+import type { RegistrationsRepository } from '../methods/records.js';
 import type { PolicyStore } from '../policy/policy-store.js';
 import type { Throttles } from '../policy/throttles.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
@@ -15,6 +15,7 @@ import { DoctorRepository } from '../store/doctor-repository.js';
 import { AgentsRepository } from '../writeback/agents-repository.js';
 import type { DirectoryInspector } from '../writeback/directory-inspector.js';
 import { DirectoryError } from '../directory/onprem/onprem-directory.js';
+import { isDirectoryKind } from '../directory/registry.js';
 import { SsprError } from '../errors/sspr-error.js';
 import type { Lang } from '../i18n/lang.js';
 import type { CheckId, DoctorReport, Finding, SummaryLine } from './doctor-types.js';
@@ -84,7 +85,7 @@ export class DoctorService {
       config,
       policy,
       availableTypes: this.deps.availableTypes,
-      directoryKind: kind === 'ldap' || kind === 'ad' ? kind : null,
+      directoryKind: kind !== undefined && isDirectoryKind(kind) ? kind : null,
       directoryAt: configured ? 'server' : behindAgents ? 'agents' : null,
       agents,
       probe,

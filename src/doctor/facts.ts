@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.js';
+import type { DirectoryKind } from '../directory/registry.js';
 import type { SsprPolicy, MethodType } from '../policy/sspr-policy.js';
-import type { Registration } from '../store/registrations-repository.js';
+import type { Registration } from '../methods/records.js';
 import type { UserRecord } from '../store/users-repository.js';
 import type { AgentStatus } from '../writeback/agents-repository.js';
 import type { AccountInspection, ServiceProbe } from '../writeback/directory-inspector.js';
@@ -16,7 +17,7 @@ export interface ServiceFacts {
   policy: SsprPolicy;
   availableTypes: MethodType[];
   /** The configured directory kind; in agent mode without a server-side `directory`, the enrolled agents' kind. */
-  directoryKind: 'ldap' | 'ad' | null;
+  directoryKind: DirectoryKind | null;
   /**
    * Where the directory's connection settings live: on this server (`directory` configured), behind the agents
    * (agent mode without a server-side `directory`), or nowhere (cloud-only).

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { VerificationMethod, MethodContext, Challenge, VerifyInput, Enrolment, EnrolmentParts } from './method.js';
 import type { DirectoryUser } from '../directory/directory.js';
-import type { Registration } from '../store/registrations-repository.js';
-import type { FlowsRepository } from '../store/flows-repository.js';
+import type { Registration, FlowsRepository } from './records.js';
 import { enrolmentCodeSlot, flowCodeSlot, type OneTimeCodes } from './one-time-code.js';
 import { parseBody } from '../errors/parse-input.js';
 import type { DispatchTag } from '../delivery/background-delivery.js';

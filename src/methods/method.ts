@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import type { DirectoryUser } from '../directory/directory.js';
-import type { FlowRecord, FlowsRepository, OfferedMethod } from '../store/flows-repository.js';
-import type { Registration, RegistrationsRepository } from '../store/registrations-repository.js';
+import type { FlowRecord, FlowsRepository, OfferedMethod, Registration, RegistrationsRepository } from './records.js';
 import type { ChallengesRepository } from '../store/challenges-repository.js';
 import type { PolicyStore } from '../policy/policy-store.js';
 import type { Clock } from '../store/clock.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { FlowRecord, FlowsRepository, OfferedMethod } from '../store/flows-repository.js';
+import type { FlowRecord, FlowsRepository, OfferedMethod } from './records.js';
 import type { ChallengesRepository } from '../store/challenges-repository.js';
 import type { Clock } from '../store/clock.js';
 import { hmac, numericCode, safeEqual } from '../crypto/tokens.js';

@@ -1,5 +1,5 @@
 import type { DirectoryUser } from '../directory/directory.js';
-import type { Registration } from '../store/registrations-repository.js';
+import type { Registration } from '../methods/records.js';
 import { adminPolicy, type MethodType, type SsprPolicy } from './sspr-policy.js';
 
 /** A method a user can be verified with: a registration, or contact data the organisation holds. */

@@ -3,10 +3,12 @@ import type { Database } from './schema.js';
 import type { Clock } from './clock.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { DirectoryAccounts, type StoredDirectoryAccount } from './directory-accounts.js';
-import { GroupsRepository } from './groups-repository.js';
+import { GroupsRepository, type DirectoryGroupData } from './groups-repository.js';
 import { SsprError } from '../errors/sspr-error.js';
-import { dnKey } from '../sync/dn-anchor-map.js';
-import type { SyncMode, SyncTarget, SyncedAccount, SyncedGroup, UpsertCounts } from '../sync/sync-types.js';
+import type { DirectoryAccountData } from './users-repository.js';
+
+/** How many entries of a page were created, updated or found unchanged. */
+export type UpsertCounts = Record<'created' | 'updated' | 'unchanged', number>;
 
 const noCounts = (): UpsertCounts => ({ created: 0, updated: 0, unchanged: 0 });
 
@@ -18,8 +20,10 @@ const noCounts = (): UpsertCounts => ({ created: 0, updated: 0, unchanged: 0 });
  * disabling the vanished ones needs no second scan. A sync that fails midway keeps the pages it committed —
  * harmless: upserts are idempotent and the marker is written last, so the next run repeats the rest.
  * A user name already held by another account stops the run with `user-exists`, as `sspr user add` would.
+ * It is the store side of the sync's `SyncTarget` (sync/sync-types.ts), which states the contract; DNs are
+ * compared by the sync's `dnKey`, given by the caller, since the store knows no DN syntax.
  */
-export class DirectorySyncTarget implements SyncTarget {
+export class DirectorySyncTarget {
   /** Full runs: anchor → id of every stored account of this source, including those created by this run. */
   private known: Map<string, string> | null = null;
 
@@ -28,27 +32,28 @@ export class DirectorySyncTarget implements SyncTarget {
     private readonly clock: Clock,
     private readonly cipher: FieldCipher,
     private readonly source: string,
+    private readonly dnKey: (dn: string) => string,
   ) {}
 
   private accounts(db: Kysely<Database> = this.db): DirectoryAccounts {
     return new DirectoryAccounts(db, this.clock, this.cipher, this.source);
   }
 
-  async startRun(mode: SyncMode): Promise<void> {
+  async startRun(mode: 'full' | 'incremental'): Promise<void> {
     this.known = mode === 'full' ? await this.accounts().anchors() : null;
   }
 
-  async upsertAccounts(page: readonly SyncedAccount[]): Promise<UpsertCounts> {
+  async upsertAccounts(page: readonly DirectoryAccountData[]): Promise<UpsertCounts> {
     // A page naming one anchor twice is stored as two upserts in order: the repeats go in a second round.
-    const firsts: SyncedAccount[] = [];
-    const repeats: SyncedAccount[] = [];
+    const firsts: DirectoryAccountData[] = [];
+    const repeats: DirectoryAccountData[] = [];
     const inPage = new Set<string>();
     for (const account of page) (inPage.has(account.anchor) ? repeats : (inPage.add(account.anchor), firsts)).push(account);
 
     const counts = await this.db.transaction().execute(async (trx) => {
       const store = this.accounts(trx);
       const counts = noCounts();
-      const upsertExisting = async (account: SyncedAccount, row: StoredDirectoryAccount): Promise<void> => {
+      const upsertExisting = async (account: DirectoryAccountData, row: StoredDirectoryAccount): Promise<void> => {
         if (store.matches(row, account)) {
           counts.unchanged += 1;
         } else {
@@ -60,7 +65,7 @@ export class DirectorySyncTarget implements SyncTarget {
       const known = this.known;
       const candidates = known ? firsts.filter((account) => known.has(account.anchor)) : firsts;
       const stored = candidates.length ? await store.findByAnchors(candidates.map((account) => account.anchor)) : new Map<string, StoredDirectoryAccount>();
-      const fresh: SyncedAccount[] = [];
+      const fresh: DirectoryAccountData[] = [];
       for (const account of firsts) {
         const row = stored.get(account.anchor);
         if (row) await upsertExisting(account, row);
@@ -86,7 +91,7 @@ export class DirectorySyncTarget implements SyncTarget {
     return { created: counts.created + again.created, updated: counts.updated + again.updated, unchanged: counts.unchanged + again.unchanged };
   }
 
-  async upsertGroups(page: readonly SyncedGroup[]): Promise<UpsertCounts> {
+  async upsertGroups(page: readonly DirectoryGroupData[]): Promise<UpsertCounts> {
     return this.db.transaction().execute(async (trx) => {
       const groups = new GroupsRepository(trx, this.clock);
       const counts = noCounts();
@@ -106,12 +111,12 @@ export class DirectorySyncTarget implements SyncTarget {
 
   /** One pass over this directory's accounts and groups (DNs are not indexed, so one scan beats one per DN). */
   async anchorsForDns(dns: readonly string[]): Promise<Map<string, string>> {
-    const wanted = new Set(dns.map(dnKey));
+    const wanted = new Set(dns.map(this.dnKey));
     const found = new Map<string, string>();
     for (const table of ['users', 'groups'] as const) {
       const rows = await this.db.selectFrom(table).select(['anchor', 'dn']).where('source', '=', this.source).where('dn', 'is not', null).execute();
       for (const { anchor, dn } of rows) {
-        const key = dn === null ? null : dnKey(dn);
+        const key = dn === null ? null : this.dnKey(dn);
         if (anchor !== null && key !== null && wanted.has(key) && !found.has(key)) found.set(key, anchor);
       }
     }

@@ -1,22 +1,22 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, ResetFlowsTable } from './schema.js';
-import type { MethodType } from '../policy/sspr-policy.js';
 
-export interface OfferedMethod {
+/** One method a flow offers; `Type` is the method types the caller knows (`methods/records.ts`). */
+export interface OfferedMethod<Type extends string = string> {
   /** Random per flow, so ids never link flows or reveal registrations. */
   id: string;
-  type: MethodType;
+  type: Type;
   hint: string;
   /** Registration id, "contact:email"/"contact:mobile", or "decoy"; never sent to clients. */
   ref: string;
 }
 
-export interface FlowRecord {
+export interface FlowRecord<Type extends string = string> {
   digest: string;
   userId: string | null;
   username: string;
   state: ResetFlowsTable['state'];
-  methods: OfferedMethod[];
+  methods: OfferedMethod<Type>[];
   verified: string[];
   required: number;
   sends: number;
@@ -31,13 +31,13 @@ export interface CodeRecord {
   consumedAt: number | null;
 }
 
-function toFlow(row: Selectable<ResetFlowsTable>): FlowRecord {
+function toFlow<Type extends string>(row: Selectable<ResetFlowsTable>): FlowRecord<Type> {
   return {
     digest: row.id_digest,
     userId: row.user_id,
     username: row.username,
     state: row.state,
-    methods: JSON.parse(row.methods) as OfferedMethod[],
+    methods: JSON.parse(row.methods) as OfferedMethod<Type>[],
     verified: JSON.parse(row.verified) as string[],
     required: row.required,
     sends: row.sends,
@@ -49,10 +49,10 @@ function toFlow(row: Selectable<ResetFlowsTable>): FlowRecord {
  * Reset flows and their one-time codes. State changes are conditional updates ("compare and set"), so two
  * concurrent requests for the same flow or code can never both win, on SQLite and PostgreSQL alike.
  */
-export class FlowsRepository {
+export class FlowsRepository<Type extends string = string> {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async create(flow: Omit<FlowRecord, 'verified' | 'sends' | 'state'>, now: number): Promise<void> {
+  async create(flow: Omit<FlowRecord<Type>, 'verified' | 'sends' | 'state'>, now: number): Promise<void> {
     await this.db
       .insertInto('reset_flows')
       .values({
@@ -71,7 +71,7 @@ export class FlowsRepository {
   }
 
   /** The live flow with this digest, or null when unknown or expired. */
-  async findLive(digest: string, now: number): Promise<FlowRecord | null> {
+  async findLive(digest: string, now: number): Promise<FlowRecord<Type> | null> {
     const row = await this.db
       .selectFrom('reset_flows')
       .selectAll()

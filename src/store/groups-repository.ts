@@ -4,6 +4,13 @@ import type { Database } from './schema.js';
 import type { Clock } from './clock.js';
 import { SsprError } from '../errors/sspr-error.js';
 
+/** A group as a directory sync delivers it. */
+export interface DirectoryGroupData {
+  anchor: string;
+  dn: string;
+  name: string;
+}
+
 export interface GroupRecord {
   id: string;
   name: string;
@@ -41,7 +48,7 @@ export class GroupsRepository {
   }
 
   /** Creates or updates a directory group by anchor; a name clash with another group gets the source appended. */
-  async upsertFromDirectory(source: string, group: { anchor: string; dn: string; name: string }): Promise<'created' | 'updated' | 'unchanged'> {
+  async upsertFromDirectory(source: string, group: DirectoryGroupData): Promise<'created' | 'updated' | 'unchanged'> {
     const existing = await this.db.selectFrom('groups').select(['id', 'name', 'dn']).where('source', '=', source).where('anchor', '=', group.anchor).executeTakeFirst();
     if (existing && existing.name === group.name && existing.dn === group.dn) return 'unchanged';
     const clash = await this.find(group.name);

@@ -2,15 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, MethodRegistrationsTable } from './schema.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
-import type { MethodType, RegistrationData } from '../methods/index.js';
 
-/** A method type that can be registered: every method's (see `methods/index.ts`). */
-export type RegisteredType = MethodType;
+/** The registered types of a data map: its keys. */
+type TypeOf<Data> = keyof Data & string;
 
-export interface Registration<D = Record<string, unknown>> {
+export interface Registration<D = Record<string, unknown>, Type extends string = string> {
   id: string;
   userId: string;
-  type: RegisteredType;
+  type: Type;
   data: D;
   createdAt: number;
   confirmedAt: number;
@@ -19,20 +18,26 @@ export interface Registration<D = Record<string, unknown>> {
   stored: string;
 }
 
+/** A registration as read, before its method parses the data. */
+type RegistrationOf<Data> = Registration<Record<string, unknown>, TypeOf<Data>>;
+
 const context = (id: string) => `method_registrations.data:${id}`;
 
-/** Users' registered verification methods; the method data (addresses, secrets, hashes) is encrypted. */
-export class RegistrationsRepository {
+/**
+ * Users' registered verification methods; the method data (addresses, secrets, hashes) is encrypted. `Data`
+ * maps each method type to the data it stores, as the methods declare it (`methods/records.ts`).
+ */
+export class RegistrationsRepository<Data extends object = Record<string, object>> {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly cipher: FieldCipher,
   ) {}
 
-  private toRegistration(row: Selectable<MethodRegistrationsTable>): Registration {
+  private toRegistration(row: Selectable<MethodRegistrationsTable>): RegistrationOf<Data> {
     return {
       id: row.id,
       userId: row.user_id,
-      type: row.type as RegisteredType,
+      type: row.type as TypeOf<Data>,
       data: JSON.parse(this.cipher.decrypt(row.data, context(row.id))) as Record<string, unknown>,
       createdAt: row.created_at,
       confirmedAt: row.confirmed_at,
@@ -41,22 +46,23 @@ export class RegistrationsRepository {
     };
   }
 
-  async add<T extends RegisteredType>(userId: string, type: T, data: RegistrationData<T>, now: number): Promise<Registration> {
+  async add<T extends TypeOf<Data>>(userId: string, type: T, data: Data[T], now: number): Promise<RegistrationOf<Data>> {
     const id = randomUUID();
-    const stored = this.cipher.encrypt(JSON.stringify(data), context(id));
+    const json = JSON.stringify(data);
+    const stored = this.cipher.encrypt(json, context(id));
     await this.db
       .insertInto('method_registrations')
       .values({ id, user_id: userId, type, data: stored, created_at: now, confirmed_at: now, last_used_at: null })
       .execute();
-    return { id, userId, type, data: { ...data }, createdAt: now, confirmedAt: now, lastUsedAt: null, stored };
+    return { id, userId, type, data: JSON.parse(json) as Record<string, unknown>, createdAt: now, confirmedAt: now, lastUsedAt: null, stored };
   }
 
-  async listForUser(userId: string): Promise<Registration[]> {
+  async listForUser(userId: string): Promise<RegistrationOf<Data>[]> {
     const rows = await this.db.selectFrom('method_registrations').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy('id').execute();
     return rows.map((row) => this.toRegistration(row));
   }
 
-  async find(userId: string, id: string): Promise<Registration | null> {
+  async find(userId: string, id: string): Promise<RegistrationOf<Data> | null> {
     const row = await this.db.selectFrom('method_registrations').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
     return row ? this.toRegistration(row) : null;
   }
@@ -65,7 +71,7 @@ export class RegistrationsRepository {
    * Replaces the data of a registration only if it is still what was read (compare and set on the
    * ciphertext): of two concurrent uses of one TOTP step, recovery code or passkey counter, one wins.
    */
-  async replaceData(registration: Registration, data: object): Promise<boolean> {
+  async replaceData(registration: Registration<unknown>, data: object): Promise<boolean> {
     const result = await this.db
       .updateTable('method_registrations')
       .set({ data: this.cipher.encrypt(JSON.stringify(data), context(registration.id)) })
@@ -90,7 +96,7 @@ export class RegistrationsRepository {
     return result.numDeletedRows === 1n;
   }
 
-  async removeType(userId: string, type: RegisteredType): Promise<void> {
+  async removeType(userId: string, type: TypeOf<Data>): Promise<void> {
     await this.db.deleteFrom('method_registrations').where('user_id', '=', userId).where('type', '=', type).execute();
   }
 

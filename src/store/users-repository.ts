@@ -4,10 +4,26 @@ import type { Database, UsersTable } from './schema.js';
 import type { Clock } from './clock.js';
 import { SsprError } from '../errors/sspr-error.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
-import type { DirectoryUser } from '../directory/directory.js';
 
-/** A local-directory user as stored: the directory's view plus what only the store knows. */
-export interface UserRecord extends DirectoryUser {
+/** What every account has, whichever directory delivers it. */
+interface AccountFields {
+  username: string;
+  displayName: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  mobile: string | null;
+  enabled: boolean;
+}
+
+/** A user as stored (structurally the directory's `DirectoryUser` plus what only the store knows). */
+export interface UserRecord extends AccountFields {
+  id: string;
+  isAdmin: boolean;
+  /** 'local' for cloud-only accounts, else the directory kind that manages the account. */
+  source: string;
+  /** Directory accounts: the anchor the sync recorded (entryUUID / objectGUID); null for cloud-only ones. */
+  anchor: string | null;
   dn: string | null;
   passwordHash: string | null;
   passwordChangedAt: number | null;
@@ -30,16 +46,9 @@ export interface NewUser {
 }
 
 /** An account as a directory sync delivers it. */
-export interface DirectoryAccountData {
+export interface DirectoryAccountData extends AccountFields {
   anchor: string;
   dn: string;
-  username: string;
-  displayName: string;
-  firstName: string;
-  lastName: string;
-  email: string | null;
-  mobile: string | null;
-  enabled: boolean;
 }
 
 /** The lookup key of a user name: NFC, lower case, trimmed. Two names with the same key are the same user. */

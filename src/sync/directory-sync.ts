@@ -9,6 +9,7 @@ import { DirectorySyncTarget } from '../store/directory-sync-target.js';
 import { withBulkWrites } from '../store/bulk-writes.js';
 import { directorySource, type DirectoryKind, type DirectorySection } from '../directory/registry.js';
 import { runSync } from './sync-run.js';
+import { dnKey } from './dn-anchor-map.js';
 import type { DirectoryReader } from './directory-reader.js';
 import type { SyncMode, SyncSummary } from './sync-types.js';
 
@@ -49,7 +50,7 @@ export async function syncFrom(
   const abort = (): void => void reader.close();
   options.signal?.addEventListener('abort', abort, { once: true });
   try {
-    const target = new DirectorySyncTarget(store.db, clock, cipher, kind);
+    const target = new DirectorySyncTarget(store.db, clock, cipher, kind, dnKey);
     const mode: SyncMode = options.full || (await target.readMarker()) === null ? 'full' : 'incremental';
     if (options.onStart) {
       const stored = mode === 'full' ? await target.storedEntries() : 0;

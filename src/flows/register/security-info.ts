@@ -1,5 +1,5 @@
 import type { DirectoryUser } from '../../directory/directory.js';
-import type { RegistrationsRepository, Registration } from '../../store/registrations-repository.js';
+import type { RegistrationsRepository, Registration } from '../../methods/records.js';
 import type { PolicyStore } from '../../policy/policy-store.js';
 import type { Clock } from '../../store/clock.js';
 import type { Audit } from '../../audit/audit.js';

@@ -1,7 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Directory, DirectoryUser } from '../../directory/directory.js';
-import type { FlowRecord, FlowsRepository, OfferedMethod } from '../../store/flows-repository.js';
-import type { RegistrationsRepository, Registration } from '../../store/registrations-repository.js';
+import type { FlowRecord, FlowsRepository, OfferedMethod, RegistrationsRepository, Registration } from '../../methods/records.js';
 import type { GroupsRepository } from '../../store/groups-repository.js';
 import type { LicencesRepository } from '../../store/licences-repository.js';
 import { usernameKey } from '../../store/users-repository.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CodeChannel } from '../delivered-code-method.js';
 import type { DirectoryUser } from '../../directory/directory.js';
-import type { Registration } from '../../store/registrations-repository.js';
+import type { Registration } from '../records.js';
 import type { MailDispatch } from '../../delivery/background-delivery.js';
 import { DeliveredCodeMethod, contactEnrolment } from '../delivered-code-method.js';
 import { parseBody } from '../../errors/parse-input.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineMethod, type VerificationMethod, type MethodContext, type Challenge, type VerifyInput, type Enrolment, type EnrolmentParts, ENROLMENT_TTL_MS } from '../method.js';
 import { parseBody } from '../../errors/parse-input.js';
-import type { Registration, RegistrationsRepository } from '../../store/registrations-repository.js';
+import type { Registration, RegistrationsRepository } from '../records.js';
 import type { ChallengesRepository } from '../../store/challenges-repository.js';
 import type { Clock } from '../../store/clock.js';
 import type { Lang } from '../../i18n/lang.js';

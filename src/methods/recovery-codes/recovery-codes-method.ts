@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineMethod, type VerificationMethod, type MethodContext, type Challenge, type VerifyInput } from '../method.js';
-import type { Registration, RegistrationsRepository } from '../../store/registrations-repository.js';
+import type { Registration, RegistrationsRepository } from '../records.js';
 import type { Lang } from '../../i18n/lang.js';
 import { message } from '../../i18n/messages.js';
 import { findRecoveryCode, generateRecoveryCodes, recoveryCodeKeyFor } from './recovery-codes.js';

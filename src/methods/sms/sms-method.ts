@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CodeChannel, CodePurpose } from '../delivered-code-method.js';
 import type { DirectoryUser } from '../../directory/directory.js';
-import type { Registration } from '../../store/registrations-repository.js';
+import type { Registration } from '../records.js';
 import type { SmsDispatch } from '../../delivery/background-delivery.js';
 import type { Lang } from '../../i18n/lang.js';
 import { message } from '../../i18n/messages.js';

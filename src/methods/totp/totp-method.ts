@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineMethod, type VerificationMethod, type MethodContext, type Challenge, type VerifyInput, type Enrolment, type EnrolmentParts, ENROLMENT_TTL_MS } from '../method.js';
-import type { RegistrationsRepository } from '../../store/registrations-repository.js';
+import type { RegistrationsRepository } from '../records.js';
 import type { Clock } from '../../store/clock.js';
 import type { Lang } from '../../i18n/lang.js';
 import { message } from '../../i18n/messages.js';

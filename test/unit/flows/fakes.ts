@@ -1,8 +1,7 @@
 import type { DirectoryUser } from '../../../src/directory/directory.js';
-import type { FlowRecord, FlowsRepository } from '../../../src/store/flows-repository.js';
+import type { FlowRecord, FlowsRepository, Registration } from '../../../src/methods/records.js';
 import type { ThrottleRepository } from '../../../src/store/throttle-repository.js';
 import type { AuditEvent } from '../../../src/store/audit-repository.js';
-import type { Registration } from '../../../src/store/registrations-repository.js';
 import type { MailMessage } from '../../../src/mail/mailer.js';
 import type { DispatchTag } from '../../../src/delivery/background-delivery.js';
 import type { MethodContext, MethodType, VerificationMethod, VerifyInput } from '../../../src/methods/method.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ResetFlow } from '../../../src/flows/reset/reset-flow.js';
 import { SetPassword } from '../../../src/flows/password/set-password.js';
 import type { DirectoryUser } from '../../../src/directory/directory.js';
-import type { Registration } from '../../../src/store/registrations-repository.js';
+import type { Registration } from '../../../src/methods/records.js';
 import type { MethodType, VerificationMethod } from '../../../src/methods/method.js';
 import type { SsprPolicy } from '../../../src/policy/sspr-policy.js';
 import { SsprError } from '../../../src/errors/sspr-error.js';

@@ -1,9 +1,6 @@
 import { describe, it, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
 import { openTestStore } from '../../support/test-store.js';
 import { ManualClock } from '../../support/manual-clock.js';
@@ -21,6 +18,7 @@ import { Audit } from '../../../src/audit/audit.js';
 import { OneTimeCodes } from '../../../src/methods/one-time-code.js';
 import { createEnrolments, methodTypes, type MethodType } from '../../../src/methods/index.js';
 import { maskEmail } from '../../../src/methods/hints.js';
+import type { RegistrationDataByType } from '../../../src/methods/records.js';
 import { SecurityInfo } from '../../../src/flows/register/security-info.js';
 import { EnrolmentCodeLimits, enrolmentCodeLimits } from '../../../src/methods/enrolment-code-limits.js';
 import { BackgroundDelivery, MailDispatch, SmsDispatch } from '../../../src/delivery/background-delivery.js';
@@ -44,12 +42,11 @@ const refusedWith = (code: string) => (error: unknown) => error instanceof SsprE
 describe('security info (enrolment rules)', () => {
   let store: Store;
   let cleanup: () => Promise<void>;
-  let keyDir: string;
   let clock: ManualClock;
   let sent: Sent[];
   let info: SecurityInfo;
   let policy: PolicyStore;
-  let registrations: RegistrationsRepository;
+  let registrations: RegistrationsRepository<RegistrationDataByType>;
   let users: UsersRepository;
 
   /** A user in the store (registrations belong to one). */
@@ -60,18 +57,16 @@ describe('security info (enrolment rules)', () => {
 
   before(async () => {
     ({ store, cleanup } = await openTestStore('sqlite'));
-    keyDir = mkdtempSync(join(tmpdir(), 'sspr-keys-'));
   });
   after(async () => {
     await store.close();
     await cleanup();
-    rmSync(keyDir, { recursive: true, force: true });
   });
 
   let delivery: BackgroundDelivery;
   const build = (options: { sms?: boolean; available?: MethodType[] } = {}) => {
     const cipher = new FieldCipher({ currentKeyId: 'k0', keys: new Map([['k0', randomBytes(32)]]) });
-    registrations = new RegistrationsRepository(store.db, cipher);
+    registrations = new RegistrationsRepository<RegistrationDataByType>(store.db, cipher);
     users = new UsersRepository(store.db, clock, cipher);
     const challenges = new ChallengesRepository(store.db, cipher);
     const audit = new Audit(new AuditRepository(store.db), clock, pino({ level: 'silent' }));
@@ -83,7 +78,7 @@ describe('security info (enrolment rules)', () => {
     const mail = new MailDispatch({ send: async (m) => void sent.push({ to: m.to, code: codeIn(m.text), says: `${m.subject}\n${m.text}` }), close: async () => {} }, delivery);
     const sms = new SmsDispatch({ kind: 'test', send: async (m) => (sent.push({ to: m.to, code: codeIn(m.text), says: m.text }), {}) }, delivery);
     const enrolments = createEnrolments({
-      flows: new FlowsRepository(store.db), registrations, challenges, policy, clock, mail, sms: options.sms === false ? null : sms, passkeys: null,
+      flows: new FlowsRepository<MethodType>(store.db), registrations, challenges, policy, clock, mail, sms: options.sms === false ? null : sms, passkeys: null,
       codes: new OneTimeCodes(codeKey, clock, { codeLength: 6, codeTtlSeconds: 600, maxCodeAttempts: 3 }),
       organisation: 'Example', recoveryKey: randomBytes(32),
       limits: new EnrolmentCodeLimits(new ThrottleRepository(store.db, codeKey), clock, codeKey), defaultCountry: 'DE',
