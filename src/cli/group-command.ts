@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { withStore, reportError } from './runtime.js';
+import { withStore, reportError, audited } from './runtime.js';
 import { printRows } from './print.js';
 import { SsprError } from '../errors/sspr-error.js';
 
-/** `sspr group add|add-member|list`; groups nest, and membership counts transitively. */
+/** `sspr group add|add-member|remove-member|list`; groups nest, and membership counts transitively. */
 export function groupCommand(): Command {
   const group = new Command('group').description('manage groups in the local directory');
 
@@ -36,6 +36,34 @@ export function groupCommand(): Command {
           else await groups.addGroup(target, await groups.get(options.group as string));
         });
         process.stdout.write(`added ${options.user ?? options.group} to ${name}\n`);
+      } catch (error) {
+        reportError(error);
+      }
+    });
+
+  group
+    .command('remove-member <group>')
+    .description('remove a direct member, a user (--user) or a nested group (--group), from a group (audited)')
+    .option('--user <username>', 'the user to remove')
+    .option('--group <name>', 'the nested group to remove')
+    .action(async (name: string, options: { user?: string; group?: string }, command: Command) => {
+      try {
+        if ((options.user === undefined) === (options.group === undefined)) {
+          throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: 'give exactly one of --user or --group' });
+        }
+        await withStore(command, async ({ store, groups, users }) => {
+          const target = await groups.get(name);
+          const member = options.user !== undefined ? { type: 'user' as const, ...(await users.get(options.user)) } : { type: 'group' as const, ...(await groups.get(options.group as string)) };
+          const memberName = member.type === 'user' ? member.username : member.name;
+          if (!(await groups.removeMember(target.id, member.type, member.id))) throw new SsprError('not-a-member', { params: { member: memberName, group: target.name } });
+          await audited(store.db, {
+            event: 'group-member-removed',
+            outcome: 'success',
+            ...(member.type === 'user' ? { userId: member.id, username: member.username } : {}),
+            detail: { by: 'cli', group: target.name, memberType: member.type, member: memberName },
+          });
+        });
+        process.stdout.write(`removed ${options.user ?? options.group} from ${name}\n`);
       } catch (error) {
         reportError(error);
       }

@@ -1,12 +1,12 @@
 import { Command } from 'commander';
-import { withStore, reportError } from './runtime.js';
+import { withStore, reportError, audited } from './runtime.js';
 import { printRows } from './print.js';
 import { LicencesRepository } from '../store/licences-repository.js';
 import { SsprError } from '../errors/sspr-error.js';
 
 const plans = ['sspr', 'sspr-writeback'];
 
-/** `sspr license assign|list`: licence plans for users, directly or through (nested) groups. */
+/** `sspr license assign|unassign|list`: licence plans for users, directly or through (nested) groups. */
 export function licenseCommand(): Command {
   const license = new Command('license').description('licence plans (sspr for cloud-only accounts, sspr-writeback for directory accounts)');
   license
@@ -28,6 +28,35 @@ export function licenseCommand(): Command {
         reportError(error);
       }
     });
+  license
+    .command('unassign <plan>')
+    .description('take a plan away from a user or a group it was assigned to directly (audited)')
+    .option('--user <username>', 'the user')
+    .option('--group <name>', 'the group')
+    .action(async (plan: string, options: { user?: string; group?: string }, command: Command) => {
+      try {
+        if ((options.user === undefined) === (options.group === undefined)) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: 'give exactly one of --user or --group' });
+        await withStore(command, async ({ store, users, groups }) => {
+          const principal = options.user !== undefined
+            ? { type: 'user' as const, ...(await users.get(options.user)) }
+            : { type: 'group' as const, ...(await groups.get(options.group as string)) };
+          const principalName = principal.type === 'user' ? principal.username : principal.name;
+          if (!(await new LicencesRepository(store.db, groups).unassign(plan, principal.type, principal.id))) {
+            throw new SsprError('licence-not-assigned', { params: { plan, principal: principalName } });
+          }
+          await audited(store.db, {
+            event: 'licence-unassigned',
+            outcome: 'success',
+            ...(principal.type === 'user' ? { userId: principal.id, username: principal.username } : {}),
+            detail: { by: 'cli', plan, principalType: principal.type, principal: principalName },
+          });
+        });
+        process.stdout.write(`unassigned ${plan} from ${options.user ?? `group ${options.group}`}\n`);
+      } catch (error) {
+        reportError(error);
+      }
+    });
+
   license
     .command('list')
     .description('list assignments')

@@ -8,6 +8,10 @@ import { GroupsRepository } from '../store/groups-repository.js';
 import { SsprError } from '../errors/sspr-error.js';
 import { fieldCipherFor, loadOrCreateMasterKey } from '../crypto/keys.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { AuditRepository } from '../store/audit-repository.js';
+import type { AuditEntry, AuditEventName } from '../audit/audit-events.js';
 
 /** The config for a command: `--config FILE` (on the root program) or SSPR_CONFIG, then the environment. */
 export function configFrom(command: Command): Config {
@@ -35,6 +39,11 @@ export async function withStore<T>(command: Command, work: (cli: CliStore) => Pr
   } finally {
     await store.close();
   }
+}
+
+/** Records what a command changed (in `db`: the store, or the transaction that made the change). */
+export function audited<E extends AuditEventName>(db: Kysely<Database>, entry: AuditEntry<E>): Promise<void> {
+  return new AuditRepository(db).record(Date.now(), entry);
 }
 
 /** Prints an error the way every command does: one sentence on stderr, exit code 1; never a stack trace. */

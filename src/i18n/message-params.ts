@@ -236,6 +236,10 @@ export interface MessageParams {
   "errors.group-exists": { "name": string | number };
   "errors.group-not-found": { "name": string | number };
   "errors.group-cycle": { "member": string | number; "group": string | number };
+  "errors.not-a-member": { "member": string | number; "group": string | number };
+  "errors.licence-not-assigned": { "plan": string | number; "principal": string | number };
+  "errors.directory-account": { "username": string | number; "source": string | number };
+  "errors.registration-not-found": { "username": string | number; "method": string | number };
   "errors.config-invalid": {};
   "errors.service-unavailable": {};
   "errors.internal": {};

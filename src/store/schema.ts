@@ -16,6 +16,8 @@ export interface UsersTable {
   mobile: string | null;
   enabled: number;
   is_admin: number;
+  /** The helpdesk role (0/1); see src/admin/roles.ts. */
+  is_helpdesk: Generated<number>;
   /** Where the account lives: 'local' (cloud-only) for now. */
   source: string;
   password_hash: string | null;
