@@ -37,7 +37,13 @@ export function csvField(value: string | number | null): string {
 }
 
 const formats = {
-  csv: { header: columns.join(',') + '\r\n', line: (r: AuditRecord) => columns.map((c) => csvField(fields(r)[c])).join(',') + '\r\n' },
+  csv: {
+    header: columns.join(',') + '\r\n',
+    line: (r: AuditRecord) => {
+      const values = fields(r);
+      return columns.map((c) => csvField(values[c])).join(',') + '\r\n';
+    },
+  },
   jsonl: { header: '', line: (r: AuditRecord) => JSON.stringify({ ...fields(r), detail: r.detail ?? null }) + '\n' },
 } as const;
 

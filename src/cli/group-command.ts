@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { withStore, reportError, audited } from './runtime.js';
+import { withStore, reportError, audited, principalOf, auditedAccount } from './runtime.js';
 import { printRows } from './print.js';
 import { SsprError } from '../errors/sspr-error.js';
 
@@ -48,19 +48,15 @@ export function groupCommand(): Command {
     .option('--group <name>', 'the nested group to remove')
     .action(async (name: string, options: { user?: string; group?: string }, command: Command) => {
       try {
-        if ((options.user === undefined) === (options.group === undefined)) {
-          throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: 'give exactly one of --user or --group' });
-        }
-        await withStore(command, async ({ store, groups, users }) => {
-          const target = await groups.get(name);
-          const member = options.user !== undefined ? { type: 'user' as const, ...(await users.get(options.user)) } : { type: 'group' as const, ...(await groups.get(options.group as string)) };
-          const memberName = member.type === 'user' ? member.username : member.name;
-          if (!(await groups.removeMember(target.id, member.type, member.id))) throw new SsprError('not-a-member', { params: { member: memberName, group: target.name } });
-          await audited(store.db, {
+        await withStore(command, async (cli) => {
+          const target = await cli.groups.get(name);
+          const member = await principalOf(cli, options);
+          if (!(await cli.groups.removeMember(target.id, member.type, member.id))) throw new SsprError('not-a-member', { params: { member: member.name, group: target.name } });
+          await audited(cli.store.db, {
             event: 'group-member-removed',
             outcome: 'success',
-            ...(member.type === 'user' ? { userId: member.id, username: member.username } : {}),
-            detail: { by: 'cli', group: target.name, memberType: member.type, member: memberName },
+            ...auditedAccount(member),
+            detail: { by: 'cli', group: target.name, memberType: member.type, member: member.name },
           });
         });
         process.stdout.write(`removed ${options.user ?? options.group} from ${name}\n`);

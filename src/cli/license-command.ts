@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { withStore, reportError, audited } from './runtime.js';
+import { withStore, reportError, audited, principalOf, auditedAccount } from './runtime.js';
 import { printRows } from './print.js';
 import { LicencesRepository } from '../store/licences-repository.js';
 import { SsprError } from '../errors/sspr-error.js';
@@ -17,11 +17,9 @@ export function licenseCommand(): Command {
     .action(async (plan: string, options: { user?: string; group?: string }, command: Command) => {
       try {
         if (!plans.includes(plan)) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `the plan is ${plans.join(' or ')}, not "${plan}"` });
-        if ((options.user === undefined) === (options.group === undefined)) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: 'give exactly one of --user or --group' });
-        await withStore(command, async ({ store, users, groups }) => {
-          const licences = new LicencesRepository(store.db, groups);
-          if (options.user !== undefined) await licences.assign(plan, 'user', (await users.get(options.user)).id);
-          else await licences.assign(plan, 'group', (await groups.get(options.group as string)).id);
+        await withStore(command, async (cli) => {
+          const principal = await principalOf(cli, options);
+          await new LicencesRepository(cli.store.db, cli.groups).assign(plan, principal.type, principal.id);
         });
         process.stdout.write(`assigned ${plan} to ${options.user ?? `group ${options.group}`}\n`);
       } catch (error) {
@@ -35,20 +33,16 @@ export function licenseCommand(): Command {
     .option('--group <name>', 'the group')
     .action(async (plan: string, options: { user?: string; group?: string }, command: Command) => {
       try {
-        if ((options.user === undefined) === (options.group === undefined)) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: 'give exactly one of --user or --group' });
-        await withStore(command, async ({ store, users, groups }) => {
-          const principal = options.user !== undefined
-            ? { type: 'user' as const, ...(await users.get(options.user)) }
-            : { type: 'group' as const, ...(await groups.get(options.group as string)) };
-          const principalName = principal.type === 'user' ? principal.username : principal.name;
-          if (!(await new LicencesRepository(store.db, groups).unassign(plan, principal.type, principal.id))) {
-            throw new SsprError('licence-not-assigned', { params: { plan, principal: principalName } });
+        await withStore(command, async (cli) => {
+          const principal = await principalOf(cli, options);
+          if (!(await new LicencesRepository(cli.store.db, cli.groups).unassign(plan, principal.type, principal.id))) {
+            throw new SsprError('licence-not-assigned', { params: { plan, principal: principal.name } });
           }
-          await audited(store.db, {
+          await audited(cli.store.db, {
             event: 'licence-unassigned',
             outcome: 'success',
-            ...(principal.type === 'user' ? { userId: principal.id, username: principal.username } : {}),
-            detail: { by: 'cli', plan, principalType: principal.type, principal: principalName },
+            ...auditedAccount(principal),
+            detail: { by: 'cli', plan, principalType: principal.type, principal: principal.name },
           });
         });
         process.stdout.write(`unassigned ${plan} from ${options.user ?? `group ${options.group}`}\n`);
