@@ -47,7 +47,7 @@ const formats = {
   jsonl: { header: '', line: (r: AuditRecord) => JSON.stringify({ ...fields(r), detail: r.detail ?? null }) + '\n' },
 } as const;
 
-/** A point in time from the command line: an ISO 8601 date or date-time (a date alone is midnight UTC). */
+/** A point in time from the command line: an ISO 8601 date (midnight UTC) or date-time (without an offset: local time). */
 function instant(option: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const at = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) ? Date.parse(value) : Number.NaN;

@@ -137,6 +137,15 @@ describe('sspr CLI for operators (SQLite)', () => {
     await groups.addUser(team.id, carla.id);
     await new LicencesRepository(store.db, groups).assign('sspr', 'user', carla.id);
 
+    await assert.rejects(
+      users.delete(carla.id, async () => {
+        throw new Error('the audit record failed');
+      }),
+      /the audit record failed/,
+    );
+    assert.ok(await users.findByUsername('carla'), 'a deletion whose audit record fails is rolled back whole');
+    assert.equal((await new RegistrationsRepository(store.db, cipher).listForUser(carla.id)).length, 1);
+
     const deleted = runCli(['user', 'delete', 'Carla', '--json'], { env });
     assert.equal(deleted.status, 0, deleted.stderr);
     assert.deepEqual(JSON.parse(deleted.stdout), { username: 'Carla', registrations: 1, sessions: 1, flows: 1 });
