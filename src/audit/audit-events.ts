@@ -4,6 +4,7 @@
  * name some writer records: the compiler refuses any other (style guide: names that cross modules are typed).
  * Details hold non-secret facts only: codes, method types, counts, ids — never a code, token or password.
  */
+import type { UserRole } from '../admin/roles.js';
 
 /** How an administrative or self-service password write ended up in the directory (the doctor reads it). */
 type PasswordOutcome = {
@@ -46,7 +47,7 @@ export type AuditDetails = {
   'admin-reset-password': PasswordActDetail;
   'password-set': PasswordActDetail & { path: PasswordPath; writtenBack: boolean };
   'method-registered': { method: string };
-  'method-removed': { method: string };
+  'method-removed': { method: string; by?: 'cli' };
   'methods-reconfirmed': { method: string };
   'policy-change': { changed: string };
   'directory-sync': {
@@ -59,6 +60,12 @@ export type AuditDetails = {
     groupsChanged?: number;
     reason?: string;
   };
+  'user-deleted': { by: 'cli'; registrations: number; sessions: number; flows: number };
+  'user-unblocked': { by: 'cli'; resetBlock: boolean; signInBlock: boolean; client?: string };
+  'role-assigned': { by: 'cli'; role: UserRole };
+  'role-removed': { by: 'cli'; role: UserRole };
+  'group-member-removed': { by: 'cli'; group: string; memberType: 'user' | 'group'; member: string };
+  'licence-unassigned': { by: 'cli'; plan: string; principalType: 'user' | 'group'; principal: string };
   'email-delivered': Delivery;
   'email-delivery-failed': Delivery;
   'sms-delivered': Delivery;
@@ -101,6 +108,12 @@ export const auditEvents = {
   'methods-reconfirmed': 'a user confirmed their methods are current',
   'policy-change': 'the reset policy was changed',
   'directory-sync': 'a directory sync ran',
+  'user-deleted': 'an operator deleted an account with its registrations, sessions and flows',
+  'user-unblocked': 'an operator lifted the reset and sign-in throttle blocks of an account',
+  'role-assigned': 'an operator granted an account a role',
+  'role-removed': 'an operator took a role away (the account\'s sessions ended)',
+  'group-member-removed': 'an operator removed a member from a group',
+  'licence-unassigned': 'an operator took a licence plan away from a user or group',
   'email-delivered': 'an e-mail was accepted by the mail server',
   'email-delivery-failed': 'the mail server refused or could not take an e-mail',
   'sms-delivered': 'an SMS was accepted by the gateway',

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { withStore, reportError } from './runtime.js';
+import { withStore, reportError, audited, principalOf, auditedAccount } from './runtime.js';
 import { printRows } from './print.js';
 import { SsprError } from '../errors/sspr-error.js';
 
-/** `sspr group add|add-member|list`; groups nest, and membership counts transitively. */
+/** `sspr group add|add-member|remove-member|list`; groups nest, and membership counts transitively. */
 export function groupCommand(): Command {
   const group = new Command('group').description('manage groups in the local directory');
 
@@ -36,6 +36,30 @@ export function groupCommand(): Command {
           else await groups.addGroup(target, await groups.get(options.group as string));
         });
         process.stdout.write(`added ${options.user ?? options.group} to ${name}\n`);
+      } catch (error) {
+        reportError(error);
+      }
+    });
+
+  group
+    .command('remove-member <group>')
+    .description('remove a direct member, a user (--user) or a nested group (--group), from a group (audited)')
+    .option('--user <username>', 'the user to remove')
+    .option('--group <name>', 'the nested group to remove')
+    .action(async (name: string, options: { user?: string; group?: string }, command: Command) => {
+      try {
+        await withStore(command, async (cli) => {
+          const target = await cli.groups.get(name);
+          const member = await principalOf(cli, options);
+          if (!(await cli.groups.removeMember(target.id, member.type, member.id))) throw new SsprError('not-a-member', { params: { member: member.name, group: target.name } });
+          await audited(cli.store.db, {
+            event: 'group-member-removed',
+            outcome: 'success',
+            ...auditedAccount(member),
+            detail: { by: 'cli', group: target.name, memberType: member.type, member: member.name },
+          });
+        });
+        process.stdout.write(`removed ${options.user ?? options.group} from ${name}\n`);
       } catch (error) {
         reportError(error);
       }

@@ -1,12 +1,12 @@
 import { Command } from 'commander';
-import { withStore, reportError } from './runtime.js';
+import { withStore, reportError, audited, principalOf, auditedAccount } from './runtime.js';
 import { printRows } from './print.js';
 import { LicencesRepository } from '../store/licences-repository.js';
 import { SsprError } from '../errors/sspr-error.js';
 
 const plans = ['sspr', 'sspr-writeback'];
 
-/** `sspr license assign|list`: licence plans for users, directly or through (nested) groups. */
+/** `sspr license assign|unassign|list`: licence plans for users, directly or through (nested) groups. */
 export function licenseCommand(): Command {
   const license = new Command('license').description('licence plans (sspr for cloud-only accounts, sspr-writeback for directory accounts)');
   license
@@ -17,17 +17,40 @@ export function licenseCommand(): Command {
     .action(async (plan: string, options: { user?: string; group?: string }, command: Command) => {
       try {
         if (!plans.includes(plan)) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `the plan is ${plans.join(' or ')}, not "${plan}"` });
-        if ((options.user === undefined) === (options.group === undefined)) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: 'give exactly one of --user or --group' });
-        await withStore(command, async ({ store, users, groups }) => {
-          const licences = new LicencesRepository(store.db, groups);
-          if (options.user !== undefined) await licences.assign(plan, 'user', (await users.get(options.user)).id);
-          else await licences.assign(plan, 'group', (await groups.get(options.group as string)).id);
+        await withStore(command, async (cli) => {
+          const principal = await principalOf(cli, options);
+          await new LicencesRepository(cli.store.db, cli.groups).assign(plan, principal.type, principal.id);
         });
         process.stdout.write(`assigned ${plan} to ${options.user ?? `group ${options.group}`}\n`);
       } catch (error) {
         reportError(error);
       }
     });
+  license
+    .command('unassign <plan>')
+    .description('take a plan away from a user or a group it was assigned to directly (audited)')
+    .option('--user <username>', 'the user')
+    .option('--group <name>', 'the group')
+    .action(async (plan: string, options: { user?: string; group?: string }, command: Command) => {
+      try {
+        await withStore(command, async (cli) => {
+          const principal = await principalOf(cli, options);
+          if (!(await new LicencesRepository(cli.store.db, cli.groups).unassign(plan, principal.type, principal.id))) {
+            throw new SsprError('licence-not-assigned', { params: { plan, principal: principal.name } });
+          }
+          await audited(cli.store.db, {
+            event: 'licence-unassigned',
+            outcome: 'success',
+            ...auditedAccount(principal),
+            detail: { by: 'cli', plan, principalType: principal.type, principal: principal.name },
+          });
+        });
+        process.stdout.write(`unassigned ${plan} from ${options.user ?? `group ${options.group}`}\n`);
+      } catch (error) {
+        reportError(error);
+      }
+    });
+
   license
     .command('list')
     .description('list assignments')

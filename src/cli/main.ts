@@ -21,6 +21,8 @@ const commands: Record<string, () => Promise<Command>> = {
   sync: async () => (await import('./sync-command.js')).syncCommand(),
   doctor: async () => (await import('./doctor-command.js')).doctorCommand(),
   admin: async () => (await import('./admin-command.js')).adminCommand(),
+  role: async () => (await import('./role-command.js')).roleCommand(),
+  audit: async () => (await import('./audit-command.js')).auditCommand(),
   agent: async () => (await import('./agent-command.js')).agentCommand(),
 };
 

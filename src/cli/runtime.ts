@@ -9,6 +9,10 @@ import { SsprError } from '../errors/sspr-error.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { SharedKeyring } from '../crypto/shared-keyring.js';
 import type { ServiceKeys } from '../crypto/keys.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { AuditRepository } from '../store/audit-repository.js';
+import type { AuditEntry, AuditEventName } from '../audit/audit-events.js';
 
 /** The config for a command: `--config FILE` (on the root program) or SSPR_CONFIG, then the environment. */
 export function configFrom(command: Command): Config {
@@ -39,6 +43,34 @@ export async function withStore<T>(command: Command, work: (cli: CliStore) => Pr
   } finally {
     await store.close();
   }
+}
+
+/** A user or a group a command names with `--user NAME` or `--group NAME`. */
+export interface Principal {
+  type: 'user' | 'group';
+  id: string;
+  name: string;
+}
+
+/** The principal of `--user` / `--group`: exactly one must be given, and it must exist. */
+export async function principalOf({ users, groups }: CliStore, options: { user?: string; group?: string }): Promise<Principal> {
+  if ((options.user === undefined) === (options.group === undefined)) {
+    throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: 'give exactly one of --user or --group' });
+  }
+  if (options.user !== undefined) {
+    const user = await users.get(options.user);
+    return { type: 'user', id: user.id, name: user.username };
+  }
+  const group = await groups.get(options.group as string);
+  return { type: 'group', id: group.id, name: group.name };
+}
+
+/** The account fields of an audit entry about a principal (a group has none). */
+export const auditedAccount = (principal: Principal) => (principal.type === 'user' ? { userId: principal.id, username: principal.name } : {});
+
+/** Records what a command changed (in `db`: the store, or the transaction that made the change). */
+export function audited<E extends AuditEventName>(db: Kysely<Database>, entry: AuditEntry<E>): Promise<void> {
+  return new AuditRepository(db).record(Date.now(), entry);
 }
 
 /** Prints an error the way every command does: one sentence on stderr, exit code 1; never a stack trace. */

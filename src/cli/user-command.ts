@@ -1,5 +1,8 @@
 import { Command } from 'commander';
-import { withStore, reportError } from './runtime.js';
+import { withStore, reportError, audited } from './runtime.js';
+import { isIP } from 'node:net';
+import { changeRole } from './role-command.js';
+import { userMethodsCommand } from './user-methods-command.js';
 import { readSecret } from './read-secret.js';
 import { printRows } from './print.js';
 import { hashPassword } from '../crypto/password-hash.js';
@@ -54,9 +57,15 @@ async function acceptedNewPassword(cli: CliStore, config: Config, subject: Passw
   }
 }
 
+/** The reset throttles and the sign-in throttle, on the store's throttle records. */
+function throttlesOf({ store, keys }: CliStore): { reset: Throttles; signIn: SignInThrottle } {
+  const repository = new ThrottleRepository(store.db, keys.keyFor('throttle'));
+  return { reset: new Throttles(repository, systemClock), signIn: new SignInThrottle(repository, systemClock) };
+}
+
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** `sspr user add|list|show|disable|enable|set-password`: cloud-only users, and passwords of any account. */
+/** `sspr user add|list|show|disable|enable|delete|unblock|methods|set-password`: cloud-only users, and passwords of any account. */
 export function userCommand(): Command {
   const user = new Command('user').description('manage cloud-only users in the local directory');
 
@@ -121,16 +130,17 @@ export function userCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (username: string, options: { json?: boolean }, command: Command) => {
       try {
-        const row = await withStore(command, async ({ store, keys, users, groups }) => {
-          const found = await users.get(username);
-          const throttleRepository = new ThrottleRepository(store.db, keys.keyFor('throttle'));
-          const block = await new Throttles(throttleRepository, systemClock).blockedUntil(usernameKey(found.username));
-          const signInBlock = await new SignInThrottle(throttleRepository, systemClock).nameBlockedUntil(found.username);
+        const row = await withStore(command, async (cli) => {
+          const found = await cli.users.get(username);
+          const { reset, signIn } = throttlesOf(cli);
+          const block = await reset.blockedUntil(usernameKey(found.username));
+          const signInBlock = await signIn.nameBlockedUntil(found.username);
           return {
             ...summary(found),
+            roles: await cli.users.rolesOf(found.id),
             firstName: found.firstName,
             lastName: found.lastName,
-            groups: await groups.groupsOfUser(found.id),
+            groups: await cli.groups.groupsOfUser(found.id),
             hasPassword: found.passwordHash !== null,
             passwordChangedAt: found.passwordChangedAt ? new Date(found.passwordChangedAt).toISOString() : null,
             resetBlockedUntil: block ? new Date(block.until).toISOString() : null,
@@ -145,15 +155,13 @@ export function userCommand(): Command {
       }
     });
 
-  // Switches on an account; taking something away (enabled, administrator) ends the account's sessions at once
-  // (every request also re-reads the account, so a session never outlives the right it relied on).
+  // Switches on an account; disabling ends the account's sessions at once (every request also re-reads the
+  // account, so a session never outlives the right it relied on).
   const switches = [
-    { name: 'disable', about: 'disable a user (a disabled user cannot sign in or reset; their sessions end)', set: { enabled: false } },
-    { name: 'enable', about: 'enable a user', set: { enabled: true } },
-    { name: 'promote', about: 'make a user an administrator', set: { isAdmin: true } },
-    { name: 'demote', about: 'take administrator rights away (their sessions end)', set: { isAdmin: false } },
+    { name: 'disable', about: 'disable a user (a disabled user cannot sign in or reset; their sessions end)', enabled: false },
+    { name: 'enable', about: 'enable a user', enabled: true },
   ] as const;
-  for (const { name, about, set } of switches) {
+  for (const { name, about, enabled } of switches) {
     user
       .command(`${name} <username>`)
       .description(about)
@@ -161,8 +169,8 @@ export function userCommand(): Command {
         try {
           await withStore(command, async ({ store, users }) => {
             const found = await users.get(username);
-            await users.setFlags(found.id, set);
-            if (Object.values(set).includes(false)) await new SessionsRepository(store.db).deleteForUser(found.id);
+            await users.setFlags(found.id, { enabled });
+            if (!enabled) await new SessionsRepository(store.db).deleteForUser(found.id);
           });
           process.stdout.write(`${name}d user ${username}\n`);
         } catch (error) {
@@ -170,6 +178,66 @@ export function userCommand(): Command {
         }
       });
   }
+
+  // Aliases of `sspr role assign|remove administrator`: one place changes roles.
+  for (const [name, held] of [['promote', true], ['demote', false]] as const) {
+    user
+      .command(`${name} <username>`)
+      .description(`same as: sspr role ${held ? 'assign' : 'remove'} administrator <username>`)
+      .action(async (username: string, _options: unknown, command: Command) => {
+        try {
+          await changeRole(command, 'administrator', username, held);
+        } catch (error) {
+          reportError(error);
+        }
+      });
+  }
+
+  user
+    .command('delete <username>')
+    .description('delete a cloud-only user with its registrations, sessions and reset flows (one transaction, audited)')
+    .option('--json', 'print JSON')
+    .action(async (username: string, options: { json?: boolean }, command: Command) => {
+      try {
+        const removed = await withStore(command, async ({ users }) => {
+          const found = await users.get(username);
+          if (found.source !== 'local') throw new SsprError('directory-account', { params: { username: found.username, source: found.source } });
+          return users.delete(found.id, (trx, counts) =>
+            audited(trx, { event: 'user-deleted', outcome: 'success', userId: found.id, username: found.username, detail: { by: 'cli', ...counts } }),
+          );
+        });
+        if (options.json) process.stdout.write(JSON.stringify({ username, ...removed }) + '\n');
+        else process.stdout.write(`deleted user ${username} (${removed.registrations} registrations, ${removed.sessions} sessions, ${removed.flows} reset flows)\n`);
+      } catch (error) {
+        reportError(error);
+      }
+    });
+
+  user
+    .command('unblock <username>')
+    .description('lift the reset throttle block and the sign-in throttle block of a user (audited)')
+    .option('--ip <address>', 'also lift the sign-in block of this client address')
+    .option('--json', 'print JSON')
+    .action(async (username: string, options: { ip?: string; json?: boolean }, command: Command) => {
+      try {
+        if (options.ip !== undefined && isIP(options.ip) === 0) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `"${options.ip}" is not an IP address` });
+        const lifted = await withStore(command, async (cli) => {
+          const found = await cli.users.get(username);
+          const { reset, signIn } = throttlesOf(cli);
+          const before = { resetBlock: (await reset.blockedUntil(usernameKey(found.username))) !== null, signInBlock: (await signIn.nameBlockedUntil(found.username)) !== null };
+          await reset.clear(usernameKey(found.username));
+          await signIn.unblock(found.username, options.ip);
+          await audited(cli.store.db, { event: 'user-unblocked', outcome: 'success', userId: found.id, username: found.username, detail: { by: 'cli', ...before, client: options.ip } });
+          return before;
+        });
+        if (options.json) process.stdout.write(JSON.stringify({ username, ...lifted }) + '\n');
+        else process.stdout.write(`unblocked ${username} (reset block: ${lifted.resetBlock ? 'lifted' : 'none'}, sign-in block: ${lifted.signInBlock ? 'lifted' : 'none'})\n`);
+      } catch (error) {
+        reportError(error);
+      }
+    });
+
+  user.addCommand(userMethodsCommand());
 
   user
     .command('set-password <username>')

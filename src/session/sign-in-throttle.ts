@@ -49,6 +49,15 @@ export class SignInThrottle {
     return block?.until ?? null;
   }
 
+  /**
+   * An administrator's unblock: forgets the failures and the block on this name, and (given the client's address)
+   * that client's. Other clients' blocks on the name stay: they are keyed by a network the store cannot list.
+   */
+  async unblock(username: string, ip?: string): Promise<void> {
+    const { byName, byClient } = this.scopes(username, ip ?? '');
+    await this.repository.clear([byName, `${byName}:block`, ...(ip === undefined ? [] : [byClient, `${byClient}:block`])]);
+  }
+
   /** Counts a failure; returns the end of the block it started, or null. */
   async failed(username: string, ip: string): Promise<number | null> {
     const now = this.clock.now();

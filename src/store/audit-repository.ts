@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { AuditEventsTable, Database } from './schema.js';
 
 export interface AuditEvent {
   event: string;
@@ -17,6 +17,30 @@ export interface AuditEvent {
 export interface AuditRecord extends AuditEvent {
   id: number;
   at: number;
+}
+
+/** What an export selects: times are epoch milliseconds (since inclusive, until exclusive). */
+export interface AuditExportFilter {
+  since?: number;
+  until?: number;
+  /** Events of this account: its id, or the name it was recorded under (also after the account is gone). */
+  user?: { id: string | null; username: string };
+  event?: string;
+}
+
+function toAuditRecord(row: Selectable<AuditEventsTable>): AuditRecord {
+  return {
+    id: Number(row.id),
+    at: Number(row.at),
+    event: row.event,
+    outcome: row.outcome as AuditRecord['outcome'],
+    userId: row.user_id,
+    username: row.username,
+    flow: row.flow,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    detail: row.detail ? (JSON.parse(row.detail) as AuditRecord['detail']) : undefined,
+  };
 }
 
 export class AuditRepository {
@@ -43,17 +67,28 @@ export class AuditRepository {
     let query = this.db.selectFrom('audit_events').selectAll().orderBy('id', 'asc');
     if (filter.username) query = query.where('username', '=', filter.username);
     const rows = await query.limit(filter.limit ?? 1000).execute();
-    return rows.map((row) => ({
-      id: row.id,
-      at: row.at,
-      event: row.event,
-      outcome: row.outcome as AuditRecord['outcome'],
-      userId: row.user_id,
-      username: row.username,
-      flow: row.flow,
-      ip: row.ip,
-      userAgent: row.user_agent,
-      detail: row.detail ? (JSON.parse(row.detail) as AuditRecord['detail']) : undefined,
-    }));
+    return rows.map(toAuditRecord);
+  }
+
+  /**
+   * Every matching event, oldest first, one page at a time: a keyset cursor on the id (`id > last`, never an
+   * offset), so memory holds one page however long the log is, and each page costs the same. A consumer that
+   * stops pulling (backpressure) stops the reads.
+   */
+  async *pages(filter: AuditExportFilter, pageSize = 1000): AsyncGenerator<AuditRecord[]> {
+    let after = 0;
+    for (;;) {
+      let query = this.db.selectFrom('audit_events').selectAll().where('id', '>', after).orderBy('id', 'asc').limit(pageSize);
+      if (filter.since !== undefined) query = query.where('at', '>=', filter.since);
+      if (filter.until !== undefined) query = query.where('at', '<', filter.until);
+      if (filter.event !== undefined) query = query.where('event', '=', filter.event);
+      const user = filter.user;
+      if (user) query = query.where((eb) => eb.or([eb('username', '=', user.username), ...(user.id ? [eb('user_id', '=', user.id)] : [])]));
+      const rows = await query.execute();
+      if (rows.length === 0) return;
+      yield rows.map(toAuditRecord);
+      if (rows.length < pageSize) return;
+      after = Number((rows[rows.length - 1] as Selectable<AuditEventsTable>).id);
+    }
   }
 }

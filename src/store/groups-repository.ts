@@ -92,6 +92,17 @@ export class GroupsRepository {
       .execute();
   }
 
+  /** Removes a direct member (a user or a nested group) from a group; false when it was not a direct member. */
+  async removeMember(groupId: string, memberType: 'user' | 'group', memberId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('group_members')
+      .where('group_id', '=', groupId)
+      .where('member_type', '=', memberType)
+      .where('member_id', '=', memberId)
+      .executeTakeFirst();
+    return result.numDeletedRows === 1n;
+  }
+
   /** Nests `member` inside `group`; refuses a nesting that would make a loop. */
   async addGroup(group: GroupRecord, member: GroupRecord): Promise<void> {
     if (group.id === member.id || (await this.containingGroupIds('group', group.id)).has(member.id)) {

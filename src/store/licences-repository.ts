@@ -17,6 +17,17 @@ export class LicencesRepository {
       .execute();
   }
 
+  /** Takes a plan away from a user or group it was assigned to directly; false when it was not. */
+  async unassign(plan: string, principalType: 'user' | 'group', principalId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('licence_assignments')
+      .where('plan', '=', plan)
+      .where('principal_type', '=', principalType)
+      .where('principal_id', '=', principalId)
+      .executeTakeFirst();
+    return result.numDeletedRows === 1n;
+  }
+
   /** Every assignment with the principal's name. */
   async list(): Promise<Array<{ plan: string; principalType: 'user' | 'group'; principal: string }>> {
     const rows = await this.db

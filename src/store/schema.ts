@@ -16,6 +16,8 @@ export interface UsersTable {
   mobile: string | null;
   enabled: number;
   is_admin: number;
+  /** The helpdesk role (0/1); the roles are listed in src/admin/roles.ts. */
+  is_helpdesk: Generated<number>;
   /** Where the account lives: 'local' (cloud-only), or the directory kind that manages it ('ldap', 'ad'). */
   source: string;
   password_hash: string | null;

@@ -60,7 +60,7 @@ export function usernameKey(username: string): string {
 export const emailContext = (id: string) => `users.email:${id}`;
 export const mobileContext = (id: string) => `users.mobile:${id}`;
 
-function toRecord(row: Selectable<UsersTable>, cipher: FieldCipher): UserRecord {
+function toRecord(row: Omit<Selectable<UsersTable>, 'is_helpdesk'>, cipher: FieldCipher): UserRecord {
   return {
     id: row.id,
     username: row.username,
@@ -78,6 +78,18 @@ function toRecord(row: Selectable<UsersTable>, cipher: FieldCipher): UserRecord 
     passwordChangedAt: row.password_changed_at,
     createdAt: row.created_at,
   };
+}
+
+/** The column that stores each role (one flag per role). */
+/** The stored flag of each role (src/admin/roles.ts lists the roles; its type must equal StoredRole). */
+const roleColumns = { administrator: 'is_admin', helpdesk: 'is_helpdesk' } as const satisfies Record<string, keyof UsersTable>;
+export type StoredRole = keyof typeof roleColumns;
+
+/** What deleting an account removed with it. */
+export interface DeletedUserData {
+  registrations: number;
+  sessions: number;
+  flows: number;
 }
 
 /** Users of the local directory. E-mail addresses and phone numbers are stored encrypted. */
@@ -213,5 +225,48 @@ export class UsersRepository {
       if (domain) counts.set(domain, (counts.get(domain) ?? 0) + 1);
     }
     return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  }
+
+  /** The roles the account holds. */
+  async rolesOf(id: string): Promise<StoredRole[]> {
+    const row = await this.db.selectFrom('users').select(['is_admin', 'is_helpdesk']).where('id', '=', id).executeTakeFirst();
+    if (!row) return [];
+    return (Object.keys(roleColumns) as StoredRole[]).filter((role) => row[roleColumns[role]] === 1);
+  }
+
+  /** Grants (`held`) or takes away a role; true when that changed the account. */
+  async setRole(id: string, role: StoredRole, held: boolean): Promise<boolean> {
+    const column = roleColumns[role];
+    const result = await this.db
+      .updateTable('users')
+      .set({ [column]: held ? 1 : 0, updated_at: this.clock.now() })
+      .where('id', '=', id)
+      .where(column, '=', held ? 0 : 1)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  /**
+   * Deletes the account with everything that hangs on it (registrations, sessions, reset flows and their codes,
+   * password history, group memberships, direct licence assignments) in one transaction; `alongside` runs in the
+   * same transaction (the audit record of the deletion), so either all of it happens or none.
+   */
+  async delete(id: string, alongside: (db: Kysely<Database>, removed: DeletedUserData) => Promise<void>): Promise<DeletedUserData> {
+    return this.db.transaction().execute(async (trx) => {
+      const deleted = (result: { numDeletedRows: bigint }) => Number(result.numDeletedRows);
+      const flows = trx.selectFrom('reset_flows').select('id_digest').where('user_id', '=', id);
+      await trx.deleteFrom('reset_codes').where('flow_digest', 'in', flows).execute();
+      const removed = {
+        flows: deleted(await trx.deleteFrom('reset_flows').where('user_id', '=', id).executeTakeFirstOrThrow()),
+        registrations: deleted(await trx.deleteFrom('method_registrations').where('user_id', '=', id).executeTakeFirstOrThrow()),
+        sessions: deleted(await trx.deleteFrom('sessions').where('user_id', '=', id).executeTakeFirstOrThrow()),
+      };
+      await trx.deleteFrom('password_history').where('user_id', '=', id).execute();
+      await trx.deleteFrom('group_members').where('member_type', '=', 'user').where('member_id', '=', id).execute();
+      await trx.deleteFrom('licence_assignments').where('principal_type', '=', 'user').where('principal_id', '=', id).execute();
+      await trx.deleteFrom('users').where('id', '=', id).execute();
+      await alongside(trx, removed);
+      return removed;
+    });
   }
 }

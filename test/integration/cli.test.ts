@@ -113,7 +113,7 @@ describe('sspr CLI: config, migrate, users and groups', () => {
       await sessions.create('admin-session', dirk.id, Date.now(), Date.now() + 60_000);
       const demoted = runCli(['user', 'demote', 'dirk'], { env });
       assert.equal(demoted.status, 0, demoted.stderr);
-      assert.match(demoted.stdout, /demoted user dirk/);
+      assert.match(demoted.stdout, /removed administrator from dirk/, 'demote is an alias of role remove administrator');
       assert.equal((await users.get('dirk')).isAdmin, false);
       assert.equal(await sessions.findUserId('admin-session', Date.now()), null, 'demoting ends the sessions');
     } finally {

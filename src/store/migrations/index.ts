@@ -10,6 +10,7 @@ import * as flowClaim from './007-flow-claim.js';
 import * as rateLimit from './008-rate-limit.js';
 import * as keyring from './009-keyring.js';
 import * as agentEnvelope from './010-agent-envelope.js';
+import * as roles from './011-roles.js';
 
 // Migrations are listed in code (not read from a folder) so the compiled package carries them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -25,6 +26,7 @@ const ordered: Array<[string, Up]> = [
   ['008-rate-limit', rateLimit.up],
   ['009-keyring', keyring.up],
   ['010-agent-envelope', agentEnvelope.up],
+  ['011-roles', roles.up],
 ];
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
