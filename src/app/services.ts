@@ -174,8 +174,9 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   }, HOUSEKEEPING_MS);
   housekeeping.unref();
 
+  const signInThrottle = new SignInThrottle(throttleRepository, clock);
   const setPassword = new SetPassword({
-    directory, local: localDirectory, passwords, sessions, flows, throttles, policy, users, mail, audit, clock, organisation: config.organisation.name,
+    directory, local: localDirectory, passwords, sessions, flows, throttles, guesses: signInThrottle, policy, users, mail, audit, clock, organisation: config.organisation.name,
   });
   const afterAnswer = new AfterAnswer((error) => log.warn({ err: error }, 'work after the answer failed'));
   const resetFlow = new ResetFlow({
@@ -209,7 +210,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     smsConfigured: sms !== null,
   });
   const adminTokens = new AdminTokens(store.db, clock);
-  const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds, new SignInThrottle(throttleRepository, clock));
+  const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds, signInThrottle);
 
   return {
     config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, methods, outbox, resetFlow, securityInfo, captcha, signIn, setPassword,

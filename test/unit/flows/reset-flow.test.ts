@@ -17,7 +17,7 @@ const LEASE_SECONDS = 60;
 /** The reset flow over in-memory fakes: no server, no SMTP sink. */
 function harness(options: { users?: DirectoryUser[]; registrations?: Registration[]; policy?: Partial<SsprPolicy> } = {}) {
   const users = options.users ?? [];
-  const { clock, flows, sessions, throttleStore, throttles, recorder } = memoryParts();
+  const { clock, flows, sessions, throttleStore, throttles, recorder, guesses } = memoryParts();
   const afterAnswer = new DeferredWork();
   const policy = policyStore(options.policy);
   const written: string[] = [];
@@ -35,7 +35,7 @@ function harness(options: { users?: DirectoryUser[]; registrations?: Registratio
       unlock: async () => undefined,
     },
     local: { resetPassword: async () => undefined },
-    passwords: fakeChecker, sessions, flows, throttles, policy, users: { list: async () => users },
+    passwords: fakeChecker, sessions, flows, throttles, guesses, policy, users: { list: async () => users },
     mail: recorder.mailSink, audit: recorder.auditSink, clock, organisation: 'Example',
   });
   const methods = new Map<MethodType, VerificationMethod>((['email', 'sms', 'totp'] as const).map((type) => [type, fakeCodeMethod(type)]));
