@@ -1,12 +1,14 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, ResetFlowsTable } from './schema.js';
 import type { MethodType } from '../policy/sspr-policy.js';
+import type { MethodHint } from '../methods/hints.js';
 
 export interface OfferedMethod {
   /** Random per flow, so ids never link flows or reveal registrations. */
   id: string;
   type: MethodType;
-  hint: string;
+  /** Rendered in the reader's language when shown (renderHint). */
+  hint: MethodHint;
   /** Registration id, "contact:email"/"contact:mobile", or "decoy"; never sent to clients. */
   ref: string;
 }

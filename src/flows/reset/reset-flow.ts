@@ -8,6 +8,7 @@ import { usernameKey } from '../../store/users-repository.js';
 import type { Clock } from '../../store/clock.js';
 import type { Audit } from '../../audit/audit.js';
 import type { AuditDetail, AuditEventName } from '../../audit/audit-events.js';
+import type { Lang } from '../../i18n/lang.js';
 import type { MethodRequest, VerificationMethod, MethodType, Challenge, VerifyInput } from '../../methods/method.js';
 import type { PasswordChecker, PasswordSubject } from '../../policy/password-checker.js';
 import type { PolicyStore } from '../../policy/policy-store.js';
@@ -15,7 +16,7 @@ import type { Throttles } from '../../policy/throttles.js';
 import type { MailDispatch } from '../../delivery/background-delivery.js';
 import { decideEligibility, type Refusal } from '../../policy/eligibility.js';
 import { deliverablePolicy, type SsprPolicy } from '../../policy/sspr-policy.js';
-import { decoyEmailHint } from '../../methods/hints.js';
+import { decoyEmailHint, renderHint } from '../../methods/hints.js';
 import type { DecoyRing } from './decoy-ring.js';
 import { maskPhoneNumber } from '../../methods/phone/phone-number.js';
 import { randomToken, tokenDigest } from '../../crypto/tokens.js';
@@ -61,8 +62,11 @@ export interface ResetFlowDeps {
 
 export type FlowStep = 'choose-method' | 'enter-code' | 'new-password' | 'done';
 
-/** A method as clients see it (no internal reference). */
-export type PublicMethod = Pick<OfferedMethod, 'id' | 'type' | 'hint'>;
+/** A method as clients see it: no internal reference, the hint in the reader's language. */
+export type PublicMethod = Pick<OfferedMethod, 'id' | 'type'> & { hint: string };
+
+/** A challenge as clients see it, with the method's hint in the reader's language. */
+export type ShownChallenge = Challenge & { hint: string };
 
 export interface FlowView {
   methods: PublicMethod[];
@@ -75,7 +79,7 @@ export interface FlowView {
 const MAX_USERNAME_LENGTH = 256;
 /** A user id that never exists (ids are UUIDs). */
 const NOBODY = 'nobody';
-const publicMethod = ({ id, type, hint }: OfferedMethod): PublicMethod => ({ id, type, hint });
+const publicMethod = (lang: Lang) => ({ id, type, hint }: OfferedMethod): PublicMethod => ({ id, type, hint: renderHint(hint, lang) });
 
 /**
  * Forgot-password, transport-free: start → send (begin a method) → verify → … → password. The HTML pages,
@@ -104,10 +108,10 @@ export class ResetFlow {
     const user = await directory.findUser(typed);
     const username = user?.username ?? typed;
     // The same lookups run for unknown names (against an id nobody has), so both answers cost the same.
-    const own = await this.answerOf(user, policy, request.lang);
+    const own = await this.answerOf(user, policy);
     const eligibility = own.eligibility;
     // Names without an answer of their own get a stand-in's (decoy-ring.ts); every name pays for two stand-ins.
-    const standIns = [await this.standInAnswer(typed, 0, policy, request.lang), await this.standInAnswer(typed, 1, policy, request.lang)];
+    const standIns = [await this.standInAnswer(typed, 0, policy), await this.standInAnswer(typed, 1, policy)];
     const standIn = standIns.find((answer) => answer !== null);
 
     let offered: OfferedMethod[];
@@ -132,19 +136,19 @@ export class ResetFlow {
       ...(user === null ? { reason: 'unknown-user' } : refusal ? { reason: refusal.code } : {}),
     });
     if (user && refusal) this.tellRefusal(user, refusal, policy, request);
-    return { flowId, methods: offered.map(publicMethod), required, expiresAt };
+    return { flowId, methods: offered.map(publicMethod(request.lang)), required, expiresAt };
   }
 
-  /** Where the flow stands (for pages that render the next step). */
-  async view(flowId: string): Promise<FlowView> {
+  /** Where the flow stands (for pages that render the next step), its hints in the reader's language. */
+  async view(flowId: string, lang: Lang): Promise<FlowView> {
     const flow = await this.live(flowId);
     const step: FlowStep =
       flow.state === 'completed' ? 'done' : flow.state === 'started' ? (flow.sends > 0 ? 'enter-code' : 'choose-method') : 'new-password';
-    return { methods: flow.methods.map(publicMethod), required: flow.required, verified: flow.verified, step, expiresAt: flow.expiresAt };
+    return { methods: flow.methods.map(publicMethod(lang)), required: flow.required, verified: flow.verified, step, expiresAt: flow.expiresAt };
   }
 
   /** Begins the chosen method: sends a code, draws questions, or makes passkey options. */
-  async send(flowId: string, methodId: string, request: MethodRequest): Promise<Challenge> {
+  async send(flowId: string, methodId: string, request: MethodRequest): Promise<ShownChallenge> {
     const flow = await this.live(flowId);
     this.expectState(flow, 'started');
     const offered = this.offeredById(flow, methodId);
@@ -161,7 +165,7 @@ export class ResetFlow {
     if (offered.type === 'email') await this.deps.throttles.emailSent(key, policy);
     if (offered.type === 'sms') await this.deps.throttles.smsSent(key, policy);
     await this.audit(request, 'reset-send', 'success', flow.digest, ctx.user, flow.username, { method: offered.type });
-    return challenge;
+    return { hint: renderHint(offered.hint, request.lang), ...challenge };
   }
 
   async verify(flowId: string, methodId: string, input: VerifyInput, request: MethodRequest): Promise<{ verified: string[]; required: number; complete: boolean }> {
@@ -245,7 +249,7 @@ export class ResetFlow {
   }
 
   /** The methods, hints and `required` this account is offered, or no answer when it may not reset. */
-  private async answerOf(user: DirectoryUser | null, policy: SsprPolicy, lang: MethodRequest['lang']) {
+  private async answerOf(user: DirectoryUser | null, policy: SsprPolicy) {
     const subjectId = user?.id ?? NOBODY;
     const registrations = await this.deps.registrations.listForUser(subjectId);
     const groups = await this.deps.groups.groupsOfUser(subjectId);
@@ -254,16 +258,16 @@ export class ResetFlow {
     if (!user || !eligibility?.eligible) return { eligibility, answer: null };
     const offered: OfferedMethod[] = eligibility.methods.map((m) => {
       const registration = registrations.find((r) => r.id === m.ref) ?? null;
-      return { id: randomUUID(), type: m.type, ref: m.ref, hint: this.method(m.type).hint(user, registration, lang) };
+      return { id: randomUUID(), type: m.type, ref: m.ref, hint: this.method(m.type).hint(user, registration) };
     });
     return { eligibility, answer: { offered, required: eligibility.required } };
   }
 
   /** The answer of the `attempt`-th account standing in for this name (DecoyRing), or null. */
-  private async standInAnswer(typed: string, attempt: number, policy: SsprPolicy, lang: MethodRequest['lang']) {
+  private async standInAnswer(typed: string, attempt: number, policy: SsprPolicy) {
     const id = this.deps.decoys.pick(typed, attempt);
     const standIn = id ? await this.deps.directory.findUserById(id) : null;
-    return (await this.answerOf(standIn, policy, lang)).answer;
+    return (await this.answerOf(standIn, policy)).answer;
   }
 
   /**

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { defineMethod, type VerificationMethod, type MethodContext, type Challenge, type VerifyInput, type Enrolment, type EnrolmentParts, ENROLMENT_TTL_MS } from '../method.js';
 import type { RegistrationsRepository } from '../../store/registrations-repository.js';
 import type { Clock } from '../../store/clock.js';
-import type { Lang } from '../../i18n/lang.js';
-import { message } from '../../i18n/messages.js';
+import type { MethodHint } from '../hints.js';
 import { verifyTotp } from './totp-verification.js';
 import { createTotpEnrolment } from './totp-enrolment.js';
 import { totpQrCodeSvg } from './totp-qr-code.js';
@@ -23,12 +22,12 @@ export class TotpMethod implements VerificationMethod {
     private readonly clock: Clock,
   ) {}
 
-  hint(_user: unknown, _registration: unknown, lang: Lang): string {
-    return message(lang, 'method-hints.totp');
+  hint(): MethodHint {
+    return { key: 'totp', params: {} };
   }
 
-  async begin(ctx: MethodContext): Promise<Challenge> {
-    return { hint: ctx.method.hint };
+  async begin(): Promise<Challenge> {
+    return {};
   }
 
   async verify(ctx: MethodContext, input: VerifyInput): Promise<void> {

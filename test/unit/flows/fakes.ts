@@ -162,8 +162,8 @@ export class DeferredWork {
 export function fakeCodeMethod(type: MethodType): VerificationMethod {
   return {
     type,
-    hint: (user) => `hint for ${user.username}`,
-    begin: async () => ({ hint: 'sent' }),
+    hint: (user) => (type === 'totp' ? { key: 'totp', params: {} } : `hint for ${user.username}`),
+    begin: async () => ({}),
     verify: async (ctx: MethodContext, input: VerifyInput) => {
       if (!ctx.user || input.code !== '123456') throw new SsprError('code-wrong', { params: { remaining: 0 } });
     },

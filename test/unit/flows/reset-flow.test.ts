@@ -9,6 +9,7 @@ import type { SsprPolicy } from '../../../src/policy/sspr-policy.js';
 import { SsprError } from '../../../src/errors/sspr-error.js';
 import { DecoyRing } from '../../../src/flows/reset/decoy-ring.js';
 import { randomBytes } from 'node:crypto';
+import { tokenDigest } from '../../../src/crypto/tokens.js';
 import { DeferredWork, fakeChecker, fakeCodeMethod, memoryParts, policyStore, registration, userNamed } from './fakes.js';
 
 const request = { lang: 'en' as const, ip: '192.0.2.9', userAgent: 'test' };
@@ -137,6 +138,21 @@ describe('ResetFlow rules (fakes)', () => {
     assert.equal(h.recorder.mails.length, 2, 'a new window allows one more');
   });
 
+  it("hints are stored as keys and shown in the reader's language, not the starter's; plain stored hints show as they are", async () => {
+    const tom = userNamed('tom', { email: null });
+    const h = harness({ users: [tom], registrations: [registration(tom, 'totp')] });
+    const started = await h.flow.start('tom', request);
+    assert.deepEqual(started.methods.map((m) => m.hint), ['Code from your authenticator app']);
+    assert.deepEqual((await h.flow.view(started.flowId, 'de')).methods.map((m) => m.hint), ['Code aus Ihrer Authenticator-App']);
+    assert.equal((await h.flow.send(started.flowId, started.methods[0]!.id, { ...request, lang: 'de' })).hint, 'Code aus Ihrer Authenticator-App');
+    const stored = (await h.flows.findLive(tokenDigest(started.flowId), h.clock.now()))!;
+    assert.deepEqual(stored.methods[0]!.hint, { key: 'totp', params: {} });
+
+    const oldId = 'an-old-flow-id-0123456789';
+    await h.flows.create({ digest: tokenDigest(oldId), userId: tom.id, username: 'tom', methods: [{ ...stored.methods[0]!, hint: 'Code from your authenticator app' }], required: 1, expiresAt: h.clock.now() + 60_000 });
+    assert.deepEqual((await h.flow.view(oldId, 'de')).methods.map((m) => m.hint), ['Code from your authenticator app']);
+  });
+
   it("a completed reset ends the user's other open flows, verified ones and codes sent before included", async () => {
     const h = harness({ users: [userNamed('cleo')] });
     const earlier = await verified(h, 'cleo');
@@ -146,7 +162,7 @@ describe('ResetFlow rules (fakes)', () => {
     await h.flow.setPassword(current, 'Strong-Passphrase-2', request);
     await assert.rejects(h.flow.setPassword(earlier, 'Strong-Passphrase-3', request), (e: SsprError) => e.code === 'flow-invalid');
     await assert.rejects(h.flow.verify(pending.flowId, pending.methods[0]!.id, { code: '123456' }, request), (e: SsprError) => e.code === 'flow-invalid');
-    assert.equal((await h.flow.view(current)).step, 'done');
+    assert.equal((await h.flow.view(current, 'en')).step, 'done');
   });
 
   it('a crash between "completing" and "completed" never strands the flow: retry says the truth, then continues', async () => {
