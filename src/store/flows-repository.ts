@@ -9,7 +9,7 @@ export interface OfferedMethod {
   type: MethodType;
   /** Rendered in the reader's language when shown (renderHint). */
   hint: MethodHint;
-  /** Registration id, "contact:email"/"contact:mobile", or "decoy"; never sent to clients. */
+  /** Registration id, "contact:email"/"contact:mobile", or a decoy's reference ("decoy…", reset-flow.ts); never sent to clients. */
   ref: string;
 }
 

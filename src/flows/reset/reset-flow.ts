@@ -79,6 +79,17 @@ export interface FlowView {
 const MAX_USERNAME_LENGTH = 256;
 /** A user id that never exists (ids are UUIDs). */
 const NOBODY = 'nobody';
+/**
+ * A decoy method's reference: `decoy`, or `decoy:<stand-in's user id>:<its registration ref>` for a method
+ * taken from a stand-in account. It stays on the server (PublicMethod never carries `ref`).
+ */
+const DECOY = 'decoy';
+const isDecoy = (ref: string): boolean => ref === DECOY || ref.startsWith(`${DECOY}:`);
+const standInRef = (userId: string, ref: string): string => `${DECOY}:${userId}:${ref}`;
+function standInOf(ref: string): { userId: string; ref: string } | null {
+  const [prefix, userId, ...rest] = ref.split(':');
+  return prefix === DECOY && userId && rest.length > 0 ? { userId, ref: rest.join(':') } : null;
+}
 const publicMethod = (lang: Lang) => ({ id, type, hint }: OfferedMethod): PublicMethod => ({ id, type, hint: renderHint(hint, lang) });
 
 /**
@@ -119,7 +130,7 @@ export class ResetFlow {
     if (own.answer) {
       ({ offered, required } = own.answer);
     } else if (standIn) {
-      offered = standIn.offered.map((m) => ({ ...m, ref: 'decoy' }));
+      offered = standIn.offered.map((m) => ({ ...m, ref: standInRef(standIn.userId, m.ref) }));
       required = standIn.required;
     } else {
       offered = this.decoyMethods(typed, policy);
@@ -159,7 +170,7 @@ export class ResetFlow {
       await this.audit(request, 'reset-send', 'failure', flow.digest, null, flow.username, { method: offered.type, reason: 'code-send-limit' });
       throw new SsprError('code-send-limit');
     }
-    const ctx = await this.contextOf(flow, offered, request);
+    const ctx = await this.contextOf(flow, offered, request, 'begin');
     const challenge = await this.method(offered.type).begin(ctx);
     const key = usernameKey(flow.username);
     if (offered.type === 'email') await this.deps.throttles.emailSent(key, policy);
@@ -175,11 +186,13 @@ export class ResetFlow {
     const policy = await this.deps.policy.current();
     await this.refuseIfBlocked(flow.username, request);
     const key = usernameKey(flow.username);
-    const ctx = await this.contextOf(flow, offered, request);
+    const ctx = await this.contextOf(flow, offered, request, 'verify');
     await this.deps.throttles.validation(key, offered.type, policy);
     try {
-      if (!ctx.user && offered.ref !== 'decoy') throw new SsprError('flow-invalid');
+      if (!ctx.user && !isDecoy(offered.ref)) throw new SsprError('flow-invalid');
       await this.method(offered.type).verify(ctx, input);
+      // A decoy runs its method's checks without a registration, which fail; this line only backs them up.
+      if (!ctx.user) throw new SsprError('flow-invalid');
     } catch (error) {
       const code = error instanceof SsprError ? error.code : 'internal';
       if (code !== 'code-malformed' && code !== 'code-not-sent' && code !== 'invalid-request') await this.deps.throttles.failedProof(key, policy);
@@ -260,7 +273,7 @@ export class ResetFlow {
       const registration = registrations.find((r) => r.id === m.ref) ?? null;
       return { id: randomUUID(), type: m.type, ref: m.ref, hint: this.method(m.type).hint(user, registration) };
     });
-    return { eligibility, answer: { offered, required: eligibility.required } };
+    return { eligibility, answer: { userId: user.id, offered, required: eligibility.required } };
   }
 
   /** The answer of the `attempt`-th account standing in for this name (DecoyRing), or null. */
@@ -276,11 +289,11 @@ export class ResetFlow {
    */
   private decoyMethods(typed: string, policy: SsprPolicy): OfferedMethod[] {
     const coin = createHmac('sha256', this.deps.decoyKey).update(usernameKey(typed)).digest();
-    const methods: OfferedMethod[] = [{ id: randomUUID(), type: 'email', ref: 'decoy', hint: decoyEmailHint(this.deps.usualEmailDomain()) }];
+    const methods: OfferedMethod[] = [{ id: randomUUID(), type: 'email', ref: DECOY, hint: decoyEmailHint(this.deps.usualEmailDomain()) }];
     const wantsPhone = policy.methodsRequired === 2 || (coin[0] as number) < 96;
     if (policy.methods.includes('sms') && wantsPhone) {
       const digits = String(10 + ((coin[1] as number) % 90));
-      methods.push({ id: randomUUID(), type: 'sms', ref: 'decoy', hint: maskPhoneNumber(`+4915100000${digits}`) });
+      methods.push({ id: randomUUID(), type: 'sms', ref: DECOY, hint: maskPhoneNumber(`+4915100000${digits}`) });
     }
     return methods;
   }
@@ -311,12 +324,19 @@ export class ResetFlow {
     });
   }
 
-  private async contextOf(flow: FlowRecord, method: OfferedMethod, request: MethodRequest) {
+  /**
+   * The user and registration a step runs against. A decoy's `begin` runs against its stand-in's registration
+   * (decoy-ring.ts), so its passkey options and drawn questions look like a real account's; its `verify` runs
+   * against none, so no proof can succeed and nothing of the stand-in (a TOTP step, a passkey counter) moves.
+   */
+  private async contextOf(flow: FlowRecord, method: OfferedMethod, request: MethodRequest, step: 'begin' | 'verify') {
     // The lookup runs for decoy flows too, so a real and a decoy step cost the same.
     const found = await this.deps.directory.findUser(flow.username);
     const user = flow.userId !== null && found?.id === flow.userId ? found : null;
+    const standIn = user ? null : standInOf(method.ref);
+    const owner = user ? { userId: user.id, ref: method.ref } : step === 'begin' ? standIn : null;
     const registration: Registration | null =
-      user && !method.ref.startsWith('contact:') ? await this.deps.registrations.find(user.id, method.ref) : null;
+      owner && !owner.ref.startsWith('contact:') ? await this.deps.registrations.find(owner.userId, owner.ref) : null;
     return { flow, method, user, registration, request };
   }
 
