@@ -51,7 +51,10 @@ export interface ResetFlowDeps {
   afterAnswer: Pick<AfterAnswer, 'run'>;
   audit: Pick<Audit, 'record'>;
   clock: Clock;
-  /** Keyed randomness for decoys: the same unknown name always gets the same plausible methods. */
+  /**
+   * Keyed randomness for decoys (the same unknown name always gets the same plausible methods), and the key of
+   * the hash a flow keeps of a name that names no account.
+   */
   decoyKey: Buffer;
   /** Real accounts that stand in for names without an answer of their own. */
   decoys: DecoyRing;
@@ -98,7 +101,9 @@ const publicMethod = (lang: Lang) => ({ id, type, hint }: OfferedMethod): Public
  * - `start` answers an unknown, disabled, not-enabled, unlicensed or unregistered user like an eligible one —
  *   same shape, same work, plausible methods — and nothing is ever sent for it; a known user learns the
  *   precise reason by e-mail (policy `refusalNotice: email`, the default) or on the page (`page`);
- * - throttles are counted per typed user name, so a blocked unknown name answers like a blocked real one;
+ * - throttles are counted per flow subject — the account's name, or for a name that names no account a keyed
+ *   hash of it — checked at `start` and every later step alike, so a blocked unknown name answers like a
+ *   blocked real one; the hash is all a flow row keeps of such a name (people type their e-mail address);
  * - nothing about the account changes until the required number of distinct method types is verified
  *   (administrators: two, never security questions); the order is enforced here;
  * - a reset never signs the user in; its password is set through SetPassword, whose table ends the user's
@@ -115,9 +120,9 @@ export class ResetFlow {
     }
     const { directory, clock, settings } = this.deps;
     const policy = await this.effectivePolicy();
-    await this.refuseIfBlocked(typed, request);
     const user = await directory.findUser(typed);
-    const username = user?.username ?? typed;
+    const username = user?.username ?? this.nameDigest(typed);
+    await this.refuseIfBlocked(username, request, user?.username ?? typed);
     // The same lookups run for unknown names (against an id nobody has), so both answers cost the same.
     const own = await this.answerOf(user, policy);
     const eligibility = own.eligibility;
@@ -143,7 +148,7 @@ export class ResetFlow {
     const eligibleUser = user && eligibility?.eligible ? user : null;
     await this.deps.flows.create({ digest, userId: eligibleUser?.id ?? null, username, methods: offered, required, expiresAt }, clock.now());
     const refusal = eligibility && !eligibility.eligible ? eligibility.refusal : null;
-    await this.audit(request, 'reset-start', eligibleUser ? 'success' : 'failure', digest, user, username, {
+    await this.audit(request, 'reset-start', eligibleUser ? 'success' : 'failure', digest, user, user?.username ?? typed, {
       ...(user === null ? { reason: 'unknown-user' } : refusal ? { reason: refusal.code } : {}),
     });
     if (user && refusal) this.tellRefusal(user, refusal, policy, request);
@@ -298,8 +303,20 @@ export class ResetFlow {
     return methods;
   }
 
-  private async refuseIfBlocked(typed: string, request: MethodRequest): Promise<void> {
-    const block = await this.deps.throttles.blockedUntil(usernameKey(typed));
+  /**
+   * What a flow keeps of a name that names no account: a keyed hash of it (the same for every spelling of one
+   * name), never the name — an address typed into the user-name field does not reach the store in clear.
+   */
+  private nameDigest(typed: string): string {
+    return `#${createHmac('sha256', this.deps.decoyKey).update(`flow-name\0${usernameKey(typed)}`).digest('hex')}`;
+  }
+
+  /**
+   * Refuses while the flow subject (the account's name, or the digest of a name that names none) is blocked.
+   * The audit names what was typed where there is one (Audit masks typed addresses).
+   */
+  private async refuseIfBlocked(subject: string, request: MethodRequest, typed = subject): Promise<void> {
+    const block = await this.deps.throttles.blockedUntil(usernameKey(subject));
     if (!block) return;
     const until = new Date(block.until).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
     await this.audit(request, 'reset-blocked', 'failure', '', null, typed, { reason: block.reason });
