@@ -351,7 +351,8 @@ export class ResetFlow {
     const found = await this.deps.directory.findUser(flow.username);
     const user = flow.userId !== null && found?.id === flow.userId ? found : null;
     const standIn = user ? null : standInOf(method.ref);
-    const owner = user ? { userId: user.id, ref: method.ref } : step === 'begin' ? standIn : null;
+    // A decoy's verify looks its registration up under an id nobody has: the same query, no registration.
+    const owner = user ? { userId: user.id, ref: method.ref } : standIn && (step === 'begin' ? standIn : { userId: NOBODY, ref: standIn.ref });
     const registration: Registration | null =
       owner && !owner.ref.startsWith('contact:') ? await this.deps.registrations.find(owner.userId, owner.ref) : null;
     return { flow, method, user, registration, request };

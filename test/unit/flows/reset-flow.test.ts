@@ -16,7 +16,7 @@ const request = { lang: 'en' as const, ip: '192.0.2.9', userAgent: 'test' };
 const LEASE_SECONDS = 60;
 
 /** The reset flow over in-memory fakes: no server, no SMTP sink. */
-function harness(options: { users?: DirectoryUser[]; registrations?: Registration[]; policy?: Partial<SsprPolicy> } = {}) {
+function harness(options: { users?: DirectoryUser[]; registrations?: Registration[]; policy?: Partial<SsprPolicy>; methods?: VerificationMethod[] } = {}) {
   const users = options.users ?? [];
   const { clock, flows, sessions, throttleStore, throttles, recorder, guesses } = memoryParts();
   const afterAnswer = new DeferredWork();
@@ -39,10 +39,12 @@ function harness(options: { users?: DirectoryUser[]; registrations?: Registratio
     passwords: fakeChecker, sessions, flows, throttles, guesses, policy, users: { list: async () => users },
     mail: recorder.mailSink, audit: recorder.auditSink, clock, organisation: 'Example',
   });
+  const decoys = new DecoyRing(randomBytes(32));
   const methods = new Map<MethodType, VerificationMethod>((['email', 'sms', 'totp'] as const).map((type) => [type, fakeCodeMethod(type)]));
+  for (const method of options.methods ?? []) methods.set(method.type as MethodType, method);
   const flow = new ResetFlow({
     directory,
-    decoys: new DecoyRing(randomBytes(32)),
+    decoys,
     flows,
     registrations: {
       listForUser: async (userId) => (options.registrations ?? []).filter((r) => r.userId === userId),
@@ -64,7 +66,7 @@ function harness(options: { users?: DirectoryUser[]; registrations?: Registratio
     usualEmailDomain: () => 'example.org',
     settings: { flowTtlSeconds: 900, completionLeaseSeconds: LEASE_SECONDS, maxSendsPerFlow: 5, organisation: 'Example' },
   });
-  return { flow, flows, sessions, throttleStore, recorder, afterAnswer, clock, written };
+  return { flow, flows, sessions, throttleStore, recorder, afterAnswer, clock, written, decoys };
 }
 
 async function verified(h: ReturnType<typeof harness>, username: string): Promise<string> {
@@ -151,6 +153,28 @@ describe('ResetFlow rules (fakes)', () => {
     const oldId = 'an-old-flow-id-0123456789';
     await h.flows.create({ digest: tokenDigest(oldId), userId: tom.id, username: 'tom', methods: [{ ...stored.methods[0]!, hint: 'Code from your authenticator app' }], required: 1, expiresAt: h.clock.now() + 60_000 });
     assert.deepEqual((await h.flow.view(oldId, 'de')).methods.map((m) => m.hint), ['Code from your authenticator app']);
+  });
+
+  it("a decoy's send runs against its stand-in's registration, its verify against none, and nothing is delivered", async () => {
+    const ann = userNamed('ann', { email: null });
+    const seen: Array<[string, string | null, string | null]> = [];
+    const spy: VerificationMethod = {
+      type: 'totp',
+      hint: () => ({ key: 'totp', params: {} }),
+      begin: async (ctx) => {
+        seen.push(['begin', ctx.user?.username ?? null, ctx.registration?.id ?? null]);
+        return {};
+      },
+      verify: async (ctx) => void seen.push(['verify', ctx.user?.username ?? null, ctx.registration?.id ?? null]),
+    };
+    const h = harness({ users: [ann], registrations: [registration(ann, 'totp')], methods: [spy] });
+    h.decoys.refresh([ann.id]);
+    const started = await h.flow.start('ghost', request);
+    assert.deepEqual(started.methods.map((m) => m.type), ['totp'], "the stand-in's methods");
+    await h.flow.send(started.flowId, started.methods[0]!.id, request);
+    await assert.rejects(h.flow.verify(started.flowId, started.methods[0]!.id, { code: '123456' }, request), (e: SsprError) => e.code === 'flow-invalid');
+    assert.deepEqual(seen, [['begin', null, 'reg-ann-totp'], ['verify', null, null]]);
+    assert.equal(h.recorder.mails.length, 0);
   });
 
   it("a completed reset ends the user's other open flows, verified ones and codes sent before included", async () => {
