@@ -28,6 +28,7 @@ import { OneTimeCodes } from '../methods/one-time-code.js';
 import { createEnrolments, createMethods } from '../methods/index.js';
 import { EnrolmentCodeLimits } from '../methods/enrolment-code-limits.js';
 import type { MethodType, VerificationMethod } from '../methods/method.js';
+import type { MethodHint } from '../methods/hints.js';
 import type { RegistrationDataByType } from '../methods/records.js';
 import { PolicyPasswordChecker, openBreachChecker, passwordSettingsFrom, type PasswordChecker } from '../policy/password-checker.js';
 import { BannedTermsRepository } from '../store/banned-terms-repository.js';
@@ -123,7 +124,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const users = new UsersRepository(store.db, clock, cipher);
   const groups = new GroupsRepository(store.db, clock);
   const licences = new LicencesRepository(store.db, groups);
-  const flows = new FlowsRepository<MethodType>(store.db);
+  const flows = new FlowsRepository<MethodType, MethodHint>(store.db);
   const sessions = new SessionsRepository(store.db);
   const auditLog = new AuditRepository(store.db);
   const audit = new Audit(auditLog, clock, log);
@@ -180,8 +181,9 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   }, HOUSEKEEPING_MS);
   housekeeping.unref();
 
+  const signInThrottle = new SignInThrottle(throttleRepository, clock);
   const setPassword = new SetPassword({
-    directory, local: localDirectory, passwords, sessions, flows, throttles, policy, users, mail, audit, clock, organisation: config.organisation.name,
+    directory, local: localDirectory, passwords, sessions, flows, throttles, guesses: signInThrottle, policy, users, mail, audit, clock, organisation: config.organisation.name,
   });
   const afterAnswer = new AfterAnswer((error) => log.warn({ err: error }, 'work after the answer failed'));
   const resetFlow = new ResetFlow({
@@ -215,7 +217,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     smsConfigured: sms !== null,
   });
   const adminTokens = new AdminTokens(store.db, clock);
-  const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds, new SignInThrottle(throttleRepository, clock));
+  const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds, signInThrottle);
 
   return {
     config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, methods, outbox, resetFlow, securityInfo, captcha, signIn, setPassword,

@@ -45,7 +45,7 @@ export class DeliveredCodeMethod<T extends 'email' | 'sms'> implements Verificat
       const tag = { purpose: 'reset-code', userId: ctx.user.id, username: ctx.user.username };
       this.channel.deliver(to, code, ctx.request.lang, Math.round(this.codes.ttlSeconds / 60), 'reset', tag);
     }
-    return { hint: ctx.method.hint, expiresInSeconds: this.codes.ttlSeconds };
+    return { expiresInSeconds: this.codes.ttlSeconds };
   }
 
   verify(ctx: MethodContext, input: VerifyInput): Promise<void> {

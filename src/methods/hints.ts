@@ -34,8 +34,14 @@ type HintKey = Under<'method-hints.'>;
  */
 export type StoredHint = { [K in HintKey]: { key: K; params: MessageParams[`method-hints.${K}`] } }[HintKey];
 
+/**
+ * A hint as a flow stores it: a message key and params, or a plain string — a masked address or number, or a
+ * text already rendered (flow rows of earlier versions), shown as it is.
+ */
+export type MethodHint = StoredHint | string;
+
 /** The hint in the reader's language. */
-export function renderHint(hint: StoredHint | string, lang: Lang): string {
+export function renderHint(hint: MethodHint, lang: Lang): string {
   if (typeof hint === 'string') return hint;
   return messages.formatAny(lang, `method-hints.${hint.key}`, hint.params);
 }

@@ -6,6 +6,7 @@ import type { PolicyStore } from '../policy/policy-store.js';
 import type { Clock } from '../store/clock.js';
 import type { MailDispatch, SmsDispatch } from '../delivery/background-delivery.js';
 import type { Lang } from '../i18n/lang.js';
+import type { MethodHint } from './hints.js';
 import type { OneTimeCodes } from './one-time-code.js';
 import type { PasskeyService } from './passkey/passkey-service.js';
 import type { EnrolmentCodeLimits } from './enrolment-code-limits.js';
@@ -19,9 +20,8 @@ export interface MethodRequest {
   userAgent: string;
 }
 
-/** What `begin` tells the person: where the challenge went, how long it holds, what to answer. */
+/** What `begin` tells the person beyond the offered method's hint: how long the challenge holds, what to answer. */
 export interface Challenge {
-  hint: string;
   expiresInSeconds?: number;
   /** Security questions drawn for this reset. */
   questions?: Array<{ id: string; text: string }>;
@@ -53,7 +53,7 @@ export interface MethodContext {
  */
 export interface VerificationMethod<T extends string = string> {
   readonly type: T;
-  hint(user: DirectoryUser, registration: Registration | null, lang: Lang): string;
+  hint(user: DirectoryUser, registration: Registration | null): MethodHint;
   begin(ctx: MethodContext): Promise<Challenge>;
   verify(ctx: MethodContext, input: VerifyInput): Promise<void>;
 }

@@ -5,6 +5,7 @@
 import type { FlowRecord as StoredFlow, FlowsRepository as StoredFlows, OfferedMethod as StoredOffer } from '../store/flows-repository.js';
 import type { Registration as StoredRegistration, RegistrationsRepository as StoredRegistrations } from '../store/registrations-repository.js';
 import type { MethodType, RegistrationData } from './index.js';
+import type { MethodHint } from './hints.js';
 
 /** Each method type's stored data. */
 export type RegistrationDataByType = { [T in MethodType]: RegistrationData<T> };
@@ -16,10 +17,10 @@ export interface Registration<D = Record<string, unknown>> extends StoredRegistr
 }
 export type RegistrationsRepository = StoredRegistrations<RegistrationDataByType>;
 
-export interface OfferedMethod extends StoredOffer {
+export interface OfferedMethod extends StoredOffer<MethodType, MethodHint> {
   type: MethodType;
 }
-export interface FlowRecord extends StoredFlow {
+export interface FlowRecord extends StoredFlow<MethodType, MethodHint> {
   methods: OfferedMethod[];
 }
-export type FlowsRepository = StoredFlows<MethodType>;
+export type FlowsRepository = StoredFlows<MethodType, MethodHint>;

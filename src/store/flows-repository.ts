@@ -1,22 +1,23 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, ResetFlowsTable } from './schema.js';
 
-/** One method a flow offers; `Type` is the method types the caller knows (`methods/records.ts`). */
-export interface OfferedMethod<Type extends string = string> {
+/** One method a flow offers; `Type` and `Hint` are the caller's method types and hint shape (`methods/records.ts`). */
+export interface OfferedMethod<Type extends string = string, Hint = unknown> {
   /** Random per flow, so ids never link flows or reveal registrations. */
   id: string;
   type: Type;
-  hint: string;
-  /** Registration id, "contact:email"/"contact:mobile", or "decoy"; never sent to clients. */
+  /** What the page shows for it, as the caller stores it (methods/hints.ts: a key and params, or a masked text). */
+  hint: Hint;
+  /** Registration id, "contact:email"/"contact:mobile", or a decoy's reference ("decoy…", reset-flow.ts); never sent to clients. */
   ref: string;
 }
 
-export interface FlowRecord<Type extends string = string> {
+export interface FlowRecord<Type extends string = string, Hint = unknown> {
   digest: string;
   userId: string | null;
   username: string;
   state: ResetFlowsTable['state'];
-  methods: OfferedMethod<Type>[];
+  methods: OfferedMethod<Type, Hint>[];
   verified: string[];
   required: number;
   sends: number;
@@ -31,13 +32,13 @@ export interface CodeRecord {
   consumedAt: number | null;
 }
 
-function toFlow<Type extends string>(row: Selectable<ResetFlowsTable>): FlowRecord<Type> {
+function toFlow<Type extends string, Hint>(row: Selectable<ResetFlowsTable>): FlowRecord<Type, Hint> {
   return {
     digest: row.id_digest,
     userId: row.user_id,
     username: row.username,
     state: row.state,
-    methods: JSON.parse(row.methods) as OfferedMethod<Type>[],
+    methods: JSON.parse(row.methods) as OfferedMethod<Type, Hint>[],
     verified: JSON.parse(row.verified) as string[],
     required: row.required,
     sends: row.sends,
@@ -49,10 +50,10 @@ function toFlow<Type extends string>(row: Selectable<ResetFlowsTable>): FlowReco
  * Reset flows and their one-time codes. State changes are conditional updates ("compare and set"), so two
  * concurrent requests for the same flow or code can never both win, on SQLite and PostgreSQL alike.
  */
-export class FlowsRepository<Type extends string = string> {
+export class FlowsRepository<Type extends string = string, Hint = unknown> {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async create(flow: Omit<FlowRecord<Type>, 'verified' | 'sends' | 'state'>, now: number): Promise<void> {
+  async create(flow: Omit<FlowRecord<Type, Hint>, 'verified' | 'sends' | 'state'>, now: number): Promise<void> {
     await this.db
       .insertInto('reset_flows')
       .values({
@@ -71,7 +72,7 @@ export class FlowsRepository<Type extends string = string> {
   }
 
   /** The live flow with this digest, or null when unknown or expired. */
-  async findLive(digest: string, now: number): Promise<FlowRecord<Type> | null> {
+  async findLive(digest: string, now: number): Promise<FlowRecord<Type, Hint> | null> {
     const row = await this.db
       .selectFrom('reset_flows')
       .selectAll()

@@ -82,6 +82,7 @@ function homogeneity(a: string[], b: string[]): { p: number; table: string } {
   return { p: upperGammaQ((cats.length - 1) / 2, chi / 2), table: cats.map((c) => `${c}: ${count(pa, c)}/${count(pb, c)}`).join('; ') };
 }
 
+const QUESTIONS = ['first-pet-name', 'childhood-best-friend', 'first-stuffed-toy', 'childhood-nickname', 'first-teacher-surname', 'first-car-model'];
 const FIRST = ['anna', 'ben', 'clara', 'david', 'eva', 'felix', 'greta', 'hans', 'ida', 'jonas', 'karl', 'lena', 'max', 'nora', 'otto', 'paula', 'rosa', 'sven', 'tina', 'ulf', 'vera', 'willi', 'yusuf', 'zoe'];
 const LAST = ['meier', 'schmidt', 'huber', 'novak', 'rossi', 'smith', 'dubois', 'kowalski', 'jensen', 'berg', 'wolf', 'keller', 'fischer', 'weber', 'bauer', 'koch'];
 
@@ -97,7 +98,7 @@ describe('reset/start hints and methods do not tell real accounts from unknown n
   const unknown: string[] = [];
 
   const dataDir = mkdtempSync(join(tmpdir(), 'sspr-hints-'));
-  const env = { SSPR_SMS_PROVIDER: 'webhook', SSPR_SMS_URL: 'http://127.0.0.1:9/sms', SSPR_SMS_SECRET: 'a-webhook-secret-of-some-length' };
+  const env = { SSPR_PUBLIC_URL: 'http://localhost', SSPR_SMS_PROVIDER: 'webhook', SSPR_SMS_URL: 'http://127.0.0.1:9/sms', SSPR_SMS_SECRET: 'a-webhook-secret-of-some-length' };
 
   before(async () => {
     // Seeded through one service, answered by a second one on the same data: the stand-ins are read at start.
@@ -114,7 +115,19 @@ describe('reset/start hints and methods do not tell real accounts from unknown n
       const mobile = random.next() < 0.6 ? `${country}${String(Math.floor(random.next() * 1e6)).padStart(6, '0')}${String(Math.floor(random.next() * 100)).padStart(2, '0')}`.slice(0, 15) : undefined;
       const isAdmin = random.next() < 0.08;
       const user = await svc.services.users.add({ username, email: random.next() < 0.9 ? `${local}@${domain}` : undefined, mobile, isAdmin });
-      if (random.next() < 0.3) await svc.services.registrations.add(user.id, 'totp', { secret: 'JBSWY3DPEHPK3PXP', lastStep: 0, label: 'Authenticator app' }, svc.services.clock.now());
+      const now = svc.services.clock.now();
+      if (random.next() < 0.3) await svc.services.registrations.add(user.id, 'totp', { secret: 'JBSWY3DPEHPK3PXP', lastStep: 0, label: 'Authenticator app' }, now);
+      if (random.next() < 0.25) {
+        const answers = QUESTIONS.filter(() => random.next() < 0.6).slice(0, 4 + Math.floor(random.next() * 2));
+        const chosen = answers.length >= 3 ? answers : QUESTIONS.slice(0, 3);
+        await svc.services.registrations.add(user.id, 'questions', { answers: chosen.map((questionId) => ({ questionId, hash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA' })) }, now);
+      }
+      if (random.next() < 0.2) {
+        const credentialId = Buffer.from(`credential of ${username}`).toString('base64url');
+        const transports = random.weighted<string[]>([[['internal', 'hybrid'], 60], [['usb'], 30], [['nfc', 'usb'], 10]]);
+        const label = random.weighted<string>([['Laptop', 50], ['Phone', 30], ['YubiKey', 20]]);
+        await svc.services.registrations.add(user.id, 'passkey', { credentialId, publicKey: 'cHVibGljLWtleQ', counter: 0, transports, createdAt: now, label }, now);
+      }
     }
     await svc.close();
     svc = await startTestService({ dialect: 'sqlite', env, dataDir });
@@ -149,5 +162,57 @@ describe('reset/start hints and methods do not tell real accounts from unknown n
     }
     const again = await answers(unknown.slice(0, 20));
     assert.deepEqual(again, fake.slice(0, 20), 'an unknown name gets the same answer every time, like a real one');
+  });
+
+  /**
+   * The step after `start`: what `send` answers per method (passkey options' credentials and transports, how many
+   * questions are drawn, the shape of a code step), and what a wrong proof answers, come from one distribution
+   * for real and unknown names too.
+   */
+  it('the send and verify steps for 300 real and 300 unknown names are drawn from one distribution', async (t) => {
+    const post = async (path: string, body: unknown) => {
+      const response = await fetch(svc.baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: response.status, body: (await response.json()) as Record<string, any> };
+    };
+    const wrongProof = (type: string, challenge: Record<string, any>) =>
+      type === 'questions'
+        ? { answers: (challenge.questions as Array<{ id: string }>).map((q) => ({ questionId: q.id, answer: 'not the answer' })) }
+        : type === 'passkey'
+          ? { credential: { id: 'AAAA', rawId: 'AAAA', type: 'public-key', response: { clientDataJSON: 'e30', authenticatorData: 'AAAA', signature: 'AAAA' }, clientExtensionResults: {} } }
+          : { code: type === 'totp' ? 'abc' : '000000' };
+    const steps = async (names: string[]) => {
+      const sends: string[] = [];
+      const verifies: string[] = [];
+      for (const [i, username] of names.entries()) {
+        const started = await post('/api/v1/reset/start', { username });
+        for (const method of started.body.methods as Array<{ id: string; type: string }>) {
+          const sent = await post(`/api/v1/reset/${started.body.flowId}/send`, { methodId: method.id });
+          assert.equal(sent.status, 200, JSON.stringify(sent.body));
+          const options = sent.body.passkeyOptions as { allowCredentials?: Array<{ transports?: string[] }> } | undefined;
+          const shape =
+            method.type === 'passkey'
+              ? `${options?.allowCredentials?.length ?? 0}:${options?.allowCredentials?.[0]?.transports?.join('+') ?? '-'}`
+              : method.type === 'questions'
+                ? String((sent.body.questions as unknown[]).length)
+                : Object.keys(sent.body).sort().join('+');
+          sends.push(`${method.type}:${shape}`);
+          // Wrong proofs for a third of the names (questions cost Argon2id work): the first method, and every one not sent by message.
+          if (i % 3 === 0 && (method === started.body.methods[0] || (method.type !== 'email' && method.type !== 'sms'))) {
+            const verified = await post(`/api/v1/reset/${started.body.flowId}/verify`, { methodId: method.id, ...wrongProof(method.type, sent.body) });
+            verifies.push(`${method.type}:${verified.status}:${verified.body.error?.code}`);
+          }
+        }
+      }
+      return { sends, verifies };
+    };
+    const real = await steps(known);
+    const fake = await steps(unknown);
+    assert.ok(real.sends.some((s) => s.startsWith('passkey:1:')) && real.sends.some((s) => s.startsWith('questions:3')), 'the population has passkeys and questions');
+    for (const feature of ['sends', 'verifies'] as const) {
+      const { p, table } = homogeneity(real[feature], fake[feature]);
+      t.diagnostic(`${feature}: p = ${p.toFixed(3)} (real/unknown: ${table})`);
+      assert.ok(p > 0.001, `${feature}: p = ${p.toExponential(2)} (real/unknown: ${table})`);
+    }
+    assert.ok(fake.verifies.every((v) => !v.startsWith('2')), 'no proof against a decoy succeeds');
   });
 });

@@ -5,6 +5,7 @@ import { openTestStore } from '../support/test-store.js';
 import type { Store } from '../../src/store/database.js';
 import { FlowsRepository } from '../../src/store/flows-repository.js';
 import type { MethodType } from '../../src/methods/index.js';
+import type { MethodHint } from '../../src/methods/hints.js';
 import { SessionsRepository } from '../../src/store/sessions-repository.js';
 import { ChallengesRepository } from '../../src/store/challenges-repository.js';
 import { ThrottleRepository } from '../../src/store/throttle-repository.js';
@@ -24,12 +25,12 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     const clock = new ManualClock();
     let throttles: ThrottleRepository;
     let rateLimits: RateLimitRepository;
-    let flows: FlowsRepository<MethodType>;
+    let flows: FlowsRepository<MethodType, MethodHint>;
     before(async () => {
       ({ store, cleanup } = await openTestStore(dialect));
       throttles = new ThrottleRepository(store.db, Buffer.alloc(32, 1));
       rateLimits = new RateLimitRepository(store.db);
-      flows = new FlowsRepository<MethodType>(store.db);
+      flows = new FlowsRepository<MethodType, MethodHint>(store.db);
     });
     after(async () => {
       await store.close();

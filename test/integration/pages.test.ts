@@ -87,6 +87,18 @@ describe('pages: headers, CSRF, language, demo outbox', () => {
     assert.match(remembered.text, /href="\?lang=de"/);
   });
 
+  it('shows method hints in the language of the page being read, not the one the flow was started in', async () => {
+    const tina = await svc.services.users.add({ username: 'tina', email: 'tina@example.org' });
+    await svc.services.registrations.add(tina.id, 'totp', { secret: 'JBSWY3DPEHPK3PXP', lastStep: 0, label: 'Phone' }, svc.services.clock.now());
+    const client = new FormClient(svc.baseUrl);
+    const page = await client.get('/reset?lang=en');
+    assert.equal((await client.post('/reset', { username: 'tina', _csrf: csrfOf(page.text) })).response.status, 303);
+    assert.match((await client.get('/reset/method')).text, /Code from your authenticator app/);
+    const german = await client.get('/reset/method?lang=de');
+    assert.match(german.text, /Code aus Ihrer Authenticator-App/);
+    assert.doesNotMatch(german.text, /Code from your authenticator app/);
+  });
+
   it('a flow page without a flow says so and offers to start again', async () => {
     const { response, text } = await new FormClient(svc.baseUrl).get('/reset/code');
     assert.equal(response.status, 404);

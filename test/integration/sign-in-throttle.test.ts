@@ -23,7 +23,7 @@ describe('sign-in throttling', () => {
 
   before(async () => {
     svc = await startTestService({ dialect: 'sqlite', clock, env: { SSPR_TRUST_PROXY: 'true' } });
-    for (const username of ['ops', 'mia', 'ned']) await svc.services.users.add({ username, email: `${username}@example.org`, passwordHash: await hashPassword(`right password ${username}`) });
+    for (const username of ['ops', 'mia', 'ned', 'pam']) await svc.services.users.add({ username, email: `${username}@example.org`, passwordHash: await hashPassword(`right password ${username}`) });
   });
   after(async () => svc.close());
 
@@ -72,5 +72,28 @@ describe('sign-in throttling', () => {
     for (let i = 0; i < 3; i++) assert.equal(await formSignIn(`wrong ${i}`), 401);
     for (let i = 0; i < 2; i++) assert.equal((await signIn('ned', `wrong ${i}`, ip)).status, 401);
     assert.equal(await formSignIn('right password ned'), 429, 'the 6th try, on the page, is refused');
+  });
+
+  it('60 wrong current passwords on a password change, then the right one: refused like a sign-in', async () => {
+    const ip = '198.51.100.77';
+    const session = await fetch(svc.baseUrl + '/api/v1/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+      body: JSON.stringify({ username: 'pam', password: 'right password pam' }),
+    });
+    assert.equal(session.status, 200);
+    const cookie = session.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const change = (currentPassword: string) =>
+      fetch(svc.baseUrl + '/api/v1/me/password', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': ip, cookie },
+        body: JSON.stringify({ currentPassword, newPassword: 'a brand new passphrase 42' }),
+      }).then(async (r) => ({ status: r.status, code: ((await r.json()) as { error?: { code: string } }).error?.code }));
+    const codes: Array<string | undefined> = [];
+    for (let i = 0; i < 60; i++) codes.push((await change(`wrong ${i}`)).code);
+    assert.ok(codes.slice(0, 5).every((c) => c === 'writeback-wrong-old-password'));
+    assert.ok(codes.slice(5).every((c) => c === 'sign-in-throttled'), 'every guess after the 5th is refused unseen');
+    assert.deepEqual(await change('right password pam'), { status: 429, code: 'sign-in-throttled' });
+    assert.equal((await signIn('pam', 'right password pam', ip)).status, 429, 'the guesses count for sign-in too');
   });
 });

@@ -9,6 +9,7 @@ import type { MailDispatch } from '../../delivery/background-delivery.js';
 import type { Clock } from '../../store/clock.js';
 import { usernameKey } from '../../store/users-repository.js';
 import { adminResetNoticeMail, resetNoticeMail } from '../../mail/templates.js';
+import type { SignInThrottle } from '../../session/sign-in-throttle.js';
 import { SsprError } from '../../errors/sspr-error.js';
 
 /** Where a password (or an unlock) comes from. */
@@ -68,6 +69,8 @@ export interface SetPasswordDeps {
   sessions: { deleteForUser(userId: string, keep?: string | null): Promise<void> };
   flows: PasswordFlows;
   throttles: Pick<Throttles, 'clear'>;
+  /** The sign-in guessing limits: a change tries the current password, so it counts as a sign-in. */
+  guesses: Pick<SignInThrottle, 'blockedUntil' | 'failed' | 'succeeded'>;
   policy: Pick<PolicyStore, 'current'>;
   users: { list(): Promise<Array<Pick<DirectoryUser, 'id' | 'username' | 'email' | 'isAdmin' | 'enabled'>>> };
   mail: Pick<MailDispatch, 'dispatch'>;
@@ -119,11 +122,15 @@ export class SetPassword {
       });
 
     const writtenBack = user.source !== 'local' && act.origin !== 'cli-local-only';
+    if (act.origin === 'change') await this.refuseIfGuessing(user, context.request, record);
     try {
       if ('password' in act) await this.checkPolicy(user, act.password, context.request, record);
       await this.write(user, act).catch(async (error: unknown) => {
         const directoryReason = error instanceof SsprError ? (error.details as { directoryReason?: string } | undefined)?.directoryReason : undefined;
         await record('failure', { reason: error instanceof SsprError ? error.code : 'internal', ...(directoryReason ? { directoryReason } : {}) });
+        if (act.origin === 'change' && error instanceof SsprError && error.code === 'writeback-wrong-old-password') {
+          await this.deps.guesses.failed(user.username, context.request.ip);
+        }
         throw error;
       });
     } catch (error) {
@@ -132,6 +139,7 @@ export class SetPassword {
       throw error;
     }
 
+    if (act.origin === 'change') await this.deps.guesses.succeeded(user.username, context.request.ip);
     const followUps = new Set(rules.followUps);
     if (followUps.has('end-sessions')) await this.deps.sessions.deleteForUser(user.id, act.origin === 'change' ? act.keepSession : null);
     if (followUps.has('end-other-flows')) await this.deps.flows.endOpenFlowsOfUser(user.id, 'flow' in act ? act.flow.digest : null);
@@ -141,6 +149,17 @@ export class SetPassword {
     await record('success', { writtenBack });
     if (followUps.has('notify-user') || followUps.has('notify-admins')) await this.notify(user, followUps, context.request);
     return { writtenBack };
+  }
+
+  /**
+   * A change tries the current password, so it is a sign-in guess (OWASP Authentication: the same limits for
+   * every place a password is tried): while the name or this client is blocked, even the right password is
+   * refused without being tried; a wrong one counts as a failed sign-in, a right one as a successful one.
+   */
+  private async refuseIfGuessing(user: DirectoryUser, request: MethodRequest, record: (outcome: 'failure', detail: { reason: string }) => Promise<void>): Promise<void> {
+    if ((await this.deps.guesses.blockedUntil(user.username, request.ip)) === null) return;
+    await record('failure', { reason: 'sign-in-throttled' });
+    throw new SsprError('sign-in-throttled');
   }
 
   private async checkPolicy(

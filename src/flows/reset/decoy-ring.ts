@@ -9,8 +9,9 @@ const POINTS_PER_ACCOUNT = 16;
  * hashing over a keyed hash of the name. The reset flow answers such a name with the stand-in's method list,
  * hints and `required`, so answers for unknown names are drawn from exactly the distribution of real answers
  * (domains, countries, method sets, administrators' two methods) — and the same name gets the same stand-in
- * every time, until that account is deleted. No flow ever carries the stand-in's identity: its methods are
- * offered as decoys and no proof against them can succeed.
+ * every time, until that account is deleted. No client ever sees the stand-in's identity: its methods are
+ * offered as decoys whose reference (kept on the server) lets `send` issue challenges like the stand-in's, and
+ * no proof against them can succeed (reset-flow.ts).
  *
  * Trade-off (README, "How a reset is protected"): a stranger who types an unknown name sees a masked hint of some real
  * account — information anyone can already get by typing that account's own name.

@@ -7,6 +7,7 @@ import { usernameKey } from '../../store/users-repository.js';
 import type { Clock } from '../../store/clock.js';
 import type { Audit } from '../../audit/audit.js';
 import type { AuditDetail, AuditEventName } from '../../audit/audit-events.js';
+import type { Lang } from '../../i18n/lang.js';
 import type { MethodRequest, VerificationMethod, MethodType, Challenge, VerifyInput } from '../../methods/method.js';
 import type { PasswordChecker, PasswordSubject } from '../../policy/password-checker.js';
 import type { PolicyStore } from '../../policy/policy-store.js';
@@ -14,7 +15,7 @@ import type { Throttles } from '../../policy/throttles.js';
 import type { MailDispatch } from '../../delivery/background-delivery.js';
 import { decideEligibility, type Refusal } from '../../policy/eligibility.js';
 import { deliverablePolicy, type SsprPolicy } from '../../policy/sspr-policy.js';
-import { decoyEmailHint } from '../../methods/hints.js';
+import { decoyEmailHint, renderHint } from '../../methods/hints.js';
 import type { DecoyRing } from './decoy-ring.js';
 import { maskPhoneNumber } from '../../methods/phone/phone-number.js';
 import { randomToken, tokenDigest } from '../../crypto/tokens.js';
@@ -49,7 +50,10 @@ export interface ResetFlowDeps {
   afterAnswer: Pick<AfterAnswer, 'run'>;
   audit: Pick<Audit, 'record'>;
   clock: Clock;
-  /** Keyed randomness for decoys: the same unknown name always gets the same plausible methods. */
+  /**
+   * Keyed randomness for decoys (the same unknown name always gets the same plausible methods), and the key of
+   * the hash a flow keeps of a name that names no account.
+   */
   decoyKey: Buffer;
   /** Real accounts that stand in for names without an answer of their own. */
   decoys: DecoyRing;
@@ -60,8 +64,11 @@ export interface ResetFlowDeps {
 
 export type FlowStep = 'choose-method' | 'enter-code' | 'new-password' | 'done';
 
-/** A method as clients see it (no internal reference). */
-export type PublicMethod = Pick<OfferedMethod, 'id' | 'type' | 'hint'>;
+/** A method as clients see it: no internal reference, the hint in the reader's language. */
+export type PublicMethod = Pick<OfferedMethod, 'id' | 'type'> & { hint: string };
+
+/** A challenge as clients see it, with the method's hint in the reader's language. */
+export type ShownChallenge = Challenge & { hint: string };
 
 export interface FlowView {
   methods: PublicMethod[];
@@ -74,7 +81,18 @@ export interface FlowView {
 const MAX_USERNAME_LENGTH = 256;
 /** A user id that never exists (ids are UUIDs). */
 const NOBODY = 'nobody';
-const publicMethod = ({ id, type, hint }: OfferedMethod): PublicMethod => ({ id, type, hint });
+/**
+ * A decoy method's reference: `decoy`, or `decoy:<stand-in's user id>:<its registration ref>` for a method
+ * taken from a stand-in account. It stays on the server (PublicMethod never carries `ref`).
+ */
+const DECOY = 'decoy';
+const isDecoy = (ref: string): boolean => ref === DECOY || ref.startsWith(`${DECOY}:`);
+const standInRef = (userId: string, ref: string): string => `${DECOY}:${userId}:${ref}`;
+function standInOf(ref: string): { userId: string; ref: string } | null {
+  const [prefix, userId, ...rest] = ref.split(':');
+  return prefix === DECOY && userId && rest.length > 0 ? { userId, ref: rest.join(':') } : null;
+}
+const publicMethod = (lang: Lang) => ({ id, type, hint }: OfferedMethod): PublicMethod => ({ id, type, hint: renderHint(hint, lang) });
 
 /**
  * Forgot-password, transport-free: start → send (begin a method) → verify → … → password. The HTML pages,
@@ -82,7 +100,9 @@ const publicMethod = ({ id, type, hint }: OfferedMethod): PublicMethod => ({ id,
  * - `start` answers an unknown, disabled, not-enabled, unlicensed or unregistered user like an eligible one —
  *   same shape, same work, plausible methods — and nothing is ever sent for it; a known user learns the
  *   precise reason by e-mail (policy `refusalNotice: email`, the default) or on the page (`page`);
- * - throttles are counted per typed user name, so a blocked unknown name answers like a blocked real one;
+ * - throttles are counted per flow subject — the account's name, or for a name that names no account a keyed
+ *   hash of it — checked at `start` and every later step alike, so a blocked unknown name answers like a
+ *   blocked real one; the hash is all a flow row keeps of such a name (people type their e-mail address);
  * - nothing about the account changes until the required number of distinct method types is verified
  *   (administrators: two, never security questions); the order is enforced here;
  * - a reset never signs the user in; its password is set through SetPassword, whose table ends the user's
@@ -99,14 +119,14 @@ export class ResetFlow {
     }
     const { directory, clock, settings } = this.deps;
     const policy = await this.effectivePolicy();
-    await this.refuseIfBlocked(typed, request);
     const user = await directory.findUser(typed);
-    const username = user?.username ?? typed;
+    const username = user?.username ?? this.nameDigest(typed);
+    await this.refuseIfBlocked(username, request, user?.username ?? typed);
     // The same lookups run for unknown names (against an id nobody has), so both answers cost the same.
-    const own = await this.answerOf(user, policy, request.lang);
+    const own = await this.answerOf(user, policy);
     const eligibility = own.eligibility;
     // Names without an answer of their own get a stand-in's (decoy-ring.ts); every name pays for two stand-ins.
-    const standIns = [await this.standInAnswer(typed, 0, policy, request.lang), await this.standInAnswer(typed, 1, policy, request.lang)];
+    const standIns = [await this.standInAnswer(typed, 0, policy), await this.standInAnswer(typed, 1, policy)];
     const standIn = standIns.find((answer) => answer !== null);
 
     let offered: OfferedMethod[];
@@ -114,7 +134,7 @@ export class ResetFlow {
     if (own.answer) {
       ({ offered, required } = own.answer);
     } else if (standIn) {
-      offered = standIn.offered.map((m) => ({ ...m, ref: 'decoy' }));
+      offered = standIn.offered.map((m) => ({ ...m, ref: standInRef(standIn.userId, m.ref) }));
       required = standIn.required;
     } else {
       offered = this.decoyMethods(typed, policy);
@@ -127,23 +147,23 @@ export class ResetFlow {
     const eligibleUser = user && eligibility?.eligible ? user : null;
     await this.deps.flows.create({ digest, userId: eligibleUser?.id ?? null, username, methods: offered, required, expiresAt }, clock.now());
     const refusal = eligibility && !eligibility.eligible ? eligibility.refusal : null;
-    await this.audit(request, 'reset-start', eligibleUser ? 'success' : 'failure', digest, user, username, {
+    await this.audit(request, 'reset-start', eligibleUser ? 'success' : 'failure', digest, user, user?.username ?? typed, {
       ...(user === null ? { reason: 'unknown-user' } : refusal ? { reason: refusal.code } : {}),
     });
     if (user && refusal) this.tellRefusal(user, refusal, policy, request);
-    return { flowId, methods: offered.map(publicMethod), required, expiresAt };
+    return { flowId, methods: offered.map(publicMethod(request.lang)), required, expiresAt };
   }
 
-  /** Where the flow stands (for pages that render the next step). */
-  async view(flowId: string): Promise<FlowView> {
+  /** Where the flow stands (for pages that render the next step), its hints in the reader's language. */
+  async view(flowId: string, lang: Lang): Promise<FlowView> {
     const flow = await this.live(flowId);
     const step: FlowStep =
       flow.state === 'completed' ? 'done' : flow.state === 'started' ? (flow.sends > 0 ? 'enter-code' : 'choose-method') : 'new-password';
-    return { methods: flow.methods.map(publicMethod), required: flow.required, verified: flow.verified, step, expiresAt: flow.expiresAt };
+    return { methods: flow.methods.map(publicMethod(lang)), required: flow.required, verified: flow.verified, step, expiresAt: flow.expiresAt };
   }
 
   /** Begins the chosen method: sends a code, draws questions, or makes passkey options. */
-  async send(flowId: string, methodId: string, request: MethodRequest): Promise<Challenge> {
+  async send(flowId: string, methodId: string, request: MethodRequest): Promise<ShownChallenge> {
     const flow = await this.live(flowId);
     this.expectState(flow, 'started');
     const offered = this.offeredById(flow, methodId);
@@ -154,13 +174,13 @@ export class ResetFlow {
       await this.audit(request, 'reset-send', 'failure', flow.digest, null, flow.username, { method: offered.type, reason: 'code-send-limit' });
       throw new SsprError('code-send-limit');
     }
-    const ctx = await this.contextOf(flow, offered, request);
+    const ctx = await this.contextOf(flow, offered, request, 'begin');
     const challenge = await this.method(offered.type).begin(ctx);
     const key = usernameKey(flow.username);
     if (offered.type === 'email') await this.deps.throttles.emailSent(key, policy);
     if (offered.type === 'sms') await this.deps.throttles.smsSent(key, policy);
     await this.audit(request, 'reset-send', 'success', flow.digest, ctx.user, flow.username, { method: offered.type });
-    return challenge;
+    return { hint: renderHint(offered.hint, request.lang), ...challenge };
   }
 
   async verify(flowId: string, methodId: string, input: VerifyInput, request: MethodRequest): Promise<{ verified: string[]; required: number; complete: boolean }> {
@@ -170,11 +190,13 @@ export class ResetFlow {
     const policy = await this.deps.policy.current();
     await this.refuseIfBlocked(flow.username, request);
     const key = usernameKey(flow.username);
-    const ctx = await this.contextOf(flow, offered, request);
+    const ctx = await this.contextOf(flow, offered, request, 'verify');
     await this.deps.throttles.validation(key, offered.type, policy);
     try {
-      if (!ctx.user && offered.ref !== 'decoy') throw new SsprError('flow-invalid');
+      if (!ctx.user && !isDecoy(offered.ref)) throw new SsprError('flow-invalid');
       await this.method(offered.type).verify(ctx, input);
+      // A decoy runs its method's checks without a registration, which fail; this line only backs them up.
+      if (!ctx.user) throw new SsprError('flow-invalid');
     } catch (error) {
       const code = error instanceof SsprError ? error.code : 'internal';
       if (code !== 'code-malformed' && code !== 'code-not-sent' && code !== 'invalid-request') await this.deps.throttles.failedProof(key, policy);
@@ -244,7 +266,7 @@ export class ResetFlow {
   }
 
   /** The methods, hints and `required` this account is offered, or no answer when it may not reset. */
-  private async answerOf(user: DirectoryUser | null, policy: SsprPolicy, lang: MethodRequest['lang']) {
+  private async answerOf(user: DirectoryUser | null, policy: SsprPolicy) {
     const subjectId = user?.id ?? NOBODY;
     const registrations = await this.deps.registrations.listForUser(subjectId);
     const groups = await this.deps.groups.groupsOfUser(subjectId);
@@ -253,16 +275,16 @@ export class ResetFlow {
     if (!user || !eligibility?.eligible) return { eligibility, answer: null };
     const offered: OfferedMethod[] = eligibility.methods.map((m) => {
       const registration = registrations.find((r) => r.id === m.ref) ?? null;
-      return { id: randomUUID(), type: m.type, ref: m.ref, hint: this.method(m.type).hint(user, registration, lang) };
+      return { id: randomUUID(), type: m.type, ref: m.ref, hint: this.method(m.type).hint(user, registration) };
     });
-    return { eligibility, answer: { offered, required: eligibility.required } };
+    return { eligibility, answer: { userId: user.id, offered, required: eligibility.required } };
   }
 
   /** The answer of the `attempt`-th account standing in for this name (DecoyRing), or null. */
-  private async standInAnswer(typed: string, attempt: number, policy: SsprPolicy, lang: MethodRequest['lang']) {
+  private async standInAnswer(typed: string, attempt: number, policy: SsprPolicy) {
     const id = this.deps.decoys.pick(typed, attempt);
     const standIn = id ? await this.deps.directory.findUserById(id) : null;
-    return (await this.answerOf(standIn, policy, lang)).answer;
+    return (await this.answerOf(standIn, policy)).answer;
   }
 
   /**
@@ -271,17 +293,29 @@ export class ResetFlow {
    */
   private decoyMethods(typed: string, policy: SsprPolicy): OfferedMethod[] {
     const coin = createHmac('sha256', this.deps.decoyKey).update(usernameKey(typed)).digest();
-    const methods: OfferedMethod[] = [{ id: randomUUID(), type: 'email', ref: 'decoy', hint: decoyEmailHint(this.deps.usualEmailDomain()) }];
+    const methods: OfferedMethod[] = [{ id: randomUUID(), type: 'email', ref: DECOY, hint: decoyEmailHint(this.deps.usualEmailDomain()) }];
     const wantsPhone = policy.methodsRequired === 2 || (coin[0] as number) < 96;
     if (policy.methods.includes('sms') && wantsPhone) {
       const digits = String(10 + ((coin[1] as number) % 90));
-      methods.push({ id: randomUUID(), type: 'sms', ref: 'decoy', hint: maskPhoneNumber(`+4915100000${digits}`) });
+      methods.push({ id: randomUUID(), type: 'sms', ref: DECOY, hint: maskPhoneNumber(`+4915100000${digits}`) });
     }
     return methods;
   }
 
-  private async refuseIfBlocked(typed: string, request: MethodRequest): Promise<void> {
-    const block = await this.deps.throttles.blockedUntil(usernameKey(typed));
+  /**
+   * What a flow keeps of a name that names no account: a keyed hash of it (the same for every spelling of one
+   * name), never the name — an address typed into the user-name field does not reach the store in clear.
+   */
+  private nameDigest(typed: string): string {
+    return `#${createHmac('sha256', this.deps.decoyKey).update(`flow-name\0${usernameKey(typed)}`).digest('hex')}`;
+  }
+
+  /**
+   * Refuses while the flow subject (the account's name, or the digest of a name that names none) is blocked.
+   * The audit names what was typed where there is one (Audit masks typed addresses).
+   */
+  private async refuseIfBlocked(subject: string, request: MethodRequest, typed = subject): Promise<void> {
+    const block = await this.deps.throttles.blockedUntil(usernameKey(subject));
     if (!block) return;
     const until = new Date(block.until).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
     await this.audit(request, 'reset-blocked', 'failure', '', null, typed, { reason: block.reason });
@@ -306,12 +340,20 @@ export class ResetFlow {
     });
   }
 
-  private async contextOf(flow: FlowRecord, method: OfferedMethod, request: MethodRequest) {
+  /**
+   * The user and registration a step runs against. A decoy's `begin` runs against its stand-in's registration
+   * (decoy-ring.ts), so its passkey options and drawn questions look like a real account's; its `verify` runs
+   * against none, so no proof can succeed and nothing of the stand-in (a TOTP step, a passkey counter) moves.
+   */
+  private async contextOf(flow: FlowRecord, method: OfferedMethod, request: MethodRequest, step: 'begin' | 'verify') {
     // The lookup runs for decoy flows too, so a real and a decoy step cost the same.
     const found = await this.deps.directory.findUser(flow.username);
     const user = flow.userId !== null && found?.id === flow.userId ? found : null;
+    const standIn = user ? null : standInOf(method.ref);
+    // A decoy's verify looks its registration up under an id nobody has: the same query, no registration.
+    const owner = user ? { userId: user.id, ref: method.ref } : standIn && (step === 'begin' ? standIn : { userId: NOBODY, ref: standIn.ref });
     const registration: Registration | null =
-      user && !method.ref.startsWith('contact:') ? await this.deps.registrations.find(user.id, method.ref) : null;
+      owner && !owner.ref.startsWith('contact:') ? await this.deps.registrations.find(owner.userId, owner.ref) : null;
     return { flow, method, user, registration, request };
   }
 

@@ -4,8 +4,7 @@ import { parseBody } from '../../errors/parse-input.js';
 import type { Registration, RegistrationsRepository } from '../records.js';
 import type { ChallengesRepository } from '../../store/challenges-repository.js';
 import type { Clock } from '../../store/clock.js';
-import type { Lang } from '../../i18n/lang.js';
-import { message } from '../../i18n/messages.js';
+import type { MethodHint } from '../hints.js';
 import type { PasskeyService } from './passkey-service.js';
 import { knownTransports } from './passkey-response-schema.js';
 import { PasskeyError } from './passkey-error.js';
@@ -39,16 +38,16 @@ export class PasskeyMethod implements VerificationMethod {
     private readonly clock: Clock,
   ) {}
 
-  hint(_user: unknown, registration: Registration | null, lang: Lang): string {
+  hint(_user: unknown, registration: Registration | null): MethodHint {
     const label = registration ? passkeyData.parse(registration.data).label : 'Passkey';
-    return message(lang, 'method-hints.passkey', { label });
+    return { key: 'passkey', params: { label } };
   }
 
   async begin(ctx: MethodContext): Promise<Challenge> {
     const stored = ctx.registration ? passkeyData.parse(ctx.registration.data) : undefined;
     const issued = await this.passkeys.authenticationOptions(stored ? [stored] : []);
     await this.challenges.put(keyOf(ctx), { challenge: issued.challenge }, this.clock.now() + CHALLENGE_TTL_MS);
-    return { hint: ctx.method.hint, passkeyOptions: issued.options };
+    return { passkeyOptions: issued.options };
   }
 
   async verify(ctx: MethodContext, input: VerifyInput): Promise<void> {

@@ -3,8 +3,7 @@ import { defineMethod, type VerificationMethod, type MethodContext, type Challen
 import type { ChallengesRepository } from '../../store/challenges-repository.js';
 import type { PolicyStore } from '../../policy/policy-store.js';
 import type { Clock } from '../../store/clock.js';
-import type { Lang } from '../../i18n/lang.js';
-import { message } from '../../i18n/messages.js';
+import type { MethodHint } from '../hints.js';
 import { drawQuestions } from './draw-questions.js';
 import { hashAnswers, verifyAnswers } from './answer-hashing.js';
 import { availableQuestions, questionById } from './question-lookup.js';
@@ -34,8 +33,8 @@ export class QuestionsMethod implements VerificationMethod {
     private readonly ttlSeconds: number,
   ) {}
 
-  hint(_user: unknown, _registration: unknown, lang: Lang): string {
-    return message(lang, 'method-hints.questions');
+  hint(): MethodHint {
+    return { key: 'questions', params: {} };
   }
 
   async begin(ctx: MethodContext): Promise<Challenge> {
@@ -45,7 +44,6 @@ export class QuestionsMethod implements VerificationMethod {
     await this.challenges.put(keyOf(ctx), { drawn }, this.clock.now() + this.ttlSeconds * 1000);
     const custom = policy.customQuestions;
     return {
-      hint: ctx.method.hint,
       questions: drawn.map((id) => ({ id, text: questionById(id, custom, ctx.request.lang) })),
     };
   }

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { defineMethod, type VerificationMethod, type MethodContext, type Challenge, type VerifyInput } from '../method.js';
 import type { Registration, RegistrationsRepository } from '../records.js';
-import type { Lang } from '../../i18n/lang.js';
-import { message } from '../../i18n/messages.js';
+import type { MethodHint } from '../hints.js';
 import { findRecoveryCode, generateRecoveryCodes, recoveryCodeKeyFor } from './recovery-codes.js';
 import { SsprError } from '../../errors/sspr-error.js';
 
@@ -21,13 +20,13 @@ export class RecoveryCodesMethod implements VerificationMethod {
     private readonly serviceKey: Buffer,
   ) {}
 
-  hint(_user: unknown, registration: Registration | null, lang: Lang): string {
+  hint(_user: unknown, registration: Registration | null): MethodHint {
     const left = registration ? codesLeft(recoveryCodesData.parse(registration.data)) : 0;
-    return message(lang, 'method-hints.recovery-codes', { left });
+    return { key: 'recovery-codes', params: { left } };
   }
 
-  async begin(ctx: MethodContext): Promise<Challenge> {
-    return { hint: ctx.method.hint };
+  async begin(): Promise<Challenge> {
+    return {};
   }
 
   async verify(ctx: MethodContext, input: VerifyInput): Promise<void> {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { Secret } from 'otpauth';
 import { defineMethod, type VerificationMethod, type MethodContext, type Challenge, type VerifyInput, type Enrolment, type EnrolmentParts, ENROLMENT_TTL_MS } from '../method.js';
 import type { RegistrationsRepository } from '../records.js';
 import type { Clock } from '../../store/clock.js';
-import type { Lang } from '../../i18n/lang.js';
-import { message } from '../../i18n/messages.js';
+import type { MethodHint } from '../hints.js';
 import { verifyTotp } from './totp-verification.js';
 import { createTotpEnrolment } from './totp-enrolment.js';
 import { totpQrCodeSvg } from './totp-qr-code.js';
@@ -14,6 +14,9 @@ import { SsprError } from '../../errors/sspr-error.js';
 export const totpData = z.object({ secret: z.string(), lastStep: z.number().int().nullable().default(null), label: z.string() });
 export type TotpData = z.infer<typeof totpData>;
 
+/** What a decoy's code is checked against: random per process, and never a reason to accept (see `verify`). */
+const THROWAWAY_SECRET = new Secret({ size: 20 }).base32;
+
 /** A code from an authenticator app (RFC 6238): ±1 step, a code already used is refused (no replay). */
 export class TotpMethod implements VerificationMethod {
   readonly type = 'totp' as const;
@@ -23,20 +26,24 @@ export class TotpMethod implements VerificationMethod {
     private readonly clock: Clock,
   ) {}
 
-  hint(_user: unknown, _registration: unknown, lang: Lang): string {
-    return message(lang, 'method-hints.totp');
+  hint(): MethodHint {
+    return { key: 'totp', params: {} };
   }
 
-  async begin(ctx: MethodContext): Promise<Challenge> {
-    return { hint: ctx.method.hint };
+  async begin(): Promise<Challenge> {
+    return {};
   }
 
+  /**
+   * Without a registration (a decoy) the code is still checked, against a throwaway secret, so a malformed or a
+   * wrong code gets the answer — and costs the work — it would get for a real account; it never verifies.
+   */
   async verify(ctx: MethodContext, input: VerifyInput): Promise<void> {
     const registration = ctx.registration;
-    if (!registration) throw new SsprError('totp-wrong');
-    const data = totpData.parse(registration.data);
+    const data = registration ? totpData.parse(registration.data) : { secret: THROWAWAY_SECRET, lastStep: null };
     const result = verifyTotp(data.secret, input.code ?? '', { now: this.clock.now(), lastUsedStep: data.lastStep });
     if (!result.ok) throw new SsprError(result.reason === 'malformed' ? 'code-malformed' : 'totp-wrong', { params: { length: 6 } });
+    if (!registration) throw new SsprError('totp-wrong');
     if (!(await this.registrations.replaceData(registration, { ...data, lastStep: result.step }))) throw new SsprError('totp-wrong');
   }
 }

@@ -133,7 +133,7 @@ ${scriptTag('password-feedback.js')}`,
 
   /** Shows the page for wherever the flow stands (a reload or the back button lands on the right step). */
   const currentStep = async (request: FastifyRequest, reply: FastifyReply) => {
-    const view = await flow.view(flowIdOf(request));
+    const view = await flow.view(flowIdOf(request), request.ctx.lang);
     switch (view.step) {
       case 'choose-method':
         return methodPage(request, reply, view);
@@ -180,7 +180,7 @@ ${scriptTag('password-feedback.js')}`,
       return kit.redirect(reply, `/reset/code?m=${encodeURIComponent(methodId)}`);
     } catch (error) {
       if (error instanceof SsprError && (error.code === 'method-unknown' || error.code === 'flow-step-out-of-order')) {
-        return methodPage(request, reply, await flow.view(flowId), { status: error.status, error: error.messageIn(request.ctx.lang) });
+        return methodPage(request, reply, await flow.view(flowId, request.ctx.lang), { status: error.status, error: error.messageIn(request.ctx.lang) });
       }
       throw error;
     }
@@ -199,10 +199,10 @@ ${scriptTag('password-feedback.js')}`,
     } catch (error) {
       const retryable = ['code-wrong', 'code-malformed', 'code-expired', 'code-attempts-exhausted', 'code-not-sent', 'totp-wrong', 'recovery-code-wrong'];
       if (error instanceof SsprError && retryable.includes(error.code)) {
-        return codePage(request, reply, await flow.view(flowId), methodId, { status: error.status, error: error.messageIn(request.ctx.lang) });
+        return codePage(request, reply, await flow.view(flowId, request.ctx.lang), methodId, { status: error.status, error: error.messageIn(request.ctx.lang) });
       }
       if (error instanceof SsprError && error.code === 'answers-wrong') {
-        return methodPage(request, reply, await flow.view(flowId), { status: error.status, error: error.messageIn(request.ctx.lang) });
+        return methodPage(request, reply, await flow.view(flowId, request.ctx.lang), { status: error.status, error: error.messageIn(request.ctx.lang) });
       }
       throw error;
     }

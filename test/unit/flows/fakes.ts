@@ -104,6 +104,23 @@ export class MemoryThrottleStore implements Pick<ThrottleRepository, 'record' | 
   }
 }
 
+/** Sign-in guessing limits in memory: a name is blocked once `limit` failures were counted. */
+export class MemoryGuesses {
+  readonly failures = new Map<string, number>();
+  constructor(private readonly limit = 5) {}
+
+  async blockedUntil(username: string): Promise<number | null> {
+    return (this.failures.get(username) ?? 0) >= this.limit ? Number.MAX_SAFE_INTEGER : null;
+  }
+  async failed(username: string): Promise<number | null> {
+    this.failures.set(username, (this.failures.get(username) ?? 0) + 1);
+    return this.blockedUntil(username);
+  }
+  async succeeded(username: string): Promise<void> {
+    this.failures.delete(username);
+  }
+}
+
 export class MemorySessions {
   readonly rows = new Map<string, string>();
   /** When set, the next call fails once (a crash between two steps). */
@@ -144,8 +161,8 @@ export class DeferredWork {
 export function fakeCodeMethod(type: MethodType): VerificationMethod {
   return {
     type,
-    hint: (user) => `hint for ${user.username}`,
-    begin: async () => ({ hint: 'sent' }),
+    hint: (user) => (type === 'totp' ? { key: 'totp', params: {} } : `hint for ${user.username}`),
+    begin: async () => ({}),
     verify: async (ctx: MethodContext, input: VerifyInput) => {
       if (!ctx.user || input.code !== '123456') throw new SsprError('code-wrong', { params: { remaining: 0 } });
     },
@@ -176,6 +193,7 @@ export function memoryParts() {
   const throttleStore = new MemoryThrottleStore();
   return {
     clock, throttleStore, throttles: new Throttles(throttleStore, clock), flows: new MemoryFlows(), sessions: new MemorySessions(), recorder: new Recorder(),
+    guesses: new MemoryGuesses(),
   };
 }
 

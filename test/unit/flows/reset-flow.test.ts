@@ -9,15 +9,16 @@ import type { SsprPolicy } from '../../../src/policy/sspr-policy.js';
 import { SsprError } from '../../../src/errors/sspr-error.js';
 import { DecoyRing } from '../../../src/flows/reset/decoy-ring.js';
 import { randomBytes } from 'node:crypto';
+import { tokenDigest } from '../../../src/crypto/tokens.js';
 import { DeferredWork, fakeChecker, fakeCodeMethod, memoryParts, policyStore, registration, userNamed } from './fakes.js';
 
 const request = { lang: 'en' as const, ip: '192.0.2.9', userAgent: 'test' };
 const LEASE_SECONDS = 60;
 
 /** The reset flow over in-memory fakes: no server, no SMTP sink. */
-function harness(options: { users?: DirectoryUser[]; registrations?: Registration[]; policy?: Partial<SsprPolicy> } = {}) {
+function harness(options: { users?: DirectoryUser[]; registrations?: Registration[]; policy?: Partial<SsprPolicy>; methods?: VerificationMethod[] } = {}) {
   const users = options.users ?? [];
-  const { clock, flows, sessions, throttleStore, throttles, recorder } = memoryParts();
+  const { clock, flows, sessions, throttleStore, throttles, recorder, guesses } = memoryParts();
   const afterAnswer = new DeferredWork();
   const policy = policyStore(options.policy);
   const written: string[] = [];
@@ -35,13 +36,15 @@ function harness(options: { users?: DirectoryUser[]; registrations?: Registratio
       unlock: async () => undefined,
     },
     local: { resetPassword: async () => undefined },
-    passwords: fakeChecker, sessions, flows, throttles, policy, users: { list: async () => users },
+    passwords: fakeChecker, sessions, flows, throttles, guesses, policy, users: { list: async () => users },
     mail: recorder.mailSink, audit: recorder.auditSink, clock, organisation: 'Example',
   });
+  const decoys = new DecoyRing(randomBytes(32));
   const methods = new Map<MethodType, VerificationMethod>((['email', 'sms', 'totp'] as const).map((type) => [type, fakeCodeMethod(type)]));
+  for (const method of options.methods ?? []) methods.set(method.type as MethodType, method);
   const flow = new ResetFlow({
     directory,
-    decoys: new DecoyRing(randomBytes(32)),
+    decoys,
     flows,
     registrations: {
       listForUser: async (userId) => (options.registrations ?? []).filter((r) => r.userId === userId),
@@ -63,7 +66,7 @@ function harness(options: { users?: DirectoryUser[]; registrations?: Registratio
     usualEmailDomain: () => 'example.org',
     settings: { flowTtlSeconds: 900, completionLeaseSeconds: LEASE_SECONDS, maxSendsPerFlow: 5, organisation: 'Example' },
   });
-  return { flow, flows, sessions, throttleStore, recorder, afterAnswer, clock, written };
+  return { flow, flows, sessions, throttleStore, recorder, afterAnswer, clock, written, decoys };
 }
 
 async function verified(h: ReturnType<typeof harness>, username: string): Promise<string> {
@@ -137,6 +140,43 @@ describe('ResetFlow rules (fakes)', () => {
     assert.equal(h.recorder.mails.length, 2, 'a new window allows one more');
   });
 
+  it("hints are stored as keys and shown in the reader's language, not the starter's; plain stored hints show as they are", async () => {
+    const tom = userNamed('tom', { email: null });
+    const h = harness({ users: [tom], registrations: [registration(tom, 'totp')] });
+    const started = await h.flow.start('tom', request);
+    assert.deepEqual(started.methods.map((m) => m.hint), ['Code from your authenticator app']);
+    assert.deepEqual((await h.flow.view(started.flowId, 'de')).methods.map((m) => m.hint), ['Code aus Ihrer Authenticator-App']);
+    assert.equal((await h.flow.send(started.flowId, started.methods[0]!.id, { ...request, lang: 'de' })).hint, 'Code aus Ihrer Authenticator-App');
+    const stored = (await h.flows.findLive(tokenDigest(started.flowId), h.clock.now()))!;
+    assert.deepEqual(stored.methods[0]!.hint, { key: 'totp', params: {} });
+
+    const oldId = 'an-old-flow-id-0123456789';
+    await h.flows.create({ digest: tokenDigest(oldId), userId: tom.id, username: 'tom', methods: [{ ...stored.methods[0]!, hint: 'Code from your authenticator app' }], required: 1, expiresAt: h.clock.now() + 60_000 });
+    assert.deepEqual((await h.flow.view(oldId, 'de')).methods.map((m) => m.hint), ['Code from your authenticator app']);
+  });
+
+  it("a decoy's send runs against its stand-in's registration, its verify against none, and nothing is delivered", async () => {
+    const ann = userNamed('ann', { email: null });
+    const seen: Array<[string, string | null, string | null]> = [];
+    const spy: VerificationMethod = {
+      type: 'totp',
+      hint: () => ({ key: 'totp', params: {} }),
+      begin: async (ctx) => {
+        seen.push(['begin', ctx.user?.username ?? null, ctx.registration?.id ?? null]);
+        return {};
+      },
+      verify: async (ctx) => void seen.push(['verify', ctx.user?.username ?? null, ctx.registration?.id ?? null]),
+    };
+    const h = harness({ users: [ann], registrations: [registration(ann, 'totp')], methods: [spy] });
+    h.decoys.refresh([ann.id]);
+    const started = await h.flow.start('ghost', request);
+    assert.deepEqual(started.methods.map((m) => m.type), ['totp'], "the stand-in's methods");
+    await h.flow.send(started.flowId, started.methods[0]!.id, request);
+    await assert.rejects(h.flow.verify(started.flowId, started.methods[0]!.id, { code: '123456' }, request), (e: SsprError) => e.code === 'flow-invalid');
+    assert.deepEqual(seen, [['begin', null, 'reg-ann-totp'], ['verify', null, null]]);
+    assert.equal(h.recorder.mails.length, 0);
+  });
+
   it("a completed reset ends the user's other open flows, verified ones and codes sent before included", async () => {
     const h = harness({ users: [userNamed('cleo')] });
     const earlier = await verified(h, 'cleo');
@@ -146,7 +186,7 @@ describe('ResetFlow rules (fakes)', () => {
     await h.flow.setPassword(current, 'Strong-Passphrase-2', request);
     await assert.rejects(h.flow.setPassword(earlier, 'Strong-Passphrase-3', request), (e: SsprError) => e.code === 'flow-invalid');
     await assert.rejects(h.flow.verify(pending.flowId, pending.methods[0]!.id, { code: '123456' }, request), (e: SsprError) => e.code === 'flow-invalid');
-    assert.equal((await h.flow.view(current)).step, 'done');
+    assert.equal((await h.flow.view(current, 'en')).step, 'done');
   });
 
   it('a crash between "completing" and "completed" never strands the flow: retry says the truth, then continues', async () => {

@@ -8,7 +8,7 @@ import { MemoryFlows, fakeChecker, memoryParts, policyStore, userNamed } from '.
 const request = { lang: 'en' as const, ip: '192.0.2.7', userAgent: 'test' };
 
 function harness(users: DirectoryUser[] = []) {
-  const { clock, flows, sessions, throttleStore, throttles, recorder } = memoryParts();
+  const { clock, flows, sessions, throttleStore, throttles, recorder, guesses } = memoryParts();
   const writes: string[] = [];
   let refuseWrite: SsprError | null = null;
   const write = (what: string) => async () => {
@@ -28,6 +28,7 @@ function harness(users: DirectoryUser[] = []) {
     sessions,
     flows,
     throttles,
+    guesses,
     policy: policyStore(),
     users: { list: async () => users },
     mail: recorder.mailSink,
@@ -35,7 +36,7 @@ function harness(users: DirectoryUser[] = []) {
     clock,
     organisation: 'Example',
   });
-  return { clock, flows, sessions, throttleStore, throttles, recorder, writes, setPassword, refuse: (error: SsprError | null) => (refuseWrite = error) };
+  return { clock, flows, sessions, throttleStore, throttles, recorder, guesses, writes, setPassword, refuse: (error: SsprError | null) => (refuseWrite = error) };
 }
 
 async function verifiedFlow(flows: MemoryFlows, user: DirectoryUser, digest: string, now: number) {
@@ -96,6 +97,18 @@ describe('SetPassword: one use-case, follow-ups from one table', () => {
     assert.deepEqual([...h.sessions.rows.keys()], ['mine']);
     assert.deepEqual(h.writes, ['change:carl']);
     assert.equal(h.recorder.events('change-password')[0]?.detail?.writtenBack, false, 'a cloud-only account is not written back');
+  });
+
+  it('a change is a sign-in guess: wrong current passwords count, and once blocked even the right one is refused untried', async () => {
+    const user = userNamed('cleo');
+    const h = harness();
+    const change = () => h.setPassword.run(user, { origin: 'change', currentPassword: 'guess', password: 'New-Passphrase-2', keepSession: 'mine' }, { request });
+    h.refuse(new SsprError('writeback-wrong-old-password'));
+    for (let i = 0; i < 5; i++) await assert.rejects(change(), { code: 'writeback-wrong-old-password' });
+    h.refuse(null);
+    await assert.rejects(change(), { code: 'sign-in-throttled' });
+    assert.deepEqual(h.writes, [], 'the blocked try never reached the directory');
+    assert.equal(h.recorder.events('change-password').at(-1)?.detail?.reason, 'sign-in-throttled');
   });
 
   it('a helpdesk reset and the CLI write back like an administrator; --local-only writes here only and says so', async () => {

@@ -5,6 +5,8 @@ import { HOTP, Secret, TOTP, URI } from 'otpauth';
 import { createTotpEnrolment } from '../../../src/methods/totp/totp-enrolment.js';
 import { totpQrCodeDataUrl, totpQrCodeSvg } from '../../../src/methods/totp/totp-qr-code.js';
 import { verifyTotp } from '../../../src/methods/totp/totp-verification.js';
+import { TotpMethod } from '../../../src/methods/totp/totp-method.js';
+import type { MethodContext } from '../../../src/methods/method.js';
 import { totpStepAt } from '../../../src/methods/totp/totp-parameters.js';
 
 /** RFC 6238 Appendix B: the SHA-1 seed is the ASCII string "12345678901234567890". */
@@ -189,5 +191,20 @@ describe('TOTP QR codes', () => {
     assert.match(svg, /^<svg[\s>]/);
     assert.match(svg, /<\/svg>\s*$/);
     assert.doesNotMatch(svg, /<script|href=|on\w+=/i);
+  });
+});
+
+describe('TotpMethod without a registration (a decoy)', () => {
+  const method = new TotpMethod({ replaceData: async () => true } as never, { now: () => Date.now() });
+  const decoy: MethodContext = {
+    flow: { digest: 'd', userId: null, username: 'x', state: 'started', methods: [], verified: [], required: 1, sends: 0, expiresAt: 0 },
+    method: { id: 'm', type: 'totp', hint: { key: 'totp', params: {} }, ref: 'decoy' },
+    user: null,
+    registration: null,
+    request: { lang: 'en', ip: '192.0.2.1', userAgent: 'test' },
+  };
+  it('answers a malformed code as malformed and any well-formed code as wrong, like a real account; never verifies', async () => {
+    await assert.rejects(method.verify(decoy, { code: 'abc' }), { code: 'code-malformed' });
+    for (const code of ['000000', '123456', '999999']) await assert.rejects(method.verify(decoy, { code }), { code: 'totp-wrong' });
   });
 });

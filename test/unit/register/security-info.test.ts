@@ -17,7 +17,7 @@ import { PolicyStore } from '../../../src/policy/policy-store.js';
 import { Audit } from '../../../src/audit/audit.js';
 import { OneTimeCodes } from '../../../src/methods/one-time-code.js';
 import { createEnrolments, methodTypes, type MethodType } from '../../../src/methods/index.js';
-import { maskEmail } from '../../../src/methods/hints.js';
+import { maskEmail, type MethodHint } from '../../../src/methods/hints.js';
 import type { RegistrationDataByType } from '../../../src/methods/records.js';
 import { SecurityInfo } from '../../../src/flows/register/security-info.js';
 import { EnrolmentCodeLimits, enrolmentCodeLimits } from '../../../src/methods/enrolment-code-limits.js';
@@ -78,7 +78,7 @@ describe('security info (enrolment rules)', () => {
     const mail = new MailDispatch({ send: async (m) => void sent.push({ to: m.to, code: codeIn(m.text), says: `${m.subject}\n${m.text}` }), close: async () => {} }, delivery);
     const sms = new SmsDispatch({ kind: 'test', send: async (m) => (sent.push({ to: m.to, code: codeIn(m.text), says: m.text }), {}) }, delivery);
     const enrolments = createEnrolments({
-      flows: new FlowsRepository<MethodType>(store.db), registrations, challenges, policy, clock, mail, sms: options.sms === false ? null : sms, passkeys: null,
+      flows: new FlowsRepository<MethodType, MethodHint>(store.db), registrations, challenges, policy, clock, mail, sms: options.sms === false ? null : sms, passkeys: null,
       codes: new OneTimeCodes(codeKey, clock, { codeLength: 6, codeTtlSeconds: 600, maxCodeAttempts: 3 }),
       organisation: 'Example', recoveryKey: randomBytes(32),
       limits: new EnrolmentCodeLimits(new ThrottleRepository(store.db, codeKey), clock, codeKey), defaultCountry: 'DE',
