@@ -9,9 +9,9 @@
  *
  * Why: zxcvbn looks every substring of the password up in every ranked dictionary (≈ 7 × 300 property lookups
  * for 24 code points, plus two allocations each), about half of an estimate. Here each substring is looked up
- * once in the union of the static dictionaries' words (built once, ≈ the words already held), and only the rare
- * hits are looked up per dictionary. The user-input dictionary, rebuilt by zxcvbn on every call, is looked up
- * directly.
+ * once in the union of the static dictionaries' words (built once, ≈ 5 MB of heap), and only the rare hits are
+ * looked up per dictionary. The user-input dictionary, rebuilt by zxcvbn on every call, is looked up directly.
+ * It is installed only on the zxcvbn-ts release line it was compared with (3.0.x); any other keeps zxcvbn's own.
  */
 
 type RankedDictionary = Record<string, number>;
@@ -43,6 +43,8 @@ type DefaultMatch = (this: unknown, input: DefaultMatchInput) => DictionaryMatch
 
 /** The matcher class and options module of zxcvbn-ts 3, as this file uses them. */
 export interface ZxcvbnInternals {
+  /** @zxcvbn-ts/core's package version. */
+  version: string;
   matcher: { prototype: { defaultMatch: DefaultMatch } };
   options: ZxcvbnOptions;
 }
@@ -69,10 +71,10 @@ class KnownWords {
   }
 }
 
-/** Replaces zxcvbn's `defaultMatch` with the equivalent above; idempotent. */
-export function installFastDictionaryMatch({ matcher, options }: ZxcvbnInternals): void {
+/** Replaces zxcvbn's `defaultMatch` with the equivalent above (zxcvbn-ts 3.0.x only); idempotent. */
+export function installFastDictionaryMatch({ version, matcher, options }: ZxcvbnInternals): void {
   const original = matcher.prototype.defaultMatch;
-  if (original.name === fastDefaultMatch.name) return;
+  if (!version.startsWith('3.0.') || original.name === fastDefaultMatch.name) return;
   const known = new KnownWords();
 
   function fastDefaultMatch(this: unknown, { password, useLevenshtein = true }: DefaultMatchInput): DictionaryMatch[] {

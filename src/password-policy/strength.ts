@@ -71,6 +71,7 @@ function loadEstimator(): Estimator {
   const en = require('@zxcvbn-ts/language-en') as EnglishPackage;
   const de = require('@zxcvbn-ts/language-de') as GermanPackage;
   installFastDictionaryMatch({
+    version: (require('@zxcvbn-ts/core/package.json') as { version: string }).version,
     matcher: require('@zxcvbn-ts/core/dist/matcher/dictionary/matching.js') as ZxcvbnInternals['matcher'],
     options: (require('@zxcvbn-ts/core/dist/Options.js') as { zxcvbnOptions: ZxcvbnInternals['options'] }).zxcvbnOptions,
   });

@@ -45,10 +45,22 @@ test('the fast dictionary matcher returns what zxcvbn’s own returns, with and 
   }
 });
 
+test('another zxcvbn-ts release line keeps zxcvbn’s own matcher', () => {
+  const own = function defaultMatch() {
+    return [];
+  };
+  const foreign = { prototype: { defaultMatch: own } };
+  installFastDictionaryMatch({ version: '3.1.0', matcher: foreign, options: zxcvbnOptions });
+  assert.equal(foreign.prototype.defaultMatch, own);
+  installFastDictionaryMatch({ version: '3.0.9', matcher: foreign, options: zxcvbnOptions });
+  assert.equal(foreign.prototype.defaultMatch.name, 'fastDefaultMatch');
+});
+
 test('installing is idempotent and the Levenshtein variant is left to zxcvbn', () => {
   preloadStrengthEstimator();
   const before = matcher.prototype.defaultMatch;
-  installFastDictionaryMatch({ matcher, options: zxcvbnOptions });
+  const { version } = require('@zxcvbn-ts/core/package.json') as { version: string };
+  installFastDictionaryMatch({ version, matcher, options: zxcvbnOptions });
   assert.equal(matcher.prototype.defaultMatch, before);
   zxcvbnOptions.setOptions({ useLevenshteinDistance: true });
   try {
