@@ -8,6 +8,7 @@ import * as writebackAgents from './005-writeback-agents.js';
 import * as adminTokens from './006-admin-tokens.js';
 import * as flowClaim from './007-flow-claim.js';
 import * as rateLimit from './008-rate-limit.js';
+import * as perf2UserIndexes from './009-perf2-user-indexes.js';
 
 // Migrations are listed in code (not read from a folder) so the compiled package carries them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -21,6 +22,7 @@ const ordered: Array<[string, Up]> = [
   ['006-admin-tokens', adminTokens.up],
   ['007-flow-claim', flowClaim.up],
   ['008-rate-limit', rateLimit.up],
+  ['009-perf2-user-indexes', perf2UserIndexes.up],
 ];
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
