@@ -12,6 +12,9 @@
  *   normalize.ts undone (case kept), taking the lower score.
  * That is at most two zxcvbn runs on at most STRENGTH_WINDOW code points per password.
  *
+ * zxcvbn's dictionary matcher is replaced by an equivalent that looks each substring up once
+ * (dictionary-match.ts).
+ *
  * The dictionaries (common + English + German, several MB) are loaded and ranked on first
  * use, synchronously, via require — so the sync evaluation core can use them without an async
  * start-up step. Call {@link preloadStrengthEstimator} at start-up to pay that cost early.
@@ -24,6 +27,7 @@ import { createRequire } from 'node:module';
 import type { Language } from './messages.js';
 import { hasSubstitutionNextToLetter, undoSubstitutions } from './normalize.js';
 import { strengthWindow } from './strength-window.js';
+import { installFastDictionaryMatch, type ZxcvbnInternals } from './dictionary-match.js';
 
 type ZxcvbnCore = typeof import('@zxcvbn-ts/core');
 type CommonPackage = typeof import('@zxcvbn-ts/language-common');
@@ -66,6 +70,11 @@ function loadEstimator(): Estimator {
   const common = require('@zxcvbn-ts/language-common') as CommonPackage;
   const en = require('@zxcvbn-ts/language-en') as EnglishPackage;
   const de = require('@zxcvbn-ts/language-de') as GermanPackage;
+  installFastDictionaryMatch({
+    version: (require('@zxcvbn-ts/core/package.json') as { version: string }).version,
+    matcher: require('@zxcvbn-ts/core/dist/matcher/dictionary/matching.js') as ZxcvbnInternals['matcher'],
+    options: (require('@zxcvbn-ts/core/dist/Options.js') as { zxcvbnOptions: ZxcvbnInternals['options'] }).zxcvbnOptions,
+  });
   core.zxcvbnOptions.setOptions({
     // zxcvbn-ts tries every combination of up to l33tMaxSubstitutions leetspeak readings and
     // compares the resulting matches pairwise (tens of ms for digit-rich input); the one

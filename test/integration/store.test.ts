@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { openStore, migrate, type Store } from '../../src/store/database.js';
 import { UsersRepository } from '../../src/store/users-repository.js';
 import { GroupsRepository } from '../../src/store/groups-repository.js';
@@ -35,12 +36,24 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         store = openStore(undefined, dir);
         cleanup = async () => rmSync(dir, { recursive: true, force: true });
       }
-      assert.deepEqual(await migrate(store), ['001-initial', '002-password-policy', '003-methods-policy', '004-directory-accounts', '005-writeback-agents', '006-admin-tokens', '007-flow-claim', '008-rate-limit', '009-keyring', '010-agent-envelope', '011-roles']);
+      assert.deepEqual(await migrate(store), ['001-initial', '002-password-policy', '003-methods-policy', '004-directory-accounts', '005-writeback-agents', '006-admin-tokens', '007-flow-claim', '008-rate-limit', '009-keyring', '010-agent-envelope', '011-roles', '012-user-indexes']);
       assert.deepEqual(await migrate(store), [], 'migrations are idempotent');
     });
     after(async () => {
       await store.close();
       await cleanup();
+    });
+
+    it('per-user session and flow lookups of a password write use an index (no table scan)', { skip: dialect !== 'sqlite' }, async () => {
+      const plans = [
+        sql`explain query plan delete from sessions where user_id = ${'u'} and id_digest != ${'d'}`,
+        sql`explain query plan select id_digest from reset_flows where user_id = ${'u'} and state in (${'started'}, ${'verified'})`,
+      ];
+      for (const plan of plans) {
+        const { rows } = await plan.execute(store.db);
+        const detail = rows.map((row) => String((row as { detail?: unknown }).detail)).join(' | ');
+        assert.match(detail, /USING (COVERING )?INDEX (sessions_user|reset_flows_user)/, detail);
+      }
     });
 
     it('users: unique case-insensitive NFC names, lookups, enable/disable, password hash', async () => {

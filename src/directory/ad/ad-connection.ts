@@ -1,5 +1,5 @@
 import type { Client } from 'ldapts';
-import { closeQuietly, openConnection, type LdapConnectionOptions, type LdapPoolOptions } from '../ldap-common/ldap-pool.js';
+import { openConnection, type LdapConnectionOptions, type LdapPoolOptions } from '../ldap-common/ldap-pool.js';
 import { serviceBindName, type AdConfig } from './ad-config.js';
 
 /**
@@ -34,20 +34,4 @@ export function adPoolOptions(config: AdConfig): LdapPoolOptions {
 /** A new encrypted, unbound, single-socket client (StartTLS already done; LDAPS connects on first use). */
 export function openAdConnection(config: AdConfig): Promise<Client> {
   return openConnection(adConnectionOptions(config));
-}
-
-/** Runs `work` on a fresh, short-lived encrypted client bound as `name`, and always closes it. */
-export async function withBoundClient<T>(
-  config: AdConfig,
-  name: string,
-  password: string,
-  work: (client: Client) => Promise<T>,
-): Promise<T> {
-  const client = await openAdConnection(config);
-  try {
-    await client.bind(name, password);
-    return await work(client);
-  } finally {
-    await closeQuietly(client);
-  }
 }

@@ -12,11 +12,11 @@ import {
 } from '../onprem/onprem-directory.js';
 import { accountAttributes, binaryAttributes, toAccount } from './ad-account.js';
 import { parseAdConfig, serviceBindName, type AdConfig } from './ad-config.js';
-import { adPoolOptions, openAdConnection, withBoundClient } from './ad-connection.js';
+import { adConnectionOptions, adPoolOptions, openAdConnection } from './ad-connection.js';
 import { EntryReader } from './ad-entry.js';
 import { translateAdError } from './ad-error-translator.js';
 import { and, eq } from '../ldap-common/ldap-filter.js';
-import { closeQuietly, LdapPool } from '../ldap-common/ldap-pool.js';
+import { closeQuietly, LdapBindPool, LdapPool } from '../ldap-common/ldap-pool.js';
 import { PolicyHintsControl, policyHintsOid } from './ad-policy-hints.js';
 import { readPolicy } from './ad-password-policy.js';
 import { normaliseDn, protectedGroupSids } from './ad-protected.js';
@@ -60,12 +60,15 @@ export class AdDirectory implements OnPremDirectory {
   readonly kind = 'ad' as const;
   /** Service-account connections (shared ldap-common pool: encrypted, bound once, never silently re-opened). */
   private readonly pool: LdapPool;
+  /** Connections for password checks as the user (sign-in), never bound as the service account; each use binds first. */
+  private readonly userBinds: LdapBindPool;
   private rootDse: Promise<RootDse> | undefined;
   private serviceToken: { sids: Promise<Set<string>>; at: number } | undefined;
   private protectedGroupDns: Promise<Set<string>> | undefined;
 
   constructor(readonly config: AdConfig) {
     this.pool = new LdapPool(adPoolOptions(config));
+    this.userBinds = new LdapBindPool({ ...adConnectionOptions(config), size: config.poolSize });
   }
 
   /** Validates raw configuration (throws ZodError) and builds the connector; no I/O until first use. */
@@ -117,7 +120,7 @@ export class AdDirectory implements OnPremDirectory {
     // An empty password would be an unauthenticated bind, which succeeds (RFC 4513 §5.1.2): never send one.
     if (password.length === 0) return false;
     try {
-      await withBoundClient(this.config, account.dn, password.normalize('NFC'), async () => undefined);
+      await this.userBinds.bindAs(account.dn, password.normalize('NFC'), async () => undefined);
       return true;
     } catch (error) {
       const translated = translateAdError(error);
@@ -192,7 +195,7 @@ export class AdDirectory implements OnPremDirectory {
   }
 
   async close(): Promise<void> {
-    await this.pool.close();
+    await Promise.all([this.pool.close(), this.userBinds.close()]);
   }
 
   private async effectiveRights(entry: EntryReader): Promise<DirectoryRights> {

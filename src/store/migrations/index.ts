@@ -11,6 +11,7 @@ import * as rateLimit from './008-rate-limit.js';
 import * as keyring from './009-keyring.js';
 import * as agentEnvelope from './010-agent-envelope.js';
 import * as roles from './011-roles.js';
+import * as userIndexes from './012-user-indexes.js';
 
 // Migrations are listed in code (not read from a folder) so the compiled package carries them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -27,6 +28,7 @@ const ordered: Array<[string, Up]> = [
   ['009-keyring', keyring.up],
   ['010-agent-envelope', agentEnvelope.up],
   ['011-roles', roles.up],
+  ['012-user-indexes', userIndexes.up],
 ];
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -140,6 +140,23 @@ describe('AD connector on Samba AD', () => {
     assert.notEqual(await pwdLastSet(bob.dn), '0');
   });
 
+  it('password checks reuse one pooled connection: each check binds as its own user, a refusal leaves it usable', async () => {
+    const single = AdDirectory.fromConfig(configFor(ad, { poolSize: 1 }));
+    try {
+      const alice = await account('alice');
+      const ivan = await account('ivan');
+      assert.equal(await single.verifyPassword(alice, 'Alice!Start1'), true);
+      assert.equal(await single.verifyPassword(ivan, 'Alice!Start1'), false, 'the previous user’s bind does not carry over');
+      assert.equal(await single.verifyPassword(ivan, 'Ivan!Start1'), true, 'a refused bind leaves the connection usable');
+      assert.equal(await single.verifyPassword(alice, 'Ivan!Start1'), false);
+      assert.equal(await single.verifyPassword(alice, ''), false);
+      const checks = await Promise.all([1, 2, 3, 4].map((k) => single.verifyPassword(k % 2 ? alice : ivan, k % 2 ? 'Alice!Start1' : 'Ivan!Start1')));
+      assert.deepEqual(checks, [true, true, true, true], 'concurrent checks queue for the one connection');
+    } finally {
+      await single.close();
+    }
+  });
+
   it('policy refusals are mapped: too short, not complex, in history', async () => {
     const carol = await account('carol');
     assert.equal(await refusal(directory.resetPassword(carol, 'Ab1!')), 'too-short');
