@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { withStore, reportError } from './runtime.js';
+import { withStore, guarded } from './runtime.js';
 import { SsprError } from '../errors/sspr-error.js';
 import { AuditRepository, type AuditExportFilter, type AuditRecord } from '../store/audit-repository.js';
 import { auditEventNames, isAuditEventName } from '../audit/audit-events.js';
@@ -75,31 +75,27 @@ export function auditCommand(): Command {
     .option('--until <time>', 'only events before this ISO 8601 date or date-time')
     .option('--user <username>', 'only events of this user (also of a deleted account, by the name it had)')
     .option('--event <name>', 'only events of this name (see the audit catalogue)')
-    .action(async (options: ExportOptions, command: Command) => {
-      try {
-        const filter: AuditExportFilter = { since: instant('--since', options.since), until: instant('--until', options.until) };
-        if (options.event !== undefined) {
-          if (!isAuditEventName(options.event)) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `there is no audit event "${options.event}"; the events are ${auditEventNames.join(', ')}` });
-          filter.event = options.event;
-        }
-        const format = formats[options.format];
-        await withStore(command, async ({ store, users }) => {
-          if (options.user !== undefined) filter.user = { id: (await users.findByUsername(options.user))?.id ?? null, username: options.user };
-          const pages = new AuditRepository(store.db).pages(filter);
-          async function* text(): AsyncGenerator<string> {
-            if (format.header) yield format.header;
-            for await (const page of pages) yield page.map(format.line).join('');
-          }
-          // pipeline waits for stdout to drain before pulling the next page (backpressure); a reader that goes
-          // away (`| head`) ends the export quietly.
-          await pipeline(Readable.from(text(), { highWaterMark: 1 }), process.stdout).catch((error: NodeJS.ErrnoException) => {
-            if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
-          });
-        });
-      } catch (error) {
-        reportError(error);
+    .action(guarded(async (options: ExportOptions, command: Command) => {
+      const filter: AuditExportFilter = { since: instant('--since', options.since), until: instant('--until', options.until) };
+      if (options.event !== undefined) {
+        if (!isAuditEventName(options.event)) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `there is no audit event "${options.event}"; the events are ${auditEventNames.join(', ')}` });
+        filter.event = options.event;
       }
-    });
+      const format = formats[options.format];
+      await withStore(command, async ({ store, users }) => {
+        if (options.user !== undefined) filter.user = { id: (await users.findByUsername(options.user))?.id ?? null, username: options.user };
+        const pages = new AuditRepository(store.db).pages(filter);
+        async function* text(): AsyncGenerator<string> {
+          if (format.header) yield format.header;
+          for await (const page of pages) yield page.map(format.line).join('');
+        }
+        // pipeline waits for stdout to drain before pulling the next page (backpressure); a reader that goes
+        // away (`| head`) ends the export quietly.
+        await pipeline(Readable.from(text(), { highWaterMark: 1 }), process.stdout).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+        });
+      });
+    }));
 
   return audit;
 }

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { existsSync, renameSync, rmSync } from 'node:fs';
-import { configFrom, reportError } from './runtime.js';
+import { configFrom, guarded } from './runtime.js';
 import { importBreachCorpus, type ImportProgress } from '../password-policy/index.js';
 import { defaultBreachCorpusPath } from '../policy/password-checker.js';
 import { SsprError } from '../errors/sspr-error.js';
@@ -29,26 +29,22 @@ export function breachCommand(): Command {
     .command('import <file>')
     .description('import a Pwned Passwords (SHA-1) file into the corpus the service checks')
     .option('--out <path>', 'where to write the corpus (default: password.breachCorpusFile or DATA_DIR/breach-corpus.bin)')
-    .action(async (file: string, options: { out?: string }, command: Command) => {
+    .action(guarded(async (file: string, options: { out?: string }, command: Command) => {
+      if (!existsSync(file)) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `${file} does not exist` });
+      const config = configFrom(command);
+      const target = options.out ?? config.password.breachCorpusFile ?? defaultBreachCorpusPath(config.dataDir);
+      const partial = `${target}.partial`;
+      const started = Date.now();
       try {
-        if (!existsSync(file)) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `${file} does not exist` });
-        const config = configFrom(command);
-        const target = options.out ?? config.password.breachCorpusFile ?? defaultBreachCorpusPath(config.dataDir);
-        const partial = `${target}.partial`;
-        const started = Date.now();
-        try {
-          const result = await importBreachCorpus(file, partial, progressPrinter());
-          renameSync(partial, target);
-          process.stdout.write(
-            `imported ${result.records.toLocaleString('en')} hashes from ${result.lines.toLocaleString('en')} lines into ${target} ` +
-              `in ${((Date.now() - started) / 1000).toFixed(1)} s (${result.duplicates} duplicates, ${result.malformed} malformed lines skipped)\n`,
-          );
-        } finally {
-          rmSync(partial, { force: true });
-        }
-      } catch (error) {
-        reportError(error);
+        const result = await importBreachCorpus(file, partial, progressPrinter());
+        renameSync(partial, target);
+        process.stdout.write(
+          `imported ${result.records.toLocaleString('en')} hashes from ${result.lines.toLocaleString('en')} lines into ${target} ` +
+            `in ${((Date.now() - started) / 1000).toFixed(1)} s (${result.duplicates} duplicates, ${result.malformed} malformed lines skipped)\n`,
+        );
+      } finally {
+        rmSync(partial, { force: true });
       }
-    });
+    }));
   return breach;
 }

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { configFrom, reportError } from './runtime.js';
+import { configFrom, guarded } from './runtime.js';
 import { redactConfig } from '../config/redact.js';
 
 /** `sspr config check`: validates the configuration and prints the effective values, secrets hidden. */
@@ -8,14 +8,10 @@ export function configCommand(): Command {
   config
     .command('check')
     .description('validate the configuration and print the effective values with secrets hidden')
-    .action((_options: unknown, command: Command) => {
-      try {
-        const effective = configFrom(command);
-        process.stdout.write(JSON.stringify(redactConfig(effective), null, 2) + '\n');
-        process.stderr.write('configuration is valid\n');
-      } catch (error) {
-        reportError(error);
-      }
-    });
+    .action(guarded((_options: unknown, command: Command) => {
+      const effective = configFrom(command);
+      process.stdout.write(JSON.stringify(redactConfig(effective), null, 2) + '\n');
+      process.stderr.write('configuration is valid\n');
+    }));
   return config;
 }

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { configFrom, reportError } from './runtime.js';
+import { configFrom, guarded } from './runtime.js';
 import { runServer } from './serve-command.js';
 import { seedDemoOrganisation, demoUsers } from '../demo/demo-organisation.js';
 
@@ -8,20 +8,16 @@ import { seedDemoOrganisation, demoUsers } from '../demo/demo-organisation.js';
  * data dir when there is none, prints the URL and the demo user names, shows sent mail on /demo/outbox.
  */
 export function demoCommand(): Command {
-  return new Command('demo').description('run with a demo organisation and a mail outbox page (for trying sspr)').action(async (_options: unknown, command: Command) => {
-    try {
-      const config = { ...configFrom(command), demo: true };
-      await runServer(config, async (services) => {
-        const created = await seedDemoOrganisation(services.users, services.groups, services.licences);
-        const url = config.publicUrl ?? `http://${config.host}:${config.port}`;
-        process.stdout.write(
-          (created.length ? `created a demo organisation in ${config.dataDir}\n` : '') +
-            `demo users: ${demoUsers.map((u) => u.username).join(', ')} (no passwords yet: use "I forgot my password")\n` +
-            `sent mail appears at ${url}/demo/outbox\n`,
-        );
-      });
-    } catch (error) {
-      reportError(error);
-    }
-  });
+  return new Command('demo').description('run with a demo organisation and a mail outbox page (for trying sspr)').action(guarded(async (_options: unknown, command: Command) => {
+    const config = { ...configFrom(command), demo: true };
+    await runServer(config, async (services) => {
+      const created = await seedDemoOrganisation(services.users, services.groups, services.licences);
+      const url = config.publicUrl ?? `http://${config.host}:${config.port}`;
+      process.stdout.write(
+        (created.length ? `created a demo organisation in ${config.dataDir}\n` : '') +
+          `demo users: ${demoUsers.map((u) => u.username).join(', ')} (no passwords yet: use "I forgot my password")\n` +
+          `sent mail appears at ${url}/demo/outbox\n`,
+      );
+    });
+  }));
 }

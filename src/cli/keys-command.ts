@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { reportError, withStore } from './runtime.js';
+import { guarded, withStore } from './runtime.js';
 import { RegistrationsRepository } from '../store/registrations-repository.js';
 
 /**
@@ -14,22 +14,18 @@ export function keysCommand(): Command {
     .command('rotate')
     .description('make a new data-encryption key current and re-encrypt everything under it')
     .option('--retire', 'delete the old keys once everything is re-encrypted')
-    .action(async (options: { retire?: boolean }, command: Command) => {
-      try {
-        await withStore(command, async ({ store, keyring, users }) => {
-          const keyId = await keyring.rotate();
-          const reencryptedUsers = await users.reencrypt();
-          const methods = await new RegistrationsRepository(store.db, keyring.cipher).reencrypt();
-          await store.db.deleteFrom('pending_challenges').execute();
-          process.stdout.write(`key ${keyId} is current; re-encrypted ${reencryptedUsers} users and ${methods} method registrations\n`);
-          if (options.retire) {
-            const retired = await keyring.retireOld();
-            process.stdout.write(retired.length ? `retired ${retired.join(', ')}\n` : 'no stored old keys to retire (k0 is derived from the master key)\n');
-          }
-        });
-      } catch (error) {
-        reportError(error);
-      }
-    });
+    .action(guarded(async (options: { retire?: boolean }, command: Command) => {
+      await withStore(command, async ({ store, keyring, users }) => {
+        const keyId = await keyring.rotate();
+        const reencryptedUsers = await users.reencrypt();
+        const methods = await new RegistrationsRepository(store.db, keyring.cipher).reencrypt();
+        await store.db.deleteFrom('pending_challenges').execute();
+        process.stdout.write(`key ${keyId} is current; re-encrypted ${reencryptedUsers} users and ${methods} method registrations\n`);
+        if (options.retire) {
+          const retired = await keyring.retireOld();
+          process.stdout.write(retired.length ? `retired ${retired.join(', ')}\n` : 'no stored old keys to retire (k0 is derived from the master key)\n');
+        }
+      });
+    }));
   return keys;
 }

@@ -1,21 +1,17 @@
 import { Command } from 'commander';
-import { configFrom, reportError } from './runtime.js';
+import { configFrom, guarded } from './runtime.js';
 import { openStore, migrate } from '../store/database.js';
 
 /** `sspr migrate`: applies pending migrations (serve does it on start, too). */
 export function migrateCommand(): Command {
-  return new Command('migrate').description('apply database migrations').action(async (_options: unknown, command: Command) => {
+  return new Command('migrate').description('apply database migrations').action(guarded(async (_options: unknown, command: Command) => {
+    const config = configFrom(command);
+    const store = openStore(config.databaseUrl, config.dataDir);
     try {
-      const config = configFrom(command);
-      const store = openStore(config.databaseUrl, config.dataDir);
-      try {
-        const applied = await migrate(store);
-        process.stdout.write(applied.length ? `applied ${applied.join(', ')} to ${store.location}\n` : `${store.location} is up to date\n`);
-      } finally {
-        await store.close();
-      }
-    } catch (error) {
-      reportError(error);
+      const applied = await migrate(store);
+      process.stdout.write(applied.length ? `applied ${applied.join(', ')} to ${store.location}\n` : `${store.location} is up to date\n`);
+    } finally {
+      await store.close();
     }
-  });
+  }));
 }

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { withStore, reportError } from './runtime.js';
+import { withStore, guarded } from './runtime.js';
 import { printRows } from './print.js';
 import { MAX_CUSTOM_BANNED_TERMS } from '../password-policy/index.js';
 import { SsprError } from '../errors/sspr-error.js';
@@ -28,86 +28,66 @@ export function policyCommand(): Command {
   banned
     .command('add <terms...>')
     .description('add terms (e.g. the company name, products, locations)')
-    .action(async (raw: string[], _options: unknown, command: Command) => {
-      try {
-        const terms = raw.map(termOf);
-        const added = await withStore(command, async ({ store }) => {
-          const repository = new BannedTermsRepository(store.db);
-          const existing = new Set(await repository.list());
-          const fresh = [...new Set(terms)].filter((t) => !existing.has(t));
-          if (existing.size + fresh.length > MAX_CUSTOM_BANNED_TERMS) {
-            throw new SsprError('invalid-request', {
-              params: { problem: 'other' },
-              detail: `the custom list holds at most ${MAX_CUSTOM_BANNED_TERMS} terms (${existing.size} now, ${fresh.length} new)`,
-            });
-          }
-          return repository.add(fresh, Date.now());
-        });
-        process.stdout.write(added.length ? `added ${added.join(', ')}\n` : 'nothing new to add\n');
-      } catch (error) {
-        reportError(error);
-      }
-    });
+    .action(guarded(async (raw: string[], _options: unknown, command: Command) => {
+      const terms = raw.map(termOf);
+      const added = await withStore(command, async ({ store }) => {
+        const repository = new BannedTermsRepository(store.db);
+        const existing = new Set(await repository.list());
+        const fresh = [...new Set(terms)].filter((t) => !existing.has(t));
+        if (existing.size + fresh.length > MAX_CUSTOM_BANNED_TERMS) {
+          throw new SsprError('invalid-request', {
+            params: { problem: 'other' },
+            detail: `the custom list holds at most ${MAX_CUSTOM_BANNED_TERMS} terms (${existing.size} now, ${fresh.length} new)`,
+          });
+        }
+        return repository.add(fresh, Date.now());
+      });
+      process.stdout.write(added.length ? `added ${added.join(', ')}\n` : 'nothing new to add\n');
+    }));
 
   banned
     .command('remove <terms...>')
     .description('remove terms')
-    .action(async (raw: string[], _options: unknown, command: Command) => {
-      try {
-        const terms = raw.map(termOf);
-        const removed = await withStore(command, async ({ store }) => {
-          return new BannedTermsRepository(store.db).remove(terms);
-        });
-        const missing = terms.filter((t) => !removed.includes(t));
-        if (removed.length) process.stdout.write(`removed ${removed.join(', ')}\n`);
-        if (missing.length) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `not on the list: ${missing.join(', ')}` });
-      } catch (error) {
-        reportError(error);
-      }
-    });
+    .action(guarded(async (raw: string[], _options: unknown, command: Command) => {
+      const terms = raw.map(termOf);
+      const removed = await withStore(command, async ({ store }) => {
+        return new BannedTermsRepository(store.db).remove(terms);
+      });
+      const missing = terms.filter((t) => !removed.includes(t));
+      if (removed.length) process.stdout.write(`removed ${removed.join(', ')}\n`);
+      if (missing.length) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `not on the list: ${missing.join(', ')}` });
+    }));
 
   banned
     .command('list')
     .description('list the custom terms (the shipped global list applies as well)')
     .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }, command: Command) => {
-      try {
-        const terms = await withStore(command, async ({ store }) => {
-          return new BannedTermsRepository(store.db).list();
-        });
-        printRows(terms.map((term) => ({ term })), options.json === true);
-      } catch (error) {
-        reportError(error);
-      }
-    });
+    .action(guarded(async (options: { json?: boolean }, command: Command) => {
+      const terms = await withStore(command, async ({ store }) => {
+        return new BannedTermsRepository(store.db).list();
+      });
+      printRows(terms.map((term) => ({ term })), options.json === true);
+    }));
 
   policy
     .command('show')
     .description('print the SSPR policy (who may reset, methods, throttles) as JSON')
-    .action(async (_options: unknown, command: Command) => {
-      try {
-        const current = await withStore(command, ({ store }) => new PolicyStore(new SettingsRepository(store.db), systemClock, null).current());
-        process.stdout.write(JSON.stringify(current, null, 2) + '\n');
-      } catch (error) {
-        reportError(error);
-      }
-    });
+    .action(guarded(async (_options: unknown, command: Command) => {
+      const current = await withStore(command, ({ store }) => new PolicyStore(new SettingsRepository(store.db), systemClock, null).current());
+      process.stdout.write(JSON.stringify(current, null, 2) + '\n');
+    }));
 
   policy
     .command('set <assignments...>')
     .description('change the SSPR policy: key=value … (e.g. methodsRequired=2 enabled=selected group=Staff methods=email,totp throttles.failedProofs=3)')
-    .action(async (assignments: string[], _options: unknown, command: Command) => {
-      try {
-        const change = parseAssignments(assignments);
-        const updated = await withStore(command, async ({ store }) => {
-          const audit = new Audit(new AuditRepository(store.db), systemClock, createLogger('silent'));
-          return new PolicyStore(new SettingsRepository(store.db), systemClock, audit).update(change, `cli:${process.env.USER ?? 'admin'}`);
-        });
-        process.stdout.write(JSON.stringify(updated, null, 2) + '\n');
-      } catch (error) {
-        reportError(error);
-      }
-    });
+    .action(guarded(async (assignments: string[], _options: unknown, command: Command) => {
+      const change = parseAssignments(assignments);
+      const updated = await withStore(command, async ({ store }) => {
+        const audit = new Audit(new AuditRepository(store.db), systemClock, createLogger('silent'));
+        return new PolicyStore(new SettingsRepository(store.db), systemClock, audit).update(change, `cli:${process.env.USER ?? 'admin'}`);
+      });
+      process.stdout.write(JSON.stringify(updated, null, 2) + '\n');
+    }));
 
   return policy;
 }

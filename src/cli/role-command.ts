@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { withStore, reportError, audited } from './runtime.js';
+import { withStore, guarded, audited } from './runtime.js';
 import { SsprError } from '../errors/sspr-error.js';
 import { isUserRole, userRoles, type UserRole } from '../admin/roles.js';
 import { UsersRepository } from '../store/users-repository.js';
@@ -40,13 +40,9 @@ export function roleCommand(): Command {
     role
       .command(`${name} <role> <username>`)
       .description(about)
-      .action(async (roleName: string, username: string, _options: unknown, command: Command) => {
-        try {
-          await changeRole(command, roleNamed(roleName), username, held);
-        } catch (error) {
-          reportError(error);
-        }
-      });
+      .action(guarded(async (roleName: string, username: string, _options: unknown, command: Command) => {
+        await changeRole(command, roleNamed(roleName), username, held);
+      }));
   }
   return role;
 }

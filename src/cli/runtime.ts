@@ -84,3 +84,14 @@ export function reportError(error: unknown): never {
   }
   process.exit(1);
 }
+
+/** A command's action with every error reported the way every command does (see `reportError`). */
+export function guarded<A extends unknown[]>(action: (...args: A) => void | Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await action(...args);
+    } catch (error) {
+      reportError(error);
+    }
+  };
+}

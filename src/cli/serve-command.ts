@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { configFrom, reportError } from './runtime.js';
+import { configFrom, guarded } from './runtime.js';
 import type { Config } from '../config/schema.js';
 import { createLogger } from '../app/logger.js';
 import { createServices, type Services } from '../app/services.js';
@@ -67,11 +67,7 @@ function syncScheduleFor(services: Services): SyncSchedule | null {
 }
 
 export function serveCommand(): Command {
-  return new Command('serve').description('run the web service (migrates the store first)').action(async (_options: unknown, command: Command) => {
-    try {
-      await runServer(configFrom(command));
-    } catch (error) {
-      reportError(error);
-    }
-  });
+  return new Command('serve').description('run the web service (migrates the store first)').action(guarded(async (_options: unknown, command: Command) => {
+    await runServer(configFrom(command));
+  }));
 }

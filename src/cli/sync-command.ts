@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { withStore, reportError } from './runtime.js';
+import { withStore, guarded } from './runtime.js';
 import { systemClock } from '../store/clock.js';
 import { summaryLine, syncDirectory } from '../sync/directory-sync.js';
 import { SsprError } from '../errors/sspr-error.js';
@@ -15,31 +15,27 @@ export function syncCommand(): Command {
     .description('import users and groups from the configured directory (incremental after the first run)')
     .option('--full', 'read everything and disable accounts that no longer exist')
     .option('--json', 'print the summary as JSON')
-    .action(async (options: { full?: boolean; json?: boolean }, command: Command) => {
-      try {
-        await withStore(command, async ({ config, store, cipher }) => {
-          if (!config.directory) {
-            const detail = config.writeback.mode === 'agent'
-              ? 'no directory is configured here; in agent mode the agent reads it for the server: POST /api/v1/admin/sync, or sync.intervalMinutes in sspr serve'
-              : 'no directory is configured (config key "directory")';
-            throw new SsprError('invalid-request', { params: { problem: 'other' }, detail });
-          }
-          const progress = process.stderr.isTTY ? new SyncProgress(process.stderr) : null;
-          const summary = await syncDirectory(config.directory, store, cipher, systemClock, {
-            full: options.full === true,
-            ...(progress
-              ? {
-                  onStart: (mode, expected) => progress.start(`${mode} sync`, expected),
-                  onProgress: (processed) => progress.update(processed),
-                }
-              : {}),
-          });
-          progress?.done();
-          process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : `${summaryLine(summary)}\n`);
+    .action(guarded(async (options: { full?: boolean; json?: boolean }, command: Command) => {
+      await withStore(command, async ({ config, store, cipher }) => {
+        if (!config.directory) {
+          const detail = config.writeback.mode === 'agent'
+            ? 'no directory is configured here; in agent mode the agent reads it for the server: POST /api/v1/admin/sync, or sync.intervalMinutes in sspr serve'
+            : 'no directory is configured (config key "directory")';
+          throw new SsprError('invalid-request', { params: { problem: 'other' }, detail });
+        }
+        const progress = process.stderr.isTTY ? new SyncProgress(process.stderr) : null;
+        const summary = await syncDirectory(config.directory, store, cipher, systemClock, {
+          full: options.full === true,
+          ...(progress
+            ? {
+                onStart: (mode, expected) => progress.start(`${mode} sync`, expected),
+                onProgress: (processed) => progress.update(processed),
+              }
+            : {}),
         });
-      } catch (error) {
-        reportError(error);
-      }
-    });
+        progress?.done();
+        process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : `${summaryLine(summary)}\n`);
+      });
+    }));
 }
 

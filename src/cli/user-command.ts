@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { withStore, reportError, audited } from './runtime.js';
+import { withStore, guarded, reportError, audited } from './runtime.js';
 import { isIP } from 'node:net';
 import { changeRole } from './role-command.js';
 import { userMethodsCommand } from './user-methods-command.js';
@@ -79,81 +79,69 @@ export function userCommand(): Command {
     .option('--last-name <name>', 'last name')
     .option('--admin', 'make the user an administrator')
     .option('--password-stdin', 'read an initial password from stdin (or a prompt on a terminal)')
-    .action(async (username: string, options: Record<string, string | boolean | undefined>, command: Command) => {
-      try {
-        if (!/^[^\s\p{Cc}]{1,256}$/u.test(username)) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: 'a user name is 1 to 256 characters without spaces' });
-        const email = options.email as string | undefined;
-        if (email !== undefined && !emailPattern.test(email)) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `"${email}" is not an e-mail address` });
-        const config = configFrom(command);
-        const created = await withStore(command, async (cli) => {
-          if (await cli.users.findByUsername(username)) throw new SsprError('user-exists', { params: { username } });
-          const subject = { username, firstName: options.firstName as string | undefined, lastName: options.lastName as string | undefined, displayName: options.displayName as string | undefined };
-          const passwordHash = options.passwordStdin ? await hashPassword(await acceptedNewPassword(cli, config, subject)) : null;
-          return cli.users.add({
-            username,
-            email: email ?? null,
-            mobile: (options.mobile as string | undefined) ?? null,
-            displayName: options.displayName as string | undefined,
-            firstName: options.firstName as string | undefined,
-            lastName: options.lastName as string | undefined,
-            isAdmin: options.admin === true,
-            passwordHash,
-          }).then(async (user) => {
-            if (passwordHash) {
-              await new AuditRepository(cli.store.db).record(Date.now(), passwordSet(user, 'cli-user-add'));
-            }
-            return user;
-          });
+    .action(guarded(async (username: string, options: Record<string, string | boolean | undefined>, command: Command) => {
+      if (!/^[^\s\p{Cc}]{1,256}$/u.test(username)) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: 'a user name is 1 to 256 characters without spaces' });
+      const email = options.email as string | undefined;
+      if (email !== undefined && !emailPattern.test(email)) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `"${email}" is not an e-mail address` });
+      const config = configFrom(command);
+      const created = await withStore(command, async (cli) => {
+        if (await cli.users.findByUsername(username)) throw new SsprError('user-exists', { params: { username } });
+        const subject = { username, firstName: options.firstName as string | undefined, lastName: options.lastName as string | undefined, displayName: options.displayName as string | undefined };
+        const passwordHash = options.passwordStdin ? await hashPassword(await acceptedNewPassword(cli, config, subject)) : null;
+        return cli.users.add({
+          username,
+          email: email ?? null,
+          mobile: (options.mobile as string | undefined) ?? null,
+          displayName: options.displayName as string | undefined,
+          firstName: options.firstName as string | undefined,
+          lastName: options.lastName as string | undefined,
+          isAdmin: options.admin === true,
+          passwordHash,
+        }).then(async (user) => {
+          if (passwordHash) {
+            await new AuditRepository(cli.store.db).record(Date.now(), passwordSet(user, 'cli-user-add'));
+          }
+          return user;
         });
-        process.stdout.write(`created user ${created.username}\n`);
-      } catch (error) {
-        reportError(error);
-      }
-    });
+      });
+      process.stdout.write(`created user ${created.username}\n`);
+    }));
 
   user
     .command('list')
     .description('list users')
     .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }, command: Command) => {
-      try {
-        const rows = await withStore(command, async ({ users }) => (await users.list()).map(summary));
-        printRows(rows, options.json === true);
-      } catch (error) {
-        reportError(error);
-      }
-    });
+    .action(guarded(async (options: { json?: boolean }, command: Command) => {
+      const rows = await withStore(command, async ({ users }) => (await users.list()).map(summary));
+      printRows(rows, options.json === true);
+    }));
 
   user
     .command('show <username>')
     .description('show one user, with groups')
     .option('--json', 'print JSON')
-    .action(async (username: string, options: { json?: boolean }, command: Command) => {
-      try {
-        const row = await withStore(command, async (cli) => {
-          const found = await cli.users.get(username);
-          const { reset, signIn } = throttlesOf(cli);
-          const block = await reset.blockedUntil(usernameKey(found.username));
-          const signInBlock = await signIn.nameBlockedUntil(found.username);
-          return {
-            ...summary(found),
-            roles: await cli.users.rolesOf(found.id),
-            firstName: found.firstName,
-            lastName: found.lastName,
-            groups: await cli.groups.groupsOfUser(found.id),
-            hasPassword: found.passwordHash !== null,
-            passwordChangedAt: found.passwordChangedAt ? new Date(found.passwordChangedAt).toISOString() : null,
-            resetBlockedUntil: block ? new Date(block.until).toISOString() : null,
-            resetBlockedBecause: block?.reason ?? null,
-            signInBlockedUntil: signInBlock ? new Date(signInBlock).toISOString() : null,
-          };
-        });
-        if (options.json) process.stdout.write(JSON.stringify(row, null, 2) + '\n');
-        else for (const [key, value] of Object.entries(row)) process.stdout.write(`${key}: ${Array.isArray(value) ? value.join(', ') || '-' : value ?? '-'}\n`);
-      } catch (error) {
-        reportError(error);
-      }
-    });
+    .action(guarded(async (username: string, options: { json?: boolean }, command: Command) => {
+      const row = await withStore(command, async (cli) => {
+        const found = await cli.users.get(username);
+        const { reset, signIn } = throttlesOf(cli);
+        const block = await reset.blockedUntil(usernameKey(found.username));
+        const signInBlock = await signIn.nameBlockedUntil(found.username);
+        return {
+          ...summary(found),
+          roles: await cli.users.rolesOf(found.id),
+          firstName: found.firstName,
+          lastName: found.lastName,
+          groups: await cli.groups.groupsOfUser(found.id),
+          hasPassword: found.passwordHash !== null,
+          passwordChangedAt: found.passwordChangedAt ? new Date(found.passwordChangedAt).toISOString() : null,
+          resetBlockedUntil: block ? new Date(block.until).toISOString() : null,
+          resetBlockedBecause: block?.reason ?? null,
+          signInBlockedUntil: signInBlock ? new Date(signInBlock).toISOString() : null,
+        };
+      });
+      if (options.json) process.stdout.write(JSON.stringify(row, null, 2) + '\n');
+      else for (const [key, value] of Object.entries(row)) process.stdout.write(`${key}: ${Array.isArray(value) ? value.join(', ') || '-' : value ?? '-'}\n`);
+    }));
 
   // Switches on an account; disabling ends the account's sessions at once (every request also re-reads the
   // account, so a session never outlives the right it relied on).
@@ -165,18 +153,14 @@ export function userCommand(): Command {
     user
       .command(`${name} <username>`)
       .description(about)
-      .action(async (username: string, _options: unknown, command: Command) => {
-        try {
-          await withStore(command, async ({ store, users }) => {
-            const found = await users.get(username);
-            await users.setFlags(found.id, { enabled });
-            if (!enabled) await new SessionsRepository(store.db).deleteForUser(found.id);
-          });
-          process.stdout.write(`${name}d user ${username}\n`);
-        } catch (error) {
-          reportError(error);
-        }
-      });
+      .action(guarded(async (username: string, _options: unknown, command: Command) => {
+        await withStore(command, async ({ store, users }) => {
+          const found = await users.get(username);
+          await users.setFlags(found.id, { enabled });
+          if (!enabled) await new SessionsRepository(store.db).deleteForUser(found.id);
+        });
+        process.stdout.write(`${name}d user ${username}\n`);
+      }));
   }
 
   // Aliases of `sspr role assign|remove administrator`: one place changes roles.
@@ -184,58 +168,46 @@ export function userCommand(): Command {
     user
       .command(`${name} <username>`)
       .description(`same as: sspr role ${held ? 'assign' : 'remove'} administrator <username>`)
-      .action(async (username: string, _options: unknown, command: Command) => {
-        try {
-          await changeRole(command, 'administrator', username, held);
-        } catch (error) {
-          reportError(error);
-        }
-      });
+      .action(guarded(async (username: string, _options: unknown, command: Command) => {
+        await changeRole(command, 'administrator', username, held);
+      }));
   }
 
   user
     .command('delete <username>')
     .description('delete a cloud-only user with its registrations, sessions and reset flows (one transaction, audited)')
     .option('--json', 'print JSON')
-    .action(async (username: string, options: { json?: boolean }, command: Command) => {
-      try {
-        const removed = await withStore(command, async ({ users }) => {
-          const found = await users.get(username);
-          if (found.source !== 'local') throw new SsprError('directory-account', { params: { username: found.username, source: found.source } });
-          return users.delete(found.id, (trx, counts) =>
-            audited(trx, { event: 'user-deleted', outcome: 'success', userId: found.id, username: found.username, detail: { by: 'cli', ...counts } }),
-          );
-        });
-        if (options.json) process.stdout.write(JSON.stringify({ username, ...removed }) + '\n');
-        else process.stdout.write(`deleted user ${username} (${removed.registrations} registrations, ${removed.sessions} sessions, ${removed.flows} reset flows)\n`);
-      } catch (error) {
-        reportError(error);
-      }
-    });
+    .action(guarded(async (username: string, options: { json?: boolean }, command: Command) => {
+      const removed = await withStore(command, async ({ users }) => {
+        const found = await users.get(username);
+        if (found.source !== 'local') throw new SsprError('directory-account', { params: { username: found.username, source: found.source } });
+        return users.delete(found.id, (trx, counts) =>
+          audited(trx, { event: 'user-deleted', outcome: 'success', userId: found.id, username: found.username, detail: { by: 'cli', ...counts } }),
+        );
+      });
+      if (options.json) process.stdout.write(JSON.stringify({ username, ...removed }) + '\n');
+      else process.stdout.write(`deleted user ${username} (${removed.registrations} registrations, ${removed.sessions} sessions, ${removed.flows} reset flows)\n`);
+    }));
 
   user
     .command('unblock <username>')
     .description('lift the reset throttle block and the sign-in throttle block of a user (audited)')
     .option('--ip <address>', 'also lift the sign-in block of this client address')
     .option('--json', 'print JSON')
-    .action(async (username: string, options: { ip?: string; json?: boolean }, command: Command) => {
-      try {
-        if (options.ip !== undefined && isIP(options.ip) === 0) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `"${options.ip}" is not an IP address` });
-        const lifted = await withStore(command, async (cli) => {
-          const found = await cli.users.get(username);
-          const { reset, signIn } = throttlesOf(cli);
-          const before = { resetBlock: (await reset.blockedUntil(usernameKey(found.username))) !== null, signInBlock: (await signIn.nameBlockedUntil(found.username)) !== null };
-          await reset.clear(usernameKey(found.username));
-          await signIn.unblock(found.username, options.ip);
-          await audited(cli.store.db, { event: 'user-unblocked', outcome: 'success', userId: found.id, username: found.username, detail: { by: 'cli', ...before, client: options.ip } });
-          return before;
-        });
-        if (options.json) process.stdout.write(JSON.stringify({ username, ...lifted }) + '\n');
-        else process.stdout.write(`unblocked ${username} (reset block: ${lifted.resetBlock ? 'lifted' : 'none'}, sign-in block: ${lifted.signInBlock ? 'lifted' : 'none'})\n`);
-      } catch (error) {
-        reportError(error);
-      }
-    });
+    .action(guarded(async (username: string, options: { ip?: string; json?: boolean }, command: Command) => {
+      if (options.ip !== undefined && isIP(options.ip) === 0) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `"${options.ip}" is not an IP address` });
+      const lifted = await withStore(command, async (cli) => {
+        const found = await cli.users.get(username);
+        const { reset, signIn } = throttlesOf(cli);
+        const before = { resetBlock: (await reset.blockedUntil(usernameKey(found.username))) !== null, signInBlock: (await signIn.nameBlockedUntil(found.username)) !== null };
+        await reset.clear(usernameKey(found.username));
+        await signIn.unblock(found.username, options.ip);
+        await audited(cli.store.db, { event: 'user-unblocked', outcome: 'success', userId: found.id, username: found.username, detail: { by: 'cli', ...before, client: options.ip } });
+        return before;
+      });
+      if (options.json) process.stdout.write(JSON.stringify({ username, ...lifted }) + '\n');
+      else process.stdout.write(`unblocked ${username} (reset block: ${lifted.resetBlock ? 'lifted' : 'none'}, sign-in block: ${lifted.signInBlock ? 'lifted' : 'none'})\n`);
+    }));
 
   user.addCommand(userMethodsCommand());
 

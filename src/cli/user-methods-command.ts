@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { withStore, reportError, audited } from './runtime.js';
+import { withStore, guarded, audited } from './runtime.js';
 import { printRows } from './print.js';
 import { RegistrationsRepository } from '../store/registrations-repository.js';
 import { SsprError } from '../errors/sspr-error.js';
@@ -14,47 +14,39 @@ export function userMethodsCommand(): Command {
     .command('list <username>')
     .description('list the methods a user registered (id, type and dates; never the registered data)')
     .option('--json', 'print JSON')
-    .action(async (username: string, options: { json?: boolean }, command: Command) => {
-      try {
-        const rows = await withStore(command, async ({ store, users, cipher }) => {
-          const found = await users.get(username);
-          return (await new RegistrationsRepository(store.db, cipher).listForUser(found.id)).map((r) => ({
-            id: r.id,
-            type: r.type,
-            created: iso(r.createdAt),
-            confirmed: iso(r.confirmedAt),
-            lastUsed: iso(r.lastUsedAt),
-          }));
-        });
-        printRows(rows, options.json === true);
-      } catch (error) {
-        reportError(error);
-      }
-    });
+    .action(guarded(async (username: string, options: { json?: boolean }, command: Command) => {
+      const rows = await withStore(command, async ({ store, users, cipher }) => {
+        const found = await users.get(username);
+        return (await new RegistrationsRepository(store.db, cipher).listForUser(found.id)).map((r) => ({
+          id: r.id,
+          type: r.type,
+          created: iso(r.createdAt),
+          confirmed: iso(r.confirmedAt),
+          lastUsed: iso(r.lastUsedAt),
+        }));
+      });
+      printRows(rows, options.json === true);
+    }));
 
   methods
     .command('remove <username> <method>')
     .description('remove one registration (by id) or every registration of a type (e.g. email); each removal is audited')
-    .action(async (username: string, method: string, _options: unknown, command: Command) => {
-      try {
-        const removed = await withStore(command, async ({ store, users, cipher }) => {
-          const found = await users.get(username);
-          const registrations = new RegistrationsRepository(store.db, cipher);
-          const chosen = (await registrations.listForUser(found.id)).filter((r) => r.id === method || r.type === method);
-          if (chosen.length === 0) throw new SsprError('registration-not-found', { params: { username: found.username, method } });
-          let count = 0;
-          for (const registration of chosen) {
-            if (!(await registrations.remove(found.id, registration.id))) continue;
-            count++;
-            await audited(store.db, { event: 'method-removed', outcome: 'success', userId: found.id, username: found.username, detail: { method: registration.type, by: 'cli' } });
-          }
-          return count;
-        });
-        process.stdout.write(`removed ${removed} method registration${removed === 1 ? '' : 's'} of ${username}\n`);
-      } catch (error) {
-        reportError(error);
-      }
-    });
+    .action(guarded(async (username: string, method: string, _options: unknown, command: Command) => {
+      const removed = await withStore(command, async ({ store, users, cipher }) => {
+        const found = await users.get(username);
+        const registrations = new RegistrationsRepository(store.db, cipher);
+        const chosen = (await registrations.listForUser(found.id)).filter((r) => r.id === method || r.type === method);
+        if (chosen.length === 0) throw new SsprError('registration-not-found', { params: { username: found.username, method } });
+        let count = 0;
+        for (const registration of chosen) {
+          if (!(await registrations.remove(found.id, registration.id))) continue;
+          count++;
+          await audited(store.db, { event: 'method-removed', outcome: 'success', userId: found.id, username: found.username, detail: { method: registration.type, by: 'cli' } });
+        }
+        return count;
+      });
+      process.stdout.write(`removed ${removed} method registration${removed === 1 ? '' : 's'} of ${username}\n`);
+    }));
 
   return methods;
 }

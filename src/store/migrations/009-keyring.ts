@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Dialect } from './portable.js';
+import { addRequired, type Dialect } from './portable.js';
 
 /**
  * The data-encryption keyring shared by every node of one store: `keyring` has one row (id 1) with the
@@ -10,18 +10,8 @@ import type { Dialect } from './portable.js';
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export async function up(db: Kysely<any>, _dialect: Dialect): Promise<void> {
-  await db.schema
-    .createTable('keyring')
-    .addColumn('id', 'integer', (c) => c.primaryKey())
-    .addColumn('version', 'integer', (c) => c.notNull())
-    .addColumn('current_key_id', 'text', (c) => c.notNull())
-    .addColumn('master_check', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'bigint', (c) => c.notNull())
-    .execute();
-  await db.schema
-    .createTable('keyring_keys')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('wrapped_key', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'bigint', (c) => c.notNull())
-    .execute();
+  const keyring = db.schema.createTable('keyring').addColumn('id', 'integer', (c) => c.primaryKey());
+  await addRequired(keyring, { version: 'integer', current_key_id: 'text', master_check: 'text', updated_at: 'bigint' }).execute();
+  const keys = db.schema.createTable('keyring_keys').addColumn('id', 'text', (c) => c.primaryKey());
+  await addRequired(keys, { wrapped_key: 'text', created_at: 'bigint' }).execute();
 }
