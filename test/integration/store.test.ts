@@ -44,7 +44,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await cleanup();
     });
 
-    it('per-user session and flow lookups of a password write use an index (no table scan)', { skip: dialect !== 'sqlite' }, async () => {
+    it('per-user session and flow lookups of a password write use an index (no table scan)', { skip: dialect !== 'sqlite' && 'EXPLAIN QUERY PLAN is SQLite syntax; a PostgreSQL plan depends on table statistics' }, async () => {
       const plans = [
         sql`explain query plan delete from sessions where user_id = ${'u'} and id_digest != ${'d'}`,
         sql`explain query plan select id_digest from reset_flows where user_id = ${'u'} and state in (${'started'}, ${'verified'})`,
