@@ -13,4 +13,9 @@ export interface DirectoryKindModule<Section extends { kind: string }> {
   reader(section: Section): DirectoryReader;
   /** Whether the directory offers the policy-hints control for resets (AD); null when the kind has no such notion. */
   policyHints(probe: DirectoryProbe): boolean | null;
+  /**
+   * Whether an administrative reset is refused within the password's minimum age (OpenLDAP ppolicy applies
+   * pwdMinAge to a Password Modify by the service account; AD exempts resets, [MS-ADTS] 3.1.1.3.1.5.2).
+   */
+  readonly resetsHonourMinimumAge: boolean;
 }

@@ -55,6 +55,11 @@ export function policyHintsOf(kind: DirectoryKind, probe: DirectoryProbe): boole
   return kinds[kind].policyHints(probe);
 }
 
+/** Whether the kind refuses an administrative reset within the password's minimum age (the doctor's password-policy check). */
+export function resetsHonourMinimumAge(kind: DirectoryKind): boolean {
+  return kinds[kind].resetsHonourMinimumAge;
+}
+
 /** True for the name of a listed kind. */
 export function isDirectoryKind(value: string): value is DirectoryKind {
   return Object.hasOwn(kinds, value);

@@ -9,4 +9,5 @@ export const adKind: DirectoryKindModule<AdSection> = {
   connector: (section) => new AdDirectory(section),
   reader: adDirectoryReader,
   policyHints: (probe) => policyHintsOid(probe.supportedControls) !== null,
+  resetsHonourMinimumAge: false,
 };

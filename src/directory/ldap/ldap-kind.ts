@@ -8,4 +8,5 @@ export const ldapKind: DirectoryKindModule<LdapSection> = {
   connector: (section) => new LdapDirectory(section),
   reader: ldapDirectoryReader,
   policyHints: () => null,
+  resetsHonourMinimumAge: true,
 };

@@ -4,6 +4,7 @@ import { duration, iso, isDirectoryUser, type ServiceFacts, type UserFacts } fro
 import { sharedWithService, type DoctorCheck } from '../doctor-check.js';
 import type { CheckId } from '../doctor-types.js';
 import { STORE_BASIS } from './basis.js';
+import { resetsHonourMinimumAge } from '../../directory/registry.js';
 
 /** What a probe saw, whether the inspector ran it or an agent reported it. */
 type ProbeView = AgentReport['directory'];
@@ -165,7 +166,7 @@ export function passwordPolicy(facts: UserFacts): Finding {
   ];
   if (minAge > 0 && changed !== null && changed + minAge * 1000 > facts.now) {
     const params = { minAge: duration(minAge), until: iso(changed + minAge * 1000) };
-    return { id: 'password-policy', status: facts.directoryKind === 'ad' ? 'warn' : 'fail', key: 'too-young', params, evidence };
+    return { id: 'password-policy', status: facts.directoryKind && !resetsHonourMinimumAge(facts.directoryKind) ? 'warn' : 'fail', key: 'too-young', params, evidence };
   }
   const outcome = facts.writeOutcome;
   const refusedReason = outcome?.outcome === 'failure' ? String(outcome.detail.reason ?? '') : '';
