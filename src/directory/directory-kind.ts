@@ -15,7 +15,7 @@ export interface DirectoryKindModule<Section extends { kind: string }> {
   policyHints(probe: DirectoryProbe): boolean | null;
   /**
    * Whether an administrative reset is refused within the password's minimum age (OpenLDAP ppolicy applies
-   * pwdMinAge to a Password Modify by the service account; AD exempts resets, [MS-ADTS] 3.1.1.3.1.5.2).
+   * pwdMinAge to a Password Modify by the service account; AD applies minPwdAge to changes, not to resets).
    */
   readonly resetsHonourMinimumAge: boolean;
 }
