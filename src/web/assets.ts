@@ -13,7 +13,7 @@ header { display: flex; justify-content: space-between; align-items: center; pad
 .brand { font-weight: 600; text-decoration: none; color: inherit; }
 main { max-width: 34rem; margin: 2rem auto; padding: 0 1.5rem; }
 label { display: block; font-weight: 600; margin-top: 1rem; }
-.help { color: #666; font-size: .9rem; margin: .25rem 0; }
+.help { color: light-dark(#595959, #b3b3b3); font-size: .9rem; margin: .25rem 0; }
 input[type=text], input[type=password], input[type=email] { width: 100%; box-sizing: border-box; padding: .6rem; font-size: 1rem; margin-top: .25rem; }
 button, .button { margin-top: 1.25rem; padding: .6rem 1.2rem; font-size: 1rem; background: var(--accent); color: #fff; border: 0; border-radius: 4px; cursor: pointer; text-decoration: none; display: inline-block; }
 button.secondary { background: transparent; color: var(--accent); border: 1px solid var(--accent); }

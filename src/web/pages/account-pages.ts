@@ -69,9 +69,9 @@ export async function accountPages(app: FastifyInstance, services: Services, kit
 <input type="text" name="username" autocomplete="username" value="${user.username}" hidden>
 <label for="current">${t(lang, 'account.password.current')}</label>
 <input type="password" id="current" name="current" autocomplete="current-password" required>
-<p class="help" id="password-help">${t(lang, 'reset.password.help', { min })}</p>
 <label for="password">${t(lang, 'reset.password.new')}</label>
 <input type="password" id="password" name="password" autocomplete="new-password" required minlength="${min}" aria-describedby="password-help">
+<p class="help" id="password-help">${t(lang, 'reset.password.help', { min })}</p>
 <label for="confirm">${t(lang, 'reset.password.confirm')}</label>
 <input type="password" id="confirm" name="confirm" autocomplete="new-password" required>
 <button type="submit">${t(lang, 'account.password.save')}</button>
