@@ -1,0 +1,53 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { PageKit } from '../pages/page-kit.js';
+import type { PageContext } from '../pages/layout.js';
+import { html, type SafeHtml } from '../html.js';
+import { message } from '../../i18n/messages.js';
+import type { ConsoleNeed, Operator } from './console-access.js';
+
+/**
+ * The console's sections, in menu order: path, the need that shows the entry (`read`: both roles; `admin`:
+ * administrators only). A new console page is one entry here plus its route module.
+ */
+export const consoleSections = [
+  { id: 'overview', path: '/admin', need: 'read' },
+  { id: 'users', path: '/admin/users', need: 'read' },
+  { id: 'policy', path: '/admin/policy', need: 'admin' },
+  { id: 'directory', path: '/admin/directory', need: 'admin' },
+  { id: 'audit', path: '/admin/audit', need: 'read' },
+  { id: 'reports', path: '/admin/reports', need: 'read' },
+  { id: 'doctor', path: '/admin/doctor', need: 'read' },
+] as const satisfies readonly { id: string; path: string; need: ConsoleNeed }[];
+
+export type ConsoleSection = (typeof consoleSections)[number]['id'];
+
+function mayOpen(operator: Operator, need: ConsoleNeed): boolean {
+  return operator.isAdmin || need !== 'admin';
+}
+
+/** The console menu: one entry per section the operator may open, the current one marked with aria-current. */
+export function consoleNav(page: PageContext, operator: Operator, active: ConsoleSection): SafeHtml {
+  const entries = consoleSections
+    .filter((section) => mayOpen(operator, section.need))
+    .map((section) =>
+      section.id === active
+        ? html`<li><a href="${section.path}" aria-current="page">${message(page.lang, `console.nav.${section.id}`)}</a></li>`
+        : html`<li><a href="${section.path}">${message(page.lang, `console.nav.${section.id}`)}</a></li>`,
+    );
+  return html`<nav class="console-nav" aria-label="${message(page.lang, 'console.nav.label')}"><ul>${entries}</ul></nav>`;
+}
+
+/** Renders a console page: the menu, then the section's body. */
+export function renderConsole(
+  kit: PageKit,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  operator: Operator,
+  section: ConsoleSection,
+  title: string,
+  body: (page: PageContext) => SafeHtml,
+  options: { status?: number; error?: string } = {},
+) {
+  return kit.render(request, reply, title, (page) => html`${consoleNav(page, operator, section)}
+<div class="console">${body(page)}</div>`, options);
+}
