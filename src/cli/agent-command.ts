@@ -29,7 +29,7 @@ function agentConfigOf(options: { config?: string }): AgentConfig {
   try {
     return loadAgentConfig(options.config);
   } catch (error) {
-    if (error instanceof AgentConfigError) throw new Error(error.message);
+    if (error instanceof AgentConfigError) throw new Error(error.message, { cause: error });
     throw error;
   }
 }
