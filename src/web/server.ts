@@ -20,6 +20,7 @@ import { healthRoutes } from './health.js';
 import { adminDoctorApi, adminResetApi, adminSyncApi } from './api/admin-api.js';
 import { adminDoctorPages } from './pages/admin-doctor-pages.js';
 import { agentApi } from './api/agent-api.js';
+import { openApiRoutes } from './api/openapi-api.js';
 import { appCss, scripts } from './assets.js';
 import { SsprError } from '../errors/sspr-error.js';
 import { RateLimitRepository } from '../store/rate-limit-repository.js';
@@ -108,6 +109,7 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
     return kit.renderError(request, reply, failure);
   });
 
+  openApiRoutes(app);
   app.get('/assets/app.css', async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(appCss),
   );
