@@ -88,7 +88,8 @@ export type AuditDetails = {
   'agent.connected': { agent: string; node: string; clockOffsetMs: number };
   'agent.disconnected': { agent: string; node: string };
   'agent.enrolment': { reason?: string; agent?: string; name: string; directory?: string };
-  'agent.token-created': { directory: string; expiresAt: number };
+  'agent.token-created': { directory: string; expiresAt: number; by?: string };
+  'agent.revoked': { agent: string; by: string };
 };
 
 /** The catalogue: each event name with what it records. Exactly the keys of AuditDetails (checked by `satisfies`). */
@@ -137,6 +138,7 @@ export const auditEvents = {
   'agent.disconnected': 'an agent disconnected from this node',
   'agent.enrolment': 'an agent enrolled with a one-time token (or was refused)',
   'agent.token-created': 'an enrolment token was created',
+  'agent.revoked': 'an administrator revoked an agent',
 } as const satisfies { [E in keyof AuditDetails]: string };
 
 export type AuditEventName = keyof typeof auditEvents;

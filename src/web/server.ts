@@ -19,6 +19,8 @@ import { securityInfoApi } from './api/security-info-api.js';
 import { healthRoutes } from './health.js';
 import { adminDoctorApi, adminResetApi, adminSyncApi } from './api/admin-api.js';
 import { adminDoctorPages } from './pages/admin-doctor-pages.js';
+import { directoryPages } from './admin/directory-pages.js';
+import { adminDirectoryApi } from './api/admin/directory-api.js';
 import { agentApi } from './api/agent-api.js';
 import { openApiRoutes } from './api/openapi-api.js';
 import { appCss, scripts } from './assets.js';
@@ -131,6 +133,8 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   await adminSyncApi(app, services, policy);
   await adminResetApi(app, services, policy);
   await adminDoctorPages(app, services, kit);
+  await adminDirectoryApi(app, services, policy);
+  await directoryPages(app, services, kit);
 
   return app;
 }

@@ -5,7 +5,7 @@ import { cookieOf } from '../request-context.js';
 import { SsprError } from '../../errors/sspr-error.js';
 import { z } from 'zod';
 import { parseBody } from './validate.js';
-import { runServiceSync } from '../../app/service-sync.js';
+import { runRequestedSync } from '../../app/service-sync.js';
 import { summaryLine } from '../../sync/directory-sync.js';
 
 const syncBody = z.strictObject({ full: z.boolean().optional() });
@@ -37,8 +37,7 @@ export async function adminSyncApi(app: FastifyInstance, services: Services, pol
   app.post('/api/v1/admin/sync', { config: { doc: { summary: 'Run a directory sync now (incremental, or full with {full: true})', tag: 'admin', access: 'operator', body: syncBody, example: { body: { full: true } } } } }, async (request, reply) => {
     const admin = await requireAdmin(services, policy, request);
     const { full } = parseBody(syncBody, request.body ?? {});
-    const summary = await runServiceSync(services, { full: full === true });
-    await services.audit.record({ event: 'directory-sync', outcome: 'success', detail: { by: admin, mode: summary.mode, directory: summary.kind, created: summary.accounts.created, updated: summary.accounts.updated, disabled: summary.accounts.disabled } });
+    const summary = await runRequestedSync(services, { full: full === true }, admin);
     return reply.header('cache-control', 'no-store').send({ summary, line: summaryLine(summary) });
   });
 }
