@@ -251,6 +251,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     config, clock, db: store.db, cipher, users, groups, licences, registrations, policy, throttles, inspector,
     availableTypes: [...methods.keys()],
     smtpConfigured: realMailer !== null,
+    mailServer,
     smsConfigured: sms !== null,
   });
   const adminTokens = new AdminTokens(store.db, clock);

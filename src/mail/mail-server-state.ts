@@ -18,6 +18,7 @@ const PROBE_TIMEOUT_MS = 10_000;
  */
 export class MailServerState {
   private current: MailServerStatus;
+  private probe: Promise<void> = Promise.resolve();
 
   constructor(configured: boolean) {
     this.current = { status: configured ? 'unknown' : 'not-configured' };
@@ -25,6 +26,17 @@ export class MailServerState {
 
   get(): MailServerStatus {
     return this.current;
+  }
+
+  /** The state once the start-up probe has ended (at most its timeout). */
+  async settled(): Promise<MailServerStatus> {
+    await this.probe;
+    return this.current;
+  }
+
+  /** Remembers the start-up probe, for `settled`. */
+  probing(probe: Promise<void>): void {
+    this.probe = probe;
   }
 
   set(status: MailServerStatus): void {
@@ -59,7 +71,7 @@ export function probeMailServer(mailer: Mailer | null, log: Logger): MailServerS
   const state = new MailServerState(mailer !== null);
   if (!mailer?.verify) return state;
   const verify = mailer.verify.bind(mailer);
-  void (async () => {
+  state.probing((async () => {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
@@ -77,6 +89,6 @@ export function probeMailServer(mailer: Mailer | null, log: Logger): MailServerS
     } finally {
       clearTimeout(timer);
     }
-  })();
+  })());
   return state;
 }
