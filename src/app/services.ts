@@ -53,6 +53,10 @@ import { DirectInspector } from '../writeback/direct-inspector.js';
 import { AgentInspector } from '../writeback/agent-gateway/agent-inspector.js';
 import { DoctorService } from '../doctor/doctor-service.js';
 import { AdminTokens } from '../admin/admin-tokens.js';
+import { DeliveryQueueRepository } from '../store/delivery-queue-repository.js';
+import { AuditDelivery } from '../audit/audit-delivery.js';
+import { Metrics } from '../metrics/metrics.js';
+import { probeMailServer, type MailServerState } from '../mail/mail-server-state.js';
 
 export interface Services {
   config: Config;
@@ -86,7 +90,14 @@ export interface Services {
   mail: MailDispatch;
   /** Null when no SMS gateway is configured. */
   sms: SmsDispatch | null;
+  /** The outbox: mail and SMS leave through the store's delivery queue. */
   delivery: BackgroundDelivery;
+  /** The audit queue's worker: events to the configured sinks. */
+  auditDelivery: AuditDelivery;
+  deliveryQueue: DeliveryQueueRepository;
+  metrics: Metrics;
+  /** What the last contact with the SMTP server showed (start-up probe, then every send). */
+  mailServer: MailServerState;
   methods: Map<MethodType, VerificationMethod>;
   /** Present in demo mode only. */
   outbox: DemoOutbox | null;
@@ -104,6 +115,8 @@ export interface Services {
 export interface ServiceOverrides {
   clock?: Clock;
   mailer?: Mailer;
+  /** Process metrics (CPU, memory, event loop) in the registry; default on. */
+  processMetrics?: boolean;
 }
 
 const HOUSEKEEPING_MS = 60_000;
@@ -127,7 +140,10 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const flows = new FlowsRepository<MethodType, MethodHint>(store.db);
   const sessions = new SessionsRepository(store.db);
   const auditLog = new AuditRepository(store.db);
-  const audit = new Audit(auditLog, clock, log);
+  const audit = new Audit(auditLog, clock, log, config.audit.sinks.map((sink) => sink.id));
+  const metrics = new Metrics({ processMetrics: overrides.processMetrics });
+  audit.onRecord((entry) => metrics.observeAudit(entry));
+  const deliveryQueue = new DeliveryQueueRepository(store.db, store.dialect);
   const registrations = new RegistrationsRepository<RegistrationDataByType>(store.db, cipher);
   const challenges = new ChallengesRepository(store.db, cipher);
   const policy = new PolicyStore(new SettingsRepository(store.db), clock, audit);
@@ -147,11 +163,31 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   if (!realMailer && !config.demo) log.warn('no SMTP server configured (smtp.url / SSPR_SMTP_URL): codes cannot be delivered');
   const outbox = config.demo ? new DemoOutbox(realMailer) : null;
   const mailer: Mailer = outbox ?? realMailer ?? noMailer;
-  const delivery = new BackgroundDelivery(audit, log);
-  const mail = new MailDispatch(mailer, delivery);
   const { defaultCountry: _country, provider, ...smsSection } = config.sms;
   const smsGateway = provider === 'none' ? null : smsGatewayFromConfig(smsConfigSchema.parse({ provider, ...smsSection }));
-  const sms = smsGateway ? new SmsDispatch(smsGateway, delivery) : null;
+  const mailServer = probeMailServer(realMailer, log);
+  const delivery = new BackgroundDelivery({
+    queue: deliveryQueue, cipher, clock, audit, log, metrics, nodeId: writeback.nodeId,
+    senders: { mail: mailServer.watch(mailer), sms: smsGateway },
+    settings: {
+      maxAttempts: config.outbox.maxAttempts,
+      initialBackoffMs: config.outbox.initialBackoffSeconds * 1000,
+      maxBackoffMs: config.outbox.maxBackoffSeconds * 1000,
+      concurrency: config.outbox.concurrency,
+      attemptTimeoutMs: config.outbox.timeoutSeconds * 1000,
+    },
+  });
+  const mail = new MailDispatch(delivery);
+  const sms = smsGateway ? new SmsDispatch(delivery) : null;
+  const auditDelivery = new AuditDelivery({ config, queue: deliveryQueue, auditLog, clock, log, nodeId: writeback.nodeId, metrics });
+  audit.onRecord(() => auditDelivery.wake());
+  metrics.onScrape(async () => {
+    metrics.agentsConnected.set(writeback.hub?.connectedAgents ?? 0);
+    metrics.deliveryQueue.reset();
+    for (const queue of ['audit', 'outbox'] as const) {
+      for (const row of await deliveryQueue.counts(queue)) if (row.state !== 'delivered') metrics.deliveryQueue.set({ queue, sink: row.sink, state: row.state }, row.count);
+    }
+  });
 
   const codes = new OneTimeCodes(keys.keyFor('code-hash'), clock, config.reset);
   const relyingParty = relyingPartyFrom(config.publicUrl, config.host, config.port);
@@ -177,6 +213,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
       usualDomain = await users.mostCommonEmailDomain();
       decoys.refresh(await users.ids());
       await housekeep({ flows, sessions, challenges, throttles: throttleRepository, rateLimits: new RateLimitRepository(store.db) }, clock.now());
+      await deliveryQueue.purgeDelivered(clock.now() - config.audit.delivery.keepDeliveredDays * 86_400_000);
     })().catch((error: unknown) => log.warn({ err: error }, 'housekeeping failed'));
   }, HOUSEKEEPING_MS);
   housekeeping.unref();
@@ -214,19 +251,24 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     config, clock, db: store.db, cipher, users, groups, licences, registrations, policy, throttles, inspector,
     availableTypes: [...methods.keys()],
     smtpConfigured: realMailer !== null,
+    mailServer,
     smsConfigured: sms !== null,
   });
   const adminTokens = new AdminTokens(store.db, clock);
+  delivery.start();
+  auditDelivery.start();
   const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds, signInThrottle);
 
   return {
-    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, methods, outbox, resetFlow, securityInfo, captcha, signIn, setPassword,
+    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, auditDelivery, deliveryQueue, metrics, mailServer, methods, outbox, resetFlow, securityInfo, captcha, signIn, setPassword,
     async close() {
       clearInterval(housekeeping);
       keyring.stop();
       if (breach && 'close' in breach && typeof breach.close === 'function') await breach.close();
       await afterAnswer.drain();
-      await delivery.drain();
+      // Mail in flight gets the shutdown deadline; what is left stays queued for the next start.
+      await delivery.stop(config.outbox.shutdownDeadlineSeconds * 1000);
+      await auditDelivery.stop(Math.min(5000, config.outbox.shutdownDeadlineSeconds * 1000));
       await writeback.close();
       await onprem?.close();
       await mailer.close();

@@ -24,6 +24,8 @@ type WritebackDetail = {
   reason?: string;
   raw?: string | null;
   writtenBack?: true;
+  /** Milliseconds the write took (success and failure). */
+  ms?: number;
 };
 
 /** Where a password write came from: the origins of the one password use-case, and the CLI's user add. */
@@ -32,7 +34,8 @@ type PasswordPath = 'self-service-reset' | 'unlock' | 'change' | 'admin-reset' |
 /** The detail of every event of the one password use-case. */
 type PasswordActDetail = PasswordOutcome & { path?: PasswordPath; by?: string; rules?: string; directoryReason?: string };
 
-type Delivery = { purpose: string; reason?: string };
+/** One mail or SMS send: `attempts` so far; `final` when the outbox gave it up (a dead letter). */
+type Delivery = { purpose: string; reason?: string; attempts?: number; final?: boolean };
 
 /** The detail type of each event. */
 export type AuditDetails = {
@@ -59,6 +62,8 @@ export type AuditDetails = {
     disabled?: number;
     groupsChanged?: number;
     reason?: string;
+    /** Milliseconds the run took. */
+    ms?: number;
   };
   'user-deleted': { by: 'cli'; registrations: number; sessions: number; flows: number };
   'user-unblocked': { by: 'cli'; resetBlock: boolean; signInBlock: boolean; client?: string };

@@ -100,8 +100,8 @@ export function agentCommand(): Command {
       if (!isDirectoryKind(directory)) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `--directory is ${directoryKinds.join(' or ')}, not "${directory}"` });
       const ttl = parseDuration(options.expires);
       if (ttl > 7 * 86_400_000) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: '--expires is at most 7d' });
-      const created = await withStore(command, async ({ store }) => {
-        const audit = new Audit(new AuditRepository(store.db), systemClock, createLogger('silent'));
+      const created = await withStore(command, async ({ store, config }) => {
+        const audit = new Audit(new AuditRepository(store.db), systemClock, createLogger('silent'), config.audit.sinks.map((sink) => sink.id));
         return new AgentEnrolment(new AgentsRepository(store.db), audit, systemClock).createToken(directory, ttl, `cli:${process.env.USER ?? 'admin'}`);
       });
       if (options.json) process.stdout.write(JSON.stringify({ token: created.token, expiresAt: new Date(created.expiresAt).toISOString() }) + '\n');
@@ -135,8 +135,8 @@ export function agentCommand(): Command {
     .command('revoke <agentId>')
     .description('revoke an agent: it can no longer connect, and no job is sealed to it')
     .action(guarded(async (agentId: string, _options: unknown, command: Command) => {
-      const revoked = await withStore(command, ({ store }) => {
-        const audit = new Audit(new AuditRepository(store.db), systemClock, createLogger('silent'));
+      const revoked = await withStore(command, ({ store, config }) => {
+        const audit = new Audit(new AuditRepository(store.db), systemClock, createLogger('silent'), config.audit.sinks.map((sink) => sink.id));
         return new AgentEnrolment(new AgentsRepository(store.db), audit, systemClock).revoke(agentId, `cli:${process.env.USER ?? 'admin'}`);
       });
       if (!revoked) throw new SsprError('not-found');

@@ -5,6 +5,7 @@ import { withStore, guarded } from './runtime.js';
 import { SsprError } from '../errors/sspr-error.js';
 import { AuditRepository, type AuditExportFilter, type AuditRecord } from '../store/audit-repository.js';
 import { auditEventNames, isAuditEventName } from '../audit/audit-events.js';
+import { DeliveryQueueRepository } from '../store/delivery-queue-repository.js';
 
 const columns = ['id', 'at', 'event', 'outcome', 'userId', 'username', 'flow', 'ip', 'userAgent', 'detail'] as const;
 
@@ -94,6 +95,39 @@ export function auditCommand(): Command {
         await pipeline(Readable.from(text(), { highWaterMark: 1 }), process.stdout).catch((error: NodeJS.ErrnoException) => {
           if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
         });
+      });
+    }));
+
+  audit
+    .command('replay')
+    .description('queue audit events for their sinks again: the dead letters (--dead-letter), or every delivered and dead event still kept; a running `sspr serve` sends them (receivers de-duplicate on the event id)')
+    .option('--sink <id>', 'only this sink (see audit.sinks)')
+    .option('--dead-letter', 'only the events given up after audit.delivery.maxAttempts')
+    .option('--since <time>', 'only events queued at or after this ISO 8601 date or date-time')
+    .action(guarded(async (options: { sink?: string; deadLetter?: boolean; since?: string }, command: Command) => {
+      await withStore(command, async ({ config, store }) => {
+        const configured = config.audit.sinks.map((sink) => sink.id);
+        if (options.sink !== undefined && !configured.includes(options.sink)) {
+          throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `there is no audit sink "${options.sink}"; the configured sinks are ${configured.join(', ') || '(none)'}` });
+        }
+        const queued = await new DeliveryQueueRepository(store.db, store.dialect).requeue('audit', Date.now(), {
+          sinks: options.sink !== undefined ? [options.sink] : configured,
+          deadOnly: options.deadLetter === true,
+          since: instant('--since', options.since),
+        });
+        process.stdout.write(`${queued} deliveries queued again\n`);
+      });
+    }));
+
+  audit
+    .command('queue')
+    .description('how many audit deliveries (per sink) and outgoing messages (mail, sms) are queued, delivered and dead')
+    .action(guarded(async (_options: unknown, command: Command) => {
+      await withStore(command, async ({ store }) => {
+        const repository = new DeliveryQueueRepository(store.db, store.dialect);
+        for (const queue of ['audit', 'outbox'] as const) {
+          for (const row of await repository.counts(queue)) process.stdout.write(`${queue}\t${row.sink}\t${row.state}\t${row.count}\n`);
+        }
       });
     }));
 

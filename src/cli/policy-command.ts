@@ -82,8 +82,8 @@ export function policyCommand(): Command {
     .description('change the SSPR policy: key=value … (e.g. methodsRequired=2 enabled=selected group=Staff methods=email,totp throttles.failedProofs=3)')
     .action(guarded(async (assignments: string[], _options: unknown, command: Command) => {
       const change = parseAssignments(assignments);
-      const updated = await withStore(command, async ({ store }) => {
-        const audit = new Audit(new AuditRepository(store.db), systemClock, createLogger('silent'));
+      const updated = await withStore(command, async ({ store, config }) => {
+        const audit = new Audit(new AuditRepository(store.db), systemClock, createLogger('silent'), config.audit.sinks.map((sink) => sink.id));
         return new PolicyStore(new SettingsRepository(store.db), systemClock, audit).update(change, `cli:${process.env.USER ?? 'admin'}`);
       });
       process.stdout.write(JSON.stringify(updated, null, 2) + '\n');

@@ -17,8 +17,13 @@ import type { AuditEntry, AuditEventName } from '../audit/audit-events.js';
 /** The config for a command: `--config FILE` (on the root program) or SSPR_CONFIG, then the environment. */
 export function configFrom(command: Command): Config {
   const root = command.optsWithGlobals() as { config?: string };
-  return loadConfig({ file: root.config });
+  const config = loadConfig({ file: root.config });
+  commandSinks = config.audit.sinks.map((sink) => sink.id);
+  return config;
 }
+
+/** The audit sinks of the configuration this command loaded: what a command records is queued for them too. */
+let commandSinks: readonly string[] = [];
 
 export interface CliStore {
   config: Config;
@@ -69,8 +74,8 @@ export async function principalOf({ users, groups }: CliStore, options: { user?:
 export const auditedAccount = (principal: Principal) => (principal.type === 'user' ? { userId: principal.id, username: principal.name } : {});
 
 /** Records what a command changed (in `db`: the store, or the transaction that made the change). */
-export function audited<E extends AuditEventName>(db: Kysely<Database>, entry: AuditEntry<E>): Promise<void> {
-  return new AuditRepository(db).record(Date.now(), entry);
+export async function audited<E extends AuditEventName>(db: Kysely<Database>, entry: AuditEntry<E>): Promise<void> {
+  await new AuditRepository(db).record(Date.now(), entry, commandSinks);
 }
 
 /** Prints an error the way every command does: one sentence on stderr, exit code 1; never a stack trace. */

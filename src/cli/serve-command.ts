@@ -7,10 +7,12 @@ import { buildServer } from '../web/server.js';
 import { canSync, runServiceSync } from '../app/service-sync.js';
 import { SyncSchedule } from '../sync/sync-schedule.js';
 import { SsprError } from '../errors/sspr-error.js';
+import { startMetricsServer } from '../web/metrics-routes.js';
 
 /**
  * Starts the service and stops it cleanly on SIGTERM/SIGINT: stop the sync schedule (aborting a run in flight),
- * stop accepting, finish requests in flight, deliver queued mail, close the store, exit 0.
+ * stop accepting, finish requests in flight, give mail in flight up to `outbox.shutdownDeadlineSeconds` (the rest
+ * stays queued in the store for the next start), close the store, exit 0.
  */
 export async function runServer(config: Config, before?: (services: Services) => Promise<void>): Promise<void> {
   const log = createLogger(config.log.level);
@@ -21,6 +23,12 @@ export async function runServer(config: Config, before?: (services: Services) =>
     await services.close();
     throw listenFault(error, config) ?? error;
   });
+  const metricsApp = await startMetricsServer(services).catch(async (error: unknown) => {
+    await app.close();
+    await services.close();
+    throw listenFault(error, { ...config, port: config.metrics.port ?? 0, host: config.metrics.host }) ?? error;
+  });
+  if (metricsApp) log.info({ port: config.metrics.port, host: config.metrics.host }, 'metrics are served on their own port');
   const url = config.publicUrl ?? address;
   log.info({ url, store: services.store.location }, 'sspr is listening');
   process.stdout.write(`sspr is running at ${url}\n`);
@@ -34,6 +42,7 @@ export async function runServer(config: Config, before?: (services: Services) =>
     log.info({ signal }, 'shutting down');
     await schedule?.stop();
     await app.close();
+    await metricsApp?.close();
     await services.close();
     process.exit(0);
   };

@@ -54,6 +54,6 @@ export function configLeaves(schema: z.core.$ZodType, path: string[] = []): Conf
     return [{ path, env: envNameFor(path), kind: 'number', range: { min: leaf.minValue ?? -Infinity, max: leaf.maxValue ?? Infinity } }];
   }
   const type = leaf._zod.def.type;
-  const kind: LeafKind = type === 'boolean' ? 'boolean' : type === 'record' ? 'json' : 'string';
+  const kind: LeafKind = type === 'boolean' ? 'boolean' : type === 'record' || type === 'array' ? 'json' : 'string';
   return [{ path, env: envNameFor(path), kind }];
 }

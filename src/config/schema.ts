@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { smsConfigSchema, smsProviders, smsSecretPaths } from '../sms/registry.js';
 import { directorySectionSchema } from '../directory/registry.js';
+import { auditSinkSchema, auditSinkSecretKeys } from '../audit/sinks/registry.js';
 
 /**
  * The whole configuration. Every key can come from the config file (JSON) or from an environment variable
@@ -159,6 +160,52 @@ export const configSchema = z.strictObject({
       perIpPerMinute: z.number().int().min(0).default(300),
     })
     .prefault({}),
+  audit: z
+    .strictObject({
+      /**
+       * Where audit events go besides the store, each `{"kind": "syslog" | "webhook" | "log", "id": …}` (see
+       * docs/operations.md). As an environment variable: SSPR_AUDIT_SINKS='[{…}]'.
+       */
+      sinks: z.array(auditSinkSchema).max(20).default([]).refine((sinks) => new Set(sinks.map((sink) => sink.id)).size === sinks.length, 'every sink needs its own id'),
+      delivery: z
+        .strictObject({
+          /** Attempts per event and sink before it becomes a dead letter (`sspr audit replay --dead-letter`). */
+          maxAttempts: z.number().int().min(1).max(100).default(12),
+          /** Seconds before the first retry; doubled for each further one (with jitter), at most `maxBackoffSeconds`. */
+          initialBackoffSeconds: z.number().int().min(1).max(3600).default(5),
+          maxBackoffSeconds: z.number().int().min(1).max(86_400).default(3600),
+          /** Deliveries running at once, all sinks together. */
+          concurrency: z.number().int().min(1).max(64).default(4),
+          /** Days a delivered row is kept (for `sspr audit replay`); the event itself stays in the trail. */
+          keepDeliveredDays: z.number().int().min(0).max(365).default(7),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  outbox: z
+    .strictObject({
+      /** Attempts per mail or SMS before it is given up (kept as a dead letter, audited). */
+      maxAttempts: z.number().int().min(1).max(100).default(10),
+      initialBackoffSeconds: z.number().int().min(1).max(3600).default(5),
+      maxBackoffSeconds: z.number().int().min(1).max(86_400).default(900),
+      /** Sends running at once. */
+      concurrency: z.number().int().min(1).max(64).default(8),
+      /** Seconds one send may take. */
+      timeoutSeconds: z.number().int().min(1).max(300).default(30),
+      /** On shutdown, seconds to wait for sends in flight; what is left stays queued for the next start. */
+      shutdownDeadlineSeconds: z.number().int().min(0).max(600).default(10),
+    })
+    .prefault({}),
+  metrics: z
+    .strictObject({
+      /** Serve /metrics on this port of its own (no token needed unless `token` is set too); unset = not on a port of its own. */
+      port: z.number().int().min(1).max(65535).optional(),
+      /** Interface of the metrics port. */
+      host: z.string().min(1).default('127.0.0.1'),
+      /** Bearer token for /metrics (≥ 32 characters); with it and no `port`, /metrics is served on the main port. */
+      token: z.string().min(32).optional(),
+    })
+    .prefault({}),
   log: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -198,4 +245,4 @@ export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 
 /** Dotted paths whose values are never printed. */
-export const secretPaths = new Set(['secrets.masterKey', 'smtp.url', 'databaseUrl', ...smsSecretPaths.map((key) => `sms.${key}`), 'directory.bindPassword']);
+export const secretPaths = new Set(['secrets.masterKey', 'smtp.url', 'databaseUrl', 'metrics.token', ...auditSinkSecretKeys.map((key) => `audit.sinks.*.${key}`), ...smsSecretPaths.map((key) => `sms.${key}`), 'directory.bindPassword']);

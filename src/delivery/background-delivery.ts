@@ -2,6 +2,11 @@ import type { Logger } from 'pino';
 import type { Mailer, MailMessage } from '../mail/mailer.js';
 import type { SmsGateway, SmsMessage } from '../sms/sms-gateway.js';
 import type { Audit } from '../audit/audit.js';
+import type { Clock } from '../store/clock.js';
+import type { FieldCipher } from '../crypto/field-cipher.js';
+import type { DeliveryQueueRepository, QueuedDelivery } from '../store/delivery-queue-repository.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { QueueWorker, type AttemptOutcome, type RetryPolicy } from './queue-worker.js';
 
 /** The audit events of each channel (audit-events.ts); the doctor reads them for `method-data-valid`. */
 const deliveryEvents = {
@@ -9,54 +14,153 @@ const deliveryEvents = {
   sms: { delivered: 'sms-delivered', failed: 'sms-delivery-failed' },
 } as const;
 
+export type Channel = keyof typeof deliveryEvents;
+type MessageOf<C extends Channel> = C extends 'mail' ? MailMessage : SmsMessage;
+
 export interface DispatchTag {
   purpose: string;
   userId: string;
   username: string;
 }
 
+export interface OutboxSettings extends RetryPolicy {
+  concurrency: number;
+  attemptTimeoutMs: number;
+}
+
+const POLL_MS = 5000;
+/** The cipher context of a sealed message (field-cipher.ts binds a ciphertext to it). */
+const sealContext = (channel: string) => `delivery_queue.payload.${channel}`;
+
 /**
- * Sends without making the caller wait: a reset step answers in the same time whether or not a message
- * goes out (no enumeration by timing), and a slow mail server or SMS gateway does not slow the portal.
- * Failed deliveries are logged (without the body) and audited, so the doctor can see them.
+ * The outbox. A message is sealed (it may carry a code) and written to the store's delivery queue, then sent at
+ * once by this node — so a code arrives as fast as before, and the caller never waits for it (a reset step
+ * answers in the same time whether or not a message goes out: no enumeration by timing). A failed send is
+ * retried with backoff from the store until `outbox.maxAttempts`, also by another node or after a restart (a
+ * kill -9 included: the lease of the row runs out). Delivered rows are removed. Failures are logged (without the
+ * body) and audited (the first failure and the last), so the doctor can see them.
  */
 export class BackgroundDelivery {
   private readonly pending = new Set<Promise<void>>();
+  private readonly worker: QueueWorker;
 
   constructor(
-    private readonly audit: Audit,
-    private readonly log: Logger,
-  ) {}
-
-  run(channel: 'mail' | 'sms', tag: DispatchTag, send: () => Promise<unknown>): void {
-    const base = { userId: tag.userId, username: tag.username };
-    const delivery = send().then(
-      () => this.audit.record({ ...base, event: deliveryEvents[channel].delivered, outcome: 'success', detail: { purpose: tag.purpose } }),
-      async (error: unknown) => {
-        const reason = error instanceof Error ? error.message : String(error);
-        this.log.warn({ channel, purpose: tag.purpose, username: tag.username, reason }, 'delivery failed');
-        await this.audit.record({ ...base, event: deliveryEvents[channel].failed, outcome: 'failure', detail: { purpose: tag.purpose, reason: reason.slice(0, 200) } });
-      },
-    );
-    this.pending.add(delivery);
-    void delivery.finally(() => this.pending.delete(delivery));
+    private readonly deps: {
+      queue: DeliveryQueueRepository;
+      cipher: FieldCipher;
+      clock: Clock;
+      audit: Audit;
+      log: Logger;
+      metrics: Metrics;
+      nodeId: string;
+      settings: OutboxSettings;
+      senders: { mail: Mailer; sms: SmsGateway | null };
+    },
+  ) {
+    const channels: Channel[] = deps.senders.sms ? ['mail', 'sms'] : ['mail'];
+    this.worker = new QueueWorker({
+      queue: 'outbox',
+      repository: deps.queue,
+      clock: deps.clock,
+      log: deps.log,
+      nodeId: deps.nodeId,
+      retry: deps.settings,
+      concurrency: deps.settings.concurrency,
+      attemptTimeoutMs: deps.settings.attemptTimeoutMs,
+      pollMs: POLL_MS,
+      sinks: () => channels,
+      deliver: (row) => this.sendRow(row),
+      settled: (row, outcome, reason) => this.settled(row, outcome, reason),
+    });
   }
 
-  /** Resolves when everything handed over so far has been delivered or has failed. */
+  /** Starts retrying queued messages (those of earlier runs included). */
+  start(): void {
+    this.worker.start();
+  }
+
+  /** Queues a message and sends it at once, in the background. */
+  send<C extends Channel>(channel: C, message: MessageOf<C>, tag: DispatchTag): void {
+    const { clock, cipher, queue, nodeId, log } = this.deps;
+    const work = (async () => {
+      const now = clock.now();
+      const payload = cipher.encrypt(JSON.stringify(message), sealContext(channel));
+      const tagText = JSON.stringify(tag);
+      let id: number;
+      try {
+        id = await queue.enqueueMessage(now, channel, payload, tagText, { nodeId, until: now + this.worker.leaseMs });
+      } catch (error) {
+        // The store is down: one direct attempt rather than nothing (this message only is not durable).
+        log.error({ channel, purpose: tag.purpose, err: error }, 'could not queue a message; sending it without the outbox');
+        const row: QueuedDelivery = { id: -1, queue: 'outbox', sink: channel, state: 'queued', attempts: 0, nextAttemptAt: now, createdAt: now, eventId: null, payload, tag: tagText, lastError: null };
+        await this.sendRow(row).then(() => this.settled(row, 'delivered'), (sendError: unknown) => this.settled(row, 'dead', String(sendError)));
+        return;
+      }
+      await this.worker.attempt({ id, queue: 'outbox', sink: channel, state: 'queued', attempts: 0, nextAttemptAt: now, createdAt: now, eventId: null, payload, tag: tagText, lastError: null });
+    })();
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+  }
+
+  private async sendRow(row: QueuedDelivery): Promise<void> {
+    const message = JSON.parse(this.deps.cipher.decrypt(row.payload ?? '', sealContext(row.sink))) as MailMessage & SmsMessage;
+    if (row.sink === 'sms') {
+      const gateway = this.deps.senders.sms;
+      if (!gateway) throw new Error('no SMS gateway is configured');
+      await gateway.send({ to: message.to, text: message.text });
+    } else {
+      await this.deps.senders.mail.send({ to: message.to, subject: message.subject, text: message.text });
+    }
+  }
+
+  private async settled(row: QueuedDelivery, outcome: AttemptOutcome, reason?: string): Promise<void> {
+    const channel = row.sink as Channel;
+    this.deps.metrics.deliveries.inc({ channel, outcome });
+    const tag = JSON.parse(row.tag ?? '{}') as Partial<DispatchTag>;
+    const base = { userId: tag.userId ?? null, username: tag.username ?? null };
+    const purpose = tag.purpose ?? 'unknown';
+    if (outcome === 'delivered') {
+      await this.deps.audit.record({ ...base, event: deliveryEvents[channel].delivered, outcome: 'success', detail: { purpose, attempts: row.attempts + 1 } });
+      return;
+    }
+    this.deps.log.warn({ channel, purpose, username: tag.username, reason, attempts: row.attempts + 1, outcome }, 'delivery failed');
+    if (row.attempts === 0 || outcome === 'dead') {
+      await this.deps.audit.record({ ...base, event: deliveryEvents[channel].failed, outcome: 'failure', detail: { purpose, reason: (reason ?? 'unknown').slice(0, 200), attempts: row.attempts + 1, final: outcome === 'dead' } });
+    }
+  }
+
+  /** Resolves when everything handed over so far has been sent once (delivered, or failed and queued for a retry). */
   async drain(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    await this.worker.drain();
+  }
+
+  /**
+   * Waits at most `deadlineMs` for sends in flight, then stops: what is not sent by then stays in the store and
+   * goes out after the next start (or from another node).
+   */
+  async stop(deadlineMs: number): Promise<void> {
+    const started = Date.now();
+    let timeout: NodeJS.Timeout | undefined;
+    await Promise.race([
+      (async () => {
+        while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+      })(),
+      new Promise<void>((resolve) => {
+        timeout = setTimeout(resolve, deadlineMs);
+      }),
+    ]);
+    clearTimeout(timeout);
+    await this.worker.stop(Math.max(0, deadlineMs - (Date.now() - started)));
   }
 }
 
-/** Mail through the background delivery. */
+/** Mail through the outbox. */
 export class MailDispatch {
-  constructor(
-    private readonly mailer: Mailer,
-    private readonly delivery: BackgroundDelivery,
-  ) {}
+  constructor(private readonly delivery: BackgroundDelivery) {}
 
   dispatch(message: MailMessage, tag: DispatchTag): void {
-    this.delivery.run('mail', tag, () => this.mailer.send(message));
+    this.delivery.send('mail', message, tag);
   }
 
   drain(): Promise<void> {
@@ -64,14 +168,11 @@ export class MailDispatch {
   }
 }
 
-/** SMS through the background delivery. */
+/** SMS through the outbox. */
 export class SmsDispatch {
-  constructor(
-    private readonly gateway: SmsGateway,
-    private readonly delivery: BackgroundDelivery,
-  ) {}
+  constructor(private readonly delivery: BackgroundDelivery) {}
 
   dispatch(message: SmsMessage, tag: DispatchTag): void {
-    this.delivery.run('sms', tag, () => this.gateway.send(message));
+    this.delivery.send('sms', message, tag);
   }
 }

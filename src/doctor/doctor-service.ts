@@ -1,3 +1,4 @@
+import type { MailServerStatus } from '../mail/mail-server-state.js';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config/schema.js';
 import type { Database } from '../store/schema.js';
@@ -44,6 +45,8 @@ export interface DoctorDeps {
   inspector: DirectoryInspector | null;
   smtpConfigured: boolean;
   smsConfigured: boolean;
+  /** The SMTP server's state; the doctor waits for the start-up probe to end. */
+  mailServer?: { settled(): Promise<MailServerStatus> };
 }
 
 function reasonOf(error: unknown): string {
@@ -75,7 +78,10 @@ export class DoctorService {
           return null;
         })
       : null;
-    const [probe, policy, agents] = await Promise.all([probing, this.deps.policy.current(), this.agents.list()]);
+    const [probe, policy, agents, mailServer] = await Promise.all([
+      probing, this.deps.policy.current(), this.agents.list(),
+      this.deps.mailServer?.settled() ?? Promise.resolve<MailServerStatus>({ status: this.deps.smtpConfigured ? 'unknown' : 'not-configured' }),
+    ]);
     const configured = config.directory?.kind;
     const behindAgents = !configured && config.writeback.mode === 'agent';
     const agentKind = agents.find((a) => a.revokedAt === null)?.directory;
@@ -92,6 +98,7 @@ export class DoctorService {
       probeError,
       smtpConfigured: this.deps.smtpConfigured,
       smsConfigured: this.deps.smsConfigured,
+      mailServer,
     };
   }
 

@@ -13,6 +13,7 @@ export const checkIds = [
   'user-linked',
   'methods-registered',
   'method-data-valid',
+  'mail-server-reachable',
   'registration-current',
   'admin-policy',
   'protected-account',

@@ -1,3 +1,4 @@
+import type { MailServerStatus } from '../mail/mail-server-state.js';
 import type { Config } from '../config/schema.js';
 import type { DirectoryKind } from '../directory/registry.js';
 import type { SsprPolicy, MethodType } from '../policy/sspr-policy.js';
@@ -29,6 +30,8 @@ export interface ServiceFacts {
   probeError: string | null;
   smtpConfigured: boolean;
   smsConfigured: boolean;
+  /** What the service knows of its SMTP server (start-up probe, then every send). */
+  mailServer: MailServerStatus;
 }
 
 /** Everything the user-level checks look at, read once per run. */

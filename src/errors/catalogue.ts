@@ -66,6 +66,7 @@ export const errorCatalogue = {
   'not-signed-in': { status: 401 },
   'admin-token-missing': { status: 401 },
   'admin-token-invalid': { status: 401 },
+  'metrics-token-invalid': { status: 401 },
   'admin-only': { status: 403 },
   'sync-running': { status: 409 },
   'doctor-failed': { status: 500 },

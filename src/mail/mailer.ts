@@ -11,6 +11,8 @@ export interface MailMessage {
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
   close(): Promise<void>;
+  /** Connects and says hello without sending (SMTP: EHLO and, when configured, AUTH); throws when that fails. */
+  verify?(): Promise<void>;
 }
 
 /** SMTP delivery with a small connection pool (nodemailer). */
@@ -24,6 +26,9 @@ export function smtpMailer(url: string, from: string): Mailer {
     },
     async close() {
       transport.close();
+    },
+    async verify() {
+      await transport.verify();
     },
   };
 }

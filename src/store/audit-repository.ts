@@ -46,21 +46,42 @@ function toAuditRecord(row: Selectable<AuditEventsTable>): AuditRecord {
 export class AuditRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async record(at: number, event: AuditEvent): Promise<void> {
-    await this.db
-      .insertInto('audit_events')
-      .values({
-        at,
-        event: event.event,
-        outcome: event.outcome,
-        user_id: event.userId ?? null,
-        username: event.username ?? null,
-        flow: event.flow ?? null,
-        ip: event.ip ?? null,
-        user_agent: event.userAgent?.slice(0, 300) ?? null,
-        detail: event.detail ? JSON.stringify(event.detail) : null,
-      })
-      .execute();
+  /**
+   * Records one event and, in the same transaction, queues it for each of `sinks` (the delivery queue): an event
+   * is never in the trail without its deliveries, nor queued without being in the trail. Returns the event id.
+   */
+  async record(at: number, event: AuditEvent, sinks: readonly string[] = []): Promise<number> {
+    const values = {
+      at,
+      event: event.event,
+      outcome: event.outcome,
+      user_id: event.userId ?? null,
+      username: event.username ?? null,
+      flow: event.flow ?? null,
+      ip: event.ip ?? null,
+      user_agent: event.userAgent?.slice(0, 300) ?? null,
+      detail: event.detail ? JSON.stringify(event.detail) : null,
+    };
+    if (sinks.length === 0) {
+      const row = await this.db.insertInto('audit_events').values(values).returning('id').executeTakeFirstOrThrow();
+      return Number(row.id);
+    }
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.insertInto('audit_events').values(values).returning('id').executeTakeFirstOrThrow();
+      const id = Number(row.id);
+      await trx
+        .insertInto('delivery_queue')
+        .values(sinks.map((sink) => ({ queue: 'audit', sink, state: 'queued', attempts: 0, next_attempt_at: at, created_at: at, event_id: id })))
+        .execute();
+      return id;
+    });
+  }
+
+  /** The events with these ids (those that still exist), in id order. */
+  async byIds(ids: readonly number[]): Promise<AuditRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('audit_events').selectAll().where('id', 'in', [...ids]).orderBy('id', 'asc').execute();
+    return rows.map(toAuditRecord);
   }
 
   /** The newest `limit` events of one kind, newest first (e.g. the last sync runs). */

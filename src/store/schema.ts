@@ -201,6 +201,26 @@ export interface AgentEnrolmentTokensTable {
   agent_id: string | null;
 }
 
+/** One delivery to make: an audit event to one sink (`queue` 'audit'), or one mail/SMS (`queue` 'outbox'). */
+export interface DeliveryQueueTable {
+  id: Generated<number>;
+  queue: string;
+  /** The sink id (audit) or the channel, `mail` or `sms` (outbox). */
+  sink: string;
+  /** queued | delivered | dead. */
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+  event_id: number | null;
+  payload: string | null;
+  tag: string | null;
+  lease_until: number | null;
+  leased_by: string | null;
+  last_error: string | null;
+  delivered_at: number | null;
+}
+
 /** One directory operation carried out by an agent. `envelopes` is emptied when the job ends. */
 export interface WritebackJobsTable {
   id: string;
@@ -273,6 +293,7 @@ export interface Database {
   agents: AgentsTable;
   agent_enrolment_tokens: AgentEnrolmentTokensTable;
   writeback_jobs: WritebackJobsTable;
+  delivery_queue: DeliveryQueueTable;
   sync_state: SyncStateTable;
   admin_tokens: AdminTokensTable;
   keyring: KeyringTable;

@@ -60,6 +60,7 @@ export class SyncSchedule {
 
   private async execute(signal: AbortSignal): Promise<void> {
     const { log, audit } = this.options;
+    const begun = performance.now();
     try {
       const summary = await this.options.run(signal);
       log.info({ sync: { mode: summary.mode, accounts: summary.accounts, groups: summary.groups } }, summaryLine(summary));
@@ -73,6 +74,7 @@ export class SyncSchedule {
           updated: summary.accounts.updated,
           disabled: summary.accounts.disabled,
           groupsChanged: summary.groups.created + summary.groups.updated,
+          ms: Math.round(performance.now() - begun),
         },
       });
     } catch (error) {
@@ -82,7 +84,7 @@ export class SyncSchedule {
       }
       // Raw directory and database messages go to the log only; the audit record carries a code.
       log.error({ err: error }, 'scheduled directory sync failed');
-      await audit.record({ event: 'directory-sync', outcome: 'failure', detail: { reason: error instanceof SsprError ? error.code : 'sync-failed' } });
+      await audit.record({ event: 'directory-sync', outcome: 'failure', detail: { reason: error instanceof SsprError ? error.code : 'sync-failed', ms: Math.round(performance.now() - begun) } });
     }
   }
 }

@@ -26,8 +26,12 @@ import { openApiRoutes } from './api/openapi-api.js';
 import { appCss, scripts } from './assets.js';
 import { SsprError } from '../errors/sspr-error.js';
 import { RateLimitRepository } from '../store/rate-limit-repository.js';
+import { requestIdOf } from './request-id.js';
+import { metricsOnMainPort } from './metrics-routes.js';
 
 const BODY_LIMIT = 16 * 1024;
+/** Routes polled by machines (probes, scrapes): their request lines are debug, not info. */
+const quietRoutes = new Set(['/healthz', '/readyz', '/metrics']);
 const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
 
 /**
@@ -62,14 +66,20 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     requestIdHeader: false,
+    genReqId: requestIdOf,
     routerOptions: { maxParamLength: 128 },
   });
-  // One line per request: method, masked URL, status, time. No headers, cookies, bodies or flow ids.
+  // One line per request: method, masked URL, status, time, request id. No headers, cookies, bodies or flow ids.
+  // Health probes and scrapes come every few seconds: they are logged at debug.
   app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      { method: request.method, url: loggableUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      'request',
-    );
+    const route = request.routeOptions.url ?? 'unmatched';
+    services.metrics.httpRequests.inc({ route, method: request.method, status: String(reply.statusCode) });
+    const line = { method: request.method, url: loggableUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (quietRoutes.has(route)) request.log.debug(line, 'request');
+    else request.log.info(line, 'request');
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
   });
   app.server.maxConnections = config.http.maxConnections;
   app.removeContentTypeParser('text/plain');
@@ -120,6 +130,7 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   }
   app.get('/favicon.ico', async (_request, reply) => reply.status(204).header('cache-control', 'public, max-age=86400').send());
   await healthRoutes(app, services);
+  await metricsOnMainPort(app, services);
   await resetApi(app, services, policy, rateLimit);
   await sessionApi(app, services, policy, rateLimit);
   await passwordApi(app, services, policy, rateLimit);

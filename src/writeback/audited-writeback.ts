@@ -71,6 +71,7 @@ export class AuditedWriteback implements Writeback {
     const detail = { mode: this.mode, directory: target.source };
     // The start record is written while the directory works (Audit.record never rejects); both are awaited.
     const started = this.audit.record({ ...base, event: start[0], outcome: 'info', detail: { ...detail, entraEvent: start[1] } });
+    const begun = performance.now();
     try {
       await write();
     } catch (error) {
@@ -81,11 +82,11 @@ export class AuditedWriteback implements Writeback {
         ...base,
         event: failure[0],
         outcome: 'failure',
-        detail: { ...detail, entraEvent: failure[1], entraError: entraErrorFor(reason), reason, raw },
+        detail: { ...detail, entraEvent: failure[1], entraError: entraErrorFor(reason), reason, raw, ms: Math.round(performance.now() - begun) },
       });
       throw error;
     }
     await started;
-    await this.audit.record({ ...base, event: success[0], outcome: 'success', detail: { ...detail, entraEvent: success[1], writtenBack: true } });
+    await this.audit.record({ ...base, event: success[0], outcome: 'success', detail: { ...detail, entraEvent: success[1], writtenBack: true, ms: Math.round(performance.now() - begun) } });
   }
 }

@@ -17,7 +17,7 @@ export class SmtpSink {
   private server!: SMTPServer;
   port = 0;
 
-  static async start(): Promise<SmtpSink> {
+  static async start(port = 0): Promise<SmtpSink> {
     const sink = new SmtpSink();
     const server = new SMTPServer({
       authOptional: true,
@@ -38,7 +38,7 @@ export class SmtpSink {
           .catch(callback);
       },
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     sink.server = server;
     sink.port = (server.server.address() as AddressInfo).port;
     return sink;

@@ -12,6 +12,7 @@ import {
 import { adminPolicyCheck, methodDataValidCheck, methodsRegisteredCheck, registrationCurrentCheck } from './method-checks.js';
 import { unsupportedOperationCheck } from './audit-checks.js';
 import { throttledCheck } from './throttle-check.js';
+import { mailServerReachableCheck } from './mail-server-check.js';
 
 /** Every doctor check, once, in catalogue order (failure-catalog.md; the order of `checkIds`). */
 export const doctorChecks: readonly DoctorCheck[] = [
@@ -25,6 +26,7 @@ export const doctorChecks: readonly DoctorCheck[] = [
   userLinkedCheck,
   methodsRegisteredCheck,
   methodDataValidCheck,
+  mailServerReachableCheck,
   registrationCurrentCheck,
   adminPolicyCheck,
   protectedAccountCheck,

@@ -43,6 +43,11 @@ export interface AgentHubDeps {
 export class AgentHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   private readonly sessions = new Map<string, AgentSession>();
+
+  /** Agents connected to this node now (ready or not). */
+  get connectedAgents(): number {
+    return this.sessions.size;
+  }
   private readonly waiters = new Map<string, Set<(event: JobEvent) => void>>();
   /** Jobs this node dispatched and is waiting for: their row as inserted, to spare a read per result. */
   private readonly tracked = new Map<string, JobRow>();

@@ -18,7 +18,7 @@ const report = (connectErrors: Array<{ at: number; message: string }> = []) => (
 
 function facts(mode: 'direct' | 'agent', list: Awaited<ReturnType<AgentsRepository['list']>>): ServiceFacts {
   const config = configSchema.parse({ writeback: { mode, heartbeatSeconds: 30 }, directory: { kind: 'ldap', url: 'ldaps://dc:636', bindDn: 'cn=s', bindPassword: 'p', baseDn: 'ou=u' } });
-  return { now: NOW, config, policy: defaultSsprPolicy, availableTypes: ['email'], directoryKind: 'ldap', directoryAt: 'server', agents: list, probe: null, probeError: null, smtpConfigured: true, smsConfigured: false };
+  return { now: NOW, config, policy: defaultSsprPolicy, availableTypes: ['email'], directoryKind: 'ldap', directoryAt: 'server', agents: list, probe: null, probeError: null, smtpConfigured: true, smsConfigured: false, mailServer: { status: 'reachable', at: NOW } };
 }
 
 before(async () => {

@@ -34,6 +34,7 @@ function serviceFacts(mode: 'direct' | 'agent', directory: boolean): ServiceRunF
     probeError: null,
     smtpConfigured: false,
     smsConfigured: false,
+    mailServer: { status: 'unreachable', reason: 'connect ECONNREFUSED 127.0.0.1:25', at: 0 },
     users: { all: 3, enabled: 2, directory: 2, disabled: 1, directoryWithoutAnchor: 1, noContact: 1 },
     policyGroupId: null,
     deliveryFailures: { count: 2, reason: '550 mailbox unavailable' },

@@ -21,6 +21,8 @@ import { maskEmail, type MethodHint } from '../../../src/methods/hints.js';
 import type { RegistrationDataByType } from '../../../src/methods/records.js';
 import { SecurityInfo } from '../../../src/flows/register/security-info.js';
 import { EnrolmentCodeLimits, enrolmentCodeLimits } from '../../../src/methods/enrolment-code-limits.js';
+import { DeliveryQueueRepository } from '../../../src/store/delivery-queue-repository.js';
+import { Metrics } from '../../../src/metrics/metrics.js';
 import { BackgroundDelivery, MailDispatch, SmsDispatch } from '../../../src/delivery/background-delivery.js';
 import type { DirectoryUser } from '../../../src/directory/directory.js';
 import { SsprError } from '../../../src/errors/sspr-error.js';
@@ -74,9 +76,16 @@ describe('security info (enrolment rules)', () => {
     const codeKey = randomBytes(32);
     sent = [];
     const codeIn = (text: string) => /\b(\d{6})\b/.exec(text)?.[1] ?? '';
-    delivery = new BackgroundDelivery(audit, pino({ level: 'silent' }));
-    const mail = new MailDispatch({ send: async (m) => void sent.push({ to: m.to, code: codeIn(m.text), says: `${m.subject}\n${m.text}` }), close: async () => {} }, delivery);
-    const sms = new SmsDispatch({ kind: 'test', send: async (m) => (sent.push({ to: m.to, code: codeIn(m.text), says: m.text }), {}) }, delivery);
+    delivery = new BackgroundDelivery({
+      queue: new DeliveryQueueRepository(store.db, store.dialect), cipher, clock, audit, log: pino({ level: 'silent' }), metrics: new Metrics({ processMetrics: false }), nodeId: 'test',
+      settings: { maxAttempts: 1, initialBackoffMs: 1000, maxBackoffMs: 1000, concurrency: 4, attemptTimeoutMs: 5000 },
+      senders: {
+        mail: { send: async (m) => void sent.push({ to: m.to, code: codeIn(m.text), says: `${m.subject}\n${m.text}` }), close: async () => {} },
+        sms: { kind: 'test', send: async (m) => (sent.push({ to: m.to, code: codeIn(m.text), says: m.text }), {}) },
+      },
+    });
+    const mail = new MailDispatch(delivery);
+    const sms = new SmsDispatch(delivery);
     const enrolments = createEnrolments({
       flows: new FlowsRepository<MethodType, MethodHint>(store.db), registrations, challenges, policy, clock, mail, sms: options.sms === false ? null : sms, passkeys: null,
       codes: new OneTimeCodes(codeKey, clock, { codeLength: 6, codeTtlSeconds: 600, maxCodeAttempts: 3 }),

@@ -1,0 +1,155 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { startTestService, type TestService } from '../support/test-service.js';
+import { startSyslogReceiver, type SyslogReceiver } from '../support/syslog-receiver.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
+import { startRecordingServer, type RecordingServer } from '../support/recording-server.js';
+
+const secret = `whsec_${randomBytes(32).toString('base64')}`;
+
+async function until(what: string, test: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await test())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function recordSome(svc: TestService, count: number, tag: string): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await svc.services.audit.record({ event: 'reset-start', outcome: i % 2 ? 'failure' : 'success', username: `${tag}-${i}`, detail: i % 2 ? { reason: 'user-not-found' } : {} });
+  }
+}
+
+async function eventIds(svc: TestService, prefix: string): Promise<number[]> {
+  return (await svc.services.auditLog.list({ limit: 10_000 })).filter((e) => e.username?.startsWith(prefix)).map((e) => e.id);
+}
+
+describe('audit events reach syslog collectors over UDP, TCP and TLS (RFC 5424)', () => {
+  let receivers: SyslogReceiver[];
+  let svc: TestService;
+  before(async () => {
+    receivers = [await startSyslogReceiver('udp'), await startSyslogReceiver('tcp'), await startSyslogReceiver('tls')];
+    const sinks = receivers.map((r) => ({
+      kind: 'syslog', id: `syslog-${r.transport}`, transport: r.transport, host: '127.0.0.1', port: r.port, facility: 'audit',
+      ...(r.caFile ? { caFile: r.caFile, servername: 'localhost' } : {}),
+    }));
+    svc = await startTestService({ dialect: 'sqlite', env: { SSPR_AUDIT_SINKS: JSON.stringify(sinks) } });
+  });
+  after(async () => {
+    await svc.close();
+    for (const r of receivers) await r.close();
+  });
+
+  it('every event arrives on every transport as a strict RFC 5424 frame with the event as JSON', async () => {
+    await recordSome(svc, 6, 'syslog');
+    const ids = await eventIds(svc, 'syslog');
+    for (const receiver of receivers) {
+      const messages = await receiver.waitFor(6);
+      assert.deepEqual(receiver.errors, [], `${receiver.transport}: frames that did not parse`);
+      const got = messages.map((m) => JSON.parse(m.msg) as { id: number; event: string; outcome: string; username: string });
+      assert.deepEqual(got.map((g) => g.id).sort((a, b) => a - b), ids, receiver.transport);
+      for (const [i, message] of messages.entries()) {
+        const payload = got[i]!;
+        assert.equal(message.facility, 13);
+        assert.equal(message.severity, payload.outcome === 'failure' ? 4 : 5);
+        assert.equal(message.appName, 'sspr');
+        assert.equal(message.msgId, 'reset-start');
+        assert.deepEqual(message.structuredData, { 'sspr@32473': { eventId: String(payload.id), outcome: payload.outcome } });
+      }
+    }
+  });
+});
+
+describe('signed webhooks (Standard Webhooks): a receiver killed mid-stream loses nothing', () => {
+  let receiver: WebhookReceiver;
+  let svc: TestService;
+  before(async () => {
+    receiver = await startWebhookReceiver(secret);
+    const sinks = [{ kind: 'webhook', id: 'hook', url: receiver.url, secret, timeoutMs: 1000 }];
+    svc = await startTestService({
+      dialect: 'sqlite',
+      env: { SSPR_AUDIT_SINKS: JSON.stringify(sinks), SSPR_AUDIT_DELIVERY_INITIAL_BACKOFF_SECONDS: '1', SSPR_AUDIT_DELIVERY_MAX_BACKOFF_SECONDS: '1', SSPR_AUDIT_DELIVERY_MAX_ATTEMPTS: '50' },
+    });
+  });
+  after(async () => {
+    await svc.close();
+    await receiver.stop();
+  });
+
+  it('delivers every event at least once, duplicates only under the same webhook-id, and never blocks the writer', async () => {
+    await recordSome(svc, 10, 'hook-a');
+    await until('some deliveries', () => receiver.accepted.length >= 3);
+    await receiver.stop();
+    const started = performance.now();
+    await recordSome(svc, 10, 'hook-b');
+    const writerMs = performance.now() - started;
+    // Recording never waits for the sink: ten events with the receiver dead take what ten inserts take.
+    assert.ok(writerMs < 1000, `recording 10 events with the receiver down took ${writerMs.toFixed(0)} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await receiver.start();
+    const ids = [...(await eventIds(svc, 'hook-a')), ...(await eventIds(svc, 'hook-b'))];
+    await until('every event delivered', () => ids.every((id) => receiver.accepted.some((d) => d.body.data.id === id)), 20_000);
+    assert.equal(receiver.rejected, 0, 'every delivery carried a valid signature');
+    for (const delivery of receiver.accepted) {
+      assert.equal(delivery.id, `audit-${delivery.body.data.id}`, 'webhook-id is derived from the event id (the same on every retry)');
+      assert.equal(delivery.body.type, 'audit.reset-start');
+    }
+    const byId = new Map<string, unknown>();
+    for (const delivery of receiver.accepted) {
+      const previous = byId.get(delivery.id);
+      if (previous) assert.deepEqual(delivery.body, previous, 'a duplicate is the same event');
+      byId.set(delivery.id, delivery.body);
+    }
+    const counts = await svc.services.deliveryQueue.counts('audit');
+    assert.deepEqual(counts.filter((c) => c.state !== 'delivered'), []);
+  });
+
+  it('gives up after maxAttempts (dead letter) and sends again on replay', async () => {
+    receiver.failWith = 503;
+    await svc.services.audit.record({ event: 'policy-change', outcome: 'success', detail: { changed: 'dead-letter-test' } });
+    const [event] = (await svc.services.auditLog.list({ limit: 10_000 })).filter((e) => e.event === 'policy-change');
+    assert.ok(event);
+    // This service allows 50 attempts; the row is made to fail its last one by lowering what it has left.
+    await svc.services.store.db.updateTable('delivery_queue').set({ attempts: 49 }).where('event_id', '=', event.id).execute();
+    await until('the dead letter', async () => (await svc.services.deliveryQueue.list('audit', 'dead')).some((row) => row.eventId === event.id));
+    const dead = (await svc.services.deliveryQueue.list('audit', 'dead')).find((row) => row.eventId === event.id);
+    assert.match(dead?.lastError ?? '', /HTTP 503/);
+    receiver.failWith = null;
+    assert.equal(receiver.accepted.some((d) => d.body.data.id === event.id), false);
+    const queued = await svc.services.deliveryQueue.requeue('audit', Date.now(), { sinks: ['hook'], deadOnly: true });
+    assert.equal(queued, 1);
+    svc.services.auditDelivery.wake();
+    await until('the replayed event', () => receiver.accepted.some((d) => d.body.data.id === event.id));
+  });
+});
+
+describe('a sink that never answers does not slow a reset', () => {
+  let hanging: RecordingServer;
+  let svc: TestService;
+  before(async () => {
+    hanging = await startRecordingServer(() => 'never-answer');
+    const sinks = [{ kind: 'webhook', id: 'stuck', url: `${hanging.origin}/hook`, secret, timeoutMs: 1000 }];
+    svc = await startTestService({ dialect: 'sqlite', env: { SSPR_AUDIT_SINKS: JSON.stringify(sinks) } });
+    await svc.services.users.add({ username: 'alice', email: 'alice@example.org' });
+  });
+  after(async () => {
+    await svc.close();
+    await hanging.close();
+  });
+
+  it('reset/start answers fast while every delivery hangs', async () => {
+    const times: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const started = performance.now();
+      const response = await fetch(`${svc.baseUrl}/api/v1/reset/start`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice' }) });
+      await response.arrayBuffer();
+      times.push(performance.now() - started);
+      assert.equal(response.status, 200);
+    }
+    const worst = Math.max(...times);
+    assert.ok(worst < 500, `slowest reset/start ${worst.toFixed(0)} ms with a hanging sink`);
+    await until('the hanging sink to have been tried', () => hanging.requests.length > 0);
+  });
+});
