@@ -1,5 +1,6 @@
 /**
- * Strength estimate with zxcvbn-ts (score 0–4) and its suggestions in English or German.
+ * Strength estimate with zxcvbn-ts (score 0–4) and its suggestions in the reader's language
+ * (messages/<lang>/strength.json, keyed by zxcvbn's translation keys).
  *
  * Bounded work (no request may hold the event loop for more than ~20 ms): zxcvbn's matching
  * is super-linear in the length of its input and in the number of leetspeak readings it tries,
@@ -20,10 +21,11 @@
  * start-up step. Call {@link preloadStrengthEstimator} at start-up to pay that cost early.
  *
  * zxcvbn-ts 3 keeps its options in a process-wide singleton; we leave its translations at
- * the built-in default (the translation *keys*) and translate the keys ourselves, so one
- * process can answer in both languages.
+ * the built-in default (the translation *keys*) and translate the keys through the message
+ * catalogue, so one process answers in every language.
  */
 import { createRequire } from 'node:module';
+import { messages } from '../i18n/messages.js';
 import type { Language } from './messages.js';
 import { hasSubstitutionNextToLetter, undoSubstitutions } from './normalize.js';
 import { strengthWindow } from './strength-window.js';
@@ -33,7 +35,6 @@ type ZxcvbnCore = typeof import('@zxcvbn-ts/core');
 type CommonPackage = typeof import('@zxcvbn-ts/language-common');
 type EnglishPackage = typeof import('@zxcvbn-ts/language-en');
 type GermanPackage = typeof import('@zxcvbn-ts/language-de');
-type Translations = EnglishPackage['translations'];
 
 export interface StrengthEstimate {
   /** zxcvbn score: 0 too guessable … 4 very unguessable. */
@@ -46,7 +47,6 @@ export interface StrengthEstimate {
 
 interface Estimator {
   core: ZxcvbnCore;
-  translations: Record<Language, Translations>;
 }
 
 let estimator: Estimator | undefined;
@@ -89,7 +89,7 @@ function loadEstimator(): Estimator {
       wikipedia: interleave(en.dictionary.wikipedia, de.dictionary.wikipedia),
     },
   });
-  return { core, translations: { en: en.translations, de: de.translations } };
+  return { core };
 }
 
 /** Loads and ranks the zxcvbn dictionaries now instead of on the first estimate. */
@@ -97,16 +97,13 @@ export function preloadStrengthEstimator(): void {
   estimator ??= loadEstimator();
 }
 
-function translateSuggestion(key: string, translations: Translations): string {
-  const table: Readonly<Record<string, string>> = translations.suggestions;
-  return table[key] ?? key;
+function translateSuggestion(key: string, lang: Language): string {
+  return messages.formatAny(lang, `strength.suggestion.${key}`) || key;
 }
 
 /** zxcvbn's warning for a key such as "simpleRepeat", in the given language. */
 export function translateStrengthWarning(key: string, lang: Language): string {
-  estimator ??= loadEstimator();
-  const table: Readonly<Record<string, string>> = estimator.translations[lang].warnings;
-  return table[key] ?? key;
+  return messages.formatAny(lang, `strength.warning.${key}`) || key;
 }
 
 /**
@@ -121,10 +118,9 @@ export function estimateStrength(password: string, userInputs: readonly string[]
   const literal = estimator.core.zxcvbn(window, inputs);
   const leet = hasSubstitutionNextToLetter(window) ? estimator.core.zxcvbn(undoSubstitutions(window), inputs) : literal;
   const result = leet.score < literal.score ? leet : literal;
-  const translations = estimator.translations[lang];
   return {
     score: result.score,
-    suggestions: result.feedback.suggestions.map((key) => translateSuggestion(key, translations)),
+    suggestions: result.feedback.suggestions.map((key) => translateSuggestion(key, lang)),
     warning: result.feedback.warning === '' ? null : result.feedback.warning,
   };
 }
