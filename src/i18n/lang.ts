@@ -4,7 +4,7 @@
  * value of `?lang=`. Every per-language table (question texts, banned words, strength dictionaries) derives from
  * this list.
  */
-export const languages = ['en', 'de', 'fr', 'es', 'it', 'nl', 'pl', 'pt-BR', 'sv'] as const;
+export const languages = ['en', 'de', 'fr', 'es', 'it', 'nl', 'pl', 'pt-BR', 'sv', 'ja'] as const;
 export type Lang = (typeof languages)[number];
 
 /** Longest Accept-Language header read, and most language ranges considered: the rest is ignored. */
