@@ -19,6 +19,22 @@ export type Under<P extends string, K = MessageKey> = K extends `${P}${infer R}`
 type Values = Record<string, string | number | Date>;
 
 /**
+ * `{at, date, medium}` and `{at, time, short}` in the reader's language; times in UTC with the zone named, so a
+ * mail or a page says the same instant whatever the server's zone (a number is milliseconds since the epoch).
+ */
+const formats = {
+  date: {
+    short: { timeZone: 'UTC', year: '2-digit', month: 'numeric', day: 'numeric' },
+    medium: { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' },
+    long: { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' },
+  },
+  time: {
+    short: { timeZone: 'UTC', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' },
+    medium: { timeZone: 'UTC', hour: 'numeric', minute: '2-digit', second: '2-digit', timeZoneName: 'short' },
+  },
+} as const;
+
+/**
  * All messages of all languages, each compiled once when the catalogue is built; formatting is then a walk over
  * a prepared tree (no parsing on the request path).
  */
@@ -68,7 +84,7 @@ export class MessageCatalogue {
     const compiled = new Map<Lang, Map<string, IntlMessageFormat | string>>();
     for (const [lang, set] of sets) {
       // A message without placeholders is its own text: most page texts skip the formatter entirely.
-      const prepare = (m: ParsedMessage) => (m.args.size === 0 && m.ast.every((el) => el.type === TYPE.literal) ? m.ast.map((el) => el.value).join('') : new IntlMessageFormat(m.ast, lang, undefined, { ignoreTag: true }));
+      const prepare = (m: ParsedMessage) => (m.args.size === 0 && m.ast.every((el) => el.type === TYPE.literal) ? m.ast.map((el) => el.value).join('') : new IntlMessageFormat(m.ast, lang, formats, { ignoreTag: true }));
       compiled.set(lang, new Map([...set].map(([key, m]) => [key, prepare(m)])));
     }
     return new MessageCatalogue(reference, sets, compiled);

@@ -2,11 +2,6 @@ import type { Lang } from '../i18n/lang.js';
 import { message } from '../i18n/messages.js';
 import type { MailMessage } from './mailer.js';
 
-/** A point in time as mails show it: ISO date and time, UTC. */
-function mailTime(at: Date): string {
-  return at.toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
-}
-
 /** The one-time code mail. Holds the code and nothing that would let a reader act without it. */
 export function codeMail(lang: Lang, to: string, p: { code: string; minutes: number; organisation: string }): MailMessage {
   return { to, subject: message(lang, 'mail.code.subject', p), text: message(lang, 'mail.code.text', p) };
@@ -22,8 +17,7 @@ export function enrolmentCodeMail(lang: Lang, to: string, p: { code: string; min
 
 /** Sent after every successful reset (OWASP: notify, without secrets). */
 export function resetNoticeMail(lang: Lang, to: string, p: { organisation: string; at: Date; ip: string }): MailMessage {
-  const params = { ...p, when: mailTime(p.at) };
-  return { to, subject: message(lang, 'mail.reset-notice.subject', params), text: message(lang, 'mail.reset-notice.text', params) };
+  return { to, subject: message(lang, 'mail.reset-notice.subject', p), text: message(lang, 'mail.reset-notice.text', p) };
 }
 
 /** Tells a known user why they cannot reset (the page answered like for anyone, to avoid enumeration). */
@@ -33,6 +27,5 @@ export function refusalNoticeMail(lang: Lang, to: string, p: { organisation: str
 
 /** Sent to every other administrator when an administrator's password was reset (Entra's admin notice). */
 export function adminResetNoticeMail(lang: Lang, to: string, p: { organisation: string; at: Date; ip: string; who: string }): MailMessage {
-  const params = { ...p, when: mailTime(p.at) };
-  return { to, subject: message(lang, 'mail.admin-reset-notice.subject', params), text: message(lang, 'mail.admin-reset-notice.text', params) };
+  return { to, subject: message(lang, 'mail.admin-reset-notice.subject', p), text: message(lang, 'mail.admin-reset-notice.text', p) };
 }

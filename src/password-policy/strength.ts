@@ -1,5 +1,6 @@
 /**
- * Strength estimate with zxcvbn-ts (score 0–4) and its suggestions in English or German.
+ * Strength estimate with zxcvbn-ts (score 0–4) and its suggestions in the reader's language
+ * (messages/<lang>/strength.json, keyed by zxcvbn's translation keys).
  *
  * Bounded work (no request may hold the event loop for more than ~20 ms): zxcvbn's matching
  * is super-linear in the length of its input and in the number of leetspeak readings it tries,
@@ -15,15 +16,18 @@
  * zxcvbn's dictionary matcher is replaced by an equivalent that looks each substring up once
  * (dictionary-match.ts).
  *
- * The dictionaries (common + English + German, several MB) are loaded and ranked on first
+ * The dictionaries (common, and one package per interface language that has one: dictionaryPackages;
+ * tens of MB of heap once ranked) are loaded and ranked on first
  * use, synchronously, via require — so the sync evaluation core can use them without an async
  * start-up step. Call {@link preloadStrengthEstimator} at start-up to pay that cost early.
  *
  * zxcvbn-ts 3 keeps its options in a process-wide singleton; we leave its translations at
- * the built-in default (the translation *keys*) and translate the keys ourselves, so one
- * process can answer in both languages.
+ * the built-in default (the translation *keys*) and translate the keys through the message
+ * catalogue, so one process answers in every language.
  */
 import { createRequire } from 'node:module';
+import { languages, type Lang } from '../i18n/lang.js';
+import { messages } from '../i18n/messages.js';
 import type { Language } from './messages.js';
 import { hasSubstitutionNextToLetter, undoSubstitutions } from './normalize.js';
 import { strengthWindow } from './strength-window.js';
@@ -31,9 +35,36 @@ import { installFastDictionaryMatch, type ZxcvbnInternals } from './dictionary-m
 
 type ZxcvbnCore = typeof import('@zxcvbn-ts/core');
 type CommonPackage = typeof import('@zxcvbn-ts/language-common');
-type EnglishPackage = typeof import('@zxcvbn-ts/language-en');
-type GermanPackage = typeof import('@zxcvbn-ts/language-de');
-type Translations = EnglishPackage['translations'];
+/** What this module reads of a zxcvbn-ts 3 language package; packages name their name lists differently. */
+interface LanguagePackage {
+  dictionary: Record<string, string[]>;
+}
+
+/**
+ * The zxcvbn-ts language package with the words of each interface language, or null where none exists
+ * (Swedish: no package for zxcvbn-ts 3). A Record over Lang, so a language added to the list must be named here.
+ */
+const dictionaryPackages: Record<Lang, string | null> = {
+  en: '@zxcvbn-ts/language-en',
+  de: '@zxcvbn-ts/language-de',
+  fr: '@zxcvbn-ts/language-fr',
+  es: '@zxcvbn-ts/language-es-es',
+  it: '@zxcvbn-ts/language-it',
+  nl: '@zxcvbn-ts/language-nl-be',
+  pl: '@zxcvbn-ts/language-pl',
+  'pt-BR': '@zxcvbn-ts/language-pt-br',
+  sv: null,
+  ja: '@zxcvbn-ts/language-ja',
+};
+
+const dictionaryNames = ['commonWords', 'firstnames', 'lastnames', 'wikipedia'] as const;
+type DictionaryName = (typeof dictionaryNames)[number];
+
+/** A package's lists by zxcvbn's dictionary names: first and last names gathered from however the package splits them. */
+function listsOf(pkg: LanguagePackage): Record<DictionaryName, string[][]> {
+  const named = (pattern: RegExp) => Object.entries(pkg.dictionary).filter(([name]) => pattern.test(name)).map(([, words]) => words);
+  return { commonWords: named(/^commonWords$/), firstnames: named(/firstnames$/i), lastnames: named(/lastnames$/i), wikipedia: named(/^wikipedia$/) };
+}
 
 export interface StrengthEstimate {
   /** zxcvbn score: 0 too guessable … 4 very unguessable. */
@@ -46,20 +77,19 @@ export interface StrengthEstimate {
 
 interface Estimator {
   core: ZxcvbnCore;
-  translations: Record<Language, Translations>;
 }
 
 let estimator: Estimator | undefined;
 
-/** Interleaves two rank-ordered word lists, so neither language's words rank behind the other's. */
-function interleave(first: readonly string[], second: readonly string[]): string[] {
+/** Interleaves rank-ordered word lists, so no list's words rank behind another's. */
+function interleave(lists: readonly (readonly string[])[]): string[] {
   const merged: string[] = [];
-  const length = Math.max(first.length, second.length);
+  const length = Math.max(0, ...lists.map((list) => list.length));
   for (let i = 0; i < length; i++) {
-    const a = first[i];
-    const b = second[i];
-    if (a !== undefined) merged.push(a);
-    if (b !== undefined) merged.push(b);
+    for (const list of lists) {
+      const word = list[i];
+      if (word !== undefined) merged.push(word);
+    }
   }
   return merged;
 }
@@ -68,8 +98,22 @@ function loadEstimator(): Estimator {
   const require = createRequire(import.meta.url);
   const core = require('@zxcvbn-ts/core') as ZxcvbnCore;
   const common = require('@zxcvbn-ts/language-common') as CommonPackage;
-  const en = require('@zxcvbn-ts/language-en') as EnglishPackage;
-  const de = require('@zxcvbn-ts/language-de') as GermanPackage;
+  const lists = (lang: Lang) => {
+    const name = dictionaryPackages[lang];
+    return name === null ? null : listsOf(require(name) as LanguagePackage);
+  };
+  const [en, de] = [lists('en'), lists('de')];
+  const pair = (name: DictionaryName) => interleave([...(en?.[name] ?? []), ...(de?.[name] ?? [])]);
+  // English and German share one ranking (their words interleaved: the golden verdicts were reviewed against
+  // it); every further language keeps its own ranks under `<name>-<lang>`, so adding a language does not push
+  // another language's common words down the ranking. zxcvbn's feedback still recognises `wikipedia-*` and
+  // `*firstnames-*`; only a further language's last names lose the "names are easy to guess" warning.
+  const further = Object.fromEntries(
+    languages.filter((lang) => lang !== 'en' && lang !== 'de').flatMap((lang) => {
+      const own = lists(lang);
+      return own === null ? [] : dictionaryNames.map((name) => [`${name}-${lang}`, interleave(own[name])] as const);
+    }),
+  );
   installFastDictionaryMatch({
     version: (require('@zxcvbn-ts/core/package.json') as { version: string }).version,
     matcher: require('@zxcvbn-ts/core/dist/matcher/dictionary/matching.js') as ZxcvbnInternals['matcher'],
@@ -83,13 +127,14 @@ function loadEstimator(): Estimator {
     graphs: common.adjacencyGraphs,
     dictionary: {
       ...common.dictionary,
-      commonWords: interleave(en.dictionary.commonWords, de.dictionary.commonWords),
-      firstnames: interleave(en.dictionary.firstnames, de.dictionary.firstnames),
-      lastnames: interleave(en.dictionary.lastnames, de.dictionary.lastnames),
-      wikipedia: interleave(en.dictionary.wikipedia, de.dictionary.wikipedia),
+      commonWords: pair('commonWords'),
+      firstnames: pair('firstnames'),
+      lastnames: pair('lastnames'),
+      wikipedia: pair('wikipedia'),
+      ...further,
     },
   });
-  return { core, translations: { en: en.translations, de: de.translations } };
+  return { core };
 }
 
 /** Loads and ranks the zxcvbn dictionaries now instead of on the first estimate. */
@@ -97,16 +142,13 @@ export function preloadStrengthEstimator(): void {
   estimator ??= loadEstimator();
 }
 
-function translateSuggestion(key: string, translations: Translations): string {
-  const table: Readonly<Record<string, string>> = translations.suggestions;
-  return table[key] ?? key;
+function translateSuggestion(key: string, lang: Language): string {
+  return messages.formatAny(lang, `strength.suggestion.${key}`) || key;
 }
 
 /** zxcvbn's warning for a key such as "simpleRepeat", in the given language. */
 export function translateStrengthWarning(key: string, lang: Language): string {
-  estimator ??= loadEstimator();
-  const table: Readonly<Record<string, string>> = estimator.translations[lang].warnings;
-  return table[key] ?? key;
+  return messages.formatAny(lang, `strength.warning.${key}`) || key;
 }
 
 /**
@@ -121,10 +163,9 @@ export function estimateStrength(password: string, userInputs: readonly string[]
   const literal = estimator.core.zxcvbn(window, inputs);
   const leet = hasSubstitutionNextToLetter(window) ? estimator.core.zxcvbn(undoSubstitutions(window), inputs) : literal;
   const result = leet.score < literal.score ? leet : literal;
-  const translations = estimator.translations[lang];
   return {
     score: result.score,
-    suggestions: result.feedback.suggestions.map((key) => translateSuggestion(key, translations)),
+    suggestions: result.feedback.suggestions.map((key) => translateSuggestion(key, lang)),
     warning: result.feedback.warning === '' ? null : result.feedback.warning,
   };
 }

@@ -41,7 +41,7 @@ export class PolicyStore {
     if (!questions.ok) {
       throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `customQuestions: ${questions.problems.map((p) => p.code).join(', ')}` });
     }
-    const policy: SsprPolicy = { ...result.data, customQuestions: questions.questions.map(({ id, en, de }) => ({ id, en, ...(de ? { de } : {}) })) };
+    const policy: SsprPolicy = { ...result.data, customQuestions: questions.questions };
     if (policy.enabled === 'selected' && !policy.group) {
       throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: 'enabled "selected" needs a group' });
     }

@@ -1,7 +1,18 @@
 import { z } from 'zod';
 import { methodTypes, type MethodType } from '../methods/index.js';
 
+import { languages } from '../i18n/lang.js';
+
 export { methodTypes, type MethodType };
+
+const questionTextSchema = z.string().min(3).max(200);
+
+/** An organisation's own question: English required, any other supported language optional. */
+const customQuestionSchema = z.strictObject({
+  id: z.string().regex(/^custom-[a-z0-9-]{1,40}$/).optional(),
+  ...Object.fromEntries(languages.slice(1).map((lang) => [lang, questionTextSchema.optional()])),
+  en: questionTextSchema,
+}) as z.ZodType<{ id?: string | undefined; en: string } & { [L in Exclude<(typeof languages)[number], 'en'>]?: string | undefined }>;
 
 /**
  * Who may reset and how (Entra SSPR's policy, sspr-facts.md). Stored in the database, changed by
@@ -20,7 +31,7 @@ export const ssprPolicySchema = z.strictObject({
   questionsToAnswer: z.number().int().min(3).max(5).default(3),
   /** The organisation's own questions (up to 20), offered beside the predefined ones. */
   customQuestions: z
-    .array(z.strictObject({ id: z.string().regex(/^custom-[a-z0-9-]{1,40}$/).optional(), en: z.string().min(3).max(200), de: z.string().min(3).max(200).optional() }))
+    .array(customQuestionSchema)
     .max(20)
     .default([]),
   /** Contact data the organisation holds (directory e-mail, mobile) counts as registered. */

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { negotiateLang, isLang, type Lang } from '../i18n/lang.js';
+import { negotiateLang, langOf, type Lang } from '../i18n/lang.js';
 import type { MethodRequest } from '../methods/method.js';
 import { cookieName, parseCookies, type CookieName, type CookiePolicy } from './cookies.js';
 
@@ -21,7 +21,7 @@ declare module 'fastify' {
 export function buildContext(request: FastifyRequest, cookiePolicy: CookiePolicy): RequestContext {
   const cookies = parseCookies(request.headers.cookie);
   const query = request.query as Record<string, unknown> | undefined;
-  const chosen = isLang(query?.lang) ? query.lang : undefined;
+  const chosen = langOf(query?.lang);
   const lang = negotiateLang(chosen ?? cookies.get(cookieName(cookiePolicy, 'lang')), request.headers['accept-language']);
   const userAgent = String(request.headers['user-agent'] ?? '').slice(0, 300);
   return { lang, ip: request.ip, userAgent, cookies, langChosen: chosen !== undefined };

@@ -7,13 +7,19 @@ import { z } from 'zod';
 import { errorCatalogue, type ErrorCode } from '../../src/errors/catalogue.js';
 import { SsprError, toSsprError } from '../../src/errors/sspr-error.js';
 import { languages } from '../../src/i18n/lang.js';
-import { argumentsOf, checkAgainst, languagesIn, MessageFileError, readLanguage, shippedMessagesRoot } from '../../src/i18n/message-files.js';
+import { argumentsOf, checkAgainst, languagesIn, MessageFileError, readLanguage, shippedMessagesRoot, type Argument } from '../../src/i18n/message-files.js';
 import { MessageCatalogue, message, messages } from '../../src/i18n/messages.js';
 import { renderHint } from '../../src/methods/hints.js';
 import { REASON_CODES, formatReason } from '../../src/password-policy/messages.js';
 import { parseBody } from '../../src/web/api/validate.js';
 import { t, uiTextKeys } from '../../src/web/pages/ui-text.js';
 import { messageParamsSource, paramsModulePath } from '../../scripts/message-params.js';
+import { messageGaps } from '../../scripts/messages-missing.js';
+import { isPluralElement, isSelectElement, type MessageFormatElement, type PluralElement } from '@formatjs/icu-messageformat-parser';
+import { codeMail, resetNoticeMail } from '../../src/mail/templates.js';
+import { layout } from '../../src/web/pages/layout.js';
+import { html } from '../../src/web/html.js';
+import { PREDEFINED_QUESTIONS } from '../../src/methods/questions/question-catalogue.js';
 
 const root = shippedMessagesRoot();
 
@@ -85,15 +91,15 @@ describe('operator overrides', () => {
     ['an unknown key', { 'en/mail.json': { 'code.subjekt': 'x' } }, /en\/mail\.json: "mail\.code\.subjekt" is not a known message/],
     ['broken ICU', { 'en/mail.json': { 'code.subject': '{organisation' } }, /en\/mail\.json: "code\.subject" is not a valid ICU message/],
     ['broken JSON', { 'en/mail.json': '{"code.subject": ' }, /en\/mail\.json: not readable JSON/],
-    ['an unsupported language', { 'fr/mail.json': {} }, /fr: "fr" is not a supported language/],
+    ['an unsupported language', { 'xx/mail.json': {} }, /xx: "xx" is not a supported language/],
   ] as const) {
     it(`refuse ${name}, naming the file`, () => {
       assert.throws(() => messages.withOverrides(messageRoot(files)), (e: unknown) => e instanceof MessageFileError && expected.test(e.message));
     });
   }
   it('a shipped root with an unlisted language folder does not load', () => {
-    const dir = messageRoot({ 'en/a.json': { x: 'X' }, 'de/a.json': { x: 'Y' }, 'fr/a.json': { x: 'Z' } });
-    assert.throws(() => MessageCatalogue.load(dir), /fr are not in the languages list/);
+    const dir = messageRoot({ 'en/a.json': { x: 'X' }, 'de/a.json': { x: 'Y' }, 'xx/a.json': { x: 'Z' } });
+    assert.throws(() => MessageCatalogue.load(dir), /xx are not in the languages list/);
   });
 });
 
@@ -163,5 +169,115 @@ describe('invalid-request is whole in every language', () => {
   it('a user name of the wrong length is refused in German', () => {
     assert.equal(new SsprError('invalid-request', { params: { problem: 'usernameLength' } }).messageIn('de'),
       'Die Anfrage ist ungültig: Geben Sie einen Benutzernamen mit 1 bis 256 Zeichen ein.');
+  });
+});
+
+describe('ten languages', () => {
+  const english = readLanguage(join(root, 'en'));
+  const sets = new Map(languages.map((lang) => [lang, readLanguage(join(root, lang))]));
+
+  /** A value for each placeholder of an English message: numbers, dates, the first code, or text. */
+  function sampleParams(key: string): Record<string, string | number | Date> {
+    const args: Map<string, Argument> = english.get(key)?.args ?? new Map();
+    return Object.fromEntries([...args].map(([name, arg]) => {
+      switch (arg.kind.kind) {
+        case 'number': return [name, 3];
+        case 'date': return [name, new Date(Date.UTC(2026, 11, 6, 14, 5))];
+        case 'code': return [name, arg.kind.codes.find((c) => c !== 'other') ?? 'other'];
+        default: return [name, `‹${name}›`];
+      }
+    }));
+  }
+
+  it('no language lacks a key, has an unknown one, or names other placeholders (npm run messages:missing)', () => {
+    for (const [lang, gaps] of Object.entries(messageGaps(root))) {
+      assert.deepEqual(gaps, { missing: {}, unknown: [], placeholders: [] }, lang);
+    }
+  });
+
+  it('a missing key in a new language is listed with its English text', () => {
+    const dir = messageRoot({ 'en/a.json': { x: 'X {n}', y: 'Y' }, 'de/a.json': { x: 'X {m}' } });
+    const gaps = messageGaps(dir);
+    assert.deepEqual(gaps.de, { missing: { 'a.y': 'Y' }, unknown: [], placeholders: ['a.x'] });
+    assert.deepEqual(Object.keys(gaps.fr?.missing ?? {}), ['a.x', 'a.y'], 'a listed language without a folder lacks everything');
+  });
+
+  it('plurals give every form the language uses for whole numbers (CLDR: pl one/few/many, ja other)', () => {
+    const formsOf = (lang: string) => [...new Set(Array.from({ length: 1001 }, (_, n) => new Intl.PluralRules(lang).select(n)))];
+    const walk = (elements: MessageFormatElement[], visit: (plural: PluralElement) => void): void => {
+      for (const el of elements) {
+        if (isPluralElement(el)) { visit(el); for (const o of Object.values(el.options)) walk(o.value, visit); }
+        if (isSelectElement(el)) for (const o of Object.values(el.options)) walk(o.value, visit);
+      }
+    };
+    for (const [lang, set] of sets) {
+      const forms = formsOf(lang);
+      for (const [key, m] of set) {
+        walk(m.ast, (plural) => {
+          for (const form of forms) assert.ok(form in plural.options, `${lang} ${key}: {${plural.value}, plural} lacks "${form}"`);
+        });
+      }
+    }
+  });
+
+  it('every message formats in every language with values of the right kind, leaving no placeholder behind', () => {
+    for (const [lang, set] of sets) {
+      for (const key of set.keys()) {
+        const params = sampleParams(key);
+        const text = messages.formatAny(lang, key, params);
+        assert.ok(text.length > 0, `${lang} ${key}`);
+        for (const name of Object.keys(params)) assert.ok(!text.includes(`{${name}`), `${lang} ${key} left {${name}} unformatted`);
+      }
+    }
+  });
+
+  it('mails and SMS render in every language, with dates in the language\'s form', () => {
+    const at = new Date(Date.UTC(2026, 11, 6, 14, 5));
+    for (const lang of languages) {
+      for (const key of messages.keys('mail.')) assert.ok(message(lang, `mail.${key}`, sampleParams(`mail.${key}`) as never).length > 10, `${lang} mail.${key}`);
+      for (const key of messages.keys('sms.')) {
+        const text = message(lang, `sms.${key}`, { organisation: 'ACME', code: '123456', minutes: 10 });
+        assert.match(text, /123456/, `${lang} sms.${key}`);
+        assert.ok(text.length <= 160, `${lang} sms.${key} fits one concatenated SMS page (${text.length})`);
+      }
+      const notice = resetNoticeMail(lang, 'a@example.org', { organisation: 'ACME', at, ip: '192.0.2.1' });
+      assert.match(notice.text, /192\.0\.2\.1/);
+      assert.match(notice.text, /UTC/, `${lang}: the zone is named`);
+      assert.match(codeMail(lang, 'a@example.org', { code: '123456', minutes: 1, organisation: 'ACME' }).text, /123456/);
+    }
+    assert.match(resetNoticeMail('de', 'a@example.org', { organisation: 'ACME', at, ip: '192.0.2.1' }).text, /am 6\. Dez\. 2026 um 14:05 UTC/);
+    assert.match(resetNoticeMail('ja', 'a@example.org', { organisation: 'ACME', at, ip: '192.0.2.1' }).text, /2026年12月6日 14:05 UTC/);
+    assert.match(message('pl', 'errors.code-wrong', { remaining: 5 }), /pozostało 5 prób/);
+    assert.match(message('pl', 'errors.code-wrong', { remaining: 2 }), /pozostały 2 próby/);
+  });
+
+  it('each language says "password" with one word throughout (de Kennwort, never Passwort)', () => {
+    const term: Record<(typeof languages)[number], RegExp> = {
+      en: /password/i, de: /kennw[öo]rt/i, fr: /mots? de passe/i, es: /contraseña/i, it: /password/i, nl: /wachtwoord/i,
+      pl: /has(ł|eł)/i, 'pt-BR': /senha/i, sv: /lösenord/i, ja: /パスワード/,
+    };
+    for (const [lang, set] of sets) {
+      for (const [key, m] of set) {
+        if (!/\bpasswords?\b(?!\.)/i.test(english.get(key)?.text ?? '') || key.startsWith('doctor.evidence.')) continue;
+        assert.match(m.text, term[lang], `${lang} ${key}`);
+      }
+    }
+    for (const m of sets.get('de')?.values() ?? []) assert.doesNotMatch(m.text, /Passw[oö]rt/, m.text);
+  });
+
+  it('the language switch offers every language, each in its own name and tag', () => {
+    const page = layout({ lang: 'ja', organisation: 'ACME', csrfToken: 'x', demo: false }, 'T', html``);
+    assert.match(page, /<html lang="ja">/);
+    for (const lang of languages.filter((l) => l !== 'ja')) {
+      assert.ok(page.includes(`href="?lang=${lang}" hreflang="${lang}" lang="${lang}">${t(lang, 'lang.name')}</a>`), lang);
+    }
+    assert.equal(new Set(languages.map((lang) => t(lang, 'lang.name'))).size, languages.length, 'every language has its own name');
+  });
+
+  it('predefined security questions exist in every language, distinct within each', () => {
+    for (const lang of languages) {
+      const texts = PREDEFINED_QUESTIONS.map((q) => q[lang]);
+      assert.equal(new Set(texts).size, texts.length, lang);
+    }
   });
 });

@@ -49,11 +49,38 @@ describe('CSRF tokens', () => {
 describe('language negotiation', () => {
   it('honours explicit choice, then q-values, then English', () => {
     assert.equal(negotiateLang('de', 'en'), 'de');
-    assert.equal(negotiateLang(undefined, 'fr-CH, fr;q=0.9, de;q=0.8, en;q=0.7'), 'de');
+    assert.equal(negotiateLang(undefined, 'da-DK, da;q=0.9, de;q=0.8, en;q=0.7'), 'de');
+    assert.equal(negotiateLang(undefined, 'fr-CH, fr;q=0.9, de;q=0.8, en;q=0.7'), 'fr');
     assert.equal(negotiateLang(undefined, 'en;q=0.5, de;q=0.9'), 'de');
     assert.equal(negotiateLang(undefined, 'de;q=0, en'), 'en');
-    assert.equal(negotiateLang('xx', 'fr'), 'en');
+    assert.equal(negotiateLang('xx', 'da'), 'en');
+    assert.equal(negotiateLang('xx', 'fr'), 'fr');
     assert.equal(negotiateLang(undefined, undefined), 'en');
+  });
+
+  it('falls back by primary language: regional variants to the language we have', () => {
+    for (const [header, lang] of [
+      ['pt', 'pt-BR'], ['pt-PT', 'pt-BR'], ['pt-br', 'pt-BR'], ['de-AT', 'de'], ['de-CH;q=0.9', 'de'], ['en-GB', 'en'],
+      ['ja-JP', 'ja'], ['sv-FI', 'sv'], ['nl-BE', 'nl'], ['es-419', 'es'], ['zh-CN', 'en'], ['*', 'en'], ['', 'en'],
+    ] as const) assert.equal(negotiateLang(undefined, header), lang, header);
+    assert.equal(negotiateLang(undefined, 'zh-CN, pl;q=0.3, *;q=0.1'), 'pl');
+    assert.equal(negotiateLang(undefined, 'it;q=0.4, es;q=0.4'), 'it', 'equal q: header order');
+    assert.equal(negotiateLang(undefined, 'it;q=2, es;q=0.4'), 'es', 'q above 1 is not valid');
+  });
+
+  it('takes an explicit choice in any spelling, and only a whole supported tag', () => {
+    assert.equal(negotiateLang('pt-br', 'de'), 'pt-BR');
+    assert.equal(negotiateLang('JA', 'de'), 'ja');
+    assert.equal(negotiateLang('pt', 'de'), 'de', 'an explicit choice is a tag we list, not a range');
+    assert.equal(negotiateLang(['fr'], 'de'), 'de');
+  });
+
+  it('reads a bounded header: a huge one costs no more than its first ranges', () => {
+    const huge = `${'xx;q=0.5, '.repeat(100_000)}fr`;
+    const started = performance.now();
+    assert.equal(negotiateLang(undefined, huge), 'en');
+    assert.ok(performance.now() - started < 20, 'well under the event-loop budget');
+    assert.equal(negotiateLang(undefined, `${'xx, '.repeat(30)}fr`), 'en', 'ranges after the 24th are not read');
   });
 });
 

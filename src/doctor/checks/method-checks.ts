@@ -104,7 +104,7 @@ function serviceDelivery(facts: ServiceRunFacts): Finding {
   const evidence: Finding['evidence'] = [['mail', { smtp: String(facts.smtpConfigured), sms: facts.config.sms.provider, failures: failures.count }]];
   if (!facts.smtpConfigured && facts.policy.methods.includes('email')) return { id: 'method-data-valid', status: 'fail', key: 'no-smtp', evidence };
   if (failures.count > 0) return { id: 'method-data-valid', status: 'warn', key: 'service-failures', params: { count: failures.count, reason: failures.reason ?? '?' }, evidence };
-  return { id: 'method-data-valid', status: 'pass', key: 'service-ok', params: { sms: facts.smsConfigured ? ', SMS too' : '' }, evidence };
+  return { id: 'method-data-valid', status: 'pass', key: 'service-ok', params: { sms: facts.smsConfigured ? 'yes' : 'no' }, evidence };
 }
 
 /** Enabled users (administrators or not) short of `required` distinct usable types among `allowed`. */

@@ -317,9 +317,8 @@ export class ResetFlow {
   private async refuseIfBlocked(subject: string, request: MethodRequest, typed = subject): Promise<void> {
     const block = await this.deps.throttles.blockedUntil(usernameKey(subject));
     if (!block) return;
-    const until = new Date(block.until).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
     await this.audit(request, 'reset-blocked', 'failure', '', null, typed, { reason: block.reason });
-    throw new SsprError('throttled', { params: { until }, details: { until: new Date(block.until).toISOString(), reason: block.reason } });
+    throw new SsprError('throttled', { params: { until: block.until }, details: { until: new Date(block.until).toISOString(), reason: block.reason } });
   }
 
   /**

@@ -1,4 +1,5 @@
 import { codePointLength, normaliseAnswer } from './answer-normalisation.js';
+import { languages } from '../../i18n/lang.js';
 import { PREDEFINED_QUESTIONS, type SecurityQuestion } from './predefined-questions.js';
 
 /** Registration limits (Entra SSPR: 3–5 questions, answers 3–40 characters). */
@@ -93,5 +94,5 @@ export function validateAnswers(
 }
 
 function repeatsQuestion(normalisedAnswer: string, question: SecurityQuestion): boolean {
-  return [question.en, question.de].some((text) => text !== undefined && normaliseAnswer(text) === normalisedAnswer);
+  return languages.map((lang) => question[lang]).some((text) => text !== undefined && normaliseAnswer(text) === normalisedAnswer);
 }

@@ -1,12 +1,12 @@
-import type { Lang } from '../../i18n/lang.js';
+import { languages, type Lang } from '../../i18n/lang.js';
+import { message } from '../../i18n/messages.js';
 
-/** A security question. `id` is stable: stored answers refer to it, so it never changes once published. */
-export interface SecurityQuestion {
-  id: string;
-  en: string;
-  /** German text; a custom question without one is shown in English (see `questionText`). */
-  de?: string;
-}
+/**
+ * A security question: its text per language, English required; a custom question without a text in some
+ * language is shown in English there (see `questionText`). `id` is stable: stored answers refer to it, so it
+ * never changes once published.
+ */
+export type SecurityQuestion = { id: string; en: string } & { [L in Exclude<Lang, 'en'>]?: string };
 
 /**
  * The predefined questions. Chosen for answers that are stable over a lifetime, memorable after years,
@@ -15,80 +15,29 @@ export interface SecurityQuestion {
  * favourite colour / food / film (few likely answers, and they change).
  * Ids are kebab-case and never reused for a different question.
  */
-export const PREDEFINED_QUESTIONS: readonly Required<SecurityQuestion>[] = [
-  {
-    id: 'first-pet-name',
-    en: 'What was the name of your first pet?',
-    de: 'Wie hieß Ihr erstes Haustier?',
-  },
-  {
-    id: 'childhood-best-friend',
-    en: 'What was the first name of your best friend in childhood?',
-    de: 'Wie lautete der Vorname Ihrer besten Freundin oder Ihres besten Freundes in der Kindheit?',
-  },
-  {
-    id: 'first-stuffed-toy',
-    en: 'What was the name of your first stuffed animal or toy?',
-    de: 'Wie hieß Ihr erstes Kuscheltier oder Spielzeug?',
-  },
-  {
-    id: 'childhood-nickname',
-    en: 'What was your nickname as a child?',
-    de: 'Welchen Spitznamen hatten Sie als Kind?',
-  },
-  {
-    id: 'first-teacher-surname',
-    en: 'What was the surname of your first teacher?',
-    de: 'Wie lautete der Nachname Ihrer ersten Lehrerin oder Ihres ersten Lehrers?',
-  },
-  {
-    id: 'first-car-model',
-    en: 'What was the make and model of your first car?',
-    de: 'Welche Marke und welches Modell hatte Ihr erstes Auto?',
-  },
-  {
-    id: 'first-concert',
-    en: 'Which band or artist did you see at your first concert?',
-    de: 'Welche Band oder welche Künstlerin bzw. welchen Künstler haben Sie bei Ihrem ersten Konzert gesehen?',
-  },
-  {
-    id: 'parents-meeting-town',
-    en: 'In which city or town did your parents meet?',
-    de: 'In welcher Stadt oder welchem Ort haben sich Ihre Eltern kennengelernt?',
-  },
-  {
-    id: 'first-cinema-film',
-    en: 'What was the first film you saw in a cinema?',
-    de: 'Welchen Film haben Sie als ersten im Kino gesehen?',
-  },
-  {
-    id: 'first-dish-cooked',
-    en: 'What was the first dish you learned to cook?',
-    de: 'Welches Gericht haben Sie als erstes kochen gelernt?',
-  },
-  {
-    id: 'childhood-hero',
-    en: 'Who was your hero as a child?',
-    de: 'Wer war Ihr Held oder Ihre Heldin in der Kindheit?',
-  },
-  {
-    id: 'first-holiday-alone',
-    en: 'Where did you spend your first holiday without your parents?',
-    de: 'Wo haben Sie Ihren ersten Urlaub ohne Ihre Eltern verbracht?',
-  },
-  {
-    id: 'childhood-book',
-    en: 'What was the title of your favourite book as a child?',
-    de: 'Wie hieß Ihr Lieblingsbuch in der Kindheit?',
-  },
-  {
-    id: 'grandparents-street',
-    en: 'On which street did your grandparents live?',
-    de: 'In welcher Straße haben Ihre Großeltern gewohnt?',
-  },
-];
+export const PREDEFINED_QUESTION_IDS = [
+  'first-pet-name',
+  'childhood-best-friend',
+  'first-stuffed-toy',
+  'childhood-nickname',
+  'first-teacher-surname',
+  'first-car-model',
+  'first-concert',
+  'parents-meeting-town',
+  'first-cinema-film',
+  'first-dish-cooked',
+  'childhood-hero',
+  'first-holiday-alone',
+  'childhood-book',
+  'grandparents-street',
+] as const;
 
-/** The question's text in `lang`, falling back to English where a custom question has no German text. */
+/** The predefined questions with their text in every language (messages/<lang>/questions.json). */
+export const PREDEFINED_QUESTIONS: readonly Required<SecurityQuestion>[] = PREDEFINED_QUESTION_IDS.map(
+  (id) => ({ id, ...Object.fromEntries(languages.map((lang) => [lang, message(lang, `questions.${id}`)])) }) as Required<SecurityQuestion>,
+);
+
+/** The question's text in `lang`, falling back to English where a custom question has no text in that language. */
 export function questionText(question: SecurityQuestion, lang: Lang): string {
   return question[lang] ?? question.en;
 }

@@ -3,6 +3,7 @@
  * administrator adds.
  */
 import { createHash } from 'node:crypto';
+import { languages, type Lang } from '../../i18n/lang.js';
 import { normaliseAnswer, codePointLength } from './answer-normalisation.js';
 import { PREDEFINED_QUESTIONS, type SecurityQuestion } from './predefined-questions.js';
 
@@ -14,18 +15,14 @@ export const CUSTOM_QUESTION_LIMITS = { minLength: 3, maxLength: 200, maxCount: 
 /** Ids: lower-case letters, digits and inner hyphens, at most 64 characters. */
 const ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
-export interface CustomQuestionInput {
-  id?: string;
-  en: string;
-  de?: string;
-}
+export type CustomQuestionInput = Omit<SecurityQuestion, 'id'> & { id?: string | undefined };
 
 /** Why a custom question list was refused. `index` is the position of the offending entry in the input list. */
 export type CustomQuestionProblem =
   | { code: 'too-many-questions'; max: number }
-  | { code: 'question-too-short'; index: number; lang: 'en' | 'de'; min: number }
-  | { code: 'question-too-long'; index: number; lang: 'en' | 'de'; max: number }
-  | { code: 'duplicate-question'; index: number; lang: 'en' | 'de'; sameAs: string }
+  | { code: 'question-too-short'; index: number; lang: Lang; min: number }
+  | { code: 'question-too-long'; index: number; lang: Lang; max: number }
+  | { code: 'duplicate-question'; index: number; lang: Lang; sameAs: string }
   | { code: 'invalid-id'; index: number }
   | { code: 'duplicate-id'; index: number; id: string };
 
@@ -36,7 +33,7 @@ export type CustomQuestionValidation =
 /**
  * Validates the questions an administrator defines, and returns them cleaned (NFC, trimmed, inner whitespace
  * collapsed) with ids:
- * - each text (English, and German if given) is 3–200 code points after cleaning;
+ * - each text (English, and any other language given) is 3–200 code points after cleaning;
  * - at most 20 questions;
  * - no two questions — nor a custom and a predefined one — have the same text in the same language,
  *   compared by `normaliseAnswer` (case, whitespace, smart quotes and trailing "?" make no difference);
@@ -52,24 +49,25 @@ export function validateCustomQuestions(list: readonly CustomQuestionInput[]): C
   }
 
   const idsSeen = new Set<string>(PREDEFINED_QUESTIONS.map((q) => q.id));
-  const textsSeen = { en: new Map<string, string>(), de: new Map<string, string>() };
+  const textsSeen = new Map(languages.map((lang) => [lang, new Map<string, string>()]));
   for (const predefined of PREDEFINED_QUESTIONS) {
-    textsSeen.en.set(normaliseAnswer(predefined.en), predefined.id);
-    textsSeen.de.set(normaliseAnswer(predefined.de), predefined.id);
+    for (const lang of languages) textsSeen.get(lang)?.set(normaliseAnswer(predefined[lang]), predefined.id);
   }
 
   const questions: SecurityQuestion[] = [];
   list.forEach((input, index) => {
+    const texts = languages.flatMap((lang) => {
+      const text = input[lang];
+      return text === undefined ? [] : [[lang, cleanText(text)] as const];
+    });
     const en = cleanText(input.en);
-    const de = input.de === undefined ? undefined : cleanText(input.de);
     const id = input.id ?? `custom-${createHash('sha256').update(normaliseAnswer(en)).digest('hex').slice(0, 16)}`;
 
     if (!ID_PATTERN.test(id)) problems.push({ code: 'invalid-id', index });
     if (idsSeen.has(id)) problems.push({ code: 'duplicate-id', index, id });
     else idsSeen.add(id);
 
-    for (const [lang, text] of [['en', en], ['de', de]] as const) {
-      if (text === undefined) continue;
+    for (const [lang, text] of texts) {
       const length = codePointLength(text);
       if (length < CUSTOM_QUESTION_LIMITS.minLength) {
         problems.push({ code: 'question-too-short', index, lang, min: CUSTOM_QUESTION_LIMITS.minLength });
@@ -77,12 +75,13 @@ export function validateCustomQuestions(list: readonly CustomQuestionInput[]): C
         problems.push({ code: 'question-too-long', index, lang, max: CUSTOM_QUESTION_LIMITS.maxLength });
       }
       const key = normaliseAnswer(text);
-      const sameAs = textsSeen[lang].get(key);
+      const seen = textsSeen.get(lang);
+      const sameAs = seen?.get(key);
       if (sameAs !== undefined) problems.push({ code: 'duplicate-question', index, lang, sameAs });
-      else textsSeen[lang].set(key, id);
+      else seen?.set(key, id);
     }
 
-    questions.push(de === undefined ? { id, en } : { id, en, de });
+    questions.push({ ...Object.fromEntries(texts), id, en } as SecurityQuestion);
   });
 
   return problems.length > 0 ? { ok: false, problems } : { ok: true, questions };

@@ -6,6 +6,7 @@ import {
   questionText,
   validateCustomQuestions,
 } from '../../../src/methods/questions/question-catalogue.js';
+import { languages } from '../../../src/i18n/lang.js';
 import { normaliseAnswer } from '../../../src/methods/questions/answer-normalisation.js';
 
 describe('predefined questions', () => {
@@ -15,11 +16,11 @@ describe('predefined questions', () => {
     assert.equal(new Set(ids).size, ids.length);
     for (const id of ids) assert.match(id, /^[a-z0-9]+(-[a-z0-9]+)*$/);
   });
-  it('has English and German text for each, within 3–200 characters, all distinct', () => {
-    for (const lang of ['en', 'de'] as const) {
+  it('has a text in every language for each, within 3–200 characters, all distinct', () => {
+    for (const lang of languages) {
       const texts = PREDEFINED_QUESTIONS.map((q) => q[lang]);
       for (const text of texts) assert.ok(text.length >= 3 && text.length <= 200, text);
-      for (const text of texts) assert.match(text, /\?$/);
+      for (const text of texts) assert.match(text, /[?？]$/);
       assert.equal(new Set(texts.map(normaliseAnswer)).size, texts.length);
     }
   });
@@ -35,10 +36,9 @@ describe('predefined questions', () => {
     }
   });
   it('includes the canonical first-pet question', () => {
-    assert.deepEqual(
-      PREDEFINED_QUESTIONS.find((q) => q.id === 'first-pet-name'),
-      { id: 'first-pet-name', en: 'What was the name of your first pet?', de: 'Wie hieß Ihr erstes Haustier?' },
-    );
+    const pet = PREDEFINED_QUESTIONS.find((q) => q.id === 'first-pet-name');
+    assert.equal(pet?.en, 'What was the name of your first pet?');
+    assert.equal(pet?.de, 'Wie hieß Ihr erstes Haustier?');
   });
   it('picks the text by language, falling back to English', () => {
     assert.equal(questionText({ id: 'a', en: 'English?', de: 'Deutsch?' }, 'de'), 'Deutsch?');

@@ -43,6 +43,6 @@ describe('messages', () => {
   it('explains a weak password with the translated zxcvbn warning', () => {
     const weak: RuleViolation = { code: 'too-weak', params: { score: 0, required: 1, warning: 'simpleRepeat' } };
     assert.match(formatViolation(weak, 'en'), /Repeated characters like "aaa" are easy to guess\./);
-    assert.match(formatViolation(weak, 'de'), /Sich wiederholende Zeichen wie "aaa" sind leicht zu erraten\./);
+    assert.match(formatViolation(weak, 'de'), /Wiederholte Zeichen wie "aaa" sind leicht zu erraten\./);
   });
 });
