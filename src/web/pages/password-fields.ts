@@ -53,7 +53,8 @@ function ruleText(lang: Lang, rule: RuleId, settings: PasswordSettings): string 
 function hintFor(lang: Lang, settings: PasswordSettings, refusal: PasswordRefusal | null | undefined): string {
   for (const reason of refusal?.reasons ?? []) {
     if (reason.code === 'too-long') return x(lang, 'rules.hint.tooLong', { max: settings.maxLength });
-    if (reason.code === 'too-weak' && reason.params.warning) return translateStrengthWarning(reason.params.warning, lang);
+    // The names rule already says what the estimator's "personal data" warning would.
+    if (reason.code === 'too-weak' && reason.params.warning && reason.params.warning !== 'userInputs') return translateStrengthWarning(reason.params.warning, lang);
   }
   return x(lang, 'rules.hint.generic');
 }
