@@ -7,11 +7,14 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { runCli, startServerProcess, type ServerProcess } from '../support/processes.js';
 import { walkTour } from '../support/page-tour.js';
+import { languages as everyLanguage } from '../../src/i18n/lang.js';
 
 const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const password = 'Accessible-Tour-2026!';
+/** Every page in English and German; the reset pages in every shipped language. */
 const languages = ['en', 'de'];
+const languagesOf = (stop: string) => (stop.startsWith('reset') ? [...new Set([...languages, ...everyLanguage])] : languages);
 
 interface AxeViolation {
   id: string;
@@ -22,7 +25,8 @@ interface AxeViolation {
 /**
  * Every page a person sees (test/support/page-tour.ts: the reset steps with the code page and the refused new
  * password, sign-in, My account with a refused change, security info and each add-method page, a help page,
- * the error page), in light and dark, at 1280 and 320 px, in English and German: axe-core finds no violation
+ * the error page), in light and dark, at 1280 and 320 px, in English and German (the reset pages in every
+ * language of lang.ts): axe-core finds no violation
  * of any impact, and no page scrolls sideways. One browser, one context per scheme and width, one reset flow
  * per context.
  */
@@ -68,7 +72,7 @@ describe('accessibility of every page (axe-core, Chromium)', () => {
         const problems: string[] = [];
         let visited = 0;
         await walkTour(page, { base: server.baseUrl, password }, async (stop) => {
-          for (const lang of languages) {
+          for (const lang of languagesOf(stop.name)) {
             await stop.show(lang);
             for (const problem of await audit(page)) problems.push(`${stop.name} [${lang}]: ${problem}`);
             visited++;
