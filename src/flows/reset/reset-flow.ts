@@ -84,6 +84,8 @@ export interface FlowView {
 }
 
 const MAX_USERNAME_LENGTH = 256;
+/** How long the new-password page waits for the directory to say whether the account is locked; then: unknown. */
+const LOCK_STATE_WAIT_MS = 2_000;
 /** A user id that never exists (ids are UUIDs). */
 const NOBODY = 'nobody';
 /**
@@ -250,7 +252,12 @@ export class ResetFlow {
 
   private async unlockApplies(user: DirectoryUser): Promise<boolean> {
     if (user.source === 'local') return false;
-    const locked = this.deps.lockedInDirectory ? await this.deps.lockedInDirectory(user).catch(() => null) : null;
+    if (!this.deps.lockedInDirectory) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), LOCK_STATE_WAIT_MS);
+    });
+    const locked = await Promise.race([this.deps.lockedInDirectory(user).catch(() => null), late]).finally(() => clearTimeout(timer));
     return locked !== false;
   }
 
