@@ -13,7 +13,7 @@ import { checkHelpPath } from './admin-doctor-pages.js';
 import { checkCaptcha } from '../captcha-check.js';
 import type { FlowView } from '../../flows/reset/reset-flow.js';
 import type { Lang } from '../../i18n/lang.js';
-import { x } from './experience-text.js';
+import { passkeyTexts, x } from './experience-text.js';
 import { passwordFields, refusalBanner, refusalOf, type PasswordRefusal } from './password-fields.js';
 import { NO_SCRIPT_CAPTCHA } from '../../captcha/no-script.js';
 
@@ -92,7 +92,7 @@ ${choosable.map((m, i) => html`<label class="option"><input type="radio" name="m
 </fieldset>
 <button type="submit">${x(lang, 'reset.method.continue')}</button>
 </form>` : ''}
-${passkeys.map((m) => html`<p><button type="button" class="${choosable.length > 0 ? 'secondary' : ''}" data-method-type="passkey" data-passkey-login-url="/api/v1/reset/passkey/options?m=${m.id}" data-passkey-login-verify-url="/api/v1/reset/passkey/verify?m=${m.id}" data-csrf="${ctx.csrfToken}">${x(lang, 'reset.passkey.use')}</button></p>`)}
+${passkeys.map((m) => html`<p><button type="button" class="${choosable.length > 0 ? 'secondary' : ''}" data-method-type="passkey" data-passkey-login-url="/api/v1/reset/passkey/options?m=${m.id}" data-passkey-login-verify-url="/api/v1/reset/passkey/verify?m=${m.id}" data-csrf="${ctx.csrfToken}"${passkeyTexts(lang)}>${x(lang, 'reset.passkey.use')}</button></p>`)}
 </div>
 <p class="links"><a href="/reset">${x(lang, 'reset.startAgain')}</a></p>
 ${passkeys.length > 0 ? html`${scriptTag('passkey.js')}` : ''}`,

@@ -14,7 +14,7 @@ import { questionText } from '../../methods/questions/predefined-questions.js';
 import type { PageContext } from './layout.js';
 import type { Lang } from '../../i18n/lang.js';
 import { methodTypes, type MethodType } from '../../methods/index.js';
-import { x } from './experience-text.js';
+import { passkeyTexts, x } from './experience-text.js';
 
 /** What the enrolment steps show that these pages render. */
 const hintShown = z.object({ hint: z.string() });
@@ -99,7 +99,7 @@ ${Array.from({ length: choices.register }, (_, i) => html`<label for="q${i}">${t
           return html`<p>${x(lang, has ? 'security.recovery.exists' : 'security.recovery.none')}</p><form method="post" action="/account/security/recovery-codes">${csrfField(ctx)}<button type="submit">${x(lang, has ? 'security.recovery.replace' : 'security.recovery.create')}</button></form>`;
         }
         case 'passkey':
-          return html`<p>${x(lang, 'security.passkey.intro')}</p><p><button type="button" id="add-passkey" data-passkey-register-url="/api/v1/me/methods/passkey/options" data-passkey-register-verify-url="/api/v1/me/methods/passkey" data-csrf="${ctx.csrfToken}">${t(lang, 'security.passkey.add')}</button></p>${scriptTag('passkey.js')}`;
+          return html`<p>${x(lang, 'security.passkey.intro')}</p><p><button type="button" id="add-passkey" data-passkey-register-url="/api/v1/me/methods/passkey/options" data-passkey-register-verify-url="/api/v1/me/methods/passkey" data-csrf="${ctx.csrfToken}"${passkeyTexts(lang)}>${t(lang, 'security.passkey.add')}</button></p>${scriptTag('passkey.js')}`;
       }
     };
     const ctx = kit.context(request);
