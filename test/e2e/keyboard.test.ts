@@ -76,7 +76,16 @@ describe('keyboard only, in Chromium', () => {
     await pressAndWait('Enter');
     assert.ok(await focused('#password'));
     assert.match(await page.textContent('#password-rules') ?? '', /At least 8 characters/);
+    // A refused password: the same checklist, marked; the refusal goes away once the password meets every rule.
+    await page.keyboard.type('alice2024');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('alice2024');
+    await pressAndWait('Enter');
+    assert.match(await page.textContent('#error') ?? '', /does not meet every rule/);
+    assert.equal(await page.getAttribute('#password-rules li[data-rule="names"]', 'data-state'), 'unmet');
+    assert.ok(await focused('#password[aria-invalid="true"]'));
     await page.keyboard.type(resetTo);
+    await page.waitForSelector('#error', { state: 'detached' });
     await page.waitForSelector('#password-rules li[data-rule="guessable"][data-state="met"]');
     await page.keyboard.press('Tab');
     assert.ok(await focused('#confirm'), 'Tab goes from the password straight to its repetition');
