@@ -7,8 +7,8 @@ import type { RateLimitRepository } from '../store/rate-limit-repository.js';
 const MINUTE = 60_000;
 /** The longest throttle window: `throttles.failedProofsWindowHours` may be at most 168 h (policy schema). */
 export const THROTTLE_HORIZON_MS = 168 * 60 * MINUTE;
-/** Rate-limit windows are one minute; older ones count for nothing. */
-const RATE_LIMIT_HORIZON_MS = 10 * MINUTE;
+/** Rate-limit windows end within an hour (per-IP: one minute; no-script starts: one hour); older ones count for nothing. Longer than the longest window any budget counts in (the no-script budget's hour). */
+const RATE_LIMIT_HORIZON_MS = 70 * MINUTE;
 
 export interface HousekeepingParts {
   flows: FlowsRepository;

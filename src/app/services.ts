@@ -223,6 +223,9 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     directory, local: localDirectory, passwords, sessions, flows, throttles, guesses: signInThrottle, policy, users, mail, audit, clock, organisation: config.organisation.name,
   });
   const afterAnswer = new AfterAnswer((error) => log.warn({ err: error }, 'work after the answer failed'));
+  const inspector: DirectoryInspector | null = writeback.hub
+    ? new AgentInspector(writeback.hub, config.directory?.kind ?? null)
+    : onprem ? new DirectInspector(onprem) : null;
   const resetFlow = new ResetFlow({
     directory,
     registrations,
@@ -241,12 +244,10 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     audit,
     clock,
     usualEmailDomain: () => usualDomain,
+    lockedInDirectory: async (user) => (inspector ? ((await inspector.inspect(user)).account?.locked ?? null) : null),
     // A claim outlives any write: the agent job deadline twice over, and never less than a minute.
     settings: { flowTtlSeconds: config.reset.flowTtlSeconds, completionLeaseSeconds: Math.max(60, 2 * config.writeback.jobTimeoutSeconds + 10), maxSendsPerFlow: config.reset.maxSendsPerFlow, organisation: config.organisation.name },
   });
-  const inspector: DirectoryInspector | null = writeback.hub
-    ? new AgentInspector(writeback.hub, config.directory?.kind ?? null)
-    : onprem ? new DirectInspector(onprem) : null;
   const doctor = new DoctorService({
     config, clock, db: store.db, cipher, users, groups, licences, registrations, policy, throttles, inspector,
     availableTypes: [...methods.keys()],

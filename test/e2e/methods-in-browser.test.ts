@@ -83,38 +83,49 @@ describe('security info and every method through the pages in Chromium', () => {
     await page.click('a[href="/account/security"]');
     assert.equal(await page.textContent('h1'), 'Security info');
 
+    // One "Add a method" entry, then one small page per method type.
+    const addPage = async (name: RegExp) => {
+      await page.click('a:has-text("Add a method")');
+      await page.click(`#add-methods a >> text=${name.source}`);
+    };
+    await addPage(/Authenticator app/);
     await page.click('button:has-text("Set up an authenticator app")');
-    assert.ok(await page.isVisible('img[alt="QR code"]'));
+    assert.ok(await page.isVisible('img[alt="QR code for your authenticator app"]'));
     totpSecret = (await page.textContent('#totp-secret')) ?? '';
     await page.fill('#code', totpNow());
     totpRegisteredStep = Math.floor(Date.now() / 30_000);
     await page.fill('#label', 'My phone');
     await page.click('button:has-text("Confirm")');
-    assert.match((await page.textContent('#methods')) ?? '', /Authenticator app: My phone/);
+    assert.match((await page.textContent('#methods')) ?? '', /Authenticator app\s*My phone/);
+    await addPage(/Security questions/);
 
     for (const [i, answer] of ['Bello the cat', 'Karl Kleber', 'Rosenweg Nord'].entries()) await page.fill(`#a${i}`, answer);
     await page.click('button:has-text("Save questions")');
-    assert.match((await page.textContent('#methods')) ?? '', /Security questions: 3 questions/);
+    assert.match((await page.textContent('#methods')) ?? '', /Security questions\s*3 questions/);
 
-    await page.click('button:has-text("Create new recovery codes")');
+    await addPage(/Recovery codes/);
+    await page.click('button:has-text("Create recovery codes")');
     recoveryCodes = await page.$$eval('#recovery-codes code', (nodes) => nodes.map((n) => n.textContent ?? ''));
     assert.equal(recoveryCodes.length, 10);
     await page.click('a:has-text("Back to security info")');
 
     const before = sms.requests.length;
+    await addPage(/Mobile phone/);
     await page.fill('#phone', '+49 151 2345 6789');
     await page.click('form[action="/account/security/sms"] button');
     await page.fill('#code', await waitForSms(before));
     await page.click('button:has-text("Confirm")');
-    assert.match((await page.textContent('#methods')) ?? '', /Text message \(SMS\): \+49 •+89/);
+    assert.match((await page.textContent('#methods')) ?? '', /Text message \(SMS\)\s*\+49 •+89/);
 
     const mails = smtp.messages.length;
+    await addPage(/Email address/);
     await page.fill('#address', 'paul.home@example.net');
     await page.click('form[action="/account/security/email"] button');
     await page.fill('#code', await smtp.codeFor('paul.home@example.net', mails));
     await page.click('button:has-text("Confirm")');
-    assert.match((await page.textContent('#methods')) ?? '', /Email: •••••@e•••••\.net/);
+    assert.match((await page.textContent('#methods')) ?? '', /Email\s*•••••@e•••••\.net/);
 
+    await addPage(/Passkey/);
     await page.click('#add-passkey');
     await page.waitForSelector('#methods li[data-type="passkey"]');
   });
@@ -126,7 +137,11 @@ describe('security info and every method through the pages in Chromium', () => {
     // The proof-of-work captcha holds the submit until it has solved its challenge.
     await page.waitForURL('**/reset/method', { timeout: 15_000 });
     await page.waitForSelector('#reset-methods');
-    await page.click(`[data-method-type="${type}"]`);
+    if (type === 'passkey') await page.click(`[data-method-type="${type}"]`);
+    else {
+      await page.check(`[data-method-type="${type}"]`);
+      await page.click('button:has-text("Continue")');
+    }
     await prove();
     await page.waitForSelector('#password');
     const password = `Fresh meadow lantern ${type} ${++resets}`;

@@ -1,3 +1,4 @@
+/* Shared by page tests that post forms like a browser without JavaScript. */
 /** A tiny cookie-keeping browser stand-in for HTTP-level page tests (Chromium tests live in test/e2e). */
 export class FormClient {
   cookies = new Map<string, string>();
@@ -31,5 +32,4 @@ export class FormClient {
   }
 }
 
-/** The CSRF token of a page's first form. */
 export const csrfOf = (page: string) => /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';

@@ -59,6 +59,11 @@ export interface ResetFlowDeps {
   decoys: DecoyRing;
   /** The mail domain most users have, for plausible decoy hints. */
   usualEmailDomain: () => string | null;
+  /**
+   * Whether the directory holds the account locked right now: true, false, or null when the state cannot be
+   * read (no path to the directory, an inspection that failed). Absent: the state is never readable.
+   */
+  lockedInDirectory?: (user: DirectoryUser) => Promise<boolean | null>;
   settings: ResetFlowSettings;
 }
 
@@ -79,6 +84,8 @@ export interface FlowView {
 }
 
 const MAX_USERNAME_LENGTH = 256;
+/** How long the new-password page waits for the directory to say whether the account is locked; then: unknown. */
+const LOCK_STATE_WAIT_MS = 2_000;
 /** A user id that never exists (ids are UUIDs). */
 const NOBODY = 'nobody';
 /**
@@ -223,9 +230,35 @@ export class ResetFlow {
    * their password. Ends the flow like a reset; cloud-only accounts have no lockout and just complete.
    */
   async unlock(flowId: string, request: MethodRequest): Promise<{ done: true }> {
+    const flow = await this.live(flowId);
+    if (flow.state === 'verified' && !(await this.unlockApplies(await this.userOf(flow)))) {
+      throw new SsprError('flow-step-out-of-order', { params: { expected: 'newPassword' } });
+    }
     const { user, claim } = await this.claimVerified(flowId);
     await this.deps.setPassword.run(user, { origin: 'unlock', flow: claim }, { request, flowRef: claim.digest.slice(0, 12) });
     return { done: true };
+  }
+
+  /**
+   * Whether "unlock only" is offered to a verified flow: only for a directory account (cloud-only accounts have
+   * no lockout) that is locked, or whose state cannot be read (then the unlock is the user's to try). False for
+   * any flow that is not verified.
+   */
+  async unlockOffered(flowId: string): Promise<boolean> {
+    const flow = await this.live(flowId);
+    if (flow.state !== 'verified') return false;
+    return this.unlockApplies(await this.userOf(flow));
+  }
+
+  private async unlockApplies(user: DirectoryUser): Promise<boolean> {
+    if (user.source === 'local') return false;
+    if (!this.deps.lockedInDirectory) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), LOCK_STATE_WAIT_MS);
+    });
+    const locked = await Promise.race([this.deps.lockedInDirectory(user).catch(() => null), late]).finally(() => clearTimeout(timer));
+    return locked !== false;
   }
 
   /**

@@ -8,6 +8,8 @@ import { t } from './ui-text.js';
 import { cookieOf } from '../request-context.js';
 import { SsprError } from '../../errors/sspr-error.js';
 import type { DirectoryUser } from '../../directory/directory.js';
+import { scriptTag } from '../assets.js';
+import { passwordFields, refusalBanner, refusalOf, type PasswordRefusal } from './password-fields.js';
 
 /** Sign-in and "My account": profile, link to security info, change password, sign-out. */
 export async function accountPages(app: FastifyInstance, services: Services, kit: PageKit, rateLimit: RouteRateLimit): Promise<void> {
@@ -19,9 +21,9 @@ export async function accountPages(app: FastifyInstance, services: Services, kit
       t(lang, 'signin.title'),
       (ctx) => html`<form method="post" action="/signin">${csrfField(ctx)}
 <label for="username">${t(lang, 'reset.username')}</label>
-<input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="256" value="${options.username ?? ''}" autofocus>
+<input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="256" value="${options.username ?? ''}"${options.error ? html` aria-invalid="true" aria-describedby="error"` : ''} autofocus>
 <label for="password">${t(lang, 'signin.password')}</label>
-<input type="password" id="password" name="password" autocomplete="current-password" required>
+<input type="password" id="password" name="password" autocomplete="current-password" required${options.error ? html` aria-invalid="true" aria-describedby="error"` : ''}>
 <button type="submit">${t(lang, 'signin.submit')}</button>
 </form>
 <p><a href="/reset">${t(lang, 'signin.forgot')}</a></p>`,
@@ -50,10 +52,10 @@ export async function accountPages(app: FastifyInstance, services: Services, kit
     }
   });
 
-  const accountPage = (request: FastifyRequest, reply: FastifyReply, user: DirectoryUser, options: { status?: number; error?: string; notice?: string } = {}) => {
+  const accountPage = (request: FastifyRequest, reply: FastifyReply, user: DirectoryUser, options: { status?: number; error?: string; notice?: string; refusal?: PasswordRefusal; currentWrong?: boolean } = {}) => {
     const lang = request.ctx.lang;
     const none = html`<em>${t(lang, 'account.none')}</em>`;
-    const min = services.config.password.minLength;
+    const error = options.refusal ? refusalBanner(lang, options.refusal) : options.error;
     return kit.render(request, reply, t(lang, 'account.title'), (ctx) => html`${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` : ''}<h2>${t(lang, 'account.profile')}</h2>
 <dl>
 <dt>${t(lang, 'account.username')}</dt><dd id="profile-username">${user.username}</dd>
@@ -68,15 +70,12 @@ export async function accountPages(app: FastifyInstance, services: Services, kit
 <form method="post" action="/account/password" aria-labelledby="password-heading">${csrfField(ctx)}
 <input type="text" name="username" autocomplete="username" value="${user.username}" hidden>
 <label for="current">${t(lang, 'account.password.current')}</label>
-<input type="password" id="current" name="current" autocomplete="current-password" required>
-<label for="password">${t(lang, 'reset.password.new')}</label>
-<input type="password" id="password" name="password" autocomplete="new-password" required minlength="${min}" aria-describedby="password-help">
-<p class="help" id="password-help">${t(lang, 'reset.password.help', { min })}</p>
-<label for="confirm">${t(lang, 'reset.password.confirm')}</label>
-<input type="password" id="confirm" name="confirm" autocomplete="new-password" required>
+<input type="password" id="current" name="current" autocomplete="current-password" required${options.currentWrong ? html` aria-invalid="true" aria-describedby="error"` : ''}>
+${passwordFields(lang, services.passwords.settings, { refusal: options.refusal, namesCheckedLive: false })}
 <button type="submit">${t(lang, 'account.password.save')}</button>
 </form>
-<form method="post" action="/signout">${csrfField(ctx)}<button type="submit" class="secondary">${t(lang, 'account.signout')}</button></form>`, options);
+<form method="post" action="/signout">${csrfField(ctx)}<button type="submit" class="secondary">${t(lang, 'account.signout')}</button></form>
+${scriptTag('password-feedback.js')}`, { ...(options.status ? { status: options.status } : {}), ...(error ? { error } : {}) });
   };
 
   app.get('/account', async (request, reply) => {
@@ -92,13 +91,17 @@ export async function accountPages(app: FastifyInstance, services: Services, kit
     const { user } = session;
     const lang = request.ctx.lang;
     const password = formField(request.body, 'password');
-    if (password !== formField(request.body, 'confirm')) return accountPage(request, reply, user, { status: 400, error: t(lang, 'reset.password.mismatch') });
+    if (password !== formField(request.body, 'confirm')) return accountPage(request, reply, user, { status: 400, refusal: { kind: 'mismatch', reasons: [] } });
     try {
       const act = { origin: 'change', currentPassword: formField(request.body, 'current'), password, keepSession: session.digest } as const;
       await services.setPassword.run(user, act, { request: request.ctx });
     } catch (error) {
       // Policy and directory refusals are the user's to fix: show them on the same page.
-      if (error instanceof SsprError && error.status < 500) return accountPage(request, reply, user, { status: error.status, error: error.messageIn(lang) });
+      const refusal = refusalOf(error);
+      if (refusal) return accountPage(request, reply, user, { status: 400, refusal });
+      if (error instanceof SsprError && error.status < 500) {
+        return accountPage(request, reply, user, { status: error.status, error: error.messageIn(lang), currentWrong: error.code === 'writeback-wrong-old-password' });
+      }
       throw error;
     }
     return accountPage(request, reply, user, { notice: t(lang, 'account.password.changed') });

@@ -11,11 +11,7 @@ export interface PageContext {
 
 /** The page frame: language switch, heading, and an optional error banner (role=alert for screen readers). */
 export function layout(page: PageContext, title: string, body: SafeHtml, error?: string): string {
-  const switcher = languages.map((lang) =>
-    lang === page.lang
-      ? html`<span aria-current="true">${t(lang, 'lang.name')}</span> `
-      : html`<a href="?lang=${lang}" hreflang="${lang}" lang="${lang}">${t(lang, 'lang.name')}</a> `,
-  );
+  const switcher = languageSwitch(page.lang);
   return html`<!doctype html>
 <html lang="${page.lang}">
 <head>
@@ -27,7 +23,7 @@ export function layout(page: PageContext, title: string, body: SafeHtml, error?:
 <body>
 <a class="skip" href="#main">${t(page.lang, 'nav.skip')}</a>
 <header><a class="brand" href="/">${page.organisation}</a>
-<nav aria-label="${t(page.lang, 'nav.language')}" class="lang">${switcher}</nav></header>
+${switcher}</header>
 <main id="main">
 <h1>${title}</h1>
 ${error ? html`<p class="error" role="alert" id="error">${error}</p>` : ''}
@@ -37,6 +33,19 @@ ${page.demo ? html`<footer><a href="/demo/outbox">${t(page.lang, 'outbox.link')}
 </body>
 </html>
 `.value;
+}
+
+/**
+ * The language switch: a disclosure that names the current language and opens to one link per language of
+ * `languages` (each named in its own language, with its lang attribute). Works without JavaScript.
+ */
+function languageSwitch(current: Lang): SafeHtml {
+  return html`<nav aria-label="${t(current, 'nav.language')}" class="lang"><details><summary><span class="visually-hidden">${t(current, 'nav.language')}: </span>${t(current, 'lang.name')}</summary>
+<ul>${languages.map((lang) =>
+    lang === current
+      ? html`<li><a href="?lang=${lang}" hreflang="${lang}" lang="${lang}" aria-current="true">${t(lang, 'lang.name')}</a></li>`
+      : html`<li><a href="?lang=${lang}" hreflang="${lang}" lang="${lang}">${t(lang, 'lang.name')}</a></li>`,
+  )}</ul></details></nav>`;
 }
 
 export function csrfField(page: PageContext): SafeHtml {

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app/services.js';
 import { formField as field, type PageKit } from './page-kit.js';
 import { csrfField } from './layout.js';
-import { html } from '../html.js';
+import { html, type SafeHtml } from '../html.js';
 import { t } from './ui-text.js';
 import { cookieOf } from '../request-context.js';
 import { SsprError } from '../../errors/sspr-error.js';
@@ -13,6 +13,22 @@ import { checkHelpPath } from './admin-doctor-pages.js';
 import { checkCaptcha } from '../captcha-check.js';
 import type { FlowView } from '../../flows/reset/reset-flow.js';
 import type { Lang } from '../../i18n/lang.js';
+import { passkeyTexts, x } from './experience-text.js';
+import { passwordFields, refusalBanner, refusalOf, type PasswordRefusal } from './password-fields.js';
+import { NO_SCRIPT_CAPTCHA } from '../../captcha/no-script.js';
+
+type ResetStep = 'identify' | 'verify' | 'password' | 'done';
+const resetStepOrder: ResetStep[] = ['identify', 'verify', 'password', 'done'];
+
+/** Where the reader stands in the reset: an ordered list, the current step marked for assistive technology. */
+function resetSteps(lang: Lang, current: ResetStep): SafeHtml {
+  const at = resetStepOrder.indexOf(current);
+  return html`<nav class="steps" aria-label="${x(lang, 'steps.label')}"><ol>${resetStepOrder.map((step, i) =>
+    i === at
+      ? html`<li aria-current="step" data-state="current">${x(lang, `steps.${step}`)}</li>`
+      : html`<li data-state="${i < at ? 'done' : 'todo'}">${x(lang, `steps.${step}`)}</li>`,
+  )}</ol></nav>`;
+}
 
 /**
  * The forgot-password pages: /reset → /reset/method → /reset/code (or the drawn questions) → /reset/password
@@ -30,17 +46,21 @@ export async function resetPages(app: FastifyInstance, services: Services, kit: 
     return id;
   };
 
+  const passwordSettings = services.passwords.settings;
+  const codeLength = services.config.reset.codeLength;
+
   const usernamePage = (request: FastifyRequest, reply: FastifyReply, options: { status?: number; error?: string; username?: string; check?: string } = {}) => {
     const lang = request.ctx.lang;
+    const invalid = options.error !== undefined;
     return kit.render(
       request,
       reply,
       t(lang, 'reset.title'),
-      (ctx) => html`<form method="post" action="/reset">${csrfField(ctx)}
+      (ctx) => html`${resetSteps(lang, 'identify')}<form method="post" action="/reset">${csrfField(ctx)}
 <label for="username">${t(lang, 'reset.username')}</label>
 <p class="help" id="username-help">${t(lang, 'reset.username.help')}</p>
-<input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="256" aria-describedby="username-help" value="${options.username ?? ''}" autofocus>
-${services.captcha ? html`<div data-captcha-challenge-url="/api/v1/captcha/challenge" data-text-working="${t(lang, 'reset.captcha.working')}" data-text-done="${t(lang, 'reset.captcha.done')}"></div><input type="hidden" name="captcha">` : ''}
+<input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="256" aria-describedby="username-help${invalid ? ' error' : ''}"${invalid ? html` aria-invalid="true"` : ''} value="${options.username ?? ''}" autofocus>
+${services.captcha ? html`<div data-captcha-challenge-url="/api/v1/captcha/challenge" data-text-working="${t(lang, 'reset.captcha.working')}" data-text-done="${t(lang, 'reset.captcha.done')}"></div><input type="hidden" name="captcha" value="${NO_SCRIPT_CAPTCHA}"><noscript><p class="help">${x(lang, 'captcha.noscript')}</p></noscript>` : ''}
 <button type="submit">${t(lang, 'reset.next')}</button>
 </form>
 ${options.check ? html`<p id="refusal-help"><a href="${checkHelpPath(options.check)}">${t(lang, 'reset.refusal.why')}</a></p>` : ''}
@@ -49,27 +69,33 @@ ${services.captcha ? html`${scriptTag('captcha.js')}` : ''}`,
     );
   };
 
+  /** A method's name that makes sense on its own (screen readers list controls out of context). */
   const methodLabel = (type: FlowView['methods'][number]['type'], hint: string, lang: Lang) =>
-    type === 'email' ? t(lang, 'reset.method.email', { hint }) : type === 'sms' ? t(lang, 'reset.method.sms', { hint }) : hint;
+    type === 'email' ? x(lang, 'reset.method.email', { hint }) : type === 'sms' ? x(lang, 'reset.method.sms', { hint }) : hint;
 
   const methodPage = (request: FastifyRequest, reply: FastifyReply, view: FlowView, options: { status?: number; error?: string } = {}) => {
     const lang = request.ctx.lang;
-    const needsPasskeyScript = view.methods.some((m) => m.type === 'passkey' && !view.verified.includes(m.id));
+    const open = view.methods.filter((m) => !view.verified.includes(m.id));
+    const done = view.methods.filter((m) => view.verified.includes(m.id));
+    const choosable = open.filter((m) => m.type !== 'passkey');
+    const passkeys = open.filter((m) => m.type === 'passkey');
     return kit.render(
       request,
       reply,
       t(lang, 'reset.method.title'),
-      (ctx) => html`<p>${t(lang, 'reset.method.required', { required: view.required, count: view.verified.length })}</p>
-<ul class="registered" id="reset-methods">
-${view.methods.map((m) =>
-  view.verified.includes(m.id)
-    ? html`<li>${methodLabel(m.type, m.hint, lang)} — <strong>${t(lang, 'reset.method.verified')}</strong></li>`
-    : m.type === 'passkey'
-      ? html`<li>${m.hint} <button type="button" data-method-type="passkey" data-passkey-login-url="/api/v1/reset/passkey/options?m=${m.id}" data-passkey-login-verify-url="/api/v1/reset/passkey/verify?m=${m.id}" data-csrf="${ctx.csrfToken}">${t(lang, 'reset.passkey.use')}</button></li>`
-      : html`<li><form method="post" action="/reset/send" class="inline">${csrfField(ctx)}<input type="hidden" name="methodId" value="${m.id}">${methodLabel(m.type, m.hint, lang)} <button type="submit" data-method-type="${m.type}">${m.type === 'email' || m.type === 'sms' ? t(lang, 'reset.method.send') : t(lang, 'reset.method.choose')}</button></form></li>`,
-)}
-</ul>
-${needsPasskeyScript ? html`${scriptTag('passkey.js')}` : ''}`,
+      (ctx) => html`${resetSteps(lang, 'verify')}<p>${x(lang, 'reset.method.progress', { required: view.required, count: view.verified.length })}</p>
+${done.length > 0 ? html`<ul class="confirmed">${done.map((m) => html`<li>${x(lang, 'reset.method.confirmed', { label: methodLabel(m.type, m.hint, lang) })}</li>`)}</ul>` : ''}
+<div id="reset-methods">
+${choosable.length > 0 ? html`<form method="post" action="/reset/send">${csrfField(ctx)}
+<fieldset class="options"><legend>${x(lang, 'reset.method.legend')}</legend>
+${choosable.map((m, i) => html`<label class="option"><input type="radio" name="methodId" value="${m.id}" data-method-type="${m.type}" required${i === 0 ? html` checked` : ''}> ${methodLabel(m.type, m.hint, lang)}</label>`)}
+</fieldset>
+<button type="submit">${x(lang, 'reset.method.continue')}</button>
+</form>` : ''}
+${passkeys.map((m) => html`<p><button type="button" class="${choosable.length > 0 ? 'secondary' : ''}" data-method-type="passkey" data-passkey-login-url="/api/v1/reset/passkey/options?m=${m.id}" data-passkey-login-verify-url="/api/v1/reset/passkey/verify?m=${m.id}" data-csrf="${ctx.csrfToken}"${passkeyTexts(lang)}>${x(lang, 'reset.passkey.use')}</button></p>`)}
+</div>
+<p class="links"><a href="/reset">${x(lang, 'reset.startAgain')}</a></p>
+${passkeys.length > 0 ? html`${scriptTag('passkey.js')}` : ''}`,
       options,
     );
   };
@@ -80,54 +106,57 @@ ${needsPasskeyScript ? html`${scriptTag('passkey.js')}` : ''}`,
     if (!method) return methodPage(request, reply, view, options);
     const label = method.type === 'totp' ? t(lang, 'reset.totp.label') : method.type === 'recovery-codes' ? t(lang, 'reset.recovery.label') : t(lang, 'reset.code.label');
     const sent = method.type === 'email' || method.type === 'sms';
+    const detail = sent
+      ? x(lang, 'reset.code.sentDetail', { length: codeLength, hint: method.hint, minutes })
+      : method.type === 'totp' ? x(lang, 'reset.code.totpDetail', { length: 6 }) : x(lang, 'reset.code.recoveryDetail');
+    const invalid = options.error !== undefined;
     return kit.render(
       request,
       reply,
       t(lang, 'reset.code.title'),
-      (ctx) => html`<p>${sent ? t(lang, 'reset.code.sent', { hint: method.hint, minutes }) : method.hint}</p>
+      (ctx) => html`${resetSteps(lang, 'verify')}<p id="code-help">${detail}</p>
 <form method="post" action="/reset/code">${csrfField(ctx)}
 <input type="hidden" name="methodId" value="${method.id}">
 <label for="code">${label}</label>
-<input type="text" id="code" name="code" ${method.type === 'recovery-codes' ? '' : html`inputmode="numeric" pattern="[0-9 ]*"`} autocomplete="one-time-code" maxlength="32" required autofocus>
+<input type="text" id="code" name="code" ${method.type === 'recovery-codes' ? '' : html`inputmode="numeric" pattern="[0-9 ]*"`} autocomplete="one-time-code" maxlength="32" required aria-describedby="code-help${invalid ? ' error' : ''}"${invalid ? html` aria-invalid="true"` : ''} autofocus>
 <button type="submit">${t(lang, 'reset.code.verify')}</button>
 </form>
 ${sent ? html`<form method="post" action="/reset/send">${csrfField(ctx)}
 <input type="hidden" name="methodId" value="${method.id}">
 <button type="submit" class="secondary">${t(lang, 'reset.code.resend')}</button>
-</form>` : ''}`,
+</form>` : ''}
+<p class="links"><a href="/reset/method">${x(lang, 'reset.otherMethod')}</a> · <a href="/reset">${x(lang, 'reset.startAgain')}</a></p>`,
       options,
     );
   };
 
   const questionsPage = (request: FastifyRequest, reply: FastifyReply, methodId: string, questions: Array<{ id: string; text: string }>) => {
     const lang = request.ctx.lang;
-    return kit.render(request, reply, t(lang, 'reset.questions.title'), (ctx) => html`<form method="post" action="/reset/code">${csrfField(ctx)}
+    return kit.render(request, reply, t(lang, 'reset.questions.title'), (ctx) => html`${resetSteps(lang, 'verify')}<form method="post" action="/reset/code">${csrfField(ctx)}
 <input type="hidden" name="methodId" value="${methodId}">
 ${questions.map((q, i) => html`<input type="hidden" name="q${i}" value="${q.id}"><label for="a${i}">${q.text}</label><input type="text" id="a${i}" name="a${i}" required maxlength="40" autocomplete="off">`)}
 <button type="submit">${t(lang, 'reset.code.verify')}</button>
-</form>`);
+</form>
+<p class="links"><a href="/reset/method">${x(lang, 'reset.otherMethod')}</a> · <a href="/reset">${x(lang, 'reset.startAgain')}</a></p>`);
   };
 
-  const passwordPage = (request: FastifyRequest, reply: FastifyReply, options: { status?: number; error?: string } = {}) => {
+  const passwordPage = async (request: FastifyRequest, reply: FastifyReply, options: { status?: number; refusal?: PasswordRefusal; error?: string } = {}) => {
     const lang = request.ctx.lang;
+    const unlock = await flow.unlockOffered(flowIdOf(request)).catch(() => false);
+    const error = options.refusal ? refusalBanner(lang, options.refusal) : options.error;
     return kit.render(
       request,
       reply,
       t(lang, 'reset.password.title'),
-      (ctx) => html`<form method="post" action="/reset/password">${csrfField(ctx)}
-<p class="help" id="password-help">${t(lang, 'reset.password.help', { min: services.config.password.minLength })}</p>
-<label for="password">${t(lang, 'reset.password.new')}</label>
-<input type="password" id="password" name="password" autocomplete="new-password" required minlength="${services.config.password.minLength}" aria-describedby="password-help password-feedback" autofocus>
-<ul class="feedback" id="password-feedback" aria-live="polite" data-ok="${t(lang, 'reset.password.ok')}"></ul>
-<label for="confirm">${t(lang, 'reset.password.confirm')}</label>
-<input type="password" id="confirm" name="confirm" autocomplete="new-password" required>
+      (ctx) => html`${resetSteps(lang, 'password')}<form method="post" action="/reset/password">${csrfField(ctx)}
+${passwordFields(lang, passwordSettings, { refusal: options.refusal, namesCheckedLive: true, autofocus: true })}
 <button type="submit">${t(lang, 'reset.password.save')}</button>
 </form>
-<h2>${t(lang, 'reset.unlock.title')}</h2>
-<p>${t(lang, 'reset.unlock.text')}</p>
-<form method="post" action="/reset/unlock">${csrfField(ctx)}<button type="submit" class="secondary">${t(lang, 'reset.unlock.submit')}</button></form>
+${unlock ? html`<h2>${x(lang, 'reset.unlock.title')}</h2>
+<p>${x(lang, 'reset.unlock.text')}</p>
+<form method="post" action="/reset/unlock">${csrfField(ctx)}<button type="submit" class="secondary">${x(lang, 'reset.unlock.submit')}</button></form>` : ''}
 ${scriptTag('password-feedback.js')}`,
-      options,
+      { ...(options.status ? { status: options.status } : {}), ...(error ? { error } : {}) },
     );
   };
 
@@ -152,15 +181,15 @@ ${scriptTag('password-feedback.js')}`,
     kit.checkCsrf(request);
     const username = field(request.body, 'username');
     try {
-      await checkCaptcha(services, field(request.body, 'captcha'));
+      await checkCaptcha(services, field(request.body, 'captcha'), { ip: request.ip, name: username });
       const started = await flow.start(username, request.ctx);
       kit.setCookie(reply, 'flow', started.flowId, services.config.reset.flowTtlSeconds);
       return kit.redirect(reply, '/reset/method');
     } catch (error) {
-      if (error instanceof SsprError && ['invalid-request', 'captcha-failed', 'throttled', 'sspr-enabled', 'license-assigned', 'methods-registered', 'admin-policy', 'account-state'].includes(error.code)) {
+      if (error instanceof SsprError && ['invalid-request', 'captcha-failed', 'rate-limited', 'throttled', 'sspr-enabled', 'license-assigned', 'methods-registered', 'admin-policy', 'account-state'].includes(error.code)) {
         // Refusal codes are the doctor's check ids: link the same catalogue entry the doctor reports.
         const check = isCheckId(error.code) ? error.code : undefined;
-        return usernamePage(request, reply, { status: 400, error: error.messageIn(request.ctx.lang), username, ...(check ? { check } : {}) });
+        return usernamePage(request, reply, { status: error.status, error: error.messageIn(request.ctx.lang), username, ...(check ? { check } : {}) });
       }
       throw error;
     }
@@ -211,17 +240,15 @@ ${scriptTag('password-feedback.js')}`,
   app.post('/reset/password', limited, async (request, reply) => {
     kit.checkCsrf(request);
     const flowId = flowIdOf(request);
-    const lang = request.ctx.lang;
     const password = field(request.body, 'password');
     if (password !== field(request.body, 'confirm')) {
-      return passwordPage(request, reply, { status: 400, error: t(lang, 'reset.password.mismatch') });
+      return passwordPage(request, reply, { status: 400, refusal: { kind: 'mismatch', reasons: [] } });
     }
     try {
       await flow.setPassword(flowId, password, request.ctx);
     } catch (error) {
-      if (error instanceof SsprError && error.code === 'password-rejected') {
-        return passwordPage(request, reply, { status: 400, error: error.messageIn(lang) });
-      }
+      const refusal = refusalOf(error);
+      if (refusal) return passwordPage(request, reply, { status: 400, refusal });
       throw error;
     }
     kit.setCookie(reply, 'flow', '', 0);
@@ -237,13 +264,13 @@ ${scriptTag('password-feedback.js')}`,
 
   app.get('/reset/unlocked', async (request, reply) => {
     const lang = request.ctx.lang;
-    return kit.render(request, reply, t(lang, 'reset.unlocked.title'), () => html`<p>${t(lang, 'reset.unlocked.text')}</p>
+    return kit.render(request, reply, t(lang, 'reset.unlocked.title'), () => html`${resetSteps(lang, 'done')}<p>${t(lang, 'reset.unlocked.text')}</p>
 <p><a class="button" href="/signin">${t(lang, 'signin.title')}</a></p>`);
   });
 
   app.get('/reset/done', async (request, reply) => {
     const lang = request.ctx.lang;
-    return kit.render(request, reply, t(lang, 'reset.done.title'), () => html`<p>${t(lang, 'reset.done.text')}</p>
+    return kit.render(request, reply, t(lang, 'reset.done.title'), () => html`${resetSteps(lang, 'done')}<p>${t(lang, 'reset.done.text')}</p>
 <p><a class="button" href="/signin">${t(lang, 'signin.title')}</a></p>`);
   });
 }

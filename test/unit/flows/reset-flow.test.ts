@@ -16,7 +16,7 @@ const request = { lang: 'en' as const, ip: '192.0.2.9', userAgent: 'test' };
 const LEASE_SECONDS = 60;
 
 /** The reset flow over in-memory fakes: no server, no SMTP sink. */
-function harness(options: { users?: DirectoryUser[]; registrations?: Registration[]; policy?: Partial<SsprPolicy>; methods?: VerificationMethod[] } = {}) {
+function harness(options: { users?: DirectoryUser[]; registrations?: Registration[]; policy?: Partial<SsprPolicy>; methods?: VerificationMethod[]; locked?: (user: DirectoryUser) => Promise<boolean | null> } = {}) {
   const users = options.users ?? [];
   const { clock, flows, sessions, throttleStore, throttles, recorder, guesses } = memoryParts();
   const afterAnswer = new DeferredWork();
@@ -64,6 +64,7 @@ function harness(options: { users?: DirectoryUser[]; registrations?: Registratio
     clock,
     decoyKey: Buffer.alloc(32, 1),
     usualEmailDomain: () => 'example.org',
+    ...(options.locked ? { lockedInDirectory: options.locked } : {}),
     settings: { flowTtlSeconds: 900, completionLeaseSeconds: LEASE_SECONDS, maxSendsPerFlow: 5, organisation: 'Example' },
   });
   return { flow, flows, sessions, throttleStore, recorder, afterAnswer, clock, written, decoys };
@@ -175,6 +176,30 @@ describe('ResetFlow rules (fakes)', () => {
     await assert.rejects(h.flow.verify(started.flowId, started.methods[0]!.id, { code: '123456' }, request), (e: SsprError) => e.code === 'flow-invalid');
     assert.deepEqual(seen, [['begin', null, 'reg-ann-totp'], ['verify', null, null]]);
     assert.equal(h.recorder.mails.length, 0);
+  });
+
+  it('offers "unlock only" to a locked directory account or one whose state cannot be read, never to a cloud-only or an unlocked one', async () => {
+    const users = [
+      userNamed('cloud'),
+      userNamed('locked', { source: 'ldap' }),
+      userNamed('open', { source: 'ldap' }),
+      userNamed('unreadable', { source: 'ad' }),
+    ];
+    const states: Record<string, boolean | null> = { locked: true, open: false };
+    const h = harness({
+      users,
+      locked: async (user) => {
+        if (user.username === 'unreadable') throw new Error('no agent connected');
+        return states[user.username] ?? null;
+      },
+    });
+    const offered: Record<string, boolean> = {};
+    for (const user of users) offered[user.username] = await h.flow.unlockOffered(await verified(h, user.username));
+    assert.deepEqual(offered, { cloud: false, locked: true, open: false, unreadable: true });
+    const started = await h.flow.start('locked', request);
+    assert.equal(await h.flow.unlockOffered(started.flowId), false, 'not before verification');
+    await assert.rejects(h.flow.unlock(await verified(h, 'cloud'), request), (e: SsprError) => e.code === 'flow-step-out-of-order');
+    assert.deepEqual(await h.flow.unlock(await verified(h, 'locked'), request), { done: true });
   });
 
   it("a completed reset ends the user's other open flows, verified ones and codes sent before included", async () => {
