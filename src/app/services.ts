@@ -53,6 +53,8 @@ import { DirectInspector } from '../writeback/direct-inspector.js';
 import { AgentInspector } from '../writeback/agent-gateway/agent-inspector.js';
 import { DoctorService } from '../doctor/doctor-service.js';
 import { AdminTokens } from '../admin/admin-tokens.js';
+import { RemindersRepository } from '../store/reminders-repository.js';
+import { remindersFor, type Reminders } from '../reminders/reminders-from-config.js';
 
 export interface Services {
   config: Config;
@@ -97,6 +99,8 @@ export interface Services {
   signIn: SignIn;
   /** The one place a password is set (reset, unlock, change, helpdesk, CLI), with its follow-ups. */
   setPassword: SetPassword;
+  /** Expiry and enrolment reminders (what `sspr notify` and the schedules in `sspr serve` run). */
+  reminders: Reminders;
   /** Stops timers, waits for mail in flight, closes the store. */
   close(): Promise<void>;
 }
@@ -182,8 +186,10 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   housekeeping.unref();
 
   const signInThrottle = new SignInThrottle(throttleRepository, clock);
+  const reminderStore = new RemindersRepository(store.db, cipher);
   const setPassword = new SetPassword({
     directory, local: localDirectory, passwords, sessions, flows, throttles, guesses: signInThrottle, policy, users, mail, audit, clock, organisation: config.organisation.name,
+    expiry: reminderStore,
   });
   const afterAnswer = new AfterAnswer((error) => log.warn({ err: error }, 'work after the answer failed'));
   const resetFlow = new ResetFlow({
@@ -219,8 +225,12 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const adminTokens = new AdminTokens(store.db, clock);
   const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds, signInThrottle);
 
-  return {
+  const wired = {
     config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, methods, outbox, resetFlow, securityInfo, captcha, signIn, setPassword,
+  };
+  return {
+    ...wired,
+    reminders: remindersFor(wired, reminderStore),
     async close() {
       clearInterval(housekeeping);
       keyring.stop();
