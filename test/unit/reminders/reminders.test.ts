@@ -6,6 +6,7 @@ import { ldapPasswordFacts } from '../../../src/directory/ldap/ldap-password-fac
 import { dueInterval, passwordKey, DAY_MS } from '../../../src/reminders/expiry-reminders.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { SsprError } from '../../../src/errors/sspr-error.js';
+import { parseAgentMessage, parseServerMessage } from '../../../src/writeback/agent-protocol/protocol.js';
 
 /** 2026-01-01T00:00:00Z as a FILETIME (100 ns since 1601). */
 const JAN_1 = Date.UTC(2026, 0, 1);
@@ -97,5 +98,21 @@ describe('reminder configuration', () => {
         path,
       );
     }
+  });
+});
+
+describe('password facts in the agent protocol', () => {
+  const account = { anchor: 'a1', dn: 'uid=a,dc=x', username: 'a', displayName: '', firstName: '', lastName: '', email: null, mobile: null, enabled: true, memberOfDns: [] };
+  const page = (items: unknown[]) => JSON.stringify({ type: 'sync-page', syncId: 's1', seq: 0, kind: 'accounts', items });
+
+  it('a sync request asks for facts only with `facts: true`, and the old form still parses', () => {
+    assert.equal((parseServerMessage(JSON.stringify({ type: 'sync', syncId: 's1', since: null })) as { facts?: true }).facts, undefined);
+    assert.equal((parseServerMessage(JSON.stringify({ type: 'sync', syncId: 's1', since: null, facts: true })) as { facts?: true }).facts, true);
+  });
+
+  it('accounts parse with and without the facts (an older agent sends none)', () => {
+    assert.doesNotThrow(() => parseAgentMessage(page([account])));
+    assert.doesNotThrow(() => parseAgentMessage(page([{ ...account, passwordChangedAt: 1, passwordExpiresAt: null, managerDn: 'uid=b,dc=x' }])));
+    assert.throws(() => parseAgentMessage(page([{ ...account, passwordExpiresAt: 'soon' }])));
   });
 });
