@@ -17,6 +17,7 @@ import type { ExpiringAccount, RemindersRepository } from '../store/reminders-re
 import { expiryMail, expirySms, managerSummaryMail, type SummaryLine } from './reminder-texts.js';
 
 export const DAY_MS = 86_400_000;
+const CLAIMS_KEPT_MS = 400 * DAY_MS;
 
 export type ReminderChannel = 'email' | 'sms';
 
@@ -36,7 +37,7 @@ export interface ExpirySettings {
 }
 
 export interface ExpiryReminderDeps {
-  store: Pick<RemindersRepository, 'expiring' | 'managersByDn' | 'claim' | 'claimed'>;
+  store: Pick<RemindersRepository, 'expiring' | 'managersByDn' | 'claim' | 'claimed' | 'purge'>;
   clock: Clock;
   mail: Pick<MailDispatch, 'dispatch'>;
   sms: Pick<SmsDispatch, 'dispatch'> | null;
@@ -89,6 +90,8 @@ export class ExpiryReminders {
     const now = clock.now();
     const horizon = Math.max(...settings.days) * DAY_MS;
     const cloud = settings.cloudOnlyMaxAgeDays > 0 ? settings.cloudOnlyMaxAgeDays * DAY_MS : null;
+    // A claim outlives its password: intervals are at most 365 days, so older claims can never match again.
+    if (!options.dryRun) await store.purge(now - CLAIMS_KEPT_MS);
     const accounts = await store.expiring(now, now + horizon, cloud);
     const notices: ExpiryNotice[] = [];
     for (const account of accounts) {

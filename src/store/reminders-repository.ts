@@ -199,7 +199,7 @@ export class RemindersRepository {
     return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 
-  /** Forgets claims older than `before` (their passwords have expired long since). */
+  /** Forgets claims and scheduled-run records older than `before` (the caller keeps them longer than any interval). */
   async purge(before: number): Promise<void> {
     await this.db.deleteFrom('reminder_claims').where('claimed_at', '<', before).execute();
     await this.db.deleteFrom('scheduled_runs').where('started_at', '<', before).execute();
