@@ -13,11 +13,12 @@ import type { Audit } from '../audit/audit.js';
 import type { MailDispatch, SmsDispatch } from '../delivery/background-delivery.js';
 import type { Lang } from '../i18n/lang.js';
 import type { Clock } from '../store/clock.js';
-import type { ExpiringAccount, RemindersRepository } from '../store/reminders-repository.js';
+import { claimKey, type ExpiringAccount, type RemindersRepository } from '../store/reminders-repository.js';
 import { expiryMail, expirySms, managerSummaryMail, type SummaryLine } from './reminder-texts.js';
 
 export const DAY_MS = 86_400_000;
 const CLAIMS_KEPT_MS = 400 * DAY_MS;
+const CLAIM_PAGE = 500;
 
 export type ReminderChannel = 'email' | 'sms';
 
@@ -37,7 +38,7 @@ export interface ExpirySettings {
 }
 
 export interface ExpiryReminderDeps {
-  store: Pick<RemindersRepository, 'expiring' | 'managersByDn' | 'claim' | 'claimed' | 'purge'>;
+  store: Pick<RemindersRepository, 'expiring' | 'managersByDn' | 'claim' | 'claimed' | 'claimMany' | 'claimedAmong' | 'purge'>;
   clock: Clock;
   mail: Pick<MailDispatch, 'dispatch'>;
   sms: Pick<SmsDispatch, 'dispatch'> | null;
@@ -94,6 +95,7 @@ export class ExpiryReminders {
     if (!options.dryRun) await store.purge(now - CLAIMS_KEPT_MS);
     const accounts = await store.expiring(now, now + horizon, cloud);
     const notices: ExpiryNotice[] = [];
+    const due: Array<{ account: ExpiringAccount; notice: ExpiryNotice; subject: string; occasion: string }> = [];
     for (const account of accounts) {
       const msLeft = account.passwordExpiresAt - now;
       const interval = dueInterval(settings.days, msLeft);
@@ -109,25 +111,32 @@ export class ExpiryReminders {
         state: 'no-address',
       };
       notices.push(notice);
-      if (channels.length === 0) continue;
-      const occasion = `${passwordKey(account)}:${interval}`;
+      if (channels.length > 0) due.push({ account, notice, subject: account.id, occasion: `${passwordKey(account)}:${interval}` });
+    }
+    // Claimed a page at a time (one statement each); only the reminders this run won are sent.
+    for (let i = 0; i < due.length; i += CLAIM_PAGE) {
+      const page = due.slice(i, i + CLAIM_PAGE);
       if (options.dryRun) {
-        notice.state = (await store.claimed('expiry', account.id, occasion)) ? 'already-sent' : 'due';
+        const claimed = await store.claimedAmong('expiry', page);
+        for (const item of page) item.notice.state = claimed.has(claimKey(item.subject, item.occasion)) ? 'already-sent' : 'due';
         continue;
       }
-      if (!(await store.claim('expiry', account.id, occasion, now))) {
-        notice.state = 'already-sent';
-        continue;
+      const won = await store.claimMany('expiry', page, now);
+      for (const { account, notice, subject, occasion } of page) {
+        if (!won.has(claimKey(subject, occasion))) {
+          notice.state = 'already-sent';
+          continue;
+        }
+        this.send(account, notice);
+        notice.state = 'sent';
+        await this.deps.audit.record({
+          event: 'reminder.expiry',
+          outcome: 'success',
+          userId: account.id,
+          username: account.username,
+          detail: { days: notice.interval, expiresAt: account.passwordExpiresAt, channels: notice.channels.join(',') },
+        });
       }
-      this.send(account, notice);
-      notice.state = 'sent';
-      await this.deps.audit.record({
-        event: 'reminder.expiry',
-        outcome: 'success',
-        userId: account.id,
-        username: account.username,
-        detail: { days: interval, expiresAt: account.passwordExpiresAt, channels: channels.join(',') },
-      });
     }
     const managers = settings.managerSummary ? await this.managerSummaries(accounts, now, options.dryRun) : [];
     return { at: new Date(now).toISOString(), dryRun: options.dryRun, notices, managers };

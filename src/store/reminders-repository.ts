@@ -1,7 +1,16 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { emailContext, mobileContext } from './users-repository.js';
+
+/** Rows per statement (4 columns × 500 is far below either dialect's parameter limit). */
+const ROWS_PER_STATEMENT = 500;
+
+/** The key of one claim in the sets claimMany and claimedAmong return. */
+export function claimKey(subject: string, occasion: string): string {
+  return `${subject}\n${occasion}`;
+}
 
 /** An enabled account whose password expires within the asked window. */
 export interface ExpiringAccount {
@@ -63,8 +72,11 @@ export class RemindersRepository {
         return eb.or([directory, cloud]);
       })
       .execute();
-    return rows
-      .map((row) => ({
+    // Decrypting is CPU work: a page at a time, yielding between pages, so a large run never holds the event loop.
+    const accounts: ExpiringAccount[] = [];
+    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+      if (i > 0) await yieldToLoop();
+      accounts.push(...rows.slice(i, i + ROWS_PER_STATEMENT).map((row) => ({
         id: row.id,
         username: row.username,
         displayName: row.display_name,
@@ -74,8 +86,9 @@ export class RemindersRepository {
         passwordChangedAt: row.password_changed_at,
         passwordExpiresAt: row.source === 'local' ? (row.password_changed_at ?? 0) + (cloudOnlyMaxAgeMs ?? 0) : (row.password_expires_at ?? 0),
         managerDn: row.manager_dn,
-      }))
-      .sort((a, b) => a.passwordExpiresAt - b.passwordExpiresAt || a.username.localeCompare(b.username));
+      })));
+    }
+    return accounts.sort((a, b) => a.passwordExpiresAt - b.passwordExpiresAt || a.username.localeCompare(b.username));
   }
 
   /** Enabled accounts by DN, keyed by the lower-cased DN (DNs compare case-insensitively in LDAP and AD). */
@@ -106,6 +119,41 @@ export class RemindersRepository {
       .onConflict((oc) => oc.columns(['kind', 'subject', 'occasion']).doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  /**
+   * Claims many (subject, occasion) pairs of one kind in one statement per page; returns the keys
+   * (`claimKey(subject, occasion)`) this caller won. Pairs claimed before, by anyone, are not returned.
+   */
+  async claimMany(kind: string, pairs: ReadonlyArray<{ subject: string; occasion: string }>, now: number): Promise<Set<string>> {
+    const won = new Set<string>();
+    for (let i = 0; i < pairs.length; i += ROWS_PER_STATEMENT) {
+      const rows = await this.db
+        .insertInto('reminder_claims')
+        .values(pairs.slice(i, i + ROWS_PER_STATEMENT).map(({ subject, occasion }) => ({ kind, subject, occasion, claimed_at: now })))
+        .onConflict((oc) => oc.columns(['kind', 'subject', 'occasion']).doNothing())
+        .returning(['subject', 'occasion'])
+        .execute();
+      for (const row of rows) won.add(claimKey(row.subject, row.occasion));
+    }
+    return won;
+  }
+
+  /** The keys among these pairs that were claimed before (for dry runs; no write). */
+  async claimedAmong(kind: string, pairs: ReadonlyArray<{ subject: string; occasion: string }>): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < pairs.length; i += ROWS_PER_STATEMENT) {
+      const page = pairs.slice(i, i + ROWS_PER_STATEMENT);
+      const rows = await this.db
+        .selectFrom('reminder_claims')
+        .select(['subject', 'occasion'])
+        .where('kind', '=', kind)
+        .where('subject', 'in', [...new Set(page.map((pair) => pair.subject))])
+        .execute();
+      const wanted = new Set(page.map((pair) => claimKey(pair.subject, pair.occasion)));
+      for (const row of rows) if (wanted.has(claimKey(row.subject, row.occasion))) found.add(claimKey(row.subject, row.occasion));
+    }
+    return found;
   }
 
   /** Whether (kind, subject, occasion) was claimed (for dry runs). */
