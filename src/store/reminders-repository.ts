@@ -231,10 +231,14 @@ export class RemindersRepository {
 
   /** The enrolment-reminder counts of these accounts (all reminded accounts when `userIds` is omitted). */
   async enrolmentReminders(userIds?: readonly string[]): Promise<Map<string, EnrolmentReminderCount>> {
-    let query = this.db.selectFrom('enrolment_reminders').select(['user_id', 'sent_count', 'last_sent_at']);
-    if (userIds) query = query.where('user_id', 'in', userIds.length ? [...userIds] : ['-']);
-    const rows = await query.execute();
-    return new Map(rows.map((row) => [row.user_id, { count: row.sent_count, lastSentAt: row.last_sent_at }]));
+    const query = this.db.selectFrom('enrolment_reminders').select(['user_id', 'sent_count', 'last_sent_at']);
+    const pages = userIds === undefined ? [null] : Array.from({ length: Math.ceil(userIds.length / ROWS_PER_STATEMENT) }, (_, i) => userIds.slice(i * ROWS_PER_STATEMENT, (i + 1) * ROWS_PER_STATEMENT));
+    const found = new Map<string, EnrolmentReminderCount>();
+    for (const page of pages) {
+      const rows = await (page === null ? query : query.where('user_id', 'in', page)).execute();
+      for (const row of rows) found.set(row.user_id, { count: row.sent_count, lastSentAt: row.last_sent_at });
+    }
+    return found;
   }
 
   /** True when this node won the occurrence of a scheduled job (one node runs each occurrence). */
