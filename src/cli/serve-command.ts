@@ -92,6 +92,10 @@ export function cronScheduleFor(services: Services): CronSchedule | null {
     else services.log.warn('sync.fullSchedule is set but there is no directory to sync (directory, or writeback.mode "agent")');
   }
   if (jobs.length === 0) return null;
+  const reminding = Boolean(config.reminders.expiry.schedule || config.reminders.enrolment.schedule);
+  if (reminding && !config.publicUrl) services.log.warn('reminders are scheduled but publicUrl is not set: their links name the listening address');
+  const smsWanted = [config.reminders.expiry, config.reminders.enrolment].some((section) => section.schedule && section.channels.includes('sms'));
+  if (smsWanted && !services.sms) services.log.warn('reminders list the sms channel but no SMS provider is configured (sms.provider): they go by e-mail only');
   return new CronSchedule(jobs, { store: reminders.store, nodeId: services.writeback.nodeId, clock: services.clock, log: services.log, audit: services.audit });
 }
 
