@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import type { Logger } from 'pino';
 import { signWithIdentity } from '../writeback/agent-protocol/agent-identity.js';
-import { AgentProtocolError, helloSignedText, parseServerMessage, type ResultMessage, type ServerMessage } from '../writeback/agent-protocol/protocol.js';
+import { AgentProtocolError, agentFeatures, helloSignedText, parseServerMessage, type ResultMessage, type ServerMessage } from '../writeback/agent-protocol/protocol.js';
 import type { AgentReport } from '../writeback/agents-repository.js';
 import { ENVELOPE_VERSIONS, type EnvelopeVersion } from '../writeback/agent-protocol/envelope-format.js';
 import type { AgentIdentity } from './agent-state.js';
@@ -180,6 +180,7 @@ export class AgentClient {
           type: 'hello', agentId, version: AGENT_VERSION, directory: this.options.identity.directory, clockMs, signature,
           report: this.report(), pendingResults: [...this.unacknowledged.values()].slice(0, 20),
           ...(envelopes.length > 0 ? { envelopes } : {}),
+          features: [...agentFeatures],
         }, socket);
         return;
       }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { DirectoryError } from '../directory/onprem/onprem-directory.js';
 import { directorySource, type DirectorySection } from '../directory/registry.js';
 import type { SyncMessage } from '../writeback/agent-protocol/protocol.js';
+import type { SyncedAccount } from '../sync/sync-types.js';
 
 /** Target size of one relayed slice; a single entry larger than this travels alone. */
 const SLICE_BYTES = 900_000;
@@ -58,7 +59,9 @@ export class AgentSyncRelay {
       }
     };
     try {
-      const { marker } = await reader.readChanges(request.since, (accounts) => sendSlices('accounts', accounts), (groups) => sendSlices('groups', groups));
+      // Password facts travel only when the server asked: an older server refuses keys it does not know.
+      const relayed = (accounts: SyncedAccount[]) => (request.facts ? accounts : accounts.map(withoutFacts));
+      const { marker } = await reader.readChanges(request.since, (accounts) => sendSlices('accounts', relayed(accounts)), (groups) => sendSlices('groups', groups));
       send({ type: 'sync-end', syncId, marker });
       this.log.info({ pages: seq }, 'relayed a directory sync to the service');
     } catch (error) {
@@ -71,6 +74,11 @@ export class AgentSyncRelay {
       await reader.close().catch(() => undefined);
     }
   }
+}
+
+function withoutFacts(account: SyncedAccount): SyncedAccount {
+  const { passwordChangedAt: _changed, passwordExpiresAt: _expires, managerDn: _manager, ...rest } = account;
+  return rest;
 }
 
 /** Cuts a page into runs whose JSON stays near SLICE_BYTES. */

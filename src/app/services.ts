@@ -57,6 +57,8 @@ import { DeliveryQueueRepository } from '../store/delivery-queue-repository.js';
 import { AuditDelivery } from '../audit/audit-delivery.js';
 import { Metrics } from '../metrics/metrics.js';
 import { probeMailServer, type MailServerState } from '../mail/mail-server-state.js';
+import { RemindersRepository } from '../store/reminders-repository.js';
+import { remindersFor, type Reminders } from '../reminders/reminders-from-config.js';
 
 export interface Services {
   config: Config;
@@ -108,6 +110,8 @@ export interface Services {
   signIn: SignIn;
   /** The one place a password is set (reset, unlock, change, helpdesk, CLI), with its follow-ups. */
   setPassword: SetPassword;
+  /** Expiry and enrolment reminders (what `sspr notify` and the schedules in `sspr serve` run). */
+  reminders: Reminders;
   /** Stops timers, waits for mail in flight, closes the store. */
   close(): Promise<void>;
 }
@@ -219,8 +223,10 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   housekeeping.unref();
 
   const signInThrottle = new SignInThrottle(throttleRepository, clock);
+  const reminderStore = new RemindersRepository(store.db, cipher);
   const setPassword = new SetPassword({
     directory, local: localDirectory, passwords, sessions, flows, throttles, guesses: signInThrottle, policy, users, mail, audit, clock, organisation: config.organisation.name,
+    expiry: reminderStore,
   });
   const afterAnswer = new AfterAnswer((error) => log.warn({ err: error }, 'work after the answer failed'));
   const inspector: DirectoryInspector | null = writeback.hub
@@ -260,8 +266,12 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   auditDelivery.start();
   const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds, signInThrottle);
 
-  return {
+  const wired = {
     config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, auditDelivery, deliveryQueue, metrics, mailServer, methods, outbox, resetFlow, securityInfo, captcha, signIn, setPassword,
+  };
+  return {
+    ...wired,
+    reminders: remindersFor(wired, reminderStore),
     async close() {
       clearInterval(housekeeping);
       keyring.stop();

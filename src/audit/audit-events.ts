@@ -95,6 +95,10 @@ export type AuditDetails = {
   'agent.enrolment': { reason?: string; agent?: string; name: string; directory?: string };
   'agent.token-created': { directory: string; expiresAt: number; by?: string };
   'agent.revoked': { agent: string; by: string };
+  'reminder.expiry': { days: number; expiresAt: number; channels: string };
+  'reminder.manager-summary': { people: number };
+  'reminder.enrolment': { count: number; channels: string };
+  'scheduled-run': { job: string; occurrence: number; reason?: string; sent?: number; skipped?: number };
 };
 
 /** The catalogue: each event name with what it records. Exactly the keys of AuditDetails (checked by `satisfies`). */
@@ -144,6 +148,10 @@ export const auditEvents = {
   'agent.enrolment': 'an agent enrolled with a one-time token (or was refused)',
   'agent.token-created': 'an enrolment token was created',
   'agent.revoked': 'an administrator revoked an agent',
+  'reminder.expiry': 'a user was reminded that their password expires (once per password and interval)',
+  'reminder.manager-summary': 'a manager got the daily list of their people\'s expiring passwords',
+  'reminder.enrolment': 'a user was reminded to register verification methods',
+  'scheduled-run': 'a scheduled job (cron) ran on this node, or failed',
 } as const satisfies { [E in keyof AuditDetails]: string };
 
 export type AuditEventName = keyof typeof auditEvents;

@@ -8,6 +8,7 @@ import { canSync, runServiceSync } from '../app/service-sync.js';
 import { SyncSchedule } from '../sync/sync-schedule.js';
 import { SsprError } from '../errors/sspr-error.js';
 import { startMetricsServer } from '../web/metrics-routes.js';
+import { CronSchedule, type ScheduledJob } from '../reminders/cron-schedule.js';
 
 /**
  * Starts the service and stops it cleanly on SIGTERM/SIGINT: stop the sync schedule (aborting a run in flight),
@@ -34,6 +35,8 @@ export async function runServer(config: Config, before?: (services: Services) =>
   process.stdout.write(`sspr is running at ${url}\n`);
   const schedule = syncScheduleFor(services);
   schedule?.start();
+  const cron = cronScheduleFor(services);
+  cron?.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -41,6 +44,7 @@ export async function runServer(config: Config, before?: (services: Services) =>
     stopping = true;
     log.info({ signal }, 'shutting down');
     await schedule?.stop();
+    await cron?.stop();
     await app.close();
     await metricsApp?.close();
     await services.close();
@@ -73,6 +77,35 @@ function syncScheduleFor(services: Services): SyncSchedule | null {
     log: services.log,
     audit: services.audit,
   });
+}
+
+/**
+ * The cron jobs the config asks for (`reminders.expiry.schedule`, `reminders.enrolment.schedule`,
+ * `sync.fullSchedule`), or null when it asks for none.
+ */
+export function cronScheduleFor(services: Services): CronSchedule | null {
+  const { config, reminders } = services;
+  const jobs: ScheduledJob[] = [];
+  const counted = (report: { notices: Array<{ state: string }> }) => ({
+    sent: report.notices.filter((n) => n.state === 'sent').length,
+    skipped: report.notices.filter((n) => n.state !== 'sent').length,
+  });
+  if (config.reminders.expiry.schedule) {
+    jobs.push({ name: 'expiry-reminders', pattern: config.reminders.expiry.schedule, run: async () => counted(await reminders.expiry.run({ dryRun: false })) });
+  }
+  if (config.reminders.enrolment.schedule) {
+    jobs.push({ name: 'enrolment-reminders', pattern: config.reminders.enrolment.schedule, run: async () => counted(await reminders.enrolment.run({ dryRun: false })) });
+  }
+  if (config.sync.fullSchedule) {
+    if (canSync(services)) jobs.push({ name: 'full-sync', pattern: config.sync.fullSchedule, run: async () => void (await runServiceSync(services, { full: true })) });
+    else services.log.warn('sync.fullSchedule is set but there is no directory to sync (directory, or writeback.mode "agent")');
+  }
+  if (jobs.length === 0) return null;
+  const reminding = Boolean(config.reminders.expiry.schedule || config.reminders.enrolment.schedule);
+  if (reminding && !config.publicUrl) services.log.warn('reminders are scheduled but publicUrl is not set: their links name the listening address');
+  const smsWanted = [config.reminders.expiry, config.reminders.enrolment].some((section) => section.schedule && section.channels.includes('sms'));
+  if (smsWanted && !services.sms) services.log.warn('reminders list the sms channel but no SMS provider is configured (sms.provider): they go by e-mail only');
+  return new CronSchedule(jobs, { store: reminders.store, nodeId: services.writeback.nodeId, clock: services.clock, log: services.log, audit: services.audit });
 }
 
 export function serveCommand(): Command {

@@ -3,6 +3,21 @@ import { z } from 'zod';
 import { smsConfigSchema, smsProviders, smsSecretPaths } from '../sms/registry.js';
 import { directorySectionSchema } from '../directory/registry.js';
 import { auditSinkSchema, auditSinkSecretKeys } from '../audit/sinks/registry.js';
+import { cronProblem } from './cron-expression.js';
+
+/** A cron expression (5 fields, or 6 with seconds first), checked by the scheduler's own parser. */
+const cronExpression = z.string().min(1).max(200).superRefine((text, ctx) => {
+  const problem = cronProblem(text);
+  if (problem) ctx.addIssue({ code: 'custom', message: `not a cron expression ("${text}"): ${problem}` });
+});
+
+/** A list key: a JSON array in the file, or values separated by commas in an environment variable. */
+function listFromText(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  return value.split(',').map((part) => part.trim()).filter((part) => part !== '').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+const reminderChannels = z.preprocess(listFromText, z.array(z.enum(['email', 'sms'])).min(1).max(2));
 
 /**
  * The whole configuration. Every key can come from the config file (JSON) or from an environment variable
@@ -98,6 +113,44 @@ export const configSchema = z.strictObject({
        * full; never two at once) — its own `directory`, or in agent mode without one through an agent; 0 = off.
        */
       intervalMinutes: z.number().int().min(0).max(10080).default(0),
+      /**
+       * Cron expression of a full sync (e.g. "0 2 * * *"): incremental runs cannot see deleted accounts, a full
+       * one disables them. Runs on one node per occurrence; unset = no scheduled full sync.
+       */
+      fullSchedule: cronExpression.optional(),
+    })
+    .prefault({}),
+  reminders: z
+    .strictObject({
+      /** Language of reminder mails and SMS (accounts carry no language of their own). */
+      language: z.enum(['en', 'de']).default('en'),
+      expiry: z
+        .strictObject({
+          /** Cron expression of the expiry-reminder run (e.g. "0 8 * * *"); unset = no scheduled run. */
+          schedule: cronExpression.optional(),
+          /** Days before expiry a reminder goes out; each once per password. */
+          days: z.preprocess(listFromText, z.array(z.number().int().min(1).max(365)).min(1).max(10)).default([14, 7, 3, 1]),
+          channels: reminderChannels.default(['email']),
+          /** Also one mail a day to each manager (the account's `manager`) listing their people's expiring passwords. */
+          managerSummary: z.boolean().default(false),
+          /**
+           * Cloud-only accounts: days after a password change the reminders count it expired (0 = never). The
+           * reminders use it; sign-in does not refuse an older password.
+           */
+          cloudOnlyMaxAgeDays: z.number().int().min(0).max(3650).default(0),
+        })
+        .prefault({}),
+      enrolment: z
+        .strictObject({
+          /** Cron expression of the enrolment-reminder run; unset = no scheduled run. */
+          schedule: cronExpression.optional(),
+          /** Days between two reminders to the same account. */
+          everyDays: z.number().int().min(1).max(365).default(7),
+          /** Reminders per account at most. */
+          maxReminders: z.number().int().min(1).max(100).default(3),
+          channels: reminderChannels.default(['email']),
+        })
+        .prefault({}),
     })
     .prefault({}),
   reset: z

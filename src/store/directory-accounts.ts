@@ -11,13 +11,22 @@ import { emailContext, mobileContext, usernameKey, type DirectoryAccountData } f
  * (AES-GCM bound to row and column), so both read each other's rows.
  */
 
-/** Rows per statement: 17 columns × 500 stays far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
+/** Rows per statement: 19 columns × 500 stays far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
 const ROWS_PER_STATEMENT = 500;
 
 export type StoredDirectoryAccount = Pick<
   Selectable<UsersTable>,
-  'id' | 'username' | 'dn' | 'display_name' | 'first_name' | 'last_name' | 'email' | 'mobile' | 'enabled'
+  'id' | 'username' | 'dn' | 'display_name' | 'first_name' | 'last_name' | 'email' | 'mobile' | 'enabled' | 'password_changed_at' | 'password_expires_at' | 'manager_dn'
 >;
+
+/** The password facts of an account as stored (absent facts are stored as null). */
+function factColumns(account: DirectoryAccountData) {
+  return {
+    password_changed_at: account.passwordChangedAt ?? null,
+    password_expires_at: account.passwordExpiresAt ?? null,
+    manager_dn: account.managerDn ?? null,
+  };
+}
 
 function chunks<T>(items: readonly T[], size = ROWS_PER_STATEMENT): T[][] {
   const result: T[][] = [];
@@ -47,7 +56,7 @@ export class DirectoryAccounts {
     for (const chunk of chunks(anchors)) {
       const rows = await this.db
         .selectFrom('users')
-        .select(['id', 'anchor', 'username', 'dn', 'display_name', 'first_name', 'last_name', 'email', 'mobile', 'enabled'])
+        .select(['id', 'anchor', 'username', 'dn', 'display_name', 'first_name', 'last_name', 'email', 'mobile', 'enabled', 'password_changed_at', 'password_expires_at', 'manager_dn'])
         .where('source', '=', this.source)
         .where('anchor', 'in', chunk)
         .execute();
@@ -58,7 +67,10 @@ export class DirectoryAccounts {
 
   /** True when the stored row already says what the directory says (contact data compared decrypted). */
   matches(row: StoredDirectoryAccount, account: DirectoryAccountData): boolean {
+    const facts = factColumns(account);
     return (
+      row.password_changed_at === facts.password_changed_at && row.password_expires_at === facts.password_expires_at &&
+      row.manager_dn === facts.manager_dn &&
       row.username === account.username && row.dn === account.dn && row.display_name === account.displayName &&
       row.first_name === account.firstName && row.last_name === account.lastName && (row.enabled === 1) === account.enabled &&
       this.cipher.decryptNullable(row.email, emailContext(row.id)) === account.email &&
@@ -80,6 +92,7 @@ export class DirectoryAccounts {
         email: this.cipher.encryptNullable(account.email, emailContext(id)),
         mobile: this.cipher.encryptNullable(account.mobile, mobileContext(id)),
         enabled: account.enabled ? 1 : 0,
+        ...factColumns(account),
         updated_at: this.clock.now(),
       })
       .where('id', '=', id)
@@ -112,7 +125,7 @@ export class DirectoryAccounts {
           anchor: account.anchor,
           dn: account.dn,
           password_hash: null,
-          password_changed_at: null,
+          ...factColumns(account),
           created_at: now,
           updated_at: now,
         };

@@ -27,6 +27,10 @@ export interface UsersTable {
   /** Directory accounts: entryUUID / objectGUID (the sync anchor) and the DN last seen. */
   anchor: string | null;
   dn: string | null;
+  /** When the password expires (directory accounts, from the sync); null: never, unknown, or must change now. */
+  password_expires_at: Generated<number | null>;
+  /** Directory accounts: the DN of the account's manager (AD/inetOrgPerson `manager`), from the sync. */
+  manager_dn: Generated<string | null>;
 }
 
 export interface GroupsTable {
@@ -273,6 +277,33 @@ export interface KeyringKeysTable {
   created_at: number;
 }
 
+/** One reminder that went (or is going) out: the key is what makes it go out once across restarts and nodes. */
+export interface ReminderClaimsTable {
+  /** 'expiry' | 'manager-summary'. */
+  kind: string;
+  /** The user the reminder is about (expiry) or goes to (manager summary). */
+  subject: string;
+  /** Expiry: `<password changed at>:<days>`; manager summary: the UTC day. */
+  occasion: string;
+  claimed_at: number;
+}
+
+/** How often an account was reminded to register methods, and when last. */
+export interface EnrolmentRemindersTable {
+  user_id: string;
+  sent_count: number;
+  last_sent_at: number;
+}
+
+/** One occurrence of a scheduled job (cron), claimed by the node that runs it. */
+export interface ScheduledRunsTable {
+  job: string;
+  /** The scheduled time, epoch ms. */
+  occurrence: number;
+  node: string;
+  started_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -298,4 +329,7 @@ export interface Database {
   admin_tokens: AdminTokensTable;
   keyring: KeyringTable;
   keyring_keys: KeyringKeysTable;
+  reminder_claims: ReminderClaimsTable;
+  enrolment_reminders: EnrolmentRemindersTable;
+  scheduled_runs: ScheduledRunsTable;
 }

@@ -49,6 +49,14 @@ export interface NewUser {
 export interface DirectoryAccountData extends AccountFields {
   anchor: string;
   dn: string;
+  /**
+   * Password facts the directory holds (absent: the reader does not know them, e.g. an older agent; stored as
+   * null). `passwordExpiresAt` is null when the password never expires or must be changed at the next logon.
+   */
+  passwordChangedAt?: number | null;
+  passwordExpiresAt?: number | null;
+  /** The DN in the account's `manager` attribute. */
+  managerDn?: string | null;
 }
 
 /** The lookup key of a user name: NFC, lower case, trimmed. Two names with the same key are the same user. */
@@ -60,7 +68,7 @@ export function usernameKey(username: string): string {
 export const emailContext = (id: string) => `users.email:${id}`;
 export const mobileContext = (id: string) => `users.mobile:${id}`;
 
-function toRecord(row: Omit<Selectable<UsersTable>, 'is_helpdesk'>, cipher: FieldCipher): UserRecord {
+function toRecord(row: Omit<Selectable<UsersTable>, 'is_helpdesk' | 'password_expires_at' | 'manager_dn'>, cipher: FieldCipher): UserRecord {
   return {
     id: row.id,
     username: row.username,

@@ -24,11 +24,12 @@ import { readerConnection } from '../../sync/reader-connection.js';
 import { forEachPage } from '../../sync/paged-search.js';
 import { greaterOrEqual, parseUsnMarker } from '../../sync/sync-filters.js';
 import { syncedAccountFrom, type SyncedAccount, type SyncedGroup } from '../../sync/sync-types.js';
+import { adPasswordFacts, AdMaxAges, FACT_ATTRIBUTES } from './ad-password-facts.js';
 
 const NO_PROTECTED_GROUPS: ReadonlySet<string> = new Set();
 
 export function adDirectoryReader(config: AdConfig): DirectoryReader {
-  const userAttributes = [...new Set([...accountAttributes(config), 'uSNChanged', 'mail', 'mobile', 'givenName', 'sn', 'displayName'])];
+  const userAttributes = [...new Set([...accountAttributes(config), 'uSNChanged', 'mail', 'mobile', 'givenName', 'sn', 'displayName', ...FACT_ATTRIBUTES])];
   const groupAttributes = ['cn', 'member', 'objectGUID', 'uSNChanged'];
   const service = readerConnection(() => openAdConnection(config), serviceBindName(config), config.bindPassword);
 
@@ -38,6 +39,7 @@ export function adDirectoryReader(config: AdConfig): DirectoryReader {
       const scoped = (filter: LdapFilter): LdapFilter => (changedSince ? and(filter, changedSince) : filter);
       const connection = await service.get();
       const highWaterMark = await highestCommittedUsn(connection);
+      const maxAges = new AdMaxAges(() => service.get());
 
       await forEachPage(
         connection,
@@ -47,7 +49,11 @@ export function adDirectoryReader(config: AdConfig): DirectoryReader {
           attributes: userAttributes,
           binaryAttributes: binaryAttributes(config),
         },
-        async (entries) => onAccounts(entries.map((entry) => toSyncedAccount(entry, config))),
+        async (entries) => {
+          const readers = entries.map((entry) => new EntryReader(entry));
+          await maxAges.resolve(readers);
+          await onAccounts(readers.map((reader) => toSyncedAccount(reader, config, maxAges)));
+        },
       );
       await forEachPage(
         connection,
@@ -73,8 +79,8 @@ async function highestCommittedUsn(client: Client): Promise<bigint> {
   return BigInt(value);
 }
 
-function toSyncedAccount(entry: Entry, config: AdConfig): SyncedAccount {
-  return syncedAccountFrom(toAccount(new EntryReader(entry), config, NO_PROTECTED_GROUPS));
+function toSyncedAccount(entry: EntryReader, config: AdConfig, maxAges: AdMaxAges): SyncedAccount {
+  return { ...syncedAccountFrom(toAccount(entry, config, NO_PROTECTED_GROUPS)), ...adPasswordFacts(entry, (pso) => maxAges.maxAge(pso)) };
 }
 
 async function toSyncedGroup(client: Client, entry: Entry): Promise<SyncedGroup> {

@@ -23,6 +23,7 @@ import { readerConnection } from '../../sync/reader-connection.js';
 import { forEachPage } from '../../sync/paged-search.js';
 import { greaterOrEqual, laterTimestamp, parseTimestampMarker } from '../../sync/sync-filters.js';
 import { syncedAccountFrom, type SyncedAccount, type SyncedGroup } from '../../sync/sync-types.js';
+import { effectivePolicyDn, FACT_ATTRIBUTES, ldapPasswordFacts, PolicyMaxAges } from './ldap-password-facts.js';
 
 const CHANGE_ATTRIBUTES = ['entryUUID', 'modifyTimestamp', 'entryCSN'];
 const GROUP_ATTRIBUTES = ['cn', 'member', 'uniqueMember', ...CHANGE_ATTRIBUTES];
@@ -31,7 +32,7 @@ const EPOCH_MARKER = '19700101000000Z';
 
 export function ldapDirectoryReader(config: LdapConfig): DirectoryReader {
   const map: AccountAttributeMap = { ...config.attributes, login: config.loginAttribute };
-  const userAttributes = [...new Set([...Object.values(map), ...STATE_ATTRIBUTES, ...CHANGE_ATTRIBUTES])];
+  const userAttributes = [...new Set([...Object.values(map), ...STATE_ATTRIBUTES, ...CHANGE_ATTRIBUTES, ...FACT_ATTRIBUTES])];
   const service = readerConnection(() => openConnection(config), config.bindDn, config.bindPassword);
 
   return {
@@ -39,6 +40,7 @@ export function ldapDirectoryReader(config: LdapConfig): DirectoryReader {
       const changedSince = since === null ? null : greaterOrEqual('modifyTimestamp', parseTimestampMarker(since));
       const scoped = (filter: LdapFilter): LdapFilter => (changedSince ? and(filter, changedSince) : filter);
       const connection = await service.get();
+      const policies = new PolicyMaxAges(() => service.get());
       let highest: string | null = null;
       const track = (entry: Entry): void => void (highest = laterTimestamp(highest, firstValue(entry, 'modifyTimestamp')));
 
@@ -47,7 +49,9 @@ export function ldapDirectoryReader(config: LdapConfig): DirectoryReader {
         { baseDn: config.baseDn, filter: scoped(eq('objectClass', config.userObjectClass)), attributes: userAttributes },
         async (entries) => {
           entries.forEach(track);
-          await onAccounts(entries.map((entry) => toSyncedAccount(entry, map)));
+          const policyDns = entries.map((entry) => effectivePolicyDn(entry, config.passwordPolicyDn));
+          await policies.resolve(policyDns.filter((dn): dn is string => dn !== null));
+          await onAccounts(entries.map((entry, i) => toSyncedAccount(entry, map, policies.maxAge(policyDns[i] ?? null))));
         },
       );
       await forEachPage(
@@ -68,8 +72,8 @@ export function ldapDirectoryReader(config: LdapConfig): DirectoryReader {
   };
 }
 
-function toSyncedAccount(entry: Entry, map: AccountAttributeMap): SyncedAccount {
-  return syncedAccountFrom(accountFromEntry(entry, null, map));
+function toSyncedAccount(entry: Entry, map: AccountAttributeMap, maxAgeSeconds: number | null): SyncedAccount {
+  return { ...syncedAccountFrom(accountFromEntry(entry, null, map)), ...ldapPasswordFacts(entry, maxAgeSeconds) };
 }
 
 /** uniqueMember is NameAndOptionalUID (RFC 4517 §3.3.21): `dn#'0101'B`; the DN part is what resolves. */

@@ -77,6 +77,8 @@ export interface SetPasswordDeps {
   audit: Pick<Audit, 'record'>;
   clock: Clock;
   organisation: string;
+  /** Forgets the stored expiry of a directory account's old password (the reminders' store); optional. */
+  expiry?: { passwordWritten(userId: string): Promise<void> };
 }
 
 /** The password subject: the user's names for the personal-word rules, and their history. */
@@ -140,6 +142,7 @@ export class SetPassword {
     }
 
     if (act.origin === 'change') await this.deps.guesses.succeeded(user.username, context.request.ip);
+    if (writtenBack && 'password' in act) await this.deps.expiry?.passwordWritten(user.id);
     const followUps = new Set(rules.followUps);
     if (followUps.has('end-sessions')) await this.deps.sessions.deleteForUser(user.id, act.origin === 'change' ? act.keepSession : null);
     if (followUps.has('end-other-flows')) await this.deps.flows.endOpenFlowsOfUser(user.id, 'flow' in act ? act.flow.digest : null);

@@ -12,6 +12,7 @@ import * as keyring from './009-keyring.js';
 import * as agentEnvelope from './010-agent-envelope.js';
 import * as roles from './011-roles.js';
 import * as userIndexes from './012-user-indexes.js';
+import * as reminders from './016-reminders.js';
 import * as deliveryQueue from './017-delivery-queue.js';
 
 // Migrations are listed in code (not read from a folder) so the compiled package carries them.
@@ -30,6 +31,7 @@ const ordered: Array<[string, Up]> = [
   ['010-agent-envelope', agentEnvelope.up],
   ['011-roles', roles.up],
   ['012-user-indexes', userIndexes.up],
+  ['016-reminders', reminders.up],
   ['017-delivery-queue', deliveryQueue.up],
 ];
 

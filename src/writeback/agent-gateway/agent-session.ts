@@ -43,6 +43,8 @@ export class AgentSession {
   ready = false;
   lastSeenAt: number;
   clockOffsetMs = 0;
+  /** Optional protocol features the agent announced in its hello. */
+  private features: ReadonlySet<string> = new Set();
   private readonly nonce = randomBytes(32).toString('base64url');
   private readonly openedAt: number;
   private readonly queries = new Map<string, { resolve: (answer: AnswerMessage) => void; timer: NodeJS.Timeout }>();
@@ -122,7 +124,7 @@ export class AgentSession {
           resolve({ marker: message.marker });
         },
       };
-      if (!this.send({ type: 'sync', syncId, since })) this.relayedSync.end(null);
+      if (!this.send({ type: 'sync', syncId, since, ...(this.features.has('password-facts') ? { facts: true as const } : {}) })) this.relayedSync.end(null);
     });
   }
 
@@ -192,6 +194,7 @@ export class AgentSession {
     const envelopeVersion = negotiateEnvelopeVersion(hello.envelopes);
     if (envelopeVersion === null) return this.refuse('the agent opens no sealed-envelope version this server seals');
     this.envelopeVersion = envelopeVersion;
+    this.features = new Set(hello.features ?? []);
     this.agentId = agent.id;
     this.directory = agent.directory;
     this.publicKey = agent.publicKey;

@@ -77,7 +77,18 @@ export const helloSchema = z.strictObject({
    * it knows too. Absent or empty: an agent built before the negotiation, which opens the legacy version only.
    */
   envelopes: z.array(z.number().int().min(1).max(1000)).max(16).optional(),
+  /**
+   * Optional protocol features the agent understands (agentFeatures); the server only uses those announced, so a
+   * newer server keeps working with an older agent. Unknown names are ignored.
+   */
+  features: z.array(z.string().regex(/^[a-z0-9-]{1,40}$/)).max(32).optional(),
 });
+
+/**
+ * Optional protocol features. 'password-facts': the agent relays password expiry facts (passwordChangedAt,
+ * passwordExpiresAt, managerDn) in synced accounts when a `sync` message carries `facts: true`.
+ */
+export const agentFeatures = ['password-facts'] as const;
 
 export const heartbeatSchema = z.strictObject({
   type: z.literal('heartbeat'),
@@ -109,6 +120,10 @@ const syncedAccountSchema = z.strictObject({
   mobile: z.string().max(64).nullable(),
   enabled: z.boolean(),
   memberOfDns: z.array(dn).max(10_000),
+  /** Password facts (AgentFeature 'password-facts'): sent only when the server's `sync` asked for them. */
+  passwordChangedAt: epochMs.nullable().optional(),
+  passwordExpiresAt: epochMs.nullable().optional(),
+  managerDn: dn.nullable().optional(),
 });
 const syncedGroupSchema = z.strictObject({ anchor: z.string().min(1).max(128), dn, name: z.string().min(1).max(256), memberDns: z.array(dn).max(100_000) });
 const syncId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
@@ -148,7 +163,8 @@ export const querySchema = z.strictObject({
 });
 export const statusSchema = z.strictObject({ type: z.literal('status'), jobIds: z.array(jobIdSchema).max(100) });
 export const ackSchema = z.strictObject({ type: z.literal('ack'), jobId: jobIdSchema });
-export const syncSchema = z.strictObject({ type: z.literal('sync'), syncId, since: z.string().max(256).nullable() });
+/** `facts` is sent only to agents that announced 'password-facts' (older agents refuse unknown keys). */
+export const syncSchema = z.strictObject({ type: z.literal('sync'), syncId, since: z.string().max(256).nullable(), facts: z.literal(true).optional() });
 export const syncAckSchema = z.strictObject({ type: z.literal('sync-ack'), syncId, seq: z.number().int().nonnegative() });
 
 const agentMessageSchema = z.union([helloSchema, heartbeatSchema, resultSchema, answerSchema, syncPageSchema, syncEndSchema]);
