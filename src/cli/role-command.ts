@@ -16,13 +16,20 @@ function roleNamed(name: string): UserRole {
  * (on taking a role away: a session never outlives the right it relied on) and the audit record are one
  * transaction. Asking for what already holds changes nothing and records nothing.
  */
-export async function changeRole(command: Command, role: UserRole, username: string, held: boolean): Promise<void> {
-  const changed = await withStore(command, async ({ store, users, cipher }) => {
+export async function changeRole(command: Command, role: UserRole, username: string, held: boolean, scopeGroup?: string): Promise<void> {
+  const changed = await withStore(command, async ({ store, users, groups, cipher }) => {
     const found = await users.get(username);
+    const scope = scopeGroup === undefined ? null : (await groups.get(scopeGroup)).name;
     return store.db.transaction().execute(async (trx) => {
-      if (!(await new UsersRepository(trx, systemClock, cipher).setRole(found.id, role, held))) return false;
+      const repository = new UsersRepository(trx, systemClock, cipher);
+      const flagChanged = await repository.setRole(found.id, role, held);
+      const before = (await repository.grantsOf(found.id)).helpdeskScope;
+      const scopeChanged = held && role === 'helpdesk' && scopeGroup !== undefined && before !== scope;
+      if (scopeChanged) await repository.setHelpdeskScope(found.id, scope);
+      if (!flagChanged && !scopeChanged) return false;
       if (!held) await new SessionsRepository(trx).deleteForUser(found.id);
-      await audited(trx, { event: held ? 'role-assigned' : 'role-removed', outcome: 'success', userId: found.id, username: found.username, detail: { by: 'cli', role } });
+      const detail = held ? { by: 'cli', role, ...(role === 'helpdesk' ? { scope: scopeChanged ? scope : before } : {}) } : { by: 'cli', role };
+      await audited(trx, { event: held ? 'role-assigned' : 'role-removed', outcome: 'success', userId: found.id, username: found.username, detail });
       return true;
     });
   });
@@ -33,16 +40,18 @@ export async function changeRole(command: Command, role: UserRole, username: str
 /** `sspr role assign|remove <role> <username>`: administrator and helpdesk rights. */
 export function roleCommand(): Command {
   const role = new Command('role').description(`roles of accounts (${userRoles.join(', ')}); every change is audited`);
-  for (const [name, held, about] of [
-    ['assign', true, 'grant a user a role'],
-    ['remove', false, 'take a role away from a user (their sessions end)'],
-  ] as const) {
-    role
-      .command(`${name} <role> <username>`)
-      .description(about)
-      .action(guarded(async (roleName: string, username: string, _options: unknown, command: Command) => {
-        await changeRole(command, roleNamed(roleName), username, held);
-      }));
-  }
+  role
+    .command('assign <role> <username>')
+    .description('grant a user a role')
+    .option('--scope-group <group>', "helpdesk only: act only on this group's members (default: every account without a role)")
+    .action(guarded(async (roleName: string, username: string, options: { scopeGroup?: string }, command: Command) => {
+      await changeRole(command, roleNamed(roleName), username, true, options.scopeGroup);
+    }));
+  role
+    .command('remove <role> <username>')
+    .description('take a role away from a user (their sessions end)')
+    .action(guarded(async (roleName: string, username: string, _options: unknown, command: Command) => {
+      await changeRole(command, roleNamed(roleName), username, false);
+    }));
   return role;
 }

@@ -19,6 +19,8 @@ import { securityInfoApi } from './api/security-info-api.js';
 import { healthRoutes } from './health.js';
 import { adminDoctorApi, adminResetApi, adminSyncApi } from './api/admin-api.js';
 import { adminDoctorPages } from './pages/admin-doctor-pages.js';
+import { stepUpApi } from './api/admin/step-up-api.js';
+import { stepUpPages } from './admin/step-up-pages.js';
 import { agentApi } from './api/agent-api.js';
 import { appCss, scripts } from './assets.js';
 import { SsprError } from '../errors/sspr-error.js';
@@ -129,6 +131,8 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   await adminSyncApi(app, services, policy);
   await adminResetApi(app, services, policy);
   await adminDoctorPages(app, services, kit);
+  await stepUpApi(app, services, policy, rateLimit);
+  await stepUpPages(app, services, kit, rateLimit);
 
   return app;
 }

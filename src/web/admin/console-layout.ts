@@ -3,7 +3,7 @@ import type { PageKit } from '../pages/page-kit.js';
 import type { PageContext } from '../pages/layout.js';
 import { html, type SafeHtml } from '../html.js';
 import { message } from '../../i18n/messages.js';
-import type { ConsoleNeed, Operator } from './console-access.js';
+import { operatorHolds, type ConsoleNeed, type Operator } from './console-access.js';
 
 /**
  * The console's sections, in menu order: path, the need that shows the entry (`read`: both roles; `admin`:
@@ -17,12 +17,13 @@ export const consoleSections = [
   { id: 'audit', path: '/admin/audit', need: 'read' },
   { id: 'reports', path: '/admin/reports', need: 'read' },
   { id: 'doctor', path: '/admin/doctor', need: 'read' },
+  { id: 'access', path: '/admin/access', need: 'admin' },
 ] as const satisfies readonly { id: string; path: string; need: ConsoleNeed }[];
 
 export type ConsoleSection = (typeof consoleSections)[number]['id'];
 
 function mayOpen(operator: Operator, need: ConsoleNeed): boolean {
-  return operator.isAdmin || need !== 'admin';
+  return operatorHolds(operator, need);
 }
 
 /** The console menu: one entry per section the operator may open, the current one marked with aria-current. */
