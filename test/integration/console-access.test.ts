@@ -1,0 +1,240 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestService, type TestService } from '../support/test-service.js';
+import { postJson } from '../support/json-client.js';
+import { SmtpSink } from '../support/smtp-sink.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { registerTotp, stepUpWithTotp, totpCode } from '../support/console-step-up.js';
+import { hashPassword } from '../../src/crypto/password-hash.js';
+
+const MINUTE = 60_000;
+
+/**
+ * The console gate: a password alone opens nothing; a second registered method does, for a short while; acting
+ * for someone else needs a fresh proof; helpdesk operators act only on accounts without a role in their scope;
+ * admin API tokens are scoped, lapse and record their last use.
+ */
+describe('console access', () => {
+  let svc: TestService;
+  let smtp: SmtpSink;
+  const clock = new ManualClock();
+  const secrets = new Map<string, string>();
+
+  before(async () => {
+    smtp = await SmtpSink.start();
+    svc = await startTestService({ dialect: 'sqlite', smtpUrl: smtp.url, clock, env: { SSPR_SESSION_TTL_SECONDS: '86400', SSPR_CONSOLE_SESSION_ABSOLUTE_HOURS: '2' } });
+    const people = [['ops', true], ['eve', true], ['gus', true], ['ida', true], ['nom', true], ['hana', false], ['hugo', false], ['ben', false], ['cid', false]] as const;
+    for (const [username, isAdmin] of people) {
+      await svc.services.users.add({ username, isAdmin, email: `${username}@example.org`, passwordHash: await hashPassword(`${username} old passphrase 1`) });
+    }
+    for (const name of ['hana', 'hugo']) await svc.services.users.setRole((await svc.services.users.get(name)).id, 'helpdesk', true);
+    for (const name of ['ops', 'gus', 'ida', 'hana', 'hugo']) secrets.set(name, await registerTotp(svc.services, name));
+    const eve = await svc.services.users.get('eve');
+    await svc.services.registrations.add(eve.id, 'email', { address: 'eve.second@example.org' }, clock.now());
+  });
+  after(async () => {
+    await svc.close();
+    await smtp.close();
+  });
+
+  async function signIn(username: string): Promise<string> {
+    const response = await postJson(svc.baseUrl, '/api/v1/session', { username, password: `${username} old passphrase 1` });
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    return (response.headers.get('set-cookie') ?? '').split(';')[0]!;
+  }
+  const get = (path: string, headers: Record<string, string>) => fetch(svc.baseUrl + path, { headers, redirect: 'manual' });
+  const reset = (headers: Record<string, string>, username: string, password = `a helpdesk passphrase ${Math.random()}`) =>
+    postJson(svc.baseUrl, `/api/v1/admin/users/${username}/password`, { password }, { headers });
+  /** A fresh TOTP step for every proof (codes are single use). */
+  async function stepUp(cookie: string, username: string): Promise<void> {
+    clock.advance(31_000);
+    await stepUpWithTotp(svc.baseUrl, cookie, secrets.get(username)!, clock.now());
+  }
+
+  it('an administrator signed in with only a password can neither reset nor read; pages send them to the step-up', async () => {
+    const cookie = await signIn('ops');
+    const doctor = await get('/api/v1/admin/doctor', { cookie });
+    assert.equal(doctor.status, 403);
+    assert.equal(((await doctor.json()) as { error: { code: string } }).error.code, 'step-up-required');
+    const refused = await reset({ cookie }, 'ben');
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.error.code, 'step-up-required');
+    const page = await get('/admin/doctor?user=ben', { cookie });
+    assert.equal(page.status, 303);
+    assert.equal(page.headers.get('location'), `/admin/step-up?next=${encodeURIComponent('/admin/doctor?user=ben')}`);
+    const stepUpPage = await get('/admin/step-up?next=%2Fadmin%2Fdoctor', { cookie });
+    assert.equal(stepUpPage.status, 200);
+    assert.match(await stepUpPage.text(), /name="code"/);
+  });
+
+  it('a TOTP step-up opens the console; a reset on behalf needs a proof from the last minutes', async () => {
+    const cookie = await signIn('ops');
+    await stepUp(cookie, 'ops');
+    assert.equal((await get('/api/v1/admin/doctor', { cookie })).status, 200);
+    assert.equal((await get('/admin/doctor', { cookie })).status, 200);
+    assert.equal((await reset({ cookie }, 'ben')).status, 200);
+    clock.advance(6 * MINUTE);
+    assert.equal((await get('/api/v1/admin/doctor', { cookie })).status, 200, 'reading needs no fresh proof');
+    const stale = await reset({ cookie }, 'ben');
+    assert.equal(stale.status, 403);
+    assert.equal(stale.body.error.code, 'step-up-stale');
+    await stepUp(cookie, 'ops');
+    assert.equal((await reset({ cookie }, 'ben')).status, 200);
+    const trail = await svc.services.auditLog.list({ username: 'ops' });
+    assert.ok(trail.some((e) => e.event === 'console-step-up' && e.outcome === 'success' && e.detail?.method === 'totp'));
+  });
+
+  it('the step-up form works without JavaScript and goes back to a local next only', async () => {
+    const cookie = await signIn('ops');
+    const page = await get('/admin/step-up?next=%2Fadmin%2Fdoctor', { cookie });
+    const csrfCookie = (page.headers.getSetCookie().find((c) => c.includes('csrf')) ?? '').split(';')[0]!;
+    const html = await page.text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+    const methodId = /name="methodId" value="([^"]+)"/.exec(html)![1]!;
+    clock.advance(31_000);
+    const form = new URLSearchParams({ _csrf: csrf, methodId, code: totpCode(secrets.get('ops')!, clock.now()), next: 'https://evil.example/' });
+    const posted = await fetch(`${svc.baseUrl}/admin/step-up/verify`, { method: 'POST', headers: { cookie: `${cookie}; ${csrfCookie}`, 'content-type': 'application/x-www-form-urlencoded' }, body: form, redirect: 'manual' });
+    assert.equal(posted.status, 303);
+    assert.equal(posted.headers.get('location'), '/admin', 'an absolute URL is not followed');
+  });
+
+  it('sign-in honours a local next and refuses to leave the site', async () => {
+    for (const [next, expected] of [['/admin/doctor', '/admin/doctor'], ['//evil.example/x', '/account'], ['https://evil.example/', '/account'], ['/\\evil.example', '/account']] as const) {
+      const page = await get(`/signin?next=${encodeURIComponent(next)}`, {});
+      const html = await page.text();
+      const csrfCookie = (page.headers.getSetCookie().find((c) => c.includes('csrf')) ?? '').split(';')[0]!;
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+      if (expected !== next) assert.doesNotMatch(html, /evil/);
+      const form = new URLSearchParams({ _csrf: csrf, username: 'cid', password: 'cid old passphrase 1', next });
+      const posted = await fetch(`${svc.baseUrl}/signin`, { method: 'POST', headers: { cookie: csrfCookie, 'content-type': 'application/x-www-form-urlencoded' }, body: form, redirect: 'manual' });
+      assert.equal(posted.status, 303);
+      assert.equal(posted.headers.get('location'), expected, next);
+    }
+  });
+
+  it('an e-mail code from the SMTP sink steps the session up', async () => {
+    const cookie = await signIn('eve');
+    const options = (await (await get('/api/v1/session/step-up', { cookie })).json()) as { methods: Array<{ id: string; type: string }> };
+    const email = options.methods.find((m) => m.type === 'email');
+    assert.ok(email);
+    const sent = await postJson(svc.baseUrl, '/api/v1/session/step-up/send', { methodId: email.id }, { headers: { cookie } });
+    assert.equal(sent.status, 200, JSON.stringify(sent.body));
+    const mail = await smtp.waitFor((m) => m.to === 'eve.second@example.org');
+    const code = /\b(\d{6,10})\b/.exec(mail.text)![1]!;
+    const wrong = await postJson(svc.baseUrl, '/api/v1/session/step-up/verify', { methodId: email.id, code: code === '000000' ? '111111' : '000000' }, { headers: { cookie } });
+    assert.equal(wrong.status, 400);
+    const verified = await postJson(svc.baseUrl, '/api/v1/session/step-up/verify', { methodId: email.id, code }, { headers: { cookie } });
+    assert.equal(verified.status, 200, JSON.stringify(verified.body));
+    assert.equal((await get('/api/v1/admin/doctor', { cookie })).status, 200);
+  });
+
+  it('guessing the second method is limited like guessing the password', async () => {
+    const cookie = await signIn('gus');
+    const { methods } = (await (await get('/api/v1/session/step-up', { cookie })).json()) as { methods: Array<{ id: string }> };
+    clock.advance(31_000);
+    const right = totpCode(secrets.get('gus')!, clock.now());
+    const guesses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const guess = String((Number(right) + 1 + i) % 1_000_000).padStart(6, '0');
+      guesses.push((await postJson(svc.baseUrl, '/api/v1/session/step-up/verify', { methodId: methods[0]!.id, code: guess }, { headers: { cookie } })).status);
+    }
+    assert.deepEqual(guesses, [400, 400, 400, 400, 400]);
+    const blocked = await postJson(svc.baseUrl, '/api/v1/session/step-up/verify', { methodId: methods[0]!.id, code: right }, { headers: { cookie } });
+    assert.equal(blocked.status, 429);
+    assert.equal(blocked.body.error.code, 'sign-in-throttled');
+    assert.equal((await get('/api/v1/admin/doctor', { cookie })).status, 403);
+  });
+
+  it('a console session ends after the idle timeout, and after its absolute lifetime however busy', async () => {
+    const idle = await signIn('ida');
+    await stepUp(idle, 'ida');
+    clock.advance(16 * MINUTE);
+    const ended = await get('/api/v1/admin/doctor', { cookie: idle });
+    assert.equal(ended.status, 401);
+    assert.equal(((await ended.json()) as { error: { code: string } }).error.code, 'console-session-ended');
+    assert.equal((await get('/api/v1/me', { cookie: idle })).status, 401, 'the whole session ended');
+
+    const busy = await signIn('ida');
+    await stepUp(busy, 'ida');
+    const statuses: number[] = [];
+    for (let minutes = 0; minutes < 130; minutes += 10) {
+      clock.advance(10 * MINUTE);
+      statuses.push((await get('/api/v1/admin/doctor', { cookie: busy })).status);
+    }
+    assert.equal(statuses.filter((s) => s === 200).length, 11, statuses.join(','));
+    assert.equal(statuses.at(-1), 401);
+    const page = await get('/admin/doctor', { cookie: busy });
+    assert.equal(page.status, 303);
+    assert.match(page.headers.get('location') ?? '', /^\/signin\?next=/);
+  });
+
+  it('an administrator without a second method gets a page that says how to register one; a method added after sign-in does not count', async () => {
+    const cookie = await signIn('nom');
+    clock.advance(1_000);
+    await registerTotp(svc.services, 'nom');
+    const page = await get('/admin/step-up', { cookie });
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.match(html, /id="step-up-none"/);
+    assert.match(html, /href="\/account\/security"/);
+  });
+
+  it('a helpdesk operator resets accounts without a role in its scope, never administrators or other operators, and opens no admin pages', async () => {
+    const cookie = await signIn('hana');
+    await stepUp(cookie, 'hana');
+    assert.equal((await reset({ cookie }, 'ben')).status, 200);
+    for (const target of ['ops', 'hugo']) {
+      const refused = await reset({ cookie }, target);
+      assert.equal(refused.status, 403, target);
+      assert.equal(refused.body.error.code, 'operator-target-forbidden');
+    }
+    assert.equal((await get('/api/v1/admin/doctor/users/ops', { cookie })).status, 403, "an administrator's verdict is not theirs to read");
+    assert.equal((await get('/api/v1/admin/doctor/users/ben', { cookie })).status, 200);
+    const sync = await postJson(svc.baseUrl, '/api/v1/admin/sync', {}, { headers: { cookie } });
+    assert.equal(sync.status, 403);
+    assert.equal(sync.body.error.code, 'admin-only');
+    for (const path of ['/admin/access', '/admin/policy']) {
+      const page = await get(path, { cookie });
+      assert.ok(page.status === 403 || page.status === 404, `${path}: ${page.status}`);
+    }
+
+    // Limited to a group: only that group's members.
+    const hana = await svc.services.users.get('hana');
+    const sales = await svc.services.groups.add('Sales');
+    await svc.services.users.setHelpdeskScope(hana.id, 'Sales');
+    const outside = await reset({ cookie }, 'cid');
+    assert.equal(outside.status, 403);
+    assert.equal(outside.body.error.code, 'operator-target-forbidden');
+    await svc.services.groups.addUser(sales.id, (await svc.services.users.get('cid')).id);
+    assert.equal((await reset({ cookie }, 'cid')).status, 200);
+    await svc.services.users.setHelpdeskScope(hana.id, null);
+  });
+
+  it('admin API tokens: scopes map onto needs, an expired token is refused, every use is recorded', async () => {
+    const tokens = svc.services.adminTokens;
+    const readOnly = await tokens.create('reports', { scope: 'read-only' });
+    const helpdesk = await tokens.create('desk', { scope: 'helpdesk' });
+    const lapsing = await tokens.create('short', { scope: 'admin', expiresInMs: 60_000 });
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+    assert.equal((await get('/api/v1/admin/doctor', bearer(readOnly.token))).status, 200);
+    const readReset = await reset(bearer(readOnly.token), 'ben');
+    assert.equal(readReset.status, 403);
+    assert.equal(readReset.body.error.code, 'admin-token-scope');
+    assert.equal((await reset(bearer(helpdesk.token), 'ben')).status, 200);
+    assert.equal((await reset(bearer(helpdesk.token), 'ops')).body.error.code, 'operator-target-forbidden');
+    assert.equal((await postJson(svc.baseUrl, '/api/v1/admin/sync', {}, { headers: bearer(helpdesk.token) })).body.error.code, 'admin-token-scope');
+
+    assert.equal((await get('/api/v1/admin/doctor', bearer(lapsing.token))).status, 200);
+    clock.advance(61_000);
+    const expired = await get('/api/v1/admin/doctor', bearer(lapsing.token));
+    assert.equal(expired.status, 401);
+    assert.equal(((await expired.json()) as { error: { code: string } }).error.code, 'admin-token-expired');
+
+    clock.advance(5_000);
+    assert.equal((await get('/api/v1/admin/doctor', bearer(readOnly.token))).status, 200);
+    const listed = (await tokens.list()).find((t) => t.id === readOnly.id)!;
+    assert.equal(listed.lastUsedAt, clock.now());
+    assert.equal(listed.scope, 'read-only');
+  });
+});
