@@ -21,6 +21,8 @@ import { adminDoctorApi, adminResetApi, adminSyncApi } from './api/admin-api.js'
 import { adminDoctorPages } from './pages/admin-doctor-pages.js';
 import { stepUpApi } from './api/admin/step-up-api.js';
 import { stepUpPages } from './admin/step-up-pages.js';
+import { accessApi } from './api/admin/access-api.js';
+import { accessPages } from './admin/access-pages.js';
 import { agentApi } from './api/agent-api.js';
 import { appCss, scripts } from './assets.js';
 import { SsprError } from '../errors/sspr-error.js';
@@ -133,6 +135,8 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   await adminDoctorPages(app, services, kit);
   await stepUpApi(app, services, policy, rateLimit);
   await stepUpPages(app, services, kit, rateLimit);
+  await accessApi(app, services, policy);
+  await accessPages(app, services, kit);
 
   return app;
 }

@@ -193,10 +193,10 @@ describe('console access', () => {
     const sync = await postJson(svc.baseUrl, '/api/v1/admin/sync', {}, { headers: { cookie } });
     assert.equal(sync.status, 403);
     assert.equal(sync.body.error.code, 'admin-only');
-    for (const path of ['/admin/access', '/admin/policy']) {
-      const page = await get(path, { cookie });
-      assert.ok(page.status === 403 || page.status === 404, `${path}: ${page.status}`);
-    }
+    assert.equal((await get('/admin/access', { cookie })).status, 403);
+    assert.equal((await get('/api/v1/admin/tokens', { cookie })).status, 403);
+    const policyPage = await get('/admin/policy', { cookie });
+    assert.ok(policyPage.status === 403 || policyPage.status === 404, `/admin/policy: ${policyPage.status}`);
 
     // Limited to a group: only that group's members.
     const hana = await svc.services.users.get('hana');
@@ -236,5 +236,63 @@ describe('console access', () => {
     const listed = (await tokens.list()).find((t) => t.id === readOnly.id)!;
     assert.equal(listed.lastUsedAt, clock.now());
     assert.equal(listed.scope, 'read-only');
+  });
+
+  it('the Access section: roles assigned through the console are audited, tokens are shown once and revoked; changes need a fresh proof', async () => {
+    const cookie = await signIn('ops');
+    await stepUp(cookie, 'ops');
+    const page = await get('/admin/access', { cookie });
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.match(html, /<table id="operators"/);
+    assert.match(html, /href="\/admin\/access" aria-current="page"/);
+    const csrfCookie = (page.headers.getSetCookie().find((c) => c.includes('csrf')) ?? '').split(';')[0]!;
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+    const post = (path: string, fields: Record<string, string>) =>
+      fetch(svc.baseUrl + path, { method: 'POST', headers: { cookie: `${cookie}; ${csrfCookie}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, ...fields }), redirect: 'manual' });
+
+    const noCsrf = await fetch(`${svc.baseUrl}/admin/access/role`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ username: 'cid', role: 'helpdesk', action: 'assign' }) });
+    assert.equal(noCsrf.status, 403);
+    const assigned = await post('/admin/access/role', { username: 'cid', role: 'helpdesk', action: 'assign', scopeGroup: 'Sales' });
+    assert.equal(assigned.status, 200);
+    assert.match(await assigned.text(), /cid now holds the role Helpdesk/);
+    assert.deepEqual(await svc.services.users.grantsOf((await svc.services.users.get('cid')).id), { roles: ['helpdesk'], helpdeskScope: 'Sales' });
+    const trail = await svc.services.auditLog.list({ username: 'cid' });
+    assert.ok(trail.some((e) => e.event === 'role-assigned' && e.detail?.by === 'user:ops' && e.detail?.role === 'helpdesk' && e.detail?.scope === 'Sales'));
+    const unknownGroup = await post('/admin/access/role', { username: 'cid', role: 'helpdesk', action: 'assign', scopeGroup: 'Nowhere' });
+    assert.equal(unknownGroup.status, 404);
+
+    const created = await post('/admin/access/token', { name: 'nightly report', scope: 'read-only', expiresInDays: '30' });
+    const createdHtml = await created.text();
+    const token = /<code id="new-token">([^<]+)<\/code>/.exec(createdHtml)![1]!;
+    assert.equal((await get('/api/v1/admin/doctor', { authorization: `Bearer ${token}` })).status, 200);
+    const again = await (await get('/admin/access', { cookie })).text();
+    assert.doesNotMatch(again, new RegExp(token.split('.')[1]!), 'the secret is shown only once');
+    const id = /^sspr_admin_([0-9a-f]{16})\./.exec(token)![1]!;
+    assert.match(again, new RegExp(`<tr id="token-${id}">`));
+    assert.equal((await post('/admin/access/token/revoke', { id })).status, 200);
+    assert.equal((await get('/api/v1/admin/doctor', { authorization: `Bearer ${token}` })).status, 401);
+
+    clock.advance(6 * MINUTE);
+    const stale = await post('/admin/access/role', { username: 'cid', role: 'helpdesk', action: 'remove' });
+    assert.equal(stale.status, 303);
+    assert.equal(stale.headers.get('location'), `/admin/step-up?fresh=1&next=${encodeURIComponent('/admin/access')}`);
+    assert.deepEqual((await svc.services.users.grantsOf((await svc.services.users.get('cid')).id)).roles, ['helpdesk']);
+
+    // The same through the JSON API.
+    await stepUp(cookie, 'ops');
+    const removed = await fetch(`${svc.baseUrl}/api/v1/admin/users/cid/roles/helpdesk`, { method: 'DELETE', headers: { cookie } });
+    assert.equal(removed.status, 200);
+    assert.deepEqual(await removed.json(), { changed: true });
+    const made = await postJson(svc.baseUrl, '/api/v1/admin/tokens', { name: 'desk bot', scope: 'helpdesk', expiresInDays: 7 }, { headers: { cookie } });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    assert.equal(made.body.info.scope, 'helpdesk');
+    const listed = (await (await get('/api/v1/admin/tokens', { cookie })).json()) as { tokens: Array<{ id: string; lastUsedAt: string | null }> };
+    assert.ok(listed.tokens.some((t) => t.id === made.body.info.id && t.lastUsedAt === null));
+    const badScope = await postJson(svc.baseUrl, '/api/v1/admin/tokens', { name: 'x', scope: 'root' }, { headers: { cookie } });
+    assert.equal(badScope.status, 400);
+    const operators = (await (await get('/api/v1/admin/operators', { cookie })).json()) as { operators: Array<{ username: string; roles: string[] }> };
+    assert.ok(operators.operators.some((o) => o.username === 'hana' && o.roles.includes('helpdesk')));
+    assert.ok(!operators.operators.some((o) => o.username === 'cid'));
   });
 });
