@@ -11,7 +11,7 @@ export function demoCommand(): Command {
   return new Command('demo').description('run with a demo organisation and a mail outbox page (for trying sspr)').action(guarded(async (_options: unknown, command: Command) => {
     const config = { ...configFrom(command), demo: true };
     await runServer(config, async (services) => {
-      const created = await seedDemoOrganisation(services.users, services.groups, services.licences);
+      const created = await seedDemoOrganisation(services.users, services.groups, services.licences, services.registrations, services.clock.now());
       const url = config.publicUrl ?? `http://${config.host}:${config.port}`;
       process.stdout.write(
         (created.length ? `created a demo organisation in ${config.dataDir}\n` : '') +

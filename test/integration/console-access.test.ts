@@ -6,6 +6,7 @@ import { SmtpSink } from '../support/smtp-sink.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { registerTotp, stepUpWithTotp, totpCode } from '../support/console-step-up.js';
 import { hashPassword } from '../../src/crypto/password-hash.js';
+import { seedDemoOrganisation } from '../../src/demo/demo-organisation.js';
 
 const MINUTE = 60_000;
 
@@ -294,5 +295,31 @@ describe('console access', () => {
     const operators = (await (await get('/api/v1/admin/operators', { cookie })).json()) as { operators: Array<{ username: string; roles: string[] }> };
     assert.ok(operators.operators.some((o) => o.username === 'hana' && o.roles.includes('helpdesk')));
     assert.ok(!operators.operators.some((o) => o.username === 'cid'));
+  });
+});
+
+describe('console access in demo mode', () => {
+  let svc: TestService;
+  before(async () => {
+    svc = await startTestService({ dialect: 'sqlite', env: { SSPR_DEMO: 'true' } });
+  });
+  after(() => svc.close());
+
+  it('the demo administrator steps up with the code shown on the demo outbox', async () => {
+    const { users, groups, licences, registrations, clock } = svc.services;
+    await seedDemoOrganisation(users, groups, licences, registrations, clock.now());
+    await users.setPasswordHash((await users.get('dieter')).id, await hashPassword('dieter demo passphrase 1'));
+    const signedIn = await postJson(svc.baseUrl, '/api/v1/session', { username: 'dieter', password: 'dieter demo passphrase 1' });
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const { methods } = (await (await fetch(`${svc.baseUrl}/api/v1/session/step-up`, { headers: { cookie } })).json()) as { methods: Array<{ id: string; type: string }> };
+    assert.deepEqual(methods.map((m) => m.type), ['email']);
+    assert.equal((await postJson(svc.baseUrl, '/api/v1/session/step-up/send', { methodId: methods[0]!.id }, { headers: { cookie } })).status, 200);
+    await svc.services.mail.drain();
+    const mail = svc.services.outbox!.list().find((m) => m.to === 'dieter@example.org')!;
+    const code = /\b(\d{6,10})\b/.exec(mail.text)![1]!;
+    assert.equal((await postJson(svc.baseUrl, '/api/v1/session/step-up/verify', { methodId: methods[0]!.id, code }, { headers: { cookie } })).status, 200);
+    assert.equal((await fetch(`${svc.baseUrl}/admin/doctor`, { headers: { cookie } })).status, 200);
+    const account = await (await fetch(`${svc.baseUrl}/account`, { headers: { cookie } })).text();
+    assert.match(account, /id="console-link" href="\/admin"/);
   });
 });
