@@ -35,7 +35,8 @@ export async function changeRole(
     if (!flagChanged && !scopeChanged) return false;
     if (!held) await new SessionsRepository(trx).deleteForUser(account.id);
     const base = { outcome: 'success' as const, userId: account.id, username: account.username };
-    if (held) await record(trx, parts.clock.now(), { ...base, event: 'role-assigned', detail: { by, role, ...(role === 'helpdesk' ? { scope: scopeChanged ? scope : before } : {}) } });
+    const limitedTo = role === 'helpdesk' ? (scopeChanged ? scope : before) : null;
+    if (held) await record(trx, parts.clock.now(), { ...base, event: 'role-assigned', detail: { by, role, ...(limitedTo ? { scope: limitedTo } : {}) } });
     else await record(trx, parts.clock.now(), { ...base, event: 'role-removed', detail: { by, role } });
     return true;
   });
