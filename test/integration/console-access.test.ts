@@ -7,6 +7,7 @@ import { ManualClock } from '../support/manual-clock.js';
 import { registerTotp, stepUpWithTotp, totpCode } from '../support/console-step-up.js';
 import { hashPassword } from '../../src/crypto/password-hash.js';
 import { seedDemoOrganisation } from '../../src/demo/demo-organisation.js';
+import { SoftAuthenticator } from '../support/soft-authenticator.js';
 
 const MINUTE = 60_000;
 
@@ -321,5 +322,45 @@ describe('console access in demo mode', () => {
     assert.equal((await fetch(`${svc.baseUrl}/admin/doctor`, { headers: { cookie } })).status, 200);
     const account = await (await fetch(`${svc.baseUrl}/account`, { headers: { cookie } })).text();
     assert.match(account, /id="console-link" href="\/admin"/);
+  });
+});
+
+describe('console step-up with a passkey', () => {
+  let svc: TestService;
+  const authenticator = new SoftAuthenticator('localhost', 'http://localhost');
+  before(async () => {
+    svc = await startTestService({ dialect: 'sqlite', env: { SSPR_PUBLIC_URL: 'http://localhost' } });
+    await svc.services.policy.update({ methods: ['email', 'totp', 'passkey'] }, 'test');
+    await svc.services.users.add({ username: 'pia', isAdmin: true, email: 'pia@example.org', passwordHash: await hashPassword('pia old passphrase 1') });
+  });
+  after(() => svc.close());
+
+  const signIn = async () => {
+    const response = await postJson(svc.baseUrl, '/api/v1/session', { username: 'pia', password: 'pia old passphrase 1' });
+    return (response.headers.get('set-cookie') ?? '').split(';')[0]!;
+  };
+  const offered = async (cookie: string) =>
+    ((await (await fetch(`${svc.baseUrl}/api/v1/session/step-up`, { headers: { cookie } })).json()) as { methods: Array<{ id: string; type: string }> }).methods;
+
+  it('a passkey registered in an earlier session steps up; one registered in this session does not', async () => {
+    const first = await signIn();
+    const options = await postJson(svc.baseUrl, '/api/v1/me/methods/passkey/options', {}, { headers: { cookie: first } });
+    const registered = await postJson(svc.baseUrl, '/api/v1/me/methods/passkey', { credential: authenticator.register(options.body.challenge), label: 'Laptop' }, { headers: { cookie: first } });
+    assert.equal(registered.status, 200, JSON.stringify(registered.body));
+    assert.deepEqual(await offered(first), [], 'a method added with the password alone is not its own second proof');
+
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = await signIn();
+    const [passkey] = await offered(second);
+    assert.equal(passkey?.type, 'passkey');
+    const begun = await postJson(svc.baseUrl, `/api/v1/session/step-up/passkey/options?m=${passkey!.id}`, {}, { headers: { cookie: second } });
+    assert.equal(begun.status, 200, JSON.stringify(begun.body));
+    const assertion = authenticator.authenticate(begun.body.challenge);
+    const verified = await postJson(svc.baseUrl, `/api/v1/session/step-up/passkey/verify?m=${passkey!.id}&next=${encodeURIComponent('//evil.example')}`, assertion, { headers: { cookie: second } });
+    assert.equal(verified.status, 200, JSON.stringify(verified.body));
+    assert.equal(verified.body.next, '/admin');
+    assert.equal((await fetch(`${svc.baseUrl}/api/v1/admin/doctor`, { headers: { cookie: second } })).status, 200);
+    const replayed = await postJson(svc.baseUrl, `/api/v1/session/step-up/passkey/verify?m=${passkey!.id}`, assertion, { headers: { cookie: second } });
+    assert.equal(replayed.body.error.code, 'code-not-sent', 'the challenge was single use');
   });
 });
