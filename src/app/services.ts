@@ -36,6 +36,7 @@ import { PasswordHistoryRepository } from '../store/password-history-repository.
 import { preloadStrengthEstimator } from '../password-policy/index.js';
 import { ResetFlow } from '../flows/reset/reset-flow.js';
 import { SignIn } from '../session/sign-in.js';
+import { ConsoleSessions } from '../session/console-session.js';
 import { SetPassword } from '../flows/password/set-password.js';
 import { AfterAnswer } from '../flows/reset/after-answer.js';
 import { RegistrationsRepository } from '../store/registrations-repository.js';
@@ -108,6 +109,8 @@ export interface Services {
   /** Null with `captcha: off`. */
   captcha: ProofOfWorkCaptcha | null;
   signIn: SignIn;
+  /** The console's side of sign-in sessions: step-up, idle and absolute timeouts, recent proof. */
+  consoleSessions: ConsoleSessions;
   /** The one place a password is set (reset, unlock, change, helpdesk, CLI), with its follow-ups. */
   setPassword: SetPassword;
   /** Expiry and enrolment reminders (what `sspr notify` and the schedules in `sspr serve` run). */
@@ -265,9 +268,18 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   delivery.start();
   auditDelivery.start();
   const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds, signInThrottle);
+  const consoleSessions = new ConsoleSessions({
+    sessions, flows, registrations, methods, audit, clock, throttle: signInThrottle,
+    settings: {
+      idleMs: config.console.session.idleMinutes * 60_000,
+      absoluteMs: config.console.session.absoluteHours * 3_600_000,
+      recentMs: config.console.stepUp.recentMinutes * 60_000,
+      maxSends: config.reset.maxSendsPerFlow,
+    },
+  });
 
   const wired = {
-    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, auditDelivery, deliveryQueue, metrics, mailServer, methods, outbox, resetFlow, securityInfo, captcha, signIn, setPassword,
+    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, auditDelivery, deliveryQueue, metrics, mailServer, methods, outbox, resetFlow, securityInfo, captcha, signIn, consoleSessions, setPassword,
   };
   return {
     ...wired,

@@ -67,8 +67,15 @@ export type AuditDetails = {
   };
   'user-deleted': { by: 'cli'; registrations: number; sessions: number; flows: number };
   'user-unblocked': { by: 'cli'; resetBlock: boolean; signInBlock: boolean; client?: string };
-  'role-assigned': { by: 'cli'; role: UserRole };
-  'role-removed': { by: 'cli'; role: UserRole };
+  /** `by`: 'cli', or the operator label (`user:<name>`, `token:<id>`); `scope`: a helpdesk grant's group. */
+  'role-assigned': { by: string; role: UserRole; scope?: string | null };
+  'role-removed': { by: string; role: UserRole };
+  /** A console session proved (or failed to prove) a second method. */
+  'console-step-up': { method: string; reason?: string };
+  /** A console session ended for being idle or open too long. */
+  'console-session-ended': { reason: 'idle' | 'absolute' };
+  'admin-token-created': { by: string; id: string; scope: string; expiresAt: string | null };
+  'admin-token-revoked': { by: string; id: string };
   'group-member-removed': { by: 'cli'; group: string; memberType: 'user' | 'group'; member: string };
   'licence-unassigned': { by: 'cli'; plan: string; principalType: 'user' | 'group'; principal: string };
   'email-delivered': Delivery;
@@ -122,6 +129,10 @@ export const auditEvents = {
   'user-unblocked': 'an operator lifted the reset and sign-in throttle blocks of an account',
   'role-assigned': 'an operator granted an account a role',
   'role-removed': 'an operator took a role away (the account\'s sessions ended)',
+  'console-step-up': 'a console session proved a second method (failure: a wrong or lapsed proof)',
+  'console-session-ended': 'a console session ended for being idle or open too long',
+  'admin-token-created': 'an operator created an admin API token',
+  'admin-token-revoked': 'an operator revoked an admin API token',
   'group-member-removed': 'an operator removed a member from a group',
   'licence-unassigned': 'an operator took a licence plan away from a user or group',
   'email-delivered': 'an e-mail was accepted by the mail server',

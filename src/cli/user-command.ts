@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { withStore, guarded, reportError, audited } from './runtime.js';
 import { isIP } from 'node:net';
-import { changeRole } from './role-command.js';
+import { changeRoleFromCli } from './role-command.js';
 import { userMethodsCommand } from './user-methods-command.js';
 import { readSecret } from './read-secret.js';
 import { printRows } from './print.js';
@@ -169,7 +169,7 @@ export function userCommand(): Command {
       .command(`${name} <username>`)
       .description(`same as: sspr role ${held ? 'assign' : 'remove'} administrator <username>`)
       .action(guarded(async (username: string, _options: unknown, command: Command) => {
-        await changeRole(command, 'administrator', username, held);
+        await changeRoleFromCli(command, 'administrator', username, held);
       }));
   }
 

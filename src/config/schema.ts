@@ -195,6 +195,24 @@ export const configSchema = z.strictObject({
       ttlSeconds: z.number().int().min(60).max(86400).default(3600),
     })
     .prefault({}),
+  console: z
+    .strictObject({
+      session: z
+        .strictObject({
+          /** Minutes without a console request after which a console session ends (sign in again). */
+          idleMinutes: z.number().int().min(1).max(240).default(15),
+          /** Hours after sign-in after which a session may no longer use the console, however busy. */
+          absoluteHours: z.number().int().min(1).max(24).default(8),
+        })
+        .prefault({}),
+      stepUp: z
+        .strictObject({
+          /** Minutes a proof of the second method counts as recent: acting for another user needs one this fresh. */
+          recentMinutes: z.number().int().min(1).max(60).default(5),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   http: z
     .strictObject({
       /** Seconds a client has to send one whole request, headers and body; slower clients are cut off. */

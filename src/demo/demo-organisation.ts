@@ -20,7 +20,9 @@ export const demoUsers = [
 
 /**
  * Creates the demo organisation when the directory is empty: a few users with mail addresses, a nested
- * group structure and licences. Returns the user names created (empty when users already existed).
+ * group structure and licences. The demo administrator's address is also a registered method, so the console's
+ * step-up works out of the box (its code appears on /demo/outbox). Returns the user names created (empty when
+ * users already existed).
  */
 export async function seedDemoOrganisation(
   users: UsersRepository,
@@ -37,6 +39,7 @@ export async function seedDemoOrganisation(
     const isAdmin = 'isAdmin' in demo && demo.isAdmin;
     const user = await users.add({ ...demo, isAdmin });
     if (isAdmin && registrations) await registrations.add(user.id, 'totp', { secret: DEMO_ADMIN_TOTP_KEY, lastStep: null, label: 'Demo app' }, now);
+    if (isAdmin && registrations && demo.email) await registrations.add(user.id, 'email', { address: demo.email }, now);
     await groups.addUser(demo.username === 'alice' || demo.username === 'bob' ? sales.id : staff.id, user.id);
   }
   await licences.assign('sspr', 'group', staff.id);

@@ -18,6 +18,8 @@ export interface UsersTable {
   is_admin: number;
   /** The helpdesk role (0/1); the roles are listed in src/admin/roles.ts. */
   is_helpdesk: Generated<number>;
+  /** A helpdesk grant limited to this group's members (its name); null: every account without a role. */
+  helpdesk_scope: Generated<string | null>;
   /** Where the account lives: 'local' (cloud-only), or the directory kind that manages it ('ldap', 'ad'). */
   source: string;
   password_hash: string | null;
@@ -91,6 +93,12 @@ export interface SessionsTable {
   user_id: string;
   created_at: number;
   expires_at: number;
+  /** When the session last proved a second method for the console (null: never). */
+  stepped_up_at: number | null;
+  /** The method type of that proof. */
+  step_up_method: string | null;
+  /** The session's last console request (the console's idle timeout counts from here). */
+  console_seen_at: number | null;
 }
 
 export interface AuditEventsTable {
@@ -258,6 +266,9 @@ export interface AdminTokensTable {
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+  /** read-only | helpdesk | admin (src/admin/admin-tokens.ts). */
+  scope: Generated<string>;
+  expires_at: number | null;
 }
 
 /** The shared data-encryption keyring (one row, id 1); see migration 009-keyring. */

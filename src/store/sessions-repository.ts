@@ -19,6 +19,29 @@ export class SessionsRepository {
     return row?.user_id ?? null;
   }
 
+  /** A live session's console state: when it was created, last proved a second method, and last used the console. */
+  async consoleState(digest: string, now: number): Promise<{ createdAt: number; steppedUpAt: number | null; stepUpMethod: string | null; consoleSeenAt: number | null } | null> {
+    const row = await this.db
+      .selectFrom('sessions')
+      .select(['created_at', 'stepped_up_at', 'step_up_method', 'console_seen_at'])
+      .where('id_digest', '=', digest)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    if (!row) return null;
+    const num = (value: number | null) => (value === null ? null : Number(value));
+    return { createdAt: Number(row.created_at), steppedUpAt: num(row.stepped_up_at), stepUpMethod: row.step_up_method, consoleSeenAt: num(row.console_seen_at) };
+  }
+
+  /** Records a proof of a second method: the console opens for this session from `now`. */
+  async markSteppedUp(digest: string, method: string, now: number): Promise<void> {
+    await this.db.updateTable('sessions').set({ stepped_up_at: now, step_up_method: method, console_seen_at: now }).where('id_digest', '=', digest).execute();
+  }
+
+  /** Records a console request (the idle timeout counts from the last one). */
+  async touchConsole(digest: string, now: number): Promise<void> {
+    await this.db.updateTable('sessions').set({ console_seen_at: now }).where('id_digest', '=', digest).execute();
+  }
+
   async delete(digest: string): Promise<void> {
     await this.db.deleteFrom('sessions').where('id_digest', '=', digest).execute();
   }

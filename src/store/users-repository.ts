@@ -68,7 +68,7 @@ export function usernameKey(username: string): string {
 export const emailContext = (id: string) => `users.email:${id}`;
 export const mobileContext = (id: string) => `users.mobile:${id}`;
 
-function toRecord(row: Omit<Selectable<UsersTable>, 'is_helpdesk' | 'password_expires_at' | 'manager_dn'>, cipher: FieldCipher): UserRecord {
+function toRecord(row: Omit<Selectable<UsersTable>, 'is_helpdesk' | 'helpdesk_scope' | 'password_expires_at' | 'manager_dn'>, cipher: FieldCipher): UserRecord {
   return {
     id: row.id,
     username: row.username,
@@ -240,6 +240,37 @@ export class UsersRepository {
     const row = await this.db.selectFrom('users').select(['is_admin', 'is_helpdesk']).where('id', '=', id).executeTakeFirst();
     if (!row) return [];
     return (Object.keys(roleColumns) as StoredRole[]).filter((role) => row[roleColumns[role]] === 1);
+  }
+
+  /** The roles the account holds and the group a helpdesk grant is limited to (null: not limited). */
+  async grantsOf(id: string): Promise<{ roles: StoredRole[]; helpdeskScope: string | null }> {
+    const row = await this.db.selectFrom('users').select(['is_admin', 'is_helpdesk', 'helpdesk_scope']).where('id', '=', id).executeTakeFirst();
+    if (!row) return { roles: [], helpdeskScope: null };
+    const roles = (Object.keys(roleColumns) as StoredRole[]).filter((role) => row[roleColumns[role]] === 1);
+    return { roles, helpdeskScope: row.is_helpdesk === 1 ? row.helpdesk_scope : null };
+  }
+
+  /** Limits (a group name) or unlimits (null) the account's helpdesk grant. */
+  async setHelpdeskScope(id: string, group: string | null): Promise<void> {
+    await this.db.updateTable('users').set({ helpdesk_scope: group, updated_at: this.clock.now() }).where('id', '=', id).execute();
+  }
+
+  /** Every account holding a role, by name: its roles and helpdesk scope. */
+  async operators(): Promise<Array<{ id: string; username: string; displayName: string; enabled: boolean; roles: StoredRole[]; helpdeskScope: string | null }>> {
+    const rows = await this.db
+      .selectFrom('users')
+      .select(['id', 'username', 'display_name', 'enabled', 'is_admin', 'is_helpdesk', 'helpdesk_scope'])
+      .where((eb) => eb.or([eb('is_admin', '=', 1), eb('is_helpdesk', '=', 1)]))
+      .orderBy('username_key')
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      username: row.username,
+      displayName: row.display_name,
+      enabled: row.enabled === 1,
+      roles: (Object.keys(roleColumns) as StoredRole[]).filter((role) => row[roleColumns[role]] === 1),
+      helpdeskScope: row.is_helpdesk === 1 ? row.helpdesk_scope : null,
+    }));
   }
 
   /** Grants (`held`) or takes away a role; true when that changed the account. */

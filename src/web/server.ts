@@ -21,6 +21,10 @@ import { adminDoctorApi, adminResetApi, adminSyncApi } from './api/admin-api.js'
 import { adminDoctorPages } from './pages/admin-doctor-pages.js';
 import { directoryPages } from './admin/directory-pages.js';
 import { adminDirectoryApi } from './api/admin/directory-api.js';
+import { stepUpApi } from './api/admin/step-up-api.js';
+import { stepUpPages } from './admin/step-up-pages.js';
+import { accessApi } from './api/admin/access-api.js';
+import { accessPages } from './admin/access-pages.js';
 import { agentApi } from './api/agent-api.js';
 import { openApiRoutes } from './api/openapi-api.js';
 import { appCss, scripts } from './assets.js';
@@ -146,6 +150,10 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   await adminDoctorPages(app, services, kit);
   await adminDirectoryApi(app, services, policy);
   await directoryPages(app, services, kit);
+  await stepUpApi(app, services, policy, rateLimit);
+  await stepUpPages(app, services, kit, rateLimit);
+  await accessApi(app, services, policy);
+  await accessPages(app, services, kit);
 
   return app;
 }

@@ -340,6 +340,27 @@ describe('sspr CLI for operators (SQLite)', () => {
     process.stdout.write(`# peak RSS: 1,000 events ${small.peakMb.toFixed(1)} MB; 100,000 events csv ${full.peakMb.toFixed(1)} MB, jsonl ${jsonl.peakMb.toFixed(1)} MB\n`);
     for (const run of [full, jsonl]) assert.ok(run.peakMb < peakRssBoundMb, `peak RSS ${run.peakMb.toFixed(1)} MB < ${peakRssBoundMb} MB`);
   });
+
+  it('role assign helpdesk --scope-group limits the grant to a group; admin tokens carry a scope, an expiry and their last use', async () => {
+    const kai = await users.add({ username: 'kai' });
+    await new GroupsRepository(store.db, systemClock).add('Front desk');
+    assert.match(runCli(['role', 'assign', 'helpdesk', 'kai', '--scope-group', 'front desk'], { env }).stdout, /assigned helpdesk to kai/);
+    assert.deepEqual(await users.grantsOf(kai.id), { roles: ['helpdesk'], helpdeskScope: 'Front desk' });
+    assert.deepEqual(await trail('kai'), [['role-assigned', { by: 'cli', role: 'helpdesk', scope: 'Front desk' }]]);
+    assertRefused(runCli(['role', 'assign', 'helpdesk', 'kai', '--scope-group', 'Nowhere'], { env }), /Nowhere/);
+
+    const created = runCli(['admin', 'token', 'create', '--name', 'desk', '--scope', 'helpdesk', '--expires', '30d'], { env });
+    assert.equal(created.status, 0, created.stderr);
+    const id = /^sspr_admin_([0-9a-f]{16})\./.exec(created.stdout.trim())![1]!;
+    const listed = (JSON.parse(runCli(['admin', 'token', 'list', '--json'], { env }).stdout) as Array<Record<string, unknown>>).find((t) => t.id === id)!;
+    assert.equal(listed.scope, 'helpdesk');
+    const days = (Date.parse(String(listed.expires)) - Date.parse(String(listed.created))) / 86_400_000;
+    assert.equal(days, 30);
+    assert.equal(listed.lastUsed, null);
+    assertRefused(runCli(['admin', 'token', 'create', '--scope', 'root'], { env }), /read-only, helpdesk, admin/);
+    assertRefused(runCli(['admin', 'token', 'create', '--expires', 'soon'], { env }), /--expires/);
+    assert.equal(runCli(['admin', 'token', 'revoke', id], { env }).status, 0);
+  });
 });
 
 describe('sspr audit export on PostgreSQL', () => {

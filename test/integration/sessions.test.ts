@@ -3,15 +3,18 @@ import assert from 'node:assert/strict';
 import { startTestService, type TestService } from '../support/test-service.js';
 import { postJson } from '../support/json-client.js';
 import { hashPassword } from '../../src/crypto/password-hash.js';
+import { registerTotp, stepUpWithTotp } from '../support/console-step-up.js';
 
 /** Sessions die with the account: disabled, deleted or demoted accounts lose them; a password change ends the others. */
 describe('sessions follow the account', () => {
   let svc: TestService;
+  const secrets = new Map<string, string>();
 
   before(async () => {
     svc = await startTestService({ dialect: 'sqlite' });
     for (const [username, isAdmin] of [['ops', true], ['ops2', true], ['ann', false], ['ben', false], ['cid', false]] as const) {
       await svc.services.users.add({ username, isAdmin, email: `${username}@example.org`, passwordHash: await hashPassword(`${username} old passphrase 1`) });
+      if (isAdmin) secrets.set(username, await registerTotp(svc.services, username));
     }
   });
   after(async () => {
@@ -22,6 +25,12 @@ describe('sessions follow the account', () => {
     const response = await postJson(svc.baseUrl, '/api/v1/session', { username, password });
     assert.equal(response.status, 200, JSON.stringify(response.body));
     return (response.headers.get('set-cookie') ?? '').split(';')[0]!;
+  }
+  /** An administrator's console session: the password, then the authenticator app. */
+  async function signInToConsole(username: string): Promise<string> {
+    const cookie = await signIn(username);
+    await stepUpWithTotp(svc.baseUrl, cookie, secrets.get(username)!, Date.now());
+    return cookie;
   }
   const get = (path: string, cookie: string) => fetch(svc.baseUrl + path, { headers: { cookie }, redirect: 'manual' });
   const adminReset = (cookie: string, username: string, password: string) =>
@@ -42,7 +51,7 @@ describe('sessions follow the account', () => {
   });
 
   it("a disabled administrator's session can no longer reset passwords or open the doctor", async () => {
-    const cookie = await signIn('ops');
+    const cookie = await signInToConsole('ops');
     assert.equal((await get('/api/v1/admin/doctor', cookie)).status, 200);
     await disable('ops');
     const reset = await adminReset(cookie, 'ben', 'a brand new passphrase 2');
@@ -52,7 +61,7 @@ describe('sessions follow the account', () => {
   });
 
   it('a demoted administrator is no longer one on the next request', async () => {
-    const cookie = await signIn('ops2');
+    const cookie = await signInToConsole('ops2');
     assert.equal((await get('/api/v1/admin/doctor', cookie)).status, 200);
     await svc.services.users.setFlags((await svc.services.users.get('ops2')).id, { isAdmin: false });
     const reset = await adminReset(cookie, 'ben', 'a brand new passphrase 3');
@@ -73,7 +82,8 @@ describe('sessions follow the account', () => {
 
   it("a helpdesk reset ends the user's sessions and open reset flows", async () => {
     await svc.services.users.add({ username: 'helper', isAdmin: true, email: 'helper@example.org', passwordHash: await hashPassword('helper old passphrase 1') });
-    const admin = await signIn('helper');
+    secrets.set('helper', await registerTotp(svc.services, 'helper'));
+    const admin = await signInToConsole('helper');
     const session = await signIn('cid');
     const flow = await postJson(svc.baseUrl, '/api/v1/reset/start', { username: 'cid' });
     assert.equal(flow.status, 200);

@@ -12,6 +12,7 @@ import * as keyring from './009-keyring.js';
 import * as agentEnvelope from './010-agent-envelope.js';
 import * as roles from './011-roles.js';
 import * as userIndexes from './012-user-indexes.js';
+import * as consoleAuth from './013-console-auth.js';
 import * as reminders from './016-reminders.js';
 import * as deliveryQueue from './017-delivery-queue.js';
 
@@ -31,6 +32,7 @@ const ordered: Array<[string, Up]> = [
   ['010-agent-envelope', agentEnvelope.up],
   ['011-roles', roles.up],
   ['012-user-indexes', userIndexes.up],
+  ['013-console-auth', consoleAuth.up],
   ['016-reminders', reminders.up],
   ['017-delivery-queue', deliveryQueue.up],
 ];

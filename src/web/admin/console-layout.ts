@@ -4,7 +4,7 @@ import type { PageContext } from '../pages/layout.js';
 import { html, type SafeHtml } from '../html.js';
 import { message, type ParamsArg, type Under } from '../../i18n/messages.js';
 import type { Lang } from '../../i18n/lang.js';
-import type { ConsoleNeed, Operator } from './console-access.js';
+import { operatorHolds, type ConsoleNeed, type Operator } from './console-access.js';
 
 /**
  * The console's sections, in menu order: path, the need that shows the entry (`read`: both roles; `admin`:
@@ -18,6 +18,7 @@ export const consoleSections = [
   { id: 'audit', path: '/admin/audit', need: 'read' },
   { id: 'reports', path: '/admin/reports', need: 'read' },
   { id: 'doctor', path: '/admin/doctor', need: 'read' },
+  { id: 'access', path: '/admin/access', need: 'admin' },
 ] as const satisfies readonly { id: string; path: string; need: ConsoleNeed }[];
 
 export type ConsoleSection = (typeof consoleSections)[number]['id'];
@@ -28,7 +29,7 @@ export function ct<K extends Under<'console.'>>(lang: Lang, key: K, ...params: P
 }
 
 function mayOpen(operator: Operator, need: ConsoleNeed): boolean {
-  return operator.isAdmin || need !== 'admin';
+  return operatorHolds(operator, need);
 }
 
 /** The console menu: one entry per section the operator may open, the current one marked with aria-current. */

@@ -10,16 +10,19 @@ import { SsprError } from '../../errors/sspr-error.js';
 import type { DirectoryUser } from '../../directory/directory.js';
 import { scriptTag } from '../assets.js';
 import { passwordFields, refusalBanner, refusalOf, type PasswordRefusal } from './password-fields.js';
+import { isConsoleOperator, safeNext } from '../admin/console-access.js';
+import { message } from '../../i18n/messages.js';
 
 /** Sign-in and "My account": profile, link to security info, change password, sign-out. */
 export async function accountPages(app: FastifyInstance, services: Services, kit: PageKit, rateLimit: RouteRateLimit): Promise<void> {
-  const signInPage = (request: FastifyRequest, reply: FastifyReply, options: { status?: number; error?: string; username?: string } = {}) => {
+  const signInPage = (request: FastifyRequest, reply: FastifyReply, options: { status?: number; error?: string; username?: string; next?: string | null } = {}) => {
     const lang = request.ctx.lang;
+    const next = options.next ?? null;
     return kit.render(
       request,
       reply,
       t(lang, 'signin.title'),
-      (ctx) => html`<form method="post" action="/signin">${csrfField(ctx)}
+      (ctx) => html`<form method="post" action="/signin">${csrfField(ctx)}${next ? html`<input type="hidden" name="next" value="${next}">` : ''}
 <label for="username">${t(lang, 'reset.username')}</label>
 <input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="256" value="${options.username ?? ''}"${options.error ? html` aria-invalid="true" aria-describedby="error"` : ''} autofocus>
 <label for="password">${t(lang, 'signin.password')}</label>
@@ -31,29 +34,32 @@ export async function accountPages(app: FastifyInstance, services: Services, kit
     );
   };
 
-  app.get('/signin', async (request, reply) => signInPage(request, reply));
+  // `next` (a local path only: safeNext) brings the user back where sign-in was asked for, e.g. a console page.
+  app.get('/signin', async (request, reply) => signInPage(request, reply, { next: safeNext((request.query as Record<string, unknown> | undefined)?.next) }));
 
   app.post('/signin', { config: { rateLimit } }, async (request, reply) => {
     kit.checkCsrf(request);
     const username = formField(request.body, 'username');
     const password = formField(request.body, 'password');
+    const next = safeNext(formField(request.body, 'next'));
     try {
       const session = await services.signIn.signIn(username, password, request.ctx);
       kit.setCookie(reply, 'session', session.token, services.config.session.ttlSeconds);
       // Registration required at sign-in (policy), or methods overdue for re-confirmation: security info first.
       const [policy, overview] = await Promise.all([services.policy.current(), services.securityInfo.overview(session.user)]);
       const mustRegister = (policy.registrationRequired && !overview.complete) || overview.reconfirmDue;
-      return kit.redirect(reply, mustRegister ? '/account/security' : '/account');
+      return kit.redirect(reply, mustRegister ? '/account/security' : next ?? '/account');
     } catch (error) {
       if (error instanceof SsprError && error.code === 'invalid-credentials') {
-        return signInPage(request, reply, { status: 401, error: error.messageIn(request.ctx.lang), username });
+        return signInPage(request, reply, { status: 401, error: error.messageIn(request.ctx.lang), username, next });
       }
       throw error;
     }
   });
 
-  const accountPage = (request: FastifyRequest, reply: FastifyReply, user: DirectoryUser, options: { status?: number; error?: string; notice?: string; refusal?: PasswordRefusal; currentWrong?: boolean } = {}) => {
+  const accountPage = async (request: FastifyRequest, reply: FastifyReply, user: DirectoryUser, options: { status?: number; error?: string; notice?: string; refusal?: PasswordRefusal; currentWrong?: boolean } = {}) => {
     const lang = request.ctx.lang;
+    const consoleLink = (await isConsoleOperator(services, user)) ? html`<p><a class="button" id="console-link" href="/admin">${message(lang, 'console-auth.account.console')}</a></p>` : '';
     const none = html`<em>${t(lang, 'account.none')}</em>`;
     const error = options.refusal ? refusalBanner(lang, options.refusal) : options.error;
     return kit.render(request, reply, t(lang, 'account.title'), (ctx) => html`${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` : ''}<h2>${t(lang, 'account.profile')}</h2>
@@ -66,6 +72,7 @@ export async function accountPages(app: FastifyInstance, services: Services, kit
 <h2>${t(lang, 'account.securityInfo')}</h2>
 <p>${t(lang, 'account.securityInfo.text')}</p>
 <p><a class="button" href="/account/security">${t(lang, 'account.securityInfo')}</a></p>
+${consoleLink}
 <h2 id="password-heading">${t(lang, 'account.password')}</h2>
 <form method="post" action="/account/password" aria-labelledby="password-heading">${csrfField(ctx)}
 <input type="text" name="username" autocomplete="username" value="${user.username}" hidden>

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app/services.js';
 import type { PageKit } from './page-kit.js';
 import { html, type SafeHtml } from '../html.js';
-import { cookieOf } from '../request-context.js';
+import { operatorMayActOn, requireConsolePage } from '../admin/console-access.js';
 import { SsprError } from '../../errors/sspr-error.js';
 import type { Lang } from '../../i18n/lang.js';
 import { message, type ParamsArg, type Under } from '../../i18n/messages.js';
@@ -38,24 +38,27 @@ ${summary}`;
 }
 
 /**
- * `/admin/doctor[?user=NAME]`: the doctor for a signed-in administrator (the same session as "My account"; not
- * signed in → the sign-in page, signed in without admin rights → 403). A GET form: the page changes nothing.
+ * `/admin/doctor[?user=NAME]`: the doctor behind the console gate (need `read`; a helpdesk operator sees only the
+ * accounts it may act on). A GET form: the page changes nothing.
  * `/help/checks/{id}`: the public catalogue entry the reset flow's refusals link to.
  */
 export async function adminDoctorPages(app: FastifyInstance, services: Services, kit: PageKit): Promise<void> {
   app.get('/admin/doctor', async (request: FastifyRequest, reply: FastifyReply) => {
-    const admin = await services.signIn.current(cookieOf(request, kit.policy, 'session'));
-    if (!admin) return kit.redirect(reply, '/signin');
-    if (!admin.isAdmin) throw new SsprError('admin-only');
+    const operator = await requireConsolePage(services, kit, request, reply, 'read');
+    if (!operator) return reply;
     const lang = request.ctx.lang;
     const username = String((request.query as Record<string, unknown> | undefined)?.user ?? '').trim().slice(0, 256);
     let report: DoctorReport | null = null;
     let error: string | undefined;
+    let status = 200;
     try {
+      const target = username ? await services.directory.findUser(username) : null;
+      if (target) await operatorMayActOn(services, operator, target);
       report = username ? await services.doctor.diagnoseUser(username, lang) : await services.doctor.diagnoseService(lang);
     } catch (caught) {
       if (!(caught instanceof SsprError) || caught.status >= 500) throw caught;
       error = caught.messageIn(lang);
+      status = caught.status;
     }
     return kit.render(
       request,
@@ -67,7 +70,7 @@ export async function adminDoctorPages(app: FastifyInstance, services: Services,
 <button type="submit">${w(lang, 'page.run')}</button>
 </form>
 ${report ? reportHtml(report, lang) : ''}`,
-      { status: error ? 404 : 200, ...(error ? { error } : {}) },
+      { status, ...(error ? { error } : {}) },
     );
   });
 

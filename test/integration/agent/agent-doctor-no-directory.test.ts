@@ -12,6 +12,7 @@ import { createAdminToken, runCliAsync } from '../../support/processes.js';
 import { createEnrolmentToken, startAgentProcess, type AgentProcess } from '../../support/agent-process.js';
 import { hashPassword } from '../../../src/crypto/password-hash.js';
 import type { CheckResult, DoctorReport } from '../../../src/doctor/doctor-types.js';
+import { registerTotp, stepUpWithTotp } from '../../support/console-step-up.js';
 
 /**
  * Agent mode with no server-side `directory`: after a sync and a reset through the real agent, the doctor — in
@@ -81,9 +82,11 @@ describe('doctor: agent mode without a server-side directory', () => {
     assert.equal(report.canReset, true, fails(report));
     assert.equal(byId(report.checks, 'writeback-enabled').status, 'pass');
     await svc.services.users.add({ username: 'root', isAdmin: true, passwordHash: await hashPassword('Granite lighthouse 77') });
+    const secret = await registerTotp(svc.services, 'root');
     const signIn = await fetch(`${svc.baseUrl}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'root', password: 'Granite lighthouse 77' }) });
     assert.equal(signIn.status, 200);
     const cookie = (signIn.headers.getSetCookie().find((c) => c.startsWith('sspr_session=')) ?? '').split(';')[0] ?? '';
+    await stepUpWithTotp(svc.baseUrl, cookie, secret, Date.now());
     const page = await fetch(`${svc.baseUrl}/admin/doctor?user=lena`, { headers: { cookie } });
     assert.equal(page.status, 200);
     const html = await page.text();

@@ -91,7 +91,7 @@ describe('admin doctor API', () => {
   it('the admin page sends a visitor who is not signed in to the sign-in page; refusal help pages exist', async () => {
     const page = await fetch(`${server.baseUrl}/admin/doctor`, { redirect: 'manual' });
     assert.equal(page.status, 303);
-    assert.equal(page.headers.get('location'), '/signin');
+    assert.equal(page.headers.get('location'), `/signin?next=${encodeURIComponent('/admin/doctor')}`);
     const help = await fetch(`${server.baseUrl}/help/checks/methods-registered?lang=de`);
     assert.equal(help.status, 200);
     assert.match(await help.text(), /weniger Überprüfungsmethoden/);

@@ -1,0 +1,135 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../../app/services.js';
+import type { PageKit } from '../pages/page-kit.js';
+import type { SessionOperator } from './console-access.js';
+import { formField } from '../pages/page-kit.js';
+import { csrfField, type PageContext } from '../pages/layout.js';
+import { html, type SafeHtml } from '../html.js';
+import { message } from '../../i18n/messages.js';
+import { SsprError } from '../../errors/sspr-error.js';
+import { requireConsolePage, requireRecentStepUp } from './console-access.js';
+import { renderConsole } from './console-layout.js';
+import { changeOperatorRole, createAdminToken, revokeAdminToken, tokenView } from '../api/admin/access-api.js';
+import { isUserRole } from '../../admin/roles.js';
+import { adminTokenScopes, isAdminTokenScope, type AdminTokenScope } from '../../admin/admin-tokens.js';
+
+const scopeCode = (scope: AdminTokenScope) => (scope === 'read-only' ? 'readOnly' : scope);
+
+/**
+ * `/admin/access` (administrators): the operators with their roles (assign, remove, limit a helpdesk grant to a
+ * group) and the admin API tokens (scope, created, expires, last used; create — the token is shown once — and
+ * revoke). Every change is a CSRF-checked POST, needs a recent step-up (else the step-up page, then back here),
+ * and is audited with the operator.
+ */
+export async function accessPages(app: FastifyInstance, services: Services, kit: PageKit): Promise<void> {
+  const show = async (request: FastifyRequest, reply: FastifyReply, operator: SessionOperator, options: { status?: number; error?: string; notice?: string; newToken?: string } = {}) => {
+    const lang = request.ctx.lang;
+    const now = services.clock.now();
+    const operators = await services.users.operators();
+    const tokens = (await services.adminTokens.list()).map((t) => tokenView(t, now));
+    const when = (value: string | null) => (value === null ? message(lang, 'console-auth.access.token.never') : value.slice(0, 16).replace('T', ' '));
+    const body = (page: PageContext): SafeHtml => html`${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` : ''}
+${options.newToken ? html`<div class="notice" role="status"><p>${message(lang, 'console-auth.access.token.shownOnce')}</p><p><code id="new-token">${options.newToken}</code></p></div>` : ''}
+<h2 id="operators-heading">${message(lang, 'console-auth.access.operators')}</h2>
+<table id="operators" aria-labelledby="operators-heading"><thead><tr><th scope="col">${message(lang, 'console-auth.access.user')}</th><th scope="col">${message(lang, 'console-auth.access.roles')}</th><th scope="col">${message(lang, 'console-auth.access.scope')}</th></tr></thead>
+<tbody>${operators.map((o) => html`<tr><th scope="row">${o.username}</th><td>${o.roles.map((role) => message(lang, 'console-auth.access.role', { role })).join(', ')}</td><td>${o.roles.includes('helpdesk') ? (o.helpdeskScope ? message(lang, 'console-auth.access.scope.group', { group: o.helpdeskScope }) : message(lang, 'console-auth.access.scope.all')) : ''}</td></tr>`)}</tbody></table>
+<h3 id="role-heading">${message(lang, 'console-auth.access.assign.title')}</h3>
+<form method="post" action="/admin/access/role" aria-labelledby="role-heading">${csrfField(page)}
+<label for="role-username">${message(lang, 'console-auth.access.username')}</label>
+<input type="text" id="role-username" name="username" required maxlength="256" autocapitalize="none" spellcheck="false">
+<label for="role-role">${message(lang, 'console-auth.access.roleField')}</label>
+<select id="role-role" name="role"><option value="helpdesk">${message(lang, 'console-auth.access.role', { role: 'helpdesk' })}</option><option value="administrator">${message(lang, 'console-auth.access.role', { role: 'administrator' })}</option></select>
+<label for="role-scope">${message(lang, 'console-auth.access.scopeGroup')}</label>
+<input type="text" id="role-scope" name="scopeGroup" maxlength="256">
+<button type="submit" name="action" value="assign">${message(lang, 'console-auth.access.assign')}</button>
+<button type="submit" name="action" value="remove" class="secondary">${message(lang, 'console-auth.access.remove')}</button>
+</form>
+<h2 id="tokens-heading">${message(lang, 'console-auth.access.tokens')}</h2>
+<table id="tokens" aria-labelledby="tokens-heading"><thead><tr><th scope="col">${message(lang, 'console-auth.access.token.name')}</th><th scope="col">${message(lang, 'console-auth.access.token.scopeField')}</th><th scope="col">${message(lang, 'console-auth.access.token.created')}</th><th scope="col">${message(lang, 'console-auth.access.token.expires')}</th><th scope="col">${message(lang, 'console-auth.access.token.lastUsed')}</th><th scope="col">${message(lang, 'console-auth.access.token.state')}</th><th scope="col"></th></tr></thead>
+<tbody>${tokens.map((t) => html`<tr id="token-${t.id}"><th scope="row">${t.name} <code>${t.id}</code></th><td>${message(lang, 'console-auth.access.token.scope', { scope: scopeCode(t.scope) })}</td><td>${when(t.createdAt)}</td><td>${when(t.expiresAt)}</td><td>${when(t.lastUsedAt)}</td><td>${message(lang, t.state === 'active' ? 'console-auth.access.token.active' : t.state === 'expired' ? 'console-auth.access.token.expired' : 'console-auth.access.token.revokedAt')}</td><td>${t.state === 'revoked' ? '' : html`<form method="post" action="/admin/access/token/revoke" class="inline">${csrfField(page)}<input type="hidden" name="id" value="${t.id}"><button type="submit" class="secondary">${message(lang, 'console-auth.access.token.revoke')}</button></form>`}</td></tr>`)}</tbody></table>
+<h3 id="token-heading">${message(lang, 'console-auth.access.token.create')}</h3>
+<form method="post" action="/admin/access/token" aria-labelledby="token-heading">${csrfField(page)}
+<label for="token-name">${message(lang, 'console-auth.access.token.name')}</label>
+<input type="text" id="token-name" name="name" required maxlength="100">
+<label for="token-scope">${message(lang, 'console-auth.access.token.scopeField')}</label>
+<select id="token-scope" name="scope">${adminTokenScopes.map((scope) => html`<option value="${scope}"${scope === 'read-only' ? html` selected` : ''}>${message(lang, 'console-auth.access.token.scope', { scope: scopeCode(scope) })}</option>`)}</select>
+<label for="token-days">${message(lang, 'console-auth.access.token.expiresDays')}</label>
+<input type="number" id="token-days" name="expiresInDays" min="1" max="3650" inputmode="numeric">
+<button type="submit">${message(lang, 'console-auth.access.token.createButton')}</button>
+</form>`;
+    reply.header('cache-control', 'no-store');
+    return renderConsole(kit, request, reply, operator, 'access', message(lang, 'console-auth.access.title'), body, { ...(options.status ? { status: options.status } : {}), ...(options.error ? { error: options.error } : {}) });
+  };
+
+  /** The operator for a change: `admin`, a recent step-up (else off to the step-up page, then back: null). */
+  const changer = async (request: FastifyRequest, reply: FastifyReply): Promise<SessionOperator | null> => {
+    const operator = await requireConsolePage(services, kit, request, reply, 'admin');
+    if (!operator) return null;
+    kit.checkCsrf(request);
+    try {
+      requireRecentStepUp(services, operator);
+    } catch (error) {
+      if (error instanceof SsprError && error.code === 'step-up-stale') {
+        await kit.redirect(reply, `/admin/step-up?fresh=1&next=${encodeURIComponent('/admin/access')}`);
+        return null;
+      }
+      throw error;
+    }
+    return operator;
+  };
+
+  /** Runs a change; a refusal the operator can fix (unknown user or group, bad input) is shown on the page. */
+  const attempt = async (request: FastifyRequest, reply: FastifyReply, operator: SessionOperator, change: () => Promise<{ notice?: string; newToken?: string }>) => {
+    try {
+      return await show(request, reply, operator, await change());
+    } catch (error) {
+      if (error instanceof SsprError && error.status < 500) return show(request, reply, operator, { status: error.status, error: error.messageIn(request.ctx.lang) });
+      throw error;
+    }
+  };
+
+  app.get('/admin/access', async (request, reply) => {
+    const operator = await requireConsolePage(services, kit, request, reply, 'admin');
+    if (!operator) return reply;
+    return show(request, reply, operator);
+  });
+
+  app.post('/admin/access/role', async (request, reply) => {
+    const operator = await changer(request, reply);
+    if (!operator) return reply;
+    const lang = request.ctx.lang;
+    return attempt(request, reply, operator, async () => {
+      const username = formField(request.body, 'username').trim();
+      const role = formField(request.body, 'role');
+      const held = formField(request.body, 'action') !== 'remove';
+      if (!isUserRole(role) || username.length === 0) throw new SsprError('invalid-request', { params: { problem: 'other' } });
+      const scopeGroup = formField(request.body, 'scopeGroup').trim();
+      const changed = await changeOperatorRole(services, operator, username, role, held, role === 'helpdesk' && held ? scopeGroup || null : undefined);
+      const roleName = message(lang, 'console-auth.access.role', { role });
+      return { notice: !changed ? message(lang, 'console-auth.access.unchanged', { username }) : message(lang, held ? 'console-auth.access.assigned' : 'console-auth.access.removed', { username, role: roleName }) };
+    });
+  });
+
+  app.post('/admin/access/token', async (request, reply) => {
+    const operator = await changer(request, reply);
+    if (!operator) return reply;
+    return attempt(request, reply, operator, async () => {
+      const scope = formField(request.body, 'scope');
+      const name = formField(request.body, 'name').trim().slice(0, 100);
+      const days = formField(request.body, 'expiresInDays').trim();
+      if (!isAdminTokenScope(scope) || name.length === 0 || (days !== '' && !/^\d{1,4}$/.test(days)) || days === '0') throw new SsprError('invalid-request', { params: { problem: 'other' } });
+      const created = await createAdminToken(services, operator, { name, scope, ...(days === '' ? {} : { expiresInDays: Number(days) }) });
+      return { newToken: created.token };
+    });
+  });
+
+  app.post('/admin/access/token/revoke', async (request, reply) => {
+    const operator = await changer(request, reply);
+    if (!operator) return reply;
+    return attempt(request, reply, operator, async () => {
+      const id = formField(request.body, 'id');
+      await revokeAdminToken(services, operator, id);
+      return { notice: message(request.ctx.lang, 'console-auth.access.token.revoked', { id }) };
+    });
+  });
+}

@@ -1,0 +1,76 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Services } from '../../../app/services.js';
+import type { CookiePolicy } from '../../cookies.js';
+import type { RouteRateLimit } from '../../route-rate-limit.js';
+import type { DirectoryUser } from '../../../directory/directory.js';
+import { parseBody } from '../validate.js';
+import { cookieOf } from '../../request-context.js';
+import { SsprError } from '../../../errors/sspr-error.js';
+import { isConsoleOperator, safeNext } from '../../admin/console-access.js';
+
+/** The signed-in operator's session, or 401 `not-signed-in` / 403 `admin-only` (only operators step up). */
+export async function operatorSession(services: Services, policy: CookiePolicy, request: FastifyRequest): Promise<{ user: DirectoryUser; digest: string }> {
+  const session = await services.signIn.session(cookieOf(request, policy, 'session'));
+  if (!session) throw new SsprError('not-signed-in');
+  if (!(await isConsoleOperator(services, session.user))) throw new SsprError('admin-only');
+  return session;
+}
+
+const sendBody = z.strictObject({ methodId: z.string().min(1).max(64) });
+const verifyBody = z.strictObject({ methodId: z.string().min(1).max(64), code: z.string().max(64).optional(), credential: z.record(z.string(), z.unknown()).optional() });
+const passkeyCredential = z.looseObject({ id: z.string().max(1024), response: z.record(z.string(), z.unknown()) });
+
+/**
+ * The console step-up as JSON, for the browser session of an operator (API tokens never step up):
+ * - `GET /api/v1/session/step-up`: the methods offered, and when the session last stepped up;
+ * - `POST /api/v1/session/step-up/send {methodId}`: sends a code (e-mail, SMS) or answers passkey options;
+ * - `POST /api/v1/session/step-up/verify {methodId, code | credential}`: the proof; the session then opens the console.
+ * The passkey script's pair (`…/passkey/options?m=`, `…/passkey/verify?m=&next=`) answers `{next}` for the page.
+ */
+export async function stepUpApi(app: FastifyInstance, services: Services, policy: CookiePolicy, rateLimit: RouteRateLimit): Promise<void> {
+  const config = { config: { rateLimit } };
+  const consoleSessions = services.consoleSessions;
+
+  app.get('/api/v1/session/step-up', async (request, reply) => {
+    const { user, digest } = await operatorSession(services, policy, request);
+    const state = await consoleSessions.state(digest, user, request.ctx);
+    const methods = await consoleSessions.options(digest, user, request.ctx);
+    const recentUntil = state ? state.steppedUpAt + consoleSessions.settings.recentMs : null;
+    return reply.header('cache-control', 'no-store').send({
+      methods,
+      steppedUpAt: state ? new Date(state.steppedUpAt).toISOString() : null,
+      recentUntil: recentUntil === null ? null : new Date(recentUntil).toISOString(),
+    });
+  });
+
+  app.post('/api/v1/session/step-up/send', config, async (request) => {
+    const { user, digest } = await operatorSession(services, policy, request);
+    const { methodId } = parseBody(sendBody, request.body);
+    await consoleSessions.state(digest, user, request.ctx);
+    return consoleSessions.send(digest, user, methodId, request.ctx);
+  });
+
+  app.post('/api/v1/session/step-up/verify', config, async (request) => {
+    const { user, digest } = await operatorSession(services, policy, request);
+    const { methodId, code, credential } = parseBody(verifyBody, request.body);
+    await consoleSessions.state(digest, user, request.ctx);
+    await consoleSessions.verify(digest, user, methodId, { ...(code === undefined ? {} : { code }), ...(credential === undefined ? {} : { credential }) }, request.ctx);
+    return { steppedUp: true };
+  });
+
+  app.post<{ Querystring: { m?: string } }>('/api/v1/session/step-up/passkey/options', config, async (request) => {
+    const { user, digest } = await operatorSession(services, policy, request);
+    await consoleSessions.state(digest, user, request.ctx);
+    const challenge = await consoleSessions.send(digest, user, String(request.query.m ?? ''), request.ctx);
+    return challenge.passkeyOptions ?? {};
+  });
+
+  app.post<{ Querystring: { m?: string; next?: string } }>('/api/v1/session/step-up/passkey/verify', config, async (request) => {
+    const { user, digest } = await operatorSession(services, policy, request);
+    const credential = parseBody(passkeyCredential, request.body);
+    await consoleSessions.state(digest, user, request.ctx);
+    await consoleSessions.verify(digest, user, String(request.query.m ?? ''), { credential }, request.ctx);
+    return { steppedUp: true, next: safeNext(request.query.next) ?? '/admin' };
+  });
+}
