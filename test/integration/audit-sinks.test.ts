@@ -198,3 +198,41 @@ describe('the log sink, and a webhook secret from a file', () => {
     assert.match(printed, /"secret":"\(set, hidden\)"/);
   });
 });
+
+describe('two nodes on one PostgreSQL send each event once in normal operation', () => {
+  let receiver: WebhookReceiver;
+  let nodes: TestService[];
+  let drop: () => Promise<void>;
+  before(async () => {
+    const { createTestDatabase } = await import('../support/postgres.js');
+    const database = await createTestDatabase();
+    drop = database.drop;
+    receiver = await startWebhookReceiver(secret);
+    const env = {
+      SSPR_DATABASE_URL: database.url,
+      SSPR_SECRETS_MASTER_KEY: randomBytes(32).toString('base64'),
+      SSPR_AUDIT_SINKS: JSON.stringify([{ kind: 'webhook', id: 'hook', url: receiver.url, secret }]),
+      SSPR_AUDIT_DELIVERY_CONCURRENCY: '8',
+    };
+    nodes = [await startTestService({ dialect: 'sqlite', env }), await startTestService({ dialect: 'sqlite', env })];
+  });
+  after(async () => {
+    for (const node of nodes) await node.close();
+    await receiver.stop();
+    await drop();
+  });
+
+  it('200 events recorded on both nodes arrive exactly once each', async () => {
+    await Promise.all(nodes.map(async (node, n) => {
+      for (let i = 0; i < 100; i++) await node.services.audit.record({ event: 'reset-start', outcome: 'success', username: `pg-${n}-${i}` });
+    }));
+    const ids = await eventIds(nodes[0]!, 'pg-');
+    assert.equal(ids.length, 200);
+    await until('every event delivered', () => new Set(receiver.accepted.map((d) => d.id)).size >= 200, 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    assert.equal(receiver.accepted.length, 200, 'no event sent twice');
+    assert.deepEqual([...new Set(receiver.accepted.map((d) => d.body.data.id))].sort((a, b) => a - b), ids);
+    const senders = await nodes[0]!.services.store.db.selectFrom('delivery_queue').select('leased_by').distinct().execute();
+    assert.equal(senders.length, 2, 'both nodes sent part of the queue');
+  });
+});
