@@ -127,6 +127,8 @@ export interface ServiceOverrides {
 }
 
 const HOUSEKEEPING_MS = 60_000;
+/** Days a mail or SMS given up is kept (sealed) for the operator to see in `sspr audit queue`. */
+const DEAD_MESSAGE_DAYS = 7;
 
 /** Wires every part of the service from a validated config. Migrates the store first. */
 export async function createServices(config: Config, log: Logger, overrides: ServiceOverrides = {}): Promise<Services> {
@@ -221,6 +223,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
       decoys.refresh(await users.ids());
       await housekeep({ flows, sessions, challenges, throttles: throttleRepository, rateLimits: new RateLimitRepository(store.db) }, clock.now());
       await deliveryQueue.purgeDelivered(clock.now() - config.audit.delivery.keepDeliveredDays * 86_400_000);
+      await deliveryQueue.purgeDeadMessages(clock.now() - DEAD_MESSAGE_DAYS * 86_400_000);
     })().catch((error: unknown) => log.warn({ err: error }, 'housekeeping failed'));
   }, HOUSEKEEPING_MS);
   housekeeping.unref();

@@ -103,7 +103,10 @@ export class QueueWorker {
     }
   }
 
-  /** Attempts a row this node already holds the lease of (a message queued and sent at once). */
+  /**
+   * Attempts a row this node already holds the lease of (a message queued and sent at once). Such attempts do not
+   * wait for a free slot: a fresh code never queues behind retries.
+   */
   attempt(row: QueuedDelivery): Promise<void> {
     const abort = new AbortController();
     const promise = this.run(row, abort).finally(() => {

@@ -162,4 +162,10 @@ export class DeliveryQueueRepository {
     const result = await this.db.deleteFrom('delivery_queue').where('state', '=', 'delivered').where('delivered_at', '<', before).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+
+  /** Removes outbox dead letters queued before `before`: a message that old (a code long expired) is of no use. */
+  async purgeDeadMessages(before: number): Promise<number> {
+    const result = await this.db.deleteFrom('delivery_queue').where('queue', '=', 'outbox').where('state', '=', 'dead').where('created_at', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
 }

@@ -5,6 +5,10 @@ import { startTestService, type TestService } from '../support/test-service.js';
 import { startSyslogReceiver, type SyslogReceiver } from '../support/syslog-receiver.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 import { startRecordingServer, type RecordingServer } from '../support/recording-server.js';
+import { runCliAsync } from '../support/processes.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
 
@@ -65,9 +69,10 @@ describe('audit events reach syslog collectors over UDP, TCP and TLS (RFC 5424)'
 describe('signed webhooks (Standard Webhooks): a receiver killed mid-stream loses nothing', () => {
   let receiver: WebhookReceiver;
   let svc: TestService;
+  let sinks: unknown[];
   before(async () => {
     receiver = await startWebhookReceiver(secret);
-    const sinks = [{ kind: 'webhook', id: 'hook', url: receiver.url, secret, timeoutMs: 1000 }];
+    sinks = [{ kind: 'webhook', id: 'hook', url: receiver.url, secret, timeoutMs: 1000 }];
     svc = await startTestService({
       dialect: 'sqlite',
       env: { SSPR_AUDIT_SINKS: JSON.stringify(sinks), SSPR_AUDIT_DELIVERY_INITIAL_BACKOFF_SECONDS: '1', SSPR_AUDIT_DELIVERY_MAX_BACKOFF_SECONDS: '1', SSPR_AUDIT_DELIVERY_MAX_ATTEMPTS: '50' },
@@ -118,9 +123,13 @@ describe('signed webhooks (Standard Webhooks): a receiver killed mid-stream lose
     assert.match(dead?.lastError ?? '', /HTTP 503/);
     receiver.failWith = null;
     assert.equal(receiver.accepted.some((d) => d.body.data.id === event.id), false);
-    const queued = await svc.services.deliveryQueue.requeue('audit', Date.now(), { sinks: ['hook'], deadOnly: true });
-    assert.equal(queued, 1);
-    svc.services.auditDelivery.wake();
+    // The real CLI against the same store, as an operator would run it next to the server.
+    const replay = await runCliAsync(['audit', 'replay', '--dead-letter', '--sink', 'hook'], { SSPR_DATA_DIR: svc.dataDir, SSPR_AUDIT_SINKS: JSON.stringify(sinks) });
+    assert.equal(replay.status, 0, replay.stderr);
+    assert.match(replay.stdout, /^1 deliveries queued again/);
+    const unknown = await runCliAsync(['audit', 'replay', '--sink', 'nope'], { SSPR_DATA_DIR: svc.dataDir, SSPR_AUDIT_SINKS: JSON.stringify(sinks) });
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, /there is no audit sink "nope"; the configured sinks are hook/);
     await until('the replayed event', () => receiver.accepted.some((d) => d.body.data.id === event.id));
   });
 });
@@ -151,5 +160,79 @@ describe('a sink that never answers does not slow a reset', () => {
     const worst = Math.max(...times);
     assert.ok(worst < 500, `slowest reset/start ${worst.toFixed(0)} ms with a hanging sink`);
     await until('the hanging sink to have been tried', () => hanging.requests.length > 0);
+  });
+});
+
+describe('the log sink, and a webhook secret from a file', () => {
+  let receiver: WebhookReceiver;
+  let svc: TestService;
+  let dir: string;
+  before(async () => {
+    receiver = await startWebhookReceiver(secret);
+    dir = mkdtempSync(join(tmpdir(), 'sspr-hook-secret-'));
+    writeFileSync(join(dir, 'hook.secret'), `${secret}\n`, { mode: 0o600 });
+    const sinks = [{ kind: 'log', id: 'log' }, { kind: 'webhook', id: 'hook', url: receiver.url, secretFile: join(dir, 'hook.secret') }];
+    svc = await startTestService({ dialect: 'sqlite', env: { SSPR_AUDIT_SINKS: JSON.stringify(sinks) } });
+  });
+  after(async () => {
+    await svc.close();
+    await receiver.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes each event as JSON to the service log, and signs with the secret from the file', async () => {
+    await svc.services.audit.record({ event: 'policy-change', outcome: 'success', detail: { changed: 'log-sink-test' } });
+    await until('the log line', () => svc.logs.some((line) => line.includes('"msg":"audit event"') && line.includes('log-sink-test')));
+    const line = JSON.parse(svc.logs.find((l) => l.includes('log-sink-test'))!) as { audit: { event: string; id: number } };
+    assert.equal(line.audit.event, 'policy-change');
+    await until('the webhook', () => receiver.accepted.some((d) => d.body.data.id === line.audit.id));
+    assert.equal(receiver.rejected, 0);
+  });
+
+  it('never prints the inline secret in the redacted config', async () => {
+    const { redactConfig } = await import('../../src/config/redact.js');
+    const { loadConfig } = await import('../../src/config/load-config.js');
+    const config = loadConfig({ env: { SSPR_AUDIT_SINKS: JSON.stringify([{ kind: 'webhook', id: 'x', url: 'https://siem.example.org/hook', secret }]) } });
+    const printed = JSON.stringify(redactConfig(config));
+    assert.ok(!printed.includes(secret.slice(6)), printed);
+    assert.match(printed, /"secret":"\(set, hidden\)"/);
+  });
+});
+
+describe('two nodes on one PostgreSQL send each event once in normal operation', () => {
+  let receiver: WebhookReceiver;
+  let nodes: TestService[];
+  let drop: () => Promise<void>;
+  before(async () => {
+    const { createTestDatabase } = await import('../support/postgres.js');
+    const database = await createTestDatabase();
+    drop = database.drop;
+    receiver = await startWebhookReceiver(secret);
+    const env = {
+      SSPR_DATABASE_URL: database.url,
+      SSPR_SECRETS_MASTER_KEY: randomBytes(32).toString('base64'),
+      SSPR_AUDIT_SINKS: JSON.stringify([{ kind: 'webhook', id: 'hook', url: receiver.url, secret }]),
+      SSPR_AUDIT_DELIVERY_CONCURRENCY: '8',
+    };
+    nodes = [await startTestService({ dialect: 'sqlite', env }), await startTestService({ dialect: 'sqlite', env })];
+  });
+  after(async () => {
+    for (const node of nodes) await node.close();
+    await receiver.stop();
+    await drop();
+  });
+
+  it('200 events recorded on both nodes arrive exactly once each', async () => {
+    await Promise.all(nodes.map(async (node, n) => {
+      for (let i = 0; i < 100; i++) await node.services.audit.record({ event: 'reset-start', outcome: 'success', username: `pg-${n}-${i}` });
+    }));
+    const ids = await eventIds(nodes[0]!, 'pg-');
+    assert.equal(ids.length, 200);
+    await until('every event delivered', () => new Set(receiver.accepted.map((d) => d.id)).size >= 200, 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    assert.equal(receiver.accepted.length, 200, 'no event sent twice');
+    assert.deepEqual([...new Set(receiver.accepted.map((d) => d.body.data.id))].sort((a, b) => a - b), ids);
+    const senders = await nodes[0]!.services.store.db.selectFrom('delivery_queue').select('leased_by').distinct().execute();
+    assert.equal(senders.length, 2, 'both nodes sent part of the queue');
   });
 });

@@ -1,7 +1,7 @@
 /**
  * A strict parser of the Prometheus text exposition format 0.0.4: every line is a comment (`# HELP`, `# TYPE`)
  * or a sample `name{label="value",…} value [timestamp]`; names and label names are checked, label values
- * unescaped (\\, \", \n), values are Go floats (NaN, ±Inf included). A TYPE must precede its samples and appear
+ * unescaped (\\, \", \n), values are Go floats (NaN, ±Inf in any case, as strconv.ParseFloat takes them). A TYPE must precede its samples and appear
  * once; a sample of a histogram or summary may carry the _bucket/_sum/_count suffix. Throws on anything else.
  */
 export interface Sample {
@@ -24,9 +24,11 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
 
 function parseValue(text: string, line: number): number {
-  if (text === 'NaN') return Number.NaN;
-  if (text === '+Inf' || text === 'Inf') return Infinity;
-  if (text === '-Inf') return -Infinity;
+  // Prometheus reads values with Go's strconv.ParseFloat, which takes NaN and Inf in any letter case (prom-client
+  // writes "Nan" for a gauge that has no value yet).
+  if (/^nan$/i.test(text)) return Number.NaN;
+  if (/^\+?inf(inity)?$/i.test(text)) return Infinity;
+  if (/^-inf(inity)?$/i.test(text)) return -Infinity;
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) throw new Error(`line ${line}: bad value ${JSON.stringify(text)}`);
   return Number(text);
 }

@@ -1,10 +1,12 @@
 /** `sspr doctor` exit codes, JSON and German; `sspr admin token create` and the admin doctor API over HTTP. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { checkIds } from '../../../src/doctor/doctor-types.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, startServerProcess, type ServerProcess } from '../../support/processes.js';
+import { runCli, runCliAsync, startServerProcess, type ServerProcess } from '../../support/processes.js';
+import { SmtpSink } from '../../support/smtp-sink.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sspr-doctor-cli-'));
 const env = { SSPR_DATA_DIR: dataDir, SSPR_SMTP_URL: 'smtp://127.0.0.1:1', SSPR_LOG_LEVEL: 'silent' };
@@ -29,7 +31,7 @@ describe('sspr doctor (CLI)', () => {
     const report = JSON.parse(json.stdout) as { user: string; canReset: boolean; checks: Array<{ id: string; status: string; summary: string; evidence: string; fix: string }> };
     assert.equal(report.user, 'alice');
     assert.equal(report.canReset, true);
-    assert.equal(report.checks.length, 17);
+    assert.equal(report.checks.length, checkIds.length);
     for (const check of report.checks) assert.deepEqual(Object.keys(check), ['id', 'status', 'summary', 'evidence', 'fix']);
   });
 
@@ -46,13 +48,23 @@ describe('sspr doctor (CLI)', () => {
     assert.equal(runCli(['doctor'], { env: { ...env, SSPR_WRITEBACK_MODE: 'sideways' } }).status, 2);
   });
 
-  it('service-level run: exit 0 and a summary of failing users per check', () => {
-    const result = runCli(['doctor', '--json'], { env });
+  it('service-level run: exit 0 and a summary of failing users per check', async () => {
+    // The mail server must answer for the service to pass (mail-server-reachable); the CLI runs asynchronously so
+    // that this process can answer as the SMTP server.
+    const smtp = await SmtpSink.start();
+    const result = await runCliAsync(['doctor', '--json'], { ...env, SSPR_SMTP_URL: smtp.url }).finally(() => smtp.close());
     assert.equal(result.status, 0, result.stdout);
     const report = JSON.parse(result.stdout) as { user: null; summary: { users: number; checks: Array<{ id: string; failing: number }> } };
     assert.equal(report.user, null);
     assert.equal(report.summary.users, 2);
     assert.equal(report.summary.checks.find((c) => c.id === 'methods-registered')?.failing, 1);
+  });
+
+  it('service-level run: exit 1 while the SMTP server is unreachable, naming mail-server-reachable', () => {
+    const result = runCli(['doctor', '--json'], { env });
+    assert.equal(result.status, 1, result.stdout);
+    const report = JSON.parse(result.stdout) as { checks: Array<{ id: string; status: string }> };
+    assert.deepEqual(report.checks.filter((c) => c.status === 'fail').map((c) => c.id), ['mail-server-reachable']);
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { checkIds } from '../../../src/doctor/doctor-types.js';
 import { spawnSync } from 'node:child_process';
 import { Client } from 'ldapts';
 import { startSlapd, type Slapd } from '../../support/slapd.js';
@@ -58,7 +59,7 @@ describe('doctor against OpenLDAP (direct mode)', () => {
     await directoryUser('healthy', { mail: 'healthy@example.org' });
     const report = await services.doctor.diagnoseUser('healthy', 'en');
     assert.equal(report.canReset, true, JSON.stringify(report.checks.filter((c) => c.status === 'fail')));
-    assert.equal(report.checks.length, 17);
+    assert.equal(report.checks.length, checkIds.length);
     assert.equal(statusOf(report, 'directory-reachable'), 'pass');
     assert.equal(statusOf(report, 'user-linked'), 'pass');
     assert.equal(statusOf(report, 'agent-connected'), 'skip');
@@ -249,7 +250,7 @@ describe('doctor against OpenLDAP (direct mode)', () => {
   it('service-level run: summary counts users per check', async () => {
     const report = await services.doctor.diagnoseService('en');
     assert.equal(report.user, null);
-    assert.equal(report.checks.length, 17);
+    assert.equal(report.checks.length, checkIds.length);
     assert.ok(report.summary && report.summary.users >= 10);
     assert.equal(statusOf(report, 'directory-reachable'), 'pass');
   });

@@ -61,3 +61,24 @@ describe('retry backoff', () => {
     assert.equal(backoffMs(policy, 20, 0), 30_000);
   });
 });
+
+describe('audit.sinks configuration', async () => {
+  const { loadConfig } = await import('../../../src/config/load-config.js');
+  const load = (sinks: unknown) => () => loadConfig({ env: { SSPR_AUDIT_SINKS: JSON.stringify(sinks) } });
+
+  it('takes the sinks as one JSON variable, with defaults per kind', () => {
+    const config = load([{ kind: 'syslog', id: 'siem', host: 'logs.example.org' }, { kind: 'log', id: 'log' }])();
+    assert.deepEqual(config.audit.sinks.map((s) => s.id), ['siem', 'log']);
+    const syslog = config.audit.sinks[0];
+    assert.equal(syslog?.kind === 'syslog' && syslog.transport, 'tls');
+  });
+
+  it('refuses unknown kinds, duplicate ids, weak secrets and plain-http webhooks, naming the path', () => {
+    assert.throws(load([{ kind: 'carrier-pigeon', id: 'x' }]), /audit\.sinks\.0\.kind/);
+    assert.throws(load([{ kind: 'log', id: 'a' }, { kind: 'log', id: 'a' }]), /audit\.sinks: every sink needs its own id/);
+    assert.throws(load([{ kind: 'webhook', id: 'h', url: 'https://x.example.org', secret: 'whsec_short' }]), /audit\.sinks\.0\.secret/);
+    assert.throws(load([{ kind: 'webhook', id: 'h', url: 'http://x.example.org', secret: `whsec_${'A'.repeat(43)}=` }]), /audit\.sinks\.0\.url/);
+    assert.throws(load([{ kind: 'webhook', id: 'h', url: 'https://x.example.org' }]), /exactly one of secret or secretFile/);
+    assert.throws(load([{ kind: 'syslog', id: 'Bad Id', host: 'h' }]), /audit\.sinks\.0\.id/);
+  });
+});
