@@ -53,6 +53,8 @@ import { DirectInspector } from '../writeback/direct-inspector.js';
 import { AgentInspector } from '../writeback/agent-gateway/agent-inspector.js';
 import { DoctorService } from '../doctor/doctor-service.js';
 import { AdminTokens } from '../admin/admin-tokens.js';
+import { CallerVerification } from '../flows/helpdesk/caller-verification.js';
+import { HelpdeskRepository } from '../store/helpdesk-repository.js';
 
 export interface Services {
   config: Config;
@@ -97,6 +99,8 @@ export interface Services {
   signIn: SignIn;
   /** The one place a password is set (reset, unlock, change, helpdesk, CLI), with its follow-ups. */
   setPassword: SetPassword;
+  /** Helpdesk caller verification, then reset or unlock for the caller (through `setPassword`). */
+  helpdesk: CallerVerification;
   /** Stops timers, waits for mail in flight, closes the store. */
   close(): Promise<void>;
 }
@@ -217,10 +221,17 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     smsConfigured: sms !== null,
   });
   const adminTokens = new AdminTokens(store.db, clock);
+  const helpdesk = new CallerVerification({
+    verifications: new HelpdeskRepository(store.db), registrations, setPassword, mail, sms, audit, clock,
+    codeKey: keys.keyFor('code-hash'),
+    organisation: config.organisation.name,
+    supportsMustChange: (user) => directory.supportsMustChange(user),
+    contactDataCounts: async () => (await policy.current()).contactDataCounts,
+  });
   const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds, signInThrottle);
 
   return {
-    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, methods, outbox, resetFlow, securityInfo, captcha, signIn, setPassword,
+    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, methods, outbox, resetFlow, securityInfo, captcha, signIn, setPassword, helpdesk,
     async close() {
       clearInterval(housekeeping);
       keyring.stop();

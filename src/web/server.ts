@@ -20,6 +20,8 @@ import { healthRoutes } from './health.js';
 import { adminDoctorApi, adminResetApi, adminSyncApi } from './api/admin-api.js';
 import { adminDoctorPages } from './pages/admin-doctor-pages.js';
 import { agentApi } from './api/agent-api.js';
+import { helpdeskApi } from './api/admin/helpdesk-api.js';
+import { helpdeskPages } from './admin/helpdesk-pages.js';
 import { appCss, scripts } from './assets.js';
 import { SsprError } from '../errors/sspr-error.js';
 import { RateLimitRepository } from '../store/rate-limit-repository.js';
@@ -129,6 +131,8 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   await adminSyncApi(app, services, policy);
   await adminResetApi(app, services, policy);
   await adminDoctorPages(app, services, kit);
+  await helpdeskApi(app, services, policy);
+  await helpdeskPages(app, services, kit);
 
   return app;
 }
