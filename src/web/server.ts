@@ -22,6 +22,7 @@ import { adminDoctorPages } from './pages/admin-doctor-pages.js';
 import { agentApi } from './api/agent-api.js';
 import { helpdeskApi } from './api/admin/helpdesk-api.js';
 import { helpdeskPages } from './admin/helpdesk-pages.js';
+import { policyApi } from './api/admin/policy-api.js';
 import { appCss, scripts } from './assets.js';
 import { SsprError } from '../errors/sspr-error.js';
 import { RateLimitRepository } from '../store/rate-limit-repository.js';
@@ -133,6 +134,7 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   await adminDoctorPages(app, services, kit);
   await helpdeskApi(app, services, policy);
   await helpdeskPages(app, services, kit);
+  await policyApi(app, services, policy);
 
   return app;
 }
