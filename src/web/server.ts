@@ -23,6 +23,7 @@ import { agentApi } from './api/agent-api.js';
 import { helpdeskApi } from './api/admin/helpdesk-api.js';
 import { helpdeskPages } from './admin/helpdesk-pages.js';
 import { policyApi } from './api/admin/policy-api.js';
+import { policyPages } from './admin/policy-pages.js';
 import { appCss, scripts } from './assets.js';
 import { SsprError } from '../errors/sspr-error.js';
 import { RateLimitRepository } from '../store/rate-limit-repository.js';
@@ -135,6 +136,7 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   await helpdeskApi(app, services, policy);
   await helpdeskPages(app, services, kit);
   await policyApi(app, services, policy);
+  await policyPages(app, services, kit);
 
   return app;
 }

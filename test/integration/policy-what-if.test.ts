@@ -1,6 +1,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestService, type TestService } from '../support/test-service.js';
+import { FormClient, csrfOf } from '../support/form-client.js';
+import { hashPassword } from '../../src/crypto/password-hash.js';
 
 /**
  * The policy what-if on a hand-computed fixture of ten users with known methods (cloud-only; no SMS gateway and
@@ -122,5 +124,40 @@ describe('policy what-if: exact numbers on a known fixture', () => {
     const short = await call('PUT', 'policy/banned-terms', { terms: ['abc'] });
     assert.equal(short.status, 400);
     assert.match(short.body.error.message, /4 to 64/);
+  });
+
+  it('the console page: preview shows the same numbers and names, then save (administrators only)', async () => {
+    await svc.services.users.add({ username: 'policy-admin', email: 'policy-admin@example.org', isAdmin: true, passwordHash: await hashPassword('policy admin passphrase 1') });
+    const browser = new FormClient(svc.baseUrl);
+    await browser.signIn('policy-admin', 'policy admin passphrase 1');
+    const page = await browser.get('/admin/policy');
+    assert.equal(page.response.status, 200);
+    assert.doesNotMatch(page.text, /id="pe-save"/, 'no save before a preview');
+    const form = {
+      _csrf: csrfOf(page.text), enabled: 'all', group: '', methodsRequired: '2', questionsToRegister: '3', questionsToAnswer: '3', contactDataCounts: '1',
+      reconfirmDays: '0', notifyUserOnReset: '1', notifyAdminsOnAdminReset: '1', refusalNotice: 'email', bannedTerms: 'contoso\nfabrikam',
+      'throttles.failedProofs': '5', 'throttles.failedProofsWindowHours': '24', 'throttles.validationsPerMethodPerHour': '5', 'throttles.emailsPer10Minutes': '10', 'throttles.smsPerHour': '5', 'throttles.blockHours': '24',
+    };
+    const body = new URLSearchParams(form);
+    for (const type of ['email', 'sms', 'totp', 'questions', 'passkey', 'recovery-codes']) body.append('methods', type);
+    const post = (extra: Record<string, string>) => {
+      const b = new URLSearchParams(body);
+      for (const [k, v] of Object.entries(extra)) b.set(k, v);
+      return fetch(`${svc.baseUrl}/admin/policy`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') }, body: b.toString(), redirect: 'manual' });
+    };
+    const previewed = await post({ action: 'preview' });
+    const text = await previewed.text();
+    assert.equal(previewed.status, 200);
+    assert.match(text, /Users able to reset now: 6\. After the change: 4\./);
+    assert.match(text, /2 users could no longer reset/);
+    assert.match(text, /id="pe-lost"><li><a href="\/admin\/helpdesk\/u01">u01<\/a><\/li><li><a href="\/admin\/helpdesk\/u03">u03<\/a>/);
+    assert.match(text, /id="pe-save"/);
+    const bad = await post({ action: 'preview', 'throttles.blockHours': '999' });
+    assert.equal(bad.status, 400);
+    assert.match(await bad.text(), /throttles\.blockHours/);
+    const saved = await post({ action: 'save' });
+    assert.equal(saved.status, 303);
+    assert.equal((await svc.services.policy.current()).methodsRequired, 2);
+    await call('PUT', 'policy', { methodsRequired: 1 });
   });
 });
