@@ -24,6 +24,8 @@ import { helpdeskApi } from './api/admin/helpdesk-api.js';
 import { helpdeskPages } from './admin/helpdesk-pages.js';
 import { policyApi } from './api/admin/policy-api.js';
 import { policyPages } from './admin/policy-pages.js';
+import { reportsApi } from './api/admin/reports-api.js';
+import { reportsPages } from './admin/reports-pages.js';
 import { appCss, scripts } from './assets.js';
 import { SsprError } from '../errors/sspr-error.js';
 import { RateLimitRepository } from '../store/rate-limit-repository.js';
@@ -137,6 +139,8 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   await helpdeskPages(app, services, kit);
   await policyApi(app, services, policy);
   await policyPages(app, services, kit);
+  await reportsApi(app, services, policy);
+  await reportsPages(app, services, kit);
 
   return app;
 }
