@@ -176,11 +176,12 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   let usualDomain: string | null = await users.mostCommonEmailDomain();
   const decoys = new DecoyRing(keys.keyFor('decoy'));
   decoys.refresh(await users.ids());
+  const helpdeskVerifications = new HelpdeskRepository(store.db);
   const housekeeping = setInterval(() => {
     void (async () => {
       usualDomain = await users.mostCommonEmailDomain();
       decoys.refresh(await users.ids());
-      await housekeep({ flows, sessions, challenges, throttles: throttleRepository, rateLimits: new RateLimitRepository(store.db) }, clock.now());
+      await housekeep({ flows, sessions, challenges, throttles: throttleRepository, rateLimits: new RateLimitRepository(store.db), helpdesk: helpdeskVerifications }, clock.now());
     })().catch((error: unknown) => log.warn({ err: error }, 'housekeeping failed'));
   }, HOUSEKEEPING_MS);
   housekeeping.unref();
@@ -222,7 +223,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   });
   const adminTokens = new AdminTokens(store.db, clock);
   const helpdesk = new CallerVerification({
-    verifications: new HelpdeskRepository(store.db), registrations, setPassword, mail, sms, audit, clock,
+    verifications: helpdeskVerifications, registrations, setPassword, mail, sms, audit, clock,
     codeKey: keys.keyFor('code-hash'),
     organisation: config.organisation.name,
     supportsMustChange: (user) => directory.supportsMustChange(user),

@@ -74,7 +74,7 @@ function formPart(page: PageContext, values: Values, previewed: boolean): SafeHt
   const methods = methodTypes.map(
     (type) => html`<li><input type="checkbox" id="pe-m-${type}" name="methods" value="${type}"${chosen.has(type) ? html` checked` : ''}><label for="pe-m-${type}">${say(`method.${type}`)}</label></li>`,
   );
-  return html`<form method="post" action="/admin/policy" class="pe-form">${csrfField(page)}
+  return html`<form method="post" action="/admin/policy" class="pe-form" id="pe-form">${csrfField(page)}
 <fieldset><legend>${say('scope.heading')}</legend>
 <label for="pe-enabled">${say('enabled')}</label>
 <select id="pe-enabled" name="enabled">${option('enabled', 'all', say('enabled.all'))}${option('enabled', 'selected', say('enabled.selected'))}${option('enabled', 'none', say('enabled.none'))}</select>
@@ -121,6 +121,7 @@ ${changes}
 <p id="pe-lost-count"><strong>${message(lang, 'policy-editor.preview.lost', { count: whatIf.lost })}</strong></p>${names(whatIf.lostNames, 'pe-lost')}
 <p id="pe-gained-count"><strong>${message(lang, 'policy-editor.preview.gained', { count: whatIf.gained })}</strong></p>${names(whatIf.gainedNames, 'pe-gained')}
 ${pageNumber > 1 || more ? html`<p class="help">${message(lang, 'policy-editor.preview.page', { from, to: from + WHAT_IF_PAGE - 1 })}</p>` : ''}
+<p><button type="submit" form="pe-form" name="action" value="save" id="pe-save-top">${message(lang, 'policy-editor.save')}</button></p>
 ${more ? html`<p class="help">${message(lang, 'policy-editor.preview.more')}: <button type="submit" form="pe-form-next" class="secondary">${String(pageNumber + 1)}</button></p>` : ''}
 </section>`;
 }

@@ -17,9 +17,11 @@ const auditBased: ReadonlySet<ReportId> = new Set(['resets', 'refusals']);
 function tableOf(lang: Lang, id: ReportId, table: ReportTable): SafeHtml {
   if (table.rows.length === 0) return html`<p id="rp-empty">${say(lang, 'empty')}</p>`;
   const numeric = (cell: string | number) => (typeof cell === 'number' ? html` class="num"` : '');
+  // The CSV keeps the stable values; the page says them in the reader's language.
+  const shown = (cell: string | number) => (cell === 'yes' || cell === 'no' || cell === 'pass' || cell === 'fail' ? say(lang, `value.${cell}`) : cell);
   return html`<div class="rp-scroll"><table class="rp-table" id="rp-${id}"><caption>${say(lang, `${id}.title`)}</caption>
 <thead><tr>${table.columns.map((c) => html`<th scope="col">${say(lang, `col.${c}`)}</th>`)}</tr></thead>
-<tbody>${table.rows.map((row) => html`<tr>${row.map((cell, i) => (i === 0 ? html`<th scope="row">${cell}</th>` : html`<td${numeric(cell)}>${cell}</td>`))}</tr>`)}</tbody></table></div>`;
+<tbody>${table.rows.map((row) => html`<tr>${row.map((cell, i) => (i === 0 ? html`<th scope="row">${cell}</th>` : html`<td${numeric(cell)}>${shown(cell)}</td>`))}</tr>`)}</tbody></table></div>`;
 }
 
 /**
@@ -33,8 +35,8 @@ export async function reportsPages(app: FastifyInstance, services: Services, kit
     const operator = await requireConsolePage(services, kit, request, reply, 'read');
     if (!operator) return reply;
     const lang = request.ctx.lang;
-    return renderConsole(kit, request, reply, operator, 'reports', say(lang, 'title'), () => html`<p>${say(lang, 'intro')}</p>
-<ul class="rp-list">${reportIds.map((id) => html`<li><a href="/admin/reports/${id}">${say(lang, `${id}.title`)}</a> · <a href="/admin/reports/${id}?format=csv">${say(lang, 'csv')}</a><br><span class="help">${say(lang, `${id}.about`)}</span></li>`)}</ul>`);
+    return renderConsole(kit, request, reply, operator, 'reports', say(lang, 'title'), () => html`<div class="rp"><p>${say(lang, 'intro')}</p>
+<ul class="rp-list">${reportIds.map((id) => html`<li><a href="/admin/reports/${id}">${say(lang, `${id}.title`)}</a> · <a href="/admin/reports/${id}?format=csv">${say(lang, 'csv')}</a><br><span class="help">${say(lang, `${id}.about`)}</span></li>`)}</ul></div>`);
   });
 
   app.get<{ Params: { id: string } }>('/admin/reports/:id', async (request, reply) => {
@@ -55,10 +57,10 @@ ${page > 1 ? html` <a href="${link(page - 1)}" rel="prev">${say(lang, 'previous'
       ? html`<form method="get" action="/admin/reports/${id}" class="rp-days"><label for="rp-days">${say(lang, 'days.label')}</label><input type="text" id="rp-days" name="days" value="${String(days)}" inputmode="numeric" maxlength="4"><button type="submit" class="secondary">${say(lang, 'days.show')}</button></form><p>${say(lang, 'days', { days })}</p>`
       : '';
     reply.header('cache-control', 'no-store');
-    return renderConsole(kit, request, reply, operator, 'reports', say(lang, `${id}.title`), () => html`<p>${say(lang, `${id}.about`)}</p>
+    return renderConsole(kit, request, reply, operator, 'reports', say(lang, `${id}.title`), () => html`<div class="rp"><p>${say(lang, `${id}.about`)}</p>
 ${window}
 <p><a href="/admin/reports/${id}?format=csv&amp;days=${String(days)}" id="rp-csv">${say(lang, 'csv')}</a> · ${say(lang, 'total', { total: table.total })}</p>
 ${tableOf(lang, id, table)}
-${paging}`);
+${paging}</div>`);
   });
 }
