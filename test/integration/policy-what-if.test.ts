@@ -20,12 +20,13 @@ import { hashPassword } from '../../src/crypto/password-hash.js';
  *   u10 e-mail + authenticator, in Pilot    → {email, totp}
  * Group Pilot holds the plan sspr-writeback. Under the default policy 6 can reset: u01 u02 u03 u05 u08 u10.
  */
-describe('policy what-if: exact numbers on a known fixture', () => {
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  describe(`policy what-if: exact numbers on a known fixture (${dialect})`, () => {
   let svc: TestService;
   let token: string;
 
   before(async () => {
-    svc = await startTestService({ dialect: 'sqlite' });
+    svc = await startTestService({ dialect });
     const { users, registrations, groups, licences } = svc.services;
     const add = (username: string, extra: { email?: boolean; mobile?: boolean; isAdmin?: boolean } = {}) =>
       users.add({ username, email: extra.email ? `${username}@example.org` : null, mobile: extra.mobile ? '+4915112345678' : null, isAdmin: extra.isAdmin ?? false });
@@ -161,3 +162,4 @@ describe('policy what-if: exact numbers on a known fixture', () => {
     await call('PUT', 'policy', { methodsRequired: 1 });
   });
 });
+}

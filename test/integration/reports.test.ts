@@ -6,12 +6,13 @@ import { hashPassword } from '../../src/crypto/password-hash.js';
 import { csvCell } from '../../src/reports/csv.js';
 
 /** The auditors' reports: exact numbers on a small fixture, paging, CSV export safe from spreadsheet formulas. */
-describe('reports: coverage, resets, refusals, never registered, administrators', () => {
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  describe(`reports: coverage, resets, refusals, never registered, administrators (${dialect})`, () => {
   let svc: TestService;
   let token: string;
 
   before(async () => {
-    svc = await startTestService({ dialect: 'sqlite' });
+    svc = await startTestService({ dialect });
     const { users, registrations, groups, audit } = svc.services;
     const totp = (id: string) => registrations.add(id, 'totp', { secret: 'JBSWY3DPEHPK3PXP', lastStep: null, label: 'phone' }, Date.now());
     const ann = await users.add({ username: 'ann', email: 'ann@example.org' });
@@ -105,3 +106,4 @@ describe('reports: coverage, resets, refusals, never registered, administrators'
     assert.match(german.text, /Registrierungsabdeckung nach Gruppe/);
   });
 });
+}

@@ -56,7 +56,7 @@ export const followUpsByOrigin: Readonly<Record<PasswordOrigin, OriginRules>> = 
   change: { event: 'change-password', followUps: ['end-sessions', 'end-other-flows'] },
   'admin-reset': { event: 'admin-reset-password', followUps: ['end-sessions', 'end-other-flows', 'clear-throttles'] },
   'helpdesk-reset': { event: 'admin-reset-password', followUps: ['end-sessions', 'end-other-flows', 'clear-throttles', 'notify-user-of-helpdesk', 'notify-admins'] },
-  'helpdesk-unlock': { event: 'helpdesk-unlock-account', followUps: ['clear-throttles', 'notify-user-of-helpdesk'] },
+  'helpdesk-unlock': { event: 'helpdesk-unlock-account', followUps: ['end-other-flows', 'clear-throttles', 'notify-user-of-helpdesk'] },
   cli: { event: 'password-set', followUps: ['end-sessions', 'end-other-flows', 'clear-throttles'] },
   'cli-local-only': { event: 'password-set', followUps: ['end-sessions', 'end-other-flows', 'clear-throttles'] },
 };

@@ -63,13 +63,13 @@ function verifyPart(page: PageContext, path: string, view: View): SafeHtml {
     const said = method.type === 'totp' ? message(lang, 'helpdesk.verify.totp', { label: method.hint }) : message(lang, 'helpdesk.verify.sent', { target: method.hint });
     const resend = method.type === 'totp'
       ? ''
-      : html`<form method="post" action="${path}/resend">${csrfField(page)}<input type="hidden" name="v" value="${id}"><button type="submit" class="secondary">${message(lang, 'helpdesk.verify.send')}</button></form>`;
+      : html`<form method="post" action="${path}/resend">${csrfField(page)}<input type="hidden" name="v" value="${id}"><button type="submit" class="secondary">${message(lang, 'helpdesk.verify.resend')}</button></form>`;
     return html`<section aria-labelledby="hd-verify">${heading}<p id="hd-pending">${said}</p>
 <form method="post" action="${path}/check">${csrfField(page)}<input type="hidden" name="v" value="${id}">
 <label for="hd-code">${message(lang, 'helpdesk.verify.code')}</label>
 <input type="text" id="hd-code" name="code" inputmode="numeric" autocomplete="off" maxlength="12" required>
 <button type="submit">${message(lang, 'helpdesk.verify.check')}</button></form>
-${resend}</section>`;
+${resend}<p><a href="${path}">${message(lang, 'helpdesk.verify.other')}</a></p></section>`;
   }
   if (view.methods.length === 0) {
     return html`<section aria-labelledby="hd-verify">${heading}<p id="hd-no-method">${message(lang, 'helpdesk.verify.none')}</p>
