@@ -97,14 +97,26 @@ describe('helpdesk: verify the caller, then reset or unlock', () => {
     // The window is this operator's only.
     assert.equal((await api('POST', 'lena/reset', {}, otherToken)).status, 403);
 
+    // Unlock inside the window: lock the account with bad binds first.
+    for (let i = 0; i < 3; i++) await directoryAccepts('lena', 'wrong password');
+    assert.equal((await svc.services.onprem!.findAccount('lena'))!.locked, true);
+    const unlock = await api('POST', 'lena/unlock', {});
+    assert.equal(unlock.status, 200, JSON.stringify(unlock.body));
+    assert.equal((await svc.services.onprem!.findAccount('lena'))!.locked, false);
+
     const reset = await api('POST', 'lena/reset', { mustChange: false });
     assert.equal(reset.status, 200, JSON.stringify(reset.body));
     const temporary: string = reset.body.temporaryPassword;
     assert.match(temporary, /^[A-Za-z2-9]{5}(-[A-Za-z2-9]{5}){3}$/);
     assert.equal(await directoryAccepts('lena', temporary), true, 'a bind with the temporary password works');
     assert.equal(await directoryAccepts('lena', 'Original-Pass-1'), false);
+    // One verification, one reset: the same request again is refused.
+    assert.equal((await api('POST', 'lena/reset', { mustChange: false })).status, 403);
 
-    // Must change at next sign-in: OpenLDAP ppolicy pwdReset TRUE.
+    // Must change at next sign-in (OpenLDAP ppolicy pwdReset TRUE), after a new verification.
+    const second = smtp.messages.length;
+    const next = await api('POST', 'lena/verifications', { method: 'directory-email' });
+    assert.equal((await api('POST', `lena/verifications/${next.body.verification}/check`, { code: await smtp.codeFor('lena@example.org', second) })).status, 200);
     const again = await api('POST', 'lena/reset', { password: 'Harbour lantern quartz 9', mustChange: true });
     assert.equal(again.status, 200, JSON.stringify(again.body));
     assert.equal(again.body.temporaryPassword, null);
@@ -113,13 +125,6 @@ describe('helpdesk: verify the caller, then reset or unlock', () => {
     assert.equal(pwdReset, 'TRUE');
     assert.equal(await directoryAccepts('lena', 'Harbour lantern quartz 9'), true);
 
-    // Unlock inside the window: lock the account with bad binds first.
-    for (let i = 0; i < 3; i++) await directoryAccepts('lena', 'wrong password');
-    assert.equal((await svc.services.onprem!.findAccount('lena'))!.locked, true);
-    const unlock = await api('POST', 'lena/unlock', {});
-    assert.equal(unlock.status, 200, JSON.stringify(unlock.body));
-    assert.equal((await svc.services.onprem!.findAccount('lena'))!.locked, false);
-
     const notice = await smtp.waitFor((m) => m.to === 'lena@example.org' && /help desk/.test(m.subject) && /reset/.test(m.subject));
     assert.match(notice.text, /If this was not you/);
     await smtp.waitFor((m) => m.to === 'lena@example.org' && /unlocked by the help desk/.test(m.subject));
@@ -127,7 +132,7 @@ describe('helpdesk: verify the caller, then reset or unlock', () => {
     const resets = await events('lena', 'admin-reset-password');
     assert.deepEqual(resets.map((e) => [e.outcome, e.detail?.path, e.detail?.writtenBack]), [['success', 'helpdesk-reset', true], ['success', 'helpdesk-reset', true]]);
     assert.equal((await events('lena', 'helpdesk-unlock-account'))[0]?.outcome, 'success');
-    assert.deepEqual((await events('lena', 'helpdesk-verify')).map((e) => e.outcome), ['failure', 'success']);
+    assert.deepEqual((await events('lena', 'helpdesk-verify')).map((e) => e.outcome), ['failure', 'success', 'success']);
     const everything = JSON.stringify(await svc.services.auditLog.list({ username: 'lena' }));
     assert.ok(!everything.includes(code) && !everything.includes(temporary), 'neither code nor password in the audit trail');
   });
@@ -207,13 +212,16 @@ describe('helpdesk: verify the caller, then reset or unlock', () => {
     page = await browser.get('/admin/helpdesk/paul');
     assert.match(page.text, /id="hd-verified"/);
     assert.doesNotMatch(page.text, /id="hd-reset" disabled/);
+    const unlocked = await browser.post('/admin/helpdesk/paul/unlock', { _csrf: csrfOf(page.text) });
+    assert.match(unlocked.text, /The account was unlocked/);
     const reset = await browser.post('/admin/helpdesk/paul/reset', { _csrf: csrfOf(page.text), password: '', mustChange: '1' });
     assert.equal(reset.response.status, 200);
     assert.equal(reset.response.headers.get('cache-control'), 'no-store');
     const temporary = /id="hd-temporary">([^<]+)</.exec(reset.text)?.[1] ?? '';
     assert.equal(await directoryAccepts('paul', temporary), true);
-    const unlocked = await browser.post('/admin/helpdesk/paul/unlock', { _csrf: csrfOf(page.text) });
-    assert.match(unlocked.text, /The account was unlocked/);
+    const repeated = await browser.post('/admin/helpdesk/paul/reset', { _csrf: csrfOf(page.text), password: '', mustChange: '1' });
+    assert.equal(repeated.response.status, 403, 'a reloaded reset page cannot reset again');
+    assert.doesNotMatch(repeated.text, /id="hd-temporary"/);
     const byWhom = (await events('paul', 'admin-reset-password'))[0]?.detail?.by;
     assert.equal(byWhom, 'user:desk-admin');
   });

@@ -251,7 +251,8 @@ export class CallerVerification {
   }
 
   /**
-   * Resets the password through the one password use-case, only inside the operator's window: a generated
+   * Resets the password through the one password use-case, only inside the operator's window (which the reset
+   * closes; a reset also clears a directory lockout): a generated
    * temporary password (returned to be shown once) or a typed one; `mustChange` where the directory supports it.
    */
   async reset(operator: HelpdeskOperator, user: DirectoryUser, input: { password?: string; mustChange: boolean }, request: MethodRequest): Promise<{ temporaryPassword: string | null; mustChange: boolean }> {
@@ -260,6 +261,8 @@ export class CallerVerification {
     const password = typed ? (input.password as string) : temporaryPassword();
     const mustChange = input.mustChange && this.deps.supportsMustChange(user);
     await this.deps.setPassword.run(user, { origin: 'helpdesk-reset', password, by: operator.label, mustChange, verification: refOf(grant.id) }, { request });
+    // One verification, one reset: the window closes, so a repeated request (a reloaded page) cannot reset again.
+    await this.deps.verifications.closeFor(operator.label, user.id, this.deps.clock.now());
     return { temporaryPassword: typed ? null : password, mustChange };
   }
 
