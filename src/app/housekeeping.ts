@@ -16,6 +16,8 @@ export interface HousekeepingParts {
   challenges: ChallengesRepository;
   throttles: ThrottleRepository;
   rateLimits: RateLimitRepository;
+  /** Helpdesk caller verifications: kept a day (the send limit looks back an hour, a window lasts minutes). */
+  helpdesk?: { purgeBefore(before: number): Promise<void> };
 }
 
 /** One pass of housekeeping: everything past its lifetime leaves the store (flows with their codes, sessions, challenges, throttle events and blocks, rate-limit windows). */
@@ -25,4 +27,5 @@ export async function housekeep(parts: HousekeepingParts, now: number): Promise<
   await parts.challenges.purgeExpired(now);
   await parts.throttles.purge(now, now - THROTTLE_HORIZON_MS);
   await parts.rateLimits.purgeBefore(now - RATE_LIMIT_HORIZON_MS);
+  await parts.helpdesk?.purgeBefore(now - 24 * 60 * MINUTE);
 }

@@ -60,6 +60,8 @@ import { Metrics } from '../metrics/metrics.js';
 import { probeMailServer, type MailServerState } from '../mail/mail-server-state.js';
 import { RemindersRepository } from '../store/reminders-repository.js';
 import { remindersFor, type Reminders } from '../reminders/reminders-from-config.js';
+import { CallerVerification } from '../flows/helpdesk/caller-verification.js';
+import { HelpdeskRepository } from '../store/helpdesk-repository.js';
 
 export interface Services {
   config: Config;
@@ -115,6 +117,8 @@ export interface Services {
   setPassword: SetPassword;
   /** Expiry and enrolment reminders (what `sspr notify` and the schedules in `sspr serve` run). */
   reminders: Reminders;
+  /** Helpdesk caller verification, then reset or unlock for the caller (through `setPassword`). */
+  helpdesk: CallerVerification;
   /** Stops timers, waits for mail in flight, closes the store. */
   close(): Promise<void>;
 }
@@ -217,11 +221,12 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   let usualDomain: string | null = await users.mostCommonEmailDomain();
   const decoys = new DecoyRing(keys.keyFor('decoy'));
   decoys.refresh(await users.ids());
+  const helpdeskVerifications = new HelpdeskRepository(store.db);
   const housekeeping = setInterval(() => {
     void (async () => {
       usualDomain = await users.mostCommonEmailDomain();
       decoys.refresh(await users.ids());
-      await housekeep({ flows, sessions, challenges, throttles: throttleRepository, rateLimits: new RateLimitRepository(store.db) }, clock.now());
+      await housekeep({ flows, sessions, challenges, throttles: throttleRepository, rateLimits: new RateLimitRepository(store.db), helpdesk: helpdeskVerifications }, clock.now());
       await deliveryQueue.purgeDelivered(clock.now() - config.audit.delivery.keepDeliveredDays * 86_400_000);
       await deliveryQueue.purgeDeadMessages(clock.now() - DEAD_MESSAGE_DAYS * 86_400_000);
     })().catch((error: unknown) => log.warn({ err: error }, 'housekeeping failed'));
@@ -270,6 +275,13 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const adminTokens = new AdminTokens(store.db, clock);
   delivery.start();
   auditDelivery.start();
+  const helpdesk = new CallerVerification({
+    verifications: helpdeskVerifications, registrations, setPassword, mail, sms, audit, clock,
+    codeKey: keys.keyFor('code-hash'),
+    organisation: config.organisation.name,
+    supportsMustChange: (user) => directory.supportsMustChange(user),
+    contactDataCounts: async () => (await policy.current()).contactDataCounts,
+  });
   const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds, signInThrottle);
   const consoleSessions = new ConsoleSessions({
     sessions, flows, registrations, methods, audit, clock, throttle: signInThrottle,
@@ -282,7 +294,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   });
 
   const wired = {
-    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, auditDelivery, deliveryQueue, metrics, mailServer, methods, outbox, resetFlow, securityInfo, captcha, signIn, consoleSessions, setPassword,
+    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, auditDelivery, deliveryQueue, metrics, mailServer, methods, outbox, resetFlow, securityInfo, captcha, signIn, consoleSessions, setPassword, helpdesk,
   };
   return {
     ...wired,

@@ -29,10 +29,13 @@ type WritebackDetail = {
 };
 
 /** Where a password write came from: the origins of the one password use-case, and the CLI's user add. */
-type PasswordPath = 'self-service-reset' | 'unlock' | 'change' | 'admin-reset' | 'cli' | 'cli-local-only' | 'cli-user-add' | 'cli-set-password';
+type PasswordPath = 'self-service-reset' | 'unlock' | 'change' | 'admin-reset' | 'helpdesk-reset' | 'helpdesk-unlock' | 'cli' | 'cli-local-only' | 'cli-user-add' | 'cli-set-password';
 
 /** The detail of every event of the one password use-case. */
-type PasswordActDetail = PasswordOutcome & { path?: PasswordPath; by?: string; rules?: string; directoryReason?: string };
+type PasswordActDetail = PasswordOutcome & { path?: PasswordPath; by?: string; rules?: string; directoryReason?: string; verification?: string; mustChange?: boolean };
+
+/** A helpdesk caller verification step: who acted, how the caller was checked, the verification's reference. */
+type HelpdeskDetail = { by: string; verification: string; method: string; reason?: string; remaining?: number };
 
 /** One mail or SMS send: `attempts` so far; `final` when the outbox gave it up (a dead letter). */
 type Delivery = { purpose: string; reason?: string; attempts?: number; final?: boolean };
@@ -49,6 +52,14 @@ export type AuditDetails = {
   'change-password': PasswordActDetail;
   'admin-reset-password': PasswordActDetail;
   'password-set': PasswordActDetail & { path: PasswordPath; writtenBack: boolean };
+  'helpdesk-unlock-account': PasswordActDetail;
+  'helpdesk-verify-start': HelpdeskDetail;
+  'helpdesk-code-sent': HelpdeskDetail;
+  'helpdesk-verify': HelpdeskDetail;
+  'helpdesk-reason-recorded': HelpdeskDetail & { text: string };
+  'helpdesk-refused': { by: string; reason: string; verification?: string };
+  /** `changes`: "setting: old → new" per changed setting, joined by "; " (details are flat). */
+  'policy-saved': { by: string; changes: string; count: number };
   'method-registered': { method: string };
   'method-removed': { method: string; by?: 'cli' };
   'methods-reconfirmed': { method: string };
@@ -120,6 +131,13 @@ export const auditEvents = {
   'change-password': 'a signed-in user changed their password',
   'admin-reset-password': 'an administrator set a user\'s password',
   'password-set': 'the CLI set a password in this service only',
+  'helpdesk-unlock-account': 'a helpdesk operator cleared an account\'s directory lockout for a verified caller',
+  'helpdesk-verify-start': 'a helpdesk operator began to verify a caller with one of the user\'s methods',
+  'helpdesk-code-sent': 'a helpdesk caller-verification code was sent to one of the user\'s methods',
+  'helpdesk-verify': 'a helpdesk operator typed the code a caller read out (failure: wrong; void after too many)',
+  'helpdesk-reason-recorded': 'a helpdesk operator acted for a user without a method and recorded why',
+  'helpdesk-refused': 'a helpdesk reset or unlock was refused (no verification, target not allowed)',
+  'policy-saved': 'an administrator saved the reset policy in the console, with old and new values',
   'method-registered': 'a verification method was registered',
   'method-removed': 'a verification method was removed',
   'methods-reconfirmed': 'a user confirmed their methods are current',

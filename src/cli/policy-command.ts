@@ -10,15 +10,9 @@ import { AuditRepository } from '../store/audit-repository.js';
 import { Audit } from '../audit/audit.js';
 import { createLogger } from '../app/logger.js';
 import { systemClock } from '../store/clock.js';
+import { bannedTermOf } from '../policy/banned-term.js';
 
-/** A custom term as stored: NFC, lower case, trimmed; 4–64 characters (shorter terms match too much). */
-function termOf(raw: string): string {
-  const term = raw.normalize('NFC').trim().toLowerCase();
-  if ([...term].length < 4 || [...term].length > 64 || /\p{Cc}/u.test(term)) {
-    throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `"${raw}" is not a usable banned term (4 to 64 characters)` });
-  }
-  return term;
-}
+const termOf = bannedTermOf;
 
 /** `sspr policy banned add|remove|list`: the organisation's own banned-password terms (up to 1000). */
 export function policyCommand(): Command {

@@ -2,7 +2,7 @@ import type { Directory, DirectoryUser } from './directory.js';
 import type { LocalDirectory } from './local/local-directory.js';
 import { DirectoryError } from './onprem/onprem-directory.js';
 import { toSsprError } from '../writeback/directory-error-to-sspr.js';
-import type { Writeback, WritebackTarget } from '../writeback/writeback.js';
+import type { ResetWriteOptions, Writeback, WritebackTarget } from '../writeback/writeback.js';
 import { SsprError } from '../errors/sspr-error.js';
 
 /**
@@ -45,9 +45,18 @@ export class AccountDirectory implements Directory {
   }
 
   /** A reset: the user's own (self-service flow) or an administrator's (helpdesk, `admin-reset` in the audit trail). */
-  async resetPassword(user: DirectoryUser, newPassword: string, origin: 'reset' | 'admin-reset' = 'reset'): Promise<void> {
+  async resetPassword(user: DirectoryUser, newPassword: string, origin: 'reset' | 'admin-reset' = 'reset', options: ResetWriteOptions = {}): Promise<void> {
     if (user.source === 'local') return this.local.resetPassword(user, newPassword);
-    await this.write(user, (writeback, target) => writeback.reset(target, newPassword, origin));
+    await this.write(user, (writeback, target) => writeback.reset(target, newPassword, origin, options));
+  }
+
+  /**
+   * Whether a reset can leave "must change at next sign-in" set for this account: directory accounts written
+   * directly (AD pwdLastSet=0, OpenLDAP ppolicy pwdReset TRUE). Cloud-only accounts have no such flag, and the
+   * agent protocol does not carry it.
+   */
+  supportsMustChange(user: DirectoryUser): boolean {
+    return user.source !== 'local' && this.writeback?.mode === 'direct';
   }
 
   /** The user's own change with the current password (the directory checks it for directory accounts). */

@@ -25,7 +25,18 @@ export function refusalNoticeMail(lang: Lang, to: string, p: { organisation: str
   return { to, subject: message(lang, 'mail.refusal-notice.subject', p), text: message(lang, 'mail.refusal-notice.text', p) };
 }
 
+/** Tells the account's owner that the helpdesk reset their password or cleared their lockout. */
+export function helpdeskNoticeMail(lang: Lang, to: string, p: { organisation: string; at: Date; act: 'reset' | 'unlock' }): MailMessage {
+  const params = { organisation: p.organisation, at: p.at, act: p.act };
+  return { to, subject: message(lang, 'helpdesk.notice.subject', params), text: message(lang, 'helpdesk.notice.text', params) };
+}
+
 /** Sent to every other administrator when an administrator's password was reset (Entra's admin notice). */
 export function adminResetNoticeMail(lang: Lang, to: string, p: { organisation: string; at: Date; ip: string; who: string }): MailMessage {
   return { to, subject: message(lang, 'mail.admin-reset-notice.subject', p), text: message(lang, 'mail.admin-reset-notice.text', p) };
+}
+
+/** The code a helpdesk operator asks a caller to read out (it says so, and that only the called desk may hear it). */
+export function helpdeskCodeMail(lang: Lang, to: string, p: { organisation: string; code: string; minutes: number }): MailMessage {
+  return { to, subject: message(lang, 'helpdesk.code.subject', p), text: message(lang, 'helpdesk.code.text', p) };
 }

@@ -8,6 +8,32 @@ import { validateCustomQuestions } from '../methods/questions/question-catalogue
 const KEY = 'sspr-policy';
 const CACHE_MS = 5_000;
 
+/**
+ * The policy a partial change would make: merged onto `before` (throttles merged key by key) and validated as a
+ * whole with the one schema, so the CLI (`sspr policy set`), the console and the admin API share one set of rules.
+ * A refusal names the setting and the rule with its range (`policy-setting-invalid`).
+ */
+export function candidatePolicy(before: SsprPolicy, change: Record<string, unknown>): SsprPolicy {
+  const merged = { ...before, ...change, throttles: { ...before.throttles, ...(change.throttles as object | undefined) } };
+  const result = ssprPolicySchema.safeParse(merged);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const unknownKeys = issue && 'keys' in issue ? ` ${(issue.keys as string[]).join(', ')}` : '';
+    const setting = (issue?.path.join('.') || '(policy)') + unknownKeys;
+    const detail = result.error.issues.map((i) => `${i.path.join('.') || '(policy)'}: ${i.message}`).join('; ');
+    throw new SsprError('policy-setting-invalid', { params: { setting, problem: issue?.message ?? 'invalid' }, detail });
+  }
+  const questions = validateCustomQuestions(result.data.customQuestions);
+  if (!questions.ok) {
+    throw new SsprError('policy-setting-invalid', { params: { setting: 'customQuestions', problem: questions.problems.map((p) => p.code).join(', ') }, detail: `customQuestions: ${questions.problems.map((p) => p.code).join(', ')}` });
+  }
+  const policy: SsprPolicy = { ...result.data, customQuestions: questions.questions.map(({ id, en, de }) => ({ id, en, ...(de ? { de } : {}) })) };
+  if (policy.enabled === 'selected' && !policy.group) {
+    throw new SsprError('policy-setting-invalid', { params: { setting: 'group', problem: 'enabled "selected" needs a group' }, detail: 'enabled "selected" needs a group' });
+  }
+  return policy;
+}
+
 /** The stored SSPR policy; read through a short cache so every node sees a change within seconds. */
 export class PolicyStore {
   private cached: { policy: SsprPolicy; at: number } | null = null;
@@ -28,23 +54,10 @@ export class PolicyStore {
     return policy;
   }
 
-  /** Applies a partial change, validates the whole, stores and audits it. */
+  /** Applies a partial change, validates the whole (`candidatePolicy`), stores and audits it. */
   async update(change: Record<string, unknown>, actor: string): Promise<SsprPolicy> {
     const before = await this.current();
-    const merged = { ...before, ...change, throttles: { ...before.throttles, ...(change.throttles as object | undefined) } };
-    const result = ssprPolicySchema.safeParse(merged);
-    if (!result.success) {
-      const detail = result.error.issues.map((issue) => policyProblem(issue, valueAt(merged, issue.path))).join('; ');
-      throw new SsprError('invalid-request', { params: { problem: 'other' }, detail });
-    }
-    const questions = validateCustomQuestions(result.data.customQuestions);
-    if (!questions.ok) {
-      throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `customQuestions: ${questions.problems.map((p) => p.code).join(', ')}` });
-    }
-    const policy: SsprPolicy = { ...result.data, customQuestions: questions.questions };
-    if (policy.enabled === 'selected' && !policy.group) {
-      throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: 'enabled "selected" needs a group' });
-    }
+    const policy = candidatePolicy(before, change);
     await this.settings.put(KEY, policy, this.clock.now());
     this.cached = null;
     const changed = Object.keys(change).join(',');

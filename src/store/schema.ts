@@ -315,6 +315,27 @@ export interface ScheduledRunsTable {
   started_at: number;
 }
 
+/** A helpdesk caller verification (migration 015); codes are stored only as an HMAC bound to the row. */
+export interface HelpdeskVerificationsTable {
+  id: string;
+  user_id: string;
+  /** The operator's audit label (`user:NAME` or `token:ID`): the verification holds for this operator only. */
+  operator: string;
+  /** 'email' | 'sms' | 'totp' | 'reason' (no method: a recorded reason instead). */
+  method: string;
+  registration_id: string | null;
+  code_hash: string | null;
+  attempts: number;
+  sends: number;
+  reason: string | null;
+  created_at: number;
+  code_expires_at: number | null;
+  verified_at: number | null;
+  /** Until when reset and unlock are enabled for this operator and user. */
+  grant_until: number | null;
+  voided_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -343,4 +364,5 @@ export interface Database {
   reminder_claims: ReminderClaimsTable;
   enrolment_reminders: EnrolmentRemindersTable;
   scheduled_runs: ScheduledRunsTable;
+  helpdesk_verifications: HelpdeskVerificationsTable;
 }

@@ -67,6 +67,38 @@ ul.rules li[data-state=unmet]::before { content: "✗" / ""; color: var(--error)
 .methods-list li { border: 1px solid var(--border); border-radius: 4px; padding: .75rem; margin: .5rem 0; }
 .methods-list .meta { color: var(--text-muted); font-size: .9rem; margin: .25rem 0 0; }
 img { max-width: 100%; height: auto; }
+select { width: 100%; padding: .5rem; margin-top: .25rem; font-size: 1rem; }
+/* ---- helpdesk, policy editor, reports (console pages) ---- */
+main:has(.hd, .pe, .rp) { max-width: 60rem; }
+.hd section, .pe fieldset, .pe-preview { margin: 1.5rem 0; }
+.hd-account { margin: .5rem 0; }
+.hd-methods, .pe-methods { border: 0; padding: 0; margin: .5rem 0 0; }
+.hd-methods legend, .pe-methods legend { font-weight: 600; }
+.hd-methods ul, .pe-methods ul, .rp-list { list-style: none; padding: 0; }
+.hd-methods li, .pe-methods li, .pe-flag { display: flex; gap: .5rem; align-items: baseline; margin: .35rem 0; }
+.hd-methods label, .pe-methods label, .pe-flag label, .inline-label { display: inline; font-weight: normal; margin: 0; }
+.hd textarea, .pe textarea { width: 100%; box-sizing: border-box; padding: .6rem; font: inherit; margin-top: .25rem; }
+.hd button:disabled { background: light-dark(#767676, #5c5c5c); color: #fff; cursor: not-allowed; }
+.hd-temp { font-size: 1.25rem; padding: .25rem .5rem; background: light-dark(#f0f0f0, #2a2a2a); white-space: nowrap; }
+:is(.hd, .pe, .rp) button.secondary { color: light-dark(var(--accent), #9cc3ff); border-color: light-dark(var(--accent), #9cc3ff); }
+:is(.hd, .pe, .rp) button.secondary:disabled { color: #fff; border-color: transparent; }
+.pe input[inputmode=numeric] { max-width: 8rem; }
+.pe fieldset { border: 1px solid #8886; border-radius: 4px; padding: .5rem 1rem 1rem; }
+.pe fieldset > legend { font-weight: 600; padding: 0 .25rem; }
+.pe-actions button { margin-right: .75rem; }
+.pe-preview { border-left: 4px solid var(--accent); padding: .25rem 1rem; background: light-dark(#0b5cad0f, #0b5cad26); }
+.pe-names { columns: 12rem; padding-left: 1.2rem; }
+.pe-changes, .rp-table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
+.pe-changes caption, .rp-table caption { text-align: left; font-weight: 600; padding: .25rem 0; }
+.pe-changes th, .pe-changes td, .rp-table th, .rp-table td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #8885; vertical-align: top; overflow-wrap: break-word; }
+.rp-table thead th { border-bottom: 2px solid #888a; white-space: nowrap; }
+.rp-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.rp-scroll { overflow-x: auto; }
+.rp-list li { margin: .75rem 0; }
+.rp-days { display: flex; gap: .5rem; align-items: end; flex-wrap: wrap; }
+.rp-days label { margin: 0; } .rp-days input { width: 6rem; } .rp-days button { margin: 0; }
+.rp-paging { display: flex; gap: 1rem; margin: 1rem 0; }
+/* ---- end helpdesk, policy editor, reports ---- */
 `;
 
 /**

@@ -27,6 +27,12 @@ import { accessApi } from './api/admin/access-api.js';
 import { accessPages } from './admin/access-pages.js';
 import { agentApi } from './api/agent-api.js';
 import { openApiRoutes } from './api/openapi-api.js';
+import { helpdeskApi } from './api/admin/helpdesk-api.js';
+import { helpdeskPages } from './admin/helpdesk-pages.js';
+import { policyApi } from './api/admin/policy-api.js';
+import { policyPages } from './admin/policy-pages.js';
+import { reportsApi } from './api/admin/reports-api.js';
+import { reportsPages } from './admin/reports-pages.js';
 import { appCss, scripts } from './assets.js';
 import { SsprError } from '../errors/sspr-error.js';
 import { RateLimitRepository } from '../store/rate-limit-repository.js';
@@ -154,6 +160,12 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   await stepUpPages(app, services, kit, rateLimit);
   await accessApi(app, services, policy);
   await accessPages(app, services, kit);
+  await helpdeskApi(app, services, policy);
+  await helpdeskPages(app, services, kit);
+  await policyApi(app, services, policy);
+  await policyPages(app, services, kit);
+  await reportsApi(app, services, policy);
+  await reportsPages(app, services, kit);
 
   return app;
 }

@@ -2,7 +2,7 @@ import type { Audit } from '../audit/audit.js';
 import type { AuditEventName } from '../audit/audit-events.js';
 import { DirectoryError, type DirectoryFailure } from '../directory/onprem/onprem-directory.js';
 import { SsprError } from '../errors/sspr-error.js';
-import type { Writeback, WritebackOrigin, WritebackTarget } from './writeback.js';
+import type { ResetWriteOptions, Writeback, WritebackOrigin, WritebackTarget } from './writeback.js';
 
 /** Per origin, the audit events of its three phases and Entra Connect's PasswordResetService event ids. */
 const phases = {
@@ -41,8 +41,8 @@ export class AuditedWriteback implements Writeback {
     private readonly audit: Audit,
   ) {}
 
-  reset(target: WritebackTarget, newPassword: string, origin: 'reset' | 'admin-reset'): Promise<void> {
-    return this.audited(origin, target, () => this.inner.reset(target, newPassword, origin));
+  reset(target: WritebackTarget, newPassword: string, origin: 'reset' | 'admin-reset', options?: ResetWriteOptions): Promise<void> {
+    return this.audited(origin, target, () => this.inner.reset(target, newPassword, origin, options));
   }
 
   change(target: WritebackTarget, oldPassword: string, newPassword: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { DirectoryError, type OnPremAccount, type OnPremDirectory } from '../directory/onprem/onprem-directory.js';
-import type { Writeback, WritebackTarget } from './writeback.js';
+import type { ResetWriteOptions, Writeback, WritebackTarget } from './writeback.js';
 
 /** "direct" mode: this server holds the service-account connection to the directory itself. */
 export class DirectWriteback implements Writeback {
@@ -7,8 +7,8 @@ export class DirectWriteback implements Writeback {
 
   constructor(private readonly directory: OnPremDirectory) {}
 
-  async reset(target: WritebackTarget, newPassword: string): Promise<void> {
-    await this.directory.resetPassword(await this.linkedAccount(target), newPassword, { unlock: true });
+  async reset(target: WritebackTarget, newPassword: string, _origin: 'reset' | 'admin-reset' = 'reset', options: ResetWriteOptions = {}): Promise<void> {
+    await this.directory.resetPassword(await this.linkedAccount(target), newPassword, { unlock: true, ...(options.mustChange ? { mustChangeAtNextLogon: true } : {}) });
   }
 
   async change(target: WritebackTarget, oldPassword: string, newPassword: string): Promise<void> {

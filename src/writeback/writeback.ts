@@ -19,10 +19,16 @@ export interface WritebackTarget {
 /** What started a write (mirrors Entra Connect's reset / change / admin reset event families). */
 export type WritebackOrigin = 'reset' | 'change' | 'unlock' | 'admin-reset';
 
+/** What an administrative reset may ask of the directory beyond the password. */
+export interface ResetWriteOptions {
+  /** Leave "must change at next sign-in" set (direct mode only; the agent protocol does not carry it). */
+  mustChange?: boolean;
+}
+
 export interface Writeback {
   readonly mode: 'direct' | 'agent';
   /** Administrative reset (no old password); also clears a lockout. */
-  reset(target: WritebackTarget, newPassword: string, origin: 'reset' | 'admin-reset'): Promise<void>;
+  reset(target: WritebackTarget, newPassword: string, origin: 'reset' | 'admin-reset', options?: ResetWriteOptions): Promise<void>;
   /** The user's own change; the directory checks the old password. */
   change(target: WritebackTarget, oldPassword: string, newPassword: string): Promise<void>;
   /** Clears a lockout without touching the password. */

@@ -1,5 +1,4 @@
-/* Shared by page tests that post forms like a browser without JavaScript. */
-/** A tiny cookie-keeping browser stand-in for HTTP-level page tests (Chromium tests live in test/e2e). */
+/** A cookie-keeping browser stand-in for HTTP-level page tests: GET and urlencoded POST, redirects not followed. */
 export class FormClient {
   cookies = new Map<string, string>();
   constructor(private readonly base: string) {}
@@ -10,9 +9,8 @@ export class FormClient {
     for (const line of response.headers.getSetCookie()) {
       const [pair = ''] = line.split(';');
       const eq = pair.indexOf('=');
-      const value = pair.slice(eq + 1);
       if (/Max-Age=0/.test(line)) this.cookies.delete(pair.slice(0, eq));
-      else this.cookies.set(pair.slice(0, eq), value);
+      else this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
     }
   }
   async get(path: string, headers: Record<string, string> = {}) {
@@ -30,6 +28,13 @@ export class FormClient {
     this.keep(response);
     return { response, text: await response.text() };
   }
+  /** Signs in through the sign-in page. */
+  async signIn(username: string, password: string): Promise<void> {
+    const page = await this.get('/signin');
+    const done = await this.post('/signin', { username, password, _csrf: csrfOf(page.text) });
+    if (done.response.status !== 303) throw new Error(`sign-in failed: ${done.response.status}`);
+  }
 }
 
+/** The CSRF token of the first form on a page. */
 export const csrfOf = (page: string) => /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';

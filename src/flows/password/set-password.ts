@@ -8,12 +8,12 @@ import type { Throttles } from '../../policy/throttles.js';
 import type { MailDispatch } from '../../delivery/background-delivery.js';
 import type { Clock } from '../../store/clock.js';
 import { usernameKey } from '../../store/users-repository.js';
-import { adminResetNoticeMail, resetNoticeMail } from '../../mail/templates.js';
+import { adminResetNoticeMail, helpdeskNoticeMail, resetNoticeMail } from '../../mail/templates.js';
 import type { SignInThrottle } from '../../session/sign-in-throttle.js';
 import { SsprError } from '../../errors/sspr-error.js';
 
 /** Where a password (or an unlock) comes from. */
-export type PasswordOrigin = 'self-service-reset' | 'unlock' | 'change' | 'admin-reset' | 'cli' | 'cli-local-only';
+export type PasswordOrigin = 'self-service-reset' | 'unlock' | 'change' | 'admin-reset' | 'helpdesk-reset' | 'helpdesk-unlock' | 'cli' | 'cli-local-only';
 
 /** A claimed reset flow (`completing`) that the act completes once the account is written. */
 export interface FlowClaim {
@@ -27,15 +27,18 @@ export type PasswordAct =
   | { origin: 'unlock'; flow: FlowClaim }
   | { origin: 'change'; currentPassword: string; password: string; keepSession: string }
   | { origin: 'admin-reset'; password: string; by: string }
+  /** After the caller was verified (or a reason recorded): `verification` names that step in the audit trail. */
+  | { origin: 'helpdesk-reset'; password: string; by: string; mustChange: boolean; verification: string }
+  | { origin: 'helpdesk-unlock'; by: string; verification: string }
   | { origin: 'cli'; password: string }
   /** Break-glass: this service's store only; the audit says `writtenBack: false`, which the doctor reports. */
   | { origin: 'cli-local-only'; password: string };
 
-type FollowUp = 'end-sessions' | 'end-other-flows' | 'clear-throttles' | 'notify-user' | 'notify-admins';
+type FollowUp = 'end-sessions' | 'end-other-flows' | 'clear-throttles' | 'notify-user' | 'notify-admins' | 'notify-user-of-helpdesk';
 
 interface OriginRules {
   /** The audit event the act is recorded as (the doctor and reports read these names). */
-  event: 'reset-password' | 'unlock-account' | 'change-password' | 'admin-reset-password' | 'password-set';
+  event: 'reset-password' | 'unlock-account' | 'change-password' | 'admin-reset-password' | 'helpdesk-unlock-account' | 'password-set';
   followUps: readonly FollowUp[];
 }
 
@@ -44,12 +47,16 @@ interface OriginRules {
  * sessions that knew the old one (a change keeps only the session that made it: OWASP Session Management), ends the user's other open reset
  * flows and their codes, and clears the user's reset throttles; self-service resets tell the user and, for an
  * administrator's account, the other administrators (policy `notifyUserOnReset`, `notifyAdminsOnAdminReset`).
+ * What the helpdesk does for a caller is always told to the account's owner, whatever the policy: if the caller
+ * was not the owner, the owner's notice is how it comes to light (OWASP Forgot Password: notify on reset).
  */
 export const followUpsByOrigin: Readonly<Record<PasswordOrigin, OriginRules>> = {
   'self-service-reset': { event: 'reset-password', followUps: ['end-sessions', 'end-other-flows', 'clear-throttles', 'notify-user', 'notify-admins'] },
   unlock: { event: 'unlock-account', followUps: ['end-other-flows', 'clear-throttles'] },
   change: { event: 'change-password', followUps: ['end-sessions', 'end-other-flows'] },
   'admin-reset': { event: 'admin-reset-password', followUps: ['end-sessions', 'end-other-flows', 'clear-throttles'] },
+  'helpdesk-reset': { event: 'admin-reset-password', followUps: ['end-sessions', 'end-other-flows', 'clear-throttles', 'notify-user-of-helpdesk', 'notify-admins'] },
+  'helpdesk-unlock': { event: 'helpdesk-unlock-account', followUps: ['end-other-flows', 'clear-throttles', 'notify-user-of-helpdesk'] },
   cli: { event: 'password-set', followUps: ['end-sessions', 'end-other-flows', 'clear-throttles'] },
   'cli-local-only': { event: 'password-set', followUps: ['end-sessions', 'end-other-flows', 'clear-throttles'] },
 };
@@ -120,7 +127,7 @@ export class SetPassword {
         flow: context.flowRef ?? null,
         ip: context.request.ip || null,
         userAgent: context.request.userAgent || null,
-        detail: { path: act.origin, ...('by' in act ? { by: act.by } : {}), ...detail },
+        detail: { path: act.origin, ...('by' in act ? { by: act.by } : {}), ...('verification' in act ? { verification: act.verification } : {}), ...('mustChange' in act ? { mustChange: act.mustChange } : {}), ...detail },
       });
 
     const writtenBack = user.source !== 'local' && act.origin !== 'cli-local-only';
@@ -150,7 +157,7 @@ export class SetPassword {
     if ('flow' in act) await this.deps.flows.completeClaimed(act.flow.digest, act.flow.claimedAt);
 
     await record('success', { writtenBack });
-    if (followUps.has('notify-user') || followUps.has('notify-admins')) await this.notify(user, followUps, context.request);
+    if (followUps.has('notify-user') || followUps.has('notify-admins') || followUps.has('notify-user-of-helpdesk')) await this.notify(user, act.origin, followUps, context.request);
     return { writtenBack };
   }
 
@@ -185,21 +192,28 @@ export class SetPassword {
       case 'admin-reset':
       case 'cli':
         return this.deps.directory.resetPassword(user, act.password.normalize('NFC'), 'admin-reset');
+      case 'helpdesk-reset':
+        return this.deps.directory.resetPassword(user, act.password.normalize('NFC'), 'admin-reset', act.mustChange ? { mustChange: true } : {});
       case 'cli-local-only':
         return this.deps.local.resetPassword(user, act.password.normalize('NFC'));
       case 'change':
         return this.deps.directory.changePassword(user, act.currentPassword.normalize('NFC'), act.password.normalize('NFC'));
       case 'unlock':
+      case 'helpdesk-unlock':
         return this.deps.directory.unlock(user);
     }
   }
 
-  private async notify(user: DirectoryUser, followUps: Set<FollowUp>, request: MethodRequest): Promise<void> {
+  private async notify(user: DirectoryUser, origin: PasswordOrigin, followUps: Set<FollowUp>, request: MethodRequest): Promise<void> {
     const policy = await this.deps.policy.current();
     const { organisation, mail } = this.deps;
     const at = new Date(this.deps.clock.now());
     if (followUps.has('notify-user') && policy.notifyUserOnReset && user.email) {
       mail.dispatch(resetNoticeMail(request.lang, user.email, { organisation, at, ip: request.ip }), { purpose: 'reset-notice', userId: user.id, username: user.username });
+    }
+    if (followUps.has('notify-user-of-helpdesk') && user.email) {
+      const notice = helpdeskNoticeMail(request.lang, user.email, { organisation, at, act: origin === 'helpdesk-unlock' ? 'unlock' : 'reset' });
+      mail.dispatch(notice, { purpose: 'helpdesk-notice', userId: user.id, username: user.username });
     }
     if (followUps.has('notify-admins') && user.isAdmin && policy.notifyAdminsOnAdminReset) {
       for (const admin of await this.deps.users.list()) {

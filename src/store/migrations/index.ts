@@ -13,6 +13,7 @@ import * as agentEnvelope from './010-agent-envelope.js';
 import * as roles from './011-roles.js';
 import * as userIndexes from './012-user-indexes.js';
 import * as consoleAuth from './013-console-auth.js';
+import * as helpdesk from './015-helpdesk.js';
 import * as reminders from './016-reminders.js';
 import * as deliveryQueue from './017-delivery-queue.js';
 
@@ -33,6 +34,7 @@ const ordered: Array<[string, Up]> = [
   ['011-roles', roles.up],
   ['012-user-indexes', userIndexes.up],
   ['013-console-auth', consoleAuth.up],
+  ['015-helpdesk', helpdesk.up],
   ['016-reminders', reminders.up],
   ['017-delivery-queue', deliveryQueue.up],
 ];

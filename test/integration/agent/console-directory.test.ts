@@ -9,6 +9,7 @@ import { postJson } from '../../support/json-client.js';
 import { createAdminToken } from '../../support/processes.js';
 import { startAgentProcess, type AgentProcess } from '../../support/agent-process.js';
 import { FormClient, csrfOf } from '../../support/form-client.js';
+import { registerTotp, stepUpWithTotp } from '../../support/console-step-up.js';
 import { hashPassword } from '../../../src/crypto/password-hash.js';
 import type { DirectoryStatus } from '../../../src/admin/directory-status.js';
 
@@ -24,12 +25,18 @@ describe('console: directory and agents', () => {
   let dataDir: string;
   let auth: { headers: { authorization: string } };
 
-  /** An administrator's console, signed in through the sign-in page. */
+  let consoleClient: FormClient | undefined;
+  /** An administrator's console: signed in through the sign-in page, then stepped up with an authenticator app. */
   async function adminConsole(): Promise<FormClient> {
+    if (consoleClient) return consoleClient;
+    const secret = await registerTotp(svc.services, 'root');
     const browser = new FormClient(svc.baseUrl);
     const form = await browser.get('/signin');
     const signedIn = await browser.post('/signin', { _csrf: csrfOf(form.text), username: 'root', password: 'Granite lighthouse 77' });
     assert.equal(signedIn.response.status, 303);
+    assert.match((await browser.get('/admin/directory')).response.headers.get('location') ?? '', /^\/admin\/step-up/, 'a password alone does not open the console');
+    await stepUpWithTotp(svc.baseUrl, `sspr_session=${browser.cookies.get('sspr_session')}`, secret, svc.services.clock.now());
+    consoleClient = browser;
     return browser;
   }
 

@@ -1,0 +1,97 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Services } from '../../../app/services.js';
+import type { CookiePolicy } from '../../cookies.js';
+import type { DirectoryUser } from '../../../directory/directory.js';
+import { requireOperator } from '../../admin/console-access.js';
+import { parseBody } from '../validate.js';
+import { SsprError } from '../../../errors/sspr-error.js';
+
+type UserParams = { Params: { username: string } };
+type VerificationParams = { Params: { username: string; id: string } };
+
+/** The account a helpdesk route acts on (operators may learn whether a name exists: 404 user-not-found). */
+export async function helpdeskTarget(services: Services, username: string): Promise<DirectoryUser> {
+  const user = await services.directory.findUser(username.slice(0, 256));
+  if (!user) throw new SsprError('user-not-found', { params: { username: username.slice(0, 256) } });
+  return user;
+}
+
+const startBody = z.strictObject({ method: z.string().min(1).max(64) });
+const checkBody = z.strictObject({ code: z.string().max(32) });
+const reasonBody = z.strictObject({ reason: z.string().max(2000) });
+const resetBody = z.strictObject({ password: z.string().max(4096).optional(), mustChange: z.boolean().optional() });
+const emptyBody = z.strictObject({});
+
+/**
+ * The helpdesk over JSON, the same use-case as the console page (`need: helpdesk`):
+ * `GET /api/v1/admin/helpdesk/{username}` — the methods that can verify a caller and the operator's open window;
+ * `POST …/verifications {method}` — begin (sends a code, or waits for an authenticator code);
+ * `POST …/verifications/{id}/resend {}` and `POST …/verifications/{id}/check {code}`;
+ * `POST …/reason {reason}` — for a user without a method; `POST …/reset {password?, mustChange?}` and
+ * `POST …/unlock {}` — only inside the window (403 helpdesk-not-verified otherwise).
+ */
+export async function helpdeskApi(app: FastifyInstance, services: Services, policy: CookiePolicy): Promise<void> {
+  const operatorOf = (request: FastifyRequest) => requireOperator(services, policy, request, 'helpdesk');
+  const base = '/api/v1/admin/helpdesk/:username';
+
+  app.get<UserParams>(base, async (request, reply) => {
+    const operator = await operatorOf(request);
+    const user = await helpdeskTarget(services, request.params.username);
+    const window = await services.helpdesk.window(operator, user);
+    return reply.header('cache-control', 'no-store').send({
+      user: { username: user.username, displayName: user.displayName, source: user.source, isAdmin: user.isAdmin, enabled: user.enabled },
+      methods: await services.helpdesk.methodsFor(user),
+      verifiedUntil: window?.grantUntil ?? null,
+      mustChangeSupported: services.directory.supportsMustChange(user),
+    });
+  });
+
+  app.post<UserParams>(`${base}/verifications`, async (request, reply) => {
+    const operator = await operatorOf(request);
+    const { method } = parseBody(startBody, request.body);
+    const user = await helpdeskTarget(services, request.params.username);
+    const started = await services.helpdesk.start(operator, user, method, request.ctx);
+    return reply.status(201).header('cache-control', 'no-store').send({ verification: started.id, method: started.method });
+  });
+
+  app.post<VerificationParams>(`${base}/verifications/:id/resend`, async (request, reply) => {
+    const operator = await operatorOf(request);
+    parseBody(emptyBody, request.body ?? {});
+    const user = await helpdeskTarget(services, request.params.username);
+    const method = await services.helpdesk.resend(operator, user, request.params.id, request.ctx);
+    return reply.header('cache-control', 'no-store').send({ method });
+  });
+
+  app.post<VerificationParams>(`${base}/verifications/:id/check`, async (request, reply) => {
+    const operator = await operatorOf(request);
+    const { code } = parseBody(checkBody, request.body);
+    const user = await helpdeskTarget(services, request.params.username);
+    const { until } = await services.helpdesk.check(operator, user, request.params.id, code, request.ctx);
+    return reply.header('cache-control', 'no-store').send({ verifiedUntil: until });
+  });
+
+  app.post<UserParams>(`${base}/reason`, async (request, reply) => {
+    const operator = await operatorOf(request);
+    const { reason } = parseBody(reasonBody, request.body);
+    const user = await helpdeskTarget(services, request.params.username);
+    const { until } = await services.helpdesk.recordReason(operator, user, reason, request.ctx);
+    return reply.header('cache-control', 'no-store').send({ verifiedUntil: until });
+  });
+
+  app.post<UserParams>(`${base}/reset`, async (request, reply) => {
+    const operator = await operatorOf(request);
+    const { password, mustChange } = parseBody(resetBody, request.body ?? {});
+    const user = await helpdeskTarget(services, request.params.username);
+    const done = await services.helpdesk.reset(operator, user, { ...(password !== undefined ? { password } : {}), mustChange: mustChange === true }, request.ctx);
+    return reply.header('cache-control', 'no-store').send(done);
+  });
+
+  app.post<UserParams>(`${base}/unlock`, async (request, reply) => {
+    const operator = await operatorOf(request);
+    parseBody(emptyBody, request.body ?? {});
+    const user = await helpdeskTarget(services, request.params.username);
+    await services.helpdesk.unlock(operator, user, request.ctx);
+    return reply.header('cache-control', 'no-store').send({ done: true });
+  });
+}
