@@ -53,6 +53,7 @@ import { DirectInspector } from '../writeback/direct-inspector.js';
 import { AgentInspector } from '../writeback/agent-gateway/agent-inspector.js';
 import { DoctorService } from '../doctor/doctor-service.js';
 import { AdminTokens } from '../admin/admin-tokens.js';
+import { createIntegrity, type IntegrityParts } from '../integrity/integrity-parts.js';
 
 export interface Services {
   config: Config;
@@ -97,6 +98,8 @@ export interface Services {
   signIn: SignIn;
   /** The one place a password is set (reset, unlock, change, helpdesk, CLI), with its follow-ups. */
   setPassword: SetPassword;
+  /** Notices with "this wasn't me" links, account freezes, forgotten user names. */
+  integrity: IntegrityParts;
   /** Stops timers, waits for mail in flight, closes the store. */
   close(): Promise<void>;
 }
@@ -165,7 +168,9 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     limits: new EnrolmentCodeLimits(throttleRepository, clock, keys.keyFor('code-hash')),
     defaultCountry: config.sms.defaultCountry,
   });
-  const securityInfo = new SecurityInfo({ registrations, policy, audit, clock, enrolments, available: new Set(methods.keys()) });
+  const afterAnswer = new AfterAnswer((error) => log.warn({ err: error }, 'work after the answer failed'));
+  const integrity = createIntegrity({ config, db: store.db, keys, clock, audit, mail, sms, users, sessions, flows, registrations, policy, afterAnswer });
+  const securityInfo = new SecurityInfo({ registrations, policy, audit, clock, enrolments, available: new Set(methods.keys()), notices: integrity.notices, freeze: integrity.freeze });
 
   // The usual mail domain feeds decoy hints; it is read off the request path so that unknown and known
   // users cost the same.
@@ -177,6 +182,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
       usualDomain = await users.mostCommonEmailDomain();
       decoys.refresh(await users.ids());
       await housekeep({ flows, sessions, challenges, throttles: throttleRepository, rateLimits: new RateLimitRepository(store.db) }, clock.now());
+      await integrity.repository.purgeLinksBefore(clock.now());
     })().catch((error: unknown) => log.warn({ err: error }, 'housekeeping failed'));
   }, HOUSEKEEPING_MS);
   housekeeping.unref();
@@ -184,8 +190,8 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const signInThrottle = new SignInThrottle(throttleRepository, clock);
   const setPassword = new SetPassword({
     directory, local: localDirectory, passwords, sessions, flows, throttles, guesses: signInThrottle, policy, users, mail, audit, clock, organisation: config.organisation.name,
+    notices: integrity.notices, freeze: integrity.freeze,
   });
-  const afterAnswer = new AfterAnswer((error) => log.warn({ err: error }, 'work after the answer failed'));
   const resetFlow = new ResetFlow({
     directory,
     registrations,
@@ -220,7 +226,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds, signInThrottle);
 
   return {
-    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, methods, outbox, resetFlow, securityInfo, captcha, signIn, setPassword,
+    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, methods, outbox, resetFlow, securityInfo, captcha, signIn, setPassword, integrity,
     async close() {
       clearInterval(housekeeping);
       keyring.stop();

@@ -253,6 +253,25 @@ export interface KeyringKeysTable {
   created_at: number;
 }
 
+/** A "this wasn't me" link: the keyed digest of its token, whose notice it came with, until when it works. */
+export interface NotMeLinksTable {
+  digest: string;
+  user_id: string;
+  notice: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+/** An account whose self-service is frozen (someone followed a "this wasn't me" link). */
+export interface AccountFreezesTable {
+  user_id: string;
+  username: string;
+  notice: string;
+  frozen_at: number;
+  ip: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -277,4 +296,6 @@ export interface Database {
   admin_tokens: AdminTokensTable;
   keyring: KeyringTable;
   keyring_keys: KeyringKeysTable;
+  not_me_links: NotMeLinksTable;
+  account_freezes: AccountFreezesTable;
 }

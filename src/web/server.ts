@@ -23,6 +23,9 @@ import { agentApi } from './api/agent-api.js';
 import { appCss, scripts } from './assets.js';
 import { SsprError } from '../errors/sspr-error.js';
 import { RateLimitRepository } from '../store/rate-limit-repository.js';
+import { integrityPages } from './pages/integrity-pages.js';
+import { integrityApi } from './api/integrity-api.js';
+import { adminFreezeApi } from './api/admin/freeze-api.js';
 
 const BODY_LIMIT = 16 * 1024;
 const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
@@ -129,6 +132,9 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   await adminSyncApi(app, services, policy);
   await adminResetApi(app, services, policy);
   await adminDoctorPages(app, services, kit);
+  await integrityPages(app, services, kit, rateLimit);
+  await integrityApi(app, services, rateLimit);
+  await adminFreezeApi(app, services, policy);
 
   return app;
 }
