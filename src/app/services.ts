@@ -53,7 +53,9 @@ import { DirectInspector } from '../writeback/direct-inspector.js';
 import { AgentInspector } from '../writeback/agent-gateway/agent-inspector.js';
 import { DoctorService } from '../doctor/doctor-service.js';
 import { AdminTokens } from '../admin/admin-tokens.js';
-import { createIntegrity, type IntegrityParts } from '../integrity/integrity-parts.js';
+import { createIntegrity, displayOrganisation, type IntegrityParts } from '../integrity/integrity-parts.js';
+import { installTemplates } from '../mail/operator-templates.js';
+import { withHelpdeskFooter } from '../mail/helpdesk-footer.js';
 
 export interface Services {
   config: Config;
@@ -114,6 +116,8 @@ const HOUSEKEEPING_MS = 60_000;
 /** Wires every part of the service from a validated config. Migrates the store first. */
 export async function createServices(config: Config, log: Logger, overrides: ServiceOverrides = {}): Promise<Services> {
   const clock = overrides.clock ?? systemClock;
+  // The operator's mail and SMS texts are checked before anything opens: a bad file stops start-up with its line.
+  installTemplates(config.templates.dir);
   const store = openStore(config.databaseUrl, config.dataDir);
   const { keys, keyring } = await migrate(store)
     .then(() => SharedKeyring.open(store, config.dataDir, config.secrets.masterKey, clock))
@@ -149,7 +153,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const realMailer = overrides.mailer ?? (config.smtp.url ? smtpMailer(config.smtp.url, config.smtp.from) : null);
   if (!realMailer && !config.demo) log.warn('no SMTP server configured (smtp.url / SSPR_SMTP_URL): codes cannot be delivered');
   const outbox = config.demo ? new DemoOutbox(realMailer) : null;
-  const mailer: Mailer = outbox ?? realMailer ?? noMailer;
+  const mailer: Mailer = withHelpdeskFooter(outbox ?? realMailer ?? noMailer, { organisation: displayOrganisation(config), ...config.branding.helpdesk });
   const delivery = new BackgroundDelivery(audit, log);
   const mail = new MailDispatch(mailer, delivery);
   const { defaultCountry: _country, provider, ...smsSection } = config.sms;

@@ -24,6 +24,7 @@ const commands: Record<string, () => Promise<Command>> = {
   role: async () => (await import('./role-command.js')).roleCommand(),
   audit: async () => (await import('./audit-command.js')).auditCommand(),
   agent: async () => (await import('./agent-command.js')).agentCommand(),
+  templates: async () => (await import('./templates-command.js')).templatesCommand(),
 };
 
 /** The command word in argv, skipping the global `-c/--config FILE`; undefined when there is none. */

@@ -23,6 +23,7 @@ export function noticeMail(lang: Lang, to: string, p: NoticeParams): MailMessage
   const when = noticeTime(p.at);
   return {
     to,
+    lang,
     subject: message(lang, 'integrity.mail.notice.subject', { organisation: p.organisation, notice: p.notice }),
     text: message(lang, 'integrity.mail.notice.text', { notice: p.notice, when, ip: p.ip, days: p.days, link: p.link }),
   };
@@ -37,6 +38,7 @@ export function freezeAlertMail(lang: Lang, to: string, p: { organisation: strin
   const when = noticeTime(p.at);
   return {
     to,
+    lang,
     subject: message(lang, 'integrity.mail.freeze-alert.subject', { organisation: p.organisation, who: p.who }),
     text: message(lang, 'integrity.mail.freeze-alert.text', { who: p.who, when, ip: p.ip }),
   };
@@ -46,6 +48,7 @@ export function freezeAlertMail(lang: Lang, to: string, p: { organisation: strin
 export function usernameReminderMail(lang: Lang, to: string, p: { organisation: string; usernames: string[] }): MailMessage {
   return {
     to,
+    lang,
     subject: message(lang, 'integrity.mail.username-reminder.subject', { organisation: p.organisation }),
     text: message(lang, 'integrity.mail.username-reminder.text', { count: p.usernames.length, usernames: p.usernames.join('\n') }),
   };

@@ -9,7 +9,7 @@ function mailTime(at: Date): string {
 
 /** The one-time code mail. Holds the code and nothing that would let a reader act without it. */
 export function codeMail(lang: Lang, to: string, p: { code: string; minutes: number; organisation: string }): MailMessage {
-  return { to, subject: message(lang, 'mail.code.subject', p), text: message(lang, 'mail.code.text', p) };
+  return { to, lang, subject: message(lang, 'mail.code.subject', p), text: message(lang, 'mail.code.text', p) };
 }
 
 /**
@@ -17,22 +17,22 @@ export function codeMail(lang: Lang, to: string, p: { code: string; minutes: num
  * says what it is for, that nothing happens without it, and names no account.
  */
 export function enrolmentCodeMail(lang: Lang, to: string, p: { code: string; minutes: number; organisation: string }): MailMessage {
-  return { to, subject: message(lang, 'mail.enrolment-code.subject', p), text: message(lang, 'mail.enrolment-code.text', p) };
+  return { to, lang, subject: message(lang, 'mail.enrolment-code.subject', p), text: message(lang, 'mail.enrolment-code.text', p) };
 }
 
 /** Sent after every successful reset (OWASP: notify, without secrets). */
 export function resetNoticeMail(lang: Lang, to: string, p: { organisation: string; at: Date; ip: string }): MailMessage {
   const params = { ...p, when: mailTime(p.at) };
-  return { to, subject: message(lang, 'mail.reset-notice.subject', params), text: message(lang, 'mail.reset-notice.text', params) };
+  return { to, lang, subject: message(lang, 'mail.reset-notice.subject', params), text: message(lang, 'mail.reset-notice.text', params) };
 }
 
 /** Tells a known user why they cannot reset (the page answered like for anyone, to avoid enumeration). */
 export function refusalNoticeMail(lang: Lang, to: string, p: { organisation: string; reason: string }): MailMessage {
-  return { to, subject: message(lang, 'mail.refusal-notice.subject', p), text: message(lang, 'mail.refusal-notice.text', p) };
+  return { to, lang, subject: message(lang, 'mail.refusal-notice.subject', p), text: message(lang, 'mail.refusal-notice.text', p) };
 }
 
 /** Sent to every other administrator when an administrator's password was reset (Entra's admin notice). */
 export function adminResetNoticeMail(lang: Lang, to: string, p: { organisation: string; at: Date; ip: string; who: string }): MailMessage {
   const params = { ...p, when: mailTime(p.at) };
-  return { to, subject: message(lang, 'mail.admin-reset-notice.subject', params), text: message(lang, 'mail.admin-reset-notice.text', params) };
+  return { to, lang, subject: message(lang, 'mail.admin-reset-notice.subject', params), text: message(lang, 'mail.admin-reset-notice.text', params) };
 }

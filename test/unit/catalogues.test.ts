@@ -80,11 +80,11 @@ describe('operator overrides', () => {
     assert.equal(message('de', 'mail.code.subject', { organisation: 'ACME' }), 'ACME: Ihr Bestätigungscode', 'the shipped catalogue is unchanged');
   });
   for (const [name, files, expected] of [
-    ['a missing placeholder', { 'de/mail.json': { 'code.text': 'Ihr Code.' } }, /de\/mail\.json: "mail\.code\.text" has the placeholders/],
-    ['an unknown placeholder', { 'en/mail.json': { 'code.subject': '{org}: code' } }, /en\/mail\.json: "mail\.code\.subject"/],
-    ['an unknown key', { 'en/mail.json': { 'code.subjekt': 'x' } }, /en\/mail\.json: "mail\.code\.subjekt" is not a known message/],
-    ['broken ICU', { 'en/mail.json': { 'code.subject': '{organisation' } }, /en\/mail\.json: "code\.subject" is not a valid ICU message/],
-    ['broken JSON', { 'en/mail.json': '{"code.subject": ' }, /en\/mail\.json: not readable JSON/],
+    ['a missing placeholder', { 'de/mail.json': { 'code.text': 'Ihr Code.' } }, /de\/mail\.json:1: "mail\.code\.text" has the placeholders/],
+    ['an unknown placeholder', { 'en/mail.json': { 'code.subject': '{org}: code' } }, /en\/mail\.json:1: "mail\.code\.subject"/],
+    ['an unknown key', { 'en/mail.json': { 'code.subjekt': 'x' } }, /en\/mail\.json:1: "mail\.code\.subjekt" is not a known message/],
+    ['broken ICU', { 'en/mail.json': { 'code.subject': '{organisation' } }, /en\/mail\.json:1: "code\.subject" is not a valid ICU message/],
+    ['broken JSON', { 'en/mail.json': '{"code.subject": ' }, /en\/mail\.json:1: not readable JSON/],
     ['an unsupported language', { 'fr/mail.json': {} }, /fr: "fr" is not a supported language/],
   ] as const) {
     it(`refuse ${name}, naming the file`, () => {
