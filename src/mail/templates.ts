@@ -20,12 +20,6 @@ export function enrolmentCodeMail(lang: Lang, to: string, p: { code: string; min
   return { to, lang, subject: message(lang, 'mail.enrolment-code.subject', p), text: message(lang, 'mail.enrolment-code.text', p) };
 }
 
-/** Sent after every successful reset (OWASP: notify, without secrets). */
-export function resetNoticeMail(lang: Lang, to: string, p: { organisation: string; at: Date; ip: string }): MailMessage {
-  const params = { ...p, when: mailTime(p.at) };
-  return { to, lang, subject: message(lang, 'mail.reset-notice.subject', params), text: message(lang, 'mail.reset-notice.text', params) };
-}
-
 /** Tells a known user why they cannot reset (the page answered like for anyone, to avoid enumeration). */
 export function refusalNoticeMail(lang: Lang, to: string, p: { organisation: string; reason: string }): MailMessage {
   return { to, lang, subject: message(lang, 'mail.refusal-notice.subject', p), text: message(lang, 'mail.refusal-notice.text', p) };
