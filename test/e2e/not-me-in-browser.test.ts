@@ -150,4 +150,25 @@ describe('"this wasn\'t me" in Chromium', () => {
     await other.close();
     await context.close();
   });
+
+  it('"I forgot my user name": linked from the reset start, through the captcha, the same page for a match and a miss', async () => {
+    const context = await browser.newContext({ locale: 'de-DE' });
+    const page = await context.newPage();
+    const texts: string[] = [];
+    for (const address of ['erin@example.org', 'niemand@example.org']) {
+      await page.goto(server.baseUrl + '/reset');
+      await page.click('#forgot-username-link');
+      await page.fill('#address', address);
+      await page.click('button:has-text("Benutzernamen senden")');
+      // The proof-of-work captcha holds the submit until it has solved its challenge.
+      await page.waitForURL('**/forgot-username/sent', { timeout: 15_000 });
+      texts.push(await page.textContent('main') ?? '');
+    }
+    assert.equal(texts[0], texts[1], 'one answer for a match and a miss');
+    const mail = await smtp.waitFor((m) => m.to === 'erin@example.org' && /Benutzername/.test(m.subject));
+    assert.match(mail.text, /^erin$/m);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(smtp.messages.filter((m) => m.to === 'niemand@example.org').length, 0);
+    await context.close();
+  });
 });
