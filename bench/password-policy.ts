@@ -135,12 +135,11 @@ async function benchBreachLookups(dir: string): Promise<void> {
   const entries = Number(process.env.BENCH_BREACH_ENTRIES ?? 100_000_000);
   const corpusPath = join(dir, 'bench.corpus');
   const samplesPath = join(dir, 'bench.samples');
-  let started = performance.now();
+  const started = performance.now();
   await generateCorpus(corpusPath, entries, samplesPath);
   const size = (await stat(corpusPath)).size;
   console.log(`breach corpus: generated ${entries.toLocaleString('en')} entries, ${mb(size)} in ${((performance.now() - started) / 1000).toFixed(1)} s (${corpusPath})`);
   const evicted = evictFromPageCache(corpusPath);
-  started = performance.now();
   const child = spawnSync(
     process.execPath,
     // Same loader as this process: plain Node for the compiled bench (npm run bench), tsx when run from source.

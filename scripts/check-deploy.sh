@@ -2,6 +2,7 @@
 # Checks the recipes in deploy/ with what this machine has (no container runtime is assumed):
 #  - systemd units: systemd-analyze verify (when systemd-analyze is installed);
 #  - nginx snippet: nginx -t with the snippet included (the reverse-proxy test also runs it);
+#  - Kubernetes manifests: validated against the Kubernetes OpenAPI schemas (kubernetes-models);
 #  - compose file and Kubernetes manifests: parse as YAML, and the properties sspr relies on are present
 #    (enableServiceLinks: false, probes on /healthz and /readyz, the master key from a Secret file, non-root,
 #    read-only root file system);
@@ -36,10 +37,10 @@ fi
 
 node --input-type=module - <<'JS'
 import { readFileSync, existsSync } from 'node:fs';
-import yaml from 'js-yaml';
+import { load, loadAll, CORE_SCHEMA, mergeTag } from 'js-yaml';
 const fail = (message) => { console.error(`check-deploy: ${message}`); process.exit(1); };
 
-const compose = yaml.load(readFileSync('deploy/compose/compose.yaml', 'utf8'));
+const compose = load(readFileSync('deploy/compose/compose.yaml', 'utf8'), { schema: CORE_SCHEMA.withTags(mergeTag) });
 for (const name of ['db', 'sspr-1', 'sspr-2', 'agent', 'proxy']) if (!compose.services?.[name]) fail(`compose: no service ${name}`);
 for (const name of ['sspr-1', 'sspr-2']) {
   const node = compose.services[name];
@@ -48,8 +49,23 @@ for (const name of ['sspr-1', 'sspr-2']) {
 }
 console.log('compose file: parses; two nodes share one master key');
 
-const docs = yaml.loadAll(readFileSync('deploy/kubernetes/sspr.yaml', 'utf8')).filter(Boolean);
+const docs = loadAll(readFileSync('deploy/kubernetes/sspr.yaml', 'utf8')).filter(Boolean);
 const kinds = docs.map((doc) => `${doc.kind}/${doc.metadata?.name}`);
+// Each object against the Kubernetes OpenAPI schema of its apiVersion/kind (kubernetes-models bundles the compiled
+// validators: types, enums and required fields; unknown fields are not flagged by these schemas).
+for (const doc of docs) {
+  let model;
+  try {
+    model = await import(`kubernetes-models/${doc.apiVersion}/${doc.kind}`);
+  } catch {
+    fail(`kubernetes: ${doc.apiVersion} ${doc.kind} is not a known Kubernetes kind`);
+  }
+  try {
+    new model[doc.kind](doc).validate();
+  } catch (error) {
+    fail(`kubernetes: ${doc.kind}/${doc.metadata?.name} does not match the Kubernetes schema: ${error.message}`);
+  }
+}
 for (const wanted of ['Deployment/sspr', 'Service/sspr', 'PodDisruptionBudget/sspr', 'Deployment/sspr-agent']) if (!kinds.includes(wanted)) fail(`kubernetes: no ${wanted}`);
 for (const doc of docs.filter((d) => d.kind === 'Deployment')) {
   const pod = doc.spec.template.spec;
@@ -60,7 +76,7 @@ for (const doc of docs.filter((d) => d.kind === 'Deployment')) {
 const server = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'sspr').spec.template.spec.containers[0];
 if (server.readinessProbe?.httpGet?.path !== '/readyz' || server.livenessProbe?.httpGet?.path !== '/healthz') fail('kubernetes: probes');
 if (!server.env.some((e) => e.name === 'SSPR_SECRETS_MASTER_KEY_FILE')) fail('kubernetes: the master key does not come from the Secret');
-console.log(`kubernetes manifests: parse (${kinds.join(', ')}); service links off, probes, non-root, read-only`);
+console.log(`kubernetes manifests: valid against the Kubernetes schemas (${kinds.join(', ')}); service links off, probes, non-root, read-only`);
 
 const dockerfile = readFileSync('deploy/Dockerfile', 'utf8');
 for (const [, sources] of dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)) {

@@ -27,3 +27,15 @@ export async function runServiceSync(services: Services, options: DirectorySyncO
     running.delete(services);
   }
 }
+
+/** A sync an operator asked for (console or admin API), audited as `directory-sync` with who asked. */
+export async function runRequestedSync(services: Services, options: DirectorySyncOptions, by: string): Promise<DirectorySyncSummary> {
+  const summary = await runServiceSync(services, options);
+  const { accounts, groups } = summary;
+  await services.audit.record({
+    event: 'directory-sync',
+    outcome: 'success',
+    detail: { by, mode: summary.mode, directory: summary.kind, created: accounts.created, updated: accounts.updated, disabled: accounts.disabled, groupsChanged: groups.created + groups.updated },
+  });
+  return summary;
+}

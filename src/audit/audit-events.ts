@@ -88,7 +88,8 @@ export type AuditDetails = {
   'agent.connected': { agent: string; node: string; clockOffsetMs: number };
   'agent.disconnected': { agent: string; node: string };
   'agent.enrolment': { reason?: string; agent?: string; name: string; directory?: string };
-  'agent.token-created': { directory: string; expiresAt: number };
+  'agent.token-created': { directory: string; expiresAt: number; by?: string };
+  'agent.revoked': { agent: string; by: string };
   'not-me-link-sent': { notice: NoticeName; channels: number };
   'account-frozen': { notice: NoticeName };
   'account-unfrozen': { by: string };
@@ -145,6 +146,7 @@ export const auditEvents = {
   'agent.disconnected': 'an agent disconnected from this node',
   'agent.enrolment': 'an agent enrolled with a one-time token (or was refused)',
   'agent.token-created': 'an enrolment token was created',
+  'agent.revoked': 'an administrator revoked an agent',
   'not-me-link-sent': 'a notice with a "this wasn\'t me" link went to the account\'s channels',
   'account-frozen': 'the owner reported a change as not theirs: self-service for the account is frozen',
   'account-unfrozen': 'an administrator lifted the freeze of an account',

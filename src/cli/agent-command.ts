@@ -29,7 +29,7 @@ function agentConfigOf(options: { config?: string }): AgentConfig {
   try {
     return loadAgentConfig(options.config);
   } catch (error) {
-    if (error instanceof AgentConfigError) throw new Error(error.message);
+    if (error instanceof AgentConfigError) throw new Error(error.message, { cause: error });
     throw error;
   }
 }
@@ -102,7 +102,7 @@ export function agentCommand(): Command {
       if (ttl > 7 * 86_400_000) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: '--expires is at most 7d' });
       const created = await withStore(command, async ({ store }) => {
         const audit = new Audit(new AuditRepository(store.db), systemClock, createLogger('silent'));
-        return new AgentEnrolment(new AgentsRepository(store.db), audit, systemClock).createToken(directory, ttl);
+        return new AgentEnrolment(new AgentsRepository(store.db), audit, systemClock).createToken(directory, ttl, `cli:${process.env.USER ?? 'admin'}`);
       });
       if (options.json) process.stdout.write(JSON.stringify({ token: created.token, expiresAt: new Date(created.expiresAt).toISOString() }) + '\n');
       else process.stdout.write(`${created.token}\n(one-time; valid until ${new Date(created.expiresAt).toISOString()}; use it with: sspr agent run --token …)\n`);
@@ -135,7 +135,10 @@ export function agentCommand(): Command {
     .command('revoke <agentId>')
     .description('revoke an agent: it can no longer connect, and no job is sealed to it')
     .action(guarded(async (agentId: string, _options: unknown, command: Command) => {
-      const revoked = await withStore(command, ({ store }) => new AgentsRepository(store.db).revoke(agentId, Date.now()));
+      const revoked = await withStore(command, ({ store }) => {
+        const audit = new Audit(new AuditRepository(store.db), systemClock, createLogger('silent'));
+        return new AgentEnrolment(new AgentsRepository(store.db), audit, systemClock).revoke(agentId, `cli:${process.env.USER ?? 'admin'}`);
+      });
       if (!revoked) throw new SsprError('not-found');
       process.stdout.write(`revoked ${agentId}; restart or wait: a connected revoked agent is refused at its next connection\n`);
     }));

@@ -53,7 +53,8 @@ export class DeliveredCodeMethod<T extends 'email' | 'sms'> implements Verificat
   }
 }
 
-const codeInput = z.strictObject({ code: z.string().max(32) });
+/** The body confirming a code sent to a new address or number. */
+export const codeInput = z.strictObject({ code: z.string().max(32) });
 
 /**
  * Confirming a new address or number: `target` reads and checks it from the input; a code goes there under the

@@ -126,6 +126,8 @@ export interface MethodModule<T extends string = string, S extends z.ZodType = z
   label(data: z.output<S>): string;
   create(parts: MethodParts): VerificationMethod<NoInfer<T>> | null;
   enrol(parts: EnrolmentParts): Enrolment<z.input<S>> | null;
+  /** The bodies the enrolment steps parse (the same schemas), for the API's description. */
+  readonly enrolmentInputs?: { begin?: z.ZodType; confirm?: z.ZodType };
 }
 
 /** Declares a module, keeping its type literal and its data schema for the list in `methods/index.ts`. */

@@ -1,7 +1,7 @@
 import type { SettingsRepository } from '../store/settings-repository.js';
 import type { Clock } from '../store/clock.js';
 import type { Audit } from '../audit/audit.js';
-import { ssprPolicySchema, defaultSsprPolicy, type SsprPolicy } from './sspr-policy.js';
+import { ssprPolicySchema, defaultSsprPolicy, policyProblem, type SsprPolicy } from './sspr-policy.js';
 import { SsprError } from '../errors/sspr-error.js';
 import { validateCustomQuestions } from '../methods/questions/question-catalogue.js';
 
@@ -34,7 +34,7 @@ export class PolicyStore {
     const merged = { ...before, ...change, throttles: { ...before.throttles, ...(change.throttles as object | undefined) } };
     const result = ssprPolicySchema.safeParse(merged);
     if (!result.success) {
-      const detail = result.error.issues.map((i) => `${i.path.join('.') || '(policy)'}: ${i.message}`).join('; ');
+      const detail = result.error.issues.map((issue) => policyProblem(issue, valueAt(merged, issue.path))).join('; ');
       throw new SsprError('invalid-request', { params: { problem: 'other' }, detail });
     }
     const questions = validateCustomQuestions(result.data.customQuestions);
@@ -51,4 +51,8 @@ export class PolicyStore {
     await this.audit?.record({ event: 'policy-change', outcome: 'success', username: actor, detail: { changed } });
     return policy;
   }
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((at, step) => (at !== null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[step] : undefined), value);
 }

@@ -14,7 +14,7 @@ export const ssprPolicySchema = z.strictObject({
   /** Method types users may register and use. */
   methods: z.array(z.enum(methodTypes)).min(1).default([...methodTypes]),
   /** Distinct methods to verify before a reset (administrators: always 2). */
-  methodsRequired: z.union([z.literal(1), z.literal(2)]).default(1),
+  methodsRequired: z.literal([1, 2]).default(1),
   /** Security questions to register and to answer at a reset (3–5 each). */
   questionsToRegister: z.number().int().min(3).max(5).default(3),
   questionsToAnswer: z.number().int().min(3).max(5).default(3),
@@ -48,6 +48,34 @@ export const ssprPolicySchema = z.strictObject({
 });
 
 export type SsprPolicy = z.infer<typeof ssprPolicySchema>;
+
+/**
+ * One operator sentence per invalid policy value, naming the dotted key and the allowed range or values
+ * ("throttles.blockHours must be a whole number from 1 to 168 (got 500)").
+ */
+export function policyProblem(issue: z.core.$ZodIssue, given: unknown): string {
+  const key = issue.path.join('.') || '(policy)';
+  const got = `(got ${JSON.stringify(given) ?? 'nothing'})`;
+  const field = fieldSchema(issue.path);
+  if (field instanceof z.ZodNumber && (issue.code === 'too_small' || issue.code === 'too_big' || issue.code === 'invalid_type')) {
+    return `${key} must be a whole number from ${field.minValue} to ${field.maxValue} ${got}`;
+  }
+  if (issue.code === 'invalid_value') return `${key} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')} ${got}`;
+  if (issue.code === 'unrecognized_keys') return `unknown policy key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${[...issue.path, k].join('.')}"`).join(', ')}`;
+  return `${key}: ${issue.message} ${got}`;
+}
+
+function fieldSchema(path: readonly PropertyKey[]): unknown {
+  let schema: unknown = ssprPolicySchema;
+  for (const step of path) {
+    while (schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault || schema instanceof z.ZodNullable) schema = schema.unwrap();
+    if (schema instanceof z.ZodObject) schema = (schema.shape as Record<PropertyKey, unknown>)[step];
+    else if (schema instanceof z.ZodArray) schema = schema.element;
+    else return undefined;
+  }
+  while (schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault || schema instanceof z.ZodNullable) schema = schema.unwrap();
+  return schema;
+}
 export const defaultSsprPolicy: SsprPolicy = ssprPolicySchema.parse({});
 
 /**

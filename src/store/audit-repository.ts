@@ -63,6 +63,12 @@ export class AuditRepository {
       .execute();
   }
 
+  /** The newest `limit` events of one kind, newest first (e.g. the last sync runs). */
+  async latestOf(event: string, limit: number): Promise<AuditRecord[]> {
+    const rows = await this.db.selectFrom('audit_events').selectAll().where('event', '=', event).orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(toAuditRecord);
+  }
+
   async list(filter: { username?: string; limit?: number } = {}): Promise<AuditRecord[]> {
     let query = this.db.selectFrom('audit_events').selectAll().orderBy('id', 'asc');
     if (filter.username) query = query.where('username', '=', filter.username);

@@ -19,7 +19,10 @@ import { securityInfoApi } from './api/security-info-api.js';
 import { healthRoutes } from './health.js';
 import { adminDoctorApi, adminResetApi, adminSyncApi } from './api/admin-api.js';
 import { adminDoctorPages } from './pages/admin-doctor-pages.js';
+import { directoryPages } from './admin/directory-pages.js';
+import { adminDirectoryApi } from './api/admin/directory-api.js';
 import { agentApi } from './api/agent-api.js';
+import { openApiRoutes } from './api/openapi-api.js';
 import { appCss, scripts } from './assets.js';
 import { SsprError } from '../errors/sspr-error.js';
 import { RateLimitRepository } from '../store/rate-limit-repository.js';
@@ -118,6 +121,7 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
     return kit.renderError(request, reply, failure);
   });
 
+  openApiRoutes(app);
   app.get('/assets/app.css', async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(appCss),
   );
@@ -140,6 +144,8 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   await adminSyncApi(app, services, policy);
   await adminResetApi(app, services, policy);
   await adminDoctorPages(app, services, kit);
+  await adminDirectoryApi(app, services, policy);
+  await directoryPages(app, services, kit);
   await integrityPages(app, services, kit, rateLimit);
   await integrityApi(app, services, rateLimit);
   await adminFreezeApi(app, services, policy);

@@ -27,7 +27,9 @@ describe('sspr CLI: policy show/set, license assign/list, keys rotate', () => {
     assert.deepEqual([after.methodsRequired, after.enabled, after.group, after.methods, after.throttles.failedProofs], [2, 'selected', 'Staff', ['email', 'totp'], 3]);
     const bad = runCli(['policy', 'set', 'methodsRequired=3'], { env });
     assert.equal(bad.status, 1);
-    assert.match(bad.stderr, /methodsRequired/);
+    assert.match(bad.stderr, /methodsRequired must be one of 1, 2 \(got 3\)/, 'the refusal states the allowed values');
+    const range = runCli(['policy', 'set', 'throttles.blockHours=500'], { env });
+    assert.match(range.stderr, /throttles.blockHours must be a whole number from 1 to 168 \(got 500\)/);
     assert.match(runCli(['policy', 'set', 'enabled=selected', 'group=null'], { env }).stderr, /needs a group/);
     assert.match(runCli(['policy', 'set', 'nonsense'], { env }).stderr, /not key=value/);
     assert.match(runCli(['policy', 'set', 'frobnicate=1'], { env }).stderr, /frobnicate/);

@@ -17,6 +17,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
     throw new Error(
       `PostgreSQL is required by this test but ${adminUrl} is unreachable (${(error as Error).message}). ` +
         'Start it, or set SSPR_TEST_PG_URL to a server where this user may create databases.',
+      { cause: error },
     );
   }
   await admin.query(`CREATE DATABASE ${name}`);

@@ -156,7 +156,7 @@ export async function startSambaAd(): Promise<SambaAd> {
   } catch (error) {
     if (child !== undefined) await stopProcess(child);
     await rm(dir, { recursive: true, force: true });
-    throw new Error(`Samba AD did not start: ${(error as Error).message}\n${output.slice(-2000)}`);
+    throw new Error(`Samba AD did not start: ${(error as Error).message}\n${output.slice(-2000)}`, { cause: error });
   }
 }
 

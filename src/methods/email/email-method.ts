@@ -3,7 +3,7 @@ import type { CodeChannel } from '../delivered-code-method.js';
 import type { DirectoryUser } from '../../directory/directory.js';
 import type { Registration } from '../records.js';
 import type { MailDispatch } from '../../delivery/background-delivery.js';
-import { DeliveredCodeMethod, contactEnrolment } from '../delivered-code-method.js';
+import { DeliveredCodeMethod, codeInput, contactEnrolment } from '../delivered-code-method.js';
 import { parseBody } from '../../errors/parse-input.js';
 import { SsprError } from '../../errors/sspr-error.js';
 import { defineMethod } from '../method.js';
@@ -46,4 +46,5 @@ export const emailMethod = defineMethod({
   label: (data) => maskEmail(data.address),
   create: (parts) => new DeliveredCodeMethod(emailChannel(parts.mail, parts.organisation), parts.codes, parts.flows),
   enrol: (parts) => contactEnrolment(emailChannel(parts.mail, parts.organisation), parts, typedAddress, (address) => ({ address })),
+  enrolmentInputs: { begin: addressInput, confirm: codeInput },
 });

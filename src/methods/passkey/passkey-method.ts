@@ -66,19 +66,21 @@ export class PasskeyMethod implements VerificationMethod {
   }
 }
 
+/** `{credential, label?}` from API clients, or the bare credential as the pages' passkey script posts it. */
+const credentialInput = z.union([
+  z.strictObject({ credential: z.record(z.string(), z.unknown()), label: z.string().max(60).optional() }),
+  z.looseObject({ id: z.string().max(1024), response: z.record(z.string(), z.unknown()) }).transform((credential) => ({ credential, label: undefined })),
+]);
+
 export const passkeyMethod = defineMethod({
   type: 'passkey',
   data: passkeyData,
   label: (data) => data.label,
   create: (parts) => (parts.passkeys ? new PasskeyMethod(parts.passkeys, parts.registrations, parts.challenges, parts.clock) : null),
   enrol: (parts) => (parts.passkeys ? passkeyEnrolment(parts.passkeys, parts) : null),
+  enrolmentInputs: { confirm: credentialInput },
 });
 
-/** `{credential, label?}` from API clients, or the bare credential as the pages' passkey script posts it. */
-const credentialInput = z.union([
-  z.strictObject({ credential: z.record(z.string(), z.unknown()), label: z.string().max(60).optional() }),
-  z.looseObject({ id: z.string().max(1024), response: z.record(z.string(), z.unknown()) }).transform((credential) => ({ credential, label: undefined })),
-]);
 
 /**
  * A passkey: `begin` makes WebAuthn creation options (the user's passkeys excluded) and keeps the challenge;

@@ -62,6 +62,10 @@ export class QuestionsMethod implements VerificationMethod {
   }
 }
 
+const answersInput = z.strictObject({
+  answers: z.array(z.strictObject({ questionId: z.string().max(64), answer: z.string().max(200) })).max(10),
+});
+
 export const questionsMethod = defineMethod({
   type: 'questions',
   data: questionsData,
@@ -79,8 +83,6 @@ export const questionsMethod = defineMethod({
       return { register: { answers: await hashAnswers(answers) }, replace: true };
     },
   }),
+  enrolmentInputs: { begin: answersInput },
 });
 
-const answersInput = z.strictObject({
-  answers: z.array(z.strictObject({ questionId: z.string().max(64), answer: z.string().max(200) })).max(10),
-});

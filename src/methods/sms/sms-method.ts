@@ -6,7 +6,7 @@ import type { SmsDispatch } from '../../delivery/background-delivery.js';
 import type { Lang } from '../../i18n/lang.js';
 import { message } from '../../i18n/messages.js';
 import type { CountryCode } from 'libphonenumber-js';
-import { DeliveredCodeMethod, contactEnrolment } from '../delivered-code-method.js';
+import { DeliveredCodeMethod, codeInput, contactEnrolment } from '../delivered-code-method.js';
 import { parseBody } from '../../errors/parse-input.js';
 import { SsprError } from '../../errors/sspr-error.js';
 import { defineMethod } from '../method.js';
@@ -51,4 +51,5 @@ export const smsMethod = defineMethod({
   label: (data) => maskPhoneNumber(data.phone),
   create: (parts) => (parts.sms ? new DeliveredCodeMethod(smsChannel(parts.sms, parts.organisation), parts.codes, parts.flows) : null),
   enrol: (parts) => (parts.sms ? contactEnrolment(smsChannel(parts.sms, parts.organisation), parts, typedNumber(parts.defaultCountry), (phone) => ({ phone })) : null),
+  enrolmentInputs: { begin: phoneInput, confirm: codeInput },
 });

@@ -48,15 +48,17 @@ export class TotpMethod implements VerificationMethod {
   }
 }
 
+const confirmInput = z.strictObject({ code: z.string().max(32), label: z.string().max(60).optional() });
+
 export const totpMethod = defineMethod({
   type: 'totp',
   data: totpData,
   label: (data) => data.label,
   create: (parts) => new TotpMethod(parts.registrations, parts.clock),
   enrol: (parts) => totpEnrolment(parts),
+  enrolmentInputs: { confirm: confirmInput },
 });
 
-const confirmInput = z.strictObject({ code: z.string().max(32), label: z.string().max(60).optional() });
 
 /**
  * An authenticator app: `begin` makes a secret and keeps it pending (shown as QR code and key); `confirm`

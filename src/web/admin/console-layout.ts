@@ -2,7 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PageKit } from '../pages/page-kit.js';
 import type { PageContext } from '../pages/layout.js';
 import { html, type SafeHtml } from '../html.js';
-import { message } from '../../i18n/messages.js';
+import { message, type ParamsArg, type Under } from '../../i18n/messages.js';
+import type { Lang } from '../../i18n/lang.js';
 import type { ConsoleNeed, Operator } from './console-access.js';
 
 /**
@@ -20,6 +21,11 @@ export const consoleSections = [
 ] as const satisfies readonly { id: string; path: string; need: ConsoleNeed }[];
 
 export type ConsoleSection = (typeof consoleSections)[number]['id'];
+
+/** A console text in the reader's language (messages/<lang>/console.json, keys without the `console.` prefix). */
+export function ct<K extends Under<'console.'>>(lang: Lang, key: K, ...params: ParamsArg<`console.${K}`>): string {
+  return message(lang, `console.${key}`, ...params);
+}
 
 function mayOpen(operator: Operator, need: ConsoleNeed): boolean {
   return operator.isAdmin || need !== 'admin';

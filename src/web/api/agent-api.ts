@@ -22,7 +22,11 @@ const enrolSchema = z.strictObject({
  */
 export async function agentApi(app: FastifyInstance, services: Services, rateLimit: RouteRateLimit): Promise<void> {
   const enrolment = new AgentEnrolment(services.writeback.agents, services.audit, services.clock);
-  app.post('/api/v1/agent/enrol', { config: { rateLimit } }, async (request, reply) => {
+  app.post('/api/v1/agent/enrol', { config: { rateLimit, doc: {
+    summary: 'Enrol an agent with a one-time token; the agent then connects by WebSocket to /api/v1/agent/connect',
+    tag: 'agent', access: 'public', body: enrolSchema, status: 201, errors: ['agent-enrolment-refused'],
+    example: { body: { token: 'enrol-token-from-sspr-agent-token-create', name: 'dc01-agent', directory: 'ad', sealingKey: '<base64 X25519 public key>', identityKey: '<base64 Ed25519 public key>' } },
+  } } }, async (request, reply) => {
     const body = parseBody(enrolSchema, request.body);
     const { agentId } = await enrolment.enrol(body, request.ip);
     return reply.status(201).send({ agentId, heartbeatSeconds: services.config.writeback.heartbeatSeconds });

@@ -15,7 +15,11 @@ const checkBody = z.strictObject({ password: z.string().max(4096), flowId: z.str
  * endpoint tells nothing about accounts. Nothing is stored or logged.
  */
 export async function passwordApi(app: FastifyInstance, services: Services, policy: CookiePolicy, rateLimit: RouteRateLimit): Promise<void> {
-  app.post('/api/v1/password/check', { config: { rateLimit } }, async (request) => {
+  app.post('/api/v1/password/check', { config: { rateLimit, doc: {
+    summary: "Live feedback on a candidate password against the organisation's rules (nothing is stored or logged)",
+    tag: 'password', access: 'public', body: checkBody,
+    example: { body: { password: 'Summer2026!' } },
+  } } }, async (request) => {
     const { password, flowId } = parseBody(checkBody, request.body);
     const verdict = await services.resetFlow.checkPassword(flowId ?? cookieOf(request, policy, 'flow'), password, request.ctx.lang);
     return { accepted: verdict.accepted, score: verdict.score, reasons: verdict.reasons, suggestions: verdict.suggestions };

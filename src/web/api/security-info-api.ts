@@ -4,7 +4,8 @@ import type { CookiePolicy } from '../cookies.js';
 import type { RouteRateLimit } from '../route-rate-limit.js';
 import type { DirectoryUser } from '../../directory/directory.js';
 import type { EnrolmentAnswer } from '../../flows/register/security-info.js';
-import { methodTypes, type MethodType } from '../../methods/index.js';
+import { methodModules, methodTypes, type MethodType } from '../../methods/index.js';
+import type { z } from 'zod';
 import { cookieOf } from '../request-context.js';
 import { SsprError } from '../../errors/sspr-error.js';
 
@@ -31,29 +32,32 @@ function answerOf({ show, method }: EnrolmentAnswer): object {
  */
 export async function securityInfoApi(app: FastifyInstance, services: Services, policy: CookiePolicy, rateLimit: RouteRateLimit): Promise<void> {
   const info = services.securityInfo;
-  const limited = { config: { rateLimit } };
   const signedIn = async (request: FastifyRequest): Promise<DirectoryUser> => {
     const user = await services.signIn.current(cookieOf(request, policy, 'session'));
     if (!user) throw new SsprError('not-signed-in');
     return user;
   };
 
-  app.get('/api/v1/me/methods', async (request) => info.overview(await signedIn(request)));
-  app.get('/api/v1/me/methods/questions/choices', async (request) => {
+  app.get('/api/v1/me/methods', { config: { doc: { summary: 'Security info: the registered methods and what the policy asks for', tag: 'security-info', access: 'session', errors: ['not-signed-in'] } } }, async (request) => info.overview(await signedIn(request)));
+  app.get('/api/v1/me/methods/questions/choices', { config: { doc: { summary: 'The security questions one may choose from', tag: 'security-info', access: 'session', errors: ['not-signed-in'] } } }, async (request) => {
     await signedIn(request);
     return info.questionChoices();
   });
 
   for (const type of methodTypes) {
     const paths = pathsOf(type);
-    app.post(`/api/v1/me/methods/${paths.begin}`, limited, async (request) => answerOf(await info.begin(await signedIn(request), type, request.body ?? {}, request.ctx)));
-    app.post(`/api/v1/me/methods/${paths.confirm}`, limited, async (request) => answerOf(await info.confirm(await signedIn(request), type, request.body ?? {}, request.ctx)));
+    const inputs = methodModules.find((module) => module.type === type)?.enrolmentInputs;
+    const step = (summary: string, body: z.ZodType | undefined) => ({
+      config: { rateLimit, doc: { summary, tag: 'security-info' as const, access: 'session' as const, errors: ['not-signed-in', 'registration-invalid'] as const, ...(body ? { body } : {}) } },
+    });
+    app.post(`/api/v1/me/methods/${paths.begin}`, step(`Add a method (${type}): first step`, inputs?.begin), async (request) => answerOf(await info.begin(await signedIn(request), type, request.body ?? {}, request.ctx)));
+    app.post(`/api/v1/me/methods/${paths.confirm}`, step(`Add a method (${type}): proof of possession`, inputs?.confirm), async (request) => answerOf(await info.confirm(await signedIn(request), type, request.body ?? {}, request.ctx)));
   }
-  app.post('/api/v1/me/methods/reconfirm', async (request, reply) => {
+  app.post('/api/v1/me/methods/reconfirm', { config: { doc: { summary: 'Re-confirm that the registered methods are still current', tag: 'security-info', access: 'session', status: 204, errors: ['not-signed-in'] } } }, async (request, reply) => {
     await info.reconfirm(await signedIn(request), request.ctx);
     return reply.status(204).send();
   });
-  app.delete<{ Params: { id: string } }>('/api/v1/me/methods/:id', async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/api/v1/me/methods/:id', { config: { doc: { summary: 'Remove a registered method', tag: 'security-info', access: 'session', status: 204, errors: ['not-signed-in', 'registration-not-found'] } } }, async (request, reply) => {
     await info.remove(await signedIn(request), request.params.id, request.ctx);
     return reply.status(204).send();
   });

@@ -31,12 +31,20 @@ export class AgentEnrolment {
     private readonly clock: Clock,
   ) {}
 
-  async createToken(directory: DirectoryKind, ttlMs: number): Promise<{ token: string; expiresAt: number }> {
+  /** A one-time enrolment token (returned once, stored as its digest); `by` names the operator for the audit trail. */
+  async createToken(directory: DirectoryKind, ttlMs: number, by?: string): Promise<{ token: string; expiresAt: number }> {
     const now = this.clock.now();
     const token = createEnrolmentToken(now, ttlMs);
     await this.agents.insertToken(token.digest, directory, now, token.expiresAt);
-    await this.audit.record({ event: 'agent.token-created', outcome: 'info', detail: { directory, expiresAt: token.expiresAt } });
+    await this.audit.record({ event: 'agent.token-created', outcome: 'info', detail: { directory, expiresAt: token.expiresAt, ...(by ? { by } : {}) } });
     return { token: token.token, expiresAt: token.expiresAt };
+  }
+
+  /** Revokes an agent (it is refused at its next connection, and no job is sealed to it); false: no such agent. */
+  async revoke(agentId: string, by: string): Promise<boolean> {
+    const revoked = await this.agents.revoke(agentId, this.clock.now());
+    if (revoked) await this.audit.record({ event: 'agent.revoked', outcome: 'success', detail: { agent: agentId, by } });
+    return revoked;
   }
 
   async enrol(request: EnrolmentRequest, ip: string | null): Promise<{ agentId: string }> {
