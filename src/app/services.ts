@@ -62,6 +62,9 @@ import { RemindersRepository } from '../store/reminders-repository.js';
 import { remindersFor, type Reminders } from '../reminders/reminders-from-config.js';
 import { CallerVerification } from '../flows/helpdesk/caller-verification.js';
 import { HelpdeskRepository } from '../store/helpdesk-repository.js';
+import { createIntegrity, displayOrganisation, type IntegrityParts } from '../integrity/integrity-parts.js';
+import { installTemplates } from '../mail/operator-templates.js';
+import { withHelpdeskFooter } from '../mail/helpdesk-footer.js';
 
 export interface Services {
   config: Config;
@@ -119,6 +122,8 @@ export interface Services {
   reminders: Reminders;
   /** Helpdesk caller verification, then reset or unlock for the caller (through `setPassword`). */
   helpdesk: CallerVerification;
+  /** Notices with "this wasn't me" links, account freezes, forgotten user names. */
+  integrity: IntegrityParts;
   /** Stops timers, waits for mail in flight, closes the store. */
   close(): Promise<void>;
 }
@@ -137,6 +142,8 @@ const DEAD_MESSAGE_DAYS = 7;
 /** Wires every part of the service from a validated config. Migrates the store first. */
 export async function createServices(config: Config, log: Logger, overrides: ServiceOverrides = {}): Promise<Services> {
   const clock = overrides.clock ?? systemClock;
+  // The operator's mail and SMS texts are checked before anything opens: a bad file stops start-up with its line.
+  installTemplates(config.templates.dir);
   const store = openStore(config.databaseUrl, config.dataDir);
   const { keys, keyring } = await migrate(store)
     .then(() => SharedKeyring.open(store, config.dataDir, config.secrets.masterKey, clock))
@@ -175,7 +182,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const realMailer = overrides.mailer ?? (config.smtp.url ? smtpMailer(config.smtp.url, config.smtp.from) : null);
   if (!realMailer && !config.demo) log.warn('no SMTP server configured (smtp.url / SSPR_SMTP_URL): codes cannot be delivered');
   const outbox = config.demo ? new DemoOutbox(realMailer) : null;
-  const mailer: Mailer = outbox ?? realMailer ?? noMailer;
+  const mailer: Mailer = withHelpdeskFooter(outbox ?? realMailer ?? noMailer, { organisation: displayOrganisation(config), ...config.branding.helpdesk });
   const { defaultCountry: _country, provider, ...smsSection } = config.sms;
   const smsGateway = provider === 'none' ? null : smsGatewayFromConfig(smsConfigSchema.parse({ provider, ...smsSection }));
   const mailServer = probeMailServer(realMailer, log);
@@ -214,7 +221,9 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     limits: new EnrolmentCodeLimits(throttleRepository, clock, keys.keyFor('code-hash')),
     defaultCountry: config.sms.defaultCountry,
   });
-  const securityInfo = new SecurityInfo({ registrations, policy, audit, clock, enrolments, available: new Set(methods.keys()) });
+  const afterAnswer = new AfterAnswer((error) => log.warn({ err: error }, 'work after the answer failed'));
+  const integrity = createIntegrity({ config, db: store.db, keys, clock, audit, mail, sms, users, sessions, flows, registrations, policy, afterAnswer });
+  const securityInfo = new SecurityInfo({ registrations, policy, audit, clock, enrolments, available: new Set(methods.keys()), notices: integrity.notices, freeze: integrity.freeze });
 
   // The usual mail domain feeds decoy hints; it is read off the request path so that unknown and known
   // users cost the same.
@@ -229,6 +238,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
       await housekeep({ flows, sessions, challenges, throttles: throttleRepository, rateLimits: new RateLimitRepository(store.db), helpdesk: helpdeskVerifications }, clock.now());
       await deliveryQueue.purgeDelivered(clock.now() - config.audit.delivery.keepDeliveredDays * 86_400_000);
       await deliveryQueue.purgeDeadMessages(clock.now() - DEAD_MESSAGE_DAYS * 86_400_000);
+      await integrity.repository.purgeLinksBefore(clock.now());
     })().catch((error: unknown) => log.warn({ err: error }, 'housekeeping failed'));
   }, HOUSEKEEPING_MS);
   housekeeping.unref();
@@ -238,8 +248,8 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const setPassword = new SetPassword({
     directory, local: localDirectory, passwords, sessions, flows, throttles, guesses: signInThrottle, policy, users, mail, audit, clock, organisation: config.organisation.name,
     expiry: reminderStore,
+    notices: integrity.notices, freeze: integrity.freeze,
   });
-  const afterAnswer = new AfterAnswer((error) => log.warn({ err: error }, 'work after the answer failed'));
   const inspector: DirectoryInspector | null = writeback.hub
     ? new AgentInspector(writeback.hub, config.directory?.kind ?? null)
     : onprem ? new DirectInspector(onprem) : null;
@@ -294,7 +304,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   });
 
   const wired = {
-    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, auditDelivery, deliveryQueue, metrics, mailServer, methods, outbox, resetFlow, securityInfo, captcha, signIn, consoleSessions, setPassword, helpdesk,
+    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, auditDelivery, deliveryQueue, metrics, mailServer, methods, outbox, resetFlow, securityInfo, captcha, signIn, consoleSessions, setPassword, helpdesk, integrity,
   };
   return {
     ...wired,

@@ -117,7 +117,15 @@ export type AuditDetails = {
   'reminder.manager-summary': { people: number };
   'reminder.enrolment': { count: number; channels: string };
   'scheduled-run': { job: string; occurrence: number; reason?: string; sent?: number; skipped?: number };
+  'not-me-link-sent': { notice: NoticeName; channels: number };
+  'account-frozen': { notice: NoticeName };
+  'account-unfrozen': { by: string };
+  'not-me-link-refused': { reason: 'unknown' | 'used' | 'expired' };
+  'username-reminder': { reason?: 'no-match' | 'address-limited' | 'invalid'; matches?: number; channel: 'email' | 'sms' | 'none' };
 };
+
+/** The notices that carry a "this wasn't me" link. */
+export type NoticeName = 'reset' | 'change' | 'unlock' | 'methodAdded' | 'methodRemoved';
 
 /** The catalogue: each event name with what it records. Exactly the keys of AuditDetails (checked by `satisfies`). */
 export const auditEvents = {
@@ -181,6 +189,11 @@ export const auditEvents = {
   'reminder.manager-summary': 'a manager got the daily list of their people\'s expiring passwords',
   'reminder.enrolment': 'a user was reminded to register verification methods',
   'scheduled-run': 'a scheduled job (cron) ran on this node, or failed',
+  'not-me-link-sent': 'a notice with a "this wasn\'t me" link went to the account\'s channels',
+  'account-frozen': 'the owner reported a change as not theirs: self-service for the account is frozen',
+  'account-unfrozen': 'an administrator lifted the freeze of an account',
+  'not-me-link-refused': 'a "this wasn\'t me" link was used again, after it expired, or never existed',
+  'username-reminder': 'someone asked for the user names registered at an address (failure: nothing sent)',
 } as const satisfies { [E in keyof AuditDetails]: string };
 
 export type AuditEventName = keyof typeof auditEvents;

@@ -25,6 +25,7 @@ const commands: Record<string, () => Promise<Command>> = {
   audit: async () => (await import('./audit-command.js')).auditCommand(),
   agent: async () => (await import('./agent-command.js')).agentCommand(),
   notify: async () => (await import('./notify-command.js')).notifyCommand(),
+  templates: async () => (await import('./templates-command.js')).templatesCommand(),
 };
 
 /** The command word in argv, skipping the global `-c/--config FILE`; undefined when there is none. */

@@ -27,6 +27,8 @@ function passwordSet(user: UserRecord, path: AuditDetail<'password-set'>['path']
 import { SessionsRepository } from '../store/sessions-repository.js';
 import { createServices, type Services } from '../app/services.js';
 import { createLogger } from '../app/logger.js';
+import { liftFreeze } from '../integrity/account-freeze.js';
+import { IntegrityRepository } from '../store/integrity-repository.js';
 
 const summary = (u: UserRecord) => ({
   username: u.username,
@@ -207,6 +209,28 @@ export function userCommand(): Command {
       });
       if (options.json) process.stdout.write(JSON.stringify({ username, ...lifted }) + '\n');
       else process.stdout.write(`unblocked ${username} (reset block: ${lifted.resetBlock ? 'lifted' : 'none'}, sign-in block: ${lifted.signInBlock ? 'lifted' : 'none'})\n`);
+    }));
+
+  user
+    .command('unfreeze <username>')
+    .description('lift the "this wasn\'t me" freeze of an account: self-service (reset, change, unlock, registration) works again (audited)')
+    .option('--json', 'print JSON')
+    .action(guarded(async (username: string, options: { json?: boolean }, command: Command) => {
+      const unfrozen = await withStore(command, (cli) =>
+        liftFreeze({ users: cli.users, repository: new IntegrityRepository(cli.store.db), audit: { record: (entry) => audited(cli.store.db, entry) } }, username, 'cli'),
+      );
+      if (options.json) process.stdout.write(JSON.stringify({ username, unfrozen }) + '\n');
+      else process.stdout.write(unfrozen ? `unfroze ${username}: self-service works again\n` : `${username} was not frozen\n`);
+    }));
+
+  user
+    .command('frozen')
+    .description('list the accounts whose self-service is frozen ("this wasn\'t me")')
+    .option('--json', 'print JSON')
+    .action(guarded(async (options: { json?: boolean }, command: Command) => {
+      const frozen = await withStore(command, (cli) => new IntegrityRepository(cli.store.db).listFrozen());
+      const rows = frozen.map((f) => ({ username: f.username, notice: f.notice, frozenAt: new Date(f.frozenAt).toISOString() }));
+      printRows(rows, options.json ?? false);
     }));
 
   user.addCommand(userMethodsCommand());

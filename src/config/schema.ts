@@ -282,6 +282,40 @@ export const configSchema = z.strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     })
     .prefault({}),
+  integrity: z
+    .strictObject({
+      /** Days the "this wasn't me" link of a notice works (single use). */
+      notMeLinkDays: z.number().int().min(1).max(30).default(7),
+    })
+    .prefault({}),
+  templates: z
+    .strictObject({
+      /**
+       * Folder of the operator's mail and SMS texts, `<dir>/<lang>/<domain>.json` in the shipped message format; each
+       * file is checked at start-up (unknown key, other placeholders, bad JSON or ICU stop it with file and line).
+       */
+      dir: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  branding: z
+    .strictObject({
+      /** A PNG, JPEG, WebP or SVG file of at most 256 KiB, served as /branding/logo. */
+      logoFile: z.string().min(1).optional(),
+      /** The accent colour of pages (buttons, links), `#rrggbb`. */
+      primaryColour: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour written #rrggbb').optional(),
+      /** The name pages and mails show (default: organisation.name). */
+      organisationName: z.string().min(1).max(120).optional(),
+      /** The help desk, on every page's footer and in every mail. */
+      helpdesk: z
+        .strictObject({
+          phone: z.string().min(1).max(40).regex(/^[+0-9 ()./-]+$/, 'a phone number (digits, spaces, + ( ) . / -)').optional(),
+          url: z.url({ protocol: /^https?$/ }).optional(),
+        })
+        .prefault({}),
+      /** A stylesheet of at most 256 KiB, served as /branding/custom.css after the service's own. */
+      cssFile: z.string().min(1).optional(),
+    })
+    .prefault({}),
   secrets: z
     .strictObject({
       /** 32 random bytes, base64. Every key the service uses is derived from it. Generated into DATA_DIR when unset. */

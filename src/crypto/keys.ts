@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { SsprError } from '../errors/sspr-error.js';
 
 /** Every purpose that gets its own key; one derived key per purpose, never shared. */
-export type KeyPurpose = 'code-hash' | 'csrf' | 'session' | 'decoy' | 'encryption' | 'recovery-codes' | 'captcha' | 'throttle' | 'keyring';
+export type KeyPurpose = 'code-hash' | 'csrf' | 'session' | 'decoy' | 'encryption' | 'recovery-codes' | 'captcha' | 'throttle' | 'keyring' | 'not-me-link' | 'username-reminder';
 
 export interface ServiceKeys {
   keyFor(purpose: KeyPurpose): Buffer;

@@ -20,6 +20,8 @@ export interface Argument {
 
 export interface ParsedMessage {
   file: string;
+  /** The line of the file the message's key stands on (1-based). */
+  line: number;
   text: string;
   ast: MessageFormatElement[];
   args: Map<string, Argument>;
@@ -28,12 +30,33 @@ export interface ParsedMessage {
 /** Messages of one language, by full key. */
 export type MessageSet = Map<string, ParsedMessage>;
 
-/** A message file that cannot be used; the message names the file (and the key) so the operator can fix it. */
+/** A message file that cannot be used; the message names the file, the line when known, and the key, so the operator can fix it. */
 export class MessageFileError extends Error {
-  constructor(readonly file: string, problem: string) {
-    super(`${file}: ${problem}`);
+  constructor(readonly file: string, problem: string, readonly line?: number) {
+    super(`${file}${line ? `:${line}` : ''}: ${problem}`);
     this.name = 'MessageFileError';
   }
+}
+
+/** The 1-based line of a character offset. */
+function lineAt(text: string, offset: number): number {
+  return text.slice(0, Math.max(0, offset)).split('\n').length;
+}
+
+/** The line a key of a flat JSON object stands on (the first `"key":`), or 1. */
+function lineOfKey(text: string, key: string): number {
+  const match = new RegExp(`${JSON.stringify(key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*:`).exec(text);
+  return match ? lineAt(text, match.index) : 1;
+}
+
+/** Where JSON.parse stopped: V8 names a position (and, from Node 22, a line). */
+function lineOfJsonError(text: string, error: unknown): number | undefined {
+  const said = error instanceof Error ? error.message : '';
+  const line = /line (\d+)/.exec(said);
+  if (line) return Number(line[1]);
+  const position = /position (\d+)/.exec(said);
+  if (position) return lineAt(text, Number(position[1]));
+  return said.includes('end of JSON input') ? lineAt(text, text.length) : undefined;
 }
 
 /** The shipped message files: `messages/` in the nearest ancestor folder (source, build and bench trees alike). */
@@ -55,31 +78,39 @@ export function readLanguage(folder: string): MessageSet {
   for (const name of readdirSync(folder).filter((n) => n.endsWith('.json')).sort()) {
     const file = join(folder, name);
     const domain = name.slice(0, -'.json'.length);
-    for (const [key, text] of Object.entries(readJsonObject(file))) {
-      if (typeof text !== 'string') throw new MessageFileError(file, `"${key}" is not a string`);
-      set.set(`${domain}.${key}`, parseMessage(file, key, text));
+    const { value, source } = readJsonObject(file);
+    for (const [key, text] of Object.entries(value)) {
+      const line = lineOfKey(source, key);
+      if (typeof text !== 'string') throw new MessageFileError(file, `"${key}" is not a string`, line);
+      set.set(`${domain}.${key}`, parseMessage(file, line, key, text));
     }
   }
   return set;
 }
 
-function readJsonObject(file: string): Record<string, unknown> {
+function readJsonObject(file: string): { value: Record<string, unknown>; source: string } {
   let value: unknown;
+  let source: string;
   try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
+    source = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new MessageFileError(file, `not readable JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new MessageFileError(file, `not readable (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new MessageFileError(file, 'not a JSON object of messages');
-  return value as Record<string, unknown>;
+  try {
+    value = JSON.parse(source);
+  } catch (error) {
+    throw new MessageFileError(file, `not readable JSON (${error instanceof Error ? error.message : String(error)})`, lineOfJsonError(source, error));
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new MessageFileError(file, 'not a JSON object of messages', 1);
+  return { value: value as Record<string, unknown>, source };
 }
 
-function parseMessage(file: string, key: string, text: string): ParsedMessage {
+function parseMessage(file: string, line: number, key: string, text: string): ParsedMessage {
   try {
     const ast = parse(text, { ignoreTag: true, requiresOtherClause: true });
-    return { file, text, ast, args: argumentsOf(ast) };
+    return { file, line, text, ast, args: argumentsOf(ast) };
   } catch (error) {
-    throw new MessageFileError(file, `"${key}" is not a valid ICU message (${error instanceof Error ? error.message : String(error)})`);
+    throw new MessageFileError(file, `"${key}" is not a valid ICU message (${error instanceof Error ? error.message : String(error)})`, line);
   }
 }
 
@@ -138,11 +169,11 @@ function describe(args: Map<string, Argument>): string {
 export function checkAgainst(reference: MessageSet, set: MessageSet, options: { partial: boolean; where: string }): void {
   for (const [key, message] of set) {
     const expected = reference.get(key);
-    if (!expected) throw new MessageFileError(message.file, `"${key}" is not a known message`);
+    if (!expected) throw new MessageFileError(message.file, `"${key}" is not a known message`, message.line);
     const names = (args: Map<string, Argument>) => [...args.keys()].sort().join(',');
     const same = names(expected.args) === names(message.args) &&
       [...message.args].every(([name, arg]) => { const want = expected.args.get(name); return want !== undefined && fits(want.kind, arg.kind); });
-    if (!same) throw new MessageFileError(message.file, `"${key}" has the placeholders {${describe(message.args)}} but needs {${describe(expected.args)}}`);
+    if (!same) throw new MessageFileError(message.file, `"${key}" has the placeholders {${describe(message.args)}} but needs {${describe(expected.args)}}`, message.line);
   }
   if (options.partial) return;
   const missing = [...reference.keys()].filter((key) => !set.has(key));

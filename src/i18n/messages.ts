@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { TYPE } from '@formatjs/icu-messageformat-parser';
-import { checkAgainst, languagesIn, MessageFileError, readLanguage, shippedMessagesRoot, type MessageSet, type ParsedMessage } from './message-files.js';
+import { checkAgainst, languagesIn, MessageFileError, readLanguage, shippedMessagesRoot, type Argument, type MessageSet, type ParsedMessage } from './message-files.js';
 import { languages, type Lang } from './lang.js';
 import type { MessageParams } from './message-params.js';
 
@@ -100,6 +100,16 @@ export class MessageCatalogue {
     return [...this.reference.keys()].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length)) as Under<P>[];
   }
 
+  /** The placeholders the shipped (English) message takes, or null for an unknown key. */
+  placeholdersOf(key: string): ReadonlyMap<string, Argument> | null {
+    return this.reference.get(key)?.args ?? null;
+  }
+
+  /** Every key (full, with its domain). */
+  allKeys(): string[] {
+    return [...this.reference.keys()];
+  }
+
   /** Whether a key built at run time (doctor findings) names a message. */
   has(key: string): key is MessageKey {
     return this.reference.has(key);
@@ -121,8 +131,16 @@ export class MessageCatalogue {
   }
 }
 
-/** The shipped catalogue, loaded and compiled once at start-up. */
-export const messages = MessageCatalogue.load();
+/** The shipped catalogue, loaded and compiled once. */
+export const shippedMessages = MessageCatalogue.load();
+
+/** The catalogue in use: the shipped one, or the shipped one with the operator's texts (`useCatalogue`). */
+export let messages = shippedMessages;
+
+/** Puts a catalogue in use for every later lookup (the operator's templates at start-up). */
+export function useCatalogue(catalogue: MessageCatalogue): void {
+  messages = catalogue;
+}
 
 /** The one typed lookup: a message in the reader's language. */
 export function message<K extends MessageKey>(lang: Lang, key: K, ...params: ParamsArg<K>): string {

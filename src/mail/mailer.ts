@@ -1,10 +1,13 @@
 import nodemailer from 'nodemailer';
+import type { Lang } from '../i18n/lang.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 
 export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** The language the text is in (the help-desk footer follows it); not a header. */
+  lang?: Lang;
 }
 
 /** Delivers one message or throws. Implementations never log message bodies (they may carry codes). */
@@ -22,7 +25,8 @@ export function smtpMailer(url: string, from: string): Mailer {
   const transport = nodemailer.createTransport(options, { from });
   return {
     async send(message) {
-      await transport.sendMail({ from, ...message });
+      const { lang: _lang, ...mail } = message;
+      await transport.sendMail({ from, ...mail });
     },
     async close() {
       transport.close();

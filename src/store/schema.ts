@@ -336,6 +336,25 @@ export interface HelpdeskVerificationsTable {
   voided_at: number | null;
 }
 
+/** A "this wasn't me" link: the keyed digest of its token, whose notice it came with, until when it works. */
+export interface NotMeLinksTable {
+  digest: string;
+  user_id: string;
+  notice: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+/** An account whose self-service is frozen (someone followed a "this wasn't me" link). */
+export interface AccountFreezesTable {
+  user_id: string;
+  username: string;
+  notice: string;
+  frozen_at: number;
+  ip: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -365,4 +384,6 @@ export interface Database {
   enrolment_reminders: EnrolmentRemindersTable;
   scheduled_runs: ScheduledRunsTable;
   helpdesk_verifications: HelpdeskVerificationsTable;
+  not_me_links: NotMeLinksTable;
+  account_freezes: AccountFreezesTable;
 }

@@ -38,6 +38,11 @@ import { SsprError } from '../errors/sspr-error.js';
 import { RateLimitRepository } from '../store/rate-limit-repository.js';
 import { requestIdOf } from './request-id.js';
 import { metricsOnMainPort } from './metrics-routes.js';
+import { integrityPages } from './pages/integrity-pages.js';
+import { brandingRoutes } from './branding-routes.js';
+import { contrastWithWhite, loadBranding } from './branding.js';
+import { integrityApi } from './api/integrity-api.js';
+import { adminFreezeApi } from './api/admin/freeze-api.js';
 
 const BODY_LIMIT = 16 * 1024;
 /** Routes polled by machines (probes, scrapes): their request lines are debug, not info. */
@@ -112,7 +117,12 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
     if (!isApi(request) && request.body !== undefined && !type.startsWith('application/x-www-form-urlencoded')) throw new SsprError('unsupported-media-type');
   });
 
-  const kit = new PageKit(policy, new Csrf(services.keys.keyFor('csrf')), config.organisation.name, config.demo);
+  const branding = loadBranding(config);
+  const colour = config.branding.primaryColour;
+  if (colour && contrastWithWhite(colour) < 4.5) {
+    services.log.warn({ primaryColour: colour, contrast: Number(contrastWithWhite(colour).toFixed(2)) }, 'branding.primaryColour: white button text on it is below 4.5:1 contrast (WCAG 1.4.3); choose a darker colour');
+  }
+  const kit = new PageKit(policy, new Csrf(services.keys.keyFor('csrf')), branding.view.organisation, config.demo, branding.view);
   app.addHook('preHandler', async (request, reply) => {
     if (!isApi(request)) kit.prepare(request, reply);
   });
@@ -139,6 +149,7 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
     app.get(`/assets/${name}`, async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(body));
   }
   app.get('/favicon.ico', async (_request, reply) => reply.status(204).header('cache-control', 'public, max-age=86400').send());
+  await brandingRoutes(app, branding);
   await healthRoutes(app, services);
   await metricsOnMainPort(app, services);
   await resetApi(app, services, policy, rateLimit);
@@ -166,6 +177,9 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   await policyPages(app, services, kit);
   await reportsApi(app, services, policy);
   await reportsPages(app, services, kit);
+  await integrityPages(app, services, kit, rateLimit);
+  await integrityApi(app, services, rateLimit);
+  await adminFreezeApi(app, services, policy);
 
   return app;
 }

@@ -16,7 +16,7 @@ import { t, uiTextKeys } from '../../src/web/pages/ui-text.js';
 import { messageParamsSource, paramsModulePath } from '../../scripts/message-params.js';
 import { messageGaps } from '../../scripts/messages-missing.js';
 import { isPluralElement, isSelectElement, type MessageFormatElement, type PluralElement } from '@formatjs/icu-messageformat-parser';
-import { codeMail, resetNoticeMail } from '../../src/mail/templates.js';
+import { adminResetNoticeMail, codeMail } from '../../src/mail/templates.js';
 import { layout } from '../../src/web/pages/layout.js';
 import { html } from '../../src/web/html.js';
 import { PREDEFINED_QUESTIONS } from '../../src/methods/questions/question-catalogue.js';
@@ -86,11 +86,11 @@ describe('operator overrides', () => {
     assert.equal(message('de', 'mail.code.subject', { organisation: 'ACME' }), 'ACME: Ihr Bestätigungscode', 'the shipped catalogue is unchanged');
   });
   for (const [name, files, expected] of [
-    ['a missing placeholder', { 'de/mail.json': { 'code.text': 'Ihr Code.' } }, /de\/mail\.json: "mail\.code\.text" has the placeholders/],
-    ['an unknown placeholder', { 'en/mail.json': { 'code.subject': '{org}: code' } }, /en\/mail\.json: "mail\.code\.subject"/],
-    ['an unknown key', { 'en/mail.json': { 'code.subjekt': 'x' } }, /en\/mail\.json: "mail\.code\.subjekt" is not a known message/],
-    ['broken ICU', { 'en/mail.json': { 'code.subject': '{organisation' } }, /en\/mail\.json: "code\.subject" is not a valid ICU message/],
-    ['broken JSON', { 'en/mail.json': '{"code.subject": ' }, /en\/mail\.json: not readable JSON/],
+    ['a missing placeholder', { 'de/mail.json': { 'code.text': 'Ihr Code.' } }, /de\/mail\.json:1: "mail\.code\.text" has the placeholders/],
+    ['an unknown placeholder', { 'en/mail.json': { 'code.subject': '{org}: code' } }, /en\/mail\.json:1: "mail\.code\.subject"/],
+    ['an unknown key', { 'en/mail.json': { 'code.subjekt': 'x' } }, /en\/mail\.json:1: "mail\.code\.subjekt" is not a known message/],
+    ['broken ICU', { 'en/mail.json': { 'code.subject': '{organisation' } }, /en\/mail\.json:1: "code\.subject" is not a valid ICU message/],
+    ['broken JSON', { 'en/mail.json': '{"code.subject": ' }, /en\/mail\.json:1: not readable JSON/],
     ['an unsupported language', { 'xx/mail.json': {} }, /xx: "xx" is not a supported language/],
   ] as const) {
     it(`refuse ${name}, naming the file`, () => {
@@ -240,13 +240,13 @@ describe('ten languages', () => {
         assert.match(text, /123456/, `${lang} sms.${key}`);
         assert.ok(text.length <= 160, `${lang} sms.${key} fits one concatenated SMS page (${text.length})`);
       }
-      const notice = resetNoticeMail(lang, 'a@example.org', { organisation: 'ACME', at, ip: '192.0.2.1' });
+      const notice = adminResetNoticeMail(lang, 'a@example.org', { organisation: 'ACME', at, ip: '192.0.2.1', who: 'root' });
       assert.match(notice.text, /192\.0\.2\.1/);
       assert.match(notice.text, /UTC/, `${lang}: the zone is named`);
       assert.match(codeMail(lang, 'a@example.org', { code: '123456', minutes: 1, organisation: 'ACME' }).text, /123456/);
     }
-    assert.match(resetNoticeMail('de', 'a@example.org', { organisation: 'ACME', at, ip: '192.0.2.1' }).text, /am 6\. Dez\. 2026 um 14:05 UTC/);
-    assert.match(resetNoticeMail('ja', 'a@example.org', { organisation: 'ACME', at, ip: '192.0.2.1' }).text, /2026年12月6日 14:05 UTC/);
+    assert.match(adminResetNoticeMail('de', 'a@example.org', { organisation: 'ACME', at, ip: '192.0.2.1', who: 'root' }).text, /am 6\. Dez\. 2026 um 14:05 UTC/);
+    assert.match(adminResetNoticeMail('ja', 'a@example.org', { organisation: 'ACME', at, ip: '192.0.2.1', who: 'root' }).text, /2026年12月6日 14:05 UTC/);
     assert.match(message('pl', 'errors.code-wrong', { remaining: 5 }), /pozostało 5 prób/);
     assert.match(message('pl', 'errors.code-wrong', { remaining: 2 }), /pozostały 2 próby/);
   });

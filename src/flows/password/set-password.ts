@@ -8,7 +8,10 @@ import type { Throttles } from '../../policy/throttles.js';
 import type { MailDispatch } from '../../delivery/background-delivery.js';
 import type { Clock } from '../../store/clock.js';
 import { usernameKey } from '../../store/users-repository.js';
-import { adminResetNoticeMail, helpdeskNoticeMail, resetNoticeMail } from '../../mail/templates.js';
+import { adminResetNoticeMail, helpdeskNoticeMail } from '../../mail/templates.js';
+import type { AccountNotices } from '../../integrity/account-notices.js';
+import type { AccountFreeze } from '../../integrity/account-freeze.js';
+import type { NoticeName } from '../../audit/audit-events.js';
 import type { SignInThrottle } from '../../session/sign-in-throttle.js';
 import { SsprError } from '../../errors/sspr-error.js';
 
@@ -40,20 +43,24 @@ interface OriginRules {
   /** The audit event the act is recorded as (the doctor and reports read these names). */
   event: 'reset-password' | 'unlock-account' | 'change-password' | 'admin-reset-password' | 'helpdesk-unlock-account' | 'password-set';
   followUps: readonly FollowUp[];
+  /** Self-service origins: refused while the account is frozen ("this wasn't me"); the notice they send. */
+  selfService?: { notice: NoticeName };
 }
 
 /**
  * The one table of what follows a password write, per origin (kratos recovery hooks). A new password ends the
  * sessions that knew the old one (a change keeps only the session that made it: OWASP Session Management), ends the user's other open reset
- * flows and their codes, and clears the user's reset throttles; self-service resets tell the user and, for an
- * administrator's account, the other administrators (policy `notifyUserOnReset`, `notifyAdminsOnAdminReset`).
+ * flows and their codes, and clears the user's reset throttles; self-service acts (reset, unlock, change) tell the
+ * user on every channel the notice rule picks, with a "this wasn't me" link, and a reset of an administrator's
+ * account tells the other administrators (policy `notifyUserOnReset`, `notifyAdminsOnAdminReset`). Self-service
+ * acts are refused while the account is frozen.
  * What the helpdesk does for a caller is always told to the account's owner, whatever the policy: if the caller
  * was not the owner, the owner's notice is how it comes to light (OWASP Forgot Password: notify on reset).
  */
 export const followUpsByOrigin: Readonly<Record<PasswordOrigin, OriginRules>> = {
-  'self-service-reset': { event: 'reset-password', followUps: ['end-sessions', 'end-other-flows', 'clear-throttles', 'notify-user', 'notify-admins'] },
-  unlock: { event: 'unlock-account', followUps: ['end-other-flows', 'clear-throttles'] },
-  change: { event: 'change-password', followUps: ['end-sessions', 'end-other-flows'] },
+  'self-service-reset': { event: 'reset-password', followUps: ['end-sessions', 'end-other-flows', 'clear-throttles', 'notify-user', 'notify-admins'], selfService: { notice: 'reset' } },
+  unlock: { event: 'unlock-account', followUps: ['end-other-flows', 'clear-throttles', 'notify-user'], selfService: { notice: 'unlock' } },
+  change: { event: 'change-password', followUps: ['end-sessions', 'end-other-flows', 'notify-user'], selfService: { notice: 'change' } },
   'admin-reset': { event: 'admin-reset-password', followUps: ['end-sessions', 'end-other-flows', 'clear-throttles'] },
   'helpdesk-reset': { event: 'admin-reset-password', followUps: ['end-sessions', 'end-other-flows', 'clear-throttles', 'notify-user-of-helpdesk', 'notify-admins'] },
   'helpdesk-unlock': { event: 'helpdesk-unlock-account', followUps: ['end-other-flows', 'clear-throttles', 'notify-user-of-helpdesk'] },
@@ -81,6 +88,10 @@ export interface SetPasswordDeps {
   policy: Pick<PolicyStore, 'current'>;
   users: { list(): Promise<Array<Pick<DirectoryUser, 'id' | 'username' | 'email' | 'isAdmin' | 'enabled'>>> };
   mail: Pick<MailDispatch, 'dispatch'>;
+  /** The owner's notices with their "this wasn't me" link. */
+  notices: Pick<AccountNotices, 'send'>;
+  /** Frozen accounts ("this wasn't me") get no self-service. */
+  freeze: Pick<AccountFreeze, 'expectNotFrozen'>;
   audit: Pick<Audit, 'record'>;
   clock: Clock;
   organisation: string;
@@ -133,6 +144,7 @@ export class SetPassword {
     const writtenBack = user.source !== 'local' && act.origin !== 'cli-local-only';
     if (act.origin === 'change') await this.refuseIfGuessing(user, context.request, record);
     try {
+      if (rules.selfService) await this.refuseIfFrozen(user, record);
       if ('password' in act) await this.checkPolicy(user, act.password, context.request, record);
       await this.write(user, act).catch(async (error: unknown) => {
         const directoryReason = error instanceof SsprError ? (error.details as { directoryReason?: string } | undefined)?.directoryReason : undefined;
@@ -157,8 +169,17 @@ export class SetPassword {
     if ('flow' in act) await this.deps.flows.completeClaimed(act.flow.digest, act.flow.claimedAt);
 
     await record('success', { writtenBack });
-    if (followUps.has('notify-user') || followUps.has('notify-admins') || followUps.has('notify-user-of-helpdesk')) await this.notify(user, act.origin, followUps, context.request);
+    if (followUps.has('notify-user') || followUps.has('notify-admins') || followUps.has('notify-user-of-helpdesk')) await this.notify(user, act.origin, followUps, rules, context.request);
     return { writtenBack };
+  }
+
+  private async refuseIfFrozen(user: DirectoryUser, record: (outcome: 'failure', detail: { reason: string }) => Promise<void>): Promise<void> {
+    try {
+      await this.deps.freeze.expectNotFrozen(user);
+    } catch (error) {
+      await record('failure', { reason: 'account-frozen' });
+      throw error;
+    }
   }
 
   /**
@@ -204,13 +225,11 @@ export class SetPassword {
     }
   }
 
-  private async notify(user: DirectoryUser, origin: PasswordOrigin, followUps: Set<FollowUp>, request: MethodRequest): Promise<void> {
+  private async notify(user: DirectoryUser, origin: PasswordOrigin, followUps: Set<FollowUp>, rules: OriginRules, request: MethodRequest): Promise<void> {
     const policy = await this.deps.policy.current();
     const { organisation, mail } = this.deps;
     const at = new Date(this.deps.clock.now());
-    if (followUps.has('notify-user') && policy.notifyUserOnReset && user.email) {
-      mail.dispatch(resetNoticeMail(request.lang, user.email, { organisation, at, ip: request.ip }), { purpose: 'reset-notice', userId: user.id, username: user.username });
-    }
+    if (followUps.has('notify-user') && rules.selfService) await this.deps.notices.send(user, rules.selfService.notice, request);
     if (followUps.has('notify-user-of-helpdesk') && user.email) {
       const notice = helpdeskNoticeMail(request.lang, user.email, { organisation, at, act: origin === 'helpdesk-unlock' ? 'unlock' : 'reset' });
       mail.dispatch(notice, { purpose: 'helpdesk-notice', userId: user.id, username: user.username });

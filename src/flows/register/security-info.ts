@@ -10,6 +10,8 @@ import { maskPhoneNumber } from '../../methods/phone/phone-number.js';
 import { maskEmail } from '../../methods/hints.js';
 import { availableQuestions } from '../../methods/questions/question-lookup.js';
 import { SsprError } from '../../errors/sspr-error.js';
+import type { AccountNotices } from '../../integrity/account-notices.js';
+import type { AccountFreeze } from '../../integrity/account-freeze.js';
 
 export interface SecurityInfoDeps {
   registrations: RegistrationsRepository;
@@ -20,6 +22,10 @@ export interface SecurityInfoDeps {
   enrolments: ReadonlyMap<MethodType, Enrolment<unknown>>;
   /** Method types this service can deliver (SMS only with a gateway). */
   available: ReadonlySet<MethodType>;
+  /** The owner hears of every method added or removed, with a "this wasn't me" link. */
+  notices: Pick<AccountNotices, 'send'>;
+  /** A frozen account registers and removes nothing. */
+  freeze: Pick<AccountFreeze, 'expectNotFrozen'>;
 }
 
 /** An enrolment step's answer: what the person is shown, and the registration if the step made one. */
@@ -53,7 +59,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /**
  * "Security info": a signed-in user sees, adds, removes and re-confirms their verification methods.
  * Transport-free like the reset flow. Contact methods (e-mail, phone) are registered only after a code sent
- * there comes back; an authenticator app only after its first code; nothing is half-registered.
+ * there comes back; an authenticator app only after its first code; nothing is half-registered. Every method
+ * added or removed is notified to the owner; a frozen account ("this wasn't me") changes nothing here.
  */
 export class SecurityInfo {
   constructor(private readonly deps: SecurityInfoDeps) {}
@@ -80,12 +87,14 @@ export class SecurityInfo {
    * options — or register at once). Answers with what the person is shown, and the registration if one was made.
    */
   async begin(user: DirectoryUser, type: MethodType, input: unknown, request: MethodRequest): Promise<EnrolmentAnswer> {
+    await this.deps.freeze.expectNotFrozen(user);
     const enrolment = await this.enrolmentOf(user, type);
     return this.finish(user, type, await enrolment.begin(this.contextOf(user, type, request), input), request);
   }
 
   /** The proof-of-possession step of adding a method of `type` (a code that came back, a first TOTP code, a passkey). */
   async confirm(user: DirectoryUser, type: MethodType, input: unknown, request: MethodRequest): Promise<EnrolmentAnswer> {
+    await this.deps.freeze.expectNotFrozen(user);
     const enrolment = await this.enrolmentOf(user, type);
     if (!enrolment.confirm) throw new SsprError('not-found');
     return this.finish(user, type, await enrolment.confirm(this.contextOf(user, type, request), input), request);
@@ -99,9 +108,16 @@ export class SecurityInfo {
 
   /** Removes one of the user's own registrations; another user's id is "not found", never removed. */
   async remove(user: DirectoryUser, id: string, request: MethodRequest): Promise<void> {
+    await this.deps.freeze.expectNotFrozen(user);
     const registration = await this.deps.registrations.find(user.id, id);
     if (!registration || !(await this.deps.registrations.remove(user.id, id))) throw new SsprError('method-unknown');
     await this.auditOf(user, request, 'method-removed', registration.type);
+    // The removed address hears of it too: it may be the owner's, and the one now left the intruder's.
+    const data = registration.data as { address?: unknown; phone?: unknown };
+    await this.deps.notices.send(user, 'methodRemoved', request, {
+      email: registration.type === 'email' && typeof data.address === 'string' ? data.address : null,
+      phone: registration.type === 'sms' && typeof data.phone === 'string' ? data.phone : null,
+    });
   }
 
   /** "Looks good": the user confirms their methods are current (re-confirmation interval). */
@@ -114,6 +130,7 @@ export class SecurityInfo {
   private async register(user: DirectoryUser, type: MethodType, data: unknown, request: MethodRequest): Promise<MethodSummary> {
     const registration = await this.deps.registrations.add(user.id, type, registrationDataOf(type, data), this.deps.clock.now());
     await this.auditOf(user, request, 'method-registered', type);
+    await this.deps.notices.send(user, 'methodAdded', request);
     return { ...this.summaryOf(registration), fromDirectory: false };
   }
 

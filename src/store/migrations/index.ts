@@ -16,6 +16,7 @@ import * as consoleAuth from './013-console-auth.js';
 import * as helpdesk from './015-helpdesk.js';
 import * as reminders from './016-reminders.js';
 import * as deliveryQueue from './017-delivery-queue.js';
+import * as integrity from './018-integrity.js';
 
 // Migrations are listed in code (not read from a folder) so the compiled package carries them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -37,6 +38,7 @@ const ordered: Array<[string, Up]> = [
   ['015-helpdesk', helpdesk.up],
   ['016-reminders', reminders.up],
   ['017-delivery-queue', deliveryQueue.up],
+  ['018-integrity', integrity.up],
 ];
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

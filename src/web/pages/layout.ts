@@ -1,12 +1,27 @@
 import { html, type SafeHtml } from '../html.js';
 import { languages, type Lang } from '../../i18n/lang.js';
 import { t } from './ui-text.js';
+// --- branding hooks (integrity/branding): types and the footer ---
+import type { BrandingView } from '../branding.js';
+import { message } from '../../i18n/messages.js';
+
+/** The help-desk line every page ends with when the operator configured one (branding.helpdesk). */
+function helpdeskFooter(lang: Lang, branding: BrandingView | undefined): SafeHtml | '' {
+  const desk = branding?.helpdesk;
+  if (!desk || (!desk.phone && !desk.url)) return '';
+  const phone = desk.phone ? html`<a href="tel:${desk.phone.replace(/[^+0-9]/g, '')}">${message(lang, 'integrity.branding.helpdesk.phone', { phone: desk.phone })}</a>` : '';
+  const url = desk.url ? html`<a href="${desk.url}" rel="noopener">${desk.url}</a>` : '';
+  return html`<footer class="helpdesk" id="helpdesk"><strong>${message(lang, 'integrity.branding.helpdesk')}</strong>: ${phone}${phone && url ? ' · ' : ''}${url}</footer>`;
+}
+// --- end branding hooks ---
 
 export interface PageContext {
   lang: Lang;
   organisation: string;
   csrfToken: string;
   demo: boolean;
+  /** The operator's branding (logo, stylesheets, help desk); absent in pages rendered without it. */
+  branding?: BrandingView;
 }
 
 /** The page frame: language switch, heading, and an optional error banner (role=alert for screen readers). */
@@ -19,10 +34,11 @@ export function layout(page: PageContext, title: string, body: SafeHtml, error?:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · ${page.organisation}</title>
 <link rel="stylesheet" href="/assets/app.css">
+${(page.branding?.stylesheets ?? []).map((href) => html`<link rel="stylesheet" href="${href}">`)}
 </head>
 <body>
 <a class="skip" href="#main">${t(page.lang, 'nav.skip')}</a>
-<header><a class="brand" href="/">${page.organisation}</a>
+<header><a class="brand" href="/">${page.branding?.logoUrl ? html`<img src="${page.branding.logoUrl}" alt="">` : ''}${page.organisation}</a>
 ${switcher}</header>
 <main id="main">
 <h1>${title}</h1>
@@ -30,6 +46,7 @@ ${error ? html`<p class="error" role="alert" id="error">${error}</p>` : ''}
 ${body}
 </main>
 ${page.demo ? html`<footer><a href="/demo/outbox">${t(page.lang, 'outbox.link')}</a></footer>` : ''}
+${helpdeskFooter(page.lang, page.branding)}
 </body>
 </html>
 `.value;

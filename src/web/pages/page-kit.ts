@@ -7,6 +7,7 @@ import { cookieOf } from '../request-context.js';
 import { layout, type PageContext } from './layout.js';
 import { t } from './ui-text.js';
 import { SsprError } from '../../errors/sspr-error.js';
+import type { BrandingView } from '../branding.js';
 
 /** What every page handler needs: rendering in the request's language, cookies, CSRF. */
 export class PageKit {
@@ -15,6 +16,7 @@ export class PageKit {
     private readonly csrf: Csrf,
     private readonly organisation: string,
     private readonly demo: boolean,
+    private readonly branding?: BrandingView,
   ) {}
 
   /** Makes sure the browser holds a CSRF cookie, and remembers an explicit language choice. */
@@ -38,7 +40,7 @@ export class PageKit {
 
   context(request: FastifyRequest): PageContext {
     const csrfToken = request.ctx.csrfCookie ? this.csrf.tokenFor(request.ctx.csrfCookie) : '';
-    return { lang: request.ctx.lang, organisation: this.organisation, csrfToken, demo: this.demo };
+    return { lang: request.ctx.lang, organisation: this.organisation, csrfToken, demo: this.demo, ...(this.branding ? { branding: this.branding } : {}) };
   }
 
   render(request: FastifyRequest, reply: FastifyReply, title: string, body: (page: PageContext) => SafeHtml, options: { status?: number; error?: string } = {}) {

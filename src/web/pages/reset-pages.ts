@@ -6,6 +6,7 @@ import { formField as field, type PageKit } from './page-kit.js';
 import { csrfField } from './layout.js';
 import { html, type SafeHtml } from '../html.js';
 import { t } from './ui-text.js';
+import { message } from '../../i18n/messages.js';
 import { cookieOf } from '../request-context.js';
 import { SsprError } from '../../errors/sspr-error.js';
 import { isCheckId } from '../../doctor/doctor-types.js';
@@ -63,6 +64,7 @@ export async function resetPages(app: FastifyInstance, services: Services, kit: 
 ${services.captcha ? html`<div data-captcha-challenge-url="/api/v1/captcha/challenge" data-text-working="${t(lang, 'reset.captcha.working')}" data-text-done="${t(lang, 'reset.captcha.done')}"></div><input type="hidden" name="captcha" value="${NO_SCRIPT_CAPTCHA}"><noscript><p class="help">${x(lang, 'captcha.noscript')}</p></noscript>` : ''}
 <button type="submit">${t(lang, 'reset.next')}</button>
 </form>
+<p><a href="/forgot-username" id="forgot-username-link">${message(lang, 'integrity.forgot-username.link')}</a></p>
 ${options.check ? html`<p id="refusal-help"><a href="${checkHelpPath(options.check)}">${t(lang, 'reset.refusal.why')}</a></p>` : ''}
 ${services.captcha ? html`${scriptTag('captcha.js')}` : ''}`,
       options,

@@ -144,6 +144,20 @@ export class Recorder {
   events(name: string) {
     return this.audit.filter((e) => e.event === name);
   }
+  /** The owner's notices as mails tagged `notice-<name>` (the real AccountNotices picks channels and links). */
+  readonly noticeSink = {
+    send: async (user: { id: string; username: string; email: string | null }, notice: string) =>
+      this.mailSink.dispatch({ to: user.email ?? '', subject: notice, text: '' }, { purpose: `notice-${notice}`, userId: user.id, username: user.username }),
+  };
+}
+
+/** No account is frozen, unless its id is in `frozen`. */
+export function freezeOf(frozen: Set<string> = new Set()) {
+  return {
+    expectNotFrozen: async (user: { id: string }) => {
+      if (frozen.has(user.id)) throw new SsprError('account-frozen');
+    },
+  };
 }
 
 /** Runs work "after the answer" only when the test says so. */

@@ -10,7 +10,7 @@ import { SsprError } from '../../../src/errors/sspr-error.js';
 import { DecoyRing } from '../../../src/flows/reset/decoy-ring.js';
 import { randomBytes } from 'node:crypto';
 import { tokenDigest } from '../../../src/crypto/tokens.js';
-import { DeferredWork, fakeChecker, fakeCodeMethod, memoryParts, policyStore, registration, userNamed } from './fakes.js';
+import { DeferredWork, fakeChecker, fakeCodeMethod, freezeOf, memoryParts, policyStore, registration, userNamed } from './fakes.js';
 
 const request = { lang: 'en' as const, ip: '192.0.2.9', userAgent: 'test' };
 const LEASE_SECONDS = 60;
@@ -37,7 +37,7 @@ function harness(options: { users?: DirectoryUser[]; registrations?: Registratio
     },
     local: { resetPassword: async () => undefined },
     passwords: fakeChecker, sessions, flows, throttles, guesses, policy, users: { list: async () => users },
-    mail: recorder.mailSink, audit: recorder.auditSink, clock, organisation: 'Example',
+    mail: recorder.mailSink, notices: recorder.noticeSink, freeze: freezeOf(), audit: recorder.auditSink, clock, organisation: 'Example',
   });
   const decoys = new DecoyRing(randomBytes(32));
   const methods = new Map<MethodType, VerificationMethod>((['email', 'sms', 'totp'] as const).map((type) => [type, fakeCodeMethod(type)]));

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { SetPassword, followUpsByOrigin, type PasswordAct } from '../../../src/flows/password/set-password.js';
 import type { DirectoryUser } from '../../../src/directory/directory.js';
 import { SsprError } from '../../../src/errors/sspr-error.js';
-import { MemoryFlows, fakeChecker, memoryParts, policyStore, userNamed } from './fakes.js';
+import { MemoryFlows, fakeChecker, freezeOf, memoryParts, policyStore, userNamed } from './fakes.js';
 
 const request = { lang: 'en' as const, ip: '192.0.2.7', userAgent: 'test' };
 
-function harness(users: DirectoryUser[] = []) {
+function harness(users: DirectoryUser[] = [], frozen = new Set<string>()) {
   const { clock, flows, sessions, throttleStore, throttles, recorder, guesses } = memoryParts();
   const writes: string[] = [];
   let refuseWrite: SsprError | null = null;
@@ -32,6 +32,8 @@ function harness(users: DirectoryUser[] = []) {
     policy: policyStore(),
     users: { list: async () => users },
     mail: recorder.mailSink,
+    notices: recorder.noticeSink,
+    freeze: freezeOf(frozen),
     audit: recorder.auditSink,
     clock,
     organisation: 'Example',
@@ -55,12 +57,13 @@ async function signedInWithClaimedFlow(username: string) {
 }
 
 describe('SetPassword: one use-case, follow-ups from one table', () => {
-  it('every origin has an audit event and its follow-ups; only self-service resets notify', () => {
+  it('every origin has an audit event and its follow-ups; the self-service origins notify the owner, the helpdesk ones always do', () => {
     assert.deepEqual(Object.keys(followUpsByOrigin).sort(), ['admin-reset', 'change', 'cli', 'cli-local-only', 'helpdesk-reset', 'helpdesk-unlock', 'self-service-reset', 'unlock']);
     for (const [origin, rules] of Object.entries(followUpsByOrigin)) {
       assert.ok(rules.followUps.includes('end-other-flows'), `${origin} ends the other open flows`);
       if (!origin.endsWith('unlock')) assert.ok(rules.followUps.includes('end-sessions'), `${origin} ends sessions`);
-      assert.equal(rules.followUps.includes('notify-user'), origin === 'self-service-reset');
+      assert.equal(rules.followUps.includes('notify-user'), ['self-service-reset', 'unlock', 'change'].includes(origin));
+      assert.equal(rules.selfService !== undefined, ['self-service-reset', 'unlock', 'change'].includes(origin));
       // What the helpdesk does for a caller is always told to the account's owner, whatever the policy.
       assert.equal(rules.followUps.includes('notify-user-of-helpdesk' as never), origin.startsWith('helpdesk-'));
     }
@@ -88,7 +91,27 @@ describe('SetPassword: one use-case, follow-ups from one table', () => {
     assert.equal(h.throttleStore.events.length, 0, 'throttles cleared');
     const [event] = h.recorder.events('reset-password');
     assert.deepEqual(event?.detail, { path: 'self-service-reset', writtenBack: true });
-    assert.deepEqual(h.recorder.mails.map((m) => m.tag.purpose).sort(), ['admin-reset-notice', 'reset-notice']);
+    assert.deepEqual(h.recorder.mails.map((m) => m.tag.purpose).sort(), ['admin-reset-notice', 'notice-reset']);
+  });
+
+  it('a frozen account gets no self-service act: refused, audited, nothing written, the claim released', async () => {
+    const user = userNamed('fred');
+    const h = harness([], new Set([user.id]));
+    const now = h.clock.now();
+    await verifiedFlow(h.flows, user, 'f1', now);
+    const claimedAt = (await h.flows.claim('f1', now, 60_000))!;
+    for (const act of [
+      { origin: 'self-service-reset', password: 'Fine-Passphrase-1', flow: { digest: 'f1', claimedAt } },
+      { origin: 'unlock', flow: { digest: 'f1', claimedAt } },
+      { origin: 'change', currentPassword: 'old', password: 'New-Passphrase-2', keepSession: 's' },
+    ] as PasswordAct[]) {
+      await assert.rejects(h.setPassword.run(user, act, { request }), (e: unknown) => e instanceof SsprError && e.code === 'account-frozen');
+    }
+    assert.deepEqual(h.writes, []);
+    assert.equal(h.flows.rows.get('f1')?.state, 'verified', 'the claim is released');
+    assert.equal(h.recorder.audit.filter((e) => (e.detail as { reason?: string } | undefined)?.reason === 'account-frozen').length, 3);
+    await h.setPassword.run(user, { origin: 'admin-reset', password: 'Fine-Passphrase-1', by: 'ops' }, { request });
+    assert.deepEqual(h.writes, ['admin-reset:fred'], 'an administrator may still set the password');
   });
 
   it('a change ends every other session of the user but keeps the one that made it', async () => {

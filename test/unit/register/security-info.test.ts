@@ -92,7 +92,7 @@ describe('security info (enrolment rules)', () => {
       organisation: 'Example', recoveryKey: randomBytes(32),
       limits: new EnrolmentCodeLimits(new ThrottleRepository(store.db, codeKey), clock, codeKey), defaultCountry: 'DE',
     });
-    info = new SecurityInfo({ registrations, policy, audit, clock, enrolments, available: new Set(options.available ?? methodTypes.filter((t) => t !== 'passkey')) });
+    info = new SecurityInfo({ registrations, policy, audit, clock, enrolments, available: new Set(options.available ?? methodTypes.filter((t) => t !== 'passkey')), notices: { send: async () => undefined }, freeze: { expectNotFrozen: async () => undefined } });
   };
   /** Begins an e-mail or SMS enrolment and waits until the message is out. */
   const sendEmail = async (to: DirectoryUser, address: string) => {

@@ -25,7 +25,7 @@ export interface ApiDoc {
   query?: z.ZodType;
   response?: z.ZodType;
   /** The success status (default 200; 204 means no body). */
-  status?: 200 | 201 | 204;
+  status?: 200 | 201 | 202 | 204;
   /** Error codes the route answers with beyond the ones every route may give. */
   errors?: readonly ErrorCode[];
   example?: { body?: unknown; response?: unknown };
