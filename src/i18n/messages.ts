@@ -46,8 +46,10 @@ export class MessageCatalogue {
   ) {}
 
   /**
-   * The shipped files: every language of `languages` must exist as a folder, with every English key and the
-   * same placeholders; a folder that is not in `languages` is an error too (it would be silently unused).
+   * The shipped files: every language of `languages` must exist as a folder, each message with the English
+   * placeholders; a folder that is not in `languages` is an error too (it would be silently unused). A key a
+   * translation lacks is shown in English, so a key just added to messages/en does not stop the service while its
+   * translations are pending; the unit tests and `npm run messages:missing` list such keys.
    */
   static load(root: string = shippedMessagesRoot()): MessageCatalogue {
     const folders = languagesIn(root);
@@ -57,8 +59,8 @@ export class MessageCatalogue {
     const sets = new Map<Lang, MessageSet>();
     for (const lang of languages) {
       const set = lang === languages[0] ? reference : readLanguage(join(root, lang));
-      checkAgainst(reference, set, { partial: false, where: join(root, lang) });
-      sets.set(lang, set);
+      checkAgainst(reference, set, { partial: lang !== languages[0], where: join(root, lang) });
+      sets.set(lang, new Map([...reference, ...set]));
     }
     return MessageCatalogue.compile(reference, sets);
   }

@@ -292,7 +292,7 @@ describe('verification methods, policy and throttles (JSON API)', () => {
       const blocked = await postJson(svc.baseUrl, '/api/v1/reset/start', { username });
       assert.equal(blocked.status, 429, username);
       assert.equal(blocked.body.error.code, 'throttled');
-      assert.match(blocked.body.error.message, /try again after \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+      assert.match(blocked.body.error.message, /try again after \d{1,2}:\d\d\s[AP]M UTC on [A-Z][a-z]{2} \d{1,2}, \d{4}\./);
     }
     clock.advance(24 * 3_600_000 + 1);
     assert.equal((await postJson(svc.baseUrl, '/api/v1/reset/start', { username: 'otto' })).status, 200);

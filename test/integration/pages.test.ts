@@ -87,6 +87,21 @@ describe('pages: headers, CSRF, language, demo outbox', () => {
     assert.match(remembered.text, /href="\?lang=de"/);
   });
 
+  it('speaks each of the ten languages: regional fallbacks, BCP 47 tags in the switch, the page in the language', async () => {
+    const fresh = () => new FormClient(svc.baseUrl);
+    for (const [header, lang, title] of [
+      ['pt-PT,pt;q=0.9', 'pt-BR', 'Redefinir sua senha'], ['ja-JP', 'ja', 'パスワードのリセット'], ['pl', 'pl', 'Resetowanie hasła'],
+      ['sv-FI', 'sv', 'Återställ ditt lösenord'], ['nl-BE', 'nl', 'Uw wachtwoord opnieuw instellen'], ['zh-CN', 'en', 'Reset your password'],
+    ] as const) {
+      const page = await fresh().get('/reset', { 'accept-language': header });
+      assert.match(page.text, new RegExp(`<html lang="${lang}">`), header);
+      assert.ok(page.text.includes(title), `${header}: ${title}`);
+    }
+    const chosen = await fresh().get('/reset?lang=pt-br', { 'accept-language': 'de' });
+    assert.match(chosen.text, /<html lang="pt-BR">/, 'an explicit choice in any spelling');
+    for (const lang of ['en', 'de', 'fr', 'es', 'it', 'nl', 'pl', 'sv', 'ja']) assert.match(chosen.text, new RegExp(`href="\\?lang=${lang}"`), lang);
+  });
+
   it('shows method hints in the language of the page being read, not the one the flow was started in', async () => {
     const tina = await svc.services.users.add({ username: 'tina', email: 'tina@example.org' });
     await svc.services.registrations.add(tina.id, 'totp', { secret: 'JBSWY3DPEHPK3PXP', lastStep: 0, label: 'Phone' }, svc.services.clock.now());

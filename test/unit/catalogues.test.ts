@@ -195,6 +195,15 @@ describe('ten languages', () => {
     }
   });
 
+  it('a key not yet translated loads and reads in English until it is (the service keeps running)', () => {
+    const dir = messageRoot(Object.fromEntries(languages.map((lang) => [`${lang}/a.json`, lang === 'en' ? { x: 'X {n}', y: 'Y' } : { x: `X-${lang} {n}` }])));
+    const catalogue = MessageCatalogue.load(dir);
+    assert.equal(catalogue.formatAny('ja', 'a.y'), 'Y');
+    assert.equal(catalogue.formatAny('ja', 'a.x', { n: 1 }), 'X-ja 1');
+    const renamed = messageRoot(Object.fromEntries(languages.map((lang) => [`${lang}/a.json`, { x: lang === 'pl' ? 'X {m}' : 'X {n}' }])));
+    assert.throws(() => MessageCatalogue.load(renamed), /pl\/a\.json: "a\.x" has the placeholders/, 'a different placeholder still stops the load');
+  });
+
   it('a missing key in a new language is listed with its English text', () => {
     const dir = messageRoot({ 'en/a.json': { x: 'X {n}', y: 'Y' }, 'de/a.json': { x: 'X {m}' } });
     const gaps = messageGaps(dir);

@@ -1,6 +1,7 @@
 /**
- * Global banned-term list: base words and patterns that attackers try first, in English and
- * German. Used for Entra-style fuzzy matching (see banned-terms.ts), so each term also bans
+ * Global banned-term list: base words and patterns that attackers try first (in English and
+ * German, plus each interface language's seasons, months, weekdays and workplace words from
+ * lists/words/). Used for Entra-style fuzzy matching (see banned-terms.ts), so each term also bans
  * its one-edit variants and its leetspeak spellings ("Sommer", "s0mm3r", "sommmer").
  *
  * Guidelines for editing:
@@ -10,6 +11,8 @@
  *   so keep four-letter words to strong signals; ordinary short words ("team", "golf")
  *   would cost every passphrase points for nothing.
  */
+
+import { LANGUAGE_BANNED_TERMS } from './words/index.js';
 
 const PASSWORD_WORDS = [
   'password', 'passwort', 'passwd', 'passphrase', 'kennwort', 'kennung', 'geheim', 'geheimnis',
@@ -22,23 +25,6 @@ const PASSWORD_WORDS = [
   'sesam', 'opensesame', 'abracadabra', 'whatever', 'nothing', 'nichts', 'private',
   'privat', 'sicher', 'sicherheit', 'security', 'secure', 'safety', 'mein', 'meins', 'admin123',
   'root123', 'test123', 'user123',
-];
-
-const SEASONS = [
-  'spring', 'summer', 'autumn', 'winter', 'frühling', 'fruehling', 'fruhling', 'sommer', 'herbst',
-  'frühjahr', 'fruehjahr',
-];
-
-const MONTHS = [
-  'january', 'february', 'march', 'april', 'june', 'july', 'august', 'september', 'october',
-  'november', 'december', 'januar', 'jänner', 'jaenner', 'februar', 'feber', 'märz', 'maerz',
-  'juni', 'juli', 'oktober', 'dezember',
-];
-
-const WEEKDAYS = [
-  'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'montag',
-  'dienstag', 'mittwoch', 'donnerstag', 'freitag', 'samstag', 'sonnabend', 'sonntag', 'weekend',
-  'wochenende', 'feierabend',
 ];
 
 const KEYBOARD_AND_SEQUENCES = [
@@ -101,9 +87,8 @@ function years(from: number, to: number): string[] {
 
 export const GLOBAL_BANNED_TERMS: readonly string[] = [
   ...PASSWORD_WORDS,
-  ...SEASONS,
-  ...MONTHS,
-  ...WEEKDAYS,
+  // Seasons, months, weekdays and workplace words of every interface language: lists/words/<lang>.ts.
+  ...LANGUAGE_BANNED_TERMS,
   ...KEYBOARD_AND_SEQUENCES,
   ...SPORTS_AND_CLUBS,
   ...PLACES,
