@@ -176,7 +176,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     void (async () => {
       usualDomain = await users.mostCommonEmailDomain();
       decoys.refresh(await users.ids());
-      await housekeep({ flows, sessions, challenges, throttles: throttleRepository, rateLimits: new RateLimitRepository(store.db) }, clock.now());
+      await housekeep({ flows, sessions, challenges, throttles: throttleRepository, rateLimits: new RateLimitRepository(store.db), audit: { log: auditLog, retentionDays: config.audit.retentionDays } }, clock.now());
     })().catch((error: unknown) => log.warn({ err: error }, 'housekeeping failed'));
   }, HOUSEKEEPING_MS);
   housekeeping.unref();

@@ -47,7 +47,8 @@ export type AuditDetails = {
   'admin-reset-password': PasswordActDetail;
   'password-set': PasswordActDetail & { path: PasswordPath; writtenBack: boolean };
   'method-registered': { method: string };
-  'method-removed': { method: string; by?: 'cli' };
+  /** `by`: 'cli', or the console operator's label (`user:<name>`, `token:<id>`); absent when the user removed it. */
+  'method-removed': { method: string; by?: string };
   'methods-reconfirmed': { method: string };
   'policy-change': { changed: string };
   'directory-sync': {
@@ -61,7 +62,7 @@ export type AuditDetails = {
     reason?: string;
   };
   'user-deleted': { by: 'cli'; registrations: number; sessions: number; flows: number };
-  'user-unblocked': { by: 'cli'; resetBlock: boolean; signInBlock: boolean; client?: string };
+  'user-unblocked': { by: string; resetBlock: boolean; signInBlock: boolean; client?: string };
   'role-assigned': { by: 'cli'; role: UserRole };
   'role-removed': { by: 'cli'; role: UserRole };
   'group-member-removed': { by: 'cli'; group: string; memberType: 'user' | 'group'; member: string };

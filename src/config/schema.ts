@@ -141,6 +141,12 @@ export const configSchema = z.strictObject({
       ttlSeconds: z.number().int().min(60).max(86400).default(3600),
     })
     .prefault({}),
+  audit: z
+    .strictObject({
+      /** Days an audit event is kept; housekeeping deletes older ones in bounded batches. */
+      retentionDays: z.number().int().min(1).max(36500).default(365),
+    })
+    .prefault({}),
   http: z
     .strictObject({
       /** Seconds a client has to send one whole request, headers and body; slower clients are cut off. */

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { html, type SafeHtml } from './html.js';
+import { consolePagesCss } from './admin/console-pages-css.js';
 
 /** The only stylesheet: served from our origin so the CSP can forbid inline styles. */
 export const appCss = `
@@ -31,7 +32,7 @@ footer { text-align: center; margin: 2rem; font-size: .9rem; }
 .feedback { margin: .5rem 0 0; padding-left: 1.2rem; font-size: .9rem; }
 .feedback[data-accepted=false] { color: var(--error); }
 .feedback[data-accepted=true] { color: #1b7f3b; list-style: '✓ '; }
-`;
+` + consolePagesCss;
 
 /**
  * The browser scripts: real files in src/web/browser (type-checked with tsconfig.browser.json, linted), read

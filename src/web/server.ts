@@ -19,6 +19,10 @@ import { securityInfoApi } from './api/security-info-api.js';
 import { healthRoutes } from './health.js';
 import { adminDoctorApi, adminResetApi, adminSyncApi } from './api/admin-api.js';
 import { adminDoctorPages } from './pages/admin-doctor-pages.js';
+import { overviewPages } from './admin/overview-pages.js';
+import { usersPages } from './admin/users-pages.js';
+import { auditPages } from './admin/audit-pages.js';
+import { consoleApi } from './api/admin/console-api.js';
 import { agentApi } from './api/agent-api.js';
 import { appCss, scripts } from './assets.js';
 import { SsprError } from '../errors/sspr-error.js';
@@ -129,6 +133,10 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   await adminSyncApi(app, services, policy);
   await adminResetApi(app, services, policy);
   await adminDoctorPages(app, services, kit);
+  await overviewPages(app, services, kit);
+  await usersPages(app, services, kit);
+  await auditPages(app, services, kit);
+  await consoleApi(app, services, policy);
 
   return app;
 }

@@ -12,6 +12,7 @@ import * as keyring from './009-keyring.js';
 import * as agentEnvelope from './010-agent-envelope.js';
 import * as roles from './011-roles.js';
 import * as userIndexes from './012-user-indexes.js';
+import * as consolePages from './014-console-pages.js';
 
 // Migrations are listed in code (not read from a folder) so the compiled package carries them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -29,6 +30,7 @@ const ordered: Array<[string, Up]> = [
   ['010-agent-envelope', agentEnvelope.up],
   ['011-roles', roles.up],
   ['012-user-indexes', userIndexes.up],
+  ['014-console-pages', consolePages.up],
 ];
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
