@@ -44,7 +44,7 @@ export interface ConsoleOverviewData {
      * Users no user-level check fails, bounded from the doctor's per-check counts (a user can fail several checks,
      * so the exact union needs a run per user): `atLeast` = all − Σ failing, `atMost` = all − the largest count.
      */
-    capable: { atLeast: number; atMost: number };
+    capable: { atLeast: number; atMost: number } | null;
   };
   /** Resets and refusals over the last 1 (today, UTC), 7 and 30 days. */
   activity: Array<{ days: 1 | 7 | 30; resets: number; refusals: number }>;
@@ -52,23 +52,25 @@ export interface ConsoleOverviewData {
   resetsPerDay: Array<{ day: number; resets: number; refusals: number }>;
   refusalsByReason: Array<{ reason: string; count: number }>;
   coverage: Array<{ day: number; users: number; registered: number }>;
-  /** When the doctor's service run behind the health banner and the capable share was made. */
-  doctorAt: number;
+  /** When the doctor's service run behind the health banner and the capable share was made; null: still running. */
+  doctorAt: number | null;
 }
 
 const severity: Record<CheckStatus, number> = { skip: 0, pass: 1, warn: 2, fail: 3 };
-const worst = (statuses: CheckStatus[]): CheckStatus => statuses.reduce<CheckStatus>((a, b) => (severity[b] > severity[a] ? b : a), 'pass');
+const worst = (statuses: CheckStatus[]): CheckStatus => statuses.reduce<CheckStatus>((a, b) => (severity[b] > severity[a] ? b : a), 'skip');
 
-/** How long a doctor service run is reused: it probes the directory and counts every check, the slow part here. */
+/** How long a doctor service run is fresh: it probes the directory and counts every check, the slow part here. */
 const DOCTOR_REUSE_MS = 60_000;
+/** How long a page waits for the very first doctor run before it shows the rest without it. */
+const DOCTOR_WAIT_MS = 500;
 
 /**
  * The console overview: the health banner and the capable share from the doctor's service-level run (set-based
- * counts; reused for a minute and shared by concurrent requests), everything else from set-based queries bound by
+ * counts; renewed in the background once a minute, shared by concurrent requests), everything else from set-based queries bound by
  * indexes. The page and `GET /api/v1/admin/overview` show the same object.
  */
 export class ConsoleOverview {
-  private doctorRuns = new Map<Lang, { at: number; report: Promise<DoctorReport> }>();
+  private doctorRuns = new Map<Lang, { at: number; done: Promise<{ at: number; report: DoctorReport }>; renewing: boolean }>();
 
   constructor(
     private readonly stats: ConsoleStatsRepository,
@@ -76,25 +78,37 @@ export class ConsoleOverview {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * The doctor's service run for `lang`: the first request waits for it; afterwards a run older than a minute is
+   * renewed in the background while requests keep getting the last finished one (stale while revalidating), so
+   * no page waits for the directory probe and the per-check counts again.
+   */
   private doctorReport(lang: Lang): Promise<{ at: number; report: DoctorReport }> {
     const now = this.clock.now();
-    let run = this.doctorRuns.get(lang);
-    if (!run || now - run.at > DOCTOR_REUSE_MS) {
-      const report = this.doctor.diagnoseService(lang);
-      run = { at: now, report };
-      this.doctorRuns.set(lang, run);
-      report.catch(() => this.doctorRuns.delete(lang));
+    const run = this.doctorRuns.get(lang);
+    if (run && (now - run.at <= DOCTOR_REUSE_MS || run.renewing)) return run.done;
+    const renewed = this.doctor.diagnoseService(lang).then((report) => ({ at: now, report }));
+    if (run) {
+      run.renewing = true;
+      renewed.then(
+        (fresh) => this.doctorRuns.set(lang, { at: now, done: Promise.resolve(fresh), renewing: false }),
+        () => (run.renewing = false),
+      );
+      return run.done;
     }
-    const { at } = run;
-    return run.report.then((report) => ({ at, report }));
+    const entry = { at: now, done: renewed, renewing: false };
+    this.doctorRuns.set(lang, entry);
+    renewed.catch(() => this.doctorRuns.delete(lang));
+    return renewed;
   }
 
   async read(lang: Lang): Promise<ConsoleOverviewData> {
     const now = this.clock.now();
     const today = Math.floor(now / DAY_MS);
     const since30 = (today - 29) * DAY_MS;
+    const waited = new Promise<null>((resolve) => setTimeout(resolve, DOCTOR_WAIT_MS, null).unref());
     const [doctor, users, blocked, resetDays, refusalDays, reasons, coverage] = await Promise.all([
-      this.doctorReport(lang),
+      Promise.race([this.doctorReport(lang), waited]),
       this.stats.userCounts(),
       this.stats.activeBlocks(blockReasons, now),
       this.stats.perDay(resets, since30),
@@ -102,13 +116,13 @@ export class ConsoleOverview {
       this.stats.byReason(refusals, since30),
       this.stats.coverageSince(since30, now),
     ]);
-    const checks = new Map(doctor.report.checks.map((c) => [c.id, c]));
+    const checks = new Map((doctor?.report.checks ?? []).map((c) => [c.id, c]));
     const areas = (Object.entries(healthAreas) as Array<[HealthArea, readonly CheckId[]]>).map(([area, ids]) => {
       const found = ids.map((id) => checks.get(id)).filter((c): c is CheckResult => c !== undefined && c.status !== 'skip');
       const status = found.length ? worst(found.map((c) => c.status)) : 'skip';
       return { area, status, check: found.find((c) => c.status === status) ?? null };
     });
-    const failing = (doctor.report.summary?.checks ?? []).map((line) => line.failing);
+    const failing = (doctor?.report.summary?.checks ?? []).map((line) => line.failing);
     const sum = (days: number, series: Map<number, number>) => {
       let total = 0;
       for (let d = today - days + 1; d <= today; d++) total += series.get(d) ?? 0;
@@ -122,16 +136,15 @@ export class ConsoleOverview {
       users: {
         ...users,
         blocked,
-        capable: {
-          atLeast: Math.max(0, users.all - failing.reduce((a, b) => a + b, 0)),
-          atMost: Math.max(0, users.all - Math.max(0, ...failing)),
-        },
+        capable: doctor
+          ? { atLeast: Math.max(0, users.all - failing.reduce((a, b) => a + b, 0)), atMost: Math.max(0, users.all - Math.max(0, ...failing)) }
+          : null,
       },
       activity: ([1, 7, 30] as const).map((days) => ({ days, resets: sum(days, resetDays), refusals: sum(days, refusalDays) })),
       resetsPerDay,
       refusalsByReason: [...reasons.entries()].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count),
       coverage,
-      doctorAt: doctor.at,
+      doctorAt: doctor?.at ?? null,
     };
   }
 }

@@ -105,21 +105,30 @@ export class ConsoleStatsRepository {
       .groupBy('user_id')
       .as('f');
     const registeredDay = sql<number | string>`(f.first / ${sql.lit(DAY_MS)})`;
-    const [usersBefore, usersPerDay, registeredBefore, registeredPerDay] = await Promise.all([
-      this.db.selectFrom('users').select((eb) => eb.fn.countAll<number | string>().as('n')).where('created_at', '<', firstDay * DAY_MS).executeTakeFirstOrThrow(),
-      this.db.selectFrom('users').select([day.as('day'), (eb) => eb.fn.countAll<number | string>().as('n')]).where('created_at', '>=', firstDay * DAY_MS).groupBy(day).execute(),
-      this.db.selectFrom(firstRegistration).select((eb) => eb.fn.countAll<number | string>().as('n')).where('f.first', '<', firstDay * DAY_MS).executeTakeFirstOrThrow(),
-      this.db.selectFrom(firstRegistration).select([registeredDay.as('day'), (eb) => eb.fn.countAll<number | string>().as('n')]).where('f.first', '>=', firstDay * DAY_MS).groupBy(registeredDay).execute(),
-    ]);
-    const add = (rows: Array<{ day: number | string; n: number | string }>) => new Map(rows.map((r) => [Math.floor(Number(r.day)), Number(r.n)]));
-    const usersAdded = add(usersPerDay);
-    const registeredAdded = add(registeredPerDay);
-    let users = Number(usersBefore.n);
-    let registered = Number(registeredBefore.n);
+    // Per day over the whole history (index-only scans: users (created_at), method_registrations (user_id,
+    // created_at)); a few thousand rows at most, summed up here.
+    const [usersPerDay, registeredPerDay] = await Promise.all([
+      this.db.selectFrom('users').select([day.as('day'), (eb) => eb.fn.countAll<number | string>().as('n')]).groupBy(day).execute(),
+      this.db.selectFrom(firstRegistration).select([registeredDay.as('day'), (eb) => eb.fn.countAll<number | string>().as('n')]).groupBy(registeredDay).execute(),
+    ])
+    const running = (rows: Array<{ day: number | string; n: number | string }>) => {
+      let before = 0;
+      const added = new Map<number, number>();
+      for (const row of rows) {
+        const d = Math.floor(Number(row.day));
+        if (d < firstDay) before += Number(row.n);
+        else added.set(d, (added.get(d) ?? 0) + Number(row.n));
+      }
+      return { before, added };
+    };
+    const u = running(usersPerDay);
+    const r = running(registeredPerDay);
+    let users = u.before;
+    let registered = r.before;
     const series: Array<{ day: number; users: number; registered: number }> = [];
     for (let d = firstDay; d <= lastDay; d++) {
-      users += usersAdded.get(d) ?? 0;
-      registered += registeredAdded.get(d) ?? 0;
+      users += u.added.get(d) ?? 0;
+      registered += r.added.get(d) ?? 0;
       series.push({ day: d, users, registered });
     }
     return series;

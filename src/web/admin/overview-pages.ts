@@ -32,14 +32,16 @@ function healthBanner(data: ConsoleOverviewData, lang: Lang): SafeHtml {
 <ul class="health-areas">${areas.map(
     (a) => html`<li class="health-area health-${a.status}"><span class="health-badge">${message(lang, 'console-overview.health.status', { status: a.status === 'skip' ? 'other' : a.status })}</span> <strong>${message(lang, `console-overview.health.area.${a.area}`)}</strong>${a.check && a.status !== 'pass' ? html`<br><span>${a.check.summary}</span>${a.check.fix ? html` <span class="help">${a.check.fix}</span>` : ''}` : ''}</li>`,
   )}</ul>
-<p class="help">${message(lang, 'console-overview.health.doctorAt', { time: timeLabel(data.doctorAt, lang) })} <a href="/admin/doctor">${message(lang, 'console-overview.health.doctorLink')}</a></p>
+<p class="help">${data.doctorAt === null ? message(lang, 'console-overview.health.doctorRunning') : message(lang, 'console-overview.health.doctorAt', { time: timeLabel(data.doctorAt, lang) })} <a href="/admin/doctor">${message(lang, 'console-overview.health.doctorLink')}</a></p>
 </section>`;
 }
 
 function userTiles(data: ConsoleOverviewData, lang: Lang): SafeHtml {
   const { all, enabled, registered, blocked, capable } = data.users;
   const capableText =
-    capable.atLeast === capable.atMost
+    capable === null
+      ? message(lang, 'console-overview.users.capableRunning')
+      : capable.atLeast === capable.atMost
       ? message(lang, 'console-overview.users.capableExact', { count: capable.atLeast, percent: percentOf(capable.atLeast, all, lang) })
       : message(lang, 'console-overview.users.capableRange', { atLeast: capable.atLeast, atMost: capable.atMost, low: percentOf(capable.atLeast, all, lang), high: percentOf(capable.atMost, all, lang) });
   const number = new Intl.NumberFormat(lang);
