@@ -47,8 +47,7 @@ export async function auditPages(app: FastifyInstance, services: Services, kit: 
     const exportLink = (format: 'csv' | 'jsonl') => `/api/v1/admin/audit/export?${new URLSearchParams([...params, ['format', format]])}`;
     const outcome = value('outcome');
     const event = value('event');
-    return renderConsole(kit, request, reply, operator, 'audit', message(lang, 'console-audit.title'), () => html`<h1>${message(lang, 'console-audit.title')}</h1>
-<form method="get" action="/admin/audit" class="filters" aria-labelledby="filter-heading"><h2 id="filter-heading" class="visually-hidden">${message(lang, 'console-audit.filter.heading')}</h2>
+    return renderConsole(kit, request, reply, operator, 'audit', message(lang, 'console-audit.title'), () => html`<form method="get" action="/admin/audit" class="filters" aria-labelledby="filter-heading"><h2 id="filter-heading" class="visually-hidden">${message(lang, 'console-audit.filter.heading')}</h2>
 <div class="filter-grid">
 <div><label for="f-user">${message(lang, 'console-audit.filter.user')}</label><input type="text" id="f-user" name="user" value="${value('user')}" maxlength="256" autocomplete="off"></div>
 <div><label for="f-event">${message(lang, 'console-audit.filter.event')}</label><select id="f-event" name="event"><option value="">${message(lang, 'console-audit.filter.any')}</option>${auditEventNames.map((name) => html`<option value="${name}"${name === event ? html` selected` : ''}>${name}</option>`)}</select></div>

@@ -23,6 +23,7 @@ main:has(.console) { max-width: 76rem; }
 .health h2 { margin-top: .5rem; }
 .health-verdict { font-weight: 600; }
 .health-areas { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr)); gap: .5rem 1rem; }
+.health-area { display: flex; flex-wrap: wrap; gap: .15rem .5rem; align-items: baseline; } .health-area > span:not(.health-badge) { flex-basis: 100%; }
 .health-badge { display: inline-block; min-width: 5.5rem; padding: 0 .4rem; border-radius: 3px; font-size: .85rem; font-weight: 700; border: 1px solid currentColor; }
 .health-area.health-pass .health-badge { color: var(--c-ok); } .health-area.health-warn .health-badge { color: var(--c-warn); } .health-area.health-fail .health-badge { color: var(--c-fail); } .health-area.health-skip .health-badge { color: var(--c-muted); }
 dl.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: .75rem; }
@@ -32,7 +33,7 @@ dl.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1.5rem; margin-top: 1rem; }
 .chart-box { min-width: 0; }
 .chart-figure { margin: 0; }
-svg.chart { width: 100%; height: auto; color: inherit; font-size: 11px; }
+svg.chart { width: 100%; max-width: 40rem; height: auto; color: inherit; font-size: 12px; }
 .chart-grid { stroke: var(--c-rule); stroke-width: 1; }
 .chart-axis, .chart-label { fill: currentColor; }
 .chart-axis { fill: var(--c-muted); }
@@ -49,6 +50,7 @@ svg.chart { width: 100%; height: auto; color: inherit; font-size: 11px; }
 .filter-grid input, .filter-grid select { width: 100%; box-sizing: border-box; padding: .5rem; font-size: 1rem; }
 .check-fail td:nth-child(2) { color: var(--c-fail); font-weight: 700; } .check-warn td:nth-child(2) { color: var(--c-warn); font-weight: 700; }
 .outcome-failure td:nth-child(3) { color: var(--c-fail); }
+.console table.audit { min-width: 48rem; } .console table.audit td:first-child { white-space: nowrap; }
 @media (max-width: 40rem) { .console-columns, .charts { grid-template-columns: 1fr; } .console th, .console td { padding: .3rem .3rem; } }
 /* ---- end of console pages ---- */
 `;

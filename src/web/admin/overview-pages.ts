@@ -30,7 +30,7 @@ function healthBanner(data: ConsoleOverviewData, lang: Lang): SafeHtml {
 <h2 id="health-heading">${message(lang, 'console-overview.health.heading')}</h2>
 <p class="health-verdict">${message(lang, `console-overview.health.${status}`)}</p>
 <ul class="health-areas">${areas.map(
-    (a) => html`<li class="health-area health-${a.status}"><span class="health-badge">${message(lang, 'console-overview.health.status', { status: a.status === 'skip' ? 'other' : a.status })}</span> <strong>${message(lang, `console-overview.health.area.${a.area}`)}</strong>${a.check && a.status !== 'pass' ? html`<br><span>${a.check.summary}</span>${a.check.fix ? html` <span class="help">${a.check.fix}</span>` : ''}` : ''}</li>`,
+    (a) => html`<li class="health-area health-${a.status}"><span class="health-badge">${message(lang, 'console-overview.health.status', { status: a.status === 'skip' ? 'other' : a.status })}</span> <strong>${message(lang, `console-overview.health.area.${a.area}`)}</strong>${a.check && a.status !== 'pass' ? html`<span>${a.check.summary}</span>${a.check.fix ? html` <span class="help">${a.check.fix}</span>` : ''}` : ''}</li>`,
   )}</ul>
 <p class="help">${data.doctorAt === null ? message(lang, 'console-overview.health.doctorRunning') : message(lang, 'console-overview.health.doctorAt', { time: timeLabel(data.doctorAt, lang) })} <a href="/admin/doctor">${message(lang, 'console-overview.health.doctorLink')}</a></p>
 </section>`;
@@ -112,7 +112,7 @@ export async function overviewPages(app: FastifyInstance, services: Services, ki
     const lang = request.ctx.lang;
     const data = await consoleOverviewOf(services).read(lang);
     return renderConsole(kit, request, reply, operator, 'overview', message(lang, 'console-overview.title'), () =>
-      html`<h1>${message(lang, 'console-overview.title')}</h1>${healthBanner(data, lang)}${userTiles(data, lang)}${activity(data, lang)}`,
+      html`${healthBanner(data, lang)}${userTiles(data, lang)}${activity(data, lang)}`,
     );
   });
 }

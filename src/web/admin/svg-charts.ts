@@ -17,9 +17,9 @@ export interface ChartText {
   tableLabel: string;
 }
 
-const WIDTH = 640;
-const HEIGHT = 200;
-const PAD = { left: 44, right: 8, top: 10, bottom: 24 };
+const WIDTH = 400;
+const HEIGHT = 180;
+const PAD = { left: 48, right: 8, top: 10, bottom: 24 };
 
 const niceMax = (max: number): number => {
   if (max <= 4) return 4;
@@ -73,13 +73,13 @@ export function barChart(id: string, text: ChartText, points: ChartPoint[], labe
 /** Horizontal bars with the label and the number in text (a ranking such as refusals by reason). */
 export function rankChart(id: string, text: ChartText, points: Array<{ label: string; value: number }>): SafeHtml {
   const rowHeight = 26;
-  const labelWidth = 220;
+  const labelWidth = 150;
   const height = Math.max(1, points.length) * rowHeight + 8;
   const max = Math.max(1, ...points.map((p) => p.value));
   const rows = points.map((p, i) => {
-    const w = ((WIDTH - labelWidth - 70) * p.value) / max;
+    const w = ((WIDTH - labelWidth - 50) * p.value) / max;
     const y = 4 + i * rowHeight;
-    return html`<text class="chart-label" x="${labelWidth - 8}" y="${y + 17}" text-anchor="end">${p.label.length > 30 ? `${p.label.slice(0, 29)}…` : p.label}</text><rect class="chart-series-1" x="${labelWidth}" y="${y + 4}" width="${w.toFixed(1)}" height="${rowHeight - 8}"/><text class="chart-label" x="${(labelWidth + w + 6).toFixed(1)}" y="${y + 17}">${p.value}</text>`;
+    return html`<text class="chart-label" x="${labelWidth - 8}" y="${y + 17}" text-anchor="end">${p.label.length > 22 ? `${p.label.slice(0, 21)}…` : p.label}</text><rect class="chart-series-1" x="${labelWidth}" y="${y + 4}" width="${w.toFixed(1)}" height="${rowHeight - 8}"/><text class="chart-label" x="${(labelWidth + w + 6).toFixed(1)}" y="${y + 17}">${p.value}</text>`;
   });
   return html`<figure class="chart-figure"><svg class="chart" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="${id}-title ${id}-desc"><title id="${id}-title">${text.title}</title><desc id="${id}-desc">${text.description}</desc><g aria-hidden="true">${rows}</g></svg>${dataTable(text, points.map((p) => ({ label: p.label, values: [p.value] })), integer)}</figure>`;
 }

@@ -95,8 +95,7 @@ export async function usersPages(app: FastifyInstance, services: Services, kit: 
     const query = parseBody(consoleUsersQuerySchema, request.query);
     const found = await users.find(query.query, decodeUserCursor(query.cursor), query.limit);
     const more = (cursor: string) => `/admin/users?${new URLSearchParams({ query: query.query, cursor })}`;
-    return renderConsole(kit, request, reply, operator, 'users', message(lang, 'console-users.title'), () => html`<h1>${message(lang, 'console-users.title')}</h1>
-<form method="get" action="/admin/users" role="search" class="search"><label for="query">${message(lang, 'console-users.search.label')}</label>
+    return renderConsole(kit, request, reply, operator, 'users', message(lang, 'console-users.title'), () => html`<form method="get" action="/admin/users" role="search" class="search"><label for="query">${message(lang, 'console-users.search.label')}</label>
 <p class="help" id="query-help">${message(lang, 'console-users.search.help')}</p>
 <div class="search-row"><input type="text" id="query" name="query" value="${query.query}" maxlength="256" autocomplete="off" aria-describedby="query-help"><button type="submit">${message(lang, 'console-users.search.submit')}</button></div></form>
 <div class="table-scroll"><table id="users"><caption>${message(lang, 'console-users.list.caption', { count: found.users.length })}</caption>
@@ -117,7 +116,6 @@ export async function usersPages(app: FastifyInstance, services: Services, kit: 
       : notice === 'unblocked' || notice === 'nothing' ? message(lang, 'console-users.blocks.lifted', { lifted: notice === 'unblocked' ? 'yes' : 'other' })
       : null;
     return renderConsole(kit, request, reply, operator, 'users', message(lang, 'console-users.user.title', { username: user.username }), (page) => html`<p><a href="/admin/users">← ${message(lang, 'console-users.user.back')}</a></p>
-<h1>${message(lang, 'console-users.user.title', { username: user.username })}</h1>
 ${noticeText ? html`<p class="notice" role="status">${noticeText}</p>` : ''}
 <div class="console-columns"><div>${profile(user, lang)}${blocks(user, page)}</div><div>${methods(user, page)}${doctor(user, lang)}</div></div>
 ${trail(user, lang)}`);
