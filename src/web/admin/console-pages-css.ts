@@ -23,7 +23,7 @@ main:has(.console) { max-width: 76rem; }
 .health h2 { margin-top: .5rem; }
 .health-verdict { font-weight: 600; }
 .health-areas { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr)); gap: .5rem 1rem; }
-.health-area { display: flex; flex-wrap: wrap; gap: .15rem .5rem; align-items: baseline; } .health-area > span:not(.health-badge) { flex-basis: 100%; }
+.health-area { display: flex; flex-wrap: wrap; gap: .15rem .5rem; align-items: baseline; align-content: flex-start; } .health-area > span:not(.health-badge) { flex-basis: 100%; }
 .health-badge { display: inline-block; min-width: 5.5rem; padding: 0 .4rem; border-radius: 3px; font-size: .85rem; font-weight: 700; border: 1px solid currentColor; }
 .health-area.health-pass .health-badge { color: var(--c-ok); } .health-area.health-warn .health-badge { color: var(--c-warn); } .health-area.health-fail .health-badge { color: var(--c-fail); } .health-area.health-skip .health-badge { color: var(--c-muted); }
 dl.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: .75rem; }
