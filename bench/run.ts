@@ -11,6 +11,7 @@ import { benchAgentWriteback } from './agent-writeback.js';
 import { benchRefusalTiming } from './refusal-timing.js';
 import { benchCheckFlood } from './check-flood.js';
 import { benchVsLtb } from './vs-ltb.js';
+import { benchConsole } from './console.js';
 
 const only = process.argv[2];
 if (!only || only === 'reset') await benchResetFlows();
@@ -21,6 +22,7 @@ if (!only || only === 'doctor') await benchDoctor();
 if (!only || only === 'agent') await benchAgentWriteback();
 if (!only || only === 'refusal') await benchRefusalTiming();
 if (!only || only === 'check-flood') await benchCheckFlood();
+if (!only || only === 'console') await benchConsole();
 if (!only || only === 'password') {
   const { main } = await import('./password-policy.js');
   await main();

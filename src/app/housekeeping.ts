@@ -3,6 +3,7 @@ import type { SessionsRepository } from '../store/sessions-repository.js';
 import type { ChallengesRepository } from '../store/challenges-repository.js';
 import type { ThrottleRepository } from '../store/throttle-repository.js';
 import type { RateLimitRepository } from '../store/rate-limit-repository.js';
+import type { AuditRepository } from '../store/audit-repository.js';
 
 const MINUTE = 60_000;
 /** The longest throttle window: `throttles.failedProofsWindowHours` may be at most 168 h (policy schema). */
@@ -18,9 +19,14 @@ export interface HousekeepingParts {
   rateLimits: RateLimitRepository;
   /** Helpdesk caller verifications: kept a day (the send limit looks back an hour, a window lasts minutes). */
   helpdesk?: { purgeBefore(before: number): Promise<void> };
+  /** The audit trail and how many days it keeps events (`audit.retentionDays`). */
+  audit?: { log: Pick<AuditRepository, 'purgeBefore'>; retentionDays: number };
 }
 
-/** One pass of housekeeping: everything past its lifetime leaves the store (flows with their codes, sessions, challenges, throttle events and blocks, rate-limit windows). */
+/**
+ * One pass of housekeeping: everything past its lifetime leaves the store (flows with their codes, sessions,
+ * challenges, throttle events and blocks, rate-limit windows, audit events older than the retention).
+ */
 export async function housekeep(parts: HousekeepingParts, now: number): Promise<void> {
   await parts.flows.purgeExpired(now);
   await parts.sessions.purgeExpired(now);
@@ -28,4 +34,5 @@ export async function housekeep(parts: HousekeepingParts, now: number): Promise<
   await parts.throttles.purge(now, now - THROTTLE_HORIZON_MS);
   await parts.rateLimits.purgeBefore(now - RATE_LIMIT_HORIZON_MS);
   await parts.helpdesk?.purgeBefore(now - 24 * 60 * MINUTE);
+  if (parts.audit) await parts.audit.log.purgeBefore(now - parts.audit.retentionDays * 24 * 60 * MINUTE);
 }

@@ -235,7 +235,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     void (async () => {
       usualDomain = await users.mostCommonEmailDomain();
       decoys.refresh(await users.ids());
-      await housekeep({ flows, sessions, challenges, throttles: throttleRepository, rateLimits: new RateLimitRepository(store.db), helpdesk: helpdeskVerifications }, clock.now());
+      await housekeep({ flows, sessions, challenges, throttles: throttleRepository, rateLimits: new RateLimitRepository(store.db), helpdesk: helpdeskVerifications, audit: { log: auditLog, retentionDays: config.audit.retentionDays } }, clock.now());
       await deliveryQueue.purgeDelivered(clock.now() - config.audit.delivery.keepDeliveredDays * 86_400_000);
       await deliveryQueue.purgeDeadMessages(clock.now() - DEAD_MESSAGE_DAYS * 86_400_000);
       await integrity.repository.purgeLinksBefore(clock.now());

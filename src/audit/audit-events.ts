@@ -61,7 +61,8 @@ export type AuditDetails = {
   /** `changes`: "setting: old → new" per changed setting, joined by "; " (details are flat). */
   'policy-saved': { by: string; changes: string; count: number };
   'method-registered': { method: string };
-  'method-removed': { method: string; by?: 'cli' };
+  /** `by`: 'cli', or the console operator's label (`user:<name>`, `token:<id>`); absent when the user removed it. */
+  'method-removed': { method: string; by?: string };
   'methods-reconfirmed': { method: string };
   'policy-change': { changed: string };
   'directory-sync': {
@@ -77,7 +78,7 @@ export type AuditDetails = {
     ms?: number;
   };
   'user-deleted': { by: 'cli'; registrations: number; sessions: number; flows: number };
-  'user-unblocked': { by: 'cli'; resetBlock: boolean; signInBlock: boolean; client?: string };
+  'user-unblocked': { by: string; resetBlock: boolean; signInBlock: boolean; client?: string };
   /** `by`: 'cli', or the operator label (`user:<name>`, `token:<id>`); `scope`: a helpdesk grant's group. */
   'role-assigned': { by: string; role: UserRole; scope?: string | null };
   'role-removed': { by: string; role: UserRole };

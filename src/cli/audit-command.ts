@@ -1,52 +1,13 @@
 import { Command, Option } from 'commander';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { withStore, guarded } from './runtime.js';
 import { SsprError } from '../errors/sspr-error.js';
-import { AuditRepository, type AuditExportFilter, type AuditRecord } from '../store/audit-repository.js';
+import { AuditRepository, type AuditExportFilter } from '../store/audit-repository.js';
+import { auditExportFormatNames, auditExportStream, type AuditExportFormat } from '../audit/audit-export.js';
 import { auditEventNames, isAuditEventName } from '../audit/audit-events.js';
 import { DeliveryQueueRepository } from '../store/delivery-queue-repository.js';
 
-const columns = ['id', 'at', 'event', 'outcome', 'userId', 'username', 'flow', 'ip', 'userAgent', 'detail'] as const;
-
-/** One exported event: the time as ISO 8601, the detail as its JSON text (CSV) or object (JSON Lines). */
-function fields(record: AuditRecord): Record<(typeof columns)[number], string | number | null> {
-  return {
-    id: record.id,
-    at: new Date(record.at).toISOString(),
-    event: record.event,
-    outcome: record.outcome,
-    userId: record.userId ?? null,
-    username: record.username ?? null,
-    flow: record.flow ?? null,
-    ip: record.ip ?? null,
-    userAgent: record.userAgent ?? null,
-    detail: record.detail ? JSON.stringify(record.detail) : null,
-  };
-}
-
-/**
- * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break, quotes doubled. Text that a
- * spreadsheet would run as a formula (=, +, -, @, tab, CR first: user names and user agents are typed by
- * strangers) is prefixed with an apostrophe (OWASP CSV injection).
- */
-export function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-const formats = {
-  csv: {
-    header: columns.join(',') + '\r\n',
-    line: (r: AuditRecord) => {
-      const values = fields(r);
-      return columns.map((c) => csvField(values[c])).join(',') + '\r\n';
-    },
-  },
-  jsonl: { header: '', line: (r: AuditRecord) => JSON.stringify({ ...fields(r), detail: r.detail ?? null }) + '\n' },
-} as const;
+export { csvField } from '../audit/audit-export.js';
 
 /** A point in time from the command line: an ISO 8601 date (midnight UTC) or date-time (without an offset: local time). */
 function instant(option: string, value: string | undefined): number | undefined {
@@ -57,7 +18,7 @@ function instant(option: string, value: string | undefined): number | undefined 
 }
 
 interface ExportOptions {
-  format: keyof typeof formats;
+  format: AuditExportFormat;
   since?: string;
   until?: string;
   user?: string;
@@ -71,7 +32,7 @@ export function auditCommand(): Command {
   audit
     .command('export')
     .description('write audit events to standard output, oldest first, streamed page by page (any size of log)')
-    .addOption(new Option('--format <format>', 'csv (with a header) or jsonl (one JSON object per line)').choices(Object.keys(formats)).default('jsonl'))
+    .addOption(new Option('--format <format>', 'csv (with a header) or jsonl (one JSON object per line)').choices(auditExportFormatNames).default('jsonl'))
     .option('--since <time>', 'only events at or after this ISO 8601 date or date-time')
     .option('--until <time>', 'only events before this ISO 8601 date or date-time')
     .option('--user <username>', 'only events of this user (also of a deleted account, by the name it had)')
@@ -82,17 +43,12 @@ export function auditCommand(): Command {
         if (!isAuditEventName(options.event)) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `there is no audit event "${options.event}"; the events are ${auditEventNames.join(', ')}` });
         filter.event = options.event;
       }
-      const format = formats[options.format];
       await withStore(command, async ({ store, users }) => {
         if (options.user !== undefined) filter.user = { id: (await users.findByUsername(options.user))?.id ?? null, username: options.user };
         const pages = new AuditRepository(store.db).pages(filter);
-        async function* text(): AsyncGenerator<string> {
-          if (format.header) yield format.header;
-          for await (const page of pages) yield page.map(format.line).join('');
-        }
         // pipeline waits for stdout to drain before pulling the next page (backpressure); a reader that goes
         // away (`| head`) ends the export quietly.
-        await pipeline(Readable.from(text(), { highWaterMark: 1 }), process.stdout).catch((error: NodeJS.ErrnoException) => {
+        await pipeline(auditExportStream(pages, options.format), process.stdout).catch((error: NodeJS.ErrnoException) => {
           if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
         });
       });

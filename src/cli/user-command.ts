@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { unblockUser } from '../admin/unblock-user.js';
 import { withStore, guarded, reportError, audited } from './runtime.js';
 import { isIP } from 'node:net';
 import { changeRoleFromCli } from './role-command.js';
@@ -200,10 +201,7 @@ export function userCommand(): Command {
       if (options.ip !== undefined && isIP(options.ip) === 0) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `"${options.ip}" is not an IP address` });
       const lifted = await withStore(command, async (cli) => {
         const found = await cli.users.get(username);
-        const { reset, signIn } = throttlesOf(cli);
-        const before = { resetBlock: (await reset.blockedUntil(usernameKey(found.username))) !== null, signInBlock: (await signIn.nameBlockedUntil(found.username)) !== null };
-        await reset.clear(usernameKey(found.username));
-        await signIn.unblock(found.username, options.ip);
+        const before = await unblockUser(cli.store.db, cli.keys.keyFor('throttle'), systemClock, found.username, options.ip);
         await audited(cli.store.db, { event: 'user-unblocked', outcome: 'success', userId: found.id, username: found.username, detail: { by: 'cli', ...before, client: options.ip } });
         return before;
       });

@@ -233,6 +233,8 @@ export const configSchema = z.strictObject({
     .prefault({}),
   audit: z
     .strictObject({
+      /** Days an audit event is kept; housekeeping deletes older ones in bounded batches. */
+      retentionDays: z.number().int().min(1).max(36500).default(365),
       /**
        * Where audit events go besides the store, each `{"kind": "syslog" | "webhook" | "log", "id": …}` (see
        * docs/operations.md). As an environment variable: SSPR_AUDIT_SINKS='[{…}]'.

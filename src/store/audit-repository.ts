@@ -26,6 +26,13 @@ export interface AuditExportFilter {
   /** Events of this account: its id, or the name it was recorded under (also after the account is gone). */
   user?: { id: string | null; username: string };
   event?: string;
+  outcome?: string;
+}
+
+/** A position in the log browsed newest first: the last row shown (time, then id as the tie-break). */
+export interface AuditCursor {
+  at: number;
+  id: number;
 }
 
 function toAuditRecord(row: Selectable<AuditEventsTable>): AuditRecord {
@@ -105,17 +112,53 @@ export class AuditRepository {
   async *pages(filter: AuditExportFilter, pageSize = 1000): AsyncGenerator<AuditRecord[]> {
     let after = 0;
     for (;;) {
-      let query = this.db.selectFrom('audit_events').selectAll().where('id', '>', after).orderBy('id', 'asc').limit(pageSize);
-      if (filter.since !== undefined) query = query.where('at', '>=', filter.since);
-      if (filter.until !== undefined) query = query.where('at', '<', filter.until);
-      if (filter.event !== undefined) query = query.where('event', '=', filter.event);
-      const user = filter.user;
-      if (user) query = query.where((eb) => eb.or([eb('username', '=', user.username), ...(user.id ? [eb('user_id', '=', user.id)] : [])]));
+      const query = this.filtered(filter).selectAll().where('id', '>', after).orderBy('id', 'asc').limit(pageSize);
       const rows = await query.execute();
       if (rows.length === 0) return;
       yield rows.map(toAuditRecord);
       if (rows.length < pageSize) return;
       after = Number((rows[rows.length - 1] as Selectable<AuditEventsTable>).id);
     }
+  }
+
+  /** The events matching `filter` (the shared WHERE of export, browsing and counting). */
+  private filtered(filter: AuditExportFilter) {
+    let query = this.db.selectFrom('audit_events');
+    if (filter.since !== undefined) query = query.where('at', '>=', filter.since);
+    if (filter.until !== undefined) query = query.where('at', '<', filter.until);
+    if (filter.event !== undefined) query = query.where('event', '=', filter.event);
+    if (filter.outcome !== undefined) query = query.where('outcome', '=', filter.outcome);
+    const user = filter.user;
+    if (user) query = query.where((eb) => eb.or([eb('username', '=', user.username), ...(user.id ? [eb('user_id', '=', user.id)] : [])]));
+    return query;
+  }
+
+  /**
+   * One page of the log, newest first, after `cursor` (keyset on time, then id: no offset, every page costs the
+   * same); `next` is the cursor of the following page, or null at the end.
+   */
+  async browse(filter: AuditExportFilter, cursor: AuditCursor | null, limit: number): Promise<{ events: AuditRecord[]; next: AuditCursor | null }> {
+    let query = this.filtered(filter).selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(limit + 1);
+    if (cursor) query = query.where((eb) => eb.or([eb('at', '<', cursor.at), eb.and([eb('at', '=', cursor.at), eb('id', '<', cursor.id)])]));
+    const rows = (await query.execute()).map(toAuditRecord);
+    const events = rows.slice(0, limit);
+    const last = events.at(-1);
+    return { events, next: rows.length > limit && last ? { at: last.at, id: last.id } : null };
+  }
+
+  /**
+   * Retention: deletes events older than `before`, at most `batch` per statement, until none is left or `maxBatches`
+   * ran (each statement short, so other writers wait at most one batch). Returns how many went.
+   */
+  async purgeBefore(before: number, batch = 5000, maxBatches = 200): Promise<number> {
+    let removed = 0;
+    for (let i = 0; i < maxBatches; i++) {
+      const oldest = this.db.selectFrom('audit_events').select('id').where('at', '<', before).orderBy('at').limit(batch);
+      const result = await this.db.deleteFrom('audit_events').where('id', 'in', oldest).executeTakeFirst();
+      const count = Number(result.numDeletedRows);
+      removed += count;
+      if (count < batch) break;
+    }
+    return removed;
   }
 }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { html, type SafeHtml } from './html.js';
+import { consolePagesCss } from './admin/console-pages-css.js';
 
 /** The only stylesheet: served from our origin so the CSP can forbid inline styles. */
 export const appCss = `
@@ -99,7 +100,7 @@ main:has(.hd, .pe, .rp) { max-width: 60rem; }
 .rp-days label { margin: 0; } .rp-days input { width: 6rem; } .rp-days button { margin: 0; }
 .rp-paging { display: flex; gap: 1rem; margin: 1rem 0; }
 /* ---- end helpdesk, policy editor, reports ---- */
-`;
+` + consolePagesCss;
 
 /**
  * The browser scripts: real files in src/web/browser (type-checked with tsconfig.browser.json, linted), read

@@ -25,6 +25,10 @@ import { stepUpApi } from './api/admin/step-up-api.js';
 import { stepUpPages } from './admin/step-up-pages.js';
 import { accessApi } from './api/admin/access-api.js';
 import { accessPages } from './admin/access-pages.js';
+import { overviewPages } from './admin/overview-pages.js';
+import { usersPages } from './admin/users-pages.js';
+import { auditPages } from './admin/audit-pages.js';
+import { consoleApi } from './api/admin/console-api.js';
 import { agentApi } from './api/agent-api.js';
 import { openApiRoutes } from './api/openapi-api.js';
 import { helpdeskApi } from './api/admin/helpdesk-api.js';
@@ -180,6 +184,10 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   await integrityPages(app, services, kit, rateLimit);
   await integrityApi(app, services, rateLimit);
   await adminFreezeApi(app, services, policy);
+  await overviewPages(app, services, kit);
+  await usersPages(app, services, kit);
+  await auditPages(app, services, kit);
+  await consoleApi(app, services, policy);
 
   return app;
 }

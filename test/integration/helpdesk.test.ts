@@ -8,6 +8,7 @@ import { SmtpSink } from '../support/smtp-sink.js';
 import { startTestService, type TestService } from '../support/test-service.js';
 import { runServiceSync } from '../../src/app/service-sync.js';
 import { FormClient, csrfOf } from '../support/form-client.js';
+import { signInToConsole } from '../support/console-step-up.js';
 import { hashPassword } from '../../src/crypto/password-hash.js';
 
 /**
@@ -191,7 +192,7 @@ describe('helpdesk: verify the caller, then reset or unlock', () => {
   it('the console page: send a code, type it, reset (temporary password shown once), unlock', async () => {
     await svc.services.users.add({ username: 'desk-admin', email: 'desk-admin@example.org', isAdmin: true, passwordHash: await hashPassword('desk admin passphrase 1') });
     const browser = new FormClient(svc.baseUrl);
-    await browser.signIn('desk-admin', 'desk admin passphrase 1');
+    await signInToConsole(svc.services, svc.baseUrl, browser, 'desk-admin', 'desk admin passphrase 1');
     let page = await browser.get('/admin/helpdesk/paul');
     assert.equal(page.response.status, 200);
     assert.match(page.text, /id="hd-reset" disabled/);

@@ -2,6 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestService, type TestService } from '../support/test-service.js';
 import { FormClient, csrfOf } from '../support/form-client.js';
+import { signInToConsole } from '../support/console-step-up.js';
 import { hashPassword } from '../../src/crypto/password-hash.js';
 
 /**
@@ -130,7 +131,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
   it('the console page: preview shows the same numbers and names, then save (administrators only)', async () => {
     await svc.services.users.add({ username: 'policy-admin', email: 'policy-admin@example.org', isAdmin: true, passwordHash: await hashPassword('policy admin passphrase 1') });
     const browser = new FormClient(svc.baseUrl);
-    await browser.signIn('policy-admin', 'policy admin passphrase 1');
+    await signInToConsole(svc.services, svc.baseUrl, browser, 'policy-admin', 'policy admin passphrase 1');
     const page = await browser.get('/admin/policy');
     assert.equal(page.response.status, 200);
     assert.doesNotMatch(page.text, /id="pe-save"/, 'no save before a preview');

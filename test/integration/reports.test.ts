@@ -2,6 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestService, type TestService } from '../support/test-service.js';
 import { FormClient } from '../support/form-client.js';
+import { signInToConsole } from '../support/console-step-up.js';
 import { hashPassword } from '../../src/crypto/password-hash.js';
 import { csvCell } from '../../src/reports/csv.js';
 
@@ -94,7 +95,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
   it('the pages render the same tables and offer the CSV', async () => {
     const browser = new FormClient(svc.baseUrl);
-    await browser.signIn('lone-admin', 'lone admin passphrase 1');
+    await signInToConsole(svc.services, svc.baseUrl, browser, 'lone-admin', 'lone admin passphrase 1');
     const index = await browser.get('/admin/reports');
     assert.equal(index.response.status, 200);
     assert.match(index.text, /href="\/admin\/reports\/admins"/);

@@ -3,6 +3,7 @@ import { HOTP, Secret } from 'otpauth';
 import type { Services } from '../../src/app/services.js';
 import { TOTP_ALGORITHM, TOTP_DIGITS, totpStepAt } from '../../src/methods/totp/totp-parameters.js';
 import { postJson } from './json-client.js';
+import type { FormClient } from './form-client.js';
 
 /** Registers an authenticator app for `username` (before they sign in, so it counts for the console) and returns its secret. */
 export async function registerTotp(services: Services, username: string): Promise<string> {
@@ -26,4 +27,16 @@ export async function stepUpWithTotp(baseUrl: string, cookie: string, secret: st
   assert.ok(totp, 'a TOTP method is offered');
   const verified = await postJson(baseUrl, '/api/v1/session/step-up/verify', { methodId: totp.id, code: totpCode(secret, now) }, { headers: { cookie } });
   assert.equal(verified.status, 200, JSON.stringify(verified.body));
+}
+
+/**
+ * A console operator's browser: registers an authenticator app (before sign-in, so it counts), signs in through
+ * the page, and steps up with the app's code — what every console page needs. Returns the app's secret.
+ */
+export async function signInToConsole(services: Services, baseUrl: string, client: FormClient, username: string, password: string): Promise<string> {
+  const secret = await registerTotp(services, username);
+  const signedIn = await client.signIn(username, password);
+  assert.equal(signedIn.response.status, 303, `${username} signs in`);
+  await stepUpWithTotp(baseUrl, client.sessionCookie(), secret, services.clock.now());
+  return secret;
 }

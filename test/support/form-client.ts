@@ -1,4 +1,4 @@
-/** A cookie-keeping browser stand-in for HTTP-level page tests: GET and urlencoded POST, redirects not followed. */
+/** A cookie-keeping browser stand-in for HTTP-level page tests: GET, form POST and JSON, redirects not followed. */
 export class FormClient {
   cookies = new Map<string, string>();
   constructor(private readonly base: string) {}
@@ -18,6 +18,10 @@ export class FormClient {
     this.keep(response);
     return { response, text: await response.text() };
   }
+  /** The response with its body unread (streaming tests). */
+  async open(path: string) {
+    return fetch(this.base + path, { headers: { cookie: this.header() }, redirect: 'manual' });
+  }
   async post(path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
     const response = await fetch(this.base + path, {
       method: 'POST',
@@ -28,11 +32,26 @@ export class FormClient {
     this.keep(response);
     return { response, text: await response.text() };
   }
-  /** Signs in through the sign-in page. */
-  async signIn(username: string, password: string): Promise<void> {
+  async json(method: string, path: string, body?: unknown) {
+    const response = await fetch(this.base + path, {
+      method,
+      headers: { cookie: this.header(), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+      redirect: 'manual',
+    });
+    this.keep(response);
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as any) : null };
+  }
+  /** Signs in through the sign-in page; the answer (303 on success). */
+  async signIn(username: string, password: string) {
     const page = await this.get('/signin');
-    const done = await this.post('/signin', { username, password, _csrf: csrfOf(page.text) });
-    if (done.response.status !== 303) throw new Error(`sign-in failed: ${done.response.status}`);
+    return this.post('/signin', { username, password, _csrf: csrfOf(page.text) });
+  }
+
+  /** The session cookie as a request header value (for API helpers). */
+  sessionCookie(): string {
+    return [...this.cookies].filter(([name]) => name.endsWith('sspr_session')).map(([k, v]) => `${k}=${v}`).join('; ');
   }
 }
 

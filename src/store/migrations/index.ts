@@ -13,6 +13,7 @@ import * as agentEnvelope from './010-agent-envelope.js';
 import * as roles from './011-roles.js';
 import * as userIndexes from './012-user-indexes.js';
 import * as consoleAuth from './013-console-auth.js';
+import * as consolePages from './014-console-pages.js';
 import * as helpdesk from './015-helpdesk.js';
 import * as reminders from './016-reminders.js';
 import * as deliveryQueue from './017-delivery-queue.js';
@@ -35,6 +36,7 @@ const ordered: Array<[string, Up]> = [
   ['011-roles', roles.up],
   ['012-user-indexes', userIndexes.up],
   ['013-console-auth', consoleAuth.up],
+  ['014-console-pages', consolePages.up],
   ['015-helpdesk', helpdesk.up],
   ['016-reminders', reminders.up],
   ['017-delivery-queue', deliveryQueue.up],

@@ -1,0 +1,65 @@
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../app/services.js';
+import type { PageKit } from '../pages/page-kit.js';
+import { html, type SafeHtml } from '../html.js';
+import { message } from '../../i18n/messages.js';
+import type { Lang } from '../../i18n/lang.js';
+import type { AuditRecord } from '../../store/audit-repository.js';
+import { auditEventNames } from '../../audit/audit-events.js';
+import { parseBody } from '../api/validate.js';
+import { requireConsolePage } from './console-access.js';
+import { renderConsole } from './console-layout.js';
+import { auditFilterOf, decodeAuditCursor, encodeAuditCursor } from '../../admin/console-audit.js';
+import { consoleAuditQuerySchema } from '../api/admin/console-schemas.js';
+
+const isoMinute = (at: number) => new Date(at).toISOString().replace('T', ' ').slice(0, 19);
+
+/** Audit events as a table (the audit page and a user's trail): time, event, outcome, user, client, detail. */
+export function auditRows(events: AuditRecord[], lang: Lang, caption: string): SafeHtml {
+  return html`<table class="audit" id="audit-events"><caption>${caption}</caption><thead><tr><th scope="col">${message(lang, 'console-audit.table.time')}</th><th scope="col">${message(lang, 'console-audit.table.event')}</th><th scope="col">${message(lang, 'console-audit.table.outcome')}</th><th scope="col">${message(lang, 'console-audit.table.user')}</th><th scope="col">${message(lang, 'console-audit.table.client')}</th><th scope="col">${message(lang, 'console-audit.table.detail')}</th></tr></thead><tbody>${events.map(
+    (e) => html`<tr class="outcome-${e.outcome}"><td><time datetime="${new Date(e.at).toISOString()}">${isoMinute(e.at)}</time></td><th scope="row">${e.event}</th><td>${message(lang, 'console-audit.outcome', { outcome: e.outcome })}</td><td>${e.username ? html`<a href="/admin/users/${encodeURIComponent(e.username)}">${e.username}</a>` : ''}</td><td>${e.ip ?? ''}</td><td class="detail">${e.detail ? Object.entries(e.detail).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${String(v)}`).join(', ') : ''}</td></tr>`,
+  )}</tbody></table>`;
+}
+
+/** The filter's fields as query parameters (for paging and export links), empty ones left out. */
+function filterParams(raw: Record<string, unknown>): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const name of ['user', 'event', 'outcome', 'since', 'until']) {
+    const value = raw[name];
+    if (typeof value === 'string' && value !== '') params.set(name, value.slice(0, 256));
+  }
+  return params;
+}
+
+/** `GET /admin/audit`: the audit log filtered by user, event, outcome and time; keyset pages, newest first; export links. */
+export async function auditPages(app: FastifyInstance, services: Services, kit: PageKit): Promise<void> {
+  app.get('/admin/audit', async (request, reply) => {
+    const operator = await requireConsolePage(services, kit, request, reply, 'read');
+    if (!operator) return reply;
+    const lang = request.ctx.lang;
+    const query = parseBody(consoleAuditQuerySchema, request.query);
+    const raw = request.query as Record<string, unknown>;
+    const filter = await auditFilterOf(query, services.users);
+    const page = await services.auditLog.browse(filter, decodeAuditCursor(query.cursor), query.limit);
+    const params = filterParams(raw);
+    const value = (name: string) => (typeof raw[name] === 'string' ? (raw[name] as string).slice(0, 256) : '');
+    const next = page.next ? new URLSearchParams([...params, ['cursor', encodeAuditCursor(page.next)]]) : null;
+    const exportLink = (format: 'csv' | 'jsonl') => `/api/v1/admin/audit/export?${new URLSearchParams([...params, ['format', format]])}`;
+    const outcome = value('outcome');
+    const event = value('event');
+    return renderConsole(kit, request, reply, operator, 'audit', message(lang, 'console-audit.title'), () => html`<form method="get" action="/admin/audit" class="filters" aria-labelledby="filter-heading"><h2 id="filter-heading" class="visually-hidden">${message(lang, 'console-audit.filter.heading')}</h2>
+<div class="filter-grid">
+<div><label for="f-user">${message(lang, 'console-audit.filter.user')}</label><input type="text" id="f-user" name="user" value="${value('user')}" maxlength="256" autocomplete="off"></div>
+<div><label for="f-event">${message(lang, 'console-audit.filter.event')}</label><select id="f-event" name="event"><option value="">${message(lang, 'console-audit.filter.any')}</option>${auditEventNames.map((name) => html`<option value="${name}"${name === event ? html` selected` : ''}>${name}</option>`)}</select></div>
+<div><label for="f-outcome">${message(lang, 'console-audit.filter.outcome')}</label><select id="f-outcome" name="outcome"><option value="">${message(lang, 'console-audit.filter.any')}</option>${(['success', 'failure', 'info'] as const).map((o) => html`<option value="${o}"${o === outcome ? html` selected` : ''}>${message(lang, 'console-audit.outcome', { outcome: o })}</option>`)}</select></div>
+<div><label for="f-since">${message(lang, 'console-audit.filter.since')}</label><input type="date" id="f-since" name="since" value="${value('since')}"></div>
+<div><label for="f-until">${message(lang, 'console-audit.filter.until')}</label><input type="date" id="f-until" name="until" value="${value('until')}"></div>
+</div>
+<p><button type="submit">${message(lang, 'console-audit.filter.apply')}</button> <a href="/admin/audit">${message(lang, 'console-audit.filter.reset')}</a></p></form>
+<div class="table-scroll">${auditRows(page.events, lang, message(lang, 'console-audit.table.caption', { count: page.events.length }))}</div>
+<nav class="pager" aria-label="${message(lang, 'console-audit.pager.label')}">${query.cursor ? html`<a href="/admin/audit?${params.toString()}">${message(lang, 'console-audit.pager.first')}</a>` : ''}${next ? html`<a rel="next" href="/admin/audit?${next.toString()}">${message(lang, 'console-audit.pager.next')}</a>` : ''}</nav>
+<section aria-labelledby="export-heading"><h2 id="export-heading">${message(lang, 'console-audit.export.heading')}</h2><p class="help">${message(lang, 'console-audit.export.help')}</p>
+<p><a class="button" href="${exportLink('csv')}" download>${message(lang, 'console-audit.export.csv')}</a> <a class="button" href="${exportLink('jsonl')}" download>${message(lang, 'console-audit.export.jsonl')}</a></p>
+<p class="help">${message(lang, 'console-audit.retention', { days: services.config.audit.retentionDays })}</p></section>`);
+  });
+}

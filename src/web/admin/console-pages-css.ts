@@ -1,0 +1,56 @@
+/**
+ * The console pages' styles (overview, users, audit log), appended to app.css as one delimited block. Colours
+ * are custom properties with light-dark() values, and the charts draw with them and currentColor, so every
+ * page follows the browser's light or dark scheme. Contrast of text colours ≥ 4.5:1 on both backgrounds.
+ */
+export const consolePagesCss = `
+/* ---- console pages (overview, users, audit log) ---- */
+:root { --c-ok: light-dark(#1a7f37, #3fb950); --c-warn: light-dark(#9a6700, #d29922); --c-fail: light-dark(#b00020, #f85149); --c-muted: light-dark(#595959, #b3b3b3); --c-rule: light-dark(#d0d7de, #3d444d); --c-tile: light-dark(#f6f8fa, #161b22); --c-series-0: light-dark(#0b5cad, #58a6ff); --c-series-1: light-dark(#bc4c00, #f0883e); }
+main:has(.console) { max-width: 76rem; }
+.console-nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: .25rem 1rem; padding: 0; margin: 0 0 1rem; border-bottom: 1px solid var(--c-rule); }
+.console-nav a { display: inline-block; padding: .4rem 0; text-decoration: none; color: inherit; }
+.console-nav a[aria-current=page] { font-weight: 700; border-bottom: 3px solid var(--accent); }
+.console h2 { margin-top: 1.75rem; font-size: 1.25rem; }
+.console h3 { font-size: 1rem; margin: 0 0 .5rem; }
+.console table { border-collapse: collapse; width: 100%; font-size: .92rem; }
+.console th, .console td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--c-rule); vertical-align: top; }
+.console caption { text-align: left; font-weight: 600; padding: .25rem 0; }
+.console .table-scroll { overflow-x: auto; }
+.console td.detail { overflow-wrap: anywhere; max-width: 28rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+.health { border: 1px solid var(--c-rule); border-left: 6px solid var(--c-muted); padding: .25rem 1rem .5rem; border-radius: 4px; }
+.health.health-pass { border-left-color: var(--c-ok); } .health.health-warn { border-left-color: var(--c-warn); } .health.health-fail { border-left-color: var(--c-fail); }
+.health h2 { margin-top: .5rem; }
+.health-verdict { font-weight: 600; }
+.health-areas { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr)); gap: .5rem 1rem; }
+.health-area { display: flex; flex-wrap: wrap; gap: .15rem .5rem; align-items: baseline; align-content: flex-start; } .health-area > span:not(.health-badge) { flex-basis: 100%; }
+.health-badge { display: inline-block; min-width: 5.5rem; padding: 0 .4rem; border-radius: 3px; font-size: .85rem; font-weight: 700; border: 1px solid currentColor; }
+.health-area.health-pass .health-badge { color: var(--c-ok); } .health-area.health-warn .health-badge { color: var(--c-warn); } .health-area.health-fail .health-badge { color: var(--c-fail); } .health-area.health-skip .health-badge { color: var(--c-muted); }
+dl.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: .75rem; }
+.tile { background: var(--c-tile); border: 1px solid var(--c-rule); border-radius: 6px; padding: .75rem 1rem; }
+.tile dt { font-weight: 600; } .tile dd { margin: .25rem 0 0; } .tile dd:not(.help) { font-size: 1.5rem; font-weight: 700; }
+#stat-capable { font-size: 1.15rem; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1.5rem; margin-top: 1rem; }
+.chart-box { min-width: 0; }
+.chart-figure { margin: 0; }
+svg.chart { width: 100%; max-width: 40rem; height: auto; color: inherit; font-size: 12px; }
+.chart-grid { stroke: var(--c-rule); stroke-width: 1; }
+.chart-axis, .chart-label { fill: currentColor; }
+.chart-axis { fill: var(--c-muted); }
+.chart-series-0 { fill: var(--c-series-0); } .chart-series-1 { fill: var(--c-series-1); }
+.chart-line { fill: none; stroke: var(--c-series-0); stroke-width: 2.5; } .chart-area { fill: var(--c-series-0); fill-opacity: .15; }
+.chart-legend { font-size: .85rem; margin: 0 0 .25rem; } .key { display: inline-block; width: .8rem; height: .8rem; margin: 0 .3rem 0 .6rem; vertical-align: -1px; } .key-0 { background: var(--c-series-0); } .key-1 { background: var(--c-series-1); }
+.chart-data summary { cursor: pointer; font-size: .9rem; color: var(--accent); }
+.search-row { display: flex; gap: .5rem; align-items: stretch; } .search-row input { margin-top: 0; } .search-row button { margin-top: 0; }
+.pager { display: flex; gap: 1.5rem; margin: 1rem 0; }
+.console-columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 0 2rem; }
+.console dl.profile { grid-template-columns: minmax(8rem, max-content) 1fr; } .console dl.profile dd { margin: 0; overflow-wrap: anywhere; }
+.console button.small, .console .secondary.small { margin: 0; padding: .15rem .6rem; font-size: .85rem; }
+.filter-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: 0 1rem; }
+.filter-grid input, .filter-grid select { width: 100%; box-sizing: border-box; padding: .5rem; font-size: 1rem; }
+.check-fail td:nth-child(2) { color: var(--c-fail); font-weight: 700; } .check-warn td:nth-child(2) { color: var(--c-warn); font-weight: 700; }
+.outcome-failure td:nth-child(3) { color: var(--c-fail); }
+.console table.audit { min-width: 48rem; } .console table.audit td:first-child { white-space: nowrap; }
+@media (max-width: 40rem) { .console-columns, .charts { grid-template-columns: 1fr; } .console th, .console td { padding: .3rem .3rem; } }
+/* ---- end of console pages ---- */
+`;

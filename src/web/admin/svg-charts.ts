@@ -1,0 +1,99 @@
+import { html, type SafeHtml } from '../html.js';
+
+/** One bar or point of a chart: its label (axis and table) and value(s). */
+export interface ChartPoint {
+  label: string;
+  values: number[];
+}
+
+export interface ChartText {
+  /** Names the chart (SVG <title>, the table's caption). */
+  title: string;
+  /** Says in words what the chart shows (SVG <desc>). */
+  description: string;
+  /** The table's column headings: the label column, then one per series. */
+  columns: string[];
+  /** Opens the data table (a <details> summary). */
+  tableLabel: string;
+}
+
+const WIDTH = 400;
+const HEIGHT = 180;
+const PAD = { left: 48, right: 8, top: 10, bottom: 24 };
+
+const niceMax = (max: number): number => {
+  if (max <= 4) return 4;
+  const magnitude = 10 ** Math.floor(Math.log10(max));
+  const step = [1, 2, 2.5, 5, 10].map((f) => f * magnitude).find((s) => s * 4 >= max) ?? 10 * magnitude;
+  return step * 4;
+};
+
+function frame(text: ChartText, id: string, body: SafeHtml, yMax: number, format: (value: number) => string): SafeHtml {
+  const plotHeight = HEIGHT - PAD.top - PAD.bottom;
+  const ticks = [0, 1, 2, 3, 4].map((i) => {
+    const y = PAD.top + plotHeight - (plotHeight * i) / 4;
+    return html`<line class="chart-grid" x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${y}" y2="${y}"/><text class="chart-axis" x="${PAD.left - 6}" y="${y + 4}" text-anchor="end">${format((yMax * i) / 4)}</text>`;
+  });
+  return html`<svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="${id}-title ${id}-desc" preserveAspectRatio="xMidYMid meet"><title id="${id}-title">${text.title}</title><desc id="${id}-desc">${text.description}</desc><g aria-hidden="true">${ticks}${body}</g></svg>`;
+}
+
+/** The same numbers as a table, for screen readers, keyboard users and copying. */
+function dataTable(text: ChartText, points: ChartPoint[], format: (value: number) => string): SafeHtml {
+  return html`<details class="chart-data"><summary>${text.tableLabel}</summary><table><caption>${text.title}</caption><thead><tr>${text.columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead><tbody>${points.map(
+    (p) => html`<tr><th scope="row">${p.label}</th>${p.values.map((v) => html`<td>${format(v)}</td>`)}</tr>`,
+  )}</tbody></table></details>`;
+}
+
+const integer = (value: number) => String(Math.round(value));
+
+/**
+ * Vertical bars, one group per point, one bar per series (series 0 in the accent colour, series 1 hatched in the
+ * warning colour); colours come from CSS (currentColor and custom properties), so the chart follows light and
+ * dark mode. Labels are shown under every `labelEvery`-th group.
+ */
+export function barChart(id: string, text: ChartText, points: ChartPoint[], labelEvery = 1): SafeHtml {
+  const series = Math.max(1, ...points.map((p) => p.values.length));
+  const yMax = niceMax(Math.max(0, ...points.flatMap((p) => p.values)));
+  const plotWidth = WIDTH - PAD.left - PAD.right;
+  const plotHeight = HEIGHT - PAD.top - PAD.bottom;
+  const group = plotWidth / Math.max(1, points.length);
+  const bar = Math.max(1, (group * 0.8) / series);
+  const bars = points.map((p, i) => {
+    const x0 = PAD.left + i * group + group * 0.1;
+    const rects = p.values.map((v, s) => {
+      const h = (plotHeight * v) / yMax;
+      return html`<rect class="chart-series-${s}" x="${(x0 + s * bar).toFixed(1)}" y="${(PAD.top + plotHeight - h).toFixed(1)}" width="${bar.toFixed(1)}" height="${h.toFixed(1)}"/>`;
+    });
+    const label = i % labelEvery === 0 ? html`<text class="chart-axis" x="${(x0 + (bar * series) / 2).toFixed(1)}" y="${HEIGHT - 6}" text-anchor="middle">${p.label}</text>` : '';
+    return html`${rects}${label}`;
+  });
+  return html`<figure class="chart-figure">${frame(text, id, html`${bars}`, yMax, integer)}${dataTable(text, points, integer)}</figure>`;
+}
+
+/** Horizontal bars with the label and the number in text (a ranking such as refusals by reason). */
+export function rankChart(id: string, text: ChartText, points: Array<{ label: string; value: number }>): SafeHtml {
+  const rowHeight = 26;
+  const labelWidth = 150;
+  const height = Math.max(1, points.length) * rowHeight + 8;
+  const max = Math.max(1, ...points.map((p) => p.value));
+  const rows = points.map((p, i) => {
+    const w = ((WIDTH - labelWidth - 50) * p.value) / max;
+    const y = 4 + i * rowHeight;
+    return html`<text class="chart-label" x="${labelWidth - 8}" y="${y + 17}" text-anchor="end">${p.label.length > 22 ? `${p.label.slice(0, 21)}…` : p.label}</text><rect class="chart-series-1" x="${labelWidth}" y="${y + 4}" width="${w.toFixed(1)}" height="${rowHeight - 8}"/><text class="chart-label" x="${(labelWidth + w + 6).toFixed(1)}" y="${y + 17}">${p.value}</text>`;
+  });
+  return html`<figure class="chart-figure"><svg class="chart" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="${id}-title ${id}-desc"><title id="${id}-title">${text.title}</title><desc id="${id}-desc">${text.description}</desc><g aria-hidden="true">${rows}</g></svg>${dataTable(text, points.map((p) => ({ label: p.label, values: [p.value] })), integer)}</figure>`;
+}
+
+/** A line of percentages (0–100 %) over time, with the area under it lightly filled. */
+export function percentLine(id: string, text: ChartText, points: Array<{ label: string; percent: number }>, labelEvery = 1): SafeHtml {
+  const plotWidth = WIDTH - PAD.left - PAD.right;
+  const plotHeight = HEIGHT - PAD.top - PAD.bottom;
+  const step = plotWidth / Math.max(1, points.length - 1);
+  const xy = points.map((p, i) => [PAD.left + i * step, PAD.top + plotHeight - (plotHeight * Math.min(100, Math.max(0, p.percent))) / 100] as const);
+  const line = xy.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ');
+  const area = xy.length ? `${PAD.left},${PAD.top + plotHeight} ${line} ${(xy.at(-1)?.[0] ?? PAD.left).toFixed(1)},${PAD.top + plotHeight}` : '';
+  const labels = points.map((p, i) => (i % labelEvery === 0 ? html`<text class="chart-axis" x="${(PAD.left + i * step).toFixed(1)}" y="${HEIGHT - 6}" text-anchor="middle">${p.label}</text>` : ''));
+  const percent = (v: number) => `${Math.round(v)} %`;
+  const body = html`<polygon class="chart-area" points="${area}"/><polyline class="chart-line" points="${line}"/>${labels}`;
+  return html`<figure class="chart-figure">${frame(text, id, body, 100, percent)}${dataTable(text, points.map((p) => ({ label: p.label, values: [p.percent] })), (v) => `${v.toFixed(1)} %`)}</figure>`;
+}

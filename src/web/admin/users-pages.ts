@@ -1,0 +1,141 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Services } from '../../app/services.js';
+import type { PageKit } from '../pages/page-kit.js';
+import type { PageContext } from '../pages/layout.js';
+import { html, type SafeHtml } from '../html.js';
+import { message } from '../../i18n/messages.js';
+import type { Lang } from '../../i18n/lang.js';
+import { parseBody } from '../api/validate.js';
+import { requireConsolePage } from './console-access.js';
+import { renderConsole } from './console-layout.js';
+import { ConsoleUsers, type ConsoleUser } from '../../admin/console-users.js';
+import { decodeUserCursor, encodeUserCursor } from '../../admin/console-audit.js';
+import { consoleMethodParamsSchema, consoleUserParamsSchema, consoleUsersQuerySchema } from '../api/admin/console-schemas.js';
+import { timeLabel } from './overview-pages.js';
+import { auditRows } from './audit-pages.js';
+
+const userPath = (username: string) => `/admin/users/${encodeURIComponent(username)}`;
+const csrfField = (page: PageContext) => html`<input type="hidden" name="_csrf" value="${page.csrfToken}">`;
+const actorOf = (label: string, request: FastifyRequest) => ({ label, ip: request.ctx.ip, userAgent: request.ctx.userAgent });
+
+const knownSources = ['local', 'ldap', 'ad'] as const;
+function sourceLabel(lang: Lang, source: string): string {
+  const known = knownSources.find((s) => s === source);
+  return known ? message(lang, 'console-users.source', { source: known }) : source;
+}
+
+function userState(lang: Lang, user: { enabled: boolean; isAdmin?: boolean; roles?: string[] }): string {
+  const parts = [message(lang, user.enabled ? 'console-users.state.enabled' : 'console-users.state.disabled')];
+  if (user.isAdmin || user.roles?.includes('administrator')) parts.push(message(lang, 'console-users.state.admin'));
+  return parts.join(', ');
+}
+
+function profile(user: ConsoleUser, lang: Lang): SafeHtml {
+  const none = message(lang, 'console-users.profile.none');
+  const row = (key: Parameters<typeof message>[1], value: string | SafeHtml) => html`<dt>${message(lang, key as 'console-users.profile.none')}</dt><dd>${value}</dd>`;
+  return html`<section aria-labelledby="profile-heading"><h2 id="profile-heading">${message(lang, 'console-users.profile.heading')}</h2><dl class="profile">
+${row('console-users.profile.displayName', user.displayName)}
+${row('console-users.profile.name', [user.firstName, user.lastName].filter(Boolean).join(' ') || none)}
+${row('console-users.profile.email', user.email ?? none)}
+${row('console-users.profile.mobile', user.mobile ?? none)}
+${row('console-users.profile.account', sourceLabel(lang, user.source))}
+${row('console-users.profile.state', userState(lang, user))}
+${row('console-users.profile.roles', user.roles.join(', ') || none)}
+${row('console-users.profile.created', timeLabel(user.createdAt, lang))}
+${row('console-users.profile.passwordChanged', user.passwordChangedAt ? timeLabel(user.passwordChangedAt, lang) : none)}
+${row('console-users.profile.groups', user.groups.join(', ') || none)}
+${row('console-users.profile.licences', user.licences.join(', ') || none)}
+</dl></section>`;
+}
+
+function methods(user: ConsoleUser, page: PageContext): SafeHtml {
+  const { lang } = page;
+  const never = message(lang, 'console-users.methods.never');
+  const body = user.methods.length
+    ? html`<table id="methods"><thead><tr><th scope="col">${message(lang, 'console-users.methods.type')}</th><th scope="col">${message(lang, 'console-users.methods.added')}</th><th scope="col">${message(lang, 'console-users.methods.confirmed')}</th><th scope="col">${message(lang, 'console-users.methods.lastUsed')}</th><th scope="col"><span class="visually-hidden">${message(lang, 'console-users.methods.remove')}</span></th></tr></thead><tbody>${user.methods.map(
+        (m) => html`<tr><th scope="row">${m.type}</th><td>${timeLabel(m.createdAt, lang)}</td><td>${timeLabel(m.confirmedAt, lang)}</td><td>${m.lastUsedAt ? timeLabel(m.lastUsedAt, lang) : never}</td><td><form method="post" action="${userPath(user.username)}/methods/${encodeURIComponent(m.id)}/remove">${csrfField(page)}<button type="submit" class="secondary small" aria-label="${message(lang, 'console-users.methods.removeLabel', { type: m.type, added: timeLabel(m.createdAt, lang) })}">${message(lang, 'console-users.methods.remove')}</button></form></td></tr>`,
+      )}</tbody></table>`
+    : html`<p>${message(lang, 'console-users.methods.none')}</p>`;
+  return html`<section aria-labelledby="methods-heading"><h2 id="methods-heading">${message(lang, 'console-users.methods.heading')}</h2>${body}</section>`;
+}
+
+function blocks(user: ConsoleUser, page: PageContext): SafeHtml {
+  const { lang } = page;
+  const lines: SafeHtml[] = [];
+  if (user.blocks.reset) lines.push(html`<li>${message(lang, 'console-users.blocks.reset', { until: timeLabel(user.blocks.reset.until, lang), reason: user.blocks.reset.reason })}</li>`);
+  if (user.blocks.signIn) lines.push(html`<li>${message(lang, 'console-users.blocks.signIn', { until: timeLabel(user.blocks.signIn, lang) })}</li>`);
+  return html`<section aria-labelledby="blocks-heading"><h2 id="blocks-heading">${message(lang, 'console-users.blocks.heading')}</h2>
+${lines.length ? html`<ul id="blocks">${lines}</ul><form method="post" action="${userPath(user.username)}/unblock">${csrfField(page)}<button type="submit">${message(lang, 'console-users.blocks.lift')}</button></form>` : html`<p id="blocks">${message(lang, 'console-users.blocks.none')}</p>`}
+<p class="help">${message(lang, 'console-users.blocks.lockout')}</p></section>`;
+}
+
+function doctor(user: ConsoleUser, lang: Lang): SafeHtml {
+  const shown = user.doctor.checks.filter((c) => c.status !== 'pass' && c.status !== 'skip');
+  return html`<section aria-labelledby="doctor-heading"><h2 id="doctor-heading">${message(lang, 'console-users.doctor.heading')}</h2>
+<p id="doctor-verdict" class="${user.doctor.canReset ? 'notice' : 'error'}">${message(lang, 'console-users.doctor.canReset', { can: user.doctor.canReset ? 'yes' : 'other', username: user.username })}</p>
+${shown.length ? html`<div class="table-scroll"><table id="doctor-checks"><thead><tr><th scope="col">${message(lang, 'console-users.doctor.check')}</th><th scope="col">${message(lang, 'console-users.doctor.result')}</th><th scope="col">${message(lang, 'console-users.doctor.finding')}</th><th scope="col">${message(lang, 'console-users.doctor.fix')}</th></tr></thead><tbody>${shown.map(
+    (c) => html`<tr class="check-${c.status}"><th scope="row"><a href="/admin/doctor?user=${encodeURIComponent(user.username)}#check-${c.id}">${c.id}</a></th><td>${c.status}</td><td>${c.summary}</td><td>${c.fix}</td></tr>`,
+  )}</tbody></table></div>` : ''}</section>`;
+}
+
+function trail(user: ConsoleUser, lang: Lang): SafeHtml {
+  return html`<section aria-labelledby="audit-heading"><h2 id="audit-heading">${message(lang, 'console-users.audit.heading')}</h2>
+${user.audit.length ? html`<div class="table-scroll">${auditRows(user.audit, lang, message(lang, 'console-users.audit.caption', { count: user.audit.length }))}</div>` : html`<p>${message(lang, 'console-users.audit.none')}</p>`}
+<p><a href="/admin/audit?user=${encodeURIComponent(user.username)}">${message(lang, 'console-users.audit.all', { username: user.username })}</a></p></section>`;
+}
+
+/** `GET /admin/users` (search, keyset paging), `GET /admin/users/:username` (the user page) and its actions. */
+export async function usersPages(app: FastifyInstance, services: Services, kit: PageKit): Promise<void> {
+  const users = new ConsoleUsers(services);
+
+  app.get('/admin/users', async (request, reply) => {
+    const operator = await requireConsolePage(services, kit, request, reply, 'read');
+    if (!operator) return reply;
+    const lang = request.ctx.lang;
+    const query = parseBody(consoleUsersQuerySchema, request.query);
+    const found = await users.find(query.query, decodeUserCursor(query.cursor), query.limit);
+    const more = (cursor: string) => `/admin/users?${new URLSearchParams({ query: query.query, cursor })}`;
+    return renderConsole(kit, request, reply, operator, 'users', message(lang, 'console-users.title'), () => html`<form method="get" action="/admin/users" role="search" class="search"><label for="query">${message(lang, 'console-users.search.label')}</label>
+<p class="help" id="query-help">${message(lang, 'console-users.search.help')}</p>
+<div class="search-row"><input type="text" id="query" name="query" value="${query.query}" maxlength="256" autocomplete="off" aria-describedby="query-help"><button type="submit">${message(lang, 'console-users.search.submit')}</button></div></form>
+<div class="table-scroll"><table id="users"><caption>${message(lang, 'console-users.list.caption', { count: found.users.length })}</caption>
+<thead><tr><th scope="col">${message(lang, 'console-users.list.username')}</th><th scope="col">${message(lang, 'console-users.list.displayName')}</th><th scope="col">${message(lang, 'console-users.list.source')}</th><th scope="col">${message(lang, 'console-users.list.state')}</th></tr></thead>
+<tbody>${found.users.map((u) => html`<tr><th scope="row"><a href="${userPath(u.username)}">${u.username}</a></th><td>${u.displayName}</td><td>${sourceLabel(lang, u.source)}</td><td>${userState(lang, u)}</td></tr>`)}</tbody></table></div>
+<nav class="pager" aria-label="${message(lang, 'console-users.title')}">${query.cursor ? html`<a href="/admin/users?${new URLSearchParams({ query: query.query }).toString()}">${message(lang, 'console-users.list.first')}</a>` : ''}${found.next ? html`<a rel="next" href="${more(encodeUserCursor(found.next))}">${message(lang, 'console-users.list.next')}</a>` : ''}</nav>`);
+  });
+
+  app.get<{ Params: { username: string } }>('/admin/users/:username', async (request, reply) => {
+    const operator = await requireConsolePage(services, kit, request, reply, 'read');
+    if (!operator) return reply;
+    const lang = request.ctx.lang;
+    const { username } = parseBody(consoleUserParamsSchema, request.params);
+    const user = await users.show(username, lang);
+    const notice = (request.query as Record<string, unknown>).notice;
+    const noticeText =
+      notice === 'removed' ? message(lang, 'console-users.methods.removed', { type: String((request.query as Record<string, unknown>).type ?? '').slice(0, 32) })
+      : notice === 'unblocked' || notice === 'nothing' ? message(lang, 'console-users.blocks.lifted', { lifted: notice === 'unblocked' ? 'yes' : 'other' })
+      : null;
+    return renderConsole(kit, request, reply, operator, 'users', message(lang, 'console-users.user.title', { username: user.username }), (page) => html`<p><a href="/admin/users">← ${message(lang, 'console-users.user.back')}</a></p>
+${noticeText ? html`<p class="notice" role="status">${noticeText}</p>` : ''}
+<div class="console-columns"><div>${profile(user, lang)}${blocks(user, page)}</div><div>${methods(user, page)}${doctor(user, lang)}</div></div>
+${trail(user, lang)}`);
+  });
+
+  app.post<{ Params: { username: string; methodId: string } }>('/admin/users/:username/methods/:methodId/remove', async (request, reply) => {
+    const operator = await requireConsolePage(services, kit, request, reply, 'helpdesk');
+    if (!operator) return reply;
+    kit.checkCsrf(request);
+    const { username, methodId } = parseBody(consoleMethodParamsSchema, request.params);
+    const { type } = await users.removeMethod(username, methodId, actorOf(operator.label, request));
+    return kit.redirect(reply, `${userPath(username)}?${new URLSearchParams({ notice: 'removed', type })}`);
+  });
+
+  app.post<{ Params: { username: string } }>('/admin/users/:username/unblock', async (request, reply) => {
+    const operator = await requireConsolePage(services, kit, request, reply, 'helpdesk');
+    if (!operator) return reply;
+    kit.checkCsrf(request);
+    const { username } = parseBody(consoleUserParamsSchema, request.params);
+    const lifted = await users.unblock(username, actorOf(operator.label, request));
+    return kit.redirect(reply, `${userPath(username)}?notice=${lifted.resetBlock || lifted.signInBlock ? 'unblocked' : 'nothing'}`);
+  });
+}
