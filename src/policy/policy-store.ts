@@ -17,17 +17,15 @@ export function candidatePolicy(before: SsprPolicy, change: Record<string, unkno
   const merged = { ...before, ...change, throttles: { ...before.throttles, ...(change.throttles as object | undefined) } };
   const result = ssprPolicySchema.safeParse(merged);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const unknownKeys = issue && 'keys' in issue ? ` ${(issue.keys as string[]).join(', ')}` : '';
-    const setting = (issue?.path.join('.') || '(policy)') + unknownKeys;
-    const detail = result.error.issues.map((i) => `${i.path.join('.') || '(policy)'}: ${i.message}`).join('; ');
-    throw new SsprError('policy-setting-invalid', { params: { setting, problem: issue?.message ?? 'invalid' }, detail });
+    const problems = result.error.issues.map((issue) => policyProblem(issue, valueAt(merged, issue.path)));
+    const [first] = problems;
+    throw new SsprError('policy-setting-invalid', { params: { setting: first?.setting ?? '(policy)', problem: first?.allowed ?? '—' }, detail: problems.map((p) => p.sentence).join('; ') });
   }
   const questions = validateCustomQuestions(result.data.customQuestions);
   if (!questions.ok) {
     throw new SsprError('policy-setting-invalid', { params: { setting: 'customQuestions', problem: questions.problems.map((p) => p.code).join(', ') }, detail: `customQuestions: ${questions.problems.map((p) => p.code).join(', ')}` });
   }
-  const policy: SsprPolicy = { ...result.data, customQuestions: questions.questions.map(({ id, en, de }) => ({ id, en, ...(de ? { de } : {}) })) };
+  const policy: SsprPolicy = { ...result.data, customQuestions: questions.questions };
   if (policy.enabled === 'selected' && !policy.group) {
     throw new SsprError('policy-setting-invalid', { params: { setting: 'group', problem: 'enabled "selected" needs a group' }, detail: 'enabled "selected" needs a group' });
   }

@@ -61,19 +61,26 @@ export const ssprPolicySchema = z.strictObject({
 export type SsprPolicy = z.infer<typeof ssprPolicySchema>;
 
 /**
- * One operator sentence per invalid policy value, naming the dotted key and the allowed range or values
- * ("throttles.blockHours must be a whole number from 1 to 168 (got 500)").
+ * What is wrong with one invalid policy value: the dotted key, what it allows in words of no language
+ * ("1–168", "none | selected | all"; for the catalogue sentence), and one English operator sentence with the
+ * given value for the log and the CLI ("throttles.blockHours must be a whole number from 1 to 168 (got 500)").
  */
-export function policyProblem(issue: z.core.$ZodIssue, given: unknown): string {
+export function policyProblem(issue: z.core.$ZodIssue, given: unknown): { setting: string; allowed: string; sentence: string } {
   const key = issue.path.join('.') || '(policy)';
   const got = `(got ${JSON.stringify(given) ?? 'nothing'})`;
   const field = fieldSchema(issue.path);
   if (field instanceof z.ZodNumber && (issue.code === 'too_small' || issue.code === 'too_big' || issue.code === 'invalid_type')) {
-    return `${key} must be a whole number from ${field.minValue} to ${field.maxValue} ${got}`;
+    return { setting: key, allowed: `${field.minValue}–${field.maxValue}`, sentence: `${key} must be a whole number from ${field.minValue} to ${field.maxValue} ${got}` };
   }
-  if (issue.code === 'invalid_value') return `${key} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')} ${got}`;
-  if (issue.code === 'unrecognized_keys') return `unknown policy key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${[...issue.path, k].join('.')}"`).join(', ')}`;
-  return `${key}: ${issue.message} ${got}`;
+  if (issue.code === 'invalid_value') {
+    const values = issue.values.map((v) => JSON.stringify(v));
+    return { setting: key, allowed: values.join(' | '), sentence: `${key} must be one of ${values.join(', ')} ${got}` };
+  }
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => [...issue.path, k].join('.'));
+    return { setting: keys.join(', '), allowed: '—', sentence: `unknown policy key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}` };
+  }
+  return { setting: key, allowed: '—', sentence: `${key}: ${issue.message} ${got}` };
 }
 
 function fieldSchema(path: readonly PropertyKey[]): unknown {
