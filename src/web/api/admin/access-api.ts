@@ -61,39 +61,47 @@ export async function revokeAdminToken(services: Services, operator: Operator, i
  *   answer once), `DELETE /api/v1/admin/tokens/{id}`.
  */
 export async function accessApi(app: FastifyInstance, services: Services, policy: CookiePolicy): Promise<void> {
-  app.get('/api/v1/admin/operators', async (request, reply) => {
+  app.get('/api/v1/admin/operators', { config: { doc: { summary: 'Accounts holding an operator role, with their roles and helpdesk scope', tag: 'admin', access: 'operator', errors: ['admin-only', 'admin-token-scope'] } } }, async (request, reply) => {
     await requireOperator(services, policy, request, 'admin');
     const operators = await services.users.operators();
     return reply.header('cache-control', 'no-store').send({ operators: operators.map(({ id: _id, ...rest }) => rest) });
   });
 
   const roleRoute = '/api/v1/admin/users/:username/roles/:role';
-  app.put<{ Params: { username: string; role: string } }>(roleRoute, async (request) => {
+  app.put<{ Params: { username: string; role: string } }>(roleRoute, {
+    config: { doc: { summary: 'Grant a role (admin or helpdesk; helpdesk optionally limited to a group); audited', tag: 'admin', access: 'operator', body: roleBody, errors: ['admin-only', 'admin-token-scope', 'step-up-stale', 'user-not-found', 'group-not-found'], example: { body: { scopeGroup: 'Helpdesk EMEA' } } } },
+  }, async (request) => {
     const operator = await requireOperator(services, policy, request, 'admin');
     requireRecentStepUp(services, operator);
     const { scopeGroup } = parseBody(roleBody, request.body ?? {});
     const changed = await changeOperatorRole(services, operator, request.params.username, roleNamed(request.params.role), true, scopeGroup);
     return { changed };
   });
-  app.delete<{ Params: { username: string; role: string } }>(roleRoute, async (request) => {
+  app.delete<{ Params: { username: string; role: string } }>(roleRoute, {
+    config: { doc: { summary: "Take a role away (audited); the account's sessions end", tag: 'admin', access: 'operator', errors: ['admin-only', 'admin-token-scope', 'step-up-stale', 'user-not-found'] } },
+  }, async (request) => {
     const operator = await requireOperator(services, policy, request, 'admin');
     requireRecentStepUp(services, operator);
     const changed = await changeOperatorRole(services, operator, request.params.username, roleNamed(request.params.role), false);
     return { changed };
   });
 
-  app.get('/api/v1/admin/tokens', async (request, reply) => {
+  app.get('/api/v1/admin/tokens', { config: { doc: { summary: 'Admin API tokens (never their secret): name, scope, state, dates', tag: 'admin', access: 'operator', errors: ['admin-only', 'admin-token-scope'] } } }, async (request, reply) => {
     await requireOperator(services, policy, request, 'admin');
     const now = services.clock.now();
     return reply.header('cache-control', 'no-store').send({ tokens: (await services.adminTokens.list()).map((t) => tokenView(t, now)) });
   });
-  app.post('/api/v1/admin/tokens', async (request, reply) => {
+  app.post('/api/v1/admin/tokens', {
+    config: { doc: { summary: 'Create an admin API token (the token is in this answer only)', tag: 'admin', access: 'operator', body: tokenBody, status: 201, errors: ['admin-only', 'admin-token-scope', 'step-up-stale'], example: { body: { name: 'Reporting', scope: 'read-only', expiresInDays: 90 } } } },
+  }, async (request, reply) => {
     const operator = await requireOperator(services, policy, request, 'admin');
     requireRecentStepUp(services, operator);
     const created = await createAdminToken(services, operator, parseBody(tokenBody, request.body));
     return reply.status(201).header('cache-control', 'no-store').send({ token: created.token, info: tokenView(created.info, services.clock.now()) });
   });
-  app.delete<{ Params: { id: string } }>('/api/v1/admin/tokens/:id', async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/api/v1/admin/tokens/:id', {
+    config: { doc: { summary: 'Revoke an admin API token (audited)', tag: 'admin', access: 'operator', status: 204, errors: ['admin-only', 'admin-token-scope', 'step-up-stale', 'not-found'] } },
+  }, async (request, reply) => {
     const operator = await requireOperator(services, policy, request, 'admin');
     requireRecentStepUp(services, operator);
     await revokeAdminToken(services, operator, request.params.id);

@@ -23,38 +23,42 @@ export async function consoleApi(app: FastifyInstance, services: Services, polic
   const users = new ConsoleUsers(services);
   const actor = (label: string, request: { ctx: { ip: string; userAgent: string } }) => ({ label, ip: request.ctx.ip, userAgent: request.ctx.userAgent });
 
-  app.get('/api/v1/admin/overview', async (request, reply) => {
+  app.get('/api/v1/admin/overview', { config: { doc: { summary: "The console's overview: users able to reset, registrations, recent activity, service health", tag: 'admin', access: 'operator', errors: ['admin-only', 'admin-token-scope'] } } }, async (request, reply) => {
     await requireOperator(services, policy, request, 'read');
     return reply.header('cache-control', 'no-store').send(await consoleOverviewOf(services).read(request.ctx.lang));
   });
 
-  app.get('/api/v1/admin/users', async (request, reply) => {
+  app.get('/api/v1/admin/users', { config: { doc: { summary: 'Find users by the beginning of a user name or display name (keyset pages: pass `next` as `cursor`)', tag: 'admin', access: 'operator', query: consoleUsersQuerySchema, errors: ['admin-only', 'admin-token-scope'] } } }, async (request, reply) => {
     await requireOperator(services, policy, request, 'read');
     const query = parseBody(consoleUsersQuerySchema, request.query);
     const found = await users.find(query.query, decodeUserCursor(query.cursor), query.limit);
     return reply.header('cache-control', 'no-store').send({ users: found.users, next: found.next === null ? null : encodeUserCursor(found.next) });
   });
 
-  app.get('/api/v1/admin/users/:username', async (request, reply) => {
+  app.get('/api/v1/admin/users/:username', { config: { doc: { summary: 'One user: account state, registered methods, roles, recent events', tag: 'admin', access: 'operator', errors: ['admin-only', 'admin-token-scope', 'user-not-found'] } } }, async (request, reply) => {
     await requireOperator(services, policy, request, 'read');
     const { username } = parseBody(consoleUserParamsSchema, request.params);
     return reply.header('cache-control', 'no-store').send(await users.show(username, request.ctx.lang));
   });
 
-  app.delete('/api/v1/admin/users/:username/methods/:methodId', async (request, reply) => {
+  app.delete('/api/v1/admin/users/:username/methods/:methodId', {
+    config: { doc: { summary: "Remove one of a user's registered methods (audited)", tag: 'admin', access: 'operator', errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'registration-not-found'] } },
+  }, async (request, reply) => {
     const operator = await requireOperator(services, policy, request, 'helpdesk');
     const { username, methodId } = parseBody(consoleMethodParamsSchema, request.params);
     const removed = await users.removeMethod(username, methodId, actor(operator.label, request));
     return reply.header('cache-control', 'no-store').send({ removed: true, type: removed.type });
   });
 
-  app.post('/api/v1/admin/users/:username/unblock', async (request, reply) => {
+  app.post('/api/v1/admin/users/:username/unblock', {
+    config: { doc: { summary: "Lift a user's reset and sign-in throttles (audited)", tag: 'admin', access: 'operator', errors: ['admin-only', 'admin-token-scope', 'user-not-found'] } },
+  }, async (request, reply) => {
     const operator = await requireOperator(services, policy, request, 'helpdesk');
     const { username } = parseBody(consoleUserParamsSchema, request.params);
     return reply.header('cache-control', 'no-store').send(await users.unblock(username, actor(operator.label, request)));
   });
 
-  app.get('/api/v1/admin/audit', async (request, reply) => {
+  app.get('/api/v1/admin/audit', { config: { doc: { summary: 'Browse the audit log, newest first, filtered by user, event, outcome and time (keyset pages: pass `next` as `cursor`)', tag: 'admin', access: 'operator', query: consoleAuditQuerySchema, errors: ['admin-only', 'admin-token-scope'] } } }, async (request, reply) => {
     await requireOperator(services, policy, request, 'read');
     const query = parseBody(consoleAuditQuerySchema, request.query);
     const page = await services.auditLog.browse(await auditFilterOf(query, services.users), decodeAuditCursor(query.cursor), query.limit);
@@ -62,7 +66,9 @@ export async function consoleApi(app: FastifyInstance, services: Services, polic
   });
 
   /** The whole matching log, oldest first, streamed page by page with backpressure (audit-export.ts). */
-  app.get('/api/v1/admin/audit/export', async (request, reply) => {
+  app.get('/api/v1/admin/audit/export', {
+    config: { doc: { summary: 'Export the whole matching audit log, oldest first, as a file (CSV or JSON lines; streamed)', tag: 'admin', access: 'operator', query: consoleAuditExportQuerySchema, errors: ['admin-only', 'admin-token-scope'] } },
+  }, async (request, reply) => {
     await requireOperator(services, policy, request, 'read');
     const query = parseBody(consoleAuditExportQuerySchema, request.query);
     const format = query.format as AuditExportFormat;

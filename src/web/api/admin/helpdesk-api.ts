@@ -35,7 +35,9 @@ export async function helpdeskApi(app: FastifyInstance, services: Services, poli
   const operatorOf = (request: FastifyRequest) => requireOperator(services, policy, request, 'helpdesk');
   const base = '/api/v1/admin/helpdesk/:username';
 
-  app.get<UserParams>(base, async (request, reply) => {
+  app.get<UserParams>(base, {
+    config: { doc: { summary: "The methods that can verify a caller, and the operator's open verification window", tag: 'admin', access: 'operator', errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'helpdesk-target-refused'] } },
+  }, async (request, reply) => {
     const operator = await operatorOf(request);
     const user = await helpdeskTarget(services, request.params.username);
     const window = await services.helpdesk.window(operator, user);
@@ -47,7 +49,9 @@ export async function helpdeskApi(app: FastifyInstance, services: Services, poli
     });
   });
 
-  app.post<UserParams>(`${base}/verifications`, async (request, reply) => {
+  app.post<UserParams>(`${base}/verifications`, {
+    config: { doc: { summary: 'Begin verifying the caller with one of their methods (sends a code, or waits for an authenticator code)', tag: 'admin', access: 'operator', body: startBody, status: 201, errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'helpdesk-target-refused', 'helpdesk-method-unavailable', 'helpdesk-send-limit'], example: { body: { method: 'directory-email' } } } },
+  }, async (request, reply) => {
     const operator = await operatorOf(request);
     const { method } = parseBody(startBody, request.body);
     const user = await helpdeskTarget(services, request.params.username);
@@ -55,7 +59,9 @@ export async function helpdeskApi(app: FastifyInstance, services: Services, poli
     return reply.status(201).header('cache-control', 'no-store').send({ verification: started.id, method: started.method });
   });
 
-  app.post<VerificationParams>(`${base}/verifications/:id/resend`, async (request, reply) => {
+  app.post<VerificationParams>(`${base}/verifications/:id/resend`, {
+    config: { doc: { summary: 'Send the verification code again', tag: 'admin', access: 'operator', body: emptyBody, errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'helpdesk-target-refused', 'helpdesk-method-unavailable', 'helpdesk-send-limit', 'helpdesk-verification-void'], example: { body: {} } } },
+  }, async (request, reply) => {
     const operator = await operatorOf(request);
     parseBody(emptyBody, request.body ?? {});
     const user = await helpdeskTarget(services, request.params.username);
@@ -63,7 +69,9 @@ export async function helpdeskApi(app: FastifyInstance, services: Services, poli
     return reply.header('cache-control', 'no-store').send({ method });
   });
 
-  app.post<VerificationParams>(`${base}/verifications/:id/check`, async (request, reply) => {
+  app.post<VerificationParams>(`${base}/verifications/:id/check`, {
+    config: { doc: { summary: "Check the code the caller reads out; opens the operator's window to act on the account", tag: 'admin', access: 'operator', body: checkBody, errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'helpdesk-target-refused', 'code-malformed', 'code-wrong', 'code-expired', 'helpdesk-verification-void'], example: { body: { code: '123456' } } } },
+  }, async (request, reply) => {
     const operator = await operatorOf(request);
     const { code } = parseBody(checkBody, request.body);
     const user = await helpdeskTarget(services, request.params.username);
@@ -71,7 +79,9 @@ export async function helpdeskApi(app: FastifyInstance, services: Services, poli
     return reply.header('cache-control', 'no-store').send({ verifiedUntil: until });
   });
 
-  app.post<UserParams>(`${base}/reason`, async (request, reply) => {
+  app.post<UserParams>(`${base}/reason`, {
+    config: { doc: { summary: 'Record why a user without any method is trusted; opens the window', tag: 'admin', access: 'operator', body: reasonBody, errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'helpdesk-target-refused', 'helpdesk-reason-required', 'helpdesk-has-method'], example: { body: { reason: 'Caller identified in person with their staff badge' } } } },
+  }, async (request, reply) => {
     const operator = await operatorOf(request);
     const { reason } = parseBody(reasonBody, request.body);
     const user = await helpdeskTarget(services, request.params.username);
@@ -79,7 +89,9 @@ export async function helpdeskApi(app: FastifyInstance, services: Services, poli
     return reply.header('cache-control', 'no-store').send({ verifiedUntil: until });
   });
 
-  app.post<UserParams>(`${base}/reset`, async (request, reply) => {
+  app.post<UserParams>(`${base}/reset`, {
+    config: { doc: { summary: "Reset the caller's password (a given one, or a temporary one in the answer), inside the window", tag: 'admin', access: 'operator', body: resetBody, errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'helpdesk-target-refused', 'helpdesk-not-verified', 'password-rejected'], example: { body: { mustChange: true } } } },
+  }, async (request, reply) => {
     const operator = await operatorOf(request);
     const { password, mustChange } = parseBody(resetBody, request.body ?? {});
     const user = await helpdeskTarget(services, request.params.username);
@@ -87,7 +99,9 @@ export async function helpdeskApi(app: FastifyInstance, services: Services, poli
     return reply.header('cache-control', 'no-store').send(done);
   });
 
-  app.post<UserParams>(`${base}/unlock`, async (request, reply) => {
+  app.post<UserParams>(`${base}/unlock`, {
+    config: { doc: { summary: "Unlock the caller's account, inside the window", tag: 'admin', access: 'operator', body: emptyBody, errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'helpdesk-target-refused', 'helpdesk-not-verified'], example: { body: {} } } },
+  }, async (request, reply) => {
     const operator = await operatorOf(request);
     parseBody(emptyBody, request.body ?? {});
     const user = await helpdeskTarget(services, request.params.username);

@@ -58,25 +58,31 @@ export async function saveBannedTerms(services: Services, lines: readonly string
 export async function policyApi(app: FastifyInstance, services: Services, policy: CookiePolicy): Promise<void> {
   const admin = (request: FastifyRequest) => requireOperator(services, policy, request, 'admin');
 
-  app.get('/api/v1/admin/policy', async (request, reply) => {
+  app.get('/api/v1/admin/policy', { config: { doc: { summary: 'The reset policy and the banned terms', tag: 'admin', access: 'operator', errors: ['admin-only', 'admin-token-scope'] } } }, async (request, reply) => {
     await admin(request);
     return reply.header('cache-control', 'no-store').send({ policy: await services.policy.current(), bannedTerms: await services.bannedTerms.list() });
   });
 
-  app.post('/api/v1/admin/policy/preview', async (request, reply) => {
+  app.post('/api/v1/admin/policy/preview', {
+    config: { doc: { summary: 'What-if of candidate settings: users able to reset before and after, gained and lost (a page of names each), the changed settings', tag: 'admin', access: 'operator', body: candidateBody, query: pageQuery, errors: ['admin-only', 'admin-token-scope', 'policy-setting-invalid'], example: { body: { enabled: 'selected', group: 'SSPR Users' } } } },
+  }, async (request, reply) => {
     await admin(request);
     const { page } = parseBody(pageQuery, request.query ?? {});
     const { candidate, whatIf } = await previewPolicy(services, parseBody(candidateBody, request.body), page);
     return reply.header('cache-control', 'no-store').send({ candidate, ...whatIf, page, pageSize: WHAT_IF_PAGE });
   });
 
-  app.put('/api/v1/admin/policy', async (request, reply) => {
+  app.put('/api/v1/admin/policy', {
+    config: { doc: { summary: 'Save policy settings (validated as a whole; every changed setting audited old and new)', tag: 'admin', access: 'operator', body: candidateBody, errors: ['admin-only', 'admin-token-scope', 'policy-setting-invalid'], example: { body: { questionsToAnswer: 3, notifyUserOnReset: true } } } },
+  }, async (request, reply) => {
     const operator = await admin(request);
     const saved = await savePolicy(services, parseBody(candidateBody, request.body), operator.label, request.ctx);
     return reply.header('cache-control', 'no-store').send({ policy: saved });
   });
 
-  app.put('/api/v1/admin/policy/banned-terms', async (request, reply) => {
+  app.put('/api/v1/admin/policy/banned-terms', {
+    config: { doc: { summary: "Replace the organisation's banned password terms (audited)", tag: 'admin', access: 'operator', body: bannedBody, errors: ['admin-only', 'admin-token-scope'], example: { body: { terms: ['contoso', 'winter'] } } } },
+  }, async (request, reply) => {
     const operator = await admin(request);
     const { terms } = parseBody(bannedBody, request.body);
     return reply.header('cache-control', 'no-store').send({ bannedTerms: await saveBannedTerms(services, terms, operator.label, request.ctx) });

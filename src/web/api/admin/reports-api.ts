@@ -40,7 +40,9 @@ export function sendReportCsv(reply: FastifyReply, reports: AuditorReports, id: 
  */
 export async function reportsApi(app: FastifyInstance, services: Services, policy: CookiePolicy): Promise<void> {
   const reports = new AuditorReports(services);
-  app.get<{ Params: { id: string } }>('/api/v1/admin/reports/:id', async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/api/v1/admin/reports/:id', {
+    config: { doc: { summary: 'An auditor report (coverage, resets, refusals, never-registered, admins): one page of rows as JSON, or every row as CSV', tag: 'admin', access: 'operator', query: reportQuery, errors: ['admin-only', 'admin-token-scope', 'not-found'] } },
+  }, async (request, reply) => {
     await requireOperator(services, policy, request, 'read');
     const id = reportIdOf(request.params.id);
     const { page, days, format } = parseBody(reportQuery, request.query ?? {});

@@ -29,10 +29,11 @@ const passkeyCredential = z.looseObject({ id: z.string().max(1024), response: z.
  * The passkey script's pair (`…/passkey/options?m=`, `…/passkey/verify?m=&next=`) answers `{next}` for the page.
  */
 export async function stepUpApi(app: FastifyInstance, services: Services, policy: CookiePolicy, rateLimit: RouteRateLimit): Promise<void> {
-  const config = { config: { rateLimit } };
   const consoleSessions = services.consoleSessions;
 
-  app.get('/api/v1/session/step-up', async (request, reply) => {
+  app.get('/api/v1/session/step-up', {
+    config: { doc: { summary: "The step-up methods offered to the operator's session, and when it last stepped up", tag: 'session', access: 'session', errors: ['not-signed-in', 'admin-only', 'console-session-ended'] } },
+  }, async (request, reply) => {
     const { user, digest } = await operatorSession(services, policy, request);
     const state = await consoleSessions.state(digest, user, request.ctx);
     const methods = await consoleSessions.options(digest, user, request.ctx);
@@ -44,14 +45,18 @@ export async function stepUpApi(app: FastifyInstance, services: Services, policy
     });
   });
 
-  app.post('/api/v1/session/step-up/send', config, async (request) => {
+  app.post('/api/v1/session/step-up/send', {
+    config: { rateLimit, doc: { summary: 'Send a step-up code (e-mail, SMS), or answer passkey options', tag: 'session', access: 'session', body: sendBody, errors: ['not-signed-in', 'admin-only', 'console-session-ended', 'method-unknown', 'code-send-limit', 'sign-in-throttled'], example: { body: { methodId: 'email-1' } } } },
+  }, async (request) => {
     const { user, digest } = await operatorSession(services, policy, request);
     const { methodId } = parseBody(sendBody, request.body);
     await consoleSessions.state(digest, user, request.ctx);
     return consoleSessions.send(digest, user, methodId, request.ctx);
   });
 
-  app.post('/api/v1/session/step-up/verify', config, async (request) => {
+  app.post('/api/v1/session/step-up/verify', {
+    config: { rateLimit, doc: { summary: 'Prove the step-up (a code, or a passkey credential); the session then opens the console', tag: 'session', access: 'session', body: verifyBody, errors: ['not-signed-in', 'admin-only', 'console-session-ended', 'method-unknown', 'code-wrong', 'code-expired', 'passkey-failed', 'sign-in-throttled'], example: { body: { methodId: 'email-1', code: '123456' } } } },
+  }, async (request) => {
     const { user, digest } = await operatorSession(services, policy, request);
     const { methodId, code, credential } = parseBody(verifyBody, request.body);
     await consoleSessions.state(digest, user, request.ctx);
@@ -59,14 +64,18 @@ export async function stepUpApi(app: FastifyInstance, services: Services, policy
     return { steppedUp: true };
   });
 
-  app.post<{ Querystring: { m?: string } }>('/api/v1/session/step-up/passkey/options', config, async (request) => {
+  app.post<{ Querystring: { m?: string } }>('/api/v1/session/step-up/passkey/options', {
+    config: { rateLimit, doc: { summary: 'Passkey options for the step-up (`?m=` the method id), for the console page script', tag: 'session', access: 'session', errors: ['not-signed-in', 'admin-only', 'console-session-ended', 'method-unknown', 'sign-in-throttled'] } },
+  }, async (request) => {
     const { user, digest } = await operatorSession(services, policy, request);
     await consoleSessions.state(digest, user, request.ctx);
     const challenge = await consoleSessions.send(digest, user, String(request.query.m ?? ''), request.ctx);
     return challenge.passkeyOptions ?? {};
   });
 
-  app.post<{ Querystring: { m?: string; next?: string } }>('/api/v1/session/step-up/passkey/verify', config, async (request) => {
+  app.post<{ Querystring: { m?: string; next?: string } }>('/api/v1/session/step-up/passkey/verify', {
+    config: { rateLimit, doc: { summary: 'Verify the step-up passkey (`?m=` the method id, `?next=` a local path); answers where to go next', tag: 'session', access: 'session', body: passkeyCredential, errors: ['not-signed-in', 'admin-only', 'console-session-ended', 'method-unknown', 'passkey-failed', 'sign-in-throttled'], example: { body: { id: 'AbCdEf', response: { clientDataJSON: 'eyJ0eXBlIjoid2ViYXV0aG4uZ2V0In0' } } } } },
+  }, async (request) => {
     const { user, digest } = await operatorSession(services, policy, request);
     const credential = parseBody(passkeyCredential, request.body);
     await consoleSessions.state(digest, user, request.ctx);
