@@ -27,7 +27,7 @@ export class Metrics {
   readonly syncRuns = new Counter({ name: 'sspr_sync_runs_total', help: 'Directory sync runs by outcome', labelNames: ['outcome'] as const, registers: [this.registry] });
   readonly syncSeconds = new Histogram({ name: 'sspr_sync_duration_seconds', help: 'Duration of directory sync runs', buckets: [1, 5, 15, 60, 300, 900, 3600], registers: [this.registry] });
   /** For the reminder schedules: one increment per run, by kind (expiry, enrolment, …) and outcome. */
-  readonly reminderRuns = new Counter({ name: 'sspr_reminder_runs_total', help: 'Reminder schedule runs by kind and outcome', labelNames: ['kind', 'outcome'] as const, registers: [this.registry] });
+  readonly reminderRuns = new Counter({ name: 'sspr_reminder_runs_total', help: 'Scheduled runs (reminders, nightly full sync) by job and outcome', labelNames: ['kind', 'outcome'] as const, registers: [this.registry] });
 
   private readonly collectors: Array<() => Promise<void> | void> = [];
 
@@ -73,7 +73,10 @@ export class Metrics {
     if (entry.event === 'directory-sync') {
       this.syncRuns.inc({ outcome: entry.outcome });
       if (typeof detail.ms === 'number') this.syncSeconds.observe(detail.ms / 1000);
+      return;
     }
+    // A scheduled job's run (reminders, the nightly full sync), as `sspr serve` records it once per occurrence.
+    if (entry.event === 'scheduled-run') this.reminderRuns.inc({ kind: typeof detail.job === 'string' ? detail.job.slice(0, 64) : 'unknown', outcome: entry.outcome });
   }
 }
 

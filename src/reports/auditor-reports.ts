@@ -1,10 +1,19 @@
 import type { Services } from '../app/services.js';
-import { ReportsRepository } from '../store/reports-repository.js';
+import { ReportsRepository, type UnregisteredUser } from '../store/reports-repository.js';
 import type { AuditEventName } from '../audit/audit-events.js';
 import { adminPolicy } from '../policy/sspr-policy.js';
 
 /** The reports an auditor asks for, by id (the URL segment). */
 export const reportIds = ['coverage', 'resets', 'refusals', 'never-registered', 'admins'] as const;
+
+/** Each report's columns, in order (the CSV header and the page's table head). */
+const reportColumns = {
+  coverage: ['group', 'members', 'registered', 'share'],
+  resets: ['event', 'method', 'outcome', 'count'],
+  refusals: ['reason', 'event', 'count'],
+  'never-registered': ['username', 'displayName', 'directory', 'admin', 'reminded'],
+  admins: ['username', 'enabled', 'usableMethods', 'count', 'twoGate'],
+} as const satisfies Record<(typeof reportIds)[number], readonly string[]>;
 export type ReportId = (typeof reportIds)[number];
 
 export function isReportId(value: string): value is ReportId {
@@ -13,7 +22,7 @@ export function isReportId(value: string): value is ReportId {
 
 /** One report's answer: column ids (the CSV header; pages translate them), rows of cells, and the total row count. */
 export interface ReportTable {
-  columns: string[];
+  columns: readonly string[];
   rows: Array<Array<string | number>>;
   total: number;
 }
@@ -54,26 +63,26 @@ export class AuditorReports {
         const overall = await this.repo.coverageOverall();
         const groups = await this.repo.coverageByGroup();
         const rows = [['*', overall.members, overall.registered, share(overall.registered, overall.members)], ...groups.map((g) => [g.group, g.members, g.registered, share(g.registered, g.members)])];
-        return { columns: ['group', 'members', 'registered', 'share'], rows: paged(rows), total: rows.length };
+        return { columns: reportColumns[id], rows: paged(rows), total: rows.length };
       }
       case 'resets': {
         const verify = await this.repo.eventsBy(resetEvents, 'method', since);
         const writes = await this.repo.eventsBy(passwordEvents, 'path', since);
         const rows = [...verify, ...writes].map((r) => [r.event, r.key || '-', r.outcome, r.count]);
-        return { columns: ['event', 'method', 'outcome', 'count'], rows: paged(rows), total: rows.length };
+        return { columns: reportColumns[id], rows: paged(rows), total: rows.length };
       }
       case 'refusals': {
         const counts = (await this.repo.eventsBy(refusalEvents, 'reason', since)).filter((r) => r.outcome === 'failure' && r.key !== '');
         const rows = counts.sort((a, b) => b.count - a.count || a.key.localeCompare(b.key)).map((r) => [r.key, r.event, r.count]);
-        return { columns: ['reason', 'event', 'count'], rows: paged(rows), total: rows.length };
+        return { columns: reportColumns[id], rows: paged(rows), total: rows.length };
       }
       case 'never-registered': {
         const { users, total } = await this.repo.neverRegistered({ offset, limit: REPORT_PAGE });
-        return { columns: ['username', 'displayName', 'directory', 'admin'], rows: users.map((u) => [u.username, u.displayName, u.source, u.isAdmin ? 'yes' : 'no']), total };
+        return { columns: reportColumns[id], rows: users.map(unregisteredRow), total };
       }
       case 'admins': {
         const rows = await this.adminRows();
-        return { columns: ['username', 'enabled', 'usableMethods', 'count', 'twoGate'], rows: paged(rows), total: rows.length };
+        return { columns: reportColumns[id], rows: paged(rows), total: rows.length };
       }
     }
   }
@@ -105,18 +114,17 @@ export class AuditorReports {
     for (;;) {
       const { users } = await this.repo.neverRegistered({ ...(afterKey !== undefined ? { afterKey } : {}), limit: 1000 });
       if (users.length === 0) return;
-      for (const u of users) yield [u.username, u.displayName, u.source, u.isAdmin ? 'yes' : 'no'];
+      for (const u of users) yield unregisteredRow(u);
       afterKey = users[users.length - 1]?.key;
     }
   }
 
-  columnsOf(id: ReportId): string[] {
-    return {
-      coverage: ['group', 'members', 'registered', 'share'],
-      resets: ['event', 'method', 'outcome', 'count'],
-      refusals: ['reason', 'event', 'count'],
-      'never-registered': ['username', 'displayName', 'directory', 'admin'],
-      admins: ['username', 'enabled', 'usableMethods', 'count', 'twoGate'],
-    }[id];
+  columnsOf(id: ReportId): readonly string[] {
+    return reportColumns[id];
   }
+}
+
+/** A row of the never-registered report, in the order of its columns. */
+function unregisteredRow(u: UnregisteredUser): Array<string | number> {
+  return [u.username, u.displayName, u.source, u.isAdmin ? 'yes' : 'no', u.reminders];
 }

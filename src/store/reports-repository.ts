@@ -21,6 +21,8 @@ export interface UnregisteredUser {
   displayName: string;
   source: string;
   isAdmin: boolean;
+  /** Enrolment reminders sent to the user so far (sspr notify enrolment / its schedule). */
+  reminders: number;
 }
 
 export interface AdminMethods {
@@ -94,13 +96,17 @@ export class ReportsRepository {
     const base = this.db
       .selectFrom('users')
       .where('enabled', '=', 1)
-      .where('id', 'not in', (eb) => eb.selectFrom('method_registrations').select('user_id'));
+      .where('users.id', 'not in', (eb) => eb.selectFrom('method_registrations').select('user_id'));
     const total = Number((await base.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()).n);
-    let page = base.select(['username', 'username_key', 'display_name', 'source', 'is_admin']).orderBy('username_key').limit(options.limit);
+    let page = base
+      .leftJoin('enrolment_reminders as er', 'er.user_id', 'users.id')
+      .select(['username', 'username_key', 'display_name', 'source', 'is_admin', 'er.sent_count'])
+      .orderBy('username_key')
+      .limit(options.limit);
     if (options.afterKey !== undefined) page = page.where('username_key', '>', options.afterKey);
     if (options.offset) page = page.offset(options.offset);
     const rows = await page.execute();
-    return { users: rows.map((r) => ({ username: r.username, displayName: r.display_name, source: r.source, isAdmin: r.is_admin === 1, key: r.username_key })), total };
+    return { users: rows.map((r) => ({ username: r.username, displayName: r.display_name, source: r.source, isAdmin: r.is_admin === 1, reminders: Number(r.sent_count ?? 0), key: r.username_key })), total };
   }
 
   /** Every administrator with their registered method types and whether the directory holds an address / number. */

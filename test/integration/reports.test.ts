@@ -67,7 +67,11 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
   });
 
   it('users who never registered, and administrators short of two methods', async () => {
-    assert.deepEqual((await json('never-registered')).rows.map((r: string[]) => r[0]), ['bob', 'cid', 'dan', 'lone-admin']);
+    const bob = await svc.services.users.get('bob');
+    assert.equal(await svc.services.reminders.store.claimEnrolmentReminder(bob.id, svc.services.clock.now(), 7 * 86_400_000, 3), true);
+    const never = (await json('never-registered')).rows as Array<Array<string | number>>;
+    assert.deepEqual(never.map((r) => r[0]), ['bob', 'cid', 'dan', 'lone-admin']);
+    assert.deepEqual(never.map((r) => r[4]), [1, 0, 0, 0], 'who was reminded to register, and how often');
     assert.deepEqual((await json('admins')).rows, [['boss', 'yes', 'email totp', 2, 'pass'], ['lone-admin', 'yes', '-', 0, 'fail']]);
   });
 
@@ -76,10 +80,10 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     assert.equal(csv.status, 200);
     assert.match(csv.type, /^text\/csv/);
     const lines = csv.text.trimEnd().split('\r\n');
-    assert.equal(lines[0], '"username","displayName","directory","admin"');
-    assert.equal(lines[1], `"bob","'=HYPERLINK(""http://evil.example"",""click"")","local","no"`);
-    assert.equal(lines[2], `"cid","'+SUM(A1:A9)","local","no"`);
-    assert.equal(lines[3], `"dan","'@cmd","local","no"`);
+    assert.equal(lines[0], '"username","displayName","directory","admin","reminded"');
+    assert.equal(lines[1], `"bob","'=HYPERLINK(""http://evil.example"",""click"")","local","no","1"`);
+    assert.equal(lines[2], `"cid","'+SUM(A1:A9)","local","no","0"`);
+    assert.equal(lines[3], `"dan","'@cmd","local","no","0"`);
     const coverage = await report('coverage', '?format=csv');
     assert.match(coverage.text, /"'-evil group","1","0","0 %"/);
     for (const start of ['=', '+', '-', '@', '\t', '\r']) assert.ok(csvCell(`${start}1`).startsWith(`"'`), JSON.stringify(start));

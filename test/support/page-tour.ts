@@ -108,10 +108,24 @@ export async function walkTour(page: Page, options: TourOptions, visit: (stop: T
   if (!options.console) return;
   await page.context().clearCookies();
   await signIn(page, base, 'dieter', password);
+  await at('admin-step-up', `${base}/admin/step-up`);
+  await stepUpByMail(page, base);
   await at('admin-doctor', `${base}/admin/doctor?user=alice`);
   await go(page, `${base}/admin/doctor?user=alice&lang=en`);
   const sections = await page.$$eval('nav.console-nav a', (links) => links.map((a) => a.getAttribute('href') ?? '')).catch(() => [] as string[]);
   for (const path of [...new Set(sections)].filter((p) => p.startsWith('/admin') && !p.startsWith('/admin/doctor'))) {
     await at(`console${path.replace(/\//g, '-').replace(/^-admin/, '') || '-home'}`, `${base}${path}`);
   }
+}
+
+/** The console's second proof for dieter: an e-mail code read off the demo outbox, through the step-up API (same cookies). */
+async function stepUpByMail(page: Page, base: string): Promise<void> {
+  const offered = (await (await page.request.get(`${base}/api/v1/session/step-up`)).json()) as { methods: Array<{ id: string; type: string }> };
+  const email = offered.methods.find((method) => method.type === 'email');
+  if (!email) throw new Error('the demo administrator has no e-mail method to step up with');
+  const before = await outboxCodes(base);
+  const sent = await page.request.post(`${base}/api/v1/session/step-up/send`, { data: { methodId: email.id } });
+  if (sent.status() !== 200) throw new Error(`step-up send failed: ${sent.status()} ${await sent.text()}`);
+  const verified = await page.request.post(`${base}/api/v1/session/step-up/verify`, { data: { methodId: email.id, code: await newestCode(base, before) } });
+  if (verified.status() !== 200) throw new Error(`step-up failed: ${verified.status()} ${await verified.text()}`);
 }
