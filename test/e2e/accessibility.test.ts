@@ -25,8 +25,9 @@ interface AxeViolation {
 /**
  * Every page a person sees (test/support/page-tour.ts: the reset steps with the code page and the refused new
  * password, sign-in, My account with a refused change, security info and each add-method page, a help page,
- * the error page), in light and dark, at 1280 and 320 px, in English and German (the reset pages in every
- * language of lang.ts): axe-core finds no violation
+ * the error page; as the demo administrator, stepped up, the doctor and every console section its menu lists), in
+ * light and dark, at 1280 and 320 px, in English and German (the reset pages in every language of lang.ts):
+ * axe-core finds no violation
  * of any impact, and no page scrolls sideways. One browser, one context per scheme and width, one reset flow
  * per context.
  */
@@ -71,7 +72,7 @@ describe('accessibility of every page (axe-core, Chromium)', () => {
         await page.emulateMedia({ colorScheme: scheme });
         const problems: string[] = [];
         let visited = 0;
-        await walkTour(page, { base: server.baseUrl, password }, async (stop) => {
+        await walkTour(page, { base: server.baseUrl, password, console: true }, async (stop) => {
           for (const lang of languagesOf(stop.name)) {
             await stop.show(lang);
             for (const problem of await audit(page)) problems.push(`${stop.name} [${lang}]: ${problem}`);

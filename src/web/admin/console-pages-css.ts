@@ -15,7 +15,7 @@ main:has(.console) { max-width: 76rem; }
 .console table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 .console th, .console td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--c-rule); vertical-align: top; }
 .console caption { text-align: left; font-weight: 600; padding: .25rem 0; }
-.console .table-scroll { overflow-x: auto; }
+.table-scroll { overflow-x: auto; position: relative; }
 .console td.detail { overflow-wrap: anywhere; max-width: 28rem; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .health { border: 1px solid var(--c-rule); border-left: 6px solid var(--c-muted); padding: .25rem 1rem .5rem; border-radius: 4px; }
@@ -30,7 +30,7 @@ dl.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 
 .tile { background: var(--c-tile); border: 1px solid var(--c-rule); border-radius: 6px; padding: .75rem 1rem; }
 .tile dt { font-weight: 600; } .tile dd { margin: .25rem 0 0; } .tile dd:not(.help) { font-size: 1.5rem; font-weight: 700; }
 #stat-capable { font-size: 1.15rem; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1.5rem; margin-top: 1rem; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(22rem, 100%), 1fr)); gap: 1.5rem; margin-top: 1rem; }
 .chart-box { min-width: 0; }
 .chart-figure { margin: 0; }
 svg.chart { width: 100%; max-width: 40rem; height: auto; color: inherit; font-size: 12px; }
@@ -40,10 +40,10 @@ svg.chart { width: 100%; max-width: 40rem; height: auto; color: inherit; font-si
 .chart-series-0 { fill: var(--c-series-0); } .chart-series-1 { fill: var(--c-series-1); }
 .chart-line { fill: none; stroke: var(--c-series-0); stroke-width: 2.5; } .chart-area { fill: var(--c-series-0); fill-opacity: .15; }
 .chart-legend { font-size: .85rem; margin: 0 0 .25rem; } .key { display: inline-block; width: .8rem; height: .8rem; margin: 0 .3rem 0 .6rem; vertical-align: -1px; } .key-0 { background: var(--c-series-0); } .key-1 { background: var(--c-series-1); }
-.chart-data summary { cursor: pointer; font-size: .9rem; color: var(--accent); }
+.chart-data summary { cursor: pointer; font-size: .9rem; color: inherit; text-decoration: underline; text-underline-offset: .2em; }
 .search-row { display: flex; gap: .5rem; align-items: stretch; } .search-row input { margin-top: 0; } .search-row button { margin-top: 0; }
 .pager { display: flex; gap: 1.5rem; margin: 1rem 0; }
-.console-columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 0 2rem; }
+.console-columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(22rem, 100%), 1fr)); gap: 0 2rem; }
 .console dl.profile { grid-template-columns: minmax(8rem, max-content) 1fr; } .console dl.profile dd { margin: 0; overflow-wrap: anywhere; }
 .console button.small, .console .secondary.small { margin: 0; padding: .15rem .6rem; font-size: .85rem; }
 .filter-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: 0 1rem; }

@@ -3,6 +3,7 @@ import type { Services } from '../../app/services.js';
 import type { PageKit } from './page-kit.js';
 import { html, type SafeHtml } from '../html.js';
 import { operatorMayActOn, requireConsolePage } from '../admin/console-access.js';
+import { renderConsole } from '../admin/console-layout.js';
 import { SsprError } from '../../errors/sspr-error.js';
 import type { Lang } from '../../i18n/lang.js';
 import { message, type ParamsArg, type Under } from '../../i18n/messages.js';
@@ -28,12 +29,12 @@ function reportHtml(report: DoctorReport, lang: Lang): SafeHtml {
   );
   const summary = report.summary
     ? html`<h2>${w(lang, 'counts', { users: report.summary.users, ms: report.summary.elapsedMs })}</h2>
-<table id="doctor-summary"><thead><tr><th>${w(lang, 'check')}</th><th>${w(lang, 'failing')}</th><th>${w(lang, 'warning')}</th><th>${w(lang, 'basis')}</th></tr></thead>
-<tbody>${report.summary.checks.map((l) => html`<tr><th scope="row">${l.id}</th><td>${String(l.failing)}</td><td>${String(l.warning)}</td><td>${l.basis}</td></tr>`)}</tbody></table>`
+<div class="table-scroll" tabindex="0"><table id="doctor-summary"><thead><tr><th>${w(lang, 'check')}</th><th>${w(lang, 'failing')}</th><th>${w(lang, 'warning')}</th><th>${w(lang, 'basis')}</th></tr></thead>
+<tbody>${report.summary.checks.map((l) => html`<tr><th scope="row">${l.id}</th><td>${String(l.failing)}</td><td>${String(l.warning)}</td><td>${l.basis}</td></tr>`)}</tbody></table></div>`
     : '';
   return html`<h2 id="doctor-answer">${question} <strong>${report.canReset ? w(lang, 'yes') : w(lang, 'no')}</strong></h2>
-<table id="doctor-checks"><thead><tr><th>${w(lang, 'check')}</th><th>${w(lang, 'status')}</th><th>${w(lang, 'summary')}</th><th>${w(lang, 'evidence')}</th><th>${w(lang, 'fix')}</th></tr></thead>
-<tbody>${rows}</tbody></table>
+<div class="table-scroll" tabindex="0"><table id="doctor-checks"><thead><tr><th>${w(lang, 'check')}</th><th>${w(lang, 'status')}</th><th>${w(lang, 'summary')}</th><th>${w(lang, 'evidence')}</th><th>${w(lang, 'fix')}</th></tr></thead>
+<tbody>${rows}</tbody></table></div>
 ${summary}`;
 }
 
@@ -60,9 +61,12 @@ export async function adminDoctorPages(app: FastifyInstance, services: Services,
       error = caught.messageIn(lang);
       status = caught.status;
     }
-    return kit.render(
+    return renderConsole(
+      kit,
       request,
       reply,
+      operator,
+      'doctor',
       w(lang, 'page.title'),
       () => html`<form method="get" action="/admin/doctor">
 <label for="user">${w(lang, 'page.user')}</label>

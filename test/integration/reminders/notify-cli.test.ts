@@ -39,8 +39,8 @@ after(async () => {
 });
 
 describe('sspr notify', () => {
-  test('expiry --dry-run --json lists who would be told what, and sends nothing', () => {
-    const result = runCli(['notify', 'expiry', '--dry-run', '--json'], { env });
+  test('expiry --dry-run --json lists who would be told what, and sends nothing', async () => {
+    const result = await runCliAsync(['notify', 'expiry', '--dry-run', '--json'], env);
     assert.equal(result.status, 0, result.stderr);
     const report = JSON.parse(result.stdout) as { dryRun: boolean; notices: Array<Record<string, unknown>> };
     assert.equal(report.dryRun, true);
@@ -49,7 +49,7 @@ describe('sspr notify', () => {
       { ...report.notices[0], userId: undefined, expiresAt: undefined },
       { userId: undefined, username: 'liv', expiresAt: undefined, interval: 3, daysLeft: 2, channels: ['email'], state: 'due' },
     );
-    const table = runCli(['notify', 'expiry', '--dry-run'], { env });
+    const table = await runCliAsync(['notify', 'expiry', '--dry-run'], env);
     assert.match(table.stdout, /^username\s+expiresAt\s+interval\s+daysLeft\s+channels\s+state$/m);
     assert.match(table.stdout, /^liv\s+\S+\s+3\s+2\s+email\s+due$/m);
     assert.match(table.stdout, /dry run: nothing was sent/);
@@ -69,8 +69,8 @@ describe('sspr notify', () => {
     assert.equal(sink.messages.filter((m) => m.to === 'liv@example.org').length, 1);
   });
 
-  test('enrolment --dry-run lists accounts without methods', () => {
-    const result = runCli(['notify', 'enrolment', '--dry-run', '--json'], { env: { ...env } });
+  test('enrolment --dry-run lists accounts without methods', async () => {
+    const result = await runCliAsync(['notify', 'enrolment', '--dry-run', '--json'], env);
     assert.equal(result.status, 0, result.stderr);
     // Contact data counts by default: an e-mail address on file is a method, so nobody is due.
     assert.deepEqual((JSON.parse(result.stdout) as { notices: unknown[] }).notices, []);
