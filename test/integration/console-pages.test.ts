@@ -202,6 +202,23 @@ describe('console pages and API: overview, users, audit log', () => {
     assert.equal((await admin.json('POST', '/api/v1/admin/users/nobody/unblock', {})).status, 404);
   });
 
+  it('frozen account ("this wasn\'t me"): the user page says so, an administrator lifts it with CSRF, audited; a non-administrator cannot', async () => {
+    const { services } = svc;
+    const user = await services.users.get('user04');
+    await services.integrity.repository.freeze({ userId: user.id, username: user.username, notice: 'reset', frozenAt: services.clock.now(), ip: null });
+    const page = await admin.get('/admin/users/user04?lang=en');
+    assert.match(page.text, /id="freeze"/);
+    assert.equal((await admin.post('/admin/users/user04/unfreeze', {})).response.status, 403, 'no CSRF token, no change');
+    assert.equal((await plain.post('/admin/users/user04/unfreeze', { _csrf: csrfOf(page.text) })).response.status, 403);
+    assert.ok(await services.integrity.freeze.freezeOf(user.id), 'still frozen');
+    const lifted = await admin.post('/admin/users/user04/unfreeze', { _csrf: csrfOf(page.text) });
+    assert.equal(lifted.response.status, 303);
+    assert.equal(await services.integrity.freeze.freezeOf(user.id), null);
+    assert.match((await admin.get('/admin/users/user04?notice=unfrozen&lang=en')).text, /The freeze is lifted/);
+    const [event] = (await services.auditLog.list({ username: 'user04', limit: 1000 })).filter((e) => e.event === 'account-unfrozen');
+    assert.equal((event?.detail as { by?: string } | undefined)?.by, 'user:ada');
+  });
+
   it('audit log: filters by user, event, outcome and time; keyset pages newest first without overlap', async () => {
     const all: number[] = [];
     let cursor: string | null = '';

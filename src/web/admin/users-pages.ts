@@ -13,6 +13,7 @@ import { decodeUserCursor, encodeUserCursor } from '../../admin/console-audit.js
 import { consoleMethodParamsSchema, consoleUserParamsSchema, consoleUsersQuerySchema } from '../api/admin/console-schemas.js';
 import { timeLabel } from './overview-pages.js';
 import { auditRows } from './audit-pages.js';
+import type { FreezeRecord } from '../../store/integrity-repository.js';
 
 const userPath = (username: string) => `/admin/users/${encodeURIComponent(username)}`;
 const csrfField = (page: PageContext) => html`<input type="hidden" name="_csrf" value="${page.csrfToken}">`;
@@ -84,6 +85,15 @@ ${user.audit.length ? html`<div class="table-scroll" tabindex="0">${auditRows(us
 <p><a href="/admin/audit?user=${encodeURIComponent(user.username)}">${message(lang, 'console-users.audit.all', { username: user.username })}</a></p></section>`;
 }
 
+/** The "this wasn't me" freeze, when the owner reported a change: since when, and (administrators) lifting it. */
+function freeze(username: string, frozen: FreezeRecord | null, page: PageContext, mayLift: boolean): SafeHtml {
+  if (!frozen) return html``;
+  const { lang } = page;
+  return html`<section aria-labelledby="freeze-heading" id="freeze"><h2 id="freeze-heading">${message(lang, 'console-users.freeze.heading')}</h2>
+<p>${message(lang, 'console-users.freeze.since', { at: timeLabel(frozen.frozenAt, lang) })}</p>
+${mayLift ? html`<form method="post" action="${userPath(username)}/unfreeze">${csrfField(page)}<button type="submit">${message(lang, 'console-users.freeze.lift')}</button></form>` : ''}</section>`;
+}
+
 /** `GET /admin/users` (search, keyset paging), `GET /admin/users/:username` (the user page) and its actions. */
 export async function usersPages(app: FastifyInstance, services: Services, kit: PageKit): Promise<void> {
   const users = new ConsoleUsers(services);
@@ -110,13 +120,17 @@ export async function usersPages(app: FastifyInstance, services: Services, kit: 
     const lang = request.ctx.lang;
     const { username } = parseBody(consoleUserParamsSchema, request.params);
     const user = await users.show(username, lang);
+    const account = await services.users.findByUsername(user.username);
+    const frozen = account ? await services.integrity.freeze.freezeOf(account.id) : null;
     const notice = (request.query as Record<string, unknown>).notice;
     const noticeText =
       notice === 'removed' ? message(lang, 'console-users.methods.removed', { type: String((request.query as Record<string, unknown>).type ?? '').slice(0, 32) })
       : notice === 'unblocked' || notice === 'nothing' ? message(lang, 'console-users.blocks.lifted', { lifted: notice === 'unblocked' ? 'yes' : 'other' })
+      : notice === 'unfrozen' ? message(lang, 'console-users.freeze.lifted')
       : null;
     return renderConsole(kit, request, reply, operator, 'users', message(lang, 'console-users.user.title', { username: user.username }), (page) => html`<p><a href="/admin/users">← ${message(lang, 'console-users.user.back')}</a></p>
 ${noticeText ? html`<p class="notice" role="status">${noticeText}</p>` : ''}
+${freeze(user.username, frozen, page, operator.isAdmin)}
 <div class="console-columns"><div>${profile(user, lang)}${blocks(user, page)}</div><div>${methods(user, page)}${doctor(user, lang)}</div></div>
 ${trail(user, lang)}`);
   });
@@ -137,5 +151,14 @@ ${trail(user, lang)}`);
     const { username } = parseBody(consoleUserParamsSchema, request.params);
     const lifted = await users.unblock(username, actorOf(operator.label, request));
     return kit.redirect(reply, `${userPath(username)}?notice=${lifted.resetBlock || lifted.signInBlock ? 'unblocked' : 'nothing'}`);
+  });
+
+  app.post<{ Params: { username: string } }>('/admin/users/:username/unfreeze', async (request, reply) => {
+    const operator = await requireConsolePage(services, kit, request, reply, 'admin');
+    if (!operator) return reply;
+    kit.checkCsrf(request);
+    const { username } = parseBody(consoleUserParamsSchema, request.params);
+    await services.integrity.freeze.unfreeze(username, operator.label, { ip: request.ip });
+    return kit.redirect(reply, `${userPath(username)}?notice=unfrozen`);
   });
 }
