@@ -53,10 +53,28 @@ describe('helpdesk in Chromium', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => /Content Security Policy|Refused to/i.test(m.text()) && errors.push(m.text()));
 
-    await page.goto(`${server.baseUrl}/signin?next=/admin/helpdesk/lena`);
-    await page.fill('#username', 'desk');
-    await page.fill('#password', 'Quiet harbour lantern 8');
-    await page.click('button[type=submit]');
+    const signIn = async () => {
+      await page.goto(`${server.baseUrl}/signin?next=/admin/helpdesk/lena`);
+      await page.fill('#username', 'desk');
+      await page.fill('#password', 'Quiet harbour lantern 8');
+      await page.click('button[type=submit]');
+    };
+    // The console needs a second registered method from before the sign-in: register an e-mail address, sign in
+    // again, then step up with a code sent to it.
+    await signIn();
+    let mark = smtp.messages.length;
+    assert.equal((await page.request.post(`${server.baseUrl}/api/v1/me/methods/email`, { data: { address: 'desk@example.org' } })).status(), 200);
+    const enrolment = await smtp.codeFor('desk@example.org', mark);
+    assert.equal((await page.request.post(`${server.baseUrl}/api/v1/me/methods/email/confirm`, { data: { code: enrolment } })).status(), 200);
+    await context.clearCookies();
+    await signIn();
+    const offered = (await (await page.request.get(`${server.baseUrl}/api/v1/session/step-up`)).json()) as { methods: Array<{ id: string; type: string }> };
+    const email = offered.methods.find((m) => m.type === 'email');
+    assert.ok(email, 'the registered address is offered for the step-up');
+    mark = smtp.messages.length;
+    assert.equal((await page.request.post(`${server.baseUrl}/api/v1/session/step-up/send`, { data: { methodId: email.id } })).status(), 200);
+    const stepUp = await smtp.codeFor('desk@example.org', mark);
+    assert.equal((await page.request.post(`${server.baseUrl}/api/v1/session/step-up/verify`, { data: { methodId: email.id, code: stepUp } })).status(), 200);
     await page.goto(`${server.baseUrl}/admin/helpdesk/lena`);
     assert.equal(await page.isDisabled('#hd-reset'), true, 'reset stays disabled until the caller is verified');
 
