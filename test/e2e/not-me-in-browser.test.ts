@@ -59,13 +59,13 @@ describe('"this wasn\'t me" in Chromium', () => {
     await page.click('button:has-text("Next")');
     await page.waitForURL('**/reset/method', { timeout: 15_000 });
     const before = smtp.messages.length;
-    await page.click('button:has-text("Send code")');
+    await page.click('button:has-text("Continue")');
     const code = await smtp.codeFor('erin@example.org', before);
     await page.fill('#code', code);
     await page.click('button:has-text("Verify")');
     await page.waitForURL('**/reset/password');
     await page.fill('#password', password);
-    await page.waitForSelector('#password-feedback[data-accepted="true"]');
+    await page.waitForSelector('#password-rules li[data-rule="guessable"][data-state="met"]');
     await page.fill('#confirm', password);
     await Promise.all([page.waitForNavigation(), page.click('button:has-text("Reset password")')]);
   };
