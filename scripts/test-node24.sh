@@ -18,7 +18,8 @@ headers="$dir/node_modules/node/node_modules/node-linux-$(uname -m | sed 's/x86_
 stamp="$("$node24" --version) better-sqlite3 $(node -p "require('better-sqlite3/package.json').version")"
 if [ ! -f "$dir/better_sqlite3.node" ] || [ "$(cat "$dir/better_sqlite3.stamp" 2>/dev/null)" != "$stamp" ]; then
   echo "Building better-sqlite3 for Node 24 ($stamp) …"
-  rm -rf "$dir/better-sqlite3" && cp -r node_modules/better-sqlite3 "$dir/better-sqlite3"
+  # Without the copied build/ (made for the Node that ran npm ci): a rebuild over it can keep its objects.
+  rm -rf "$dir/better-sqlite3" && cp -r node_modules/better-sqlite3 "$dir/better-sqlite3" && rm -rf "$dir/better-sqlite3/build"
   gyp="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js"
   (cd "$dir/better-sqlite3" && PATH="$(dirname "$(readlink -f "$node24")"):$PATH" "$node24" "$gyp" rebuild --release --nodedir="$headers" -j 2 >/dev/null)
   cp "$dir/better-sqlite3/build/Release/better_sqlite3.node" "$dir/better_sqlite3.node"
