@@ -1,4 +1,4 @@
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
 /** How many distinct method types a group of users needs, and which types (and contact data) count. */
@@ -30,9 +30,6 @@ export interface WhatIfPage {
   lostNames: string[];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type IdQuery = SelectQueryBuilder<any, any, { id: string }>;
-
 /**
  * The policy what-if over the store: the set of users able to reset under a policy is one query (the doctor's
  * set-based shape: method types per user by UNION, counted per user, joined to users); the difference between two
@@ -54,7 +51,7 @@ export class PolicyWhatIfRepository {
   }
 
   /** The ids of enabled users who may reset under `criteria`. */
-  eligible(criteria: ResetCriteria): IdQuery {
+  eligible(criteria: ResetCriteria) {
     const { db } = this;
     const part = (admins: boolean, rule: MethodRule) => {
       let query = db
@@ -84,7 +81,7 @@ export class PolicyWhatIfRepository {
     // Wrapped in a sub-select, so that a compound with it (EXCEPT) cannot re-associate the UNION (SQLite's compound
     // operators have equal precedence and bind left to right).
     const both = part(false, criteria.users).union(part(true, criteria.admins));
-    return db.selectFrom(both.as('u')).select('u.id as id') as unknown as IdQuery;
+    return db.selectFrom(both.as('u')).select('u.id as id');
   }
 
   /** How many users may reset under `criteria`. */
