@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { packageVersion } from '../package-version.js';
 
 /**
  * The `sspr` command line. Each command's module (and what it pulls in: store, crypto, directory connectors …)
@@ -38,12 +38,9 @@ function commandWord(argv: string[]): string | undefined {
   return undefined;
 }
 
-/** The package's version, read from its package.json (two folders up from src/cli and dist/cli alike). */
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-
 const program = new Command('sspr')
   .description('sspr: self-service password reset')
-  .version(version, '-V, --version', 'print the version of sspr')
+  .version(packageVersion, '-V, --version', 'print the version of sspr')
   .option('-c, --config <file>', 'configuration file (JSON); default: $SSPR_CONFIG')
   .showHelpAfterError();
 const word = commandWord(process.argv);

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { openApiDocument, type RegisteredRoute } from './openapi/openapi-document.js';
+import { packageVersion } from '../../package-version.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 /**
  * Records every route as it is registered; call before registering any. `GET /api/v1/openapi.json` then
@@ -18,7 +17,7 @@ export function openApiRoutes(app: FastifyInstance): void {
     '/api/v1/openapi.json',
     { config: { doc: { summary: 'This document: the OpenAPI 3.1 description of the JSON API', tag: 'service', access: 'public' } } },
     async (_request, reply) => {
-      document ??= JSON.stringify(openApiDocument(routes, version));
+      document ??= JSON.stringify(openApiDocument(routes, packageVersion));
       return reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=300').send(document);
     },
   );
