@@ -64,7 +64,7 @@ export async function startServerProcess(
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const baseUrl = `http://${hostname}:${port}`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${output}`);
     try {
@@ -72,7 +72,7 @@ export async function startServerProcess(
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`server not ready within 30 s:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`server not ready within 60 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
