@@ -24,7 +24,7 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
     env: { PATH: process.env.PATH, ...options.env },
     input: options.input ?? '',
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -97,7 +97,7 @@ export function runCliAsync(args: string[], env: Record<string, string> = {}, in
     let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.once('close', (status) => {
       clearTimeout(timer);
       resolve({ status, stdout, stderr });
