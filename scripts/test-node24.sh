@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The unit tier and the store-touching integration tests again on Node 24, with a project-local Node from the
-# npm registry's `node` package and better-sqlite3 built for it once (about 4 minutes, needs a compiler), both
-# kept between runs and checkouts in SSPR_NODE24_CACHE (default ~/.cache/sspr-node24), rebuilt when the Node or
-# better-sqlite3 version changes. The rest of the integration tier runs
-# on the machine's Node only (the CLI tests start the machine's Node): the same code, and the whole suite must
-# stay well under 15 minutes.
+# The product on Node 24: the tests that exercise what can differ between Node majors — the native modules
+# (better-sqlite3, @node-rs/argon2), node:crypto and WebCrypto (HPKE sealing, passkeys, keyring), the
+# dictionaries loaded through require, and the whole server over HTTP with SQLite and PostgreSQL — with a
+# project-local Node from the npm registry's `node` package and better-sqlite3 built for it once (about
+# 4 minutes, needs a compiler), both kept between runs and checkouts in SSPR_NODE24_CACHE (default
+# ~/.cache/sspr-node24), rebuilt when the Node or better-sqlite3 version changes. Every other test runs on the
+# machine's Node only (the CLI tests start the machine's Node): the same code, and the whole suite must stay
+# well under 15 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir="${SSPR_NODE24_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sspr-node24}"
@@ -25,9 +27,9 @@ if [ ! -f "$dir/better_sqlite3.node" ] || [ "$(cat "$dir/better_sqlite3.stamp" 2
   cp "$dir/better-sqlite3/build/Release/better_sqlite3.node" "$dir/better_sqlite3.node"
   echo "$stamp" > "$dir/better_sqlite3.stamp"
 fi
-run() { "$node24" --import ./scripts/node24-sqlite-binding.mjs --import tsx --test --test-concurrency=1 --test-reporter=dot "$@"; }
-echo "Node $("$node24" --version): unit tier"
-run $(find test/unit -name '*.test.ts' | sort)
-echo "Node $("$node24" --version): store-touching integration tests"
-run test/integration/store.test.ts test/integration/shared-keyring.test.ts test/integration/reset-api.test.ts \
-  test/integration/throttles.test.ts test/integration/reverse-proxy.test.ts
+run() { "$node24" --import ./scripts/node24-sqlite-binding.mjs --import tsx --test --test-concurrency=2 --test-reporter=dot "$@"; }
+echo "Node $("$node24" --version): native modules, crypto, dictionaries, the store and the server"
+run test/unit/crypto.test.ts test/unit/config.test.ts test/unit/agent-protocol/hpke-envelope.test.ts \
+  test/unit/agent-protocol/sealed-password.test.ts test/unit/passkey/passkey-service.test.ts \
+  test/unit/password-policy/evaluate.test.ts \
+  test/integration/store.test.ts test/integration/shared-keyring.test.ts test/integration/reset-api.test.ts

@@ -11,10 +11,18 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 step() { printf '\n=== %s ===\n' "$1"; }
-step "lint";        npx eslint .
-step "type-check";  npx tsc -p tsconfig.json --noEmit && npx tsc -p tsconfig.browser.json
+# Lint and the browser code's type-check (one core) run beside the type-check, build and deploy checks (the
+# other); the lint output is shown after them, in order, and either failure stops the suite.
+lint_log="$(mktemp)"; trap 'rm -f "$lint_log"' EXIT
+(npx eslint . && npx tsc -p tsconfig.browser.json) >"$lint_log" 2>&1 &
+lint_pid=$!
+step "type-check";  npx tsc -p tsconfig.json --noEmit
 step "build";       npm run build --silent
 step "deploy recipes"; bash scripts/check-deploy.sh
+step "lint, browser type-check"
+lint_status=0; wait "$lint_pid" || lint_status=$?
+cat "$lint_log"
+[ "$lint_status" -eq 0 ] || exit "$lint_status"
 step "unit";        npm run test:unit --silent
 step "integration"; npm run test:integration --silent
 step "end-to-end";  npm run test:e2e --silent

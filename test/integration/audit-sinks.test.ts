@@ -107,8 +107,10 @@ describe('signed webhooks (Standard Webhooks): a receiver killed mid-stream lose
       if (previous) assert.deepEqual(delivery.body, previous, 'a duplicate is the same event');
       byId.set(delivery.id, delivery.body);
     }
-    const counts = await svc.services.deliveryQueue.counts('audit');
-    assert.deepEqual(counts.filter((c) => c.state !== 'delivered'), []);
+    // The sender marks a row delivered once the receiver's answer is back, just after the receiver recorded it.
+    const undelivered = async () => (await svc.services.deliveryQueue.counts('audit')).filter((c) => c.state !== 'delivered');
+    await until('every row marked delivered', async () => (await undelivered()).length === 0).catch(() => undefined);
+    assert.deepEqual(await undelivered(), []);
   });
 
   it('gives up after maxAttempts (dead letter) and sends again on replay', async () => {

@@ -55,7 +55,7 @@ export function startAgentProcess(options: {
     child,
     dataDir,
     output: () => output,
-    async connected(times = 1, timeoutMs = 15_000) {
+    async connected(times = 1, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       while ((output.match(/connected to the service/g) ?? []).length < times) {
         if (child.exitCode !== null) throw new Error(`agent exited (${child.exitCode}):\n${output}`);

@@ -24,7 +24,7 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
     env: { PATH: process.env.PATH, ...options.env },
     input: options.input ?? '',
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -64,7 +64,7 @@ export async function startServerProcess(
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const baseUrl = `http://${hostname}:${port}`;
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${output}`);
     try {
@@ -72,7 +72,7 @@ export async function startServerProcess(
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`server not ready within 15 s:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`server not ready within 60 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
@@ -97,7 +97,7 @@ export function runCliAsync(args: string[], env: Record<string, string> = {}, in
     let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.once('close', (status) => {
       clearTimeout(timer);
       resolve({ status, stdout, stderr });
