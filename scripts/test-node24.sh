@@ -31,5 +31,5 @@ run() { "$node24" --import ./scripts/node24-sqlite-binding.mjs --import tsx --te
 echo "Node $("$node24" --version): native modules, crypto, dictionaries, the store and the server"
 run test/unit/crypto.test.ts test/unit/config.test.ts test/unit/agent-protocol/hpke-envelope.test.ts \
   test/unit/agent-protocol/sealed-password.test.ts test/unit/passkey/passkey-service.test.ts \
-  test/unit/password-policy/evaluate.test.ts \
+  test/unit/password-policy/strength.test.ts \
   test/integration/store.test.ts test/integration/shared-keyring.test.ts test/integration/reset-api.test.ts

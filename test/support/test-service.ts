@@ -45,6 +45,9 @@ export async function startTestService(options: {
       SSPR_LOG_LEVEL: 'info',
       SSPR_RATE_LIMIT_PER_IP_PER_MINUTE: '0',
       SSPR_CAPTCHA: 'off',
+      // A CLI run (spawnSync) blocks this process's event loop; an idle keep-alive connection that expired meanwhile
+      // would be closed by the server just as the client's next request goes out on it (ECONNRESET).
+      SSPR_HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: '600',
       ...(database ? { SSPR_DATABASE_URL: database.url } : {}),
       ...(options.smtpUrl ? { SSPR_SMTP_URL: options.smtpUrl } : {}),
       ...options.env,
