@@ -109,7 +109,7 @@ async function runChild(kind: ChildKind, config: LdapConfigInput): Promise<Child
   // SSPR_BENCH_SYNC_CPU_PROF=DIR writes a V8 CPU profile of each sync child into DIR (node --cpu-prof).
   const profileDir = process.env.SSPR_BENCH_SYNC_CPU_PROF;
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=sync-${kind}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...profile, fileURLToPath(import.meta.url), CHILD_FLAG, kind], {
+  const child = spawn(process.execPath, [...process.execArgv, ...profile, fileURLToPath(import.meta.url), CHILD_FLAG, kind], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, SSPR_BENCH_SYNC_CONFIG: JSON.stringify(config) },
   });
