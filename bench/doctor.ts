@@ -58,7 +58,7 @@ async function perUser(): Promise<void> {
  * the directory), a Staff group holding two thirds of them, TOTP registrations for a fifth, and audit events of
  * every kind the doctor counts (password writes, some not written back; deliveries, some failed; refused resets).
  */
-function seed(file: string, users: number, events: number, staffId: string, encrypt: (text: string, context: string) => string): void {
+export function seed(file: string, users: number, events: number, staffId: string, encrypt: (text: string, context: string) => string): void {
   const db = new BetterSqlite3(file);
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = OFF');
