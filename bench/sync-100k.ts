@@ -1,16 +1,18 @@
 /**
  * Benchmark (`npm run bench -- sync`): a full `sspr sync` of 100,000 slapd users (SSPR_BENCH_SYNC_USERS scales it)
  * against `ldapsearch -LLL` dumping the same entries with the same attributes in the same run. Target:
- * the sync takes at most 1.5× the ldapsearch time and peaks at most 300 MB.
+ * the sync takes at most 2× the ldapsearch time and peaks at most 200 MB.
  *
  * The directory (users plus a few hundred groupOfNames) is written as LDIF and loaded offline with `slapadd -q`
  * before slapd starts. Each sync runs in a child process of its own, so the peak RSS it reports
  * (`process.resourceUsage().maxRSS`) is the sync's alone: once with a no-op target (LDAP reading and mapping only,
  * in-process: the cost of ldapts parsing) and once into a fresh SQLite store through syncDirectory, exactly as
- * `sspr sync --full` runs. Prints figures, asserts nothing.
+ * `sspr sync --full` runs. SSPR_BENCH_RUNS (3) rounds of all three; every figure is the median and range, with the
+ * load average; CPU seconds are compared too (on a loaded machine they move less than wall time). Prints
+ * figures, asserts nothing.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -26,8 +28,10 @@ import { openStore, migrate } from '../src/store/database.js';
 import { systemClock } from '../src/store/clock.js';
 import { SharedKeyring } from '../src/crypto/shared-keyring.js';
 import { startSlapd } from '../test/support/slapd.js';
+import { loadAverage, medianAndRange } from './stats.js';
 
 const USERS = Number(process.env.SSPR_BENCH_SYNC_USERS ?? 100_000);
+const RUNS = Number(process.env.SSPR_BENCH_RUNS ?? 3);
 const GROUPS = 300;
 const MEMBERS_PER_GROUP = 50;
 const PEOPLE = 'ou=people,dc=example,dc=org';
@@ -75,23 +79,22 @@ function directoryLdif(users: number): string {
   return chunks.join('\n');
 }
 
-/** Wall-clock seconds of a command with stdout to /dev/null. */
-async function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const devNull = openSync('/dev/null', 'w');
-  try {
-    const started = performance.now();
-    const child = spawn(command, args, { stdio: ['ignore', devNull, 'pipe'], env });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolveExit, reject) => {
-      child.once('error', reject);
-      child.once('exit', resolveExit);
-    });
-    if (code !== 0) throw new Error(`${command} exited ${code}: ${stderr}`);
-    return (performance.now() - started) / 1000;
-  } finally {
-    closeSync(devNull);
-  }
+/** Wall-clock and CPU (user + system, from bash's `times`) seconds of a command with stdout to /dev/null. */
+async function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: number; cpuSeconds: number }> {
+  const started = performance.now();
+  const child = spawn('bash', ['-c', '"$@" >/dev/null || exit $?; times >&2', 'timed', command, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolveExit, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolveExit);
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (code !== 0) throw new Error(`${command} exited ${code}: ${stderr}`);
+  // `times` prints the shell's own user/system times, then its children's: "0m0.512s 0m0.061s".
+  const children = stderr.trim().split('\n').at(-1) ?? '';
+  const cpuSeconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, match) => sum + Number(match[1]) * 60 + Number(match[2]), 0);
+  return { seconds, cpuSeconds };
 }
 
 /** Runs a command and counts the `dn:` lines it prints (the number of entries an `ldapsearch -LLL` returned). */
@@ -109,7 +112,7 @@ async function runChild(kind: ChildKind, config: LdapConfigInput): Promise<Child
   // SSPR_BENCH_SYNC_CPU_PROF=DIR writes a V8 CPU profile of each sync child into DIR (node --cpu-prof).
   const profileDir = process.env.SSPR_BENCH_SYNC_CPU_PROF;
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=sync-${kind}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...profile, fileURLToPath(import.meta.url), CHILD_FLAG, kind], {
+  const child = spawn(process.execPath, [...process.execArgv, ...profile, fileURLToPath(import.meta.url), CHILD_FLAG, kind], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, SSPR_BENCH_SYNC_CONFIG: JSON.stringify(config) },
   });
@@ -197,22 +200,29 @@ export async function benchSync100k(): Promise<void> {
       ];
       // One untimed pass (counting entries) warms slapd's entry cache and the page cache for both sides alike.
       const dumped = await countEntries('ldapsearch', search('(objectClass=inetOrgPerson)', userAttributes(parsed)), env);
-      const ldapsearchUsers = await timeCommand('ldapsearch', search('(objectClass=inetOrgPerson)', userAttributes(parsed)), env);
-      const ldapsearchGroups = await timeCommand(
-        'ldapsearch', search('(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))', GROUP_ATTRIBUTES), env,
-      );
-      const readerOnly = await runChild('reader-only', config);
-      const sqlite = await runChild('sqlite', config);
-
-      const ratio = (seconds: number) => `${(seconds / ldapsearchUsers).toFixed(2)}× ldapsearch (users)`;
-      console.log(`entries: ldapsearch ${dumped} users; sync ${readerOnly.accounts} users, ${readerOnly.groups} groups (SQLite run: ${sqlite.accounts} users, ${sqlite.groups} groups)`);
-      console.log(`ldapsearch -LLL users (same attributes, pr=500): ${ldapsearchUsers.toFixed(2)} s; groups search: ${ldapsearchGroups.toFixed(2)} s`);
-      console.log(`sync, reader only (no-op target): ${readerOnly.seconds.toFixed(2)} s = ${ratio(readerOnly.seconds)}, ` +
-        `${(readerOnly.seconds / (ldapsearchUsers + ldapsearchGroups)).toFixed(2)}× both searches; CPU ${readerOnly.cpuSeconds.toFixed(2)} s; peak RSS ${readerOnly.maxRssMb.toFixed(0)} MB`);
-      console.log(`sync into SQLite (as sspr sync --full): ${sqlite.seconds.toFixed(2)} s = ${ratio(sqlite.seconds)}, ` +
-        `${(sqlite.seconds / (ldapsearchUsers + ldapsearchGroups)).toFixed(2)}× both searches; with closing the store ${sqlite.secondsWithClose.toFixed(2)} s = ` +
-        `${ratio(sqlite.secondsWithClose)}; CPU ${sqlite.cpuSeconds.toFixed(2)} s; peak RSS ${sqlite.maxRssMb.toFixed(0)} MB`);
-      console.log('target: sync ≤ 1.5× ldapsearch, peak RSS ≤ 300 MB');
+      const runs = { ldapsearch: [] as number[], ldapsearchCpu: [] as number[], groups: [] as number[], readerOnly: [] as ChildResult[], sqlite: [] as ChildResult[] };
+      // Rounds alternate the three, so each sees the same machine load; ratios are taken within a round.
+      for (let round = 0; round < RUNS; round++) {
+        const users = await timeCommand('ldapsearch', search('(objectClass=inetOrgPerson)', userAttributes(parsed)), env);
+        runs.ldapsearch.push(users.seconds);
+        runs.ldapsearchCpu.push(users.cpuSeconds);
+        runs.groups.push((await timeCommand('ldapsearch', search('(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))', GROUP_ATTRIBUTES), env)).seconds);
+        runs.readerOnly.push(await runChild('reader-only', config));
+        runs.sqlite.push(await runChild('sqlite', config));
+      }
+      const m = (values: number[], digits = 2) => medianAndRange(values, digits);
+      const ratios = (children: ChildResult[], pick: (child: ChildResult) => number) => children.map((child, i) => pick(child) / (runs.ldapsearch[i] as number));
+      const last = runs.sqlite.at(-1) as ChildResult;
+      const reader = runs.readerOnly.at(-1) as ChildResult;
+      console.log(`entries: ldapsearch ${dumped} users; sync ${reader.accounts} users, ${reader.groups} groups (SQLite run: ${last.accounts} users, ${last.groups} groups); ${RUNS} rounds, median (range)`);
+      console.log(`ldapsearch -LLL users (same attributes, pr=500): ${m(runs.ldapsearch)} s, CPU ${m(runs.ldapsearchCpu)} s; groups search: ${m(runs.groups)} s`);
+      for (const [name, children] of [['sync, reader only (no-op target)', runs.readerOnly], ['sync into SQLite (as sspr sync --full, with closing the store)', runs.sqlite]] as const) {
+        const seconds = (child: ChildResult) => (child.kind === 'sqlite' ? child.secondsWithClose : child.seconds);
+        console.log(`${name}: ${m(children.map(seconds))} s = ${m(ratios(children, seconds))}× ldapsearch (users); ` +
+          `CPU ${m(children.map((child) => child.cpuSeconds))} s = ${m(children.map((child, i) => child.cpuSeconds / (runs.ldapsearchCpu[i] as number)), 1)}× ldapsearch's CPU; peak RSS ${m(children.map((child) => child.maxRssMb), 0)} MB`);
+      }
+      console.log('target: sync into SQLite ≤ 2× ldapsearch, peak RSS ≤ 200 MB');
+      console.log(`  load average: ${loadAverage()}`);
     } finally {
       await slapd.stop();
     }

@@ -222,7 +222,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     defaultCountry: config.sms.defaultCountry,
   });
   const afterAnswer = new AfterAnswer((error) => log.warn({ err: error }, 'work after the answer failed'));
-  const integrity = createIntegrity({ config, db: store.db, keys, clock, audit, mail, sms, users, sessions, flows, registrations, policy, afterAnswer });
+  const integrity = createIntegrity({ config, db: store.db, keys, cipher, clock, audit, mail, sms, users, sessions, flows, registrations, policy, afterAnswer });
   const securityInfo = new SecurityInfo({ registrations, policy, audit, clock, enrolments, available: new Set(methods.keys()), notices: integrity.notices, freeze: integrity.freeze });
 
   // The usual mail domain feeds decoy hints; it is read off the request path so that unknown and known

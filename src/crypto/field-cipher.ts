@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
  * Encryption of personal data and secrets at rest (e-mail addresses, phone numbers, TOTP secrets, method
@@ -22,6 +22,7 @@ const IV_POOL_BYTES = IV_BYTES * 4096;
 export class FieldCipher {
   private ivPool = Buffer.alloc(0);
   private ivOffset = 0;
+  private lookupKey: Buffer | null = null;
 
   constructor(
     private keyring: Keyring,
@@ -88,5 +89,20 @@ export class FieldCipher {
   /** True when the value is plaintext or under an older key (what a rotation must rewrite). */
   needsRotation(stored: string | null): boolean {
     return stored !== null && !stored.startsWith(`${PREFIX}${this.keyring.currentKeyId}:`);
+  }
+
+  /**
+   * A keyed digest of a plaintext for equality look-ups over encrypted columns (a blind index): HMAC-SHA256 bound
+   * to `context` (e.g. "users.email"), under a key derived from key "k0". k0 comes from the master key and stays
+   * in every keyring, so every node computes the same tag before and after a rotation. The caller normalises.
+   */
+  lookupTag(plaintext: string, context: string): string {
+    if (!this.lookupKey) {
+      const k0 = this.keyring.keys.get('k0');
+      if (!k0) throw new Error('the keyring has no key "k0" to derive the look-up key from');
+      this.lookupKey = Buffer.from(hkdfSync('sha256', k0, Buffer.alloc(0), 'sspr/lookup-tag/v1', 32));
+    }
+    // 128 bits of the MAC (RFC 2104 §5 allows truncation to half its length): unique enough, half the index.
+    return createHmac('sha256', this.lookupKey).update(context).update('\0').update(plaintext).digest().subarray(0, 16).toString('base64url');
   }
 }

@@ -10,6 +10,14 @@ export const doctorReads = {
   deliveryFailures: ['email-delivery-failed', 'sms-delivery-failed'],
   /** The outcome of the newest password write (`directory-permissions`, `password-policy`). */
   writeOutcomes: ['reset-password', ...auditEventNames.filter((name) => name.startsWith('writeback.'))],
+  /**
+   * Successful password writes: each records in `writtenBack` whether the password reached the directory
+   * (`unsupported-operation`): the password use-case's events and the writeback's own success events.
+   */
+  passwordWrites: [
+    'reset-password', 'unlock-account', 'change-password', 'admin-reset-password', 'helpdesk-unlock-account', 'password-set',
+    ...auditEventNames.filter((name) => name.startsWith('writeback.') && name.endsWith('.success')),
+  ],
   /** The newest self-service reset (`password-policy` summary). */
   resets: ['reset-password'],
 } as const satisfies Record<string, readonly AuditEventName[]>;

@@ -12,6 +12,8 @@ import type { UsersRepository } from '../store/users-repository.js';
 import type { SessionsRepository } from '../store/sessions-repository.js';
 import { IntegrityRepository } from '../store/integrity-repository.js';
 import { RateLimitRepository } from '../store/rate-limit-repository.js';
+import { ContactLookupRepository } from '../store/contact-lookup-repository.js';
+import type { FieldCipher } from '../crypto/field-cipher.js';
 import { NotMeLinks } from './not-me-links.js';
 import { AccountNotices } from './account-notices.js';
 import { AccountFreeze } from './account-freeze.js';
@@ -30,6 +32,7 @@ export interface IntegrityInputs {
   config: Config;
   db: Kysely<Database>;
   keys: ServiceKeys;
+  cipher: FieldCipher;
   clock: Clock;
   audit: Audit;
   mail: MailDispatch;
@@ -55,7 +58,7 @@ export function displayOrganisation(config: Pick<Config, 'branding' | 'organisat
 }
 
 export function createIntegrity(inputs: IntegrityInputs): IntegrityParts {
-  const { config, db, keys, clock, audit, mail, sms, users, sessions, flows, registrations, policy, afterAnswer } = inputs;
+  const { config, db, keys, cipher, clock, audit, mail, sms, users, sessions, flows, registrations, policy, afterAnswer } = inputs;
   const organisation = displayOrganisation(config);
   const repository = new IntegrityRepository(db);
   const links = new NotMeLinks(repository, keys.keyFor('not-me-link'), clock, config.integrity.notMeLinkDays);
@@ -66,7 +69,7 @@ export function createIntegrity(inputs: IntegrityInputs): IntegrityParts {
   });
   const freeze = new AccountFreeze({ repository, links, users, sessions, flows, mail, audit, clock, organisation });
   const usernameReminder = new UsernameReminder({
-    users, registrations, counters: new RateLimitRepository(db), mail, sms, afterAnswer, audit, clock,
+    users, byEmail: new ContactLookupRepository(db, cipher), registrations, counters: new RateLimitRepository(db), mail, sms, afterAnswer, audit, clock,
     key: keys.keyFor('username-reminder'), organisation, defaultCountry: config.sms.defaultCountry as CountryCode,
   });
   return { repository, links, notices, freeze, usernameReminder };

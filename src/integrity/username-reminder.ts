@@ -13,6 +13,8 @@ type Contact = { kind: 'email'; value: string } | { kind: 'sms'; value: string }
 
 export interface UsernameReminderDeps {
   users: { list(): Promise<Array<{ id: string; username: string; email: string | null; mobile: string | null; enabled: boolean }>> };
+  /** User names of enabled accounts whose own or a registered e-mail address is this one (an indexed look-up). */
+  byEmail: { usernamesByEmail(address: string): Promise<string[]> };
   registrations: { listForUser(userId: string): Promise<ReadonlyArray<{ type: string; data: unknown }>> };
   /** Fixed-window counters in the store (shared by every node). */
   counters: { hit(key: string, windowStart: number): Promise<number> };
@@ -74,20 +76,17 @@ export class UsernameReminder {
 
   /** Enabled accounts whose directory address or a registered contact method is `contact`. */
   private async usernamesAt(contact: Contact): Promise<string[]> {
+    if (contact.kind === 'email') return this.deps.byEmail.usernamesByEmail(contact.value);
+    // A stored number only compares after normalising it with the default country, so this reads every account.
     const matches = (value: unknown): boolean => {
       if (typeof value !== 'string') return false;
-      if (contact.kind === 'email') return value.trim().toLowerCase() === contact.value;
       const phone = normalisePhoneNumber(value, this.deps.defaultCountry);
       return phone.ok && phone.e164 === contact.value;
     };
     const found: string[] = [];
     for (const user of await this.deps.users.list()) {
       if (!user.enabled) continue;
-      let hit = matches(contact.kind === 'email' ? user.email : user.mobile);
-      if (!hit) {
-        const field = contact.kind === 'email' ? 'address' : 'phone';
-        hit = (await this.deps.registrations.listForUser(user.id)).some((r) => r.type === contact.kind && matches((r.data as Record<string, unknown>)[field]));
-      }
+      const hit = matches(user.mobile) || (await this.deps.registrations.listForUser(user.id)).some((r) => r.type === 'sms' && matches((r.data as Record<string, unknown>).phone));
       if (hit) found.push(user.username);
     }
     return found;

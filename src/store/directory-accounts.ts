@@ -3,7 +3,7 @@ import type { Database, UsersTable } from './schema.js';
 import type { Clock } from './clock.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { timeOrderedId } from './time-ordered-id.js';
-import { emailContext, mobileContext, usernameKey, type DirectoryAccountData } from './users-repository.js';
+import { emailContext, emailLookup, mobileContext, usernameKey, type DirectoryAccountData } from './users-repository.js';
 
 /**
  * Set-wise reads and writes of one directory's accounts (`users.source`), for `sspr sync`: a page of entries
@@ -11,7 +11,7 @@ import { emailContext, mobileContext, usernameKey, type DirectoryAccountData } f
  * (AES-GCM bound to row and column), so both read each other's rows.
  */
 
-/** Rows per statement: 19 columns × 500 stays far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
+/** Rows per statement: 20 columns × 500 stays far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
 const ROWS_PER_STATEMENT = 500;
 
 export type StoredDirectoryAccount = Pick<
@@ -90,6 +90,7 @@ export class DirectoryAccounts {
         first_name: account.firstName,
         last_name: account.lastName,
         email: this.cipher.encryptNullable(account.email, emailContext(id)),
+        email_lookup: emailLookup(this.cipher, account.email),
         mobile: this.cipher.encryptNullable(account.mobile, mobileContext(id)),
         enabled: account.enabled ? 1 : 0,
         ...factColumns(account),
@@ -118,6 +119,7 @@ export class DirectoryAccounts {
           first_name: account.firstName,
           last_name: account.lastName,
           email: this.cipher.encryptNullable(account.email, emailContext(id)),
+          email_lookup: emailLookup(this.cipher, account.email),
           mobile: this.cipher.encryptNullable(account.mobile, mobileContext(id)),
           enabled: account.enabled ? 1 : 0,
           is_admin: 0,

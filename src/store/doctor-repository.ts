@@ -9,8 +9,6 @@ export interface DoctorEvent {
   detail: Record<string, unknown>;
 }
 
-/** Audit events that say whether a password reached the directory carry `writtenBack` in their detail. */
-const PASSWORD_EVENT = '%"writtenBack":%';
 const NOT_WRITTEN_BACK = '%"writtenBack":false%';
 const CHUNK = 500;
 
@@ -21,6 +19,8 @@ export interface DoctorEventNames {
   deliveryFailures: readonly string[];
   /** Events recording the outcome of a password write. */
   writeOutcomes: readonly string[];
+  /** Events whose successes say in `writtenBack` whether a password reached the directory. */
+  passwordWrites: readonly string[];
   /** Self-service reset outcomes. */
   resets: readonly string[];
 }
@@ -54,7 +54,8 @@ export class DoctorRepository {
       .selectFrom('audit_events')
       .select(['at', 'event', 'outcome', 'detail'])
       .where('user_id', '=', userId)
-      .where('detail', 'like', PASSWORD_EVENT)
+      .where('event', 'in', this.events.passwordWrites)
+      .where('outcome', '=', 'success')
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
@@ -161,31 +162,26 @@ export class DoctorRepository {
 
   /**
    * Enabled users (administrators or not) with fewer than `required` distinct usable method types: registrations
-   * of allowed types, plus contact data when it counts (e-mail → 'email', mobile → 'sms').
+   * of allowed types, plus contact data when it counts (e-mail → 'email', mobile → 'sms'). Per user: the contact
+   * types held, plus the distinct registered types not already counted from contact data (one index probe).
    */
   async enabledUsersWithTooFewMethods(options: { admins: boolean; allowed: string[]; contactEmail: boolean; contactMobile: boolean; required: number }): Promise<number> {
-    const { db } = this;
-    let types = db
-      .selectFrom('method_registrations')
-      .select(['user_id', 'type'])
-      .where('type', 'in', options.allowed.length ? options.allowed : ['-']);
-    if (options.contactEmail) {
-      types = types.union(db.selectFrom('users').select(['id as user_id', (eb) => eb.val('email').as('type')]).where('email', 'is not', null));
-    }
-    if (options.contactMobile) {
-      types = types.union(db.selectFrom('users').select(['id as user_id', (eb) => eb.val('sms').as('type')]).where('mobile', 'is not', null));
-    }
-    const counted = db
-      .selectFrom(types.as('t'))
-      .select(['t.user_id', (eb) => eb.fn.count<number | string>('t.type').distinct().as('n')])
-      .groupBy('t.user_id');
-    const row = await db
-      .selectFrom('users')
-      .leftJoin(counted.as('c'), 'c.user_id', 'users.id')
+    const row = await this.db
+      .selectFrom('users as u')
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('users.enabled', '=', 1)
-      .where('users.is_admin', '=', options.admins ? 1 : 0)
-      .where((eb) => eb(eb.fn.coalesce('c.n', eb.lit(0)), '<', options.required))
+      .where('u.enabled', '=', 1)
+      .where('u.is_admin', '=', options.admins ? 1 : 0)
+      .where((eb) => {
+        const held = (column: 'u.email' | 'u.mobile', counts: boolean) => (counts ? eb.case().when(column, 'is not', null).then(1).else(0).end() : eb.lit(0));
+        const registered = eb
+          .selectFrom('method_registrations as r')
+          .select((sub) => sub.fn.count<number>('r.type').distinct().as('k'))
+          .whereRef('r.user_id', '=', 'u.id')
+          .where('r.type', 'in', options.allowed.length ? options.allowed : ['-'])
+          .$if(options.contactEmail, (q) => q.where((w) => w.or([w('r.type', '!=', 'email'), w('u.email', 'is', null)])))
+          .$if(options.contactMobile, (q) => q.where((w) => w.or([w('r.type', '!=', 'sms'), w('u.mobile', 'is', null)])));
+        return eb(eb(eb(registered, '+', held('u.email', options.contactEmail)), '+', held('u.mobile', options.contactMobile)), '<', options.required);
+      })
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
@@ -221,13 +217,16 @@ export class DoctorRepository {
     return n;
   }
 
-  /** Users (of the given sources: directory-managed when `directoryOnly`) whose newest event of `events`/`pattern` matches `failing`. */
+  /**
+   * Users (directory-managed ones when `directoryOnly`) whose newest event of a kind matches `failing…`. The
+   * newest event per user is read from the index on (event, outcome, user_id, id) alone; only those rows are read.
+   */
   private async newestEventMatches(options: { where: 'password' | 'delivery' | 'write'; failingPattern?: string; failingOutcome?: string; directoryOnly: boolean }): Promise<number> {
     const { db } = this;
     const scoped = db.selectFrom('audit_events').where('user_id', 'is not', null);
     const filtered =
       options.where === 'password'
-        ? scoped.where('detail', 'like', PASSWORD_EVENT)
+        ? scoped.where('event', 'in', this.events.passwordWrites).where('outcome', '=', 'success')
         : options.where === 'delivery'
           ? scoped.where('event', 'in', this.events.deliveries)
           : scoped.where('event', 'in', this.events.resets).where('outcome', 'in', ['success', 'failure']);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, MethodRegistrationsTable } from './schema.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
+import { emailLookup } from './users-repository.js';
 
 /** The registered types of a data map: its keys. */
 type TypeOf<Data> = keyof Data & string;
@@ -21,7 +22,14 @@ export interface Registration<D = Record<string, unknown>, Type extends string =
 /** A registration as read, before its method parses the data. */
 type RegistrationOf<Data> = Registration<Record<string, unknown>, TypeOf<Data>>;
 
-const context = (id: string) => `method_registrations.data:${id}`;
+/** Associated data of a registration's encrypted data: it only decrypts in its own row. */
+export const registrationContext = (id: string) => `method_registrations.data:${id}`;
+
+/** `contact_lookup` of a registration: the tag of a registered e-mail address (type 'email'), else ''. */
+export function registrationLookup(cipher: FieldCipher, type: string, data: unknown): string {
+  const address = type === 'email' && data !== null && typeof data === 'object' ? (data as { address?: unknown }).address : null;
+  return typeof address === 'string' ? emailLookup(cipher, address) : '';
+}
 
 /**
  * Users' registered verification methods; the method data (addresses, secrets, hashes) is encrypted. `Data`
@@ -38,7 +46,7 @@ export class RegistrationsRepository<Data extends object = Record<string, object
       id: row.id,
       userId: row.user_id,
       type: row.type as TypeOf<Data>,
-      data: JSON.parse(this.cipher.decrypt(row.data, context(row.id))) as Record<string, unknown>,
+      data: JSON.parse(this.cipher.decrypt(row.data, registrationContext(row.id))) as Record<string, unknown>,
       createdAt: row.created_at,
       confirmedAt: row.confirmed_at,
       lastUsedAt: row.last_used_at,
@@ -49,10 +57,10 @@ export class RegistrationsRepository<Data extends object = Record<string, object
   async add<T extends TypeOf<Data>>(userId: string, type: T, data: Data[T], now: number): Promise<RegistrationOf<Data>> {
     const id = randomUUID();
     const json = JSON.stringify(data);
-    const stored = this.cipher.encrypt(json, context(id));
+    const stored = this.cipher.encrypt(json, registrationContext(id));
     await this.db
       .insertInto('method_registrations')
-      .values({ id, user_id: userId, type, data: stored, created_at: now, confirmed_at: now, last_used_at: null })
+      .values({ id, user_id: userId, type, data: stored, contact_lookup: registrationLookup(this.cipher, type, data), created_at: now, confirmed_at: now, last_used_at: null })
       .execute();
     return { id, userId, type, data: JSON.parse(json) as Record<string, unknown>, createdAt: now, confirmedAt: now, lastUsedAt: null, stored };
   }
@@ -74,7 +82,7 @@ export class RegistrationsRepository<Data extends object = Record<string, object
   async replaceData(registration: Registration<unknown>, data: object): Promise<boolean> {
     const result = await this.db
       .updateTable('method_registrations')
-      .set({ data: this.cipher.encrypt(JSON.stringify(data), context(registration.id)) })
+      .set({ data: this.cipher.encrypt(JSON.stringify(data), registrationContext(registration.id)), contact_lookup: registrationLookup(this.cipher, registration.type, data) })
       .where('id', '=', registration.id)
       .where('data', '=', registration.stored)
       .executeTakeFirst();
@@ -106,8 +114,8 @@ export class RegistrationsRepository<Data extends object = Record<string, object
     let changed = 0;
     for (const row of rows) {
       if (!this.cipher.needsRotation(row.data)) continue;
-      const plain = this.cipher.decrypt(row.data, context(row.id));
-      await this.db.updateTable('method_registrations').set({ data: this.cipher.encrypt(plain, context(row.id)) }).where('id', '=', row.id).execute();
+      const plain = this.cipher.decrypt(row.data, registrationContext(row.id));
+      await this.db.updateTable('method_registrations').set({ data: this.cipher.encrypt(plain, registrationContext(row.id)) }).where('id', '=', row.id).execute();
       changed++;
     }
     return changed;

@@ -33,6 +33,8 @@ export interface UsersTable {
   password_expires_at: Generated<number | null>;
   /** Directory accounts: the DN of the account's manager (AD/inetOrgPerson `manager`), from the sync. */
   manager_dn: Generated<string | null>;
+  /** FieldCipher.lookupTag of the normalised e-mail address ('' without one; null until the backfill reached the row). */
+  email_lookup: Generated<string | null>;
 }
 
 export interface GroupsTable {
@@ -137,6 +139,8 @@ export interface MethodRegistrationsTable {
   created_at: number;
   confirmed_at: number;
   last_used_at: number | null;
+  /** FieldCipher.lookupTag of a registered e-mail address ('' for other data; null until the backfill reached the row). */
+  contact_lookup: Generated<string | null>;
 }
 
 /** Short-lived server-side state of a challenge in progress (enrolment, drawn questions, WebAuthn). */

@@ -68,6 +68,11 @@ export function usernameKey(username: string): string {
 export const emailContext = (id: string) => `users.email:${id}`;
 export const mobileContext = (id: string) => `users.mobile:${id}`;
 
+/** The look-up tag of an e-mail address (trimmed, lower case) as `users.email_lookup` and registrations store it; '' for none. */
+export function emailLookup(cipher: FieldCipher, email: string | null | undefined): string {
+  return email ? cipher.lookupTag(email.trim().toLowerCase(), 'email') : '';
+}
+
 function toRecord(row: Omit<Selectable<UsersTable>, 'is_helpdesk' | 'helpdesk_scope' | 'password_expires_at' | 'manager_dn'>, cipher: FieldCipher): UserRecord {
   return {
     id: row.id,
@@ -123,6 +128,7 @@ export class UsersRepository {
       first_name: firstName,
       last_name: lastName,
       email: this.cipher.encryptNullable(user.email ?? null, emailContext(id)),
+      email_lookup: emailLookup(this.cipher, user.email),
       mobile: this.cipher.encryptNullable(user.mobile ?? null, mobileContext(id)),
       enabled: 1,
       is_admin: user.isAdmin ? 1 : 0,
@@ -201,7 +207,7 @@ export class UsersRepository {
     await this.db
       .updateTable('users')
       .set({
-        ...(contact.email !== undefined ? { email: this.cipher.encryptNullable(contact.email, emailContext(id)) } : {}),
+        ...(contact.email !== undefined ? { email: this.cipher.encryptNullable(contact.email, emailContext(id)), email_lookup: emailLookup(this.cipher, contact.email) } : {}),
         ...(contact.mobile !== undefined ? { mobile: this.cipher.encryptNullable(contact.mobile, mobileContext(id)) } : {}),
         updated_at: this.clock.now(),
       })

@@ -17,6 +17,9 @@ import { createTestDatabase } from '../support/postgres.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { SsprError } from '../../src/errors/sspr-error.js';
 import { FieldCipher } from '../../src/crypto/field-cipher.js';
+import { RegistrationsRepository } from '../../src/store/registrations-repository.js';
+import { ContactLookupRepository } from '../../src/store/contact-lookup-repository.js';
+import { DirectoryAccounts } from '../../src/store/directory-accounts.js';
 
 /** The same repository tests against SQLite and PostgreSQL, in the same run. */
 for (const dialect of ['sqlite', 'postgres'] as const) {
@@ -36,7 +39,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         store = openStore(undefined, dir);
         cleanup = async () => rmSync(dir, { recursive: true, force: true });
       }
-      assert.deepEqual(await migrate(store), ['001-initial', '002-password-policy', '003-methods-policy', '004-directory-accounts', '005-writeback-agents', '006-admin-tokens', '007-flow-claim', '008-rate-limit', '009-keyring', '010-agent-envelope', '011-roles', '012-user-indexes', '013-console-auth', '014-console-pages', '015-helpdesk', '016-reminders', '017-delivery-queue', '018-integrity']);
+      assert.deepEqual(await migrate(store), ['001-initial', '002-password-policy', '003-methods-policy', '004-directory-accounts', '005-writeback-agents', '006-admin-tokens', '007-flow-claim', '008-rate-limit', '009-keyring', '010-agent-envelope', '011-roles', '012-user-indexes', '013-console-auth', '014-console-pages', '015-helpdesk', '016-reminders', '017-delivery-queue', '018-integrity', '021-lookup-indexes']);
       assert.deepEqual(await migrate(store), [], 'migrations are idempotent');
     });
     after(async () => {
@@ -174,6 +177,41 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const [event] = await audit.list({ username: 'zoë' });
       assert.equal(event?.detail?.reason, 'unknown-user');
       assert.equal(event?.userAgent?.length, 300);
+    });
+
+    it('e-mail look-up by keyed tag: every writer tags, untagged rows are filled in, disabled accounts are left out', async () => {
+      const users = new UsersRepository(store.db, clock, cipher);
+      const registrations = new RegistrationsRepository(store.db, cipher);
+      const lookup = new ContactLookupRepository(store.db, cipher);
+      const own = await users.add({ username: 'lookup-own', email: ' Lookup.Mail@Example.org ' });
+      const registered = await users.add({ username: 'lookup-registered', email: 'other@example.org' });
+      await registrations.add(registered.id, 'email', { address: 'LOOKUP.mail@example.org' }, clock.now());
+      await registrations.add(registered.id, 'totp', { secret: 'lookup.mail@example.org' }, clock.now());
+      await new DirectoryAccounts(store.db, clock, cipher, 'ldap').insertNew([
+        { anchor: 'lookup-anchor', dn: 'uid=lookup-dir,dc=x', username: 'lookup-dir', displayName: 'D', firstName: '', lastName: '', email: 'lookup.mail@example.org', mobile: null, enabled: true },
+      ]);
+      const disabled = await users.add({ username: 'lookup-disabled', email: 'lookup.mail@example.org' });
+      await users.setEnabled(disabled.id, false);
+      // A row stored without a tag (an older release, a bulk load) is tagged on the next look-up.
+      const legacy = await users.add({ username: 'lookup-legacy', email: 'x@example.org' });
+      await store.db.updateTable('users').set({ email: cipher.encrypt('Lookup.Mail@example.org', `users.email:${legacy.id}`), email_lookup: null }).where('id', '=', legacy.id).execute();
+      await store.db.updateTable('users').set({ email_lookup: null }).where('id', '=', own.id).execute();
+      await store.db.updateTable('method_registrations').set({ contact_lookup: null }).execute();
+
+      assert.deepEqual(await lookup.usernamesByEmail('lookup.mail@example.org'), ['lookup-dir', 'lookup-legacy', 'lookup-own', 'lookup-registered']);
+      assert.equal(await lookup.fillPending(), 0, 'every row is tagged');
+      assert.deepEqual(await lookup.usernamesByEmail('nobody@example.org'), []);
+      await users.setContact(own.id, { email: 'moved@example.org' });
+      assert.deepEqual(await lookup.usernamesByEmail('moved@example.org'), ['lookup-own'], 'a changed address is re-tagged');
+      assert.ok(!(await lookup.usernamesByEmail('lookup.mail@example.org')).includes('lookup-own'));
+      const tags = await store.db.selectFrom('users').select('email_lookup').where('username', 'like', 'lookup-%').execute();
+      assert.ok(tags.every((row) => row.email_lookup !== null && !row.email_lookup.includes('@')), 'tags, not addresses');
+      if (dialect === 'sqlite') {
+        const { rows } = await sql`explain query plan select username from users where enabled = 1 and email_lookup = ${'t'} union select u.username from method_registrations r join users u on u.id = r.user_id where r.contact_lookup = ${'t'}`.execute(store.db);
+        const detail = rows.map((row) => String((row as { detail?: unknown }).detail)).join(' | ');
+        assert.match(detail, /INDEX users_email_lookup/, detail);
+        assert.match(detail, /INDEX method_registrations_contact_lookup/, detail);
+      }
     });
   });
 }

@@ -7,6 +7,7 @@ import { numericCode, randomToken, safeEqual, hmac, tokenDigest } from '../../sr
 import { createMasterKey, deriveKeys, readMasterKey } from '../../src/crypto/keys.js';
 import { hashPassword, verifyPassword } from '../../src/crypto/password-hash.js';
 import { maskEmail, decoyEmailHint } from '../../src/methods/hints.js';
+import { FieldCipher } from '../../src/crypto/field-cipher.js';
 
 describe('tokens and codes', () => {
   it('bearer tokens carry ≥128 bits and do not repeat', () => {
@@ -45,6 +46,23 @@ describe('keys', () => {
     const keys = deriveKeys(first);
     assert.notDeepEqual(keys.keyFor('csrf'), keys.keyFor('code-hash'));
     assert.deepEqual(keys.keyFor('csrf'), deriveKeys(first).keyFor('csrf'));
+  });
+});
+
+describe('look-up tags', () => {
+  it('are deterministic per key k0 and context, survive a rotation, and reveal neither the value nor its length', () => {
+    const k0 = Buffer.alloc(32, 5);
+    const cipher = new FieldCipher({ currentKeyId: 'k0', keys: new Map([['k0', k0]]) });
+    const tag = cipher.lookupTag('ana@example.org', 'email');
+    assert.equal(tag, cipher.lookupTag('ana@example.org', 'email'));
+    assert.notEqual(tag, cipher.lookupTag('ana@example.org', 'phone'), 'bound to its context');
+    assert.notEqual(tag, cipher.lookupTag('ana@example.org.', 'email'));
+    assert.equal(cipher.lookupTag('a@b.c', 'email').length, tag.length, 'fixed length');
+    assert.ok(!tag.includes('ana'));
+    cipher.useKeyring({ currentKeyId: 'k1', keys: new Map([['k0', k0], ['k1', Buffer.alloc(32, 6)]]) });
+    assert.equal(cipher.lookupTag('ana@example.org', 'email'), tag, 'a rotation keeps the tags');
+    const other = new FieldCipher({ currentKeyId: 'k0', keys: new Map([['k0', Buffer.alloc(32, 9)]]) });
+    assert.notEqual(other.lookupTag('ana@example.org', 'email'), tag, 'another master key, other tags');
   });
 });
 
