@@ -1,6 +1,11 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { PreparedQuery } from './prepared-query.js';
+
+/** Runs after every password write (prepared-query.ts). */
+const passwordWrittenStatement = new PreparedQuery((db, $) =>
+  db.updateTable('users').set({ password_expires_at: null }).where('id', '=', $<string>(0)).where('source', '!=', 'local'));
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { emailContext, mobileContext } from './users-repository.js';
 
@@ -173,7 +178,7 @@ export class RemindersRepository {
    * password, so it is forgotten until the next sync reads the new one (no reminder about a password gone).
    */
   async passwordWritten(userId: string): Promise<void> {
-    await this.db.updateTable('users').set({ password_expires_at: null }).where('id', '=', userId).where('source', '!=', 'local').execute();
+    await passwordWrittenStatement.execute(this.db, userId);
   }
 
   /**
