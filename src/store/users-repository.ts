@@ -64,6 +64,7 @@ export interface DirectoryAccountData extends AccountFields {
 const userBy = {
   usernameKey: new PreparedQuery((db, $) => db.selectFrom('users').selectAll().where('username_key', '=', $<string>(0))),
   id: new PreparedQuery((db, $) => db.selectFrom('users').selectAll().where('id', '=', $<string>(0))),
+  grants: new PreparedQuery((db, $) => db.selectFrom('users').select(['is_admin', 'is_helpdesk', 'helpdesk_scope']).where('id', '=', $<string>(0))),
 };
 
 /** The lookup key of a user name: NFC, lower case, trimmed. Two names with the same key are the same user. */
@@ -251,7 +252,7 @@ export class UsersRepository {
 
   /** The roles the account holds and the group a helpdesk grant is limited to (null: not limited). */
   async grantsOf(id: string): Promise<{ roles: StoredRole[]; helpdeskScope: string | null }> {
-    const row = await this.db.selectFrom('users').select(['is_admin', 'is_helpdesk', 'helpdesk_scope']).where('id', '=', id).executeTakeFirst();
+    const row = await userBy.grants.first(this.db, id);
     if (!row) return { roles: [], helpdeskScope: null };
     const roles = (Object.keys(roleColumns) as StoredRole[]).filter((role) => row[roleColumns[role]] === 1);
     return { roles, helpdeskScope: row.is_helpdesk === 1 ? row.helpdesk_scope : null };
