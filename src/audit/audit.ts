@@ -21,8 +21,9 @@ export type AuditListener = (entry: AuditEntry, id: number) => void;
  */
 export class Audit {
   private readonly listeners: AuditListener[] = [];
-  private pending: Array<{ at: number; entry: AuditEntry; stored: () => void }> = [];
+  private pending: Array<{ at: number; entry: AuditEntry; stored: AuditEntry; done: () => void }> = [];
   private flushScheduled = false;
+  private flushing = 0;
 
   constructor(
     private readonly repository: AuditRepository,
@@ -41,7 +42,7 @@ export class Audit {
     const stored = typedAddress ? { ...entry, username: maskEmail(entry.username ?? '') } : entry;
     const at = this.clock.now();
     return new Promise<void>((resolve) => {
-      this.pending.push({ at, entry: stored as AuditEntry, stored: resolve });
+      this.pending.push({ at, entry: entry as AuditEntry, stored: stored as AuditEntry, done: resolve });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => void this.flush());
@@ -49,29 +50,43 @@ export class Audit {
     });
   }
 
+  /** Resolves once every event recorded so far is written (before the store closes). */
+  async drain(): Promise<void> {
+    while (this.pending.length > 0 || this.flushing > 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+
   /** Writes the events recorded so far in one transaction (a failed batch is retried event by event). */
   private async flush(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
     this.flushScheduled = false;
+    this.flushing += 1;
+    try {
+      await this.write(batch);
+    } finally {
+      this.flushing -= 1;
+    }
+  }
+
+  private async write(batch: Audit['pending']): Promise<void> {
     let ids: Array<number | null>;
     try {
-      ids = await this.repository.recordMany(batch.map(({ at, entry }) => ({ at, event: entry })), this.sinks);
+      ids = await this.repository.recordMany(batch.map(({ at, stored }) => ({ at, event: stored })), this.sinks);
     } catch {
       ids = [];
-      for (const { at, entry } of batch) {
+      for (const { at, entry, stored } of batch) {
         try {
-          ids.push(await this.repository.record(at, entry, this.sinks));
+          ids.push(await this.repository.record(at, stored, this.sinks));
         } catch (error) {
           this.log.error({ event: entry.event, err: error }, 'could not write the audit record');
           ids.push(null);
         }
       }
     }
-    batch.forEach(({ entry, stored }, index) => {
+    batch.forEach(({ entry, done }, index) => {
       const id = ids[index];
       if (id !== null && id !== undefined) this.tell(entry, id);
-      stored();
+      done();
     });
   }
 
