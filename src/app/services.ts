@@ -320,6 +320,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
       await writeback.close();
       await onprem?.close();
       await mailer.close();
+      await audit.drain();
       await store.close();
     },
   };

@@ -15,9 +15,15 @@ export type AuditListener = (entry: AuditEntry, id: number) => void;
  * people type their address into the user-name field, and the trail must not collect addresses in clear.
  * Each event is queued, in the same write, for every configured sink (`sinks`): delivery happens later, from
  * the store, so a slow or dead sink never slows the flow that recorded the event.
+ * Group commit: the events recorded in one turn of the event loop (one request's follow-ups, and those of every
+ * request answered in the same turn) are written in one transaction, in the order recorded, at the end of that
+ * turn (`setImmediate`); `record` resolves once its event is stored, so a caller that awaits it sees it stored.
  */
 export class Audit {
   private readonly listeners: AuditListener[] = [];
+  private pending: Array<{ at: number; entry: AuditEntry; stored: AuditEntry; done: () => void }> = [];
+  private flushScheduled = false;
+  private flushing = 0;
 
   constructor(
     private readonly repository: AuditRepository,
@@ -31,18 +37,63 @@ export class Audit {
     this.listeners.push(listener);
   }
 
-  async record<E extends AuditEventName>(entry: AuditEntry<E>): Promise<void> {
-    let id: number;
+  record<E extends AuditEventName>(entry: AuditEntry<E>): Promise<void> {
+    const typedAddress = !entry.userId && entry.username?.includes('@');
+    const stored = typedAddress ? { ...entry, username: maskEmail(entry.username ?? '') } : entry;
+    const at = this.clock.now();
+    return new Promise<void>((resolve) => {
+      this.pending.push({ at, entry: entry as AuditEntry, stored: stored as AuditEntry, done: resolve });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  /** Resolves once every event recorded so far is written (before the store closes). */
+  async drain(): Promise<void> {
+    while (this.pending.length > 0 || this.flushing > 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /** Writes the events recorded so far in one transaction (a failed batch is retried event by event). */
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    this.flushScheduled = false;
+    this.flushing += 1;
     try {
-      const typedAddress = !entry.userId && entry.username?.includes('@');
-      id = await this.repository.record(this.clock.now(), typedAddress ? { ...entry, username: maskEmail(entry.username ?? '') } : entry, this.sinks);
-    } catch (error) {
-      this.log.error({ event: entry.event, err: error }, 'could not write the audit record');
-      return;
+      await this.write(batch);
+    } finally {
+      this.flushing -= 1;
     }
+  }
+
+  private async write(batch: Audit['pending']): Promise<void> {
+    let ids: Array<number | null>;
+    try {
+      ids = await this.repository.recordMany(batch.map(({ at, stored }) => ({ at, event: stored })), this.sinks);
+    } catch {
+      ids = [];
+      for (const { at, entry, stored } of batch) {
+        try {
+          ids.push(await this.repository.record(at, stored, this.sinks));
+        } catch (error) {
+          this.log.error({ event: entry.event, err: error }, 'could not write the audit record');
+          ids.push(null);
+        }
+      }
+    }
+    batch.forEach(({ entry, done }, index) => {
+      const id = ids[index];
+      if (id !== null && id !== undefined) this.tell(entry, id);
+      done();
+    });
+  }
+
+  private tell(entry: AuditEntry, id: number): void {
     for (const listener of this.listeners) {
       try {
-        listener(entry as AuditEntry, id);
+        listener(entry, id);
       } catch (error) {
         this.log.warn({ event: entry.event, err: error }, 'an audit listener failed');
       }

@@ -14,6 +14,8 @@ import { SsprError } from '../errors/sspr-error.js';
  */
 export class AccountDirectory implements Directory {
   readonly kind = 'accounts';
+  /** One writeback target per user object (so per request): the writeback may reuse what it resolved for it. */
+  private readonly targets = new WeakMap<DirectoryUser, WritebackTarget>();
 
   constructor(
     private readonly local: LocalDirectory,
@@ -94,6 +96,11 @@ export class AccountDirectory implements Directory {
   }
 
   private targetOf(user: DirectoryUser): WritebackTarget {
-    return { userId: user.id, username: user.username, source: user.source, anchor: user.anchor };
+    let target = this.targets.get(user);
+    if (!target || target.username !== user.username || target.anchor !== user.anchor) {
+      target = { userId: user.id, username: user.username, source: user.source, anchor: user.anchor };
+      this.targets.set(user, target);
+    }
+    return target;
   }
 }

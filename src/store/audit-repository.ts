@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AuditEventsTable, Database } from './schema.js';
+import { PreparedQuery } from './prepared-query.js';
 
 export interface AuditEvent {
   event: string;
@@ -50,6 +51,27 @@ function toAuditRecord(row: Selectable<AuditEventsTable>): AuditRecord {
   };
 }
 
+function auditRow(at: number, event: AuditEvent) {
+  return {
+    at,
+    event: event.event,
+    outcome: event.outcome,
+    user_id: event.userId ?? null,
+    username: event.username ?? null,
+    flow: event.flow ?? null,
+    ip: event.ip ?? null,
+    user_agent: event.userAgent?.slice(0, 300) ?? null,
+    detail: event.detail ? JSON.stringify(event.detail) : null,
+  };
+}
+
+/** Every event is one of these (prepared-query.ts). */
+const insertEvent = new PreparedQuery((db, $) =>
+  db.insertInto('audit_events').values({
+    at: $<number>(0), event: $<string>(1), outcome: $<string>(2), user_id: $<string | null>(3), username: $<string | null>(4),
+    flow: $<string | null>(5), ip: $<string | null>(6), user_agent: $<string | null>(7), detail: $<string | null>(8),
+  }).returning('id'));
+
 export class AuditRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -58,29 +80,36 @@ export class AuditRepository {
    * is never in the trail without its deliveries, nor queued without being in the trail. Returns the event id.
    */
   async record(at: number, event: AuditEvent, sinks: readonly string[] = []): Promise<number> {
-    const values = {
-      at,
-      event: event.event,
-      outcome: event.outcome,
-      user_id: event.userId ?? null,
-      username: event.username ?? null,
-      flow: event.flow ?? null,
-      ip: event.ip ?? null,
-      user_agent: event.userAgent?.slice(0, 300) ?? null,
-      detail: event.detail ? JSON.stringify(event.detail) : null,
-    };
-    if (sinks.length === 0) {
-      const row = await this.db.insertInto('audit_events').values(values).returning('id').executeTakeFirstOrThrow();
-      return Number(row.id);
-    }
-    return this.db.transaction().execute(async (trx) => {
-      const row = await trx.insertInto('audit_events').values(values).returning('id').executeTakeFirstOrThrow();
-      const id = Number(row.id);
-      await trx
-        .insertInto('delivery_queue')
-        .values(sinks.map((sink) => ({ queue: 'audit', sink, state: 'queued', attempts: 0, next_attempt_at: at, created_at: at, event_id: id })))
-        .execute();
+    const [id] = await this.recordMany([{ at, event }], sinks);
+    return id as number;
+  }
+
+  /**
+   * Records several events in one transaction (one commit for all), each with its sink deliveries as `record`
+   * does; returns their ids in the order given.
+   */
+  async recordMany(events: ReadonlyArray<{ at: number; event: AuditEvent }>, sinks: readonly string[] = []): Promise<number[]> {
+    const write = async (db: Kysely<Database>, at: number, event: AuditEvent): Promise<number> => {
+      const row = auditRow(at, event);
+      const values = [row.at, row.event, row.outcome, row.user_id, row.username, row.flow, row.ip, row.user_agent, row.detail];
+      const [inserted] = (await insertEvent.executeIn(db, this.db, values)).rows;
+      if (!inserted) throw new Error('the audit event was not stored');
+      const id = Number(inserted.id);
+      if (sinks.length > 0) {
+        await db
+          .insertInto('delivery_queue')
+          .values(sinks.map((sink) => ({ queue: 'audit', sink, state: 'queued', attempts: 0, next_attempt_at: at, created_at: at, event_id: id })))
+          .execute();
+      }
       return id;
+    };
+    if (events.length === 0) return [];
+    const only = events.length === 1 && sinks.length === 0 ? events[0] : undefined;
+    if (only) return [await write(this.db, only.at, only.event)];
+    return this.db.transaction().execute(async (trx) => {
+      const ids: number[] = [];
+      for (const { at, event } of events) ids.push(await write(trx, at, event));
+      return ids;
     });
   }
 

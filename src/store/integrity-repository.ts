@@ -1,5 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { PreparedQuery } from './prepared-query.js';
+
+/** The statements of every self-service password act (prepared-query.ts). */
+const statements = {
+  addLink: new PreparedQuery((db, $) =>
+    db.insertInto('not_me_links').values({ digest: $<string>(0), user_id: $<string>(1), notice: $<string>(2), created_at: $<number>(3), expires_at: $<number>(4), used_at: null })),
+  freezeOf: new PreparedQuery((db, $) => db.selectFrom('account_freezes').selectAll().where('user_id', '=', $<string>(0))),
+};
 
 /** A link as stored: whose, from which notice, and whether it still works. */
 export interface NotMeLinkRecord {
@@ -26,10 +34,7 @@ export class IntegrityRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async addLink(digest: string, link: Omit<NotMeLinkRecord, 'usedAt'>): Promise<void> {
-    await this.db
-      .insertInto('not_me_links')
-      .values({ digest, user_id: link.userId, notice: link.notice, created_at: link.createdAt, expires_at: link.expiresAt, used_at: null })
-      .execute();
+    await statements.addLink.execute(this.db, digest, link.userId, link.notice, link.createdAt, link.expiresAt);
   }
 
   async findLink(digest: string): Promise<NotMeLinkRecord | null> {
@@ -65,7 +70,7 @@ export class IntegrityRepository {
   }
 
   async freezeOf(userId: string): Promise<FreezeRecord | null> {
-    const row = await this.db.selectFrom('account_freezes').selectAll().where('user_id', '=', userId).executeTakeFirst();
+    const row = await statements.freezeOf.first(this.db, userId);
     return row ? { userId: row.user_id, username: row.username, notice: row.notice, frozenAt: Number(row.frozen_at), ip: row.ip } : null;
   }
 

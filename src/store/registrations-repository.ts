@@ -3,6 +3,11 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, MethodRegistrationsTable } from './schema.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { emailLookup } from './users-repository.js';
+import { PreparedQuery } from './prepared-query.js';
+
+/** Read by every notice (whom to tell) and every account page (prepared-query.ts). */
+const registrationsOfUser = new PreparedQuery((db, $) =>
+  db.selectFrom('method_registrations').selectAll().where('user_id', '=', $<string>(0)).orderBy('created_at').orderBy('id'));
 
 /** The registered types of a data map: its keys. */
 type TypeOf<Data> = keyof Data & string;
@@ -66,7 +71,7 @@ export class RegistrationsRepository<Data extends object = Record<string, object
   }
 
   async listForUser(userId: string): Promise<RegistrationOf<Data>[]> {
-    const rows = await this.db.selectFrom('method_registrations').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy('id').execute();
+    const { rows } = await registrationsOfUser.execute(this.db, userId);
     return rows.map((row) => this.toRegistration(row));
   }
 

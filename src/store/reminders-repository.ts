@@ -1,8 +1,13 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { PreparedQuery } from './prepared-query.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { emailContext, mobileContext } from './users-repository.js';
+
+/** Runs after every password write (prepared-query.ts); a row without a stored expiry is left alone (no write). */
+const passwordWrittenStatement = new PreparedQuery((db, $) =>
+  db.updateTable('users').set({ password_expires_at: null }).where('id', '=', $<string>(0)).where('source', '!=', 'local').where('password_expires_at', 'is not', null));
 
 /** Rows per statement (4 columns × 500 is far below either dialect's parameter limit). */
 const ROWS_PER_STATEMENT = 500;
@@ -173,7 +178,7 @@ export class RemindersRepository {
    * password, so it is forgotten until the next sync reads the new one (no reminder about a password gone).
    */
   async passwordWritten(userId: string): Promise<void> {
-    await this.db.updateTable('users').set({ password_expires_at: null }).where('id', '=', userId).where('source', '!=', 'local').execute();
+    await passwordWrittenStatement.execute(this.db, userId);
   }
 
   /**

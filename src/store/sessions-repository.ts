@@ -1,21 +1,27 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { PreparedQuery } from './prepared-query.js';
+
+/** The statements of every sign-in and every signed-in request (prepared-query.ts). */
+const statements = {
+  create: new PreparedQuery((db, $) =>
+    db.insertInto('sessions').values({ id_digest: $<string>(0), user_id: $<string>(1), created_at: $<number>(2), expires_at: $<number>(3) })),
+  findUserId: new PreparedQuery((db, $) =>
+    db.selectFrom('sessions').select('user_id').where('id_digest', '=', $<string>(0)).where('expires_at', '>', $<number>(1))),
+  deleteForUser: new PreparedQuery((db, $) => db.deleteFrom('sessions').where('user_id', '=', $<string>(0))),
+  deleteForUserBut: new PreparedQuery((db, $) => db.deleteFrom('sessions').where('user_id', '=', $<string>(0)).where('id_digest', '!=', $<string>(1))),
+};
 
 /** Sign-in sessions; only the digest of the session token is stored. */
 export class SessionsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async create(digest: string, userId: string, now: number, expiresAt: number): Promise<void> {
-    await this.db.insertInto('sessions').values({ id_digest: digest, user_id: userId, created_at: now, expires_at: expiresAt }).execute();
+    await statements.create.execute(this.db, digest, userId, now, expiresAt);
   }
 
   async findUserId(digest: string, now: number): Promise<string | null> {
-    const row = await this.db
-      .selectFrom('sessions')
-      .select('user_id')
-      .where('id_digest', '=', digest)
-      .where('expires_at', '>', now)
-      .executeTakeFirst();
+    const row = await statements.findUserId.first(this.db, digest, now);
     return row?.user_id ?? null;
   }
 
@@ -48,9 +54,8 @@ export class SessionsRepository {
 
   /** Ends every session of a user but `keep` (the digest of the session that acts, when it stays). */
   async deleteForUser(userId: string, keep: string | null = null): Promise<void> {
-    let query = this.db.deleteFrom('sessions').where('user_id', '=', userId);
-    if (keep !== null) query = query.where('id_digest', '!=', keep);
-    await query.execute();
+    if (keep === null) await statements.deleteForUser.execute(this.db, userId);
+    else await statements.deleteForUserBut.execute(this.db, userId, keep);
   }
 
   async purgeExpired(now: number): Promise<void> {

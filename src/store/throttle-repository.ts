@@ -1,20 +1,41 @@
 import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { PreparedQuery } from './prepared-query.js';
 
 /**
  * Counted events and active blocks per scope ("user:alice:failed-proof", …). Scopes are stored as keyed
  * hashes (HMAC-SHA256 under the throttle key), never in clear: a scope carries whatever was typed as a user
  * name, which is often an e-mail address. Callers keep using clear scopes; only this class sees the hashes.
  */
+/** Per number of scopes (1–4, what sign-ins and resets ask), the statements of every sign-in (prepared-query.ts). */
+const PREPARED_SCOPES = 4;
+const perCount = <R>(build: (count: number) => PreparedQuery<R>) => Array.from({ length: PREPARED_SCOPES + 1 }, (_, count) => build(count));
+const slots = (count: number, $: <T>(index: number) => T, from = 0) => Array.from({ length: count }, (_, index) => $<string>(from + index));
+const activeBlocksOf = perCount((count) => new PreparedQuery((db, $) =>
+  db.selectFrom('throttle_blocks').select(['until', 'reason']).where('scope', 'in', slots(count, $, 1)).where('until', '>', $<number>(0)).orderBy('until', 'desc')));
+const clearEventsOf = perCount((count) => new PreparedQuery((db, $) => db.deleteFrom('throttle_events').where('scope', 'in', slots(count, $))));
+const clearBlocksOf = perCount((count) => new PreparedQuery((db, $) => db.deleteFrom('throttle_blocks').where('scope', 'in', slots(count, $))));
+
+/** Scope hashes remembered at most (a sign-in and the change after it hash the same scopes). */
+const HASHES_KEPT = 4096;
+
 export class ThrottleRepository {
+  private readonly hashes = new Map<string, string>();
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly scopeKey: Buffer,
   ) {}
 
   private stored(scope: string): string {
-    return `h:${createHmac('sha256', this.scopeKey).update(scope).digest('base64url')}`;
+    let hash = this.hashes.get(scope);
+    if (hash === undefined) {
+      hash = `h:${createHmac('sha256', this.scopeKey).update(scope).digest('base64url')}`;
+      if (this.hashes.size >= HASHES_KEPT) this.hashes.delete(this.hashes.keys().next().value as string);
+      this.hashes.set(scope, hash);
+    }
+    return hash;
   }
 
   async record(scope: string, at: number): Promise<void> {
@@ -56,13 +77,11 @@ export class ThrottleRepository {
   /** Active blocks among these scopes (the latest-ending first). */
   async activeBlocks(scopes: string[], now: number): Promise<Array<{ until: number; reason: string }>> {
     if (scopes.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('throttle_blocks')
-      .select(['until', 'reason'])
-      .where('scope', 'in', scopes.map((scope) => this.stored(scope)))
-      .where('until', '>', now)
-      .orderBy('until', 'desc')
-      .execute();
+    const stored = scopes.map((scope) => this.stored(scope));
+    const prepared = activeBlocksOf[stored.length];
+    const rows = prepared
+      ? (await prepared.execute(this.db, now, ...stored)).rows
+      : await this.db.selectFrom('throttle_blocks').select(['until', 'reason']).where('scope', 'in', stored).where('until', '>', now).orderBy('until', 'desc').execute();
     return rows.map((row) => ({ until: Number(row.until), reason: row.reason }));
   }
 
@@ -70,6 +89,13 @@ export class ThrottleRepository {
   async clear(scopes: string[]): Promise<void> {
     if (scopes.length === 0) return;
     const stored = scopes.map((scope) => this.stored(scope));
+    const events = clearEventsOf[stored.length];
+    const blocks = clearBlocksOf[stored.length];
+    if (events && blocks) {
+      await events.execute(this.db, ...stored);
+      await blocks.execute(this.db, ...stored);
+      return;
+    }
     await this.db.deleteFrom('throttle_events').where('scope', 'in', stored).execute();
     await this.db.deleteFrom('throttle_blocks').where('scope', 'in', stored).execute();
   }

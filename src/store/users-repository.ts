@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, UsersTable } from './schema.js';
+import { PreparedQuery } from './prepared-query.js';
 import type { Clock } from './clock.js';
 import { SsprError } from '../errors/sspr-error.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
@@ -58,6 +59,13 @@ export interface DirectoryAccountData extends AccountFields {
   /** The DN in the account's `manager` attribute. */
   managerDn?: string | null;
 }
+
+/** The lookups of every sign-in and every signed-in request (prepared-query.ts). */
+const userBy = {
+  usernameKey: new PreparedQuery((db, $) => db.selectFrom('users').selectAll().where('username_key', '=', $<string>(0))),
+  id: new PreparedQuery((db, $) => db.selectFrom('users').selectAll().where('id', '=', $<string>(0))),
+  grants: new PreparedQuery((db, $) => db.selectFrom('users').select(['is_admin', 'is_helpdesk', 'helpdesk_scope']).where('id', '=', $<string>(0))),
+};
 
 /** The lookup key of a user name: NFC, lower case, trimmed. Two names with the same key are the same user. */
 export function usernameKey(username: string): string {
@@ -145,12 +153,12 @@ export class UsersRepository {
   }
 
   async findByUsername(username: string): Promise<UserRecord | null> {
-    const row = await this.db.selectFrom('users').selectAll().where('username_key', '=', usernameKey(username)).executeTakeFirst();
+    const row = await userBy.usernameKey.first(this.db, usernameKey(username));
     return row ? toRecord(row, this.cipher) : null;
   }
 
   async findById(id: string): Promise<UserRecord | null> {
-    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await userBy.id.first(this.db, id);
     return row ? toRecord(row, this.cipher) : null;
   }
 
@@ -250,7 +258,7 @@ export class UsersRepository {
 
   /** The roles the account holds and the group a helpdesk grant is limited to (null: not limited). */
   async grantsOf(id: string): Promise<{ roles: StoredRole[]; helpdeskScope: string | null }> {
-    const row = await this.db.selectFrom('users').select(['is_admin', 'is_helpdesk', 'helpdesk_scope']).where('id', '=', id).executeTakeFirst();
+    const row = await userBy.grants.first(this.db, id);
     if (!row) return { roles: [], helpdeskScope: null };
     const roles = (Object.keys(roleColumns) as StoredRole[]).filter((role) => row[roleColumns[role]] === 1);
     return { roles, helpdeskScope: row.is_helpdesk === 1 ? row.helpdesk_scope : null };

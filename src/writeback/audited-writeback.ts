@@ -69,7 +69,7 @@ export class AuditedWriteback implements Writeback {
     const { start, success, failure } = phases[origin];
     const base = { userId: target.userId, username: target.username };
     const detail = { mode: this.mode, directory: target.source };
-    // The start record is written while the directory works (Audit.record never rejects); both are awaited.
+    // The start record is written while the directory works (Audit.record never rejects).
     const started = this.audit.record({ ...base, event: start[0], outcome: 'info', detail: { ...detail, entraEvent: start[1] } });
     const begun = performance.now();
     try {
@@ -87,6 +87,8 @@ export class AuditedWriteback implements Writeback {
       throw error;
     }
     await started;
-    await this.audit.record({ ...base, event: success[0], outcome: 'success', detail: { ...detail, entraEvent: success[1], writtenBack: true, ms: Math.round(performance.now() - begun) } });
+    // Not awaited: it joins the batch of the caller's own follow-up records (SetPassword awaits its last one, which
+    // is written with it or after it; Audit writes in the order recorded and never rejects).
+    void this.audit.record({ ...base, event: success[0], outcome: 'success', detail: { ...detail, entraEvent: success[1], writtenBack: true, ms: Math.round(performance.now() - begun) } });
   }
 }

@@ -1,31 +1,40 @@
 import { DirectoryError, type OnPremAccount, type OnPremDirectory } from '../directory/onprem/onprem-directory.js';
 import type { ResetWriteOptions, Writeback, WritebackTarget } from './writeback.js';
 
-/** "direct" mode: this server holds the service-account connection to the directory itself. */
+/** How long a target's found account is reused by the next operation on the same target (one act: policy read, then write). */
+const ACCOUNT_REUSE_MS = 5_000;
+
+/**
+ * "direct" mode: this server holds the service-account connection to the directory itself.
+ * One act resolves its account once: operations on the same target object (AccountDirectory hands out one per user
+ * object, so one per request) reuse the account found by the first for ACCOUNT_REUSE_MS; a failed operation
+ * forgets it, so a retry searches afresh.
+ */
 export class DirectWriteback implements Writeback {
   readonly mode = 'direct';
+  private readonly found = new WeakMap<WritebackTarget, { account: Promise<OnPremAccount>; at: number }>();
 
   constructor(private readonly directory: OnPremDirectory) {}
 
-  async reset(target: WritebackTarget, newPassword: string, _origin: 'reset' | 'admin-reset' = 'reset', options: ResetWriteOptions = {}): Promise<void> {
-    await this.directory.resetPassword(await this.linkedAccount(target), newPassword, { unlock: true, ...(options.mustChange ? { mustChangeAtNextLogon: true } : {}) });
+  reset(target: WritebackTarget, newPassword: string, _origin: 'reset' | 'admin-reset' = 'reset', options: ResetWriteOptions = {}): Promise<void> {
+    return this.onAccount(target, (account) => this.directory.resetPassword(account, newPassword, { unlock: true, ...(options.mustChange ? { mustChangeAtNextLogon: true } : {}) }));
   }
 
-  async change(target: WritebackTarget, oldPassword: string, newPassword: string): Promise<void> {
-    await this.directory.changePassword(await this.linkedAccount(target), oldPassword, newPassword);
+  change(target: WritebackTarget, oldPassword: string, newPassword: string): Promise<void> {
+    return this.onAccount(target, (account) => this.directory.changePassword(account, oldPassword, newPassword));
   }
 
-  async unlock(target: WritebackTarget): Promise<void> {
-    await this.directory.unlock(await this.linkedAccount(target));
+  unlock(target: WritebackTarget): Promise<void> {
+    return this.onAccount(target, (account) => this.directory.unlock(account));
   }
 
-  async verifyPassword(target: WritebackTarget, password: string): Promise<boolean> {
-    return this.directory.verifyPassword(await this.linkedAccount(target), password);
+  verifyPassword(target: WritebackTarget, password: string): Promise<boolean> {
+    return this.onAccount(target, (account) => this.directory.verifyPassword(account, password));
   }
 
   async passwordPolicy(target: WritebackTarget) {
     try {
-      return await this.directory.readPasswordPolicy(await this.linkedAccount(target));
+      return await this.onAccount(target, (account) => this.directory.readPasswordPolicy(account));
     } catch {
       return null;
     }
@@ -35,8 +44,19 @@ export class DirectWriteback implements Writeback {
     return this.directory.close();
   }
 
-  private linkedAccount(target: WritebackTarget): Promise<OnPremAccount> {
-    return linkedAccount(this.directory, target);
+  private async onAccount<T>(target: WritebackTarget, operation: (account: OnPremAccount) => Promise<T>): Promise<T> {
+    const now = Date.now();
+    let found = this.found.get(target);
+    if (!found || now - found.at >= ACCOUNT_REUSE_MS) {
+      found = { account: linkedAccount(this.directory, target), at: now };
+      this.found.set(target, found);
+    }
+    try {
+      return await operation(await found.account);
+    } catch (error) {
+      if (this.found.get(target) === found) this.found.delete(target);
+      throw error;
+    }
   }
 }
 

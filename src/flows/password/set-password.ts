@@ -168,8 +168,10 @@ export class SetPassword {
     if (followUps.has('clear-throttles')) await this.deps.throttles.clear(usernameKey(user.username));
     if ('flow' in act) await this.deps.flows.completeClaimed(act.flow.digest, act.flow.claimedAt);
 
-    await record('success', { writtenBack });
+    // Recorded before the notices and awaited after them, so the act's audit events share one write (Audit).
+    const recorded = record('success', { writtenBack });
     if (followUps.has('notify-user') || followUps.has('notify-admins') || followUps.has('notify-user-of-helpdesk')) await this.notify(user, act.origin, followUps, rules, context.request);
+    await recorded;
     return { writtenBack };
   }
 
