@@ -83,13 +83,13 @@ async function argon2HashesPerSecond(): Promise<number> {
 const METRICS_TOKEN = 'bench-metrics-token-0123456789abcdef0123456789';
 
 /** The server's memory as its own metrics tell it (resident, V8 heap used, external incl. array buffers), in MiB. */
-async function memoryByPhase(baseUrl: string): Promise<string> {
+async function memoryByPhase(baseUrl: string, pid: number | undefined): Promise<string> {
   const text = await (await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
   const mib = (name: string) => {
     const value = new RegExp(`^sspr_${name} (\\S+)`, 'm').exec(text)?.[1];
     return value ? (Number(value) / 2 ** 20).toFixed(0) : '?';
   };
-  return `rss ${mib('process_resident_memory_bytes')}, heap used ${mib('nodejs_heap_size_used_bytes')} of ${mib('nodejs_heap_size_total_bytes')}, external ${mib('nodejs_external_memory_bytes')} MiB`;
+  return `rss ${mib('process_resident_memory_bytes')} (peak so far ${serverMemory(pid, 'VmHWM')}), heap used ${mib('nodejs_heap_size_used_bytes')} of ${mib('nodejs_heap_size_total_bytes')}, external ${mib('nodejs_external_memory_bytes')} MiB`;
 }
 
 /** CPU time the process has used so far (utime + stime of /proc/PID/stat), in ms. */
@@ -194,18 +194,18 @@ export async function benchResetFlows(): Promise<void> {
   };
 
   console.log(`\n## reset flows through the JSON API (cloud-only accounts, email code, SQLite, real SMTP sink, ${CONCURRENCY} concurrent flows; load average ${loadAverage()})`);
-  console.log(`memory at start: ${await memoryByPhase(server.baseUrl)}`);
+  console.log(`memory at start: ${await memoryByPhase(server.baseUrl, server.child.pid)}`);
   const complete: RunFigures[] = [];
   const verified: RunFigures[] = [];
   const bounds: number[] = [];
   for (let r = 0; r < RUNS; r++) {
     const hashRate = await argon2HashesPerSecond();
     const figures = await run(true);
-    console.log(`memory after complete flows, run ${r + 1}: ${await memoryByPhase(server.baseUrl)}`);
+    console.log(`memory after complete flows, run ${r + 1}: ${await memoryByPhase(server.baseUrl, server.child.pid)}`);
     complete.push(figures);
     bounds.push(hashRate / Math.max(1, figures.hashesPerFlow));
     verified.push(await run(false));
-    console.log(`memory after verified flows, run ${r + 1}: ${await memoryByPhase(server.baseUrl)}`);
+    console.log(`memory after verified flows, run ${r + 1}: ${await memoryByPhase(server.baseUrl, server.child.pid)}`);
   }
   report('completed reset flows (start → send → code → verify → new password)', complete);
   console.log(`Argon2id bound: ${medianAndRange(bounds)} flows/s (Argon2id hashes/s on ${availableParallelism()} cores ÷ ${medianAndRange(complete.map((r) => r.hashesPerFlow), 2)} per flow); flows reach ${medianAndRange(complete.map((r, k) => (100 * r.perSecond) / (bounds[k] ?? Number.NaN)), 0)} % of it`);
