@@ -6,7 +6,7 @@
  * flow (the new password's hash, plus the check of the current one against the history when the account has a
  * password: historyLength 1). Prints figures; asserts nothing.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -56,6 +56,8 @@ async function codeSink() {
 
 interface RunFigures {
   perSecond: number;
+  /** The server process's CPU time (user + system, its thread pool included) per completed flow, in ms. */
+  serverCpuMsPerFlow: number;
   /** Argon2id computations per completed flow (measured from the accounts the flows reset). */
   hashesPerFlow: number;
   load: string;
@@ -78,6 +80,31 @@ async function argon2HashesPerSecond(): Promise<number> {
   return hashes / ((performance.now() - started) / 1000);
 }
 
+const METRICS_TOKEN = 'bench-metrics-token-0123456789abcdef0123456789';
+
+/** The server's memory as its own metrics tell it (resident, V8 heap used, external incl. array buffers), in MiB. */
+async function memoryByPhase(baseUrl: string, pid: number | undefined): Promise<string> {
+  const text = await (await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  const mib = (name: string) => {
+    const value = new RegExp(`^sspr_${name} (\\S+)`, 'm').exec(text)?.[1];
+    return value ? (Number(value) / 2 ** 20).toFixed(0) : '?';
+  };
+  return `rss ${mib('process_resident_memory_bytes')} (peak so far ${serverMemory(pid, 'VmHWM')}), heap used ${mib('nodejs_heap_size_used_bytes')} of ${mib('nodejs_heap_size_total_bytes')}, external ${mib('nodejs_external_memory_bytes')} MiB`;
+}
+
+/** CPU time the process has used so far (utime + stime of /proc/PID/stat), in ms. */
+function serverCpuMs(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // Fields 14 and 15 of proc(5), counted from the state field (3): clock ticks, 100 per second on Linux.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** A figure of /proc/PID/status in MiB (VmHWM: the peak resident set; VmRSS: now). */
+function serverMemory(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): string {
+  const kib = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return kib ? (Number(kib) / 1024).toFixed(0) : '?';
+}
+
 export async function benchResetFlows(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sspr-bench-'));
   const store = openStore(undefined, dataDir);
@@ -87,14 +114,19 @@ export async function benchResetFlows(): Promise<void> {
   await store.close();
 
   const sink = await codeSink();
+  // Server-side node flags (a profile: SSPR_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=…").
+  const nodeArgs = (process.env.SSPR_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const server = await startServerProcess({
     SSPR_DATA_DIR: dataDir,
     SSPR_SMTP_URL: sink.url,
     SSPR_LOG_LEVEL: 'warn',
     SSPR_RATE_LIMIT_PER_IP_PER_MINUTE: '0',
     SSPR_CAPTCHA: 'off',
+    SSPR_METRICS_TOKEN: METRICS_TOKEN,
+    // glibc allocator settings for the server (MALLOC_ARENA_MAX, MALLOC_MMAP_THRESHOLD_, …), when set.
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('MALLOC_')) as Array<[string, string]>),
     ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('SSPR_') && !k.startsWith('SSPR_BENCH_')) as Array<[string, string]>),
-  });
+  }, 'serve', '127.0.0.1', nodeArgs);
   const post = async (path: string, body: unknown) => {
     const response = await fetch(server.baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const json = (await response.json()) as any;
@@ -117,6 +149,7 @@ export async function benchResetFlows(): Promise<void> {
     };
     let completed = 0;
     let hashes = 0;
+    const cpuBefore = serverCpuMs(server.child.pid);
     const startedAt = performance.now();
     const deadline = startedAt + DURATION_MS;
     const worker = async () => {
@@ -143,6 +176,7 @@ export async function benchResetFlows(): Promise<void> {
     const steps = Object.entries(latencies).filter(([, xs]) => xs.length > 0);
     return {
       perSecond: completed / seconds,
+      serverCpuMsPerFlow: (serverCpuMs(server.child.pid) - cpuBefore) / Math.max(1, completed),
       hashesPerFlow: completed > 0 ? hashes / completed : 0,
       load,
       steps: Object.fromEntries(steps.map(([step, xs]) => [step, { p50: percentile(xs, 0.5), p99: percentile(xs, 0.99) }])),
@@ -151,6 +185,7 @@ export async function benchResetFlows(): Promise<void> {
 
   const report = (what: string, runs: RunFigures[]) => {
     console.log(`\n${what}: ${medianAndRange(runs.map((r) => r.perSecond))} /s  (median (range) of ${runs.length} runs; load at each start: ${runs.map((r) => r.load.split(' ')[0]).join(', ')})`);
+    console.log(`server CPU per flow: ${medianAndRange(runs.map((r) => r.serverCpuMsPerFlow), 2)} ms`);
     console.log('step            p50 ms                  p99 ms');
     for (const step of Object.keys(runs[0]?.steps ?? {})) {
       const of = (key: 'p50' | 'p99') => medianAndRange(runs.map((r) => r.steps[step]?.[key] ?? Number.NaN), 2);
@@ -159,19 +194,23 @@ export async function benchResetFlows(): Promise<void> {
   };
 
   console.log(`\n## reset flows through the JSON API (cloud-only accounts, email code, SQLite, real SMTP sink, ${CONCURRENCY} concurrent flows; load average ${loadAverage()})`);
+  console.log(`memory at start: ${await memoryByPhase(server.baseUrl, server.child.pid)}`);
   const complete: RunFigures[] = [];
   const verified: RunFigures[] = [];
   const bounds: number[] = [];
   for (let r = 0; r < RUNS; r++) {
     const hashRate = await argon2HashesPerSecond();
     const figures = await run(true);
+    console.log(`memory after complete flows, run ${r + 1}: ${await memoryByPhase(server.baseUrl, server.child.pid)}`);
     complete.push(figures);
     bounds.push(hashRate / Math.max(1, figures.hashesPerFlow));
     verified.push(await run(false));
+    console.log(`memory after verified flows, run ${r + 1}: ${await memoryByPhase(server.baseUrl, server.child.pid)}`);
   }
   report('completed reset flows (start → send → code → verify → new password)', complete);
   console.log(`Argon2id bound: ${medianAndRange(bounds)} flows/s (Argon2id hashes/s on ${availableParallelism()} cores ÷ ${medianAndRange(complete.map((r) => r.hashesPerFlow), 2)} per flow); flows reach ${medianAndRange(complete.map((r, k) => (100 * r.perSecond) / (bounds[k] ?? Number.NaN)), 0)} % of it`);
   report('verified flows (start → send → code → verify, no password step)', verified);
+  console.log(`server resident memory: peak ${serverMemory(server.child.pid, 'VmHWM')} MiB, now ${serverMemory(server.child.pid, 'VmRSS')} MiB`);
   await server.stop();
   await sink.close();
   rmSync(dataDir, { recursive: true, force: true });

@@ -93,10 +93,11 @@ export class BackgroundDelivery {
         // The store is down: one direct attempt rather than nothing (this message only is not durable).
         log.error({ channel, purpose: tag.purpose, err: error }, 'could not queue a message; sending it without the outbox');
         const row: QueuedDelivery = { id: -1, queue: 'outbox', sink: channel, state: 'queued', attempts: 0, nextAttemptAt: now, createdAt: now, eventId: null, payload, tag: tagText, lastError: null };
-        await this.sendRow(row).then(() => this.settled(row, 'delivered'), (sendError: unknown) => this.settled(row, 'dead', String(sendError)));
+        await this.sendMessage(channel, message as MailMessage & SmsMessage).then(() => this.settled(row, 'delivered'), (sendError: unknown) => this.settled(row, 'dead', String(sendError)));
         return;
       }
-      await this.worker.attempt({ id, queue: 'outbox', sink: channel, state: 'queued', attempts: 0, nextAttemptAt: now, createdAt: now, eventId: null, payload, tag: tagText, lastError: null });
+      const row: QueuedDelivery = { id, queue: 'outbox', sink: channel, state: 'queued', attempts: 0, nextAttemptAt: now, createdAt: now, eventId: null, payload, tag: tagText, lastError: null };
+      await this.worker.attempt(row, () => this.sendMessage(channel, message as MailMessage & SmsMessage));
     })();
     this.pending.add(work);
     void work.finally(() => this.pending.delete(work));
@@ -104,7 +105,11 @@ export class BackgroundDelivery {
 
   private async sendRow(row: QueuedDelivery): Promise<void> {
     const message = JSON.parse(this.deps.cipher.decrypt(row.payload ?? '', sealContext(row.sink))) as MailMessage & SmsMessage;
-    if (row.sink === 'sms') {
+    await this.sendMessage(row.sink, message);
+  }
+
+  private async sendMessage(sink: string, message: MailMessage & SmsMessage): Promise<void> {
+    if (sink === 'sms') {
       const gateway = this.deps.senders.sms;
       if (!gateway) throw new Error('no SMS gateway is configured');
       await gateway.send({ to: message.to, text: message.text });

@@ -57,6 +57,12 @@ export class QueueWorker {
   private pumping: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  /**
+   * Whether due rows may be waiting for a free slot: the last look at the queue filled every slot, or found none
+   * free. Only then does an attempt that ends look at the queue again; otherwise new rows of other nodes or
+   * earlier runs wait for the next poll, and this node's own new rows never wait (they are attempted at once).
+   */
+  private backlog = true;
 
   constructor(private readonly options: QueueWorkerOptions) {}
 
@@ -67,7 +73,10 @@ export class QueueWorker {
 
   start(): void {
     this.stopped = false;
-    this.timer = setInterval(() => this.wake(), this.options.pollMs);
+    this.timer = setInterval(() => {
+      this.backlog = true;
+      this.wake();
+    }, this.options.pollMs);
     this.timer.unref();
     this.wake();
   }
@@ -93,10 +102,16 @@ export class QueueWorker {
       while (!this.stopped) {
         const free = this.options.concurrency - this.inFlight.size;
         const sinks = this.options.sinks();
-        if (free <= 0 || sinks.length === 0) return;
+        if (sinks.length === 0) return;
+        if (free <= 0) {
+          this.backlog = true;
+          return;
+        }
+        this.backlog = false;
         const rows = await this.options.repository.claim(this.options.queue, this.options.nodeId, this.options.clock.now(), this.leaseMs, free, sinks);
         for (const row of rows) this.attempt(row);
         if (rows.length < free) return;
+        this.backlog = true;
       }
     } catch (error) {
       this.options.log.warn({ queue: this.options.queue, err: error }, 'could not read the delivery queue');
@@ -105,19 +120,20 @@ export class QueueWorker {
 
   /**
    * Attempts a row this node already holds the lease of (a message queued and sent at once). Such attempts do not
-   * wait for a free slot: a fresh code never queues behind retries.
+   * wait for a free slot: a fresh code never queues behind retries. `deliver` stands in for the queue's own when
+   * the caller still holds what the row seals (no need to open it again).
    */
-  attempt(row: QueuedDelivery): Promise<void> {
+  attempt(row: QueuedDelivery, deliver: QueueWorkerOptions['deliver'] = (r, signal) => this.options.deliver(r, signal)): Promise<void> {
     const abort = new AbortController();
-    const promise = this.run(row, abort).finally(() => {
+    const promise = this.run(row, abort, deliver).finally(() => {
       this.inFlight.delete(row.id);
-      this.wake();
+      if (this.backlog) this.wake();
     });
     this.inFlight.set(row.id, { promise, abort });
     return promise;
   }
 
-  private async run(row: QueuedDelivery, abort: AbortController): Promise<void> {
+  private async run(row: QueuedDelivery, abort: AbortController, deliver: QueueWorkerOptions['deliver']): Promise<void> {
     const { repository, nodeId, clock, retry, attemptTimeoutMs } = this.options;
     const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(attemptTimeoutMs)]);
     let outcome: AttemptOutcome;
@@ -127,7 +143,7 @@ export class QueueWorker {
         // The deadline holds even for a sink that ignores its signal.
         const onAbort = () => reject(signal.reason instanceof Error && signal.reason.name === 'TimeoutError' ? new Error(`no answer within ${attemptTimeoutMs} ms`) : signal.reason as Error);
         signal.addEventListener('abort', onAbort, { once: true });
-        this.options.deliver(row, signal).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+        deliver(row, signal).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
       });
       await repository.delivered(row, nodeId, clock.now());
       outcome = 'delivered';
