@@ -31,7 +31,8 @@ import { messages } from '../i18n/messages.js';
 import type { Language } from './messages.js';
 import { hasSubstitutionNextToLetter, undoSubstitutions } from './normalize.js';
 import { strengthWindow } from './strength-window.js';
-import { installFastDictionaryMatch, type ZxcvbnInternals } from './dictionary-match.js';
+import { CompactDictionaries } from './compact-dictionaries.js';
+import { installCompactDictionaryMatch, type ZxcvbnInternals } from './dictionary-match.js';
 
 type ZxcvbnCore = typeof import('@zxcvbn-ts/core');
 type CommonPackage = typeof import('@zxcvbn-ts/language-common');
@@ -94,9 +95,14 @@ function interleave(lists: readonly (readonly string[])[]): string[] {
   return merged;
 }
 
-function loadEstimator(): Estimator {
-  const require = createRequire(import.meta.url);
-  const core = require('@zxcvbn-ts/core') as ZxcvbnCore;
+/**
+ * The static dictionaries in zxcvbn's order: the common package's, then English and German sharing one ranking
+ * (their words interleaved: the golden verdicts were reviewed against it), then every further language under
+ * `<name>-<lang>` with its own ranks, so adding a language does not push another language's common words down the
+ * ranking. zxcvbn's feedback still recognises `wikipedia-*` and `*firstnames-*`; only a further language's last
+ * names lose the "names are easy to guess" warning.
+ */
+export function strengthDictionaryLists(require: NodeRequire = createRequire(import.meta.url)): [name: string, words: string[]][] {
   const common = require('@zxcvbn-ts/language-common') as CommonPackage;
   const lists = (lang: Lang) => {
     const name = dictionaryPackages[lang];
@@ -104,36 +110,41 @@ function loadEstimator(): Estimator {
   };
   const [en, de] = [lists('en'), lists('de')];
   const pair = (name: DictionaryName) => interleave([...(en?.[name] ?? []), ...(de?.[name] ?? [])]);
-  // English and German share one ranking (their words interleaved: the golden verdicts were reviewed against
-  // it); every further language keeps its own ranks under `<name>-<lang>`, so adding a language does not push
-  // another language's common words down the ranking. zxcvbn's feedback still recognises `wikipedia-*` and
-  // `*firstnames-*`; only a further language's last names lose the "names are easy to guess" warning.
-  const further = Object.fromEntries(
-    languages.filter((lang) => lang !== 'en' && lang !== 'de').flatMap((lang) => {
-      const own = lists(lang);
-      return own === null ? [] : dictionaryNames.map((name) => [`${name}-${lang}`, interleave(own[name])] as const);
-    }),
-  );
-  installFastDictionaryMatch({
+  const further = languages.filter((lang) => lang !== 'en' && lang !== 'de').flatMap((lang) => {
+    const own = lists(lang);
+    return own === null ? [] : dictionaryNames.map((name): [string, string[]] => [`${name}-${lang}`, interleave(own[name])]);
+  });
+  return [...Object.entries(common.dictionary), ...dictionaryNames.map((name): [string, string[]] => [name, pair(name)]), ...further];
+}
+
+/** Every module file of the zxcvbn-ts language packages that this process has loaded. */
+function languageModules(require: NodeRequire): string[] {
+  return Object.keys(require.cache).filter((file) => /[\\/]@zxcvbn-ts[\\/]language-/.test(file));
+}
+
+function loadEstimator(): Estimator {
+  const require = createRequire(import.meta.url);
+  const core = require('@zxcvbn-ts/core') as ZxcvbnCore;
+  const loadedBefore = new Set(languageModules(require));
+  const common = require('@zxcvbn-ts/language-common') as CommonPackage;
+  const lists = strengthDictionaryLists(require);
+  const compact = new CompactDictionaries(lists);
+  const installed = installCompactDictionaryMatch({
     version: (require('@zxcvbn-ts/core/package.json') as { version: string }).version,
     matcher: require('@zxcvbn-ts/core/dist/matcher/dictionary/matching.js') as ZxcvbnInternals['matcher'],
     options: (require('@zxcvbn-ts/core/dist/Options.js') as { zxcvbnOptions: ZxcvbnInternals['options'] }).zxcvbnOptions,
-  });
+  }, compact);
   core.zxcvbnOptions.setOptions({
     // zxcvbn-ts tries every combination of up to l33tMaxSubstitutions leetspeak readings and
     // compares the resulting matches pairwise (tens of ms for digit-rich input); the one
     // de-leeted reading in estimateStrength replaces them.
     l33tMaxSubstitutions: 0,
     graphs: common.adjacencyGraphs,
-    dictionary: {
-      ...common.dictionary,
-      commonWords: pair('commonWords'),
-      firstnames: pair('firstnames'),
-      lastnames: pair('lastnames'),
-      wikipedia: pair('wikipedia'),
-      ...further,
-    },
+    // With the compact matcher installed zxcvbn ranks no word lists itself (only each call's user inputs).
+    dictionary: installed ? {} : Object.fromEntries(lists),
   });
+  // The packages' word arrays are copied into the compact structure: let them be collected.
+  if (installed) for (const file of languageModules(require)) if (!loadedBefore.has(file)) delete require.cache[file];
   return { core };
 }
 
