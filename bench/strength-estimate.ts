@@ -5,9 +5,12 @@
  * - estimates a family of worst-case inputs (long digit and leetspeak strings, runs of dictionary words, Unicode,
  *   repeated patterns, 68-character mixes) and reports the slowest single estimate (wall and process CPU) and
  *   the median estimate's CPU.
- * Prints median (min–max) over RUNS runs with the load average. Asserts nothing.
+ * Wall times on a loaded machine mostly measure the wait for a core, so CPU times (process.cpuUsage) are printed
+ * next to them. Prints median (min–max) over RUNS runs with the load average. Asserts nothing.
  *
  *   npm run bench -- strength          (SSPR_BENCH_RUNS=3)
+ *   SSPR_BENCH_COMPARE=/path/to/other/checkout npm run bench -- strength
+ *                                      (runs alternate between this tree and the other's src/, e.g. a baseline)
  */
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
@@ -40,8 +43,13 @@ export const worstCaseInputs: Record<string, () => string> = {
   'sequences 68': () => 'abcdefghijklmnopqrstuvwxyz0123456789'.repeat(2).slice(0, 68),
 };
 
+/** Passwords people choose, for the typical estimate's CPU. */
+const typical = ['Sommer2024!', 'correct-horse-battery-staple', 'P@ssw0rd123', 'Kaffee&Kuchen-1987', 'amber-anchor-1234-basilX', 'Tr0ub4dor&3', 'MeinHundHeisstBello!', 'iloveyou2', 'Zq8#mW2$kP5@vN7!', 'verano-playa-2025'];
+
 interface ChildFigures {
   loadMs: number;
+  loadCpuMs: number;
+  typicalCpuMs: number;
   heapMb: number;
   rssMb: number;
   worstWallMs: number;
@@ -50,12 +58,19 @@ interface ChildFigures {
   medianCpuMs: number;
 }
 
-async function child(): Promise<void> {
-  const { preloadStrengthEstimator, estimateStrength } = await import('../src/password-policy/strength.js');
+const cpuMsSince = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
+
+async function child(root: string): Promise<void> {
+  const { preloadStrengthEstimator, estimateStrength } = (await import(pathToFileURL(`${root}/src/password-policy/strength.ts`).href)) as typeof import('../src/password-policy/strength.js');
   const gc = (globalThis as { gc?: () => void }).gc;
+  const startedCpu = process.cpuUsage();
   const started = performance.now();
   preloadStrengthEstimator();
   const loadMs = performance.now() - started;
+  const loadCpuMs = cpuMsSince(startedCpu);
   gc?.();
   const { heapUsed, rss } = process.memoryUsage();
   const inputs = Object.entries(worstCaseInputs).flatMap(([family, make]) => Array.from({ length: 12 }, () => [family, make()] as const));
@@ -75,31 +90,47 @@ async function child(): Promise<void> {
     if (wall > worstWallMs) [worstWallMs, worstFamily] = [wall, family];
     worstCpuMs = Math.max(worstCpuMs, cpuMs);
   }
-  const figures: ChildFigures = { loadMs, heapMb: heapUsed / 2 ** 20, rssMb: rss / 2 ** 20, worstWallMs, worstFamily, worstCpuMs, medianCpuMs: percentile(cpu, 0.5) };
+  const typicalCpu = typical.flatMap((password) => Array.from({ length: 20 }, () => {
+    const cpu0 = process.cpuUsage();
+    estimateStrength(password, ['aschmidt', 'Anna', 'Schmidt'], 'en');
+    return cpuMsSince(cpu0);
+  }));
+  const figures: ChildFigures = { loadMs, loadCpuMs, typicalCpuMs: percentile(typicalCpu, 0.5), heapMb: heapUsed / 2 ** 20, rssMb: rss / 2 ** 20, worstWallMs, worstFamily, worstCpuMs, medianCpuMs: percentile(cpu, 0.5) };
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 
-export function benchStrengthEstimate(): void {
-  const runs: ChildFigures[] = [];
-  const loads: string[] = [];
-  for (let run = 0; run < RUNS; run++) {
-    loads.push(loadAverage());
-    const result = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), CHILD_FLAG], { encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`strength child failed: ${result.stderr}`);
-    runs.push(JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as ChildFigures);
-  }
+function report(label: string, runs: readonly ChildFigures[], loads: readonly string[]): void {
   const of = (key: keyof Omit<ChildFigures, 'worstFamily'>) => medianAndRange(runs.map((figures) => figures[key]));
-  console.log(`\n## strength estimate, fresh process per run, median (min–max) of ${RUNS} runs`);
+  console.log(`\n## strength estimate (${label}), fresh process per run, median (min–max) of ${runs.length} runs`);
   console.log(`load average at the start of each run: ${loads.join(' | ')}`);
-  console.log(`estimator load ms                     ${of('loadMs')}`);
+  console.log(`estimator load ms, wall               ${of('loadMs')}`);
+  console.log(`estimator load ms, CPU                ${of('loadCpuMs')}`);
+  console.log(`typical estimate, median CPU ms       ${of('typicalCpuMs')}`);
   console.log(`heap used after load, MB              ${of('heapMb')}`);
   console.log(`resident memory after load, MB        ${of('rssMb')}`);
   console.log(`slowest worst-case estimate, wall ms  ${of('worstWallMs')}   (families: ${runs.map((figures) => figures.worstFamily).join(' | ')})`);
   console.log(`slowest worst-case estimate, CPU ms   ${of('worstCpuMs')}`);
-  console.log(`median worst-case estimate, CPU ms    ${of('medianCpuMs', )}`);
+  console.log(`median worst-case estimate, CPU ms    ${of('medianCpuMs')}`);
+}
+
+export function benchStrengthEstimate(): void {
+  const here = fileURLToPath(new URL(import.meta.url.includes('/build-bench/') ? '../..' : '..', import.meta.url));
+  const roots = [[here, 'this tree'], ...(process.env.SSPR_BENCH_COMPARE ? [[process.env.SSPR_BENCH_COMPARE, process.env.SSPR_BENCH_COMPARE]] : [])] as const;
+  const runs = roots.map(() => [] as ChildFigures[]);
+  const loads = roots.map(() => [] as string[]);
+  // The source is run through tsx, whichever way this bench was started.
+  for (let run = 0; run < RUNS; run++) {
+    roots.forEach(([root], k) => {
+      loads[k]?.push(loadAverage());
+      const result = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', fileURLToPath(new URL('../bench/strength-estimate.ts', `file://${here}/`)), CHILD_FLAG, root], { encoding: 'utf8', cwd: here });
+      if (result.status !== 0) throw new Error(`strength child failed: ${result.stderr}`);
+      runs[k]?.push(JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as ChildFigures);
+    });
+  }
+  roots.forEach(([, label], k) => report(label, runs[k] ?? [], loads[k] ?? []));
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  if (process.argv[2] === CHILD_FLAG) await child();
+  if (process.argv[2] === CHILD_FLAG) await child(process.argv[3] ?? '.');
   else benchStrengthEstimate();
 }

@@ -30,6 +30,7 @@ import { languages, type Lang } from '../i18n/lang.js';
 import { messages } from '../i18n/messages.js';
 import type { Language } from './messages.js';
 import { hasSubstitutionNextToLetter, undoSubstitutions } from './normalize.js';
+import { StrengthMemo, type RawStrength } from './strength-memo.js';
 import { strengthWindow } from './strength-window.js';
 import { CompactDictionaries } from './compact-dictionaries.js';
 import { installCompactDictionaryMatch, type ZxcvbnInternals } from './dictionary-match.js';
@@ -162,21 +163,41 @@ export function translateStrengthWarning(key: string, lang: Language): string {
   return messages.formatAny(lang, `strength.warning.${key}`) || key;
 }
 
+const memo = new StrengthMemo();
+
+/** Counts zxcvbn runs, for tests of how often a password is estimated. */
+export const strengthRuns = { count: 0 };
+
+function scoreWindow(window: string, inputs: string[]): RawStrength {
+  estimator ??= loadEstimator();
+  const { core } = estimator;
+  strengthRuns.count++;
+  const literal = core.zxcvbn(window, inputs);
+  const leet = hasSubstitutionNextToLetter(window) ? (strengthRuns.count++, core.zxcvbn(undoSubstitutions(window), inputs)) : literal;
+  const result = leet.score < literal.score ? leet : literal;
+  return { score: result.score, suggestionKeys: result.feedback.suggestions, warning: result.feedback.warning === '' ? null : result.feedback.warning };
+}
+
+export interface EstimateOptions {
+  /**
+   * Keep the estimate for the same window and user inputs (strength-memo.ts), so the submit after a live check
+   * does not estimate again. Only for a named user's inputs (see StrengthMemo).
+   */
+  remember?: boolean;
+}
+
 /**
  * Scores a password: the lower of zxcvbn's scores for its strengthWindow and for that window
  * with the leetspeak of normalize.ts undone (when it may be leetspeak). `userInputs` (user name, names, organisation) are
  * treated as a dictionary, so passwords built from them score low.
  */
-export function estimateStrength(password: string, userInputs: readonly string[], lang: Language): StrengthEstimate {
-  estimator ??= loadEstimator();
+export function estimateStrength(password: string, userInputs: readonly string[], lang: Language, options: EstimateOptions = {}): StrengthEstimate {
   const inputs = [...userInputs];
   const window = strengthWindow(password);
-  const literal = estimator.core.zxcvbn(window, inputs);
-  const leet = hasSubstitutionNextToLetter(window) ? estimator.core.zxcvbn(undoSubstitutions(window), inputs) : literal;
-  const result = leet.score < literal.score ? leet : literal;
+  const result = options.remember === true ? memo.get(window, inputs, () => scoreWindow(window, inputs)) : scoreWindow(window, inputs);
   return {
     score: result.score,
-    suggestions: result.feedback.suggestions.map((key) => translateSuggestion(key, lang)),
-    warning: result.feedback.warning === '' ? null : result.feedback.warning,
+    suggestions: result.suggestionKeys.map((key) => translateSuggestion(key, lang)),
+    warning: result.warning,
   };
 }
