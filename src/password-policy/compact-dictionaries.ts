@@ -35,6 +35,8 @@ export class CompactDictionaries {
   private readonly units: Uint16Array;
   /** Word id → start in `units`; entry size is the end. */
   private readonly wordStart: Uint32Array;
+  /** Word id → its hash, compared before its units. */
+  private readonly wordHash: Uint32Array;
   /** Hash slot → word id + 1 (0: empty). */
   private readonly table: Uint32Array;
   private readonly mask: number;
@@ -56,6 +58,7 @@ export class CompactDictionaries {
     const mask = slots - 1;
     const units = new Uint16Array(unitBound);
     const wordStart = new Uint32Array(occurrences + 1);
+    const wordHash = new Uint32Array(occurrences);
     // Per occurrence (deduplicated within a dictionary): word id, dictionary, rank.
     const pairWord = new Uint32Array(occurrences);
     const pairDictionary = new Uint8Array(occurrences);
@@ -65,27 +68,38 @@ export class CompactDictionaries {
     let words = 0;
     let unitsUsed = 0;
     let pairs = 0;
-    lists.forEach(([, list], dictionary) => {
-      list.forEach((word, position) => {
-        let slot = hashOf(word) & mask;
+    for (let dictionary = 0; dictionary < lists.length; dictionary++) {
+      const list = lists[dictionary]?.[1] ?? [];
+      for (let position = 0; position < list.length; position++) {
+        const word = list[position] ?? '';
+        const length = word.length;
+        const hash = hashOf(word);
+        let slot = hash & mask;
         let id = -1;
         for (let entry = table[slot] ?? 0; entry !== 0; slot = (slot + 1) & mask, entry = table[slot] ?? 0) {
-          if (this.equalsStored(units, wordStart, entry - 1, word)) {
-            id = entry - 1;
+          const candidate = entry - 1;
+          if (wordHash[candidate] !== hash) continue;
+          const start = wordStart[candidate] ?? 0;
+          if ((wordStart[candidate + 1] ?? 0) - start !== length) continue;
+          let k = 0;
+          while (k < length && units[start + k] === word.charCodeAt(k)) k++;
+          if (k === length) {
+            id = candidate;
             break;
           }
         }
         if (id === -1) {
           id = words++;
+          wordHash[id] = hash;
           wordStart[id] = unitsUsed;
-          for (let k = 0; k < word.length; k++) units[unitsUsed++] = word.charCodeAt(k);
+          for (let k = 0; k < length; k++) units[unitsUsed++] = word.charCodeAt(k);
           wordStart[id + 1] = unitsUsed;
           table[slot] = id + 1;
         }
         // zxcvbn's ranked dictionary keeps a word's last position in its list.
         if (lastDictionary[id] === dictionary) {
           pairRank[lastPair[id] ?? 0] = position + 1;
-          return;
+          continue;
         }
         lastDictionary[id] = dictionary;
         lastPair[id] = pairs;
@@ -93,8 +107,8 @@ export class CompactDictionaries {
         pairDictionary[pairs] = dictionary;
         pairRank[pairs] = position + 1;
         pairs++;
-      });
-    });
+      }
+    }
     // Group the ranks by word (a stable counting sort keeps each word's dictionaries in order).
     const rankStart = new Uint32Array(words + 1);
     for (let p = 0; p < pairs; p++) {
@@ -117,16 +131,10 @@ export class CompactDictionaries {
     this.mask = mask;
     this.units = units.slice(0, unitsUsed);
     this.wordStart = wordStart.slice(0, words + 1);
+    this.wordHash = wordHash.slice(0, words);
     this.rankStart = rankStart;
     this.dictionaryOf = dictionaryOf;
     this.rankOf = rankOf;
-  }
-
-  private equalsStored(units: Uint16Array, wordStart: Uint32Array, id: number, word: string): boolean {
-    const start = wordStart[id] ?? 0;
-    if ((wordStart[id + 1] ?? 0) - start !== word.length) return false;
-    for (let k = 0; k < word.length; k++) if (units[start + k] !== word.charCodeAt(k)) return false;
-    return true;
   }
 
   /** The id of the word `text.slice(start, end)` whose FNV hash is `hash`, or -1. Builds no string. */
@@ -134,6 +142,7 @@ export class CompactDictionaries {
     const length = end - start;
     for (let slot = hash & this.mask, entry = this.table[slot] ?? 0; entry !== 0; slot = (slot + 1) & this.mask, entry = this.table[slot] ?? 0) {
       const id = entry - 1;
+      if (this.wordHash[id] !== hash) continue;
       const from = this.wordStart[id] ?? 0;
       if ((this.wordStart[id + 1] ?? 0) - from !== length) continue;
       let k = 0;
@@ -161,6 +170,6 @@ export class CompactDictionaries {
 
   /** Bytes held in typed arrays. */
   get bytes(): number {
-    return [this.units, this.wordStart, this.table, this.rankStart, this.dictionaryOf, this.rankOf].reduce((sum, array) => sum + array.byteLength, 0);
+    return [this.units, this.wordStart, this.wordHash, this.table, this.rankStart, this.dictionaryOf, this.rankOf].reduce((sum, array) => sum + array.byteLength, 0);
   }
 }
