@@ -9,7 +9,7 @@
  *   npm run bench -- check-flood        (SSPR_BENCH_RUNS=3, SSPR_BENCH_SECONDS=5)
  */
 import { randomInt } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServerProcess } from '../test/support/processes.js';
@@ -24,12 +24,22 @@ const worstCase = [
   () => Array.from({ length: 256 }, () => '4@8(36#!1|70$5+2'[randomInt(16)]).join(''),
 ];
 
-/** Latency in ms, or null for a 429 (rate limited). */
+/** CPU time (user + system) a process has used, in ms, from /proc (Linux; NaN elsewhere). */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in clock ticks of 10 ms
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Latency in ms, or null for a 429 (rate limited), 503 answers counted as refused too. */
 async function timedFetch(url: string, init?: RequestInit): Promise<number | null> {
   const started = performance.now();
   const response = await fetch(url, init);
   await response.arrayBuffer();
-  if (response.status === 429) return null;
+  if (response.status === 429 || response.status === 503) return null;
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
   return performance.now() - started;
 }
@@ -75,16 +85,18 @@ async function floodRuns(rateLimited: boolean): Promise<void> {
     SSPR_CAPTCHA: 'off',
     ...(rateLimited ? {} : { SSPR_RATE_LIMIT_PER_IP_PER_MINUTE: '0' }),
   });
-  const figures = { evaluatedPerS: [] as number[], limitedPerS: [] as number[], checkP50: [] as number[], checkP99: [] as number[], idleP99: [] as number[], floodP99: [] as number[] };
+  const figures = { cpuPerCheck: [] as number[], evaluatedPerS: [] as number[], limitedPerS: [] as number[], checkP50: [] as number[], checkP99: [] as number[], idleP99: [] as number[], floodP99: [] as number[] };
   const loads: string[] = [];
   try {
     if (!rateLimited) await flood(server.baseUrl, 1_000); // warm-up: JIT, dictionaries
     for (let run = 0; run < RUNS; run++) {
       loads.push(loadAverage());
       const idle = await pollHealth(server.baseUrl, new Promise((resolve) => setTimeout(resolve, 1_000)));
+      const cpuBefore = processCpuMs(server.child.pid);
       const checks = flood(server.baseUrl, SECONDS * 1000);
       const health = await pollHealth(server.baseUrl, checks);
       const { evaluated, limited } = await checks;
+      figures.cpuPerCheck.push((processCpuMs(server.child.pid) - cpuBefore) / Math.max(1, evaluated.length));
       figures.evaluatedPerS.push(evaluated.length / SECONDS);
       figures.limitedPerS.push(limited / SECONDS);
       figures.checkP50.push(percentile(evaluated, 0.5));
@@ -100,7 +112,8 @@ async function floodRuns(rateLimited: boolean): Promise<void> {
   console.log(`\n## worst-case password checks from one client (${FLOOD_CONNECTIONS} connections, 256-character inputs, ${SECONDS} s, ${limit}), median (min–max) of ${RUNS} runs`);
   console.log(`load average at the start of each run: ${loads.join(' | ')}`);
   console.log(`checks evaluated /s             ${medianAndRange(figures.evaluatedPerS)}`);
-  console.log(`checks refused 429 /s           ${medianAndRange(figures.limitedPerS)}`);
+  console.log(`checks refused 429/503 /s       ${medianAndRange(figures.limitedPerS)}`);
+  console.log(`server CPU ms per evaluated check ${medianAndRange(figures.cpuPerCheck)}   (incl. /healthz and refusals)`);
   console.log(`evaluated check p50 ms          ${medianAndRange(figures.checkP50)}`);
   console.log(`evaluated check p99 ms (≤ 20)   ${medianAndRange(figures.checkP99)}`);
   console.log(`/healthz p99 ms, idle           ${medianAndRange(figures.idleP99)}`);

@@ -12,6 +12,7 @@ import { benchRefusalTiming } from './refusal-timing.js';
 import { benchCheckFlood } from './check-flood.js';
 import { benchVsLtb } from './vs-ltb.js';
 import { benchConsole } from './console.js';
+import { benchStrengthEstimate } from './strength-estimate.js';
 
 const only = process.argv[2];
 if (!only || only === 'reset') await benchResetFlows();
@@ -23,6 +24,7 @@ if (!only || only === 'agent') await benchAgentWriteback();
 if (!only || only === 'refusal') await benchRefusalTiming();
 if (!only || only === 'check-flood') await benchCheckFlood();
 if (!only || only === 'console') await benchConsole();
+if (!only || only === 'strength') benchStrengthEstimate();
 if (!only || only === 'password') {
   const { main } = await import('./password-policy.js');
   await main();

@@ -61,6 +61,7 @@ export const errorCatalogue = {
   'method-forbidden': { status: 403, reRender: true },
   'registration-invalid': { status: 400, reRender: true },
   'password-rejected': { status: 400, reRender: true },
+  'password-check-busy': { status: 503, reRender: true },
   'invalid-credentials': { status: 401, reRender: true },
   'sign-in-throttled': { status: 429, reRender: true },
   'not-signed-in': { status: 401 },

@@ -1,18 +1,22 @@
 /**
- * A faster dictionary matcher for zxcvbn-ts 3 (@zxcvbn-ts/core/dist/matcher/dictionary/matching.js), installed in
- * place of its `defaultMatch` by {@link installFastDictionaryMatch}.
+ * zxcvbn-ts 3's dictionary matcher (@zxcvbn-ts/core/dist/matcher/dictionary/matching.js) over
+ * {@link CompactDictionaries}, installed in place of its `defaultMatch` by {@link installCompactDictionaryMatch}.
  *
- * Contract: for every password it returns the same matches as zxcvbn's own `defaultMatch` (same fields, and the
- * same order once sorted by position, which is how every caller uses them; test/unit/password-policy/
- * dictionary-match.test.ts compares both on thousands of passwords). Only the Levenshtein variant, which this
- * service leaves off, is delegated to the original.
+ * Contract: for every password it returns the matches zxcvbn's own `defaultMatch` returns when zxcvbn's options
+ * hold the compact dictionaries' lists followed by its own ranked dictionaries (the per-call `userInputs`) — same
+ * fields, and the same order once sorted by position, which is how every caller uses them;
+ * test/unit/password-policy/dictionary-match.test.ts compares both on ~1,200 passwords. That includes zxcvbn's
+ * `word in dictionary` answering yes for names every object inherits ("constructor", "__proto__"), with the
+ * inherited value as rank. zxcvbn's Levenshtein variant is not provided: the estimator keeps it off.
  *
- * Why: zxcvbn looks every substring of the password up in every ranked dictionary (≈ 7 × 300 property lookups
- * for 24 code points, plus two allocations each), about half of an estimate. Here each substring is looked up
- * once in the union of the static dictionaries' words (built once, ≈ 5 MB of heap), and only the rare hits are
- * looked up per dictionary. The user-input dictionary, rebuilt by zxcvbn on every call, is looked up directly.
- * It is installed only on the zxcvbn-ts release line it was compared with (3.0.x); any other keeps zxcvbn's own.
+ * Why: zxcvbn looks every substring of the password up in every ranked dictionary (a string and a property lookup
+ * per substring and dictionary) and keeps each dictionary as an object of word → rank (tens of MB of heap, seconds
+ * to build for ten languages). Here each substring's hash is extended by one code unit per step and looked up once
+ * in the compact table; only hits build strings. It is installed only on the zxcvbn-ts release line it was compared
+ * with (3.0.x).
  */
+import type { CompactDictionaries } from './compact-dictionaries.js';
+import { HASH_SEED, hashStep } from './compact-dictionaries.js';
 
 type RankedDictionary = Record<string, number>;
 
@@ -49,61 +53,70 @@ export interface ZxcvbnInternals {
   options: ZxcvbnOptions;
 }
 
-/** zxcvbn keeps the user inputs in a dictionary of this name and rebuilds it on every call. */
-const USER_INPUTS = 'userInputs';
+/** Lower-case names that `in` finds on every plain object: zxcvbn matches them in every dictionary wide enough. */
+const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype).filter((name) => name === name.toLowerCase()));
+const INHERITED_LENGTHS = new Set([...INHERITED].map((name) => name.length));
+const inheritedValue = (word: string): number => (({}) as Record<string, number>)[word] ?? 0;
 
-/**
- * The union of the static dictionaries' words, plus the names `in` finds on every plain object ("constructor",
- * "__proto__"), so a lookup here is never negative where zxcvbn's `word in dictionary` is positive.
- */
-class KnownWords {
-  private words = new Set<string>();
-  private builtFrom: RankedDictionary[] = [];
+/** Whether zxcvbn's own matcher was replaced (zxcvbn-ts 3.0.x only); idempotent, last dictionaries win. */
+export function installCompactDictionaryMatch({ version, matcher, options }: ZxcvbnInternals, compact: CompactDictionaries): boolean {
+  if (!version.startsWith('3.0.')) return false;
+  const { names, maxWordSize } = compact;
 
-  of(ranked: Record<string, RankedDictionary>, names: readonly string[]): Set<string> {
-    const dictionaries = names.filter((name) => name !== USER_INPUTS).map((name) => ranked[name] ?? {});
-    const same = dictionaries.length === this.builtFrom.length && dictionaries.every((dictionary, k) => dictionary === this.builtFrom[k]);
-    if (same) return this.words;
-    this.words = new Set(Object.getOwnPropertyNames(Object.prototype));
-    for (const dictionary of dictionaries) for (const word of Object.keys(dictionary)) this.words.add(word);
-    this.builtFrom = dictionaries;
-    return this.words;
-  }
-}
-
-/** Replaces zxcvbn's `defaultMatch` with the equivalent above (zxcvbn-ts 3.0.x only); idempotent. */
-export function installFastDictionaryMatch({ version, matcher, options }: ZxcvbnInternals): void {
-  const original = matcher.prototype.defaultMatch;
-  if (!version.startsWith('3.0.') || original.name === fastDefaultMatch.name) return;
-  const known = new KnownWords();
-
-  function fastDefaultMatch(this: unknown, { password, useLevenshtein = true }: DefaultMatchInput): DictionaryMatch[] {
-    if (options.useLevenshteinDistance && useLevenshtein) return original.call(this, { password, useLevenshtein });
-    const ranked = options.rankedDictionaries;
-    const sizes = options.rankedDictionariesMaxWordSize;
-    const names = Object.keys(ranked);
-    const words = known.of(ranked, names);
-    const userInputs = ranked[USER_INPUTS];
+  function compactDefaultMatch(this: unknown, { password }: DefaultMatchInput): DictionaryMatch[] {
+    if (options.useLevenshteinDistance) throw new Error('the compact dictionary matcher has no Levenshtein variant');
+    const own = Object.keys(options.rankedDictionaries);
+    const ownSizes = own.map((name) => options.rankedDictionariesMaxWordSize[name] ?? 0);
+    const ownWidth = Math.max(0, ...ownSizes);
     const length = password.length;
     const lower = password.toLowerCase();
-    let width = 0;
-    for (const name of names) width = Math.max(width, Math.min(sizes[name] ?? 0, length));
+    const width = Math.min(Math.max(compact.width, ownWidth), length);
     const matches: DictionaryMatch[] = [];
+    const push = (i: number, j: number, word: string, rank: number, dictionaryName: string) =>
+      matches.push({ pattern: 'dictionary', i, j, token: password.slice(i, j + 1), matchedWord: word, rank, dictionaryName, reversed: false, l33t: false });
+    // zxcvbn slices the lower-cased password at the original's positions; only a lower-casing that changes the
+    // length (rare letters such as "İ") makes those differ from a walk over the lower-cased units.
+    const sameLength = lower.length === length;
     for (let i = 0; i < length; i++) {
       const end = Math.min(i + width, length);
+      let hash = HASH_SEED;
       for (let j = i; j < end; j++) {
-        const word = lower.slice(i, j + 1);
-        if (!words.has(word) && !(userInputs !== undefined && word in userInputs)) continue;
-        for (const name of names) {
-          const dictionary = ranked[name];
-          if (dictionary === undefined || j - i >= (sizes[name] ?? 0) || !(word in dictionary)) continue;
-          const rank = dictionary[word] ?? 0;
-          matches.push({ pattern: 'dictionary', i, j, token: password.slice(i, j + 1), matchedWord: word, rank, dictionaryName: name, reversed: false, l33t: false });
+        const span = j - i + 1;
+        let word: string | undefined;
+        if (sameLength) {
+          hash = hashStep(hash, lower.charCodeAt(j));
+          const id = span <= compact.width ? compact.find(hash, lower, i, j + 1) : -1;
+          if (id !== -1 || INHERITED_LENGTHS.has(span)) {
+            word = lower.slice(i, j + 1);
+            emitCompact(word, id, i, j, span);
+          }
+        } else {
+          word = lower.slice(i, j + 1);
+          emitCompact(word, compact.idOf(word), i, j, span);
+        }
+        for (let d = 0; d < own.length; d++) {
+          if (span > (ownSizes[d] ?? 0)) continue;
+          word ??= lower.slice(i, j + 1);
+          const dictionary = options.rankedDictionaries[own[d] ?? ''] ?? {};
+          if (word in dictionary) push(i, j, word, dictionary[word] as number, own[d] ?? '');
         }
       }
     }
     return matches;
+
+    function emitCompact(word: string, id: number, i: number, j: number, span: number): void {
+      if (INHERITED.has(word)) {
+        for (let d = 0; d < names.length; d++) {
+          if (span > (maxWordSize[d] ?? 0)) continue;
+          const rank = word === '__proto__' || id === -1 ? undefined : compact.rankIn(id, d);
+          push(i, j, word, rank ?? inheritedValue(word), names[d] ?? '');
+        }
+      } else if (id !== -1) {
+        compact.ranksOf(id, (d, rank) => push(i, j, word, rank, names[d] ?? ''));
+      }
+    }
   }
 
-  matcher.prototype.defaultMatch = fastDefaultMatch;
+  matcher.prototype.defaultMatch = compactDefaultMatch;
+  return true;
 }

@@ -15,6 +15,7 @@ import { evaluateBannedTerms, BANNED_SCORE_THRESHOLD } from './banned-terms.js';
 import type { BannedTermIndex } from './banned-term-index.js';
 import type { BreachChecker } from './breach-checker.js';
 import { isCommonPassword } from './common-passwords.js';
+import { EvaluationTurns } from './evaluation-turns.js';
 import {
   REASON_CODES,
   formatViolation,
@@ -125,7 +126,7 @@ function evaluateCore(
   if (settings.checkCommonPasswords && isCommonPassword(normalized)) {
     violations.push({ code: 'common-password', params: {} });
   }
-  const strength = estimateStrength(nfc, userInputsOf(ctx), lang);
+  const strength = estimateStrength(nfc, userInputsOf(ctx), lang, { remember: ctx.username.trim() !== '' });
   const tooShort = lengthViolations.length > 0;
   if (!tooShort && settings.minStrengthScore > 0 && strength.score < settings.minStrengthScore) {
     violations.push({
@@ -161,7 +162,13 @@ async function checkBreach(
   }
 }
 
-/** The full evaluation: evaluatePasswordSync plus breach corpus and password history. */
+/** Every asynchronous evaluation of this process takes its synchronous part in turns (evaluation-turns.ts). */
+const turns = new EvaluationTurns();
+
+/**
+ * The full evaluation: evaluatePasswordSync plus breach corpus and password history. Its synchronous part waits
+ * for a turn of the event loop; rejects with EvaluationBusyError when too many evaluations already wait.
+ */
 export async function evaluatePassword(
   password: string,
   ctx: PasswordContext,
@@ -169,7 +176,7 @@ export async function evaluatePassword(
   deps: PasswordEvaluationDeps,
 ): Promise<PasswordVerdict> {
   const lang = ctx.lang ?? 'en';
-  const core = evaluateCore(password, ctx, settings, deps.index);
+  const core = await turns.run(() => evaluateCore(password, ctx, settings, deps.index));
   if (core.tooLong) return buildVerdict(core.violations, lang, 0, [], 'skipped');
   const violations = [...core.violations];
   const breachCheck = await checkBreach(password, settings, deps.breach);

@@ -13,13 +13,14 @@
  *   normalize.ts undone (case kept), taking the lower score.
  * That is at most two zxcvbn runs on at most STRENGTH_WINDOW code points per password.
  *
- * zxcvbn's dictionary matcher is replaced by an equivalent that looks each substring up once
- * (dictionary-match.ts).
+ * zxcvbn's dictionary matcher is replaced by an equivalent over one compact structure of all static
+ * dictionaries (compact-dictionaries.ts, dictionary-match.ts), so zxcvbn itself ranks only each call's user
+ * inputs.
  *
- * The dictionaries (common, and one package per interface language that has one: dictionaryPackages;
- * tens of MB of heap once ranked) are loaded and ranked on first
- * use, synchronously, via require — so the sync evaluation core can use them without an async
- * start-up step. Call {@link preloadStrengthEstimator} at start-up to pay that cost early.
+ * The dictionaries (common, and one package per interface language that has one: dictionaryPackages) are read
+ * once, on first use, synchronously, via require — so the sync evaluation core can use them without an async
+ * start-up step — copied into the compact structure, and the packages' modules released. Call
+ * {@link preloadStrengthEstimator} at start-up to pay that cost (≈ 0.5 s of CPU) early.
  *
  * zxcvbn-ts 3 keeps its options in a process-wide singleton; we leave its translations at
  * the built-in default (the translation *keys*) and translate the keys through the message
@@ -30,8 +31,10 @@ import { languages, type Lang } from '../i18n/lang.js';
 import { messages } from '../i18n/messages.js';
 import type { Language } from './messages.js';
 import { hasSubstitutionNextToLetter, undoSubstitutions } from './normalize.js';
+import { StrengthMemo, type RawStrength } from './strength-memo.js';
 import { strengthWindow } from './strength-window.js';
-import { installFastDictionaryMatch, type ZxcvbnInternals } from './dictionary-match.js';
+import { CompactDictionaries } from './compact-dictionaries.js';
+import { installCompactDictionaryMatch, type ZxcvbnInternals } from './dictionary-match.js';
 
 type ZxcvbnCore = typeof import('@zxcvbn-ts/core');
 type CommonPackage = typeof import('@zxcvbn-ts/language-common');
@@ -94,9 +97,14 @@ function interleave(lists: readonly (readonly string[])[]): string[] {
   return merged;
 }
 
-function loadEstimator(): Estimator {
-  const require = createRequire(import.meta.url);
-  const core = require('@zxcvbn-ts/core') as ZxcvbnCore;
+/**
+ * The static dictionaries in zxcvbn's order: the common package's, then English and German sharing one ranking
+ * (their words interleaved: the golden verdicts were reviewed against it), then every further language under
+ * `<name>-<lang>` with its own ranks, so adding a language does not push another language's common words down the
+ * ranking. zxcvbn's feedback still recognises `wikipedia-*` and `*firstnames-*`; only a further language's last
+ * names lose the "names are easy to guess" warning.
+ */
+export function strengthDictionaryLists(require: NodeRequire = createRequire(import.meta.url)): [name: string, words: string[]][] {
   const common = require('@zxcvbn-ts/language-common') as CommonPackage;
   const lists = (lang: Lang) => {
     const name = dictionaryPackages[lang];
@@ -104,36 +112,41 @@ function loadEstimator(): Estimator {
   };
   const [en, de] = [lists('en'), lists('de')];
   const pair = (name: DictionaryName) => interleave([...(en?.[name] ?? []), ...(de?.[name] ?? [])]);
-  // English and German share one ranking (their words interleaved: the golden verdicts were reviewed against
-  // it); every further language keeps its own ranks under `<name>-<lang>`, so adding a language does not push
-  // another language's common words down the ranking. zxcvbn's feedback still recognises `wikipedia-*` and
-  // `*firstnames-*`; only a further language's last names lose the "names are easy to guess" warning.
-  const further = Object.fromEntries(
-    languages.filter((lang) => lang !== 'en' && lang !== 'de').flatMap((lang) => {
-      const own = lists(lang);
-      return own === null ? [] : dictionaryNames.map((name) => [`${name}-${lang}`, interleave(own[name])] as const);
-    }),
-  );
-  installFastDictionaryMatch({
+  const further = languages.filter((lang) => lang !== 'en' && lang !== 'de').flatMap((lang) => {
+    const own = lists(lang);
+    return own === null ? [] : dictionaryNames.map((name): [string, string[]] => [`${name}-${lang}`, interleave(own[name])]);
+  });
+  return [...Object.entries(common.dictionary), ...dictionaryNames.map((name): [string, string[]] => [name, pair(name)]), ...further];
+}
+
+/** Every module file of the zxcvbn-ts language packages that this process has loaded. */
+function languageModules(require: NodeRequire): string[] {
+  return Object.keys(require.cache).filter((file) => /[\\/]@zxcvbn-ts[\\/]language-/.test(file));
+}
+
+function loadEstimator(): Estimator {
+  const require = createRequire(import.meta.url);
+  const core = require('@zxcvbn-ts/core') as ZxcvbnCore;
+  const loadedBefore = new Set(languageModules(require));
+  const common = require('@zxcvbn-ts/language-common') as CommonPackage;
+  const lists = strengthDictionaryLists(require);
+  const compact = new CompactDictionaries(lists);
+  const installed = installCompactDictionaryMatch({
     version: (require('@zxcvbn-ts/core/package.json') as { version: string }).version,
     matcher: require('@zxcvbn-ts/core/dist/matcher/dictionary/matching.js') as ZxcvbnInternals['matcher'],
     options: (require('@zxcvbn-ts/core/dist/Options.js') as { zxcvbnOptions: ZxcvbnInternals['options'] }).zxcvbnOptions,
-  });
+  }, compact);
   core.zxcvbnOptions.setOptions({
     // zxcvbn-ts tries every combination of up to l33tMaxSubstitutions leetspeak readings and
     // compares the resulting matches pairwise (tens of ms for digit-rich input); the one
     // de-leeted reading in estimateStrength replaces them.
     l33tMaxSubstitutions: 0,
     graphs: common.adjacencyGraphs,
-    dictionary: {
-      ...common.dictionary,
-      commonWords: pair('commonWords'),
-      firstnames: pair('firstnames'),
-      lastnames: pair('lastnames'),
-      wikipedia: pair('wikipedia'),
-      ...further,
-    },
+    // With the compact matcher installed zxcvbn ranks no word lists itself (only each call's user inputs).
+    dictionary: installed ? {} : Object.fromEntries(lists),
   });
+  // The packages' word arrays are copied into the compact structure: let them be collected.
+  if (installed) for (const file of languageModules(require)) if (!loadedBefore.has(file)) delete require.cache[file];
   return { core };
 }
 
@@ -151,21 +164,41 @@ export function translateStrengthWarning(key: string, lang: Language): string {
   return messages.formatAny(lang, `strength.warning.${key}`) || key;
 }
 
+const memo = new StrengthMemo();
+
+/** Counts zxcvbn runs, for tests of how often a password is estimated. */
+export const strengthRuns = { count: 0 };
+
+function scoreWindow(window: string, inputs: string[]): RawStrength {
+  estimator ??= loadEstimator();
+  const { core } = estimator;
+  strengthRuns.count++;
+  const literal = core.zxcvbn(window, inputs);
+  const leet = hasSubstitutionNextToLetter(window) ? (strengthRuns.count++, core.zxcvbn(undoSubstitutions(window), inputs)) : literal;
+  const result = leet.score < literal.score ? leet : literal;
+  return { score: result.score, suggestionKeys: result.feedback.suggestions, warning: result.feedback.warning === '' ? null : result.feedback.warning };
+}
+
+export interface EstimateOptions {
+  /**
+   * Keep the estimate for the same window and user inputs (strength-memo.ts), so the submit after a live check
+   * does not estimate again. Only for a named user's inputs (see StrengthMemo).
+   */
+  remember?: boolean;
+}
+
 /**
  * Scores a password: the lower of zxcvbn's scores for its strengthWindow and for that window
  * with the leetspeak of normalize.ts undone (when it may be leetspeak). `userInputs` (user name, names, organisation) are
  * treated as a dictionary, so passwords built from them score low.
  */
-export function estimateStrength(password: string, userInputs: readonly string[], lang: Language): StrengthEstimate {
-  estimator ??= loadEstimator();
+export function estimateStrength(password: string, userInputs: readonly string[], lang: Language, options: EstimateOptions = {}): StrengthEstimate {
   const inputs = [...userInputs];
   const window = strengthWindow(password);
-  const literal = estimator.core.zxcvbn(window, inputs);
-  const leet = hasSubstitutionNextToLetter(window) ? estimator.core.zxcvbn(undoSubstitutions(window), inputs) : literal;
-  const result = leet.score < literal.score ? leet : literal;
+  const result = options.remember === true ? memo.get(window, inputs, () => scoreWindow(window, inputs)) : scoreWindow(window, inputs);
   return {
     score: result.score,
-    suggestions: result.feedback.suggestions.map((key) => translateSuggestion(key, lang)),
-    warning: result.feedback.warning === '' ? null : result.feedback.warning,
+    suggestions: result.suggestionKeys.map((key) => translateSuggestion(key, lang)),
+    warning: result.warning,
   };
 }

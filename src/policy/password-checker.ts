@@ -4,7 +4,9 @@ import type { Lang } from '../i18n/lang.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../store/clock.js';
 import type { BannedTermsRepository } from '../store/banned-terms-repository.js';
+import { SsprError } from '../errors/sspr-error.js';
 import {
+  EvaluationBusyError,
   BreachCorpus,
   RangeApiBreachChecker,
   bannedTermIndexFor,
@@ -34,6 +36,7 @@ export interface PasswordSubject {
 /** Decides whether a new password is acceptable for a user, and says why not in the user's language. */
 export interface PasswordChecker {
   readonly settings: PasswordSettings;
+  /** Rejects with SsprError `password-check-busy` (503) when too many evaluations wait for their turn. */
   check(password: string, subject: PasswordSubject, lang: Lang): Promise<PasswordVerdict>;
 }
 
@@ -65,7 +68,11 @@ export class PolicyPasswordChecker implements PasswordChecker {
       { ...context, organisation: this.organisation, lang },
       directoryPolicy ? stricter(this.settings, directoryPolicy) : this.settings,
       { index: bannedTermIndexFor(this.custom), breach: this.breach },
-    );
+    ).catch((error: unknown) => {
+      // Too many evaluations wait for the event loop: refused at once (503), the password neither accepted nor not.
+      if (error instanceof EvaluationBusyError) throw new SsprError('password-check-busy', { cause: error });
+      throw error;
+    });
   }
 
   private async refreshCustomList(): Promise<void> {

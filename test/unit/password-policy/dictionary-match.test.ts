@@ -2,15 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { randomInt } from 'node:crypto';
-import { installFastDictionaryMatch, type ZxcvbnInternals } from '../../../src/password-policy/dictionary-match.js';
-import { preloadStrengthEstimator } from '../../../src/password-policy/strength.js';
+import { CompactDictionaries } from '../../../src/password-policy/compact-dictionaries.js';
+import { installCompactDictionaryMatch, type ZxcvbnInternals } from '../../../src/password-policy/dictionary-match.js';
+import { preloadStrengthEstimator, strengthDictionaryLists } from '../../../src/password-policy/strength.js';
 
 const require = createRequire(import.meta.url);
 const matcher = require('@zxcvbn-ts/core/dist/matcher/dictionary/matching.js') as ZxcvbnInternals['matcher'] & { new (): { match(input: { password: string }): unknown[] } };
 const { zxcvbnOptions } = require('@zxcvbn-ts/core/dist/Options.js') as { zxcvbnOptions: ZxcvbnInternals['options'] & { setOptions(o: object): void } };
 const core = require('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core');
 
-const WORDS = ['password', 'Passwort', 'summer', 'Sommer', 'dragon', 'monkey', 'anchor', 'cedar', 'constructor', '__proto__', 'michael', 'müller', 'qwerty', 'alice'];
+const WORDS = ['password', 'Passwort', 'summer', 'Sommer', 'dragon', 'monkey', 'anchor', 'cedar', 'constructor', '__proto__', 'michael', 'müller', 'qwerty', 'alice',
+  'soleil', 'verano', 'estate', 'zomer', 'lato', 'verão', 'sakura', 'さくら', 'kowalski', 'İstanbul'];
 function samplePasswords(): string[] {
   const word = () => WORDS[randomInt(WORDS.length)] ?? '';
   const shapes = [
@@ -22,15 +24,17 @@ function samplePasswords(): string[] {
   return ['', 'a', 'alice', 'Alice2024', 'constructor', 'ÄÖÜäöüß', ...Array.from({ length: 1200 }, (_, k) => shapes[k % shapes.length]?.() ?? '')];
 }
 
-test('the fast dictionary matcher returns what zxcvbn’s own returns, with and without user inputs', () => {
-  // Loads the service's dictionaries (and installs the fast matcher); the original is kept to compare against.
+test('the compact dictionary matcher returns what zxcvbn’s own returns over the same lists, with and without user inputs', () => {
+  // Loads the service's dictionaries into the compact structure and installs its matcher.
   preloadStrengthEstimator();
-  const fast = matcher.prototype.defaultMatch;
-  assert.equal(fast.name, 'fastDefaultMatch');
+  const compact = matcher.prototype.defaultMatch;
+  assert.equal(compact.name, 'compactDefaultMatch');
   const passwords = samplePasswords();
-  const run = (inputs: string[]) => passwords.map((password) => JSON.stringify({ ...core.zxcvbn(password, inputs), calcTime: 0 }));
-  const withFast = [run([]), run(['alice', 'Alice Example', 'Example Org'])];
-  // The original: a fresh prototype function from zxcvbn's module, re-read without the installation.
+  const inputs = ['alice', 'Alice Example', 'Example Org', 'constructor'];
+  const run = () => [[], inputs].map((userInputs) => passwords.map((password) => JSON.stringify({ ...core.zxcvbn(password, userInputs), calcTime: 0 })));
+  const withCompact = run();
+  // The original: a fresh prototype function from zxcvbn's module, re-read without the installation, over
+  // zxcvbn's own ranked dictionaries of the very same lists.
   const originalModule = require.cache[require.resolve('@zxcvbn-ts/core/dist/matcher/dictionary/matching.js')];
   assert.ok(originalModule);
   delete require.cache[originalModule.id];
@@ -38,10 +42,12 @@ test('the fast dictionary matcher returns what zxcvbn’s own returns, with and 
   require.cache[originalModule.id] = originalModule;
   assert.equal(pristine.prototype.defaultMatch.name, 'defaultMatch');
   matcher.prototype.defaultMatch = pristine.prototype.defaultMatch;
+  zxcvbnOptions.setOptions({ dictionary: Object.fromEntries(strengthDictionaryLists()) });
   try {
-    assert.deepEqual([run([]), run(['alice', 'Alice Example', 'Example Org'])], withFast);
+    assert.deepEqual(run(), withCompact);
   } finally {
-    matcher.prototype.defaultMatch = fast;
+    zxcvbnOptions.setOptions({ dictionary: {} });
+    matcher.prototype.defaultMatch = compact;
   }
 });
 
@@ -50,23 +56,40 @@ test('another zxcvbn-ts release line keeps zxcvbn’s own matcher', () => {
     return [];
   };
   const foreign = { prototype: { defaultMatch: own } };
-  installFastDictionaryMatch({ version: '3.1.0', matcher: foreign, options: zxcvbnOptions });
+  const lists = new CompactDictionaries([['words', ['alpha']]]);
+  assert.equal(installCompactDictionaryMatch({ version: '3.1.0', matcher: foreign, options: zxcvbnOptions }, lists), false);
   assert.equal(foreign.prototype.defaultMatch, own);
-  installFastDictionaryMatch({ version: '3.0.9', matcher: foreign, options: zxcvbnOptions });
-  assert.equal(foreign.prototype.defaultMatch.name, 'fastDefaultMatch');
+  assert.equal(installCompactDictionaryMatch({ version: '3.0.9', matcher: foreign, options: zxcvbnOptions }, lists), true);
+  assert.equal(foreign.prototype.defaultMatch.name, 'compactDefaultMatch');
 });
 
-test('installing is idempotent and the Levenshtein variant is left to zxcvbn', () => {
+test('the compact matcher refuses the Levenshtein variant rather than answer without the word lists', () => {
   preloadStrengthEstimator();
-  const before = matcher.prototype.defaultMatch;
-  const { version } = require('@zxcvbn-ts/core/package.json') as { version: string };
-  installFastDictionaryMatch({ version, matcher, options: zxcvbnOptions });
-  assert.equal(matcher.prototype.defaultMatch, before);
   zxcvbnOptions.setOptions({ useLevenshteinDistance: true });
   try {
-    const result = core.zxcvbn('passwrd', []);
-    assert.ok(result.sequence.some((match) => 'levenshteinDistance' in match), 'the original matcher answered');
+    assert.throws(() => core.zxcvbn('passwrd', []), /Levenshtein/);
   } finally {
     zxcvbnOptions.setOptions({ useLevenshteinDistance: false });
   }
+});
+
+test('the compact structure ranks like zxcvbn: 1-based, a repeated word at its last position, per dictionary', () => {
+  const lists = new CompactDictionaries([
+    ['a', ['sun', 'moon', 'sun', 'Äpfel', '漢字', '😀x']],
+    ['b', ['moon', 'star']],
+    ['empty', []],
+  ]);
+  assert.equal(lists.size, 6);
+  assert.deepEqual(lists.maxWordSize, [5, 4, 0]);
+  const ranks = (word: string) => {
+    const found: [number, number][] = [];
+    lists.ranksOf(lists.idOf(word), (dictionary, rank) => found.push([dictionary, rank]));
+    return found;
+  };
+  assert.deepEqual(ranks('sun'), [[0, 3]]);
+  assert.deepEqual(ranks('moon'), [[0, 2], [1, 1]]);
+  assert.deepEqual(ranks('😀x'), [[0, 6]]);
+  assert.equal(lists.rankIn(lists.idOf('star'), 0), undefined);
+  assert.equal(lists.rankIn(lists.idOf('star'), 1), 2);
+  for (const absent of ['su', 'suns', 'äpfel', '', 'constructor']) assert.equal(lists.idOf(absent), -1, absent);
 });
