@@ -59,7 +59,11 @@ export function startAgentProcess(options: {
       const deadline = Date.now() + timeoutMs;
       while ((output.match(/connected to the service/g) ?? []).length < times) {
         if (child.exitCode !== null) throw new Error(`agent exited (${child.exitCode}):\n${output}`);
-        if (Date.now() > deadline) throw new Error(`agent not connected within ${timeoutMs} ms:\n${output}`);
+        if (Date.now() > deadline) {
+          // Left running, it would keep the test file's process from ever finishing.
+          killOnExit();
+          throw new Error(`agent not connected within ${timeoutMs} ms:\n${output}`);
+        }
         await new Promise((r) => setTimeout(r, 50));
       }
     },

@@ -76,7 +76,11 @@ export async function startServerProcess(
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`server not ready within ${readyWaitMs / 1000} s:\n${output}`);
+    if (Date.now() > deadline) {
+      // Left running, it would keep the test file's process (and the tier) from ever finishing.
+      child.kill('SIGKILL');
+      throw new Error(`server not ready within ${readyWaitMs / 1000} s:\n${output}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
