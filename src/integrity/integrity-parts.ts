@@ -69,7 +69,7 @@ export function createIntegrity(inputs: IntegrityInputs): IntegrityParts {
   });
   const freeze = new AccountFreeze({ repository, links, users, sessions, flows, mail, audit, clock, organisation });
   const usernameReminder = new UsernameReminder({
-    users, byEmail: new ContactLookupRepository(db, cipher), registrations, counters: new RateLimitRepository(db), mail, sms, afterAnswer, audit, clock,
+    contacts: new ContactLookupRepository(db, cipher), counters: new RateLimitRepository(db), mail, sms, afterAnswer, audit, clock,
     key: keys.keyFor('username-reminder'), organisation, defaultCountry: config.sms.defaultCountry as CountryCode,
   });
   return { repository, links, notices, freeze, usernameReminder };

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { CountryCode } from 'libphonenumber-js';
 import type { MailDispatch, SmsDispatch } from '../delivery/background-delivery.js';
 import type { Audit } from '../audit/audit.js';
@@ -12,10 +13,12 @@ import { usernameReminderMail, usernameReminderSms } from './integrity-mail.js';
 type Contact = { kind: 'email'; value: string } | { kind: 'sms'; value: string };
 
 export interface UsernameReminderDeps {
-  users: { list(): Promise<Array<{ id: string; username: string; email: string | null; mobile: string | null; enabled: boolean }>> };
-  /** User names of enabled accounts whose own or a registered e-mail address is this one (an indexed look-up). */
-  byEmail: { usernamesByEmail(address: string): Promise<string[]> };
-  registrations: { listForUser(userId: string): Promise<ReadonlyArray<{ type: string; data: unknown }>> };
+  contacts: {
+    /** User names of enabled accounts whose own or a registered e-mail address is this one (an indexed look-up). */
+    usernamesByEmail(address: string): Promise<string[]>;
+    /** Enabled accounts' mobile and registered SMS numbers, page by page. */
+    phonesOfEnabled(): AsyncIterable<Array<{ username: string; phones: string[] }>>;
+  };
   /** Fixed-window counters in the store (shared by every node). */
   counters: { hit(key: string, windowStart: number): Promise<number> };
   mail: Pick<MailDispatch, 'dispatch'>;
@@ -76,18 +79,17 @@ export class UsernameReminder {
 
   /** Enabled accounts whose directory address or a registered contact method is `contact`. */
   private async usernamesAt(contact: Contact): Promise<string[]> {
-    if (contact.kind === 'email') return this.deps.byEmail.usernamesByEmail(contact.value);
-    // A stored number only compares after normalising it with the default country, so this reads every account.
-    const matches = (value: unknown): boolean => {
-      if (typeof value !== 'string') return false;
+    if (contact.kind === 'email') return this.deps.contacts.usernamesByEmail(contact.value);
+    // A stored number only compares after normalising it with the default country: every account is read, a
+    // page at a time, and the event loop gets a turn between pages.
+    const matches = (value: string): boolean => {
       const phone = normalisePhoneNumber(value, this.deps.defaultCountry);
       return phone.ok && phone.e164 === contact.value;
     };
     const found: string[] = [];
-    for (const user of await this.deps.users.list()) {
-      if (!user.enabled) continue;
-      const hit = matches(user.mobile) || (await this.deps.registrations.listForUser(user.id)).some((r) => r.type === 'sms' && matches((r.data as Record<string, unknown>).phone));
-      if (hit) found.push(user.username);
+    for await (const page of this.deps.contacts.phonesOfEnabled()) {
+      for (const { username, phones } of page) if (phones.some(matches)) found.push(username);
+      await nextTurn();
     }
     return found;
   }

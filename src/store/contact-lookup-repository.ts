@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
-import { emailContext, emailLookup } from './users-repository.js';
+import { emailContext, emailLookup, mobileContext } from './users-repository.js';
 import { registrationContext, registrationLookup } from './registrations-repository.js';
 
 /** Rows tagged per statement while filling in tags; the event loop gets a turn between batches. */
@@ -41,6 +41,39 @@ export class ContactLookupRepository {
       .orderBy('username_key')
       .execute();
     return rows.map((row) => row.username);
+  }
+
+  /**
+   * Enabled accounts with their mobile number and registered SMS numbers, decrypted, `pageSize` accounts at a
+   * time in user-name order (numbers compare only after normalising, which SQL cannot do); the caller gives the
+   * event loop a turn between pages.
+   */
+  async *phonesOfEnabled(pageSize = 500): AsyncGenerator<Array<{ username: string; phones: string[] }>> {
+    let after = '';
+    for (;;) {
+      const users = await this.db
+        .selectFrom('users')
+        .select(['id', 'username', 'username_key', 'mobile'])
+        .where('enabled', '=', 1)
+        .where('username_key', '>', after)
+        .orderBy('username_key')
+        .limit(pageSize)
+        .execute();
+      if (users.length === 0) return;
+      const registered = await this.db
+        .selectFrom('method_registrations')
+        .select(['id', 'user_id', 'data'])
+        .where('type', '=', 'sms')
+        .where('user_id', 'in', users.map((user) => user.id))
+        .execute();
+      const phones = new Map<string, string[]>(users.map((user) => [user.id, user.mobile === null ? [] : [this.cipher.decrypt(user.mobile, mobileContext(user.id))]]));
+      for (const row of registered) {
+        const phone = (JSON.parse(this.cipher.decrypt(row.data, registrationContext(row.id))) as { phone?: unknown }).phone;
+        if (typeof phone === 'string') phones.get(row.user_id)?.push(phone);
+      }
+      yield users.map((user) => ({ username: user.username, phones: phones.get(user.id) ?? [] }));
+      after = (users.at(-1) as { username_key: string }).username_key;
+    }
   }
 
   /** Tags every row stored without one; returns how many were tagged. */

@@ -179,7 +179,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.equal(event?.userAgent?.length, 300);
     });
 
-    it('e-mail look-up by keyed tag: every writer tags, untagged rows are filled in, disabled accounts are left out', async () => {
+    it('contact look-ups: e-mail by keyed tag (every writer tags, untagged rows are filled in), phones page by page; disabled accounts left out', async () => {
       const users = new UsersRepository(store.db, clock, cipher);
       const registrations = new RegistrationsRepository(store.db, cipher);
       const lookup = new ContactLookupRepository(store.db, cipher);
@@ -204,6 +204,15 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await users.setContact(own.id, { email: 'moved@example.org' });
       assert.deepEqual(await lookup.usernamesByEmail('moved@example.org'), ['lookup-own'], 'a changed address is re-tagged');
       assert.ok(!(await lookup.usernamesByEmail('lookup.mail@example.org')).includes('lookup-own'));
+      await users.setContact(registered.id, { mobile: '0151 1234567' });
+      await registrations.add(own.id, 'sms', { phone: '+4915112345678' }, clock.now());
+      const pages: Array<Array<{ username: string; phones: string[] }>> = [];
+      for await (const page of lookup.phonesOfEnabled(2)) pages.push(page);
+      assert.ok(pages.every((page) => page.length <= 2), 'pages of the asked size');
+      const phones = new Map(pages.flat().map(({ username, phones }) => [username, phones]));
+      assert.deepEqual(phones.get('lookup-registered'), ['0151 1234567']);
+      assert.deepEqual(phones.get('lookup-own'), ['+4915112345678']);
+      assert.equal(phones.has('lookup-disabled'), false, 'disabled accounts are left out');
       const tags = await store.db.selectFrom('users').select('email_lookup').where('username', 'like', 'lookup-%').execute();
       assert.ok(tags.every((row) => row.email_lookup !== null && !row.email_lookup.includes('@')), 'tags, not addresses');
       if (dialect === 'sqlite') {
