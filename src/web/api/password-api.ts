@@ -12,12 +12,13 @@ const checkBody = z.strictObject({ password: z.string().max(4096), flowId: z.str
  * Live password feedback: `POST /api/v1/password/check {password, flowId?}` → the verdict
  * `{accepted, score, reasons: [{code, message, params}], suggestions}`. The user's own names and history
  * count only for a verified reset flow (from `flowId`, or the flow cookie of the reset pages), so the
- * endpoint tells nothing about accounts. Nothing is stored or logged.
+ * endpoint tells nothing about accounts. Nothing is stored or logged. When too many evaluations wait for the event
+ * loop it answers 503 `password-check-busy` at once.
  */
 export async function passwordApi(app: FastifyInstance, services: Services, policy: CookiePolicy, rateLimit: RouteRateLimit): Promise<void> {
   app.post('/api/v1/password/check', { config: { rateLimit, doc: {
     summary: "Live feedback on a candidate password against the organisation's rules (nothing is stored or logged)",
-    tag: 'password', access: 'public', body: checkBody,
+    tag: 'password', access: 'public', body: checkBody, errors: ['password-check-busy'],
     example: { body: { password: 'Summer2026!' } },
   } } }, async (request) => {
     const { password, flowId } = parseBody(checkBody, request.body);
