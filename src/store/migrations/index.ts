@@ -18,6 +18,7 @@ import * as helpdesk from './015-helpdesk.js';
 import * as reminders from './016-reminders.js';
 import * as deliveryQueue from './017-delivery-queue.js';
 import * as integrity from './018-integrity.js';
+import * as reregistration from './019-reregistration.js';
 
 // Migrations are listed in code (not read from a folder) so the compiled package carries them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -41,6 +42,7 @@ const ordered: Array<[string, Up]> = [
   ['016-reminders', reminders.up],
   ['017-delivery-queue', deliveryQueue.up],
   ['018-integrity', integrity.up],
+  ['019-reregistration', reregistration.up],
 ];
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
