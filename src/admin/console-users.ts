@@ -4,6 +4,7 @@ import type { DoctorReport } from '../doctor/doctor-types.js';
 import type { AuditRecord } from '../store/audit-repository.js';
 import { UserSearchRepository, type UserListing } from '../store/user-search-repository.js';
 import { SsprError } from '../errors/sspr-error.js';
+import { profileOf, type UserProfile } from '../directory/directory.js';
 import { blocksOf, unblockUser, type Unblocked } from './unblock-user.js';
 import { requireReregistration } from './require-reregistration.js';
 
@@ -15,13 +16,7 @@ export interface Actor {
 }
 
 /** A user as the console's user page shows them: nothing secret (no method data, no password hash). */
-export interface ConsoleUser {
-  username: string;
-  displayName: string;
-  firstName: string;
-  lastName: string;
-  email: string | null;
-  mobile: string | null;
+export interface ConsoleUser extends UserProfile {
   source: string;
   enabled: boolean;
   roles: string[];
@@ -68,12 +63,7 @@ export class ConsoleUsers {
       services.registrations.reregistrationSince(user.id),
     ]);
     return {
-      username: user.username,
-      displayName: user.displayName,
-      firstName: user.firstName,
-      lastName: user.lastName,
-      email: user.email,
-      mobile: user.mobile,
+      ...profileOf(user),
       source: user.source,
       enabled: user.enabled,
       roles,
