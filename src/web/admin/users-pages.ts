@@ -71,7 +71,7 @@ function reregistration(user: ConsoleUser, page: PageContext): SafeHtml {
   return html`<h3 id="reregister-heading">${message(lang, 'console-users.reregister.heading')}</h3>${pending}
 <p class="help" id="reregister-help">${message(lang, 'console-users.reregister.help')}</p>
 <form method="post" action="${userPath(user.username)}/reregister" aria-labelledby="reregister-heading" aria-describedby="reregister-help">${csrfField(page)}
-<p><input type="checkbox" id="reregister-confirm" name="confirm" value="1" required><label for="reregister-confirm" class="inline-label">${message(lang, 'console-users.reregister.confirm', { username: user.username })}</label></p>
+<p class="confirm-row"><input type="checkbox" id="reregister-confirm" name="confirm" value="1" required><label for="reregister-confirm" class="inline-label">${message(lang, 'console-users.reregister.confirm', { username: user.username })}</label></p>
 <button type="submit" class="secondary" id="reregister-submit">${message(lang, 'console-users.reregister.submit')}</button></form>`;
 }
 
