@@ -91,7 +91,8 @@ export type AuditDetails = {
   'admin-token-created': { by: string; id: string; scope: string; expiresAt: string | null };
   'admin-token-revoked': { by: string; id: string };
   'group-member-removed': { by: 'cli'; group: string; memberType: 'user' | 'group'; member: string };
-  'licence-unassigned': { by: 'cli'; plan: string; principalType: 'user' | 'group'; principal: string };
+  'licence-assigned': { by: string; plan: string; principalType: 'user' | 'group'; principal: string };
+  'licence-unassigned': { by: string; plan: string; principalType: 'user' | 'group'; principal: string };
   'email-delivered': Delivery;
   'email-delivery-failed': Delivery;
   'sms-delivered': Delivery;
@@ -165,6 +166,7 @@ export const auditEvents = {
   'admin-token-created': 'an operator created an admin API token',
   'admin-token-revoked': 'an operator revoked an admin API token',
   'group-member-removed': 'an operator removed a member from a group',
+  'licence-assigned': 'an operator assigned a licence plan to a user or group',
   'licence-unassigned': 'an operator took a licence plan away from a user or group',
   'email-delivered': 'an e-mail was accepted by the mail server',
   'email-delivery-failed': 'the mail server refused or could not take an e-mail',
