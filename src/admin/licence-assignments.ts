@@ -24,7 +24,7 @@ export interface LicenceAssignmentsDeps {
 /**
  * Licence assignments, one use-case for the console, the admin API and `sspr license`: assign a plan to a user or a
  * group (members and nested groups inherit it), take it away from the principal it was assigned to directly
- * (`licence-not-assigned` when it was not); both audited with who did it. An unknown plan is refused.
+ * (404 `licence-not-assigned` when it was not); both audited with who did it. An unknown plan is refused.
  */
 export class LicenceAssignments {
   constructor(private readonly deps: LicenceAssignmentsDeps) {}

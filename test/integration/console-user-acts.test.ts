@@ -189,4 +189,37 @@ describe('console user acts: re-registration, unlock, and the act-on gate', () =
     assert.equal(event.detail?.by, 'user:ada');
     assert.match((await admin.get('/admin/users/nomad?notice=unlocked')).text, /The account was unlocked\./);
   });
+
+  it('licences: the Access page and the API assign and take away plans (CSRF, administrators only, fresh proof, audited)', async () => {
+    clock.advance(31_000);
+    await stepUpWithTotp(svc.baseUrl, admin.sessionCookie(), adminSecret, clock.now());
+    await svc.services.groups.add('Staff');
+    const page = await admin.get('/admin/access');
+    assert.equal(page.response.status, 200);
+    assert.match(page.text, /id="licence-plan"/);
+    const csrf = csrfOf(page.text);
+    assert.equal((await admin.post('/admin/access/licence', { plan: 'sspr', user: 'emil', action: 'assign' })).response.status, 403, 'no CSRF token, no change');
+    const assigned = await admin.post('/admin/access/licence', { _csrf: csrf, plan: 'sspr-writeback', group: 'Staff', action: 'assign' });
+    assert.equal(assigned.response.status, 200);
+    assert.match(assigned.text, /sspr-writeback is assigned to group Staff\./);
+    const byUser = await admin.post('/admin/access/licence', { _csrf: csrf, plan: 'sspr', user: 'emil', action: 'assign' });
+    assert.match(byUser.text, /<th scope="row">sspr<\/th><td>emil<\/td>/);
+    const bogus = await admin.post('/admin/access/licence', { _csrf: csrf, plan: 'everything', user: 'emil', action: 'assign' });
+    assert.equal(bogus.response.status, 400, 'an unknown plan is a refusal on the page');
+    assert.equal((await admin.json('GET', '/api/v1/admin/licences')).body.assignments.length, 2);
+
+    assert.equal((await desk.json('GET', '/api/v1/admin/licences')).status, 403, 'helpdesk operators do not manage licences');
+    assert.equal((await desk.json('POST', '/api/v1/admin/licences', { plan: 'sspr', user: 'hana' })).status, 403);
+    const taken = await admin.json('POST', '/api/v1/admin/licences/unassign', { plan: 'sspr', user: 'emil' });
+    assert.equal(taken.status, 200, JSON.stringify(taken.body));
+    const again = await admin.json('POST', '/api/v1/admin/licences/unassign', { plan: 'sspr', user: 'emil' });
+    assert.equal(again.status, 404);
+    assert.equal(again.body.error.code, 'licence-not-assigned');
+    assert.equal((await admin.json('POST', '/api/v1/admin/licences', { plan: 'sspr', user: 'emil', group: 'Staff' })).status, 400, 'exactly one of user or group');
+    clock.advance(6 * MINUTE);
+    const stale = await admin.json('POST', '/api/v1/admin/licences', { plan: 'sspr', user: 'emil' });
+    assert.equal(stale.body.error?.code, 'step-up-stale');
+    assert.deepEqual((await events('emil', 'licence-assigned')).map((e) => e.detail), [{ by: 'user:ada', plan: 'sspr', principalType: 'user', principal: 'emil' }]);
+    assert.deepEqual((await events('emil', 'licence-unassigned')).map((e) => e.detail?.by), ['user:ada']);
+  });
 });
