@@ -4,7 +4,9 @@ import type { DoctorReport } from '../doctor/doctor-types.js';
 import type { AuditRecord } from '../store/audit-repository.js';
 import { UserSearchRepository, type UserListing } from '../store/user-search-repository.js';
 import { SsprError } from '../errors/sspr-error.js';
+import { profileOf, type UserProfile } from '../directory/directory.js';
 import { blocksOf, unblockUser, type Unblocked } from './unblock-user.js';
+import { requireReregistration } from './require-reregistration.js';
 
 /** Who acted, for the audit trail (`user:<name>` for a console session, `token:<id>` for an API token). */
 export interface Actor {
@@ -14,13 +16,7 @@ export interface Actor {
 }
 
 /** A user as the console's user page shows them: nothing secret (no method data, no password hash). */
-export interface ConsoleUser {
-  username: string;
-  displayName: string;
-  firstName: string;
-  lastName: string;
-  email: string | null;
-  mobile: string | null;
+export interface ConsoleUser extends UserProfile {
   source: string;
   enabled: boolean;
   roles: string[];
@@ -30,6 +26,8 @@ export interface ConsoleUser {
   licences: string[];
   methods: Array<{ id: string; type: string; createdAt: number; confirmedAt: number; lastUsedAt: number | null }>;
   blocks: { reset: { until: number; reason: string } | null; signIn: number | null };
+  /** Since when the owner is asked to register again (null: not asked, or done). */
+  reregistrationSince: number | null;
   doctor: DoctorReport;
   audit: AuditRecord[];
 }
@@ -37,7 +35,7 @@ export interface ConsoleUser {
 /** How many events of the user's trail the user page shows (the audit page has the rest). */
 export const USER_TRAIL = 50;
 
-export type ConsoleUsersServices = Pick<Services, 'store' | 'keys' | 'clock' | 'users' | 'groups' | 'licences' | 'registrations' | 'doctor' | 'auditLog' | 'audit'>;
+export type ConsoleUsersServices = Pick<Services, 'store' | 'keys' | 'clock' | 'users' | 'groups' | 'licences' | 'registrations' | 'doctor' | 'auditLog' | 'audit' | 'directory' | 'integrity'>;
 
 /** The console's user use-cases (the same ones `sspr user show|unblock|methods` run). */
 export class ConsoleUsers {
@@ -54,7 +52,7 @@ export class ConsoleUsers {
   async show(username: string, lang: Lang): Promise<ConsoleUser> {
     const { services } = this;
     const user = await services.users.get(username);
-    const [roles, groups, licences, methods, blocks, doctor, trail] = await Promise.all([
+    const [roles, groups, licences, methods, blocks, doctor, trail, reregistration] = await Promise.all([
       services.users.rolesOf(user.id),
       services.groups.groupsOfUser(user.id),
       services.licences.plansOf(user.id),
@@ -62,14 +60,10 @@ export class ConsoleUsers {
       blocksOf(services.store.db, services.keys.keyFor('throttle'), services.clock, user.username),
       services.doctor.diagnoseUser(user.username, lang),
       services.auditLog.browse({ user: { id: user.id, username: user.username } }, null, USER_TRAIL),
+      services.registrations.reregistrationSince(user.id),
     ]);
     return {
-      username: user.username,
-      displayName: user.displayName,
-      firstName: user.firstName,
-      lastName: user.lastName,
-      email: user.email,
-      mobile: user.mobile,
+      ...profileOf(user),
       source: user.source,
       enabled: user.enabled,
       roles,
@@ -79,6 +73,7 @@ export class ConsoleUsers {
       licences,
       methods: methods.map((m) => ({ id: m.id, type: m.type, createdAt: m.createdAt, confirmedAt: m.confirmedAt, lastUsedAt: m.lastUsedAt })),
       blocks,
+      reregistrationSince: reregistration?.at ?? null,
       doctor,
       audit: trail.events,
     };
@@ -103,5 +98,18 @@ export class ConsoleUsers {
     const lifted = await unblockUser(services.store.db, services.keys.keyFor('throttle'), services.clock, user.username);
     await services.audit.record({ event: 'user-unblocked', outcome: 'success', userId: user.id, username: user.username, ip: actor.ip, userAgent: actor.userAgent, detail: { by: actor.label, ...lifted } });
     return lifted;
+  }
+
+  /** "Require re-registration" (require-reregistration.ts), the owner told in `lang` on the channels they had. */
+  async requireReregistration(username: string, actor: Actor, lang: Lang): Promise<{ removed: string[] }> {
+    const { services } = this;
+    const user = await services.users.get(username);
+    const account = await services.directory.findUser(user.username);
+    return requireReregistration({
+      registrations: services.registrations,
+      record: (entry) => services.audit.record(entry),
+      now: () => services.clock.now(),
+      notify: account ? () => services.integrity.notices.send(account, 'reregistration', { lang, ip: actor.ip ?? '' }) : null,
+    }, user, actor);
   }
 }

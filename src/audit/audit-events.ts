@@ -79,6 +79,8 @@ export type AuditDetails = {
   };
   'user-deleted': { by: 'cli'; registrations: number; sessions: number; flows: number };
   'user-unblocked': { by: string; resetBlock: boolean; signInBlock: boolean; client?: string };
+  'reregistration-required': { by: string; removed: number; types: string };
+  'reregistration-completed': { method: string };
   /** `by`: 'cli', or the operator label (`user:<name>`, `token:<id>`); `scope`: a helpdesk grant's group. */
   'role-assigned': { by: string; role: UserRole; scope?: string | null };
   'role-removed': { by: string; role: UserRole };
@@ -89,7 +91,8 @@ export type AuditDetails = {
   'admin-token-created': { by: string; id: string; scope: string; expiresAt: string | null };
   'admin-token-revoked': { by: string; id: string };
   'group-member-removed': { by: 'cli'; group: string; memberType: 'user' | 'group'; member: string };
-  'licence-unassigned': { by: 'cli'; plan: string; principalType: 'user' | 'group'; principal: string };
+  'licence-assigned': { by: string; plan: string; principalType: 'user' | 'group'; principal: string };
+  'licence-unassigned': { by: string; plan: string; principalType: 'user' | 'group'; principal: string };
   'email-delivered': Delivery;
   'email-delivery-failed': Delivery;
   'sms-delivered': Delivery;
@@ -126,7 +129,7 @@ export type AuditDetails = {
 };
 
 /** The notices that carry a "this wasn't me" link. */
-export type NoticeName = 'reset' | 'change' | 'unlock' | 'methodAdded' | 'methodRemoved';
+export type NoticeName = 'reset' | 'change' | 'unlock' | 'methodAdded' | 'methodRemoved' | 'reregistration';
 
 /** The catalogue: each event name with what it records. Exactly the keys of AuditDetails (checked by `satisfies`). */
 export const auditEvents = {
@@ -154,6 +157,8 @@ export const auditEvents = {
   'directory-sync': 'a directory sync ran',
   'user-deleted': 'an operator deleted an account with its registrations, sessions and flows',
   'user-unblocked': 'an operator lifted the reset and sign-in throttle blocks of an account',
+  'reregistration-required': 'an operator removed an account\'s registered methods and asked the owner to register again',
+  'reregistration-completed': 'a user asked to register again registered enough methods',
   'role-assigned': 'an operator granted an account a role',
   'role-removed': 'an operator took a role away (the account\'s sessions ended)',
   'console-step-up': 'a console session proved a second method (failure: a wrong or lapsed proof)',
@@ -161,6 +166,7 @@ export const auditEvents = {
   'admin-token-created': 'an operator created an admin API token',
   'admin-token-revoked': 'an operator revoked an admin API token',
   'group-member-removed': 'an operator removed a member from a group',
+  'licence-assigned': 'an operator assigned a licence plan to a user or group',
   'licence-unassigned': 'an operator took a licence plan away from a user or group',
   'email-delivered': 'an e-mail was accepted by the mail server',
   'email-delivery-failed': 'the mail server refused or could not take an e-mail',

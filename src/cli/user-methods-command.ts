@@ -3,10 +3,11 @@ import { withStore, guarded, audited } from './runtime.js';
 import { printRows } from './print.js';
 import { RegistrationsRepository } from '../store/registrations-repository.js';
 import { SsprError } from '../errors/sspr-error.js';
+import { requireReregistration } from '../admin/require-reregistration.js';
 
 const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
 
-/** `sspr user methods list|remove`: a user's registered verification methods (never their secrets or addresses). */
+/** `sspr user methods list|remove|reregister`: a user's registered verification methods (never their secrets or addresses). */
 export function userMethodsCommand(): Command {
   const methods = new Command('methods').description("a user's registered verification methods");
 
@@ -46,6 +47,23 @@ export function userMethodsCommand(): Command {
         return count;
       });
       process.stdout.write(`removed ${removed} method registration${removed === 1 ? '' : 's'} of ${username}\n`);
+    }));
+
+  methods
+    .command('reregister <username>')
+    .description('remove every registered method and ask the user to register again at next sign-in (audited; the console and the API also tell the owner, the CLI sends no mail)')
+    .action(guarded(async (username: string, _options: unknown, command: Command) => {
+      const { removed, name } = await withStore(command, async ({ store, users, cipher }) => {
+        const found = await users.get(username);
+        const done = await requireReregistration({
+          registrations: new RegistrationsRepository(store.db, cipher),
+          record: (entry) => audited(store.db, entry),
+          now: () => Date.now(),
+          notify: null,
+        }, found, { label: 'cli' });
+        return { removed: done.removed, name: found.username };
+      });
+      process.stdout.write(`removed ${removed.length} method registration${removed.length === 1 ? '' : 's'} of ${name}; ${name} must register again at next sign-in\n`);
     }));
 
   return methods;

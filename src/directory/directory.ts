@@ -19,6 +19,14 @@ export interface DirectoryUser {
   anchor: string | null;
 }
 
+/** What an account shows of itself (My account, the console's user page): names and contact data, nothing secret. */
+export type UserProfile = Pick<DirectoryUser, 'username' | 'displayName' | 'firstName' | 'lastName' | 'email' | 'mobile'>;
+
+/** The profile of an account (a directory user or a stored one): only the `UserProfile` fields, copied. */
+export function profileOf(user: UserProfile): UserProfile {
+  return { username: user.username, displayName: user.displayName, firstName: user.firstName, lastName: user.lastName, email: user.email, mobile: user.mobile };
+}
+
 export interface Directory {
   readonly kind: string;
   /** The user by name (case-insensitive), or null. */

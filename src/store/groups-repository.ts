@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { principalName } from './principal-name.js';
 import type { Database } from './schema.js';
 import type { Clock } from './clock.js';
 import { SsprError } from '../errors/sspr-error.js';
@@ -151,13 +152,11 @@ export class GroupsRepository {
     const groups = await this.db.selectFrom('groups').select(['id', 'name']).orderBy('name_key').execute();
     const members = await this.db
       .selectFrom('group_members')
-      .leftJoin('users', (j) => j.onRef('users.id', '=', 'group_members.member_id').on('group_members.member_type', '=', 'user'))
-      .leftJoin('groups as g', (j) => j.onRef('g.id', '=', 'group_members.member_id').on('group_members.member_type', '=', 'group'))
-      .select(['group_members.group_id', 'group_members.member_type', 'users.username', 'g.name'])
+      .select(['group_members.group_id', 'group_members.member_type', principalName('group_members.member_type', 'group_members.member_id').as('name')])
       .execute();
     return groups.map((group) => ({
       ...group,
-      users: members.filter((m) => m.group_id === group.id && m.member_type === 'user').map((m) => m.username ?? '?').sort(),
+      users: members.filter((m) => m.group_id === group.id && m.member_type === 'user').map((m) => m.name ?? '?').sort(),
       groups: members.filter((m) => m.group_id === group.id && m.member_type === 'group').map((m) => m.name ?? '?').sort(),
     }));
   }

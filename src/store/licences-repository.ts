@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { GroupsRepository } from './groups-repository.js';
+import { principalName } from './principal-name.js';
 
 /** Licence plans (e.g. `sspr`, `sspr-writeback`) assigned to users directly or through (nested) groups. */
 export class LicencesRepository {
@@ -32,12 +33,10 @@ export class LicencesRepository {
   async list(): Promise<Array<{ plan: string; principalType: 'user' | 'group'; principal: string }>> {
     const rows = await this.db
       .selectFrom('licence_assignments')
-      .leftJoin('users', (j) => j.onRef('users.id', '=', 'licence_assignments.principal_id').on('licence_assignments.principal_type', '=', 'user'))
-      .leftJoin('groups', (j) => j.onRef('groups.id', '=', 'licence_assignments.principal_id').on('licence_assignments.principal_type', '=', 'group'))
-      .select(['licence_assignments.plan', 'licence_assignments.principal_type', 'users.username', 'groups.name'])
+      .select(['licence_assignments.plan', 'licence_assignments.principal_type', principalName('licence_assignments.principal_type', 'licence_assignments.principal_id').as('name')])
       .orderBy('licence_assignments.plan')
       .execute();
-    return rows.map((r) => ({ plan: r.plan, principalType: r.principal_type, principal: r.username ?? r.name ?? '?' }));
+    return rows.map((r) => ({ plan: r.plan, principalType: r.principal_type, principal: r.name ?? '?' }));
   }
 
   /** Plans the user holds, directly or through any group they belong to (nested included). */

@@ -113,6 +113,33 @@ export class RegistrationsRepository<Data extends object = Record<string, object
     await this.db.deleteFrom('method_registrations').where('user_id', '=', userId).where('type', '=', type).execute();
   }
 
+  /**
+   * Removes every registration of the user and records that they must register again (since `at`, asked by `by`),
+   * in one transaction; answers the types removed. A second request moves `at` forward.
+   */
+  async requireReregistration(userId: string, at: number, by: string): Promise<string[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const removed = await trx.deleteFrom('method_registrations').where('user_id', '=', userId).returning('type').execute();
+      await trx
+        .insertInto('reregistration_requests')
+        .values({ user_id: userId, required_at: at, required_by: by })
+        .onConflict((oc) => oc.column('user_id').doUpdateSet({ required_at: at, required_by: by }))
+        .execute();
+      return removed.map((row) => row.type);
+    });
+  }
+
+  /** Since when the user must register again (null: no request stands). */
+  async reregistrationSince(userId: string): Promise<{ at: number; by: string } | null> {
+    const row = await this.db.selectFrom('reregistration_requests').select(['required_at', 'required_by']).where('user_id', '=', userId).executeTakeFirst();
+    return row ? { at: Number(row.required_at), by: row.required_by } : null;
+  }
+
+  /** Ends the request once the user registered again. */
+  async endReregistration(userId: string): Promise<void> {
+    await this.db.deleteFrom('reregistration_requests').where('user_id', '=', userId).execute();
+  }
+
   /** Re-encrypts every registration under the current key; returns how many changed. */
   async reencrypt(): Promise<number> {
     const rows = await this.db.selectFrom('method_registrations').select(['id', 'data']).execute();

@@ -359,6 +359,13 @@ export interface AccountFreezesTable {
   ip: string | null;
 }
 
+/** An operator's request that the owner register their methods again (their registrations were removed then). */
+export interface ReregistrationRequestsTable {
+  user_id: string;
+  required_at: number;
+  required_by: string;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -390,4 +397,5 @@ export interface Database {
   helpdesk_verifications: HelpdeskVerificationsTable;
   not_me_links: NotMeLinksTable;
   account_freezes: AccountFreezesTable;
+  reregistration_requests: ReregistrationRequestsTable;
 }

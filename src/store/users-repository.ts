@@ -315,6 +315,7 @@ export class UsersRepository {
         sessions: deleted(await trx.deleteFrom('sessions').where('user_id', '=', id).executeTakeFirstOrThrow()),
       };
       await trx.deleteFrom('password_history').where('user_id', '=', id).execute();
+      await trx.deleteFrom('reregistration_requests').where('user_id', '=', id).execute();
       await trx.deleteFrom('group_members').where('member_type', '=', 'user').where('member_id', '=', id).execute();
       await trx.deleteFrom('licence_assignments').where('principal_type', '=', 'user').where('principal_id', '=', id).execute();
       await trx.deleteFrom('users').where('id', '=', id).execute();

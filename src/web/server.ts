@@ -29,6 +29,7 @@ import { overviewPages } from './admin/overview-pages.js';
 import { usersPages } from './admin/users-pages.js';
 import { auditPages } from './admin/audit-pages.js';
 import { consoleApi } from './api/admin/console-api.js';
+import { licencesApi } from './api/admin/licences-api.js';
 import { agentApi } from './api/agent-api.js';
 import { openApiRoutes } from './api/openapi-api.js';
 import { helpdeskApi } from './api/admin/helpdesk-api.js';
@@ -188,6 +189,7 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   await usersPages(app, services, kit);
   await auditPages(app, services, kit);
   await consoleApi(app, services, policy);
+  await licencesApi(app, services, policy);
 
   return app;
 }

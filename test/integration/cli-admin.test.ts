@@ -224,6 +224,20 @@ describe('sspr CLI for operators (SQLite)', () => {
     assertRefused(runCli(['user', 'methods', 'list', 'ghost'], { env }), /no user named "ghost"/);
   });
 
+  it('user methods reregister removes every registration and leaves a standing request, audited with the types', async () => {
+    const registrations = new RegistrationsRepository(store.db, storeCipher);
+    const jon = await users.add({ username: 'jon' });
+    await registrations.add(jon.id, 'email', { address: 'jon-secret@example.org' }, Date.now());
+    await registrations.add(jon.id, 'sms', { phone: '+4915100000002' }, Date.now());
+    const done = runCli(['user', 'methods', 'reregister', 'jon'], { env });
+    assert.equal(done.status, 0, done.stderr);
+    assert.match(done.stdout, /removed 2 method registrations of jon; jon must register again at next sign-in/);
+    assert.deepEqual(await registrations.listForUser(jon.id), []);
+    assert.equal((await registrations.reregistrationSince(jon.id))?.by, 'cli');
+    assert.deepEqual(await trail('jon'), [['reregistration-required', { by: 'cli', removed: 2, types: 'email,sms' }]]);
+    assertRefused(runCli(['user', 'methods', 'reregister', 'ghost'], { env }), /no user named "ghost"/);
+  });
+
   it('another user\'s registration id is not found, never removed', async () => {
     const cipher = storeCipher;
     const gus = await users.add({ username: 'gus' });

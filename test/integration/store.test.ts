@@ -9,6 +9,7 @@ import { openStore, migrate, type Store } from '../../src/store/database.js';
 import { UsersRepository } from '../../src/store/users-repository.js';
 import { GroupsRepository } from '../../src/store/groups-repository.js';
 import { LicencesRepository } from '../../src/store/licences-repository.js';
+import { RegistrationsRepository } from '../../src/store/registrations-repository.js';
 import { FlowsRepository } from '../../src/store/flows-repository.js';
 import { SessionsRepository } from '../../src/store/sessions-repository.js';
 import { AuditRepository } from '../../src/store/audit-repository.js';
@@ -39,7 +40,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         store = openStore(undefined, dir);
         cleanup = async () => rmSync(dir, { recursive: true, force: true });
       }
-      assert.deepEqual(await migrate(store), ['001-initial', '002-password-policy', '003-methods-policy', '004-directory-accounts', '005-writeback-agents', '006-admin-tokens', '007-flow-claim', '008-rate-limit', '009-keyring', '010-agent-envelope', '011-roles', '012-user-indexes', '013-console-auth', '014-console-pages', '015-helpdesk', '016-reminders', '017-delivery-queue', '018-integrity', '021-lookup-indexes']);
+      assert.deepEqual(await migrate(store), ['001-initial', '002-password-policy', '003-methods-policy', '004-directory-accounts', '005-writeback-agents', '006-admin-tokens', '007-flow-claim', '008-rate-limit', '009-keyring', '010-agent-envelope', '011-roles', '012-user-indexes', '013-console-auth', '014-console-pages', '015-helpdesk', '016-reminders', '017-delivery-queue', '018-integrity', '019-reregistration', '020-lookup-indexes']);
       assert.deepEqual(await migrate(store), [], 'migrations are idempotent');
     });
     after(async () => {
@@ -97,6 +98,23 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(await licences.plansOf((await users.get('xavier')).id), []);
       const listed = await groups.list();
       assert.deepEqual(listed.find((g) => g.name === 'Sales')?.users, ['yann']);
+      assert.deepEqual(listed.find((g) => g.name === 'Staff')?.groups, ['Sales'], 'member groups by name');
+      assert.deepEqual((await licences.list()).map((a) => [a.plan, a.principalType, a.principal]), [['sspr', 'group', 'All'], ['sspr-writeback', 'user', 'yann']]);
+    });
+
+    it('re-registration: every registration removed with a standing request, in one transaction; a second request moves it', async () => {
+      const users = new UsersRepository(store.db, clock, cipher);
+      const registrations = new RegistrationsRepository(store.db, cipher);
+      const yann = await users.get('yann');
+      await registrations.add(yann.id, 'email', { address: 'yann@example.org' }, clock.now());
+      await registrations.add(yann.id, 'sms', { phone: '+4915100000003' }, clock.now());
+      assert.deepEqual((await registrations.requireReregistration(yann.id, 1000, 'user:ops')).sort(), ['email', 'sms']);
+      assert.deepEqual(await registrations.listForUser(yann.id), []);
+      assert.deepEqual(await registrations.reregistrationSince(yann.id), { at: 1000, by: 'user:ops' });
+      assert.deepEqual(await registrations.requireReregistration(yann.id, 2000, 'cli'), []);
+      assert.deepEqual(await registrations.reregistrationSince(yann.id), { at: 2000, by: 'cli' });
+      await registrations.endReregistration(yann.id);
+      assert.equal(await registrations.reregistrationSince(yann.id), null);
     });
 
     it('flows and codes: compare-and-set transitions, single-use codes, attempt limits, expiry purge', async () => {

@@ -52,6 +52,8 @@ export interface SecurityInfoOverview {
   registeredTypes: number;
   complete: boolean;
   reconfirmDue: boolean;
+  /** An operator asked the user to register again, and the methods registered since do not yet meet the policy. */
+  reregistrationDue: boolean;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -79,7 +81,19 @@ export class SecurityInfo {
     const registeredTypes = new Set(usable.map((m) => m.type)).size;
     const oldest = Math.min(...registrations.map((r) => r.confirmedAt));
     const reconfirmDue = policy.reconfirmDays > 0 && registrations.length > 0 && this.deps.clock.now() - oldest > policy.reconfirmDays * 86_400_000;
-    return { methods, allowed: allowedTypes(user, policy), required, registeredTypes, complete: registeredTypes >= required, reconfirmDue };
+    const reregistrationDue = await this.reregistrationDue(user, registrations, required);
+    return { methods, allowed: allowedTypes(user, policy), required, registeredTypes, complete: registeredTypes >= required && !reregistrationDue, reconfirmDue, reregistrationDue };
+  }
+
+  /**
+   * Whether an operator's "register again" stands: only methods registered since the request count (directory
+   * contact data never does: the request is about the owner proving their methods anew).
+   */
+  private async reregistrationDue(user: DirectoryUser, registrations: ReadonlyArray<Registration>, required: number): Promise<boolean> {
+    const request = await this.deps.registrations.reregistrationSince(user.id);
+    if (!request) return false;
+    const fresh = new Set(registrations.filter((r) => r.createdAt >= request.at).map((r) => r.type));
+    return fresh.size < Math.max(1, required);
   }
 
   /**
@@ -131,6 +145,7 @@ export class SecurityInfo {
     const registration = await this.deps.registrations.add(user.id, type, registrationDataOf(type, data), this.deps.clock.now());
     await this.auditOf(user, request, 'method-registered', type);
     await this.deps.notices.send(user, 'methodAdded', request);
+    await this.endReregistrationIfMet(user, type, request);
     return { ...this.summaryOf(registration), fromDirectory: false };
   }
 
@@ -169,6 +184,16 @@ export class SecurityInfo {
       confirmedAt: iso(registration.confirmedAt),
       lastUsedAt: registration.lastUsedAt ? iso(registration.lastUsedAt) : null,
     };
+  }
+
+  /** Ends an operator's "register again" once the methods registered since meet the policy (audited). */
+  private async endReregistrationIfMet(user: DirectoryUser, type: MethodType, request: MethodRequest): Promise<void> {
+    if (!(await this.deps.registrations.reregistrationSince(user.id))) return;
+    const policy = await this.effectivePolicy();
+    const registrations = await this.deps.registrations.listForUser(user.id);
+    if (await this.reregistrationDue(user, registrations, requiredMethods(user, policy))) return;
+    await this.deps.registrations.endReregistration(user.id);
+    await this.deps.audit.record({ event: 'reregistration-completed', outcome: 'success', userId: user.id, username: user.username, ip: request.ip, userAgent: request.userAgent, detail: { method: type } });
   }
 
   private auditOf(user: DirectoryUser, request: MethodRequest, event: 'method-registered' | 'method-removed' | 'methods-reconfirmed', type: string): Promise<void> {

@@ -18,7 +18,8 @@ import * as helpdesk from './015-helpdesk.js';
 import * as reminders from './016-reminders.js';
 import * as deliveryQueue from './017-delivery-queue.js';
 import * as integrity from './018-integrity.js';
-import * as lookupTags from './021-lookup-indexes.js';
+import * as reregistration from './019-reregistration.js';
+import * as lookupTags from './020-lookup-indexes.js';
 
 // Migrations are listed in code (not read from a folder) so the compiled package carries them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -42,7 +43,8 @@ const ordered: Array<[string, Up]> = [
   ['016-reminders', reminders.up],
   ['017-delivery-queue', deliveryQueue.up],
   ['018-integrity', integrity.up],
-  ['021-lookup-indexes', lookupTags.up],
+  ['019-reregistration', reregistration.up],
+  ['020-lookup-indexes', lookupTags.up],
 ];
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -12,21 +12,46 @@ import { renderConsole } from './console-layout.js';
 import { changeOperatorRole, createAdminToken, revokeAdminToken, tokenView } from '../api/admin/access-api.js';
 import { isUserRole } from '../../admin/roles.js';
 import { adminTokenScopes, isAdminTokenScope, type AdminTokenScope } from '../../admin/admin-tokens.js';
+import { licencePlans } from '../../admin/licence-assignments.js';
+import { licenceAssignmentsOf } from '../api/admin/licences-api.js';
 
 const scopeCode = (scope: AdminTokenScope) => (scope === 'read-only' ? 'readOnly' : scope);
 
+/** The licence assignments (take one away) and a form to assign or take away a plan for a user or a group. */
+function licencesPart(page: PageContext, licences: Array<{ plan: string; principalType: 'user' | 'group'; principal: string }>): SafeHtml {
+  const { lang } = page;
+  const to = (a: { principalType: 'user' | 'group'; principal: string }) => message(lang, 'console-auth.access.licences.to', { type: a.principalType === 'group' ? 'group' : 'other', name: a.principal });
+  const rows = licences.map((a) => html`<tr><th scope="row">${a.plan}</th><td>${to(a)}</td><td><form method="post" action="/admin/access/licence" class="inline">${csrfField(page)}<input type="hidden" name="plan" value="${a.plan}"><input type="hidden" name="${a.principalType}" value="${a.principal}"><button type="submit" name="action" value="unassign" class="secondary" aria-label="${message(lang, 'console-auth.access.licences.unassignLabel', { plan: a.plan, name: to(a) })}">${message(lang, 'console-auth.access.licences.unassign')}</button></form></td></tr>`);
+  return html`<h2 id="licences-heading">${message(lang, 'console-auth.access.licences')}</h2>
+<p class="help" id="licences-help">${message(lang, 'console-auth.access.licences.help')}</p>
+${licences.length ? html`<div class="table-scroll" tabindex="0"><table id="licences" aria-labelledby="licences-heading"><thead><tr><th scope="col">${message(lang, 'console-auth.access.licences.plan')}</th><th scope="col">${message(lang, 'console-auth.access.licences.principal')}</th><th scope="col"><span class="visually-hidden">${message(lang, 'console.directory.actions')}</span></th></tr></thead><tbody>${rows}</tbody></table></div>` : html`<p id="licences">${message(lang, 'console-auth.access.licences.none')}</p>`}
+<h3 id="licence-heading">${message(lang, 'console-auth.access.licences.title')}</h3>
+<form method="post" action="/admin/access/licence" aria-labelledby="licence-heading">${csrfField(page)}
+<label for="licence-plan">${message(lang, 'console-auth.access.licences.plan')}</label>
+<select id="licence-plan" name="plan">${licencePlans.map((plan) => html`<option value="${plan}">${plan}</option>`)}</select>
+<label for="licence-user">${message(lang, 'console-auth.access.licences.user')}</label>
+<input type="text" id="licence-user" name="user" maxlength="256" autocapitalize="none" spellcheck="false">
+<label for="licence-group">${message(lang, 'console-auth.access.licences.group')}</label>
+<input type="text" id="licence-group" name="group" maxlength="256">
+<button type="submit" name="action" value="assign">${message(lang, 'console-auth.access.licences.assign')}</button>
+<button type="submit" name="action" value="unassign" class="secondary">${message(lang, 'console-auth.access.licences.unassign')}</button>
+</form>`;
+}
+
 /**
  * `/admin/access` (administrators): the operators with their roles (assign, remove, limit a helpdesk grant to a
- * group) and the admin API tokens (scope, created, expires, last used; create — the token is shown once — and
- * revoke). Every change is a CSRF-checked POST, needs a recent step-up (else the step-up page, then back here),
+ * group), the admin API tokens (scope, created, expires, last used; create — the token is shown once — and
+ * revoke) and the licence assignments (assign, take away; the use-case `sspr license` runs). Every change is a CSRF-checked POST, needs a recent step-up (else the step-up page, then back here),
  * and is audited with the operator.
  */
 export async function accessPages(app: FastifyInstance, services: Services, kit: PageKit): Promise<void> {
+  const assignments = licenceAssignmentsOf(services);
   const show = async (request: FastifyRequest, reply: FastifyReply, operator: SessionOperator, options: { status?: number; error?: string; notice?: string; newToken?: string } = {}) => {
     const lang = request.ctx.lang;
     const now = services.clock.now();
     const operators = await services.users.operators();
     const tokens = (await services.adminTokens.list()).map((t) => tokenView(t, now));
+    const licences = await assignments.list();
     const when = (value: string | null) => (value === null ? message(lang, 'console-auth.access.token.never') : value.slice(0, 16).replace('T', ' '));
     const body = (page: PageContext): SafeHtml => html`${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` : ''}
 ${options.newToken ? html`<div class="notice" role="status"><p>${message(lang, 'console-auth.access.token.shownOnce')}</p><p><code id="new-token">${options.newToken}</code></p></div>` : ''}
@@ -56,7 +81,8 @@ ${options.newToken ? html`<div class="notice" role="status"><p>${message(lang, '
 <label for="token-days">${message(lang, 'console-auth.access.token.expiresDays')}</label>
 <input type="number" id="token-days" name="expiresInDays" min="1" max="3650" inputmode="numeric">
 <button type="submit">${message(lang, 'console-auth.access.token.createButton')}</button>
-</form>`;
+</form>
+${licencesPart(page, licences)}`;
     reply.header('cache-control', 'no-store');
     return renderConsole(kit, request, reply, operator, 'access', message(lang, 'console-auth.access.title'), body, { ...(options.status ? { status: options.status } : {}), ...(options.error ? { error: options.error } : {}) });
   };
@@ -120,6 +146,21 @@ ${options.newToken ? html`<div class="notice" role="status"><p>${message(lang, '
       if (!isAdminTokenScope(scope) || name.length === 0 || (days !== '' && !/^\d{1,4}$/.test(days)) || days === '0') throw new SsprError('invalid-request', { params: { problem: 'other' } });
       const created = await createAdminToken(services, operator, { name, scope, ...(days === '' ? {} : { expiresInDays: Number(days) }) });
       return { newToken: created.token };
+    });
+  });
+
+  app.post('/admin/access/licence', async (request, reply) => {
+    const operator = await changer(request, reply);
+    if (!operator) return reply;
+    const lang = request.ctx.lang;
+    return attempt(request, reply, operator, async () => {
+      const plan = formField(request.body, 'plan');
+      const [user, group] = [formField(request.body, 'user').trim(), formField(request.body, 'group').trim()];
+      const named = { ...(user ? { user } : {}), ...(group ? { group } : {}) };
+      const unassign = formField(request.body, 'action') === 'unassign';
+      const principal = unassign ? await assignments.unassign(plan, named, operator.label) : await assignments.assign(plan, named, operator.label);
+      const name = message(lang, 'console-auth.access.licences.to', { type: principal.type === 'group' ? 'group' : 'other', name: principal.name });
+      return { notice: message(lang, unassign ? 'console-auth.access.licences.unassigned' : 'console-auth.access.licences.assigned', { plan, name }) };
     });
   });
 

@@ -151,3 +151,35 @@ export async function operatorMayActOn(services: Services, operator: Operator, t
     if (!groups.some((group) => group.toLowerCase() === scope)) throw new SsprError('operator-target-forbidden');
   }
 }
+
+/** The account an operator route names, if the operator may act on it: 404 `user-not-found`, 403 `operator-target-forbidden`. */
+export async function operatorTarget(services: Services, operator: Operator, username: string): Promise<DirectoryUser> {
+  const user = await services.directory.findUser(username.slice(0, 256));
+  if (!user) throw new SsprError('user-not-found', { params: { username: username.slice(0, 256) } });
+  await operatorMayActOn(services, operator, user);
+  return user;
+}
+
+/**
+ * The checks before an operator changes another account (remove a method, lift a block, require re-registration,
+ * reset, unlock), in one place: a proof of the second method from the last minutes (sessions), and a target the
+ * operator may act on. Answers the target.
+ */
+export async function requireActOn(services: Services, operator: Operator, username: string): Promise<DirectoryUser> {
+  requireRecentStepUp(services, operator);
+  return operatorTarget(services, operator, username);
+}
+
+/**
+ * `requireActOn` for a console form: when the proof is older than allowed, off to the step-up page (a fresh proof),
+ * then back to `back` — answers null and the handler returns the reply as it is.
+ */
+export async function requireActOnPage(services: Services, kit: PageKit, reply: FastifyReply, operator: Operator, username: string, back: string): Promise<DirectoryUser | null> {
+  try {
+    return await requireActOn(services, operator, username);
+  } catch (error) {
+    if (!(error instanceof SsprError) || error.code !== 'step-up-stale') throw error;
+    await kit.redirect(reply, `/admin/step-up?fresh=1&next=${encodeURIComponent(safeNext(back) ?? '/admin')}`);
+    return null;
+  }
+}

@@ -17,6 +17,10 @@ main:has(.console) { max-width: 76rem; }
 .console caption { text-align: left; font-weight: 600; padding: .25rem 0; }
 .table-scroll { overflow-x: auto; position: relative; }
 .console td.detail { overflow-wrap: anywhere; max-width: 28rem; }
+.console .confirm-row { display: flex; gap: .5rem; align-items: baseline; margin: .5rem 0 .75rem; }
+.console h3#reregister-heading { margin-top: 1.25rem; }
+.console .table-scroll + h3 { margin-top: 1rem; }
+.console td form.inline button { white-space: nowrap; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .health { border: 1px solid var(--c-rule); border-left: 6px solid var(--c-muted); padding: .25rem 1rem .5rem; border-radius: 4px; }
 .health.health-pass { border-left-color: var(--c-ok); } .health.health-warn { border-left-color: var(--c-warn); } .health.health-fail { border-left-color: var(--c-fail); }

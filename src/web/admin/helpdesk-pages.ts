@@ -10,9 +10,8 @@ import type { DirectoryUser } from '../../directory/directory.js';
 import type { CallerMethod } from '../../flows/helpdesk/caller-verification.js';
 import type { HelpdeskVerification } from '../../store/helpdesk-repository.js';
 import { SsprError } from '../../errors/sspr-error.js';
-import { requireConsolePage, type Operator } from './console-access.js';
+import { operatorTarget, requireActOnPage, requireConsolePage, type Operator } from './console-access.js';
 import { renderConsole } from './console-layout.js';
-import { helpdeskTarget } from '../api/admin/helpdesk-api.js';
 
 type Params = { Params: { username: string } };
 
@@ -146,11 +145,14 @@ ${actPart(page, path, view)}
   }
 
   /** Runs a step; a refusal (4xx) shows the page again with its sentence, anything else goes to the error page. */
-  async function step(request: FastifyRequest<Params>, reply: FastifyReply, run: (operator: Operator, user: DirectoryUser) => Promise<{ redirect: string } | { outcome: Outcome }>) {
+  async function step(request: FastifyRequest<Params>, reply: FastifyReply, run: (operator: Operator, user: DirectoryUser) => Promise<{ redirect: string } | { outcome: Outcome }>, acts = false) {
     const operator = await requireConsolePage(services, kit, request, reply, 'helpdesk');
     if (!operator) return reply;
     kit.checkCsrf(request);
-    const user = await helpdeskTarget(services, request.params.username);
+    const back = `/admin/helpdesk/${encodeURIComponent(request.params.username)}`;
+    // Resetting and unlocking change the account: they need a fresh proof too; the verification steps do not.
+    const user = acts ? await requireActOnPage(services, kit, reply, operator, request.params.username, back) : await operatorTarget(services, operator, request.params.username);
+    if (!user) return reply;
     const pendingId = formField(request.body, 'v').slice(0, 64);
     try {
       const result = await run(operator, user);
@@ -166,7 +168,7 @@ ${actPart(page, path, view)}
   app.get<Params>('/admin/helpdesk/:username', async (request, reply) => {
     const operator = await requireConsolePage(services, kit, request, reply, 'helpdesk');
     if (!operator) return reply;
-    const user = await helpdeskTarget(services, request.params.username);
+    const user = await operatorTarget(services, operator, request.params.username);
     const pendingId = String((request.query as Record<string, unknown> | undefined)?.v ?? '').slice(0, 64);
     return show(request, reply, operator, await viewOf(operator, user, pendingId));
   });
@@ -205,13 +207,13 @@ ${actPart(page, path, view)}
       const password = formField(request.body, 'password').slice(0, 4096);
       const done = await services.helpdesk.reset(operator, user, { password, mustChange: formField(request.body, 'mustChange') === '1' }, request.ctx);
       return { outcome: { kind: 'reset', ...done, notified: user.email !== null } };
-    }),
+    }, true),
   );
 
   app.post<Params>('/admin/helpdesk/:username/unlock', (request, reply) =>
     step(request, reply, async (operator, user) => {
       await services.helpdesk.unlock(operator, user, request.ctx);
       return { outcome: { kind: 'unlock', notified: user.email !== null } };
-    }),
+    }, true),
   );
 }

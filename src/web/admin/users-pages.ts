@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app/services.js';
 import type { PageKit } from '../pages/page-kit.js';
 import type { PageContext } from '../pages/layout.js';
@@ -6,7 +6,7 @@ import { html, type SafeHtml } from '../html.js';
 import { message } from '../../i18n/messages.js';
 import type { Lang } from '../../i18n/lang.js';
 import { parseBody } from '../api/validate.js';
-import { requireConsolePage } from './console-access.js';
+import { operatorTarget, requireActOnPage, requireConsolePage, type SessionOperator } from './console-access.js';
 import { renderConsole } from './console-layout.js';
 import { ConsoleUsers, type ConsoleUser } from '../../admin/console-users.js';
 import { decodeUserCursor, encodeUserCursor } from '../../admin/console-audit.js';
@@ -14,6 +14,10 @@ import { consoleMethodParamsSchema, consoleUserParamsSchema, consoleUsersQuerySc
 import { timeLabel } from './overview-pages.js';
 import { auditRows } from './audit-pages.js';
 import type { FreezeRecord } from '../../store/integrity-repository.js';
+import type { DirectoryUser } from '../../directory/directory.js';
+import type { HelpdeskVerification } from '../../store/helpdesk-repository.js';
+import { SsprError } from '../../errors/sspr-error.js';
+import { formField } from '../pages/page-kit.js';
 
 const userPath = (username: string) => `/admin/users/${encodeURIComponent(username)}`;
 const csrfField = (page: PageContext) => html`<input type="hidden" name="_csrf" value="${page.csrfToken}">`;
@@ -57,17 +61,36 @@ function methods(user: ConsoleUser, page: PageContext): SafeHtml {
         (m) => html`<tr><th scope="row">${m.type}</th><td>${timeLabel(m.createdAt, lang)}</td><td>${timeLabel(m.confirmedAt, lang)}</td><td>${m.lastUsedAt ? timeLabel(m.lastUsedAt, lang) : never}</td><td><form method="post" action="${userPath(user.username)}/methods/${encodeURIComponent(m.id)}/remove">${csrfField(page)}<button type="submit" class="secondary small" aria-label="${message(lang, 'console-users.methods.removeLabel', { type: m.type, added: timeLabel(m.createdAt, lang) })}">${message(lang, 'console-users.methods.remove')}</button></form></td></tr>`,
       )}</tbody></table>`
     : html`<p>${message(lang, 'console-users.methods.none')}</p>`;
-  return html`<section aria-labelledby="methods-heading"><h2 id="methods-heading">${message(lang, 'console-users.methods.heading')}</h2>${body}</section>`;
+  return html`<section aria-labelledby="methods-heading"><h2 id="methods-heading">${message(lang, 'console-users.methods.heading')}</h2>${body}${reregistration(user, page)}</section>`;
 }
 
-function blocks(user: ConsoleUser, page: PageContext): SafeHtml {
+/** "Require re-registration": a standing request, or the form (a required confirmation: it removes every method). */
+function reregistration(user: ConsoleUser, page: PageContext): SafeHtml {
+  const { lang } = page;
+  const pending = user.reregistrationSince === null ? '' : html`<p class="notice" id="reregister-pending">${message(lang, 'console-users.reregister.pending', { at: timeLabel(user.reregistrationSince, lang) })}</p>`;
+  return html`<h3 id="reregister-heading">${message(lang, 'console-users.reregister.heading')}</h3>${pending}
+<p class="help" id="reregister-help">${message(lang, 'console-users.reregister.help')}</p>
+<form method="post" action="${userPath(user.username)}/reregister" aria-labelledby="reregister-heading" aria-describedby="reregister-help">${csrfField(page)}
+<p class="confirm-row"><input type="checkbox" id="reregister-confirm" name="confirm" value="1" required><label for="reregister-confirm" class="inline-label">${message(lang, 'console-users.reregister.confirm', { username: user.username })}</label></p>
+<button type="submit" class="secondary" id="reregister-submit">${message(lang, 'console-users.reregister.submit')}</button></form>`;
+}
+
+/** Unlock through the helpdesk's use-case: enabled inside the operator's caller-verification window, else a way there. */
+function unlock(user: ConsoleUser, page: PageContext, window: HelpdeskVerification | null): SafeHtml {
+  const { lang } = page;
+  if (!window) return html`<p><a id="unlock-verify" href="/admin/helpdesk/${encodeURIComponent(user.username)}">${message(lang, 'console-users.unlock.verify')}</a></p>`;
+  return html`<p id="unlock-window">${message(lang, 'console-users.unlock.window', { until: timeLabel(window.grantUntil ?? 0, lang) })}</p>
+<form method="post" action="${userPath(user.username)}/unlock">${csrfField(page)}<button type="submit" id="unlock-submit">${message(lang, 'console-users.unlock.submit')}</button></form>`;
+}
+
+function blocks(user: ConsoleUser, page: PageContext, window: HelpdeskVerification | null): SafeHtml {
   const { lang } = page;
   const lines: SafeHtml[] = [];
   if (user.blocks.reset) lines.push(html`<li>${message(lang, 'console-users.blocks.reset', { until: timeLabel(user.blocks.reset.until, lang), reason: user.blocks.reset.reason })}</li>`);
   if (user.blocks.signIn) lines.push(html`<li>${message(lang, 'console-users.blocks.signIn', { until: timeLabel(user.blocks.signIn, lang) })}</li>`);
   return html`<section aria-labelledby="blocks-heading"><h2 id="blocks-heading">${message(lang, 'console-users.blocks.heading')}</h2>
 ${lines.length ? html`<ul id="blocks">${lines}</ul><form method="post" action="${userPath(user.username)}/unblock">${csrfField(page)}<button type="submit">${message(lang, 'console-users.blocks.lift')}</button></form>` : html`<p id="blocks">${message(lang, 'console-users.blocks.none')}</p>`}
-<p class="help">${message(lang, 'console-users.blocks.lockout')}</p></section>`;
+<p class="help">${message(lang, 'console-users.blocks.lockout')}</p>${unlock(user, page, window)}</section>`;
 }
 
 function doctor(user: ConsoleUser, lang: Lang): SafeHtml {
@@ -119,7 +142,9 @@ export async function usersPages(app: FastifyInstance, services: Services, kit: 
     if (!operator) return reply;
     const lang = request.ctx.lang;
     const { username } = parseBody(consoleUserParamsSchema, request.params);
-    const user = await users.show(username, lang);
+    const target = await operatorTarget(services, operator, username);
+    const user = await users.show(target.username, lang);
+    const window = await services.helpdesk.window(operator, target);
     const account = await services.users.findByUsername(user.username);
     const frozen = account ? await services.integrity.freeze.freezeOf(account.id) : null;
     const notice = (request.query as Record<string, unknown>).notice;
@@ -127,31 +152,67 @@ export async function usersPages(app: FastifyInstance, services: Services, kit: 
       notice === 'removed' ? message(lang, 'console-users.methods.removed', { type: String((request.query as Record<string, unknown>).type ?? '').slice(0, 32) })
       : notice === 'unblocked' || notice === 'nothing' ? message(lang, 'console-users.blocks.lifted', { lifted: notice === 'unblocked' ? 'yes' : 'other' })
       : notice === 'unfrozen' ? message(lang, 'console-users.freeze.lifted')
+      : notice === 'reregistered' ? message(lang, 'console-users.reregister.done', { count: Number((request.query as Record<string, unknown>).count ?? 0) || 0, username: user.username })
+      : notice === 'unconfirmed' ? message(lang, 'console-users.reregister.unconfirmed')
+      : notice === 'unlocked' ? message(lang, 'console-users.unlock.done')
       : null;
     return renderConsole(kit, request, reply, operator, 'users', message(lang, 'console-users.user.title', { username: user.username }), (page) => html`<p><a href="/admin/users">← ${message(lang, 'console-users.user.back')}</a></p>
 ${noticeText ? html`<p class="notice" role="status">${noticeText}</p>` : ''}
 ${freeze(user.username, frozen, page, operator.isAdmin)}
-<div class="console-columns"><div>${profile(user, lang)}${blocks(user, page)}</div><div>${methods(user, page)}${doctor(user, lang)}</div></div>
+<div class="console-columns"><div>${profile(user, lang)}${blocks(user, page, window)}</div><div>${methods(user, page)}${doctor(user, lang)}</div></div>
 ${trail(user, lang)}`);
   });
 
-  app.post<{ Params: { username: string; methodId: string } }>('/admin/users/:username/methods/:methodId/remove', async (request, reply) => {
+  /**
+   * A change to the account from its page (need `helpdesk`): CSRF, then the one act-on gate (a fresh proof, a target
+   * in the operator's scope; a stale proof goes to the step-up page and back), then the act; answers a redirect.
+   */
+  const act = async (request: FastifyRequest, reply: FastifyReply, run: (operator: SessionOperator, target: DirectoryUser) => Promise<string>) => {
     const operator = await requireConsolePage(services, kit, request, reply, 'helpdesk');
     if (!operator) return reply;
     kit.checkCsrf(request);
-    const { username, methodId } = parseBody(consoleMethodParamsSchema, request.params);
-    const { type } = await users.removeMethod(username, methodId, actorOf(operator.label, request));
-    return kit.redirect(reply, `${userPath(username)}?${new URLSearchParams({ notice: 'removed', type })}`);
-  });
+    const { username } = parseBody(consoleUserParamsSchema, { username: (request.params as { username: string }).username });
+    const target = await requireActOnPage(services, kit, reply, operator, username, userPath(username));
+    if (!target) return reply;
+    return kit.redirect(reply, await run(operator, target));
+  };
 
-  app.post<{ Params: { username: string } }>('/admin/users/:username/unblock', async (request, reply) => {
-    const operator = await requireConsolePage(services, kit, request, reply, 'helpdesk');
-    if (!operator) return reply;
-    kit.checkCsrf(request);
-    const { username } = parseBody(consoleUserParamsSchema, request.params);
-    const lifted = await users.unblock(username, actorOf(operator.label, request));
-    return kit.redirect(reply, `${userPath(username)}?notice=${lifted.resetBlock || lifted.signInBlock ? 'unblocked' : 'nothing'}`);
-  });
+  app.post<{ Params: { username: string; methodId: string } }>('/admin/users/:username/methods/:methodId/remove', (request, reply) =>
+    act(request, reply, async (operator, { username }) => {
+      const { methodId } = parseBody(consoleMethodParamsSchema, request.params);
+      const { type } = await users.removeMethod(username, methodId, actorOf(operator.label, request));
+      return `${userPath(username)}?${new URLSearchParams({ notice: 'removed', type })}`;
+    }),
+  );
+
+  app.post<{ Params: { username: string } }>('/admin/users/:username/unblock', (request, reply) =>
+    act(request, reply, async (operator, { username }) => {
+      const lifted = await users.unblock(username, actorOf(operator.label, request));
+      return `${userPath(username)}?notice=${lifted.resetBlock || lifted.signInBlock ? 'unblocked' : 'nothing'}`;
+    }),
+  );
+
+  app.post<{ Params: { username: string } }>('/admin/users/:username/reregister', (request, reply) =>
+    act(request, reply, async (operator, { username }) => {
+      if (formField(request.body, 'confirm') !== '1') return `${userPath(username)}?notice=unconfirmed`;
+      const { removed } = await users.requireReregistration(username, actorOf(operator.label, request), request.ctx.lang);
+      return `${userPath(username)}?${new URLSearchParams({ notice: 'reregistered', count: String(removed.length) })}`;
+    }),
+  );
+
+  /** Unlock is the helpdesk's act (CallerVerification.unlock: inside the caller-verification window); without one, to the helpdesk page. */
+  app.post<{ Params: { username: string } }>('/admin/users/:username/unlock', (request, reply) =>
+    act(request, reply, async (operator, target) => {
+      const { username } = target;
+      try {
+        await services.helpdesk.unlock(operator, target, request.ctx);
+      } catch (error) {
+        if (error instanceof SsprError && error.code === 'helpdesk-not-verified') return `/admin/helpdesk/${encodeURIComponent(username)}`;
+        throw error;
+      }
+      return `${userPath(username)}?notice=unlocked`;
+    }),
+  );
 
   app.post<{ Params: { username: string } }>('/admin/users/:username/unfreeze', async (request, reply) => {
     const operator = await requireConsolePage(services, kit, request, reply, 'admin');

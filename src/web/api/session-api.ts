@@ -6,20 +6,9 @@ import { parseBody } from './validate.js';
 import { serializeCookie, type CookiePolicy } from '../cookies.js';
 import { cookieOf } from '../request-context.js';
 import { SsprError } from '../../errors/sspr-error.js';
-import type { DirectoryUser } from '../../directory/directory.js';
+import { profileOf } from '../../directory/directory.js';
 
 const sessionBody = z.strictObject({ username: z.string().max(256), password: z.string().max(4096) });
-
-export function profileOf(user: DirectoryUser) {
-  return {
-    username: user.username,
-    displayName: user.displayName,
-    firstName: user.firstName,
-    lastName: user.lastName,
-    email: user.email,
-    mobile: user.mobile,
-  };
-}
 
 /** Sign-in for "My account" as JSON: 200 with a session cookie, or 401. */
 export async function sessionApi(app: FastifyInstance, services: Services, policy: CookiePolicy, rateLimit: RouteRateLimit): Promise<void> {

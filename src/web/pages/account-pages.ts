@@ -47,7 +47,7 @@ export async function accountPages(app: FastifyInstance, services: Services, kit
       kit.setCookie(reply, 'session', session.token, services.config.session.ttlSeconds);
       // Registration required at sign-in (policy), or methods overdue for re-confirmation: security info first.
       const [policy, overview] = await Promise.all([services.policy.current(), services.securityInfo.overview(session.user)]);
-      const mustRegister = (policy.registrationRequired && !overview.complete) || overview.reconfirmDue;
+      const mustRegister = (policy.registrationRequired && !overview.complete) || overview.reconfirmDue || overview.reregistrationDue;
       return kit.redirect(reply, mustRegister ? '/account/security' : next ?? '/account');
     } catch (error) {
       if (error instanceof SsprError && error.code === 'invalid-credentials') {

@@ -43,7 +43,7 @@ export async function securityInfoPages(app: FastifyInstance, services: Services
     const overview = await info.overview(user);
     return page(request, reply, t(lang, 'security.title'), (ctx) => html`
 <p>${x(lang, 'security.progress', { required: overview.required, count: overview.registeredTypes })}</p>
-${!overview.complete ? html`<p class="error">${t(lang, 'security.incomplete')}</p>` : ''}
+${overview.reregistrationDue ? html`<p class="error" id="reregister-due">${t(lang, 'security.reregister.due')}</p>` : !overview.complete ? html`<p class="error">${t(lang, 'security.incomplete')}</p>` : ''}
 ${overview.reconfirmDue ? html`<p class="error">${t(lang, 'security.reconfirm.due')}</p><form method="post" action="/account/security/reconfirm">${csrfField(ctx)}<button type="submit">${t(lang, 'security.reconfirm')}</button></form>` : ''}
 <h2>${x(lang, 'security.registered')}</h2>
 ${overview.methods.length === 0 ? html`<p>${t(lang, 'security.none')}</p>` : ''}

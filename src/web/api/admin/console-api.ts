@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../../app/services.js';
 import type { CookiePolicy } from '../../cookies.js';
 import { parseBody } from '../validate.js';
-import { requireOperator } from '../../admin/console-access.js';
+import { operatorTarget, requireActOn, requireOperator } from '../../admin/console-access.js';
+import { z } from 'zod';
 import { consoleOverviewOf } from '../../../admin/console-overview.js';
 import { ConsoleUsers } from '../../../admin/console-users.js';
 import { auditFilterOf, decodeAuditCursor, decodeUserCursor, encodeAuditCursor, encodeUserCursor } from '../../../admin/console-audit.js';
@@ -17,8 +18,11 @@ import {
 
 /**
  * The console's JSON API, over the same use-cases as the pages: `read` for the overview, users and audit log,
- * `helpdesk` for removing a method and lifting a block. Bearer admin token or the console session (console-access).
+ * `helpdesk` for removing a method, lifting a block and requiring re-registration. Bearer admin token or the console
+ * session (console-access). A user is read only inside the operator's scope; a change also needs a fresh proof.
  */
+const emptyBody = z.strictObject({});
+
 export async function consoleApi(app: FastifyInstance, services: Services, policy: CookiePolicy): Promise<void> {
   const users = new ConsoleUsers(services);
   const actor = (label: string, request: { ctx: { ip: string; userAgent: string } }) => ({ label, ip: request.ctx.ip, userAgent: request.ctx.userAgent });
@@ -35,27 +39,41 @@ export async function consoleApi(app: FastifyInstance, services: Services, polic
     return reply.header('cache-control', 'no-store').send({ users: found.users, next: found.next === null ? null : encodeUserCursor(found.next) });
   });
 
-  app.get('/api/v1/admin/users/:username', { config: { doc: { summary: 'One user: account state, registered methods, roles, recent events', tag: 'admin', access: 'operator', errors: ['admin-only', 'admin-token-scope', 'user-not-found'] } } }, async (request, reply) => {
-    await requireOperator(services, policy, request, 'read');
+  app.get('/api/v1/admin/users/:username', { config: { doc: { summary: 'One user: account state, registered methods, roles, recent events', tag: 'admin', access: 'operator', errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'operator-target-forbidden'] } } }, async (request, reply) => {
+    const operator = await requireOperator(services, policy, request, 'read');
     const { username } = parseBody(consoleUserParamsSchema, request.params);
-    return reply.header('cache-control', 'no-store').send(await users.show(username, request.ctx.lang));
+    const target = await operatorTarget(services, operator, username);
+    return reply.header('cache-control', 'no-store').send(await users.show(target.username, request.ctx.lang));
   });
 
   app.delete('/api/v1/admin/users/:username/methods/:methodId', {
-    config: { doc: { summary: "Remove one of a user's registered methods (audited)", tag: 'admin', access: 'operator', errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'registration-not-found'] } },
+    config: { doc: { summary: "Remove one of a user's registered methods (audited)", tag: 'admin', access: 'operator', errors: ['admin-only', 'admin-token-scope', 'step-up-stale', 'user-not-found', 'operator-target-forbidden', 'registration-not-found'] } },
   }, async (request, reply) => {
     const operator = await requireOperator(services, policy, request, 'helpdesk');
     const { username, methodId } = parseBody(consoleMethodParamsSchema, request.params);
-    const removed = await users.removeMethod(username, methodId, actor(operator.label, request));
+    const target = await requireActOn(services, operator, username);
+    const removed = await users.removeMethod(target.username, methodId, actor(operator.label, request));
     return reply.header('cache-control', 'no-store').send({ removed: true, type: removed.type });
   });
 
   app.post('/api/v1/admin/users/:username/unblock', {
-    config: { doc: { summary: "Lift a user's reset and sign-in throttles (audited)", tag: 'admin', access: 'operator', errors: ['admin-only', 'admin-token-scope', 'user-not-found'] } },
+    config: { doc: { summary: "Lift a user's reset and sign-in throttles (audited)", tag: 'admin', access: 'operator', errors: ['admin-only', 'admin-token-scope', 'step-up-stale', 'user-not-found', 'operator-target-forbidden'] } },
   }, async (request, reply) => {
     const operator = await requireOperator(services, policy, request, 'helpdesk');
     const { username } = parseBody(consoleUserParamsSchema, request.params);
-    return reply.header('cache-control', 'no-store').send(await users.unblock(username, actor(operator.label, request)));
+    const target = await requireActOn(services, operator, username);
+    return reply.header('cache-control', 'no-store').send(await users.unblock(target.username, actor(operator.label, request)));
+  });
+
+  app.post('/api/v1/admin/users/:username/reregister', {
+    config: { doc: { summary: "Remove every registered method of a user and ask them to register again at next sign-in (the owner is told; audited)", tag: 'admin', access: 'operator', body: emptyBody, errors: ['admin-only', 'admin-token-scope', 'step-up-stale', 'user-not-found', 'operator-target-forbidden'], example: { body: {} } } },
+  }, async (request, reply) => {
+    const operator = await requireOperator(services, policy, request, 'helpdesk');
+    const { username } = parseBody(consoleUserParamsSchema, request.params);
+    parseBody(emptyBody, request.body ?? {});
+    const target = await requireActOn(services, operator, username);
+    const { removed } = await users.requireReregistration(target.username, actor(operator.label, request), request.ctx.lang);
+    return reply.header('cache-control', 'no-store').send({ removed: removed.length, types: [...new Set(removed)].sort() });
   });
 
   app.get('/api/v1/admin/audit', { config: { doc: { summary: 'Browse the audit log, newest first, filtered by user, event, outcome and time (keyset pages: pass `next` as `cursor`)', tag: 'admin', access: 'operator', query: consoleAuditQuerySchema, errors: ['admin-only', 'admin-token-scope'] } } }, async (request, reply) => {

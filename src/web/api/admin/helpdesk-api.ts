@@ -2,20 +2,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../../../app/services.js';
 import type { CookiePolicy } from '../../cookies.js';
-import type { DirectoryUser } from '../../../directory/directory.js';
-import { requireOperator } from '../../admin/console-access.js';
+import { operatorTarget, requireActOn, requireOperator } from '../../admin/console-access.js';
 import { parseBody } from '../validate.js';
-import { SsprError } from '../../../errors/sspr-error.js';
 
 type UserParams = { Params: { username: string } };
 type VerificationParams = { Params: { username: string; id: string } };
 
-/** The account a helpdesk route acts on (operators may learn whether a name exists: 404 user-not-found). */
-export async function helpdeskTarget(services: Services, username: string): Promise<DirectoryUser> {
-  const user = await services.directory.findUser(username.slice(0, 256));
-  if (!user) throw new SsprError('user-not-found', { params: { username: username.slice(0, 256) } });
-  return user;
-}
 
 const startBody = z.strictObject({ method: z.string().min(1).max(64) });
 const checkBody = z.strictObject({ code: z.string().max(32) });
@@ -36,10 +28,10 @@ export async function helpdeskApi(app: FastifyInstance, services: Services, poli
   const base = '/api/v1/admin/helpdesk/:username';
 
   app.get<UserParams>(base, {
-    config: { doc: { summary: "The methods that can verify a caller, and the operator's open verification window", tag: 'admin', access: 'operator', errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'helpdesk-target-refused'] } },
+    config: { doc: { summary: "The methods that can verify a caller, and the operator's open verification window", tag: 'admin', access: 'operator', errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'operator-target-forbidden', 'helpdesk-target-refused'] } },
   }, async (request, reply) => {
     const operator = await operatorOf(request);
-    const user = await helpdeskTarget(services, request.params.username);
+    const user = await operatorTarget(services, operator, request.params.username);
     const window = await services.helpdesk.window(operator, user);
     return reply.header('cache-control', 'no-store').send({
       user: { username: user.username, displayName: user.displayName, source: user.source, isAdmin: user.isAdmin, enabled: user.enabled },
@@ -50,61 +42,61 @@ export async function helpdeskApi(app: FastifyInstance, services: Services, poli
   });
 
   app.post<UserParams>(`${base}/verifications`, {
-    config: { doc: { summary: 'Begin verifying the caller with one of their methods (sends a code, or waits for an authenticator code)', tag: 'admin', access: 'operator', body: startBody, status: 201, errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'helpdesk-target-refused', 'helpdesk-method-unavailable', 'helpdesk-send-limit'], example: { body: { method: 'directory-email' } } } },
+    config: { doc: { summary: 'Begin verifying the caller with one of their methods (sends a code, or waits for an authenticator code)', tag: 'admin', access: 'operator', body: startBody, status: 201, errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'operator-target-forbidden', 'helpdesk-target-refused', 'helpdesk-method-unavailable', 'helpdesk-send-limit'], example: { body: { method: 'directory-email' } } } },
   }, async (request, reply) => {
     const operator = await operatorOf(request);
     const { method } = parseBody(startBody, request.body);
-    const user = await helpdeskTarget(services, request.params.username);
+    const user = await operatorTarget(services, operator, request.params.username);
     const started = await services.helpdesk.start(operator, user, method, request.ctx);
     return reply.status(201).header('cache-control', 'no-store').send({ verification: started.id, method: started.method });
   });
 
   app.post<VerificationParams>(`${base}/verifications/:id/resend`, {
-    config: { doc: { summary: 'Send the verification code again', tag: 'admin', access: 'operator', body: emptyBody, errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'helpdesk-target-refused', 'helpdesk-method-unavailable', 'helpdesk-send-limit', 'helpdesk-verification-void'], example: { body: {} } } },
+    config: { doc: { summary: 'Send the verification code again', tag: 'admin', access: 'operator', body: emptyBody, errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'operator-target-forbidden', 'helpdesk-target-refused', 'helpdesk-method-unavailable', 'helpdesk-send-limit', 'helpdesk-verification-void'], example: { body: {} } } },
   }, async (request, reply) => {
     const operator = await operatorOf(request);
     parseBody(emptyBody, request.body ?? {});
-    const user = await helpdeskTarget(services, request.params.username);
+    const user = await operatorTarget(services, operator, request.params.username);
     const method = await services.helpdesk.resend(operator, user, request.params.id, request.ctx);
     return reply.header('cache-control', 'no-store').send({ method });
   });
 
   app.post<VerificationParams>(`${base}/verifications/:id/check`, {
-    config: { doc: { summary: "Check the code the caller reads out; opens the operator's window to act on the account", tag: 'admin', access: 'operator', body: checkBody, errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'helpdesk-target-refused', 'code-malformed', 'code-wrong', 'code-expired', 'helpdesk-verification-void'], example: { body: { code: '123456' } } } },
+    config: { doc: { summary: "Check the code the caller reads out; opens the operator's window to act on the account", tag: 'admin', access: 'operator', body: checkBody, errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'operator-target-forbidden', 'helpdesk-target-refused', 'code-malformed', 'code-wrong', 'code-expired', 'helpdesk-verification-void'], example: { body: { code: '123456' } } } },
   }, async (request, reply) => {
     const operator = await operatorOf(request);
     const { code } = parseBody(checkBody, request.body);
-    const user = await helpdeskTarget(services, request.params.username);
+    const user = await operatorTarget(services, operator, request.params.username);
     const { until } = await services.helpdesk.check(operator, user, request.params.id, code, request.ctx);
     return reply.header('cache-control', 'no-store').send({ verifiedUntil: until });
   });
 
   app.post<UserParams>(`${base}/reason`, {
-    config: { doc: { summary: 'Record why a user without any method is trusted; opens the window', tag: 'admin', access: 'operator', body: reasonBody, errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'helpdesk-target-refused', 'helpdesk-reason-required', 'helpdesk-has-method'], example: { body: { reason: 'Caller identified in person with their staff badge' } } } },
+    config: { doc: { summary: 'Record why a user without any method is trusted; opens the window', tag: 'admin', access: 'operator', body: reasonBody, errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'operator-target-forbidden', 'helpdesk-target-refused', 'helpdesk-reason-required', 'helpdesk-has-method'], example: { body: { reason: 'Caller identified in person with their staff badge' } } } },
   }, async (request, reply) => {
     const operator = await operatorOf(request);
     const { reason } = parseBody(reasonBody, request.body);
-    const user = await helpdeskTarget(services, request.params.username);
+    const user = await operatorTarget(services, operator, request.params.username);
     const { until } = await services.helpdesk.recordReason(operator, user, reason, request.ctx);
     return reply.header('cache-control', 'no-store').send({ verifiedUntil: until });
   });
 
   app.post<UserParams>(`${base}/reset`, {
-    config: { doc: { summary: "Reset the caller's password (a given one, or a temporary one in the answer), inside the window", tag: 'admin', access: 'operator', body: resetBody, errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'helpdesk-target-refused', 'helpdesk-not-verified', 'password-rejected'], example: { body: { mustChange: true } } } },
+    config: { doc: { summary: "Reset the caller's password (a given one, or a temporary one in the answer), inside the window", tag: 'admin', access: 'operator', body: resetBody, errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'operator-target-forbidden', 'step-up-stale', 'helpdesk-target-refused', 'helpdesk-not-verified', 'password-rejected'], example: { body: { mustChange: true } } } },
   }, async (request, reply) => {
     const operator = await operatorOf(request);
     const { password, mustChange } = parseBody(resetBody, request.body ?? {});
-    const user = await helpdeskTarget(services, request.params.username);
+    const user = await requireActOn(services, operator, request.params.username);
     const done = await services.helpdesk.reset(operator, user, { ...(password !== undefined ? { password } : {}), mustChange: mustChange === true }, request.ctx);
     return reply.header('cache-control', 'no-store').send(done);
   });
 
   app.post<UserParams>(`${base}/unlock`, {
-    config: { doc: { summary: "Unlock the caller's account, inside the window", tag: 'admin', access: 'operator', body: emptyBody, errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'helpdesk-target-refused', 'helpdesk-not-verified'], example: { body: {} } } },
+    config: { doc: { summary: "Unlock the caller's account, inside the window", tag: 'admin', access: 'operator', body: emptyBody, errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'operator-target-forbidden', 'step-up-stale', 'helpdesk-target-refused', 'helpdesk-not-verified'], example: { body: {} } } },
   }, async (request, reply) => {
     const operator = await operatorOf(request);
     parseBody(emptyBody, request.body ?? {});
-    const user = await helpdeskTarget(services, request.params.username);
+    const user = await requireActOn(services, operator, request.params.username);
     await services.helpdesk.unlock(operator, user, request.ctx);
     return reply.header('cache-control', 'no-store').send({ done: true });
   });
