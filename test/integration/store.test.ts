@@ -18,7 +18,6 @@ import { createTestDatabase } from '../support/postgres.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { SsprError } from '../../src/errors/sspr-error.js';
 import { FieldCipher } from '../../src/crypto/field-cipher.js';
-import { RegistrationsRepository } from '../../src/store/registrations-repository.js';
 import { ContactLookupRepository } from '../../src/store/contact-lookup-repository.js';
 import { DirectoryAccounts } from '../../src/store/directory-accounts.js';
 
