@@ -29,4 +29,4 @@ if (!only || only === 'password') {
   const { main } = await import('./password-policy.js');
   await main();
 }
-if (only === 'vs-ltb') benchVsLtb();
+if (only === 'vs-ltb') await benchVsLtb();

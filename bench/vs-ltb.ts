@@ -8,8 +8,11 @@
  *
  * Environment: ROUNDS (3), DUR (10 s), CONCS ("1 8 32"), SYSTEMS, RESET (1), WAIT_QUIET (1: waits up to 30 min
  * for a 1-minute load below 2.5) are passed to the kit's runner; SSPR_PERF_RUN_DIR (a new temporary directory).
+ * The change rounds run first with a discarding SMTP relay answering sspr's notices; the complete reset flows
+ * (RESET=1) run after them, where the kit's client is the SMTP peer.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -34,7 +37,16 @@ function step(command: string, args: string[], env: NodeJS.ProcessEnv = process.
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal})`);
 }
 
-export function benchVsLtb(): void {
+/** A port free now on loopback (the kit's own helper does the same in shell). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export async function benchVsLtb(): Promise<void> {
   const root = packageRoot();
   const anchors = anchorsDir(root);
   const kit = join(anchors, 'side-by-side');
@@ -46,16 +58,18 @@ export function benchVsLtb(): void {
   const out = join(runDir, 'results.jsonl');
   console.log(`\n## side by side with LTB Self Service Password (kit: ${kit}; load average ${loadAverage()})`);
   step('bash', [join(kit, 'sspr-vs-ltb-setup.sh'), runDir, root, join(ltbSource, 'ltb')]);
+  const common = { ...process.env, OUT: out, ROUNDS: process.env.ROUNDS ?? '3', DB: 'sqlite' };
   try {
-    step('bash', [join(kit, 'sspr-vs-ltb-run.sh'), runDir], {
-      ...process.env,
-      OUT: out,
-      ROUNDS: process.env.ROUNDS ?? '3',
-      DUR: process.env.DUR ?? '10',
-      CONCS: process.env.CONCS ?? '1 8 32',
-      RESET: process.env.RESET ?? '1',
-      DB: 'sqlite',
-    });
+    // The change rounds: the notice after every change needs a mail relay that answers (smtp-discard-main.ts).
+    const smtpPort = String(await freePort());
+    const relay = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'smtp-discard-main.js'), smtpPort], { stdio: 'inherit' });
+    try {
+      step('bash', [join(kit, 'sspr-vs-ltb-run.sh'), runDir], { ...common, DUR: process.env.DUR ?? '10', CONCS: process.env.CONCS ?? '1 8 32', RESET: '0', SMTP_PORT: smtpPort });
+    } finally {
+      relay.kill('SIGTERM');
+    }
+    // The complete reset flows: the kit's client is the SMTP peer itself (it reads the codes), on a port of its own.
+    if ((process.env.RESET ?? '1') === '1') step('bash', [join(kit, 'sspr-vs-ltb-run.sh'), runDir], { ...common, SYSTEMS: '', RESET: '1', WAIT_QUIET: '0' });
     step('node', [join(kit, 'sspr-vs-ltb-report.mjs'), out]);
   } finally {
     step('bash', [join(kit, 'sspr-vs-ltb-teardown.sh'), runDir]);
