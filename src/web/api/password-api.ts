@@ -10,7 +10,8 @@ const checkBody = z.strictObject({ password: z.string().max(4096), flowId: z.str
 
 /**
  * Live password feedback: `POST /api/v1/password/check {password, flowId?}` → the verdict
- * `{accepted, score, reasons: [{code, message, params}], suggestions}`. The user's own names and history
+ * `{accepted, score, reasons: [{code, key, params, message}], suggestions}`: `key` is the catalogue entry, `params`
+ * its public parameters and `message` its text in the reader's language; none carries the password or a part of it. The user's own names and history
  * count only for a verified reset flow (from `flowId`, or the flow cookie of the reset pages), so the
  * endpoint tells nothing about accounts. Nothing is stored or logged.
  */
