@@ -19,7 +19,8 @@ const password = 'Screenshot-Tour-2026!';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sspr-screens-'));
 const env = { SSPR_DATA_DIR: dataDir, SSPR_CAPTCHA: 'off', SSPR_LOG_LEVEL: 'warn' };
-const server = await startServerProcess((port) => ({ ...env, SSPR_PORT: String(port) }), 'demo');
+// The demo seeds its accounts before it listens; on a loaded machine that takes longer than a test server.
+const server = await startServerProcess((port) => ({ ...env, SSPR_PORT: String(port) }), 'demo', '127.0.0.1', 120_000);
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],

@@ -52,6 +52,7 @@ export async function startServerProcess(
   env: Record<string, string> | ((port: number) => Record<string, string>),
   command = 'serve',
   hostname = '127.0.0.1',
+  readyMs = 15_000,
 ): Promise<ServerProcess> {
   assertBuilt();
   const port = await freePort();
@@ -64,7 +65,7 @@ export async function startServerProcess(
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const baseUrl = `http://${hostname}:${port}`;
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + readyMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${output}`);
     try {
@@ -72,7 +73,7 @@ export async function startServerProcess(
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`server not ready within 15 s:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`server not ready within ${readyMs / 1000} s:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
