@@ -23,7 +23,7 @@ const hasUserHelp = (id: CheckId): id is UserHelpId => (userHelp as readonly Che
 function reportHtml(report: DoctorReport, lang: Lang): SafeHtml {
   const question = report.user === null ? dt(lang, 'service') : dt(lang, 'can-reset', { user: report.user });
   const rows = report.checks.map(
-    (c) => html`<tr class="check-${c.status}" id="check-${c.id}"><th scope="row"><a href="${checkHelpPath(c.id)}">${c.id}</a></th><td class="status">${c.status}</td><td>${c.summary}</td><td>${c.evidence}</td><td>${c.fix}</td></tr>`,
+    (c) => html`<tr class="check-${c.status}" id="check-${c.id}"><th scope="row"><a href="${checkHelpPath(c.id)}">${c.id}</a></th><td class="status">${dt(lang, `result.${c.status}`)}</td><td>${c.summary}</td><td>${c.evidence}</td><td>${c.fix}</td></tr>`,
   );
   const summary = report.summary
     ? html`<h2>${dt(lang, 'counts', { users: report.summary.users, ms: report.summary.elapsedMs })}</h2>
