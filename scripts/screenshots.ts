@@ -26,8 +26,8 @@ const browser = await chromium.launch({
 });
 try {
   for (const user of ['alice', 'dieter']) {
-    const set = runCli(['user', 'set-password', user], { env, input: `${password}\n` });
-    if (set.status !== 0) throw new Error(`set-password ${user}: ${set.stderr}`);
+    const set = runCli(['user', 'set-password', user], { env, input: `${password}\n`, timeoutMs: 120_000 });
+    if (set.status !== 0) throw new Error(`set-password ${user} (status ${set.status}): ${set.stderr}`);
   }
   mkdirSync(out, { recursive: true });
   let count = 0;

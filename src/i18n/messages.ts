@@ -148,3 +148,16 @@ export function useCatalogue(catalogue: MessageCatalogue): void {
 export function message<K extends MessageKey>(lang: Lang, key: K, ...params: ParamsArg<K>): string {
   return messages.format(lang, key, ...params);
 }
+
+type DomainOf<K> = K extends `${infer D}.${string}` ? D : never;
+
+/** A catalogue domain: one message file per language (`messages/<lang>/<domain>.json`), the keys' first segment. */
+export type Domain = DomainOf<MessageKey>;
+
+/** A domain's typed lookup: keys without the `<domain>.` prefix, each key's parameters checked by the compiler. */
+export type DomainText<D extends Domain> = <K extends Under<`${D}.`>>(lang: Lang, key: K, ...params: ParamsArg<`${D}.${K}` & MessageKey>) => string;
+
+/** The one typed lookup of a domain, over `message` (pages `t`, experience `x`, console `ct`, doctor report `dt`). */
+export function domainText<D extends Domain>(domain: D): DomainText<D> {
+  return (lang, key, ...params) => messages.format(lang, `${domain}.${key}` as MessageKey, ...(params as [never]));
+}

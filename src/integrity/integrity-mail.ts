@@ -4,11 +4,6 @@ import type { MailMessage } from '../mail/mailer.js';
 import type { SmsMessage } from '../sms/sms-gateway.js';
 import type { NoticeName } from '../audit/audit-events.js';
 
-/** A point in time as mails and SMS show it: ISO date and time, UTC. */
-export function noticeTime(at: Date): string {
-  return at.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
-}
-
 export interface NoticeParams {
   organisation: string;
   notice: NoticeName;
@@ -20,27 +15,25 @@ export interface NoticeParams {
 
 /** A notice after a change to the account, with its "this wasn't me" link. Holds no secret. */
 export function noticeMail(lang: Lang, to: string, p: NoticeParams): MailMessage {
-  const when = noticeTime(p.at);
   return {
     to,
     lang,
     subject: message(lang, 'integrity.mail.notice.subject', { organisation: p.organisation, notice: p.notice }),
-    text: message(lang, 'integrity.mail.notice.text', { notice: p.notice, when, ip: p.ip, days: p.days, link: p.link }),
+    text: message(lang, 'integrity.mail.notice.text', { notice: p.notice, when: p.at, ip: p.ip, days: p.days, link: p.link }),
   };
 }
 
 export function noticeSms(lang: Lang, to: string, p: NoticeParams): SmsMessage {
-  return { to, text: message(lang, 'integrity.sms.notice', { organisation: p.organisation, notice: p.notice, when: noticeTime(p.at), link: p.link }) };
+  return { to, text: message(lang, 'integrity.sms.notice', { organisation: p.organisation, notice: p.notice, when: p.at, link: p.link }) };
 }
 
 /** Tells an administrator that an account was frozen by its owner. */
 export function freezeAlertMail(lang: Lang, to: string, p: { organisation: string; who: string; at: Date; ip: string }): MailMessage {
-  const when = noticeTime(p.at);
   return {
     to,
     lang,
     subject: message(lang, 'integrity.mail.freeze-alert.subject', { organisation: p.organisation, who: p.who }),
-    text: message(lang, 'integrity.mail.freeze-alert.text', { who: p.who, when, ip: p.ip }),
+    text: message(lang, 'integrity.mail.freeze-alert.text', { who: p.who, when: p.at, ip: p.ip }),
   };
 }
 

@@ -18,8 +18,9 @@ import { isCommonPassword } from './common-passwords.js';
 import { EvaluationTurns } from './evaluation-turns.js';
 import {
   REASON_CODES,
-  formatViolation,
+  publicReason,
   type Language,
+  type PublicReason,
   type ReasonCode,
   type RuleViolation,
 } from './messages.js';
@@ -51,7 +52,8 @@ export interface PasswordContext {
   lang?: Language | undefined;
 }
 
-export type PasswordReason = RuleViolation & { message: string };
+/** A reason as the reader gets it: never the password or a part of it. */
+export type PasswordReason = PublicReason;
 
 export type BreachCheckOutcome = 'passed' | 'breached' | 'unavailable' | 'not-configured' | 'disabled' | 'skipped';
 
@@ -93,7 +95,7 @@ function buildVerdict(
   const order = (code: ReasonCode): number => REASON_CODES.indexOf(code);
   const reasons = [...violations]
     .sort((a, b) => order(a.code) - order(b.code))
-    .map((violation): PasswordReason => ({ ...violation, message: formatViolation(violation, lang) }));
+    .map((violation): PasswordReason => publicReason(violation, lang));
   return { accepted: reasons.length === 0, score, reasons, suggestions, breachCheck };
 }
 

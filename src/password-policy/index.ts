@@ -24,10 +24,13 @@ export {
 export {
   formatReason,
   formatViolation,
+  publicReason,
   REASON_CODES,
   type Language,
   type ReasonCode,
   type ReasonParams,
+  type PublicReason,
+  type PublicReasonParams,
   type RuleViolation,
 } from './messages.js';
 export { countCharacterClasses, displayNameTokens } from './rules.js';

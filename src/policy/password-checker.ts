@@ -40,6 +40,11 @@ export interface PasswordChecker {
   check(password: string, subject: PasswordSubject, lang: Lang): Promise<PasswordVerdict>;
 }
 
+/** The rules a subject's password must meet, as checked and as listed on the pages: ours, made stricter where the account's directory policy is. */
+export function rulesFor(settings: PasswordSettings, directoryPolicy: DirectoryPasswordPolicy | null | undefined): PasswordSettings {
+  return directoryPolicy ? stricter(settings, directoryPolicy) : settings;
+}
+
 const CUSTOM_LIST_REFRESH_MS = 30_000;
 
 /**
@@ -66,7 +71,7 @@ export class PolicyPasswordChecker implements PasswordChecker {
     return evaluatePassword(
       password,
       { ...context, organisation: this.organisation, lang },
-      directoryPolicy ? stricter(this.settings, directoryPolicy) : this.settings,
+      rulesFor(this.settings, directoryPolicy),
       { index: bannedTermIndexFor(this.custom), breach: this.breach },
     ).catch((error: unknown) => {
       // Too many evaluations wait for the event loop: refused at once (503), the password neither accepted nor not.

@@ -2,11 +2,6 @@ import type { Lang } from '../i18n/lang.js';
 import { message } from '../i18n/messages.js';
 import type { MailMessage } from '../mail/mailer.js';
 
-/** A point in time as reminders show it: ISO date and minute, UTC. */
-export function reminderTime(at: number): string {
-  return new Date(at).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
-}
-
 export interface ExpiryTextParams {
   organisation: string;
   name: string;
@@ -17,7 +12,7 @@ export interface ExpiryTextParams {
 }
 
 export function expiryMail(lang: Lang, to: string, p: ExpiryTextParams): MailMessage {
-  const params = { ...p, when: reminderTime(p.expiresAt) };
+  const params = { ...p, when: p.expiresAt };
   return { to, subject: message(lang, 'reminders.expiry.subject', params), text: message(lang, 'reminders.expiry.text', params) };
 }
 
@@ -33,7 +28,7 @@ export interface SummaryLine {
 }
 
 export function managerSummaryMail(lang: Lang, to: string, p: { organisation: string; name: string; people: readonly SummaryLine[] }): MailMessage {
-  const lines = p.people.map((line) => message(lang, 'reminders.manager.line', { ...line, when: reminderTime(line.expiresAt) })).join('\n');
+  const lines = p.people.map((line) => message(lang, 'reminders.manager.line', { ...line, when: line.expiresAt })).join('\n');
   return {
     to,
     subject: message(lang, 'reminders.manager.subject', p),

@@ -9,6 +9,7 @@ import { startTestService, type TestService } from '../support/test-service.js';
 import { verifiedResetFlow } from '../support/reset-client.js';
 import { postJson } from '../support/json-client.js';
 import { runCli } from '../support/processes.js';
+import { FormClient, csrfOf } from '../support/form-client.js';
 
 /**
  * "Direct" writeback against a real OpenLDAP with ppolicy: `sspr sync` imports the accounts, a reset through
@@ -24,6 +25,8 @@ describe('direct writeback to OpenLDAP', () => {
 
   before(async () => {
     slapd = await startSlapd();
+    // The directory asks for more than the service's 8 characters: the pages must list the directory's rule.
+    await slapd.modifyAsRoot(slapd.policyDn, { pwdMinLength: '14' });
     smtp = await SmtpSink.start();
     await slapd.addUser({ uid: 'lena', password: 'Original-Pass-1', givenName: 'Lena', sn: 'Lindqvist', mail: 'lena@example.org' });
     await slapd.addUser({ uid: 'karl', password: 'Original-Pass-2', givenName: 'Karl', sn: 'Klein', mail: 'karl@example.org' });
@@ -87,6 +90,36 @@ describe('direct writeback to OpenLDAP', () => {
     assert.equal((await postJson(svc.baseUrl, `${flow}/password`, { password: 'Granite orchard piano 5' })).status, 200);
     assert.equal((await svc.services.onprem!.findAccount('karl'))!.locked, false);
     assert.equal(await directoryAccepts('karl', 'Granite orchard piano 5'), true);
+  });
+
+  it("lists the directory's stricter rules (ppolicy pwdMinLength, pwdInHistory) before typing, and checks live by them", async () => {
+    const client = new FormClient(svc.baseUrl);
+    let page = await client.get('/reset?lang=en');
+    await client.post('/reset', { username: 'karl', _csrf: csrfOf(page.text) });
+    page = await client.get('/reset/method');
+    const methodId = /name="methodId" value="([^"]+)" data-method-type="email"/.exec(page.text)?.[1] ?? '';
+    const count = smtp.messages.length;
+    const sent = await client.post('/reset/send', { methodId, _csrf: csrfOf(page.text) });
+    page = await client.get(sent.response.headers.get('location') ?? '');
+    const code = await smtp.codeFor('karl@example.org', count);
+    const verified = await client.post('/reset/code', { methodId, code, _csrf: csrfOf(page.text) });
+    assert.equal(verified.response.headers.get('location'), '/reset/password');
+    page = await client.get('/reset/password');
+    assert.match(page.text, /<li data-rule="length"[^>]*>At least 14 characters/);
+    assert.match(page.text, /id="password"[^>]*minlength="14"/);
+    assert.match(page.text, /<li data-rule="history"/);
+    const live = await client.json('POST', '/api/v1/password/check', { password: 'Orchard pian5' });
+    const short = live.body.reasons.find((r: any) => r.code === 'too-short');
+    assert.deepEqual(short?.params, { min: 14, actual: 13 }, JSON.stringify(live.body));
+
+    const signedIn = new FormClient(svc.baseUrl);
+    const signInPage = await signedIn.get('/signin?lang=en');
+    const session = await signedIn.post('/signin', { username: 'karl', password: 'Granite orchard piano 5', _csrf: csrfOf(signInPage.text) });
+    assert.equal(session.response.status, 303);
+    const account = await signedIn.get('/account');
+    assert.match(account.text, /<li data-rule="length"[^>]*>At least 14 characters/);
+    const accountLive = await signedIn.json('POST', '/api/v1/password/check', { password: 'Orchard pian5' });
+    assert.ok(accountLive.body.reasons.some((r: any) => r.code === 'too-short' && r.params.min === 14), JSON.stringify(accountLive.body));
   });
 
   it('an incremental sync picks up a changed entry', async () => {

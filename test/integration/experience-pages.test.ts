@@ -62,6 +62,32 @@ describe('the reset and security-info experience, without JavaScript', () => {
     assert.match(mismatch.text, /id="confirm"[^>]*aria-invalid="true" aria-describedby="confirm-error"/);
   });
 
+  it('the language links keep the other query parameters (the code page keeps its method), same page only', async () => {
+    const client = new FormClient(svc.baseUrl);
+    let page = await client.get('/reset?lang=en');
+    await client.post('/reset', { username: 'ruth', _csrf: csrfOf(page.text) });
+    page = await client.get('/reset/method');
+    const methodId = /name="methodId" value="([^"]+)" data-method-type="totp"/.exec(page.text)?.[1] ?? '';
+    const sent = await client.post('/reset/send', { methodId, _csrf: csrfOf(page.text) });
+    const codePath = sent.response.headers.get('location') ?? '';
+    assert.equal(codePath, `/reset/code?m=${encodeURIComponent(methodId)}`);
+    page = await client.get(codePath);
+    const german = /<a href="([^"]+)" hreflang="de"/.exec(page.text)?.[1] ?? '';
+    assert.equal(german, `?m=${encodeURIComponent(methodId)}&amp;lang=de`);
+    const switched = await client.get('/reset/code' + german.replaceAll('&amp;', '&'));
+    assert.match(switched.text, /<html lang="de">/);
+    assert.match(switched.text, new RegExp(`name="methodId" value="${methodId}"`), 'the same method after switching');
+
+    // Hostile parameters stay parameters of this page: re-encoded, the old lang replaced, no other origin or path.
+    const hostile = await client.get('/reset?next=%2F%2Fevil.example%2F&x=%22%3E%3Cscript%3E&lang=de&lang=fr');
+    const links = [...hostile.text.matchAll(/<a href="([^"]*)" hreflang="([^"]+)"/g)];
+    assert.equal(links.length, 10);
+    for (const [, href, lang] of links) {
+      assert.equal(href, `?next=%2F%2Fevil.example%2F&amp;x=%22%3E%3Cscript%3E&amp;lang=${lang}`);
+    }
+    assert.doesNotMatch(hostile.text, /<script>/);
+  });
+
   it('offers "unlock only" to no cloud-only account, and refuses it when asked anyway', async () => {
     const { client, page } = await verified('ruth', 1);
     assert.doesNotMatch(page.text, /action="\/reset\/unlock"/);

@@ -48,7 +48,10 @@ describe('password policy in the service', () => {
     assert.equal(weak.status, 200);
     assert.equal(weak.body.accepted, false);
     assert.ok(codesOf(weak).includes('banned-term'), JSON.stringify(weak.body));
-    assert.match(weak.body.reasons.find((r: any) => r.code === 'banned-term').message, /sommer/i);
+    const banned = weak.body.reasons.find((r: any) => r.code === 'banned-term');
+    assert.equal(banned.key, 'password-policy.banned-term');
+    assert.deepEqual(banned.params, {});
+    assert.match(banned.message, /häufig verwendeten Wörtern/);
     const good = await check('kettle orbit lantern meadow');
     assert.equal(good.body.accepted, true, JSON.stringify(good.body));
     assert.ok(good.body.score >= 3);
@@ -66,6 +69,39 @@ describe('password policy in the service', () => {
     const refused = await postJson(svc.baseUrl, `/api/v1/reset/${flowId}/password`, { password: 'pollmann-ride-the-bus' });
     assert.equal(refused.status, 400);
     assert.ok(refused.body.error.details.reasons.some((r: any) => r.code === 'contains-personal-name'));
+  });
+
+  it('never answers with the password or a part of it, in any language, live or on refusal', async () => {
+    const flowId = await verifiedFlow();
+    // Each holds a distinctive run next to what the engine matches: the user name, a last name, the organisation,
+    // a banned word, a repeat, a keyboard row, and one too short to score.
+    const passwords = ['paulaQzvxk', 'Pollmann7Wqj', 'Contoso-Xjqv', 'Sommer2024Qj', 'zzzzzzzzzzzz', 'qwertzuiopXk', 'Xyq7'];
+    const fragments = (password: string) => {
+      const lower = password.toLowerCase();
+      return Array.from({ length: lower.length - 4 }, (_, i) => lower.slice(i, i + 5));
+    };
+    const assertClean = (password: string, answer: unknown, where: string) => {
+      const shown = JSON.stringify(answer).toLowerCase();
+      for (const fragment of fragments(password)) assert.ok(!shown.includes(fragment), `${where}: "${fragment}" of ${password} in ${shown}`);
+    };
+    for (const lang of ['en', 'de', 'fr', 'pl', 'ja']) {
+      for (const password of passwords) {
+        const answer = await check(password, flowId, lang);
+        assert.equal(answer.status, 200);
+        assert.equal(answer.body.accepted, false, `${password} is refused`);
+        for (const reason of answer.body.reasons) {
+          assert.equal(reason.key, `password-policy.${reason.code}`);
+          for (const value of Object.values(reason.params)) assert.ok(value === null || typeof value === 'number' || /^[a-z]+$/i.test(String(value)), JSON.stringify(reason));
+        }
+        assertClean(password, answer.body, `${lang} check`);
+      }
+      const names = await check('paulaQzvxk', flowId, lang);
+      assert.ok(codesOf(names).includes('contains-username'), JSON.stringify(names.body));
+      const refused = await postJson(svc.baseUrl, `/api/v1/reset/${flowId}/password`, { password: 'Pollmann7Wqj' }, { headers: { 'accept-language': lang } });
+      assert.equal(refused.status, 400);
+      assert.ok(refused.body.error.details.reasons.some((r: any) => r.code === 'contains-personal-name'), JSON.stringify(refused.body));
+      assertClean('Pollmann7Wqj', refused.body, `${lang} refusal`);
+    }
   });
 
   it('a custom banned term added with the CLI reaches the running service', async () => {

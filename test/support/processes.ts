@@ -18,13 +18,13 @@ function assertBuilt(): void {
 }
 
 /** Runs the built CLI to completion with `input` on stdin. */
-export function runCli(args: string[], options: { env?: Record<string, string>; input?: string } = {}) {
+export function runCli(args: string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}) {
   assertBuilt();
   const result = spawnSync(process.execPath, [cliPath, ...args], {
     env: { PATH: process.env.PATH, ...options.env },
     input: options.input ?? '',
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: options.timeoutMs ?? 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { errorCatalogue, type ErrorCode } from '../../src/errors/catalogue.js';
 import { SsprError, toSsprError } from '../../src/errors/sspr-error.js';
-import { languages } from '../../src/i18n/lang.js';
+import { languages, type Lang } from '../../src/i18n/lang.js';
 import { argumentsOf, checkAgainst, languagesIn, MessageFileError, readLanguage, shippedMessagesRoot, type Argument } from '../../src/i18n/message-files.js';
 import { MessageCatalogue, message, messages } from '../../src/i18n/messages.js';
 import { renderHint } from '../../src/methods/hints.js';
@@ -17,6 +17,8 @@ import { messageParamsSource, paramsModulePath } from '../../scripts/message-par
 import { messageGaps } from '../../scripts/messages-missing.js';
 import { isPluralElement, isSelectElement, type MessageFormatElement, type PluralElement } from '@formatjs/icu-messageformat-parser';
 import { adminResetNoticeMail, codeMail } from '../../src/mail/templates.js';
+import { freezeAlertMail, noticeMail, noticeSms } from '../../src/integrity/integrity-mail.js';
+import { expiryMail, managerSummaryMail } from '../../src/reminders/reminder-texts.js';
 import { layout } from '../../src/web/pages/layout.js';
 import { html } from '../../src/web/html.js';
 import { PREDEFINED_QUESTIONS } from '../../src/methods/questions/question-catalogue.js';
@@ -117,7 +119,7 @@ describe('message catalogues', () => {
       for (const code of REASON_CODES) assert.ok(messages.has(`password-policy.${code}`), code);
     }
     assert.equal(t('de', 'reset.method.required', { required: 1, count: 0 }), 'Sie müssen 1 Methode bestätigen. Bisher bestätigt: 0.');
-    assert.match(formatReason('too-weak', 'de', { score: 1, required: 3, warning: null }), /^Dieses Kennwort ist zu leicht zu erraten \(Stärke 1 von 4, mindestens 3 nötig\)\. Machen/);
+    assert.match(formatReason('too-weak', 'de', { score: 1, required: 3, warning: null }), /^Dieses Kennwort ist zu leicht zu erraten\. Machen/);
   });
   it('internal errors are not exposed; client errors are', () => {
     const internal = toSsprError(new Error('db password is hunter2'));
@@ -256,6 +258,21 @@ describe('ten languages', () => {
     }
     assert.match(adminResetNoticeMail('de', 'a@example.org', { organisation: 'ACME', at, ip: '192.0.2.1', who: 'root' }).text, /am 6\. Dez\. 2026 um 14:05 UTC/);
     assert.match(adminResetNoticeMail('ja', 'a@example.org', { organisation: 'ACME', at, ip: '192.0.2.1', who: 'root' }).text, /2026年12月6日 14:05 UTC/);
+    // Every mail and SMS with a time says it in the reader's date style, in UTC with the zone named.
+    const notice = { organisation: 'ACME', notice: 'reset', at, ip: '192.0.2.1', link: 'https://x/n', days: 7 } as const;
+    const expiry = { organisation: 'ACME', name: 'Ann', username: 'ann', expiresAt: at.getTime(), days: 3, url: 'https://x/c' };
+    const line = { person: 'Ann', username: 'ann', expiresAt: at.getTime(), days: 3 };
+    const dated = (lang: Lang) => [
+      noticeMail(lang, 'a@example.org', notice).text,
+      noticeSms(lang, '+491', notice).text,
+      freezeAlertMail(lang, 'a@example.org', { organisation: 'ACME', who: 'ann', at, ip: '192.0.2.1' }).text,
+      expiryMail(lang, 'a@example.org', expiry).text,
+      managerSummaryMail(lang, 'a@example.org', { organisation: 'ACME', name: 'Bo', people: [line] }).text,
+    ];
+    for (const text of dated('de')) assert.match(text, /6\. Dez\. 2026 um 14:05 UTC/);
+    for (const text of dated('ja')) assert.match(text, /2026年12月6日 14:05 UTC/);
+    for (const text of dated('pl')) assert.match(text, /6 gru 2026 o 14:05 UTC/);
+    for (const lang of languages) for (const text of dated(lang)) assert.doesNotMatch(text, /2026-12-06/, `${lang}: no ISO date`);
     assert.match(message('pl', 'errors.code-wrong', { remaining: 5 }), /pozostało 5 prób/);
     assert.match(message('pl', 'errors.code-wrong', { remaining: 2 }), /pozostały 2 próby/);
   });

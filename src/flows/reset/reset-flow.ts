@@ -9,7 +9,8 @@ import type { Audit } from '../../audit/audit.js';
 import type { AuditDetail, AuditEventName } from '../../audit/audit-events.js';
 import type { Lang } from '../../i18n/lang.js';
 import type { MethodRequest, VerificationMethod, MethodType, Challenge, VerifyInput } from '../../methods/method.js';
-import type { PasswordChecker, PasswordSubject } from '../../policy/password-checker.js';
+import { rulesFor, type PasswordChecker, type PasswordSubject } from '../../policy/password-checker.js';
+import type { PasswordSettings } from '../../password-policy/index.js';
 import type { PolicyStore } from '../../policy/policy-store.js';
 import type { Throttles } from '../../policy/throttles.js';
 import type { MailDispatch } from '../../delivery/background-delivery.js';
@@ -278,20 +279,26 @@ export class ResetFlow {
     return { user, claim: { digest: flow.digest, claimedAt } };
   }
 
+  /** A verified flow's account as the password engine sees it (names, history, directory policy), else null. */
+  private async verifiedSubject(flowId: string | undefined): Promise<PasswordSubject | null> {
+    if (!flowId) return null;
+    const flow = await this.live(flowId).catch(() => null);
+    if (flow?.state !== 'verified') return null;
+    const user = await this.userOf(flow);
+    return { ...passwordSubjectOf(this.deps.directory, user), directoryPolicy: (await this.deps.directory.directoryPolicyFor?.(user)) ?? null };
+  }
+
   /**
    * Live feedback while the user types: the full verdict for a verified flow's user (the only point where
    * their names may be used), else the rules that need no user. Changes nothing.
    */
   async checkPassword(flowId: string | undefined, password: string, lang: MethodRequest['lang']) {
-    let subject: PasswordSubject = { username: '' };
-    if (flowId) {
-      const flow = await this.live(flowId).catch(() => null);
-      if (flow?.state === 'verified') {
-        const user = await this.userOf(flow);
-        subject = { ...passwordSubjectOf(this.deps.directory, user), directoryPolicy: (await this.deps.directory.directoryPolicyFor?.(user)) ?? null };
-      }
-    }
-    return this.deps.passwords.check(password, subject, lang);
+    return this.deps.passwords.check(password, (await this.verifiedSubject(flowId)) ?? { username: '' }, lang);
+  }
+
+  /** The rules the new-password page lists before typing: ours, made stricter by the verified account's directory. */
+  async passwordRules(flowId: string): Promise<PasswordSettings> {
+    return rulesFor(this.deps.passwords.settings, (await this.verifiedSubject(flowId))?.directoryPolicy);
   }
 
   private async effectivePolicy(): Promise<SsprPolicy> {

@@ -2,8 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PageKit } from '../pages/page-kit.js';
 import type { PageContext } from '../pages/layout.js';
 import { html, type SafeHtml } from '../html.js';
-import { message, type ParamsArg, type Under } from '../../i18n/messages.js';
-import type { Lang } from '../../i18n/lang.js';
+import { domainText, message, type DomainText } from '../../i18n/messages.js';
 import { operatorHolds, type ConsoleNeed, type Operator } from './console-access.js';
 
 /**
@@ -24,9 +23,7 @@ export const consoleSections = [
 export type ConsoleSection = (typeof consoleSections)[number]['id'];
 
 /** A console text in the reader's language (messages/<lang>/console.json, keys without the `console.` prefix). */
-export function ct<K extends Under<'console.'>>(lang: Lang, key: K, ...params: ParamsArg<`console.${K}`>): string {
-  return message(lang, `console.${key}`, ...params);
-}
+export const ct: DomainText<'console'> = domainText('console');
 
 function mayOpen(operator: Operator, need: ConsoleNeed): boolean {
   return operatorHolds(operator, need);

@@ -12,6 +12,7 @@ import { scriptTag } from '../assets.js';
 import { passwordFields, refusalBanner, refusalOf, type PasswordRefusal } from './password-fields.js';
 import { isConsoleOperator, safeNext } from '../admin/console-access.js';
 import { message } from '../../i18n/messages.js';
+import { rulesFor } from '../../policy/password-checker.js';
 
 /** Sign-in and "My account": profile, link to security info, change password, sign-out. */
 export async function accountPages(app: FastifyInstance, services: Services, kit: PageKit, rateLimit: RouteRateLimit): Promise<void> {
@@ -62,6 +63,7 @@ export async function accountPages(app: FastifyInstance, services: Services, kit
     const consoleLink = (await isConsoleOperator(services, user)) ? html`<p><a class="button" id="console-link" href="/admin">${message(lang, 'console-auth.account.console')}</a></p>` : '';
     const none = html`<em>${t(lang, 'account.none')}</em>`;
     const error = options.refusal ? refusalBanner(lang, options.refusal) : options.error;
+    const rules = rulesFor(services.passwords.settings, await services.directory.directoryPolicyFor(user));
     return kit.render(request, reply, t(lang, 'account.title'), (ctx) => html`${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` : ''}<h2>${t(lang, 'account.profile')}</h2>
 <dl>
 <dt>${t(lang, 'account.username')}</dt><dd id="profile-username">${user.username}</dd>
@@ -78,7 +80,7 @@ ${consoleLink}
 <input type="text" name="username" autocomplete="username" value="${user.username}" hidden>
 <label for="current">${t(lang, 'account.password.current')}</label>
 <input type="password" id="current" name="current" autocomplete="current-password" required${options.currentWrong ? html` aria-invalid="true" aria-describedby="error"` : ''}>
-${passwordFields(lang, services.passwords.settings, { refusal: options.refusal, namesCheckedLive: false })}
+${passwordFields(lang, rules, { refusal: options.refusal, namesCheckedLive: true })}
 <button type="submit">${t(lang, 'account.password.save')}</button>
 </form>
 <form method="post" action="/signout">${csrfField(ctx)}<button type="submit" class="secondary">${t(lang, 'account.signout')}</button></form>

@@ -6,7 +6,7 @@ import { operatorMayActOn, requireConsolePage } from '../admin/console-access.js
 import { renderConsole } from '../admin/console-layout.js';
 import { SsprError } from '../../errors/sspr-error.js';
 import type { Lang } from '../../i18n/lang.js';
-import { message, type ParamsArg, type Under } from '../../i18n/messages.js';
+import { dt } from '../../doctor/format-report.js';
 import { isCheckId, type CheckId, type DoctorReport } from '../../doctor/doctor-types.js';
 
 /** The public catalogue entry a refusal links to (the same ids the doctor reports). */
@@ -14,8 +14,6 @@ export function checkHelpPath(id: string): string {
   return `/help/checks/${encodeURIComponent(id)}`;
 }
 
-const w = <K extends Under<'doctor-report.'>>(lang: Lang, key: K, ...params: ParamsArg<`doctor-report.${K}`>) =>
-  message(lang, `doctor-report.${key}`, ...params);
 
 /** The refusals the reset flow can give that a user can read about (cause, then what to do), per catalogue id. */
 const userHelp = ['sspr-enabled', 'license-assigned', 'methods-registered', 'admin-policy', 'account-state', 'throttled'] as const satisfies readonly CheckId[];
@@ -23,17 +21,17 @@ type UserHelpId = (typeof userHelp)[number];
 const hasUserHelp = (id: CheckId): id is UserHelpId => (userHelp as readonly CheckId[]).includes(id);
 
 function reportHtml(report: DoctorReport, lang: Lang): SafeHtml {
-  const question = report.user === null ? w(lang, 'service') : w(lang, 'can-reset', { user: report.user });
+  const question = report.user === null ? dt(lang, 'service') : dt(lang, 'can-reset', { user: report.user });
   const rows = report.checks.map(
-    (c) => html`<tr class="check-${c.status}" id="check-${c.id}"><th scope="row"><a href="${checkHelpPath(c.id)}">${c.id}</a></th><td class="status">${c.status}</td><td>${c.summary}</td><td>${c.evidence}</td><td>${c.fix}</td></tr>`,
+    (c) => html`<tr class="check-${c.status}" id="check-${c.id}"><th scope="row"><a href="${checkHelpPath(c.id)}">${c.id}</a></th><td class="status">${dt(lang, `result.${c.status}`)}</td><td>${c.summary}</td><td>${c.evidence}</td><td>${c.fix}</td></tr>`,
   );
   const summary = report.summary
-    ? html`<h2>${w(lang, 'counts', { users: report.summary.users, ms: report.summary.elapsedMs })}</h2>
-<div class="table-scroll" tabindex="0"><table id="doctor-summary"><thead><tr><th>${w(lang, 'check')}</th><th>${w(lang, 'failing')}</th><th>${w(lang, 'warning')}</th><th>${w(lang, 'basis')}</th></tr></thead>
+    ? html`<h2>${dt(lang, 'counts', { users: report.summary.users, ms: report.summary.elapsedMs })}</h2>
+<div class="table-scroll" tabindex="0"><table id="doctor-summary"><thead><tr><th>${dt(lang, 'check')}</th><th>${dt(lang, 'failing')}</th><th>${dt(lang, 'warning')}</th><th>${dt(lang, 'basis')}</th></tr></thead>
 <tbody>${report.summary.checks.map((l) => html`<tr><th scope="row">${l.id}</th><td>${String(l.failing)}</td><td>${String(l.warning)}</td><td>${l.basis}</td></tr>`)}</tbody></table></div>`
     : '';
-  return html`<h2 id="doctor-answer">${question} <strong>${report.canReset ? w(lang, 'yes') : w(lang, 'no')}</strong></h2>
-<div class="table-scroll" tabindex="0"><table id="doctor-checks"><thead><tr><th>${w(lang, 'check')}</th><th>${w(lang, 'status')}</th><th>${w(lang, 'summary')}</th><th>${w(lang, 'evidence')}</th><th>${w(lang, 'fix')}</th></tr></thead>
+  return html`<h2 id="doctor-answer">${question} <strong>${report.canReset ? dt(lang, 'yes') : dt(lang, 'no')}</strong></h2>
+<div class="table-scroll" tabindex="0"><table id="doctor-checks"><thead><tr><th>${dt(lang, 'check')}</th><th>${dt(lang, 'status')}</th><th>${dt(lang, 'summary')}</th><th>${dt(lang, 'evidence')}</th><th>${dt(lang, 'fix')}</th></tr></thead>
 <tbody>${rows}</tbody></table></div>
 ${summary}`;
 }
@@ -67,11 +65,11 @@ export async function adminDoctorPages(app: FastifyInstance, services: Services,
       reply,
       operator,
       'doctor',
-      w(lang, 'page.title'),
+      dt(lang, 'page.title'),
       () => html`<form method="get" action="/admin/doctor">
-<label for="user">${w(lang, 'page.user')}</label>
+<label for="user">${dt(lang, 'page.user')}</label>
 <input type="text" id="user" name="user" value="${username}" maxlength="256" autocapitalize="none" spellcheck="false">
-<button type="submit">${w(lang, 'page.run')}</button>
+<button type="submit">${dt(lang, 'page.run')}</button>
 </form>
 ${report ? reportHtml(report, lang) : ''}`,
       { status, ...(error ? { error } : {}) },
@@ -82,13 +80,13 @@ ${report ? reportHtml(report, lang) : ''}`,
     const { id } = request.params;
     if (!isCheckId(id)) throw new SsprError('not-found');
     const lang = request.ctx.lang;
-    const help = hasUserHelp(id) ? [w(lang, `help.${id}`), w(lang, `help.${id}.fix`)] : undefined;
+    const help = hasUserHelp(id) ? [dt(lang, `help.${id}`), dt(lang, `help.${id}.fix`)] : undefined;
     return kit.render(
       request,
       reply,
-      w(lang, 'help.title', { id }),
-      () => html`${help ? html`<p id="help-cause">${help[0]}</p><p id="help-fix">${help[1]}</p>` : html`<p>${w(lang, 'help.other', { id })}</p>`}
-<p><a href="/reset">${w(lang, 'help.back')}</a></p>`,
+      dt(lang, 'help.title', { id }),
+      () => html`${help ? html`<p id="help-cause">${help[0]}</p><p id="help-fix">${help[1]}</p>` : html`<p>${dt(lang, 'help.other', { id })}</p>`}
+<p><a href="/reset">${dt(lang, 'help.back')}</a></p>`,
     );
   });
 }

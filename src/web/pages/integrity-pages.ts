@@ -7,7 +7,6 @@ import { html } from '../html.js';
 import { scriptTag } from '../assets.js';
 import { message } from '../../i18n/messages.js';
 import { checkCaptcha } from '../captcha-check.js';
-import { noticeTime } from '../../integrity/integrity-mail.js';
 import { NOT_ME_PATH } from '../../integrity/account-notices.js';
 import { SsprError } from '../../errors/sspr-error.js';
 
@@ -26,7 +25,7 @@ export async function integrityPages(app: FastifyInstance, services: Services, k
     // The token is in the URL: no Referer leaves this page, and nothing caches it.
     reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
     return kit.render(request, reply, message(lang, 'integrity.not-me.title'), (ctx) => html`<p>${message(lang, 'integrity.not-me.intro')}</p>
-<p id="not-me-notice">${message(lang, 'integrity.not-me.notice', { notice: preview.notice, when: noticeTime(preview.at) })}</p>
+<p id="not-me-notice">${message(lang, 'integrity.not-me.notice', { notice: preview.notice, when: preview.at })}</p>
 <p>${message(lang, 'integrity.not-me.what')}</p>
 <form method="post" action="${NOT_ME_PATH}">${csrfField(ctx)}
 <input type="hidden" name="t" value="${token}">

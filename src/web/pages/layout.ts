@@ -20,13 +20,15 @@ export interface PageContext {
   organisation: string;
   csrfToken: string;
   demo: boolean;
+  /** The request's query string (without "?"); the language links keep its other parameters. */
+  query?: string;
   /** The operator's branding (logo, stylesheets, help desk); absent in pages rendered without it. */
   branding?: BrandingView;
 }
 
 /** The page frame: language switch, heading, and an optional error banner (role=alert for screen readers). */
 export function layout(page: PageContext, title: string, body: SafeHtml, error?: string): string {
-  const switcher = languageSwitch(page.lang);
+  const switcher = languageSwitch(page.lang, page.query ?? '');
   return html`<!doctype html>
 <html lang="${page.lang}">
 <head>
@@ -54,14 +56,22 @@ ${helpdeskFooter(page.lang, page.branding)}
 
 /**
  * The language switch: a disclosure that names the current language and opens to one link per language of
- * `languages` (each named in its own language, with its lang attribute). Works without JavaScript.
+ * `languages` (each named in its own language, with its lang attribute). Works without JavaScript. Each link
+ * is the same page ("?" + query, so never another origin or path) with the current query's other parameters
+ * kept and `lang` set, re-encoded by URLSearchParams.
  */
-function languageSwitch(current: Lang): SafeHtml {
+function languageSwitch(current: Lang, query: string): SafeHtml {
+  const hrefFor = (lang: Lang) => {
+    const params = new URLSearchParams(query);
+    params.delete('lang');
+    params.append('lang', lang);
+    return `?${params.toString()}`;
+  };
   return html`<nav aria-label="${t(current, 'nav.language')}" class="lang"><details><summary><span class="visually-hidden">${t(current, 'nav.language')}: </span>${t(current, 'lang.name')}</summary>
 <ul>${languages.map((lang) =>
     lang === current
-      ? html`<li><a href="?lang=${lang}" hreflang="${lang}" lang="${lang}" aria-current="true">${t(lang, 'lang.name')}</a></li>`
-      : html`<li><a href="?lang=${lang}" hreflang="${lang}" lang="${lang}">${t(lang, 'lang.name')}</a></li>`,
+      ? html`<li><a href="${hrefFor(lang)}" hreflang="${lang}" lang="${lang}" aria-current="true">${t(lang, 'lang.name')}</a></li>`
+      : html`<li><a href="${hrefFor(lang)}" hreflang="${lang}" lang="${lang}">${t(lang, 'lang.name')}</a></li>`,
   )}</ul></details></nav>`;
 }
 

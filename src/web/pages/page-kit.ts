@@ -40,7 +40,7 @@ export class PageKit {
 
   context(request: FastifyRequest): PageContext {
     const csrfToken = request.ctx.csrfCookie ? this.csrf.tokenFor(request.ctx.csrfCookie) : '';
-    return { lang: request.ctx.lang, organisation: this.organisation, csrfToken, demo: this.demo, ...(this.branding ? { branding: this.branding } : {}) };
+    return { lang: request.ctx.lang, organisation: this.organisation, csrfToken, demo: this.demo, query: queryOf(request.url), ...(this.branding ? { branding: this.branding } : {}) };
   }
 
   render(request: FastifyRequest, reply: FastifyReply, title: string, body: (page: PageContext) => SafeHtml, options: { status?: number; error?: string } = {}) {
@@ -83,4 +83,10 @@ function asArray(value: ReturnType<FastifyReply['getHeader']>): string[] {
 export function formField(body: unknown, name: string): string {
   const value = (body as Record<string, unknown> | undefined)?.[name];
   return typeof value === 'string' ? value : '';
+}
+
+/** The query string of a request URL (without "?"), as the language switch keeps it. */
+function queryOf(url: string): string {
+  const at = url.indexOf('?');
+  return at === -1 ? '' : url.slice(at + 1);
 }

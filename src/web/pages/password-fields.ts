@@ -1,6 +1,6 @@
 import type { Lang } from '../../i18n/lang.js';
 import { html, type SafeHtml } from '../html.js';
-import { translateStrengthWarning, type PasswordSettings, type ReasonCode, type RuleViolation } from '../../password-policy/index.js';
+import { translateStrengthWarning, type PasswordSettings, type PublicReason, type ReasonCode } from '../../password-policy/index.js';
 import { SsprError } from '../../errors/sspr-error.js';
 import { t } from './ui-text.js';
 import { x, type ExperienceKey } from './experience-text.js';
@@ -24,13 +24,13 @@ const reasonsOfRule: Record<RuleId, readonly ReasonCode[]> = {
 /** A refusal of the new password: which reasons the engine gave (none for a mismatch of the two fields). */
 export interface PasswordRefusal {
   kind: 'rules' | 'mismatch';
-  reasons: RuleViolation[];
+  reasons: PublicReason[];
 }
 
 /** The refusal carried by a `password-rejected` error, or null for any other error. */
 export function refusalOf(error: unknown): PasswordRefusal | null {
   if (!(error instanceof SsprError) || error.code !== 'password-rejected') return null;
-  const reasons = (error.details as { reasons?: RuleViolation[] } | undefined)?.reasons ?? [];
+  const reasons = (error.details as { reasons?: PublicReason[] } | undefined)?.reasons ?? [];
   return { kind: 'rules', reasons };
 }
 

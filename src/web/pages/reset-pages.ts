@@ -47,7 +47,6 @@ export async function resetPages(app: FastifyInstance, services: Services, kit: 
     return id;
   };
 
-  const passwordSettings = services.passwords.settings;
   const codeLength = services.config.reset.codeLength;
 
   const usernamePage = (request: FastifyRequest, reply: FastifyReply, options: { status?: number; error?: string; username?: string; check?: string } = {}) => {
@@ -145,13 +144,14 @@ ${questions.map((q, i) => html`<input type="hidden" name="q${i}" value="${q.id}"
   const passwordPage = async (request: FastifyRequest, reply: FastifyReply, options: { status?: number; refusal?: PasswordRefusal; error?: string } = {}) => {
     const lang = request.ctx.lang;
     const unlock = await flow.unlockOffered(flowIdOf(request)).catch(() => false);
+    const rules = await flow.passwordRules(flowIdOf(request));
     const error = options.refusal ? refusalBanner(lang, options.refusal) : options.error;
     return kit.render(
       request,
       reply,
       t(lang, 'reset.password.title'),
       (ctx) => html`${resetSteps(lang, 'password')}<form method="post" action="/reset/password">${csrfField(ctx)}
-${passwordFields(lang, passwordSettings, { refusal: options.refusal, namesCheckedLive: true, autofocus: true })}
+${passwordFields(lang, rules, { refusal: options.refusal, namesCheckedLive: true, autofocus: true })}
 <button type="submit">${t(lang, 'reset.password.save')}</button>
 </form>
 ${unlock ? html`<h2>${x(lang, 'reset.unlock.title')}</h2>

@@ -188,7 +188,7 @@ export const fakeChecker: PasswordChecker = {
   settings: {} as PasswordChecker['settings'],
   check: async (password) =>
     password === 'weak'
-      ? { accepted: false, score: 0, reasons: [{ code: 'too-short', message: 'Too short.', params: {} }], suggestions: [], breachCheck: 'skipped' }
+      ? { accepted: false, score: 0, reasons: [{ code: 'too-short', key: 'password-policy.too-short', message: 'Too short.', params: { min: 8, actual: 4 } }], suggestions: [], breachCheck: 'skipped' }
       : { accepted: true, score: 4, reasons: [], suggestions: [], breachCheck: 'skipped' },
 } as PasswordChecker;
 

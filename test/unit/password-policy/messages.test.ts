@@ -4,6 +4,7 @@ import {
   REASON_CODES,
   formatReason,
   formatViolation,
+  publicReason,
   type Language,
   type RuleViolation,
 } from '../../../src/password-policy/messages.js';
@@ -35,9 +36,19 @@ describe('messages', () => {
   it('says why, with the numbers', () => {
     assert.equal(formatReason('too-short', 'en', { min: 8, actual: 6 }), 'Use at least 8 characters; this one has 6.');
     assert.equal(formatReason('too-short', 'de', { min: 8, actual: 6 }), 'Verwenden Sie mindestens 8 Zeichen; dieses hat 6.');
-    const banned = formatReason('banned-term', 'en', { terms: ['contoso', 'blank', 'blank'], points: 4, required: 5 });
-    assert.match(banned, /"contoso", "blank"\)/);
-    assert.match(banned, /scores 4 of the 5 needed/);
+  });
+
+  it('never repeats a name or term found in the password, nor a score', () => {
+    for (const lang of ['en', 'de', 'ja', 'pl'] as Language[]) {
+      for (const example of examples) {
+        const reason = publicReason(example, lang);
+        const shown = JSON.stringify(reason);
+        for (const secret of ['jdoe', 'Doe', 'Contoso', 'contoso', 'blank']) assert.ok(!shown.includes(secret), `${lang} ${example.code}: ${shown}`);
+        assert.equal(reason.key, `password-policy.${example.code}`);
+      }
+      const weak = publicReason({ code: 'too-weak', params: { score: 0, required: 1, warning: 'simpleRepeat' } }, lang);
+      assert.deepEqual(weak.params, { warning: 'simpleRepeat' });
+    }
   });
 
   it('explains a weak password with the translated zxcvbn warning', () => {
