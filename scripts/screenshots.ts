@@ -3,6 +3,7 @@
 // SSPR_SCREENSHOT_LANGS, e.g. "en de ja"), written to screenshots/<page>-<lang>-<width>-<scheme>.png. Runs the
 // built demo server in a temporary data dir with the captcha off and sets passwords for alice (user) and
 // dieter (administrator) through the CLI. One browser context per width and scheme walks one reset flow.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,13 @@ const languages = (process.env.SSPR_SCREENSHOT_LANGS?.split(/\s+/).filter(Boolea
 const widths = [1280, 390];
 const schemes = ['light', 'dark'] as const;
 const out = join(process.cwd(), 'screenshots');
+// Without a font for a language's script, Chromium draws boxes: the pictures would look fine to no one.
+for (const [lang, pkg] of [['ja', 'fonts-ipafont-gothic']] as const) {
+  const fonts = spawnSync('fc-list', [`:lang=${lang}`], { encoding: 'utf8' });
+  if (languages.includes(lang) && fonts.status === 0 && fonts.stdout.trim() === '') {
+    console.warn(`no font for "${lang}" is installed: its pictures will show boxes (apt-get install ${pkg})`);
+  }
+}
 const password = 'Screenshot-Tour-2026!';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sspr-screens-'));
