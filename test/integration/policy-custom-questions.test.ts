@@ -2,8 +2,9 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestService, type TestService } from '../support/test-service.js';
 import { FormClient, csrfOf } from '../support/form-client.js';
-import { signInToConsole } from '../support/console-step-up.js';
+import { signInToConsole, stepUpWithTotp } from '../support/console-step-up.js';
 import { hashPassword } from '../../src/crypto/password-hash.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { questionValues } from '../../src/web/admin/policy-questions-part.js';
 
 const cookieOf = (client: FormClient) => [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -14,16 +15,18 @@ describe('policy editor: custom security questions', () => {
   let svc: TestService;
   let admin: FormClient;
   let token: string;
+  const clock = new ManualClock();
+  let adminSecret: string;
 
   before(async () => {
-    svc = await startTestService({ dialect: 'sqlite' });
+    svc = await startTestService({ dialect: 'sqlite', clock, env: { SSPR_SESSION_TTL_SECONDS: '86400' } });
     const { users } = svc.services;
     await users.add({ username: 'cq-admin', email: 'cq-admin@example.org', isAdmin: true, passwordHash: await hashPassword('cq admin passphrase 1') });
     await users.add({ username: 'cq-desk', email: 'cq-desk@example.org', passwordHash: await hashPassword('cq desk passphrase 1') });
     await users.setRole((await users.get('cq-desk')).id, 'helpdesk', true);
     await users.add({ username: 'cq-user', email: 'cq-user@example.org', passwordHash: await hashPassword('cq user passphrase 1') });
     admin = new FormClient(svc.baseUrl);
-    await signInToConsole(svc.services, svc.baseUrl, admin, 'cq-admin', 'cq admin passphrase 1');
+    adminSecret = await signInToConsole(svc.services, svc.baseUrl, admin, 'cq-admin', 'cq admin passphrase 1');
     token = (await svc.services.adminTokens.create('custom questions test')).token;
   });
   after(async () => {
@@ -47,7 +50,7 @@ describe('policy editor: custom security questions', () => {
       for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
     }
     const response = await fetch(`${svc.baseUrl}/admin/policy`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieOf(client) }, body: body.toString(), redirect: 'manual' });
-    return { status: response.status, text: await response.text() };
+    return { status: response.status, location: response.headers.get('location'), text: await response.text() };
   };
   const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${svc.baseUrl}/api/v1/admin/${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -131,6 +134,18 @@ describe('policy editor: custom security questions', () => {
     const deskApi = await fetch(`${svc.baseUrl}/api/v1/admin/policy`, { method: 'PUT', headers: { cookie: cookieOf(desk), 'content-type': 'application/json' }, body: JSON.stringify({ customQuestions: [{ en: 'Which street did you grow up in?' }] }) });
     assert.equal(deskApi.status, 403);
     assert.deepEqual(await stored(), []);
+  });
+
+  it('saving needs a proof of the second method from the last minutes: the page sends to the step-up, the API answers 403', async () => {
+    clock.advance(6 * 60_000);
+    const page = await form(admin, { action: 'save', 'cqNew.en': 'Which street did you grow up in?' });
+    assert.equal(page.status, 303);
+    assert.match(page.location ?? '', /\/admin\/step-up\?fresh=1/);
+    const api = await fetch(`${svc.baseUrl}/api/v1/admin/policy`, { method: 'PUT', headers: { cookie: cookieOf(admin), 'content-type': 'application/json' }, body: JSON.stringify({ customQuestions: [{ en: 'Which street did you grow up in?' }] }) });
+    assert.equal(api.status, 403);
+    assert.equal(((await api.json()) as { error: { code: string } }).error.code, 'step-up-stale');
+    assert.deepEqual(await stored(), []);
+    await stepUpWithTotp(svc.baseUrl, admin.sessionCookie(), adminSecret, clock.now());
   });
 
   it('HTML in a question text is escaped on the policy page and on the users’ security-info page', async () => {
