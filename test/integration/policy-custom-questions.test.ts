@@ -74,7 +74,7 @@ describe('policy editor: custom security questions', () => {
     assert.equal(question?.de, 'In welcher Straße sind Sie aufgewachsen?');
     assert.match(String((await savedAudit()).at(-1)?.detail?.changes), /^customQuestions: \[\] → \[\{"en":"Which street did you grow up in\?","de":"In welcher Straße sind Sie aufgewachsen\?","id":"custom-[0-9a-f]{16}"\}\]$/);
     const page = await admin.get('/admin/policy');
-    assert.match(page.text, /<p class="pe-cq-en" lang="en">Which street did you grow up in\?<\/p>/);
+    assert.match(page.text, /<p class="pe-cq-en" lang="en" id="pe-cq-en-0">Which street did you grow up in\?<\/p>/);
     assert.match(page.text, /<dt>Deutsch<\/dt><dd lang="de">In welcher Straße sind Sie aufgewachsen\?<\/dd>/);
     assert.match(page.text, new RegExp(`<code>${question?.id}</code>`));
   });
