@@ -71,7 +71,7 @@ export function questionsPart(lang: Lang, values: Values): SafeHtml {
     rows.push(html`<li class="pe-cq-item"><input type="hidden" name="cq.${String(n)}.id" value="${id}">${hidden}
 <p class="pe-cq-en" lang="en" id="pe-cq-en-${String(n)}">${en}</p>
 <p class="help">${say(lang, 'cq.id')}: <code>${id}</code></p>
-${others.length ? html`<dl class="pe-cq-others" aria-label="${say(lang, 'cq.others')}">${others.map((other) => html`<dt>${message(other, 'pages.lang.name')}</dt><dd lang="${other}">${text(values, `cq.${n}.${other}`)}</dd>`)}</dl>` : ''}
+${others.length ? html`<dl class="pe-cq-others">${others.map((other) => html`<dt>${message(other, 'pages.lang.name')}</dt><dd lang="${other}">${text(values, `cq.${n}.${other}`)}</dd>`)}</dl>` : ''}
 <p class="pe-flag"><input type="checkbox" id="pe-cq-remove-${String(n)}" name="cqRemove" value="${id}" aria-describedby="pe-cq-en-${String(n)}"${removed.has(id) ? html` checked` : ''}><label for="pe-cq-remove-${String(n)}">${say(lang, 'cq.remove')}</label></p></li>`);
   }
   const addOther = otherLanguages.map(
