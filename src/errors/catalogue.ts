@@ -83,6 +83,7 @@ export const errorCatalogue = {
   'helpdesk-has-method': { status: 409, reRender: true },
   'helpdesk-method-unavailable': { status: 400, reRender: true },
   'policy-setting-invalid': { status: 400, reRender: true },
+  'custom-question-invalid': { status: 400, reRender: true },
   'sync-running': { status: 409 },
   'doctor-failed': { status: 500 },
   'user-exists': { status: 409 },

@@ -4,6 +4,7 @@ import type { Audit } from '../audit/audit.js';
 import { ssprPolicySchema, defaultSsprPolicy, policyProblem, type SsprPolicy } from './sspr-policy.js';
 import { SsprError } from '../errors/sspr-error.js';
 import { validateCustomQuestions } from '../methods/questions/question-catalogue.js';
+import { checkCustomQuestions, customQuestionsError } from './custom-question-error.js';
 
 const KEY = 'sspr-policy';
 const CACHE_MS = 5_000;
@@ -15,6 +16,7 @@ const CACHE_MS = 5_000;
  */
 export function candidatePolicy(before: SsprPolicy, change: Record<string, unknown>): SsprPolicy {
   const merged = { ...before, ...change, throttles: { ...before.throttles, ...(change.throttles as object | undefined) } };
+  checkCustomQuestions(merged.customQuestions);
   const result = ssprPolicySchema.safeParse(merged);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => policyProblem(issue, valueAt(merged, issue.path)));
@@ -22,9 +24,7 @@ export function candidatePolicy(before: SsprPolicy, change: Record<string, unkno
     throw new SsprError('policy-setting-invalid', { params: { setting: first?.setting ?? '(policy)', problem: first?.allowed ?? '—' }, detail: problems.map((p) => p.sentence).join('; ') });
   }
   const questions = validateCustomQuestions(result.data.customQuestions);
-  if (!questions.ok) {
-    throw new SsprError('policy-setting-invalid', { params: { setting: 'customQuestions', problem: questions.problems.map((p) => p.code).join(', ') }, detail: `customQuestions: ${questions.problems.map((p) => p.code).join(', ')}` });
-  }
+  if (!questions.ok) throw customQuestionsError(result.data.customQuestions, questions.problems);
   const policy: SsprPolicy = { ...result.data, customQuestions: questions.questions };
   if (policy.enabled === 'selected' && !policy.group) {
     throw new SsprError('policy-setting-invalid', { params: { setting: 'group', problem: 'enabled "selected" needs a group' }, detail: 'enabled "selected" needs a group' });

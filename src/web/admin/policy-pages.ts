@@ -7,7 +7,8 @@ import { message } from '../../i18n/messages.js';
 import type { Lang } from '../../i18n/lang.js';
 import { methodTypes, type SsprPolicy } from '../../policy/sspr-policy.js';
 import { SsprError } from '../../errors/sspr-error.js';
-import { requireConsolePage, type Operator } from './console-access.js';
+import { requireConsolePage, requireRecentStepUp, type Operator } from './console-access.js';
+import { questionValues, questionsOf, questionsPart } from './policy-questions-part.js';
 import { renderConsole } from './console-layout.js';
 import { WHAT_IF_PAGE, previewPolicy, saveBannedTerms, savePolicy } from '../api/admin/policy-api.js';
 import type { WhatIf } from '../../doctor/policy-what-if.js';
@@ -25,6 +26,7 @@ function valuesOf(policy: SsprPolicy, bannedTerms: string[]): Values {
   for (const key of numberKeys) values[key] = String(policy[key]);
   for (const key of flagKeys) values[key] = policy[key] ? '1' : '';
   for (const key of throttleKeys) values[`throttles.${key}`] = String(policy.throttles[key]);
+  Object.assign(values, questionValues(policy.customQuestions));
   return values;
 }
 
@@ -59,6 +61,8 @@ function changeOf(values: Values): Record<string, unknown> {
   };
   for (const key of numberKeys) change[key] = number(one(values, key));
   for (const key of flagKeys) change[key] = one(values, key) === '1';
+  const questions = questionsOf(values);
+  if (questions) change.customQuestions = questions;
   return change;
 }
 
@@ -97,6 +101,7 @@ ${flag('notifyUserOnReset')}${flag('notifyAdminsOnAdminReset')}
 <fieldset><legend>${say('throttles.heading')}</legend>
 ${throttleKeys.map((key) => text(`throttles.${key}`))}
 </fieldset>
+${questionsPart(lang, values)}
 <fieldset><legend>${say('banned.heading')}</legend>
 <label for="pe-bannedTerms">${say('banned.label')}</label>
 <textarea id="pe-bannedTerms" name="bannedTerms" rows="5">${one(values, 'bannedTerms')}</textarea>
@@ -124,6 +129,13 @@ ${pageNumber > 1 || more ? html`<p class="help">${message(lang, 'policy-editor.p
 <p><button type="submit" form="pe-form" name="action" value="save" id="pe-save-top">${message(lang, 'policy-editor.save')}</button></p>
 ${more ? html`<p class="help">${message(lang, 'policy-editor.preview.more')}: <button type="submit" form="pe-form-next" class="secondary">${String(pageNumber + 1)}</button></p>` : ''}
 </section>`;
+}
+
+/** The refusal in the reader's language; every problem of a custom question list, one sentence each. */
+function sentencesOf(error: SsprError, lang: Lang): string {
+  const problems = (error.details as { problems?: unknown[] } | undefined)?.problems;
+  if (error.code !== 'custom-question-invalid' || !Array.isArray(problems)) return error.messageIn(lang);
+  return problems.map((params) => message(lang, 'errors.custom-question-invalid', params as Parameters<typeof message<'errors.custom-question-invalid'>>[2])).join(' ');
 }
 
 /**
@@ -166,6 +178,7 @@ ${next}
     try {
       bannedTermsOf(terms);
       if (one(values, 'action') === 'save') {
+        requireRecentStepUp(services, operator);
         await savePolicy(services, change, operator.label, request.ctx);
         await saveBannedTerms(services, terms, operator.label, request.ctx);
         return kit.redirect(reply, '/admin/policy?saved=1');
@@ -175,7 +188,8 @@ ${next}
       return show(request, reply, operator, values, { whatIf, page: pageNumber });
     } catch (error) {
       if (!(error instanceof SsprError) || error.status >= 500) throw error;
-      return show(request, reply, operator, values, {}, { status: error.status, error: error.messageIn(request.ctx.lang) });
+      if (error.code === 'step-up-stale') return kit.redirect(reply, `/admin/step-up?fresh=1&next=${encodeURIComponent('/admin/policy')}`);
+      return show(request, reply, operator, values, {}, { status: error.status, error: sentencesOf(error, request.ctx.lang) });
     }
   });
 }

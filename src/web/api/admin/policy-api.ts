@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../../../app/services.js';
 import type { CookiePolicy } from '../../cookies.js';
 import type { MethodRequest } from '../../../methods/method.js';
-import { requireOperator } from '../../admin/console-access.js';
+import { requireOperator, requireRecentStepUp } from '../../admin/console-access.js';
 import { parseBody } from '../validate.js';
 import { candidatePolicy } from '../../../policy/policy-store.js';
 import { changesLine, policyChanges } from '../../../policy/policy-changes.js';
@@ -51,8 +51,8 @@ export async function saveBannedTerms(services: Services, lines: readonly string
 
 /**
  * The policy over JSON (administrators only): `GET /api/v1/admin/policy` (policy and banned terms),
- * `POST /api/v1/admin/policy/preview[?page=N]` (body: the candidate settings; answer: users able to reset before and
- * after, gained and lost counts, a page of names each, the changed settings), `PUT /api/v1/admin/policy` (saves;
+ * `POST /api/v1/admin/policy/preview[?page=N]` (body: the candidate settings, `customQuestions` the whole list; answer: users able to reset before and
+ * after, gained and lost counts, a page of names each, the changed settings), `PUT /api/v1/admin/policy` (saves, a session operator with a recent step-up;
  * every changed setting audited old → new) and `PUT /api/v1/admin/policy/banned-terms {terms}`.
  */
 export async function policyApi(app: FastifyInstance, services: Services, policy: CookiePolicy): Promise<void> {
@@ -64,7 +64,7 @@ export async function policyApi(app: FastifyInstance, services: Services, policy
   });
 
   app.post('/api/v1/admin/policy/preview', {
-    config: { doc: { summary: 'What-if of candidate settings: users able to reset before and after, gained and lost (a page of names each), the changed settings', tag: 'admin', access: 'operator', body: candidateBody, query: pageQuery, errors: ['admin-only', 'admin-token-scope', 'policy-setting-invalid'], example: { body: { enabled: 'selected', group: 'SSPR Users' } } } },
+    config: { doc: { summary: 'What-if of candidate settings: users able to reset before and after, gained and lost (a page of names each), the changed settings', tag: 'admin', access: 'operator', body: candidateBody, query: pageQuery, errors: ['admin-only', 'admin-token-scope', 'policy-setting-invalid', 'custom-question-invalid'], example: { body: { enabled: 'selected', group: 'SSPR Users', customQuestions: [{ en: 'Which street did you grow up in?', de: 'In welcher Straße sind Sie aufgewachsen?' }] } } } },
   }, async (request, reply) => {
     await admin(request);
     const { page } = parseBody(pageQuery, request.query ?? {});
@@ -73,9 +73,10 @@ export async function policyApi(app: FastifyInstance, services: Services, policy
   });
 
   app.put('/api/v1/admin/policy', {
-    config: { doc: { summary: 'Save policy settings (validated as a whole; every changed setting audited old and new)', tag: 'admin', access: 'operator', body: candidateBody, errors: ['admin-only', 'admin-token-scope', 'policy-setting-invalid'], example: { body: { questionsToAnswer: 3, notifyUserOnReset: true } } } },
+    config: { doc: { summary: 'Save policy settings (validated as a whole; every changed setting audited old and new)', tag: 'admin', access: 'operator', body: candidateBody, errors: ['admin-only', 'admin-token-scope', 'step-up-stale', 'policy-setting-invalid', 'custom-question-invalid'], example: { body: { questionsToAnswer: 3, notifyUserOnReset: true, customQuestions: [{ id: 'custom-street', en: 'Which street did you grow up in?', de: 'In welcher Straße sind Sie aufgewachsen?' }, { en: 'What was the name of your first teacher?' }] } } } },
   }, async (request, reply) => {
     const operator = await admin(request);
+    requireRecentStepUp(services, operator);
     const saved = await savePolicy(services, parseBody(candidateBody, request.body), operator.label, request.ctx);
     return reply.header('cache-control', 'no-store').send({ policy: saved });
   });
