@@ -10,7 +10,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
-step() { printf '\n=== %s ===\n' "$1"; }
+step() { printf '\n=== %s (%d s since the start) ===\n' "$1" "$SECONDS"; }
 # Lint and the browser code's type-check (one core) run beside the type-check, build and deploy checks (the
 # other); the lint output is shown after them, in order, and either failure stops the suite.
 lint_log="$(mktemp)"; trap 'rm -f "$lint_log"' EXIT
@@ -27,4 +27,4 @@ step "unit";        npm run test:unit --silent
 step "integration"; npm run test:integration --silent
 step "end-to-end";  npm run test:e2e --silent
 step "node 24";     bash scripts/test-node24.sh
-printf '\nAll test tiers passed.\n'
+printf '\nAll test tiers passed in %d s.\n' "$SECONDS"
