@@ -17,13 +17,15 @@ export type AuditListener = (entry: AuditEntry, id: number) => void;
  * the store, so a slow or dead sink never slows the flow that recorded the event.
  * Group commit: the events recorded in one turn of the event loop (one request's follow-ups, and those of every
  * request answered in the same turn) are written in one transaction, in the order recorded, at the end of that
- * turn (`setImmediate`); `record` resolves once its event is stored, so a caller that awaits it sees it stored.
+ * turn (`setImmediate`), one batch after another; `record` resolves once its event is stored, so a caller that
+ * awaits it sees it, and every event recorded before it, stored.
  */
 export class Audit {
   private readonly listeners: AuditListener[] = [];
   private pending: Array<{ at: number; entry: AuditEntry; stored: AuditEntry; done: () => void }> = [];
   private flushScheduled = false;
-  private flushing = 0;
+  /** A batch is being written: new events wait for it, so batches commit one after another, in order. */
+  private writing = false;
 
   constructor(
     private readonly repository: AuditRepository,
@@ -43,7 +45,7 @@ export class Audit {
     const at = this.clock.now();
     return new Promise<void>((resolve) => {
       this.pending.push({ at, entry: entry as AuditEntry, stored: stored as AuditEntry, done: resolve });
-      if (!this.flushScheduled) {
+      if (!this.flushScheduled && !this.writing) {
         this.flushScheduled = true;
         setImmediate(() => void this.flush());
       }
@@ -52,19 +54,26 @@ export class Audit {
 
   /** Resolves once every event recorded so far is written (before the store closes). */
   async drain(): Promise<void> {
-    while (this.pending.length > 0 || this.flushing > 0) await new Promise((resolve) => setImmediate(resolve));
+    while (this.pending.length > 0 || this.writing) await new Promise((resolve) => setImmediate(resolve));
   }
 
-  /** Writes the events recorded so far in one transaction (a failed batch is retried event by event). */
+  /**
+   * Writes the events recorded so far in one transaction, then those recorded meanwhile, until none wait. One
+   * writer at a time: on a pooled store two overlapping transactions could commit out of order, and a caller that
+   * awaited a later event must find every earlier one stored. `write` never rejects.
+   */
   private async flush(): Promise<void> {
-    const batch = this.pending;
-    this.pending = [];
     this.flushScheduled = false;
-    this.flushing += 1;
+    if (this.writing) return;
+    this.writing = true;
     try {
-      await this.write(batch);
+      while (this.pending.length > 0) {
+        const batch = this.pending;
+        this.pending = [];
+        await this.write(batch);
+      }
     } finally {
-      this.flushing -= 1;
+      this.writing = false;
     }
   }
 

@@ -59,4 +59,20 @@ describe('Audit: the events of one turn are written together, in order', () => {
     await audit.drain();
     assert.equal((await repository.list({ username: 'alice' })).at(-1)?.outcome, 'failure', 'drain waits for an event nobody awaited');
   });
+
+  it('batches commit one after another: an event awaited later finds every earlier one stored, however slow a batch is', async () => {
+    const repository = new AuditRepository(store.db);
+    const recordMany = repository.recordMany.bind(repository);
+    let calls = 0;
+    // The first batch takes long to commit (a slow pooled connection); later ones are quick.
+    repository.recordMany = async (events, sinks) => {
+      if (calls++ === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      return recordMany(events, sinks);
+    };
+    const audit = new Audit(repository, { now: () => 2000 }, createLogger('silent'));
+    void audit.record({ event: 'writeback.reset.success', outcome: 'success', username: 'bert' });
+    await new Promise((resolve) => setImmediate(resolve));
+    await audit.record({ event: 'reset-password', outcome: 'success', username: 'bert' });
+    assert.deepEqual((await repository.list({ username: 'bert' })).map((e) => e.event), ['writeback.reset.success', 'reset-password']);
+  });
 });
