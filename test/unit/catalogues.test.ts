@@ -21,6 +21,8 @@ import { freezeAlertMail, noticeMail, noticeSms } from '../../src/integrity/inte
 import { expiryMail, managerSummaryMail } from '../../src/reminders/reminder-texts.js';
 import { layout } from '../../src/web/pages/layout.js';
 import { html } from '../../src/web/html.js';
+import { auditEventNames } from '../../src/audit/audit-events.js';
+import { auditEventLabel } from '../../src/audit/audit-event-labels.js';
 import { PREDEFINED_QUESTIONS } from '../../src/methods/questions/question-catalogue.js';
 
 const root = shippedMessagesRoot();
@@ -120,6 +122,20 @@ describe('message catalogues', () => {
     }
     assert.equal(t('de', 'reset.method.required', { required: 1, count: 0 }), 'Sie müssen 1 Methode bestätigen. Bisher bestätigt: 0.');
     assert.match(formatReason('too-weak', 'de', { score: 1, required: 3, warning: null }), /^Dieses Kennwort ist zu leicht zu erraten\. Machen/);
+  });
+  it('every audit event of the catalogue has a label in every language, each its own name (the id stays the id)', () => {
+    for (const lang of languages) {
+      const labels = new Set<string>();
+      for (const name of auditEventNames) {
+        assert.ok(messages.has(`audit-events.${name}`), `${lang} ${name} has a label`);
+        const label = auditEventLabel(lang, name) ?? '';
+        assert.ok(label.length > 0 && label !== name, `${lang} ${name}`);
+        labels.add(label);
+      }
+      assert.equal(labels.size, auditEventNames.length, `${lang}: no two events share a label`);
+    }
+    assert.equal(auditEventLabel('ja', 'console-step-up'), 'コンソールの追加認証');
+    assert.equal(auditEventLabel('en', 'no-such-event'), undefined);
   });
   it('internal errors are not exposed; client errors are', () => {
     const internal = toSsprError(new Error('db password is hunter2'));

@@ -6,6 +6,7 @@ import { message } from '../../i18n/messages.js';
 import type { Lang } from '../../i18n/lang.js';
 import type { AuditRecord } from '../../store/audit-repository.js';
 import { auditEventNames } from '../../audit/audit-events.js';
+import { auditEventLabel } from '../../audit/audit-event-labels.js';
 import { parseBody } from '../api/validate.js';
 import { requireConsolePage } from './console-access.js';
 import { renderConsole } from './console-layout.js';
@@ -14,10 +15,16 @@ import { consoleAuditQuerySchema } from '../api/admin/console-schemas.js';
 
 const isoMinute = (at: number) => new Date(at).toISOString().replace('T', ' ').slice(0, 19);
 
+/** An event's name in the reader's language over its id (the id is what the filter and the export use). */
+function eventCell(event: string, lang: Lang): SafeHtml {
+  const label = auditEventLabel(lang, event);
+  return label ? html`<span class="event-label">${label}</span> <code class="event-id">${event}</code>` : html`<code class="event-id">${event}</code>`;
+}
+
 /** Audit events as a table (the audit page and a user's trail): time, event, outcome, user, client, detail. */
 export function auditRows(events: AuditRecord[], lang: Lang, caption: string): SafeHtml {
   return html`<table class="audit" id="audit-events"><caption>${caption}</caption><thead><tr><th scope="col">${message(lang, 'console-audit.table.time')}</th><th scope="col">${message(lang, 'console-audit.table.event')}</th><th scope="col">${message(lang, 'console-audit.table.outcome')}</th><th scope="col">${message(lang, 'console-audit.table.user')}</th><th scope="col">${message(lang, 'console-audit.table.client')}</th><th scope="col">${message(lang, 'console-audit.table.detail')}</th></tr></thead><tbody>${events.map(
-    (e) => html`<tr class="outcome-${e.outcome}"><td><time datetime="${new Date(e.at).toISOString()}">${isoMinute(e.at)}</time></td><th scope="row">${e.event}</th><td>${message(lang, 'console-audit.outcome', { outcome: e.outcome })}</td><td>${e.username ? html`<a href="/admin/users/${encodeURIComponent(e.username)}">${e.username}</a>` : ''}</td><td>${e.ip ?? ''}</td><td class="detail">${e.detail ? Object.entries(e.detail).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${String(v)}`).join(', ') : ''}</td></tr>`,
+    (e) => html`<tr class="outcome-${e.outcome}"><td><time datetime="${new Date(e.at).toISOString()}">${isoMinute(e.at)}</time></td><th scope="row">${eventCell(e.event, lang)}</th><td>${message(lang, 'console-audit.outcome', { outcome: e.outcome })}</td><td>${e.username ? html`<a href="/admin/users/${encodeURIComponent(e.username)}">${e.username}</a>` : ''}</td><td>${e.ip ?? ''}</td><td class="detail">${e.detail ? Object.entries(e.detail).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${String(v)}`).join(', ') : ''}</td></tr>`,
   )}</tbody></table>`;
 }
 
@@ -50,7 +57,7 @@ export async function auditPages(app: FastifyInstance, services: Services, kit: 
     return renderConsole(kit, request, reply, operator, 'audit', message(lang, 'console-audit.title'), () => html`<form method="get" action="/admin/audit" class="filters" aria-labelledby="filter-heading"><h2 id="filter-heading" class="visually-hidden">${message(lang, 'console-audit.filter.heading')}</h2>
 <div class="filter-grid">
 <div><label for="f-user">${message(lang, 'console-audit.filter.user')}</label><input type="text" id="f-user" name="user" value="${value('user')}" maxlength="256" autocomplete="off"></div>
-<div><label for="f-event">${message(lang, 'console-audit.filter.event')}</label><select id="f-event" name="event"><option value="">${message(lang, 'console-audit.filter.any')}</option>${auditEventNames.map((name) => html`<option value="${name}"${name === event ? html` selected` : ''}>${name}</option>`)}</select></div>
+<div><label for="f-event">${message(lang, 'console-audit.filter.event')}</label><select id="f-event" name="event"><option value="">${message(lang, 'console-audit.filter.any')}</option>${auditEventNames.map((name) => html`<option value="${name}"${name === event ? html` selected` : ''}>${auditEventLabel(lang, name)} (${name})</option>`)}</select></div>
 <div><label for="f-outcome">${message(lang, 'console-audit.filter.outcome')}</label><select id="f-outcome" name="outcome"><option value="">${message(lang, 'console-audit.filter.any')}</option>${(['success', 'failure', 'info'] as const).map((o) => html`<option value="${o}"${o === outcome ? html` selected` : ''}>${message(lang, 'console-audit.outcome', { outcome: o })}</option>`)}</select></div>
 <div><label for="f-since">${message(lang, 'console-audit.filter.since')}</label><input type="date" id="f-since" name="since" value="${value('since')}"></div>
 <div><label for="f-until">${message(lang, 'console-audit.filter.until')}</label><input type="date" id="f-until" name="until" value="${value('until')}"></div>

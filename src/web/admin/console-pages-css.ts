@@ -54,7 +54,7 @@ svg.chart { width: 100%; max-width: 40rem; height: auto; color: inherit; font-si
 .filter-grid input, .filter-grid select { width: 100%; box-sizing: border-box; padding: .5rem; font-size: 1rem; }
 .check-fail td:nth-child(2) { color: var(--c-fail); font-weight: 700; } .check-warn td:nth-child(2) { color: var(--c-warn); font-weight: 700; }
 .outcome-failure td:nth-child(3) { color: var(--c-fail); }
-.console table.audit { min-width: 48rem; } .console table.audit td:first-child { white-space: nowrap; }
+.console table.audit { min-width: 48rem; } .console table.audit code.event-id { display: block; font-size: .8rem; font-weight: 400; color: var(--c-muted); } .console table.audit td:first-child { white-space: nowrap; }
 @media (max-width: 40rem) { .console-columns, .charts { grid-template-columns: 1fr; } .console th, .console td { padding: .3rem .3rem; } }
 /* ---- end of console pages ---- */
 `;
