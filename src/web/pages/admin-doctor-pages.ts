@@ -84,8 +84,9 @@ ${report ? reportHtml(report, lang) : ''}`,
     return kit.render(
       request,
       reply,
-      dt(lang, 'help.title', { id }),
+      dt(lang, 'help.title'),
       () => html`${help ? html`<p id="help-cause">${help[0]}</p><p id="help-fix">${help[1]}</p>` : html`<p>${dt(lang, 'help.other', { id })}</p>`}
+<p class="help" id="help-reference">${dt(lang, 'help.reference', { id })}</p>
 <p><a href="/reset">${dt(lang, 'help.back')}</a></p>`,
     );
   });

@@ -106,7 +106,10 @@ describe('admin doctor API', () => {
     assert.equal(page.headers.get('location'), `/signin?next=${encodeURIComponent('/admin/doctor')}`);
     const help = await fetch(`${server.baseUrl}/help/checks/methods-registered?lang=de`);
     assert.equal(help.status, 200);
-    assert.match(await help.text(), /weniger Überprüfungsmethoden/);
+    const helpText = await help.text();
+    assert.match(helpText, /weniger Überprüfungsmethoden/);
+    assert.match(helpText, /<h1>Warum eine Zurücksetzung abgelehnt wird<\/h1>/, 'the heading is a sentence, not a check id');
+    assert.match(helpText, /id="help-reference">Angabe für Ihren Helpdesk: methods-registered</, 'the id stays, for the help desk');
     assert.equal((await fetch(`${server.baseUrl}/help/checks/no-such-check`)).status, 404);
   });
 });
