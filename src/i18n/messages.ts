@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { IntlMessageFormat } from 'intl-messageformat';
-import { TYPE } from '@formatjs/icu-messageformat-parser';
-import { checkAgainst, languagesIn, MessageFileError, readLanguage, shippedMessagesRoot, type Argument, type MessageSet, type ParsedMessage } from './message-files.js';
+import { parse, TYPE } from '@formatjs/icu-messageformat-parser';
+import { checkAgainst, languagesIn, MessageFileError, readLanguage, shippedMessagesRoot, type Argument, type MessageSet } from './message-files.js';
 import { languages, type Lang } from './lang.js';
 import type { MessageParams } from './message-params.js';
 
@@ -34,15 +34,25 @@ const formats = {
   },
 } as const;
 
+/** One language's message texts by full key (English where a translation lacks the key). */
+type Texts = ReadonlyMap<string, string>;
+
+function textsOf(set: MessageSet): Map<string, string> {
+  return new Map([...set].map(([key, m]) => [key, m.text]));
+}
+
 /**
- * All messages of all languages, each compiled once when the catalogue is built; formatting is then a walk over
- * a prepared tree (no parsing on the request path).
+ * All messages of all languages. Every file is parsed and checked when the catalogue is built, but only the
+ * texts are kept; a message is compiled the first time it is formatted in a language and kept compiled, so the
+ * request path never parses twice and memory holds the messages in use, not ten languages of syntax trees
+ * (about 30 MB of heap for the shipped files).
  */
 export class MessageCatalogue {
+  private readonly compiled = new Map<Lang, Map<string, IntlMessageFormat | string>>();
+
   private constructor(
     private readonly reference: MessageSet,
-    private readonly sets: ReadonlyMap<Lang, MessageSet>,
-    private readonly compiled: ReadonlyMap<Lang, Map<string, IntlMessageFormat | string>>,
+    private readonly texts: ReadonlyMap<Lang, Texts>,
   ) {}
 
   /**
@@ -56,13 +66,14 @@ export class MessageCatalogue {
     const unlisted = folders.filter((folder) => !(languages as readonly string[]).includes(folder));
     if (unlisted.length) throw new MessageFileError(root, `language folder(s) ${unlisted.join(', ')} are not in the languages list (src/i18n/lang.ts)`);
     const reference = readLanguage(join(root, languages[0]));
-    const sets = new Map<Lang, MessageSet>();
+    const english = textsOf(reference);
+    const texts = new Map<Lang, Texts>();
     for (const lang of languages) {
       const set = lang === languages[0] ? reference : readLanguage(join(root, lang));
       checkAgainst(reference, set, { partial: lang !== languages[0], where: join(root, lang) });
-      sets.set(lang, new Map([...reference, ...set]));
+      texts.set(lang, new Map([...english, ...textsOf(set)]));
     }
-    return MessageCatalogue.compile(reference, sets);
+    return new MessageCatalogue(reference, texts);
   }
 
   /**
@@ -71,25 +82,32 @@ export class MessageCatalogue {
    * from the shipped message is a MessageFileError naming the file.
    */
   withOverrides(dir: string): MessageCatalogue {
-    const sets = new Map(this.sets);
+    const texts = new Map(this.texts);
     for (const folder of languagesIn(dir)) {
       const lang = languages.find((l) => l === folder);
       if (!lang) throw new MessageFileError(join(dir, folder), `"${folder}" is not a supported language (${languages.join(', ')})`);
       const replacements = readLanguage(join(dir, folder));
       checkAgainst(this.reference, replacements, { partial: true, where: join(dir, folder) });
-      sets.set(lang, new Map([...(sets.get(lang) ?? []), ...replacements]));
+      texts.set(lang, new Map([...(texts.get(lang) ?? []), ...textsOf(replacements)]));
     }
-    return MessageCatalogue.compile(this.reference, sets);
+    return new MessageCatalogue(this.reference, texts);
   }
 
-  private static compile(reference: MessageSet, sets: Map<Lang, MessageSet>): MessageCatalogue {
-    const compiled = new Map<Lang, Map<string, IntlMessageFormat | string>>();
-    for (const [lang, set] of sets) {
-      // A message without placeholders is its own text: most page texts skip the formatter entirely.
-      const prepare = (m: ParsedMessage) => (m.args.size === 0 && m.ast.every((el) => el.type === TYPE.literal) ? m.ast.map((el) => el.value).join('') : new IntlMessageFormat(m.ast, lang, formats, { ignoreTag: true }));
-      compiled.set(lang, new Map([...set].map(([key, m]) => [key, prepare(m)])));
-    }
-    return new MessageCatalogue(reference, sets, compiled);
+  /**
+   * A message ready to format: its text when it has no placeholders (most page texts skip the formatter), else
+   * a formatter over its syntax tree. The text parsed when the catalogue was built, so this parse cannot fail.
+   */
+  private compiledMessage(lang: Lang, key: string): IntlMessageFormat | string | undefined {
+    let byKey = this.compiled.get(lang);
+    if (!byKey) this.compiled.set(lang, (byKey = new Map()));
+    const ready = byKey.get(key);
+    if (ready !== undefined) return ready;
+    const text = this.texts.get(lang)?.get(key);
+    if (text === undefined) return undefined;
+    const ast = parse(text, { ignoreTag: true, requiresOtherClause: true });
+    const message = ast.every((el) => el.type === TYPE.literal) ? ast.map((el) => el.value).join('') : new IntlMessageFormat(ast, lang, formats, { ignoreTag: true });
+    byKey.set(key, message);
+    return message;
   }
 
   /** The message in `lang`, with its parameters. */
@@ -122,13 +140,13 @@ export class MessageCatalogue {
    * so a missing parameter is noticed on the page instead of failing the request.
    */
   formatAny(lang: Lang, key: string, params: Values = {}): string {
-    const message = this.compiled.get(lang)?.get(key);
+    const message = this.compiledMessage(lang, key);
     if (message === undefined) return '';
     if (typeof message === 'string') return message;
     try {
       return String(message.format(params));
     } catch {
-      return this.sets.get(lang)?.get(key)?.text ?? '';
+      return this.texts.get(lang)?.get(key) ?? '';
     }
   }
 }

@@ -5,7 +5,11 @@ import type { Database } from './schema.js';
 export type Slot = <T>(index: number) => T;
 
 const MARK = '\u0000sspr-slot:';
-const slot: Slot = <T>(index: number) => `${MARK}${index}` as unknown as T;
+/**
+ * The marker is a string whatever the slot's declared type: it never reaches the database (`execute` replaces
+ * every marked parameter with its argument), so typing it as the column's value only lets `build` place it.
+ */
+const slot: Slot = (index: number) => `${MARK}${index}` as never;
 
 /**
  * A query built and compiled by Kysely once per database handle, then run with new values: `build` puts `$(0)`,

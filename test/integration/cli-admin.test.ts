@@ -61,7 +61,7 @@ async function generateEvents(store: Store, count: number, start: number): Promi
 }
 
 /**
- * Holding 100,000 such events as objects takes about 31 MB of V8 heap on top of the CLI's ~15 MB (measured), so
+ * Holding 100,000 such events as objects takes about 31 MB of V8 heap on top of the CLI's own ~24 MB (measured), so
  * under this old-space cap an export that loads them all dies; one that streams page by page does not (the cap
  * leaves a streaming export room for a slow reader on a loaded machine).
  */
