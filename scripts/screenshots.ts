@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../test/support/chromium.js';
 import { runCli, startServerProcess } from '../test/support/processes.js';
 import { walkTour } from '../test/support/page-tour.js';
 import { languages as shipped } from '../src/i18n/lang.js';
@@ -28,10 +28,7 @@ const password = 'Screenshot-Tour-2026!';
 const dataDir = mkdtempSync(join(tmpdir(), 'sspr-screens-'));
 const env = { SSPR_DATA_DIR: dataDir, SSPR_CAPTCHA: 'off', SSPR_LOG_LEVEL: 'warn' };
 const server = await startServerProcess((port) => ({ ...env, SSPR_PORT: String(port) }), 'demo');
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-});
+const browser = await launchChromium();
 try {
   for (const user of ['alice', 'dieter']) {
     const set = runCli(['user', 'set-password', user], { env, input: `${password}\n`, timeoutMs: 120_000 });

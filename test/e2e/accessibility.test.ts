@@ -4,12 +4,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
 import { runCli, startServerProcess, type ServerProcess } from '../support/processes.js';
 import { walkTour } from '../support/page-tour.js';
 import { languages as everyLanguage } from '../../src/i18n/lang.js';
 
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const password = 'Accessible-Tour-2026!';
 /** Every page in English and German, audited in every scheme and width; the reset pages in every shipped language. */
@@ -50,7 +50,7 @@ describe('accessibility of every page (axe-core, Chromium)', () => {
       const set = runCli(['user', 'set-password', user], { env, input: `${password}\n` });
       assert.equal(set.status, 0, set.stderr);
     }
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

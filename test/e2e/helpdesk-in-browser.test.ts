@@ -3,13 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
 import { Client } from 'ldapts';
 import { SmtpSink } from '../support/smtp-sink.js';
 import { startSlapd, type Slapd } from '../support/slapd.js';
 import { runCli, startServerProcess, type ServerProcess } from '../support/processes.js';
-
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 /**
  * The helpdesk path in headless Chromium against the built server as its own process, a real OpenLDAP and real
@@ -36,7 +35,7 @@ describe('helpdesk in Chromium', () => {
     const admin = runCli(['user', 'add', 'desk', '--email', 'desk@example.org', '--admin', '--password-stdin'], { env, input: 'Quiet harbour lantern 8\n' });
     assert.equal(admin.status, 0, admin.stderr);
     server = await startServerProcess(env);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -3,11 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
 import { TOTP, Secret } from 'otpauth';
 import { startServerProcess, type ServerProcess } from '../support/processes.js';
-
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 /**
  * Keyboard only (Tab, Shift+Tab, Enter, Space and typing; no clicks, no fills): a reset, registering an
@@ -26,7 +25,7 @@ describe('keyboard only, in Chromium', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sspr-keys-'));
     const env = { SSPR_DATA_DIR: dataDir, SSPR_CAPTCHA: 'off', SSPR_LOG_LEVEL: 'warn' };
     server = await startServerProcess((port) => ({ ...env, SSPR_PORT: String(port) }), 'demo');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+    browser = await launchChromium();
     context = await browser.newContext({ locale: 'en-GB' });
     page = await context.newPage();
   });

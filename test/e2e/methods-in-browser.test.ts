@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
 import { TOTP, Secret } from 'otpauth';
 import { runCli, startServerProcess, type ServerProcess } from '../support/processes.js';
 import { startRecordingServer, type RecordingServer } from '../support/recording-server.js';
 import { SmtpSink } from '../support/smtp-sink.js';
 
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const PASSWORD = 'Initial passphrase for hikers 7';
 
 /**
@@ -51,7 +51,7 @@ describe('security info and every method through the pages in Chromium', () => {
       'serve',
       'localhost',
     );
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+    browser = await launchChromium();
     context = await browser.newContext({ locale: 'en-GB' });
     page = await context.newPage();
     const cdp = await context.newCDPSession(page);

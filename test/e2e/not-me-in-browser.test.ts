@@ -3,11 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
 import { SmtpSink, type ReceivedMail } from '../support/smtp-sink.js';
 import { runCli, startServerProcess, type ServerProcess } from '../support/processes.js';
-
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 const linkIn = (mail: ReceivedMail): string => {
   const match = /https?:\/\/\S+\/not-me\?t=[A-Za-z0-9_-]{43}/.exec(mail.text);
@@ -36,7 +35,7 @@ describe('"this wasn\'t me" in Chromium', () => {
     const admin = runCli(['user', 'add', 'ada', '--email', 'ada@example.org', '--admin'], { env });
     assert.equal(admin.status, 0, admin.stderr);
     server = await startServerProcess(env);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -3,11 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
 import { SmtpSink } from '../support/smtp-sink.js';
 import { runCli, startServerProcess, type ServerProcess } from '../support/processes.js';
-
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 /**
  * The whole forgot-password flow through the pages, in headless Chromium, against the built server running
@@ -30,7 +29,7 @@ describe('reset through the pages in Chromium', () => {
       assert.equal(added.status, 0, added.stderr);
     }
     server = await startServerProcess(env);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
