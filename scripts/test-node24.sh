@@ -18,13 +18,21 @@ if [ ! -x "$node24" ]; then
 fi
 headers="$dir/node_modules/node/node_modules/node-linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')"
 stamp="$("$node24" --version) better-sqlite3 $(node -p "require('better-sqlite3/package.json').version")"
-if [ ! -f "$dir/better_sqlite3.node" ] || [ "$(cat "$dir/better_sqlite3.stamp" 2>/dev/null)" != "$stamp" ]; then
+# Whether the cached binding loads in this Node 24 (one built against another Node's headers does not).
+loads() { "$node24" -e 'process.dlopen({ exports: {} }, process.argv[1])' "$dir/better_sqlite3.node" 2>/dev/null; }
+if [ ! -f "$dir/better_sqlite3.node" ] || [ "$(cat "$dir/better_sqlite3.stamp" 2>/dev/null)" != "$stamp" ] || ! loads; then
   echo "Building better-sqlite3 for Node 24 ($stamp) …"
   # Without the copied build/ (made for the Node that ran npm ci): a rebuild over it can keep its objects.
   rm -rf "$dir/better-sqlite3" && cp -r node_modules/better-sqlite3 "$dir/better-sqlite3" && rm -rf "$dir/better-sqlite3/build"
   gyp="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js"
-  (cd "$dir/better-sqlite3" && PATH="$(dirname "$(readlink -f "$node24")"):$PATH" "$node24" "$gyp" rebuild --release --nodedir="$headers" -j 2 >/dev/null)
+  # npm hands its own `nodedir` to scripts as npm_config_nodedir (this machine's ~/.npmrc names /usr, Node 20's
+  # headers), and node-gyp prefers it to --nodedir: point both at Node 24's headers.
+  (cd "$dir/better-sqlite3" && PATH="$(dirname "$(readlink -f "$node24")"):$PATH" npm_config_nodedir="$headers" "$node24" "$gyp" rebuild --release --nodedir="$headers" -j 2 >"$dir/build.log" 2>&1) || { tail -20 "$dir/build.log" >&2; exit 1; }
   cp "$dir/better-sqlite3/build/Release/better_sqlite3.node" "$dir/better_sqlite3.node"
+  if ! loads; then
+    echo "better-sqlite3 built for Node 24 does not load in $("$node24" --version): were the headers in $headers used?" >&2
+    exit 1
+  fi
   echo "$stamp" > "$dir/better_sqlite3.stamp"
 fi
 run() { "$node24" --import ./scripts/node24-sqlite-binding.mjs --import tsx --test --test-concurrency=2 --test-reporter=dot "$@"; }

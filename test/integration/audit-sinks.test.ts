@@ -42,8 +42,8 @@ describe('audit events reach syslog collectors over UDP, TCP and TLS (RFC 5424)'
     svc = await startTestService({ dialect: 'sqlite', env: { SSPR_AUDIT_SINKS: JSON.stringify(sinks) } });
   });
   after(async () => {
-    await svc.close();
-    for (const r of receivers) await r.close();
+    await svc?.close();
+    for (const r of receivers) await r?.close();
   });
 
   it('every event arrives on every transport as a strict RFC 5424 frame with the event as JSON', async () => {
@@ -79,8 +79,8 @@ describe('signed webhooks (Standard Webhooks): a receiver killed mid-stream lose
     });
   });
   after(async () => {
-    await svc.close();
-    await receiver.stop();
+    await svc?.close();
+    await receiver?.stop();
   });
 
   it('delivers every event at least once, duplicates only under the same webhook-id, and never blocks the writer', async () => {
@@ -146,8 +146,8 @@ describe('a sink that never answers does not slow a reset', () => {
     await svc.services.users.add({ username: 'alice', email: 'alice@example.org' });
   });
   after(async () => {
-    await svc.close();
-    await hanging.close();
+    await svc?.close();
+    await hanging?.close();
   });
 
   it('reset/start answers fast while every delivery hangs', async () => {
@@ -177,8 +177,8 @@ describe('the log sink, and a webhook secret from a file', () => {
     svc = await startTestService({ dialect: 'sqlite', env: { SSPR_AUDIT_SINKS: JSON.stringify(sinks) } });
   });
   after(async () => {
-    await svc.close();
-    await receiver.stop();
+    await svc?.close();
+    await receiver?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -219,8 +219,8 @@ describe('two nodes on one PostgreSQL send each event once in normal operation',
     nodes = [await startTestService({ dialect: 'sqlite', env }), await startTestService({ dialect: 'sqlite', env })];
   });
   after(async () => {
-    for (const node of nodes) await node.close();
-    await receiver.stop();
+    for (const node of nodes) await node?.close();
+    await receiver?.stop();
     await drop();
   });
 

@@ -20,8 +20,8 @@ describe('bad input to the JSON API', () => {
     methodId = started.body.methods[0].id;
   });
   after(async () => {
-    await svc.close();
-    await smtp.close();
+    await svc?.close();
+    await smtp?.close();
   });
 
   const expectError = (response: { status: number; body: any }, status: number, code: string) => {

@@ -121,7 +121,7 @@ describe('sspr CLI for operators (SQLite)', () => {
     users = new UsersRepository(store.db, systemClock, storeCipher);
   });
   after(async () => {
-    await store.close();
+    await store?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -35,8 +35,8 @@ describe('console access', () => {
     await svc.services.registrations.add(eve.id, 'email', { address: 'eve.second@example.org' }, clock.now());
   });
   after(async () => {
-    await svc.close();
-    await smtp.close();
+    await svc?.close();
+    await smtp?.close();
   });
 
   async function signIn(username: string): Promise<string> {

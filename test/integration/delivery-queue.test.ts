@@ -29,7 +29,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await migrate(nodes[0]!);
     });
     after(async () => {
-      for (const node of nodes) await node.close();
+      for (const node of nodes) await node?.close();
       await cleanup();
     });
 

@@ -21,8 +21,8 @@ describe('no account enumeration through reset/start', () => {
     await svc.services.users.add({ username: 'refused-admin', email: 'refused-admin@example.org', isAdmin: true });
   });
   after(async () => {
-    await svc.close();
-    await smtp.close();
+    await svc?.close();
+    await smtp?.close();
   });
 
   it('known and unknown users are indistinguishable in status, shape, cookies and timing', async () => {

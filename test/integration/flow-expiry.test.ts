@@ -16,8 +16,8 @@ describe('lifetimes: codes last 5 minutes, a flow 15 minutes (controllable clock
     await svc.services.users.add({ username: 'dora', email: 'dora@example.org' });
   });
   after(async () => {
-    await svc.close();
-    await smtp.close();
+    await svc?.close();
+    await smtp?.close();
   });
 
   const begin = async () => {

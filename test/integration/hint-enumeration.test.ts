@@ -133,7 +133,7 @@ describe('reset/start hints and methods do not tell real accounts from unknown n
     svc = await startTestService({ dialect: 'sqlite', env, dataDir });
   });
   after(async () => {
-    await svc.close();
+    await svc?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

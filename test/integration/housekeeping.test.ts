@@ -33,7 +33,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       flows = new FlowsRepository<MethodType, MethodHint>(store.db);
     });
     after(async () => {
-      await store.close();
+      await store?.close();
       await cleanup();
     });
 

@@ -52,7 +52,7 @@ describe('one per-IP budget across routes and nodes', () => {
       nodes = [await startTestService({ dialect: 'sqlite', env }), await startTestService({ dialect: 'sqlite', env })];
     });
     after(async () => {
-      for (const node of nodes) await node.close();
+      for (const node of nodes) await node?.close();
       await database.drop();
     });
 

@@ -52,9 +52,9 @@ describe('verification methods, policy and throttles (JSON API)', () => {
     await svc.services.users.add({ username: 'ada', email: 'ada@example.org', isAdmin: true });
   });
   after(async () => {
-    await svc.close();
-    await smtp.close();
-    await smsReceiver.close();
+    await svc?.close();
+    await smtp?.close();
+    await smsReceiver?.close();
   });
 
   const smsCode = (to: string) => {

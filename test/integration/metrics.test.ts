@@ -20,8 +20,8 @@ describe('/metrics (Prometheus text format) behind a bearer token on the main po
     await svc.services.users.add({ username: 'mira', email: 'mira@example.org' });
   });
   after(async () => {
-    await svc.close();
-    await smtp.close();
+    await svc?.close();
+    await smtp?.close();
   });
 
   const scrape = async () => {

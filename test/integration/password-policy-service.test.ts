@@ -24,8 +24,8 @@ describe('password policy in the service', () => {
     await svc.services.users.add({ username: 'paula', firstName: 'Paula', lastName: 'Pollmann', email: 'paula@example.org' });
   });
   after(async () => {
-    await svc.close();
-    await smtp.close();
+    await svc?.close();
+    await smtp?.close();
   });
 
   const check = (password: string, flowId?: string, lang = 'en') =>

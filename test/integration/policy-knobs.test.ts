@@ -22,8 +22,8 @@ describe('policy knobs: captcha, notifications, registration at sign-in, re-conf
     await svc.services.users.add({ username: 'pia', email: 'pia@example.org', passwordHash: await hashPassword('Pia has a passphrase 1') });
   });
   after(async () => {
-    await svc.close();
-    await smtp.close();
+    await svc?.close();
+    await smtp?.close();
   });
 
   const solved = async () => {

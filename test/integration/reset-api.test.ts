@@ -18,8 +18,8 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
       await svc.services.users.add({ username: 'cleo', email: 'cleo@example.org' });
     });
     after(async () => {
-      await svc.close();
-      await smtp.close();
+      await svc?.close();
+      await smtp?.close();
     });
 
     const start = (username: string) => postJson(svc.baseUrl, '/api/v1/reset/start', { username });

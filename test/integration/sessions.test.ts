@@ -18,7 +18,7 @@ describe('sessions follow the account', () => {
     }
   });
   after(async () => {
-    await svc.close();
+    await svc?.close();
   });
 
   async function signIn(username: string, password = `${username} old passphrase 1`): Promise<string> {

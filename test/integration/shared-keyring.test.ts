@@ -42,7 +42,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       else url = `sqlite:${join(tempDir(), 'sspr.db')}`;
     });
     after(async () => {
-      for (const store of stores) await store.close();
+      for (const store of stores) await store?.close();
       await drop();
       for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     });

@@ -45,7 +45,7 @@ describe('slow and excess clients are closed in bounded time', () => {
     port = Number(new URL(svc.baseUrl).port);
   });
   after(async () => {
-    await svc.close();
+    await svc?.close();
   });
 
   it('50 sockets that send headers and 13 of 10,000 body bytes are closed within 4 s; so are stalled headers and silent sockets', async () => {

@@ -43,7 +43,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(await migrate(store), [], 'migrations are idempotent');
     });
     after(async () => {
-      await store.close();
+      await store?.close();
       await cleanup();
     });
 

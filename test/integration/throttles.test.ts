@@ -26,7 +26,7 @@ describe('throttles', () => {
     throttles = new Throttles(new ThrottleRepository(store.db, Buffer.alloc(32, 7)), clock);
   });
   after(async () => {
-    await store.close();
+    await store?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -25,7 +25,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       jobs = new JobsRepository(store.db);
     });
     after(async () => {
-      await store.close();
+      await store?.close();
       await cleanup();
     });
 

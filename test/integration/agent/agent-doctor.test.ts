@@ -41,7 +41,7 @@ describe('doctor: agent checks with the real agent', () => {
     await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
   });
   after(async () => {
-    for (const agent of running) await agent.stop().catch(() => undefined);
+    for (const agent of running) await agent?.stop().catch(() => undefined);
     tls?.close();
     await svc?.close();
     await slapd?.stop();

@@ -42,7 +42,7 @@ describe('writeback through the agent (OpenLDAP)', () => {
     check = LdapDirectory.fromConfig({ url: slapd.ldapsUrl, caFile: slapd.caFile, bindDn: slapd.serviceDn, bindPassword: slapd.servicePassword, baseDn: slapd.usersDn });
   });
   after(async () => {
-    for (const agent of agents) await agent.stop().catch(() => undefined);
+    for (const agent of agents) await agent?.stop().catch(() => undefined);
     await check?.close();
     await svc?.close();
     await smtp?.close();

@@ -105,7 +105,7 @@ describe('the cron schedule on two instances sharing PostgreSQL', () => {
   });
 
   after(async () => {
-    for (const node of nodes) await node.close();
+    for (const node of nodes) await node?.close();
     await database?.drop();
   });
 

@@ -63,7 +63,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const svc of [...open]) await svc.close();
+  for (const svc of [...open]) await svc?.close();
   await Promise.all([slapd?.stop(), sink?.close()]);
   await database?.drop();
 });

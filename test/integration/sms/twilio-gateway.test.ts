@@ -42,7 +42,7 @@ describe('Twilio SMS gateway against a real HTTP server', () => {
     nextReply = { status: 201, json: { sid: messageSid, status: 'queued' } };
   });
   after(async () => {
-    await server.close();
+    await server?.close();
   });
 
   it('POSTs the form to the Messages resource with Basic auth and resolves with the message SID', async () => {

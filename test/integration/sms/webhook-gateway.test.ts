@@ -38,7 +38,7 @@ describe('webhook SMS gateway against a real HTTP server', () => {
     server = await startRecordingServer((request) => replies[request.path] ?? { status: 404 });
   });
   after(async () => {
-    await server.close();
+    await server?.close();
   });
 
   it('POSTs the signed JSON body and resolves with its id', async () => {

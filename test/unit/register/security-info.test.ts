@@ -61,7 +61,7 @@ describe('security info (enrolment rules)', () => {
     ({ store, cleanup } = await openTestStore('sqlite'));
   });
   after(async () => {
-    await store.close();
+    await store?.close();
     await cleanup();
   });
 
