@@ -1,6 +1,7 @@
 // `npm run screenshots`: every page a user or an administrator sees (test/support/page-tour.ts, console pages
 // included), at 1280 px and 390 px, light and dark, in each language of src/i18n/lang.ts (or those given in
-// SSPR_SCREENSHOT_LANGS, e.g. "en de ja"), written to screenshots/<page>-<lang>-<width>-<scheme>.png. Runs the
+// SSPR_SCREENSHOT_LANGS, e.g. "en de ja"; only the stops whose name starts with one of SSPR_SCREENSHOT_PAGES, e.g.
+// "console admin-doctor"), written to screenshots/<page>-<lang>-<width>-<scheme>.png. Runs the
 // built demo server in a temporary data dir with the captcha off and sets passwords for alice (user) and
 // dieter (administrator) through the CLI. One browser context per width and scheme walks one reset flow.
 import { spawnSync } from 'node:child_process';
@@ -13,6 +14,8 @@ import { walkTour } from '../test/support/page-tour.js';
 import { languages as shipped } from '../src/i18n/lang.js';
 
 const languages = (process.env.SSPR_SCREENSHOT_LANGS?.split(/\s+/).filter(Boolean) ?? [...shipped]);
+const pagePrefixes = process.env.SSPR_SCREENSHOT_PAGES?.split(/\s+/).filter(Boolean) ?? [];
+const wanted = (stop: string) => pagePrefixes.length === 0 || pagePrefixes.some((prefix) => stop.startsWith(prefix));
 const widths = [1280, 390];
 const schemes = ['light', 'dark'] as const;
 const out = join(process.cwd(), 'screenshots');
@@ -44,6 +47,7 @@ try {
       const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: scheme });
       const page = await context.newPage();
       await walkTour(page, { base: server.baseUrl, password, console: true }, async (stop) => {
+        if (!wanted(stop.name)) return;
         for (const lang of languages) {
           await stop.show(lang);
           await page.screenshot({ path: join(out, `${stop.name}-${lang}-${width}-${scheme}.png`), fullPage: true });
