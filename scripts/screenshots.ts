@@ -1,8 +1,10 @@
 // `npm run screenshots`: every page a user or an administrator sees (test/support/page-tour.ts, console pages
-// included), at 1280 px and 390 px, light and dark, in each language of src/i18n/lang.ts (or those given in
-// SSPR_SCREENSHOT_LANGS, e.g. "en de ja"), written to screenshots/<page>-<lang>-<width>-<scheme>.png. Runs the
-// built demo server in a temporary data dir with the captcha off and sets passwords for alice (user) and
-// dieter (administrator) through the CLI. One browser context per width and scheme walks one reset flow.
+// included), at 1280 px and 390 px (or the widths in SSPR_SCREENSHOT_WIDTHS, e.g. "390 320"), light and dark, in
+// each language of src/i18n/lang.ts (or those given in SSPR_SCREENSHOT_LANGS, e.g. "en de ja"), every stop or only
+// those whose name starts with one of SSPR_SCREENSHOT_PAGES (e.g. "console admin-doctor"), written to
+// screenshots/<page>-<lang>-<width>-<scheme>.png. Runs the built demo server in a temporary data dir with the
+// captcha off, sets passwords for alice (user) and dieter (administrator) through the CLI and creates an admin API
+// token (so the access page lists one). One browser context per width and scheme walks one reset flow.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +15,9 @@ import { walkTour } from '../test/support/page-tour.js';
 import { languages as shipped } from '../src/i18n/lang.js';
 
 const languages = (process.env.SSPR_SCREENSHOT_LANGS?.split(/\s+/).filter(Boolean) ?? [...shipped]);
-const widths = [1280, 390];
+const pagePrefixes = process.env.SSPR_SCREENSHOT_PAGES?.split(/\s+/).filter(Boolean) ?? [];
+const wanted = (stop: string) => pagePrefixes.length === 0 || pagePrefixes.some((prefix) => stop.startsWith(prefix));
+const widths = process.env.SSPR_SCREENSHOT_WIDTHS?.split(/\s+/).filter(Boolean).map(Number) ?? [1280, 390];
 const schemes = ['light', 'dark'] as const;
 const out = join(process.cwd(), 'screenshots');
 // Without a font for a language's script, Chromium draws boxes: the pictures would look fine to no one.
@@ -34,6 +38,8 @@ try {
     const set = runCli(['user', 'set-password', user], { env, input: `${password}\n`, timeoutMs: 120_000 });
     if (set.status !== 0) throw new Error(`set-password ${user} (status ${set.status}): ${set.stderr}`);
   }
+  const token = runCli(['admin', 'token', 'create', '--name', 'nightly-export'], { env, timeoutMs: 120_000 });
+  if (token.status !== 0) throw new Error(`admin token create (status ${token.status}): ${token.stderr}`);
   mkdirSync(out, { recursive: true });
   let count = 0;
   for (const width of widths) {
@@ -41,6 +47,7 @@ try {
       const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: scheme });
       const page = await context.newPage();
       await walkTour(page, { base: server.baseUrl, password, console: true }, async (stop) => {
+        if (!wanted(stop.name)) return;
         for (const lang of languages) {
           await stop.show(lang);
           await page.screenshot({ path: join(out, `${stop.name}-${lang}-${width}-${scheme}.png`), fullPage: true });

@@ -94,7 +94,6 @@ main:has(.hd, .pe, .rp) { max-width: 60rem; }
 .pe-changes th, .pe-changes td, .rp-table th, .rp-table td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #8885; vertical-align: top; overflow-wrap: break-word; }
 .rp-table thead th { border-bottom: 2px solid #888a; white-space: nowrap; }
 .rp-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.rp-scroll { overflow-x: auto; }
 .rp-list li { margin: .75rem 0; }
 .rp-days { display: flex; gap: .5rem; align-items: end; flex-wrap: wrap; }
 .rp-days label { margin: 0; } .rp-days input { width: 6rem; } .rp-days button { margin: 0; }

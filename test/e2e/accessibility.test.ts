@@ -22,20 +22,27 @@ interface AxeViolation {
   nodes: Array<{ target: unknown[] }>;
 }
 
-/** The colour schemes and widths (px) every page is checked in. */
+/** The colour schemes and widths (px) every page is checked in; operator pages also at a phone's 390 px. */
 const schemes = ['light', 'dark'] as const;
 const widths = [1280, 320];
+const phone = 390;
+const isOperatorPage = (stop: string) => stop.startsWith('console') || stop.startsWith('admin-');
+const widthsOf = (stop: string) => (isOperatorPage(stop) ? [widths[0]!, phone, widths[1]!] : widths);
+/** Console tables that must have been seen at 390 px with their last column on screen (ids, else first class). */
+const phoneTables = ['doctor-checks', 'activity', 'users', 'audit-events', 'rp-resets', 'pe-changes', 'operators', 'tokens', 'licences'];
 
 /**
  * Every page a person sees (test/support/page-tour.ts: the reset steps with the code page and the refused new
  * password, sign-in, My account with a refused change, security info and each add-method page, a help page,
  * the error page; as the demo administrator, stepped up, the doctor and every console section its menu lists),
  * in English and German (the reset pages in every language of lang.ts): no page scrolls sideways at 1280 or
- * 320 px, in any of these languages; axe-core finds no violation of any impact in English and German in light and
- * dark at both widths (colour contrast is per scheme, the rest of axe's rules per page), and in every other language
- * in light at 320 px (its words in the narrowest layout). One browser, one context, one reset flow: each page is
- * loaded once per language, then the scheme and width are switched on it (the stylesheet follows both through
- * media queries and light-dark(), with no script of its own).
+ * 320 px (operator pages also at 390 px), in any of these languages; at 390 px each row of every console table
+ * shown ends inside the viewport (its last column: an outcome, the action buttons); axe-core finds no violation
+ * of any impact in English and German in light and dark at every width (colour contrast is per scheme, the rest
+ * of axe's rules per page), and in every other language in light at 320 px (its words in the narrowest layout).
+ * One browser, one context, one reset flow: each page is loaded once per language, then the scheme and width are
+ * switched on it (the stylesheet follows both through media and container queries and light-dark(), with no
+ * script of its own).
  */
 describe('accessibility of every page (axe-core, Chromium)', () => {
   let server: ServerProcess;
@@ -50,6 +57,9 @@ describe('accessibility of every page (axe-core, Chromium)', () => {
       const set = runCli(['user', 'set-password', user], { env, input: `${password}\n` });
       assert.equal(set.status, 0, set.stderr);
     }
+    // A token, so the access page shows its tokens table with a revoke button per row.
+    const token = runCli(['admin', 'token', 'create', '--name', 'nightly-export'], { env });
+    assert.equal(token.status, 0, token.stderr);
     browser = await launchChromium();
   });
   after(async () => {
@@ -71,18 +81,40 @@ describe('accessibility of every page (axe-core, Chromium)', () => {
     return size.scroll > size.client ? [`scrolls sideways: ${size.scroll} px content in ${size.client} px`] : [];
   };
 
-  it(`no sideways scrolling at ${widths.join(' or ')} px; no axe violations in ${schemes.join(' and ')} (English, German) or light at 320 px (every other language)`, async () => {
+  /** The console tables shown on the page, and those whose rows' last cell does not end inside the viewport. */
+  const lastColumns = async (page: Page): Promise<{ seen: string[]; problems: string[] }> =>
+    (await page.evaluate(`(() => {
+      const width = document.documentElement.clientWidth;
+      const seen = [], problems = [];
+      for (const table of document.querySelectorAll('.console table')) {
+        const rows = [...table.querySelectorAll('tbody tr')];
+        if (rows.length === 0 || table.getClientRects().length === 0) continue;
+        const name = table.id || table.classList[0] || (table.caption ? table.caption.textContent.trim() : 'table');
+        seen.push(name);
+        const off = rows.map((row) => row.lastElementChild.getBoundingClientRect()).find((box) => box.right > width + 0.5 || box.left < 0);
+        if (off) problems.push(name + ': last column at ' + Math.round(off.left) + ' to ' + Math.round(off.right) + ' px of ' + width);
+      }
+      return { seen, problems };
+    })()`)) as { seen: string[]; problems: string[] };
+
+  it(`no sideways scrolling at ${widths.join(' or ')} px (console also ${phone} px), its tables' last column on screen at ${phone} px; no axe violations in ${schemes.join(' and ')} (English, German) or light at 320 px (every other language)`, async () => {
     // bypassCSP lets axe's source in as an inline script; the pages' own CSP is tested elsewhere.
     const context = await browser.newContext({ viewport: { width: widths[0]!, height: 800 }, colorScheme: 'light', bypassCSP: true });
     const page = await context.newPage();
     const problems: string[] = [];
     const audited = new Set<string>();
+    const onPhone = new Set<string>();
     let visited = 0;
     await walkTour(page, { base: server.baseUrl, password, console: true }, async (stop) => {
       for (const lang of languagesOf(stop.name)) {
         await stop.show(lang);
-        for (const width of widths) {
+        for (const width of widthsOf(stop.name)) {
           await page.setViewportSize({ width, height: 800 });
+          if (width === phone) {
+            const { seen, problems: off } = await lastColumns(page);
+            for (const name of seen) onPhone.add(name);
+            for (const problem of off) problems.push(`${stop.name} [${lang}, ${width} px]: ${problem}`);
+          }
           for (const scheme of schemes) {
             await page.emulateMedia({ colorScheme: scheme });
             const where = `${stop.name} [${lang}, ${scheme}, ${width} px]`;
@@ -99,6 +131,8 @@ describe('accessibility of every page (axe-core, Chromium)', () => {
     assert.ok(visited >= 30, `visited ${visited} pages`);
     for (const lang of languages) for (const scheme of schemes) for (const width of widths) assert.ok(audited.has(`${scheme} ${width} ${lang}`), `audited in ${lang}, ${scheme} at ${width} px`);
     for (const lang of everyLanguage) assert.ok(audited.has(`light 320 ${lang}`), `audited in ${lang}`);
+    for (const lang of languages) for (const scheme of schemes) assert.ok(audited.has(`${scheme} ${phone} ${lang}`), `console audited in ${lang}, ${scheme} at ${phone} px`);
+    assert.deepEqual(phoneTables.filter((name) => !onPhone.has(name)), [], `console tables seen at ${phone} px: ${[...onPhone].join(', ')}`);
     assert.deepEqual(problems, []);
   });
 });

@@ -4,8 +4,8 @@ import type { Page } from 'playwright-core';
  * A walk through every page a person sees, against a demo server (`sspr demo`, captcha off) whose users alice
  * and dieter have `password`: the reset as far as the refused new password (one flow, one code from the demo
  * outbox), sign-in, My account with a refused change, security info with every add-method page, a help page,
- * the error page, and — as dieter — the doctor, the console pages its navigation lists, alice's user page and her
- * helpdesk page. Each stop can show itself in any language, so callers (screenshots, accessibility checks) visit
+ * the error page, and — as dieter — the doctor, the console pages its navigation lists, a report, the policy
+ * editor's what-if preview of a change, alice's user page and her helpdesk page. Each stop can show itself in any language, so callers (screenshots, accessibility checks) visit
  * one flow in every language.
  */
 export interface TourStop {
@@ -117,6 +117,15 @@ export async function walkTour(page: Page, options: TourOptions, visit: (stop: T
   for (const path of [...new Set(sections)].filter((p) => p.startsWith('/admin') && !p.startsWith('/admin/doctor'))) {
     await at(`console${path.replace(/\//g, '-').replace(/^-admin/, '') || '-home'}`, `${base}${path}`);
   }
+  await at('console-report', `${base}/admin/reports/resets`);
+  await visit({
+    name: 'console-policy-preview',
+    show: async (lang) => {
+      await go(page, `${base}/admin/policy?lang=${lang}`);
+      await page.selectOption('#pe-methodsRequired', '2');
+      await submit(page, '#pe-preview');
+    },
+  });
   await at('console-user', `${base}/admin/users/alice`);
   await at('console-helpdesk', `${base}/admin/helpdesk/alice`);
 }

@@ -10,6 +10,7 @@ import { auditEventLabel } from '../../audit/audit-event-labels.js';
 import { parseBody } from '../api/validate.js';
 import { requireConsolePage } from './console-access.js';
 import { renderConsole } from './console-layout.js';
+import { consoleTable } from './console-table.js';
 import { auditFilterOf, decodeAuditCursor, encodeAuditCursor } from '../../admin/console-audit.js';
 import { consoleAuditQuerySchema } from '../api/admin/console-schemas.js';
 
@@ -63,7 +64,7 @@ export async function auditPages(app: FastifyInstance, services: Services, kit: 
 <div><label for="f-until">${message(lang, 'console-audit.filter.until')}</label><input type="date" id="f-until" name="until" value="${value('until')}"></div>
 </div>
 <p><button type="submit">${message(lang, 'console-audit.filter.apply')}</button> <a href="/admin/audit">${message(lang, 'console-audit.filter.reset')}</a></p></form>
-<div class="table-scroll" tabindex="0">${auditRows(page.events, lang, message(lang, 'console-audit.table.caption', { count: page.events.length }))}</div>
+${consoleTable(auditRows(page.events, lang, message(lang, 'console-audit.table.caption', { count: page.events.length })))}
 <nav class="pager" aria-label="${message(lang, 'console-audit.pager.label')}">${query.cursor ? html`<a href="/admin/audit?${params.toString()}">${message(lang, 'console-audit.pager.first')}</a>` : ''}${next ? html`<a rel="next" href="/admin/audit?${next.toString()}">${message(lang, 'console-audit.pager.next')}</a>` : ''}</nav>
 <section aria-labelledby="export-heading"><h2 id="export-heading">${message(lang, 'console-audit.export.heading')}</h2><p class="help">${message(lang, 'console-audit.export.help')}</p>
 <p><a class="button" href="${exportLink('csv')}" download>${message(lang, 'console-audit.export.csv')}</a> <a class="button" href="${exportLink('jsonl')}" download>${message(lang, 'console-audit.export.jsonl')}</a></p>

@@ -3,6 +3,26 @@
  * are custom properties with light-dark() values, and the charts draw with them and currentColor, so every
  * page follows the browser's light or dark scheme. Contrast of text colours ≥ 4.5:1 on both backgrounds.
  */
+
+/**
+ * A console table (console-table.ts) stacked, for boxes too narrow for its columns: the head kept for screen readers
+ * only, each body row a card, each cell its column's name (`data-label`, hidden from screen readers, which announce
+ * the header themselves) beside its value; a cell that holds a form (the row's actions) sits at the card's foot
+ * with full-width buttons; an empty cell takes no room. `scope` selects the tables' boxes this applies to.
+ */
+const stackedTable = (scope: string) => `
+${scope} :is(table, caption, tbody, tr, th, td) { display: block; }
+${scope} table { min-width: 0; --label-width: min(11rem, 42cqi); }
+${scope} thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+${scope} tbody tr { border: 1px solid var(--c-rule); border-radius: 6px; padding: .35rem .75rem; margin: 0 0 .75rem; }
+${scope} tbody :is(th, td) { display: flow-root; padding: .2rem 0 .2rem calc(var(--label-width) + .75rem); border: 0; text-align: left; white-space: normal; overflow-wrap: anywhere; max-width: none; }
+${scope} tbody :is(th, td)::before { content: attr(data-label) / ""; float: left; box-sizing: border-box; width: var(--label-width); margin-left: calc(-1 * (var(--label-width) + .75rem)); padding-right: .25rem; font-size: .85rem; font-weight: 600; color: var(--c-muted); overflow-wrap: break-word; hyphens: auto; }
+${scope} tbody td:empty { padding: 0; } ${scope} tbody td:empty::before { content: none; }
+${scope} tbody td:has(> form) { padding-left: 0; } ${scope} tbody td:has(> form)::before { content: none; }
+${scope} tbody td form { display: block; }
+${scope} tbody td button { display: block; width: 100%; margin: .5rem 0 .25rem; padding: .6rem 1rem; font-size: 1rem; white-space: normal; }
+`;
+
 export const consolePagesCss = `
 /* ---- console pages (overview, users, audit log) ---- */
 :root { --c-ok: light-dark(#1a7f37, #3fb950); --c-warn: light-dark(#9a6700, #d29922); --c-fail: light-dark(#b00020, #f85149); --c-muted: light-dark(#595959, #b3b3b3); --c-rule: light-dark(#d0d7de, #3d444d); --c-tile: light-dark(#f6f8fa, #161b22); --c-series-0: light-dark(#0b5cad, #58a6ff); --c-series-1: light-dark(#bc4c00, #f0883e); }
@@ -15,7 +35,7 @@ main:has(.console) { max-width: 76rem; }
 .console table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 .console th, .console td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--c-rule); vertical-align: top; }
 .console caption { text-align: left; font-weight: 600; padding: .25rem 0; }
-.table-scroll { overflow-x: auto; position: relative; }
+.table-scroll { overflow-x: auto; position: relative; container: table-box / inline-size; }
 .console td.detail { overflow-wrap: anywhere; max-width: 28rem; }
 .console .confirm-row { display: flex; gap: .5rem; align-items: baseline; margin: .5rem 0 .75rem; }
 .console h3#reregister-heading { margin-top: 1.25rem; }
@@ -56,5 +76,7 @@ svg.chart { width: 100%; max-width: 40rem; height: auto; color: inherit; font-si
 .outcome-failure td:nth-child(3) { color: var(--c-fail); }
 .console table.audit { min-width: 48rem; } .console table.audit code.event-id { display: block; font-size: .8rem; font-weight: 400; color: var(--c-muted); } .console table.audit td:first-child { white-space: nowrap; }
 @media (max-width: 40rem) { .console-columns, .charts { grid-template-columns: 1fr; } .console th, .console td { padding: .3rem .3rem; } }
+@container table-box (width < 48rem) {${stackedTable('.console .stacks-wide')}}
+@container table-box (width < 30rem) {${stackedTable('.console .stacks-narrow')}}
 /* ---- end of console pages ---- */
 `;

@@ -13,6 +13,7 @@ import { AgentEnrolment } from '../../writeback/agent-gateway/agent-enrolment.js
 import { directoryKinds, isDirectoryKind } from '../../directory/registry.js';
 import { requireConsolePage, type Operator } from './console-access.js';
 import { ct, renderConsole } from './console-layout.js';
+import { consoleTable } from './console-table.js';
 
 /** Enrolment token lifetimes offered on the page (hours). */
 export const tokenLifetimesHours = [1, 24, 72, 168] as const;
@@ -41,9 +42,9 @@ ${canSync
 <button type="submit" name="full" value="1" class="secondary">${ct(lang, 'directory.run-full')}</button></form>`
     : html`<p>${ct(lang, 'directory.no-directory')}</p>`}
 ${runs.length > 0
-    ? html`<div class="table-scroll" tabindex="0"><table id="sync-runs"><caption>${ct(lang, 'directory.last-runs')}</caption>
+    ? consoleTable(html`<table id="sync-runs"><caption>${ct(lang, 'directory.last-runs')}</caption>
 <thead><tr><th scope="col">${ct(lang, 'directory.at')}</th><th scope="col">${ct(lang, 'directory.result')}</th><th scope="col">${ct(lang, 'directory.mode')}</th><th scope="col">${ct(lang, 'directory.created')}</th><th scope="col">${ct(lang, 'directory.updated')}</th><th scope="col">${ct(lang, 'directory.disabled')}</th><th scope="col">${ct(lang, 'directory.reason')}</th><th scope="col">${ct(lang, 'directory.by')}</th></tr></thead>
-<tbody>${runs}</tbody></table></div>`
+<tbody>${runs}</tbody></table>`)
     : html`<p>${ct(lang, 'directory.no-runs')}</p>`}
 </section>`;
 }
@@ -61,8 +62,8 @@ function agentsSection(page: PageContext, status: DirectoryStatus, newToken: { t
   const { lang } = page;
   return html`<section aria-labelledby="agents-heading"><h2 id="agents-heading">${ct(lang, 'directory.agents')}</h2>
 ${status.agents.length > 0
-    ? html`<div class="table-scroll" tabindex="0"><table id="agents"><thead><tr><th scope="col">${ct(lang, 'directory.agent-name')}</th><th scope="col">${ct(lang, 'directory.kind')}</th><th scope="col">${ct(lang, 'directory.state')}</th><th scope="col">${ct(lang, 'directory.heartbeat')}</th><th scope="col">${ct(lang, 'directory.version')}</th><th scope="col">${ct(lang, 'directory.clock')}</th><th scope="col">${ct(lang, 'directory.reachable')}</th><th scope="col">${ct(lang, 'directory.errors')}</th><th scope="col"><span class="visually-hidden">${ct(lang, 'directory.actions')}</span></th></tr></thead>
-<tbody>${status.agents.map((agent) => agentRow(page, agent))}</tbody></table></div>`
+    ? consoleTable(html`<table id="agents"><thead><tr><th scope="col">${ct(lang, 'directory.agent-name')}</th><th scope="col">${ct(lang, 'directory.kind')}</th><th scope="col">${ct(lang, 'directory.state')}</th><th scope="col">${ct(lang, 'directory.heartbeat')}</th><th scope="col">${ct(lang, 'directory.version')}</th><th scope="col">${ct(lang, 'directory.clock')}</th><th scope="col">${ct(lang, 'directory.reachable')}</th><th scope="col">${ct(lang, 'directory.errors')}</th><th scope="col"><span class="visually-hidden">${ct(lang, 'directory.actions')}</span></th></tr></thead>
+<tbody>${status.agents.map((agent) => agentRow(page, agent))}</tbody></table>`)
     : html`<p>${ct(lang, 'directory.no-agents')}</p>`}
 ${newToken
     ? html`<div class="notice" role="status" id="new-token"><p>${ct(lang, 'directory.token-once', { until: when(lang, newToken.expiresAt) })}</p><p><code class="secret">${newToken.token}</code></p><p>${ct(lang, 'directory.token-use')}</p></div>`

@@ -6,6 +6,7 @@ import { message } from '../../i18n/messages.js';
 import type { Lang } from '../../i18n/lang.js';
 import { requireConsolePage } from './console-access.js';
 import { renderConsole } from './console-layout.js';
+import { consoleTable } from './console-table.js';
 import { consoleOverviewOf, type ConsoleOverviewData } from '../../admin/console-overview.js';
 import { DAY_MS } from '../../store/console-stats-repository.js';
 import { barChart, percentLine, rankChart } from './svg-charts.js';
@@ -62,8 +63,8 @@ function activity(data: ConsoleOverviewData, lang: Lang): SafeHtml {
   const top = data.refusalsByReason[0];
   const coverage = data.coverage.map((c) => ({ label: dayLabel(c.day, lang), percent: c.users > 0 ? (100 * c.registered) / c.users : 0 }));
   return html`<section aria-labelledby="activity-heading"><h2 id="activity-heading">${message(lang, 'console-overview.activity.heading')}</h2>
-<div class="table-scroll" tabindex="0"><table id="activity"><thead><tr><th scope="col">${message(lang, 'console-overview.activity.period')}</th><th scope="col">${message(lang, 'console-overview.activity.resets')}</th><th scope="col">${message(lang, 'console-overview.activity.refusals')}</th></tr></thead>
-<tbody>${data.activity.map((a) => html`<tr><th scope="row">${message(lang, 'console-overview.activity.days', { days: a.days })}</th><td>${number.format(a.resets)}</td><td>${number.format(a.refusals)}</td></tr>`)}</tbody></table></div>
+${consoleTable(html`<table id="activity"><thead><tr><th scope="col">${message(lang, 'console-overview.activity.period')}</th><th scope="col">${message(lang, 'console-overview.activity.resets')}</th><th scope="col">${message(lang, 'console-overview.activity.refusals')}</th></tr></thead>
+<tbody>${data.activity.map((a) => html`<tr><th scope="row">${message(lang, 'console-overview.activity.days', { days: a.days })}</th><td>${number.format(a.resets)}</td><td>${number.format(a.refusals)}</td></tr>`)}</tbody></table>`)}
 <div class="charts">
 <div class="chart-box"><h3>${message(lang, 'console-overview.chart.perDay.title')}</h3>
 <p class="chart-legend" aria-hidden="true"><span class="key key-0"></span>${message(lang, 'console-overview.legend.resets')} <span class="key key-1"></span>${message(lang, 'console-overview.legend.refusals')}</p>

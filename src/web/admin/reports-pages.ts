@@ -6,6 +6,7 @@ import { message } from '../../i18n/messages.js';
 import type { Lang } from '../../i18n/lang.js';
 import { requireConsolePage } from './console-access.js';
 import { renderConsole } from './console-layout.js';
+import { consoleTable } from './console-table.js';
 import { AuditorReports, REPORT_PAGE, reportIds, type ReportId, type ReportTable } from '../../reports/auditor-reports.js';
 import { parseBody } from '../api/validate.js';
 import { reportIdOf, reportQuery, sendReportCsv } from '../api/admin/reports-api.js';
@@ -19,9 +20,9 @@ function tableOf(lang: Lang, id: ReportId, table: ReportTable): SafeHtml {
   const numeric = (cell: string | number) => (typeof cell === 'number' ? html` class="num"` : '');
   // The CSV keeps the stable values; the page says them in the reader's language.
   const shown = (cell: string | number) => (cell === 'yes' || cell === 'no' || cell === 'pass' || cell === 'fail' ? say(lang, `value.${cell}`) : cell);
-  return html`<div class="rp-scroll"><table class="rp-table" id="rp-${id}"><caption>${say(lang, `${id}.title`)}</caption>
+  return consoleTable(html`<table class="rp-table" id="rp-${id}"><caption>${say(lang, `${id}.title`)}</caption>
 <thead><tr>${table.columns.map((c) => html`<th scope="col">${say(lang, `col.${c}`)}</th>`)}</tr></thead>
-<tbody>${table.rows.map((row) => html`<tr>${row.map((cell, i) => (i === 0 ? html`<th scope="row">${cell}</th>` : html`<td${numeric(cell)}>${shown(cell)}</td>`))}</tr>`)}</tbody></table></div>`;
+<tbody>${table.rows.map((row) => html`<tr>${row.map((cell, i) => (i === 0 ? html`<th scope="row">${cell}</th>` : html`<td${numeric(cell)}>${shown(cell)}</td>`))}</tr>`)}</tbody></table>`);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { html, type SafeHtml } from '../html.js';
+import { consoleTable } from './console-table.js';
 
 /** One bar or point of a chart: its label (axis and table) and value(s). */
 export interface ChartPoint {
@@ -39,9 +40,9 @@ function frame(text: ChartText, id: string, body: SafeHtml, yMax: number, format
 
 /** The same numbers as a table, for screen readers, keyboard users and copying. */
 function dataTable(text: ChartText, points: ChartPoint[], format: (value: number) => string): SafeHtml {
-  return html`<details class="chart-data"><summary>${text.tableLabel}</summary><div class="table-scroll" tabindex="0"><table><caption>${text.title}</caption><thead><tr>${text.columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead><tbody>${points.map(
+  return html`<details class="chart-data"><summary>${text.tableLabel}</summary>${consoleTable(html`<table><caption>${text.title}</caption><thead><tr>${text.columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead><tbody>${points.map(
     (p) => html`<tr><th scope="row">${p.label}</th>${p.values.map((v) => html`<td>${format(v)}</td>`)}</tr>`,
-  )}</tbody></table></div></details>`;
+  )}</tbody></table>`)}</details>`;
 }
 
 const integer = (value: number) => String(Math.round(value));

@@ -13,6 +13,7 @@ import { decodeUserCursor, encodeUserCursor } from '../../admin/console-audit.js
 import { consoleMethodParamsSchema, consoleUserParamsSchema, consoleUsersQuerySchema } from '../api/admin/console-schemas.js';
 import { timeLabel } from './overview-pages.js';
 import { auditRows } from './audit-pages.js';
+import { consoleTable } from './console-table.js';
 import type { FreezeRecord } from '../../store/integrity-repository.js';
 import type { DirectoryUser } from '../../directory/directory.js';
 import type { HelpdeskVerification } from '../../store/helpdesk-repository.js';
@@ -57,9 +58,9 @@ function methods(user: ConsoleUser, page: PageContext): SafeHtml {
   const { lang } = page;
   const never = message(lang, 'console-users.methods.never');
   const body = user.methods.length
-    ? html`<table id="methods"><thead><tr><th scope="col">${message(lang, 'console-users.methods.type')}</th><th scope="col">${message(lang, 'console-users.methods.added')}</th><th scope="col">${message(lang, 'console-users.methods.confirmed')}</th><th scope="col">${message(lang, 'console-users.methods.lastUsed')}</th><th scope="col"><span class="visually-hidden">${message(lang, 'console-users.methods.remove')}</span></th></tr></thead><tbody>${user.methods.map(
+    ? consoleTable(html`<table id="methods"><thead><tr><th scope="col">${message(lang, 'console-users.methods.type')}</th><th scope="col">${message(lang, 'console-users.methods.added')}</th><th scope="col">${message(lang, 'console-users.methods.confirmed')}</th><th scope="col">${message(lang, 'console-users.methods.lastUsed')}</th><th scope="col"><span class="visually-hidden">${message(lang, 'console-users.methods.remove')}</span></th></tr></thead><tbody>${user.methods.map(
         (m) => html`<tr><th scope="row">${m.type}</th><td>${timeLabel(m.createdAt, lang)}</td><td>${timeLabel(m.confirmedAt, lang)}</td><td>${m.lastUsedAt ? timeLabel(m.lastUsedAt, lang) : never}</td><td><form method="post" action="${userPath(user.username)}/methods/${encodeURIComponent(m.id)}/remove">${csrfField(page)}<button type="submit" class="secondary small" aria-label="${message(lang, 'console-users.methods.removeLabel', { type: m.type, added: timeLabel(m.createdAt, lang) })}">${message(lang, 'console-users.methods.remove')}</button></form></td></tr>`,
-      )}</tbody></table>`
+      )}</tbody></table>`)
     : html`<p>${message(lang, 'console-users.methods.none')}</p>`;
   return html`<section aria-labelledby="methods-heading"><h2 id="methods-heading">${message(lang, 'console-users.methods.heading')}</h2>${body}${reregistration(user, page)}</section>`;
 }
@@ -97,14 +98,14 @@ function doctor(user: ConsoleUser, lang: Lang): SafeHtml {
   const shown = user.doctor.checks.filter((c) => c.status !== 'pass' && c.status !== 'skip');
   return html`<section aria-labelledby="doctor-heading"><h2 id="doctor-heading">${message(lang, 'console-users.doctor.heading')}</h2>
 <p id="doctor-verdict" class="${user.doctor.canReset ? 'notice' : 'error'}">${message(lang, 'console-users.doctor.canReset', { can: user.doctor.canReset ? 'yes' : 'other', username: user.username })}</p>
-${shown.length ? html`<div class="table-scroll" tabindex="0"><table id="doctor-checks"><thead><tr><th scope="col">${message(lang, 'console-users.doctor.check')}</th><th scope="col">${message(lang, 'console-users.doctor.result')}</th><th scope="col">${message(lang, 'console-users.doctor.finding')}</th><th scope="col">${message(lang, 'console-users.doctor.fix')}</th></tr></thead><tbody>${shown.map(
+${shown.length ? consoleTable(html`<table id="doctor-checks"><thead><tr><th scope="col">${message(lang, 'console-users.doctor.check')}</th><th scope="col">${message(lang, 'console-users.doctor.result')}</th><th scope="col">${message(lang, 'console-users.doctor.finding')}</th><th scope="col">${message(lang, 'console-users.doctor.fix')}</th></tr></thead><tbody>${shown.map(
     (c) => html`<tr class="check-${c.status}"><th scope="row"><a href="/admin/doctor?user=${encodeURIComponent(user.username)}#check-${c.id}">${c.id}</a></th><td>${c.status}</td><td>${c.summary}</td><td>${c.fix}</td></tr>`,
-  )}</tbody></table></div>` : ''}</section>`;
+  )}</tbody></table>`) : ''}</section>`;
 }
 
 function trail(user: ConsoleUser, lang: Lang): SafeHtml {
   return html`<section aria-labelledby="audit-heading"><h2 id="audit-heading">${message(lang, 'console-users.audit.heading')}</h2>
-${user.audit.length ? html`<div class="table-scroll" tabindex="0">${auditRows(user.audit, lang, message(lang, 'console-users.audit.caption', { count: user.audit.length }))}</div>` : html`<p>${message(lang, 'console-users.audit.none')}</p>`}
+${user.audit.length ? consoleTable(auditRows(user.audit, lang, message(lang, 'console-users.audit.caption', { count: user.audit.length }))) : html`<p>${message(lang, 'console-users.audit.none')}</p>`}
 <p><a href="/admin/audit?user=${encodeURIComponent(user.username)}">${message(lang, 'console-users.audit.all', { username: user.username })}</a></p></section>`;
 }
 
@@ -131,9 +132,9 @@ export async function usersPages(app: FastifyInstance, services: Services, kit: 
     return renderConsole(kit, request, reply, operator, 'users', message(lang, 'console-users.title'), () => html`<form method="get" action="/admin/users" role="search" class="search"><label for="query">${message(lang, 'console-users.search.label')}</label>
 <p class="help" id="query-help">${message(lang, 'console-users.search.help')}</p>
 <div class="search-row"><input type="text" id="query" name="query" value="${query.query}" maxlength="256" autocomplete="off" aria-describedby="query-help"><button type="submit">${message(lang, 'console-users.search.submit')}</button></div></form>
-<div class="table-scroll" tabindex="0"><table id="users"><caption>${message(lang, 'console-users.list.caption', { count: found.users.length })}</caption>
+${consoleTable(html`<table id="users"><caption>${message(lang, 'console-users.list.caption', { count: found.users.length })}</caption>
 <thead><tr><th scope="col">${message(lang, 'console-users.list.username')}</th><th scope="col">${message(lang, 'console-users.list.displayName')}</th><th scope="col">${message(lang, 'console-users.list.source')}</th><th scope="col">${message(lang, 'console-users.list.state')}</th></tr></thead>
-<tbody>${found.users.map((u) => html`<tr><th scope="row"><a href="${userPath(u.username)}">${u.username}</a></th><td>${u.displayName}</td><td>${sourceLabel(lang, u.source)}</td><td>${userState(lang, u)}</td></tr>`)}</tbody></table></div>
+<tbody>${found.users.map((u) => html`<tr><th scope="row"><a href="${userPath(u.username)}">${u.username}</a></th><td>${u.displayName}</td><td>${sourceLabel(lang, u.source)}</td><td>${userState(lang, u)}</td></tr>`)}</tbody></table>`)}
 <nav class="pager" aria-label="${message(lang, 'console-users.title')}">${query.cursor ? html`<a href="/admin/users?${new URLSearchParams({ query: query.query }).toString()}">${message(lang, 'console-users.list.first')}</a>` : ''}${found.next ? html`<a rel="next" href="${more(encodeUserCursor(found.next))}">${message(lang, 'console-users.list.next')}</a>` : ''}</nav>`);
   });
 

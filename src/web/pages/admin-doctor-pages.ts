@@ -4,6 +4,7 @@ import type { PageKit } from './page-kit.js';
 import { html, type SafeHtml } from '../html.js';
 import { operatorMayActOn, requireConsolePage } from '../admin/console-access.js';
 import { renderConsole } from '../admin/console-layout.js';
+import { consoleTable } from '../admin/console-table.js';
 import { SsprError } from '../../errors/sspr-error.js';
 import type { Lang } from '../../i18n/lang.js';
 import { dt } from '../../doctor/format-report.js';
@@ -27,12 +28,12 @@ function reportHtml(report: DoctorReport, lang: Lang): SafeHtml {
   );
   const summary = report.summary
     ? html`<h2>${dt(lang, 'counts', { users: report.summary.users, ms: report.summary.elapsedMs })}</h2>
-<div class="table-scroll" tabindex="0"><table id="doctor-summary"><thead><tr><th>${dt(lang, 'check')}</th><th>${dt(lang, 'failing')}</th><th>${dt(lang, 'warning')}</th><th>${dt(lang, 'basis')}</th></tr></thead>
-<tbody>${report.summary.checks.map((l) => html`<tr><th scope="row">${l.id}</th><td>${String(l.failing)}</td><td>${String(l.warning)}</td><td>${l.basis}</td></tr>`)}</tbody></table></div>`
+${consoleTable(html`<table id="doctor-summary"><thead><tr><th>${dt(lang, 'check')}</th><th>${dt(lang, 'failing')}</th><th>${dt(lang, 'warning')}</th><th>${dt(lang, 'basis')}</th></tr></thead>
+<tbody>${report.summary.checks.map((l) => html`<tr><th scope="row">${l.id}</th><td>${String(l.failing)}</td><td>${String(l.warning)}</td><td>${l.basis}</td></tr>`)}</tbody></table>`)}`
     : '';
   return html`<h2 id="doctor-answer">${question} <strong>${report.canReset ? dt(lang, 'yes') : dt(lang, 'no')}</strong></h2>
-<div class="table-scroll" tabindex="0"><table id="doctor-checks"><thead><tr><th>${dt(lang, 'check')}</th><th>${dt(lang, 'status')}</th><th>${dt(lang, 'summary')}</th><th>${dt(lang, 'evidence')}</th><th>${dt(lang, 'fix')}</th></tr></thead>
-<tbody>${rows}</tbody></table></div>
+${consoleTable(html`<table id="doctor-checks"><thead><tr><th>${dt(lang, 'check')}</th><th>${dt(lang, 'status')}</th><th>${dt(lang, 'summary')}</th><th>${dt(lang, 'evidence')}</th><th>${dt(lang, 'fix')}</th></tr></thead>
+<tbody>${rows}</tbody></table>`)}
 ${summary}`;
 }
 

@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { barChart, percentLine, rankChart } from '../../../src/web/admin/svg-charts.js';
 import { escapeLike } from '../../../src/store/user-search-repository.js';
 
-const text = { title: 'Resets <per> day', description: 'Bars & counts', columns: ['Day', 'Resets'], tableLabel: 'Show the numbers' };
+const text = { title: 'Resets <per> day', description: 'Bars & counts', columns: ['Day', 'Resets', 'Refusals'], tableLabel: 'Show the numbers' };
 
 describe('console charts (server-rendered SVG)', () => {
   it('carry an accessible name and description, and the same numbers as a table', () => {
     const svg = barChart('c1', text, [{ label: '01.12.', values: [3, 1] }, { label: '02.12.', values: [0, 7] }]).value;
     assert.match(svg, /role="img" aria-labelledby="c1-title c1-desc"/);
     assert.match(svg, /<title id="c1-title">Resets &lt;per&gt; day<\/title><desc id="c1-desc">Bars &amp; counts<\/desc>/);
-    assert.match(svg, /<tr><th scope="row">02\.12\.<\/th><td>0<\/td><td>7<\/td><\/tr>/);
+    assert.match(svg, /<tr role="row"><th scope="row" role="rowheader" data-label="Day">02\.12\.<\/th><td role="cell" data-label="Resets">0<\/td><td role="cell" data-label="Refusals">7<\/td><\/tr>/);
     assert.doesNotMatch(svg, /style=|fill="#/, 'colours come from CSS (light and dark mode, CSP without inline styles)');
   });
 
