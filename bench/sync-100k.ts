@@ -23,6 +23,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { STATE_ATTRIBUTES } from '../src/directory/ldap/ldap-account.js';
@@ -60,6 +61,10 @@ interface ChildResult {
   secondsWithClose: number;
   cpuSeconds: number;
   maxRssMb: number;
+  /** Highest process.memoryUsage() figures sampled every 20 ms during the sync, in MB. */
+  peaksMb?: Record<'rss' | 'heapTotal' | 'heapUsed' | 'external', number>;
+  /** The event loop's longest stall and its 99th percentile during the sync, in ms (perf_hooks histogram). */
+  loopDelayMs?: { max: number; p99: number };
 }
 
 /** The attributes ldapDirectoryReader requests for users, derived the same way. */
@@ -70,7 +75,7 @@ function userAttributes(config: LdapConfig): string[] {
 
 const uid = (i: number) => `user${String(i).padStart(6, '0')}`;
 
-function directoryLdif(users: number): string {
+export function directoryLdif(users: number): string {
   const chunks: string[] = [`dn: ${PEOPLE}\nobjectClass: organizationalUnit\nou: people\n`];
   for (let i = 0; i < users; i++) {
     const name = uid(i);
@@ -201,6 +206,13 @@ async function childMain(kind: ChildKind): Promise<void> {
   const store = dataDir ? openStore(`sqlite:${join(dataDir, 'sspr.db')}`, dataDir) : null;
   try {
     if (store) await migrate(store);
+    const peaksMb = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0 };
+    const sample = setInterval(() => {
+      const usage = process.memoryUsage();
+      for (const key of Object.keys(peaksMb) as Array<keyof typeof peaksMb>) peaksMb[key] = Math.max(peaksMb[key], Math.round(usage[key] / 1048576));
+    }, 20);
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    loop.enable();
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     let summary: SyncSummary;
@@ -212,6 +224,8 @@ async function childMain(kind: ChildKind): Promise<void> {
       summary = await runSync(reader, noopTarget, { mode: 'full' }).finally(() => reader.close());
     }
     const seconds = (performance.now() - started) / 1000;
+    clearInterval(sample);
+    loop.disable();
     await store?.close();
     const secondsWithClose = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
@@ -223,6 +237,8 @@ async function childMain(kind: ChildKind): Promise<void> {
       secondsWithClose,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       maxRssMb: process.resourceUsage().maxRSS / 1024, // maxRSS is in kilobytes
+      peaksMb,
+      loopDelayMs: { max: Math.round(loop.max / 1e6), p99: Math.round(loop.percentile(99) / 1e6) },
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
@@ -292,6 +308,7 @@ export async function benchSync100k(): Promise<void> {
           `(${m(perRound(children, seconds, runs.ldapsearch), 1)}× ldapsearch into /dev/null); CPU ${m(children.map((child) => child.cpuSeconds))} s = ` +
           `${m(perRound(children, (child) => child.cpuSeconds, runs.baselineCpu), 1)}× the baseline's CPU; peak RSS ${m(children.map((child) => child.maxRssMb), 0)} MB`);
       }
+      console.log(`memory peaks of the last SQLite sync (MB, sampled): ${JSON.stringify(last.peaksMb)}; event loop delay (ms): ${JSON.stringify(last.loopDelayMs)}`);
       console.log('target: sync into SQLite ≤ 2× the baseline, peak RSS ≤ 200 MB');
       console.log(`  load average: ${loadAverage()}`);
     } finally {

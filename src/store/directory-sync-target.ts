@@ -36,7 +36,7 @@ export class DirectorySyncTarget {
   ) {}
 
   private accounts(db: Kysely<Database> = this.db): DirectoryAccounts {
-    return new DirectoryAccounts(db, this.clock, this.cipher, this.source);
+    return new DirectoryAccounts(db, this.clock, this.cipher, this.source, this.db);
   }
 
   async startRun(mode: 'full' | 'incremental'): Promise<void> {
