@@ -84,12 +84,12 @@ export class DirectoryAccounts {
     private readonly root: Kysely<Database> = db,
   ) {}
 
-  /** anchor → id of every stored account of this directory (one query; a full run's preload). */
-  async anchors(): Promise<Map<string, string>> {
-    const rows = await this.db.selectFrom('users').select(['id', 'anchor']).where('source', '=', this.source).execute();
-    const byAnchor = new Map<string, string>();
-    for (const row of rows) if (row.anchor !== null) byAnchor.set(row.anchor, row.id);
-    return byAnchor;
+  /** The anchors of every stored account of this directory (one query; a full run's preload). */
+  async anchors(): Promise<Set<string>> {
+    const rows = await this.db.selectFrom('users').select('anchor').where('source', '=', this.source).execute();
+    const anchors = new Set<string>();
+    for (const row of rows) if (row.anchor !== null) anchors.add(row.anchor);
+    return anchors;
   }
 
   /** The stored accounts with these anchors, by anchor. */
