@@ -1,5 +1,6 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database, UsersTable } from './schema.js';
+import { PreparedQuery } from './prepared-query.js';
 import type { Clock } from './clock.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { timeOrderedId } from './time-ordered-id.js';
@@ -11,8 +12,11 @@ import { emailContext, emailLookup, mobileContext, usernameKey, type DirectoryAc
  * (AES-GCM bound to row and column), so both read each other's rows.
  */
 
-/** Rows per statement: 20 columns × 500 stays far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
-const ROWS_PER_STATEMENT = 500;
+/**
+ * Rows per statement: 20 columns × 512 stays far below SQLite's 32,766 and PostgreSQL's 65,535 parameters.
+ * A power of two (see preparedInsert).
+ */
+const ROWS_PER_STATEMENT = 512;
 
 export type StoredDirectoryAccount = Pick<
   Selectable<UsersTable>,
@@ -28,6 +32,39 @@ function factColumns(account: DirectoryAccountData) {
   };
 }
 
+/** The columns insertNew writes, in the order a prepared insert takes their values. */
+const INSERT_COLUMNS = [
+  'id', 'username', 'username_key', 'display_name', 'first_name', 'last_name', 'email', 'email_lookup', 'mobile', 'enabled',
+  'is_admin', 'source', 'anchor', 'dn', 'password_hash', 'password_changed_at', 'password_expires_at', 'manager_dn',
+  'created_at', 'updated_at',
+] as const satisfies ReadonlyArray<keyof Insertable<UsersTable>>;
+type InsertColumn = (typeof INSERT_COLUMNS)[number];
+
+/**
+ * Inserts of `rows` accounts, compiled once per database and row count: building and compiling thousands of
+ * parameters anew for every page cost Kysely more than SQLite took to store them, and was most of a sync's
+ * garbage. Only powers of two up to ROWS_PER_STATEMENT are compiled (insertRows splits a chunk into them), so
+ * at most ten shapes exist whatever the page sizes.
+ */
+const insertsByRowCount = new Map<number, PreparedQuery<unknown>>();
+function preparedInsert(rowCount: number): PreparedQuery<unknown> {
+  let query = insertsByRowCount.get(rowCount);
+  if (!query) {
+    query = new PreparedQuery((db, $) =>
+      db
+        .insertInto('users')
+        .values(
+          Array.from({ length: rowCount }, (_, row) =>
+            Object.fromEntries(INSERT_COLUMNS.map((column, i) => [column, $(row * INSERT_COLUMNS.length + i)])) as unknown as Insertable<UsersTable>,
+          ),
+        )
+        .onConflict((oc) => oc.doNothing()),
+    );
+    insertsByRowCount.set(rowCount, query);
+  }
+  return query;
+}
+
 function chunks<T>(items: readonly T[], size = ROWS_PER_STATEMENT): T[][] {
   const result: T[][] = [];
   for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
@@ -35,19 +72,24 @@ function chunks<T>(items: readonly T[], size = ROWS_PER_STATEMENT): T[][] {
 }
 
 export class DirectoryAccounts {
+  /**
+   * `db` may be a transaction; `root` is the database it belongs to (what prepared queries are compiled for,
+   * so that one compiled form serves every transaction).
+   */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
     private readonly cipher: FieldCipher,
     private readonly source: string,
+    private readonly root: Kysely<Database> = db,
   ) {}
 
-  /** anchor → id of every stored account of this directory (one query; a full run's preload). */
-  async anchors(): Promise<Map<string, string>> {
-    const rows = await this.db.selectFrom('users').select(['id', 'anchor']).where('source', '=', this.source).execute();
-    const byAnchor = new Map<string, string>();
-    for (const row of rows) if (row.anchor !== null) byAnchor.set(row.anchor, row.id);
-    return byAnchor;
+  /** The anchors of every stored account of this directory (one query; a full run's preload). */
+  async anchors(): Promise<Set<string>> {
+    const rows = await this.db.selectFrom('users').select('anchor').where('source', '=', this.source).execute();
+    const anchors = new Set<string>();
+    for (const row of rows) if (row.anchor !== null) anchors.add(row.anchor);
+    return anchors;
   }
 
   /** The stored accounts with these anchors, by anchor. */
@@ -130,18 +172,41 @@ export class DirectoryAccounts {
           ...factColumns(account),
           created_at: now,
           updated_at: now,
-        };
+        } satisfies Record<InsertColumn, unknown>;
       });
-      const result = await this.db.insertInto('users').values(rows).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+      const insertedRows = await this.insertRows(rows);
       // The usual case, every row written, needs no RETURNING (100,000 ids read back for nothing); after a
       // conflict, the fresh ids that made it tell which rows were written.
       const written =
-        Number(result.numInsertedOrUpdatedRows ?? 0) === rows.length
+        insertedRows === rows.length
           ? null
           : new Set((await this.db.selectFrom('users').select('id').where('id', 'in', rows.map((row) => row.id)).execute()).map((row) => row.id));
       for (const row of rows) if (written === null || written.has(row.id)) inserted.set(row.anchor, row.id);
     }
     return { inserted, skipped: accounts.filter((account) => !inserted.has(account.anchor)) };
+  }
+
+  /**
+   * Inserts rows, skipping those that hit a unique key; returns how many were written. The rows go in
+   * statements of power-of-two sizes, largest first (500 rows: 256 + 128 + 64 + 32 + 16 + 4), each prepared once.
+   * Between statements the event loop gets a turn (each statement runs synchronously): while the server syncs,
+   * the loop is held for one statement at a time, not for a page (queries of requests still queue behind the
+   * page's transaction).
+   */
+  private async insertRows(rows: ReadonlyArray<Record<InsertColumn, unknown>>): Promise<number> {
+    let written = 0;
+    let from = 0;
+    for (let size = ROWS_PER_STATEMENT; size >= 1; size /= 2) {
+      while (rows.length - from >= size) {
+        const values: unknown[] = [];
+        for (let row = from; row < from + size; row++) for (const column of INSERT_COLUMNS) values.push((rows[row] as Record<InsertColumn, unknown>)[column]);
+        if (from > 0) await new Promise((resolve) => setImmediate(resolve));
+        const result = await preparedInsert(size).executeIn(this.db, this.root, values);
+        written += Number(result.numAffectedRows ?? 0);
+        from += size;
+      }
+    }
+    return written;
   }
 
   /** Disables the enabled accounts with these anchors; returns how many changed. */

@@ -24,8 +24,12 @@ const noCounts = (): UpsertCounts => ({ created: 0, updated: 0, unchanged: 0 });
  * compared by the sync's `dnKey`, given by the caller, since the store knows no DN syntax.
  */
 export class DirectorySyncTarget {
-  /** Full runs: anchor → id of every stored account of this source, including those created by this run. */
-  private known: Map<string, string> | null = null;
+  /**
+   * Full runs: the anchors of this source's accounts stored before the run began. It does not grow with the
+   * run: an anchor this run creates and meets again (a later page) is inserted, hits its unique key and is then
+   * upserted like any stored one, and it was seen, so disableMissing has no use for it.
+   */
+  private known: Set<string> | null = null;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -36,7 +40,7 @@ export class DirectorySyncTarget {
   ) {}
 
   private accounts(db: Kysely<Database> = this.db): DirectoryAccounts {
-    return new DirectoryAccounts(db, this.clock, this.cipher, this.source);
+    return new DirectoryAccounts(db, this.clock, this.cipher, this.source, this.db);
   }
 
   async startRun(mode: 'full' | 'incremental'): Promise<void> {
@@ -74,14 +78,12 @@ export class DirectorySyncTarget {
       if (fresh.length === 0) return counts;
       const { inserted, skipped } = await store.insertNew(fresh);
       counts.created += inserted.size;
-      for (const [anchor, id] of inserted) known?.set(anchor, id);
       if (skipped.length === 0) return counts;
       // Skipped: stored meanwhile under the same anchor (by another run), or the user name is taken.
       const appeared = await store.findByAnchors(skipped.map((account) => account.anchor));
       for (const account of skipped) {
         const row = appeared.get(account.anchor);
         if (!row) throw new SsprError('user-exists', { params: { username: account.username } });
-        known?.set(account.anchor, row.id);
         await upsertExisting(account, row);
       }
       return counts;
@@ -106,7 +108,7 @@ export class DirectorySyncTarget {
 
   async disableMissing(seen: Set<string>): Promise<number> {
     const stored = this.known ?? (await this.accounts().anchors());
-    return this.accounts().disable([...stored.keys()].filter((anchor) => !seen.has(anchor)));
+    return this.accounts().disable([...stored].filter((anchor) => !seen.has(anchor)));
   }
 
   /** One pass over this directory's accounts and groups (DNs are not indexed, so one scan beats one per DN). */
