@@ -72,20 +72,32 @@ export function languagesIn(root: string): string[] {
   return readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
 }
 
-/** Reads and parses every `<domain>.json` of one language folder. */
-export function readLanguage(folder: string): MessageSet {
-  const set: MessageSet = new Map();
+/** Every message of one language folder's `<domain>.json` files, as written, with where it stands. */
+function* entriesOf(folder: string): Generator<{ file: string; line: () => number; key: string; local: string; text: string }> {
   for (const name of readdirSync(folder).filter((n) => n.endsWith('.json')).sort()) {
     const file = join(folder, name);
     const domain = name.slice(0, -'.json'.length);
     const { value, source } = readJsonObject(file);
-    for (const [key, text] of Object.entries(value)) {
-      const line = lineOfKey(source, key);
-      if (typeof text !== 'string') throw new MessageFileError(file, `"${key}" is not a string`, line);
-      set.set(`${domain}.${key}`, parseMessage(file, line, key, text));
+    for (const [local, text] of Object.entries(value)) {
+      const line = () => lineOfKey(source, local);
+      if (typeof text !== 'string') throw new MessageFileError(file, `"${local}" is not a string`, line());
+      yield { file, line, key: `${domain}.${local}`, local, text };
     }
   }
+}
+
+/** Reads and parses every `<domain>.json` of one language folder. */
+export function readLanguage(folder: string): MessageSet {
+  const set: MessageSet = new Map();
+  for (const { file, line, key, local, text } of entriesOf(folder)) set.set(key, parseMessage(file, line(), local, text));
   return set;
+}
+
+/** Reads the texts of one language folder without parsing them (files that the test suite has checked). */
+export function readTexts(folder: string): Map<string, string> {
+  const texts = new Map<string, string>();
+  for (const { key, text } of entriesOf(folder)) texts.set(key, text);
+  return texts;
 }
 
 function readJsonObject(file: string): { value: Record<string, unknown>; source: string } {

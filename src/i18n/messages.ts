@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { parse, TYPE } from '@formatjs/icu-messageformat-parser';
-import { checkAgainst, languagesIn, MessageFileError, readLanguage, shippedMessagesRoot, type Argument, type MessageSet } from './message-files.js';
+import { checkAgainst, languagesIn, MessageFileError, readLanguage, readTexts, shippedMessagesRoot, type Argument, type MessageSet } from './message-files.js';
 import { languages, type Lang } from './lang.js';
 import type { MessageParams } from './message-params.js';
 
@@ -42,30 +42,33 @@ function textsOf(set: MessageSet): Map<string, string> {
 }
 
 /**
- * All messages of all languages. Every file is parsed and checked when the catalogue is built, but only the
- * texts are kept; a message is compiled the first time it is formatted in a language and kept compiled, so the
- * request path never parses twice and memory holds the messages in use, not ten languages of syntax trees
- * (about 30 MB of heap for the shipped files).
+ * All messages of all languages, kept as texts; a message is compiled the first time it is formatted in a
+ * language and kept compiled, so the request path never parses twice and memory holds the messages in use, not
+ * ten languages of syntax trees. Parsing every shipped file costs a process about 50 MB of resident memory, so
+ * the shipped catalogue (`shipped`) is read unparsed: its files are checked by the test suite with `load`, and
+ * the operator's files, which no test saw, are checked in full by `withOverrides`.
  */
 export class MessageCatalogue {
   private readonly compiled = new Map<Lang, Map<string, IntlMessageFormat | string>>();
+  private parsedReference: MessageSet | undefined;
 
   private constructor(
-    private readonly reference: MessageSet,
+    private readonly root: string,
     private readonly texts: ReadonlyMap<Lang, Texts>,
-  ) {}
+    reference?: MessageSet,
+  ) {
+    this.parsedReference = reference;
+  }
 
   /**
-   * The shipped files: every language of `languages` must exist as a folder, each message with the English
-   * placeholders; a folder that is not in `languages` is an error too (it would be silently unused). A key a
-   * translation lacks is shown in English, so a key just added to messages/en does not stop the service while its
-   * translations are pending; the unit tests and `npm run messages:missing` list such keys.
+   * Reads and checks a root: every language of `languages` must exist as a folder, each message a valid ICU
+   * message with the English placeholders; a folder that is not in `languages` is an error too (it would be
+   * silently unused). A key a translation lacks is shown in English, so a key just added to messages/en does not
+   * stop the service while its translations are pending; the unit tests and `npm run messages:missing` list such
+   * keys.
    */
   static load(root: string = shippedMessagesRoot()): MessageCatalogue {
-    const folders = languagesIn(root);
-    const unlisted = folders.filter((folder) => !(languages as readonly string[]).includes(folder));
-    if (unlisted.length) throw new MessageFileError(root, `language folder(s) ${unlisted.join(', ')} are not in the languages list (src/i18n/lang.ts)`);
-    const reference = readLanguage(join(root, languages[0]));
+    const reference = readLanguage(join(MessageCatalogue.checkedFolders(root), languages[0]));
     const english = textsOf(reference);
     const texts = new Map<Lang, Texts>();
     for (const lang of languages) {
@@ -73,7 +76,29 @@ export class MessageCatalogue {
       checkAgainst(reference, set, { partial: lang !== languages[0], where: join(root, lang) });
       texts.set(lang, new Map([...english, ...textsOf(set)]));
     }
-    return new MessageCatalogue(reference, texts);
+    return new MessageCatalogue(root, texts, reference);
+  }
+
+  /** The shipped files as texts, unparsed (see the class comment); the folders are still checked. */
+  static shipped(root: string = shippedMessagesRoot()): MessageCatalogue {
+    const english = readTexts(join(MessageCatalogue.checkedFolders(root), languages[0]));
+    const texts = new Map<Lang, Texts>(languages.map((lang) => [lang, lang === languages[0] ? english : new Map([...english, ...readTexts(join(root, lang))])]));
+    return new MessageCatalogue(root, texts);
+  }
+
+  private static checkedFolders(root: string): string {
+    const unlisted = languagesIn(root).filter((folder) => !(languages as readonly string[]).includes(folder));
+    if (unlisted.length) throw new MessageFileError(root, `language folder(s) ${unlisted.join(', ')} are not in the languages list (src/i18n/lang.ts)`);
+    return root;
+  }
+
+  /** The English messages parsed: their placeholders are what every translation and override must match. */
+  private get reference(): MessageSet {
+    return (this.parsedReference ??= readLanguage(join(this.root, languages[0])));
+  }
+
+  private get english(): Texts {
+    return this.texts.get(languages[0]) as Texts;
   }
 
   /**
@@ -90,12 +115,12 @@ export class MessageCatalogue {
       checkAgainst(this.reference, replacements, { partial: true, where: join(dir, folder) });
       texts.set(lang, new Map([...(texts.get(lang) ?? []), ...textsOf(replacements)]));
     }
-    return new MessageCatalogue(this.reference, texts);
+    return new MessageCatalogue(this.root, texts, this.reference);
   }
 
   /**
    * A message ready to format: its text when it has no placeholders (most page texts skip the formatter), else
-   * a formatter over its syntax tree. The text parsed when the catalogue was built, so this parse cannot fail.
+   * a formatter over its syntax tree; a text that does not parse (a shipped file edited in place) shows as written.
    */
   private compiledMessage(lang: Lang, key: string): IntlMessageFormat | string | undefined {
     let byKey = this.compiled.get(lang);
@@ -104,8 +129,13 @@ export class MessageCatalogue {
     if (ready !== undefined) return ready;
     const text = this.texts.get(lang)?.get(key);
     if (text === undefined) return undefined;
-    const ast = parse(text, { ignoreTag: true, requiresOtherClause: true });
-    const message = ast.every((el) => el.type === TYPE.literal) ? ast.map((el) => el.value).join('') : new IntlMessageFormat(ast, lang, formats, { ignoreTag: true });
+    let message: IntlMessageFormat | string;
+    try {
+      const ast = parse(text, { ignoreTag: true, requiresOtherClause: true });
+      message = ast.every((el) => el.type === TYPE.literal) ? ast.map((el) => el.value).join('') : new IntlMessageFormat(ast, lang, formats, { ignoreTag: true });
+    } catch {
+      message = text;
+    }
     byKey.set(key, message);
     return message;
   }
@@ -117,7 +147,7 @@ export class MessageCatalogue {
 
   /** The keys of one domain (`'pages.'`), without that prefix. */
   keys<P extends string>(prefix: P): Under<P>[] {
-    return [...this.reference.keys()].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length)) as Under<P>[];
+    return [...this.english.keys()].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length)) as Under<P>[];
   }
 
   /** The placeholders the shipped (English) message takes, or null for an unknown key. */
@@ -127,12 +157,12 @@ export class MessageCatalogue {
 
   /** Every key (full, with its domain). */
   allKeys(): string[] {
-    return [...this.reference.keys()];
+    return [...this.english.keys()];
   }
 
   /** Whether a key built at run time (doctor findings) names a message. */
   has(key: string): key is MessageKey {
-    return this.reference.has(key);
+    return this.english.has(key);
   }
 
   /**
@@ -151,8 +181,8 @@ export class MessageCatalogue {
   }
 }
 
-/** The shipped catalogue, loaded and compiled once. */
-export const shippedMessages = MessageCatalogue.load();
+/** The shipped catalogue, read once; each message compiles on its first use. */
+export const shippedMessages = MessageCatalogue.shipped();
 
 /** The catalogue in use: the shipped one, or the shipped one with the operator's texts (`useCatalogue`). */
 export let messages = shippedMessages;

@@ -222,6 +222,25 @@ describe('ten languages', () => {
     assert.throws(() => MessageCatalogue.load(renamed), /pl\/a\.json:\d+: "a\.x" has the placeholders/, 'a different placeholder still stops the load');
   });
 
+  it('the shipped catalogue is read unparsed: the shipped files pass the full check, and both read the same', () => {
+    const checked = MessageCatalogue.load(root);
+    const shipped = MessageCatalogue.shipped(root);
+    assert.deepEqual(shipped.allKeys(), checked.allKeys());
+    for (const lang of languages) {
+      assert.equal(shipped.formatAny(lang, 'console.directory.every', { minutes: 3 }), checked.formatAny(lang, 'console.directory.every', { minutes: 3 }), lang);
+    }
+    assert.deepEqual([...(shipped.placeholdersOf('console.directory.every')?.keys() ?? [])], ['minutes'], 'placeholders come from the English files, parsed on demand');
+  });
+
+  it('an unparsable text in a file read unparsed shows as written, and an override with it is refused', () => {
+    const dir = messageRoot(Object.fromEntries(languages.map((lang) => [`${lang}/a.json`, { x: lang === 'de' ? 'X {n' : 'X {n}' }])));
+    const catalogue = MessageCatalogue.shipped(dir);
+    assert.equal(catalogue.formatAny('de', 'a.x', { n: 1 }), 'X {n');
+    assert.equal(catalogue.formatAny('en', 'a.x', { n: 1 }), 'X 1');
+    const overrides = messageRoot({ 'de/a.json': { x: 'Y {n' } });
+    assert.throws(() => catalogue.withOverrides(overrides), /de\/a\.json:\d+: "x" is not a valid ICU message/);
+  });
+
   it('a missing key in a new language is listed with its English text', () => {
     const dir = messageRoot({ 'en/a.json': { x: 'X {n}', y: 'Y' }, 'de/a.json': { x: 'X {m}' } });
     const gaps = messageGaps(dir);
