@@ -8,7 +8,7 @@
  *    match's fields and the password (zxcvbn's own comment: "a match's guess estimate doesn't change"), and nothing
  *    changes a match or an estimate after it was made, so answering the first estimate again answers what zxcvbn
  *    answers. A match object is known by identity, a bruteforce match (a new object each step) by its span in the
- *    same password; only the current password's bruteforce estimates are kept.
+ *    same password; only the current password's estimates are kept (plain maps, emptied when the password changes).
  * 2. A match that can never enter the search's state is left out before the search: one that follows, in the
  *    search's order, a match over the same span (i, j) with at most as many guesses. The search visits the matches
  *    ending at j by start i, ties in list order, and tries each one after every sequence ending at i − 1; a try is
@@ -38,27 +38,21 @@ const spanKey = (match: ScoredMatch): number => match.i * 65_536 + match.j;
 
 /** The memoizing form of zxcvbn's `estimateGuesses`. */
 export function memoizedEstimate(estimate: EstimateGuesses): EstimateGuesses {
-  const byMatch = new WeakMap<object, { password: string; estimated: unknown }>();
-  let bruteforcePassword: string | null = null;
+  let current: string | null = null;
+  let byMatch = new Map<object, unknown>();
   let bruteforce = new Map<number, unknown>();
   return function memoizedEstimateGuesses(match, password) {
-    if (match.pattern === 'bruteforce') {
-      if (password !== bruteforcePassword) {
-        bruteforcePassword = password;
-        bruteforce = new Map();
-      }
-      const span = spanKey(match);
-      let estimated = bruteforce.get(span);
-      if (estimated === undefined) {
-        estimated = estimate(match, password);
-        bruteforce.set(span, estimated);
-      }
-      return estimated;
+    if (password !== current) {
+      current = password;
+      byMatch = new Map();
+      bruteforce = new Map();
     }
-    const known = byMatch.get(match);
-    if (known !== undefined && known.password === password) return known.estimated;
+    const byKey = match.pattern === 'bruteforce';
+    const known = byKey ? bruteforce.get(spanKey(match)) : byMatch.get(match);
+    if (known !== undefined) return known;
     const estimated = estimate(match, password);
-    byMatch.set(match, { password, estimated });
+    if (byKey) bruteforce.set(spanKey(match), estimated);
+    else byMatch.set(match, estimated);
     return estimated;
   };
 }
