@@ -15,7 +15,8 @@
  *
  * zxcvbn's dictionary matcher is replaced by an equivalent over one compact structure of all static
  * dictionaries (compact-dictionaries.ts, dictionary-match.ts), so zxcvbn itself ranks only each call's user
- * inputs.
+ * inputs; its search for the most guessable match sequence takes two shortcuts with the same answer
+ * (zxcvbn-scoring.ts).
  *
  * The dictionaries (common, and one package per interface language that has one: dictionaryPackages) are read
  * once, on first use, synchronously, via require — so the sync evaluation core can use them without an async
@@ -35,6 +36,7 @@ import { StrengthMemo, type RawStrength } from './strength-memo.js';
 import { strengthWindow } from './strength-window.js';
 import { CompactDictionaries } from './compact-dictionaries.js';
 import { installCompactDictionaryMatch, type ZxcvbnInternals } from './dictionary-match.js';
+import { installScoringShortcuts, type ModuleLoader } from './zxcvbn-scoring.js';
 
 type ZxcvbnCore = typeof import('@zxcvbn-ts/core');
 type CommonPackage = typeof import('@zxcvbn-ts/language-common');
@@ -126,6 +128,7 @@ function languageModules(require: NodeRequire): string[] {
 
 function loadEstimator(): Estimator {
   const require = createRequire(import.meta.url);
+  installScoringShortcuts(require as unknown as ModuleLoader);
   const core = require('@zxcvbn-ts/core') as ZxcvbnCore;
   const loadedBefore = new Set(languageModules(require));
   const common = require('@zxcvbn-ts/language-common') as CommonPackage;

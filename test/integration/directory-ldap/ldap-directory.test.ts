@@ -129,6 +129,28 @@ describe('changePassword', () => {
     assert.equal(await directory.verifyPassword(account, 'Changed-Pass5'), true);
   });
 
+  test('users changing at once over one pooled user-bind connection each change only their own password', async () => {
+    // One user-bind connection: every change, and the failed binds between them, take turns on it.
+    const pooled = LdapDirectory.fromConfig(config({ poolSize: 1 }));
+    try {
+      const [a, b] = [await freshAccount('together-a', 'Together-A-Pass1'), await freshAccount('together-b', 'Together-B-Pass1')];
+      const wrong = [1, 2].map(() => refusal(pooled.changePassword(b, 'Wrong-Pass-000', 'Never-Set-Pass9')));
+      await Promise.all([
+        pooled.changePassword(a, 'Together-A-Pass1', 'Together-A-Pass2'),
+        ...wrong,
+        pooled.changePassword(b, 'Together-B-Pass1', 'Together-B-Pass2'),
+        pooled.verifyPassword(a, 'Together-B-Pass1').then((right) => assert.equal(right, false)),
+      ]);
+      for (const error of await Promise.all(wrong)) assert.equal(error.reason, 'wrong-old-password');
+      assert.equal(await directory.verifyPassword(a, 'Together-A-Pass2'), true);
+      assert.equal(await directory.verifyPassword(b, 'Together-B-Pass2'), true);
+      assert.equal(await directory.verifyPassword(b, 'Never-Set-Pass9'), false);
+      assert.equal(await directory.verifyPassword(a, 'Together-B-Pass2'), false);
+    } finally {
+      await pooled.close();
+    }
+  });
+
   test('refusals: wrong old password, too short, same as current', async () => {
     const account = await freshAccount('change-refusals');
     await assertRefused(directory.changePassword(account, 'Wrong-Pass-000', 'Changed-Pass5'), 'wrong-old-password');

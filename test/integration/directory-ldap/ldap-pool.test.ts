@@ -124,4 +124,31 @@ describe('LdapBindPool', () => {
       await pool.close();
     }
   });
+
+  test('concurrent users over one connection: each use runs as its own identity, a failed bind leaks none', async () => {
+    const users = ['turn-a', 'turn-b', 'turn-c'];
+    for (const uid of users) await slapd.addUser({ uid, password: `Pass-${uid}-1` });
+    const dnOf = (uid: string) => `uid=${uid},${slapd.usersDn}`;
+    const { bindDn: _bindDn, bindPassword: _bindPassword, ...connection } = options();
+    const pool = new LdapBindPool({ ...connection, size: 1 });
+    try {
+      const uses = Array.from({ length: 30 }, (_, k) => {
+        const uid = users[k % users.length] ?? '';
+        if (k % 4 === 3) {
+          // A wrong password: refused before the work, whoever bound the connection before.
+          return pool.bindAs(dnOf(uid), 'Wrong-Pass-000', async () => assert.fail('work ran after a failed bind')).then(
+            () => assert.fail('a wrong password bound'),
+            (error: unknown) => assert.ok(error instanceof ResultCodeError && error.code === 49),
+          );
+        }
+        return pool.bindAs(dnOf(uid), `Pass-${uid}-1`, async (client) => {
+          await new Promise((resolve) => setImmediate(resolve));
+          assert.equal(await whoAmI(client), `dn:${dnOf(uid)}`);
+        });
+      });
+      await Promise.all(uses);
+    } finally {
+      await pool.close();
+    }
+  });
 });

@@ -1,0 +1,129 @@
+/**
+ * Two shortcuts in zxcvbn-ts 3's search for the most guessable match sequence (@zxcvbn-ts/core/dist/scoring/), each
+ * leaving its answer unchanged:
+ *
+ * 1. The guess estimate of a match (scoring/estimate.js) is computed once per match and password instead of once per
+ *    step of the search. The search asks for the same match's estimate once per candidate sequence length, and
+ *    builds a fresh bruteforce match object for every span and length. The estimate is a pure function of the
+ *    match's fields and the password (zxcvbn's own comment: "a match's guess estimate doesn't change"), and nothing
+ *    changes a match or an estimate after it was made, so answering the first estimate again answers what zxcvbn
+ *    answers. A match object is known by identity, a bruteforce match (a new object each step) by its span in the
+ *    same password; only the current password's estimates are kept (plain maps, emptied when the password changes).
+ * 2. A match that can never enter the search's state is left out before the search: one that follows, in the
+ *    search's order, a match over the same span (i, j) with at most as many guesses. The search visits the matches
+ *    ending at j by start i, ties in list order, and tries each one after every sequence ending at i − 1; a try is
+ *    kept only when no kept sequence over the same prefix with at most as many matches has at most as many guesses,
+ *    and kept values only ever fall. The earlier match's tries come first with at most the same guesses for every
+ *    sequence length, so every try of the later one is refused. With ten languages' dictionaries a word matches in
+ *    many lists with different ranks; most of those matches are such followers.
+ *
+ * Installed only on the zxcvbn-ts release line it was compared with (3.0.x):
+ * test/unit/password-policy/zxcvbn-scoring.test.ts compares guesses and sequences with zxcvbn's own scoring.
+ */
+
+interface ScoredMatch {
+  pattern: string;
+  i: number;
+  j: number;
+}
+
+export type EstimateGuesses = (match: ScoredMatch, password: string) => unknown;
+
+interface Scoring {
+  mostGuessableMatchSequence(this: Scoring, password: string, matches: ScoredMatch[], excludeAdditive?: boolean): unknown;
+}
+
+/** Spans fit in a password of at most 65,536 code units (evaluate.ts refuses passwords over 1024 characters). */
+const spanKey = (match: ScoredMatch): number => match.i * 65_536 + match.j;
+
+/** The memoizing form of zxcvbn's `estimateGuesses`. */
+export function memoizedEstimate(estimate: EstimateGuesses): EstimateGuesses {
+  let current: string | null = null;
+  let byMatch = new Map<object, unknown>();
+  let bruteforce = new Map<number, unknown>();
+  return function memoizedEstimateGuesses(match, password) {
+    if (password !== current) {
+      current = password;
+      byMatch = new Map();
+      bruteforce = new Map();
+    }
+    const byKey = match.pattern === 'bruteforce';
+    const known = byKey ? bruteforce.get(spanKey(match)) : byMatch.get(match);
+    if (known !== undefined) return known;
+    const estimated = estimate(match, password);
+    if (byKey) bruteforce.set(spanKey(match), estimated);
+    else byMatch.set(match, estimated);
+    return estimated;
+  };
+}
+
+interface WordMatch extends ScoredMatch {
+  pattern: 'dictionary';
+  rank: number;
+}
+
+/**
+ * A dictionary match read as it is (not reversed, no leetspeak) with a numeric rank: its estimate is
+ * max(rank × the token's upper-case variations, the span's minimum), so over one span it grows with the rank
+ * (matcher/dictionary/scoring.js; the "diceware" list alone is scored otherwise).
+ */
+function isPlainWord(match: ScoredMatch): match is WordMatch {
+  const word = match as Partial<{ reversed: unknown; l33t: unknown; dictionaryName: unknown; rank: unknown }>;
+  return match.pattern === 'dictionary' && word.reversed === false && word.l33t === false && word.dictionaryName !== 'diceware' && typeof word.rank === 'number';
+}
+
+/**
+ * The matches without those that follow a match over the same span with at most as many guesses (shortcut 2). Plain
+ * dictionary matches are compared by rank first, which needs no estimate.
+ */
+export function withoutDominatedMatches<T extends ScoredMatch>(matches: readonly T[], password: string, estimate: EstimateGuesses): T[] {
+  const fewest = new Map<number, number>();
+  const lowestRank = new Map<number, number>();
+  const kept: T[] = [];
+  for (const match of matches) {
+    const span = spanKey(match);
+    if (isPlainWord(match)) {
+      const rank = lowestRank.get(span);
+      if (rank !== undefined && rank <= match.rank) continue;
+      lowestRank.set(span, match.rank);
+    }
+    const guesses = (estimate(match, password) as { guesses: number }).guesses;
+    const before = fewest.get(span);
+    if (before !== undefined && before <= guesses) continue;
+    fewest.set(span, before === undefined ? guesses : Math.min(before, guesses));
+    kept.push(match);
+  }
+  return kept;
+}
+
+/** What {@link installScoringShortcuts} reads and writes of Node's module cache. */
+export interface ModuleLoader {
+  (id: string): unknown;
+  resolve(id: string): string;
+  cache: Record<string, { exports: unknown } | undefined>;
+}
+
+/**
+ * Installs both shortcuts: the memoizing estimate in place of zxcvbn-ts's in the module cache (so the scoring module
+ * picks it up when it is first loaded), and the search over the matches without the dominated ones. Must run before
+ * `@zxcvbn-ts/core` is first required through `load`; answers whether it did (false on another release line, or
+ * when the scoring module was already loaded).
+ */
+export function installScoringShortcuts(load: ModuleLoader): boolean {
+  const version = (load('@zxcvbn-ts/core/package.json') as { version: string }).version;
+  if (!version.startsWith('3.0.')) return false;
+  const scoringPath = load.resolve('@zxcvbn-ts/core/dist/scoring/index.js');
+  if (load.cache[scoringPath] !== undefined) return false;
+  const estimatePath = load.resolve('@zxcvbn-ts/core/dist/scoring/estimate.js');
+  const original = load(estimatePath) as EstimateGuesses;
+  const entry = load.cache[estimatePath];
+  if (entry === undefined) return false;
+  const estimate = memoizedEstimate(original);
+  entry.exports = estimate;
+  const scoring = load(scoringPath) as Scoring;
+  const search = scoring.mostGuessableMatchSequence;
+  scoring.mostGuessableMatchSequence = function mostGuessableOfUndominated(password, matches, excludeAdditive) {
+    return search.call(this, password, withoutDominatedMatches(matches, password, estimate), excludeAdditive);
+  };
+  return true;
+}
