@@ -66,6 +66,7 @@ export function agentCommand(): Command {
         syncRelay: new AgentSyncRelay(config.directory, log),
         log,
         envelopes: config.envelopes,
+        features: config.features,
       });
       client.start();
       process.stdout.write(`sspr agent ${identity.agentId} running for the ${identity.directory} directory; connecting to ${config.server.join(', ')}\n`);
