@@ -125,6 +125,7 @@ export function agentCommand(): Command {
           lastHeartbeat: a.lastSeenAt === null ? null : `${Math.round((now - a.lastSeenAt) / 1000)} s ago`,
           version: a.version,
           envelope: a.envelopeVersion,
+          features: a.features === null ? null : a.features.join(','),
           clockOffsetMs: a.clockOffsetMs,
           directoryReachable: a.report?.directory.reachable ?? null,
         })),
