@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import type { Logger } from 'pino';
 import { signWithIdentity } from '../writeback/agent-protocol/agent-identity.js';
-import { AgentProtocolError, agentFeatures, helloSignedText, parseServerMessage, type ResultMessage, type ServerMessage } from '../writeback/agent-protocol/protocol.js';
+import { AgentProtocolError, agentFeatures, helloSignedText, parseServerMessage, type AgentFeature, type ResultMessage, type ServerMessage } from '../writeback/agent-protocol/protocol.js';
 import type { AgentReport } from '../writeback/agents-repository.js';
 import { ENVELOPE_VERSIONS, type EnvelopeVersion } from '../writeback/agent-protocol/envelope-format.js';
 import type { AgentIdentity } from './agent-state.js';
@@ -29,6 +29,8 @@ export interface AgentClientOptions {
    * in the newest it knows too. An empty list announces none, and the server seals the legacy version.
    */
   envelopes?: readonly EnvelopeVersion[];
+  /** Optional protocol features announced in the hello (default: every one this agent has). */
+  features?: readonly AgentFeature[];
   /** Called after each welcome (tests and the CLI's "connected" line). */
   onConnected?: (server: string) => void;
 }
@@ -180,7 +182,7 @@ export class AgentClient {
           type: 'hello', agentId, version: AGENT_VERSION, directory: this.options.identity.directory, clockMs, signature,
           report: this.report(), pendingResults: [...this.unacknowledged.values()].slice(0, 20),
           ...(envelopes.length > 0 ? { envelopes } : {}),
-          features: [...agentFeatures],
+          features: [...(this.options.features ?? agentFeatures)],
         }, socket);
         return;
       }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { directorySectionSchema } from '../directory/registry.js';
 import { ENVELOPE_VERSIONS } from '../writeback/agent-protocol/envelope-format.js';
+import { agentFeatures } from '../writeback/agent-protocol/protocol.js';
 
 const serverUrl = z.url({ protocol: /^https?$/ }).refine((u) => u.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|\/|$)/.test(u), 'https, or http only to localhost');
 
@@ -9,8 +10,8 @@ const serverUrl = z.url({ protocol: /^https?$/ }).refine((u) => u.startsWith('ht
  * The agent's configuration: a JSON file (`sspr agent run --config FILE`) and/or environment variables
  * SSPR_AGENT_SERVER (comma-separated), SSPR_AGENT_NAME, SSPR_AGENT_DATA_DIR, SSPR_AGENT_CA_FILE,
  * SSPR_AGENT_DIRECTORY (JSON), SSPR_AGENT_DIRECTORY_BIND_PASSWORD_FILE (its `bindPasswordFile`),
- * SSPR_AGENT_ENVELOPES (comma-separated versions, empty for none) and SSPR_AGENT_LOG_LEVEL, which win over the
- * file. HTTPS_PROXY / NO_PROXY are honoured.
+ * SSPR_AGENT_ENVELOPES (comma-separated versions, empty for none), SSPR_AGENT_FEATURES (comma-separated, empty
+ * for none) and SSPR_AGENT_LOG_LEVEL, which win over the file. HTTPS_PROXY / NO_PROXY are honoured.
  */
 export const agentConfigSchema = z.strictObject({
   /** The service's public URL(s); with several, the agent moves to the next when one cannot be reached. */
@@ -29,6 +30,12 @@ export const agentConfigSchema = z.strictObject({
    * (announce none, as agents before version negotiation), keeps the legacy envelope, e.g. while rolling back.
    */
   envelopes: z.array(z.union(ENVELOPE_VERSIONS.map((v) => z.literal(v)))).max(ENVELOPE_VERSIONS.length).optional(),
+  /**
+   * Optional protocol features to announce (default: all this agent has). Leaving one out makes the server treat
+   * this agent as one without it, e.g. `["password-facts"]` while its service account may not write pwdLastSet /
+   * pwdReset: the helpdesk then offers no "must change at next sign-in" through it.
+   */
+  features: z.array(z.enum(agentFeatures)).max(agentFeatures.length).optional(),
 });
 
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
@@ -54,6 +61,7 @@ export function loadAgentConfig(file: string | undefined, env: NodeJS.ProcessEnv
   if (env.SSPR_AGENT_DATA_DIR) raw.dataDir = env.SSPR_AGENT_DATA_DIR;
   if (env.SSPR_AGENT_CA_FILE) raw.caFile = env.SSPR_AGENT_CA_FILE;
   if (env.SSPR_AGENT_LOG_LEVEL) raw.logLevel = env.SSPR_AGENT_LOG_LEVEL;
+  if (env.SSPR_AGENT_FEATURES !== undefined) raw.features = env.SSPR_AGENT_FEATURES.split(',').map((s) => s.trim()).filter(Boolean);
   if (env.SSPR_AGENT_ENVELOPES !== undefined) raw.envelopes = env.SSPR_AGENT_ENVELOPES.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
   if (env.SSPR_AGENT_DIRECTORY) {
     try {

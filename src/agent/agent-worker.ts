@@ -1,6 +1,7 @@
 import { DirectoryError, type OnPremDirectory } from '../directory/onprem/onprem-directory.js';
 import { linkedAccount } from '../writeback/direct-writeback.js';
 import { DirectInspector } from '../writeback/direct-inspector.js';
+import { directoryActs } from '../writeback/directory-acts.js';
 import { openSealed, SealError } from '../writeback/agent-protocol/sealed-password.js';
 import type { AgentPrivateKeys } from '../writeback/agent-protocol/sealed-password.js';
 import type { AnswerMessage, JobMessage, QueryMessage, ResultMessage } from '../writeback/agent-protocol/protocol.js';
@@ -37,16 +38,16 @@ export class AgentWorker {
       const account = await linkedAccount(this.directory, target);
       switch (payload.operation) {
         case 'reset':
-          await this.directory.resetPassword(account, payload.newPassword as string, { unlock: true });
+          await directoryActs.reset(this.directory, account, payload.newPassword as string, { mustChange: payload.mustChange === true });
           break;
         case 'change':
-          await this.directory.changePassword(account, payload.oldPassword as string, payload.newPassword as string);
+          await directoryActs.change(this.directory, account, payload.oldPassword as string, payload.newPassword as string);
           break;
         case 'unlock':
-          await this.directory.unlock(account);
+          await directoryActs.unlock(this.directory, account);
           break;
         case 'verify':
-          if (!(await this.directory.verifyPassword(account, payload.oldPassword as string))) return fail('invalid-credentials', 'the password is not right');
+          if (!(await directoryActs.verify(this.directory, account, payload.oldPassword as string))) return fail('invalid-credentials', 'the password is not right');
           break;
       }
       return { type: 'result', jobId: job.jobId, outcome: 'success' };

@@ -66,6 +66,7 @@ export function agentCommand(): Command {
         syncRelay: new AgentSyncRelay(config.directory, log),
         log,
         envelopes: config.envelopes,
+        features: config.features,
       });
       client.start();
       process.stdout.write(`sspr agent ${identity.agentId} running for the ${identity.directory} directory; connecting to ${config.server.join(', ')}\n`);
@@ -124,6 +125,7 @@ export function agentCommand(): Command {
           lastHeartbeat: a.lastSeenAt === null ? null : `${Math.round((now - a.lastSeenAt) / 1000)} s ago`,
           version: a.version,
           envelope: a.envelopeVersion,
+          features: a.features === null ? null : a.features.join(','),
           clockOffsetMs: a.clockOffsetMs,
           directoryReachable: a.report?.directory.reachable ?? null,
         })),

@@ -5,6 +5,9 @@ import { toSsprError } from '../writeback/directory-error-to-sspr.js';
 import type { ResetWriteOptions, Writeback, WritebackTarget } from '../writeback/writeback.js';
 import { SsprError } from '../errors/sspr-error.js';
 
+/** Why a reset cannot leave "must change at next sign-in" set (the reason of writeback-must-change-unsupported). */
+export type MustChangeObstacle = 'cloudOnly' | 'agentTooOld';
+
 /**
  * The directory the flows use: cloud-only accounts live in the local store; accounts synced from an
  * on-premises directory are written back there through the Writeback seam (direct or agent mode).
@@ -53,12 +56,15 @@ export class AccountDirectory implements Directory {
   }
 
   /**
-   * Whether a reset can leave "must change at next sign-in" set for this account: directory accounts written
-   * directly (AD pwdLastSet=0, OpenLDAP ppolicy pwdReset TRUE). Cloud-only accounts have no such flag, and the
-   * agent protocol does not carry it.
+   * Whether a reset can leave "must change at next sign-in" set for this account (AD pwdLastSet=0, OpenLDAP
+   * ppolicy pwdReset TRUE): null when it can, else why not — 'cloudOnly' (the local store has no such flag) or
+   * 'agentTooOld' (the agents connected for its directory did not announce 'must-change'). Without writeback
+   * the answer is null: the reset itself is refused (writeback-disabled).
    */
-  supportsMustChange(user: DirectoryUser): boolean {
-    return user.source !== 'local' && this.writeback?.mode === 'direct';
+  async mustChangeObstacle(user: DirectoryUser): Promise<MustChangeObstacle | null> {
+    if (user.source === 'local') return 'cloudOnly';
+    if (!this.writeback) return null;
+    return (await this.writeback.mustChangeSupport(user.source)) === 'supported' ? null : 'agentTooOld';
   }
 
   /** The user's own change with the current password (the directory checks it for directory accounts). */

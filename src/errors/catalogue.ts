@@ -46,6 +46,7 @@ export const errorCatalogue = {
   'writeback-no-agent': { status: 503 },
   'writeback-unconfirmed': { status: 504 },
   'writeback-wrong-old-password': { status: 400, reRender: true },
+  'writeback-must-change-unsupported': { status: 409, reRender: true },
   'agent-enrolment-refused': { status: 401 },
   'captcha-failed': { status: 400, reRender: true },
   throttled: { status: 429, reRender: true },

@@ -206,6 +206,8 @@ export interface AgentsTable {
   report: string | null;
   /** Sealed-envelope version negotiated at its last hello; null: none announced (the legacy envelope). */
   envelope_version: number | null;
+  /** JSON array of the optional protocol features announced at its last hello; null: not recorded yet. */
+  features: string | null;
 }
 
 export interface AgentEnrolmentTokensTable {

@@ -30,6 +30,8 @@ export interface AgentStatus {
   report: AgentReport | null;
   /** Sealed-envelope version negotiated at its last connection (null: not connected since it was recorded). */
   envelopeVersion: number | null;
+  /** Optional protocol features announced at its last connection (null: not connected since it was recorded). */
+  features: string[] | null;
 }
 
 export interface EnrolledAgent {
@@ -59,17 +61,17 @@ export class AgentsRepository {
    * Enrolled, not revoked agents of one directory kind that some node holds connected and whose heartbeat is
    * fresh, with their public keys (to seal a queued job to).
    */
-  async connectedFor(directory: string, heartbeatSeconds: number, now: number): Promise<Array<EnrolledAgent & { envelopeVersion: number | null }>> {
+  async connectedFor(directory: string, heartbeatSeconds: number, now: number): Promise<Array<EnrolledAgent & { envelopeVersion: number | null; features: string[] }>> {
     const rows = await this.db
       .selectFrom('agents')
-      .select(['id', 'name', 'directory', 'public_key', 'fingerprint', 'identity_key', 'last_seen_at', 'heartbeat_seconds', 'envelope_version'])
+      .select(['id', 'name', 'directory', 'public_key', 'fingerprint', 'identity_key', 'last_seen_at', 'heartbeat_seconds', 'envelope_version', 'features'])
       .where('directory', '=', directory)
       .where('revoked_at', 'is', null)
       .where('connected_node', 'is not', null)
       .execute();
     return rows
       .filter((r) => heartbeatIsFresh(r.last_seen_at === null ? null : Number(r.last_seen_at), r.heartbeat_seconds ?? heartbeatSeconds, now))
-      .map((r) => ({ id: r.id, name: r.name, directory: r.directory, publicKey: r.public_key, fingerprint: r.fingerprint, identityKey: r.identity_key, envelopeVersion: r.envelope_version }));
+      .map((r) => ({ id: r.id, name: r.name, directory: r.directory, publicKey: r.public_key, fingerprint: r.fingerprint, identityKey: r.identity_key, envelopeVersion: r.envelope_version, features: featuresOf(r.features) ?? [] }));
   }
 
   async insert(agent: EnrolledAgent, now: number): Promise<void> {
@@ -97,11 +99,14 @@ export class AgentsRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  /** `envelopeVersion`: the sealed-envelope version negotiated for this connection (null: the legacy one). */
-  async markConnected(id: string, node: string, now: number, version: string, clockOffsetMs: number, report: AgentReport, envelopeVersion: number | null = null): Promise<void> {
+  /**
+   * `envelopeVersion`: the sealed-envelope version negotiated for this connection (null: the legacy one);
+   * `features`: the optional protocol features its hello announced (none for an agent that announced none).
+   */
+  async markConnected(id: string, node: string, now: number, version: string, clockOffsetMs: number, report: AgentReport, envelopeVersion: number | null = null, features: readonly string[] = []): Promise<void> {
     await this.db
       .updateTable('agents')
-      .set({ connected_node: node, connected_at: now, last_seen_at: now, version, clock_offset_ms: clockOffsetMs, report: JSON.stringify(report), envelope_version: envelopeVersion })
+      .set({ connected_node: node, connected_at: now, last_seen_at: now, version, clock_offset_ms: clockOffsetMs, report: JSON.stringify(report), envelope_version: envelopeVersion, features: JSON.stringify(features) })
       .where('id', '=', id)
       .execute();
   }
@@ -158,5 +163,17 @@ function toStatus(row: AgentRow): AgentStatus {
     heartbeatSeconds: row.heartbeat_seconds,
     report: row.report ? (JSON.parse(row.report) as AgentReport) : null,
     envelopeVersion: row.envelope_version,
+    features: featuresOf(row.features),
   };
+}
+
+/** The stored feature list; anything but a JSON array of strings reads as "not recorded". */
+function featuresOf(stored: string | null): string[] | null {
+  if (stored === null) return null;
+  try {
+    const parsed = JSON.parse(stored) as unknown;
+    return Array.isArray(parsed) && parsed.every((f) => typeof f === 'string') ? parsed : null;
+  } catch {
+    return null;
+  }
 }

@@ -45,6 +45,10 @@ export class AuditedWriteback implements Writeback {
     return this.audited(origin, target, () => this.inner.reset(target, newPassword, origin, options));
   }
 
+  mustChangeSupport(source: string) {
+    return this.inner.mustChangeSupport(source);
+  }
+
   change(target: WritebackTarget, oldPassword: string, newPassword: string): Promise<void> {
     return this.audited('change', target, () => this.inner.change(target, oldPassword, newPassword));
   }

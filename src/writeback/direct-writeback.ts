@@ -1,5 +1,6 @@
 import { DirectoryError, type OnPremAccount, type OnPremDirectory } from '../directory/onprem/onprem-directory.js';
-import type { ResetWriteOptions, Writeback, WritebackTarget } from './writeback.js';
+import type { MustChangeSupport, ResetWriteOptions, Writeback, WritebackTarget } from './writeback.js';
+import { directoryActs } from './directory-acts.js';
 
 /** How long a target's found account is reused by the next operation on the same target (one act: policy read, then write). */
 const ACCOUNT_REUSE_MS = 5_000;
@@ -35,19 +36,24 @@ export class DirectWriteback implements Writeback {
   constructor(private readonly directory: OnPremDirectory) {}
 
   reset(target: WritebackTarget, newPassword: string, _origin: 'reset' | 'admin-reset' = 'reset', options: ResetWriteOptions = {}): Promise<void> {
-    return this.onAccount(target, 'fresh', (account) => this.directory.resetPassword(account, newPassword, { unlock: true, ...(options.mustChange ? { mustChangeAtNextLogon: true } : {}) }));
+    return this.onAccount(target, 'fresh', (account) => directoryActs.reset(this.directory, account, newPassword, options));
+  }
+
+  /** This server writes the directory itself: both adapters (AD, OpenLDAP with ppolicy) set the flag. */
+  mustChangeSupport(): Promise<MustChangeSupport> {
+    return Promise.resolve('supported');
   }
 
   change(target: WritebackTarget, oldPassword: string, newPassword: string): Promise<void> {
-    return this.onAccount(target, 'user-checked', (account) => this.directory.changePassword(account, oldPassword, newPassword));
+    return this.onAccount(target, 'user-checked', (account) => directoryActs.change(this.directory, account, oldPassword, newPassword));
   }
 
   unlock(target: WritebackTarget): Promise<void> {
-    return this.onAccount(target, 'fresh', (account) => this.directory.unlock(account));
+    return this.onAccount(target, 'fresh', (account) => directoryActs.unlock(this.directory, account));
   }
 
   async verifyPassword(target: WritebackTarget, password: string): Promise<boolean> {
-    const right = await this.onAccount(target, 'user-checked', (account) => this.directory.verifyPassword(account, password));
+    const right = await this.onAccount(target, 'user-checked', (account) => directoryActs.verify(this.directory, account, password));
     if (!right) this.checked.delete(checkedKey(target));
     return right;
   }

@@ -21,14 +21,27 @@ export type WritebackOrigin = 'reset' | 'change' | 'unlock' | 'admin-reset';
 
 /** What an administrative reset may ask of the directory beyond the password. */
 export interface ResetWriteOptions {
-  /** Leave "must change at next sign-in" set (direct mode only; the agent protocol does not carry it). */
+  /**
+   * Leave "must change at next sign-in" set. In agent mode the job goes only to an agent that announced the
+   * feature 'must-change'; with none connected the reset is refused (writeback-must-change-unsupported), never
+   * applied without the flag.
+   */
   mustChange?: boolean;
 }
+
+/**
+ * Whether a reset can leave "must change at next sign-in" set for accounts of one directory kind: 'supported', or
+ * 'agent-lacks' when every agent connected for it is too old to carry the flag (it announced no 'must-change').
+ * With no agent connected at all the answer is 'supported': the reset itself then fails with writeback-no-agent.
+ */
+export type MustChangeSupport = 'supported' | 'agent-lacks';
 
 export interface Writeback {
   readonly mode: 'direct' | 'agent';
   /** Administrative reset (no old password); also clears a lockout. */
   reset(target: WritebackTarget, newPassword: string, origin: 'reset' | 'admin-reset', options?: ResetWriteOptions): Promise<void>;
+  /** Whether `reset(…, { mustChange: true })` can be carried out for accounts of this directory kind now. */
+  mustChangeSupport(source: string): Promise<MustChangeSupport>;
   /** The user's own change; the directory checks the old password. */
   change(target: WritebackTarget, oldPassword: string, newPassword: string): Promise<void>;
   /** Clears a lockout without touching the password. */

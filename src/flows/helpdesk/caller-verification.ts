@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { DirectoryUser } from '../../directory/directory.js';
+import type { MustChangeObstacle } from '../../directory/account-directory.js';
 import type { Audit } from '../../audit/audit.js';
 import type { MethodRequest } from '../../methods/method.js';
 import type { Registration, RegistrationsRepository } from '../../methods/records.js';
@@ -56,8 +57,8 @@ export interface HelpdeskDeps {
   clock: Clock;
   codeKey: Buffer;
   organisation: string;
-  /** Whether the directory can leave "must change at next sign-in" set for this account. */
-  supportsMustChange(user: DirectoryUser): boolean;
+  /** Null when a reset can leave "must change at next sign-in" set for this account, else why it cannot. */
+  mustChangeObstacle(user: DirectoryUser): Promise<MustChangeObstacle | null>;
   /** Whether the directory account is written by a directory that can lock it (unlock is offered only then). */
   contactDataCounts(): Promise<boolean>;
 }
@@ -253,13 +254,17 @@ export class CallerVerification {
   /**
    * Resets the password through the one password use-case, only inside the operator's window (which the reset
    * closes; a reset also clears a directory lockout): a generated
-   * temporary password (returned to be shown once) or a typed one; `mustChange` where the directory supports it.
+   * temporary password (returned to be shown once) or a typed one. `mustChange` where the account's directory
+   * cannot carry it (cloud-only, or agents too old) is refused before anything changes
+   * (writeback-must-change-unsupported, the window stays open): the flag is never dropped silently.
    */
   async reset(operator: HelpdeskOperator, user: DirectoryUser, input: { password?: string; mustChange: boolean }, request: MethodRequest): Promise<{ temporaryPassword: string | null; mustChange: boolean }> {
     const grant = await this.granted(operator, user, request);
     const typed = input.password !== undefined && input.password !== '';
     const password = typed ? (input.password as string) : temporaryPassword();
-    const mustChange = input.mustChange && this.deps.supportsMustChange(user);
+    const mustChange = input.mustChange;
+    const obstacle = mustChange ? await this.deps.mustChangeObstacle(user) : null;
+    if (obstacle !== null) throw new SsprError('writeback-must-change-unsupported', { params: { reason: obstacle } });
     await this.deps.setPassword.run(user, { origin: 'helpdesk-reset', password, by: operator.label, mustChange, verification: refOf(grant.id) }, { request });
     // One verification, one reset: the window closes, so a repeated request (a reloaded page) cannot reset again.
     await this.deps.verifications.closeFor(operator.label, user.id, this.deps.clock.now());

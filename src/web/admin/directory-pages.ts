@@ -11,6 +11,7 @@ import { runRequestedSync } from '../../app/service-sync.js';
 import { summaryLine } from '../../sync/directory-sync.js';
 import { AgentEnrolment } from '../../writeback/agent-gateway/agent-enrolment.js';
 import { directoryKinds, isDirectoryKind } from '../../directory/registry.js';
+import { agentFeatures } from '../../writeback/agent-protocol/protocol.js';
 import { requireConsolePage, type Operator } from './console-access.js';
 import { ct, renderConsole } from './console-layout.js';
 import { consoleTable } from './console-table.js';
@@ -49,11 +50,22 @@ ${runs.length > 0
 </section>`;
 }
 
+/**
+ * The optional protocol features an agent announced at its last connection, named in the reader's language, and
+ * a sentence when it lacks 'must-change' (the helpdesk cannot require a change at next sign-in through it).
+ */
+function featuresCell(lang: Lang, features: string[] | null): SafeHtml | string {
+  if (features === null) return '—';
+  const known = agentFeatures.filter((feature) => features.includes(feature));
+  const names = known.map((feature) => ct(lang, `directory.feature-${feature}`)).join(', ');
+  return html`${names || '—'}${known.includes('must-change') ? '' : html`<br><span class="lacks-must-change">${ct(lang, 'directory.lacks-must-change')}</span>`}`;
+}
+
 function agentRow(page: PageContext, agent: AgentView): SafeHtml {
   const { lang } = page;
   const errors = [agent.directoryError, ...agent.connectErrors.map((e) => `${when(lang, e.at)}: ${e.message}`)].filter(Boolean).join('; ');
   return html`<tr id="agent-${agent.id}"><th scope="row">${agent.name}</th><td>${agent.directory}</td><td class="state-${agent.state}">${ct(lang, `directory.agent-${agent.state}`)}</td>
-<td>${when(lang, agent.lastSeenAt)}</td><td>${agent.version ?? '—'}</td><td>${agent.clockOffsetMs === null ? '—' : `${agent.clockOffsetMs} ms`}</td>
+<td>${when(lang, agent.lastSeenAt)}</td><td>${agent.version ?? '—'}</td><td class="agent-features">${featuresCell(lang, agent.features)}</td><td>${agent.clockOffsetMs === null ? '—' : `${agent.clockOffsetMs} ms`}</td>
 <td>${agent.directoryReachable === null ? '—' : agent.directoryReachable ? ct(lang, 'directory.yes') : ct(lang, 'directory.no')}</td><td>${errors}</td>
 <td>${agent.state === 'revoked' ? '' : html`<form method="post" action="/admin/directory/agents/${agent.id}/revoke">${csrfField(page)}<button type="submit" class="danger" aria-label="${ct(lang, 'directory.revoke-named', { name: agent.name })}">${ct(lang, 'directory.revoke')}</button></form>`}</td></tr>`;
 }
@@ -62,7 +74,7 @@ function agentsSection(page: PageContext, status: DirectoryStatus, newToken: { t
   const { lang } = page;
   return html`<section aria-labelledby="agents-heading"><h2 id="agents-heading">${ct(lang, 'directory.agents')}</h2>
 ${status.agents.length > 0
-    ? consoleTable(html`<table id="agents"><thead><tr><th scope="col">${ct(lang, 'directory.agent-name')}</th><th scope="col">${ct(lang, 'directory.kind')}</th><th scope="col">${ct(lang, 'directory.state')}</th><th scope="col">${ct(lang, 'directory.heartbeat')}</th><th scope="col">${ct(lang, 'directory.version')}</th><th scope="col">${ct(lang, 'directory.clock')}</th><th scope="col">${ct(lang, 'directory.reachable')}</th><th scope="col">${ct(lang, 'directory.errors')}</th><th scope="col"><span class="visually-hidden">${ct(lang, 'directory.actions')}</span></th></tr></thead>
+    ? consoleTable(html`<table id="agents"><thead><tr><th scope="col">${ct(lang, 'directory.agent-name')}</th><th scope="col">${ct(lang, 'directory.kind')}</th><th scope="col">${ct(lang, 'directory.state')}</th><th scope="col">${ct(lang, 'directory.heartbeat')}</th><th scope="col">${ct(lang, 'directory.version')}</th><th scope="col">${ct(lang, 'directory.features')}</th><th scope="col">${ct(lang, 'directory.clock')}</th><th scope="col">${ct(lang, 'directory.reachable')}</th><th scope="col">${ct(lang, 'directory.errors')}</th><th scope="col"><span class="visually-hidden">${ct(lang, 'directory.actions')}</span></th></tr></thead>
 <tbody>${status.agents.map((agent) => agentRow(page, agent))}</tbody></table>`)
     : html`<p>${ct(lang, 'directory.no-agents')}</p>`}
 ${newToken
@@ -80,7 +92,7 @@ ${newToken
 
 /**
  * `/admin/directory` (administrators): the sync schedule and its last runs with "run now" / "full run", and the
- * agents (state, heartbeat, version, clock offset, reported errors) with revoke and one-time enrolment tokens.
+ * agents (state, heartbeat, version, announced capabilities, clock offset, reported errors) with revoke and one-time enrolment tokens.
  * Every change is a CSRF-checked POST, audited with the operator.
  */
 export async function directoryPages(app: FastifyInstance, services: Services, kit: PageKit): Promise<void> {

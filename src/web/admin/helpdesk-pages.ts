@@ -7,6 +7,7 @@ import { html, type SafeHtml } from '../html.js';
 import { message } from '../../i18n/messages.js';
 import type { Lang } from '../../i18n/lang.js';
 import type { DirectoryUser } from '../../directory/directory.js';
+import type { MustChangeObstacle } from '../../directory/account-directory.js';
 import type { CallerMethod } from '../../flows/helpdesk/caller-verification.js';
 import type { HelpdeskVerification } from '../../store/helpdesk-repository.js';
 import { SsprError } from '../../errors/sspr-error.js';
@@ -34,7 +35,8 @@ interface View {
   window: HelpdeskVerification | null;
   /** The verification in progress (from `?v=`), if it is this operator's, live and not yet passed. */
   pending: { id: string; method: CallerMethod } | null;
-  mustChangeSupported: boolean;
+  /** Null when the reset can require a change at next sign-in, else why not (the option is then disabled). */
+  mustChangeObstacle: MustChangeObstacle | null;
   outcome?: Outcome;
   /** The reason typed before an error, shown again. */
   reason?: string;
@@ -91,9 +93,7 @@ function actPart(page: PageContext, path: string, view: View): SafeHtml {
   const { lang } = page;
   const enabled = view.window !== null;
   const disabled = enabled ? '' : html` disabled`;
-  const mustChange = view.mustChangeSupported
-    ? html`<p><input type="checkbox" id="hd-must-change" name="mustChange" value="1" checked${disabled}><label for="hd-must-change" class="inline-label">${message(lang, 'helpdesk.act.must-change')}</label></p>`
-    : html`<p class="help">${message(lang, 'helpdesk.act.must-change-unsupported')}</p>`;
+  const mustChange = mustChangePart(lang, view.mustChangeObstacle, disabled);
   return html`<section aria-labelledby="hd-act"><h2 id="hd-act">${message(lang, 'helpdesk.act.heading')}</h2>
 ${enabled ? '' : html`<p class="help" id="hd-locked">${message(lang, 'helpdesk.act.locked')}</p>`}
 <form method="post" action="${path}/reset">${csrfField(page)}
@@ -103,6 +103,19 @@ ${mustChange}
 <button type="submit" id="hd-reset"${disabled}>${message(lang, 'helpdesk.act.reset')}</button></form>
 <form method="post" action="${path}/unlock">${csrfField(page)}<button type="submit" id="hd-unlock" class="secondary"${disabled}>${message(lang, 'helpdesk.act.unlock')}</button></form>
 </section>`;
+}
+
+/**
+ * The "must change at next sign-in" option: ticked by default where the directory can carry it; for accounts of a
+ * directory whose agents are too old it is shown disabled with the sentence why (so the operator knows before
+ * acting); cloud-only accounts have no such flag and get the sentence only.
+ */
+function mustChangePart(lang: Lang, obstacle: MustChangeObstacle | null, disabled: SafeHtml | ''): SafeHtml {
+  const label = html`<label for="hd-must-change" class="inline-label">${message(lang, 'helpdesk.act.must-change')}</label>`;
+  if (obstacle === null) return html`<p><input type="checkbox" id="hd-must-change" name="mustChange" value="1" checked${disabled}>${label}</p>`;
+  if (obstacle === 'cloudOnly') return html`<p class="help">${message(lang, 'helpdesk.act.must-change-unsupported')}</p>`;
+  return html`<p><input type="checkbox" id="hd-must-change" disabled aria-describedby="hd-must-change-why">${label}</p>
+<p class="help" id="hd-must-change-why">${message(lang, 'helpdesk.act.must-change-agent-too-old')}</p>`;
 }
 
 function outcomePart(lang: Lang, outcome: Outcome): SafeHtml {
@@ -128,7 +141,7 @@ export async function helpdeskPages(app: FastifyInstance, services: Services, ki
     const window = await services.helpdesk.window(operator, user);
     const verification = pendingId && !window ? await services.helpdesk.pending(operator, user, pendingId) : null;
     const method = verification ? methods.find((m) => m.id === verification.registrationId) : undefined;
-    return { user, methods, window, pending: verification && method ? { id: verification.id, method } : null, mustChangeSupported: services.directory.supportsMustChange(user) };
+    return { user, methods, window, pending: verification && method ? { id: verification.id, method } : null, mustChangeObstacle: await services.directory.mustChangeObstacle(user) };
   }
 
   function show(request: FastifyRequest, reply: FastifyReply, operator: Operator, view: View, options: { status?: number; error?: string } = {}) {

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { heartbeatIsFresh, type AgentsRepository } from '../agents-repository.js';
 import type { Audit } from '../../audit/audit.js';
 import type { Clock } from '../../store/clock.js';
-import type { ResultMessage } from '../agent-protocol/protocol.js';
+import type { AgentFeature, ResultMessage } from '../agent-protocol/protocol.js';
 import { AgentSession } from './agent-session.js';
 import type { JobRow, JobsRepository } from './jobs-repository.js';
 import type { JobSignal, NodeSignals } from './node-signals.js';
@@ -72,9 +72,12 @@ export class AgentHub {
     });
   }
 
-  /** A ready agent on this node (round robin) for this directory kind, or of any kind for null; else null. */
-  pick(directory: string | null): AgentSession | null {
-    const ready = [...this.sessions.values()].filter((s) => s.ready && (directory === null || s.directory === directory));
+  /**
+   * A ready agent on this node (round robin) for this directory kind, or of any kind for null, that announced
+   * `feature` when one is named; else null.
+   */
+  pick(directory: string | null, feature?: AgentFeature): AgentSession | null {
+    const ready = [...this.sessions.values()].filter((s) => s.ready && (directory === null || s.directory === directory) && (feature === undefined || s.supports(feature)));
     if (ready.length === 0) return null;
     this.rotation = (this.rotation + 1) % ready.length;
     return ready[this.rotation] ?? null;

@@ -3,9 +3,11 @@ import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import {
   AgentProtocolError,
+  agentFeatures,
   clockOffsetMs,
   helloSignedText,
   parseAgentMessage,
+  type AgentFeature,
   type AgentMessage,
   type AnswerMessage,
   type HelloMessage,
@@ -128,6 +130,11 @@ export class AgentSession {
     });
   }
 
+  /** Whether the agent announced this optional protocol feature in its hello (only then may a message use it). */
+  supports(feature: AgentFeature): boolean {
+    return this.features.has(feature);
+  }
+
   /** Closes the socket (stale heartbeat, replaced by a newer connection, shutdown). */
   close(code: number, reason: string): void {
     this.socket.close(code, reason);
@@ -194,12 +201,12 @@ export class AgentSession {
     const envelopeVersion = negotiateEnvelopeVersion(hello.envelopes);
     if (envelopeVersion === null) return this.refuse('the agent opens no sealed-envelope version this server seals');
     this.envelopeVersion = envelopeVersion;
-    this.features = new Set(hello.features ?? []);
+    this.features = new Set((hello.features ?? []).filter((name) => (agentFeatures as readonly string[]).includes(name)));
     this.agentId = agent.id;
     this.directory = agent.directory;
     this.publicKey = agent.publicKey;
     this.clockOffsetMs = clockOffsetMs(now, hello.clockMs, now - this.openedAt);
-    await this.deps.agents.markConnected(agent.id, this.deps.nodeId, now, hello.version, this.clockOffsetMs, hello.report, envelopeVersion);
+    await this.deps.agents.markConnected(agent.id, this.deps.nodeId, now, hello.version, this.clockOffsetMs, hello.report, envelopeVersion, [...this.features]);
     this.ready = true;
     this.lastSeenAt = now;
     this.send({ type: 'welcome', heartbeatSeconds: this.deps.heartbeatSeconds, serverTime: now });

@@ -6,9 +6,9 @@ import type { Audit } from '../../audit/audit.js';
 import { sealForAgent } from '../agent-protocol/sealed-password.js';
 import type { SealedOperation } from '../agent-protocol/sealed-payload.js';
 import { LEGACY_ENVELOPE_VERSION, negotiateEnvelopeVersion, type EnvelopeVersion } from '../agent-protocol/envelope-format.js';
-import { directoryFailures } from '../agent-protocol/protocol.js';
+import { directoryFailures, type AgentFeature } from '../agent-protocol/protocol.js';
 import type { AgentsRepository } from '../agents-repository.js';
-import type { Writeback, WritebackOrigin, WritebackTarget } from '../writeback.js';
+import type { MustChangeSupport, ResetWriteOptions, Writeback, WritebackOrigin, WritebackTarget } from '../writeback.js';
 import type { AgentHub, JobEvent } from './agent-hub.js';
 import type { JobRow, JobsRepository } from './jobs-repository.js';
 import type { NodeSignals } from './node-signals.js';
@@ -34,6 +34,7 @@ export interface AgentWritebackDeps {
 interface Secrets {
   newPassword?: string;
   oldPassword?: string;
+  mustChange?: true;
 }
 
 /**
@@ -45,14 +46,28 @@ interface Secrets {
  * reconnected) agent reads the account's password-change time; a change after the job started means it was
  * applied, otherwise the job is sent again — so a job is applied at most once and the user gets a definite
  * answer: success, the directory's reason, "not changed" (never dispatched) or "unconfirmed" (deadline).
+ * A job that needs an optional protocol feature (a reset with mustChange needs 'must-change') is sealed and sent
+ * only to agents that announced it; when agents are connected but none did, it is refused before anything is
+ * sealed (writeback-must-change-unsupported), so the flag is never dropped on the way.
  */
 export class AgentWriteback implements Writeback {
   readonly mode = 'agent';
 
   constructor(private readonly deps: AgentWritebackDeps) {}
 
-  async reset(target: WritebackTarget, newPassword: string, origin: 'reset' | 'admin-reset'): Promise<void> {
-    await this.run('reset', origin, target, { newPassword });
+  async reset(target: WritebackTarget, newPassword: string, origin: 'reset' | 'admin-reset', options: ResetWriteOptions = {}): Promise<void> {
+    await this.run('reset', origin, target, { newPassword, ...(options.mustChange === true ? { mustChange: true as const } : {}) });
+  }
+
+  /**
+   * 'supported' when an agent connected for this directory (to any node) announced 'must-change', or when none
+   * is connected at all (the reset then fails with writeback-no-agent, the real reason); 'agent-lacks' otherwise.
+   */
+  async mustChangeSupport(source: string): Promise<MustChangeSupport> {
+    if (this.deps.hub.pick(source, 'must-change')) return 'supported';
+    const connected = await this.deps.agents.connectedFor(source, this.deps.heartbeatSeconds, this.deps.clock.now());
+    if (connected.some((agent) => agent.features.includes('must-change'))) return 'supported';
+    return connected.length === 0 && !this.deps.hub.pick(source) ? 'supported' : 'agent-lacks';
   }
 
   async change(target: WritebackTarget, oldPassword: string, newPassword: string): Promise<void> {
@@ -91,6 +106,7 @@ export class AgentWriteback implements Writeback {
     const payload = { jobId, operation, account: { username: target.username, anchor: target.anchor ?? '-' }, ...secrets, notAfter: deadline };
     const seal: Seal = (publicKey, version) => sealForAgent(publicKey, payload, this.deps.clock.now(), version);
     const base = { id: jobId, userId: target.userId, username: target.username, operation, directory: target.source, origin, createdAt: now, deadlineAt: deadline, nodeId: this.deps.nodeId };
+    const needs: AgentFeature | undefined = secrets.mustChange === true ? 'must-change' : undefined;
 
     const events: JobEvent[] = [];
     let wake: (() => void) | null = null;
@@ -99,7 +115,7 @@ export class AgentWriteback implements Writeback {
       wake?.();
     });
     try {
-      const session = this.deps.hub.pick(target.source);
+      const session = this.deps.hub.pick(target.source, needs);
       if (session) {
         // Handed over at once: the envelope exists only in this message; a retry re-seals from this request.
         const job = { ...base, state: 'dispatched' as const, agentId: session.agentId, envelopes: null };
@@ -107,7 +123,11 @@ export class AgentWriteback implements Writeback {
         this.deps.hub.track({ ...job, finishedAt: null, reason: null, raw: null });
         session.send({ type: 'job', jobId, envelope: await seal(session.publicKey, session.envelopeVersion), deadline });
       } else {
-        const remote = await this.deps.agents.connectedFor(target.source, this.deps.heartbeatSeconds, now);
+        const connected = await this.deps.agents.connectedFor(target.source, this.deps.heartbeatSeconds, now);
+        const remote = needs === undefined ? connected : connected.filter((agent) => agent.features.includes(needs));
+        if (remote.length === 0 && needs === 'must-change' && (connected.length > 0 || this.deps.hub.pick(target.source))) {
+          throw new SsprError('writeback-must-change-unsupported', { params: { reason: 'agentTooOld' } });
+        }
         if (remote.length === 0) throw new SsprError('writeback-no-agent');
         // Each agent's copy in the version negotiated on its own connection (stored by the node holding it).
         const sealed = await Promise.all(remote.map(async (agent) => [agent.id, await seal(agent.publicKey, storedVersion(agent.envelopeVersion))] as const));
@@ -115,7 +135,7 @@ export class AgentWriteback implements Writeback {
         await this.deps.jobs.insert({ ...base, state: 'pending', agentId: null, envelopes });
         await this.deps.signals.publish({ kind: 'job-created', jobId, directory: target.source });
       }
-      const job = await this.awaitOutcome(jobId, deadline, target, seal, events, (w) => (wake = w));
+      const job = await this.awaitOutcome(jobId, deadline, target, seal, needs, events, (w) => (wake = w));
       return outcomeOf(job);
     } finally {
       stop();
@@ -128,6 +148,7 @@ export class AgentWriteback implements Writeback {
     deadline: number,
     target: WritebackTarget,
     seal: Seal,
+    needs: AgentFeature | undefined,
     events: JobEvent[],
     setWake: (wake: (() => void) | null) => void,
   ): Promise<JobRow> {
@@ -151,7 +172,7 @@ export class AgentWriteback implements Writeback {
       if (job.state === 'lost') {
         lostSince ??= now;
         // Let a write the lost agent already sent reach the directory before judging by its change time.
-        if (now - lostSince >= SETTLE_MS) await this.reconcile(job, target, seal, reconciled);
+        if (now - lostSince >= SETTLE_MS) await this.reconcile(job, target, seal, needs, reconciled);
       }
       if (events.length > 0) continue;
       await this.sleepUntilEvent(deadline, setWake);
@@ -183,10 +204,11 @@ export class AgentWriteback implements Writeback {
 
   /**
    * A lost job: ask a ready agent (other than one already asked) whether the directory's password-change time
-   * lies after the job started. Yes → the lost agent applied it; no → hand the job to this agent.
+   * lies after the job started. Yes → the lost agent applied it; no → hand the job to this agent. Only an agent
+   * with the feature the job needs is asked (it may be handed the job).
    */
-  private async reconcile(job: JobRow, target: WritebackTarget, seal: Seal, asked: Set<string>): Promise<void> {
-    const session = this.deps.hub.pick(job.directory);
+  private async reconcile(job: JobRow, target: WritebackTarget, seal: Seal, needs: AgentFeature | undefined, asked: Set<string>): Promise<void> {
+    const session = this.deps.hub.pick(job.directory, needs);
     if (!session || asked.has(session.agentId)) return;
     asked.add(session.agentId);
     const verifiable = job.operation === 'reset' || job.operation === 'change';

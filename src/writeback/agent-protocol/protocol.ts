@@ -87,8 +87,11 @@ export const helloSchema = z.strictObject({
 /**
  * Optional protocol features. 'password-facts': the agent relays password expiry facts (passwordChangedAt,
  * passwordExpiresAt, managerDn) in synced accounts when a `sync` message carries `facts: true`.
+ * 'must-change': the agent opens a sealed reset carrying `mustChange` (sealed-payload.ts) and leaves "must change
+ * at next sign-in" set; the server seals that field only for agents that announced it.
  */
-export const agentFeatures = ['password-facts'] as const;
+export const agentFeatures = ['password-facts', 'must-change'] as const;
+export type AgentFeature = (typeof agentFeatures)[number];
 
 export const heartbeatSchema = z.strictObject({
   type: z.literal('heartbeat'),

@@ -136,6 +136,7 @@ export async function openSealed(
     account: { username: secret.username, anchor: secret.anchor },
     ...(secret.newPassword === undefined ? {} : { newPassword: secret.newPassword }),
     ...(secret.oldPassword === undefined ? {} : { oldPassword: secret.oldPassword }),
+    ...(secret.mustChange === true ? { mustChange: true } : {}),
     notAfter: envelope.exp,
   });
   if (!payload.success) throw new SealError('malformed');

@@ -31,6 +31,11 @@ export const sealedPayloadSchema = z
     account: accountSchema,
     newPassword: passwordSchema.optional(),
     oldPassword: passwordSchema.optional(),
+    /**
+     * A reset leaves "must change at next sign-in" set (AD pwdLastSet=0, OpenLDAP ppolicy pwdReset TRUE). Sealed
+     * only for agents that announced the feature 'must-change' (protocol.ts agentFeatures).
+     */
+    mustChange: z.literal(true).optional(),
     /** Epoch milliseconds; the agent refuses the envelope when its clock is past this instant. */
     notAfter: z.number().int().positive(),
   })
@@ -44,7 +49,8 @@ export const sealedPayloadSchema = z
             ? p.newPassword === undefined && p.oldPassword !== undefined
             : p.newPassword === undefined && p.oldPassword === undefined,
     'reset carries newPassword only, change both passwords, verify the password to check (oldPassword), unlock none',
-  );
+  )
+  .refine((p) => p.mustChange === undefined || p.operation === 'reset', { message: 'only a reset carries mustChange', path: ['mustChange'] });
 
 export type SealedPayload = z.infer<typeof sealedPayloadSchema>;
 
@@ -53,5 +59,6 @@ export function toSecretPart(payload: SealedPayload): SecretPart {
   const part: SecretPart = { username: payload.account.username, anchor: payload.account.anchor };
   if (payload.newPassword !== undefined) part.newPassword = payload.newPassword;
   if (payload.oldPassword !== undefined) part.oldPassword = payload.oldPassword;
+  if (payload.mustChange === true) part.mustChange = true;
   return part;
 }

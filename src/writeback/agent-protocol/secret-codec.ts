@@ -2,7 +2,9 @@
  * Binary encoding of the encrypted part of an envelope (account + passwords). Binary rather than JSON keeps a
  * 256-code-point password under the 1 KB message budget: no key names, no JSON escaping (a password of
  * quotes or backslashes would double in size), and a canonical lower-case UUID anchor shrinks to 16 bytes.
- *   byte 0      flags: 1 = new password present, 2 = old password present, 4 = anchor is a 16-byte UUID
+ *   byte 0      flags: 1 = new password present, 2 = old password present, 4 = anchor is a 16-byte UUID,
+ *               8 = must change at next sign-in (a reset only; sent only to agents that announced 'must-change':
+ *               an agent from before that flag refuses the envelope as malformed)
  *   then        username, anchor (16 bytes or string), [new password], [old password]
  *   string      uint16 big-endian byte length, then UTF-8 bytes
  * decodeSecret accepts exactly what encodeSecret produces (no unknown flags, no trailing bytes, valid UTF-8).
@@ -12,11 +14,13 @@ export interface SecretPart {
   anchor: string;
   newPassword?: string;
   oldPassword?: string;
+  mustChange?: true;
 }
 
 const HAS_NEW = 1;
 const HAS_OLD = 2;
 const UUID_ANCHOR = 4;
+const MUST_CHANGE = 8;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -25,7 +29,8 @@ export function encodeSecret(part: SecretPart): Buffer {
   const flags =
     (part.newPassword === undefined ? 0 : HAS_NEW) |
     (part.oldPassword === undefined ? 0 : HAS_OLD) |
-    (uuidAnchor ? UUID_ANCHOR : 0);
+    (uuidAnchor ? UUID_ANCHOR : 0) |
+    (part.mustChange === true ? MUST_CHANGE : 0);
   const chunks = [Buffer.of(flags), str(part.username)];
   chunks.push(uuidAnchor ? Buffer.from(part.anchor.replaceAll('-', ''), 'hex') : str(part.anchor));
   if (part.newPassword !== undefined) chunks.push(str(part.newPassword));
@@ -36,7 +41,7 @@ export function encodeSecret(part: SecretPart): Buffer {
 /** The decoded part, or null for any byte string encodeSecret would not have produced. */
 export function decodeSecret(bytes: Buffer): SecretPart | null {
   const flags = bytes[0];
-  if (flags === undefined || (flags & ~(HAS_NEW | HAS_OLD | UUID_ANCHOR)) !== 0) return null;
+  if (flags === undefined || (flags & ~(HAS_NEW | HAS_OLD | UUID_ANCHOR | MUST_CHANGE)) !== 0) return null;
   const reader = { offset: 1 };
   const username = readStr(bytes, reader);
   let anchor: string | null;
@@ -54,6 +59,7 @@ export function decodeSecret(bytes: Buffer): SecretPart | null {
   const part: SecretPart = { username, anchor };
   if (newPassword !== undefined) part.newPassword = newPassword;
   if (oldPassword !== undefined) part.oldPassword = oldPassword;
+  if (flags & MUST_CHANGE) part.mustChange = true;
   return part;
 }
 

@@ -20,4 +20,11 @@ describe('agent config: announced envelope versions', () => {
       assert.throws(() => loadAgentConfig(undefined, { ...env, SSPR_AGENT_ENVELOPES: value }), (error: unknown) => error instanceof AgentConfigError && /envelopes/.test(error.message), value);
     }
   });
+
+  it('announces every optional feature by default, or the ones named (SSPR_AGENT_FEATURES), refusing unknown names', () => {
+    assert.equal(loadAgentConfig(undefined, env).features, undefined);
+    assert.deepEqual(loadAgentConfig(undefined, { ...env, SSPR_AGENT_FEATURES: 'password-facts' }).features, ['password-facts']);
+    assert.deepEqual(loadAgentConfig(undefined, { ...env, SSPR_AGENT_FEATURES: '' }).features, []);
+    assert.throws(() => loadAgentConfig(undefined, { ...env, SSPR_AGENT_FEATURES: 'must-change,teleport' }), (error: unknown) => error instanceof AgentConfigError && /features/.test(error.message));
+  });
 });

@@ -21,7 +21,7 @@ async function handshake(envelopes: number[] | undefined) {
   const connected: Array<number | null> = [];
   const status: AgentStatus = {
     id: 'a1', name: 'a1', directory: 'ldap', fingerprint: 'f', enrolledAt: NOW, revokedAt: null, version: null, connectedNode: null,
-    connectedAt: null, lastSeenAt: null, clockOffsetMs: null, heartbeatSeconds: null, report: null, envelopeVersion: null,
+    connectedAt: null, lastSeenAt: null, clockOffsetMs: null, heartbeatSeconds: null, report: null, envelopeVersion: null, features: null,
   };
   const agents = {
     findById: () => Promise.resolve({ ...status, publicKey: 'pem', identityKey: identity.publicKeyPem }),

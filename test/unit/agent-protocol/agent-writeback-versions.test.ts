@@ -27,7 +27,7 @@ async function runReset(setup: { local?: { publicKey: string; envelopeVersion: E
     find: (id: string) => Promise.resolve({ ...inserted.find((j) => j.id === id)!, state: 'succeeded' as const }),
   } as Partial<JobsRepository> as JobsRepository;
   const agents = {
-    connectedFor: () => Promise.resolve((setup.remote ?? []).map((a) => ({ ...a, name: a.id, directory: 'ldap', fingerprint: '', identityKey: '' }))),
+    connectedFor: () => Promise.resolve((setup.remote ?? []).map((a) => ({ ...a, name: a.id, directory: 'ldap', fingerprint: '', identityKey: '', features: [] }))),
   } as Partial<AgentsRepository> as AgentsRepository;
   const writeback = new AgentWriteback({
     hub, jobs, agents,

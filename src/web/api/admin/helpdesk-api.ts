@@ -21,7 +21,9 @@ const emptyBody = z.strictObject({});
  * `POST …/verifications {method}` — begin (sends a code, or waits for an authenticator code);
  * `POST …/verifications/{id}/resend {}` and `POST …/verifications/{id}/check {code}`;
  * `POST …/reason {reason}` — for a user without a method; `POST …/reset {password?, mustChange?}` and
- * `POST …/unlock {}` — only inside the window (403 helpdesk-not-verified otherwise).
+ * `POST …/unlock {}` — only inside the window (403 helpdesk-not-verified otherwise). `mustChange: true` for an
+ * account that cannot carry it (cloud-only, or its directory's agents too old) answers 409
+ * writeback-must-change-unsupported and changes nothing; `GET` tells beforehand (`mustChangeSupported`).
  */
 export async function helpdeskApi(app: FastifyInstance, services: Services, policy: CookiePolicy): Promise<void> {
   const operatorOf = (request: FastifyRequest) => requireOperator(services, policy, request, 'helpdesk');
@@ -33,11 +35,14 @@ export async function helpdeskApi(app: FastifyInstance, services: Services, poli
     const operator = await operatorOf(request);
     const user = await operatorTarget(services, operator, request.params.username);
     const window = await services.helpdesk.window(operator, user);
+    const obstacle = await services.directory.mustChangeObstacle(user);
     return reply.header('cache-control', 'no-store').send({
       user: { username: user.username, displayName: user.displayName, source: user.source, isAdmin: user.isAdmin, enabled: user.enabled },
       methods: await services.helpdesk.methodsFor(user),
       verifiedUntil: window?.grantUntil ?? null,
-      mustChangeSupported: services.directory.supportsMustChange(user),
+      mustChangeSupported: obstacle === null,
+      // Why not, when it is not: cloudOnly or agentTooOld (the reason of writeback-must-change-unsupported).
+      mustChangeUnsupported: obstacle,
     });
   });
 
@@ -82,7 +87,7 @@ export async function helpdeskApi(app: FastifyInstance, services: Services, poli
   });
 
   app.post<UserParams>(`${base}/reset`, {
-    config: { doc: { summary: "Reset the caller's password (a given one, or a temporary one in the answer), inside the window", tag: 'admin', access: 'operator', body: resetBody, errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'operator-target-forbidden', 'step-up-stale', 'helpdesk-target-refused', 'helpdesk-not-verified', 'password-rejected'], example: { body: { mustChange: true } } } },
+    config: { doc: { summary: "Reset the caller's password (a given one, or a temporary one in the answer), inside the window", tag: 'admin', access: 'operator', body: resetBody, errors: ['admin-only', 'admin-token-scope', 'user-not-found', 'operator-target-forbidden', 'step-up-stale', 'helpdesk-target-refused', 'helpdesk-not-verified', 'password-rejected', 'writeback-must-change-unsupported'], example: { body: { mustChange: true } } } },
   }, async (request, reply) => {
     const operator = await operatorOf(request);
     const { password, mustChange } = parseBody(resetBody, request.body ?? {});

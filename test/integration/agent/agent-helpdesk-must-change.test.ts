@@ -1,0 +1,159 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Attribute, Change, Client } from 'ldapts';
+import { startSlapd, type Slapd } from '../../support/slapd.js';
+import { SmtpSink } from '../../support/smtp-sink.js';
+import { startTestService, type TestService } from '../../support/test-service.js';
+import { runCli } from '../../support/processes.js';
+import { createEnrolmentToken, startAgentProcess, type AgentProcess } from '../../support/agent-process.js';
+import { FormClient } from '../../support/form-client.js';
+import { signInToConsole } from '../../support/console-step-up.js';
+import { hashPassword } from '../../../src/crypto/password-hash.js';
+import { LdapDirectory } from '../../../src/directory/ldap/ldap-directory.js';
+
+/**
+ * "Must change at next sign-in" from the helpdesk through the real agent against a real OpenLDAP (ppolicy with
+ * pwdMustChange): an agent that does not announce 'must-change' (as one from before the feature) gets jobs
+ * without the field and the operator a plain refusal before anything changes — on the page (option disabled with
+ * the reason) and in the API (409 writeback-must-change-unsupported); an agent that announces it leaves pwdReset
+ * TRUE, so a bind with the temporary password is restricted to changing it (ppolicy changeAfterReset).
+ */
+describe('helpdesk "must change at next sign-in" through the agent (OpenLDAP)', () => {
+  let slapd: Slapd;
+  let smtp: SmtpSink;
+  let svc: TestService;
+  let dataDir: string;
+  let serverEnv: Record<string, string>;
+  let directory: Record<string, unknown>;
+  let check: LdapDirectory;
+  let token: string;
+  const agents: AgentProcess[] = [];
+
+  before(async () => {
+    slapd = await startSlapd();
+    smtp = await SmtpSink.start();
+    for (const uid of ['lena', 'karl']) await slapd.addUser({ uid, password: `Original-Pass-${uid}`, givenName: uid, sn: 'Test', mail: `${uid}@example.org` });
+    // ppolicy restricts a session bound after an administrative reset only when the policy says so.
+    await slapd.asRoot((client) => client.modify(slapd.policyDn, new Change({ operation: 'add', modification: new Attribute({ type: 'pwdMustChange', values: ['TRUE'] }) })));
+    dataDir = mkdtempSync(join(tmpdir(), 'sspr-agent-must-change-'));
+    directory = { kind: 'ldap', url: slapd.ldapsUrl, caFile: slapd.caFile, bindDn: slapd.serviceDn, bindPassword: slapd.servicePassword, baseDn: slapd.usersDn, passwordPolicyDn: slapd.policyDn, timeoutMs: 3000 };
+    serverEnv = { SSPR_DATA_DIR: dataDir, SSPR_DIRECTORY: JSON.stringify(directory), SSPR_WRITEBACK_MODE: 'agent', SSPR_WRITEBACK_JOB_TIMEOUT_SECONDS: '6' };
+    assert.equal(runCli(['sync'], { env: serverEnv }).status, 0);
+    svc = await startTestService({ dialect: 'sqlite', smtpUrl: smtp.url, env: serverEnv, dataDir });
+    token = (await svc.services.adminTokens.create('helpdesk test')).token;
+    check = LdapDirectory.fromConfig({ url: slapd.ldapsUrl, caFile: slapd.caFile, bindDn: slapd.serviceDn, bindPassword: slapd.servicePassword, baseDn: slapd.usersDn });
+  });
+  after(async () => {
+    for (const agent of agents) await agent.stop().catch(() => undefined);
+    await check?.close();
+    await svc?.close();
+    await smtp?.close();
+    await slapd?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${svc.baseUrl}/api/v1/admin/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+  const startAgent = async (name: string, env: Record<string, string> = {}) => {
+    const agent = startAgentProcess({ servers: [svc.baseUrl], directory, token: createEnrolmentToken(serverEnv, 'ldap'), name, env });
+    agents.push(agent);
+    await agent.connected();
+    return agent;
+  };
+  const verifyCaller = async (username: string) => {
+    const before = smtp.messages.length;
+    const started = await api('POST', `helpdesk/${username}/verifications`, { method: 'directory-email' });
+    assert.equal(started.status, 201, JSON.stringify(started.body));
+    const code = await smtp.codeFor(`${username}@example.org`, before);
+    assert.equal((await api('POST', `helpdesk/${username}/verifications/${started.body.verification}/check`, { code })).status, 200);
+  };
+  /** The entry's pwdReset value, or null when it has none. */
+  const pwdResetOf = (uid: string) => slapd.asRoot(async (client) => {
+    const value = (await client.search(`uid=${uid},${slapd.usersDn}`, { scope: 'base', attributes: ['pwdReset'] })).searchEntries[0]?.pwdReset;
+    return value === undefined || (Array.isArray(value) && value.length === 0) ? null : value;
+  });
+  const directoryAccepts = async (username: string, password: string) => check.verifyPassword((await check.findAccount(username))!, password).catch(() => false);
+  /** Binds as the user and reads its own entry: the error text when ppolicy restricts the session. */
+  const sessionAfterBind = async (uid: string, password: string): Promise<string> => {
+    const client = new Client({ url: slapd.ldapsUrl, tlsOptions: { ca: [readFileSync(slapd.caFile)] } });
+    try {
+      await client.bind(`uid=${uid},${slapd.usersDn}`, password);
+      await client.search(`uid=${uid},${slapd.usersDn}`, { scope: 'base', attributes: ['uid'] });
+      return 'unrestricted';
+    } catch (error) {
+      return `${(error as { code?: number }).code ?? '?'}: ${(error as Error).message}`;
+    } finally {
+      await client.unbind().catch(() => undefined);
+    }
+  };
+
+  it('an agent that does not announce must-change: the API says so beforehand and refuses (409) without changing anything', async () => {
+    const old = await startAgent('old-agent', { SSPR_AGENT_FEATURES: 'password-facts' });
+    const info = await api('GET', 'helpdesk/lena');
+    assert.equal(info.body.mustChangeSupported, false);
+    assert.equal(info.body.mustChangeUnsupported, 'agentTooOld');
+
+    await verifyCaller('lena');
+    const refused = await api('POST', 'helpdesk/lena/reset', { mustChange: true }, { 'accept-language': 'de' });
+    assert.equal(refused.status, 409, JSON.stringify(refused.body));
+    assert.equal(refused.body.error.code, 'writeback-must-change-unsupported');
+    assert.match(refused.body.error.message, /Es wurde nichts geändert: Die Agents.*zu alt/);
+    assert.equal(await directoryAccepts('lena', 'Original-Pass-lena'), true, 'nothing changed');
+    assert.equal(await pwdResetOf('lena'), null);
+
+    // The window stays open: the same operator resets without the option; the agent's job carries no flag.
+    const plain = await api('POST', 'helpdesk/lena/reset', { mustChange: false });
+    assert.equal(plain.status, 200, JSON.stringify(plain.body));
+    assert.equal(plain.body.mustChange, false);
+    assert.equal(await directoryAccepts('lena', plain.body.temporaryPassword), true);
+    assert.equal(await pwdResetOf('lena'), null);
+    assert.doesNotMatch(old.output(), /sealed job refused/);
+
+    const listed = (await api('GET', 'directory')).body.agents as Array<{ name: string; features: string[] | null }>;
+    assert.deepEqual(listed.find((a) => a.name === 'old-agent')?.features, ['password-facts']);
+  });
+
+  it('the console shows it too: the option disabled with the reason, and the agent lacking the capability', async () => {
+    await svc.services.users.add({ username: 'desk-admin', email: 'desk-admin@example.org', isAdmin: true, passwordHash: await hashPassword('desk admin passphrase 1') });
+    const browser = new FormClient(svc.baseUrl);
+    await signInToConsole(svc.services, svc.baseUrl, browser, 'desk-admin', 'desk admin passphrase 1');
+    const page = await browser.get('/admin/helpdesk/karl');
+    assert.equal(page.response.status, 200);
+    assert.match(page.text, /<input type="checkbox" id="hd-must-change" disabled aria-describedby="hd-must-change-why">/);
+    assert.match(page.text, /id="hd-must-change-why">Not available for this account: the agents that write to its directory are too old/);
+    const agentsPage = await browser.get('/admin/directory');
+    assert.match(agentsPage.text, /<td class="agent-features">password expiry facts<br><span class="lacks-must-change">Cannot require a change at next sign-in: update this agent.<\/span><\/td>/);
+  });
+
+  it('an agent that announces it: the reset leaves pwdReset TRUE and a bind with the temporary password may only change it', async () => {
+    for (const agent of agents.splice(0)) await agent.stop();
+    await startAgent('new-agent');
+    const info = await api('GET', 'helpdesk/karl');
+    assert.equal(info.body.mustChangeSupported, true, JSON.stringify(info.body));
+    assert.equal(info.body.mustChangeUnsupported, null);
+
+    await verifyCaller('karl');
+    const reset = await api('POST', 'helpdesk/karl/reset', { mustChange: true });
+    assert.equal(reset.status, 200, JSON.stringify(reset.body));
+    assert.equal(reset.body.mustChange, true);
+    const temporary: string = reset.body.temporaryPassword;
+    assert.equal(await pwdResetOf('karl'), 'TRUE');
+    assert.equal((await check.findAccount('karl'))?.mustChangePassword, true);
+    assert.match(await sessionAfterBind('karl', temporary), /^50: .*restricted to bind\/unbind\/abandon\/StartTLS\/modify password/);
+    const success = (await svc.services.auditLog.list({ username: 'karl' })).find((e) => e.event === 'writeback.admin-reset.success');
+    assert.equal(success?.detail?.mode, 'agent');
+    assert.equal((await svc.services.auditLog.list({ username: 'karl' })).find((e) => e.event === 'admin-reset-password')?.detail?.mustChange, true);
+
+    const listed = (await api('GET', 'directory')).body.agents as Array<{ name: string; features: string[] | null }>;
+    assert.deepEqual(listed.find((a) => a.name === 'new-agent')?.features, ['password-facts', 'must-change']);
+  });
+});
