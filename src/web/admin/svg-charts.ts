@@ -90,7 +90,7 @@ export function rankChart(id: string, text: ChartText, points: Array<{ label: st
     const mid = y + rowHeight / 2;
     const idLine = p.id !== undefined && p.id !== p.label ? html`<text class="chart-axis chart-id" x="${labelWidth - 8}" y="${(mid + 12).toFixed(1)}" text-anchor="end" font-size="9">${clip(p.id, 30)}</text>` : '';
     const labelY = withIds ? mid : y + 17;
-    return html`<text class="chart-label" x="${labelWidth - 8}" y="${labelY.toFixed(1)}" text-anchor="end">${clip(p.label, 26)}</text>${idLine}<rect class="chart-series-1" x="${labelWidth}" y="${(mid - (26 - 8) / 2).toFixed(1)}" width="${w.toFixed(1)}" height="${26 - 8}"/><text class="chart-label" x="${(labelWidth + w + 6).toFixed(1)}" y="${(mid + 5).toFixed(1)}">${p.value}</text>`;
+    return html`<text class="chart-label" x="${labelWidth - 8}" y="${labelY.toFixed(1)}" text-anchor="end">${clip(p.label, 23)}</text>${idLine}<rect class="chart-series-1" x="${labelWidth}" y="${(mid - (26 - 8) / 2).toFixed(1)}" width="${w.toFixed(1)}" height="${26 - 8}"/><text class="chart-label" x="${(labelWidth + w + 6).toFixed(1)}" y="${(mid + 5).toFixed(1)}">${p.value}</text>`;
   });
   return html`<figure class="chart-figure"><svg class="chart" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="${id}-title ${id}-desc"><title id="${id}-title">${text.title}</title><desc id="${id}-desc">${text.description}</desc><g aria-hidden="true">${rows}</g></svg>${dataTable(text, points.map((p) => ({ label: p.label, ...(p.id === undefined ? {} : { id: p.id }), values: [p.value] })), integer)}</figure>`;
 }
