@@ -5,13 +5,15 @@
  * Details hold non-secret facts only: codes, method types, counts, ids — never a code, token or password.
  */
 import type { UserRole } from '../admin/roles.js';
+import type { DirectoryFailure } from '../directory/onprem/onprem-directory.js';
+import type { AuditReason } from './audit-reasons.js';
 
 /** How an administrative or self-service password write ended up in the directory (the doctor reads it). */
 type PasswordOutcome = {
   /** True when the password reached the account's directory (or the account lives in this service). */
   writtenBack?: boolean;
   /** An SsprError code on failure. */
-  reason?: string;
+  reason?: AuditReason;
 };
 
 /** The detail of one `writeback.<origin>.<phase>` event (Entra Connect PasswordResetService ids). */
@@ -21,7 +23,7 @@ type WritebackDetail = {
   entraEvent: number | null;
   entraError?: number;
   /** The directory's reason code (failure), never its raw text alone. */
-  reason?: string;
+  reason?: AuditReason;
   raw?: string | null;
   writtenBack?: true;
   /** Milliseconds the write took (success and failure). */
@@ -32,22 +34,25 @@ type WritebackDetail = {
 type PasswordPath = 'self-service-reset' | 'unlock' | 'change' | 'admin-reset' | 'helpdesk-reset' | 'helpdesk-unlock' | 'cli' | 'cli-local-only' | 'cli-user-add' | 'cli-set-password';
 
 /** The detail of every event of the one password use-case. */
-type PasswordActDetail = PasswordOutcome & { path?: PasswordPath; by?: string; rules?: string; directoryReason?: string; verification?: string; mustChange?: boolean };
+type PasswordActDetail = PasswordOutcome & { path?: PasswordPath; by?: string; rules?: string; directoryReason?: DirectoryFailure; verification?: string; mustChange?: boolean };
 
 /** A helpdesk caller verification step: who acted, how the caller was checked, the verification's reference. */
-type HelpdeskDetail = { by: string; verification: string; method: string; reason?: string; remaining?: number };
+type HelpdeskDetail = { by: string; verification: string; method: string; reason?: AuditReason; remaining?: number };
 
-/** One mail or SMS send: `attempts` so far; `final` when the outbox gave it up (a dead letter). */
+/**
+ * One mail or SMS send: `attempts` so far; `final` when the outbox gave it up (a dead letter). `reason` is the
+ * transport's own words (an SMTP reply, a gateway's error), not an AuditReason: pages show it as stored.
+ */
 type Delivery = { purpose: string; reason?: string; attempts?: number; final?: boolean };
 
 /** The detail type of each event. */
 export type AuditDetails = {
-  'sign-in': { reason?: 'invalid-credentials' | 'sign-in-throttled'; until?: string; blockedUntil?: string };
-  'reset-start': { reason?: string };
-  'reset-send': { method: string; reason?: string };
-  'reset-verify': { method: string; reason?: string };
+  'sign-in': { reason?: Extract<AuditReason, 'invalid-credentials' | 'sign-in-throttled'>; until?: string; blockedUntil?: string };
+  'reset-start': { reason?: AuditReason };
+  'reset-send': { method: string; reason?: AuditReason };
+  'reset-verify': { method: string; reason?: AuditReason };
   'reset-password': PasswordActDetail;
-  'reset-blocked': { reason: string };
+  'reset-blocked': { reason: AuditReason };
   'unlock-account': PasswordActDetail;
   'change-password': PasswordActDetail;
   'admin-reset-password': PasswordActDetail;
@@ -57,7 +62,7 @@ export type AuditDetails = {
   'helpdesk-code-sent': HelpdeskDetail;
   'helpdesk-verify': HelpdeskDetail;
   'helpdesk-reason-recorded': HelpdeskDetail & { text: string };
-  'helpdesk-refused': { by: string; reason: string; verification?: string };
+  'helpdesk-refused': { by: string; reason: AuditReason; verification?: string };
   /** `changes`: "setting: old → new" per changed setting, joined by "; " (details are flat). */
   'policy-saved': { by: string; changes: string; count: number };
   'method-registered': { method: string };
@@ -73,7 +78,7 @@ export type AuditDetails = {
     updated?: number;
     disabled?: number;
     groupsChanged?: number;
-    reason?: string;
+    reason?: AuditReason;
     /** Milliseconds the run took. */
     ms?: number;
   };
@@ -85,9 +90,9 @@ export type AuditDetails = {
   'role-assigned': { by: string; role: UserRole; scope?: string | null };
   'role-removed': { by: string; role: UserRole };
   /** A console session proved (or failed to prove) a second method. */
-  'console-step-up': { method: string; reason?: string };
+  'console-step-up': { method: string; reason?: AuditReason };
   /** A console session ended for being idle or open too long. */
-  'console-session-ended': { reason: 'idle' | 'absolute' };
+  'console-session-ended': { reason: Extract<AuditReason, 'idle' | 'absolute'> };
   'admin-token-created': { by: string; id: string; scope: string; expiresAt: string | null };
   'admin-token-revoked': { by: string; id: string };
   'group-member-removed': { by: 'cli'; group: string; memberType: 'user' | 'group'; member: string };
@@ -109,23 +114,23 @@ export type AuditDetails = {
   'writeback.unlock.start': WritebackDetail;
   'writeback.unlock.success': WritebackDetail;
   'writeback.unlock.failure': WritebackDetail;
-  'writeback.late-result': { job: string; agent: string; recordedState: string; reason: string | null; raw: string | null };
+  'writeback.late-result': { job: string; agent: string; recordedState: string; reason: AuditReason | null; raw: string | null };
   'writeback.agent-lost': { job: string; agent: string };
   'writeback.reconciled': { job: string; verifiedBy: string; applied: boolean };
   'agent.connected': { agent: string; node: string; clockOffsetMs: number };
   'agent.disconnected': { agent: string; node: string };
-  'agent.enrolment': { reason?: string; agent?: string; name: string; directory?: string };
+  'agent.enrolment': { reason?: AuditReason; agent?: string; name: string; directory?: string };
   'agent.token-created': { directory: string; expiresAt: number; by?: string };
   'agent.revoked': { agent: string; by: string };
   'reminder.expiry': { days: number; expiresAt: number; channels: string };
   'reminder.manager-summary': { people: number };
   'reminder.enrolment': { count: number; channels: string };
-  'scheduled-run': { job: string; occurrence: number; reason?: string; sent?: number; skipped?: number };
+  'scheduled-run': { job: string; occurrence: number; reason?: AuditReason; sent?: number; skipped?: number };
   'not-me-link-sent': { notice: NoticeName; channels: number };
   'account-frozen': { notice: NoticeName };
   'account-unfrozen': { by: string };
-  'not-me-link-refused': { reason: 'unknown' | 'used' | 'expired' };
-  'username-reminder': { reason?: 'no-match' | 'address-limited' | 'invalid'; matches?: number; channel: 'email' | 'sms' | 'none' };
+  'not-me-link-refused': { reason: Extract<AuditReason, 'unknown' | 'used' | 'expired'> };
+  'username-reminder': { reason?: Extract<AuditReason, 'no-match' | 'address-limited' | 'invalid'>; matches?: number; channel: 'email' | 'sms' | 'none' };
 };
 
 /** The notices that carry a "this wasn't me" link. */

@@ -1,6 +1,8 @@
 import type { Lang } from '../i18n/lang.js';
 import { messages } from '../i18n/messages.js';
 import type { CheckResult, Finding } from './doctor-types.js';
+import { auditReasonLabel } from '../audit/audit-reason-labels.js';
+import { auditEventLabel } from '../audit/audit-event-labels.js';
 
 /**
  * A doctor sentence (messages/<lang>/doctor.json): `CHECK.KEY` is a summary, `CHECK.KEY.fix` its fix (absent:
@@ -8,6 +10,21 @@ import type { CheckResult, Finding } from './doctor-types.js';
  */
 export function say(lang: Lang, key: string, params?: Record<string, string | number>): string {
   return messages.formatAny(lang, `doctor.${key}`, params);
+}
+
+/**
+ * Evidence parameters that hold audit ids (`reason`, `event`) as the label in `lang` with the id beside it, for a
+ * reader who searches the audit log by id; an id outside the catalogues (free text, an older version's) stays as is.
+ */
+function readable(lang: Lang, params: Record<string, string | number> | undefined): Record<string, string | number> | undefined {
+  if (!params) return params;
+  const named = (id: string | number | undefined, label: (id: string) => string | undefined) => {
+    const words = typeof id === 'string' ? label(id) : undefined;
+    return words ? `${words} (${String(id)})` : id;
+  };
+  const reason = named(params.reason, (id) => auditReasonLabel(lang, id));
+  const event = named(params.event, (id) => auditEventLabel(lang, id));
+  return { ...params, ...(reason === undefined ? {} : { reason }), ...(event === undefined ? {} : { event }) };
 }
 
 /** A finding in the requested language. */
@@ -18,7 +35,7 @@ export function render(finding: Finding, lang: Lang): CheckResult {
     id: finding.id,
     status: finding.status,
     summary,
-    evidence: (finding.evidence ?? []).map(([key, params]) => say(lang, `evidence.${key}`, params)).filter(Boolean).join('; '),
+    evidence: (finding.evidence ?? []).map(([key, params]) => say(lang, `evidence.${key}`, readable(lang, params))).filter(Boolean).join('; '),
     fix: finding.status === 'pass' || finding.status === 'skip' ? '' : say(lang, `${base}.fix`, finding.params),
   };
 }

@@ -5,7 +5,9 @@ import { methodTypes, type SsprPolicy } from './sspr-policy.js';
 const HOUR = 3_600_000;
 const EMAIL_WINDOW = 10 * 60_000;
 
-export type ThrottleReason = 'failed-proofs' | 'too-many-validations' | 'too-many-emails' | 'too-many-sms';
+/** Why the throttles block a user's resets (stored with the block, recorded in the audit trail). */
+export const throttleReasons = ['failed-proofs', 'too-many-validations', 'too-many-emails', 'too-many-sms'] as const;
+export type ThrottleReason = (typeof throttleReasons)[number];
 
 /**
  * Entra's SSPR throttles (sspr-facts.md), counted per user name — known or not, so a throttled unknown name

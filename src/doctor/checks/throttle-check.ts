@@ -6,7 +6,7 @@ import { STORE_BASIS } from './basis.js';
 /** `throttled`: an active block on the user name (Throttles), with the failed proofs counted in the window. */
 export function throttled(facts: UserFacts): Finding {
   const { block } = facts;
-  const evidence: Finding['evidence'] = [['throttle', { failed: facts.failedProofs, block: block ? `${block.reason} until ${iso(block.until)}` : '-' }]];
+  const evidence: Finding['evidence'] = [['throttle', { failed: facts.failedProofs, reason: block?.reason ?? 'none', until: block ? iso(block.until) : '-' }]];
   if (!block) return { id: 'throttled', status: 'pass', key: 'ok', evidence };
   return { id: 'throttled', status: 'fail', key: 'blocked', params: { until: iso(block.until), reason: block.reason }, evidence };
 }

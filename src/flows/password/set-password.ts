@@ -12,6 +12,8 @@ import { adminResetNoticeMail, helpdeskNoticeMail } from '../../mail/templates.j
 import type { AccountNotices } from '../../integrity/account-notices.js';
 import type { AccountFreeze } from '../../integrity/account-freeze.js';
 import type { NoticeName } from '../../audit/audit-events.js';
+import type { AuditReason } from '../../audit/audit-reasons.js';
+import type { DirectoryFailure } from '../../directory/onprem/onprem-directory.js';
 import type { SignInThrottle } from '../../session/sign-in-throttle.js';
 import { SsprError } from '../../errors/sspr-error.js';
 
@@ -129,7 +131,7 @@ export class SetPassword {
 
   async run(user: DirectoryUser, act: PasswordAct, context: ActContext): Promise<{ writtenBack: boolean }> {
     const rules = followUpsByOrigin[act.origin];
-    const record = (outcome: 'success' | 'failure', detail: { reason?: string; directoryReason?: string; rules?: string; writtenBack?: boolean }) =>
+    const record = (outcome: 'success' | 'failure', detail: { reason?: AuditReason; directoryReason?: DirectoryFailure; rules?: string; writtenBack?: boolean }) =>
       this.deps.audit.record({
         event: rules.event,
         outcome,
@@ -147,7 +149,7 @@ export class SetPassword {
       if (rules.selfService) await this.refuseIfFrozen(user, record);
       if ('password' in act) await this.checkPolicy(user, act.password, context.request, record);
       await this.write(user, act).catch(async (error: unknown) => {
-        const directoryReason = error instanceof SsprError ? (error.details as { directoryReason?: string } | undefined)?.directoryReason : undefined;
+        const directoryReason = error instanceof SsprError ? (error.details as { directoryReason?: DirectoryFailure } | undefined)?.directoryReason : undefined;
         await record('failure', { reason: error instanceof SsprError ? error.code : 'internal', ...(directoryReason ? { directoryReason } : {}) });
         if (act.origin === 'change' && error instanceof SsprError && error.code === 'writeback-wrong-old-password') {
           await this.deps.guesses.failed(user.username, context.request.ip);
@@ -175,7 +177,7 @@ export class SetPassword {
     return { writtenBack };
   }
 
-  private async refuseIfFrozen(user: DirectoryUser, record: (outcome: 'failure', detail: { reason: string }) => Promise<void>): Promise<void> {
+  private async refuseIfFrozen(user: DirectoryUser, record: (outcome: 'failure', detail: { reason: AuditReason }) => Promise<void>): Promise<void> {
     try {
       await this.deps.freeze.expectNotFrozen(user);
     } catch (error) {
@@ -189,7 +191,7 @@ export class SetPassword {
    * every place a password is tried): while the name or this client is blocked, even the right password is
    * refused without being tried; a wrong one counts as a failed sign-in, a right one as a successful one.
    */
-  private async refuseIfGuessing(user: DirectoryUser, request: MethodRequest, record: (outcome: 'failure', detail: { reason: string }) => Promise<void>): Promise<void> {
+  private async refuseIfGuessing(user: DirectoryUser, request: MethodRequest, record: (outcome: 'failure', detail: { reason: AuditReason }) => Promise<void>): Promise<void> {
     if ((await this.deps.guesses.blockedUntil(user.username, request.ip)) === null) return;
     await record('failure', { reason: 'sign-in-throttled' });
     throw new SsprError('sign-in-throttled');

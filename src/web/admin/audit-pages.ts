@@ -7,6 +7,7 @@ import type { Lang } from '../../i18n/lang.js';
 import type { AuditRecord } from '../../store/audit-repository.js';
 import { auditEventNames } from '../../audit/audit-events.js';
 import { auditEventLabel } from '../../audit/audit-event-labels.js';
+import { auditDetailHtml } from './audit-labels-html.js';
 import { parseBody } from '../api/validate.js';
 import { requireConsolePage } from './console-access.js';
 import { renderConsole } from './console-layout.js';
@@ -25,7 +26,7 @@ function eventCell(event: string, lang: Lang): SafeHtml {
 /** Audit events as a table (the audit page and a user's trail): time, event, outcome, user, client, detail. */
 export function auditRows(events: AuditRecord[], lang: Lang, caption: string): SafeHtml {
   return html`<table class="audit" id="audit-events"><caption>${caption}</caption><thead><tr><th scope="col">${message(lang, 'console-audit.table.time')}</th><th scope="col">${message(lang, 'console-audit.table.event')}</th><th scope="col">${message(lang, 'console-audit.table.outcome')}</th><th scope="col">${message(lang, 'console-audit.table.user')}</th><th scope="col">${message(lang, 'console-audit.table.client')}</th><th scope="col">${message(lang, 'console-audit.table.detail')}</th></tr></thead><tbody>${events.map(
-    (e) => html`<tr class="outcome-${e.outcome}"><td><time datetime="${new Date(e.at).toISOString()}">${isoMinute(e.at)}</time></td><th scope="row">${eventCell(e.event, lang)}</th><td>${message(lang, 'console-audit.outcome', { outcome: e.outcome })}</td><td>${e.username ? html`<a href="/admin/users/${encodeURIComponent(e.username)}">${e.username}</a>` : ''}</td><td>${e.ip ?? ''}</td><td class="detail">${e.detail ? Object.entries(e.detail).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${String(v)}`).join(', ') : ''}</td></tr>`,
+    (e) => html`<tr class="outcome-${e.outcome}"><td><time datetime="${new Date(e.at).toISOString()}">${isoMinute(e.at)}</time></td><th scope="row">${eventCell(e.event, lang)}</th><td>${message(lang, 'console-audit.outcome', { outcome: e.outcome })}</td><td>${e.username ? html`<a href="/admin/users/${encodeURIComponent(e.username)}">${e.username}</a>` : ''}</td><td>${e.ip ?? ''}</td><td class="detail">${auditDetailHtml(lang, e.detail)}</td></tr>`,
   )}</tbody></table>`;
 }
 

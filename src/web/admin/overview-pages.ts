@@ -10,6 +10,7 @@ import { consoleTable } from './console-table.js';
 import { consoleOverviewOf, type ConsoleOverviewData } from '../../admin/console-overview.js';
 import { DAY_MS } from '../../store/console-stats-repository.js';
 import { barChart, percentLine, rankChart } from './svg-charts.js';
+import { auditReasonLabel } from '../../audit/audit-reason-labels.js';
 
 /** A share in per cent with one decimal, in the language's number format. */
 export function percentOf(part: number, whole: number, lang: Lang): string {
@@ -59,7 +60,7 @@ function activity(data: ConsoleOverviewData, lang: Lang): SafeHtml {
   const number = new Intl.NumberFormat(lang);
   const resets = data.resetsPerDay.reduce((a, d) => a + d.resets, 0);
   const refusals = data.resetsPerDay.reduce((a, d) => a + d.refusals, 0);
-  const reasonLabel = (reason: string) => reason || message(lang, 'console-overview.chart.reasons.none');
+  const reasonLabel = (reason: string) => (reason ? auditReasonLabel(lang, reason) ?? reason : message(lang, 'console-overview.chart.reasons.none'));
   const top = data.refusalsByReason[0];
   const coverage = data.coverage.map((c) => ({ label: dayLabel(c.day, lang), percent: c.users > 0 ? (100 * c.registered) / c.users : 0 }));
   return html`<section aria-labelledby="activity-heading"><h2 id="activity-heading">${message(lang, 'console-overview.activity.heading')}</h2>
@@ -88,7 +89,7 @@ ${rankChart(
       columns: [message(lang, 'console-overview.chart.reasons.reason'), message(lang, 'console-overview.chart.reasons.count')],
       tableLabel: message(lang, 'console-overview.chart.table'),
     },
-    data.refusalsByReason.slice(0, 10).map((r) => ({ label: reasonLabel(r.reason), value: r.count })),
+    data.refusalsByReason.slice(0, 10).map((r) => ({ label: reasonLabel(r.reason), ...(r.reason ? { id: r.reason } : {}), value: r.count })),
   )}</div>
 <div class="chart-box"><h3>${message(lang, 'console-overview.chart.coverage.title')}</h3>
 ${percentLine(

@@ -5,6 +5,7 @@ import { html, type SafeHtml } from '../html.js';
 import { message } from '../../i18n/messages.js';
 import type { Lang } from '../../i18n/lang.js';
 import { requireConsolePage } from './console-access.js';
+import { eventHtml, reasonHtml } from './audit-labels-html.js';
 import { renderConsole } from './console-layout.js';
 import { consoleTable } from './console-table.js';
 import { AuditorReports, REPORT_PAGE, reportIds, type ReportId, type ReportTable } from '../../reports/auditor-reports.js';
@@ -19,10 +20,14 @@ function tableOf(lang: Lang, id: ReportId, table: ReportTable): SafeHtml {
   if (table.rows.length === 0) return html`<p id="rp-empty">${say(lang, 'empty')}</p>`;
   const numeric = (cell: string | number) => (typeof cell === 'number' ? html` class="num"` : '');
   // The CSV keeps the stable values; the page says them in the reader's language.
-  const shown = (cell: string | number) => (cell === 'yes' || cell === 'no' || cell === 'pass' || cell === 'fail' ? say(lang, `value.${cell}`) : cell);
+  const shown = (cell: string | number, column: string | undefined): SafeHtml | string | number => {
+    if (column === 'reason' && typeof cell === 'string') return reasonHtml(lang, cell);
+    if (column === 'event' && typeof cell === 'string') return eventHtml(lang, cell);
+    return cell === 'yes' || cell === 'no' || cell === 'pass' || cell === 'fail' ? say(lang, `value.${cell}`) : cell;
+  };
   return consoleTable(html`<table class="rp-table" id="rp-${id}"><caption>${say(lang, `${id}.title`)}</caption>
 <thead><tr>${table.columns.map((c) => html`<th scope="col">${say(lang, `col.${c}`)}</th>`)}</tr></thead>
-<tbody>${table.rows.map((row) => html`<tr>${row.map((cell, i) => (i === 0 ? html`<th scope="row">${cell}</th>` : html`<td${numeric(cell)}>${shown(cell)}</td>`))}</tr>`)}</tbody></table>`);
+<tbody>${table.rows.map((row) => html`<tr>${row.map((cell, i) => (i === 0 ? html`<th scope="row">${shown(cell, table.columns[i])}</th>` : html`<td${numeric(cell)}>${shown(cell, table.columns[i])}</td>`))}</tr>`)}</tbody></table>`);
 }
 
 /**

@@ -4,6 +4,8 @@ import { consoleTable } from './console-table.js';
 /** One bar or point of a chart: its label (axis and table) and value(s). */
 export interface ChartPoint {
   label: string;
+  /** A stable id shown small beside the label (e.g. a refusal reason's), for readers who search by id. */
+  id?: string;
   values: number[];
 }
 
@@ -41,7 +43,7 @@ function frame(text: ChartText, id: string, body: SafeHtml, yMax: number, format
 /** The same numbers as a table, for screen readers, keyboard users and copying. */
 function dataTable(text: ChartText, points: ChartPoint[], format: (value: number) => string): SafeHtml {
   return html`<details class="chart-data"><summary>${text.tableLabel}</summary>${consoleTable(html`<table><caption>${text.title}</caption><thead><tr>${text.columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead><tbody>${points.map(
-    (p) => html`<tr><th scope="row">${p.label}</th>${p.values.map((v) => html`<td>${format(v)}</td>`)}</tr>`,
+    (p) => html`<tr><th scope="row">${p.label}${p.id !== undefined && p.id !== p.label ? html` <small>(<code>${p.id}</code>)</small>` : ''}</th>${p.values.map((v) => html`<td>${format(v)}</td>`)}</tr>`,
   )}</tbody></table>`)}</details>`;
 }
 
@@ -71,18 +73,27 @@ export function barChart(id: string, text: ChartText, points: ChartPoint[], labe
   return html`<figure class="chart-figure">${frame(text, id, html`${bars}`, yMax, integer)}${dataTable(text, points, integer)}</figure>`;
 }
 
-/** Horizontal bars with the label and the number in text (a ranking such as refusals by reason). */
-export function rankChart(id: string, text: ChartText, points: Array<{ label: string; value: number }>): SafeHtml {
-  const rowHeight = 26;
-  const labelWidth = 150;
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/**
+ * Horizontal bars with the label and the number in text (a ranking such as refusals by reason). A point with an
+ * `id` shows it in a second, smaller line under the label (the full label and id are in the data table).
+ */
+export function rankChart(id: string, text: ChartText, points: Array<{ label: string; id?: string; value: number }>): SafeHtml {
+  const withIds = points.some((p) => p.id !== undefined && p.id !== p.label);
+  const rowHeight = withIds ? 36 : 26;
+  const labelWidth = 170;
   const height = Math.max(1, points.length) * rowHeight + 8;
   const max = Math.max(1, ...points.map((p) => p.value));
   const rows = points.map((p, i) => {
     const w = ((WIDTH - labelWidth - 50) * p.value) / max;
     const y = 4 + i * rowHeight;
-    return html`<text class="chart-label" x="${labelWidth - 8}" y="${y + 17}" text-anchor="end">${p.label.length > 22 ? `${p.label.slice(0, 21)}…` : p.label}</text><rect class="chart-series-1" x="${labelWidth}" y="${y + 4}" width="${w.toFixed(1)}" height="${rowHeight - 8}"/><text class="chart-label" x="${(labelWidth + w + 6).toFixed(1)}" y="${y + 17}">${p.value}</text>`;
+    const mid = y + rowHeight / 2;
+    const idLine = p.id !== undefined && p.id !== p.label ? html`<text class="chart-axis chart-id" x="${labelWidth - 8}" y="${(mid + 12).toFixed(1)}" text-anchor="end" font-size="9">${clip(p.id, 30)}</text>` : '';
+    const labelY = withIds ? mid : y + 17;
+    return html`<text class="chart-label" x="${labelWidth - 8}" y="${labelY.toFixed(1)}" text-anchor="end">${clip(p.label, 23)}</text>${idLine}<rect class="chart-series-1" x="${labelWidth}" y="${(mid - (26 - 8) / 2).toFixed(1)}" width="${w.toFixed(1)}" height="${26 - 8}"/><text class="chart-label" x="${(labelWidth + w + 6).toFixed(1)}" y="${(mid + 5).toFixed(1)}">${p.value}</text>`;
   });
-  return html`<figure class="chart-figure"><svg class="chart" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="${id}-title ${id}-desc"><title id="${id}-title">${text.title}</title><desc id="${id}-desc">${text.description}</desc><g aria-hidden="true">${rows}</g></svg>${dataTable(text, points.map((p) => ({ label: p.label, values: [p.value] })), integer)}</figure>`;
+  return html`<figure class="chart-figure"><svg class="chart" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="${id}-title ${id}-desc"><title id="${id}-title">${text.title}</title><desc id="${id}-desc">${text.description}</desc><g aria-hidden="true">${rows}</g></svg>${dataTable(text, points.map((p) => ({ label: p.label, ...(p.id === undefined ? {} : { id: p.id }), values: [p.value] })), integer)}</figure>`;
 }
 
 /** A line of percentages (0–100 %) over time, with the area under it lightly filled. */

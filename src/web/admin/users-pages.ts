@@ -14,6 +14,7 @@ import { consoleMethodParamsSchema, consoleUserParamsSchema, consoleUsersQuerySc
 import { timeLabel } from './overview-pages.js';
 import { auditRows } from './audit-pages.js';
 import { consoleTable } from './console-table.js';
+import { reasonText } from './audit-labels-html.js';
 import type { FreezeRecord } from '../../store/integrity-repository.js';
 import type { DirectoryUser } from '../../directory/directory.js';
 import type { HelpdeskVerification } from '../../store/helpdesk-repository.js';
@@ -87,7 +88,7 @@ function unlock(user: ConsoleUser, page: PageContext, window: HelpdeskVerificati
 function blocks(user: ConsoleUser, page: PageContext, window: HelpdeskVerification | null): SafeHtml {
   const { lang } = page;
   const lines: SafeHtml[] = [];
-  if (user.blocks.reset) lines.push(html`<li>${message(lang, 'console-users.blocks.reset', { until: timeLabel(user.blocks.reset.until, lang), reason: user.blocks.reset.reason })}</li>`);
+  if (user.blocks.reset) lines.push(html`<li>${message(lang, 'console-users.blocks.reset', { until: timeLabel(user.blocks.reset.until, lang), reason: reasonText(lang, user.blocks.reset.reason) })}</li>`);
   if (user.blocks.signIn) lines.push(html`<li>${message(lang, 'console-users.blocks.signIn', { until: timeLabel(user.blocks.signIn, lang) })}</li>`);
   return html`<section aria-labelledby="blocks-heading"><h2 id="blocks-heading">${message(lang, 'console-users.blocks.heading')}</h2>
 ${lines.length ? html`<ul id="blocks">${lines}</ul><form method="post" action="${userPath(user.username)}/unblock">${csrfField(page)}<button type="submit">${message(lang, 'console-users.blocks.lift')}</button></form>` : html`<p id="blocks">${message(lang, 'console-users.blocks.none')}</p>`}

@@ -3,6 +3,7 @@ import { tokenDigest } from '../../crypto/tokens.js';
 import { SsprError } from '../../errors/sspr-error.js';
 import type { Clock } from '../../store/clock.js';
 import type { Audit } from '../../audit/audit.js';
+import type { AuditReason } from '../../audit/audit-reasons.js';
 import type { DirectoryKind } from '../../directory/registry.js';
 import type { AgentsRepository } from '../agents-repository.js';
 import { assertUsablePublicKey, publicKeyFingerprint } from '../agent-protocol/agent-keys.js';
@@ -56,12 +57,12 @@ export class AgentEnrolment {
       stored ? { digest: stored.token_hash, expiresAt: Number(stored.expires_at), usedAt: stored.used_at === null ? null : Number(stored.used_at) } : null,
       now,
     );
-    const refuse = async (reason: string) => {
-      await this.audit.record({ event: 'agent.enrolment', outcome: 'failure', ip, detail: { reason, name: request.name.slice(0, 64) } });
+    const refuse = async (reason: AuditReason, directory?: string) => {
+      await this.audit.record({ event: 'agent.enrolment', outcome: 'failure', ip, detail: { reason, name: request.name.slice(0, 64), ...(directory ? { directory } : {}) } });
       return new SsprError('agent-enrolment-refused');
     };
-    if (check !== 'ok' || !stored) throw await refuse(check);
-    if (stored.directory !== request.directory) throw await refuse(`token is for the ${stored.directory} directory`);
+    if (check !== 'ok' || !stored) throw await refuse(check === 'ok' ? 'unknown' : check);
+    if (stored.directory !== request.directory) throw await refuse('wrong-directory', stored.directory);
     let fingerprint: string;
     try {
       assertUsablePublicKey(request.sealingKey);

@@ -1,0 +1,92 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { languages } from '../../../src/i18n/lang.js';
+import { readLanguage, shippedMessagesRoot } from '../../../src/i18n/message-files.js';
+import { auditReasons, isAuditReason } from '../../../src/audit/audit-reasons.js';
+import { auditReasonLabel } from '../../../src/audit/audit-reason-labels.js';
+import { auditDetailKeys } from '../../../src/audit/audit-detail-labels.js';
+import { errorCatalogue } from '../../../src/errors/catalogue.js';
+import { directoryFailures } from '../../../src/writeback/agent-protocol/protocol.js';
+import { throttleReasons } from '../../../src/policy/throttles.js';
+import { auditDetailHtml, reasonHtml, reasonText } from '../../../src/web/admin/audit-labels-html.js';
+import { rankChart } from '../../../src/web/admin/svg-charts.js';
+import { render } from '../../../src/doctor/doctor-text.js';
+
+const root = shippedMessagesRoot();
+const keysUnder = (lang: string, domain: string) =>
+  [...readLanguage(join(root, lang)).entries()].filter(([key]) => key.startsWith(`${domain}.`)).map(([key, m]) => [key.slice(domain.length + 1), m.text] as const);
+
+describe('audit reason and detail labels', () => {
+  it('the reason list holds every error code, directory failure and throttle reason, each once', () => {
+    for (const code of [...Object.keys(errorCatalogue), ...directoryFailures, ...throttleReasons]) assert.ok(isAuditReason(code), code);
+    assert.equal(new Set(auditReasons).size, auditReasons.length);
+    assert.equal(isAuditReason('no-such-reason'), false);
+  });
+
+  it('every reason has a label in every language, and no language labels a reason the list lacks', () => {
+    for (const lang of languages) {
+      const labels = new Map(keysUnder(lang, 'audit-reasons'));
+      assert.deepEqual([...labels.keys()].sort(), [...auditReasons].sort(), `${lang}: exactly the reasons`);
+      for (const [reason, label] of labels) assert.ok(label.trim().length > 0 && label !== reason, `${lang} ${reason}`);
+    }
+  });
+
+  it('every detail key has a label in every language (plus yes, no and the label pattern)', () => {
+    for (const lang of languages) {
+      const labels = new Map(keysUnder(lang, 'audit-details'));
+      assert.deepEqual([...labels.keys()].sort(), [...auditDetailKeys, 'value.true', 'value.false', 'pair'].sort(), `${lang}: exactly the detail keys`);
+      for (const [key, label] of labels) assert.ok(label.trim().length > 0, `${lang} ${key}`);
+    }
+  });
+
+  it('a reason reads as its label with the id beside it; an unknown id as itself', () => {
+    assert.equal(auditReasonLabel('en', 'password-rejected'), 'Password refused by the rules');
+    assert.equal(reasonHtml('en', 'password-rejected').value, 'Password refused by the rules <small class="reason-id">(<code>password-rejected</code>)</small>');
+    assert.equal(reasonHtml('de', 'retired-reason').value, '<code class="reason-id">retired-reason</code>');
+    assert.equal(reasonText('ja', 'failed-proofs'), '確認の失敗が多すぎる (failed-proofs)');
+    assert.equal(reasonText('en', ''), '');
+  });
+
+  it('detail: known keys in words, unknown keys as stored, booleans and times readable', () => {
+    const en = auditDetailHtml('en', { reason: 'password-rejected', by: 'cli', writtenBack: false, legacyKey: 'x', raw: null, ms: 1234, blockedUntil: Date.UTC(2026, 11, 6, 20, 5) }).value;
+    assert.match(en, /Reason: Password refused by the rules <small class="reason-id">\(<code>password-rejected<\/code>\)<\/small>/);
+    assert.match(en, /By: cli/);
+    assert.match(en, /Written to the directory: no/);
+    assert.match(en, /legacyKey: x/);
+    assert.match(en, /Directory&#39;s words: –/);
+    assert.match(en, /Duration: 1,234 ms/);
+    assert.match(en, /Blocked until: 2026-12-06 20:05 UTC/);
+    assert.match(auditDetailHtml('fr', { by: 'cli' }).value, /Par : cli/);
+    assert.match(auditDetailHtml('ja', { reason: 'too-young' }).value, /理由：前回の変更から間もない/);
+    assert.equal(auditDetailHtml('en', undefined).value, '');
+    assert.match(auditDetailHtml('en', { reason: 'from-an-older-version' }).value, /Reason: <code class="reason-id">from-an-older-version<\/code>/);
+  });
+
+  it('detail: every value and every unknown key is escaped', () => {
+    const evil = '<script>alert(1)</script>';
+    const out = auditDetailHtml('en', { by: evil, reason: evil, [evil]: evil, text: `"${evil}'` }).value;
+    assert.doesNotMatch(out, /<script>/);
+    assert.match(out, /By: &lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+    assert.match(out, /&lt;script&gt;alert\(1\)&lt;\/script&gt;: &lt;script&gt;/);
+    assert.match(out, /Recorded reason: &quot;&lt;script&gt;/);
+  });
+
+  it('the reasons chart shows each label with its id, and the id in its data table', () => {
+    const chart = rankChart('c', { title: 't', description: 'd', columns: ['r', 'n'], tableLabel: 'data' }, [{ label: 'Too many failed proofs', id: 'failed-proofs', value: 3 }, { label: 'x<y', id: '<b>', value: 1 }]).value;
+    assert.match(chart, /<text class="chart-axis chart-id"[^>]*>failed-proofs<\/text>/);
+    assert.match(chart, /<th scope="row">Too many failed proofs <small>\(<code>failed-proofs<\/code>\)<\/small><\/th>/);
+    assert.doesNotMatch(chart, /<b>|x<y/);
+  });
+
+  it('doctor evidence says known facts in words in the reader language; ids keep their id beside the label', () => {
+    const state = render({ id: 'account-state', status: 'pass', key: 'ok', evidence: [['state', { enabled: 'true', locked: 'false', mustChange: 'false', passwordExpired: 'false', accountExpired: 'false' }]] }, 'de');
+    assert.equal(state.evidence, 'Konto aktiviert, nicht gesperrt, keine erzwungene Änderung, Kennwort nicht abgelaufen, Konto nicht abgelaufen');
+    const blocked = render({ id: 'throttled', status: 'fail', key: 'blocked', evidence: [['throttle', { failed: 5, reason: 'failed-proofs', until: '2026-12-06T20:00:00Z' }]] }, 'en');
+    assert.equal(blocked.evidence, 'failed proofs in the window: 5; blocked until 2026-12-06T20:00:00Z: Too many failed proofs (failed-proofs)');
+    const free = render({ id: 'throttled', status: 'pass', key: 'ok', evidence: [['throttle', { failed: 0, reason: 'none', until: '-' }]] }, 'ja');
+    assert.equal(free.evidence, '期間内の確認失敗: 0、ブロックなし');
+    const event = render({ id: 'password-policy', status: 'pass', key: 'ok', evidence: [['password-event', { event: 'reset-password', at: 'T', writtenBack: 'true' }]] }, 'en');
+    assert.match(event.evidence, /Password reset \(reset-password\) at T, written to the directory/);
+  });
+});
