@@ -79,7 +79,7 @@ describe('console: directory and agents', () => {
     const browser = await adminConsole();
     const page = await browser.get('/admin/directory');
     assert.equal(page.response.status, 200);
-    assert.match(page.text, /class="state-connected">Connected</);
+    assert.match(page.text, /class="state-connected"[^>]*>Connected</);
     assert.match(page.text, /aria-current="page">Directory and agents</);
     const forged = await browser.post('/admin/directory/sync', { full: '1' });
     assert.equal(forged.response.status, 403);
@@ -106,7 +106,7 @@ describe('console: directory and agents', () => {
     assert.ok(listed);
     const revoked = await browser.post(`/admin/directory/agents/${listed.id}/revoke`, { _csrf: csrfOf(page.text) });
     assert.equal(revoked.response.status, 200);
-    assert.match(revoked.text, /class="state-revoked">Widerrufen</);
+    assert.match(revoked.text, /class="state-revoked"[^>]*>Widerrufen</);
     const [audit] = await svc.services.auditLog.latestOf('agent.revoked', 1);
     assert.deepEqual(audit?.detail, { agent: listed.id, by: 'user:root' });
     const unknown = await browser.post('/admin/directory/agents/no-such-agent/revoke', { _csrf: csrfOf(page.text) });
