@@ -5,6 +5,7 @@ import type { Clock } from '../store/clock.js';
 import { DAY_MS, ConsoleStatsRepository, type EventSelector } from '../store/console-stats-repository.js';
 import type { ThrottleReason } from '../policy/throttles.js';
 import type { AuditEventName } from '../audit/audit-events.js';
+import { capableAt, type ResetReadiness } from '../doctor/reset-readiness.js';
 
 /** The health banner's areas, each judged by the worst of the doctor's service-level checks listed for it. */
 export const healthAreas = {
@@ -41,10 +42,12 @@ export interface ConsoleOverviewData {
     registered: number;
     blocked: number;
     /**
-     * Users no user-level check fails, bounded from the doctor's per-check counts (a user can fail several checks,
-     * so the exact union needs a run per user): `atLeast` = all − Σ failing, `atMost` = all − the largest count.
+     * Users who can reset now by the readiness snapshot (doctor/reset-readiness.ts states the contract): `count` of
+     * the `of` accounts the sweep saw, as of `at` (blocks that ended since count); null before the first sweep.
      */
-    capable: { atLeast: number; atMost: number } | null;
+    capable: { count: number; of: number; at: number } | null;
+    /** When a sweep runs in this process: since when; else null. */
+    capableCountingSince: number | null;
   };
   /** Resets and refusals over the last 1 (today, UTC), 7 and 30 days. */
   activity: Array<{ days: 1 | 7 | 30; resets: number; refusals: number }>;
@@ -52,7 +55,7 @@ export interface ConsoleOverviewData {
   resetsPerDay: Array<{ day: number; resets: number; refusals: number }>;
   refusalsByReason: Array<{ reason: string; count: number }>;
   coverage: Array<{ day: number; users: number; registered: number }>;
-  /** When the doctor's service run behind the health banner and the capable share was made; null: still running. */
+  /** When the doctor's service run behind the health banner was made; null: still running. */
   doctorAt: number | null;
 }
 
@@ -65,9 +68,9 @@ const DOCTOR_REUSE_MS = 60_000;
 const DOCTOR_WAIT_MS = 500;
 
 /**
- * The console overview: the health banner and the capable share from the doctor's service-level run (set-based
- * counts; renewed in the background once a minute, shared by concurrent requests), everything else from set-based queries bound by
- * indexes. The page and `GET /api/v1/admin/overview` show the same object.
+ * The console overview: the health banner from the doctor's service-level run (renewed in the background once a
+ * minute, shared by concurrent requests), the users who can reset now from the readiness snapshot (one stored row),
+ * everything else from set-based queries bound by indexes. The page and `GET /api/v1/admin/overview` show the same object.
  */
 export class ConsoleOverview {
   private doctorRuns = new Map<Lang, { at: number; done: Promise<{ at: number; report: DoctorReport }>; renewing: boolean }>();
@@ -75,6 +78,7 @@ export class ConsoleOverview {
   constructor(
     private readonly stats: ConsoleStatsRepository,
     private readonly doctor: Pick<DoctorService, 'diagnoseService'>,
+    private readonly readiness: Pick<ResetReadiness, 'current' | 'refresh'>,
     private readonly clock: Clock,
   ) {}
 
@@ -107,8 +111,9 @@ export class ConsoleOverview {
     const today = Math.floor(now / DAY_MS);
     const since30 = (today - 29) * DAY_MS;
     const waited = new Promise<null>((resolve) => setTimeout(resolve, DOCTOR_WAIT_MS, null).unref());
-    const [doctor, users, blocked, resetDays, refusalDays, reasons, coverage] = await Promise.all([
+    const [doctor, readiness, users, blocked, resetDays, refusalDays, reasons, coverage] = await Promise.all([
       Promise.race([this.doctorReport(lang), waited]),
+      this.readiness.current(),
       this.stats.userCounts(),
       this.stats.activeBlocks(blockReasons, now),
       this.stats.perDay(resets, since30),
@@ -122,7 +127,13 @@ export class ConsoleOverview {
       const status = found.length ? worst(found.map((c) => c.status)) : 'skip';
       return { area, status, check: found.find((c) => c.status === status) ?? null };
     });
-    const failing = (doctor?.report.summary?.checks ?? []).map((line) => line.failing);
+    // Before the first sweep ended anywhere, the first page starts one.
+    const { snapshot } = readiness;
+    let countingSince = readiness.runningSince;
+    if (!snapshot && countingSince === null) {
+      void this.readiness.refresh().catch(() => undefined);
+      countingSince = now;
+    }
     const sum = (days: number, series: Map<number, number>) => {
       let total = 0;
       for (let d = today - days + 1; d <= today; d++) total += series.get(d) ?? 0;
@@ -136,9 +147,8 @@ export class ConsoleOverview {
       users: {
         ...users,
         blocked,
-        capable: doctor
-          ? { atLeast: Math.max(0, users.all - failing.reduce((a, b) => a + b, 0)), atMost: Math.max(0, users.all - Math.max(0, ...failing)) }
-          : null,
+        capable: snapshot ? { count: capableAt(snapshot, now), of: snapshot.users, at: snapshot.at } : null,
+        capableCountingSince: countingSince,
       },
       activity: ([1, 7, 30] as const).map((days) => ({ days, resets: sum(days, resetDays), refusals: sum(days, refusalDays) })),
       resetsPerDay,
@@ -151,10 +161,15 @@ export class ConsoleOverview {
 
 /** The services' one overview (one reused doctor run per process), made on first use. */
 const overviews = new WeakMap<object, ConsoleOverview>();
-export function consoleOverviewOf(services: { store: { db: ConstructorParameters<typeof ConsoleStatsRepository>[0]; dialect: ConstructorParameters<typeof ConsoleStatsRepository>[1] }; doctor: Pick<DoctorService, 'diagnoseService'>; clock: Clock }): ConsoleOverview {
+export function consoleOverviewOf(services: {
+  store: { db: ConstructorParameters<typeof ConsoleStatsRepository>[0]; dialect: ConstructorParameters<typeof ConsoleStatsRepository>[1] };
+  doctor: Pick<DoctorService, 'diagnoseService'>;
+  readiness: Pick<ResetReadiness, 'current' | 'refresh'>;
+  clock: Clock;
+}): ConsoleOverview {
   let overview = overviews.get(services);
   if (!overview) {
-    overview = new ConsoleOverview(new ConsoleStatsRepository(services.store.db, services.store.dialect), services.doctor, services.clock);
+    overview = new ConsoleOverview(new ConsoleStatsRepository(services.store.db, services.store.dialect), services.doctor, services.readiness, services.clock);
     overviews.set(services, overview);
   }
   return overview;

@@ -53,6 +53,7 @@ import type { DirectoryInspector } from '../writeback/directory-inspector.js';
 import { DirectInspector } from '../writeback/direct-inspector.js';
 import { AgentInspector } from '../writeback/agent-gateway/agent-inspector.js';
 import { DoctorService } from '../doctor/doctor-service.js';
+import { REFRESH_MS, ResetReadiness } from '../doctor/reset-readiness.js';
 import { AdminTokens } from '../admin/admin-tokens.js';
 import { DeliveryQueueRepository } from '../store/delivery-queue-repository.js';
 import { AuditDelivery } from '../audit/audit-delivery.js';
@@ -86,6 +87,8 @@ export interface Services {
   /** The doctor's read-only view of the directory: direct mode over `onprem`; null without a directory. */
   inspector: DirectoryInspector | null;
   doctor: DoctorService;
+  /** How many users can reset now: the doctor's verdict over every account, a dated snapshot renewed on a schedule. */
+  readiness: ResetReadiness;
   adminTokens: AdminTokens;
   /** The writeback path (direct or agent), the agent hub in agent mode, agents and jobs. */
   writeback: WritebackParts;
@@ -282,6 +285,9 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     mailServer,
     smsConfigured: sms !== null,
   });
+  const readiness = new ResetReadiness({ doctor, users, settings: new SettingsRepository(store.db), clock, onError: (error) => log.warn({ err: error }, 'reset readiness sweep failed') });
+  const readinessSchedule = setInterval(() => void readiness.refreshIfOlderThan(REFRESH_MS).catch((error: unknown) => log.warn({ err: error }, 'reset readiness schedule failed')), HOUSEKEEPING_MS);
+  readinessSchedule.unref();
   const adminTokens = new AdminTokens(store.db, clock);
   delivery.start();
   auditDelivery.start();
@@ -304,13 +310,15 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   });
 
   const wired = {
-    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, auditDelivery, deliveryQueue, metrics, mailServer, methods, outbox, resetFlow, securityInfo, captcha, signIn, consoleSessions, setPassword, helpdesk, integrity,
+    config, log, clock, store, keys, cipher, users, groups, licences, flows, sessions, audit, auditLog, directory, onprem, writeback, inspector, doctor, readiness, adminTokens, registrations, challenges, policy, throttles, bannedTerms, passwords, mail, sms, delivery, auditDelivery, deliveryQueue, metrics, mailServer, methods, outbox, resetFlow, securityInfo, captcha, signIn, consoleSessions, setPassword, helpdesk, integrity,
   };
   return {
     ...wired,
     reminders: remindersFor(wired, reminderStore),
     async close() {
       clearInterval(housekeeping);
+      clearInterval(readinessSchedule);
+      await readiness.stop();
       keyring.stop();
       if (breach && 'close' in breach && typeof breach.close === 'function') await breach.close();
       await afterAnswer.drain();

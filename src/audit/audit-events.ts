@@ -210,7 +210,9 @@ export const auditEvents = {
 
 export type AuditEventName = keyof typeof auditEvents;
 export type AuditDetail<E extends AuditEventName> = AuditDetails[E];
-export type AuditOutcome = 'success' | 'failure' | 'info';
+/** Every outcome an event may record. */
+export const auditOutcomes = ['success', 'failure', 'info'] as const;
+export type AuditOutcome = (typeof auditOutcomes)[number];
 
 export const auditEventNames = Object.keys(auditEvents) as AuditEventName[];
 

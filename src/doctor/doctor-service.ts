@@ -25,8 +25,28 @@ import type { ServiceFacts, ServiceRunFacts, UserFacts } from './facts.js';
 import { doctorChecks } from './checks/index.js';
 import { doctorReads } from './audit-reads.js';
 import { InspectorUnreachable } from '../writeback/directory-inspector.js';
+import { DoctorPageReads, type GroupGraph } from '../store/doctor-page-reads.js';
+import type { UserRecord } from '../store/users-repository.js';
 
 const HOUR = 3_600_000;
+
+/** One user's verdict from what the service holds: the checks that fail, and the reset throttle's block. */
+export interface StoredVerdict {
+  userId: string;
+  failing: CheckId[];
+  block: { until: number; reason: string } | null;
+}
+
+/** What a run over many users reads once: the service facts (policy narrowed as for one user) and the groups. */
+export interface PageRun {
+  service: ServiceFacts;
+  groups: GroupGraph;
+  /** Each group's id → the ids of every group containing it, itself included (filled as the run meets them). */
+  closures: Map<string, Set<string>>;
+}
+
+/** Why the directory object was not read in a run over many users (the checks that need it skip). */
+const NOT_INSPECTED = 'not read in a run over all users';
 
 export interface DoctorDeps {
   config: Config;
@@ -62,10 +82,12 @@ function reasonOf(error: unknown): string {
 export class DoctorService {
   private readonly repo: DoctorRepository;
   private readonly agents: AgentsRepository;
+  private readonly pages: DoctorPageReads;
 
   constructor(private readonly deps: DoctorDeps) {
     this.repo = new DoctorRepository(deps.db, doctorReads);
     this.agents = new AgentsRepository(deps.db);
+    this.pages = new DoctorPageReads(deps.db, doctorReads);
   }
 
   private async serviceFacts(): Promise<ServiceFacts> {
@@ -154,6 +176,64 @@ export class DoctorService {
     return { user: user.username, canReset: checks.every((c) => c.status !== 'fail'), checks };
   }
 
+  /** Starts a run over many users: the service facts (policy narrowed to what this service delivers) and the groups, once. */
+  async beginPageRun(): Promise<PageRun> {
+    const [service, groups] = await Promise.all([this.serviceFacts(), this.pages.groupGraph()]);
+    const policy = deliverablePolicy(service.policy, (type) => this.deps.availableTypes.includes(type));
+    return { service: { ...service, policy }, groups, closures: new Map() };
+  }
+
+  /**
+   * The user-level verdict of each of these users from what the service holds: the very checks of
+   * `diagnoseUser`, over the same facts read a page at a time — except each user's directory object, which is
+   * not read (the checks that need it skip, as in a run on a node without an agent). `pause` runs between reads
+   * and between users, so that a caller can hand the event loop back.
+   */
+  async pageVerdicts(run: PageRun, users: readonly UserRecord[], pause: () => Promise<void>): Promise<StoredVerdict[]> {
+    const ids = users.map((u) => u.id);
+    const groups = await this.pages.directGroups(ids);
+    await pause();
+    const plans = await this.pages.directPlans(ids);
+    await pause();
+    const registrations = await this.deps.registrations.listForUsers(ids);
+    await pause();
+    const passwordEvents = await this.pages.newestPasswordEvents(ids);
+    await pause();
+    const deliveries = await this.pages.newestDeliveries(ids);
+    await pause();
+    const writeOutcomes = await this.pages.newestWriteOutcomes(ids);
+    await pause();
+    const blocks = await this.deps.throttles.blocksOf(users.map((u) => usernameKey(u.username)));
+    await pause();
+    const verdicts: StoredVerdict[] = [];
+    for (const user of users) {
+      const groupIds = new Set<string>();
+      for (const id of groups.get(user.id) ?? []) for (const g of closureOf(run, id)) groupIds.add(g);
+      const userPlans = new Set(plans.get(user.id) ?? []);
+      for (const id of groupIds) for (const plan of run.groups.plans.get(id) ?? []) userPlans.add(plan);
+      const block = blocks.get(usernameKey(user.username)) ?? null;
+      const facts: UserFacts = {
+        ...run.service,
+        user,
+        groups: [...groupIds].map((id) => run.groups.names.get(id) ?? '').filter(Boolean),
+        plans: [...userPlans].sort(),
+        registrations: registrations.get(user.id) ?? [],
+        block,
+        failedProofs: 0,
+        inspection: null,
+        inspectionError: user.source === 'local' ? null : NOT_INSPECTED,
+        inspectionNotHere: false,
+        passwordEvent: passwordEvents.get(user.id) ?? null,
+        deliveries: deliveries.get(user.id) ?? [],
+        writeOutcome: writeOutcomes.get(user.id) ?? null,
+      };
+      const failing = doctorChecks.map((check) => check.user(facts)).filter((f) => f.status === 'fail').map((f) => f.id);
+      verdicts.push({ userId: user.id, failing, block });
+      await pause();
+    }
+    return verdicts;
+  }
+
   /**
    * The service: each check's service-level verdict (user-level only: skip), and per check how many users fail
    * or warn, counted set-based over the store.
@@ -184,4 +264,20 @@ export class DoctorService {
       summary: { users: users.all, checks: lines, elapsedMs: Math.round(performance.now() - started) },
     };
   }
+}
+
+/** The group and every group containing it, directly or through nesting (loops guarded), memoised in the run. */
+function closureOf(run: PageRun, groupId: string): Set<string> {
+  let found = run.closures.get(groupId);
+  if (found) return found;
+  found = new Set<string>();
+  const frontier = [groupId];
+  while (frontier.length > 0) {
+    const id = frontier.pop() as string;
+    if (found.has(id)) continue;
+    found.add(id);
+    frontier.push(...(run.groups.parents.get(id) ?? []));
+  }
+  run.closures.set(groupId, found);
+  return found;
 }

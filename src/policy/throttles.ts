@@ -17,7 +17,7 @@ export type ThrottleReason = (typeof throttleReasons)[number];
  */
 export class Throttles {
   constructor(
-    private readonly repository: Pick<ThrottleRepository, 'record' | 'countSince' | 'block' | 'activeBlocks' | 'clear' | 'takeSlot'>,
+    private readonly repository: Pick<ThrottleRepository, 'record' | 'countSince' | 'block' | 'activeBlocks' | 'activeBlocksByScope' | 'clear' | 'takeSlot'>,
     private readonly clock: Clock,
   ) {}
 
@@ -31,6 +31,14 @@ export class Throttles {
   async blockedUntil(userKey: string): Promise<{ until: number; reason: ThrottleReason } | null> {
     const [block] = await this.repository.activeBlocks([`user:${userKey}:block`], this.clock.now());
     return block ? { until: block.until, reason: block.reason as ThrottleReason } : null;
+  }
+
+  /** The active blocks of many user names at once, by user name key (names without a block are absent). */
+  async blocksOf(userKeys: readonly string[]): Promise<Map<string, { until: number; reason: ThrottleReason }>> {
+    const blocks = await this.repository.activeBlocksByScope(userKeys.map((key) => `user:${key}:block`), this.clock.now());
+    const byKey = new Map<string, { until: number; reason: ThrottleReason }>();
+    for (const [scope, block] of blocks) byKey.set(scope.slice('user:'.length, -':block'.length), { until: block.until, reason: block.reason as ThrottleReason });
+    return byKey;
   }
 
   private async count(userKey: string, kind: string, windowMs: number, limit: number, reason: ThrottleReason, policy: SsprPolicy, strictlyMore: boolean): Promise<void> {

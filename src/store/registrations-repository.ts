@@ -75,6 +75,19 @@ export class RegistrationsRepository<Data extends object = Record<string, object
     return rows.map((row) => this.toRegistration(row));
   }
 
+  /** The registrations of each of these users (one query; users without any are absent from the map). */
+  async listForUsers(userIds: readonly string[]): Promise<Map<string, RegistrationOf<Data>[]>> {
+    const byUser = new Map<string, RegistrationOf<Data>[]>();
+    if (userIds.length === 0) return byUser;
+    const rows = await this.db.selectFrom('method_registrations').selectAll().where('user_id', 'in', userIds).orderBy('created_at').orderBy('id').execute();
+    for (const row of rows) {
+      const list = byUser.get(row.user_id) ?? [];
+      list.push(this.toRegistration(row));
+      byUser.set(row.user_id, list);
+    }
+    return byUser;
+  }
+
   async find(userId: string, id: string): Promise<RegistrationOf<Data> | null> {
     const row = await this.db.selectFrom('method_registrations').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
     return row ? this.toRegistration(row) : null;

@@ -174,6 +174,12 @@ export class UsersRepository {
     return rows.map((row) => toRecord(row, this.cipher));
   }
 
+  /** Up to `limit` accounts after the id `afterId` in id order (keyset pages over every account; '' starts). */
+  async page(afterId: string, limit: number): Promise<UserRecord[]> {
+    const rows = await this.db.selectFrom('users').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
+    return rows.map((row) => toRecord(row, this.cipher));
+  }
+
   /** Every account id (the decoy population). */
   async ids(): Promise<string[]> {
     return (await this.db.selectFrom('users').select('id').execute()).map((row) => row.id);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../app/services.js';
 import type { PageKit } from '../pages/page-kit.js';
+import type { PageContext } from '../pages/layout.js';
 import { html, type SafeHtml } from '../html.js';
 import { message } from '../../i18n/messages.js';
 import type { Lang } from '../../i18n/lang.js';
@@ -38,22 +39,29 @@ function healthBanner(data: ConsoleOverviewData, lang: Lang): SafeHtml {
 </section>`;
 }
 
-function userTiles(data: ConsoleOverviewData, lang: Lang): SafeHtml {
-  const { all, enabled, registered, blocked, capable } = data.users;
+function userTiles(data: ConsoleOverviewData, lang: Lang, page: PageContext): SafeHtml {
+  const { all, enabled, registered, blocked, capable, capableCountingSince } = data.users;
   const capableText =
     capable === null
       ? message(lang, 'console-overview.users.capableRunning')
-      : capable.atLeast === capable.atMost
-      ? message(lang, 'console-overview.users.capableExact', { count: capable.atLeast, percent: percentOf(capable.atLeast, all, lang) })
-      : message(lang, 'console-overview.users.capableRange', { atLeast: capable.atLeast, atMost: capable.atMost, low: percentOf(capable.atLeast, all, lang), high: percentOf(capable.atMost, all, lang) });
+      : message(lang, 'console-overview.users.capableCount', { count: capable.count, of: capable.of, percent: percentOf(capable.count, capable.of, lang) });
+  const asOf =
+    capableCountingSince !== null
+      ? message(lang, 'console-overview.users.capableCounting', { time: timeLabel(capableCountingSince, lang) })
+      : capable
+        ? message(lang, 'console-overview.users.capableAt', { time: timeLabel(capable.at, lang) })
+        : '';
   const number = new Intl.NumberFormat(lang);
   return html`<section aria-labelledby="users-heading"><h2 id="users-heading">${message(lang, 'console-overview.users.heading')}</h2>
 <dl class="tiles">
 <div class="tile"><dt>${message(lang, 'console-overview.users.all')}</dt><dd id="stat-users">${number.format(all)}</dd><dd class="help">${message(lang, 'console-overview.users.enabled', { count: enabled })}</dd></div>
-<div class="tile"><dt>${message(lang, 'console-overview.users.capable')}</dt><dd id="stat-capable">${capableText}</dd><dd class="help">${message(lang, 'console-overview.users.capableHelp')}</dd></div>
+<div class="tile"><dt>${message(lang, 'console-overview.users.capable')}</dt><dd id="stat-capable">${capableText}</dd><dd class="help" id="stat-capable-at">${asOf}</dd></div>
 <div class="tile"><dt>${message(lang, 'console-overview.users.registered')}</dt><dd id="stat-registered">${message(lang, 'console-overview.users.share', { count: registered, percent: percentOf(registered, all, lang) })}</dd></div>
 <div class="tile"><dt>${message(lang, 'console-overview.users.blocked')}</dt><dd id="stat-blocked">${number.format(blocked)}</dd></div>
-</dl></section>`;
+</dl>
+<p class="help" id="capable-help">${message(lang, 'console-overview.users.capableHelp')}</p>
+<form method="post" action="/admin/readiness"><input type="hidden" name="_csrf" value="${page.csrfToken}"><button type="submit" class="secondary small" id="capable-recount"${capableCountingSince !== null ? ' disabled' : ''}>${message(lang, 'console-overview.users.capableRecount')}</button></form>
+</section>`;
 }
 
 function activity(data: ConsoleOverviewData, lang: Lang): SafeHtml {
@@ -113,8 +121,17 @@ export async function overviewPages(app: FastifyInstance, services: Services, ki
     if (!operator) return reply;
     const lang = request.ctx.lang;
     const data = await consoleOverviewOf(services).read(lang);
-    return renderConsole(kit, request, reply, operator, 'overview', message(lang, 'console-overview.title'), () =>
-      html`${healthBanner(data, lang)}${userTiles(data, lang)}${activity(data, lang)}`,
+    return renderConsole(kit, request, reply, operator, 'overview', message(lang, 'console-overview.title'), (page) =>
+      html`${healthBanner(data, lang)}${userTiles(data, lang, page)}${activity(data, lang)}`,
     );
+  });
+
+  /** `POST /admin/readiness`: counts again who can reset now (a sweep in the background), back to the overview. */
+  app.post('/admin/readiness', async (request, reply) => {
+    const operator = await requireConsolePage(services, kit, request, reply, 'read');
+    if (!operator) return reply;
+    kit.checkCsrf(request);
+    void services.readiness.refresh().catch(() => undefined);
+    return kit.redirect(reply, '/admin');
   });
 }

@@ -73,7 +73,7 @@ export class MemoryFlows implements Pick<FlowsRepository, 'create' | 'findLive' 
   }
 }
 
-export class MemoryThrottleStore implements Pick<ThrottleRepository, 'record' | 'countSince' | 'block' | 'activeBlocks' | 'clear' | 'takeSlot'> {
+export class MemoryThrottleStore implements Pick<ThrottleRepository, 'record' | 'countSince' | 'block' | 'activeBlocks' | 'activeBlocksByScope' | 'clear' | 'takeSlot'> {
   readonly events: Array<{ scope: string; at: number }> = [];
   readonly blocks = new Map<string, { until: number; reason: string }>();
 
@@ -91,6 +91,14 @@ export class MemoryThrottleStore implements Pick<ThrottleRepository, 'record' | 
       const block = this.blocks.get(scope);
       return block && block.until > now ? [{ scope, ...block }] : [];
     });
+  }
+  async activeBlocksByScope(scopes: readonly string[], now: number) {
+    const found = new Map<string, { until: number; reason: string }>();
+    for (const scope of scopes) {
+      const block = this.blocks.get(scope);
+      if (block && block.until > now) found.set(scope, block);
+    }
+    return found;
   }
   async clear(scopes: string[]): Promise<void> {
     for (const scope of scopes) this.blocks.delete(scope);

@@ -1,0 +1,172 @@
+import type { Clock } from '../store/clock.js';
+import type { UserRecord } from '../store/users-repository.js';
+import type { CheckId } from './doctor-types.js';
+import type { DoctorService, StoredVerdict } from './doctor-service.js';
+import { TimeSlices } from './time-slices.js';
+
+/**
+ * How many users can reset now: a dated snapshot of the doctor's user-level verdict over every account.
+ *
+ * Contract. A user counts as able to reset when no user-level doctor check fails for them — the very checks of
+ * `DoctorService.diagnoseUser`, judged over the same facts, read a page at a time by a sweep — except the facts
+ * only each user's directory object holds (links, protected accounts, the directory's account flags and password
+ * age, effective rights): reading 100,000 directory objects is not an overview's job, so those checks skip here as
+ * they do in a doctor run without an agent, and the doctor's page for one user adds them. Mobile numbers are
+ * judged by libphonenumber with the configured default country and throttle blocks are found by their keyed
+ * hash, both in code: no stored flag can go stale when the default country or the key changes, and every writer
+ * of a number stays as it is.
+ *
+ * A user blocked by the reset throttle cannot reset now and is not counted; a block ends by itself, so the
+ * snapshot keeps the ends of the blocks of users whose only failing check was the block, and counts each such user
+ * from the moment their block ends, without a new sweep. Everything else is as of the snapshot's time: the sweep
+ * runs on a schedule (a stored snapshot older than `REFRESH_MS` is renewed) and on demand.
+ *
+ * The sweep never holds the event loop longer than a slice (`SLICE_MS` plus one page query): it hands the loop
+ * back between reads and between users. The snapshot lives in the store's settings, so every node shows the same.
+ */
+export interface ReadinessSnapshot {
+  /** When the sweep began (its facts are at least this fresh) and when it ended. */
+  startedAt: number;
+  at: number;
+  users: number;
+  /** Users no check failed for when the sweep saw them. */
+  capable: number;
+  /** Per check, how many users it failed for (a user can fail several). */
+  failing: Partial<Record<CheckId, number>>;
+  /** Ascending: the block ends of users whose only failing check was `throttled`. */
+  blockedOnlyUntil: number[];
+  elapsedMs: number;
+  /** The longest the sweep held the event loop at a stretch. */
+  longestSliceMs: number;
+}
+
+/** A stored snapshot older than this is renewed in the background (checked once a minute). */
+export const REFRESH_MS = 10 * 60_000;
+/** Users per page of the sweep (one query each for their groups, plans, registrations, audit trail, blocks). */
+const PAGE_SIZE = 200;
+/** The sweep's slice of the event loop; with one page query on top, it stays under the 20 ms every request may hold. */
+const SLICE_MS = 8;
+const SETTINGS_KEY = 'reset-readiness';
+
+/** Sums verdicts into a snapshot's counts (pure; the sweep feeds it page by page). */
+export class ReadinessTally {
+  users = 0;
+  capable = 0;
+  readonly failing: Partial<Record<CheckId, number>> = {};
+  readonly blockedOnlyUntil: number[] = [];
+
+  add(verdicts: readonly StoredVerdict[]): void {
+    for (const verdict of verdicts) {
+      this.users++;
+      if (verdict.failing.length === 0) this.capable++;
+      for (const id of verdict.failing) this.failing[id] = (this.failing[id] ?? 0) + 1;
+      if (verdict.failing.length === 1 && verdict.failing[0] === 'throttled' && verdict.block) this.blockedOnlyUntil.push(verdict.block.until);
+    }
+  }
+
+  snapshot(startedAt: number, at: number, elapsedMs: number, longestSliceMs: number): ReadinessSnapshot {
+    const blockedOnlyUntil = [...this.blockedOnlyUntil].sort((a, b) => a - b);
+    return { startedAt, at, users: this.users, capable: this.capable, failing: { ...this.failing }, blockedOnlyUntil, elapsedMs, longestSliceMs };
+  }
+}
+
+/** Users able to reset at `now` by the snapshot: those it counted, and those whose only obstacle was a block that has ended. */
+export function capableAt(snapshot: ReadinessSnapshot, now: number): number {
+  let ended = 0;
+  for (const until of snapshot.blockedOnlyUntil) {
+    if (until > now) break;
+    ended++;
+  }
+  return snapshot.capable + ended;
+}
+
+export interface ReadinessDeps {
+  doctor: Pick<DoctorService, 'beginPageRun' | 'pageVerdicts'>;
+  users: { page(afterId: string, limit: number): Promise<UserRecord[]> };
+  settings: { get(key: string): Promise<unknown>; put(key: string, value: unknown, now: number): Promise<void> };
+  clock: Clock;
+  onError?(error: unknown): void;
+}
+
+/** The readiness snapshot: read, renewed on a schedule, and on demand (one sweep at a time per process). */
+export class ResetReadiness {
+  private running: { since: number; done: Promise<ReadinessSnapshot> } | null = null;
+  private queued: Promise<ReadinessSnapshot> | null = null;
+  private stopped = false;
+
+  constructor(private readonly deps: ReadinessDeps) {}
+
+  /** The stored snapshot (null before the first sweep ended) and, when one runs here, since when. */
+  async current(): Promise<{ snapshot: ReadinessSnapshot | null; runningSince: number | null }> {
+    const stored = await this.deps.settings.get(SETTINGS_KEY);
+    return { snapshot: isSnapshot(stored) ? stored : null, runningSince: this.running?.since ?? null };
+  }
+
+  /**
+   * A sweep that starts now: its end. A sweep already running may have read older facts, so the new one follows
+   * it; calls while one waits share that one.
+   */
+  refresh(): Promise<ReadinessSnapshot> {
+    if (this.queued) return this.queued;
+    if (this.running) {
+      const queued = this.running.done.catch(() => undefined).then(() => {
+        this.queued = null;
+        return this.start();
+      });
+      this.queued = queued;
+      return queued;
+    }
+    return this.start();
+  }
+
+  /** Ends the schedule's and callers' sweeps at the next page (before the store closes); no new one starts. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.allSettled([this.running?.done, this.queued]);
+  }
+
+  private start(): Promise<ReadinessSnapshot> {
+    if (this.stopped) return Promise.reject(new Error('the readiness sweep was stopped'));
+    const since = this.deps.clock.now();
+    const done = this.sweep(since).finally(() => (this.running = null));
+    this.running = { since, done };
+    done.catch((error: unknown) => {
+      if (!this.stopped) this.deps.onError?.(error);
+    });
+    return done;
+  }
+
+  /** The schedule: a sweep when none is stored or the stored one is older than `maxAgeMs`. */
+  async refreshIfOlderThan(maxAgeMs: number): Promise<void> {
+    if (this.running || this.queued) return;
+    const { snapshot } = await this.current();
+    if (!snapshot || this.deps.clock.now() - snapshot.startedAt > maxAgeMs) void this.refresh().catch(() => undefined);
+  }
+
+  private async sweep(startedAt: number): Promise<ReadinessSnapshot> {
+    const started = performance.now();
+    const slices = new TimeSlices(SLICE_MS);
+    const pause = () => slices.pause();
+    const run = await this.deps.doctor.beginPageRun();
+    const tally = new ReadinessTally();
+    let after = '';
+    for (;;) {
+      await pause();
+      if (this.stopped) throw new Error('the readiness sweep was stopped');
+      const users = await this.deps.users.page(after, PAGE_SIZE);
+      if (users.length === 0) break;
+      await pause();
+      tally.add(await this.deps.doctor.pageVerdicts(run, users, pause));
+      after = users[users.length - 1]!.id;
+    }
+    slices.end();
+    const snapshot = tally.snapshot(startedAt, this.deps.clock.now(), Math.round(performance.now() - started), Math.round(slices.longestMs));
+    await this.deps.settings.put(SETTINGS_KEY, snapshot, snapshot.at);
+    return snapshot;
+  }
+}
+
+function isSnapshot(value: unknown): value is ReadinessSnapshot {
+  const v = value as Partial<ReadinessSnapshot> | null | undefined;
+  return typeof v === 'object' && v !== null && typeof v.at === 'number' && typeof v.capable === 'number' && typeof v.users === 'number' && Array.isArray(v.blockedOnlyUntil);
+}
