@@ -1,10 +1,10 @@
-import { auditEventNames, type AuditEventName } from '../audit/audit-events.js';
+import { auditEventNames, auditOutcomes, type AuditEventName } from '../audit/audit-events.js';
 
 /**
  * The audit events the doctor reads, named from the audit catalogue so that each one is an event some writer
  * records (test/unit/audit/audit-events.test.ts checks the writers).
  */
-export const doctorReads = {
+const eventLists = {
   /** Deliveries per channel (`method-data-valid`): the event name starts with the channel. */
   deliveries: ['email-delivered', 'email-delivery-failed', 'sms-delivered', 'sms-delivery-failed'],
   deliveryFailures: ['email-delivery-failed', 'sms-delivery-failed'],
@@ -21,3 +21,9 @@ export const doctorReads = {
   /** The newest self-service reset (`password-policy` summary). */
   resets: ['reset-password'],
 } as const satisfies Record<string, readonly AuditEventName[]>;
+
+export const doctorReads = {
+  ...eventLists,
+  /** Every outcome: a read for "any outcome" names them all, so it can seek the `(event, outcome, user_id, id)` index. */
+  outcomes: auditOutcomes,
+};

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
-import { auditOutcomes } from '../audit/audit-events.js';
 import type { DoctorEvent, DoctorEventNames } from './doctor-repository.js';
 
 /** Groups as a graph: names by id, and for each group the groups it is a direct member of. */
@@ -72,7 +71,7 @@ export class DoctorPageReads {
       .where('event', 'in', events)
       // Every outcome named even for "any": the index leads with (event, outcome), so without the outcome SQLite
       // reads every event of these names, not this page's users' (hundreds of milliseconds at 1M events).
-      .where('outcome', 'in', outcomes ?? auditOutcomes)
+      .where('outcome', 'in', outcomes ?? this.events.outcomes)
       .where('user_id', 'in', userIds)
       .groupBy(['event', 'user_id']);
     const rows = await this.db

@@ -23,6 +23,8 @@ export interface DoctorEventNames {
   passwordWrites: readonly string[];
   /** Self-service reset outcomes. */
   resets: readonly string[];
+  /** Every outcome an event may record. */
+  outcomes: readonly string[];
 }
 
 export interface UserCounts {
