@@ -4,7 +4,7 @@ import { auditEventNames, auditOutcomes, type AuditEventName } from '../audit/au
  * The audit events the doctor reads, named from the audit catalogue so that each one is an event some writer
  * records (test/unit/audit/audit-events.test.ts checks the writers).
  */
-const eventLists = {
+export const doctorEventReads = {
   /** Deliveries per channel (`method-data-valid`): the event name starts with the channel. */
   deliveries: ['email-delivered', 'email-delivery-failed', 'sms-delivered', 'sms-delivery-failed'],
   deliveryFailures: ['email-delivery-failed', 'sms-delivery-failed'],
@@ -23,7 +23,7 @@ const eventLists = {
 } as const satisfies Record<string, readonly AuditEventName[]>;
 
 export const doctorReads = {
-  ...eventLists,
+  ...doctorEventReads,
   /** Every outcome: a read for "any outcome" names them all, so it can seek the `(event, outcome, user_id, id)` index. */
   outcomes: auditOutcomes,
 };
