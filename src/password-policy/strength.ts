@@ -36,7 +36,7 @@ import { StrengthMemo, type RawStrength } from './strength-memo.js';
 import { strengthWindow } from './strength-window.js';
 import { CompactDictionaries } from './compact-dictionaries.js';
 import { installCompactDictionaryMatch, type ZxcvbnInternals } from './dictionary-match.js';
-import { installScoringShortcuts, type ModuleLoader } from './zxcvbn-scoring.js';
+import { installScoringShortcuts } from './zxcvbn-scoring.js';
 
 type ZxcvbnCore = typeof import('@zxcvbn-ts/core');
 type CommonPackage = typeof import('@zxcvbn-ts/language-common');
@@ -128,7 +128,7 @@ function languageModules(require: NodeRequire): string[] {
 
 function loadEstimator(): Estimator {
   const require = createRequire(import.meta.url);
-  installScoringShortcuts(require as unknown as ModuleLoader);
+  installScoringShortcuts(require);
   const core = require('@zxcvbn-ts/core') as ZxcvbnCore;
   const loadedBefore = new Set(languageModules(require));
   const common = require('@zxcvbn-ts/language-common') as CommonPackage;

@@ -1,6 +1,6 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database, UsersTable } from './schema.js';
-import { PreparedQuery } from './prepared-query.js';
+import { PreparedQuery, type Slot } from './prepared-query.js';
 import type { Clock } from './clock.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { timeOrderedId } from './time-ordered-id.js';
@@ -46,6 +46,15 @@ type InsertColumn = (typeof INSERT_COLUMNS)[number];
  * garbage. Only powers of two up to ROWS_PER_STATEMENT are compiled (insertRows splits a chunk into them), so
  * at most ten shapes exist whatever the page sizes.
  */
+/** One row of an insert's slots: every insert column, in order, from argument `first` on. */
+function slotRow($: Slot, first: number): Insertable<UsersTable> {
+  const row: { [C in InsertColumn]?: Insertable<UsersTable>[C] } = {};
+  INSERT_COLUMNS.forEach((column, i) => {
+    row[column] = $(first + i);
+  });
+  return row as Insertable<UsersTable>;
+}
+
 const insertsByRowCount = new Map<number, PreparedQuery<unknown>>();
 function preparedInsert(rowCount: number): PreparedQuery<unknown> {
   let query = insertsByRowCount.get(rowCount);
@@ -55,7 +64,7 @@ function preparedInsert(rowCount: number): PreparedQuery<unknown> {
         .insertInto('users')
         .values(
           Array.from({ length: rowCount }, (_, row) =>
-            Object.fromEntries(INSERT_COLUMNS.map((column, i) => [column, $(row * INSERT_COLUMNS.length + i)])) as unknown as Insertable<UsersTable>,
+            slotRow($, row * INSERT_COLUMNS.length),
           ),
         )
         .onConflict((oc) => oc.doNothing()),
