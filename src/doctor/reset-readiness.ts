@@ -47,6 +47,8 @@ const PAGE_SIZE = 200;
 /** The sweep's slice of the event loop; with one page query on top, it stays under the 20 ms every request may hold. */
 const SLICE_MS = 8;
 const SETTINGS_KEY = 'reset-readiness';
+/** The least time between two counts asked for from the console on one node. */
+const ON_DEMAND_GAP_MS = 60_000;
 
 /** Sums verdicts into a snapshot's counts (pure; the sweep feeds it page by page). */
 export class ReadinessTally {
@@ -93,6 +95,7 @@ export class ResetReadiness {
   private running: { since: number; done: Promise<ReadinessSnapshot> } | null = null;
   private queued: Promise<ReadinessSnapshot> | null = null;
   private stopped = false;
+  private lastOnDemand = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: ReadinessDeps) {}
 
@@ -117,6 +120,18 @@ export class ResetReadiness {
       return queued;
     }
     return this.start();
+  }
+
+  /**
+   * "Count again" from the console: a sweep as `refresh`, but at most one asked for per ON_DEMAND_GAP_MS on this
+   * node, so a loop of requests cannot keep the node sweeping every account back to back. False when refused.
+   */
+  refreshOnDemand(): boolean {
+    const now = this.deps.clock.now();
+    if (this.queued || now - this.lastOnDemand < ON_DEMAND_GAP_MS) return false;
+    this.lastOnDemand = now;
+    void this.refresh().catch(() => undefined);
+    return true;
   }
 
   /** Ends the schedule's and callers' sweeps at the next page (before the store closes); no new one starts. */

@@ -36,16 +36,23 @@ interface Scoring {
 /** Spans fit in a password of at most 65,536 code units (evaluate.ts refuses passwords over 1024 characters). */
 const spanKey = (match: ScoredMatch): number => match.i * 65_536 + match.j;
 
-/** The memoizing form of zxcvbn's `estimateGuesses`. */
-export function memoizedEstimate(estimate: EstimateGuesses): EstimateGuesses {
+/**
+ * The memoizing form of zxcvbn's `estimateGuesses`, for one search at a time: `forget()` drops the password and
+ * its matches (pieces of it), so none outlives the search that needed them (no password is kept: strength-memo.ts).
+ */
+export function memoizedEstimate(estimate: EstimateGuesses): EstimateGuesses & { forget(): void } {
   let current: string | null = null;
   let byMatch = new Map<object, unknown>();
   let bruteforce = new Map<number, unknown>();
-  return function memoizedEstimateGuesses(match, password) {
+  const forget = () => {
+    current = null;
+    byMatch = new Map();
+    bruteforce = new Map();
+  };
+  return Object.assign(function memoizedEstimateGuesses(match: ScoredMatch, password: string) {
     if (password !== current) {
+      forget();
       current = password;
-      byMatch = new Map();
-      bruteforce = new Map();
     }
     const byKey = match.pattern === 'bruteforce';
     const known = byKey ? bruteforce.get(spanKey(match)) : byMatch.get(match);
@@ -54,7 +61,7 @@ export function memoizedEstimate(estimate: EstimateGuesses): EstimateGuesses {
     if (byKey) bruteforce.set(spanKey(match), estimated);
     else byMatch.set(match, estimated);
     return estimated;
-  };
+  }, { forget });
 }
 
 interface WordMatch extends ScoredMatch {
@@ -123,7 +130,11 @@ export function installScoringShortcuts(load: ModuleLoader): boolean {
   const scoring = load(scoringPath) as Scoring;
   const search = scoring.mostGuessableMatchSequence;
   scoring.mostGuessableMatchSequence = function mostGuessableOfUndominated(password, matches, excludeAdditive) {
-    return search.call(this, password, withoutDominatedMatches(matches, password, estimate), excludeAdditive);
+    try {
+      return search.call(this, password, withoutDominatedMatches(matches, password, estimate), excludeAdditive);
+    } finally {
+      estimate.forget();
+    }
   };
   return true;
 }

@@ -126,12 +126,15 @@ export async function overviewPages(app: FastifyInstance, services: Services, ki
     );
   });
 
-  /** `POST /admin/readiness`: counts again who can reset now (a sweep in the background), back to the overview. */
+  /**
+   * `POST /admin/readiness`: counts again who can reset now (a sweep in the background), back to the overview; a
+   * second request within a minute, or while a count waits, starts nothing more.
+   */
   app.post('/admin/readiness', async (request, reply) => {
     const operator = await requireConsolePage(services, kit, request, reply, 'read');
     if (!operator) return reply;
     kit.checkCsrf(request);
-    void services.readiness.refresh().catch(() => undefined);
+    services.readiness.refreshOnDemand();
     return kit.redirect(reply, '/admin');
   });
 }

@@ -74,4 +74,31 @@ describe('reset readiness: the count of users who can reset now', () => {
     await readiness.stop();
     await assert.rejects(readiness.refresh(), /stopped/);
   });
+
+  it('"count again" in a loop starts one sweep a minute, not one after another', async () => {
+    let now = 0;
+    let sweeps = 0;
+    const readiness = new ResetReadiness({
+      clock: { now: () => now },
+      settings: { get: async () => undefined, put: async () => undefined },
+      users: { page: async () => [] },
+      doctor: {
+        beginPageRun: async () => {
+          sweeps++;
+          return {} as never;
+        },
+        pageVerdicts: async () => [],
+      },
+    });
+    assert.equal(readiness.refreshOnDemand(), true);
+    for (let i = 0; i < 100; i++) assert.equal(readiness.refreshOnDemand(), false, 'refused within the minute');
+    await readiness.refresh();
+    assert.equal(sweeps, 2, 'the asked-for sweep, then the one refresh() asked for itself');
+    now = 59_999;
+    assert.equal(readiness.refreshOnDemand(), false);
+    now = 60_000;
+    assert.equal(readiness.refreshOnDemand(), true, 'a minute later it counts again');
+    await readiness.stop();
+    assert.equal(sweeps, 3);
+  });
 });

@@ -72,6 +72,9 @@ test('a bruteforce estimate is kept only for its own password', () => {
   memo(word, 'abcdef');
   memo({ ...word }, 'abcdef');
   assert.equal(calls, 4);
+  memo.forget();
+  memo(word, 'abcdef');
+  assert.equal(calls, 5, 'after forget() nothing of the last password is kept');
 });
 
 test('a match is left out only after one over the same span with at most as many guesses', () => {
