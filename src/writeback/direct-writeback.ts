@@ -92,10 +92,12 @@ export class DirectWriteback implements Writeback {
     const account = await linkedAccount(this.directory, target);
     const key = checkedKey(target);
     this.checked.delete(key);
-    this.checked.set(key, { account, at: Date.now() });
-    if (this.checked.size > CHECKED_ACCOUNTS_KEPT) {
-      const oldest = this.checked.keys().next();
-      if (oldest.done !== true) this.checked.delete(oldest.value);
+    const now = Date.now();
+    this.checked.set(key, { account, at: now });
+    // Insertion order is age order: drop the expired from the oldest end, and the oldest beyond the limit.
+    for (const [oldKey, oldEntry] of this.checked) {
+      if (now - oldEntry.at < CHECKED_ACCOUNT_REUSE_MS && this.checked.size <= CHECKED_ACCOUNTS_KEPT) break;
+      this.checked.delete(oldKey);
     }
     return account;
   }
