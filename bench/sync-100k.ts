@@ -75,7 +75,7 @@ function userAttributes(config: LdapConfig): string[] {
 
 const uid = (i: number) => `user${String(i).padStart(6, '0')}`;
 
-export function directoryLdif(users: number): string {
+function directoryLdif(users: number): string {
   const chunks: string[] = [`dn: ${PEOPLE}\nobjectClass: organizationalUnit\nou: people\n`];
   for (let i = 0; i < users; i++) {
     const name = uid(i);

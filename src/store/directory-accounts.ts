@@ -40,12 +40,6 @@ const INSERT_COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof Insertable<UsersTable>>;
 type InsertColumn = (typeof INSERT_COLUMNS)[number];
 
-/**
- * Inserts of `rows` accounts, compiled once per database and row count: building and compiling thousands of
- * parameters anew for every page cost Kysely more than SQLite took to store them, and was most of a sync's
- * garbage. Only powers of two up to ROWS_PER_STATEMENT are compiled (insertRows splits a chunk into them), so
- * at most ten shapes exist whatever the page sizes.
- */
 /** One row of an insert's slots: every insert column, in order, from argument `first` on. */
 function slotRow($: Slot, first: number): Insertable<UsersTable> {
   const row: { [C in InsertColumn]?: Insertable<UsersTable>[C] } = {};
@@ -56,6 +50,12 @@ function slotRow($: Slot, first: number): Insertable<UsersTable> {
 }
 
 const insertsByRowCount = new Map<number, PreparedQuery<unknown>>();
+/**
+ * Inserts of `rows` accounts, compiled once per database and row count: building and compiling thousands of
+ * parameters anew for every page cost Kysely more than SQLite took to store them, and was most of a sync's
+ * garbage. Only powers of two up to ROWS_PER_STATEMENT are compiled (insertRows splits a chunk into them), so
+ * at most ten shapes exist whatever the page sizes.
+ */
 function preparedInsert(rowCount: number): PreparedQuery<unknown> {
   let query = insertsByRowCount.get(rowCount);
   if (!query) {

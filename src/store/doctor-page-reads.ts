@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
-import type { DoctorEvent, DoctorEventNames } from './doctor-repository.js';
+import { parseDoctorEvent, type DoctorEvent, type DoctorEventNames } from './doctor-repository.js';
 
 /** Groups as a graph: names by id, and for each group the groups it is a direct member of. */
 export interface GroupGraph {
@@ -8,10 +8,6 @@ export interface GroupGraph {
   parents: Map<string, string[]>;
   /** Plans assigned to each group directly. */
   plans: Map<string, string[]>;
-}
-
-function parse(row: { at: number; event: string; outcome: string; detail: string | null }): DoctorEvent {
-  return { at: Number(row.at), event: row.event, outcome: row.outcome, detail: row.detail ? (JSON.parse(row.detail) as Record<string, unknown>) : {} };
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -80,7 +76,7 @@ export class DoctorPageReads {
       .where('id', 'in', newest)
       .orderBy('id', 'desc')
       .execute();
-    return rows.map((row) => ({ ...parse(row), userId: row.user_id as string }));
+    return rows.map((row) => ({ ...parseDoctorEvent(row), userId: row.user_id as string }));
   }
 
   /** Per user the newest successful password write (what `DoctorRepository.newestPasswordEvent` reads). */

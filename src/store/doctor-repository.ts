@@ -36,7 +36,8 @@ export interface UserCounts {
   noContact: number;
 }
 
-function parse(row: { at: number; event: string; outcome: string; detail: string | null }): DoctorEvent {
+/** An audit row as the doctor reads it: the detail parsed. */
+export function parseDoctorEvent(row: { at: number; event: string; outcome: string; detail: string | null }): DoctorEvent {
   return { at: Number(row.at), event: row.event, outcome: row.outcome, detail: row.detail ? (JSON.parse(row.detail) as Record<string, unknown>) : {} };
 }
 
@@ -61,7 +62,7 @@ export class DoctorRepository {
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
-    return row ? parse(row) : null;
+    return row ? parseDoctorEvent(row) : null;
   }
 
   /** The newest delivery event per channel (e-mail, SMS) for this user. */
@@ -77,7 +78,7 @@ export class DoctorRepository {
     const newest = new Map<string, DoctorEvent>();
     for (const row of rows) {
       const channel = row.event.split('-')[0] as string;
-      if (!newest.has(channel)) newest.set(channel, parse(row));
+      if (!newest.has(channel)) newest.set(channel, parseDoctorEvent(row));
     }
     return [...newest.values()];
   }
@@ -93,7 +94,7 @@ export class DoctorRepository {
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
-    return row ? parse(row) : null;
+    return row ? parseDoctorEvent(row) : null;
   }
 
   async countUsers(): Promise<UserCounts> {

@@ -5,7 +5,7 @@ import { html, type SafeHtml } from '../html.js';
 import { message } from '../../i18n/messages.js';
 import type { Lang } from '../../i18n/lang.js';
 import type { AuditRecord } from '../../store/audit-repository.js';
-import { auditEventNames } from '../../audit/audit-events.js';
+import { auditEventNames, auditOutcomes } from '../../audit/audit-events.js';
 import { auditEventLabel } from '../../audit/audit-event-labels.js';
 import { auditDetailHtml } from './audit-labels-html.js';
 import { parseBody } from '../api/validate.js';
@@ -60,7 +60,7 @@ export async function auditPages(app: FastifyInstance, services: Services, kit: 
 <div class="filter-grid">
 <div><label for="f-user">${message(lang, 'console-audit.filter.user')}</label><input type="text" id="f-user" name="user" value="${value('user')}" maxlength="256" autocomplete="off"></div>
 <div><label for="f-event">${message(lang, 'console-audit.filter.event')}</label><select id="f-event" name="event"><option value="">${message(lang, 'console-audit.filter.any')}</option>${auditEventNames.map((name) => html`<option value="${name}"${name === event ? html` selected` : ''}>${auditEventLabel(lang, name)} (${name})</option>`)}</select></div>
-<div><label for="f-outcome">${message(lang, 'console-audit.filter.outcome')}</label><select id="f-outcome" name="outcome"><option value="">${message(lang, 'console-audit.filter.any')}</option>${(['success', 'failure', 'info'] as const).map((o) => html`<option value="${o}"${o === outcome ? html` selected` : ''}>${message(lang, 'console-audit.outcome', { outcome: o })}</option>`)}</select></div>
+<div><label for="f-outcome">${message(lang, 'console-audit.filter.outcome')}</label><select id="f-outcome" name="outcome"><option value="">${message(lang, 'console-audit.filter.any')}</option>${auditOutcomes.map((o) => html`<option value="${o}"${o === outcome ? html` selected` : ''}>${message(lang, 'console-audit.outcome', { outcome: o })}</option>`)}</select></div>
 <div><label for="f-since">${message(lang, 'console-audit.filter.since')}</label><input type="date" id="f-since" name="since" value="${value('since')}"></div>
 <div><label for="f-until">${message(lang, 'console-audit.filter.until')}</label><input type="date" id="f-until" name="until" value="${value('until')}"></div>
 </div>

@@ -1,4 +1,4 @@
-import { SafeHtml } from '../html.js';
+import { raw, type SafeHtml } from '../html.js';
 
 /** Column count above which a table stacks in a wider box (`stacks-wide`: below 48rem, else `stacks-narrow`: below 30rem). */
 const NARROW_COLUMNS = 5;
@@ -59,5 +59,5 @@ export function consoleTable(table: SafeHtml): SafeHtml {
   }
   out += source.slice(copied);
   const stacks = labels.length > NARROW_COLUMNS ? 'stacks-wide' : 'stacks-narrow';
-  return new SafeHtml(`<div class="table-scroll ${stacks}" tabindex="0">${out}</div>`);
+  return raw(`<div class="table-scroll ${stacks}" tabindex="0">${out}</div>`);
 }

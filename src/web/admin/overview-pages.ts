@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../app/services.js';
 import type { PageKit } from '../pages/page-kit.js';
-import type { PageContext } from '../pages/layout.js';
+import { csrfField, type PageContext } from '../pages/layout.js';
 import { html, type SafeHtml } from '../html.js';
 import { message } from '../../i18n/messages.js';
 import type { Lang } from '../../i18n/lang.js';
@@ -60,7 +60,7 @@ function userTiles(data: ConsoleOverviewData, lang: Lang, page: PageContext): Sa
 <div class="tile"><dt>${message(lang, 'console-overview.users.blocked')}</dt><dd id="stat-blocked">${number.format(blocked)}</dd></div>
 </dl>
 <p class="help" id="capable-help">${message(lang, 'console-overview.users.capableHelp')}</p>
-<form method="post" action="/admin/readiness"><input type="hidden" name="_csrf" value="${page.csrfToken}"><button type="submit" class="secondary small" id="capable-recount"${capableCountingSince !== null ? ' disabled' : ''}>${message(lang, 'console-overview.users.capableRecount')}</button></form>
+<form method="post" action="/admin/readiness">${csrfField(page)}<button type="submit" class="secondary small" id="capable-recount"${capableCountingSince !== null ? ' disabled' : ''}>${message(lang, 'console-overview.users.capableRecount')}</button></form>
 </section>`;
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app/services.js';
 import type { PageKit } from '../pages/page-kit.js';
-import type { PageContext } from '../pages/layout.js';
+import { csrfField, type PageContext } from '../pages/layout.js';
 import { html, type SafeHtml } from '../html.js';
 import { message } from '../../i18n/messages.js';
 import type { Lang } from '../../i18n/lang.js';
@@ -22,7 +22,6 @@ import { SsprError } from '../../errors/sspr-error.js';
 import { formField } from '../pages/page-kit.js';
 
 const userPath = (username: string) => `/admin/users/${encodeURIComponent(username)}`;
-const csrfField = (page: PageContext) => html`<input type="hidden" name="_csrf" value="${page.csrfToken}">`;
 const actorOf = (label: string, request: FastifyRequest) => ({ label, ip: request.ctx.ip, userAgent: request.ctx.userAgent });
 
 const knownSources = ['local', 'ldap', 'ad'] as const;

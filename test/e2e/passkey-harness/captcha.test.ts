@@ -4,10 +4,11 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { ProofOfWorkCaptcha, DEFAULT_CAPTCHA_MAX_NUMBER, type CaptchaVerdict } from '../../../src/captcha/altcha-captcha.js';
 import { captchaClientJs } from '../../../src/web/assets.js';
-import { chromiumLaunchOptions, strictCsp } from './harness-kit.js';
+import { strictCsp } from './harness-kit.js';
+import { launchChromium } from '../../support/chromium.js';
 
 const page = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>captcha</title><script src="/assets/captcha.js" defer></script></head>
@@ -57,7 +58,7 @@ describe('proof-of-work captcha solved by Chromium', () => {
     const started = await startApp(captcha, submissions);
     app = started.app;
     baseUrl = `http://127.0.0.1:${started.port}`;
-    browser = await chromium.launch(chromiumLaunchOptions);
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

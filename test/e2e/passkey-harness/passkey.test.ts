@@ -1,8 +1,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { PasskeyError } from '../../../src/methods/passkey/passkey-error.js';
-import { chromiumLaunchOptions } from './harness-kit.js';
+import { launchChromium } from '../../support/chromium.js';
 import { CSRF_TOKEN, startPasskeyHarness, type PasskeyHarness } from './passkey-harness-app.js';
 
 /**
@@ -21,7 +21,7 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
   before(async () => {
     harness = await startPasskeyHarness();
     baseUrl = `http://localhost:${harness.port}`;
-    browser = await chromium.launch(chromiumLaunchOptions);
+    browser = await launchChromium();
     context = await browser.newContext();
     tab = await context.newPage();
     tab.on('console', (m) => m.type() === 'error' && !/status of 4\d\d/.test(m.text()) && problems.push(m.text()));

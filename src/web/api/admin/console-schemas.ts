@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditEventNames } from '../../../audit/audit-events.js';
+import { auditEventNames, auditOutcomes } from '../../../audit/audit-events.js';
 import { auditExportFormatNames } from '../../../audit/audit-export.js';
 
 /**
@@ -47,7 +47,7 @@ export const untilSchema = z.preprocess(
 export const consoleAuditQuerySchema = z.object({
   user: optional(z.string().max(256)),
   event: optional(z.enum(auditEventNames as [string, ...string[]])),
-  outcome: optional(z.enum(['success', 'failure', 'info'])),
+  outcome: optional(z.enum(auditOutcomes)),
   since: optional(instantSchema),
   /** Inclusive for a date (the whole day), exclusive for a date-time. */
   until: optional(untilSchema),
