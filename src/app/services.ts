@@ -295,7 +295,6 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     verifications: helpdeskVerifications, registrations, setPassword, mail, sms, audit, clock,
     codeKey: keys.keyFor('code-hash'),
     organisation: config.organisation.name,
-    mustChangeObstacle: (user) => directory.mustChangeObstacle(user),
     contactDataCounts: async () => (await policy.current()).contactDataCounts,
   });
   const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds, signInThrottle);

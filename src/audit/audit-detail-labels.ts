@@ -20,6 +20,7 @@ export const auditDetailKeys = [
   'role', 'scope', 'id', 'expiresAt', 'group', 'memberType', 'member', 'plan', 'principalType', 'principal', 'purpose',
   'attempts', 'final', 'entraEvent', 'entraError', 'raw', 'job', 'agent', 'recordedState', 'verifiedBy', 'applied', 'node',
   'clockOffsetMs', 'name', 'days', 'channels', 'people', 'occurrence', 'sent', 'skipped', 'notice', 'matches', 'channel',
+  'cause',
 ] as const satisfies readonly AuditDetailKey[];
 type Unlisted = Exclude<AuditDetailKey, (typeof auditDetailKeys)[number]>;
 /** Fails to compile, naming the key, when a detail type gains a key this list lacks. */

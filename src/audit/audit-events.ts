@@ -7,6 +7,7 @@
 import type { UserRole } from '../admin/roles.js';
 import type { DirectoryFailure } from '../directory/onprem/onprem-directory.js';
 import type { AuditReason } from './audit-reasons.js';
+import type { MustChangeCause } from '../writeback/must-change.js';
 
 /** How an administrative or self-service password write ended up in the directory (the doctor reads it). */
 type PasswordOutcome = {
@@ -34,7 +35,16 @@ type WritebackDetail = {
 type PasswordPath = 'self-service-reset' | 'unlock' | 'change' | 'admin-reset' | 'helpdesk-reset' | 'helpdesk-unlock' | 'cli' | 'cli-local-only' | 'cli-user-add' | 'cli-set-password';
 
 /** The detail of every event of the one password use-case. */
-type PasswordActDetail = PasswordOutcome & { path?: PasswordPath; by?: string; rules?: string; directoryReason?: DirectoryFailure; verification?: string; mustChange?: boolean };
+type PasswordActDetail = PasswordOutcome & {
+  path?: PasswordPath;
+  by?: string;
+  rules?: string;
+  directoryReason?: DirectoryFailure;
+  verification?: string;
+  mustChange?: boolean;
+  /** Why "must change at next sign-in" was refused (reason writeback-must-change-unsupported). */
+  cause?: MustChangeCause;
+};
 
 /** A helpdesk caller verification step: who acted, how the caller was checked, the verification's reference. */
 type HelpdeskDetail = { by: string; verification: string; method: string; reason?: AuditReason; remaining?: number };

@@ -34,6 +34,9 @@ export const auditOnlyReasons = [
   'deadline',
   /** agent.enrolment: the token was made for another directory. */
   'wrong-directory',
+  /** writeback-must-change-unsupported, its `cause` (writeback/must-change.ts): a cloud-only account / agents without 'must-change'. */
+  'cloud-only',
+  'agent-lacks-must-change',
 ] as const;
 
 export type AuditReason = ErrorCode | DirectoryFailure | ThrottleReason | (typeof auditOnlyReasons)[number];

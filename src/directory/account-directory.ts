@@ -4,9 +4,9 @@ import { DirectoryError } from './onprem/onprem-directory.js';
 import { toSsprError } from '../writeback/directory-error-to-sspr.js';
 import type { ResetWriteOptions, Writeback, WritebackTarget } from '../writeback/writeback.js';
 import { SsprError } from '../errors/sspr-error.js';
+import { mustChangeRefusal, type MustChangeObstacle } from '../writeback/must-change.js';
 
-/** Why a reset cannot leave "must change at next sign-in" set (the reason of writeback-must-change-unsupported). */
-export type MustChangeObstacle = 'cloudOnly' | 'agentTooOld';
+export type { MustChangeObstacle } from '../writeback/must-change.js';
 
 /**
  * The directory the flows use: cloud-only accounts live in the local store; accounts synced from an
@@ -49,17 +49,24 @@ export class AccountDirectory implements Directory {
     return user.source === 'local' ? this.local.isRecentPassword(user, password) : Promise.resolve(false);
   }
 
-  /** A reset: the user's own (self-service flow) or an administrator's (helpdesk, `admin-reset` in the audit trail). */
+  /**
+   * A reset: the user's own (self-service flow) or an administrator's (helpdesk, `admin-reset` in the audit trail).
+   * `mustChange` is decided here for every origin, never dropped: a cloud-only account is refused at once
+   * (writeback-must-change-unsupported, 'cloudOnly'); a directory account's writeback refuses it ('agentTooOld')
+   * when it cannot carry the flag — both before anything is written.
+   */
   async resetPassword(user: DirectoryUser, newPassword: string, origin: 'reset' | 'admin-reset' = 'reset', options: ResetWriteOptions = {}): Promise<void> {
-    if (user.source === 'local') return this.local.resetPassword(user, newPassword);
+    if (user.source === 'local') {
+      if (options.mustChange === true) throw mustChangeRefusal('cloudOnly');
+      return this.local.resetPassword(user, newPassword);
+    }
     await this.write(user, (writeback, target) => writeback.reset(target, newPassword, origin, options));
   }
 
   /**
-   * Whether a reset can leave "must change at next sign-in" set for this account (AD pwdLastSet=0, OpenLDAP
-   * ppolicy pwdReset TRUE): null when it can, else why not — 'cloudOnly' (the local store has no such flag) or
-   * 'agentTooOld' (the agents connected for its directory did not announce 'must-change'). Without writeback
-   * the answer is null: the reset itself is refused (writeback-disabled).
+   * Beforehand, for pages and the API: whether a reset can leave "must change at next sign-in" set for this account
+   * (AD pwdLastSet=0, OpenLDAP ppolicy pwdReset TRUE) — null when it can, else the obstacle `resetPassword` would
+   * refuse with. Without writeback the answer is null: the reset itself is refused (writeback-disabled).
    */
   async mustChangeObstacle(user: DirectoryUser): Promise<MustChangeObstacle | null> {
     if (user.source === 'local') return 'cloudOnly';

@@ -250,6 +250,8 @@ export interface WritebackJobsTable {
   origin: string;
   /** JSON {agentId: sealed envelope}; null once the job has ended. */
   envelopes: string | null;
+  /** JSON array of the optional agent features the job needs (protocol.ts agentFeatures); null: none. */
+  features: string | null;
   /** pending → dispatched → succeeded | failed */
   state: string;
   agent_id: string | null;

@@ -17,7 +17,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     const now = 1_800_000_000_000;
     const job = (id: string, state: JobRow['state'] = 'pending', agentId: string | null = null) => ({
       id, userId: 'u1', username: 'lena', operation: 'reset', directory: 'ldap', origin: 'reset',
-      envelopes: { 'agent-a': '{"v":2}', 'agent-b': '{"v":2}' }, state, agentId, nodeId: 'node-1', createdAt: now, deadlineAt: now + 10_000,
+      envelopes: { 'agent-a': '{"v":2}', 'agent-b': '{"v":2}' }, features: [] as string[], state, agentId, nodeId: 'node-1', createdAt: now, deadlineAt: now + 10_000,
     });
 
     before(async () => {

@@ -1,6 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { DirectoryUser } from '../../directory/directory.js';
-import type { MustChangeObstacle } from '../../directory/account-directory.js';
 import type { Audit } from '../../audit/audit.js';
 import type { MethodRequest } from '../../methods/method.js';
 import type { Registration, RegistrationsRepository } from '../../methods/records.js';
@@ -57,8 +56,6 @@ export interface HelpdeskDeps {
   clock: Clock;
   codeKey: Buffer;
   organisation: string;
-  /** Null when a reset can leave "must change at next sign-in" set for this account, else why it cannot. */
-  mustChangeObstacle(user: DirectoryUser): Promise<MustChangeObstacle | null>;
   /** Whether the directory account is written by a directory that can lock it (unlock is offered only then). */
   contactDataCounts(): Promise<boolean>;
 }
@@ -263,8 +260,7 @@ export class CallerVerification {
     const typed = input.password !== undefined && input.password !== '';
     const password = typed ? (input.password as string) : temporaryPassword();
     const mustChange = input.mustChange;
-    const obstacle = mustChange ? await this.deps.mustChangeObstacle(user) : null;
-    if (obstacle !== null) throw new SsprError('writeback-must-change-unsupported', { params: { reason: obstacle } });
+    // The account directory refuses a mustChange it cannot carry (audited by the use-case as the act's failure).
     await this.deps.setPassword.run(user, { origin: 'helpdesk-reset', password, by: operator.label, mustChange, verification: refOf(grant.id) }, { request });
     // One verification, one reset: the window closes, so a repeated request (a reloaded page) cannot reset again.
     await this.deps.verifications.closeFor(operator.label, user.id, this.deps.clock.now());

@@ -16,6 +16,7 @@ import type { AuditReason } from '../../audit/audit-reasons.js';
 import type { DirectoryFailure } from '../../directory/onprem/onprem-directory.js';
 import type { SignInThrottle } from '../../session/sign-in-throttle.js';
 import { SsprError } from '../../errors/sspr-error.js';
+import { mustChangeCauseOf, type MustChangeCause } from '../../writeback/must-change.js';
 
 /** Where a password (or an unlock) comes from. */
 export type PasswordOrigin = 'self-service-reset' | 'unlock' | 'change' | 'admin-reset' | 'helpdesk-reset' | 'helpdesk-unlock' | 'cli' | 'cli-local-only';
@@ -131,7 +132,7 @@ export class SetPassword {
 
   async run(user: DirectoryUser, act: PasswordAct, context: ActContext): Promise<{ writtenBack: boolean }> {
     const rules = followUpsByOrigin[act.origin];
-    const record = (outcome: 'success' | 'failure', detail: { reason?: AuditReason; directoryReason?: DirectoryFailure; rules?: string; writtenBack?: boolean }) =>
+    const record = (outcome: 'success' | 'failure', detail: { reason?: AuditReason; directoryReason?: DirectoryFailure; cause?: MustChangeCause; rules?: string; writtenBack?: boolean }) =>
       this.deps.audit.record({
         event: rules.event,
         outcome,
@@ -150,7 +151,8 @@ export class SetPassword {
       if ('password' in act) await this.checkPolicy(user, act.password, context.request, record);
       await this.write(user, act).catch(async (error: unknown) => {
         const directoryReason = error instanceof SsprError ? (error.details as { directoryReason?: DirectoryFailure } | undefined)?.directoryReason : undefined;
-        await record('failure', { reason: error instanceof SsprError ? error.code : 'internal', ...(directoryReason ? { directoryReason } : {}) });
+        const cause = mustChangeCauseOf(error);
+        await record('failure', { reason: error instanceof SsprError ? error.code : 'internal', ...(directoryReason ? { directoryReason } : {}), ...(cause ? { cause } : {}) });
         if (act.origin === 'change' && error instanceof SsprError && error.code === 'writeback-wrong-old-password') {
           await this.deps.guesses.failed(user.username, context.request.ip);
         }

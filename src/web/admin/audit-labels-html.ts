@@ -29,7 +29,7 @@ export function eventHtml(lang: Lang, event: string): SafeHtml {
 }
 
 /** Detail keys whose value is a reason id. */
-const reasonKeys: ReadonlySet<string> = new Set(['reason', 'directoryReason']);
+const reasonKeys: ReadonlySet<string> = new Set(['reason', 'directoryReason', 'cause']);
 /** Detail keys whose number is milliseconds since the epoch. */
 const instantKeys: ReadonlySet<string> = new Set(['until', 'blockedUntil', 'expiresAt']);
 /** Detail keys whose number is a duration in milliseconds. */

@@ -194,12 +194,18 @@ export class AgentHub {
     if (local) for (const listener of [...local]) listener({ kind: 'changed' });
   }
 
-  /** Claims queued jobs for the directories this node has agents for and sends each to an agent here. */
+  /**
+   * Claims queued jobs for the directories this node has agents for and sends each to an agent here that has a
+   * copy sealed to it and announced, on its current connection, every feature the job needs: the features stored
+   * when the job was sealed may have gone with a reconnect (an agent pinned to fewer, or replaced by an older
+   * build), and such an agent would drop the field or refuse the envelope. A job no agent here can take stays
+   * pending for another node, or ends at its deadline as not dispatched (nothing changed).
+   */
   private async pickUpPending(): Promise<void> {
     const directories = [...new Set([...this.sessions.values()].filter((s) => s.ready).map((s) => s.directory))];
     const now = this.deps.clock.now();
     for (const job of await this.deps.jobs.pendingFor(directories, now)) {
-      const session = [...this.sessions.values()].find((s) => s.ready && s.directory === job.directory && job.envelopes?.[s.agentId]);
+      const session = [...this.sessions.values()].find((s) => s.ready && s.directory === job.directory && job.envelopes?.[s.agentId] && s.supportsAll(job.features));
       if (!session || !(await this.deps.jobs.claim(job.id, session.agentId, this.deps.nodeId, now))) continue;
       session.send({ type: 'job', jobId: job.id, envelope: job.envelopes?.[session.agentId], deadline: job.deadlineAt });
       await this.announce(job, { kind: 'changed' });

@@ -135,6 +135,11 @@ export class AgentSession {
     return this.features.has(feature);
   }
 
+  /** Whether it announced every one of these (stored names; one this server does not know counts as not announced). */
+  supportsAll(features: readonly string[]): boolean {
+    return features.every((name) => this.features.has(name));
+  }
+
   /** Closes the socket (stale heartbeat, replaced by a newer connection, shutdown). */
   close(code: number, reason: string): void {
     this.socket.close(code, reason);

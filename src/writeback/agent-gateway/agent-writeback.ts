@@ -10,6 +10,8 @@ import { directoryFailures, type AgentFeature } from '../agent-protocol/protocol
 import type { AgentsRepository } from '../agents-repository.js';
 import type { MustChangeSupport, ResetWriteOptions, Writeback, WritebackOrigin, WritebackTarget } from '../writeback.js';
 import type { AgentHub, JobEvent } from './agent-hub.js';
+import type { AgentSession } from './agent-session.js';
+import { mustChangeRefusal } from '../must-change.js';
 import type { JobRow, JobsRepository } from './jobs-repository.js';
 import type { NodeSignals } from './node-signals.js';
 
@@ -60,14 +62,12 @@ export class AgentWriteback implements Writeback {
   }
 
   /**
-   * 'supported' when an agent connected for this directory (to any node) announced 'must-change', or when none
-   * is connected at all (the reset then fails with writeback-no-agent, the real reason); 'agent-lacks' otherwise.
+   * What `reset(…, { mustChange: true })` would meet now, by the route `run` takes: 'agent-lacks' exactly when it
+   * would be refused as agentTooOld; 'supported' otherwise — also with no agent connected at all (the reset then
+   * fails with writeback-no-agent, the real reason).
    */
   async mustChangeSupport(source: string): Promise<MustChangeSupport> {
-    if (this.deps.hub.pick(source, 'must-change')) return 'supported';
-    const connected = await this.deps.agents.connectedFor(source, this.deps.heartbeatSeconds, this.deps.clock.now());
-    if (connected.some((agent) => agent.features.includes('must-change'))) return 'supported';
-    return connected.length === 0 && !this.deps.hub.pick(source) ? 'supported' : 'agent-lacks';
+    return (await this.route(source, 'must-change', this.deps.clock.now())).kind === 'lacking' ? 'agent-lacks' : 'supported';
   }
 
   async change(target: WritebackTarget, oldPassword: string, newPassword: string): Promise<void> {
@@ -99,6 +99,22 @@ export class AgentWriteback implements Writeback {
     return Promise.resolve();
   }
 
+  /**
+   * Where a job for this directory that needs `needs` goes now — the one decision behind `run` and
+   * `mustChangeSupport`: a ready agent on this node that announced it (no query), else the agents other nodes hold
+   * that announced it (one query of the stored agents); 'lacking' when agents are connected but none announced it,
+   * 'none' when no agent is connected at all.
+   */
+  private async route(source: string, needs: AgentFeature | undefined, now: number): Promise<Route> {
+    const session = this.deps.hub.pick(source, needs);
+    if (session) return { kind: 'here', session };
+    const connected = await this.deps.agents.connectedFor(source, this.deps.heartbeatSeconds, now);
+    const able = needs === undefined ? connected : connected.filter((agent) => agent.features.includes(needs));
+    if (able.length > 0) return { kind: 'queue', agents: able };
+    if (needs !== undefined && (connected.length > 0 || this.deps.hub.pick(source))) return { kind: 'lacking' };
+    return { kind: 'none' };
+  }
+
   private async run(operation: SealedOperation, origin: WritebackOrigin | 'verify', target: WritebackTarget, secrets: Secrets): Promise<void> {
     const now = this.deps.clock.now();
     const deadline = now + this.deps.jobTimeoutMs;
@@ -107,6 +123,10 @@ export class AgentWriteback implements Writeback {
     const seal: Seal = (publicKey, version) => sealForAgent(publicKey, payload, this.deps.clock.now(), version);
     const base = { id: jobId, userId: target.userId, username: target.username, operation, directory: target.source, origin, createdAt: now, deadlineAt: deadline, nodeId: this.deps.nodeId };
     const needs: AgentFeature | undefined = secrets.mustChange === true ? 'must-change' : undefined;
+    const route = await this.route(target.source, needs, now);
+    if (route.kind === 'lacking') throw mustChangeRefusal('agentTooOld');
+    if (route.kind === 'none') throw new SsprError('writeback-no-agent');
+    const features = needs === undefined ? [] : [needs];
 
     const events: JobEvent[] = [];
     let wake: (() => void) | null = null;
@@ -115,24 +135,18 @@ export class AgentWriteback implements Writeback {
       wake?.();
     });
     try {
-      const session = this.deps.hub.pick(target.source, needs);
-      if (session) {
+      if (route.kind === 'here') {
+        const { session } = route;
         // Handed over at once: the envelope exists only in this message; a retry re-seals from this request.
-        const job = { ...base, state: 'dispatched' as const, agentId: session.agentId, envelopes: null };
+        const job = { ...base, features, state: 'dispatched' as const, agentId: session.agentId, envelopes: null };
         await this.deps.jobs.insert(job);
         this.deps.hub.track({ ...job, finishedAt: null, reason: null, raw: null });
         session.send({ type: 'job', jobId, envelope: await seal(session.publicKey, session.envelopeVersion), deadline });
       } else {
-        const connected = await this.deps.agents.connectedFor(target.source, this.deps.heartbeatSeconds, now);
-        const remote = needs === undefined ? connected : connected.filter((agent) => agent.features.includes(needs));
-        if (remote.length === 0 && needs === 'must-change' && (connected.length > 0 || this.deps.hub.pick(target.source))) {
-          throw new SsprError('writeback-must-change-unsupported', { params: { reason: 'agentTooOld' } });
-        }
-        if (remote.length === 0) throw new SsprError('writeback-no-agent');
         // Each agent's copy in the version negotiated on its own connection (stored by the node holding it).
-        const sealed = await Promise.all(remote.map(async (agent) => [agent.id, await seal(agent.publicKey, storedVersion(agent.envelopeVersion))] as const));
+        const sealed = await Promise.all(route.agents.map(async (agent) => [agent.id, await seal(agent.publicKey, storedVersion(agent.envelopeVersion))] as const));
         const envelopes = Object.fromEntries(sealed);
-        await this.deps.jobs.insert({ ...base, state: 'pending', agentId: null, envelopes });
+        await this.deps.jobs.insert({ ...base, features, state: 'pending', agentId: null, envelopes });
         await this.deps.signals.publish({ kind: 'job-created', jobId, directory: target.source });
       }
       const job = await this.awaitOutcome(jobId, deadline, target, seal, needs, events, (w) => (wake = w));
@@ -237,6 +251,9 @@ export class AgentWriteback implements Writeback {
 }
 
 type Seal = (publicKey: string, version: EnvelopeVersion) => Promise<string>;
+
+type ConnectedAgent = Awaited<ReturnType<AgentsRepository['connectedFor']>>[number];
+type Route = { kind: 'here'; session: AgentSession } | { kind: 'queue'; agents: ConnectedAgent[] } | { kind: 'lacking' } | { kind: 'none' };
 
 /** The version stored for an agent another node holds; a version this node does not know falls back to the legacy one. */
 function storedVersion(stored: number | null): EnvelopeVersion {

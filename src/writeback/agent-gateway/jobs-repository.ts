@@ -12,6 +12,11 @@ export interface JobRow {
   directory: string;
   origin: string;
   envelopes: Record<string, string> | null;
+  /**
+   * Optional agent features the job needs (a reset with mustChange: 'must-change'): it goes only to an agent that
+   * announced each on its current connection. Names as stored: one a newer node wrote may be unknown here.
+   */
+  features: readonly string[];
   state: JobState;
   agentId: string | null;
   nodeId: string | null;
@@ -41,6 +46,7 @@ export class JobsRepository {
         directory: job.directory,
         origin: job.origin,
         envelopes: job.envelopes ? JSON.stringify(job.envelopes) : null,
+        features: job.features.length > 0 ? JSON.stringify(job.features) : null,
         state: job.state,
         agent_id: job.agentId,
         node_id: job.nodeId,
@@ -158,6 +164,7 @@ function toJob(row: WritebackJobsTable): JobRow {
     directory: row.directory,
     origin: row.origin,
     envelopes: row.envelopes ? (JSON.parse(row.envelopes) as Record<string, string>) : null,
+    features: featuresOf(row.features),
     state: row.state as JobState,
     agentId: row.agent_id,
     nodeId: row.node_id,
@@ -167,4 +174,15 @@ function toJob(row: WritebackJobsTable): JobRow {
     reason: row.reason,
     raw: row.raw,
   };
+}
+
+/** The stored feature list; anything but a JSON array of strings reads as one unknown feature (no agent takes it). */
+function featuresOf(stored: string | null): readonly string[] {
+  if (stored === null) return [];
+  try {
+    const parsed = JSON.parse(stored) as unknown;
+    return Array.isArray(parsed) && parsed.every((f) => typeof f === 'string') ? parsed : [stored];
+  } catch {
+    return [stored];
+  }
 }
