@@ -10,7 +10,7 @@ import { capableAt, type ResetReadiness } from '../doctor/reset-readiness.js';
 /** The health banner's areas, each judged by the worst of the doctor's service-level checks listed for it. */
 export const healthAreas = {
   writeback: ['writeback-enabled'],
-  agents: ['agent-connected', 'agent-network'],
+  agents: ['agent-connected', 'agent-network', 'agent-features'],
   directory: ['directory-reachable', 'directory-permissions'],
   delivery: ['method-data-valid'],
 } as const satisfies Record<string, readonly CheckId[]>;

@@ -8,6 +8,7 @@ export const checkIds = [
   'writeback-enabled',
   'agent-connected',
   'agent-network',
+  'agent-features',
   'directory-reachable',
   'directory-permissions',
   'user-linked',

@@ -13,6 +13,7 @@ import { adminPolicyCheck, methodDataValidCheck, methodsRegisteredCheck, registr
 import { unsupportedOperationCheck } from './audit-checks.js';
 import { throttledCheck } from './throttle-check.js';
 import { mailServerReachableCheck } from './mail-server-check.js';
+import { agentFeaturesCheck } from './agent-features-check.js';
 
 /** Every doctor check, once, in catalogue order (failure-catalog.md; the order of `checkIds`). */
 export const doctorChecks: readonly DoctorCheck[] = [
@@ -21,6 +22,7 @@ export const doctorChecks: readonly DoctorCheck[] = [
   writebackEnabledCheck,
   agentConnectedCheck,
   agentNetworkCheck,
+  agentFeaturesCheck,
   directoryReachableCheck,
   directoryPermissionsCheck,
   userLinkedCheck,
