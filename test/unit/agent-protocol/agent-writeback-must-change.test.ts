@@ -81,6 +81,7 @@ describe('agent writeback: "must change at next sign-in" only to agents that ann
     await writeback.reset(target, 'Copper kettle meadow 4', 'admin-reset');
     const opened = await openSealed(previous.privateKeyPem, String(sent[0]?.message.envelope), { expectedJobId: String(sent[0]?.message.jobId), now: Date.now() });
     assert.equal('mustChange' in opened, false, 'the job an older agent gets carries no field it would refuse');
+    assert.deepEqual(inserted[0]?.features, []);
     await assert.rejects(writeback.reset(target, 'Harbour lantern quartz 9', 'admin-reset', { mustChange: true }), refusedAsTooOld);
     assert.equal(sent.length, 1, 'nothing more was sent');
     assert.equal(inserted.length, 1, 'no job was queued');
@@ -92,6 +93,7 @@ describe('agent writeback: "must change at next sign-in" only to agents that ann
     await mixed.writeback.reset(target, 'Harbour lantern quartz 9', 'admin-reset', { mustChange: true });
     const envelopes = mixed.inserted[0]?.envelopes ?? {};
     assert.deepEqual(Object.keys(envelopes), ['new']);
+    assert.deepEqual(mixed.inserted[0]?.features, ['must-change'], 'the queued job says what the agent picking it up must have announced');
     assert.equal((await openSealed(agent.privateKeyPem, envelopes.new!, { expectedJobId: mixed.inserted[0]!.id, now: Date.now() })).mustChange, true);
 
     const old = writebackWith({ remote: [{ id: 'old', publicKey: previous.publicKeyPem, features: ['password-facts'] }] });

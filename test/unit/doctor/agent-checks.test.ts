@@ -1,4 +1,4 @@
-/** agent-connected / agent-network from agent rows inserted through AgentsRepository (SQLite in memory). */
+/** agent-connected / agent-network / agent-features from agent rows inserted through AgentsRepository (SQLite in memory). */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore, migrate, type Store } from '../../../src/store/database.js';
@@ -6,6 +6,8 @@ import { AgentsRepository, type EnrolledAgent } from '../../../src/writeback/age
 import { configSchema } from '../../../src/config/schema.js';
 import { defaultSsprPolicy } from '../../../src/policy/sspr-policy.js';
 import { agentConnected, agentNetwork } from '../../../src/doctor/checks/writeback-checks.js';
+import { agentFeatures } from '../../../src/doctor/checks/agent-features-check.js';
+import { render } from '../../../src/doctor/doctor-text.js';
 import type { ServiceFacts } from '../../../src/doctor/facts.js';
 
 let store: Store;
@@ -67,5 +69,28 @@ describe('agent checks', () => {
     assert.equal(skew.key, 'clock-skew');
     await agents.recordHeartbeat('a1', NOW - 1000, 30, 200, report());
     assert.equal(agentNetwork(facts('agent', await agents.list()), 'ldap').status, 'pass');
+  });
+
+  it('agent-features: skips without connected agents, warns when none or some lack must-change, passes when all have it', async () => {
+    assert.equal(agentFeatures(facts('direct', await agents.list()), 'ldap').key, 'direct');
+    assert.equal(agentFeatures(facts('agent', await agents.list()), 'local').key, 'cloud-only');
+    await agents.markConnected('a1', 'node-1', NOW - 1000, '1.0', 0, report(), 3, ['password-facts']);
+    const none = agentFeatures(facts('agent', await agents.list()), null);
+    assert.deepEqual({ status: none.status, key: none.key, agents: none.params?.agents }, { status: 'warn', key: 'must-change-none', agents: 'agent-1' });
+    assert.match(render(none, 'en').fix, /^Update the agent \(agent-1\) to this version/);
+    assert.match(render(none, 'en').evidence, /agent-1 \(password-facts\)/);
+
+    await agents.insert({ id: 'a2', name: 'agent-2', directory: 'ldap', publicKey: 'pk2', fingerprint: 'fp2', identityKey: 'ik2' }, NOW - 600_000);
+    await agents.markConnected('a2', 'node-2', NOW - 1000, '1.1', 0, report(), 3, ['password-facts', 'must-change']);
+    const some = agentFeatures(facts('agent', await agents.list()), 'ldap');
+    assert.deepEqual({ status: some.status, key: some.key, agents: some.params?.agents, count: some.params?.count }, { status: 'warn', key: 'must-change-some', agents: 'agent-1', count: 1 });
+    assert.match(render(some, 'de').summary, /1 Agent für das ldap-Verzeichnis kann keine Änderung/);
+
+    await agents.markConnected('a1', 'node-1', NOW - 1000, '1.1', 0, report(), 3, ['password-facts', 'must-change']);
+    assert.equal(agentFeatures(facts('agent', await agents.list()), 'ldap').status, 'pass');
+    // A stale agent does not count, whatever it announced: with no fresh agent there is nothing to compare.
+    await agents.recordHeartbeat('a1', NOW - 600_000, 30, 0, report());
+    await agents.recordHeartbeat('a2', NOW - 600_000, 30, 0, report());
+    assert.equal(agentFeatures(facts('agent', await agents.list()), 'ldap').key, 'no-agents');
   });
 });
