@@ -22,6 +22,33 @@ function hashOf(word: string): number {
   return hash;
 }
 
+/** A built {@link CompactDictionaries} as plain data: what a worker thread hands over (the arrays transferred). */
+export interface CompactDictionaryParts {
+  names: string[];
+  maxWordSize: number[];
+  units: Uint16Array;
+  wordStart: Uint32Array;
+  wordHash: Uint32Array;
+  table: Uint32Array;
+  rankStart: Uint32Array;
+  dictionaryOf: Uint8Array;
+  rankOf: Uint32Array;
+}
+
+/** Open-addressing table (at most half full) of `words` distinct words with the given hashes: slot → word id + 1. */
+function tableOf(wordHash: Uint32Array, words: number): Uint32Array {
+  let slots = 1024;
+  while (slots < words * 2) slots *= 2;
+  const table = new Uint32Array(slots);
+  const mask = slots - 1;
+  for (let id = 0; id < words; id++) {
+    let slot = (wordHash[id] ?? 0) & mask;
+    while ((table[slot] ?? 0) !== 0) slot = (slot + 1) & mask;
+    table[slot] = id + 1;
+  }
+  return table;
+}
+
 export class CompactDictionaries {
   /** Dictionary names, in the order zxcvbn reports their matches. */
   readonly names: readonly string[];
@@ -45,96 +72,27 @@ export class CompactDictionaries {
   private readonly dictionaryOf: Uint8Array;
   private readonly rankOf: Uint32Array;
 
-  constructor(lists: readonly (readonly [name: string, words: readonly string[]])[]) {
-    if (lists.length > 255) throw new RangeError('at most 255 dictionaries');
-    this.names = lists.map(([name]) => name);
-    this.maxWordSize = lists.map(([, words]) => words.reduce((max, word) => Math.max(max, word.length), 0));
+  /** Builds the structure from rank-ordered word lists, or takes over the parts of one built elsewhere. */
+  constructor(source: readonly (readonly [name: string, words: readonly string[]])[] | CompactDictionaryParts) {
+    const parts = Array.isArray(source) ? buildParts(source) : (source as CompactDictionaryParts);
+    this.names = parts.names;
+    this.maxWordSize = parts.maxWordSize;
     this.width = Math.max(0, ...this.maxWordSize);
-    const occurrences = lists.reduce((sum, [, words]) => sum + words.length, 0);
-    const unitBound = lists.reduce((sum, [, words]) => words.reduce((s, word) => s + word.length, sum), 0);
-    let slots = 1024;
-    while (slots < occurrences * 2) slots *= 2;
-    const table = new Uint32Array(slots);
-    const mask = slots - 1;
-    const units = new Uint16Array(unitBound);
-    const wordStart = new Uint32Array(occurrences + 1);
-    const wordHash = new Uint32Array(occurrences);
-    // Per occurrence (deduplicated within a dictionary): word id, dictionary, rank.
-    const pairWord = new Uint32Array(occurrences);
-    const pairDictionary = new Uint8Array(occurrences);
-    const pairRank = new Uint32Array(occurrences);
-    const lastDictionary = new Int16Array(occurrences).fill(-1);
-    const lastPair = new Uint32Array(occurrences);
-    let words = 0;
-    let unitsUsed = 0;
-    let pairs = 0;
-    for (let dictionary = 0; dictionary < lists.length; dictionary++) {
-      const list = lists[dictionary]?.[1] ?? [];
-      for (let position = 0; position < list.length; position++) {
-        const word = list[position] ?? '';
-        const length = word.length;
-        const hash = hashOf(word);
-        let slot = hash & mask;
-        let id = -1;
-        for (let entry = table[slot] ?? 0; entry !== 0; slot = (slot + 1) & mask, entry = table[slot] ?? 0) {
-          const candidate = entry - 1;
-          if (wordHash[candidate] !== hash) continue;
-          const start = wordStart[candidate] ?? 0;
-          if ((wordStart[candidate + 1] ?? 0) - start !== length) continue;
-          let k = 0;
-          while (k < length && units[start + k] === word.charCodeAt(k)) k++;
-          if (k === length) {
-            id = candidate;
-            break;
-          }
-        }
-        if (id === -1) {
-          id = words++;
-          wordHash[id] = hash;
-          wordStart[id] = unitsUsed;
-          for (let k = 0; k < length; k++) units[unitsUsed++] = word.charCodeAt(k);
-          wordStart[id + 1] = unitsUsed;
-          table[slot] = id + 1;
-        }
-        // zxcvbn's ranked dictionary keeps a word's last position in its list.
-        if (lastDictionary[id] === dictionary) {
-          pairRank[lastPair[id] ?? 0] = position + 1;
-          continue;
-        }
-        lastDictionary[id] = dictionary;
-        lastPair[id] = pairs;
-        pairWord[pairs] = id;
-        pairDictionary[pairs] = dictionary;
-        pairRank[pairs] = position + 1;
-        pairs++;
-      }
-    }
-    // Group the ranks by word (a stable counting sort keeps each word's dictionaries in order).
-    const rankStart = new Uint32Array(words + 1);
-    for (let p = 0; p < pairs; p++) {
-      const next = (pairWord[p] ?? 0) + 1;
-      rankStart[next] = (rankStart[next] ?? 0) + 1;
-    }
-    for (let w = 0; w < words; w++) rankStart[w + 1] = (rankStart[w + 1] ?? 0) + (rankStart[w] ?? 0);
-    const fill = rankStart.slice(0, words);
-    const dictionaryOf = new Uint8Array(pairs);
-    const rankOf = new Uint32Array(pairs);
-    for (let p = 0; p < pairs; p++) {
-      const word = pairWord[p] ?? 0;
-      const at = fill[word] ?? 0;
-      fill[word] = at + 1;
-      dictionaryOf[at] = pairDictionary[p] ?? 0;
-      rankOf[at] = pairRank[p] ?? 0;
-    }
-    this.size = words;
-    this.table = table;
-    this.mask = mask;
-    this.units = units.slice(0, unitsUsed);
-    this.wordStart = wordStart.slice(0, words + 1);
-    this.wordHash = wordHash.slice(0, words);
-    this.rankStart = rankStart;
-    this.dictionaryOf = dictionaryOf;
-    this.rankOf = rankOf;
+    this.size = parts.wordHash.length;
+    this.table = parts.table;
+    this.mask = parts.table.length - 1;
+    this.units = parts.units;
+    this.wordStart = parts.wordStart;
+    this.wordHash = parts.wordHash;
+    this.rankStart = parts.rankStart;
+    this.dictionaryOf = parts.dictionaryOf;
+    this.rankOf = parts.rankOf;
+  }
+
+  /** The structure as plain data; `new CompactDictionaries(parts)` answers the same. */
+  parts(): CompactDictionaryParts {
+    const { units, wordStart, wordHash, table, rankStart, dictionaryOf, rankOf } = this;
+    return { names: [...this.names], maxWordSize: [...this.maxWordSize], units, wordStart, wordHash, table, rankStart, dictionaryOf, rankOf };
   }
 
   /** The id of the word `text.slice(start, end)` whose FNV hash is `hash`, or -1. Builds no string. */
@@ -172,4 +130,100 @@ export class CompactDictionaries {
   get bytes(): number {
     return [this.units, this.wordStart, this.wordHash, this.table, this.rankStart, this.dictionaryOf, this.rankOf].reduce((sum, array) => sum + array.byteLength, 0);
   }
+}
+
+/** Builds the parts: every distinct word once (ids in first-seen order), with its ranks grouped by word. */
+function buildParts(lists: readonly (readonly [name: string, words: readonly string[]])[]): CompactDictionaryParts {
+  if (lists.length > 255) throw new RangeError('at most 255 dictionaries');
+  const names = lists.map(([name]) => name);
+  const maxWordSize = lists.map(([, words]) => words.reduce((max, word) => Math.max(max, word.length), 0));
+  const occurrences = lists.reduce((sum, [, words]) => sum + words.length, 0);
+  const unitBound = lists.reduce((sum, [, words]) => words.reduce((s, word) => s + word.length, sum), 0);
+  let slots = 1024;
+  while (slots < occurrences * 2) slots *= 2;
+  const table = new Uint32Array(slots);
+  const mask = slots - 1;
+  const units = new Uint16Array(unitBound);
+  const wordStart = new Uint32Array(occurrences + 1);
+  const wordHash = new Uint32Array(occurrences);
+  // Per occurrence (deduplicated within a dictionary): word id, dictionary, rank.
+  const pairWord = new Uint32Array(occurrences);
+  const pairDictionary = new Uint8Array(occurrences);
+  const pairRank = new Uint32Array(occurrences);
+  const lastDictionary = new Int16Array(occurrences).fill(-1);
+  const lastPair = new Uint32Array(occurrences);
+  let words = 0;
+  let unitsUsed = 0;
+  let pairs = 0;
+  for (let dictionary = 0; dictionary < lists.length; dictionary++) {
+    const list = lists[dictionary]?.[1] ?? [];
+    for (let position = 0; position < list.length; position++) {
+      const word = list[position] ?? '';
+      const length = word.length;
+      const hash = hashOf(word);
+      let slot = hash & mask;
+      let id = -1;
+      for (let entry = table[slot] ?? 0; entry !== 0; slot = (slot + 1) & mask, entry = table[slot] ?? 0) {
+        const candidate = entry - 1;
+        if (wordHash[candidate] !== hash) continue;
+        const start = wordStart[candidate] ?? 0;
+        if ((wordStart[candidate + 1] ?? 0) - start !== length) continue;
+        let k = 0;
+        while (k < length && units[start + k] === word.charCodeAt(k)) k++;
+        if (k === length) {
+          id = candidate;
+          break;
+        }
+      }
+      if (id === -1) {
+        id = words++;
+        wordHash[id] = hash;
+        wordStart[id] = unitsUsed;
+        for (let k = 0; k < length; k++) units[unitsUsed++] = word.charCodeAt(k);
+        wordStart[id + 1] = unitsUsed;
+        table[slot] = id + 1;
+      }
+      // zxcvbn's ranked dictionary keeps a word's last position in its list.
+      if (lastDictionary[id] === dictionary) {
+        pairRank[lastPair[id] ?? 0] = position + 1;
+        continue;
+      }
+      lastDictionary[id] = dictionary;
+      lastPair[id] = pairs;
+      pairWord[pairs] = id;
+      pairDictionary[pairs] = dictionary;
+      pairRank[pairs] = position + 1;
+      pairs++;
+    }
+  }
+  // Group the ranks by word (a stable counting sort keeps each word's dictionaries in order).
+  const rankStart = new Uint32Array(words + 1);
+  for (let p = 0; p < pairs; p++) {
+    const next = (pairWord[p] ?? 0) + 1;
+    rankStart[next] = (rankStart[next] ?? 0) + 1;
+  }
+  for (let w = 0; w < words; w++) rankStart[w + 1] = (rankStart[w + 1] ?? 0) + (rankStart[w] ?? 0);
+  const fill = rankStart.slice(0, words);
+  const dictionaryOf = new Uint8Array(pairs);
+  const rankOf = new Uint32Array(pairs);
+  for (let p = 0; p < pairs; p++) {
+    const word = pairWord[p] ?? 0;
+    const at = fill[word] ?? 0;
+    fill[word] = at + 1;
+    dictionaryOf[at] = pairDictionary[p] ?? 0;
+    rankOf[at] = pairRank[p] ?? 0;
+  }
+  const finalHash = wordHash.slice(0, words);
+  return {
+    names,
+    maxWordSize,
+    // The build table is sized for every occurrence; the kept one for the distinct words only.
+    table: tableOf(finalHash, words),
+    units: units.slice(0, unitsUsed),
+    wordStart: wordStart.slice(0, words + 1),
+    wordHash: finalHash,
+    rankStart,
+    dictionaryOf,
+    rankOf,
+  };
 }

@@ -18,58 +18,26 @@
  * inputs; its search for the most guessable match sequence takes two shortcuts with the same answer
  * (zxcvbn-scoring.ts).
  *
- * The dictionaries (common, and one package per interface language that has one: dictionaryPackages) are read
- * once, on first use, synchronously, via require — so the sync evaluation core can use them without an async
- * start-up step — copied into the compact structure, and the packages' modules released. Call
- * {@link preloadStrengthEstimator} at start-up to pay that cost (≈ 0.5 s of CPU) early.
+ * The dictionaries (common, and one package per interface language that has one: strength-dictionaries.ts) are
+ * built once, on first use, synchronously, in a short-lived worker thread whose heap goes when it exits; this
+ * thread keeps only the compact structure. Call {@link preloadStrengthEstimator} at start-up to pay that cost
+ * (≈ 0.5 s of CPU, off this thread's heap) early.
  *
  * zxcvbn-ts 3 keeps its options in a process-wide singleton; we leave its translations at
  * the built-in default (the translation *keys*) and translate the keys through the message
  * catalogue, so one process answers in every language.
  */
 import { createRequire } from 'node:module';
-import { languages, type Lang } from '../i18n/lang.js';
 import { messages } from '../i18n/messages.js';
 import type { Language } from './messages.js';
 import { hasSubstitutionNextToLetter, undoSubstitutions } from './normalize.js';
 import { StrengthMemo, type RawStrength } from './strength-memo.js';
 import { strengthWindow } from './strength-window.js';
-import { CompactDictionaries } from './compact-dictionaries.js';
+import { loadStrengthDictionaries, strengthDictionaryLists } from './strength-dictionaries.js';
 import { installCompactDictionaryMatch, type ZxcvbnInternals } from './dictionary-match.js';
 import { installScoringShortcuts } from './zxcvbn-scoring.js';
 
 type ZxcvbnCore = typeof import('@zxcvbn-ts/core');
-type CommonPackage = typeof import('@zxcvbn-ts/language-common');
-/** What this module reads of a zxcvbn-ts 3 language package; packages name their name lists differently. */
-interface LanguagePackage {
-  dictionary: Record<string, string[]>;
-}
-
-/**
- * The zxcvbn-ts language package with the words of each interface language, or null where none exists
- * (Swedish: no package for zxcvbn-ts 3). A Record over Lang, so a language added to the list must be named here.
- */
-const dictionaryPackages: Record<Lang, string | null> = {
-  en: '@zxcvbn-ts/language-en',
-  de: '@zxcvbn-ts/language-de',
-  fr: '@zxcvbn-ts/language-fr',
-  es: '@zxcvbn-ts/language-es-es',
-  it: '@zxcvbn-ts/language-it',
-  nl: '@zxcvbn-ts/language-nl-be',
-  pl: '@zxcvbn-ts/language-pl',
-  'pt-BR': '@zxcvbn-ts/language-pt-br',
-  sv: null,
-  ja: '@zxcvbn-ts/language-ja',
-};
-
-const dictionaryNames = ['commonWords', 'firstnames', 'lastnames', 'wikipedia'] as const;
-type DictionaryName = (typeof dictionaryNames)[number];
-
-/** A package's lists by zxcvbn's dictionary names: first and last names gathered from however the package splits them. */
-function listsOf(pkg: LanguagePackage): Record<DictionaryName, string[][]> {
-  const named = (pattern: RegExp) => Object.entries(pkg.dictionary).filter(([name]) => pattern.test(name)).map(([, words]) => words);
-  return { commonWords: named(/^commonWords$/), firstnames: named(/firstnames$/i), lastnames: named(/lastnames$/i), wikipedia: named(/^wikipedia$/) };
-}
 
 export interface StrengthEstimate {
   /** zxcvbn score: 0 too guessable … 4 very unguessable. */
@@ -86,54 +54,13 @@ interface Estimator {
 
 let estimator: Estimator | undefined;
 
-/** Interleaves rank-ordered word lists, so no list's words rank behind another's. */
-function interleave(lists: readonly (readonly string[])[]): string[] {
-  const merged: string[] = [];
-  const length = Math.max(0, ...lists.map((list) => list.length));
-  for (let i = 0; i < length; i++) {
-    for (const list of lists) {
-      const word = list[i];
-      if (word !== undefined) merged.push(word);
-    }
-  }
-  return merged;
-}
-
-/**
- * The static dictionaries in zxcvbn's order: the common package's, then English and German sharing one ranking
- * (their words interleaved: the golden verdicts were reviewed against it), then every further language under
- * `<name>-<lang>` with its own ranks, so adding a language does not push another language's common words down the
- * ranking. zxcvbn's feedback still recognises `wikipedia-*` and `*firstnames-*`; only a further language's last
- * names lose the "names are easy to guess" warning.
- */
-export function strengthDictionaryLists(require: NodeRequire = createRequire(import.meta.url)): [name: string, words: string[]][] {
-  const common = require('@zxcvbn-ts/language-common') as CommonPackage;
-  const lists = (lang: Lang) => {
-    const name = dictionaryPackages[lang];
-    return name === null ? null : listsOf(require(name) as LanguagePackage);
-  };
-  const [en, de] = [lists('en'), lists('de')];
-  const pair = (name: DictionaryName) => interleave([...(en?.[name] ?? []), ...(de?.[name] ?? [])]);
-  const further = languages.filter((lang) => lang !== 'en' && lang !== 'de').flatMap((lang) => {
-    const own = lists(lang);
-    return own === null ? [] : dictionaryNames.map((name): [string, string[]] => [`${name}-${lang}`, interleave(own[name])]);
-  });
-  return [...Object.entries(common.dictionary), ...dictionaryNames.map((name): [string, string[]] => [name, pair(name)]), ...further];
-}
-
-/** Every module file of the zxcvbn-ts language packages that this process has loaded. */
-function languageModules(require: NodeRequire): string[] {
-  return Object.keys(require.cache).filter((file) => /[\\/]@zxcvbn-ts[\\/]language-/.test(file));
-}
+export { strengthDictionaryLists };
 
 function loadEstimator(): Estimator {
   const require = createRequire(import.meta.url);
   installScoringShortcuts(require);
   const core = require('@zxcvbn-ts/core') as ZxcvbnCore;
-  const loadedBefore = new Set(languageModules(require));
-  const common = require('@zxcvbn-ts/language-common') as CommonPackage;
-  const lists = strengthDictionaryLists(require);
-  const compact = new CompactDictionaries(lists);
+  const { compact, graphs } = loadStrengthDictionaries();
   const installed = installCompactDictionaryMatch({
     version: (require('@zxcvbn-ts/core/package.json') as { version: string }).version,
     matcher: require('@zxcvbn-ts/core/dist/matcher/dictionary/matching.js') as ZxcvbnInternals['matcher'],
@@ -144,12 +71,11 @@ function loadEstimator(): Estimator {
     // compares the resulting matches pairwise (tens of ms for digit-rich input); the one
     // de-leeted reading in estimateStrength replaces them.
     l33tMaxSubstitutions: 0,
-    graphs: common.adjacencyGraphs,
-    // With the compact matcher installed zxcvbn ranks no word lists itself (only each call's user inputs).
-    dictionary: installed ? {} : Object.fromEntries(lists),
+    graphs,
+    // With the compact matcher installed zxcvbn ranks no word lists itself (only each call's user inputs); on
+    // another zxcvbn-ts release line it ranks the lists itself, in this thread.
+    dictionary: installed ? {} : Object.fromEntries(strengthDictionaryLists()),
   });
-  // The packages' word arrays are copied into the compact structure: let them be collected.
-  if (installed) for (const file of languageModules(require)) if (!loadedBefore.has(file)) delete require.cache[file];
   return { core };
 }
 
