@@ -47,12 +47,17 @@ function frame(text: ChartText, id: string, body: SafeHtml, yMax: number, format
 /** The same numbers as a table, for screen readers, keyboard users and copying. */
 function dataTable(text: ChartText, points: ChartPoint[], format: (value: number) => string): SafeHtml {
   const [labelColumn = '', ...valueColumns] = text.columns;
+  const name = (p: ChartPoint) => {
+    const id = shownId(p);
+    return id === undefined ? p.label : labelWithIdHtml(p.label, id);
+  };
+  const value = (p: ChartPoint, series: number) => {
+    const v = p.values[series];
+    return v === undefined ? '' : format(v);
+  };
   const table = consoleTable({
     caption: text.title,
-    columns: [
-      { label: labelColumn, rowHeader: true, cell: (p: ChartPoint) => { const id = shownId(p); return id === undefined ? p.label : labelWithIdHtml(p.label, id); } },
-      ...valueColumns.map((label, series) => ({ label, cell: (p: ChartPoint) => format(p.values[series] ?? 0) })),
-    ],
+    columns: [{ label: labelColumn, rowHeader: true, cell: name }, ...valueColumns.map((label, series) => ({ label, cell: (p: ChartPoint) => value(p, series) }))],
     rows: points,
   });
   return html`<details class="chart-data"><summary>${text.tableLabel}</summary>${table}</details>`;
