@@ -2,7 +2,7 @@
  * Every value an audit event's `detail.reason` (and `directoryReason`) may hold, once: the error codes of the
  * catalogue (what a refused step threw), the directory's failure reasons, the throttles' block reasons, and the few
  * reasons only the audit trail uses. The detail types of audit-events.ts use `AuditReason`, so a writer cannot
- * record a reason that has no label (audit-reason-labels.ts; messages/<lang>/audit-reasons.json).
+ * record a reason that has no label (audit-labels.ts; messages/<lang>/audit-reasons.json).
  * Reasons are stored ids: add new ones, never rename (old rows keep the old id and are shown raw).
  */
 import { errorCatalogue, type ErrorCode } from '../errors/catalogue.js';
@@ -11,7 +11,7 @@ import { directoryFailures } from '../writeback/agent-protocol/protocol.js';
 import { throttleReasons, type ThrottleReason } from '../policy/throttles.js';
 
 /** Reasons recorded by the audit trail only (not errors, directory failures or throttle blocks). */
-export const auditOnlyReasons = [
+const auditOnlyReasons = [
   /** reset-start: the typed name matched no account. */
   'unknown-user',
   /** scheduled-run: a job failed without an error code. */
@@ -45,9 +45,3 @@ export type AuditReason = ErrorCode | DirectoryFailure | ThrottleReason | (typeo
 export const auditReasons: readonly AuditReason[] = [
   ...new Set<AuditReason>([...(Object.keys(errorCatalogue) as ErrorCode[]), ...directoryFailures, ...throttleReasons, ...auditOnlyReasons]),
 ];
-
-const known: ReadonlySet<string> = new Set(auditReasons);
-
-export function isAuditReason(value: unknown): value is AuditReason {
-  return typeof value === 'string' && known.has(value);
-}

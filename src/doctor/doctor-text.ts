@@ -1,8 +1,8 @@
 import type { Lang } from '../i18n/lang.js';
 import { messages } from '../i18n/messages.js';
 import type { CheckResult, Finding } from './doctor-types.js';
-import { auditReasonLabel } from '../audit/audit-reason-labels.js';
-import { auditEventLabel } from '../audit/audit-event-labels.js';
+import { auditEventLabel, auditReasonLabel } from '../audit/audit-labels.js';
+import { labelWithId } from '../i18n/label-table.js';
 
 /**
  * A doctor sentence (messages/<lang>/doctor.json): `CHECK.KEY` is a summary, `CHECK.KEY.fix` its fix (absent:
@@ -18,10 +18,7 @@ export function say(lang: Lang, key: string, params?: Record<string, string | nu
  */
 function readable(lang: Lang, params: Record<string, string | number> | undefined): Record<string, string | number> | undefined {
   if (!params) return params;
-  const named = (id: string | number | undefined, label: (id: string) => string | undefined) => {
-    const words = typeof id === 'string' ? label(id) : undefined;
-    return words ? `${words} (${String(id)})` : id;
-  };
+  const named = (id: string | number | undefined, label: (id: string) => string | undefined) => (typeof id === 'string' ? labelWithId(label(id), id) : id);
   const reason = named(params.reason, (id) => auditReasonLabel(lang, id));
   const event = named(params.event, (id) => auditEventLabel(lang, id));
   return { ...params, ...(reason === undefined ? {} : { reason }), ...(event === undefined ? {} : { event }) };

@@ -12,9 +12,10 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => entities[c] as string);
 }
 
-type Interpolation = SafeHtml | string | number | boolean | null | undefined | Interpolation[];
+/** What `html` takes between its strings. */
+export type HtmlValue = SafeHtml | string | number | boolean | null | undefined | HtmlValue[];
 
-function render(value: Interpolation): string {
+function render(value: HtmlValue): string {
   if (value === null || value === undefined || value === false) return '';
   if (value instanceof SafeHtml) return value.value;
   if (Array.isArray(value)) return value.map(render).join('');
@@ -22,7 +23,7 @@ function render(value: Interpolation): string {
 }
 
 /** Tagged template: every interpolated value is escaped unless it is SafeHtml (nested `html` results). */
-export function html(strings: TemplateStringsArray, ...values: Interpolation[]): SafeHtml {
+export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {
   let out = strings[0] ?? '';
   values.forEach((value, i) => {
     out += render(value) + (strings[i + 1] ?? '');

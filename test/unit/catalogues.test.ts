@@ -22,7 +22,7 @@ import { expiryMail, managerSummaryMail } from '../../src/reminders/reminder-tex
 import { layout } from '../../src/web/pages/layout.js';
 import { html } from '../../src/web/html.js';
 import { auditEventNames } from '../../src/audit/audit-events.js';
-import { auditEventLabel } from '../../src/audit/audit-event-labels.js';
+import { auditEventLabel } from '../../src/audit/audit-labels.js';
 import { PREDEFINED_QUESTIONS } from '../../src/methods/questions/question-catalogue.js';
 
 const root = shippedMessagesRoot();

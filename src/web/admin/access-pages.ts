@@ -22,10 +22,24 @@ const scopeCode = (scope: AdminTokenScope) => (scope === 'read-only' ? 'readOnly
 function licencesPart(page: PageContext, licences: Array<{ plan: string; principalType: 'user' | 'group'; principal: string }>): SafeHtml {
   const { lang } = page;
   const to = (a: { principalType: 'user' | 'group'; principal: string }) => message(lang, 'console-auth.access.licences.to', { type: a.principalType === 'group' ? 'group' : 'other', name: a.principal });
-  const rows = licences.map((a) => html`<tr><th scope="row">${a.plan}</th><td>${to(a)}</td><td><form method="post" action="/admin/access/licence" class="inline">${csrfField(page)}<input type="hidden" name="plan" value="${a.plan}"><input type="hidden" name="${a.principalType}" value="${a.principal}"><button type="submit" name="action" value="unassign" class="secondary" aria-label="${message(lang, 'console-auth.access.licences.unassignLabel', { plan: a.plan, name: to(a) })}">${message(lang, 'console-auth.access.licences.unassign')}</button></form></td></tr>`);
   return html`<h2 id="licences-heading">${message(lang, 'console-auth.access.licences')}</h2>
 <p class="help" id="licences-help">${message(lang, 'console-auth.access.licences.help')}</p>
-${licences.length ? consoleTable(html`<table id="licences" aria-labelledby="licences-heading"><thead><tr><th scope="col">${message(lang, 'console-auth.access.licences.plan')}</th><th scope="col">${message(lang, 'console-auth.access.licences.principal')}</th><th scope="col"><span class="visually-hidden">${message(lang, 'console.directory.actions')}</span></th></tr></thead><tbody>${rows}</tbody></table>`) : html`<p id="licences">${message(lang, 'console-auth.access.licences.none')}</p>`}
+${licences.length
+    ? consoleTable({
+        id: 'licences',
+        labelledBy: 'licences-heading',
+        columns: [
+          { label: message(lang, 'console-auth.access.licences.plan'), rowHeader: true, cell: (a) => a.plan },
+          { label: message(lang, 'console-auth.access.licences.principal'), cell: to },
+          {
+            label: message(lang, 'console.directory.actions'),
+            hideLabel: true,
+            cell: (a) => html`<form method="post" action="/admin/access/licence" class="inline">${csrfField(page)}<input type="hidden" name="plan" value="${a.plan}"><input type="hidden" name="${a.principalType}" value="${a.principal}"><button type="submit" name="action" value="unassign" class="secondary" aria-label="${message(lang, 'console-auth.access.licences.unassignLabel', { plan: a.plan, name: to(a) })}">${message(lang, 'console-auth.access.licences.unassign')}</button></form>`,
+          },
+        ],
+        rows: licences,
+      })
+    : html`<p id="licences">${message(lang, 'console-auth.access.licences.none')}</p>`}
 <h3 id="licence-heading">${message(lang, 'console-auth.access.licences.title')}</h3>
 <form method="post" action="/admin/access/licence" aria-labelledby="licence-heading">${csrfField(page)}
 <label for="licence-plan">${message(lang, 'console-auth.access.licences.plan')}</label>
@@ -57,8 +71,19 @@ export async function accessPages(app: FastifyInstance, services: Services, kit:
     const body = (page: PageContext): SafeHtml => html`${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` : ''}
 ${options.newToken ? html`<div class="notice" role="status"><p>${message(lang, 'console-auth.access.token.shownOnce')}</p><p><code id="new-token">${options.newToken}</code></p></div>` : ''}
 <h2 id="operators-heading">${message(lang, 'console-auth.access.operators')}</h2>
-${consoleTable(html`<table id="operators" aria-labelledby="operators-heading"><thead><tr><th scope="col">${message(lang, 'console-auth.access.user')}</th><th scope="col">${message(lang, 'console-auth.access.roles')}</th><th scope="col">${message(lang, 'console-auth.access.scope')}</th></tr></thead>
-<tbody>${operators.map((o) => html`<tr><th scope="row">${o.username}</th><td>${o.roles.map((role) => message(lang, 'console-auth.access.role', { role })).join(', ')}</td><td>${o.roles.includes('helpdesk') ? (o.helpdeskScope ? message(lang, 'console-auth.access.scope.group', { group: o.helpdeskScope }) : message(lang, 'console-auth.access.scope.all')) : ''}</td></tr>`)}</tbody></table>`)}
+${consoleTable({
+      id: 'operators',
+      labelledBy: 'operators-heading',
+      columns: [
+        { label: message(lang, 'console-auth.access.user'), rowHeader: true, cell: (o) => o.username },
+        { label: message(lang, 'console-auth.access.roles'), cell: (o) => o.roles.map((role) => message(lang, 'console-auth.access.role', { role })).join(', ') },
+        {
+          label: message(lang, 'console-auth.access.scope'),
+          cell: (o) => (o.roles.includes('helpdesk') ? (o.helpdeskScope ? message(lang, 'console-auth.access.scope.group', { group: o.helpdeskScope }) : message(lang, 'console-auth.access.scope.all')) : ''),
+        },
+      ],
+      rows: operators,
+    })}
 <h3 id="role-heading">${message(lang, 'console-auth.access.assign.title')}</h3>
 <form method="post" action="/admin/access/role" aria-labelledby="role-heading">${csrfField(page)}
 <label for="role-username">${message(lang, 'console-auth.access.username')}</label>
@@ -71,8 +96,25 @@ ${consoleTable(html`<table id="operators" aria-labelledby="operators-heading"><t
 <button type="submit" name="action" value="remove" class="secondary">${message(lang, 'console-auth.access.remove')}</button>
 </form>
 <h2 id="tokens-heading">${message(lang, 'console-auth.access.tokens')}</h2>
-${tokens.length === 0 ? html`<p id="tokens-none">${message(lang, 'console-auth.access.token.none')}</p>` : consoleTable(html`<table id="tokens" aria-labelledby="tokens-heading"><thead><tr><th scope="col">${message(lang, 'console-auth.access.token.name')}</th><th scope="col">${message(lang, 'console-auth.access.token.scopeField')}</th><th scope="col">${message(lang, 'console-auth.access.token.created')}</th><th scope="col">${message(lang, 'console-auth.access.token.expires')}</th><th scope="col">${message(lang, 'console-auth.access.token.lastUsed')}</th><th scope="col">${message(lang, 'console-auth.access.token.state')}</th><th scope="col"><span class="visually-hidden">${message(lang, 'console.directory.actions')}</span></th></tr></thead>
-<tbody>${tokens.map((t) => html`<tr id="token-${t.id}"><th scope="row">${t.name} <code>${t.id}</code></th><td>${message(lang, 'console-auth.access.token.scope', { scope: scopeCode(t.scope) })}</td><td>${when(t.createdAt)}</td><td>${when(t.expiresAt)}</td><td>${when(t.lastUsedAt)}</td><td>${message(lang, t.state === 'active' ? 'console-auth.access.token.active' : t.state === 'expired' ? 'console-auth.access.token.expired' : 'console-auth.access.token.revokedAt')}</td><td>${t.state === 'revoked' ? '' : html`<form method="post" action="/admin/access/token/revoke" class="inline">${csrfField(page)}<input type="hidden" name="id" value="${t.id}"><button type="submit" class="secondary">${message(lang, 'console-auth.access.token.revoke')}</button></form>`}</td></tr>`)}</tbody></table>`)}
+${tokens.length === 0 ? html`<p id="tokens-none">${message(lang, 'console-auth.access.token.none')}</p>` : consoleTable({
+      id: 'tokens',
+      labelledBy: 'tokens-heading',
+      columns: [
+        { label: message(lang, 'console-auth.access.token.name'), rowHeader: true, cell: (t) => html`${t.name} <code>${t.id}</code>` },
+        { label: message(lang, 'console-auth.access.token.scopeField'), cell: (t) => message(lang, 'console-auth.access.token.scope', { scope: scopeCode(t.scope) }) },
+        { label: message(lang, 'console-auth.access.token.created'), cell: (t) => when(t.createdAt) },
+        { label: message(lang, 'console-auth.access.token.expires'), cell: (t) => when(t.expiresAt) },
+        { label: message(lang, 'console-auth.access.token.lastUsed'), cell: (t) => when(t.lastUsedAt) },
+        { label: message(lang, 'console-auth.access.token.state'), cell: (t) => message(lang, t.state === 'active' ? 'console-auth.access.token.active' : t.state === 'expired' ? 'console-auth.access.token.expired' : 'console-auth.access.token.revokedAt') },
+        {
+          label: message(lang, 'console.directory.actions'),
+          hideLabel: true,
+          cell: (t) => (t.state === 'revoked' ? '' : html`<form method="post" action="/admin/access/token/revoke" class="inline">${csrfField(page)}<input type="hidden" name="id" value="${t.id}"><button type="submit" class="secondary">${message(lang, 'console-auth.access.token.revoke')}</button></form>`),
+        },
+      ],
+      rows: tokens,
+      rowAttributes: (t) => ({ id: `token-${t.id}` }),
+    })}
 <h3 id="token-heading">${message(lang, 'console-auth.access.token.create')}</h3>
 <form method="post" action="/admin/access/token" aria-labelledby="token-heading">${csrfField(page)}
 <label for="token-name">${message(lang, 'console-auth.access.token.name')}</label>

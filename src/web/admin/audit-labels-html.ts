@@ -6,26 +6,29 @@
 import { html, type SafeHtml } from '../html.js';
 import type { Lang } from '../../i18n/lang.js';
 import { message } from '../../i18n/messages.js';
-import { auditReasonLabel } from '../../audit/audit-reason-labels.js';
-import { auditDetailLabel } from '../../audit/audit-detail-labels.js';
-import { auditEventLabel } from '../../audit/audit-event-labels.js';
+import { auditDetailLabel, auditEventLabel, auditReasonLabel } from '../../audit/audit-labels.js';
+import { labelWithId } from '../../i18n/label-table.js';
+import { timeLabel } from './time-label.js';
+
+/** `label (id)` with the id as code, small (the markup of labelWithId), or the id alone when there is no label. */
+export function labelWithIdHtml(label: string | undefined, id: string, idClass?: string): SafeHtml {
+  const classAttribute = idClass === undefined ? '' : html` class="${idClass}"`;
+  return label ? html`${label} <small${classAttribute}>(<code>${id}</code>)</small>` : html`<code${classAttribute}>${id}</code>`;
+}
 
 /** A reason as its label with the id beside it, or the id alone when it has no label. */
 export function reasonHtml(lang: Lang, reason: string): SafeHtml {
-  const label = auditReasonLabel(lang, reason);
-  return label ? html`${label} <small class="reason-id">(<code>${reason}</code>)</small>` : html`<code class="reason-id">${reason}</code>`;
+  return labelWithIdHtml(auditReasonLabel(lang, reason), reason, 'reason-id');
 }
 
 /** A reason in plain text (for a sentence's placeholder): `label (id)`, or the id alone when it has no label. */
 export function reasonText(lang: Lang, reason: string): string {
-  const label = auditReasonLabel(lang, reason);
-  return label ? `${label} (${reason})` : reason;
+  return labelWithId(auditReasonLabel(lang, reason), reason);
 }
 
 /** An event name as its label with the id beside it (outside the audit table, whose cells style the id apart). */
 export function eventHtml(lang: Lang, event: string): SafeHtml {
-  const label = auditEventLabel(lang, event);
-  return label ? html`${label} <small class="event-id">(<code>${event}</code>)</small>` : html`<code class="event-id">${event}</code>`;
+  return labelWithIdHtml(auditEventLabel(lang, event), event, 'event-id');
 }
 
 /** Detail keys whose value is a reason id. */
@@ -39,7 +42,7 @@ function valueHtml(lang: Lang, key: string, value: unknown): SafeHtml | string {
   if (value === null) return '–';
   if (typeof value === 'boolean') return message(lang, value ? 'audit-details.value.true' : 'audit-details.value.false');
   if (typeof value === 'string' && reasonKeys.has(key)) return reasonHtml(lang, value);
-  if (typeof value === 'number' && instantKeys.has(key)) return new Date(value).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  if (typeof value === 'number' && instantKeys.has(key)) return timeLabel(value, lang);
   if (typeof value === 'number' && durationKeys.has(key)) return `${new Intl.NumberFormat(lang).format(value)} ms`;
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);

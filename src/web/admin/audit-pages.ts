@@ -6,7 +6,8 @@ import { message } from '../../i18n/messages.js';
 import type { Lang } from '../../i18n/lang.js';
 import type { AuditRecord } from '../../store/audit-repository.js';
 import { auditEventNames, auditOutcomes } from '../../audit/audit-events.js';
-import { auditEventLabel } from '../../audit/audit-event-labels.js';
+import { auditEventLabel } from '../../audit/audit-labels.js';
+import { labelWithId } from '../../i18n/label-table.js';
 import { auditDetailHtml } from './audit-labels-html.js';
 import { parseBody } from '../api/validate.js';
 import { requireConsolePage } from './console-access.js';
@@ -24,10 +25,22 @@ function eventCell(event: string, lang: Lang): SafeHtml {
 }
 
 /** Audit events as a table (the audit page and a user's trail): time, event, outcome, user, client, detail. */
-export function auditRows(events: AuditRecord[], lang: Lang, caption: string): SafeHtml {
-  return html`<table class="audit" id="audit-events"><caption>${caption}</caption><thead><tr><th scope="col">${message(lang, 'console-audit.table.time')}</th><th scope="col">${message(lang, 'console-audit.table.event')}</th><th scope="col">${message(lang, 'console-audit.table.outcome')}</th><th scope="col">${message(lang, 'console-audit.table.user')}</th><th scope="col">${message(lang, 'console-audit.table.client')}</th><th scope="col">${message(lang, 'console-audit.table.detail')}</th></tr></thead><tbody>${events.map(
-    (e) => html`<tr class="outcome-${e.outcome}"><td><time datetime="${new Date(e.at).toISOString()}">${isoMinute(e.at)}</time></td><th scope="row">${eventCell(e.event, lang)}</th><td>${message(lang, 'console-audit.outcome', { outcome: e.outcome })}</td><td>${e.username ? html`<a href="/admin/users/${encodeURIComponent(e.username)}">${e.username}</a>` : ''}</td><td>${e.ip ?? ''}</td><td class="detail">${auditDetailHtml(lang, e.detail)}</td></tr>`,
-  )}</tbody></table>`;
+export function auditTable(events: AuditRecord[], lang: Lang, caption: string): SafeHtml {
+  return consoleTable({
+    class: 'audit',
+    id: 'audit-events',
+    caption,
+    columns: [
+      { label: message(lang, 'console-audit.table.time'), cell: (e) => html`<time datetime="${new Date(e.at).toISOString()}">${isoMinute(e.at)}</time>` },
+      { label: message(lang, 'console-audit.table.event'), rowHeader: true, cell: (e) => eventCell(e.event, lang) },
+      { label: message(lang, 'console-audit.table.outcome'), cell: (e) => message(lang, 'console-audit.outcome', { outcome: e.outcome }) },
+      { label: message(lang, 'console-audit.table.user'), cell: (e) => (e.username ? html`<a href="/admin/users/${encodeURIComponent(e.username)}">${e.username}</a>` : '') },
+      { label: message(lang, 'console-audit.table.client'), cell: (e) => e.ip ?? '' },
+      { label: message(lang, 'console-audit.table.detail'), cell: (e) => auditDetailHtml(lang, e.detail), cellClass: () => 'detail' },
+    ],
+    rows: events,
+    rowAttributes: (e) => ({ class: `outcome-${e.outcome}` }),
+  });
 }
 
 /** The filter's fields as query parameters (for paging and export links), empty ones left out. */
@@ -59,13 +72,13 @@ export async function auditPages(app: FastifyInstance, services: Services, kit: 
     return renderConsole(kit, request, reply, operator, 'audit', message(lang, 'console-audit.title'), () => html`<form method="get" action="/admin/audit" class="filters" aria-labelledby="filter-heading"><h2 id="filter-heading" class="visually-hidden">${message(lang, 'console-audit.filter.heading')}</h2>
 <div class="filter-grid">
 <div><label for="f-user">${message(lang, 'console-audit.filter.user')}</label><input type="text" id="f-user" name="user" value="${value('user')}" maxlength="256" autocomplete="off"></div>
-<div><label for="f-event">${message(lang, 'console-audit.filter.event')}</label><select id="f-event" name="event"><option value="">${message(lang, 'console-audit.filter.any')}</option>${auditEventNames.map((name) => html`<option value="${name}"${name === event ? html` selected` : ''}>${auditEventLabel(lang, name)} (${name})</option>`)}</select></div>
+<div><label for="f-event">${message(lang, 'console-audit.filter.event')}</label><select id="f-event" name="event"><option value="">${message(lang, 'console-audit.filter.any')}</option>${auditEventNames.map((name) => html`<option value="${name}"${name === event ? html` selected` : ''}>${labelWithId(auditEventLabel(lang, name), name)}</option>`)}</select></div>
 <div><label for="f-outcome">${message(lang, 'console-audit.filter.outcome')}</label><select id="f-outcome" name="outcome"><option value="">${message(lang, 'console-audit.filter.any')}</option>${auditOutcomes.map((o) => html`<option value="${o}"${o === outcome ? html` selected` : ''}>${message(lang, 'console-audit.outcome', { outcome: o })}</option>`)}</select></div>
 <div><label for="f-since">${message(lang, 'console-audit.filter.since')}</label><input type="date" id="f-since" name="since" value="${value('since')}"></div>
 <div><label for="f-until">${message(lang, 'console-audit.filter.until')}</label><input type="date" id="f-until" name="until" value="${value('until')}"></div>
 </div>
 <p><button type="submit">${message(lang, 'console-audit.filter.apply')}</button> <a href="/admin/audit">${message(lang, 'console-audit.filter.reset')}</a></p></form>
-${consoleTable(auditRows(page.events, lang, message(lang, 'console-audit.table.caption', { count: page.events.length })))}
+${auditTable(page.events, lang, message(lang, 'console-audit.table.caption', { count: page.events.length }))}
 <nav class="pager" aria-label="${message(lang, 'console-audit.pager.label')}">${query.cursor ? html`<a href="/admin/audit?${params.toString()}">${message(lang, 'console-audit.pager.first')}</a>` : ''}${next ? html`<a rel="next" href="/admin/audit?${next.toString()}">${message(lang, 'console-audit.pager.next')}</a>` : ''}</nav>
 <section aria-labelledby="export-heading"><h2 id="export-heading">${message(lang, 'console-audit.export.heading')}</h2><p class="help">${message(lang, 'console-audit.export.help')}</p>
 <p><a class="button" href="${exportLink('csv')}" download>${message(lang, 'console-audit.export.csv')}</a> <a class="button" href="${exportLink('jsonl')}" download>${message(lang, 'console-audit.export.jsonl')}</a></p>

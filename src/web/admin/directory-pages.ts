@@ -26,10 +26,6 @@ function when(lang: Lang, at: number | null): string {
 
 function syncSection(page: PageContext, status: DirectoryStatus): SafeHtml {
   const { lang } = page;
-  const runs = status.sync.runs.map(
-    (run) => html`<tr><td>${when(lang, run.at)}</td><td>${run.outcome === 'success' ? ct(lang, 'directory.run-ok') : ct(lang, 'directory.run-failed')}</td>
-<td>${run.mode ?? '—'}</td><td>${run.created ?? '—'}</td><td>${run.updated ?? '—'}</td><td>${run.disabled ?? '—'}</td><td>${run.reason ?? ''}</td><td>${run.by ?? ct(lang, 'directory.by-schedule')}</td></tr>`,
-  );
   const canSync = status.directoryKind !== null || status.writeback === 'agent';
   return html`<section aria-labelledby="sync-heading"><h2 id="sync-heading">${ct(lang, 'directory.sync')}</h2>
 <dl class="facts">
@@ -42,10 +38,22 @@ ${canSync
 <button type="submit" name="full" value="0">${ct(lang, 'directory.run-now')}</button>
 <button type="submit" name="full" value="1" class="secondary">${ct(lang, 'directory.run-full')}</button></form>`
     : html`<p>${ct(lang, 'directory.no-directory')}</p>`}
-${runs.length > 0
-    ? consoleTable(html`<table id="sync-runs"><caption>${ct(lang, 'directory.last-runs')}</caption>
-<thead><tr><th scope="col">${ct(lang, 'directory.at')}</th><th scope="col">${ct(lang, 'directory.result')}</th><th scope="col">${ct(lang, 'directory.mode')}</th><th scope="col">${ct(lang, 'directory.created')}</th><th scope="col">${ct(lang, 'directory.updated')}</th><th scope="col">${ct(lang, 'directory.disabled')}</th><th scope="col">${ct(lang, 'directory.reason')}</th><th scope="col">${ct(lang, 'directory.by')}</th></tr></thead>
-<tbody>${runs}</tbody></table>`)
+${status.sync.runs.length > 0
+    ? consoleTable({
+        id: 'sync-runs',
+        caption: ct(lang, 'directory.last-runs'),
+        columns: [
+          { label: ct(lang, 'directory.at'), cell: (run) => when(lang, run.at) },
+          { label: ct(lang, 'directory.result'), cell: (run) => (run.outcome === 'success' ? ct(lang, 'directory.run-ok') : ct(lang, 'directory.run-failed')) },
+          { label: ct(lang, 'directory.mode'), cell: (run) => run.mode ?? '—' },
+          { label: ct(lang, 'directory.created'), cell: (run) => run.created ?? '—' },
+          { label: ct(lang, 'directory.updated'), cell: (run) => run.updated ?? '—' },
+          { label: ct(lang, 'directory.disabled'), cell: (run) => run.disabled ?? '—' },
+          { label: ct(lang, 'directory.reason'), cell: (run) => run.reason ?? '' },
+          { label: ct(lang, 'directory.by'), cell: (run) => run.by ?? ct(lang, 'directory.by-schedule') },
+        ],
+        rows: status.sync.runs,
+      })
     : html`<p>${ct(lang, 'directory.no-runs')}</p>`}
 </section>`;
 }
@@ -61,21 +69,38 @@ function featuresCell(lang: Lang, features: string[] | null): SafeHtml | string 
   return html`${names || '—'}${known.includes('must-change') ? '' : html`<br><span class="lacks-must-change">${ct(lang, 'directory.lacks-must-change')}</span>`}`;
 }
 
-function agentRow(page: PageContext, agent: AgentView): SafeHtml {
+/** The agents' table: state, heartbeat, version, announced features, clock offset, reported errors, revoke. */
+function agentsTable(page: PageContext, agents: AgentView[]): SafeHtml {
   const { lang } = page;
-  const errors = [agent.directoryError, ...agent.connectErrors.map((e) => `${when(lang, e.at)}: ${e.message}`)].filter(Boolean).join('; ');
-  return html`<tr id="agent-${agent.id}"><th scope="row">${agent.name}</th><td>${agent.directory}</td><td class="state-${agent.state}">${ct(lang, `directory.agent-${agent.state}`)}</td>
-<td>${when(lang, agent.lastSeenAt)}</td><td>${agent.version ?? '—'}</td><td class="agent-features">${featuresCell(lang, agent.features)}</td><td>${agent.clockOffsetMs === null ? '—' : `${agent.clockOffsetMs} ms`}</td>
-<td>${agent.directoryReachable === null ? '—' : agent.directoryReachable ? ct(lang, 'directory.yes') : ct(lang, 'directory.no')}</td><td>${errors}</td>
-<td>${agent.state === 'revoked' ? '' : html`<form method="post" action="/admin/directory/agents/${agent.id}/revoke">${csrfField(page)}<button type="submit" class="danger" aria-label="${ct(lang, 'directory.revoke-named', { name: agent.name })}">${ct(lang, 'directory.revoke')}</button></form>`}</td></tr>`;
+  const errors = (agent: AgentView) => [agent.directoryError, ...agent.connectErrors.map((e) => `${when(lang, e.at)}: ${e.message}`)].filter(Boolean).join('; ');
+  return consoleTable({
+    id: 'agents',
+    columns: [
+      { label: ct(lang, 'directory.agent-name'), rowHeader: true, cell: (agent) => agent.name },
+      { label: ct(lang, 'directory.kind'), cell: (agent) => agent.directory },
+      { label: ct(lang, 'directory.state'), cell: (agent) => ct(lang, `directory.agent-${agent.state}`), cellClass: (agent) => `state-${agent.state}` },
+      { label: ct(lang, 'directory.heartbeat'), cell: (agent) => when(lang, agent.lastSeenAt) },
+      { label: ct(lang, 'directory.version'), cell: (agent) => agent.version ?? '—' },
+      { label: ct(lang, 'directory.features'), cell: (agent) => featuresCell(lang, agent.features), cellClass: () => 'agent-features' },
+      { label: ct(lang, 'directory.clock'), cell: (agent) => (agent.clockOffsetMs === null ? '—' : `${agent.clockOffsetMs} ms`) },
+      { label: ct(lang, 'directory.reachable'), cell: (agent) => (agent.directoryReachable === null ? '—' : agent.directoryReachable ? ct(lang, 'directory.yes') : ct(lang, 'directory.no')) },
+      { label: ct(lang, 'directory.errors'), cell: errors },
+      {
+        label: ct(lang, 'directory.actions'),
+        hideLabel: true,
+        cell: (agent) => (agent.state === 'revoked' ? '' : html`<form method="post" action="/admin/directory/agents/${agent.id}/revoke">${csrfField(page)}<button type="submit" class="danger" aria-label="${ct(lang, 'directory.revoke-named', { name: agent.name })}">${ct(lang, 'directory.revoke')}</button></form>`),
+      },
+    ],
+    rows: agents,
+    rowAttributes: (agent) => ({ id: `agent-${agent.id}` }),
+  });
 }
 
 function agentsSection(page: PageContext, status: DirectoryStatus, newToken: { token: string; expiresAt: number } | null): SafeHtml {
   const { lang } = page;
   return html`<section aria-labelledby="agents-heading"><h2 id="agents-heading">${ct(lang, 'directory.agents')}</h2>
 ${status.agents.length > 0
-    ? consoleTable(html`<table id="agents"><thead><tr><th scope="col">${ct(lang, 'directory.agent-name')}</th><th scope="col">${ct(lang, 'directory.kind')}</th><th scope="col">${ct(lang, 'directory.state')}</th><th scope="col">${ct(lang, 'directory.heartbeat')}</th><th scope="col">${ct(lang, 'directory.version')}</th><th scope="col">${ct(lang, 'directory.features')}</th><th scope="col">${ct(lang, 'directory.clock')}</th><th scope="col">${ct(lang, 'directory.reachable')}</th><th scope="col">${ct(lang, 'directory.errors')}</th><th scope="col"><span class="visually-hidden">${ct(lang, 'directory.actions')}</span></th></tr></thead>
-<tbody>${status.agents.map((agent) => agentRow(page, agent))}</tbody></table>`)
+    ? agentsTable(page, status.agents)
     : html`<p>${ct(lang, 'directory.no-agents')}</p>`}
 ${newToken
     ? html`<div class="notice" role="status" id="new-token"><p>${ct(lang, 'directory.token-once', { until: when(lang, newToken.expiresAt) })}</p><p><code class="secret">${newToken.token}</code></p><p>${ct(lang, 'directory.token-use')}</p></div>`

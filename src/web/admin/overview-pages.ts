@@ -11,7 +11,8 @@ import { consoleTable } from './console-table.js';
 import { consoleOverviewOf, type ConsoleOverviewData } from '../../admin/console-overview.js';
 import { DAY_MS } from '../../store/console-stats-repository.js';
 import { barChart, percentLine, rankChart } from './svg-charts.js';
-import { auditReasonLabel } from '../../audit/audit-reason-labels.js';
+import { auditReasonLabel } from '../../audit/audit-labels.js';
+import { timeLabel } from './time-label.js';
 
 /** A share in per cent with one decimal, in the language's number format. */
 export function percentOf(part: number, whole: number, lang: Lang): string {
@@ -21,10 +22,6 @@ export function percentOf(part: number, whole: number, lang: Lang): string {
 /** A UTC day (days since the epoch) as a short date: 06.12. / 12/06. */
 export function dayLabel(day: number, lang: Lang): string {
   return new Intl.DateTimeFormat(lang, { day: '2-digit', month: '2-digit', timeZone: 'UTC' }).format(new Date(day * DAY_MS));
-}
-
-export function timeLabel(at: number, lang: Lang): string {
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' }).format(new Date(at)) + ' UTC';
 }
 
 function healthBanner(data: ConsoleOverviewData, lang: Lang): SafeHtml {
@@ -72,8 +69,15 @@ function activity(data: ConsoleOverviewData, lang: Lang): SafeHtml {
   const top = data.refusalsByReason[0];
   const coverage = data.coverage.map((c) => ({ label: dayLabel(c.day, lang), percent: c.users > 0 ? (100 * c.registered) / c.users : 0 }));
   return html`<section aria-labelledby="activity-heading"><h2 id="activity-heading">${message(lang, 'console-overview.activity.heading')}</h2>
-${consoleTable(html`<table id="activity"><thead><tr><th scope="col">${message(lang, 'console-overview.activity.period')}</th><th scope="col">${message(lang, 'console-overview.activity.resets')}</th><th scope="col">${message(lang, 'console-overview.activity.refusals')}</th></tr></thead>
-<tbody>${data.activity.map((a) => html`<tr><th scope="row">${message(lang, 'console-overview.activity.days', { days: a.days })}</th><td>${number.format(a.resets)}</td><td>${number.format(a.refusals)}</td></tr>`)}</tbody></table>`)}
+${consoleTable({
+    id: 'activity',
+    columns: [
+      { label: message(lang, 'console-overview.activity.period'), rowHeader: true, cell: (a) => message(lang, 'console-overview.activity.days', { days: a.days }) },
+      { label: message(lang, 'console-overview.activity.resets'), cell: (a) => number.format(a.resets) },
+      { label: message(lang, 'console-overview.activity.refusals'), cell: (a) => number.format(a.refusals) },
+    ],
+    rows: data.activity,
+  })}
 <div class="charts">
 <div class="chart-box"><h3>${message(lang, 'console-overview.chart.perDay.title')}</h3>
 <p class="chart-legend" aria-hidden="true"><span class="key key-0"></span>${message(lang, 'console-overview.legend.resets')} <span class="key key-1"></span>${message(lang, 'console-overview.legend.refusals')}</p>

@@ -118,8 +118,16 @@ function previewPart(page: PageContext, whatIf: WhatIf, pageNumber: number): Saf
   const from = (pageNumber - 1) * WHAT_IF_PAGE + 1;
   const more = Math.max(whatIf.gained, whatIf.lost) > pageNumber * WHAT_IF_PAGE;
   const changes = whatIf.changes.length
-    ? consoleTable(html`<table class="pe-changes"><caption>${message(lang, 'policy-editor.preview.changes')}</caption><thead><tr><th scope="col">${message(lang, 'policy-editor.preview.setting')}</th><th scope="col">${message(lang, 'policy-editor.preview.from')}</th><th scope="col">${message(lang, 'policy-editor.preview.to')}</th></tr></thead>
-<tbody>${whatIf.changes.map((c) => html`<tr><th scope="row">${c.setting}</th><td>${c.from}</td><td>${c.to}</td></tr>`)}</tbody></table>`)
+    ? consoleTable({
+        class: 'pe-changes',
+        caption: message(lang, 'policy-editor.preview.changes'),
+        columns: [
+          { label: message(lang, 'policy-editor.preview.setting'), rowHeader: true, cell: (c) => c.setting },
+          { label: message(lang, 'policy-editor.preview.from'), cell: (c) => c.from },
+          { label: message(lang, 'policy-editor.preview.to'), cell: (c) => c.to },
+        ],
+        rows: whatIf.changes,
+      })
     : html`<p>${message(lang, 'policy-editor.preview.none')}</p>`;
   return html`<section class="pe-preview" aria-labelledby="pe-preview-heading" id="pe-what-if"><h2 id="pe-preview-heading">${message(lang, 'policy-editor.preview.heading')}</h2>
 <p id="pe-counts">${message(lang, 'policy-editor.preview.counts', { before: whatIf.before, after: whatIf.after })}</p>

@@ -18,16 +18,24 @@ const auditBased: ReadonlySet<ReportId> = new Set(['resets', 'refusals']);
 
 function tableOf(lang: Lang, id: ReportId, table: ReportTable): SafeHtml {
   if (table.rows.length === 0) return html`<p id="rp-empty">${say(lang, 'empty')}</p>`;
-  const numeric = (cell: string | number) => (typeof cell === 'number' ? html` class="num"` : '');
   // The CSV keeps the stable values; the page says them in the reader's language.
-  const shown = (cell: string | number, column: string | undefined): SafeHtml | string | number => {
+  const shown = (cell: string | number, column: string): SafeHtml | string | number => {
     if (column === 'reason' && typeof cell === 'string') return reasonHtml(lang, cell);
     if (column === 'event' && typeof cell === 'string') return eventHtml(lang, cell);
     return cell === 'yes' || cell === 'no' || cell === 'pass' || cell === 'fail' ? say(lang, `value.${cell}`) : cell;
   };
-  return consoleTable(html`<table class="rp-table" id="rp-${id}"><caption>${say(lang, `${id}.title`)}</caption>
-<thead><tr>${table.columns.map((c) => html`<th scope="col">${say(lang, `col.${c}`)}</th>`)}</tr></thead>
-<tbody>${table.rows.map((row) => html`<tr>${row.map((cell, i) => (i === 0 ? html`<th scope="row">${shown(cell, table.columns[i])}</th>` : html`<td${numeric(cell)}>${shown(cell, table.columns[i])}</td>`))}</tr>`)}</tbody></table>`);
+  return consoleTable({
+    class: 'rp-table',
+    id: `rp-${id}`,
+    caption: say(lang, `${id}.title`),
+    columns: table.columns.map((column, i) => ({
+      label: say(lang, `col.${column}`),
+      rowHeader: i === 0,
+      cell: (row: ReportTable['rows'][number]) => shown(row[i] ?? '', column),
+      cellClass: (row: ReportTable['rows'][number]) => (i > 0 && typeof row[i] === 'number' ? 'num' : undefined),
+    })),
+    rows: table.rows,
+  });
 }
 
 /**

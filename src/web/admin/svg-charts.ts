@@ -1,5 +1,6 @@
 import { html, type SafeHtml } from '../html.js';
 import { consoleTable } from './console-table.js';
+import { labelWithIdHtml } from './audit-labels-html.js';
 
 /** One bar or point of a chart: its label (axis and table) and value(s). */
 export interface ChartPoint {
@@ -19,6 +20,9 @@ export interface ChartText {
   /** Opens the data table (a <details> summary). */
   tableLabel: string;
 }
+
+/** The id a point shows beside its label: none when it has none or its label is the id itself. */
+const shownId = (point: { label: string; id?: string }): string | undefined => (point.id !== undefined && point.id !== point.label ? point.id : undefined);
 
 const WIDTH = 400;
 const HEIGHT = 180;
@@ -42,9 +46,21 @@ function frame(text: ChartText, id: string, body: SafeHtml, yMax: number, format
 
 /** The same numbers as a table, for screen readers, keyboard users and copying. */
 function dataTable(text: ChartText, points: ChartPoint[], format: (value: number) => string): SafeHtml {
-  return html`<details class="chart-data"><summary>${text.tableLabel}</summary>${consoleTable(html`<table><caption>${text.title}</caption><thead><tr>${text.columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead><tbody>${points.map(
-    (p) => html`<tr><th scope="row">${p.label}${p.id !== undefined && p.id !== p.label ? html` <small>(<code>${p.id}</code>)</small>` : ''}</th>${p.values.map((v) => html`<td>${format(v)}</td>`)}</tr>`,
-  )}</tbody></table>`)}</details>`;
+  const [labelColumn = '', ...valueColumns] = text.columns;
+  const name = (p: ChartPoint) => {
+    const id = shownId(p);
+    return id === undefined ? p.label : labelWithIdHtml(p.label, id);
+  };
+  const value = (p: ChartPoint, series: number) => {
+    const v = p.values[series];
+    return v === undefined ? '' : format(v);
+  };
+  const table = consoleTable({
+    caption: text.title,
+    columns: [{ label: labelColumn, rowHeader: true, cell: name }, ...valueColumns.map((label, series) => ({ label, cell: (p: ChartPoint) => value(p, series) }))],
+    rows: points,
+  });
+  return html`<details class="chart-data"><summary>${text.tableLabel}</summary>${table}</details>`;
 }
 
 const integer = (value: number) => String(Math.round(value));
@@ -80,7 +96,7 @@ const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0
  * `id` shows it in a second, smaller line under the label (the full label and id are in the data table).
  */
 export function rankChart(id: string, text: ChartText, points: Array<{ label: string; id?: string; value: number }>): SafeHtml {
-  const withIds = points.some((p) => p.id !== undefined && p.id !== p.label);
+  const withIds = points.some((p) => shownId(p) !== undefined);
   const rowHeight = withIds ? 36 : 26;
   const labelWidth = 170;
   const height = Math.max(1, points.length) * rowHeight + 8;
@@ -89,7 +105,8 @@ export function rankChart(id: string, text: ChartText, points: Array<{ label: st
     const w = ((WIDTH - labelWidth - 50) * p.value) / max;
     const y = 4 + i * rowHeight;
     const mid = y + rowHeight / 2;
-    const idLine = p.id !== undefined && p.id !== p.label ? html`<text class="chart-axis chart-id" x="${labelWidth - 8}" y="${(mid + 12).toFixed(1)}" text-anchor="end" font-size="9">${clip(p.id, 30)}</text>` : '';
+    const id = shownId(p);
+    const idLine = id === undefined ? '' : html`<text class="chart-axis chart-id" x="${labelWidth - 8}" y="${(mid + 12).toFixed(1)}" text-anchor="end" font-size="9">${clip(id, 30)}</text>`;
     const labelY = withIds ? mid : y + 17;
     return html`<text class="chart-label" x="${labelWidth - 8}" y="${labelY.toFixed(1)}" text-anchor="end">${clip(p.label, 23)}</text>${idLine}<rect class="chart-series-1" x="${labelWidth}" y="${(mid - (26 - 8) / 2).toFixed(1)}" width="${w.toFixed(1)}" height="${26 - 8}"/><text class="chart-label" x="${(labelWidth + w + 6).toFixed(1)}" y="${(mid + 5).toFixed(1)}">${p.value}</text>`;
   });

@@ -11,8 +11,8 @@ import { renderConsole } from './console-layout.js';
 import { ConsoleUsers, type ConsoleUser } from '../../admin/console-users.js';
 import { decodeUserCursor, encodeUserCursor } from '../../admin/console-audit.js';
 import { consoleMethodParamsSchema, consoleUserParamsSchema, consoleUsersQuerySchema } from '../api/admin/console-schemas.js';
-import { timeLabel } from './overview-pages.js';
-import { auditRows } from './audit-pages.js';
+import { timeLabel } from './time-label.js';
+import { auditTable } from './audit-pages.js';
 import { consoleTable } from './console-table.js';
 import { reasonText } from './audit-labels-html.js';
 import type { FreezeRecord } from '../../store/integrity-repository.js';
@@ -58,9 +58,21 @@ function methods(user: ConsoleUser, page: PageContext): SafeHtml {
   const { lang } = page;
   const never = message(lang, 'console-users.methods.never');
   const body = user.methods.length
-    ? consoleTable(html`<table id="methods"><thead><tr><th scope="col">${message(lang, 'console-users.methods.type')}</th><th scope="col">${message(lang, 'console-users.methods.added')}</th><th scope="col">${message(lang, 'console-users.methods.confirmed')}</th><th scope="col">${message(lang, 'console-users.methods.lastUsed')}</th><th scope="col"><span class="visually-hidden">${message(lang, 'console-users.methods.remove')}</span></th></tr></thead><tbody>${user.methods.map(
-        (m) => html`<tr><th scope="row">${m.type}</th><td>${timeLabel(m.createdAt, lang)}</td><td>${timeLabel(m.confirmedAt, lang)}</td><td>${m.lastUsedAt ? timeLabel(m.lastUsedAt, lang) : never}</td><td><form method="post" action="${userPath(user.username)}/methods/${encodeURIComponent(m.id)}/remove">${csrfField(page)}<button type="submit" class="secondary small" aria-label="${message(lang, 'console-users.methods.removeLabel', { type: m.type, added: timeLabel(m.createdAt, lang) })}">${message(lang, 'console-users.methods.remove')}</button></form></td></tr>`,
-      )}</tbody></table>`)
+    ? consoleTable({
+        id: 'methods',
+        columns: [
+          { label: message(lang, 'console-users.methods.type'), rowHeader: true, cell: (m) => m.type },
+          { label: message(lang, 'console-users.methods.added'), cell: (m) => timeLabel(m.createdAt, lang) },
+          { label: message(lang, 'console-users.methods.confirmed'), cell: (m) => timeLabel(m.confirmedAt, lang) },
+          { label: message(lang, 'console-users.methods.lastUsed'), cell: (m) => (m.lastUsedAt ? timeLabel(m.lastUsedAt, lang) : never) },
+          {
+            label: message(lang, 'console-users.methods.remove'),
+            hideLabel: true,
+            cell: (m) => html`<form method="post" action="${userPath(user.username)}/methods/${encodeURIComponent(m.id)}/remove">${csrfField(page)}<button type="submit" class="secondary small" aria-label="${message(lang, 'console-users.methods.removeLabel', { type: m.type, added: timeLabel(m.createdAt, lang) })}">${message(lang, 'console-users.methods.remove')}</button></form>`,
+          },
+        ],
+        rows: user.methods,
+      })
     : html`<p>${message(lang, 'console-users.methods.none')}</p>`;
   return html`<section aria-labelledby="methods-heading"><h2 id="methods-heading">${message(lang, 'console-users.methods.heading')}</h2>${body}${reregistration(user, page)}</section>`;
 }
@@ -98,14 +110,24 @@ function doctor(user: ConsoleUser, lang: Lang): SafeHtml {
   const shown = user.doctor.checks.filter((c) => c.status !== 'pass' && c.status !== 'skip');
   return html`<section aria-labelledby="doctor-heading"><h2 id="doctor-heading">${message(lang, 'console-users.doctor.heading')}</h2>
 <p id="doctor-verdict" class="${user.doctor.canReset ? 'notice' : 'error'}">${message(lang, 'console-users.doctor.canReset', { can: user.doctor.canReset ? 'yes' : 'other', username: user.username })}</p>
-${shown.length ? consoleTable(html`<table id="doctor-checks"><thead><tr><th scope="col">${message(lang, 'console-users.doctor.check')}</th><th scope="col">${message(lang, 'console-users.doctor.result')}</th><th scope="col">${message(lang, 'console-users.doctor.finding')}</th><th scope="col">${message(lang, 'console-users.doctor.fix')}</th></tr></thead><tbody>${shown.map(
-    (c) => html`<tr class="check-${c.status}"><th scope="row"><a href="/admin/doctor?user=${encodeURIComponent(user.username)}#check-${c.id}">${c.id}</a></th><td>${c.status}</td><td>${c.summary}</td><td>${c.fix}</td></tr>`,
-  )}</tbody></table>`) : ''}</section>`;
+${shown.length
+    ? consoleTable({
+        id: 'doctor-checks',
+        columns: [
+          { label: message(lang, 'console-users.doctor.check'), rowHeader: true, cell: (c) => html`<a href="/admin/doctor?user=${encodeURIComponent(user.username)}#check-${c.id}">${c.id}</a>` },
+          { label: message(lang, 'console-users.doctor.result'), cell: (c) => c.status },
+          { label: message(lang, 'console-users.doctor.finding'), cell: (c) => c.summary },
+          { label: message(lang, 'console-users.doctor.fix'), cell: (c) => c.fix },
+        ],
+        rows: shown,
+        rowAttributes: (c) => ({ class: `check-${c.status}` }),
+      })
+    : ''}</section>`;
 }
 
 function trail(user: ConsoleUser, lang: Lang): SafeHtml {
   return html`<section aria-labelledby="audit-heading"><h2 id="audit-heading">${message(lang, 'console-users.audit.heading')}</h2>
-${user.audit.length ? consoleTable(auditRows(user.audit, lang, message(lang, 'console-users.audit.caption', { count: user.audit.length }))) : html`<p>${message(lang, 'console-users.audit.none')}</p>`}
+${user.audit.length ? auditTable(user.audit, lang, message(lang, 'console-users.audit.caption', { count: user.audit.length })) : html`<p>${message(lang, 'console-users.audit.none')}</p>`}
 <p><a href="/admin/audit?user=${encodeURIComponent(user.username)}">${message(lang, 'console-users.audit.all', { username: user.username })}</a></p></section>`;
 }
 
@@ -132,9 +154,17 @@ export async function usersPages(app: FastifyInstance, services: Services, kit: 
     return renderConsole(kit, request, reply, operator, 'users', message(lang, 'console-users.title'), () => html`<form method="get" action="/admin/users" role="search" class="search"><label for="query">${message(lang, 'console-users.search.label')}</label>
 <p class="help" id="query-help">${message(lang, 'console-users.search.help')}</p>
 <div class="search-row"><input type="text" id="query" name="query" value="${query.query}" maxlength="256" autocomplete="off" aria-describedby="query-help"><button type="submit">${message(lang, 'console-users.search.submit')}</button></div></form>
-${consoleTable(html`<table id="users"><caption>${message(lang, 'console-users.list.caption', { count: found.users.length })}</caption>
-<thead><tr><th scope="col">${message(lang, 'console-users.list.username')}</th><th scope="col">${message(lang, 'console-users.list.displayName')}</th><th scope="col">${message(lang, 'console-users.list.source')}</th><th scope="col">${message(lang, 'console-users.list.state')}</th></tr></thead>
-<tbody>${found.users.map((u) => html`<tr><th scope="row"><a href="${userPath(u.username)}">${u.username}</a></th><td>${u.displayName}</td><td>${sourceLabel(lang, u.source)}</td><td>${userState(lang, u)}</td></tr>`)}</tbody></table>`)}
+${consoleTable({
+      id: 'users',
+      caption: message(lang, 'console-users.list.caption', { count: found.users.length }),
+      columns: [
+        { label: message(lang, 'console-users.list.username'), rowHeader: true, cell: (u) => html`<a href="${userPath(u.username)}">${u.username}</a>` },
+        { label: message(lang, 'console-users.list.displayName'), cell: (u) => u.displayName },
+        { label: message(lang, 'console-users.list.source'), cell: (u) => sourceLabel(lang, u.source) },
+        { label: message(lang, 'console-users.list.state'), cell: (u) => userState(lang, u) },
+      ],
+      rows: found.users,
+    })}
 <nav class="pager" aria-label="${message(lang, 'console-users.title')}">${query.cursor ? html`<a href="/admin/users?${new URLSearchParams({ query: query.query }).toString()}">${message(lang, 'console-users.list.first')}</a>` : ''}${found.next ? html`<a rel="next" href="${more(encodeUserCursor(found.next))}">${message(lang, 'console-users.list.next')}</a>` : ''}</nav>`);
   });
 

@@ -23,17 +23,32 @@ const hasUserHelp = (id: CheckId): id is UserHelpId => (userHelp as readonly Che
 
 function reportHtml(report: DoctorReport, lang: Lang): SafeHtml {
   const question = report.user === null ? dt(lang, 'service') : dt(lang, 'can-reset', { user: report.user });
-  const rows = report.checks.map(
-    (c) => html`<tr class="check-${c.status}" id="check-${c.id}"><th scope="row"><a href="${checkHelpPath(c.id)}">${c.id}</a></th><td class="status">${dt(lang, `result.${c.status}`)}</td><td>${c.summary}</td><td>${c.evidence}</td><td>${c.fix}</td></tr>`,
-  );
   const summary = report.summary
     ? html`<h2>${dt(lang, 'counts', { users: report.summary.users, ms: report.summary.elapsedMs })}</h2>
-${consoleTable(html`<table id="doctor-summary"><thead><tr><th>${dt(lang, 'check')}</th><th>${dt(lang, 'failing')}</th><th>${dt(lang, 'warning')}</th><th>${dt(lang, 'basis')}</th></tr></thead>
-<tbody>${report.summary.checks.map((l) => html`<tr><th scope="row">${l.id}</th><td>${String(l.failing)}</td><td>${String(l.warning)}</td><td>${l.basis}</td></tr>`)}</tbody></table>`)}`
+${consoleTable({
+        id: 'doctor-summary',
+        columns: [
+          { label: dt(lang, 'check'), rowHeader: true, cell: (l) => l.id },
+          { label: dt(lang, 'failing'), cell: (l) => String(l.failing) },
+          { label: dt(lang, 'warning'), cell: (l) => String(l.warning) },
+          { label: dt(lang, 'basis'), cell: (l) => l.basis },
+        ],
+        rows: report.summary.checks,
+      })}`
     : '';
   return html`<h2 id="doctor-answer">${question} <strong>${report.canReset ? dt(lang, 'yes') : dt(lang, 'no')}</strong></h2>
-${consoleTable(html`<table id="doctor-checks"><thead><tr><th>${dt(lang, 'check')}</th><th>${dt(lang, 'status')}</th><th>${dt(lang, 'summary')}</th><th>${dt(lang, 'evidence')}</th><th>${dt(lang, 'fix')}</th></tr></thead>
-<tbody>${rows}</tbody></table>`)}
+${consoleTable({
+    id: 'doctor-checks',
+    columns: [
+      { label: dt(lang, 'check'), rowHeader: true, cell: (c) => html`<a href="${checkHelpPath(c.id)}">${c.id}</a>` },
+      { label: dt(lang, 'status'), cell: (c) => dt(lang, `result.${c.status}`), cellClass: () => 'status' },
+      { label: dt(lang, 'summary'), cell: (c) => c.summary },
+      { label: dt(lang, 'evidence'), cell: (c) => c.evidence },
+      { label: dt(lang, 'fix'), cell: (c) => c.fix },
+    ],
+    rows: report.checks,
+    rowAttributes: (c) => ({ class: `check-${c.status}`, id: `check-${c.id}` }),
+  })}
 ${summary}`;
 }
 
