@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Lang } from '../i18n/lang.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import { composeMessage } from './compose-message.js';
 
 export interface MailMessage {
   to: string;
@@ -20,16 +20,9 @@ export interface Mailer {
 }
 
 /**
- * The message as the bytes that go after SMTP DATA, with its envelope. Built in memory before the transport sees
- * it: a message streamed by the transport reaches the socket in one write per MIME part and header block, and a
- * message of a few hundred bytes is cheaper to hand over in one write (the transport sends `raw` as given).
+ * SMTP delivery with a small connection pool (nodemailer). Each message is composed in memory first and handed
+ * to the pool as `raw` bytes with its envelope (compose-message.ts): the same bytes, in one socket write.
  */
-async function composed(from: string, message: Omit<MailMessage, 'lang'>): Promise<{ raw: Buffer; envelope: { from: string | false; to: string[] } }> {
-  const node = new MailComposer({ from, ...message }).compile();
-  return { raw: await node.build(), envelope: node.getEnvelope() };
-}
-
-/** SMTP delivery with a small connection pool (nodemailer). */
 export function smtpMailer(url: string, from: string): Mailer {
   // nodemailer's SMTP pool parses `url` itself (smtp-pool/index.js); the typings omit that option.
   const options = { url, pool: true, maxConnections: 20, maxMessages: 1000 } as SMTPPool.Options;
@@ -37,7 +30,7 @@ export function smtpMailer(url: string, from: string): Mailer {
   return {
     async send(message) {
       const { lang: _lang, ...mail } = message;
-      await transport.sendMail(await composed(from, mail));
+      await transport.sendMail(await composeMessage({ from, ...mail }));
     },
     async close() {
       transport.close();
