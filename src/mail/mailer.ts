@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import type { Lang } from '../i18n/lang.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import { composeMessage } from './compose-message.js';
 
 export interface MailMessage {
   to: string;
@@ -18,7 +19,10 @@ export interface Mailer {
   verify?(): Promise<void>;
 }
 
-/** SMTP delivery with a small connection pool (nodemailer). */
+/**
+ * SMTP delivery with a small connection pool (nodemailer). Each message is composed in memory first and handed
+ * to the pool as `raw` bytes with its envelope (compose-message.ts): the same bytes, in one socket write.
+ */
 export function smtpMailer(url: string, from: string): Mailer {
   // nodemailer's SMTP pool parses `url` itself (smtp-pool/index.js); the typings omit that option.
   const options = { url, pool: true, maxConnections: 20, maxMessages: 1000 } as SMTPPool.Options;
@@ -26,7 +30,7 @@ export function smtpMailer(url: string, from: string): Mailer {
   return {
     async send(message) {
       const { lang: _lang, ...mail } = message;
-      await transport.sendMail({ from, ...mail });
+      await transport.sendMail(await composeMessage({ from, ...mail }));
     },
     async close() {
       transport.close();

@@ -39,6 +39,7 @@ export function openStore(databaseUrl: string | undefined, dataDir: string): Sto
   sqlite.exec('PRAGMA synchronous = NORMAL');
   sqlite.exec('PRAGMA busy_timeout = 5000');
   sqlite.exec('PRAGMA foreign_keys = ON');
+  sqlite.exec('PRAGMA cache_size = -32768');
   // Freed pages are zeroed, so replaced secrets (old ciphertexts, consumed code hashes) do not linger in the file.
   sqlite.exec('PRAGMA secure_delete = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
