@@ -13,7 +13,7 @@ import { AgentEnrolment } from '../../writeback/agent-gateway/agent-enrolment.js
 import { directoryKinds, isDirectoryKind } from '../../directory/registry.js';
 import { agentFeatures } from '../../writeback/agent-protocol/protocol.js';
 import { requireConsolePage, type Operator } from './console-access.js';
-import { ct, renderConsole } from './console-layout.js';
+import { accountSourceLabel, ct, renderConsole } from './console-layout.js';
 import { consoleTable } from './console-table.js';
 
 /** Enrolment token lifetimes offered on the page (hours). */
@@ -33,7 +33,7 @@ function syncSection(page: PageContext, status: DirectoryStatus): SafeHtml {
   const canSync = status.directoryKind !== null || status.writeback === 'agent';
   return html`<section aria-labelledby="sync-heading"><h2 id="sync-heading">${ct(lang, 'directory.sync')}</h2>
 <dl class="facts">
-<dt>${ct(lang, 'directory.writeback')}</dt><dd id="writeback-mode">${ct(lang, `directory.writeback-${status.writeback}`)}${status.directoryKind ? ` (${status.directoryKind})` : ''}</dd>
+<dt>${ct(lang, 'directory.writeback')}</dt><dd id="writeback-mode">${ct(lang, `directory.writeback-${status.writeback}`)}${status.directoryKind ? ` (${accountSourceLabel(lang, status.directoryKind)})` : ''}</dd>
 <dt>${ct(lang, 'directory.schedule')}</dt><dd>${status.sync.intervalMinutes > 0 ? ct(lang, 'directory.every', { minutes: status.sync.intervalMinutes }) : ct(lang, 'directory.no-schedule')}</dd>
 <dt>${ct(lang, 'directory.next')}</dt><dd>${when(lang, status.sync.nextRunAt)}</dd>
 </dl>
@@ -64,7 +64,7 @@ function featuresCell(lang: Lang, features: string[] | null): SafeHtml | string 
 function agentRow(page: PageContext, agent: AgentView): SafeHtml {
   const { lang } = page;
   const errors = [agent.directoryError, ...agent.connectErrors.map((e) => `${when(lang, e.at)}: ${e.message}`)].filter(Boolean).join('; ');
-  return html`<tr id="agent-${agent.id}"><th scope="row">${agent.name}</th><td>${agent.directory}</td><td class="state-${agent.state}">${ct(lang, `directory.agent-${agent.state}`)}</td>
+  return html`<tr id="agent-${agent.id}"><th scope="row">${agent.name}</th><td>${accountSourceLabel(lang, agent.directory)}</td><td class="state-${agent.state}">${ct(lang, `directory.agent-${agent.state}`)}</td>
 <td>${when(lang, agent.lastSeenAt)}</td><td>${agent.version ?? '—'}</td><td class="agent-features">${featuresCell(lang, agent.features)}</td><td>${agent.clockOffsetMs === null ? '—' : `${agent.clockOffsetMs} ms`}</td>
 <td>${agent.directoryReachable === null ? '—' : agent.directoryReachable ? ct(lang, 'directory.yes') : ct(lang, 'directory.no')}</td><td>${errors}</td>
 <td>${agent.state === 'revoked' ? '' : html`<form method="post" action="/admin/directory/agents/${agent.id}/revoke">${csrfField(page)}<button type="submit" class="danger" aria-label="${ct(lang, 'directory.revoke-named', { name: agent.name })}">${ct(lang, 'directory.revoke')}</button></form>`}</td></tr>`;
@@ -83,7 +83,7 @@ ${newToken
 <form method="post" action="/admin/directory/tokens" class="stacked">${csrfField(page)}
 <h3>${ct(lang, 'directory.new-token')}</h3>
 <label for="token-directory">${ct(lang, 'directory.kind')}</label>
-<select id="token-directory" name="directory">${directoryKinds.map((kind) => html`<option value="${kind}">${kind}</option>`)}</select>
+<select id="token-directory" name="directory">${directoryKinds.map((kind) => html`<option value="${kind}">${accountSourceLabel(lang, kind)}</option>`)}</select>
 <label for="token-hours">${ct(lang, 'directory.valid-for')}</label>
 <select id="token-hours" name="hours">${tokenLifetimesHours.map((hours) => html`<option value="${hours}"${hours === 24 ? html` selected` : ''}>${ct(lang, 'directory.hours', { hours })}</option>`)}</select>
 <button type="submit">${ct(lang, 'directory.create-token')}</button>

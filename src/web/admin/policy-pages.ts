@@ -11,6 +11,7 @@ import { requireConsolePage, requireRecentStepUp, type Operator } from './consol
 import { questionValues, questionsOf, questionsPart } from './policy-questions-part.js';
 import { renderConsole } from './console-layout.js';
 import { consoleTable } from './console-table.js';
+import { settingHtml, settingValue } from './policy-change-text.js';
 import { WHAT_IF_PAGE, previewPolicy, saveBannedTerms, savePolicy } from '../api/admin/policy-api.js';
 import type { WhatIf } from '../../doctor/policy-what-if.js';
 import { bannedTermsOf } from '../../policy/banned-term.js';
@@ -119,7 +120,7 @@ function previewPart(page: PageContext, whatIf: WhatIf, pageNumber: number): Saf
   const more = Math.max(whatIf.gained, whatIf.lost) > pageNumber * WHAT_IF_PAGE;
   const changes = whatIf.changes.length
     ? consoleTable(html`<table class="pe-changes"><caption>${message(lang, 'policy-editor.preview.changes')}</caption><thead><tr><th scope="col">${message(lang, 'policy-editor.preview.setting')}</th><th scope="col">${message(lang, 'policy-editor.preview.from')}</th><th scope="col">${message(lang, 'policy-editor.preview.to')}</th></tr></thead>
-<tbody>${whatIf.changes.map((c) => html`<tr><th scope="row">${c.setting}</th><td>${c.from}</td><td>${c.to}</td></tr>`)}</tbody></table>`)
+<tbody>${whatIf.changes.map((c) => html`<tr><th scope="row">${settingHtml(lang, c)}</th><td>${settingValue(lang, c.setting, c.from)}</td><td>${settingValue(lang, c.setting, c.to)}</td></tr>`)}</tbody></table>`)
     : html`<p>${message(lang, 'policy-editor.preview.none')}</p>`;
   return html`<section class="pe-preview" aria-labelledby="pe-preview-heading" id="pe-what-if"><h2 id="pe-preview-heading">${message(lang, 'policy-editor.preview.heading')}</h2>
 <p id="pe-counts">${message(lang, 'policy-editor.preview.counts', { before: whatIf.before, after: whatIf.after })}</p>

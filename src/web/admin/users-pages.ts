@@ -7,7 +7,7 @@ import { message } from '../../i18n/messages.js';
 import type { Lang } from '../../i18n/lang.js';
 import { parseBody } from '../api/validate.js';
 import { operatorTarget, requireActOnPage, requireConsolePage, type SessionOperator } from './console-access.js';
-import { renderConsole } from './console-layout.js';
+import { accountSourceLabel, renderConsole } from './console-layout.js';
 import { ConsoleUsers, type ConsoleUser } from '../../admin/console-users.js';
 import { decodeUserCursor, encodeUserCursor } from '../../admin/console-audit.js';
 import { consoleMethodParamsSchema, consoleUserParamsSchema, consoleUsersQuerySchema } from '../api/admin/console-schemas.js';
@@ -24,11 +24,6 @@ import { formField } from '../pages/page-kit.js';
 const userPath = (username: string) => `/admin/users/${encodeURIComponent(username)}`;
 const actorOf = (label: string, request: FastifyRequest) => ({ label, ip: request.ctx.ip, userAgent: request.ctx.userAgent });
 
-const knownSources = ['local', 'ldap', 'ad'] as const;
-function sourceLabel(lang: Lang, source: string): string {
-  const known = knownSources.find((s) => s === source);
-  return known ? message(lang, 'console-users.source', { source: known }) : source;
-}
 
 function userState(lang: Lang, user: { enabled: boolean; isAdmin?: boolean; roles?: string[] }): string {
   const parts = [message(lang, user.enabled ? 'console-users.state.enabled' : 'console-users.state.disabled')];
@@ -44,7 +39,7 @@ ${row('console-users.profile.displayName', user.displayName)}
 ${row('console-users.profile.name', [user.firstName, user.lastName].filter(Boolean).join(' ') || none)}
 ${row('console-users.profile.email', user.email ?? none)}
 ${row('console-users.profile.mobile', user.mobile ?? none)}
-${row('console-users.profile.account', sourceLabel(lang, user.source))}
+${row('console-users.profile.account', accountSourceLabel(lang, user.source))}
 ${row('console-users.profile.state', userState(lang, user))}
 ${row('console-users.profile.roles', user.roles.join(', ') || none)}
 ${row('console-users.profile.created', timeLabel(user.createdAt, lang))}
@@ -134,7 +129,7 @@ export async function usersPages(app: FastifyInstance, services: Services, kit: 
 <div class="search-row"><input type="text" id="query" name="query" value="${query.query}" maxlength="256" autocomplete="off" aria-describedby="query-help"><button type="submit">${message(lang, 'console-users.search.submit')}</button></div></form>
 ${consoleTable(html`<table id="users"><caption>${message(lang, 'console-users.list.caption', { count: found.users.length })}</caption>
 <thead><tr><th scope="col">${message(lang, 'console-users.list.username')}</th><th scope="col">${message(lang, 'console-users.list.displayName')}</th><th scope="col">${message(lang, 'console-users.list.source')}</th><th scope="col">${message(lang, 'console-users.list.state')}</th></tr></thead>
-<tbody>${found.users.map((u) => html`<tr><th scope="row"><a href="${userPath(u.username)}">${u.username}</a></th><td>${u.displayName}</td><td>${sourceLabel(lang, u.source)}</td><td>${userState(lang, u)}</td></tr>`)}</tbody></table>`)}
+<tbody>${found.users.map((u) => html`<tr><th scope="row"><a href="${userPath(u.username)}">${u.username}</a></th><td>${u.displayName}</td><td>${accountSourceLabel(lang, u.source)}</td><td>${userState(lang, u)}</td></tr>`)}</tbody></table>`)}
 <nav class="pager" aria-label="${message(lang, 'console-users.title')}">${query.cursor ? html`<a href="/admin/users?${new URLSearchParams({ query: query.query }).toString()}">${message(lang, 'console-users.list.first')}</a>` : ''}${found.next ? html`<a rel="next" href="${more(encodeUserCursor(found.next))}">${message(lang, 'console-users.list.next')}</a>` : ''}</nav>`);
   });
 
