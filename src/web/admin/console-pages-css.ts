@@ -82,7 +82,7 @@ svg.chart { width: 100%; max-width: 40rem; height: auto; color: inherit; font-si
 @media (max-width: 30rem) { .console dl:is(.profile, .facts, .hd-account) { grid-template-columns: minmax(0, 1fr); gap: 0; } .console dl:is(.profile, .facts, .hd-account) dd { margin-bottom: .5rem; } }
 /* Filter fields of one row share one height and look (date fields included). */
 .filter-grid :is(input, select) { height: 2.6rem; margin-top: .25rem; border: 1px solid var(--border); border-radius: 4px; background: var(--bg); }
-.console input[type=number] { max-width: 10rem; }
+.console input[type=number] { display: block; max-width: 10rem; }
 .chart-empty { color: var(--c-muted); margin: .5rem 0; }
 /* The console's second proof: one card per method, each with its own full-size button. */
 #step-up-methods { list-style: none; padding: 0; }
