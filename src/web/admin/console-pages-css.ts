@@ -47,7 +47,7 @@ main:has(.console) { max-width: 76rem; }
 .health h2 { margin-top: .5rem; }
 .health-verdict { font-weight: 600; }
 .health-areas { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr)); gap: .5rem 1rem; }
-.health-area { display: flex; flex-wrap: wrap; gap: .15rem .5rem; align-items: baseline; align-content: flex-start; } .health-area > span:not(.health-badge) { flex-basis: 100%; }
+.health-area { display: flex; flex-wrap: wrap; gap: .15rem .5rem; align-items: baseline; align-content: flex-start; } .health-area > span:not(.health-badge) { flex-basis: 100%; } .health-area > strong { flex: 1 1 8rem; }
 .health-badge { display: inline-block; min-width: 5.5rem; text-align: center; padding: 0 .4rem; border-radius: 3px; font-size: .85rem; font-weight: 700; border: 1px solid currentColor; }
 .health-area.health-pass .health-badge { color: var(--c-ok); } .health-area.health-warn .health-badge { color: var(--c-warn); } .health-area.health-fail .health-badge { color: var(--c-fail); } .health-area.health-skip .health-badge { color: var(--c-muted); }
 dl.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: .75rem; }
@@ -83,6 +83,7 @@ svg.chart { width: 100%; max-width: 40rem; height: auto; color: inherit; font-si
 /* Filter fields of one row share one height and look (date fields included). */
 .filter-grid :is(input, select) { height: 2.6rem; margin-top: .25rem; border: 1px solid var(--border); border-radius: 4px; background: var(--bg); }
 .console input[type=number] { display: block; max-width: 10rem; }
+.console code.check-id { display: block; font-size: .8rem; font-weight: 400; color: var(--c-muted); }
 .chart-empty { color: var(--c-muted); margin: .5rem 0; }
 /* The console's second proof: one card per method, each with its own full-size button. */
 #step-up-methods { list-style: none; padding: 0; }

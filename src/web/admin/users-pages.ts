@@ -20,6 +20,8 @@ import type { DirectoryUser } from '../../directory/directory.js';
 import type { HelpdeskVerification } from '../../store/helpdesk-repository.js';
 import { SsprError } from '../../errors/sspr-error.js';
 import { formField } from '../pages/page-kit.js';
+import { checkNameHtml } from '../pages/admin-doctor-pages.js';
+import { dt } from '../../doctor/format-report.js';
 
 const userPath = (username: string) => `/admin/users/${encodeURIComponent(username)}`;
 const actorOf = (label: string, request: FastifyRequest) => ({ label, ip: request.ctx.ip, userAgent: request.ctx.userAgent });
@@ -94,7 +96,7 @@ function doctor(user: ConsoleUser, lang: Lang): SafeHtml {
   return html`<section aria-labelledby="doctor-heading"><h2 id="doctor-heading">${message(lang, 'console-users.doctor.heading')}</h2>
 <p id="doctor-verdict" class="${user.doctor.canReset ? 'notice' : 'error'}">${message(lang, 'console-users.doctor.canReset', { can: user.doctor.canReset ? 'yes' : 'other', username: user.username })}</p>
 ${shown.length ? consoleTable(html`<table id="doctor-checks"><thead><tr><th scope="col">${message(lang, 'console-users.doctor.check')}</th><th scope="col">${message(lang, 'console-users.doctor.result')}</th><th scope="col">${message(lang, 'console-users.doctor.finding')}</th><th scope="col">${message(lang, 'console-users.doctor.fix')}</th></tr></thead><tbody>${shown.map(
-    (c) => html`<tr class="check-${c.status}"><th scope="row"><a href="/admin/doctor?user=${encodeURIComponent(user.username)}#check-${c.id}">${c.id}</a></th><td>${c.status}</td><td>${c.summary}</td><td>${c.fix}</td></tr>`,
+    (c) => html`<tr class="check-${c.status}"><th scope="row"><a href="/admin/doctor?user=${encodeURIComponent(user.username)}#check-${c.id}">${checkNameHtml(lang, c.id)}</a></th><td>${dt(lang, `result.${c.status}`)}</td><td>${c.summary}</td><td>${c.fix}</td></tr>`,
   )}</tbody></table>`) : ''}</section>`;
 }
 

@@ -15,6 +15,10 @@ export function checkHelpPath(id: string): string {
   return `/help/checks/${encodeURIComponent(id)}`;
 }
 
+/** A check as an operator reads it: its name, its id small beneath (the id the CLI, the API and refusals use). */
+export function checkNameHtml(lang: Lang, id: CheckId): SafeHtml {
+  return html`${dt(lang, `name.${id}`)} <code class="check-id">${id}</code>`;
+}
 
 /** The refusals the reset flow can give that a user can read about (cause, then what to do), per catalogue id. */
 const userHelp = ['sspr-enabled', 'license-assigned', 'methods-registered', 'admin-policy', 'account-state', 'throttled'] as const satisfies readonly CheckId[];
@@ -24,12 +28,12 @@ const hasUserHelp = (id: CheckId): id is UserHelpId => (userHelp as readonly Che
 function reportHtml(report: DoctorReport, lang: Lang): SafeHtml {
   const question = report.user === null ? dt(lang, 'service') : dt(lang, 'can-reset', { user: report.user });
   const rows = report.checks.map(
-    (c) => html`<tr class="check-${c.status}" id="check-${c.id}"><th scope="row"><a href="${checkHelpPath(c.id)}">${c.id}</a></th><td class="status">${dt(lang, `result.${c.status}`)}</td><td>${c.summary}</td><td>${c.evidence}</td><td>${c.fix}</td></tr>`,
+    (c) => html`<tr class="check-${c.status}" id="check-${c.id}"><th scope="row"><a href="${checkHelpPath(c.id)}">${checkNameHtml(lang, c.id)}</a></th><td class="status">${dt(lang, `result.${c.status}`)}</td><td>${c.summary}</td><td>${c.evidence}</td><td>${c.fix}</td></tr>`,
   );
   const summary = report.summary
     ? html`<h2>${dt(lang, 'counts', { users: report.summary.users, ms: report.summary.elapsedMs })}</h2>
 ${consoleTable(html`<table id="doctor-summary"><thead><tr><th>${dt(lang, 'check')}</th><th>${dt(lang, 'failing')}</th><th>${dt(lang, 'warning')}</th><th>${dt(lang, 'basis')}</th></tr></thead>
-<tbody>${report.summary.checks.map((l) => html`<tr><th scope="row">${l.id}</th><td>${String(l.failing)}</td><td>${String(l.warning)}</td><td>${l.basis}</td></tr>`)}</tbody></table>`)}`
+<tbody>${report.summary.checks.map((l) => html`<tr><th scope="row">${checkNameHtml(lang, l.id)}</th><td>${String(l.failing)}</td><td>${String(l.warning)}</td><td>${l.basis}</td></tr>`)}</tbody></table>`)}`
     : '';
   return html`<h2 id="doctor-answer">${question} <strong>${report.canReset ? dt(lang, 'yes') : dt(lang, 'no')}</strong></h2>
 ${consoleTable(html`<table id="doctor-checks"><thead><tr><th>${dt(lang, 'check')}</th><th>${dt(lang, 'status')}</th><th>${dt(lang, 'summary')}</th><th>${dt(lang, 'evidence')}</th><th>${dt(lang, 'fix')}</th></tr></thead>
