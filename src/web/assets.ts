@@ -95,7 +95,7 @@ main:has(.hd, .pe, .rp) { max-width: 60rem; }
 .rp-table thead th { border-bottom: 2px solid #888a; white-space: nowrap; }
 .rp-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .rp-list li { margin: .75rem 0; }
-.rp-days { display: flex; gap: .5rem; align-items: end; flex-wrap: wrap; }
+.rp-days { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; }
 .rp-days label { margin: 0; } .rp-days input { width: 6rem; } .rp-days button { margin: 0; }
 .rp-paging { display: flex; gap: 1rem; margin: 1rem 0; }
 /* ---- end helpdesk, policy editor, reports ---- */
