@@ -23,7 +23,7 @@ export const auditDetailKeys = listOfEvery<AuditDetailKey>()([
   'groupsChanged', 'ms', 'registrations', 'sessions', 'flows', 'resetBlock', 'signInBlock', 'client', 'removed', 'types',
   'role', 'scope', 'id', 'expiresAt', 'group', 'memberType', 'member', 'plan', 'principalType', 'principal', 'purpose',
   'attempts', 'final', 'entraEvent', 'entraError', 'raw', 'job', 'agent', 'recordedState', 'verifiedBy', 'applied', 'node',
-  'clockOffsetMs', 'name', 'days', 'channels', 'people', 'occurrence', 'sent', 'skipped', 'notice', 'matches', 'channel',
+  'clockOffsetMs', 'name', 'days', 'channels', 'people', 'occurrence', 'sent', 'skipped', 'notice', 'matches', 'channel', 'cause',
 ]);
 
 export const auditEventLabel = labelTable('audit-events', auditEventNames);

@@ -30,7 +30,7 @@ nav.lang li a { display: block; padding: .35rem .75rem; }
 nav.lang a[aria-current] { font-weight: 600; }
 label { display: block; font-weight: 600; margin-top: 1rem; }
 .help { color: var(--text-muted); font-size: .9rem; margin: .25rem 0; }
-input[type=text], input[type=password], input[type=email], input[type=tel], select { width: 100%; box-sizing: border-box; padding: .6rem; margin-top: .25rem; border: 1px solid var(--border); border-radius: 4px; background: var(--bg); }
+input[type=text], input[type=password], input[type=email], input[type=tel], input[type=number], input[type=date], select, textarea { width: 100%; box-sizing: border-box; padding: .6rem; margin-top: .25rem; border: 1px solid var(--border); border-radius: 4px; background: var(--bg); }
 input[aria-invalid=true] { border: 2px solid var(--error); }
 .field-error { color: var(--error); font-size: .9rem; margin: .25rem 0; }
 button, .button { margin-top: 1.25rem; padding: .6rem 1.2rem; background: var(--accent); color: #fff; border: 1px solid var(--accent); border-radius: 4px; cursor: pointer; text-decoration: none; display: inline-block; max-width: 100%; box-sizing: border-box; overflow-wrap: anywhere; }
@@ -79,7 +79,7 @@ main:has(.hd, .pe, .rp) { max-width: 60rem; }
 .hd-methods li, .pe-methods li, .pe-flag { display: flex; gap: .5rem; align-items: baseline; margin: .35rem 0; }
 .hd-methods label, .pe-methods label, .pe-flag label, .inline-label { display: inline; font-weight: normal; margin: 0; }
 .hd textarea, .pe textarea { width: 100%; box-sizing: border-box; padding: .6rem; font: inherit; margin-top: .25rem; }
-.hd button:disabled { background: light-dark(#767676, #5c5c5c); color: #fff; cursor: not-allowed; }
+.hd button:disabled { background: light-dark(#767676, #5c5c5c); color: #fff; border-color: transparent; cursor: not-allowed; }
 .hd-temp { font-size: 1.25rem; padding: .25rem .5rem; background: light-dark(#f0f0f0, #2a2a2a); white-space: nowrap; }
 :is(.hd, .pe, .rp) button.secondary { color: light-dark(var(--accent), #9cc3ff); border-color: light-dark(var(--accent), #9cc3ff); }
 :is(.hd, .pe, .rp) button.secondary:disabled { color: #fff; border-color: transparent; }
@@ -95,7 +95,7 @@ main:has(.hd, .pe, .rp) { max-width: 60rem; }
 .rp-table thead th { border-bottom: 2px solid #888a; white-space: nowrap; }
 .rp-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .rp-list li { margin: .75rem 0; }
-.rp-days { display: flex; gap: .5rem; align-items: end; flex-wrap: wrap; }
+.rp-days { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; }
 .rp-days label { margin: 0; } .rp-days input { width: 6rem; } .rp-days button { margin: 0; }
 .rp-paging { display: flex; gap: 1rem; margin: 1rem 0; }
 /* ---- end helpdesk, policy editor, reports ---- */

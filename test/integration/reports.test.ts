@@ -115,6 +115,11 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     assert.match(refusals.text, /Blocked by the throttles <small class="reason-id">\(<code>throttled<\/code>\)<\/small>/);
     const refusalsDe = await browser.get('/admin/reports/refusals?lang=de');
     assert.match(refusalsDe.text, /Zu wenige Methoden registriert <small class="reason-id">\(<code>methods-registered<\/code>\)/);
+    // Resets: methods, origins and outcomes in the reader's words; the CSV keeps the stored values.
+    const resetsDe = await browser.get('/admin/reports/resets?lang=de');
+    assert.match(resetsDe.text, /<td[^>]*>Authenticator-App<\/td><td[^>]*>Erfolg<\/td>/);
+    assert.match(resetsDe.text, /<td[^>]*>Self-Service-Zurücksetzung<\/td>/);
+    assert.match((await browser.get('/admin/reports/resets?format=csv')).text, /"reset-password","self-service-reset","success"/);
     const refusalsCsv = await browser.get('/admin/reports/refusals?format=csv');
     assert.match(refusalsCsv.text, /"methods-registered","reset-start","?2"?/);
     assert.doesNotMatch(refusalsCsv.text, /Too few methods/);

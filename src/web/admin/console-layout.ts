@@ -3,6 +3,7 @@ import type { PageKit } from '../pages/page-kit.js';
 import type { PageContext } from '../pages/layout.js';
 import { html, type SafeHtml } from '../html.js';
 import { domainText, message, type DomainText } from '../../i18n/messages.js';
+import type { Lang } from '../../i18n/lang.js';
 import { operatorHolds, type ConsoleNeed, type Operator } from './console-access.js';
 
 /**
@@ -24,6 +25,14 @@ export type ConsoleSection = (typeof consoleSections)[number]['id'];
 
 /** A console text in the reader's language (messages/<lang>/console.json, keys without the `console.` prefix). */
 export const ct: DomainText<'console'> = domainText('console');
+
+const knownSources = ['local', 'ldap', 'ad'] as const;
+
+/** Where an account lives ('local', or a directory kind such as 'ldap' or 'ad') in words; an unknown one as stored. */
+export function accountSourceLabel(lang: Lang, source: string): string {
+  const known = knownSources.find((s) => s === source);
+  return known ? message(lang, 'console-users.source', { source: known }) : source;
+}
 
 function mayOpen(operator: Operator, need: ConsoleNeed): boolean {
   return operatorHolds(operator, need);

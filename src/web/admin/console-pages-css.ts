@@ -12,7 +12,7 @@
  */
 const stackedTable = (scope: string) => `
 ${scope} :is(table, caption, tbody, tr, th, td) { display: block; }
-${scope} table { min-width: 0; --label-width: min(11rem, 42cqi); }
+${scope} table { min-width: 0; --label-width: min(10rem, 36cqi); }
 ${scope} thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 ${scope} tbody tr { border: 1px solid var(--c-rule); border-radius: 6px; padding: .35rem .75rem; margin: 0 0 .75rem; }
 ${scope} tbody :is(th, td) { display: flow-root; padding: .2rem 0 .2rem calc(var(--label-width) + .75rem); border: 0; text-align: left; white-space: normal; overflow-wrap: anywhere; max-width: none; }
@@ -47,8 +47,8 @@ main:has(.console) { max-width: 76rem; }
 .health h2 { margin-top: .5rem; }
 .health-verdict { font-weight: 600; }
 .health-areas { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr)); gap: .5rem 1rem; }
-.health-area { display: flex; flex-wrap: wrap; gap: .15rem .5rem; align-items: baseline; align-content: flex-start; } .health-area > span:not(.health-badge) { flex-basis: 100%; }
-.health-badge { display: inline-block; min-width: 5.5rem; padding: 0 .4rem; border-radius: 3px; font-size: .85rem; font-weight: 700; border: 1px solid currentColor; }
+.health-area { display: flex; flex-wrap: wrap; gap: .15rem .5rem; align-items: baseline; align-content: flex-start; } .health-area > span:not(.health-badge) { flex-basis: 100%; } .health-area > strong { flex: 1 1 8rem; }
+.health-badge { display: inline-block; min-width: 5.5rem; text-align: center; padding: 0 .4rem; border-radius: 3px; font-size: .85rem; font-weight: 700; border: 1px solid currentColor; }
 .health-area.health-pass .health-badge { color: var(--c-ok); } .health-area.health-warn .health-badge { color: var(--c-warn); } .health-area.health-fail .health-badge { color: var(--c-fail); } .health-area.health-skip .health-badge { color: var(--c-muted); }
 dl.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: .75rem; }
 .tile { background: var(--c-tile); border: 1px solid var(--c-rule); border-radius: 6px; padding: .75rem 1rem; }
@@ -65,7 +65,7 @@ svg.chart { width: 100%; max-width: 40rem; height: auto; color: inherit; font-si
 .chart-line { fill: none; stroke: var(--c-series-0); stroke-width: 2.5; } .chart-area { fill: var(--c-series-0); fill-opacity: .15; }
 .chart-legend { font-size: .85rem; margin: 0 0 .25rem; } .key { display: inline-block; width: .8rem; height: .8rem; margin: 0 .3rem 0 .6rem; vertical-align: -1px; } .key-0 { background: var(--c-series-0); } .key-1 { background: var(--c-series-1); }
 .chart-data summary { cursor: pointer; font-size: .9rem; color: inherit; text-decoration: underline; text-underline-offset: .2em; }
-.search-row { display: flex; gap: .5rem; align-items: stretch; } .search-row input { margin-top: 0; } .search-row button { margin-top: 0; }
+.search-row { display: flex; gap: .5rem; align-items: stretch; } .search-row input { margin-top: 0; } .search-row button { margin-top: 0; flex: none; overflow-wrap: normal; }
 .pager { display: flex; gap: 1.5rem; margin: 1rem 0; }
 .console-columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(22rem, 100%), 1fr)); gap: 0 2rem; }
 .console dl.profile { grid-template-columns: minmax(8rem, max-content) 1fr; } .console dl.profile dd { margin: 0; overflow-wrap: anywhere; }
@@ -76,6 +76,21 @@ svg.chart { width: 100%; max-width: 40rem; height: auto; color: inherit; font-si
 .outcome-failure td:nth-child(3) { color: var(--c-fail); }
 .console table.audit { min-width: 48rem; } .console table.audit code.event-id { display: block; font-size: .8rem; font-weight: 400; color: var(--c-muted); } .console table.audit td:first-child { white-space: nowrap; }
 @media (max-width: 40rem) { .console-columns, .charts { grid-template-columns: 1fr; } .console th, .console td { padding: .3rem .3rem; } }
+/* A form on a wide page keeps its fields to a readable line length (numeric fields keep their own narrower width). */
+.console :is(form, fieldset) > :is(input[type=text], input[type=number], input[type=password], select, textarea):not([inputmode=numeric]) { max-width: 40rem; }
+/* Name–value lists stack (name above value) where two columns would squeeze the values into a sliver. */
+@media (max-width: 30rem) { .console dl:is(.profile, .facts, .hd-account) { grid-template-columns: minmax(0, 1fr); gap: 0; } .console dl:is(.profile, .facts, .hd-account) dd { margin-bottom: .5rem; } }
+/* Filter fields of one row share one height and look (date fields included). */
+.filter-grid :is(input, select) { height: 2.6rem; margin-top: .25rem; border: 1px solid var(--border); border-radius: 4px; background: var(--bg); }
+.console input[type=number] { display: block; max-width: 10rem; }
+.console code.check-id { display: block; font-size: .8rem; font-weight: 400; color: var(--c-muted); }
+.chart-empty { color: var(--c-muted); margin: .5rem 0; }
+/* The console's second proof: one card per method, each with its own full-size button. */
+#step-up-methods { list-style: none; padding: 0; }
+#step-up-methods > li { border: 1px solid var(--border); border-radius: 4px; padding: .75rem 1rem; margin: .75rem 0; }
+#step-up-methods label { margin-top: 0; }
+#step-up-methods form.inline { display: block; }
+#step-up-methods :is(form.inline button, li > button) { display: block; margin: .75rem 0 0; padding: .6rem 1.2rem; font-size: 1rem; }
 @container table-box (width < 48rem) {${stackedTable('.console .stacks-wide')}}
 @container table-box (width < 30rem) {${stackedTable('.console .stacks-narrow')}}
 /* ---- end of console pages ---- */

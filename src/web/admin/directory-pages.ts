@@ -13,7 +13,7 @@ import { AgentEnrolment } from '../../writeback/agent-gateway/agent-enrolment.js
 import { directoryKinds, isDirectoryKind } from '../../directory/registry.js';
 import { agentFeatures } from '../../writeback/agent-protocol/protocol.js';
 import { requireConsolePage, type Operator } from './console-access.js';
-import { ct, renderConsole } from './console-layout.js';
+import { accountSourceLabel, ct, renderConsole } from './console-layout.js';
 import { consoleTable } from './console-table.js';
 
 /** Enrolment token lifetimes offered on the page (hours). */
@@ -29,7 +29,7 @@ function syncSection(page: PageContext, status: DirectoryStatus): SafeHtml {
   const canSync = status.directoryKind !== null || status.writeback === 'agent';
   return html`<section aria-labelledby="sync-heading"><h2 id="sync-heading">${ct(lang, 'directory.sync')}</h2>
 <dl class="facts">
-<dt>${ct(lang, 'directory.writeback')}</dt><dd id="writeback-mode">${ct(lang, `directory.writeback-${status.writeback}`)}${status.directoryKind ? ` (${status.directoryKind})` : ''}</dd>
+<dt>${ct(lang, 'directory.writeback')}</dt><dd id="writeback-mode">${ct(lang, `directory.writeback-${status.writeback}`)}${status.directoryKind ? ` (${accountSourceLabel(lang, status.directoryKind)})` : ''}</dd>
 <dt>${ct(lang, 'directory.schedule')}</dt><dd>${status.sync.intervalMinutes > 0 ? ct(lang, 'directory.every', { minutes: status.sync.intervalMinutes }) : ct(lang, 'directory.no-schedule')}</dd>
 <dt>${ct(lang, 'directory.next')}</dt><dd>${when(lang, status.sync.nextRunAt)}</dd>
 </dl>
@@ -77,7 +77,7 @@ function agentsTable(page: PageContext, agents: AgentView[]): SafeHtml {
     id: 'agents',
     columns: [
       { label: ct(lang, 'directory.agent-name'), rowHeader: true, cell: (agent) => agent.name },
-      { label: ct(lang, 'directory.kind'), cell: (agent) => agent.directory },
+      { label: ct(lang, 'directory.kind'), cell: (agent) => accountSourceLabel(lang, agent.directory) },
       { label: ct(lang, 'directory.state'), cell: (agent) => ct(lang, `directory.agent-${agent.state}`), cellClass: (agent) => `state-${agent.state}` },
       { label: ct(lang, 'directory.heartbeat'), cell: (agent) => when(lang, agent.lastSeenAt) },
       { label: ct(lang, 'directory.version'), cell: (agent) => agent.version ?? '—' },
@@ -108,7 +108,7 @@ ${newToken
 <form method="post" action="/admin/directory/tokens" class="stacked">${csrfField(page)}
 <h3>${ct(lang, 'directory.new-token')}</h3>
 <label for="token-directory">${ct(lang, 'directory.kind')}</label>
-<select id="token-directory" name="directory">${directoryKinds.map((kind) => html`<option value="${kind}">${kind}</option>`)}</select>
+<select id="token-directory" name="directory">${directoryKinds.map((kind) => html`<option value="${kind}">${accountSourceLabel(lang, kind)}</option>`)}</select>
 <label for="token-hours">${ct(lang, 'directory.valid-for')}</label>
 <select id="token-hours" name="hours">${tokenLifetimesHours.map((hours) => html`<option value="${hours}"${hours === 24 ? html` selected` : ''}>${ct(lang, 'directory.hours', { hours })}</option>`)}</select>
 <button type="submit">${ct(lang, 'directory.create-token')}</button>

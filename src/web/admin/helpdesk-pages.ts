@@ -12,7 +12,7 @@ import type { CallerMethod } from '../../flows/helpdesk/caller-verification.js';
 import type { HelpdeskVerification } from '../../store/helpdesk-repository.js';
 import { SsprError } from '../../errors/sspr-error.js';
 import { operatorTarget, requireActOnPage, requireConsolePage, type Operator } from './console-access.js';
-import { renderConsole } from './console-layout.js';
+import { accountSourceLabel, renderConsole } from './console-layout.js';
 
 type Params = { Params: { username: string } };
 
@@ -47,7 +47,7 @@ function accountPart(lang: Lang, user: DirectoryUser): SafeHtml {
   return html`<section aria-labelledby="hd-account"><h2 id="hd-account">${message(lang, 'helpdesk.user.heading')}</h2>
 <dl class="hd-account">
 <dt>${message(lang, 'helpdesk.user.name')}</dt><dd>${user.displayName || user.username}</dd>
-<dt>${message(lang, 'helpdesk.user.source')}</dt><dd>${user.source}</dd>
+<dt>${message(lang, 'helpdesk.user.source')}</dt><dd>${accountSourceLabel(lang, user.source)}</dd>
 <dt>${message(lang, 'helpdesk.user.admin')}</dt><dd>${yesNo(user.isAdmin)}</dd>
 <dt>${message(lang, 'helpdesk.user.enabled')}</dt><dd>${yesNo(user.enabled)}</dd>
 </dl></section>`;

@@ -11,6 +11,7 @@ import { requireConsolePage, requireRecentStepUp, type Operator } from './consol
 import { questionValues, questionsOf, questionsPart } from './policy-questions-part.js';
 import { renderConsole } from './console-layout.js';
 import { consoleTable } from './console-table.js';
+import { settingHtml, settingValue } from './policy-change-text.js';
 import { WHAT_IF_PAGE, previewPolicy, saveBannedTerms, savePolicy } from '../api/admin/policy-api.js';
 import type { WhatIf } from '../../doctor/policy-what-if.js';
 import { bannedTermsOf } from '../../policy/banned-term.js';
@@ -122,9 +123,9 @@ function previewPart(page: PageContext, whatIf: WhatIf, pageNumber: number): Saf
         class: 'pe-changes',
         caption: message(lang, 'policy-editor.preview.changes'),
         columns: [
-          { label: message(lang, 'policy-editor.preview.setting'), rowHeader: true, cell: (c) => c.setting },
-          { label: message(lang, 'policy-editor.preview.from'), cell: (c) => c.from },
-          { label: message(lang, 'policy-editor.preview.to'), cell: (c) => c.to },
+          { label: message(lang, 'policy-editor.preview.setting'), rowHeader: true, cell: (c) => settingHtml(lang, c) },
+          { label: message(lang, 'policy-editor.preview.from'), cell: (c) => settingValue(lang, c.setting, c.from) },
+          { label: message(lang, 'policy-editor.preview.to'), cell: (c) => settingValue(lang, c.setting, c.to) },
         ],
         rows: whatIf.changes,
       })

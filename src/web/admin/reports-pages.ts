@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../app/services.js';
 import type { PageKit } from '../pages/page-kit.js';
 import { html, type SafeHtml } from '../html.js';
-import { message } from '../../i18n/messages.js';
+import { message, messages } from '../../i18n/messages.js';
 import type { Lang } from '../../i18n/lang.js';
 import { requireConsolePage } from './console-access.js';
 import { eventHtml, reasonHtml } from './audit-labels-html.js';
@@ -16,12 +16,26 @@ type Key = Parameters<typeof message>[1];
 const say = (lang: Lang, key: string, params?: Record<string, string | number>) => message(lang, `reports.${key}` as Key, params as never);
 const auditBased: ReadonlySet<ReportId> = new Set(['resets', 'refusals']);
 
+/** A verification method ('email') or a password write's origin ('helpdesk-reset') in words; anything else as stored. */
+function methodOrPath(lang: Lang, value: string): string {
+  for (const key of [`pages.method.${value}`, `reports.path.${value}`]) if (messages.has(key)) return messages.formatAny(lang, key);
+  return value;
+}
+
+const outcomes = ['success', 'failure', 'info'] as const;
+function outcomeLabel(lang: Lang, value: string): string {
+  const known = outcomes.find((o) => o === value);
+  return known ? message(lang, 'console-audit.outcome', { outcome: known }) : value;
+}
+
 function tableOf(lang: Lang, id: ReportId, table: ReportTable): SafeHtml {
   if (table.rows.length === 0) return html`<p id="rp-empty">${say(lang, 'empty')}</p>`;
   // The CSV keeps the stable values; the page says them in the reader's language.
   const shown = (cell: string | number, column: string): SafeHtml | string | number => {
     if (column === 'reason' && typeof cell === 'string') return reasonHtml(lang, cell);
     if (column === 'event' && typeof cell === 'string') return eventHtml(lang, cell);
+    if (column === 'method' && typeof cell === 'string') return methodOrPath(lang, cell);
+    if (column === 'outcome' && typeof cell === 'string') return outcomeLabel(lang, cell);
     return cell === 'yes' || cell === 'no' || cell === 'pass' || cell === 'fail' ? say(lang, `value.${cell}`) : cell;
   };
   return consoleTable({

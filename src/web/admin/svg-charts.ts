@@ -93,9 +93,11 @@ const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0
 
 /**
  * Horizontal bars with the label and the number in text (a ranking such as refusals by reason). A point with an
- * `id` shows it in a second, smaller line under the label (the full label and id are in the data table).
+ * `id` shows it in a second, smaller line under the label (the full label and id are in the data table). With no
+ * point there is nothing to draw: the description (which says so in words) stands in for the chart and its table.
  */
 export function rankChart(id: string, text: ChartText, points: Array<{ label: string; id?: string; value: number }>): SafeHtml {
+  if (points.length === 0) return html`<p class="chart-empty" id="${id}-empty">${text.description}</p>`;
   const withIds = points.some((p) => shownId(p) !== undefined);
   const rowHeight = withIds ? 36 : 26;
   const labelWidth = 170;

@@ -7,7 +7,7 @@ import { message } from '../../i18n/messages.js';
 import type { Lang } from '../../i18n/lang.js';
 import { parseBody } from '../api/validate.js';
 import { operatorTarget, requireActOnPage, requireConsolePage, type SessionOperator } from './console-access.js';
-import { renderConsole } from './console-layout.js';
+import { accountSourceLabel, renderConsole } from './console-layout.js';
 import { ConsoleUsers, type ConsoleUser } from '../../admin/console-users.js';
 import { decodeUserCursor, encodeUserCursor } from '../../admin/console-audit.js';
 import { consoleMethodParamsSchema, consoleUserParamsSchema, consoleUsersQuerySchema } from '../api/admin/console-schemas.js';
@@ -20,15 +20,12 @@ import type { DirectoryUser } from '../../directory/directory.js';
 import type { HelpdeskVerification } from '../../store/helpdesk-repository.js';
 import { SsprError } from '../../errors/sspr-error.js';
 import { formField } from '../pages/page-kit.js';
+import { checkNameHtml } from '../pages/admin-doctor-pages.js';
+import { dt } from '../../doctor/format-report.js';
 
 const userPath = (username: string) => `/admin/users/${encodeURIComponent(username)}`;
 const actorOf = (label: string, request: FastifyRequest) => ({ label, ip: request.ctx.ip, userAgent: request.ctx.userAgent });
 
-const knownSources = ['local', 'ldap', 'ad'] as const;
-function sourceLabel(lang: Lang, source: string): string {
-  const known = knownSources.find((s) => s === source);
-  return known ? message(lang, 'console-users.source', { source: known }) : source;
-}
 
 function userState(lang: Lang, user: { enabled: boolean; isAdmin?: boolean; roles?: string[] }): string {
   const parts = [message(lang, user.enabled ? 'console-users.state.enabled' : 'console-users.state.disabled')];
@@ -44,7 +41,7 @@ ${row('console-users.profile.displayName', user.displayName)}
 ${row('console-users.profile.name', [user.firstName, user.lastName].filter(Boolean).join(' ') || none)}
 ${row('console-users.profile.email', user.email ?? none)}
 ${row('console-users.profile.mobile', user.mobile ?? none)}
-${row('console-users.profile.account', sourceLabel(lang, user.source))}
+${row('console-users.profile.account', accountSourceLabel(lang, user.source))}
 ${row('console-users.profile.state', userState(lang, user))}
 ${row('console-users.profile.roles', user.roles.join(', ') || none)}
 ${row('console-users.profile.created', timeLabel(user.createdAt, lang))}
@@ -114,8 +111,8 @@ ${shown.length
     ? consoleTable({
         id: 'doctor-checks',
         columns: [
-          { label: message(lang, 'console-users.doctor.check'), rowHeader: true, cell: (c) => html`<a href="/admin/doctor?user=${encodeURIComponent(user.username)}#check-${c.id}">${c.id}</a>` },
-          { label: message(lang, 'console-users.doctor.result'), cell: (c) => c.status },
+          { label: message(lang, 'console-users.doctor.check'), rowHeader: true, cell: (c) => html`<a href="/admin/doctor?user=${encodeURIComponent(user.username)}#check-${c.id}">${checkNameHtml(lang, c.id)}</a>` },
+          { label: message(lang, 'console-users.doctor.result'), cell: (c) => dt(lang, `result.${c.status}`) },
           { label: message(lang, 'console-users.doctor.finding'), cell: (c) => c.summary },
           { label: message(lang, 'console-users.doctor.fix'), cell: (c) => c.fix },
         ],
@@ -160,7 +157,7 @@ ${consoleTable({
       columns: [
         { label: message(lang, 'console-users.list.username'), rowHeader: true, cell: (u) => html`<a href="${userPath(u.username)}">${u.username}</a>` },
         { label: message(lang, 'console-users.list.displayName'), cell: (u) => u.displayName },
-        { label: message(lang, 'console-users.list.source'), cell: (u) => sourceLabel(lang, u.source) },
+        { label: message(lang, 'console-users.list.source'), cell: (u) => accountSourceLabel(lang, u.source) },
         { label: message(lang, 'console-users.list.state'), cell: (u) => userState(lang, u) },
       ],
       rows: found.users,

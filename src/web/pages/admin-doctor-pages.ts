@@ -15,6 +15,10 @@ export function checkHelpPath(id: string): string {
   return `/help/checks/${encodeURIComponent(id)}`;
 }
 
+/** A check as an operator reads it: its name, its id small beneath (the id the CLI, the API and refusals use). */
+export function checkNameHtml(lang: Lang, id: CheckId): SafeHtml {
+  return html`${dt(lang, `name.${id}`)} <code class="check-id">${id}</code>`;
+}
 
 /** The refusals the reset flow can give that a user can read about (cause, then what to do), per catalogue id. */
 const userHelp = ['sspr-enabled', 'license-assigned', 'methods-registered', 'admin-policy', 'account-state', 'throttled'] as const satisfies readonly CheckId[];
@@ -28,7 +32,7 @@ function reportHtml(report: DoctorReport, lang: Lang): SafeHtml {
 ${consoleTable({
         id: 'doctor-summary',
         columns: [
-          { label: dt(lang, 'check'), rowHeader: true, cell: (l) => l.id },
+          { label: dt(lang, 'check'), rowHeader: true, cell: (l) => checkNameHtml(lang, l.id) },
           { label: dt(lang, 'failing'), cell: (l) => String(l.failing) },
           { label: dt(lang, 'warning'), cell: (l) => String(l.warning) },
           { label: dt(lang, 'basis'), cell: (l) => l.basis },
@@ -40,7 +44,7 @@ ${consoleTable({
 ${consoleTable({
     id: 'doctor-checks',
     columns: [
-      { label: dt(lang, 'check'), rowHeader: true, cell: (c) => html`<a href="${checkHelpPath(c.id)}">${c.id}</a>` },
+      { label: dt(lang, 'check'), rowHeader: true, cell: (c) => html`<a href="${checkHelpPath(c.id)}">${checkNameHtml(lang, c.id)}</a>` },
       { label: dt(lang, 'status'), cell: (c) => dt(lang, `result.${c.status}`), cellClass: () => 'status' },
       { label: dt(lang, 'summary'), cell: (c) => c.summary },
       { label: dt(lang, 'evidence'), cell: (c) => c.evidence },

@@ -20,6 +20,11 @@ describe('console charts (server-rendered SVG)', () => {
     assert.match(svg, /&lt;script&gt;/);
   });
 
+  it('say in words that a ranking has nothing to rank, instead of an empty picture', () => {
+    const empty = rankChart('c6', { ...text, description: 'No refusals in the last 30 days.' }, []).value;
+    assert.equal(empty, '<p class="chart-empty" id="c6-empty">No refusals in the last 30 days.</p>');
+  });
+
   it('draw empty and flat series without dividing by zero', () => {
     assert.doesNotMatch(barChart('c3', text, []).value, /NaN|Infinity/);
     assert.doesNotMatch(barChart('c4', text, [{ label: 'a', values: [0, 0] }]).value, /NaN|Infinity/);
