@@ -65,7 +65,7 @@ describe('policy editor: custom security questions', () => {
     assert.match(empty.text, /id="pe-cq-none"/);
     const previewed = await form(admin, { action: 'preview', 'cqNew.en': 'Which street did you grow up in?', 'cqNew.de': 'In welcher Straße sind Sie aufgewachsen?' });
     assert.equal(previewed.status, 200);
-    assert.match(previewed.text, /<th scope="row"[^>]*>customQuestions<\/th>/);
+    assert.match(previewed.text, /<th scope="row"[^>]*>Custom security questions <small class="setting-id">\(<code>customQuestions<\/code>\)<\/small><\/th>/);
     assert.deepEqual(await stored(), [], 'a preview saves nothing');
     const saved = await form(admin, { action: 'save', 'cqNew.en': 'Which street did you grow up in?', 'cqNew.de': 'In welcher Straße sind Sie aufgewachsen?' });
     assert.equal(saved.status, 303);

@@ -39,7 +39,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         store = openStore(undefined, dir);
         cleanup = async () => rmSync(dir, { recursive: true, force: true });
       }
-      assert.deepEqual(await migrate(store), ['001-initial', '002-password-policy', '003-methods-policy', '004-directory-accounts', '005-writeback-agents', '006-admin-tokens', '007-flow-claim', '008-rate-limit', '009-keyring', '010-agent-envelope', '011-roles', '012-user-indexes', '013-console-auth', '014-console-pages', '015-helpdesk', '016-reminders', '017-delivery-queue', '018-integrity', '019-reregistration', '020-lookup-indexes', '021-agent-features']);
+      assert.deepEqual(await migrate(store), ['001-initial', '002-password-policy', '003-methods-policy', '004-directory-accounts', '005-writeback-agents', '006-admin-tokens', '007-flow-claim', '008-rate-limit', '009-keyring', '010-agent-envelope', '011-roles', '012-user-indexes', '013-console-auth', '014-console-pages', '015-helpdesk', '016-reminders', '017-delivery-queue', '018-integrity', '019-reregistration', '020-lookup-indexes', '021-agent-features', '022-job-features']);
       assert.deepEqual(await migrate(store), [], 'migrations are idempotent');
     });
     after(async () => {
