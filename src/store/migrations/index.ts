@@ -21,6 +21,7 @@ import * as integrity from './018-integrity.js';
 import * as reregistration from './019-reregistration.js';
 import * as lookupTags from './020-lookup-indexes.js';
 import * as agentFeatures from './021-agent-features.js';
+import * as throttleBlockAccount from './022-throttle-block-account.js';
 
 // Migrations are listed in code (not read from a folder) so the compiled package carries them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -47,6 +48,7 @@ const ordered: Array<[string, Up]> = [
   ['019-reregistration', reregistration.up],
   ['020-lookup-indexes', lookupTags.up],
   ['021-agent-features', agentFeatures.up],
+  ['022-throttle-block-account', throttleBlockAccount.up],
 ];
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
