@@ -21,6 +21,9 @@ import { doctorReads } from '../../src/doctor/audit-reads.js';
 import { throttledCheck } from '../../src/doctor/checks/throttle-check.js';
 import type { ServiceRunFacts } from '../../src/doctor/facts.js';
 import { usernameKey } from '../../src/store/users-repository.js';
+import { RemindersRepository } from '../../src/store/reminders-repository.js';
+import { SettingsRepository } from '../../src/store/settings-repository.js';
+import { READINESS_JOB, REFRESH_MS, ResetReadiness } from '../../src/doctor/reset-readiness.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { SsprError } from '../../src/errors/sspr-error.js';
@@ -214,6 +217,34 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.equal(await count(), (before ?? 0) + 2);
       clock.advance(3_600_000);
       assert.equal(await count(), before, 'ended blocks do not count');
+    });
+
+    it('readiness sweep: of the nodes that find the snapshot old, the one that claims the interval sweeps; the others read its snapshot', async () => {
+      const reminders = new RemindersRepository(store.db, cipher);
+      const settings = new SettingsRepository(store.db);
+      const swept: string[] = [];
+      const nodes = ['node-a', 'node-b', 'node-c'].map(
+        (name) =>
+          new ResetReadiness({
+            claim: (occurrence, now) => reminders.claimOccurrence(READINESS_JOB, occurrence, name, now),
+            clock,
+            settings,
+            users: { page: async () => [] },
+            doctor: {
+              beginPageRun: async () => {
+                swept.push(name);
+                return {} as never;
+              },
+              pageVerdicts: async () => [],
+            },
+          }),
+      );
+      await Promise.all(nodes.map((node) => node.refreshIfOlderThan(REFRESH_MS)));
+      // The winner's sweep runs in the background: wait until no node counts any more.
+      for (const node of nodes) while ((await node.current()).runningSince !== null) await new Promise<void>((resolve) => setImmediate(resolve));
+      await Promise.all(nodes.map((node) => node.stop()));
+      assert.equal(swept.length, 1, `one node swept (${swept.join(', ')})`);
+      for (const node of nodes) assert.ok((await node.current()).snapshot, 'every node reads the stored snapshot');
     });
 
     it('sessions and audit events', async () => {
