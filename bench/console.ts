@@ -91,12 +91,6 @@ export async function benchConsole(): Promise<void> {
       seed(services.store.location.replace(/^sqlite:/, ''), users, events, (text, context) => services.cipher.encrypt(text, context));
       console.log(`console: ${users} users and ${events} audit events loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
-    const signedIn = new FormClient(svc.baseUrl);
-    await signInToConsole(services, svc.baseUrl, signedIn, 'bench-admin', 'Bench-Admin-Passw0rd!');
-    // A keep-alive connection the server closed while idle (keepAliveTimeoutSeconds) resets on reuse: retried once.
-    const client = {
-      get: (path: string) => signedIn.get(path).catch(() => signedIn.get(path)),
-    };
     // The doctor's service run behind the health banner is renewed in the background once a minute and is
     // measured by `npm run bench -- doctor`; here it stands made, so the figures are the overview's own.
     const doctorReport = { user: null, canReset: true, checks: [], summary: { users, checks: [], elapsedMs: 0 } };
@@ -130,6 +124,12 @@ export async function benchConsole(): Promise<void> {
     console.log(`  longest slice of the event loop (ms): ${medianAndRange(slices)}; event-loop delay max (ms): ${medianAndRange(delays)}`);
     console.log(`  load average: ${loadAverage()}`);
     if (process.env.SSPR_BENCH_CONSOLE_ONLY === 'readiness') return;
+    const signedIn = new FormClient(svc.baseUrl);
+    await signInToConsole(services, svc.baseUrl, signedIn, 'bench-admin', 'Bench-Admin-Passw0rd!');
+    // A keep-alive connection the server closed while idle (keepAliveTimeoutSeconds) resets on reuse: retried once.
+    const client = {
+      get: (path: string) => signedIn.get(path).catch(() => signedIn.get(path)),
+    };
     const prefixes = ['anna', 'b', 'clara.s', 'David M', 'emma.weber1', 'f', 'GRETA', 'hugo.', 'ida.schulz9', 'jonas.h', 'zz', 'e', 'Ben Fischer 1'];
     const overviewRuns: number[] = [];
     const fullRuns: number[] = [];
