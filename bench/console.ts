@@ -2,7 +2,8 @@
  * `npm run bench -- console`: the console overview and the user search over SQLite with SSPR_BENCH_CONSOLE_USERS
  * (default 100,000) users and SSPR_BENCH_CONSOLE_EVENTS (default 1,000,000) audit events. Targets: the overview
  * page under 1 s, a user search page under 100 ms (p99); the streamed CSV export of every event, with the growth of
- * resident memory while it runs. Three runs, median (range), with the load average.
+ * resident memory while it runs. Three runs, median (range), with the load average. SSPR_BENCH_CONSOLE_ONLY=readiness
+ * measures the readiness sweep alone (SSPR_BENCH_CONSOLE_RUNS runs, default 3) and stops there.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,7 @@ import { loadAverage, medianAndRange, percentile } from './stats.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 const DAY = 86_400_000;
-const RUNS = 3;
+const RUNS = Number(process.env.SSPR_BENCH_CONSOLE_RUNS ?? 3);
 
 /** Bulk load through a second connection to the same file: one transaction, prepared statements. */
 function seed(file: string, users: number, events: number, cipher: (text: string, context: string) => string): void {
@@ -90,12 +91,6 @@ export async function benchConsole(): Promise<void> {
       seed(services.store.location.replace(/^sqlite:/, ''), users, events, (text, context) => services.cipher.encrypt(text, context));
       console.log(`console: ${users} users and ${events} audit events loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
-    const signedIn = new FormClient(svc.baseUrl);
-    await signInToConsole(services, svc.baseUrl, signedIn, 'bench-admin', 'Bench-Admin-Passw0rd!');
-    // A keep-alive connection the server closed while idle (keepAliveTimeoutSeconds) resets on reuse: retried once.
-    const client = {
-      get: (path: string) => signedIn.get(path).catch(() => signedIn.get(path)),
-    };
     // The doctor's service run behind the health banner is renewed in the background once a minute and is
     // measured by `npm run bench -- doctor`; here it stands made, so the figures are the overview's own.
     const doctorReport = { user: null, canReset: true, checks: [], summary: { users, checks: [], elapsedMs: 0 } };
@@ -128,6 +123,13 @@ export async function benchConsole(): Promise<void> {
     console.log(`readiness sweep over ${users} users, seconds, ${RUNS} runs: ${medianAndRange(sweeps)}`);
     console.log(`  longest slice of the event loop (ms): ${medianAndRange(slices)}; event-loop delay max (ms): ${medianAndRange(delays)}`);
     console.log(`  load average: ${loadAverage()}`);
+    if (process.env.SSPR_BENCH_CONSOLE_ONLY === 'readiness') return;
+    const signedIn = new FormClient(svc.baseUrl);
+    await signInToConsole(services, svc.baseUrl, signedIn, 'bench-admin', 'Bench-Admin-Passw0rd!');
+    // A keep-alive connection the server closed while idle (keepAliveTimeoutSeconds) resets on reuse: retried once.
+    const client = {
+      get: (path: string) => signedIn.get(path).catch(() => signedIn.get(path)),
+    };
     const prefixes = ['anna', 'b', 'clara.s', 'David M', 'emma.weber1', 'f', 'GRETA', 'hugo.', 'ida.schulz9', 'jonas.h', 'zz', 'e', 'Ben Fischer 1'];
     const overviewRuns: number[] = [];
     const fullRuns: number[] = [];

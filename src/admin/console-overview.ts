@@ -78,7 +78,7 @@ export class ConsoleOverview {
   constructor(
     private readonly stats: ConsoleStatsRepository,
     private readonly doctor: Pick<DoctorService, 'diagnoseService'>,
-    private readonly readiness: Pick<ResetReadiness, 'current' | 'refresh'>,
+    private readonly readiness: Pick<ResetReadiness, 'current' | 'countInBackground'>,
     private readonly clock: Clock,
   ) {}
 
@@ -127,11 +127,12 @@ export class ConsoleOverview {
       const status = found.length ? worst(found.map((c) => c.status)) : 'skip';
       return { area, status, check: found.find((c) => c.status === status) ?? null };
     });
-    // Before the first sweep ended anywhere, the first page starts one.
+    // Before the first sweep ended anywhere, a page starts one in the background (claimed: one node counts) and
+    // says the users are being counted; it never waits for the sweep.
     const { snapshot } = readiness;
     let countingSince = readiness.runningSince;
     if (!snapshot && countingSince === null) {
-      void this.readiness.refresh().catch(() => undefined);
+      this.readiness.countInBackground();
       countingSince = now;
     }
     const sum = (days: number, series: Map<number, number>) => {
@@ -164,7 +165,7 @@ const overviews = new WeakMap<object, ConsoleOverview>();
 export function consoleOverviewOf(services: {
   store: { db: ConstructorParameters<typeof ConsoleStatsRepository>[0]; dialect: ConstructorParameters<typeof ConsoleStatsRepository>[1] };
   doctor: Pick<DoctorService, 'diagnoseService'>;
-  readiness: Pick<ResetReadiness, 'current' | 'refresh'>;
+  readiness: Pick<ResetReadiness, 'current' | 'countInBackground'>;
   clock: Clock;
 }): ConsoleOverview {
   let overview = overviews.get(services);

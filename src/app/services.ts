@@ -53,7 +53,7 @@ import type { DirectoryInspector } from '../writeback/directory-inspector.js';
 import { DirectInspector } from '../writeback/direct-inspector.js';
 import { AgentInspector } from '../writeback/agent-gateway/agent-inspector.js';
 import { DoctorService } from '../doctor/doctor-service.js';
-import { REFRESH_MS, ResetReadiness } from '../doctor/reset-readiness.js';
+import { READINESS_JOB, REFRESH_MS, ResetReadiness } from '../doctor/reset-readiness.js';
 import { AdminTokens } from '../admin/admin-tokens.js';
 import { DeliveryQueueRepository } from '../store/delivery-queue-repository.js';
 import { AuditDelivery } from '../audit/audit-delivery.js';
@@ -285,7 +285,15 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     mailServer,
     smsConfigured: sms !== null,
   });
-  const readiness = new ResetReadiness({ doctor, users, settings: new SettingsRepository(store.db), clock, onError: (error) => log.warn({ err: error }, 'reset readiness sweep failed') });
+  const readiness = new ResetReadiness({
+    doctor, users, settings: new SettingsRepository(store.db), clock,
+    // One node sweeps per interval; the winner forgets the job's claims older than a day.
+    claim: async (occurrence, now) => {
+      const won = await reminderStore.claimOccurrence(READINESS_JOB, occurrence, writeback.nodeId, now);
+      if (won) await reminderStore.purgeRuns(READINESS_JOB, now - 86_400_000);
+      return won;
+    },
+    onError: (error) => log.warn({ err: error }, 'reset readiness sweep failed') });
   const readinessSchedule = setInterval(() => void readiness.refreshIfOlderThan(REFRESH_MS).catch((error: unknown) => log.warn({ err: error }, 'reset readiness schedule failed')), HOUSEKEEPING_MS);
   readinessSchedule.unref();
   const adminTokens = new AdminTokens(store.db, clock);

@@ -17,12 +17,17 @@ import { TimeSlices } from './time-slices.js';
  * of a number stays as it is.
  *
  * A user blocked by the reset throttle cannot reset now and is not counted; a block ends by itself, so the
- * snapshot keeps the ends of the blocks of users whose only failing check was the block, and counts each such user
- * from the moment their block ends, without a new sweep. Everything else is as of the snapshot's time: the sweep
- * runs on a schedule (a stored snapshot older than `REFRESH_MS` is renewed) and on demand.
+ * snapshot keeps, per minute, how many users whose only failing check was the block see it end in that minute, and
+ * counts them from the end of that minute on (never early, at most a minute late), without a new sweep. It keeps the
+ * minutes up to `BLOCK_ENDS_HORIZON_MS` after the sweep ended (a bounded list whatever the number of blocked
+ * users): users whose block ends later stay out of the count until a later sweep sees them (the schedule sweeps
+ * six times within that hour), so past the bound the page shows fewer users than can reset, never more.
+ * Everything else is as of the snapshot's time: the sweep runs on a schedule (a stored snapshot older than
+ * `REFRESH_MS` is renewed by one node per interval, the one that claims it in the store) and on demand.
  *
- * The sweep never holds the event loop longer than a slice (`SLICE_MS` plus one page query): it hands the loop
- * back between reads and between users. The snapshot lives in the store's settings, so every node shows the same.
+ * The sweep never holds the event loop longer than a slice (`SLICE_MS` plus one step: one read for a page of
+ * users, or one user's checks): it hands the loop back between reads and between users. The snapshot lives in the
+ * store's settings, so every node shows the same.
  */
 export interface ReadinessSnapshot {
   /** When the sweep began (its facts are at least this fresh) and when it ended. */
@@ -33,8 +38,13 @@ export interface ReadinessSnapshot {
   capable: number;
   /** Per check, how many users it failed for (a user can fail several). */
   failing: Partial<Record<CheckId, number>>;
-  /** Ascending: the block ends of users whose only failing check was `throttled`. */
-  blockedOnlyUntil: number[];
+  /**
+   * Users whose only failing check was `throttled`, by the minute their block ends: `[minute end, users]`,
+   * ascending, minutes up to `BLOCK_ENDS_HORIZON_MS` after `at` (at most 61 entries).
+   */
+  blockedOnlyEnds: Array<[number, number]>;
+  /** Such users whose block ends past that horizon (counted by a later sweep only). */
+  blockedOnlyLater: number;
   elapsedMs: number;
   /** The longest the sweep held the event loop at a stretch. */
   longestSliceMs: number;
@@ -49,35 +59,50 @@ const SLICE_MS = 8;
 const SETTINGS_KEY = 'reset-readiness';
 /** The least time between two counts asked for from the console on one node. */
 const ON_DEMAND_GAP_MS = 60_000;
+const MINUTE_MS = 60_000;
+/** How far past a sweep's end the snapshot keeps block ends (a bound on its size: 60 minutes, 61 entries). */
+export const BLOCK_ENDS_HORIZON_MS = 60 * MINUTE_MS;
+/** The name of the sweep's claim in the store: one node sweeps per `REFRESH_MS` interval. */
+export const READINESS_JOB = 'reset-readiness';
 
 /** Sums verdicts into a snapshot's counts (pure; the sweep feeds it page by page). */
 export class ReadinessTally {
   users = 0;
   capable = 0;
   readonly failing: Partial<Record<CheckId, number>> = {};
-  readonly blockedOnlyUntil: number[] = [];
+  /** Minute end → users blocked only by the throttle until then (distinct minutes: at most the policy's block hours). */
+  private readonly blockedOnly = new Map<number, number>();
 
   add(verdicts: readonly StoredVerdict[]): void {
     for (const verdict of verdicts) {
       this.users++;
       if (verdict.failing.length === 0) this.capable++;
       for (const id of verdict.failing) this.failing[id] = (this.failing[id] ?? 0) + 1;
-      if (verdict.failing.length === 1 && verdict.failing[0] === 'throttled' && verdict.block) this.blockedOnlyUntil.push(verdict.block.until);
+      if (verdict.failing.length === 1 && verdict.failing[0] === 'throttled' && verdict.block) {
+        const minuteEnd = Math.ceil(verdict.block.until / MINUTE_MS) * MINUTE_MS;
+        this.blockedOnly.set(minuteEnd, (this.blockedOnly.get(minuteEnd) ?? 0) + 1);
+      }
     }
   }
 
   snapshot(startedAt: number, at: number, elapsedMs: number, longestSliceMs: number): ReadinessSnapshot {
-    const blockedOnlyUntil = [...this.blockedOnlyUntil].sort((a, b) => a - b);
-    return { startedAt, at, users: this.users, capable: this.capable, failing: { ...this.failing }, blockedOnlyUntil, elapsedMs, longestSliceMs };
+    const blockedOnlyEnds: Array<[number, number]> = [];
+    let blockedOnlyLater = 0;
+    for (const [end, users] of this.blockedOnly) {
+      if (end <= at + BLOCK_ENDS_HORIZON_MS) blockedOnlyEnds.push([end, users]);
+      else blockedOnlyLater += users;
+    }
+    blockedOnlyEnds.sort((a, b) => a[0] - b[0]);
+    return { startedAt, at, users: this.users, capable: this.capable, failing: { ...this.failing }, blockedOnlyEnds, blockedOnlyLater, elapsedMs, longestSliceMs };
   }
 }
 
 /** Users able to reset at `now` by the snapshot: those it counted, and those whose only obstacle was a block that has ended. */
 export function capableAt(snapshot: ReadinessSnapshot, now: number): number {
   let ended = 0;
-  for (const until of snapshot.blockedOnlyUntil) {
-    if (until > now) break;
-    ended++;
+  for (const [end, users] of snapshot.blockedOnlyEnds) {
+    if (end > now) break;
+    ended += users;
   }
   return snapshot.capable + ended;
 }
@@ -86,7 +111,14 @@ export interface ReadinessDeps {
   doctor: Pick<DoctorService, 'beginPageRun' | 'pageVerdicts'>;
   users: { page(afterId: string, limit: number): Promise<UserRecord[]> };
   settings: { get(key: string): Promise<unknown>; put(key: string, value: unknown, now: number): Promise<void> };
+  /**
+   * The cluster's claim of one scheduled sweep (`RemindersRepository.claimOccurrence` with `READINESS_JOB` and this
+   * node's id): true for the one node that won the occurrence.
+   */
+  claim(occurrence: number, now: number): Promise<boolean>;
   clock: Clock;
+  /** The sweep's slices of the event loop (tests pass a clock and a turn of their own). */
+  slices?: () => TimeSlices;
   onError?(error: unknown): void;
 }
 
@@ -151,16 +183,35 @@ export class ResetReadiness {
     return done;
   }
 
-  /** The schedule: a sweep when none is stored or the stored one is older than `maxAgeMs`. */
+  /**
+   * The schedule (every node, once a minute): when no snapshot is stored or the stored one is older than
+   * `maxAgeMs`, the node that claims the current `REFRESH_MS` interval in the store sweeps; the others keep reading
+   * the stored snapshot. A sweep that fails leaves the interval claimed: the next interval's claim retries.
+   */
   async refreshIfOlderThan(maxAgeMs: number): Promise<void> {
-    if (this.running || this.queued) return;
+    if (this.running || this.queued || this.stopped) return;
     const { snapshot } = await this.current();
-    if (!snapshot || this.deps.clock.now() - snapshot.startedAt > maxAgeMs) void this.refresh().catch(() => undefined);
+    const now = this.deps.clock.now();
+    if (snapshot && now - snapshot.startedAt <= maxAgeMs) return;
+    const occurrence = Math.floor(now / REFRESH_MS) * REFRESH_MS;
+    if (!(await this.deps.claim(occurrence, now))) return;
+    if (this.running || this.queued) return;
+    void this.refresh().catch(() => undefined);
+  }
+
+  /**
+   * A page found no snapshot: the scheduled sweep (claimed, as above) starts on a later turn of the event loop, so
+   * the request neither waits for it nor runs any part of it; the page says the users are being counted.
+   */
+  countInBackground(): void {
+    setImmediate(() => {
+      this.refreshIfOlderThan(REFRESH_MS).catch((error: unknown) => this.deps.onError?.(error));
+    });
   }
 
   private async sweep(startedAt: number): Promise<ReadinessSnapshot> {
     const started = performance.now();
-    const slices = new TimeSlices(SLICE_MS);
+    const slices = this.deps.slices?.() ?? new TimeSlices(SLICE_MS);
     const pause = () => slices.pause();
     const run = await this.deps.doctor.beginPageRun();
     const tally = new ReadinessTally();
@@ -183,5 +234,5 @@ export class ResetReadiness {
 
 function isSnapshot(value: unknown): value is ReadinessSnapshot {
   const v = value as Partial<ReadinessSnapshot> | null | undefined;
-  return typeof v === 'object' && v !== null && typeof v.at === 'number' && typeof v.capable === 'number' && typeof v.users === 'number' && Array.isArray(v.blockedOnlyUntil);
+  return typeof v === 'object' && v !== null && typeof v.at === 'number' && typeof v.capable === 'number' && typeof v.users === 'number' && Array.isArray(v.blockedOnlyEnds);
 }

@@ -5,6 +5,11 @@ import { methodTypes, type SsprPolicy } from './sspr-policy.js';
 const HOUR = 3_600_000;
 const EMAIL_WINDOW = 10 * 60_000;
 
+/** The clear scope of one of a user name's counters or slots (the repository stores its keyed hash). */
+const userScope = (userKey: string, kind: string): string => `user:${userKey}:${kind}`;
+/** The scope of the block that stops a user name's resets. */
+const blockScope = (userKey: string): string => userScope(userKey, 'block');
+
 /** Why the throttles block a user's resets (stored with the block, recorded in the audit trail). */
 export const throttleReasons = ['failed-proofs', 'too-many-validations', 'too-many-emails', 'too-many-sms'] as const;
 export type ThrottleReason = (typeof throttleReasons)[number];
@@ -22,38 +27,37 @@ export class Throttles {
   ) {}
 
   private scopes(userKey: string): string[] {
-    return ['failed-proof', 'email', 'sms', 'block', 'refusal-notice', ...methodTypes.map((t) => `validate:${t}`)].map(
-      (kind) => `user:${userKey}:${kind}`,
-    );
+    return ['failed-proof', 'email', 'sms', 'block', 'refusal-notice', ...methodTypes.map((t) => `validate:${t}`)].map((kind) => userScope(userKey, kind));
   }
 
   /** The active block of this user name, if any. */
   async blockedUntil(userKey: string): Promise<{ until: number; reason: ThrottleReason } | null> {
-    const [block] = await this.repository.activeBlocks([`user:${userKey}:block`], this.clock.now());
+    const [block] = await this.repository.activeBlocks([blockScope(userKey)], this.clock.now());
     return block ? { until: block.until, reason: block.reason as ThrottleReason } : null;
   }
 
   /** The active blocks of many user names at once, by user name key (names without a block are absent). */
   async blocksOf(userKeys: readonly string[]): Promise<Map<string, { until: number; reason: ThrottleReason }>> {
-    const blocks = await this.repository.activeBlocksByScope(userKeys.map((key) => `user:${key}:block`), this.clock.now());
+    const keyOf = new Map(userKeys.map((key) => [blockScope(key), key]));
+    const blocks = await this.repository.activeBlocksByScope([...keyOf.keys()], this.clock.now());
     const byKey = new Map<string, { until: number; reason: ThrottleReason }>();
-    for (const [scope, block] of blocks) byKey.set(scope.slice('user:'.length, -':block'.length), { until: block.until, reason: block.reason as ThrottleReason });
+    for (const [scope, block] of blocks) byKey.set(keyOf.get(scope) as string, { until: block.until, reason: block.reason as ThrottleReason });
     return byKey;
   }
 
   private async count(userKey: string, kind: string, windowMs: number, limit: number, reason: ThrottleReason, policy: SsprPolicy, strictlyMore: boolean): Promise<void> {
     const now = this.clock.now();
-    const scope = `user:${userKey}:${kind}`;
+    const scope = userScope(userKey, kind);
     await this.repository.record(scope, now);
     const n = await this.repository.countSince(scope, now - windowMs);
     if (strictlyMore ? n > limit : n >= limit) {
-      await this.repository.block(`user:${userKey}:block`, now + policy.throttles.blockHours * HOUR, reason);
+      await this.repository.block(blockScope(userKey), now + policy.throttles.blockHours * HOUR, reason, userKey);
     }
   }
 
   /** Failed proofs of this user name within the policy's window (what the doctor shows). */
   failedProofs(userKey: string, policy: SsprPolicy): Promise<number> {
-    return this.repository.countSince(`user:${userKey}:failed-proof`, this.clock.now() - policy.throttles.failedProofsWindowHours * HOUR);
+    return this.repository.countSince(userScope(userKey, 'failed-proof'), this.clock.now() - policy.throttles.failedProofsWindowHours * HOUR);
   }
 
   failedProof(userKey: string, policy: SsprPolicy): Promise<void> {
@@ -78,7 +82,7 @@ export class Throttles {
    */
   async takeRefusalNotice(userKey: string, policy: SsprPolicy): Promise<boolean> {
     const now = this.clock.now();
-    if (!(await this.repository.takeSlot(`user:${userKey}:refusal-notice`, now, now + EMAIL_WINDOW))) return false;
+    if (!(await this.repository.takeSlot(userScope(userKey, 'refusal-notice'), now, now + EMAIL_WINDOW))) return false;
     await this.emailSent(userKey, policy);
     return true;
   }

@@ -10,7 +10,6 @@ export interface DoctorEvent {
 }
 
 const NOT_WRITTEN_BACK = '%"writtenBack":false%';
-const CHUNK = 500;
 
 /** The audit event names the doctor reads; its caller names them from the audit catalogue. */
 export interface DoctorEventNames {
@@ -200,24 +199,15 @@ export class DoctorRepository {
     return Number(row.n);
   }
 
-  /** Username keys with an active reset block (scope `user:KEY:block`). */
-  async activeBlockKeys(now: number): Promise<string[]> {
-    const rows = await this.db.selectFrom('throttle_blocks').select('scope').where('until', '>', now).where('scope', 'like', 'user:%:block').execute();
-    return rows.map((r) => r.scope.slice('user:'.length, -':block'.length));
-  }
-
-  /** How many of these username keys belong to existing users. */
-  async countExistingKeys(keys: string[]): Promise<number> {
-    let n = 0;
-    for (let i = 0; i < keys.length; i += CHUNK) {
-      const row = await this.db
-        .selectFrom('users')
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .where('username_key', 'in', keys.slice(i, i + CHUNK))
-        .executeTakeFirstOrThrow();
-      n += Number(row.n);
-    }
-    return n;
+  /** Accounts a reset block stops now (blocks are linked to the account that held the blocked name, migration 023). */
+  async countBlockedAccounts(now: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('throttle_blocks as t')
+      .innerJoin('users as u', 'u.id', 't.user_id')
+      .select((eb) => eb.fn.count<number | string>('t.user_id').distinct().as('n'))
+      .where('t.until', '>', now)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   /**

@@ -256,6 +256,11 @@ export class RemindersRepository {
     return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 
+  /** Forgets one job's scheduled-run records older than `before` (a job claimed every few minutes keeps its own table small). */
+  async purgeRuns(job: string, before: number): Promise<void> {
+    await this.db.deleteFrom('scheduled_runs').where('job', '=', job).where('started_at', '<', before).execute();
+  }
+
   /** Forgets claims and scheduled-run records older than `before` (the caller keeps them longer than any interval). */
   async purge(before: number): Promise<void> {
     await this.db.deleteFrom('reminder_claims').where('claimed_at', '<', before).execute();

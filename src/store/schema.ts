@@ -174,6 +174,8 @@ export interface ThrottleBlocksTable {
   scope: string;
   until: number;
   reason: string;
+  /** The account a user-name block stops, when the name was an account's as the block was set (migration 023). */
+  user_id: string | null;
 }
 
 /** High-water mark of the last successful sync per directory. */

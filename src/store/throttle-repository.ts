@@ -28,10 +28,16 @@ export class ThrottleRepository {
     private readonly scopeKey: Buffer,
   ) {}
 
+  /** The stored form of a scope: its keyed hash (the one place scopes are hashed). */
+  private hashOf(scope: string): string {
+    return `h:${createHmac('sha256', this.scopeKey).update(scope).digest('base64url')}`;
+  }
+
+  /** `hashOf`, remembered for the scopes of recent sign-ins and resets. */
   private stored(scope: string): string {
     let hash = this.hashes.get(scope);
     if (hash === undefined) {
-      hash = `h:${createHmac('sha256', this.scopeKey).update(scope).digest('base64url')}`;
+      hash = this.hashOf(scope);
       if (this.hashes.size >= HASHES_KEPT) this.hashes.delete(this.hashes.keys().next().value as string);
       this.hashes.set(scope, hash);
     }
@@ -52,12 +58,21 @@ export class ThrottleRepository {
     return Number(row.n);
   }
 
-  async block(scope: string, until: number, reason: string): Promise<void> {
+  /**
+   * Blocks `scope` until `until`. With `usernameKey` the block stops that user name's resets: the account holding
+   * the name now, if any, is linked to it (`user_id`), so blocked accounts can be counted without a name in clear.
+   */
+  async block(scope: string, until: number, reason: string, usernameKey?: string): Promise<void> {
     const stored = this.stored(scope);
     await this.db
       .insertInto('throttle_blocks')
-      .values({ scope: stored, until, reason })
-      .onConflict((oc) => oc.column('scope').doUpdateSet({ until, reason }))
+      .values((eb) => ({
+        scope: stored,
+        until,
+        reason,
+        user_id: usernameKey === undefined ? null : eb.selectFrom('users').select('id').where('username_key', '=', usernameKey),
+      }))
+      .onConflict((oc) => oc.column('scope').doUpdateSet((eb) => ({ until, reason, user_id: eb.ref('excluded.user_id') })))
       .execute();
   }
 
@@ -68,7 +83,7 @@ export class ThrottleRepository {
   async takeSlot(scope: string, now: number, until: number): Promise<boolean> {
     const result = await this.db
       .insertInto('throttle_blocks')
-      .values({ scope, until, reason: 'slot' })
+      .values({ scope: this.stored(scope), until, reason: 'slot' })
       .onConflict((oc) => oc.column('scope').doUpdateSet({ until, reason: 'slot' }).where('throttle_blocks.until', '<=', now))
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
@@ -92,7 +107,7 @@ export class ThrottleRepository {
   async activeBlocksByScope(scopes: readonly string[], now: number): Promise<Map<string, { until: number; reason: string }>> {
     const found = new Map<string, { until: number; reason: string }>();
     if (scopes.length === 0) return found;
-    const clear = new Map(scopes.map((scope) => [`h:${createHmac('sha256', this.scopeKey).update(scope).digest('base64url')}`, scope]));
+    const clear = new Map(scopes.map((scope) => [this.hashOf(scope), scope]));
     const rows = await this.db.selectFrom('throttle_blocks').select(['scope', 'until', 'reason']).where('scope', 'in', [...clear.keys()]).where('until', '>', now).execute();
     for (const row of rows) {
       const scope = clear.get(row.scope);

@@ -14,6 +14,16 @@ import { FlowsRepository } from '../../src/store/flows-repository.js';
 import { SessionsRepository } from '../../src/store/sessions-repository.js';
 import { AuditRepository } from '../../src/store/audit-repository.js';
 import { ThrottleRepository } from '../../src/store/throttle-repository.js';
+import { Throttles } from '../../src/policy/throttles.js';
+import { defaultSsprPolicy } from '../../src/policy/sspr-policy.js';
+import { DoctorRepository } from '../../src/store/doctor-repository.js';
+import { doctorReads } from '../../src/doctor/audit-reads.js';
+import { throttledCheck } from '../../src/doctor/checks/throttle-check.js';
+import type { ServiceRunFacts } from '../../src/doctor/facts.js';
+import { usernameKey } from '../../src/store/users-repository.js';
+import { RemindersRepository } from '../../src/store/reminders-repository.js';
+import { SettingsRepository } from '../../src/store/settings-repository.js';
+import { READINESS_JOB, REFRESH_MS, ResetReadiness } from '../../src/doctor/reset-readiness.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { SsprError } from '../../src/errors/sspr-error.js';
@@ -39,7 +49,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         store = openStore(undefined, dir);
         cleanup = async () => rmSync(dir, { recursive: true, force: true });
       }
-      assert.deepEqual(await migrate(store), ['001-initial', '002-password-policy', '003-methods-policy', '004-directory-accounts', '005-writeback-agents', '006-admin-tokens', '007-flow-claim', '008-rate-limit', '009-keyring', '010-agent-envelope', '011-roles', '012-user-indexes', '013-console-auth', '014-console-pages', '015-helpdesk', '016-reminders', '017-delivery-queue', '018-integrity', '019-reregistration', '020-lookup-indexes', '021-agent-features', '022-job-features']);
+      assert.deepEqual(await migrate(store), ['001-initial', '002-password-policy', '003-methods-policy', '004-directory-accounts', '005-writeback-agents', '006-admin-tokens', '007-flow-claim', '008-rate-limit', '009-keyring', '010-agent-envelope', '011-roles', '012-user-indexes', '013-console-auth', '014-console-pages', '015-helpdesk', '016-reminders', '017-delivery-queue', '018-integrity', '019-reregistration', '020-lookup-indexes', '021-agent-features', '022-job-features', '023-throttle-block-account']);
       assert.deepEqual(await migrate(store), [], 'migrations are idempotent');
     });
     after(async () => {
@@ -175,6 +185,66 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.equal(taken.filter(Boolean).length, 1);
       assert.equal(await throttles.takeSlot('user:x:refusal-notice', 1999, 2999), false);
       assert.equal(await throttles.takeSlot('user:x:refusal-notice', 2000, 3000), true);
+    });
+
+    it('throttle scopes are kept as keyed hashes only, the refusal-notice slot too', async () => {
+      const throttles = new Throttles(new ThrottleRepository(store.db, randomBytes(32)), clock);
+      const name = usernameKey('notice.reader@example.org');
+      assert.equal(await throttles.takeRefusalNotice(name, defaultSsprPolicy), true);
+      assert.equal(await throttles.takeRefusalNotice(name, defaultSsprPolicy), false, 'the slot holds for the window');
+      const scopes = [
+        ...(await store.db.selectFrom('throttle_blocks').select('scope').execute()),
+        ...(await store.db.selectFrom('throttle_events').select('scope').execute()),
+      ].map((row) => row.scope);
+      assert.ok(scopes.length >= 2, 'the slot and the counted e-mail are stored');
+      assert.deepEqual(scopes.filter((scope) => scope.includes('notice.reader')), [], 'no scope names the user in clear');
+    });
+
+    it("the doctor's throttled count: accounts the reset throttle blocks now, not unknown names or ended blocks", async () => {
+      const users = new UsersRepository(store.db, clock, cipher);
+      const throttles = new Throttles(new ThrottleRepository(store.db, randomBytes(32)), clock);
+      const repo = new DoctorRepository(store.db, doctorReads);
+      const count = async () => (await throttledCheck.count?.({ facts: { now: clock.now() } as ServiceRunFacts, service: new Map(), repo, cipher }))?.failing;
+      const before = await count();
+      await users.add({ username: 'Blocked.Bea' });
+      await users.add({ username: 'blocked.ben' });
+      const blockHours = { ...defaultSsprPolicy, throttles: { ...defaultSsprPolicy.throttles, failedProofs: 1, blockHours: 1 } };
+      await throttles.failedProof(usernameKey('Blocked.Bea'), blockHours);
+      await throttles.failedProof(usernameKey('nobody.here'), blockHours);
+      assert.ok(await throttles.blockedUntil(usernameKey('Blocked.Bea')));
+      assert.equal(await count(), (before ?? 0) + 1, 'the blocked account counts; the unknown name does not');
+      await throttles.failedProof(usernameKey('blocked.ben'), blockHours);
+      assert.equal(await count(), (before ?? 0) + 2);
+      clock.advance(3_600_000);
+      assert.equal(await count(), before, 'ended blocks do not count');
+    });
+
+    it('readiness sweep: of the nodes that find the snapshot old, the one that claims the interval sweeps; the others read its snapshot', async () => {
+      const reminders = new RemindersRepository(store.db, cipher);
+      const settings = new SettingsRepository(store.db);
+      const swept: string[] = [];
+      const nodes = ['node-a', 'node-b', 'node-c'].map(
+        (name) =>
+          new ResetReadiness({
+            claim: (occurrence, now) => reminders.claimOccurrence(READINESS_JOB, occurrence, name, now),
+            clock,
+            settings,
+            users: { page: async () => [] },
+            doctor: {
+              beginPageRun: async () => {
+                swept.push(name);
+                return {} as never;
+              },
+              pageVerdicts: async () => [],
+            },
+          }),
+      );
+      await Promise.all(nodes.map((node) => node.refreshIfOlderThan(REFRESH_MS)));
+      // The winner's sweep runs in the background: wait until no node counts any more.
+      for (const node of nodes) while ((await node.current()).runningSince !== null) await new Promise<void>((resolve) => setImmediate(resolve));
+      await Promise.all(nodes.map((node) => node.stop()));
+      assert.equal(swept.length, 1, `one node swept (${swept.join(', ')})`);
+      for (const node of nodes) assert.ok((await node.current()).snapshot, 'every node reads the stored snapshot');
     });
 
     it('sessions and audit events', async () => {

@@ -14,5 +14,5 @@ export function throttled(facts: UserFacts): Finding {
 export const throttledCheck: DoctorCheck = {
   id: 'throttled',
   user: throttled,
-  count: async ({ facts, repo }) => ({ failing: await repo.countExistingKeys(await repo.activeBlockKeys(facts.now)), warning: 0, basis: STORE_BASIS }),
+  count: async ({ facts, repo }) => ({ failing: await repo.countBlockedAccounts(facts.now), warning: 0, basis: STORE_BASIS }),
 };

@@ -22,6 +22,7 @@ import * as reregistration from './019-reregistration.js';
 import * as lookupTags from './020-lookup-indexes.js';
 import * as agentFeatures from './021-agent-features.js';
 import * as jobFeatures from './022-job-features.js';
+import * as throttleBlockAccount from './023-throttle-block-account.js';
 
 // Migrations are listed in code (not read from a folder) so the compiled package carries them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -49,6 +50,7 @@ const ordered: Array<[string, Up]> = [
   ['020-lookup-indexes', lookupTags.up],
   ['021-agent-features', agentFeatures.up],
   ['022-job-features', jobFeatures.up],
+  ['023-throttle-block-account', throttleBlockAccount.up],
 ];
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ReadinessTally, ResetReadiness, capableAt, type ReadinessSnapshot } from '../../../src/doctor/reset-readiness.js';
+import { BLOCK_ENDS_HORIZON_MS, ReadinessTally, ResetReadiness, capableAt, type ReadinessDeps, type ReadinessSnapshot } from '../../../src/doctor/reset-readiness.js';
+import { TimeSlices } from '../../../src/doctor/time-slices.js';
 import type { StoredVerdict } from '../../../src/doctor/doctor-service.js';
 import type { UserRecord } from '../../../src/store/users-repository.js';
 
@@ -15,17 +16,32 @@ describe('reset readiness: the count of users who can reset now', () => {
     assert.equal(snapshot.users, 6);
     assert.equal(snapshot.capable, 2);
     assert.deepEqual(snapshot.failing, { 'method-data-valid': 1, 'methods-registered': 1, 'license-assigned': 1, throttled: 2, 'account-state': 1 });
-    assert.deepEqual(snapshot.blockedOnlyUntil, [2000], 'only users whose one obstacle is the block');
+    assert.deepEqual(snapshot.blockedOnlyEnds, [[60_000, 1]], 'only users whose one obstacle is the block, by the minute it ends');
   });
 
-  it('a user blocked only by the throttle cannot reset until the block ends, and counts from then on', () => {
+  it('a user blocked only by the throttle cannot reset until the minute of the block\'s end is over, and counts from then on', () => {
     const tally = new ReadinessTally();
-    tally.add([verdict('a', []), verdict('b', ['throttled'], 3000), verdict('c', ['throttled'], 1000)]);
+    tally.add([verdict('a', []), verdict('b', ['throttled'], 150_000), verdict('c', ['throttled'], 60_000), verdict('d', ['throttled'], 170_000)]);
     const snapshot = tally.snapshot(0, 0, 0, 0);
-    assert.deepEqual(snapshot.blockedOnlyUntil, [1000, 3000]);
-    assert.equal(capableAt(snapshot, 999), 1);
-    assert.equal(capableAt(snapshot, 1000), 2, 'a block ending at t no longer blocks at t');
-    assert.equal(capableAt(snapshot, 5000), 3);
+    assert.deepEqual(snapshot.blockedOnlyEnds, [[60_000, 1], [180_000, 2]]);
+    assert.equal(capableAt(snapshot, 59_999), 1);
+    assert.equal(capableAt(snapshot, 60_000), 2, 'a block ending at t no longer blocks at t');
+    assert.equal(capableAt(snapshot, 170_000), 2, 'never counted before the end of the minute its block ends in');
+    assert.equal(capableAt(snapshot, 180_000), 4);
+  });
+
+  it('the block ends kept are bounded: minutes up to an hour after the sweep, whatever the number of blocked users', () => {
+    const tally = new ReadinessTally();
+    const at = 1_000_000_000;
+    const blocked = Array.from({ length: 50_000 }, (_, i) => verdict(`u${i}`, ['throttled'], at + 1 + ((i * 7_919) % (24 * 3_600_000))));
+    tally.add(blocked);
+    const snapshot = tally.snapshot(at, at, 0, 0);
+    assert.ok(snapshot.blockedOnlyEnds.length <= 61, `${snapshot.blockedOnlyEnds.length} entries`);
+    const kept = snapshot.blockedOnlyEnds.reduce((sum, [, users]) => sum + users, 0);
+    assert.equal(kept + snapshot.blockedOnlyLater, 50_000, 'every such user is either kept by minute or counted as later');
+    assert.equal(kept, blocked.filter((v) => Math.ceil((v.block?.until ?? 0) / 60_000) * 60_000 <= at + BLOCK_ENDS_HORIZON_MS).length);
+    assert.equal(capableAt(snapshot, at + 2 * BLOCK_ENDS_HORIZON_MS), kept, 'past the bound the count is low until a new sweep, never high');
+    assert.ok(JSON.stringify(snapshot).length < 4_000, 'the stored snapshot stays small');
   });
 
   it('sweeps every page, hands the event loop back, stores the snapshot; an on-demand count during a sweep runs after it', async () => {
@@ -35,6 +51,7 @@ describe('reset readiness: the count of users who can reset now', () => {
     let turns = 0;
     const ticker = setInterval(() => turns++, 0);
     const readiness = new ResetReadiness({
+      claim: async () => true,
       clock: { now: () => 1_000 },
       settings: { get: async () => stored, put: async (_key, value) => void (stored = value) },
       users: {
@@ -79,6 +96,7 @@ describe('reset readiness: the count of users who can reset now', () => {
     let now = 0;
     let sweeps = 0;
     const readiness = new ResetReadiness({
+      claim: async () => true,
       clock: { now: () => now },
       settings: { get: async () => undefined, put: async () => undefined },
       users: { page: async () => [] },
@@ -100,5 +118,129 @@ describe('reset readiness: the count of users who can reset now', () => {
     assert.equal(readiness.refreshOnDemand(), true, 'a minute later it counts again');
     await readiness.stop();
     assert.equal(sweeps, 3);
+  });
+
+  it('the slicing contract: the sweep hands the loop back whenever its budget is spent, never more than one step late', async () => {
+    // Simulated time: each page read costs 3 ms, each user's checks 0.7 ms, a read of verdicts 5 reads of 1.5 ms.
+    let clock = 0;
+    const slices: number[] = [];
+    let sliceStart = 0;
+    const BUDGET = 8;
+    const LONGEST_STEP = 3;
+    const users = Array.from({ length: 1_000 }, (_, i) => ({ id: `u${String(i).padStart(4, '0')}`, username: `user${i}` }) as UserRecord);
+    let made: TimeSlices | null = null;
+    const readiness = new ResetReadiness({
+      claim: async () => true,
+      clock: { now: () => 0 },
+      settings: { get: async () => undefined, put: async () => undefined },
+      slices: () => {
+        made = new TimeSlices(BUDGET, {
+          now: () => clock,
+          turn: async () => {
+            slices.push(clock - sliceStart);
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            sliceStart = clock;
+          },
+        });
+        return made;
+      },
+      users: {
+        page: async (after, limit) => {
+          clock += LONGEST_STEP;
+          return users.filter((u) => u.id > after).slice(0, limit);
+        },
+      },
+      doctor: {
+        beginPageRun: async () => ({}) as never,
+        pageVerdicts: async (_run, page, pause) => {
+          for (let read = 0; read < 5; read++) {
+            clock += 1.5;
+            await pause();
+          }
+          const verdicts = [];
+          for (const user of page) {
+            clock += 0.7;
+            verdicts.push(verdict(user.id, []));
+            await pause();
+          }
+          return verdicts;
+        },
+      },
+    });
+    const snapshot = await readiness.refresh();
+    slices.push(clock - sliceStart);
+    assert.equal(snapshot.users, 1_000);
+    const total = clock;
+    assert.ok(slices.length >= Math.floor(total / (BUDGET + LONGEST_STEP)), `${slices.length} slices over ${total} ms`);
+    assert.ok(Math.max(...slices) <= BUDGET + LONGEST_STEP, `the longest slice took ${Math.max(...slices)} ms`);
+    assert.equal((made as TimeSlices | null)?.turns, slices.length - 1, 'every spent budget was a turn of the loop');
+    assert.ok(snapshot.longestSliceMs <= BUDGET + LONGEST_STEP);
+    await readiness.stop();
+  });
+
+  it('a page without a snapshot never runs or waits for the sweep: it starts on a later turn of the event loop', async () => {
+    let began = 0;
+    const readiness = new ResetReadiness({
+      claim: async () => true,
+      clock: { now: () => 0 },
+      settings: { get: async () => undefined, put: async () => undefined },
+      users: { page: async () => [] },
+      doctor: {
+        beginPageRun: async () => {
+          began++;
+          return {} as never;
+        },
+        pageVerdicts: async () => [],
+      },
+    });
+    assert.equal(readiness.countInBackground(), undefined);
+    assert.equal(began, 0, 'nothing of the sweep ran in the caller\'s turn');
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    for (let i = 0; i < 10 && began === 0; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+    assert.equal(began, 1, 'the sweep started afterwards');
+    await readiness.stop();
+  });
+
+  it('the schedule: of the nodes that find the snapshot old, only the one that claims the interval sweeps', async () => {
+    const claimed = new Map<number, string>();
+    let stored: unknown;
+    let now = 20 * 60_000;
+    const sweepsBy: string[] = [];
+    const node = (name: string): ResetReadiness =>
+      new ResetReadiness({
+        claim: async (occurrence) => {
+          if (claimed.has(occurrence)) return false;
+          claimed.set(occurrence, name);
+          return true;
+        },
+        clock: { now: () => now },
+        settings: { get: async () => stored, put: async (_key, value) => void (stored = value) },
+        users: { page: async () => [] },
+        doctor: {
+          beginPageRun: async () => {
+            sweepsBy.push(name);
+            return {} as never;
+          },
+          pageVerdicts: async () => [],
+        },
+      } satisfies ReadinessDeps);
+    const settled = async (all: ResetReadiness[]) => {
+      for (const n of all) while ((await n.current()).runningSince !== null) await new Promise<void>((resolve) => setImmediate(resolve));
+    };
+    const nodes = [node('a'), node('b'), node('c')];
+    await Promise.all(nodes.map((n) => n.refreshIfOlderThan(10 * 60_000)));
+    await settled(nodes);
+    assert.ok(stored, 'the winner stored its snapshot');
+    await Promise.all(nodes.map((n) => n.stop()));
+    assert.equal(sweepsBy.length, 1, `one sweep (${sweepsBy.join(', ')})`);
+    const again = [node('a'), node('b'), node('c')];
+    now += 5 * 60_000;
+    await Promise.all(again.map((n) => n.refreshIfOlderThan(10 * 60_000)));
+    assert.equal(sweepsBy.length, 1, 'a fresh snapshot is read, not renewed');
+    now += 6 * 60_000;
+    await Promise.all(again.map((n) => n.refreshIfOlderThan(10 * 60_000)));
+    await settled(again);
+    await Promise.all(again.map((n) => n.stop()));
+    assert.equal(sweepsBy.length, 2, 'an old one is renewed by one node of the next interval');
   });
 });

@@ -32,6 +32,14 @@ export async function consoleApi(app: FastifyInstance, services: Services, polic
     return reply.header('cache-control', 'no-store').send(await consoleOverviewOf(services).read(request.ctx.lang));
   });
 
+  app.post('/api/v1/admin/readiness', {
+    config: { doc: { summary: 'Count again who can reset now: a sweep in the background (at most one asked for per minute per node); `started` is false when refused', tag: 'admin', access: 'operator', body: emptyBody, errors: ['admin-only', 'admin-token-scope'], example: { body: {} } } },
+  }, async (request, reply) => {
+    await requireOperator(services, policy, request, 'read');
+    parseBody(emptyBody, request.body ?? {});
+    return reply.code(202).header('cache-control', 'no-store').send({ started: services.readiness.refreshOnDemand() });
+  });
+
   app.get('/api/v1/admin/users', { config: { doc: { summary: 'Find users by the beginning of a user name or display name (keyset pages: pass `next` as `cursor`)', tag: 'admin', access: 'operator', query: consoleUsersQuerySchema, errors: ['admin-only', 'admin-token-scope'] } } }, async (request, reply) => {
     await requireOperator(services, policy, request, 'read');
     const query = parseBody(consoleUsersQuerySchema, request.query);
