@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Client } from 'ldapts';
 import { startSambaAd, type SambaAd } from '../../support/samba-ad.js';
 import { SmtpSink } from '../../support/smtp-sink.js';
+import { adminApi, verifyHelpdeskCaller } from '../../support/admin-api.js';
 import { startTestService, type TestService } from '../../support/test-service.js';
 import { runCli } from '../../support/processes.js';
 import { createEnrolmentToken, startAgentProcess, type AgentProcess } from '../../support/agent-process.js';
@@ -49,27 +50,14 @@ describe('helpdesk "must change at next sign-in" through the agent (Samba AD)', 
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${svc.baseUrl}/api/v1/admin/${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    return { status: response.status, body: (await response.json()) as any };
-  };
+  const api = adminApi(() => ({ baseUrl: svc.baseUrl, token }));
   const startAgent = async (name: string, env: Record<string, string> = {}) => {
     const agent = startAgentProcess({ servers: [svc.baseUrl], directory, token: createEnrolmentToken(serverEnv, 'ad'), name, env });
     agents.push(agent);
     await agent.connected();
     return agent;
   };
-  const verifyCaller = async (username: string) => {
-    const before = smtp.messages.length;
-    const started = await api('POST', `helpdesk/${username}/verifications`, { method: 'directory-email' });
-    assert.equal(started.status, 201, JSON.stringify(started.body));
-    const code = await smtp.codeFor(`${username}@example.test`, before);
-    assert.equal((await api('POST', `helpdesk/${username}/verifications/${started.body.verification}/check`, { code })).status, 200);
-  };
+  const verifyCaller = (username: string) => verifyHelpdeskCaller(api, smtp, username, `${username}@example.test`);
   /** Runs `act` bound as Administrator over LDAPS. */
   const asAdmin = async <T>(act: (client: Client) => Promise<T>): Promise<T> => {
     const client = new Client({ url: ad.ldapsUrl, tlsOptions: { ca: await readFile(ad.caFile), servername: ad.tlsServerName } });

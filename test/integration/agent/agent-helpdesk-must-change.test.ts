@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Attribute, Change, Client } from 'ldapts';
 import { startSlapd, type Slapd } from '../../support/slapd.js';
 import { SmtpSink } from '../../support/smtp-sink.js';
+import { adminApi, verifyHelpdeskCaller } from '../../support/admin-api.js';
 import { startTestService, type TestService } from '../../support/test-service.js';
 import { runCli } from '../../support/processes.js';
 import { createEnrolmentToken, startAgentProcess, type AgentProcess } from '../../support/agent-process.js';
@@ -59,27 +60,14 @@ describe('helpdesk "must change at next sign-in" through the agent (OpenLDAP)', 
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${svc.baseUrl}/api/v1/admin/${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    return { status: response.status, body: (await response.json()) as any };
-  };
+  const api = adminApi(() => ({ baseUrl: svc.baseUrl, token }));
   const startAgent = async (name: string, env: Record<string, string> = {}) => {
     const agent = startAgentProcess({ servers: [svc.baseUrl], directory, token: createEnrolmentToken(serverEnv, 'ldap'), name, env });
     agents.push(agent);
     await agent.connected();
     return agent;
   };
-  const verifyCaller = async (username: string) => {
-    const before = smtp.messages.length;
-    const started = await api('POST', `helpdesk/${username}/verifications`, { method: 'directory-email' });
-    assert.equal(started.status, 201, JSON.stringify(started.body));
-    const code = await smtp.codeFor(`${username}@example.org`, before);
-    assert.equal((await api('POST', `helpdesk/${username}/verifications/${started.body.verification}/check`, { code })).status, 200);
-  };
+  const verifyCaller = (username: string) => verifyHelpdeskCaller(api, smtp, username, `${username}@example.org`);
   /** The entry's pwdReset value, or null when it has none. */
   const pwdResetOf = (uid: string) => slapd.asRoot(async (client) => {
     const value = (await client.search(`uid=${uid},${slapd.usersDn}`, { scope: 'base', attributes: ['pwdReset'] })).searchEntries[0]?.pwdReset;
