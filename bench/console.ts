@@ -17,7 +17,7 @@ import { hashPassword } from '../src/crypto/password-hash.js';
 import { ConsoleOverview } from '../src/admin/console-overview.js';
 import { ConsoleStatsRepository } from '../src/store/console-stats-repository.js';
 import { loadAverage, medianAndRange, percentile } from './stats.js';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 const DAY = 86_400_000;
 const RUNS = Number(process.env.SSPR_BENCH_CONSOLE_RUNS ?? 3);
@@ -109,12 +109,25 @@ export async function benchConsole(): Promise<void> {
     const sweeps: number[] = [];
     const slices: number[] = [];
     const delays: number[] = [];
+    const gcPauses: number[] = [];
+    const preempted: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       const delay = monitorEventLoopDelay({ resolution: 1 });
       delay.enable();
+      // What else can hold the loop besides the sweep's own steps: garbage collection pauses, and the kernel
+      // taking the core away (involuntary context switches: other processes on a loaded machine).
+      let longestGc = 0;
+      const gc = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) longestGc = Math.max(longestGc, entry.duration);
+      });
+      gc.observe({ entryTypes: ['gc'] });
+      const switchesBefore = process.resourceUsage().involuntaryContextSwitches;
       const t = performance.now();
       const snapshot = await services.readiness.refresh();
       sweeps.push((performance.now() - t) / 1000);
+      preempted.push(process.resourceUsage().involuntaryContextSwitches - switchesBefore);
+      gc.disconnect();
+      gcPauses.push(longestGc);
       delay.disable();
       slices.push(snapshot.longestSliceMs);
       delays.push(delay.max / 1e6);
@@ -122,6 +135,7 @@ export async function benchConsole(): Promise<void> {
     }
     console.log(`readiness sweep over ${users} users, seconds, ${RUNS} runs: ${medianAndRange(sweeps)}`);
     console.log(`  longest slice of the event loop (ms): ${medianAndRange(slices)}; event-loop delay max (ms): ${medianAndRange(delays)}`);
+    console.log(`  longest garbage-collection pause (ms): ${medianAndRange(gcPauses)}; involuntary context switches: ${medianAndRange(preempted)}`);
     console.log(`  load average: ${loadAverage()}`);
     if (process.env.SSPR_BENCH_CONSOLE_ONLY === 'readiness') return;
     const signedIn = new FormClient(svc.baseUrl);
