@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { Sha256Hmac } from './sha256-hmac.js';
 
 /**
  * Encryption of personal data and secrets at rest (e-mail addresses, phone numbers, TOTP secrets, method
@@ -22,7 +23,7 @@ const IV_POOL_BYTES = IV_BYTES * 4096;
 export class FieldCipher {
   private ivPool = Buffer.alloc(0);
   private ivOffset = 0;
-  private lookupKey: Buffer | null = null;
+  private lookupMac: Sha256Hmac | null = null;
 
   constructor(
     private keyring: Keyring,
@@ -97,12 +98,12 @@ export class FieldCipher {
    * in every keyring, so every node computes the same tag before and after a rotation. The caller normalises.
    */
   lookupTag(plaintext: string, context: string): string {
-    if (!this.lookupKey) {
+    if (!this.lookupMac) {
       const k0 = this.keyring.keys.get('k0');
       if (!k0) throw new Error('the keyring has no key "k0" to derive the look-up key from');
-      this.lookupKey = Buffer.from(hkdfSync('sha256', k0, Buffer.alloc(0), 'sspr/lookup-tag/v1', 32));
+      this.lookupMac = new Sha256Hmac(Buffer.from(hkdfSync('sha256', k0, Buffer.alloc(0), 'sspr/lookup-tag/v1', 32)));
     }
     // 128 bits of the MAC (RFC 2104 §5 allows truncation to half its length): unique enough, half the index.
-    return createHmac('sha256', this.lookupKey).update(context).update('\0').update(plaintext).digest().subarray(0, 16).toString('base64url');
+    return this.lookupMac.digest(context, '\0', plaintext).subarray(0, 16).toString('base64url');
   }
 }

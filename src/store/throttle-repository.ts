@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { Sha256Hmac } from '../crypto/sha256-hmac.js';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { PreparedQuery } from './prepared-query.js';
@@ -23,14 +23,18 @@ const HASHES_KEPT = 4096;
 export class ThrottleRepository {
   private readonly hashes = new Map<string, string>();
 
+  private readonly scopeMac: Sha256Hmac;
+
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly scopeKey: Buffer,
-  ) {}
+    scopeKey: Buffer,
+  ) {
+    this.scopeMac = new Sha256Hmac(scopeKey);
+  }
 
   /** The stored form of a scope: its keyed hash (the one place scopes are hashed). */
   private hashOf(scope: string): string {
-    return `h:${createHmac('sha256', this.scopeKey).update(scope).digest('base64url')}`;
+    return `h:${this.scopeMac.digest(scope).toString('base64url')}`;
   }
 
   /** `hashOf`, remembered for the scopes of recent sign-ins and resets. */

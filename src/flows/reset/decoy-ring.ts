@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { Sha256Hmac } from '../../crypto/sha256-hmac.js';
 import { usernameKey } from '../../store/users-repository.js';
 
 /** Points per account on the ring: more points even out the share of names each account stands in for. */
@@ -32,10 +32,14 @@ export class DecoyRing {
   private points = new BigUint64Array(0);
   private readonly pointsOf = new Map<string, BigUint64Array>();
 
-  constructor(private readonly key: Buffer) {}
+  private readonly mac: Sha256Hmac;
+
+  constructor(key: Buffer) {
+    this.mac = new Sha256Hmac(key);
+  }
 
   private position(value: string): bigint {
-    return createHmac('sha256', this.key).update(value).digest().readBigUInt64BE(0) >> (64n - POSITION_BITS);
+    return this.mac.digest(value).readBigUInt64BE(0) >> (64n - POSITION_BITS);
   }
 
   /**
