@@ -101,10 +101,13 @@ const WORKER_DEADLINE_MS = 60_000;
 
 /**
  * The dictionaries, built in a worker thread and handed over (see the file comment). Blocks the calling thread for
- * the build. A worker that cannot start or fails leaves the build to this thread (same answer, more heap).
+ * the build. A worker that cannot start or fails leaves the build to this thread (same answer, more heap), with a
+ * process warning that names the failure.
  */
 export function loadStrengthDictionaries(): StrengthDictionaries {
   const answer = buildInWorker();
+  // The fallback keeps the service answering; the warning says why the process holds the packages' heap.
+  if ('error' in answer) process.emitWarning(`the strength dictionaries are built in the serving thread: ${answer.error}`, { code: 'SSPR_STRENGTH_WORKER' });
   const built = 'parts' in answer ? answer : buildStrengthDictionaries();
   return { compact: new CompactDictionaries(built.parts), graphs: built.graphs };
 }
