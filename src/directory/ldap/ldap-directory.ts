@@ -8,7 +8,7 @@
  *   check by the service account would not).
  * - The ppolicy entry is cached for POLICY_CACHE_MS (readPolicyEntry).
  */
-import { countMatches } from '../ldap-common/count-matches.js';
+import { MATCH_COUNT_LIMIT } from '../ldap-common/count-matches.js';
 import { Attribute, Change, Control, type Client, type Entry } from 'ldapts';
 import {
   DirectoryError,
@@ -57,28 +57,30 @@ export class LdapDirectory implements OnPremDirectory {
 
   async findAccount(username: string): Promise<OnPremAccount | null> {
     if (username.length === 0) return null;
-    const map = this.config.attributes;
-    const filter = and(eq('objectClass', this.config.userObjectClass), eq(this.config.loginAttribute, username));
-    const attributes = [this.config.loginAttribute, map.mail, map.mobile, map.givenName, map.sn, map.displayName, map.anchor];
-    const entries = await this.serviceOp(async (client) => {
-      const result = await client.search(this.config.baseDn, {
-        scope: 'sub',
-        filter,
-        sizeLimit: 2,
-        attributes: [...attributes, ...STATE_ATTRIBUTES],
-      });
-      return result.searchEntries;
-    }).catch((error: unknown) => {
+    const entries = await this.searchAccountEntries(username, 2).catch((error: unknown) => {
       // sizeLimit 2 reached: more than one match (code 4, sizeLimitExceeded).
       if (error instanceof DirectoryError && error.ldapCode === 4) throw new DirectoryError('multiple-matches', error.raw, 4);
       throw error;
     });
     if (entries.length > 1) throw new DirectoryError('multiple-matches', `${entries.length} entries match`);
     const entry = entries[0];
-    if (!entry) return null;
-    const policyDn = this.policyDnOf(entry);
-    this.rememberPolicyDn(entry.dn, policyDn);
-    const policy = await this.readPolicyEntry(policyDn);
+    return entry ? this.accountOf(entry, await this.readPolicyEntry(this.policyDnOf(entry))) : null;
+  }
+
+  /** Entries matching the login name, with the account and state attributes; at most `sizeLimit` (else code 4). */
+  private searchAccountEntries(username: string, sizeLimit: number): Promise<Entry[]> {
+    const map = this.config.attributes;
+    const filter = and(eq('objectClass', this.config.userObjectClass), eq(this.config.loginAttribute, username));
+    const attributes = [this.config.loginAttribute, map.mail, map.mobile, map.givenName, map.sn, map.displayName, map.anchor];
+    return this.serviceOp(async (client) => {
+      const result = await client.search(this.config.baseDn, { scope: 'sub', filter, sizeLimit, attributes: [...attributes, ...STATE_ATTRIBUTES] });
+      return result.searchEntries;
+    });
+  }
+
+  /** The account of a searched entry, remembering its policy DN (readPasswordPolicy). */
+  private accountOf(entry: Entry, policy: Entry | null): OnPremAccount {
+    this.rememberPolicyDn(entry.dn, this.policyDnOf(entry));
     return accountFromEntry(entry, policy, { ...this.config.attributes, login: this.config.loginAttribute });
   }
 
@@ -189,15 +191,25 @@ export class LdapDirectory implements OnPremDirectory {
   async inspectAccount(username: string): Promise<OnPremInspection> {
     const none: OnPremInspection = { matches: 0, account: null, policy: null, passwordChangedAt: null, rights: null };
     if (username.length === 0) return none;
-    const filter = and(eq('objectClass', this.config.userObjectClass), eq(this.config.loginAttribute, username));
-    const matches = await this.serviceOp((client) => countMatches(client, this.config.baseDn, filter));
-    if (matches !== 1) return { ...none, matches };
-    const account = await this.findAccount(username);
-    if (!account) return none;
-    const state = await this.readState(account.dn);
-    const policy = await this.readPolicyEntry(state ? this.policyDnOf(state) : this.config.passwordPolicyDn, true);
-    const changed = state ? generalizedTime(firstValue(state, 'pwdChangedTime')) : null;
-    return { matches, account, policy: policy ? passwordPolicyFromEntry(policy) : null, passwordChangedAt: changed?.getTime() ?? null, rights: null };
+    // One search answers both how many objects match (up to MATCH_COUNT_LIMIT) and, for one, its account and
+    // state attributes; then the policy entry, read fresh. Two round trips where a count, a lookup and a state
+    // read took four.
+    const entries = await this.searchAccountEntries(username, MATCH_COUNT_LIMIT).catch((error: unknown) => {
+      if (error instanceof DirectoryError && error.ldapCode === 4) return null; // sizeLimitExceeded: at least the limit
+      throw error;
+    });
+    const matches = entries === null ? MATCH_COUNT_LIMIT : entries.length;
+    const entry = entries?.[0];
+    if (matches !== 1 || entry === undefined) return { ...none, matches };
+    const policy = await this.readPolicyEntry(this.policyDnOf(entry), true);
+    const changed = generalizedTime(firstValue(entry, 'pwdChangedTime'));
+    return {
+      matches,
+      account: this.accountOf(entry, policy),
+      policy: policy ? passwordPolicyFromEntry(policy) : null,
+      passwordChangedAt: changed?.getTime() ?? null,
+      rights: null,
+    };
   }
 
   async close(): Promise<void> {
