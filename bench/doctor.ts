@@ -1,6 +1,8 @@
 /**
  * `npm run bench -- doctor`: per-user doctor latency (direct mode against slapd: every directory read, probe
- * included), p50/p99 of SSPR_BENCH_DOCTOR_ROUNDS (500) diagnoses per run; and the service-level summary over
+ * included), p50/p99 of SSPR_BENCH_DOCTOR_ROUNDS (500) diagnoses per run, back to back — so diagnoses within
+ * 2 s of a healthy probe share it (DirectInspector), as a console run over many users does; a lone diagnosis
+ * pays one probe (a connection, TLS handshake and service bind) on top; and the service-level summary over
  * SSPR_BENCH_DOCTOR_USERS (100,000) users and SSPR_BENCH_DOCTOR_EVENTS (1,000,000) audit events on SQLite, which
  * must finish in under 10 s. Every figure is the median and range of SSPR_BENCH_RUNS (3) runs, with the load
  * average. Prints figures; asserts nothing.
