@@ -35,7 +35,7 @@ import { StrengthMemo, type RawStrength } from './strength-memo.js';
 import { strengthWindow } from './strength-window.js';
 import { loadStrengthDictionaries, strengthDictionaryLists } from './strength-dictionaries.js';
 import { installCompactDictionaryMatch, type ZxcvbnInternals } from './dictionary-match.js';
-import { installScoringShortcuts } from './zxcvbn-scoring.js';
+import { installScoringShortcuts, scoreOnly } from './zxcvbn-scoring.js';
 
 type ZxcvbnCore = typeof import('@zxcvbn-ts/core');
 
@@ -102,8 +102,8 @@ function scoreWindow(window: string, inputs: string[]): RawStrength {
   estimator ??= loadEstimator();
   const { core } = estimator;
   strengthRuns.count++;
-  const literal = core.zxcvbn(window, inputs);
-  const leet = hasSubstitutionNextToLetter(window) ? (strengthRuns.count++, core.zxcvbn(undoSubstitutions(window), inputs)) : literal;
+  const literal = scoreOnly(() => core.zxcvbn(window, inputs));
+  const leet = hasSubstitutionNextToLetter(window) ? (strengthRuns.count++, scoreOnly(() => core.zxcvbn(undoSubstitutions(window), inputs))) : literal;
   const result = leet.score < literal.score ? leet : literal;
   return { score: result.score, suggestionKeys: result.feedback.suggestions, warning: result.feedback.warning === '' ? null : result.feedback.warning };
 }

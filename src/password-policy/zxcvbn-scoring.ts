@@ -1,5 +1,5 @@
 /**
- * Two shortcuts in zxcvbn-ts 3's search for the most guessable match sequence (@zxcvbn-ts/core/dist/scoring/), each
+ * Three shortcuts in zxcvbn-ts 3's search for the most guessable match sequence (@zxcvbn-ts/core/dist/scoring/), each
  * leaving its answer unchanged:
  *
  * 1. The guess estimate of a match (scoring/estimate.js) is computed once per match and password instead of once per
@@ -16,6 +16,9 @@
  *    and kept values only ever fall. The earlier match's tries come first with at most the same guesses for every
  *    sequence length, so every try of the later one is refused. With ten languages' dictionaries a word matches in
  *    many lists with different ranks; most of those matches are such followers.
+ * 3. Only inside {@link scoreOnly}: when a lower bound of every sequence's guesses already reaches score 4 (see
+ *    {@link guessesFloorLog10}), the search is skipped. The score is then the search's (4), and so is the feedback
+ *    (none above score 2); the result's `guesses` is the bound, not the search's figure.
  *
  * Installed only on the zxcvbn-ts release line it was compared with (3.0.x):
  * test/unit/password-policy/zxcvbn-scoring.test.ts compares guesses and sequences with zxcvbn's own scoring.
@@ -103,6 +106,61 @@ export function withoutDominatedMatches<T extends ScoredMatch>(matches: readonly
   return kept;
 }
 
+/**
+ * A dictionary match without leetspeak, forwards or reversed, with a numeric rank: its estimate is max(rank × the
+ * token's upper-case variations × 2 if reversed, the span's minimum) (matcher/dictionary/scoring.js; "diceware" aside).
+ */
+function isRankedWord(match: ScoredMatch): match is WordMatch & { reversed: boolean } {
+  const word = match as Partial<{ reversed: unknown; l33t: unknown; dictionaryName: unknown; rank: unknown }>;
+  return match.pattern === 'dictionary' && typeof word.reversed === 'boolean' && word.l33t === false && word.dictionaryName !== 'diceware' && typeof word.rank === 'number';
+}
+
+/** log10 of the fewest guesses zxcvbn-ts 3 scores 4 (TimeEstimates.guessesToScore: 1e10 + DELTA 5), with a margin for rounding. */
+export const SCORE_4_LOG10 = Math.log10(1e10 + 5) + 1e-6;
+
+/**
+ * A lower bound of log10 of the guesses of every match sequence over `password` the search can pick. The search's
+ * figure for a sequence of l matches is l! · Π guesses (+ 10⁴^(l−1)), at least the product; the product is the
+ * product over the code units of each covering match's guesses^(1/its length). A unit covered by a match of the
+ * list takes at least the least such share among the matches over it, and one covered by a bruteforce span at least
+ * 10 (bruteforce/scoring.js: 10^length, and 11 for one unit). So the sum over the units of the least share, at most
+ * 1, is below log10 of every sequence's guesses. Costs one estimate per match (memoized for the search) and one pass.
+ */
+export function guessesFloorLog10(password: string, matches: readonly ScoredMatch[], estimate: EstimateGuesses): number {
+  const share = new Float64Array(password.length).fill(1);
+  // A word read forwards or reversed, without leetspeak, is estimated rank × variations of its token: over one span
+  // and direction the lowest rank has the fewest guesses, so only that one is estimated.
+  const lowestRank = new Map<number, number>();
+  for (const match of matches) {
+    if (isRankedWord(match)) {
+      const key = spanKey(match) * 2 + (match.reversed ? 1 : 0);
+      const rank = lowestRank.get(key);
+      if (rank !== undefined && rank <= match.rank) continue;
+      lowestRank.set(key, match.rank);
+    }
+    const perUnit = Math.log10((estimate(match, password) as { guesses: number }).guesses) / (match.j - match.i + 1);
+    for (let unit = match.i; unit <= match.j; unit++) if (perUnit < (share[unit] as number)) share[unit] = perUnit;
+  }
+  let floor = 0;
+  for (const unit of share) floor += unit;
+  return floor;
+}
+
+let scoringOnly = false;
+
+/**
+ * Runs `run` (a zxcvbn call) for its score and feedback only: the search may then answer a password whose guesses
+ * are certainly at score 4 without searching (shortcut 3). Synchronous, so no other estimate runs in between.
+ */
+export function scoreOnly<T>(run: () => T): T {
+  scoringOnly = true;
+  try {
+    return run();
+  } finally {
+    scoringOnly = false;
+  }
+}
+
 /** What {@link installScoringShortcuts} reads and writes of Node's module cache. */
 export interface ModuleLoader {
   (id: string): unknown;
@@ -111,7 +169,7 @@ export interface ModuleLoader {
 }
 
 /**
- * Installs both shortcuts: the memoizing estimate in place of zxcvbn-ts's in the module cache (so the scoring module
+ * Installs the shortcuts: the memoizing estimate in place of zxcvbn-ts's in the module cache (so the scoring module
  * picks it up when it is first loaded), and the search over the matches without the dominated ones. Must run before
  * `@zxcvbn-ts/core` is first required through `load`; answers whether it did (false on another release line, or
  * when the scoring module was already loaded).
@@ -131,6 +189,13 @@ export function installScoringShortcuts(load: ModuleLoader): boolean {
   const search = scoring.mostGuessableMatchSequence;
   scoring.mostGuessableMatchSequence = function mostGuessableOfUndominated(password, matches, excludeAdditive) {
     try {
+      if (scoringOnly) {
+        const floor = guessesFloorLog10(password, matches, estimate);
+        if (floor >= SCORE_4_LOG10) {
+          const guesses = 10 ** floor;
+          return { password, guesses, guessesLog10: floor, sequence: [{ pattern: 'bruteforce', token: password, i: 0, j: password.length - 1, guesses, guessesLog10: floor }] };
+        }
+      }
       return search.call(this, password, withoutDominatedMatches(matches, password, estimate), excludeAdditive);
     } finally {
       estimate.forget();

@@ -19,6 +19,15 @@ const MINUTE = 60_000;
  */
 export const signInLimits = { windowMs: 15 * MINUTE, perClient: 5, clientBlockMs: 15 * MINUTE, perName: 20, nameBlockMs: 5 * MINUTE } as const;
 
+/**
+ * What a sign-in learns before it tries the password: the block in force (its end, or null), and whether this
+ * client has failures counted for the name, which a success then forgets.
+ */
+export interface SignInGuard {
+  blockedUntil: number | null;
+  clientFailures: boolean;
+}
+
 export class SignInThrottle {
   constructor(
     private readonly repository: ThrottleRepository,
@@ -38,9 +47,14 @@ export class SignInThrottle {
 
   /** When the block on this name (from this client) ends, or null. */
   async blockedUntil(username: string, ip: string): Promise<number | null> {
+    return (await this.guard(username, ip)).blockedUntil;
+  }
+
+  /** The block on this name (from this client) and whether this client has failures to forget; one read. */
+  async guard(username: string, ip: string): Promise<SignInGuard> {
     const { byName, byClient } = this.scopes(username, ip);
-    const [block] = await this.repository.activeBlocks([`${byName}:block`, `${byClient}:block`], this.clock.now());
-    return block?.until ?? null;
+    const { blocks, counted } = await this.repository.guard([`${byName}:block`, `${byClient}:block`], byClient, this.clock.now());
+    return { blockedUntil: blocks[0]?.until ?? null, clientFailures: counted };
   }
 
   /** The block on this name for every client (what an administrator sees), or null. */
@@ -77,8 +91,13 @@ export class SignInThrottle {
     return until;
   }
 
-  /** A successful sign-in forgets this client's failures for the name. */
-  async succeeded(username: string, ip: string): Promise<void> {
-    await this.repository.clear([this.scopes(username, ip).byClient]);
+  /**
+   * A successful sign-in forgets this client's failures for the name. Given the attempt's guard that saw none,
+   * nothing is written: a failure counted by a concurrent attempt in between then stays counted (stricter, never
+   * laxer).
+   */
+  async succeeded(username: string, ip: string, guard?: SignInGuard): Promise<void> {
+    if (guard?.clientFailures === false) return;
+    await this.repository.clearEvents([this.scopes(username, ip).byClient]);
   }
 }

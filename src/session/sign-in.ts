@@ -27,7 +27,8 @@ export class SignIn {
     const typed = username.normalize('NFC').trim();
     const name = typed.slice(0, 256);
     const base = { event: 'sign-in' as const, username: name, ip: request.ip, userAgent: request.userAgent };
-    const blocked = await this.throttle.blockedUntil(name, request.ip);
+    const guard = await this.throttle.guard(name, request.ip);
+    const blocked = guard.blockedUntil;
     if (blocked !== null) {
       await this.audit.record({ ...base, outcome: 'failure', detail: { reason: 'sign-in-throttled', until: new Date(blocked).toISOString() } });
       throw new SsprError('sign-in-throttled');
@@ -38,7 +39,7 @@ export class SignIn {
       await this.audit.record({ ...base, outcome: 'failure', detail: { reason: 'invalid-credentials', ...(until === null ? {} : { blockedUntil: new Date(until).toISOString() }) } });
       throw new SsprError('invalid-credentials');
     }
-    await this.throttle.succeeded(name, request.ip);
+    await this.throttle.succeeded(name, request.ip, guard);
     const token = randomToken();
     const now = this.clock.now();
     const expiresAt = now + this.ttlSeconds * 1000;

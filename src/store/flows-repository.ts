@@ -1,5 +1,13 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, ResetFlowsTable } from './schema.js';
+import { PreparedQuery } from './prepared-query.js';
+
+/** The open flows of a user (all, or all but one): read after every password write (prepared-query.ts). */
+const openFlowsOf = {
+  all: new PreparedQuery((db, $) => db.selectFrom('reset_flows').select('id_digest').where('user_id', '=', $<string>(0)).where('state', 'in', ['started', 'verified'])),
+  allBut: new PreparedQuery((db, $) =>
+    db.selectFrom('reset_flows').select('id_digest').where('user_id', '=', $<string>(0)).where('state', 'in', ['started', 'verified']).where('id_digest', '!=', $<string>(1))),
+};
 
 /** One method a flow offers; `Type` and `Hint` are the caller's method types and hint shape (`methods/records.ts`). */
 export interface OfferedMethod<Type extends string = string, Hint = unknown> {
@@ -148,10 +156,11 @@ export class FlowsRepository<Type extends string = string, Hint = unknown> {
    * password was set, an earlier flow or a code sent before must not work any more.
    */
   async endOpenFlowsOfUser(userId: string, except: string | null): Promise<void> {
+    // Mostly there is none: one read, and a write transaction only for flows found (read again inside it).
+    const open = (db: Kysely<Database>) => (except === null ? openFlowsOf.all.executeIn(db, this.db, [userId]) : openFlowsOf.allBut.executeIn(db, this.db, [userId, except]));
+    if ((await open(this.db)).rows.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
-      let open = trx.selectFrom('reset_flows').select('id_digest').where('user_id', '=', userId).where('state', 'in', ['started', 'verified']);
-      if (except !== null) open = open.where('id_digest', '!=', except);
-      const digests = (await open.execute()).map((row) => row.id_digest);
+      const digests = (await open(trx)).rows.map((row) => row.id_digest);
       if (digests.length === 0) return;
       await trx.deleteFrom('reset_codes').where('flow_digest', 'in', digests).execute();
       await trx.deleteFrom('reset_flows').where('id_digest', 'in', digests).execute();

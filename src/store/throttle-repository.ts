@@ -1,5 +1,5 @@
 import { Sha256Hmac } from '../crypto/sha256-hmac.js';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { PreparedQuery } from './prepared-query.js';
 
@@ -16,6 +16,14 @@ const activeBlocksOf = perCount((count) => new PreparedQuery((db, $) =>
   db.selectFrom('throttle_blocks').select(['until', 'reason']).where('scope', 'in', slots(count, $, 1)).where('until', '>', $<number>(0)).orderBy('until', 'desc')));
 const clearEventsOf = perCount((count) => new PreparedQuery((db, $) => db.deleteFrom('throttle_events').where('scope', 'in', slots(count, $))));
 const clearBlocksOf = perCount((count) => new PreparedQuery((db, $) => db.deleteFrom('throttle_blocks').where('scope', 'in', slots(count, $))));
+/**
+ * A sign-in's guard in one statement: the active blocks of two scopes, and one row with `until` 0 when a third
+ * scope has counted events (blocks always end after `now` > 0, so the marker row cannot be taken for a block).
+ */
+const guardOf = new PreparedQuery((db, $) =>
+  db.selectFrom('throttle_blocks').select(['until', 'reason']).where('scope', 'in', slots(2, $, 1)).where('until', '>', $<number>(0))
+    .unionAll(db.selectFrom((eb) => eb.selectFrom('throttle_events').select('at').where('scope', '=', $<string>(3)).limit(1).as('counted'))
+      .select([sql<number>`0`.as('until'), sql<string>`'counted'`.as('reason')])));
 
 /** Scope hashes remembered at most (a sign-in and the change after it hash the same scopes). */
 const HASHES_KEPT = 4096;
@@ -102,6 +110,26 @@ export class ThrottleRepository {
       ? (await prepared.execute(this.db, now, ...stored)).rows
       : await this.db.selectFrom('throttle_blocks').select(['until', 'reason']).where('scope', 'in', stored).where('until', '>', now).orderBy('until', 'desc').execute();
     return rows.map((row) => ({ until: Number(row.until), reason: row.reason }));
+  }
+
+  /**
+   * The active blocks of `blockScopes` (the latest-ending first) and whether `eventScope` has counted events,
+   * in one statement: what a sign-in asks before it tries a password, and after a success, whether anything
+   * is left to clear.
+   */
+  async guard(blockScopes: readonly [string, string], eventScope: string, now: number): Promise<{ blocks: Array<{ until: number; reason: string }>; counted: boolean }> {
+    const { rows } = await guardOf.execute(this.db, now, this.stored(blockScopes[0]), this.stored(blockScopes[1]), this.stored(eventScope));
+    const blocks = rows.filter((row) => Number(row.until) > 0).map((row) => ({ until: Number(row.until), reason: row.reason }));
+    return { blocks: blocks.sort((a, b) => b.until - a.until), counted: blocks.length < rows.length };
+  }
+
+  /** Forgets the counted events of these scopes (their blocks stay). */
+  async clearEvents(scopes: string[]): Promise<void> {
+    if (scopes.length === 0) return;
+    const stored = scopes.map((scope) => this.stored(scope));
+    const events = clearEventsOf[stored.length];
+    if (events) await events.execute(this.db, ...stored);
+    else await this.db.deleteFrom('throttle_events').where('scope', 'in', stored).execute();
   }
 
   /**

@@ -187,6 +187,23 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.equal(await throttles.takeSlot('user:x:refusal-notice', 2000, 3000), true);
     });
 
+    it("a sign-in's guard: active blocks of two scopes, latest first, and whether a third has counted events, in one read", async () => {
+      const throttles = new ThrottleRepository(store.db, randomBytes(32));
+      assert.deepEqual(await throttles.guard(['g:a:block', 'g:b:block'], 'g:b', 1000), { blocks: [], counted: false });
+      await throttles.record('g:b', 900);
+      await throttles.record('g:b', 950);
+      await throttles.block('g:a:block', 2000, 'sign-in-failures');
+      await throttles.block('g:b:block', 3000, 'sign-in-failures');
+      await throttles.block('g:c:block', 4000, 'sign-in-failures');
+      assert.deepEqual(await throttles.guard(['g:a:block', 'g:b:block'], 'g:b', 1000), {
+        blocks: [{ until: 3000, reason: 'sign-in-failures' }, { until: 2000, reason: 'sign-in-failures' }],
+        counted: true,
+      });
+      assert.deepEqual(await throttles.guard(['g:a:block', 'g:b:block'], 'g:b', 2500), { blocks: [{ until: 3000, reason: 'sign-in-failures' }], counted: true }, 'an ended block is left out');
+      await throttles.clearEvents(['g:b']);
+      assert.deepEqual(await throttles.guard(['g:a:block', 'g:b:block'], 'g:b', 2500), { blocks: [{ until: 3000, reason: 'sign-in-failures' }], counted: false }, 'the events go, the blocks stay');
+    });
+
     it('throttle scopes are kept as keyed hashes only, the refusal-notice slot too', async () => {
       const throttles = new Throttles(new ThrottleRepository(store.db, randomBytes(32)), clock);
       const name = usernameKey('notice.reader@example.org');

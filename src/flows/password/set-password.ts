@@ -14,7 +14,7 @@ import type { AccountFreeze } from '../../integrity/account-freeze.js';
 import type { NoticeName } from '../../audit/audit-events.js';
 import type { AuditReason } from '../../audit/audit-reasons.js';
 import type { DirectoryFailure } from '../../directory/onprem/onprem-directory.js';
-import type { SignInThrottle } from '../../session/sign-in-throttle.js';
+import type { SignInGuard, SignInThrottle } from '../../session/sign-in-throttle.js';
 import { SsprError } from '../../errors/sspr-error.js';
 import { mustChangeCauseOf, type MustChangeCause } from '../../writeback/must-change.js';
 
@@ -87,7 +87,7 @@ export interface SetPasswordDeps {
   flows: PasswordFlows;
   throttles: Pick<Throttles, 'clear'>;
   /** The sign-in guessing limits: a change tries the current password, so it counts as a sign-in. */
-  guesses: Pick<SignInThrottle, 'blockedUntil' | 'failed' | 'succeeded'>;
+  guesses: Pick<SignInThrottle, 'guard' | 'failed' | 'succeeded'>;
   policy: Pick<PolicyStore, 'current'>;
   users: { list(): Promise<Array<Pick<DirectoryUser, 'id' | 'username' | 'email' | 'isAdmin' | 'enabled'>>> };
   mail: Pick<MailDispatch, 'dispatch'>;
@@ -145,7 +145,7 @@ export class SetPassword {
       });
 
     const writtenBack = user.source !== 'local' && act.origin !== 'cli-local-only';
-    if (act.origin === 'change') await this.refuseIfGuessing(user, context.request, record);
+    const guard = act.origin === 'change' ? await this.refuseIfGuessing(user, context.request, record) : null;
     try {
       if (rules.selfService) await this.refuseIfFrozen(user, record);
       if ('password' in act) await this.checkPolicy(user, act.password, context.request, record);
@@ -164,7 +164,7 @@ export class SetPassword {
       throw error;
     }
 
-    if (act.origin === 'change') await this.deps.guesses.succeeded(user.username, context.request.ip);
+    if (guard) await this.deps.guesses.succeeded(user.username, context.request.ip, guard);
     if (writtenBack && 'password' in act) await this.deps.expiry?.passwordWritten(user.id);
     const followUps = new Set(rules.followUps);
     if (followUps.has('end-sessions')) await this.deps.sessions.deleteForUser(user.id, act.origin === 'change' ? act.keepSession : null);
@@ -193,8 +193,9 @@ export class SetPassword {
    * every place a password is tried): while the name or this client is blocked, even the right password is
    * refused without being tried; a wrong one counts as a failed sign-in, a right one as a successful one.
    */
-  private async refuseIfGuessing(user: DirectoryUser, request: MethodRequest, record: (outcome: 'failure', detail: { reason: AuditReason }) => Promise<void>): Promise<void> {
-    if ((await this.deps.guesses.blockedUntil(user.username, request.ip)) === null) return;
+  private async refuseIfGuessing(user: DirectoryUser, request: MethodRequest, record: (outcome: 'failure', detail: { reason: AuditReason }) => Promise<void>): Promise<SignInGuard> {
+    const guard = await this.deps.guesses.guard(user.username, request.ip);
+    if (guard.blockedUntil === null) return guard;
     await record('failure', { reason: 'sign-in-throttled' });
     throw new SsprError('sign-in-throttled');
   }

@@ -120,6 +120,9 @@ export class MemoryGuesses {
   async blockedUntil(username: string): Promise<number | null> {
     return (this.failures.get(username) ?? 0) >= this.limit ? Number.MAX_SAFE_INTEGER : null;
   }
+  async guard(username: string): Promise<{ blockedUntil: number | null; clientFailures: boolean }> {
+    return { blockedUntil: await this.blockedUntil(username), clientFailures: this.failures.has(username) };
+  }
   async failed(username: string): Promise<number | null> {
     this.failures.set(username, (this.failures.get(username) ?? 0) + 1);
     return this.blockedUntil(username);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { randomInt } from 'node:crypto';
-import { memoizedEstimate, withoutDominatedMatches, type EstimateGuesses } from '../../../src/password-policy/zxcvbn-scoring.js';
+import { guessesFloorLog10, memoizedEstimate, scoreOnly, SCORE_4_LOG10, withoutDominatedMatches, type EstimateGuesses } from '../../../src/password-policy/zxcvbn-scoring.js';
 import { estimateStrength, preloadStrengthEstimator } from '../../../src/password-policy/strength.js';
 
 const require = createRequire(import.meta.url);
@@ -87,4 +87,34 @@ test('a match is left out only after one over the same span with at most as many
   assert.equal(estimates, 4);
   const reversed = { ...m(0, 2, 60), reversed: true };
   assert.deepEqual(withoutDominatedMatches([m(0, 2, 50), reversed, m(0, 2, 30)], 'abcd', estimate), [m(0, 2, 50), m(0, 2, 30)]);
+});
+
+test('score only: the same score and feedback as the full search, and the floor never above its guesses', () => {
+  preloadStrengthEstimator();
+  const core = require('@zxcvbn-ts/core') as { zxcvbn(password: string, inputs?: string[]): { score: number; guesses: number; feedback: unknown } };
+  const scoring = require('@zxcvbn-ts/core/dist/scoring/index.js') as Scoring;
+  const estimate = require('@zxcvbn-ts/core/dist/scoring/estimate.js') as EstimateGuesses;
+  const Matching = require('@zxcvbn-ts/core/dist/Matching.js') as MatchingClass;
+  const matching = new Matching();
+  let skipped = 0;
+  for (const password of samplePasswords()) {
+    const full = core.zxcvbn(password, ['alice']);
+    const fast = scoreOnly(() => core.zxcvbn(password, ['alice']));
+    assert.equal(fast.score, full.score, password);
+    assert.deepEqual(fast.feedback, full.feedback, password);
+    if (fast.guesses !== full.guesses) skipped++;
+    const matches = matching.match(password) as Array<{ pattern: string; i: number; j: number }>;
+    const searched = scoring.mostGuessableMatchSequence(password, matches) as { guessesLog10: number };
+    assert.ok(guessesFloorLog10(password, matches, estimate) <= searched.guessesLog10 + 1e-9, password);
+  }
+  assert.ok(skipped > 50, `long passphrases skip the search (${skipped})`);
+  assert.ok(SCORE_4_LOG10 > 10);
+});
+
+test('the floor: a unit counts its least share, and at most 1 (bruteforce)', () => {
+  const estimate: EstimateGuesses = (match) => ({ ...match, guesses: (match as unknown as { rank: number }).rank });
+  const m = (i: number, j: number, rank: number, reversed = false) => ({ pattern: 'dictionary', i, j, rank, reversed, l33t: false, dictionaryName: 'words' });
+  assert.equal(guessesFloorLog10('abcd', [], estimate), 4);
+  assert.ok(Math.abs(guessesFloorLog10('abcd', [m(0, 1, 100), m(0, 1, 1000), m(2, 3, 10, true), m(1, 3, 1e6, true)], estimate) - (1 + 1 + 0.5 + 0.5)) < 1e-12);
+  assert.ok(Math.abs(guessesFloorLog10('abcd', [m(0, 3, 1e4), m(0, 1, 10)], estimate) - (0.5 + 0.5 + 1 + 1)) < 1e-12);
 });
