@@ -11,6 +11,7 @@ import type { RegistrationsRepository } from '../methods/records.js';
 import type { PolicyStore } from '../policy/policy-store.js';
 import type { Throttles } from '../policy/throttles.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
+import { WorkerFieldOpener } from '../crypto/worker-field-opener.js';
 import { deliverablePolicy, type MethodType } from '../policy/sspr-policy.js';
 import { DoctorRepository } from '../store/doctor-repository.js';
 import { AgentsRepository } from '../writeback/agents-repository.js';
@@ -43,6 +44,11 @@ export interface PageRun {
   groups: GroupGraph;
   /** Each group's id → the ids of every group containing it, itself included (filled as the run meets them). */
   closures: Map<string, Set<string>>;
+  /**
+   * Opens the run's stored values (contact data, method data) in a worker thread, so that the serving thread never
+   * pauses for their native deciphers (worker-field-opener.ts); `endPageRun` ends it.
+   */
+  fields: WorkerFieldOpener;
 }
 
 /** Why the directory object was not read in a run over many users (the checks that need it skip). */
@@ -176,18 +182,27 @@ export class DoctorService {
     return { user: user.username, canReset: checks.every((c) => c.status !== 'fail'), checks };
   }
 
-  /** Starts a run over many users: the service facts (policy narrowed to what this service delivers) and the groups, once. */
+  /**
+   * Starts a run over many users: the service facts (policy narrowed to what this service delivers) and the groups,
+   * once, and the worker that opens the run's stored values. Every run begun is ended with `endPageRun`.
+   */
   async beginPageRun(): Promise<PageRun> {
     const [service, groups] = await Promise.all([this.serviceFacts(), this.pages.groupGraph()]);
     const policy = deliverablePolicy(service.policy, (type) => this.deps.availableTypes.includes(type));
-    return { service: { ...service, policy }, groups, closures: new Map() };
+    return { service: { ...service, policy }, groups, closures: new Map(), fields: new WorkerFieldOpener(this.deps.cipher) };
+  }
+
+  /** Ends a run: its worker thread. */
+  async endPageRun(run: PageRun): Promise<void> {
+    await run.fields.close();
   }
 
   /**
    * The user-level verdict of each of these users from what the service holds: the very checks of
    * `diagnoseUser`, over the same facts read a page at a time — except each user's directory object, which is
    * not read (the checks that need it skip, as in a run on a node without an agent). `pause` runs between reads
-   * and between users, so that a caller can hand the event loop back.
+   * and between users, so that a caller can hand the event loop back. The users are read with `run.fields`
+   * (`UsersRepository.page`), and so are their registrations here.
    */
   async pageVerdicts(run: PageRun, users: readonly UserRecord[], pause: () => Promise<void>): Promise<StoredVerdict[]> {
     const ids = users.map((u) => u.id);
@@ -195,7 +210,7 @@ export class DoctorService {
     await pause();
     const plans = await this.pages.directPlans(ids);
     await pause();
-    const registrations = await this.deps.registrations.listForUsers(ids);
+    const registrations = await this.deps.registrations.listForUsers(ids, run.fields);
     await pause();
     const passwordEvents = await this.pages.newestPasswordEvents(ids);
     await pause();

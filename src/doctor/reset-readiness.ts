@@ -1,5 +1,6 @@
 import type { Clock } from '../store/clock.js';
 import type { UserRecord } from '../store/users-repository.js';
+import type { FieldOpener } from '../crypto/field-cipher.js';
 import type { CheckId } from './doctor-types.js';
 import type { DoctorService, StoredVerdict } from './doctor-service.js';
 import { TimeSlices } from './time-slices.js';
@@ -26,8 +27,10 @@ import { TimeSlices } from './time-slices.js';
  * `REFRESH_MS` is renewed by one node per interval, the one that claims it in the store) and on demand.
  *
  * The sweep never holds the event loop longer than a slice (`SLICE_MS` plus one step: one read for a page of
- * users, or one user's checks): it hands the loop back between reads and between users. The snapshot lives in the
- * store's settings, so every node shows the same.
+ * users, or one user's checks): it hands the loop back between reads and between users. Its stored values
+ * (contact and method data) are opened in a worker thread (`PageRun.fields`): one native decipher per value in this
+ * thread made garbage-collection pauses longer than a slice. The snapshot lives in the store's settings, so every
+ * node shows the same.
  */
 export interface ReadinessSnapshot {
   /** When the sweep began (its facts are at least this fresh) and when it ended. */
@@ -108,8 +111,9 @@ export function capableAt(snapshot: ReadinessSnapshot, now: number): number {
 }
 
 export interface ReadinessDeps {
-  doctor: Pick<DoctorService, 'beginPageRun' | 'pageVerdicts'>;
-  users: { page(afterId: string, limit: number): Promise<UserRecord[]> };
+  doctor: Pick<DoctorService, 'beginPageRun' | 'pageVerdicts' | 'endPageRun'>;
+  /** `UsersRepository.page`: the sweep passes its run's opener of stored values. */
+  users: { page(afterId: string, limit: number, opener?: FieldOpener): Promise<UserRecord[]> };
   settings: { get(key: string): Promise<unknown>; put(key: string, value: unknown, now: number): Promise<void> };
   /**
    * The cluster's claim of one scheduled sweep (`RemindersRepository.claimOccurrence` with `READINESS_JOB` and this
@@ -215,15 +219,19 @@ export class ResetReadiness {
     const pause = () => slices.pause();
     const run = await this.deps.doctor.beginPageRun();
     const tally = new ReadinessTally();
-    let after = '';
-    for (;;) {
-      await pause();
-      if (this.stopped) throw new Error('the readiness sweep was stopped');
-      const users = await this.deps.users.page(after, PAGE_SIZE);
-      if (users.length === 0) break;
-      await pause();
-      tally.add(await this.deps.doctor.pageVerdicts(run, users, pause));
-      after = users[users.length - 1]!.id;
+    try {
+      let after = '';
+      for (;;) {
+        await pause();
+        if (this.stopped) throw new Error('the readiness sweep was stopped');
+        const users = await this.deps.users.page(after, PAGE_SIZE, run.fields);
+        if (users.length === 0) break;
+        await pause();
+        tally.add(await this.deps.doctor.pageVerdicts(run, users, pause));
+        after = users[users.length - 1]!.id;
+      }
+    } finally {
+      await this.deps.doctor.endPageRun(run);
     }
     slices.end();
     const snapshot = tally.snapshot(startedAt, this.deps.clock.now(), Math.round(performance.now() - started), Math.round(slices.longestMs));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, MethodRegistrationsTable } from './schema.js';
-import type { FieldCipher } from '../crypto/field-cipher.js';
+import type { FieldCipher, FieldOpener } from '../crypto/field-cipher.js';
 import { emailLookup } from './users-repository.js';
 import { PreparedQuery } from './prepared-query.js';
 
@@ -46,12 +46,12 @@ export class RegistrationsRepository<Data extends object = Record<string, object
     private readonly cipher: FieldCipher,
   ) {}
 
-  private toRegistration(row: Selectable<MethodRegistrationsTable>): RegistrationOf<Data> {
+  private toRegistration(row: Selectable<MethodRegistrationsTable>, plain = this.cipher.decrypt(row.data, registrationContext(row.id))): RegistrationOf<Data> {
     return {
       id: row.id,
       userId: row.user_id,
       type: row.type as TypeOf<Data>,
-      data: JSON.parse(this.cipher.decrypt(row.data, registrationContext(row.id))) as Record<string, unknown>,
+      data: JSON.parse(plain) as Record<string, unknown>,
       createdAt: row.created_at,
       confirmedAt: row.confirmed_at,
       lastUsedAt: row.last_used_at,
@@ -75,14 +75,18 @@ export class RegistrationsRepository<Data extends object = Record<string, object
     return rows.map((row) => this.toRegistration(row));
   }
 
-  /** The registrations of each of these users (one query; users without any are absent from the map). */
-  async listForUsers(userIds: readonly string[]): Promise<Map<string, RegistrationOf<Data>[]>> {
+  /**
+   * The registrations of each of these users (one query; users without any are absent from the map), their data
+   * opened by `opener` in one call (a sweep's worker thread; default this thread).
+   */
+  async listForUsers(userIds: readonly string[], opener: FieldOpener = this.cipher): Promise<Map<string, RegistrationOf<Data>[]>> {
     const byUser = new Map<string, RegistrationOf<Data>[]>();
     if (userIds.length === 0) return byUser;
     const rows = await this.db.selectFrom('method_registrations').selectAll().where('user_id', 'in', userIds).orderBy('created_at').orderBy('id').execute();
-    for (const row of rows) {
+    const opened = await opener.openAll(rows.map((row) => ({ stored: row.data, context: registrationContext(row.id) })));
+    for (const [i, row] of rows.entries()) {
       const list = byUser.get(row.user_id) ?? [];
-      list.push(this.toRegistration(row));
+      list.push(this.toRegistration(row, opened[i] as string));
       byUser.set(row.user_id, list);
     }
     return byUser;

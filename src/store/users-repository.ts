@@ -4,7 +4,7 @@ import type { Database, UsersTable } from './schema.js';
 import { PreparedQuery } from './prepared-query.js';
 import type { Clock } from './clock.js';
 import { SsprError } from '../errors/sspr-error.js';
-import type { FieldCipher } from '../crypto/field-cipher.js';
+import type { FieldCipher, FieldOpener, SealedField } from '../crypto/field-cipher.js';
 
 /** What every account has, whichever directory delivers it. */
 interface AccountFields {
@@ -81,15 +81,33 @@ export function emailLookup(cipher: FieldCipher, email: string | null | undefine
   return email ? cipher.lookupTag(email.trim().toLowerCase(), 'email') : '';
 }
 
-function toRecord(row: Omit<Selectable<UsersTable>, 'is_helpdesk' | 'helpdesk_scope' | 'password_expires_at' | 'manager_dn'>, cipher: FieldCipher): UserRecord {
+type UserRow = Omit<Selectable<UsersTable>, 'is_helpdesk' | 'helpdesk_scope' | 'password_expires_at' | 'manager_dn'>;
+
+function toRecord(row: UserRow, cipher: FieldCipher): UserRecord {
+  return recordOf(row, cipher.decryptNullable(row.email, emailContext(row.id)), cipher.decryptNullable(row.mobile, mobileContext(row.id)));
+}
+
+/** The records of these rows, their contact columns opened by `opener` in one call. */
+async function toRecords(rows: readonly UserRow[], opener: FieldOpener): Promise<UserRecord[]> {
+  const sealed: SealedField[] = [];
+  for (const row of rows) {
+    if (row.email !== null) sealed.push({ stored: row.email, context: emailContext(row.id) });
+    if (row.mobile !== null) sealed.push({ stored: row.mobile, context: mobileContext(row.id) });
+  }
+  const opened = await opener.openAll(sealed);
+  let next = 0;
+  return rows.map((row) => recordOf(row, row.email === null ? null : (opened[next++] as string), row.mobile === null ? null : (opened[next++] as string)));
+}
+
+function recordOf(row: UserRow, email: string | null, mobile: string | null): UserRecord {
   return {
     id: row.id,
     username: row.username,
     displayName: row.display_name,
     firstName: row.first_name,
     lastName: row.last_name,
-    email: cipher.decryptNullable(row.email, emailContext(row.id)),
-    mobile: cipher.decryptNullable(row.mobile, mobileContext(row.id)),
+    email,
+    mobile,
     enabled: row.enabled === 1,
     isAdmin: row.is_admin === 1,
     source: row.source,
@@ -174,10 +192,13 @@ export class UsersRepository {
     return rows.map((row) => toRecord(row, this.cipher));
   }
 
-  /** Up to `limit` accounts after the id `afterId` in id order (keyset pages over every account; '' starts). */
-  async page(afterId: string, limit: number): Promise<UserRecord[]> {
+  /**
+   * Up to `limit` accounts after the id `afterId` in id order (keyset pages over every account; '' starts), their
+   * contact data opened by `opener` (a sweep's worker thread; default this thread).
+   */
+  async page(afterId: string, limit: number, opener: FieldOpener = this.cipher): Promise<UserRecord[]> {
     const rows = await this.db.selectFrom('users').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
-    return rows.map((row) => toRecord(row, this.cipher));
+    return toRecords(rows, opener);
   }
 
   /** Every account id (the decoy population). */

@@ -105,10 +105,11 @@ describe('console overview: users who can reset now, exact and as the doctor say
   it('for every user, the doctor verdict for that user and membership in the count agree', async () => {
     const { services } = svc;
     const run = await services.doctor.beginPageRun();
-    const users = await services.users.page('', 1000);
+    const users = await services.users.page('', 1000, run.fields);
     assert.equal(users.length, Object.keys(expected).length);
     let pauses = 0;
     const verdicts = new Map((await services.doctor.pageVerdicts(run, users, async () => void pauses++)).map((v) => [v.userId, v.failing]));
+    await services.doctor.endPageRun(run);
     assert.ok(pauses >= users.length + 7, `the loop may be handed back after each read and each user (${pauses} pauses)`);
     for (const user of users) {
       const report = await services.doctor.diagnoseUser(user.username, 'en');

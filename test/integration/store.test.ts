@@ -252,6 +252,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
                 swept.push(name);
                 return {} as never;
               },
+              endPageRun: async () => undefined,
               pageVerdicts: async () => [],
             },
           }),

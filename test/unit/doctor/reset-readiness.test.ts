@@ -62,6 +62,7 @@ describe('reset readiness: the count of users who can reset now', () => {
       },
       doctor: {
         beginPageRun: async () => ({}) as never,
+        endPageRun: async () => undefined,
         pageVerdicts: async (_run, page, pause) => {
           const verdicts = [];
           for (const user of page) {
@@ -105,6 +106,7 @@ describe('reset readiness: the count of users who can reset now', () => {
           sweeps++;
           return {} as never;
         },
+        endPageRun: async () => undefined,
         pageVerdicts: async () => [],
       },
     });
@@ -152,6 +154,7 @@ describe('reset readiness: the count of users who can reset now', () => {
       },
       doctor: {
         beginPageRun: async () => ({}) as never,
+        endPageRun: async () => undefined,
         pageVerdicts: async (_run, page, pause) => {
           for (let read = 0; read < 5; read++) {
             clock += 1.5;
@@ -190,6 +193,7 @@ describe('reset readiness: the count of users who can reset now', () => {
           began++;
           return {} as never;
         },
+        endPageRun: async () => undefined,
         pageVerdicts: async () => [],
       },
     });
@@ -221,6 +225,7 @@ describe('reset readiness: the count of users who can reset now', () => {
             sweepsBy.push(name);
             return {} as never;
           },
+          endPageRun: async () => undefined,
           pageVerdicts: async () => [],
         },
       } satisfies ReadinessDeps);
