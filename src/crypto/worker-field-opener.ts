@@ -13,6 +13,7 @@
  * names the failure. The worker holds the event loop open only while a call waits for it; `close` ends it.
  */
 import { Worker } from 'node:worker_threads';
+import { IMPORT_WORKER_MODULE, workerModule } from '../app/worker-module.js';
 import type { FieldCipher, FieldOpener, SealedField } from './field-cipher.js';
 import type { OpenAnswer, OpenRequest, ThreadKeyring } from './field-opener-thread.js';
 
@@ -38,19 +39,16 @@ export class WorkerFieldOpener implements FieldOpener {
     options: WorkerFieldOpenerOptions = {},
   ) {
     this.deadlineMs = options.deadlineMs ?? DEADLINE_MS;
-    // Run from the TypeScript sources (tests, under tsx), the worker loads them through tsx too: a worker thread
-    // does not inherit the loader hooks of this one.
-    const fromSource = import.meta.url.endsWith('.ts');
-    const url = options.threadUrl ?? new URL(`./field-opener-thread${fromSource ? '.ts' : '.js'}`, import.meta.url).href;
+    const thread = workerModule('field-opener-thread', import.meta.url);
+    const url = options.threadUrl ?? thread.url;
+    const fromSource = thread.fromSource;
     const { currentKeyId, keys } = cipher.currentKeyring;
     // Each key copied into a buffer of its own: a pooled Buffer's whole pool would cross otherwise.
     const keyring: ThreadKeyring = { currentKeyId, keys: [...keys].map(([id, key]) => [id, new Uint8Array(key)]) };
     const starter = `
       const { parentPort, workerData } = require('node:worker_threads');
       const { url, fromSource, keyring } = workerData;
-      (fromSource ? import('tsx/esm/api').then((tsx) => tsx.register()) : Promise.resolve())
-        .then(() => import(url))
-        .then((m) => m.serveOpenRequests(parentPort, keyring));`;
+      ${IMPORT_WORKER_MODULE}.then((m) => m.serveOpenRequests(parentPort, keyring));`;
     try {
       const worker = new Worker(starter, { eval: true, workerData: { url, fromSource, keyring } });
       worker.on('message', ({ id, opened }: OpenAnswer) => this.settle(id, opened));

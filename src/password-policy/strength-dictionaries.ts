@@ -10,6 +10,7 @@
  */
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { IMPORT_WORKER_MODULE, workerModule } from '../app/worker-module.js';
 import { languages, type Lang } from '../i18n/lang.js';
 import { CompactDictionaries, type CompactDictionaryParts } from './compact-dictionaries.js';
 
@@ -115,18 +116,13 @@ export function loadStrengthDictionaries(): StrengthDictionaries {
 function buildInWorker(): BuildAnswer {
   const { port1, port2 } = new MessageChannel();
   const done = new Int32Array(new SharedArrayBuffer(4));
-  // Run from the TypeScript sources (tests, under tsx), the worker loads them through tsx too: a worker thread
-  // does not inherit the loader hooks of this one.
-  const fromSource = import.meta.url.endsWith('.ts');
-  const workerUrl = new URL(`./strength-dictionaries-worker${fromSource ? '.ts' : '.js'}`, import.meta.url).href;
+  const { url: workerUrl, fromSource } = workerModule('strength-dictionaries-worker', import.meta.url);
   // An eval'd starter, so a worker module that fails to load still answers (through the same port and flag).
   const starter = `
     const { workerData } = require('node:worker_threads');
     const { port, done, url, fromSource } = workerData;
     const answer = (message, transfer) => { port.postMessage(message, transfer); Atomics.store(done, 0, 1); Atomics.notify(done, 0); };
-    (fromSource ? import('tsx/esm/api').then((tsx) => tsx.register()) : Promise.resolve())
-      .then(() => import(url))
-      .then((m) => m.answerBuild(answer), (error) => answer({ error: String(error) }));`;
+    ${IMPORT_WORKER_MODULE}.then((m) => m.answerBuild(answer), (error) => answer({ error: String(error) }));`;
   let worker: Worker;
   try {
     worker = new Worker(starter, { eval: true, workerData: { port: port2, done, url: workerUrl, fromSource }, transferList: [port2], stdout: false });
