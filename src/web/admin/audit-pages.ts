@@ -10,7 +10,7 @@ import { auditEventLabel } from '../../audit/audit-labels.js';
 import { labelWithId } from '../../i18n/label-table.js';
 import { auditDetailHtml } from './audit-labels-html.js';
 import { parseBody } from '../api/validate.js';
-import { requireConsolePage } from './console-access.js';
+import { requireAuditReader, requireConsolePage } from './console-access.js';
 import { renderConsole } from './console-layout.js';
 import { consoleTable } from './console-table.js';
 import { auditFilterOf, decodeAuditCursor, encodeAuditCursor } from '../../admin/console-audit.js';
@@ -53,13 +53,17 @@ function filterParams(raw: Record<string, unknown>): URLSearchParams {
   return params;
 }
 
-/** `GET /admin/audit`: the audit log filtered by user, event, outcome and time; keyset pages, newest first; export links. */
+/**
+ * `GET /admin/audit`: the audit log filtered by user, event, outcome and time; keyset pages, newest first; export
+ * links. Need `read`; a helpdesk operator (need `account`) reads only the trail of one account it may act on.
+ */
 export async function auditPages(app: FastifyInstance, services: Services, kit: PageKit): Promise<void> {
   app.get('/admin/audit', async (request, reply) => {
-    const operator = await requireConsolePage(services, kit, request, reply, 'read');
+    const operator = await requireConsolePage(services, kit, request, reply, 'account');
     if (!operator) return reply;
     const lang = request.ctx.lang;
     const query = parseBody(consoleAuditQuerySchema, request.query);
+    await requireAuditReader(services, operator, query.user);
     const raw = request.query as Record<string, unknown>;
     const filter = await auditFilterOf(query, services.users);
     const page = await services.auditLog.browse(filter, decodeAuditCursor(query.cursor), query.limit);
