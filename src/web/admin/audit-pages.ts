@@ -15,8 +15,7 @@ import { renderConsole } from './console-layout.js';
 import { consoleTable } from './console-table.js';
 import { auditFilterOf, decodeAuditCursor, encodeAuditCursor } from '../../admin/console-audit.js';
 import { consoleAuditQuerySchema } from '../api/admin/console-schemas.js';
-
-const isoMinute = (at: number) => new Date(at).toISOString().replace('T', ' ').slice(0, 19);
+import { timeHtml } from './time-label.js';
 
 /** An event's name in the reader's language over its id (the id is what the filter and the export use). */
 function eventCell(event: string, lang: Lang): SafeHtml {
@@ -31,7 +30,7 @@ export function auditTable(events: AuditRecord[], lang: Lang, caption: string): 
     id: 'audit-events',
     caption,
     columns: [
-      { label: message(lang, 'console-audit.table.time'), cell: (e) => html`<time datetime="${new Date(e.at).toISOString()}">${isoMinute(e.at)}</time>` },
+      { label: message(lang, 'console-audit.table.time'), cell: (e) => timeHtml(e.at, lang) },
       { label: message(lang, 'console-audit.table.event'), rowHeader: true, cell: (e) => eventCell(e.event, lang) },
       { label: message(lang, 'console-audit.table.outcome'), cell: (e) => message(lang, 'console-audit.outcome', { outcome: e.outcome }) },
       { label: message(lang, 'console-audit.table.user'), cell: (e) => (e.username ? html`<a href="/admin/users/${encodeURIComponent(e.username)}">${e.username}</a>` : '') },

@@ -13,6 +13,7 @@ import { DAY_MS } from '../../store/console-stats-repository.js';
 import { barChart, percentLine, rankChart } from './svg-charts.js';
 import { auditReasonLabel } from '../../audit/audit-labels.js';
 import { timeLabel } from './time-label.js';
+import { checkNameHtml } from '../pages/admin-doctor-pages.js';
 
 /** A share in per cent with one decimal, in the language's number format. */
 export function percentOf(part: number, whole: number, lang: Lang): string {
@@ -30,7 +31,7 @@ function healthBanner(data: ConsoleOverviewData, lang: Lang): SafeHtml {
 <h2 id="health-heading">${message(lang, 'console-overview.health.heading')}</h2>
 <p class="health-verdict">${message(lang, `console-overview.health.${status}`)}</p>
 <ul class="health-areas">${areas.map(
-    (a) => html`<li class="health-area health-${a.status}"><span class="health-badge">${message(lang, 'console-overview.health.status', { status: a.status === 'skip' ? 'other' : a.status })}</span> <strong>${message(lang, `console-overview.health.area.${a.area}`)}</strong>${a.check && a.status !== 'pass' ? html`<span>${a.check.summary}</span>${a.check.fix ? html` <span class="help">${a.check.fix}</span>` : ''}` : ''}</li>`,
+    (a) => html`<li class="health-area health-${a.status}"><span class="health-badge">${message(lang, 'console-overview.health.status', { status: a.status === 'skip' ? 'other' : a.status })}</span> <strong>${message(lang, `console-overview.health.area.${a.area}`)}</strong>${a.check && a.status !== 'pass' ? html` <span>${a.check.summary}</span>${a.check.fix ? html` <span class="help">${a.check.fix}</span>` : ''} <a class="check-link" href="/admin/doctor#check-${a.check.id}">${checkNameHtml(lang, a.check.id)}</a>` : ''}</li>`,
   )}</ul>
 <p class="help">${data.doctorAt === null ? message(lang, 'console-overview.health.doctorRunning') : message(lang, 'console-overview.health.doctorAt', { time: timeLabel(data.doctorAt, lang) })} <a href="/admin/doctor">${message(lang, 'console-overview.health.doctorLink')}</a></p>
 </section>`;
