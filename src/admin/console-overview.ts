@@ -7,12 +7,17 @@ import type { ThrottleReason } from '../policy/throttles.js';
 import type { AuditEventName } from '../audit/audit-events.js';
 import { capableAt, type ResetReadiness } from '../doctor/reset-readiness.js';
 
-/** The health banner's areas, each judged by the worst of the doctor's service-level checks listed for it. */
+/**
+ * The health banner's areas, each judged by the worst of the doctor's service-level checks listed for it (a check
+ * the doctor skips does not count), and showing that check by name: the banner and the doctor page say the same.
+ * Mail and SMS take both delivery checks: whether codes can leave at all and recent failures (`method-data-valid`),
+ * and whether the SMTP server answers (`mail-server-reachable`).
+ */
 export const healthAreas = {
   writeback: ['writeback-enabled'],
   agents: ['agent-connected', 'agent-network', 'agent-features'],
   directory: ['directory-reachable', 'directory-permissions'],
-  delivery: ['method-data-valid'],
+  delivery: ['method-data-valid', 'mail-server-reachable'],
 } as const satisfies Record<string, readonly CheckId[]>;
 export type HealthArea = keyof typeof healthAreas;
 

@@ -57,7 +57,7 @@ export class ConsoleUsers {
       services.groups.groupsOfUser(user.id),
       services.licences.plansOf(user.id),
       services.registrations.listForUser(user.id),
-      blocksOf(services.store.db, services.keys.keyFor('throttle'), services.clock, user.username),
+      blocksOf(services.store.db, services.keys.keyFor('throttle'), services.clock, user),
       services.doctor.diagnoseUser(user.username, lang),
       services.auditLog.browse({ user: { id: user.id, username: user.username } }, null, USER_TRAIL),
       services.registrations.reregistrationSince(user.id),
@@ -95,7 +95,7 @@ export class ConsoleUsers {
   async unblock(username: string, actor: Actor): Promise<Unblocked> {
     const { services } = this;
     const user = await services.users.get(username);
-    const lifted = await unblockUser(services.store.db, services.keys.keyFor('throttle'), services.clock, user.username);
+    const lifted = await unblockUser(services.store.db, services.keys.keyFor('throttle'), services.clock, user);
     await services.audit.record({ event: 'user-unblocked', outcome: 'success', userId: user.id, username: user.username, ip: actor.ip, userAgent: actor.userAgent, detail: { by: actor.label, ...lifted } });
     return lifted;
   }

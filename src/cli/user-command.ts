@@ -201,7 +201,7 @@ export function userCommand(): Command {
       if (options.ip !== undefined && isIP(options.ip) === 0) throw new SsprError('invalid-request', { params: { problem: 'other' }, detail: `"${options.ip}" is not an IP address` });
       const lifted = await withStore(command, async (cli) => {
         const found = await cli.users.get(username);
-        const before = await unblockUser(cli.store.db, cli.keys.keyFor('throttle'), systemClock, found.username, options.ip);
+        const before = await unblockUser(cli.store.db, cli.keys.keyFor('throttle'), systemClock, found, options.ip);
         await audited(cli.store.db, { event: 'user-unblocked', outcome: 'success', userId: found.id, username: found.username, detail: { by: 'cli', ...before, client: options.ip } });
         return before;
       });

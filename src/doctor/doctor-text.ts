@@ -1,7 +1,7 @@
 import type { Lang } from '../i18n/lang.js';
 import { messages } from '../i18n/messages.js';
 import type { CheckResult, Finding } from './doctor-types.js';
-import { auditEventLabel, auditReasonLabel } from '../audit/audit-labels.js';
+import { auditEventLabel, auditReasonLabel, auditValueLabel } from '../audit/audit-labels.js';
 import { labelWithId } from '../i18n/label-table.js';
 
 /**
@@ -12,16 +12,28 @@ export function say(lang: Lang, key: string, params?: Record<string, string | nu
   return messages.formatAny(lang, `doctor.${key}`, params);
 }
 
+/** Where an account lives in words ('local' → cloud-only, 'ldap', 'ad'); another value as stored. */
+function sourceLabel(lang: Lang, source: string): string {
+  return source === 'local' || source === 'ldap' || source === 'ad' ? messages.formatAny(lang, 'console-users.source', { source }) : source;
+}
+
 /**
  * Evidence parameters that hold audit ids (`reason`, `event`) as the label in `lang` with the id beside it, for a
  * reader who searches the audit log by id; an id outside the catalogues (free text, an older version's) stays as is.
+ * An account source, a writeback mode and a delivery channel read as words (the same names as the audit details).
  */
 function readable(lang: Lang, params: Record<string, string | number> | undefined): Record<string, string | number> | undefined {
   if (!params) return params;
   const named = (id: string | number | undefined, label: (id: string) => string | undefined) => (typeof id === 'string' ? labelWithId(label(id), id) : id);
   const reason = named(params.reason, (id) => auditReasonLabel(lang, id));
   const event = named(params.event, (id) => auditEventLabel(lang, id));
-  return { ...params, ...(reason === undefined ? {} : { reason }), ...(event === undefined ? {} : { event }) };
+  const worded: Record<string, string | number> = {};
+  if (typeof params.source === 'string') worded.source = sourceLabel(lang, params.source);
+  for (const key of ['mode', 'channel'] as const) {
+    const value = params[key];
+    if (typeof value === 'string') worded[key] = auditValueLabel(lang, key, value) ?? value;
+  }
+  return { ...params, ...worded, ...(reason === undefined ? {} : { reason }), ...(event === undefined ? {} : { event }) };
 }
 
 /** A finding in the requested language. */

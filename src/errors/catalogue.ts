@@ -76,6 +76,7 @@ export const errorCatalogue = {
   'step-up-stale': { status: 403 },
   'console-session-ended': { status: 401 },
   'operator-target-forbidden': { status: 403 },
+  'operator-organisation-wide': { status: 403 },
   'helpdesk-not-verified': { status: 403 },
   'helpdesk-verification-void': { status: 409, reRender: true },
   'helpdesk-send-limit': { status: 429 },

@@ -28,6 +28,14 @@ export interface SignInGuard {
   clientFailures: boolean;
 }
 
+/** The reason a sign-in block is stored with. */
+export const SIGN_IN_BLOCK = 'sign-in-failures';
+
+/**
+ * Blocks are linked to the account holding the typed name (if any; `ThrottleRepository.block`), so an
+ * administrator sees and lifts every sign-in block of an account, whichever client it holds off. The link is never
+ * shown to the one signing in: a block reads the same for a name with or without an account.
+ */
 export class SignInThrottle {
   constructor(
     private readonly repository: ThrottleRepository,
@@ -57,7 +65,15 @@ export class SignInThrottle {
     return { blockedUntil: blocks[0]?.until ?? null, clientFailures: counted };
   }
 
-  /** The block on this name for every client (what an administrator sees), or null. */
+  /**
+   * When the account's latest sign-in block ends — on the name for every client, or on the name for one client —
+   * or null (what an administrator sees on the user page).
+   */
+  async accountBlockedUntil(userId: string): Promise<number | null> {
+    return (await this.repository.accountBlock(userId, [SIGN_IN_BLOCK], this.clock.now()))?.until ?? null;
+  }
+
+  /** The block on this name for every client, or null. */
   async nameBlockedUntil(username: string): Promise<number | null> {
     const [block] = await this.repository.activeBlocks([`${this.scope(usernameKey(username))}:block`], this.clock.now());
     return block?.until ?? null;
@@ -65,11 +81,17 @@ export class SignInThrottle {
 
   /**
    * An administrator's unblock: forgets the failures and the block on this name, and (given the client's address)
-   * that client's. Other clients' blocks on the name stay: they are keyed by a network the store cannot list.
+   * that client's failures. Blocks of other clients on the name are lifted by `unblockAccount`; their failure
+   * counters, keyed by a network the store cannot list, run out within the window.
    */
   async unblock(username: string, ip?: string): Promise<void> {
     const { byName, byClient } = this.scopes(username, ip ?? '');
     await this.repository.clear([byName, `${byName}:block`, ...(ip === undefined ? [] : [byClient, `${byClient}:block`])]);
+  }
+
+  /** Lifts every sign-in block linked to the account (the name's and each client's). */
+  async unblockAccount(userId: string): Promise<void> {
+    await this.repository.clearAccountBlocks(userId, [SIGN_IN_BLOCK]);
   }
 
   /** Counts a failure; returns the end of the block it started, or null. */
@@ -83,7 +105,7 @@ export class SignInThrottle {
     ] as const) {
       await this.repository.record(scope, now);
       if ((await this.repository.countSince(scope, since)) >= limit) {
-        await this.repository.block(`${scope}:block`, now + blockMs, 'sign-in-failures');
+        await this.repository.block(`${scope}:block`, now + blockMs, SIGN_IN_BLOCK, usernameKey(username));
         await this.repository.clear([scope]);
         until = Math.max(until ?? 0, now + blockMs);
       }

@@ -42,19 +42,23 @@ export class DoctorPageReads {
 
   /** The groups each of these users is a direct member of. */
   async directGroups(userIds: readonly string[]): Promise<Map<string, string[]>> {
-    const found = new Map<string, string[]>();
-    if (userIds.length === 0) return found;
-    const rows = await this.db.selectFrom('group_members').select(['member_id', 'group_id']).where('member_type', '=', 'user').where('member_id', 'in', userIds).execute();
-    for (const row of rows) push(found, row.member_id, row.group_id);
-    return found;
+    return this.direct(userIds, (ids) =>
+      this.db.selectFrom('group_members').select(['member_id as userId', 'group_id as value']).where('member_type', '=', 'user').where('member_id', 'in', ids).execute(),
+    );
   }
 
   /** The plans assigned to each of these users directly. */
   async directPlans(userIds: readonly string[]): Promise<Map<string, string[]>> {
+    return this.direct(userIds, (ids) =>
+      this.db.selectFrom('licence_assignments').select(['principal_id as userId', 'plan as value']).where('principal_type', '=', 'user').where('principal_id', 'in', ids).execute(),
+    );
+  }
+
+  /** Per user, the values of the rows `read` finds naming these users directly (one query; none for no users). */
+  private async direct(userIds: readonly string[], read: (ids: readonly string[]) => Promise<Array<{ userId: string; value: string }>>): Promise<Map<string, string[]>> {
     const found = new Map<string, string[]>();
     if (userIds.length === 0) return found;
-    const rows = await this.db.selectFrom('licence_assignments').select(['principal_id', 'plan']).where('principal_type', '=', 'user').where('principal_id', 'in', userIds).execute();
-    for (const row of rows) push(found, row.principal_id, row.plan);
+    for (const row of await read(userIds)) push(found, row.userId, row.value);
     return found;
   }
 

@@ -199,13 +199,17 @@ export class DoctorRepository {
     return Number(row.n);
   }
 
-  /** Accounts a reset block stops now (blocks are linked to the account that held the blocked name, migration 023). */
+  /**
+   * Accounts a reset block stops now (blocks are linked to the account that held the blocked name, migration 023);
+   * sign-in blocks are linked too (`sign-in-failures`) and do not stop a reset.
+   */
   async countBlockedAccounts(now: number): Promise<number> {
     const row = await this.db
       .selectFrom('throttle_blocks as t')
       .innerJoin('users as u', 'u.id', 't.user_id')
       .select((eb) => eb.fn.count<number | string>('t.user_id').distinct().as('n'))
       .where('t.until', '>', now)
+      .where('t.reason', '!=', 'sign-in-failures')
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }

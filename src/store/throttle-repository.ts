@@ -148,6 +148,23 @@ export class ThrottleRepository {
     return found;
   }
 
+  /**
+   * The latest-ending active block with one of `reasons` linked to the account `userId` (`block` with a user name
+   * key links the account holding the name), or null: blocks whose scopes the store cannot list, such as a
+   * sign-in block of one client on the name.
+   */
+  async accountBlock(userId: string, reasons: readonly string[], now: number): Promise<{ until: number; reason: string } | null> {
+    if (reasons.length === 0) return null;
+    const row = await this.db.selectFrom('throttle_blocks').select(['until', 'reason']).where('user_id', '=', userId).where('reason', 'in', reasons).where('until', '>', now).orderBy('until', 'desc').limit(1).executeTakeFirst();
+    return row ? { until: Number(row.until), reason: row.reason } : null;
+  }
+
+  /** Forgets the blocks with one of `reasons` linked to the account `userId` (an administrator's unblock). */
+  async clearAccountBlocks(userId: string, reasons: readonly string[]): Promise<void> {
+    if (reasons.length === 0) return;
+    await this.db.deleteFrom('throttle_blocks').where('user_id', '=', userId).where('reason', 'in', reasons).execute();
+  }
+
   /** Forgets events and blocks of these scopes (after a successful reset, or an admin unblock). */
   async clear(scopes: string[]): Promise<void> {
     if (scopes.length === 0) return;

@@ -146,12 +146,15 @@ describe('console overview: users who can reset now, exact and as the doctor say
     assert.equal((await admin.json('GET', '/api/v1/admin/overview')).body.users.capable.count, CAPABLE + 1);
     const german = await admin.get('/admin?lang=de');
     assert.match(german.text, new RegExp(`<dd id="stat-capable">${CAPABLE + 1} von ${Object.keys(expected).length} `));
-    // The JSON route as an attacker tries it: no token, no count; a read-only token within the minute after the
-    // page's count is refused (started false), so a loop of requests cannot keep the node sweeping.
-    const { token } = await services.adminTokens.create('readiness probe', { scope: 'read-only' });
+    // The JSON route as an attacker tries it: no token, no count; a read-only token is refused outright (it starts
+    // no work: console-scopes.test.ts); an admin token within the minute after the page's count is refused
+    // (started false), so a loop of requests cannot keep the node sweeping.
+    const readOnly = (await services.adminTokens.create('readiness probe', { scope: 'read-only' })).token;
+    const adminToken = (await services.adminTokens.create('readiness admin', { scope: 'admin' })).token;
     const ask = (headers: Record<string, string>) => fetch(`${svc.baseUrl}/api/v1/admin/readiness`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
     assert.equal((await ask({})).status, 401);
-    const asked = await ask({ authorization: `Bearer ${token}` });
+    assert.equal((await ask({ authorization: `Bearer ${readOnly}` })).status, 403);
+    const asked = await ask({ authorization: `Bearer ${adminToken}` });
     assert.deepEqual([asked.status, await asked.json()], [202, { started: false }]);
   });
 });

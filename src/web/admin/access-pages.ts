@@ -14,6 +14,7 @@ import { changeOperatorRole, createAdminToken, revokeAdminToken, tokenView } fro
 import { isUserRole } from '../../admin/roles.js';
 import { adminTokenScopes, isAdminTokenScope, type AdminTokenScope } from '../../admin/admin-tokens.js';
 import { licencePlans } from '../../admin/licence-assignments.js';
+import { timeLabel } from './time-label.js';
 import { licenceAssignmentsOf } from '../api/admin/licences-api.js';
 
 const scopeCode = (scope: AdminTokenScope) => (scope === 'read-only' ? 'readOnly' : scope);
@@ -67,7 +68,7 @@ export async function accessPages(app: FastifyInstance, services: Services, kit:
     const operators = await services.users.operators();
     const tokens = (await services.adminTokens.list()).map((t) => tokenView(t, now));
     const licences = await assignments.list();
-    const when = (value: string | null) => (value === null ? message(lang, 'console-auth.access.token.never') : value.slice(0, 16).replace('T', ' '));
+    const when = (value: string | null) => (value === null ? message(lang, 'console-auth.access.token.never') : timeLabel(Date.parse(value), lang));
     const body = (page: PageContext): SafeHtml => html`${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` : ''}
 ${options.newToken ? html`<div class="notice" role="status"><p>${message(lang, 'console-auth.access.token.shownOnce')}</p><p><code id="new-token">${options.newToken}</code></p></div>` : ''}
 <h2 id="operators-heading">${message(lang, 'console-auth.access.operators')}</h2>

@@ -10,13 +10,12 @@ import { auditEventLabel } from '../../audit/audit-labels.js';
 import { labelWithId } from '../../i18n/label-table.js';
 import { auditDetailHtml } from './audit-labels-html.js';
 import { parseBody } from '../api/validate.js';
-import { requireConsolePage } from './console-access.js';
+import { requireAuditReader, requireConsolePage } from './console-access.js';
 import { renderConsole } from './console-layout.js';
 import { consoleTable } from './console-table.js';
 import { auditFilterOf, decodeAuditCursor, encodeAuditCursor } from '../../admin/console-audit.js';
 import { consoleAuditQuerySchema } from '../api/admin/console-schemas.js';
-
-const isoMinute = (at: number) => new Date(at).toISOString().replace('T', ' ').slice(0, 19);
+import { timeHtml } from './time-label.js';
 
 /** An event's name in the reader's language over its id (the id is what the filter and the export use). */
 function eventCell(event: string, lang: Lang): SafeHtml {
@@ -31,7 +30,7 @@ export function auditTable(events: AuditRecord[], lang: Lang, caption: string): 
     id: 'audit-events',
     caption,
     columns: [
-      { label: message(lang, 'console-audit.table.time'), cell: (e) => html`<time datetime="${new Date(e.at).toISOString()}">${isoMinute(e.at)}</time>` },
+      { label: message(lang, 'console-audit.table.time'), cell: (e) => timeHtml(e.at, lang) },
       { label: message(lang, 'console-audit.table.event'), rowHeader: true, cell: (e) => eventCell(e.event, lang) },
       { label: message(lang, 'console-audit.table.outcome'), cell: (e) => message(lang, 'console-audit.outcome', { outcome: e.outcome }) },
       { label: message(lang, 'console-audit.table.user'), cell: (e) => (e.username ? html`<a href="/admin/users/${encodeURIComponent(e.username)}">${e.username}</a>` : '') },
@@ -53,13 +52,17 @@ function filterParams(raw: Record<string, unknown>): URLSearchParams {
   return params;
 }
 
-/** `GET /admin/audit`: the audit log filtered by user, event, outcome and time; keyset pages, newest first; export links. */
+/**
+ * `GET /admin/audit`: the audit log filtered by user, event, outcome and time; keyset pages, newest first; export
+ * links. Need `read`; a helpdesk operator (need `account`) reads only the trail of one account it may act on.
+ */
 export async function auditPages(app: FastifyInstance, services: Services, kit: PageKit): Promise<void> {
   app.get('/admin/audit', async (request, reply) => {
-    const operator = await requireConsolePage(services, kit, request, reply, 'read');
+    const operator = await requireConsolePage(services, kit, request, reply, 'account');
     if (!operator) return reply;
     const lang = request.ctx.lang;
     const query = parseBody(consoleAuditQuerySchema, request.query);
+    await requireAuditReader(services, operator, query.user);
     const raw = request.query as Record<string, unknown>;
     const filter = await auditFilterOf(query, services.users);
     const page = await services.auditLog.browse(filter, decodeAuditCursor(query.cursor), query.limit);

@@ -9,19 +9,27 @@ import { cookieOf } from '../request-context.js';
 import { SsprError } from '../../errors/sspr-error.js';
 
 /**
- * What an operator action needs: `read` (see reports, users, audit), `helpdesk` (verify a caller, reset or unlock a
- * non-administrator in scope), `admin` (everything: policy, roles, tokens, agents). An administrator holds all three;
- * a helpdesk operator holds `read` for its scope and `helpdesk`.
+ * What an operator action needs:
+ * - `account`: read one account the operator may act on (its page, its doctor verdict, its audit trail);
+ * - `read`: read the whole organisation (overview counts, reports, the whole audit log and its export, the doctor's
+ *   service run, the list of all users);
+ * - `helpdesk`: verify a caller, reset, unlock or repair a non-administrator in scope;
+ * - `admin`: everything else (policy, roles, tokens, agents, directory, a readiness count on demand).
+ * An administrator holds all four. A helpdesk operator (role or token) holds `account` and `helpdesk`: it helps one
+ * caller at a time and sees nothing organisation-wide. A read-only token holds `account` and `read`.
  */
-export const consoleNeeds = ['read', 'helpdesk', 'admin'] as const;
+export const consoleNeeds = ['account', 'read', 'helpdesk', 'admin'] as const;
 export type ConsoleNeed = (typeof consoleNeeds)[number];
 
 /** The needs each admin API token scope covers. */
 export const tokenScopeNeeds: Record<AdminTokenScope, readonly ConsoleNeed[]> = {
-  'read-only': ['read'],
-  helpdesk: ['read', 'helpdesk'],
-  admin: ['read', 'helpdesk', 'admin'],
+  'read-only': ['account', 'read'],
+  helpdesk: ['account', 'helpdesk'],
+  admin: ['account', 'read', 'helpdesk', 'admin'],
 };
+
+/** The needs a helpdesk role (without the administrator role) covers: the same as a helpdesk token. */
+const helpdeskRoleNeeds: readonly ConsoleNeed[] = tokenScopeNeeds.helpdesk;
 
 /**
  * Who was let in: a console session (a signed-in operator who proved a second method) or an admin API token.
@@ -38,7 +46,17 @@ export type SessionOperator = Extract<Operator, { via: 'session' }>;
 export function operatorHolds(operator: Operator, need: ConsoleNeed): boolean {
   if (operator.via === 'token') return tokenScopeNeeds[operator.scope].includes(need);
   if (operator.isAdmin) return true;
-  return operator.roles.includes('helpdesk') && need !== 'admin';
+  return operator.roles.includes('helpdesk') && helpdeskRoleNeeds.includes(need);
+}
+
+/**
+ * The refusal for an operator lacking `need`: organisation-wide reading refused to one who may read single accounts
+ * says so (`operator-organisation-wide`); otherwise a token's scope (`admin-token-scope`) or a session's role
+ * (`admin-only`).
+ */
+function refusalFor(operator: Operator, need: ConsoleNeed): SsprError {
+  if (need === 'read' && operatorHolds(operator, 'account')) return new SsprError('operator-organisation-wide');
+  return new SsprError(operator.via === 'token' ? 'admin-token-scope' : 'admin-only');
 }
 
 /** The signed-in user's console rights, without the step-up: null when they hold no operator role. */
@@ -64,7 +82,7 @@ async function sessionOperator(services: Services, session: { user: DirectoryUse
   const grants = await sessionGrants(services, user);
   if (!grants) throw new SsprError('admin-only');
   const operator: SessionOperator = { via: 'session', label: `user:${user.username}`, user, ...grants, sessionDigest: digest, steppedUpAt: 0 };
-  if (!operatorHolds(operator, need)) throw new SsprError('admin-only');
+  if (!operatorHolds(operator, need)) throw refusalFor(operator, need);
   const state = await services.consoleSessions.state(digest, user, request.ctx);
   if (!state) throw new SsprError('step-up-required');
   await services.consoleSessions.touch(digest);
@@ -84,7 +102,7 @@ export async function requireOperator(services: Services, policy: CookiePolicy, 
   }
   const token = await services.adminTokens.verify(authorization);
   const operator: Operator = { via: 'token', label: `token:${token.id}`, tokenId: token.id, isAdmin: token.scope === 'admin', scope: token.scope };
-  if (!operatorHolds(operator, need)) throw new SsprError('admin-token-scope');
+  if (!operatorHolds(operator, need)) throw refusalFor(operator, need);
   return operator;
 }
 
@@ -141,15 +159,46 @@ export function requireRecentStepUp(services: Services, operator: Operator): voi
  * holding no operator role (no administrator, no other helpdesk operator), and a helpdesk grant limited to a group
  * only on that group's members (nested groups count). Throws 403 `operator-target-forbidden` otherwise.
  */
-export async function operatorMayActOn(services: Services, operator: Operator, target: DirectoryUser): Promise<void> {
-  if (operator.isAdmin) return;
+export async function operatorMayActOn(services: Services, operator: Operator, target: Pick<DirectoryUser, 'id' | 'isAdmin'>): Promise<void> {
+  if (!(await mayActOn(services, operator, target))) throw new SsprError('operator-target-forbidden');
+}
+
+/** `operatorMayActOn` as a yes or no. */
+async function mayActOn(services: Services, operator: Operator, target: Pick<DirectoryUser, 'id' | 'isAdmin'>): Promise<boolean> {
+  if (operator.isAdmin) return true;
   const grants = await services.users.grantsOf(target.id);
-  if (target.isAdmin || grants.roles.length > 0) throw new SsprError('operator-target-forbidden');
+  if (target.isAdmin || grants.roles.length > 0) return false;
   if (operator.via === 'session' && operator.helpdeskScope !== null) {
     const scope = operator.helpdeskScope.toLowerCase();
     const groups = await services.groups.groupsOfUser(target.id);
-    if (!groups.some((group) => group.toLowerCase() === scope)) throw new SsprError('operator-target-forbidden');
+    if (!groups.some((group) => group.toLowerCase() === scope)) return false;
   }
+  return true;
+}
+
+/**
+ * The rows of a user listing this operator may see: every row for one holding `read`; for a helpdesk operator only
+ * the accounts it may act on (a page may then hold fewer rows than asked for; its cursor still leads on).
+ */
+export async function listableBy<T extends { username: string }>(services: Services, operator: Operator, rows: readonly T[]): Promise<T[]> {
+  if (operatorHolds(operator, 'read')) return [...rows];
+  const shown: T[] = [];
+  for (const row of rows) {
+    const account = await services.users.findByUsername(row.username);
+    if (account && (await mayActOn(services, operator, account))) shown.push(row);
+  }
+  return shown;
+}
+
+/**
+ * May this operator read the audit events a filter asks for? With `read`, any filter. Holding only `account`, only
+ * a filter naming one account it may act on (that account's trail): 403 `operator-organisation-wide` without a
+ * user, 404 / 403 as `operatorTarget` for one it may not read.
+ */
+export async function requireAuditReader(services: Services, operator: Operator, user: string | undefined): Promise<void> {
+  if (operatorHolds(operator, 'read')) return;
+  if (user === undefined || user.trim() === '') throw new SsprError('operator-organisation-wide');
+  await operatorTarget(services, operator, user);
 }
 
 /** The account an operator route names, if the operator may act on it: 404 `user-not-found`, 403 `operator-target-forbidden`. */

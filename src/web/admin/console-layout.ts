@@ -7,17 +7,18 @@ import type { Lang } from '../../i18n/lang.js';
 import { operatorHolds, type ConsoleNeed, type Operator } from './console-access.js';
 
 /**
- * The console's sections, in menu order: path, the need that shows the entry (`read`: both roles; `admin`:
- * administrators only). A new console page is one entry here plus its route module.
+ * The console's sections, in menu order: path, the need that shows the entry (`account`: administrators and
+ * helpdesk operators; `read`: organisation-wide, administrators only among console users; `admin`: administrators
+ * only). A new console page is one entry here plus its route module.
  */
 export const consoleSections = [
   { id: 'overview', path: '/admin', need: 'read' },
-  { id: 'users', path: '/admin/users', need: 'read' },
+  { id: 'users', path: '/admin/users', need: 'account' },
   { id: 'policy', path: '/admin/policy', need: 'admin' },
   { id: 'directory', path: '/admin/directory', need: 'admin' },
   { id: 'audit', path: '/admin/audit', need: 'read' },
   { id: 'reports', path: '/admin/reports', need: 'read' },
-  { id: 'doctor', path: '/admin/doctor', need: 'read' },
+  { id: 'doctor', path: '/admin/doctor', need: 'account' },
   { id: 'access', path: '/admin/access', need: 'admin' },
 ] as const satisfies readonly { id: string; path: string; need: ConsoleNeed }[];
 

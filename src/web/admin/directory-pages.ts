@@ -14,14 +14,15 @@ import { directoryKinds, isDirectoryKind } from '../../directory/registry.js';
 import { agentFeatures } from '../../writeback/agent-protocol/protocol.js';
 import { requireConsolePage, type Operator } from './console-access.js';
 import { accountSourceLabel, ct, renderConsole } from './console-layout.js';
+import { timeLabel } from './time-label.js';
 import { consoleTable } from './console-table.js';
 
 /** Enrolment token lifetimes offered on the page (hours). */
 export const tokenLifetimesHours = [1, 24, 72, 168] as const;
 
+/** An instant as the console shows it (time-label.ts); none yet as a dash. */
 function when(lang: Lang, at: number | null): string {
-  if (at === null) return '—';
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(at);
+  return at === null ? '—' : timeLabel(at, lang);
 }
 
 function syncSection(page: PageContext, status: DirectoryStatus): SafeHtml {

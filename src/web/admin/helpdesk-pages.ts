@@ -13,13 +13,9 @@ import type { HelpdeskVerification } from '../../store/helpdesk-repository.js';
 import { SsprError } from '../../errors/sspr-error.js';
 import { operatorTarget, requireActOnPage, requireConsolePage, type Operator } from './console-access.js';
 import { accountSourceLabel, renderConsole } from './console-layout.js';
+import { clockLabel } from './time-label.js';
 
 type Params = { Params: { username: string } };
-
-/** The end of the window as the operator reads it (hours and minutes, UTC named). */
-function timeOf(lang: Lang, at: number): string {
-  return new Date(at).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
-}
 
 function methodLabel(lang: Lang, method: CallerMethod): string {
   if (method.type === 'totp') return message(lang, 'helpdesk.method.totp', { label: method.hint });
@@ -57,7 +53,7 @@ function verifyPart(page: PageContext, path: string, view: View): SafeHtml {
   const { lang } = page;
   const heading = html`<h2 id="hd-verify">${message(lang, 'helpdesk.verify.heading')}</h2>`;
   if (view.window) {
-    return html`<section aria-labelledby="hd-verify">${heading}<p class="notice" id="hd-verified">${message(lang, 'helpdesk.verify.passed', { until: timeOf(lang, view.window.grantUntil ?? 0) })}</p></section>`;
+    return html`<section aria-labelledby="hd-verify">${heading}<p class="notice" id="hd-verified">${message(lang, 'helpdesk.verify.passed', { until: clockLabel(view.window.grantUntil ?? 0, lang) })}</p></section>`;
   }
   if (view.pending) {
     const { id, method } = view.pending;

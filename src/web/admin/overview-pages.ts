@@ -5,7 +5,7 @@ import { csrfField, type PageContext } from '../pages/layout.js';
 import { html, type SafeHtml } from '../html.js';
 import { message } from '../../i18n/messages.js';
 import type { Lang } from '../../i18n/lang.js';
-import { requireConsolePage } from './console-access.js';
+import { operatorHolds, requireConsolePage } from './console-access.js';
 import { renderConsole } from './console-layout.js';
 import { consoleTable } from './console-table.js';
 import { consoleOverviewOf, type ConsoleOverviewData } from '../../admin/console-overview.js';
@@ -13,6 +13,7 @@ import { DAY_MS } from '../../store/console-stats-repository.js';
 import { barChart, percentLine, rankChart } from './svg-charts.js';
 import { auditReasonLabel } from '../../audit/audit-labels.js';
 import { timeLabel } from './time-label.js';
+import { checkNameHtml } from '../pages/admin-doctor-pages.js';
 
 /** A share in per cent with one decimal, in the language's number format. */
 export function percentOf(part: number, whole: number, lang: Lang): string {
@@ -30,7 +31,7 @@ function healthBanner(data: ConsoleOverviewData, lang: Lang): SafeHtml {
 <h2 id="health-heading">${message(lang, 'console-overview.health.heading')}</h2>
 <p class="health-verdict">${message(lang, `console-overview.health.${status}`)}</p>
 <ul class="health-areas">${areas.map(
-    (a) => html`<li class="health-area health-${a.status}"><span class="health-badge">${message(lang, 'console-overview.health.status', { status: a.status === 'skip' ? 'other' : a.status })}</span> <strong>${message(lang, `console-overview.health.area.${a.area}`)}</strong>${a.check && a.status !== 'pass' ? html`<span>${a.check.summary}</span>${a.check.fix ? html` <span class="help">${a.check.fix}</span>` : ''}` : ''}</li>`,
+    (a) => html`<li class="health-area health-${a.status}"><span class="health-badge">${message(lang, 'console-overview.health.status', { status: a.status === 'skip' ? 'other' : a.status })}</span> <strong>${message(lang, `console-overview.health.area.${a.area}`)}</strong>${a.check && a.status !== 'pass' ? html` <span>${a.check.summary}</span>${a.check.fix ? html` <span class="help">${a.check.fix}</span>` : ''} <a class="check-link" href="/admin/doctor#check-${a.check.id}">${checkNameHtml(lang, a.check.id)}</a>` : ''}</li>`,
   )}</ul>
 <p class="help">${data.doctorAt === null ? message(lang, 'console-overview.health.doctorRunning') : message(lang, 'console-overview.health.doctorAt', { time: timeLabel(data.doctorAt, lang) })} <a href="/admin/doctor">${message(lang, 'console-overview.health.doctorLink')}</a></p>
 </section>`;
@@ -118,11 +119,16 @@ ${percentLine(
 </div></section>`;
 }
 
-/** `GET /admin`: the console overview (health banner, user numbers, activity and charts). */
+/**
+ * `GET /admin`: the console overview (health banner, user numbers, activity and charts): organisation-wide, need
+ * `read`. It is where the console opens, so a helpdesk operator (who reads single accounts only) is sent on to the
+ * user search instead of a refusal.
+ */
 export async function overviewPages(app: FastifyInstance, services: Services, kit: PageKit): Promise<void> {
   app.get('/admin', async (request, reply) => {
-    const operator = await requireConsolePage(services, kit, request, reply, 'read');
+    const operator = await requireConsolePage(services, kit, request, reply, 'account');
     if (!operator) return reply;
+    if (!operatorHolds(operator, 'read')) return kit.redirect(reply, '/admin/users');
     const lang = request.ctx.lang;
     const data = await consoleOverviewOf(services).read(lang);
     return renderConsole(kit, request, reply, operator, 'overview', message(lang, 'console-overview.title'), (page) =>
@@ -131,11 +137,11 @@ export async function overviewPages(app: FastifyInstance, services: Services, ki
   });
 
   /**
-   * `POST /admin/readiness`: counts again who can reset now (a sweep in the background), back to the overview; a
-   * second request within a minute, or while a count waits, starts nothing more.
+   * `POST /admin/readiness` (need `admin`, as its JSON twin): counts again who can reset now (a sweep in the
+   * background), back to the overview; a second request within a minute, or while a count waits, starts nothing more.
    */
   app.post('/admin/readiness', async (request, reply) => {
-    const operator = await requireConsolePage(services, kit, request, reply, 'read');
+    const operator = await requireConsolePage(services, kit, request, reply, 'admin');
     if (!operator) return reply;
     kit.checkCsrf(request);
     services.readiness.refreshOnDemand();

@@ -6,7 +6,7 @@ import { html, type SafeHtml } from '../html.js';
 import { message } from '../../i18n/messages.js';
 import type { Lang } from '../../i18n/lang.js';
 import { parseBody } from '../api/validate.js';
-import { operatorTarget, requireActOnPage, requireConsolePage, type SessionOperator } from './console-access.js';
+import { listableBy, operatorTarget, requireActOnPage, requireConsolePage, type SessionOperator } from './console-access.js';
 import { accountSourceLabel, renderConsole } from './console-layout.js';
 import { ConsoleUsers, type ConsoleUser } from '../../admin/console-users.js';
 import { decodeUserCursor, encodeUserCursor } from '../../admin/console-audit.js';
@@ -142,11 +142,12 @@ export async function usersPages(app: FastifyInstance, services: Services, kit: 
   const users = new ConsoleUsers(services);
 
   app.get('/admin/users', async (request, reply) => {
-    const operator = await requireConsolePage(services, kit, request, reply, 'read');
+    const operator = await requireConsolePage(services, kit, request, reply, 'account');
     if (!operator) return reply;
     const lang = request.ctx.lang;
     const query = parseBody(consoleUsersQuerySchema, request.query);
-    const found = await users.find(query.query, decodeUserCursor(query.cursor), query.limit);
+    const page = await users.find(query.query, decodeUserCursor(query.cursor), query.limit);
+    const found = { users: await listableBy(services, operator, page.users), next: page.next };
     const more = (cursor: string) => `/admin/users?${new URLSearchParams({ query: query.query, cursor })}`;
     return renderConsole(kit, request, reply, operator, 'users', message(lang, 'console-users.title'), () => html`<form method="get" action="/admin/users" role="search" class="search"><label for="query">${message(lang, 'console-users.search.label')}</label>
 <p class="help" id="query-help">${message(lang, 'console-users.search.help')}</p>
@@ -166,7 +167,7 @@ ${consoleTable({
   });
 
   app.get<{ Params: { username: string } }>('/admin/users/:username', async (request, reply) => {
-    const operator = await requireConsolePage(services, kit, request, reply, 'read');
+    const operator = await requireConsolePage(services, kit, request, reply, 'account');
     if (!operator) return reply;
     const lang = request.ctx.lang;
     const { username } = parseBody(consoleUserParamsSchema, request.params);

@@ -47,15 +47,18 @@ export async function adminResetApi(app: FastifyInstance, services: Services, po
   });
 }
 
-/** `GET /api/v1/admin/doctor` (service run with the user summary) and `GET /api/v1/admin/doctor/users/{username}`. */
+/**
+ * `GET /api/v1/admin/doctor` (service run with the user summary: organisation-wide, need `read`) and
+ * `GET /api/v1/admin/doctor/users/{username}` (need `account`: one account the operator may act on).
+ */
 export async function adminDoctorApi(app: FastifyInstance, services: Services, policy: CookiePolicy): Promise<void> {
-  app.get('/api/v1/admin/doctor', { config: { doc: { summary: "The doctor's service run with the per-check user counts", tag: 'admin', access: 'operator' } } }, async (request, reply) => {
+  app.get('/api/v1/admin/doctor', { config: { doc: { summary: "The doctor's service run with the per-check user counts", tag: 'admin', access: 'operator', errors: ['admin-only', 'admin-token-scope', 'operator-organisation-wide'] } } }, async (request, reply) => {
     await requireOperator(services, policy, request, 'read');
     return reply.header('cache-control', 'no-store').send(await services.doctor.diagnoseService(request.ctx.lang));
   });
 
   app.get<{ Params: { username: string } }>('/api/v1/admin/doctor/users/:username', { config: { doc: { summary: 'Why this user can or cannot reset: every check with evidence and fix', tag: 'admin', access: 'operator', errors: ['user-not-found'] } } }, async (request, reply) => {
-    const operator = await requireOperator(services, policy, request, 'read');
+    const operator = await requireOperator(services, policy, request, 'account');
     const target = await services.directory.findUser(request.params.username);
     if (target) await operatorMayActOn(services, operator, target);
     return reply.header('cache-control', 'no-store').send(await services.doctor.diagnoseUser(request.params.username, request.ctx.lang));

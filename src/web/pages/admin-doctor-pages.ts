@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app/services.js';
 import type { PageKit } from './page-kit.js';
 import { html, type SafeHtml } from '../html.js';
-import { operatorMayActOn, requireConsolePage } from '../admin/console-access.js';
+import { operatorHolds, operatorMayActOn, requireConsolePage } from '../admin/console-access.js';
 import { renderConsole } from '../admin/console-layout.js';
 import { consoleTable } from '../admin/console-table.js';
 import { SsprError } from '../../errors/sspr-error.js';
@@ -57,23 +57,25 @@ ${summary}`;
 }
 
 /**
- * `/admin/doctor[?user=NAME]`: the doctor behind the console gate (need `read`; a helpdesk operator sees only the
- * accounts it may act on). A GET form: the page changes nothing.
+ * `/admin/doctor[?user=NAME]`: the doctor behind the console gate. One user's verdict needs `account` (a helpdesk
+ * operator: only accounts it may act on); the service run without a user is organisation-wide and needs `read` (a
+ * helpdesk operator gets the form alone). A GET form: the page changes nothing.
  * `/help/checks/{id}`: the public catalogue entry the reset flow's refusals link to.
  */
 export async function adminDoctorPages(app: FastifyInstance, services: Services, kit: PageKit): Promise<void> {
   app.get('/admin/doctor', async (request: FastifyRequest, reply: FastifyReply) => {
-    const operator = await requireConsolePage(services, kit, request, reply, 'read');
+    const operator = await requireConsolePage(services, kit, request, reply, 'account');
     if (!operator) return reply;
     const lang = request.ctx.lang;
     const username = String((request.query as Record<string, unknown> | undefined)?.user ?? '').trim().slice(0, 256);
+    const serviceRun = operatorHolds(operator, 'read');
     let report: DoctorReport | null = null;
     let error: string | undefined;
     let status = 200;
     try {
       const target = username ? await services.directory.findUser(username) : null;
       if (target) await operatorMayActOn(services, operator, target);
-      report = username ? await services.doctor.diagnoseUser(username, lang) : await services.doctor.diagnoseService(lang);
+      report = username ? await services.doctor.diagnoseUser(username, lang) : serviceRun ? await services.doctor.diagnoseService(lang) : null;
     } catch (caught) {
       if (!(caught instanceof SsprError) || caught.status >= 500) throw caught;
       error = caught.messageIn(lang);

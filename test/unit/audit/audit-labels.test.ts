@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { languages } from '../../../src/i18n/lang.js';
 import { readLanguage, shippedMessagesRoot } from '../../../src/i18n/message-files.js';
 import { auditReasons } from '../../../src/audit/audit-reasons.js';
-import { auditDetailKeys, auditDetailLabel, auditReasonLabel } from '../../../src/audit/audit-labels.js';
+import { auditDetailKeys, auditDetailLabel, auditDetailValueIds, auditReasonLabel } from '../../../src/audit/audit-labels.js';
 import { errorCatalogue } from '../../../src/errors/catalogue.js';
 import { directoryFailures } from '../../../src/writeback/agent-protocol/protocol.js';
 import { throttleReasons } from '../../../src/policy/throttles.js';
@@ -37,7 +37,7 @@ describe('audit reason and detail labels', () => {
   it('every detail key has a label in every language (plus yes, no and the label pattern)', () => {
     for (const lang of languages) {
       const labels = new Map(keysUnder(lang, 'audit-details'));
-      assert.deepEqual([...labels.keys()].sort(), [...auditDetailKeys, 'value.true', 'value.false', 'pair'].sort(), `${lang}: exactly the detail keys`);
+      assert.deepEqual([...labels.keys()].sort(), [...auditDetailKeys, ...auditDetailValueIds, 'value.true', 'value.false', 'pair'].sort(), `${lang}: exactly the detail keys and named values`);
       for (const [key, label] of labels) assert.ok(label.trim().length > 0, `${lang} ${key}`);
     }
   });
@@ -66,6 +66,17 @@ describe('audit reason and detail labels', () => {
     assert.match(auditDetailHtml('en', { reason: 'from-an-older-version' }).value, /Reason: <code class="reason-id">from-an-older-version<\/code>/);
   });
 
+  it('detail: named values in words (origin, method, mode, channel), an unnamed value as stored', () => {
+    const en = auditDetailHtml('en', { method: 'email', path: 'cli', mode: 'agent', channel: 'sms', types: ['totp', 'legacy-type'] }).value;
+    assert.match(en, /Method: e-mail code/);
+    assert.match(en, /Origin: command line/);
+    assert.match(en, /Mode: through an agent/);
+    assert.match(en, /Channel: text message/);
+    assert.match(en, /authenticator app, legacy-type/);
+    assert.match(auditDetailHtml('de', { method: 'totp', path: 'helpdesk-reset' }).value, /Authenticator-App[\s\S]*Zurücksetzung durch Helpdesk/);
+    assert.match(auditDetailHtml('en', { method: 'carrier-pigeon', by: 'email' }).value, /Method: carrier-pigeon[\s\S]*By: email/, 'only the keys that hold such values are named');
+  });
+
   it('detail: every value and every unknown key is escaped', () => {
     const evil = '<script>alert(1)</script>';
     const out = auditDetailHtml('en', { by: evil, reason: evil, [evil]: evil, text: `"${evil}'` }).value;
@@ -91,5 +102,9 @@ describe('audit reason and detail labels', () => {
     assert.equal(free.evidence, '期間内の確認失敗: 0、ブロックなし');
     const event = render({ id: 'password-policy', status: 'pass', key: 'ok', evidence: [['password-event', { event: 'reset-password', at: 'T', writtenBack: 'true' }]] }, 'en');
     assert.match(event.evidence, /Password reset \(reset-password\) at T, written to the directory/);
+    const source = render({ id: 'writeback-enabled', status: 'pass', key: 'ok', evidence: [['source', { source: 'local', directory: 'none', enabled: 'false', mode: 'direct' }]] }, 'en');
+    assert.match(source.evidence, /^account source: cloud-only; .* mode: direct to the directory$/);
+    assert.match(render({ id: 'writeback-enabled', status: 'pass', key: 'ok', evidence: [['source', { source: 'ad', directory: 'ad', enabled: 'true', mode: 'agent' }]] }, 'de').evidence, /Active Directory/);
+    assert.match(render({ id: 'writeback-enabled', status: 'pass', key: 'ok', evidence: [['source', { source: 'scim', directory: '-', enabled: 'true', mode: 'none' }]] }, 'en').evidence, /account source: scim; .* mode: none$/, 'an unknown value as stored');
   });
 });
