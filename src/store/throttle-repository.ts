@@ -10,12 +10,14 @@ import { PreparedQuery } from './prepared-query.js';
  */
 /** Per number of scopes (1–4, what sign-ins and resets ask), the statements of every sign-in (prepared-query.ts). */
 const PREPARED_SCOPES = 4;
-const perCount = <R>(build: (count: number) => PreparedQuery<R>) => Array.from({ length: PREPARED_SCOPES + 1 }, (_, count) => build(count));
+/** Per number of scopes up to 16, the clearing statements: a reset clears a user name's whole set (5 + one per method type). */
+const PREPARED_CLEARED_SCOPES = 16;
+const perCount = <R>(build: (count: number) => PreparedQuery<R>, most = PREPARED_SCOPES) => Array.from({ length: most + 1 }, (_, count) => build(count));
 const slots = (count: number, $: <T>(index: number) => T, from = 0) => Array.from({ length: count }, (_, index) => $<string>(from + index));
 const activeBlocksOf = perCount((count) => new PreparedQuery((db, $) =>
   db.selectFrom('throttle_blocks').select(['until', 'reason']).where('scope', 'in', slots(count, $, 1)).where('until', '>', $<number>(0)).orderBy('until', 'desc')));
-const clearEventsOf = perCount((count) => new PreparedQuery((db, $) => db.deleteFrom('throttle_events').where('scope', 'in', slots(count, $))));
-const clearBlocksOf = perCount((count) => new PreparedQuery((db, $) => db.deleteFrom('throttle_blocks').where('scope', 'in', slots(count, $))));
+const clearEventsOf = perCount((count) => new PreparedQuery((db, $) => db.deleteFrom('throttle_events').where('scope', 'in', slots(count, $))), PREPARED_CLEARED_SCOPES);
+const clearBlocksOf = perCount((count) => new PreparedQuery((db, $) => db.deleteFrom('throttle_blocks').where('scope', 'in', slots(count, $))), PREPARED_CLEARED_SCOPES);
 
 /** Scope hashes remembered at most (a sign-in and the change after it hash the same scopes). */
 const HASHES_KEPT = 4096;
