@@ -16,6 +16,9 @@ const perCount = <R>(build: (count: number) => PreparedQuery<R>, most = PREPARED
 const slots = (count: number, $: <T>(index: number) => T, from = 0) => Array.from({ length: count }, (_, index) => $<string>(from + index));
 const activeBlocksOf = perCount((count) => new PreparedQuery((db, $) =>
   db.selectFrom('throttle_blocks').select(['until', 'reason']).where('scope', 'in', slots(count, $, 1)).where('until', '>', $<number>(0)).orderBy('until', 'desc')));
+const recordEvent = new PreparedQuery((db, $) => db.insertInto('throttle_events').values({ scope: $<string>(0), at: $<number>(1) }));
+const countEvents = new PreparedQuery((db, $) =>
+  db.selectFrom('throttle_events').select((eb) => eb.fn.countAll<number | string>().as('n')).where('scope', '=', $<string>(0)).where('at', '>', $<number>(1)));
 const clearEventsOf = perCount((count) => new PreparedQuery((db, $) => db.deleteFrom('throttle_events').where('scope', 'in', slots(count, $))), PREPARED_CLEARED_SCOPES);
 const clearBlocksOf = perCount((count) => new PreparedQuery((db, $) => db.deleteFrom('throttle_blocks').where('scope', 'in', slots(count, $))), PREPARED_CLEARED_SCOPES);
 
@@ -51,17 +54,12 @@ export class ThrottleRepository {
   }
 
   async record(scope: string, at: number): Promise<void> {
-    await this.db.insertInto('throttle_events').values({ scope: this.stored(scope), at }).execute();
+    await recordEvent.execute(this.db, this.stored(scope), at);
   }
 
   async countSince(scope: string, since: number): Promise<number> {
-    const row = await this.db
-      .selectFrom('throttle_events')
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('scope', '=', this.stored(scope))
-      .where('at', '>', since)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+    const row = await countEvents.first(this.db, this.stored(scope), since);
+    return Number(row?.n ?? 0);
   }
 
   /**
