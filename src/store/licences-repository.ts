@@ -2,11 +2,6 @@ import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { GroupsRepository } from './groups-repository.js';
 import { principalName } from './principal-name.js';
-import { PreparedQuery } from './prepared-query.js';
-
-/** The plans assigned to a user directly: the whole answer for a user in no group (every reset's eligibility check). */
-const directPlansOf = new PreparedQuery((db, $) =>
-  db.selectFrom('licence_assignments').select('plan').where('principal_type', '=', 'user').where('principal_id', '=', $<string>(0)).distinct());
 
 /** Licence plans (e.g. `sspr`, `sspr-writeback`) assigned to users directly or through (nested) groups. */
 export class LicencesRepository {
@@ -47,7 +42,6 @@ export class LicencesRepository {
   /** Plans the user holds, directly or through any group they belong to (nested included). */
   async plansOf(userId: string): Promise<string[]> {
     const groupIds = [...(await this.groups.containingGroupIds('user', userId))];
-    if (groupIds.length === 0) return (await directPlansOf.execute(this.db, userId)).rows.map((r) => r.plan).sort();
     const rows = await this.db
       .selectFrom('licence_assignments')
       .select('plan')
