@@ -1,6 +1,20 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DeliveryQueueTable, Database } from './schema.js';
 import type { Dialect } from './migrations/portable.js';
+import { PreparedQuery } from './prepared-query.js';
+
+/** The statements of every message sent (two per reset flow: the code, the notice), compiled once (prepared-query.ts). */
+const outbox = {
+  enqueue: new PreparedQuery((db, $) =>
+    db
+      .insertInto('delivery_queue')
+      .values({
+        queue: 'outbox', sink: $<string>(0), state: 'queued', attempts: 0, next_attempt_at: $<number>(1), created_at: $<number>(1), payload: $<string>(2), tag: $<string>(3),
+        lease_until: $<number | null>(4), leased_by: $<string | null>(5),
+      })
+      .returning('id')),
+  delivered: new PreparedQuery((db, $) => db.deleteFrom('delivery_queue').where('id', '=', $<number>(0)).where('leased_by', '=', $<string>(1))),
+};
 
 /** Which queue a row belongs to: audit events to sinks, or mail and SMS to their channel. */
 export type QueueName = 'audit' | 'outbox';
@@ -51,14 +65,8 @@ export class DeliveryQueueRepository {
 
   /** A new outbox row, leased by `nodeId` until `leaseUntil` when the caller sends it straight away. */
   async enqueueMessage(now: number, sink: string, payload: string, tag: string, lease?: { nodeId: string; until: number }): Promise<number> {
-    const row = await this.db
-      .insertInto('delivery_queue')
-      .values({
-        queue: 'outbox', sink, state: 'queued', attempts: 0, next_attempt_at: now, created_at: now, payload, tag,
-        lease_until: lease?.until ?? null, leased_by: lease?.nodeId ?? null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const row = await outbox.enqueue.first(this.db, sink, now, payload, tag, lease?.until ?? null, lease?.nodeId ?? null);
+    if (!row) throw new Error('the outbox row was not stored');
     return Number(row.id);
   }
 
@@ -90,8 +98,8 @@ export class DeliveryQueueRepository {
   /** Delivered: outbox rows are removed (they may hold a code), audit rows are kept as `delivered`. */
   async delivered(row: QueuedDelivery, nodeId: string, now: number): Promise<boolean> {
     if (row.queue === 'outbox') {
-      const result = await this.db.deleteFrom('delivery_queue').where('id', '=', row.id).where('leased_by', '=', nodeId).executeTakeFirst();
-      return result.numDeletedRows > 0n;
+      const result = await outbox.delivered.execute(this.db, row.id, nodeId);
+      return (result.numAffectedRows ?? 0n) > 0n;
     }
     const result = await this.db
       .updateTable('delivery_queue')
