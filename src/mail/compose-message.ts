@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import * as quotedPrintable from 'nodemailer/lib/qp';
 import * as base64 from 'nodemailer/lib/base64';
@@ -22,9 +21,6 @@ const LINE_LENGTH = 76;
 export async function composeMessage(message: { from: string; to: string; subject: string; text: string }): Promise<ComposedMessage> {
   const node = new MailComposer(message).compile();
   const envelope = node.getEnvelope();
-  // The Message-ID in nodemailer's own shape (mime-node `_generateMessageId`: UUID-like hex @ the sender's
-  // domain), from one draw of the UUID pool instead of five `randomBytes` calls and a second envelope parse.
-  node.setHeader('Message-ID', `<${randomUUID()}@${(envelope.from || 'localhost').split('@').pop() ?? 'localhost'}>`);
   const text = node.content;
   if (node.childNodes.length > 0 || typeof text !== 'string') return { raw: await node.build(), envelope };
   const head = node.buildHeaders();
