@@ -40,6 +40,51 @@ export interface CodeRecord {
   consumedAt: number | null;
 }
 
+/** The statements of every reset flow's steps, compiled once (prepared-query.ts). */
+const statements = {
+  create: new PreparedQuery((db, $) =>
+    db.insertInto('reset_flows').values({
+      id_digest: $<string>(0), user_id: $<string | null>(1), username: $<string>(2), state: 'started', methods: $<string>(3), verified: '[]',
+      required: $<number>(4), sends: 0, created_at: $<number>(5), expires_at: $<number>(6),
+    })),
+  findLive: new PreparedQuery((db, $) => db.selectFrom('reset_flows').selectAll().where('id_digest', '=', $<string>(0)).where('expires_at', '>', $<number>(1))),
+  takeSend: new PreparedQuery((db, $) =>
+    db.updateTable('reset_flows').set((eb) => ({ sends: eb('sends', '+', 1) })).where('id_digest', '=', $<string>(0)).where('sends', '<', $<number>(1))),
+  markVerified: new PreparedQuery((db, $) =>
+    db.updateTable('reset_flows').set({ verified: $<string>(1) }).where('id_digest', '=', $<string>(0)).where('state', '=', 'started')),
+  markComplete: new PreparedQuery((db, $) =>
+    db.updateTable('reset_flows').set({ verified: $<string>(1), state: 'verified' }).where('id_digest', '=', $<string>(0)).where('state', '=', 'started')),
+  claim: new PreparedQuery((db, $) =>
+    db
+      .updateTable('reset_flows')
+      .set({ state: 'completing', claimed_at: $<number>(1) })
+      .where('id_digest', '=', $<string>(0))
+      .where((eb) => eb.or([eb('state', '=', 'verified'), eb.and([eb('state', '=', 'completing'), eb('claimed_at', '<=', $<number>(2))])]))),
+  releaseClaim: new PreparedQuery((db, $) =>
+    db.updateTable('reset_flows').set({ state: 'verified', claimed_at: null }).where('id_digest', '=', $<string>(0)).where('state', '=', 'completing').where('claimed_at', '=', $<number>(1))),
+  complete: new PreparedQuery((db, $) =>
+    db.updateTable('reset_flows').set({ state: 'completed' }).where('id_digest', '=', $<string>(0)).where('state', '=', 'completing').where('claimed_at', '=', $<number>(1))),
+  deleteCodes: new PreparedQuery((db, $) => db.deleteFrom('reset_codes').where('flow_digest', '=', $<string>(0))),
+  voidCodes: new PreparedQuery((db, $) =>
+    db.updateTable('reset_codes').set({ consumed_at: $<number>(2) }).where('flow_digest', '=', $<string>(0)).where('method_id', '=', $<string>(1)).where('consumed_at', 'is', null)),
+  insertCode: new PreparedQuery((db, $) =>
+    db.insertInto('reset_codes').values({ flow_digest: $<string>(0), method_id: $<string>(1), code_hash: $<string>(2), attempts: 0, expires_at: $<number>(3), created_at: $<number>(4) })),
+  latestCode: new PreparedQuery((db, $) =>
+    db
+      .selectFrom('reset_codes')
+      .select(['id', 'code_hash', 'attempts', 'expires_at', 'consumed_at'])
+      .where('flow_digest', '=', $<string>(0))
+      .where('method_id', '=', $<string>(1))
+      .orderBy('id', 'desc')
+      .limit(1)),
+  takeAttempt: new PreparedQuery((db, $) =>
+    db.updateTable('reset_codes').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', '=', $<number>(0)).where('consumed_at', 'is', null).where('attempts', '<', $<number>(1))),
+  consumeCode: new PreparedQuery((db, $) => db.updateTable('reset_codes').set({ consumed_at: $<number>(1) }).where('id', '=', $<number>(0)).where('consumed_at', 'is', null)),
+};
+
+/** Whether a prepared update or delete changed exactly one row. */
+const one = (result: { numAffectedRows?: bigint }): boolean => result.numAffectedRows === 1n;
+
 function toFlow<Type extends string, Hint>(row: Selectable<ResetFlowsTable>): FlowRecord<Type, Hint> {
   return {
     digest: row.id_digest,
@@ -62,52 +107,22 @@ export class FlowsRepository<Type extends string = string, Hint = unknown> {
   constructor(private readonly db: Kysely<Database>) {}
 
   async create(flow: Omit<FlowRecord<Type, Hint>, 'verified' | 'sends' | 'state'>, now: number): Promise<void> {
-    await this.db
-      .insertInto('reset_flows')
-      .values({
-        id_digest: flow.digest,
-        user_id: flow.userId,
-        username: flow.username,
-        state: 'started',
-        methods: JSON.stringify(flow.methods),
-        verified: '[]',
-        required: flow.required,
-        sends: 0,
-        created_at: now,
-        expires_at: flow.expiresAt,
-      })
-      .execute();
+    await statements.create.execute(this.db, flow.digest, flow.userId, flow.username, JSON.stringify(flow.methods), flow.required, now, flow.expiresAt);
   }
 
   /** The live flow with this digest, or null when unknown or expired. */
   async findLive(digest: string, now: number): Promise<FlowRecord<Type, Hint> | null> {
-    const row = await this.db
-      .selectFrom('reset_flows')
-      .selectAll()
-      .where('id_digest', '=', digest)
-      .where('expires_at', '>', now)
-      .executeTakeFirst();
+    const row = await statements.findLive.first(this.db, digest, now);
     return row ? toFlow(row) : null;
   }
 
   /** Counts one more sent code if the flow is still under `limit`; false when the limit is reached. */
   async takeSend(digest: string, limit: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('reset_flows')
-      .set((eb) => ({ sends: eb('sends', '+', 1) }))
-      .where('id_digest', '=', digest)
-      .where('sends', '<', limit)
-      .executeTakeFirst();
-    return result.numUpdatedRows === 1n;
+    return one(await statements.takeSend.execute(this.db, digest, limit));
   }
 
   async markVerified(digest: string, verified: string[], complete: boolean): Promise<void> {
-    await this.db
-      .updateTable('reset_flows')
-      .set({ verified: JSON.stringify(verified), ...(complete ? { state: 'verified' as const } : {}) })
-      .where('id_digest', '=', digest)
-      .where('state', '=', 'started')
-      .execute();
+    await (complete ? statements.markComplete : statements.markVerified).execute(this.db, digest, JSON.stringify(verified));
   }
 
   /**
@@ -116,38 +131,20 @@ export class FlowsRepository<Type extends string = string, Hint = unknown> {
    * live request holds the flow or it is not verified.
    */
   async claim(digest: string, now: number, leaseMs: number): Promise<number | null> {
-    const result = await this.db
-      .updateTable('reset_flows')
-      .set({ state: 'completing', claimed_at: now })
-      .where('id_digest', '=', digest)
-      .where((eb) => eb.or([eb('state', '=', 'verified'), eb.and([eb('state', '=', 'completing'), eb('claimed_at', '<=', now - leaseMs)])]))
-      .executeTakeFirst();
-    return result.numUpdatedRows === 1n ? now : null;
+    return one(await statements.claim.execute(this.db, digest, now, now - leaseMs)) ? now : null;
   }
 
   /** Gives a claimed flow back (`completing` → `verified`) after a failed write; no-op when the claim was taken over. */
   async releaseClaim(digest: string, claimedAt: number): Promise<void> {
-    await this.db
-      .updateTable('reset_flows')
-      .set({ state: 'verified', claimed_at: null })
-      .where('id_digest', '=', digest)
-      .where('state', '=', 'completing')
-      .where('claimed_at', '=', claimedAt)
-      .execute();
+    await statements.releaseClaim.execute(this.db, digest, claimedAt);
   }
 
   /** Completes a claimed flow and removes its codes, in one transaction; false when the claim was taken over. */
   async completeClaimed(digest: string, claimedAt: number): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      const result = await trx
-        .updateTable('reset_flows')
-        .set({ state: 'completed' })
-        .where('id_digest', '=', digest)
-        .where('state', '=', 'completing')
-        .where('claimed_at', '=', claimedAt)
-        .executeTakeFirst();
-      await trx.deleteFrom('reset_codes').where('flow_digest', '=', digest).execute();
-      return result.numUpdatedRows === 1n;
+      const completed = one(await statements.complete.executeIn(trx, this.db, [digest, claimedAt]));
+      await statements.deleteCodes.executeIn(trx, this.db, [digest]);
+      return completed;
     });
   }
 
@@ -170,30 +167,14 @@ export class FlowsRepository<Type extends string = string, Hint = unknown> {
   /** Stores a new code for (flow, method) and voids every earlier unused one: only the newest code works. */
   async replaceCode(digest: string, methodId: string, codeHash: string, expiresAt: number, now: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('reset_codes')
-        .set({ consumed_at: now })
-        .where('flow_digest', '=', digest)
-        .where('method_id', '=', methodId)
-        .where('consumed_at', 'is', null)
-        .execute();
-      await trx
-        .insertInto('reset_codes')
-        .values({ flow_digest: digest, method_id: methodId, code_hash: codeHash, attempts: 0, expires_at: expiresAt, created_at: now })
-        .execute();
+      await statements.voidCodes.executeIn(trx, this.db, [digest, methodId, now]);
+      await statements.insertCode.executeIn(trx, this.db, [digest, methodId, codeHash, expiresAt, now]);
     });
   }
 
   /** The newest code for (flow, method), used or not; null when none was ever sent. */
   async latestCode(digest: string, methodId: string): Promise<CodeRecord | null> {
-    const row = await this.db
-      .selectFrom('reset_codes')
-      .select(['id', 'code_hash', 'attempts', 'expires_at', 'consumed_at'])
-      .where('flow_digest', '=', digest)
-      .where('method_id', '=', methodId)
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const row = await statements.latestCode.first(this.db, digest, methodId);
     return row
       ? { id: row.id, codeHash: row.code_hash, attempts: row.attempts, expiresAt: row.expires_at, consumedAt: row.consumed_at }
       : null;
@@ -201,25 +182,12 @@ export class FlowsRepository<Type extends string = string, Hint = unknown> {
 
   /** Spends one attempt on an unused code; false when the code is used up or out of attempts. */
   async takeAttempt(codeId: number, maxAttempts: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('reset_codes')
-      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-      .where('id', '=', codeId)
-      .where('consumed_at', 'is', null)
-      .where('attempts', '<', maxAttempts)
-      .executeTakeFirst();
-    return result.numUpdatedRows === 1n;
+    return one(await statements.takeAttempt.execute(this.db, codeId, maxAttempts));
   }
 
   /** Marks the code used; false when another request used it first (single use). */
   async consumeCode(codeId: number, now: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('reset_codes')
-      .set({ consumed_at: now })
-      .where('id', '=', codeId)
-      .where('consumed_at', 'is', null)
-      .executeTakeFirst();
-    return result.numUpdatedRows === 1n;
+    return one(await statements.consumeCode.execute(this.db, codeId, now));
   }
 
   /** Deletes flows and codes that expired before `now`; returns how many flows went. */

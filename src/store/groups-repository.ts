@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { principalName } from './principal-name.js';
+import { PreparedQuery } from './prepared-query.js';
 import type { Database } from './schema.js';
 import type { Clock } from './clock.js';
 import { SsprError } from '../errors/sspr-error.js';
@@ -23,6 +24,10 @@ export interface GroupListing extends GroupRecord {
 }
 
 const nameKey = (name: string) => name.normalize('NFC').trim().toLowerCase();
+
+/** The groups a principal is directly in (every reset's eligibility check asks: compiled once, prepared-query.ts). */
+const directGroupsOf = new PreparedQuery((db, $) =>
+  db.selectFrom('group_members').select('group_id').where('member_type', '=', $<'user' | 'group'>(0)).where('member_id', '=', $<string>(1)));
 
 export class GroupsRepository {
   constructor(
@@ -122,9 +127,7 @@ export class GroupsRepository {
    */
   async containingGroupIds(type: 'user' | 'group', id: string): Promise<Set<string>> {
     const found = new Set<string>();
-    let frontier = (
-      await this.db.selectFrom('group_members').select('group_id').where('member_type', '=', type).where('member_id', '=', id).execute()
-    ).map((r) => r.group_id);
+    let frontier = (await directGroupsOf.execute(this.db, type, id)).rows.map((r) => r.group_id);
     while (frontier.length > 0) {
       const next: string[] = [];
       for (const groupId of frontier) {

@@ -3,19 +3,14 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { PreparedQuery } from './prepared-query.js';
 
-/**
- * Counted events and active blocks per scope ("user:alice:failed-proof", …). Scopes are stored as keyed
- * hashes (HMAC-SHA256 under the throttle key), never in clear: a scope carries whatever was typed as a user
- * name, which is often an e-mail address. Callers keep using clear scopes; only this class sees the hashes.
- */
 /** Per number of scopes (1–4, what sign-ins and resets ask), the statements of every sign-in (prepared-query.ts). */
 const PREPARED_SCOPES = 4;
-const perCount = <R>(build: (count: number) => PreparedQuery<R>) => Array.from({ length: PREPARED_SCOPES + 1 }, (_, count) => build(count));
+/** Per number of scopes up to 16, the clearing statements: a reset clears a user name's whole set (5 + one per method type). */
+const PREPARED_CLEARED_SCOPES = 16;
+const perCount = <R>(build: (count: number) => PreparedQuery<R>, most = PREPARED_SCOPES) => Array.from({ length: most + 1 }, (_, count) => build(count));
 const slots = (count: number, $: <T>(index: number) => T, from = 0) => Array.from({ length: count }, (_, index) => $<string>(from + index));
 const activeBlocksOf = perCount((count) => new PreparedQuery((db, $) =>
   db.selectFrom('throttle_blocks').select(['until', 'reason']).where('scope', 'in', slots(count, $, 1)).where('until', '>', $<number>(0)).orderBy('until', 'desc')));
-const clearEventsOf = perCount((count) => new PreparedQuery((db, $) => db.deleteFrom('throttle_events').where('scope', 'in', slots(count, $))));
-const clearBlocksOf = perCount((count) => new PreparedQuery((db, $) => db.deleteFrom('throttle_blocks').where('scope', 'in', slots(count, $))));
 /**
  * A sign-in's guard in one statement: the active blocks of two scopes, and one row with `until` 0 when a third
  * scope has counted events (blocks always end after `now` > 0, so the marker row cannot be taken for a block).
@@ -24,10 +19,20 @@ const guardOf = new PreparedQuery((db, $) =>
   db.selectFrom('throttle_blocks').select(['until', 'reason']).where('scope', 'in', slots(2, $, 1)).where('until', '>', $<number>(0))
     .unionAll(db.selectFrom((eb) => eb.selectFrom('throttle_events').select('at').where('scope', '=', $<string>(3)).limit(1).as('counted'))
       .select([sql<number>`0`.as('until'), sql<string>`'counted'`.as('reason')])));
+const recordEvent = new PreparedQuery((db, $) => db.insertInto('throttle_events').values({ scope: $<string>(0), at: $<number>(1) }));
+const countEvents = new PreparedQuery((db, $) =>
+  db.selectFrom('throttle_events').select((eb) => eb.fn.countAll<number | string>().as('n')).where('scope', '=', $<string>(0)).where('at', '>', $<number>(1)));
+const clearEventsOf = perCount((count) => new PreparedQuery((db, $) => db.deleteFrom('throttle_events').where('scope', 'in', slots(count, $))), PREPARED_CLEARED_SCOPES);
+const clearBlocksOf = perCount((count) => new PreparedQuery((db, $) => db.deleteFrom('throttle_blocks').where('scope', 'in', slots(count, $))), PREPARED_CLEARED_SCOPES);
 
 /** Scope hashes remembered at most (a sign-in and the change after it hash the same scopes). */
 const HASHES_KEPT = 4096;
 
+/**
+ * Counted events and active blocks per scope ("user:alice:failed-proof", …). Scopes are stored as keyed
+ * hashes (HMAC-SHA256 under the throttle key), never in clear: a scope carries whatever was typed as a user
+ * name, which is often an e-mail address. Callers keep using clear scopes; only this class sees the hashes.
+ */
 export class ThrottleRepository {
   private readonly hashes = new Map<string, string>();
 
@@ -57,17 +62,12 @@ export class ThrottleRepository {
   }
 
   async record(scope: string, at: number): Promise<void> {
-    await this.db.insertInto('throttle_events').values({ scope: this.stored(scope), at }).execute();
+    await recordEvent.execute(this.db, this.stored(scope), at);
   }
 
   async countSince(scope: string, since: number): Promise<number> {
-    const row = await this.db
-      .selectFrom('throttle_events')
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('scope', '=', this.stored(scope))
-      .where('at', '>', since)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+    const row = await countEvents.first(this.db, this.stored(scope), since);
+    return Number(row?.n ?? 0);
   }
 
   /**
