@@ -7,7 +7,10 @@
 #    (enableServiceLinks: false, probes on /healthz and /readyz, the master key from a Secret file, non-root,
 #    read-only root file system);
 #  - Dockerfile: every COPY source exists, and its build stage's steps (build, entry point, health path) hold
-#    for this checkout.
+#    for this checkout;
+#  - memory settings (docs/operations.md): the server's systemd unit and the image's entry point start node with
+#    --max-semi-space-size and set MALLOC_ARENA_MAX; the Kubernetes manifests and the compose file keep the
+#    image's entry point (they give arguments, never a command).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fail() { echo "check-deploy: $*" >&2; exit 1; }
@@ -86,4 +89,15 @@ if (!existsSync('dist/cli/main.js')) fail('Dockerfile: dist/cli/main.js (the ent
 const routes = readFileSync('src/web/health.ts', 'utf8');
 for (const [, path] of dockerfile.matchAll(/127\.0\.0\.1:'\+\(process\.env\.SSPR_PORT\|\|8080\)\+'(\/\w+)'/g)) if (!routes.includes(`'${path}'`)) fail(`Dockerfile: HEALTHCHECK path ${path} is not a route`);
 console.log('Dockerfile: COPY sources exist, entry point built, health check path is a route');
+
+const SEMI_SPACE = '--max-semi-space-size=4';
+const unit = readFileSync('deploy/systemd/sspr.service', 'utf8');
+if (!/^ExecStart=\S*node --max-semi-space-size=4 \S+\/dist\/cli\/main\.js serve$/m.test(unit)) fail(`systemd: sspr.service does not start node with ${SEMI_SPACE}`);
+if (!/^Environment=MALLOC_ARENA_MAX=2$/m.test(unit)) fail('systemd: sspr.service does not set MALLOC_ARENA_MAX=2');
+const entry = dockerfile.match(/^ENTRYPOINT (\[.*\])$/m);
+if (!entry || JSON.parse(entry[1])[1] !== SEMI_SPACE) fail(`Dockerfile: the entry point does not start node with ${SEMI_SPACE}`);
+if (!/^\s+MALLOC_ARENA_MAX=2 \\$/m.test(dockerfile)) fail('Dockerfile: MALLOC_ARENA_MAX=2 is not in the image environment');
+for (const doc of docs.filter((d) => d.kind === 'Deployment')) for (const c of doc.spec.template.spec.containers) if (c.command) fail(`kubernetes: ${c.name} replaces the image's entry point (and its memory settings)`);
+for (const [name, service] of Object.entries(compose.services)) if (String(service.image).includes('sspr') && service.entrypoint) fail(`compose: ${name} replaces the image's entry point (and its memory settings)`);
+console.log(`memory settings: ${SEMI_SPACE} and MALLOC_ARENA_MAX=2 in the systemd unit and the image; manifests keep the entry point`);
 JS

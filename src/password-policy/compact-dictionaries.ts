@@ -5,9 +5,10 @@
  *
  * Contract: for a word w and dictionary d, {@link CompactDictionaries.rankIn} answers what zxcvbn-ts 3's
  * `buildRankedDictionary(list)[w]` answers for d's list when w is one of its own keys (rank = 1 + the position of
- * w's last occurrence), and {@link CompactDictionaries.find} finds exactly the words of every list. ≈ 20 MB for
+ * w's last occurrence), and {@link CompactDictionaries.find} finds exactly the words of every list. ≈ 16.5 MB for
  * the ten lists of the interface languages (0.47 M distinct words, 0.75 M ranks), against ≈ 45 MB of heap
- * for zxcvbn's own objects and a union set, and a fraction of their build time.
+ * for zxcvbn's own objects and a union set, and a fraction of their build time. Words are kept one byte per
+ * UTF-16 unit; the few words with a unit above U+00FF (Japanese, some Polish) are kept again in full width.
  */
 
 /** FNV-1a over UTF-16 code units; {@link hashStep} continues it by one unit. */
@@ -26,8 +27,15 @@ function hashOf(word: string): number {
 export interface CompactDictionaryParts {
   names: string[];
   maxWordSize: number[];
-  units: Uint16Array;
+  /** Every word's UTF-16 units, low byte only (exact for words without a unit above U+00FF). */
+  units: Uint8Array;
   wordStart: Uint32Array;
+  /** Bit per word id: set when the word has a unit above U+00FF, whose full units are in `wideUnits`. */
+  wide: Uint8Array;
+  /** Ids of the wide words, ascending; the i-th one's units are wideUnits[wideStart[i] … wideStart[i + 1]). */
+  wideIds: Uint32Array;
+  wideStart: Uint32Array;
+  wideUnits: Uint16Array;
   wordHash: Uint32Array;
   table: Uint32Array;
   rankStart: Uint32Array;
@@ -59,9 +67,13 @@ export class CompactDictionaries {
   /** Number of distinct words. */
   readonly size: number;
 
-  private readonly units: Uint16Array;
+  private readonly units: Uint8Array;
   /** Word id → start in `units`; entry size is the end. */
   private readonly wordStart: Uint32Array;
+  private readonly wide: Uint8Array;
+  private readonly wideIds: Uint32Array;
+  private readonly wideStart: Uint32Array;
+  private readonly wideUnits: Uint16Array;
   /** Word id → its hash, compared before its units. */
   private readonly wordHash: Uint32Array;
   /** Hash slot → word id + 1 (0: empty). */
@@ -83,6 +95,10 @@ export class CompactDictionaries {
     this.mask = parts.table.length - 1;
     this.units = parts.units;
     this.wordStart = parts.wordStart;
+    this.wide = parts.wide;
+    this.wideIds = parts.wideIds;
+    this.wideStart = parts.wideStart;
+    this.wideUnits = parts.wideUnits;
     this.wordHash = parts.wordHash;
     this.rankStart = parts.rankStart;
     this.dictionaryOf = parts.dictionaryOf;
@@ -91,8 +107,8 @@ export class CompactDictionaries {
 
   /** The structure as plain data; `new CompactDictionaries(parts)` answers the same. */
   parts(): CompactDictionaryParts {
-    const { units, wordStart, wordHash, table, rankStart, dictionaryOf, rankOf } = this;
-    return { names: [...this.names], maxWordSize: [...this.maxWordSize], units, wordStart, wordHash, table, rankStart, dictionaryOf, rankOf };
+    const { units, wordStart, wide, wideIds, wideStart, wideUnits, wordHash, table, rankStart, dictionaryOf, rankOf } = this;
+    return { names: [...this.names], maxWordSize: [...this.maxWordSize], units, wordStart, wide, wideIds, wideStart, wideUnits, wordHash, table, rankStart, dictionaryOf, rankOf };
   }
 
   /** The id of the word `text.slice(start, end)` whose FNV hash is `hash`, or -1. Builds no string. */
@@ -103,11 +119,31 @@ export class CompactDictionaries {
       if (this.wordHash[id] !== hash) continue;
       const from = this.wordStart[id] ?? 0;
       if ((this.wordStart[id + 1] ?? 0) - from !== length) continue;
+      if (((this.wide[id >>> 3] ?? 0) & (1 << (id & 7))) !== 0) {
+        if (this.sameWide(id, text, start, length)) return id;
+        continue;
+      }
+      // A unit above U+00FF in the text never equals a byte, so a narrow word compares exactly.
       let k = 0;
       while (k < length && this.units[from + k] === text.charCodeAt(start + k)) k++;
       if (k === length) return id;
     }
     return -1;
+  }
+
+  /** Whether wide word `id` (of `length` units) is `text.slice(start, start + length)`. */
+  private sameWide(id: number, text: string, start: number, length: number): boolean {
+    let low = 0;
+    let high = this.wideIds.length - 1;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.wideIds[middle] ?? 0) < id) low = middle + 1;
+      else high = middle;
+    }
+    const from = this.wideStart[low] ?? 0;
+    let k = 0;
+    while (k < length && this.wideUnits[from + k] === text.charCodeAt(start + k)) k++;
+    return k === length;
   }
 
   /** The id of `word`, or -1. */
@@ -128,8 +164,34 @@ export class CompactDictionaries {
 
   /** Bytes held in typed arrays. */
   get bytes(): number {
-    return [this.units, this.wordStart, this.wordHash, this.table, this.rankStart, this.dictionaryOf, this.rankOf].reduce((sum, array) => sum + array.byteLength, 0);
+    return [this.units, this.wordStart, this.wide, this.wideIds, this.wideStart, this.wideUnits, this.wordHash, this.table, this.rankStart, this.dictionaryOf, this.rankOf].reduce((sum, array) => sum + array.byteLength, 0);
   }
+}
+
+/** The words' units one byte each, and the full units of the words that need more. */
+function narrowed(units: Uint16Array, wordStart: Uint32Array, words: number): Pick<CompactDictionaryParts, 'units' | 'wide' | 'wideIds' | 'wideStart' | 'wideUnits'> {
+  const end = wordStart[words] ?? 0;
+  const narrow = new Uint8Array(end);
+  const wide = new Uint8Array((words + 7) >>> 3);
+  const ids: number[] = [];
+  const starts: number[] = [0];
+  const wideUnits: number[] = [];
+  for (let id = 0; id < words; id++) {
+    const from = wordStart[id] ?? 0;
+    const to = wordStart[id + 1] ?? 0;
+    let isWide = false;
+    for (let k = from; k < to; k++) {
+      const unit = units[k] ?? 0;
+      narrow[k] = unit & 0xff;
+      if (unit > 0xff) isWide = true;
+    }
+    if (!isWide) continue;
+    wide[id >>> 3] = (wide[id >>> 3] ?? 0) | (1 << (id & 7));
+    ids.push(id);
+    for (let k = from; k < to; k++) wideUnits.push(units[k] ?? 0);
+    starts.push(wideUnits.length);
+  }
+  return { units: narrow, wide, wideIds: Uint32Array.from(ids), wideStart: Uint32Array.from(starts), wideUnits: Uint16Array.from(wideUnits) };
 }
 
 /** Builds the parts: every distinct word once (ids in first-seen order), with its ranks grouped by word. */
@@ -219,7 +281,7 @@ function buildParts(lists: readonly (readonly [name: string, words: readonly str
     maxWordSize,
     // The build table is sized for every occurrence; the kept one for the distinct words only.
     table: tableOf(finalHash, words),
-    units: units.slice(0, unitsUsed),
+    ...narrowed(units, wordStart, words),
     wordStart: wordStart.slice(0, words + 1),
     wordHash: finalHash,
     rankStart,

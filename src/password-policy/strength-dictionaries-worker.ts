@@ -9,8 +9,9 @@ type Answer = (message: unknown, transfer: ArrayBuffer[]) => void;
 export function answerBuild(answer: Answer): void {
   try {
     const built = buildStrengthDictionaries();
-    const { units, wordStart, wordHash, table, rankStart, dictionaryOf, rankOf } = built.parts;
-    answer(built, [units, wordStart, wordHash, table, rankStart, dictionaryOf, rankOf].map((array) => array.buffer as ArrayBuffer));
+    const { units, wordStart, wide, wideIds, wideStart, wideUnits, wordHash, table, rankStart, dictionaryOf, rankOf } = built.parts;
+    const arrays = [units, wordStart, wide, wideIds, wideStart, wideUnits, wordHash, table, rankStart, dictionaryOf, rankOf];
+    answer(built, arrays.map((array) => array.buffer as ArrayBuffer));
   } catch (error) {
     answer({ error: String(error) }, []);
   }

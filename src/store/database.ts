@@ -1,8 +1,9 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Dialect } from './migrations/portable.js';
@@ -16,8 +17,19 @@ export interface Store {
   close(): Promise<void>;
 }
 
-// PostgreSQL returns int8 as a string to keep precision; our bigints are epoch milliseconds (< 2^53).
-pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+let postgresDriver: typeof pg | undefined;
+
+/**
+ * The PostgreSQL driver, loaded when a store or a listener first needs it (a SQLite server never holds it).
+ * PostgreSQL returns int8 as a string to keep precision; our bigints are epoch milliseconds (< 2^53).
+ */
+export function postgres(): typeof pg {
+  if (postgresDriver === undefined) {
+    postgresDriver = createRequire(import.meta.url)('pg') as typeof pg;
+    postgresDriver.types.setTypeParser(postgresDriver.types.builtins.INT8, (value) => Number(value));
+  }
+  return postgresDriver;
+}
 
 /**
  * Opens the store named by `databaseUrl`: `postgres://…` / `postgresql://…` → PostgreSQL (pooled);
@@ -25,7 +37,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
  */
 export function openStore(databaseUrl: string | undefined, dataDir: string): Store {
   if (databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl)) {
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+    const pool = new (postgres().Pool)({ connectionString: databaseUrl, max: 10 });
     // A pooled client that dies (server restart) must not crash the process; the next query reconnects.
     pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

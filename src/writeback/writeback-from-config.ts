@@ -8,9 +8,8 @@ import type { Audit } from '../audit/audit.js';
 import type { OnPremDirectory } from '../directory/onprem/onprem-directory.js';
 import { AgentsRepository } from './agents-repository.js';
 import { JobsRepository } from './agent-gateway/jobs-repository.js';
-import { LocalSignals, PostgresSignals, type NodeSignals } from './agent-gateway/node-signals.js';
-import { AgentHub } from './agent-gateway/agent-hub.js';
-import { AgentWriteback } from './agent-gateway/agent-writeback.js';
+import type { NodeSignals } from './agent-gateway/node-signals.js';
+import type { AgentHub } from './agent-gateway/agent-hub.js';
 import { DirectWriteback } from './direct-writeback.js';
 import { AuditedWriteback } from './audited-writeback.js';
 import type { Writeback } from './writeback.js';
@@ -40,6 +39,12 @@ export async function writebackFromConfig(
     if (deps.onprem) parts.writeback = new AuditedWriteback(new DirectWriteback(deps.onprem), deps.audit);
     return parts;
   }
+  // The agent gateway (WebSocket server, HPKE sealing) is loaded in agent mode only: a direct-mode server never holds it.
+  const [{ LocalSignals, PostgresSignals }, { AgentHub }, { AgentWriteback }] = await Promise.all([
+    import('./agent-gateway/node-signals.js'),
+    import('./agent-gateway/agent-hub.js'),
+    import('./agent-gateway/agent-writeback.js'),
+  ]);
   // Jobs are only ever queued for another node's agent, and only PostgreSQL deployments have other nodes.
   const multiNode = deps.store.dialect === 'postgres';
   const signals: NodeSignals =

@@ -1,14 +1,9 @@
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import { isoBase64URL, parseAuthenticatorData } from '@simplewebauthn/server/helpers';
 import { PasskeyError } from './passkey-error.js';
 import {
   authenticationResponseSchema,
@@ -19,6 +14,18 @@ import {
   type ClientData,
   type PasskeyTransport,
 } from './passkey-response-schema.js';
+
+type WebAuthnLibrary = typeof import('@simplewebauthn/server') & typeof import('@simplewebauthn/server/helpers');
+let webAuthnLibrary: Promise<WebAuthnLibrary> | undefined;
+
+/**
+ * The WebAuthn library (with its ASN.1 and X.509 dependencies, ≈ 4.5 MB of heap), loaded on the first ceremony:
+ * a server whose users never use passkeys, or where they are off, never holds it.
+ */
+function webAuthn(): Promise<WebAuthnLibrary> {
+  webAuthnLibrary ??= Promise.all([import('@simplewebauthn/server'), import('@simplewebauthn/server/helpers')]).then(([server, helpers]) => ({ ...server, ...helpers }));
+  return webAuthnLibrary;
+}
 
 /** A registered passkey as the store keeps it. Binary values are unpadded base64url. */
 export interface StoredPasskey {
@@ -95,6 +102,7 @@ export class PasskeyService {
   async registrationOptions(user: PasskeyUser, existing: readonly StoredPasskey[]): Promise<IssuedOptions<PublicKeyCredentialCreationOptionsJSON>> {
     const userID = new TextEncoder().encode(user.id);
     if (userID.length < 1 || userID.length > 64) throw new RangeError('passkey user id must be 1–64 bytes');
+    const { generateRegistrationOptions } = await webAuthn();
     const options = await generateRegistrationOptions({
       rpName: this.rpName,
       rpID: this.rpId,
@@ -122,6 +130,7 @@ export class PasskeyService {
       clientExtensionResults: {},
       response: { ...parsed.response, transports: knownTransports(parsed.response.transports) },
     };
+    const { verifyRegistrationResponse, isoBase64URL } = await webAuthn();
     const verification = await refuseOnThrow(() =>
       verifyRegistrationResponse({
         response: libraryResponse,
@@ -145,6 +154,7 @@ export class PasskeyService {
 
   /** Options for navigator.credentials.get(), limited to the given passkeys (the user's). */
   async authenticationOptions(allowed: readonly StoredPasskey[]): Promise<IssuedOptions<PublicKeyCredentialRequestOptionsJSON>> {
+    const { generateAuthenticationOptions } = await webAuthn();
     const options = await generateAuthenticationOptions({
       rpID: this.rpId,
       timeout: this.timeoutMs,
@@ -168,7 +178,8 @@ export class PasskeyService {
     this.checkClientData(decodeClientData(parsed.response.clientDataJSON), 'webauthn.get', expectedChallenge);
     if (parsed.id !== stored.credentialId) throw new PasskeyError('unknown-credential');
 
-    const counter = signatureCounterOf(parsed.response.authenticatorData);
+    const library = await webAuthn();
+    const counter = signatureCounterOf(library, parsed.response.authenticatorData);
     // Same rule as the library, checked here to report it by name: a counting authenticator must count up.
     if ((counter > 0 || stored.counter > 0) && counter <= stored.counter) {
       throw new PasskeyError('counter-replay', `counter ${counter}, stored ${stored.counter}`);
@@ -183,7 +194,7 @@ export class PasskeyService {
       response: { ...parsed.response, userHandle: parsed.response.userHandle ?? undefined },
     };
     const verification = await refuseOnThrow(() =>
-      verifyAuthenticationResponse({
+      library.verifyAuthenticationResponse({
         response: libraryResponse,
         expectedChallenge,
         expectedOrigin: this.origin,
@@ -204,7 +215,7 @@ export class PasskeyService {
   }
 }
 
-function signatureCounterOf(authenticatorData: string): number {
+function signatureCounterOf({ parseAuthenticatorData, isoBase64URL }: WebAuthnLibrary, authenticatorData: string): number {
   try {
     return parseAuthenticatorData(isoBase64URL.toBuffer(authenticatorData)).counter;
   } catch (error) {

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import pg from 'pg';
+import type pg from 'pg';
+import { postgres } from '../../store/database.js';
 
 /** A job changed in a way other nodes may care about. */
 export interface JobSignal {
@@ -76,7 +77,7 @@ export class PostgresSignals implements NodeSignals {
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url });
+    const client = new (postgres().Client)({ connectionString: this.url });
     client.on('notification', (message) => {
       if (!message.payload) return;
       try {
