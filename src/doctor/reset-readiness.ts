@@ -49,7 +49,10 @@ export interface ReadinessSnapshot {
   /** Such users whose block ends past that horizon (counted by a later sweep only). */
   blockedOnlyLater: number;
   elapsedMs: number;
-  /** The longest the sweep held the event loop at a stretch. */
+  /**
+   * The longest stretch between two of the sweep's hand-backs: a bound above the longest it held the event loop, as a
+   * stretch also counts the waits for the field worker, when the loop was free.
+   */
   longestSliceMs: number;
 }
 
