@@ -24,7 +24,7 @@ import {
   type EnvelopeVersion,
 } from './envelope-format.js';
 import { openV2, sealV2 } from './envelope-v2.js';
-import { envelopeInfo, envelopeSuite, hpkeOpen, hpkePublicKey, hpkeRecipientKey, hpkeSeal, type HpkePublicKey, type HpkeRecipientKey } from './hpke-envelope.js';
+import { envelopeInfo, envelopeSuite, hpkeOpen, hpkeRecipientKey, hpkeSeal, type HpkePublicKey, type HpkeRecipientKey } from './hpke-envelope.js';
 import { SealError } from './seal-error.js';
 import { sealedPayloadSchema, toSecretPart, type SealedPayload } from './sealed-payload.js';
 import { decodeSecret, encodeSecret } from './secret-codec.js';
@@ -48,8 +48,7 @@ function recipientKey(pem: string): Recipient {
   let recipient = recipients.get(pem);
   if (!recipient) {
     const publicKey = assertUsablePublicKey(pem);
-    const hpkeKey = hpkePublicKey(rawX25519PublicKey(publicKey));
-    recipient = { publicKey, digest: fingerprintDigest(publicKey), hpkeKey };
+    recipient = { publicKey, digest: fingerprintDigest(publicKey), hpkeKey: { key: publicKey, raw: rawX25519PublicKey(publicKey) } };
     if (recipients.size >= MAX_CACHED_RECIPIENTS) recipients.clear();
     recipients.set(pem, recipient);
   }
