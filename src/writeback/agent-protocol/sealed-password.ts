@@ -8,7 +8,7 @@
  * agreement/decapsulation and tag failures are one reason ('tampered') and the error never says which field or
  * byte failed.
  * Cost per job (Node 20.20, 2-core VM, version 2, p50 of 5000 runs, 256-character password): seal ≈ 130 µs,
- * open ≈ 75 µs with KeyObjects from loadAgentPrivateKey; version-3 figures are in the README's agent section.
+ * open ≈ 75 µs with KeyObjects from loadAgentPrivateKey; both versions' seal + open CPU is in docs/agent.md.
  */
 import { createPrivateKey, KeyObject } from 'node:crypto';
 import { assertUsablePublicKey, fingerprintDigest, rawX25519PublicKey } from './agent-keys.js';
