@@ -28,3 +28,24 @@ export class Sha256Hmac {
     return hash('sha256', Buffer.concat([this.outerKey, inner]), 'buffer');
   }
 }
+
+/**
+ * One HMAC-SHA256 (RFC 2104) under a secret key used once (HKDF inside HPKE): as {@link Sha256Hmac}, and the padded
+ * key and every intermediate input are zeroed before it returns.
+ */
+export function sha256HmacWiped(key: Uint8Array, parts: Uint8Array[]): Buffer {
+  const pad = Buffer.alloc(BLOCK_BYTES);
+  if (key.length > BLOCK_BYTES) hash('sha256', key, 'buffer').copy(pad);
+  else pad.set(key);
+  for (let i = 0; i < BLOCK_BYTES; i += 1) pad[i]! ^= 0x36;
+  const innerInput = Buffer.concat([pad, ...parts]);
+  const inner = hash('sha256', innerInput, 'buffer');
+  for (let i = 0; i < BLOCK_BYTES; i += 1) pad[i]! ^= 0x36 ^ 0x5c;
+  const outerInput = Buffer.concat([pad, inner]);
+  const mac = hash('sha256', outerInput, 'buffer');
+  pad.fill(0);
+  innerInput.fill(0);
+  inner.fill(0);
+  outerInput.fill(0);
+  return mac;
+}

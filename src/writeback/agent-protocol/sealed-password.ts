@@ -8,7 +8,7 @@
  * agreement/decapsulation and tag failures are one reason ('tampered') and the error never says which field or
  * byte failed.
  * Cost per job (Node 20.20, 2-core VM, version 2, p50 of 5000 runs, 256-character password): seal ≈ 130 µs,
- * open ≈ 75 µs with KeyObjects from loadAgentPrivateKey; version-3 figures are in the README's agent section.
+ * open ≈ 75 µs with KeyObjects from loadAgentPrivateKey; both versions' seal + open CPU is in docs/agent.md.
  */
 import { createPrivateKey, KeyObject } from 'node:crypto';
 import { assertUsablePublicKey, fingerprintDigest, rawX25519PublicKey } from './agent-keys.js';
@@ -24,7 +24,7 @@ import {
   type EnvelopeVersion,
 } from './envelope-format.js';
 import { openV2, sealV2 } from './envelope-v2.js';
-import { envelopeInfo, envelopeSuite, hpkeOpen, hpkePublicKey, hpkeRecipientKey, hpkeSeal, type HpkePublicKey, type HpkeRecipientKey } from './hpke-envelope.js';
+import { envelopeInfo, envelopeSuite, hpkeOpen, hpkeRecipientKey, hpkeSeal, type HpkePublicKey, type HpkeRecipientKey } from './hpke-envelope.js';
 import { SealError } from './seal-error.js';
 import { sealedPayloadSchema, toSecretPart, type SealedPayload } from './sealed-payload.js';
 import { decodeSecret, encodeSecret } from './secret-codec.js';
@@ -37,7 +37,7 @@ export const MAX_SEAL_LIFETIME_MS = 15 * 60_000;
 interface Recipient {
   publicKey: KeyObject;
   digest: Buffer;
-  hpkeKey: Promise<HpkePublicKey>;
+  hpkeKey: HpkePublicKey;
 }
 
 /** Parsed agent public keys by PEM (public data; a server seals to a handful of agents): saves ~90 µs a seal. */
@@ -48,9 +48,7 @@ function recipientKey(pem: string): Recipient {
   let recipient = recipients.get(pem);
   if (!recipient) {
     const publicKey = assertUsablePublicKey(pem);
-    const hpkeKey = hpkePublicKey(envelopeSuite, rawX25519PublicKey(publicKey));
-    hpkeKey.catch(() => undefined); // judged when a version-3 seal awaits it
-    recipient = { publicKey, digest: fingerprintDigest(publicKey), hpkeKey };
+    recipient = { publicKey, digest: fingerprintDigest(publicKey), hpkeKey: { key: publicKey, raw: rawX25519PublicKey(publicKey) } };
     if (recipients.size >= MAX_CACHED_RECIPIENTS) recipients.clear();
     recipients.set(pem, recipient);
   }
@@ -83,7 +81,7 @@ export async function sealForAgent(
   const plaintext = encodeSecret(toSecretPart(checked.data));
   let envelope: Envelope;
   try {
-    envelope = version === 2 ? sealV2(recipient.publicKey, recipient.digest, { v: 2, ...head }, plaintext) : await sealV3(recipient, { v: 3, ...head }, plaintext);
+    envelope = version === 2 ? sealV2(recipient.publicKey, recipient.digest, { v: 2, ...head }, plaintext) : sealV3(recipient, { v: 3, ...head }, plaintext);
   } finally {
     plaintext.fill(0);
   }
@@ -94,10 +92,10 @@ export async function sealForAgent(
   return text;
 }
 
-async function sealV3(recipient: Recipient, head: Omit<EnvelopeV3, 'enc' | 'ct'>, plaintext: Buffer): Promise<EnvelopeV3> {
+function sealV3(recipient: Recipient, head: Omit<EnvelopeV3, 'enc' | 'ct'>, plaintext: Buffer): EnvelopeV3 {
   let sealed;
   try {
-    sealed = await hpkeSeal(envelopeSuite, await recipient.hpkeKey, envelopeInfo(recipient.digest), associatedData(head), plaintext);
+    sealed = hpkeSeal(envelopeSuite, recipient.hpkeKey, envelopeInfo(recipient.digest), associatedData(head), plaintext);
   } catch {
     throw new Error('agent key refused: HPKE encapsulation to this X25519 public key failed (low-order point?)');
   }
@@ -124,7 +122,7 @@ export async function openSealed(
 ): Promise<SealedPayload> {
   const envelope = parseEnvelope(envelopeText);
   const held = keyForKid(privateKeys, envelope.kid);
-  const plaintext = envelope.v === 2 ? openV2(held.privateKey, held.digest, envelope) : await openV3(held, envelope);
+  const plaintext = envelope.v === 2 ? openV2(held.privateKey, held.digest, envelope) : openV3(held, envelope);
   const secret = decodeSecret(plaintext);
   plaintext.fill(0);
   if (!secret) throw new SealError('malformed');
@@ -143,12 +141,12 @@ export async function openSealed(
   return payload.data;
 }
 
-async function openV3(held: HeldKey, envelope: EnvelopeV3): Promise<Buffer> {
+function openV3(held: HeldKey, envelope: EnvelopeV3): Buffer {
   const enc = decodeBase64url(envelope.enc);
   const ct = decodeBase64url(envelope.ct);
   if (enc?.length !== EPK_BYTES || !ct) throw new SealError('malformed');
   try {
-    return await hpkeOpen(envelopeSuite, await hpkeKeyOf(held.privateKey), enc, envelopeInfo(held.digest), associatedData(envelope), ct);
+    return hpkeOpen(envelopeSuite, hpkeKeyOf(held.privateKey), enc, envelopeInfo(held.digest), associatedData(envelope), ct);
   } catch {
     throw new SealError('tampered');
   }
@@ -177,12 +175,12 @@ interface HeldKey {
 
 /** Fingerprints and HPKE forms of held key objects, computed once per object (KeyObjects are immutable). */
 const heldKeyDigests = new WeakMap<KeyObject, Buffer>();
-const heldHpkeKeys = new WeakMap<KeyObject, Promise<HpkeRecipientKey>>();
+const heldHpkeKeys = new WeakMap<KeyObject, HpkeRecipientKey>();
 
-function hpkeKeyOf(privateKey: KeyObject): Promise<HpkeRecipientKey> {
+function hpkeKeyOf(privateKey: KeyObject): HpkeRecipientKey {
   let key = heldHpkeKeys.get(privateKey);
   if (!key) {
-    key = hpkeRecipientKey(envelopeSuite, privateKey);
+    key = hpkeRecipientKey(privateKey);
     heldHpkeKeys.set(privateKey, key);
   }
   return key;

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPrivateKey } from 'node:crypto';
+import { Aes128Gcm, Aes256Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/core';
 import {
   envelopeInfo,
   hpkeOpen,
@@ -8,61 +9,95 @@ import {
   hpkeRecipientKey,
   hpkeSeal,
   hpkeSuite,
+  type HpkeAead,
 } from '../../../src/writeback/agent-protocol/hpke-envelope.js';
 import { openSealed, sealForAgent } from '../../../src/writeback/agent-protocol/sealed-password.js';
-import { loadAgentPrivateKey } from '../../../src/writeback/agent-protocol/agent-keys.js';
+import { loadAgentPrivateKey, rawX25519PublicKey } from '../../../src/writeback/agent-protocol/agent-keys.js';
 import { ENVELOPE_VERSIONS, negotiateEnvelopeVersion } from '../../../src/writeback/agent-protocol/envelope-format.js';
 import { edit, flipBit, NOW, refused, resetPayload, testKeys, type Fields } from './fixtures.js';
 import { a11 } from './rfc9180-vectors.js';
 
 const hex = (text: string) => Buffer.from(text, 'hex');
-const toHex = (bytes: ArrayBuffer | Uint8Array) => Buffer.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).toString('hex');
 /** The A.1.1 recipient key as the agent holds keys: a node:crypto KeyObject (RFC 8037 JWK of the raw scalar). */
 const vectorRecipientKeyObject = () =>
   createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: hex(a11.skRm).toString('base64url'), x: hex(a11.pkRm).toString('base64url') }, format: 'jwk' });
+/** @hpke/core, an independent RFC 9180 implementation on WebCrypto, for interoperability only. */
+const librarySuite = (aead: HpkeAead) =>
+  new CipherSuite({ kem: new DhkemX25519HkdfSha256(), kdf: new HkdfSha256(), aead: aead === 'aes-256-gcm' ? new Aes256Gcm() : new Aes128Gcm() });
+const libraryRecipientKey = async (suite: CipherSuite, skRm: Buffer, pkRm: Buffer) => ({
+  privateKey: await suite.kem.deserializePrivateKey(skRm),
+  publicKey: await suite.kem.deserializePublicKey(pkRm),
+});
 
 describe('RFC 9180 A.1.1 test vectors (DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-128-GCM, base mode)', () => {
   const suite = hpkeSuite('aes-128-gcm');
+  const [first] = a11.encryptions;
 
-  it('the library derives the published key pairs and shared secret', async () => {
-    const recipient = await suite.kem.deriveKeyPair(hex(a11.ikmR));
-    assert.equal(toHex(await suite.kem.serializePublicKey(recipient.publicKey)), a11.pkRm);
-    assert.equal(toHex(await suite.kem.serializePrivateKey(recipient.privateKey)), a11.skRm);
-    const ephemeral = await suite.kem.deriveKeyPair(hex(a11.ikmE));
-    assert.equal(toHex(await suite.kem.serializePublicKey(ephemeral.publicKey)), a11.pkEm);
-    assert.equal(toHex(await suite.kem.serializePrivateKey(ephemeral.privateKey)), a11.skEm);
-    const encap = await suite.kem.encap({ recipientPublicKey: recipient.publicKey, ekm: hex(a11.ikmE) });
-    assert.equal(toHex(encap.enc), a11.enc);
-    assert.equal(toHex(encap.sharedSecret), a11.sharedSecret);
-    assert.equal(toHex(await suite.kem.decap({ recipientKey: recipient, enc: hex(a11.enc) })), a11.sharedSecret);
-  });
-
-  it('the library reproduces every published encryption (nonce sequence 0…256) and exported value', async () => {
-    const recipientPublicKey = await hpkePublicKey(suite, hex(a11.pkRm));
-    const sender = await suite.createSenderContext({ recipientPublicKey, info: hex(a11.info), ekm: hex(a11.ikmE) });
-    assert.equal(toHex(sender.enc), a11.enc);
-    const bySeq = new Map<number, (typeof a11.encryptions)[number]>(a11.encryptions.map((e) => [e.seq, e]));
-    for (let seq = 0; seq <= 256; seq += 1) {
-      const vector = bySeq.get(seq);
-      const ct = await sender.seal(hex(a11.pt), hex(vector?.aad ?? '00'));
-      if (vector) assert.equal(toHex(ct), vector.ct, `sequence ${seq}`);
-    }
-    const recipient = await suite.createRecipientContext({ recipientKey: await hpkeRecipientKey(suite, vectorRecipientKeyObject()), enc: hex(a11.enc), info: hex(a11.info) });
-    for (const { context, value } of a11.exports) {
-      assert.equal(toHex(await sender.export(hex(context), 32)), value);
-      assert.equal(toHex(await recipient.export(hex(context), 32)), value);
-    }
-  });
-
-  it('our wrapper seals to the published ciphertext and opens it with a node:crypto key object', async () => {
-    const [first] = a11.encryptions;
-    const sealed = await hpkeSeal(suite, await hpkePublicKey(suite, hex(a11.pkRm)), hex(a11.info), hex(first.aad), hex(a11.pt), hex(a11.ikmE));
+  it('seals to the published enc and sequence-0 ciphertext from the published ephemeral ikm (DeriveKeyPair)', () => {
+    const sealed = hpkeSeal(suite, hpkePublicKey(hex(a11.pkRm)), hex(a11.info), hex(first.aad), hex(a11.pt), hex(a11.ikmE));
     assert.equal(sealed.enc.toString('hex'), a11.enc);
+    assert.equal(sealed.enc.toString('hex'), a11.pkEm);
     assert.equal(sealed.ct.toString('hex'), first.ct);
-    const recipient = await hpkeRecipientKey(suite, vectorRecipientKeyObject());
-    assert.equal((await hpkeOpen(suite, recipient, hex(a11.enc), hex(a11.info), hex(first.aad), hex(first.ct))).toString('hex'), a11.pt);
-    await assert.rejects(hpkeOpen(suite, recipient, hex(a11.enc), hex(a11.info), hex('436f756e742d31'), hex(first.ct)));
-    await assert.rejects(hpkeOpen(suite, recipient, hex(a11.enc), hex(`${a11.info}00`), hex(first.aad), hex(first.ct)));
+  });
+
+  it('opens the published ciphertext with a node:crypto key object; refuses changed aad, info, enc or ct', () => {
+    const recipient = hpkeRecipientKey(vectorRecipientKeyObject());
+    assert.equal(recipient.publicKey.toString('hex'), a11.pkRm);
+    const open = (enc: string, info: string, aad: string, ct: string) => hpkeOpen(suite, recipient, hex(enc), hex(info), hex(aad), hex(ct));
+    assert.equal(open(a11.enc, a11.info, first.aad, first.ct).toString('hex'), a11.pt);
+    const flip = (text: string, at = 0) => {
+      const bytes = hex(text);
+      bytes[at < 0 ? bytes.length + at : at]! ^= 1;
+      return bytes.toString('hex');
+    };
+    assert.throws(() => open(a11.enc, a11.info, '436f756e742d31', first.ct));
+    assert.throws(() => open(a11.enc, a11.info, `${first.aad}00`, first.ct));
+    assert.throws(() => open(a11.enc, `${a11.info}00`, first.aad, first.ct));
+    assert.throws(() => open(a11.enc, flip(a11.info), first.aad, first.ct));
+    assert.throws(() => open(flip(a11.enc), a11.info, first.aad, first.ct));
+    assert.throws(() => open(flip(a11.enc, 31), a11.info, first.aad, first.ct));
+    assert.throws(() => open('00'.repeat(32), a11.info, first.aad, first.ct), 'all-zero enc: low-order point');
+    assert.throws(() => open(a11.enc.slice(2), a11.info, first.aad, first.ct));
+    assert.throws(() => open(a11.enc, a11.info, first.aad, flip(first.ct)));
+    assert.throws(() => open(a11.enc, a11.info, first.aad, flip(first.ct, -1)));
+    assert.throws(() => open(a11.enc, a11.info, first.aad, first.ct.slice(0, 30)));
+    assert.throws(() => open(a11.enc, a11.info, first.aad, first.ct.slice(0, -2)));
+  });
+
+  it('refuses to seal to a low-order (all-zero) recipient key', () => {
+    assert.throws(() => hpkeSeal(suite, hpkePublicKey(Buffer.alloc(32)), hex(a11.info), hex(first.aad), hex(a11.pt)));
+  });
+});
+
+describe('interoperability with @hpke/core, both directions', () => {
+  for (const aead of ['aes-256-gcm', 'aes-128-gcm'] as const) {
+    it(`${aead}: library seals → we open; we seal → library opens`, async () => {
+      const ours = hpkeSuite(aead);
+      const theirs = librarySuite(aead);
+      const { agent } = await testKeys();
+      const key = loadAgentPrivateKey(agent.privateKeyPem);
+      const recipient = hpkeRecipientKey(key);
+      const skRm = Buffer.from(key.export({ format: 'jwk' }).d!, 'base64url');
+      const libraryKey = await libraryRecipientKey(theirs, skRm, recipient.publicKey);
+      const info = envelopeInfo(Buffer.alloc(32, 7));
+      for (const size of [0, 1, 15, 16, 17, 600]) {
+        const pt = Buffer.alloc(size, 0x61 + (size % 26));
+        const aad = Buffer.from(`aad-${size}`);
+        const fromLibrary = await theirs.seal({ recipientPublicKey: libraryKey.publicKey, info }, pt, aad);
+        assert.deepEqual(hpkeOpen(ours, recipient, new Uint8Array(fromLibrary.enc), info, aad, new Uint8Array(fromLibrary.ct)), pt);
+        const sealed = hpkeSeal(ours, hpkePublicKey(rawX25519PublicKey(key)), info, aad, pt);
+        assert.deepEqual(Buffer.from(await theirs.open({ recipientKey: libraryKey, enc: sealed.enc, info }, sealed.ct, aad)), pt);
+        await assert.rejects(theirs.open({ recipientKey: libraryKey, enc: sealed.enc, info }, sealed.ct, Buffer.concat([aad, Buffer.of(0)])));
+      }
+    });
+  }
+
+  it('the library derives the A.1.1 key pairs and seals the A.1.1 ciphertext that we open', async () => {
+    const theirs = librarySuite('aes-128-gcm');
+    const derived = await theirs.kem.deriveKeyPair(hex(a11.ikmR));
+    assert.equal(Buffer.from(await theirs.kem.serializePublicKey(derived.publicKey)).toString('hex'), a11.pkRm);
+    const sealed = await theirs.seal({ recipientPublicKey: derived.publicKey, info: hex(a11.info), ekm: hex(a11.ikmE) }, hex(a11.pt), hex(a11.encryptions[0].aad));
+    assert.equal(Buffer.from(sealed.ct).toString('hex'), a11.encryptions[0].ct);
   });
 });
 
@@ -96,11 +131,12 @@ describe('sealed password envelope v3 (RFC 9180 HPKE, DHKEM(X25519), HKDF-SHA256
     const { agent } = await testKeys();
     const payload = resetPayload();
     const envelope = JSON.parse(await sealForAgent(agent.publicKeyPem, payload, NOW)) as { kid: string; job: string; op: string; exp: number; enc: string; ct: string };
-    const suite = hpkeSuite('aes-256-gcm');
+    const suite = librarySuite('aes-256-gcm');
     const key = loadAgentPrivateKey(agent.privateKeyPem);
+    const recipientKey = await libraryRecipientKey(suite, Buffer.from(key.export({ format: 'jwk' }).d!, 'base64url'), rawX25519PublicKey(key));
     const digest = Buffer.from(envelope.kid, 'base64url');
     const aad = Buffer.from(`sspr-writeback-seal;2:v3;43:${envelope.kid};${envelope.job.length}:${envelope.job};${envelope.op.length}:${envelope.op};13:${envelope.exp};`);
-    const plaintext = await suite.open({ recipientKey: await hpkeRecipientKey(suite, key), enc: Buffer.from(envelope.enc, 'base64url'), info: envelopeInfo(digest) }, Buffer.from(envelope.ct, 'base64url'), aad);
+    const plaintext = await suite.open({ recipientKey, enc: Buffer.from(envelope.enc, 'base64url'), info: envelopeInfo(digest) }, Buffer.from(envelope.ct, 'base64url'), aad);
     assert.ok(Buffer.from(plaintext).includes(Buffer.from(payload.newPassword!)));
   });
 
