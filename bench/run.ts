@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: every benchmark in turn; each prints its own figures. `npm run bench -- NAME` runs one;
- * `vs-ltb` (the side-by-side kit against LTB, needs apt and several minutes) runs only when named.
+ * `vs-ltb` (the side-by-side kit against LTB, needs apt and several minutes) runs only when named. An unknown
+ * name is refused with the list of names (exit 2), never a run that measures nothing.
  */
 import { benchResetFlows } from './reset-flows.js';
 import { benchMethodFlows } from './method-flows.js';
@@ -14,19 +15,26 @@ import { benchVsLtb } from './vs-ltb.js';
 import { benchConsole } from './console.js';
 import { benchStrengthEstimate } from './strength-estimate.js';
 
+/** Every benchmark by name, in the order `npm run bench` runs them; `inAll` false: only when named. */
+const benches: ReadonlyArray<{ name: string; run: () => unknown; inAll: boolean }> = [
+  { name: 'reset', run: benchResetFlows, inAll: true },
+  { name: 'methods', run: benchMethodFlows, inAll: true },
+  { name: 'ldap', run: benchLdapResetLatency, inAll: true },
+  { name: 'sync', run: benchSync100k, inAll: true },
+  { name: 'doctor', run: benchDoctor, inAll: true },
+  { name: 'agent', run: benchAgentWriteback, inAll: true },
+  { name: 'refusal', run: benchRefusalTiming, inAll: true },
+  { name: 'check-flood', run: benchCheckFlood, inAll: true },
+  { name: 'console', run: benchConsole, inAll: true },
+  { name: 'strength', run: benchStrengthEstimate, inAll: true },
+  { name: 'password', run: async () => (await import('./password-policy.js')).main(), inAll: true },
+  { name: 'vs-ltb', run: benchVsLtb, inAll: false },
+];
+
 const only = process.argv[2];
-if (!only || only === 'reset') await benchResetFlows();
-if (!only || only === 'methods') await benchMethodFlows();
-if (!only || only === 'ldap') await benchLdapResetLatency();
-if (!only || only === 'sync') await benchSync100k();
-if (!only || only === 'doctor') await benchDoctor();
-if (!only || only === 'agent') await benchAgentWriteback();
-if (!only || only === 'refusal') await benchRefusalTiming();
-if (!only || only === 'check-flood') await benchCheckFlood();
-if (!only || only === 'console') await benchConsole();
-if (!only || only === 'strength') benchStrengthEstimate();
-if (!only || only === 'password') {
-  const { main } = await import('./password-policy.js');
-  await main();
+const chosen = only === undefined ? benches.filter((bench) => bench.inAll) : benches.filter((bench) => bench.name === only);
+if (chosen.length === 0) {
+  console.error(`There is no benchmark named "${only}". Choose one of: ${benches.map((bench) => bench.name).join(', ')}.`);
+  process.exit(2);
 }
-if (only === 'vs-ltb') await benchVsLtb();
+for (const bench of chosen) await bench.run();
