@@ -17,7 +17,9 @@ lint_log="$(mktemp)"; trap 'rm -f "$lint_log"' EXIT
 (npx eslint . && npx tsc -p tsconfig.browser.json) >"$lint_log" 2>&1 &
 lint_pid=$!
 step "type-check";  npx tsc -p tsconfig.json --noEmit
-step "build";       npm run build --silent
+# The type-check above covered src (tsconfig.json includes it), so the build only emits: the same files, without
+# checking every type a second time (about two minutes on two cores).
+step "build";       npx tsc -p tsconfig.build.json --noCheck
 step "deploy recipes"; bash scripts/check-deploy.sh
 step "lint, browser type-check"
 lint_status=0; wait "$lint_pid" || lint_status=$?
