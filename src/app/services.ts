@@ -232,12 +232,13 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   // users cost the same.
   let usualDomain: string | null = await users.mostCommonEmailDomain();
   const decoys = new DecoyRing(keys.keyFor('decoy'));
-  decoys.refresh(await users.ids());
+  const population = (afterId: string, limit: number) => users.idsAfter(afterId, limit);
+  await decoys.refresh(population);
   const helpdeskVerifications = new HelpdeskRepository(store.db);
   const housekeeping = setInterval(() => {
     void (async () => {
       usualDomain = await users.mostCommonEmailDomain();
-      decoys.refresh(await users.ids());
+      await decoys.refresh(population);
       await housekeep({ flows, sessions, challenges, throttles: throttleRepository, rateLimits: new RateLimitRepository(store.db), helpdesk: helpdeskVerifications, audit: { log: auditLog, retentionDays: config.audit.retentionDays } }, clock.now());
       await deliveryQueue.purgeDelivered(clock.now() - config.audit.delivery.keepDeliveredDays * 86_400_000);
       await deliveryQueue.purgeDeadMessages(clock.now() - DEAD_MESSAGE_DAYS * 86_400_000);

@@ -201,9 +201,9 @@ export class UsersRepository {
     return toRecords(rows, opener);
   }
 
-  /** Every account id (the decoy population). */
-  async ids(): Promise<string[]> {
-    return (await this.db.selectFrom('users').select('id').execute()).map((row) => row.id);
+  /** Account ids after `afterId` in id order, at most `limit` (the decoy population, a page at a time). */
+  async idsAfter(afterId: string, limit: number): Promise<string[]> {
+    return (await this.db.selectFrom('users').select('id').where('id', '>', afterId).orderBy('id').limit(limit).execute()).map((row) => row.id);
   }
 
   async count(): Promise<number> {

@@ -11,6 +11,7 @@ import { DecoyRing } from '../../../src/flows/reset/decoy-ring.js';
 import { randomBytes } from 'node:crypto';
 import { tokenDigest } from '../../../src/crypto/tokens.js';
 import { DeferredWork, fakeChecker, fakeCodeMethod, freezeOf, memoryParts, policyStore, registration, userNamed } from './fakes.js';
+import { populationOf } from '../../support/population-pages.js';
 
 const request = { lang: 'en' as const, ip: '192.0.2.9', userAgent: 'test' };
 const LEASE_SECONDS = 60;
@@ -169,7 +170,7 @@ describe('ResetFlow rules (fakes)', () => {
       verify: async (ctx) => void seen.push(['verify', ctx.user?.username ?? null, ctx.registration?.id ?? null]),
     };
     const h = harness({ users: [ann], registrations: [registration(ann, 'totp')], methods: [spy] });
-    h.decoys.refresh([ann.id]);
+    await h.decoys.refresh(populationOf([ann.id]));
     const started = await h.flow.start('ghost', request);
     assert.deepEqual(started.methods.map((m) => m.type), ['totp'], "the stand-in's methods");
     await h.flow.send(started.flowId, started.methods[0]!.id, request);
