@@ -3,7 +3,8 @@
  * (default 100,000) users and SSPR_BENCH_CONSOLE_EVENTS (default 1,000,000) audit events. Targets: the overview
  * page under 1 s, a user search page under 100 ms (p99); the streamed CSV export of every event, with the growth of
  * resident memory while it runs. Three runs, median (range), with the load average. SSPR_BENCH_CONSOLE_ONLY=readiness
- * measures the readiness sweep alone (SSPR_BENCH_CONSOLE_RUNS runs, default 3) and stops there.
+ * measures the readiness sweep alone (SSPR_BENCH_CONSOLE_RUNS runs, default 3) and stops there. The service runs in
+ * this process, so `npm run bench` starts node with the young-generation size the server is started with.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
