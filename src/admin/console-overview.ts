@@ -175,7 +175,7 @@ export function consoleOverviewOf(services: {
 }): ConsoleOverview {
   let overview = overviews.get(services);
   if (!overview) {
-    overview = new ConsoleOverview(new ConsoleStatsRepository(services.store.db, services.store.dialect), services.doctor, services.readiness, services.clock);
+    overview = new ConsoleOverview(new ConsoleStatsRepository(services.store.reads, services.store.dialect), services.doctor, services.readiness, services.clock);
     overviews.set(services, overview);
   }
   return overview;

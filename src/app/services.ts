@@ -280,7 +280,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     settings: { flowTtlSeconds: config.reset.flowTtlSeconds, completionLeaseSeconds: Math.max(60, 2 * config.writeback.jobTimeoutSeconds + 10), maxSendsPerFlow: config.reset.maxSendsPerFlow, organisation: config.organisation.name },
   });
   const doctor = new DoctorService({
-    config, clock, db: store.db, cipher, users, groups, licences, registrations, policy, throttles, inspector,
+    config, clock, db: store.db, reads: store.reads, cipher, users, groups, licences, registrations, policy, throttles, inspector,
     availableTypes: [...methods.keys()],
     smtpConfigured: realMailer !== null,
     mailServer,

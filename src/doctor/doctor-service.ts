@@ -58,6 +58,8 @@ export interface DoctorDeps {
   config: Config;
   clock: Clock;
   db: Kysely<Database>;
+  /** Where the per-check counts and audit reads run (`Store.reads`: off the serving thread on SQLite); default `db`. */
+  reads?: Kysely<Database>;
   cipher: FieldCipher;
   users: UsersRepository;
   groups: GroupsRepository;
@@ -91,7 +93,7 @@ export class DoctorService {
   private readonly pages: DoctorPageReads;
 
   constructor(private readonly deps: DoctorDeps) {
-    this.repo = new DoctorRepository(deps.db, doctorReads);
+    this.repo = new DoctorRepository(deps.reads ?? deps.db, doctorReads);
     this.agents = new AgentsRepository(deps.db);
     this.pages = new DoctorPageReads(deps.db, doctorReads);
   }

@@ -18,6 +18,7 @@ export interface WhatIf extends WhatIfPage {
 }
 
 export interface WhatIfDeps {
+  /** Where its set-based counts run: `Store.reads` (off the serving thread on SQLite). */
   db: Kysely<Database>;
   /** The group's id by name (case-insensitive), or null. */
   findGroup(name: string): Promise<{ id: string } | null>;

@@ -50,7 +50,7 @@ export class AuditorReports {
   private readonly repo: ReportsRepository;
 
   constructor(private readonly services: Pick<Services, 'store' | 'clock' | 'policy' | 'methods'>) {
-    this.repo = new ReportsRepository(services.store.db, services.store.dialect);
+    this.repo = new ReportsRepository(services.store.reads, services.store.dialect);
   }
 
   async table(id: ReportId, options: ReportOptions): Promise<ReportTable> {

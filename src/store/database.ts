@@ -6,11 +6,18 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type pg from 'pg';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
+import { ReadThreadDialect } from './read-thread/read-thread-dialect.js';
 import type { Dialect } from './migrations/portable.js';
 import { SsprError } from '../errors/sspr-error.js';
 
 export interface Store {
   db: Kysely<Database>;
+  /**
+   * For long set-based reads only (console statistics, reports, the doctor's counts, a policy what-if): on SQLite
+   * they run on a read-only connection in a worker thread (read-thread/read-thread-dialect.ts) and see what has been
+   * committed; on PostgreSQL this is `db`. No transactions, no writes, no streaming.
+   */
+  reads: Kysely<Database>;
   dialect: Dialect;
   /** Where the data lives, without credentials (for logs and `config check`). */
   location: string;
@@ -42,7 +49,7 @@ export function openStore(databaseUrl: string | undefined, dataDir: string): Sto
     pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const url = new URL(databaseUrl);
-    return { db, dialect: 'postgres', location: `postgres://${url.host}${url.pathname}`, close: () => db.destroy() };
+    return { db, reads: db, dialect: 'postgres', location: `postgres://${url.host}${url.pathname}`, close: () => db.destroy() };
   }
   const file = databaseUrl?.startsWith('sqlite:') ? databaseUrl.slice('sqlite:'.length) : join(dataDir, 'sspr.db');
   if (file !== ':memory:') createPrivately(file, databaseUrl === undefined);
@@ -55,7 +62,12 @@ export function openStore(databaseUrl: string | undefined, dataDir: string): Sto
   // Freed pages are zeroed, so replaced secrets (old ciphertexts, consumed code hashes) do not linger in the file.
   sqlite.exec('PRAGMA secure_delete = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: 'sqlite', location: `sqlite:${file}`, close: () => db.destroy() };
+  const reads = file === ':memory:' ? db : new Kysely<Database>({ dialect: new ReadThreadDialect(file, db) });
+  const close = async () => {
+    if (reads !== db) await reads.destroy();
+    await db.destroy();
+  };
+  return { db, reads, dialect: 'sqlite', location: `sqlite:${file}`, close };
 }
 
 /**

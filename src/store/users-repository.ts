@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, UsersTable } from './schema.js';
 import { PreparedQuery } from './prepared-query.js';
 import type { Clock } from './clock.js';
@@ -301,7 +301,8 @@ export class UsersRepository {
     const rows = await this.db
       .selectFrom('users')
       .select(['id', 'username', 'display_name', 'enabled', 'is_admin', 'is_helpdesk', 'helpdesk_scope'])
-      .where((eb) => eb.or([eb('is_admin', '=', 1), eb('is_helpdesk', '=', 1)]))
+      // Literal values, as in the partial index `users_operators` (migration 024): a bound parameter would not match it.
+      .where(sql<boolean>`is_admin = 1 or is_helpdesk = 1`)
       .orderBy('username_key')
       .execute();
     return rows.map((row) => ({

@@ -23,6 +23,7 @@ import * as lookupTags from './020-lookup-indexes.js';
 import * as agentFeatures from './021-agent-features.js';
 import * as jobFeatures from './022-job-features.js';
 import * as throttleBlockAccount from './023-throttle-block-account.js';
+import * as operatorIndex from './024-operator-index.js';
 
 // Migrations are listed in code (not read from a folder) so the compiled package carries them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -51,6 +52,7 @@ const ordered: Array<[string, Up]> = [
   ['021-agent-features', agentFeatures.up],
   ['022-job-features', jobFeatures.up],
   ['023-throttle-block-account', throttleBlockAccount.up],
+  ['024-operator-index', operatorIndex.up],
 ];
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -23,7 +23,7 @@ const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).d
 export async function previewPolicy(services: Services, change: Record<string, unknown>, page: number): Promise<{ candidate: SsprPolicy; whatIf: WhatIf }> {
   const before = await services.policy.current();
   const candidate = candidatePolicy(before, change);
-  const whatIf = new PolicyWhatIf({ db: services.store.db, findGroup: (name) => services.groups.find(name), availableTypes: [...services.methods.keys()] });
+  const whatIf = new PolicyWhatIf({ db: services.store.reads, findGroup: (name) => services.groups.find(name), availableTypes: [...services.methods.keys()] });
   return { candidate, whatIf: await whatIf.preview(before, candidate, { offset: (page - 1) * WHAT_IF_PAGE, limit: WHAT_IF_PAGE }) };
 }
 
