@@ -20,8 +20,9 @@ export default tseslint.config(
   },
   {
     // The store implements, features own: store/ holds the SQL and imports nothing from feature folders. Its
-    // kernel is src/crypto (the field cipher that encrypts columns) and src/errors (the one error type a
-    // uniqueness or existence check throws); packages: kysely, pg, better-sqlite3 and node built-ins.
+    // kernel is src/crypto (the field cipher that encrypts columns), src/errors (the one error type a uniqueness
+    // or existence check throws) and src/threads (where a worker thread finds its module); packages: kysely, pg,
+    // better-sqlite3 and node built-ins.
     files: ['src/store/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -29,8 +30,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              // Out of src/store: only to the kernel (`../crypto/`, `../errors/`); migrations stay inside.
-              regex: '^(\\.\\./){2,}|^\\.\\./(?!crypto/|errors/)[^/]*/',
+              // Out of src/store: only to the kernel (`../crypto/`, `../errors/`, `../threads/`); migrations stay inside.
+              regex: '^(\\.\\./){2,}|^\\.\\./(?!crypto/|errors/|threads/)[^/]*/',
               message: 'store/ imports nothing from features: declare the row shape here; features keep their own types.',
             },
             {

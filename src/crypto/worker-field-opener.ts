@@ -13,7 +13,7 @@
  * names the failure. The worker holds the event loop open only while a call waits for it; `close` ends it.
  */
 import { Worker } from 'node:worker_threads';
-import { IMPORT_WORKER_MODULE, workerModule } from '../app/worker-module.js';
+import { IMPORT_WORKER_MODULE, workerModule } from '../threads/worker-module.js';
 import type { FieldCipher, FieldOpener, SealedField } from './field-cipher.js';
 import type { OpenAnswer, OpenRequest, ThreadKeyring } from './field-opener-thread.js';
 

@@ -10,7 +10,7 @@
  */
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { IMPORT_WORKER_MODULE, workerModule } from '../app/worker-module.js';
+import { IMPORT_WORKER_MODULE, workerModule } from '../threads/worker-module.js';
 import { languages, type Lang } from '../i18n/lang.js';
 import { CompactDictionaries, type CompactDictionaryParts } from './compact-dictionaries.js';
 

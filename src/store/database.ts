@@ -6,7 +6,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type pg from 'pg';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
-import { ReadThreadDialect } from './read-thread/read-thread-dialect.js';
+import { ReadThreadDialect } from './read-thread-dialect.js';
 import type { Dialect } from './migrations/portable.js';
 import { SsprError } from '../errors/sspr-error.js';
 

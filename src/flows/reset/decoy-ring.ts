@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { IMPORT_WORKER_MODULE, workerModule } from '../../app/worker-module.js';
+import { IMPORT_WORKER_MODULE, workerModule } from '../../threads/worker-module.js';
 import { Sha256Hmac } from '../../crypto/sha256-hmac.js';
 import { usernameKey } from '../../store/users-repository.js';
 import { TimeSlices } from '../../doctor/time-slices.js';

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kysely, sql } from 'kysely';
 import { openTestStore } from '../../support/test-store.js';
-import { ReadThreadDialect } from '../../../src/store/read-thread/read-thread-dialect.js';
+import { ReadThreadDialect } from '../../../src/store/read-thread-dialect.js';
 import type { Database } from '../../../src/store/schema.js';
 
 /** The process warnings `SSPR_SQLITE_READ_THREAD` emitted while `run` runs (they are emitted on a later tick). */

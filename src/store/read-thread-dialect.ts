@@ -14,8 +14,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { CompiledQuery, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult } from 'kysely';
-import { IMPORT_WORKER_MODULE, workerModule } from '../../app/worker-module.js';
-import type { Database } from '../schema.js';
+import { IMPORT_WORKER_MODULE, workerModule } from '../threads/worker-module.js';
+import type { Database } from './schema.js';
 import type { ReadAnswer, ReadRequest } from './read-thread.js';
 
 export interface ReadThreadOptions {
