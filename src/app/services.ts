@@ -162,7 +162,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const licences = new LicencesRepository(store.db, groups);
   const flows = new FlowsRepository<MethodType, MethodHint>(store.db);
   const sessions = new SessionsRepository(store.db);
-  const auditLog = new AuditRepository(store.db);
+  const auditLog = new AuditRepository(store.db, store.reads);
   const audit = new Audit(auditLog, clock, log, config.audit.sinks.map((sink) => sink.id));
   const metrics = new Metrics({ processMetrics: overrides.processMetrics });
   audit.onRecord((entry) => metrics.observeAudit(entry));
