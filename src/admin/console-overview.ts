@@ -168,7 +168,7 @@ export class ConsoleOverview {
 /** The services' one overview (one reused doctor run per process), made on first use. */
 const overviews = new WeakMap<object, ConsoleOverview>();
 export function consoleOverviewOf(services: {
-  store: { db: ConstructorParameters<typeof ConsoleStatsRepository>[0]; dialect: ConstructorParameters<typeof ConsoleStatsRepository>[1] };
+  store: { reads: ConstructorParameters<typeof ConsoleStatsRepository>[0]; dialect: ConstructorParameters<typeof ConsoleStatsRepository>[1] };
   doctor: Pick<DoctorService, 'diagnoseService'>;
   readiness: Pick<ResetReadiness, 'current' | 'countInBackground'>;
   clock: Clock;

@@ -58,7 +58,7 @@ export interface DoctorDeps {
   config: Config;
   clock: Clock;
   db: Kysely<Database>;
-  /** Where the per-check counts and audit reads run (`Store.reads`: off the serving thread on SQLite); default `db`. */
+  /** Where the per-check counts and the sweep's page reads run (`Store.reads`: off the serving thread on SQLite); default `db`. */
   reads?: Kysely<Database>;
   cipher: FieldCipher;
   users: UsersRepository;
@@ -95,7 +95,7 @@ export class DoctorService {
   constructor(private readonly deps: DoctorDeps) {
     this.repo = new DoctorRepository(deps.reads ?? deps.db, doctorReads);
     this.agents = new AgentsRepository(deps.db);
-    this.pages = new DoctorPageReads(deps.db, doctorReads);
+    this.pages = new DoctorPageReads(deps.reads ?? deps.db, doctorReads);
   }
 
   private async serviceFacts(): Promise<ServiceFacts> {

@@ -49,7 +49,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         store = openStore(undefined, dir);
         cleanup = async () => rmSync(dir, { recursive: true, force: true });
       }
-      assert.deepEqual(await migrate(store), ['001-initial', '002-password-policy', '003-methods-policy', '004-directory-accounts', '005-writeback-agents', '006-admin-tokens', '007-flow-claim', '008-rate-limit', '009-keyring', '010-agent-envelope', '011-roles', '012-user-indexes', '013-console-auth', '014-console-pages', '015-helpdesk', '016-reminders', '017-delivery-queue', '018-integrity', '019-reregistration', '020-lookup-indexes', '021-agent-features', '022-job-features', '023-throttle-block-account']);
+      assert.deepEqual(await migrate(store), ['001-initial', '002-password-policy', '003-methods-policy', '004-directory-accounts', '005-writeback-agents', '006-admin-tokens', '007-flow-claim', '008-rate-limit', '009-keyring', '010-agent-envelope', '011-roles', '012-user-indexes', '013-console-auth', '014-console-pages', '015-helpdesk', '016-reminders', '017-delivery-queue', '018-integrity', '019-reregistration', '020-lookup-indexes', '021-agent-features', '022-job-features', '023-throttle-block-account', '024-operator-index']);
       assert.deepEqual(await migrate(store), [], 'migrations are idempotent');
     });
     after(async () => {
@@ -57,15 +57,17 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await cleanup();
     });
 
-    it('per-user session and flow lookups of a password write use an index (no table scan)', { skip: dialect !== 'sqlite' && 'EXPLAIN QUERY PLAN is SQLite syntax; a PostgreSQL plan depends on table statistics' }, async () => {
+    it("per-user session and flow lookups of a password write, and the console's operator list, use an index (no table scan)", { skip: dialect !== 'sqlite' && 'EXPLAIN QUERY PLAN is SQLite syntax; a PostgreSQL plan depends on table statistics' }, async () => {
       const plans = [
         sql`explain query plan delete from sessions where user_id = ${'u'} and id_digest != ${'d'}`,
         sql`explain query plan select id_digest from reset_flows where user_id = ${'u'} and state in (${'started'}, ${'verified'})`,
+        // UsersRepository.operators' condition, with literal values as the partial index has them.
+        sql`explain query plan select id from users where is_admin = 1 or is_helpdesk = 1 order by username_key`,
       ];
       for (const plan of plans) {
         const { rows } = await plan.execute(store.db);
         const detail = rows.map((row) => String((row as { detail?: unknown }).detail)).join(' | ');
-        assert.match(detail, /USING (COVERING )?INDEX (sessions_user|reset_flows_user)/, detail);
+        assert.match(detail, /USING (COVERING )?INDEX (sessions_user|reset_flows_user|users_operators)/, detail);
       }
     });
 

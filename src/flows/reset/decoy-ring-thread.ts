@@ -7,5 +7,5 @@ import { ringPoints } from './decoy-ring-points.js';
 
 export function buildRingForParent(port: MessagePort, key: Uint8Array, joinedIds: string): void {
   const points = ringPoints(key, joinedIds === '' ? [] : joinedIds.split('\0'));
-  port.postMessage(points, [points.buffer]);
+  port.postMessage(points, [points.buffer as ArrayBuffer]);
 }

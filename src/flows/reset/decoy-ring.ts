@@ -43,7 +43,7 @@ export interface DecoyRingOptions {
  */
 export class DecoyRing {
   private ids: readonly string[] = [];
-  private points = new BigUint64Array(0);
+  private points: BigUint64Array<ArrayBufferLike> = new BigUint64Array(0);
   private running: Promise<void> | null = null;
   private readonly mac: Sha256Hmac;
 

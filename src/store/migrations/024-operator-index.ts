@@ -9,5 +9,5 @@ import type { Dialect } from './portable.js';
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export async function up(db: Kysely<any>, _dialect: Dialect): Promise<void> {
-  await db.schema.createIndex('users_operators').on('users').column('username_key').where(sql.raw('is_admin = 1 or is_helpdesk = 1')).execute();
+  await db.schema.createIndex('users_operators').on('users').column('username_key').where(sql<boolean>`is_admin = 1 or is_helpdesk = 1`).execute();
 }
