@@ -3,7 +3,7 @@ import type { UserRecord } from '../store/users-repository.js';
 import type { FieldOpener } from '../crypto/field-cipher.js';
 import type { CheckId } from './doctor-types.js';
 import type { DoctorService, StoredVerdict } from './doctor-service.js';
-import { TimeSlices } from './time-slices.js';
+import { TimeSlices } from '../threads/time-slices.js';
 
 /**
  * How many users can reset now: a dated snapshot of the doctor's user-level verdict over every account.

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { IMPORT_WORKER_MODULE, workerModule } from '../../threads/worker-module.js';
 import { Sha256Hmac } from '../../crypto/sha256-hmac.js';
 import { usernameKey } from '../../store/users-repository.js';
-import { TimeSlices } from '../../doctor/time-slices.js';
+import { TimeSlices } from '../../threads/time-slices.js';
 import { INDEX_BITS, INDEX_MASK, ringPoints, ringPosition } from './decoy-ring-points.js';
 
 /** Account ids after `afterId` in id order, at most `limit` (UsersRepository.idsAfter). */

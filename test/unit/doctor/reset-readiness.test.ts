@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BLOCK_ENDS_HORIZON_MS, ReadinessTally, ResetReadiness, capableAt, type ReadinessDeps, type ReadinessSnapshot } from '../../../src/doctor/reset-readiness.js';
-import { TimeSlices } from '../../../src/doctor/time-slices.js';
+import { TimeSlices } from '../../../src/threads/time-slices.js';
 import type { StoredVerdict } from '../../../src/doctor/doctor-service.js';
 import type { UserRecord } from '../../../src/store/users-repository.js';
 
