@@ -5,7 +5,7 @@
  * the whole read is done (a member may stream after its group); a full run then disables accounts it did not see;
  * the marker is written last, so a run that fails anywhere is repeated from the old marker, never skipped.
  *
- * A run inside `sspr serve` shares the event loop with every request: a page of accounts is stored
+ * A run inside `sspr serve` shares the event loop with every request: a page of accounts or groups is stored
  * `STORE_CHUNK` at a time (one transaction each), and the loop is handed back between chunks and between groups'
  * member lists once a slice of `SLICE_MS` is used (a page of 500 in one transaction held it 50–70 ms).
  */
@@ -14,7 +14,7 @@ import type { DirectoryReader } from './directory-reader.js';
 import type { SyncMode, SyncSummary, SyncTarget, UpsertCounts } from './sync-types.js';
 import { TimeSlices } from '../threads/time-slices.js';
 
-/** Accounts stored per transaction. */
+/** Accounts or groups stored per transaction. */
 const STORE_CHUNK = 100;
 /** The slice of the event loop a run takes before handing it back. */
 const SLICE_MS = 8;
@@ -70,7 +70,10 @@ export async function runSync(reader: DirectoryReader, target: SyncTarget, optio
         seenDns.remember(group.dn, group.anchor);
         pendingMembers.push({ groupAnchor: group.anchor, memberDns: group.memberDns });
       }
-      add(summary.groups, await target.upsertGroups(groups));
+      for (let at = 0; at < groups.length; at += STORE_CHUNK) {
+        await slices.pause();
+        add(summary.groups, await target.upsertGroups(groups.slice(at, at + STORE_CHUNK)));
+      }
       options.onProgress?.((processed += groups.length));
     },
   );
