@@ -54,6 +54,7 @@ dl.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 
 .tile { background: var(--c-tile); border: 1px solid var(--c-rule); border-radius: 6px; padding: .75rem 1rem; }
 .tile dt { font-weight: 600; } .tile dd { margin: .25rem 0 0; } .tile dd:not(.help) { font-size: 1.5rem; font-weight: 700; }
 #stat-capable { font-size: 1.15rem; }
+.tile dd.tile-warn { border-left: 4px solid var(--c-warn); padding-left: .5rem; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(22rem, 100%), 1fr)); gap: 1.5rem; margin-top: 1rem; }
 .chart-box { min-width: 0; }
 .chart-figure { margin: 0; }
