@@ -56,7 +56,7 @@ export interface ConsoleOverviewData {
       at: number;
       /** Of `count`, users with no registered method (contact data from the directory counts for them); null: not recorded. */
       unregistered: number | null;
-      /** E-mail codes could not be delivered when counted; `needEmail` users whom e-mail makes able to reset were left out. */
+      /** E-mail codes could not be delivered when counted; `needEmail` users failed no other check and were left out for it. */
       emailFailing: boolean;
       needEmail: number;
     } | null;
@@ -174,7 +174,7 @@ export class ConsoleOverview {
               at: snapshot.at,
               unregistered: snapshot.capableUnregistered ?? null,
               emailFailing: snapshot.emailFailing ?? false,
-              needEmail: snapshot.failing['mail-server-reachable'] ?? 0,
+              needEmail: snapshot.capableButForEmail ?? 0,
             }
           : null,
         emailFailingNow: doctor ? checks.get('mail-server-reachable')?.status === 'fail' || checks.get('method-data-valid')?.status === 'fail' : null,

@@ -53,6 +53,8 @@ export interface ReadinessSnapshot {
    * `mail-server-reachable` and are not in `capable`. Absent in snapshots stored before it was recorded.
    */
   emailFailing?: boolean;
+  /** Users whose only failing check was `mail-server-reachable`: able to reset once e-mail is delivered again. */
+  capableButForEmail?: number;
   /** Per check, how many users it failed for (a user can fail several). */
   failing: Partial<Record<CheckId, number>>;
   /**
@@ -90,6 +92,7 @@ export class ReadinessTally {
   users = 0;
   capable = 0;
   capableUnregistered = 0;
+  capableButForEmail = 0;
   readonly failing: Partial<Record<CheckId, number>> = {};
   /** Minute end → users blocked only by the throttle until then (distinct minutes: at most the policy's block hours). */
   private readonly blockedOnly = new Map<number, number>();
@@ -102,6 +105,7 @@ export class ReadinessTally {
         if (verdict.registered === false) this.capableUnregistered++;
       }
       for (const id of verdict.failing) this.failing[id] = (this.failing[id] ?? 0) + 1;
+      if (verdict.failing.length === 1 && verdict.failing[0] === 'mail-server-reachable') this.capableButForEmail++;
       if (verdict.failing.length === 1 && verdict.failing[0] === 'throttled' && verdict.block) {
         const minuteEnd = Math.ceil(verdict.block.until / MINUTE_MS) * MINUTE_MS;
         this.blockedOnly.set(minuteEnd, (this.blockedOnly.get(minuteEnd) ?? 0) + 1);
@@ -117,7 +121,7 @@ export class ReadinessTally {
       else blockedOnlyLater += users;
     }
     blockedOnlyEnds.sort((a, b) => a[0] - b[0]);
-    return { startedAt, at, users: this.users, capable: this.capable, capableUnregistered: this.capableUnregistered, emailFailing, failing: { ...this.failing }, blockedOnlyEnds, blockedOnlyLater, elapsedMs, longestSliceMs };
+    return { startedAt, at, users: this.users, capable: this.capable, capableUnregistered: this.capableUnregistered, emailFailing, capableButForEmail: this.capableButForEmail, failing: { ...this.failing }, blockedOnlyEnds, blockedOnlyLater, elapsedMs, longestSliceMs };
   }
 }
 
