@@ -15,6 +15,7 @@ import { timeLabel } from './time-label.js';
 import { auditTable } from './audit-pages.js';
 import { consoleTable } from './console-table.js';
 import { reasonText } from './audit-labels-html.js';
+import { auditValuesLabel } from '../../audit/audit-labels.js';
 import type { FreezeRecord } from '../../store/integrity-repository.js';
 import type { DirectoryUser } from '../../directory/directory.js';
 import type { HelpdeskVerification } from '../../store/helpdesk-repository.js';
@@ -43,7 +44,7 @@ ${row('console-users.profile.email', user.email ?? none)}
 ${row('console-users.profile.mobile', user.mobile ?? none)}
 ${row('console-users.profile.account', accountSourceLabel(lang, user.source))}
 ${row('console-users.profile.state', userState(lang, user))}
-${row('console-users.profile.roles', user.roles.join(', ') || none)}
+${row('console-users.profile.roles', auditValuesLabel(lang, 'role', user.roles) || none)}
 ${row('console-users.profile.created', timeLabel(user.createdAt, lang))}
 ${row('console-users.profile.passwordChanged', user.passwordChangedAt ? timeLabel(user.passwordChangedAt, lang) : none)}
 ${row('console-users.profile.groups', user.groups.join(', ') || none)}
