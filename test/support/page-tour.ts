@@ -148,11 +148,18 @@ export async function walkTour(page: Page, options: TourOptions, visit: (stop: T
   await at('console-hd-users', `${base}/admin/users`);
   await at('console-hd-user', `${base}/admin/users/alice`);
   await at('console-hd-verify', `${base}/admin/helpdesk/alice`);
+  // One code per walk (the helpdesk may send five an hour to one user): the first language sends it, every
+  // language shows the verification it started.
+  let pending: string | null = null;
   await visit({
     name: 'console-hd-verify-code',
     show: async (lang) => {
-      await go(page, `${base}/admin/helpdesk/alice?lang=${lang}`);
-      await submit(page, 'form[action$="/start"] button[type=submit]');
+      if (pending === null) {
+        await go(page, `${base}/admin/helpdesk/alice?lang=${lang}`);
+        await submit(page, 'form[action$="/start"] button[type=submit]');
+        pending = page.url().replace(/[?&]lang=[a-z-]+/, '');
+      }
+      await go(page, withLang(pending, lang));
     },
   });
   await at('console-hd-forbidden', `${base}/admin/audit`);

@@ -55,6 +55,9 @@ dl.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 
 .tile dt { font-weight: 600; } .tile dd { margin: .25rem 0 0; } .tile dd:not(.help) { font-size: 1.5rem; font-weight: 700; }
 #stat-capable { font-size: 1.15rem; }
 .tile dd.tile-warn { border-left: 4px solid var(--c-warn); padding-left: .5rem; }
+.help-details { margin: .75rem 0; } .help-details summary { cursor: pointer; text-decoration: underline; text-underline-offset: .2em; } .help-details p { margin: .5rem 0 0; max-width: 60rem; }
+/* A code typed from a message or an app: a short field, not the page's width. */
+.console input[type=text][inputmode=numeric] { max-width: 12rem; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(22rem, 100%), 1fr)); gap: 1.5rem; margin-top: 1rem; }
 .chart-box { min-width: 0; }
 .chart-figure { margin: 0; }

@@ -63,7 +63,7 @@ function userTiles(data: ConsoleOverviewData, lang: Lang, page: PageContext): Sa
 <div class="tile"><dt>${message(lang, 'console-overview.users.registered')}</dt><dd id="stat-registered">${message(lang, 'console-overview.users.share', { count: registered, percent: percentOf(registered, all, lang) })}</dd></div>
 <div class="tile"><dt>${message(lang, 'console-overview.users.blocked')}</dt><dd id="stat-blocked">${number.format(blocked)}</dd></div>
 </dl>
-<p class="help" id="capable-help">${message(lang, 'console-overview.users.capableHelp')}</p>
+<details class="help-details"><summary>${message(lang, 'console-overview.users.capableHelpSummary')}</summary><p class="help" id="capable-help">${message(lang, 'console-overview.users.capableHelp')}</p></details>
 <form method="post" action="/admin/readiness">${csrfField(page)}<button type="submit" class="secondary small" id="capable-recount"${capableCountingSince !== null ? ' disabled' : ''}>${message(lang, 'console-overview.users.capableRecount')}</button></form>
 </section>`;
 }
