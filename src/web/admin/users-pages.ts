@@ -188,6 +188,7 @@ ${scopeNote}${consoleTable({
     const window = await services.helpdesk.window(operator, target);
     const account = await services.users.findByUsername(user.username);
     const frozen = account ? await services.integrity.freeze.freezeOf(account.id) : null;
+    const contactCounts = (await services.policy.current()).contactDataCounts;
     const notice = (request.query as Record<string, unknown>).notice;
     const noticeText =
       notice === 'removed' ? message(lang, 'console-users.methods.removed', { type: methodName(lang, String((request.query as Record<string, unknown>).type ?? '').slice(0, 32)) })
@@ -200,7 +201,7 @@ ${scopeNote}${consoleTable({
     return renderConsole(kit, request, reply, operator, 'users', message(lang, 'console-users.user.title', { username: user.username }), (page) => html`<p><a href="/admin/users">← ${message(lang, 'console-users.user.back')}</a></p>
 ${noticeText ? html`<p class="notice" role="status">${noticeText}</p>` : ''}
 ${freeze(user.username, frozen, page, operator.isAdmin)}
-<div class="console-columns"><div>${profile(user, lang)}${blocks(user, page, window)}</div><div>${methods(user, page, (await services.policy.current()).contactDataCounts)}${doctor(user, lang)}</div></div>
+<div class="console-columns"><div>${profile(user, lang)}${blocks(user, page, window)}</div><div>${methods(user, page, contactCounts)}${doctor(user, lang)}</div></div>
 ${trail(user, lang)}`);
   });
 
