@@ -31,7 +31,8 @@ for (const [lang, pkg] of [['ja', 'fonts-ipafont-gothic']] as const) {
 const password = 'Screenshot-Tour-2026!';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sspr-screens-'));
-const env = { SSPR_DATA_DIR: dataDir, SSPR_CAPTCHA: 'off', SSPR_LOG_LEVEL: 'warn' };
+// SSPR_SMTP_URL passes through: e.g. smtp://127.0.0.1:1 shows the console while the mail server does not answer.
+const env = { SSPR_DATA_DIR: dataDir, SSPR_CAPTCHA: 'off', SSPR_LOG_LEVEL: 'warn', ...(process.env.SSPR_SMTP_URL ? { SSPR_SMTP_URL: process.env.SSPR_SMTP_URL } : {}) };
 const server = await startServerProcess((port) => ({ ...env, SSPR_PORT: String(port) }), 'demo');
 const browser = await launchChromium();
 try {
