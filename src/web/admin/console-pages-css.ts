@@ -17,6 +17,7 @@ ${scope} thead { position: absolute; width: 1px; height: 1px; overflow: hidden; 
 ${scope} tbody tr { border: 1px solid var(--c-rule); border-radius: 6px; padding: .35rem .75rem; margin: 0 0 .75rem; }
 ${scope} tbody :is(th, td) { display: flow-root; padding: .2rem 0 .2rem calc(var(--label-width) + .75rem); border: 0; text-align: left; white-space: normal; overflow-wrap: anywhere; max-width: none; }
 ${scope} tbody :is(th, td)::before { content: attr(data-label) / ""; float: left; box-sizing: border-box; width: var(--label-width); margin-left: calc(-1 * (var(--label-width) + .75rem)); padding-right: .25rem; font-size: .85rem; font-weight: 600; color: var(--c-muted); overflow-wrap: break-word; hyphens: auto; }
+${scope} table.audit td:first-child { white-space: normal; }
 ${scope} tbody td:empty { padding: 0; } ${scope} tbody td:empty::before { content: none; }
 ${scope} tbody td:has(> form) { padding-left: 0; } ${scope} tbody td:has(> form)::before { content: none; }
 ${scope} tbody td form { display: block; }
