@@ -3,8 +3,9 @@
 // each language of src/i18n/lang.ts (or those given in SSPR_SCREENSHOT_LANGS, e.g. "en de ja"), every stop or only
 // those whose name starts with one of SSPR_SCREENSHOT_PAGES (e.g. "console admin-doctor"), written to
 // screenshots/<page>-<lang>-<width>-<scheme>.png. Runs the built demo server in a temporary data dir with the
-// captcha off, sets passwords for alice (user) and dieter (administrator) through the CLI and creates an admin API
-// token (so the access page lists one). One browser context per width and scheme walks one reset flow.
+// captcha off, sets passwords for alice (user), dieter (administrator) and carla (helpdesk operator, role given
+// through the CLI) and creates an admin API token (so the access page lists one). One browser context per width
+// and scheme walks one reset flow, dieter's console, then carla's (console-hd-*).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,14 +31,17 @@ for (const [lang, pkg] of [['ja', 'fonts-ipafont-gothic']] as const) {
 const password = 'Screenshot-Tour-2026!';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sspr-screens-'));
-const env = { SSPR_DATA_DIR: dataDir, SSPR_CAPTCHA: 'off', SSPR_LOG_LEVEL: 'warn' };
+// SSPR_SMTP_URL passes through: e.g. smtp://127.0.0.1:1 shows the console while the mail server does not answer.
+const env = { SSPR_DATA_DIR: dataDir, SSPR_CAPTCHA: 'off', SSPR_LOG_LEVEL: 'warn', ...(process.env.SSPR_SMTP_URL ? { SSPR_SMTP_URL: process.env.SSPR_SMTP_URL } : {}) };
 const server = await startServerProcess((port) => ({ ...env, SSPR_PORT: String(port) }), 'demo');
 const browser = await launchChromium();
 try {
-  for (const user of ['alice', 'dieter']) {
+  for (const user of ['alice', 'dieter', 'carla']) {
     const set = runCli(['user', 'set-password', user], { env, input: `${password}\n`, timeoutMs: 120_000 });
     if (set.status !== 0) throw new Error(`set-password ${user} (status ${set.status}): ${set.stderr}`);
   }
+  const role = runCli(['role', 'assign', 'helpdesk', 'carla'], { env, timeoutMs: 120_000 });
+  if (role.status !== 0) throw new Error(`role assign helpdesk carla (status ${role.status}): ${role.stderr}`);
   const token = runCli(['admin', 'token', 'create', '--name', 'nightly-export'], { env, timeoutMs: 120_000 });
   if (token.status !== 0) throw new Error(`admin token create (status ${token.status}): ${token.stderr}`);
   mkdirSync(out, { recursive: true });
@@ -46,7 +50,7 @@ try {
     for (const scheme of schemes) {
       const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: scheme });
       const page = await context.newPage();
-      await walkTour(page, { base: server.baseUrl, password, console: true }, async (stop) => {
+      await walkTour(page, { base: server.baseUrl, password, console: true, helpdesk: 'carla' }, async (stop) => {
         if (!wanted(stop.name)) return;
         for (const lang of languages) {
           await stop.show(lang);

@@ -50,7 +50,21 @@ export interface ConsoleOverviewData {
      * Users who can reset now by the readiness snapshot (doctor/reset-readiness.ts states the contract): `count` of
      * the `of` accounts the sweep saw, as of `at` (blocks that ended since count); null before the first sweep.
      */
-    capable: { count: number; of: number; at: number } | null;
+    capable: {
+      count: number;
+      of: number;
+      at: number;
+      /** Of `count`, users with no registered method (contact data from the directory counts for them); null: not recorded. */
+      unregistered: number | null;
+      /** E-mail codes could not be delivered when counted; `needEmail` users failed no other check and were left out for it. */
+      emailFailing: boolean;
+      needEmail: number;
+    } | null;
+    /**
+     * E-mail codes cannot be delivered now, by the doctor's service run behind the banner (`mail-server-reachable`
+     * or `method-data-valid` failing); null while that run is not there yet.
+     */
+    emailFailingNow: boolean | null;
     /** When a sweep runs in this process: since when; else null. */
     capableCountingSince: number | null;
   };
@@ -153,7 +167,17 @@ export class ConsoleOverview {
       users: {
         ...users,
         blocked,
-        capable: snapshot ? { count: capableAt(snapshot, now), of: snapshot.users, at: snapshot.at } : null,
+        capable: snapshot
+          ? {
+              count: capableAt(snapshot, now),
+              of: snapshot.users,
+              at: snapshot.at,
+              unregistered: snapshot.capableUnregistered ?? null,
+              emailFailing: snapshot.emailFailing ?? false,
+              needEmail: snapshot.capableButForEmail ?? 0,
+            }
+          : null,
+        emailFailingNow: doctor ? checks.get('mail-server-reachable')?.status === 'fail' || checks.get('method-data-valid')?.status === 'fail' : null,
         capableCountingSince: countingSince,
       },
       activity: ([1, 7, 30] as const).map((days) => ({ days, resets: sum(days, resetDays), refusals: sum(days, refusalDays) })),

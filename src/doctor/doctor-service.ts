@@ -36,6 +36,8 @@ export interface StoredVerdict {
   userId: string;
   failing: CheckId[];
   block: { until: number; reason: string } | null;
+  /** The user registered at least one method (else only contact data from the directory can count for them). */
+  registered?: boolean;
 }
 
 /** What a run over many users reads once: the service facts (policy narrowed as for one user) and the groups. */
@@ -245,7 +247,7 @@ export class DoctorService {
         writeOutcome: writeOutcomes.get(user.id) ?? null,
       };
       const failing = doctorChecks.map((check) => check.user(facts)).filter((f) => f.status === 'fail').map((f) => f.id);
-      verdicts.push({ userId: user.id, failing, block });
+      verdicts.push({ userId: user.id, failing, block, registered: facts.registrations.length > 0 });
       await pause();
     }
     return verdicts;

@@ -1,7 +1,7 @@
 import type { Lang } from '../i18n/lang.js';
 import { messages } from '../i18n/messages.js';
 import type { CheckResult, Finding } from './doctor-types.js';
-import { auditEventLabel, auditReasonLabel, auditValueLabel } from '../audit/audit-labels.js';
+import { auditEventLabel, auditReasonLabel, auditValueLabel, auditValuesLabel } from '../audit/audit-labels.js';
 import { labelWithId } from '../i18n/label-table.js';
 
 /**
@@ -17,10 +17,22 @@ function sourceLabel(lang: Lang, source: string): string {
   return source === 'local' || source === 'ldap' || source === 'ad' ? messages.formatAny(lang, 'console-users.source', { source }) : source;
 }
 
+/** Parameters holding a list of method types (`email, sms`; `-` for none): each type in words, as audit details name it. */
+function wordedTypes(lang: Lang, params: Record<string, string | number> | undefined): Record<string, string | number> | undefined {
+  if (!params) return params;
+  const worded: Record<string, string | number> = {};
+  for (const key of ['types', 'allowed'] as const) {
+    const value = params[key];
+    if (typeof value === 'string' && value !== '-' && value !== '') worded[key] = auditValuesLabel(lang, 'method', value.split(', '));
+  }
+  return { ...params, ...worded };
+}
+
 /**
  * Evidence parameters that hold audit ids (`reason`, `event`) as the label in `lang` with the id beside it, for a
  * reader who searches the audit log by id; an id outside the catalogues (free text, an older version's) stays as is.
- * An account source, a writeback mode and a delivery channel read as words (the same names as the audit details).
+ * An account source, a writeback mode, a delivery channel and lists of method types read as words (the same names
+ * as the audit details).
  */
 function readable(lang: Lang, params: Record<string, string | number> | undefined): Record<string, string | number> | undefined {
   if (!params) return params;
@@ -33,13 +45,14 @@ function readable(lang: Lang, params: Record<string, string | number> | undefine
     const value = params[key];
     if (typeof value === 'string') worded[key] = auditValueLabel(lang, key, value) ?? value;
   }
-  return { ...params, ...worded, ...(reason === undefined ? {} : { reason }), ...(event === undefined ? {} : { event }) };
+  return { ...wordedTypes(lang, params), ...worded, ...(reason === undefined ? {} : { reason }), ...(event === undefined ? {} : { event }) };
 }
 
 /** A finding in the requested language. */
 export function render(finding: Finding, lang: Lang): CheckResult {
   const base = `${finding.id}.${finding.key}`;
-  const summary = say(lang, base, finding.params) || say(lang, finding.key, finding.params);
+  const params = wordedTypes(lang, finding.params);
+  const summary = say(lang, base, params) || say(lang, finding.key, params);
   return {
     id: finding.id,
     status: finding.status,

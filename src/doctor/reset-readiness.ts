@@ -2,8 +2,9 @@ import type { Clock } from '../store/clock.js';
 import type { UserRecord } from '../store/users-repository.js';
 import type { FieldOpener } from '../crypto/field-cipher.js';
 import type { CheckId } from './doctor-types.js';
-import type { DoctorService, StoredVerdict } from './doctor-service.js';
+import type { DoctorService, PageRun, StoredVerdict } from './doctor-service.js';
 import { TimeSlices } from '../threads/time-slices.js';
+import { emailUndeliverable } from './checks/mail-server-check.js';
 
 /**
  * How many users can reset now: a dated snapshot of the doctor's user-level verdict over every account.
@@ -15,7 +16,10 @@ import { TimeSlices } from '../threads/time-slices.js';
  * they do in a doctor run without an agent, and the doctor's page for one user adds them. Mobile numbers are
  * judged by libphonenumber with the configured default country and throttle blocks are found by their keyed
  * hash, both in code: no stored flag can go stale when the default country or the key changes, and every writer
- * of a number stays as it is.
+ * of a number stays as it is. A method counts only while its codes can be delivered: while e-mail cannot be (no
+ * SMTP server outside the demo, or the server did not answer), a user whom e-mail makes able to reset fails
+ * `mail-server-reachable` and is not counted; the snapshot records that e-mail was failing (`emailFailing`), so
+ * that the console can say so, and when it changed since the count.
  *
  * A user blocked by the reset throttle cannot reset now and is not counted; a block ends by itself, so the
  * snapshot keeps, per minute, how many users whose only failing check was the block see it end in that minute, and
@@ -39,6 +43,18 @@ export interface ReadinessSnapshot {
   users: number;
   /** Users no check failed for when the sweep saw them. */
   capable: number;
+  /**
+   * Of those, users with no registered method: contact data from the directory (the policy's `contactDataCounts`)
+   * is what they reset with. Absent in snapshots stored before it was counted.
+   */
+  capableUnregistered?: number;
+  /**
+   * E-mail codes could not be delivered when the sweep began (`emailUndeliverable`): users who need e-mail failed
+   * `mail-server-reachable` and are not in `capable`. Absent in snapshots stored before it was recorded.
+   */
+  emailFailing?: boolean;
+  /** Users whose only failing check was `mail-server-reachable`: able to reset once e-mail is delivered again. */
+  capableButForEmail?: number;
   /** Per check, how many users it failed for (a user can fail several). */
   failing: Partial<Record<CheckId, number>>;
   /**
@@ -79,6 +95,8 @@ export const READINESS_JOB = 'reset-readiness';
 export class ReadinessTally {
   users = 0;
   capable = 0;
+  capableUnregistered = 0;
+  capableButForEmail = 0;
   readonly failing: Partial<Record<CheckId, number>> = {};
   /** Minute end → users blocked only by the throttle until then (distinct minutes: at most the policy's block hours). */
   private readonly blockedOnly = new Map<number, number>();
@@ -86,8 +104,12 @@ export class ReadinessTally {
   add(verdicts: readonly StoredVerdict[]): void {
     for (const verdict of verdicts) {
       this.users++;
-      if (verdict.failing.length === 0) this.capable++;
+      if (verdict.failing.length === 0) {
+        this.capable++;
+        if (verdict.registered === false) this.capableUnregistered++;
+      }
       for (const id of verdict.failing) this.failing[id] = (this.failing[id] ?? 0) + 1;
+      if (verdict.failing.length === 1 && verdict.failing[0] === 'mail-server-reachable') this.capableButForEmail++;
       if (verdict.failing.length === 1 && verdict.failing[0] === 'throttled' && verdict.block) {
         const minuteEnd = Math.ceil(verdict.block.until / MINUTE_MS) * MINUTE_MS;
         this.blockedOnly.set(minuteEnd, (this.blockedOnly.get(minuteEnd) ?? 0) + 1);
@@ -95,7 +117,7 @@ export class ReadinessTally {
     }
   }
 
-  snapshot(startedAt: number, at: number, elapsedMs: number, longestSliceMs: number): ReadinessSnapshot {
+  snapshot(startedAt: number, at: number, elapsedMs: number, longestSliceMs: number, emailFailing = false): ReadinessSnapshot {
     const blockedOnlyEnds: Array<[number, number]> = [];
     let blockedOnlyLater = 0;
     for (const [end, users] of this.blockedOnly) {
@@ -103,7 +125,7 @@ export class ReadinessTally {
       else blockedOnlyLater += users;
     }
     blockedOnlyEnds.sort((a, b) => a[0] - b[0]);
-    return { startedAt, at, users: this.users, capable: this.capable, failing: { ...this.failing }, blockedOnlyEnds, blockedOnlyLater, elapsedMs, longestSliceMs };
+    return { startedAt, at, users: this.users, capable: this.capable, capableUnregistered: this.capableUnregistered, emailFailing, capableButForEmail: this.capableButForEmail, failing: { ...this.failing }, blockedOnlyEnds, blockedOnlyLater, elapsedMs, longestSliceMs };
   }
 }
 
@@ -225,6 +247,9 @@ export class ResetReadiness {
     const slices = this.deps.slices?.() ?? new TimeSlices(SLICE_MS);
     const pause = () => slices.pause();
     const run = await this.deps.doctor.beginPageRun();
+    // Test doubles may start a run without service facts.
+    const service = (run as Partial<PageRun>).service;
+    const emailFailing = service ? emailUndeliverable(service) : false;
     const tally = new ReadinessTally();
     try {
       let after = '';
@@ -241,7 +266,7 @@ export class ResetReadiness {
       await this.deps.doctor.endPageRun(run);
     }
     slices.end();
-    const snapshot = tally.snapshot(startedAt, this.deps.clock.now(), Math.round(performance.now() - started), Math.round(slices.longestMs));
+    const snapshot = tally.snapshot(startedAt, this.deps.clock.now(), Math.round(performance.now() - started), Math.round(slices.longestMs), emailFailing);
     await this.deps.settings.put(SETTINGS_KEY, snapshot, snapshot.at);
     return snapshot;
   }

@@ -296,6 +296,49 @@ export class UsersRepository {
     await this.db.updateTable('users').set({ helpdesk_scope: group, updated_at: this.clock.now() }).where('id', '=', id).execute();
   }
 
+  /**
+   * Of these user names, the accounts a helpdesk grant lets its holder act on, as username keys, in one query: no
+   * role held (administrator or helpdesk), and, when the grant is limited to `scopeGroup`, a member of that group
+   * directly or through nested groups (a recursive query; UNION ends loops made outside the CLI). Names of no
+   * account are left out.
+   */
+  async helpdeskActable(usernames: readonly string[], scopeGroup: string | null): Promise<Set<string>> {
+    const keys = [...new Set(usernames.map(usernameKey))];
+    if (keys.length === 0) return new Set();
+    const base = (db: Kysely<Database>) =>
+      db.selectFrom('users as u').select('u.username_key').where('u.username_key', 'in', keys).where('u.is_admin', '=', 0).where('u.is_helpdesk', '=', 0);
+    const rows =
+      scopeGroup === null
+        ? await base(this.db).execute()
+        : await this.db
+            .withRecursive('scope(id)', (db) =>
+              db
+                .selectFrom('groups')
+                .select('id')
+                .where('name_key', '=', scopeGroup.normalize('NFC').trim().toLowerCase())
+                .union((inner) =>
+                  inner.selectFrom('group_members as gm').innerJoin('scope', 'scope.id', 'gm.group_id').select('gm.member_id as id').where('gm.member_type', '=', 'group'),
+                ),
+            )
+            .selectFrom('users as u')
+            .select('u.username_key')
+            .where('u.username_key', 'in', keys)
+            .where('u.is_admin', '=', 0)
+            .where('u.is_helpdesk', '=', 0)
+            .where((eb) =>
+              eb.exists(
+                eb
+                  .selectFrom('group_members as m')
+                  .select('m.member_id')
+                  .whereRef('m.member_id', '=', 'u.id')
+                  .where('m.member_type', '=', 'user')
+                  .where('m.group_id', 'in', eb.selectFrom('scope').select('scope.id')),
+              ),
+            )
+            .execute();
+    return new Set(rows.map((row) => row.username_key));
+  }
+
   /** Every account holding a role, by name: its roles and helpdesk scope. */
   async operators(): Promise<Array<{ id: string; username: string; displayName: string; enabled: boolean; roles: StoredRole[]; helpdeskScope: string | null }>> {
     const rows = await this.db

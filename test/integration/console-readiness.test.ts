@@ -2,12 +2,14 @@
  * The overview's "can reset now": the exact number of users no user-level doctor check fails for, on a fixture with
  * users failing each kind of check — including those judged only in code (a mobile number by libphonenumber with
  * the default country, an address inside encrypted method data, a throttle block stored as a keyed hash) — and for
- * every user, the doctor's own verdict for that user agrees with their membership in the count.
+ * every user, the doctor's own verdict for that user agrees with their membership in the count. While e-mail cannot be
+ * delivered, users whom e-mail makes able to reset leave the count, and the tile says why.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startTestService, type TestService } from '../support/test-service.js';
+import { SmtpSink } from '../support/smtp-sink.js';
 import { FormClient, csrfOf } from '../support/form-client.js';
 import { signInToConsole } from '../support/console-step-up.js';
 import { hashPassword } from '../../src/crypto/password-hash.js';
@@ -39,10 +41,13 @@ const CAPABLE = Object.values(expected).filter((id) => id === null).length;
 
 describe('console overview: users who can reset now, exact and as the doctor says', () => {
   let svc: TestService;
+  let smtp: SmtpSink;
   let admin: FormClient;
 
   before(async () => {
-    svc = await startTestService({ dialect: 'sqlite', env: { SSPR_LOG_LEVEL: 'silent' } });
+    // E-mail codes must be deliverable for users with only an address to count (mail-server-reachable).
+    smtp = await SmtpSink.start();
+    svc = await startTestService({ dialect: 'sqlite', smtpUrl: smtp.url, env: { SSPR_LOG_LEVEL: 'silent' } });
     const { services } = svc;
     const now = services.clock.now();
     // Scope: members of Staff (Team nested in it); licence: through Team, or directly.
@@ -100,7 +105,10 @@ describe('console overview: users who can reset now, exact and as the doctor say
     // Ada steps up with an authenticator app: her second method (administrators need two).
     await signInToConsole(services, svc.baseUrl, admin, 'ada', 'Ada-Console-Passw0rd!');
   });
-  after(() => svc.close());
+  after(async () => {
+    await svc?.close();
+    await smtp?.close();
+  });
 
   it('for every user, the doctor verdict for that user and membership in the count agree', async () => {
     const { services } = svc;
@@ -130,11 +138,14 @@ describe('console overview: users who can reset now, exact and as the doctor say
     assert.equal(snapshot.failing.throttled, 1);
     assert.deepEqual(snapshot.blockedOnlyEnds.map(([, users]) => users), [1], 'the throttled user counts once the block ends');
     const api = await admin.json('GET', '/api/v1/admin/overview');
-    assert.deepEqual(api.body.users.capable, { count: CAPABLE, of: Object.keys(expected).length, at: snapshot.at });
+    // Three of them registered nothing: the address from the directory is their method (contactDataCounts).
+    assert.deepEqual(api.body.users.capable, { count: CAPABLE, of: Object.keys(expected).length, at: snapshot.at, unregistered: 3, emailFailing: false, needEmail: 0 });
     const page = await admin.get('/admin?lang=en');
     assert.match(page.text, new RegExp(`<dd id="stat-capable">${CAPABLE} of ${Object.keys(expected).length} \\(31\\.3 %\\)</dd>`));
     assert.match(page.text, /id="stat-capable-at">Counted at /);
-    assert.match(page.text, /blocked by the reset throttle cannot reset now/);
+    assert.match(page.text, /blocked by the reset throttle counts again as soon as the block ends/);
+    assert.match(page.text, /while e-mail cannot be delivered .*users who need an e-mail code are not counted/, 'the help states the delivery rule');
+    assert.match(page.text, /id="stat-capable-unregistered">3 of them have registered no method/);
     // A fix (a mobile corrected) shows after a count on demand.
     const bad = await services.users.get('bad-mobile');
     await services.store.db.updateTable('users').set({ mobile: services.cipher.encrypt('+49 151 12345672', `users.mobile:${bad.id}`) }).where('id', '=', bad.id).execute();
@@ -156,5 +167,41 @@ describe('console overview: users who can reset now, exact and as the doctor say
     assert.equal((await ask({ authorization: `Bearer ${readOnly}` })).status, 403);
     const asked = await ask({ authorization: `Bearer ${adminToken}` });
     assert.deepEqual([asked.status, await asked.json()], [202, { started: false }]);
+  });
+
+  it('while the SMTP server does not answer, users who need an e-mail code are not counted, and the tile says so', async () => {
+    const { services } = svc;
+    const before = await services.readiness.refresh();
+    assert.equal(before.emailFailing, false);
+    assert.ok((before.capableUnregistered ?? 0) > 0, 'users with directory contact data only count');
+    // What a failing send records (MailServerState.watch): the server did not answer.
+    services.mailServer.set({ status: 'unreachable', reason: 'connect ECONNREFUSED 127.0.0.1:25', at: services.clock.now() });
+    // The count still shows the figure made while mail worked: the tile says mail changed since (a fresh doctor
+    // run behind the banner: another language, as each language's run is reused for a minute).
+    const stale = await admin.get('/admin?lang=fr');
+    assert.match(stale.text, /id="stat-capable-mail-changed">Les e-mails ne peuvent pas être envoyés actuellement/);
+    assert.match(stale.text, /class="health health-fail"/);
+
+    const snapshot = await services.readiness.refresh();
+    assert.equal(snapshot.emailFailing, true);
+    // Only the user with an authenticator app and no address can reset; the five who could with e-mail cannot.
+    assert.equal(snapshot.capable, 1);
+    assert.equal(snapshot.capableButForEmail, before.capable - 1);
+    const okMobile = await services.doctor.diagnoseUser('ok-mobile', 'en');
+    assert.equal(okMobile.canReset, false);
+    assert.deepEqual(okMobile.checks.filter((c) => c.status === 'fail').map((c) => c.id), ['mail-server-reachable']);
+    assert.match(okMobile.checks.find((c) => c.id === 'mail-server-reachable')?.summary ?? '', /needs e-mail to reset/);
+    assert.equal((await services.doctor.diagnoseUser('ok-sms-registered', 'en')).canReset, true);
+    const api = await admin.json('GET', '/api/v1/admin/overview');
+    assert.equal(api.body.users.capable.count, 1);
+    assert.equal(api.body.users.capable.emailFailing, true);
+    assert.equal(api.body.users.capable.needEmail, before.capable - 1);
+    const page = await admin.get('/admin?lang=it');
+    assert.match(page.text, new RegExp(`<dd id="stat-capable">1 su ${Object.keys(expected).length} `));
+    assert.match(page.text, new RegExp(`id="stat-capable-need-email">Non contati: ${before.capable - 1} utenti`));
+    assert.doesNotMatch(page.text, /stat-capable-mail-changed/, 'counted as mail is now: no caveat');
+    const service = await services.doctor.diagnoseService('en');
+    assert.equal(service.summary?.checks.find((c) => c.id === 'mail-server-reachable')?.failing, 12, 'every enabled user whom e-mail gives enough methods, whatever else fails (the disabled one and the one-method administrator excepted)');
+    services.mailServer.set({ status: 'reachable', at: services.clock.now() });
   });
 });

@@ -5,8 +5,10 @@ import type { Page } from 'playwright-core';
  * and dieter have `password`: the reset as far as the refused new password (one flow, one code from the demo
  * outbox), sign-in, My account with a refused change, security info with every add-method page, a help page,
  * the error page, and — as dieter — the doctor, the console pages its navigation lists, a report, the policy
- * editor's what-if preview of a change, alice's user page and her helpdesk page. Each stop can show itself in any language, so callers (screenshots, accessibility checks) visit
- * one flow in every language.
+ * editor's what-if preview of a change, alice's user page and her helpdesk page; then, when asked, the console of a
+ * helpdesk operator (their user list, alice's page, the caller verification before and after a code was sent, and the
+ * refusal of an organisation-wide page). Each stop can show itself in any language, so callers (screenshots,
+ * accessibility checks) visit one flow in every language.
  */
 export interface TourStop {
   name: string;
@@ -19,6 +21,12 @@ export interface TourOptions {
   password: string;
   /** Include the operator pages (doctor, console) seen as dieter. */
   console?: boolean;
+  /**
+   * With `console`: the demo user holding the helpdesk role (`sspr role assign helpdesk <name>`) and `password`,
+   * whose console is walked after dieter's. Their directory address is registered as a method on the way (the
+   * console's second proof needs a registered method), so each walk leaves it registered.
+   */
+  helpdesk?: string;
 }
 
 export const weakPassword = 'alice2024';
@@ -128,6 +136,44 @@ export async function walkTour(page: Page, options: TourOptions, visit: (stop: T
   });
   await at('console-user', `${base}/admin/users/alice`);
   await at('console-helpdesk', `${base}/admin/helpdesk/alice`);
+
+  if (!options.helpdesk) return;
+  await page.context().clearCookies();
+  await signIn(page, base, options.helpdesk, password);
+  await registerEmail(page, base, `${options.helpdesk}@example.org`);
+  // A method added in this session cannot be its own second proof: sign in again.
+  await page.context().clearCookies();
+  await signIn(page, base, options.helpdesk, password);
+  await stepUpByMail(page, base);
+  await at('console-hd-users', `${base}/admin/users`);
+  await at('console-hd-user', `${base}/admin/users/alice`);
+  await at('console-hd-verify', `${base}/admin/helpdesk/alice`);
+  // One code per walk (the helpdesk may send five an hour to one user): the first language sends it, every
+  // language shows the verification it started.
+  let pending: string | null = null;
+  await visit({
+    name: 'console-hd-verify-code',
+    show: async (lang) => {
+      if (pending === null) {
+        await go(page, `${base}/admin/helpdesk/alice?lang=${lang}`);
+        await submit(page, 'form[action$="/start"] button[type=submit]');
+        pending = page.url().replace(/[?&]lang=[a-z-]+/, '');
+      }
+      await go(page, withLang(pending, lang));
+    },
+  });
+  await at('console-hd-forbidden', `${base}/admin/audit`);
+}
+
+/** Registers `address` as the signed-in user's e-mail method (the code read off the demo outbox); already there: nothing. */
+async function registerEmail(page: Page, base: string, address: string): Promise<void> {
+  const overview = (await (await page.request.get(`${base}/api/v1/me/methods`)).json()) as { methods: Array<{ type: string; fromDirectory: boolean }> };
+  if (overview.methods.some((method) => method.type === 'email' && !method.fromDirectory)) return;
+  const before = await outboxCodes(base);
+  const begun = await page.request.post(`${base}/api/v1/me/methods/email`, { data: { address } });
+  if (begun.status() !== 200) throw new Error(`adding an e-mail method failed: ${begun.status()} ${await begun.text()}`);
+  const confirmed = await page.request.post(`${base}/api/v1/me/methods/email/confirm`, { data: { code: await newestCode(base, before) } });
+  if (confirmed.status() !== 200) throw new Error(`confirming the e-mail method failed: ${confirmed.status()} ${await confirmed.text()}`);
 }
 
 /** The console's second proof for dieter: an e-mail code read off the demo outbox, through the step-up API (same cookies). */

@@ -6,7 +6,7 @@
 import { html, type SafeHtml } from '../html.js';
 import type { Lang } from '../../i18n/lang.js';
 import { message } from '../../i18n/messages.js';
-import { auditDetailLabel, auditEventLabel, auditReasonLabel, auditValueLabel } from '../../audit/audit-labels.js';
+import { auditDetailLabel, auditEventLabel, auditReasonLabel, auditValueLabel, auditValuesLabel } from '../../audit/audit-labels.js';
 import { labelWithId } from '../../i18n/label-table.js';
 import { timeLabel } from './time-label.js';
 
@@ -45,7 +45,7 @@ function valueHtml(lang: Lang, key: string, value: unknown): SafeHtml | string {
   if (typeof value === 'number' && instantKeys.has(key)) return timeLabel(value, lang);
   if (typeof value === 'number' && durationKeys.has(key)) return `${new Intl.NumberFormat(lang).format(value)} ms`;
   if (typeof value === 'string') return auditValueLabel(lang, key, value) ?? value;
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.map((v: string) => auditValueLabel(lang, key, v) ?? v).join(', ');
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return auditValuesLabel(lang, key, value);
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }

@@ -17,6 +17,7 @@ ${scope} thead { position: absolute; width: 1px; height: 1px; overflow: hidden; 
 ${scope} tbody tr { border: 1px solid var(--c-rule); border-radius: 6px; padding: .35rem .75rem; margin: 0 0 .75rem; }
 ${scope} tbody :is(th, td) { display: flow-root; padding: .2rem 0 .2rem calc(var(--label-width) + .75rem); border: 0; text-align: left; white-space: normal; overflow-wrap: anywhere; max-width: none; }
 ${scope} tbody :is(th, td)::before { content: attr(data-label) / ""; float: left; box-sizing: border-box; width: var(--label-width); margin-left: calc(-1 * (var(--label-width) + .75rem)); padding-right: .25rem; font-size: .85rem; font-weight: 600; color: var(--c-muted); overflow-wrap: break-word; hyphens: auto; }
+${scope} table.audit td:first-child { white-space: normal; }
 ${scope} tbody td:empty { padding: 0; } ${scope} tbody td:empty::before { content: none; }
 ${scope} tbody td:has(> form) { padding-left: 0; } ${scope} tbody td:has(> form)::before { content: none; }
 ${scope} tbody td form { display: block; }
@@ -54,6 +55,10 @@ dl.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 
 .tile { background: var(--c-tile); border: 1px solid var(--c-rule); border-radius: 6px; padding: .75rem 1rem; }
 .tile dt { font-weight: 600; } .tile dd { margin: .25rem 0 0; } .tile dd:not(.help) { font-size: 1.5rem; font-weight: 700; }
 #stat-capable { font-size: 1.15rem; }
+.tile dd.tile-warn { border-left: 4px solid var(--c-warn); padding-left: .5rem; }
+.help-details { margin: .75rem 0; } .help-details summary { cursor: pointer; text-decoration: underline; text-underline-offset: .2em; } .help-details p { margin: .5rem 0 0; max-width: 60rem; }
+/* A code typed from a message or an app: a short field, not the page's width. */
+.console input[type=text][inputmode=numeric] { max-width: 12rem; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(22rem, 100%), 1fr)); gap: 1.5rem; margin-top: 1rem; }
 .chart-box { min-width: 0; }
 .chart-figure { margin: 0; }

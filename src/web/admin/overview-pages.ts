@@ -50,14 +50,20 @@ function userTiles(data: ConsoleOverviewData, lang: Lang, page: PageContext): Sa
         ? message(lang, 'console-overview.users.capableAt', { time: timeLabel(capable.at, lang) })
         : '';
   const number = new Intl.NumberFormat(lang);
+  const notes: SafeHtml[] = [];
+  if (capable && capable.unregistered) notes.push(html`<dd class="help" id="stat-capable-unregistered">${message(lang, 'console-overview.users.capableUnregistered', { count: capable.unregistered })}</dd>`);
+  if (capable?.emailFailing && capable.needEmail > 0) notes.push(html`<dd class="help tile-warn" id="stat-capable-need-email">${message(lang, 'console-overview.users.capableNeedEmail', { count: capable.needEmail })}</dd>`);
+  if (capable && data.users.emailFailingNow !== null && data.users.emailFailingNow !== capable.emailFailing) {
+    notes.push(html`<dd class="help tile-warn" id="stat-capable-mail-changed">${message(lang, 'console-overview.users.capableMailChanged', { now: data.users.emailFailingNow ? 'failing' : 'other' })}</dd>`);
+  }
   return html`<section aria-labelledby="users-heading"><h2 id="users-heading">${message(lang, 'console-overview.users.heading')}</h2>
 <dl class="tiles">
 <div class="tile"><dt>${message(lang, 'console-overview.users.all')}</dt><dd id="stat-users">${number.format(all)}</dd><dd class="help">${message(lang, 'console-overview.users.enabled', { count: enabled })}</dd></div>
-<div class="tile"><dt>${message(lang, 'console-overview.users.capable')}</dt><dd id="stat-capable">${capableText}</dd><dd class="help" id="stat-capable-at">${asOf}</dd></div>
+<div class="tile"><dt>${message(lang, 'console-overview.users.capable')}</dt><dd id="stat-capable">${capableText}</dd><dd class="help" id="stat-capable-at">${asOf}</dd>${notes}</div>
 <div class="tile"><dt>${message(lang, 'console-overview.users.registered')}</dt><dd id="stat-registered">${message(lang, 'console-overview.users.share', { count: registered, percent: percentOf(registered, all, lang) })}</dd></div>
 <div class="tile"><dt>${message(lang, 'console-overview.users.blocked')}</dt><dd id="stat-blocked">${number.format(blocked)}</dd></div>
 </dl>
-<p class="help" id="capable-help">${message(lang, 'console-overview.users.capableHelp')}</p>
+<details class="help-details"><summary>${message(lang, 'console-overview.users.capableHelpSummary')}</summary><p class="help" id="capable-help">${message(lang, 'console-overview.users.capableHelp')}</p></details>
 <form method="post" action="/admin/readiness">${csrfField(page)}<button type="submit" class="secondary small" id="capable-recount"${capableCountingSince !== null ? ' disabled' : ''}>${message(lang, 'console-overview.users.capableRecount')}</button></form>
 </section>`;
 }

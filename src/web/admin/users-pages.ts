@@ -15,6 +15,7 @@ import { timeLabel } from './time-label.js';
 import { auditTable } from './audit-pages.js';
 import { consoleTable } from './console-table.js';
 import { reasonText } from './audit-labels-html.js';
+import { auditValueLabel, auditValuesLabel } from '../../audit/audit-labels.js';
 import type { FreezeRecord } from '../../store/integrity-repository.js';
 import type { DirectoryUser } from '../../directory/directory.js';
 import type { HelpdeskVerification } from '../../store/helpdesk-repository.js';
@@ -43,7 +44,7 @@ ${row('console-users.profile.email', user.email ?? none)}
 ${row('console-users.profile.mobile', user.mobile ?? none)}
 ${row('console-users.profile.account', accountSourceLabel(lang, user.source))}
 ${row('console-users.profile.state', userState(lang, user))}
-${row('console-users.profile.roles', user.roles.join(', ') || none)}
+${row('console-users.profile.roles', auditValuesLabel(lang, 'role', user.roles) || none)}
 ${row('console-users.profile.created', timeLabel(user.createdAt, lang))}
 ${row('console-users.profile.passwordChanged', user.passwordChangedAt ? timeLabel(user.passwordChangedAt, lang) : none)}
 ${row('console-users.profile.groups', user.groups.join(', ') || none)}
@@ -51,27 +52,31 @@ ${row('console-users.profile.licences', user.licences.join(', ') || none)}
 </dl></section>`;
 }
 
-function methods(user: ConsoleUser, page: PageContext): SafeHtml {
+/** A method type in words (as audit details name it), or as stored. */
+const methodName = (lang: Lang, type: string) => auditValueLabel(lang, 'method', type) ?? type;
+
+function methods(user: ConsoleUser, page: PageContext, contactCounts: boolean): SafeHtml {
   const { lang } = page;
   const never = message(lang, 'console-users.methods.never');
   const body = user.methods.length
     ? consoleTable({
         id: 'methods',
         columns: [
-          { label: message(lang, 'console-users.methods.type'), rowHeader: true, cell: (m) => m.type },
+          { label: message(lang, 'console-users.methods.type'), rowHeader: true, cell: (m) => methodName(lang, m.type) },
           { label: message(lang, 'console-users.methods.added'), cell: (m) => timeLabel(m.createdAt, lang) },
           { label: message(lang, 'console-users.methods.confirmed'), cell: (m) => timeLabel(m.confirmedAt, lang) },
           { label: message(lang, 'console-users.methods.lastUsed'), cell: (m) => (m.lastUsedAt ? timeLabel(m.lastUsedAt, lang) : never) },
           {
             label: message(lang, 'console-users.methods.remove'),
             hideLabel: true,
-            cell: (m) => html`<form method="post" action="${userPath(user.username)}/methods/${encodeURIComponent(m.id)}/remove">${csrfField(page)}<button type="submit" class="secondary small" aria-label="${message(lang, 'console-users.methods.removeLabel', { type: m.type, added: timeLabel(m.createdAt, lang) })}">${message(lang, 'console-users.methods.remove')}</button></form>`,
+            cell: (m) => html`<form method="post" action="${userPath(user.username)}/methods/${encodeURIComponent(m.id)}/remove">${csrfField(page)}<button type="submit" class="secondary small" aria-label="${message(lang, 'console-users.methods.removeLabel', { type: methodName(lang, m.type), added: timeLabel(m.createdAt, lang) })}">${message(lang, 'console-users.methods.remove')}</button></form>`,
           },
         ],
         rows: user.methods,
       })
     : html`<p>${message(lang, 'console-users.methods.none')}</p>`;
-  return html`<section aria-labelledby="methods-heading"><h2 id="methods-heading">${message(lang, 'console-users.methods.heading')}</h2>${body}${reregistration(user, page)}</section>`;
+  const contact = contactCounts && (user.email || user.mobile) ? html`<p class="help" id="methods-contact">${message(lang, 'console-users.methods.contactCounts')}</p>` : '';
+  return html`<section aria-labelledby="methods-heading"><h2 id="methods-heading">${message(lang, 'console-users.methods.heading')}</h2>${body}${contact}${reregistration(user, page)}</section>`;
 }
 
 /** "Require re-registration": a standing request, or the form (a required confirmation: it removes every method). */
@@ -149,10 +154,17 @@ export async function usersPages(app: FastifyInstance, services: Services, kit: 
     const page = await users.find(query.query, decodeUserCursor(query.cursor), query.limit);
     const found = { users: await listableBy(services, operator, page.users), next: page.next };
     const more = (cursor: string) => `/admin/users?${new URLSearchParams({ query: query.query, cursor })}`;
+    // A helpdesk operator (not an administrator) is told whose accounts the list holds.
+    const scopeNote =
+      operator.isAdmin || !operator.roles.includes('helpdesk')
+        ? ''
+        : html`<p class="help" id="helpdesk-scope">${message(lang, 'console-users.search.helpdeskScope', {
+            scope: operator.helpdeskScope ? message(lang, 'console-auth.access.scope.group', { group: operator.helpdeskScope }) : message(lang, 'console-auth.access.scope.all'),
+          })}</p>`;
     return renderConsole(kit, request, reply, operator, 'users', message(lang, 'console-users.title'), () => html`<form method="get" action="/admin/users" role="search" class="search"><label for="query">${message(lang, 'console-users.search.label')}</label>
 <p class="help" id="query-help">${message(lang, 'console-users.search.help')}</p>
 <div class="search-row"><input type="text" id="query" name="query" value="${query.query}" maxlength="256" autocomplete="off" aria-describedby="query-help"><button type="submit">${message(lang, 'console-users.search.submit')}</button></div></form>
-${consoleTable({
+${scopeNote}${consoleTable({
       id: 'users',
       caption: message(lang, 'console-users.list.caption', { count: found.users.length }),
       columns: [
@@ -176,9 +188,10 @@ ${consoleTable({
     const window = await services.helpdesk.window(operator, target);
     const account = await services.users.findByUsername(user.username);
     const frozen = account ? await services.integrity.freeze.freezeOf(account.id) : null;
+    const contactCounts = (await services.policy.current()).contactDataCounts;
     const notice = (request.query as Record<string, unknown>).notice;
     const noticeText =
-      notice === 'removed' ? message(lang, 'console-users.methods.removed', { type: String((request.query as Record<string, unknown>).type ?? '').slice(0, 32) })
+      notice === 'removed' ? message(lang, 'console-users.methods.removed', { type: methodName(lang, String((request.query as Record<string, unknown>).type ?? '').slice(0, 32)) })
       : notice === 'unblocked' || notice === 'nothing' ? message(lang, 'console-users.blocks.lifted', { lifted: notice === 'unblocked' ? 'yes' : 'other' })
       : notice === 'unfrozen' ? message(lang, 'console-users.freeze.lifted')
       : notice === 'reregistered' ? message(lang, 'console-users.reregister.done', { count: Number((request.query as Record<string, unknown>).count ?? 0) || 0, username: user.username })
@@ -188,7 +201,7 @@ ${consoleTable({
     return renderConsole(kit, request, reply, operator, 'users', message(lang, 'console-users.user.title', { username: user.username }), (page) => html`<p><a href="/admin/users">← ${message(lang, 'console-users.user.back')}</a></p>
 ${noticeText ? html`<p class="notice" role="status">${noticeText}</p>` : ''}
 ${freeze(user.username, frozen, page, operator.isAdmin)}
-<div class="console-columns"><div>${profile(user, lang)}${blocks(user, page, window)}</div><div>${methods(user, page)}${doctor(user, lang)}</div></div>
+<div class="console-columns"><div>${profile(user, lang)}${blocks(user, page, window)}</div><div>${methods(user, page, contactCounts)}${doctor(user, lang)}</div></div>
 ${trail(user, lang)}`);
   });
 

@@ -7,6 +7,7 @@ import { cookieOf } from '../request-context.js';
 import { layout, type PageContext } from './layout.js';
 import { t } from './ui-text.js';
 import { SsprError } from '../../errors/sspr-error.js';
+import { message } from '../../i18n/messages.js';
 import type { BrandingView } from '../branding.js';
 
 /** What every page handler needs: rendering in the request's language, cookies, CSRF. */
@@ -55,11 +56,14 @@ export class PageKit {
   renderError(request: FastifyRequest, reply: FastifyReply, error: SsprError) {
     const lang = request.ctx.lang;
     const restart = error.code === 'flow-invalid' || error.code === 'flow-completed' || error.code === 'code-send-limit';
+    // An operator refused an organisation-wide page may still open single accounts: the way on is the user search.
+    const toUsers = error.code === 'operator-organisation-wide';
     return this.render(
       request,
       reply,
       t(lang, 'error.title'),
-      () => html`<p>${restart ? html`<a class="button" href="/reset">${t(lang, 'reset.restart')}</a>` : html`<a href="/">${t(lang, 'error.home')}</a>`}</p>`,
+      () =>
+        html`<p>${restart ? html`<a class="button" href="/reset">${t(lang, 'reset.restart')}</a>` : toUsers ? html`<a class="button" href="/admin/users">${message(lang, 'console-users.user.back')}</a>` : html`<a href="/">${t(lang, 'error.home')}</a>`}</p>`,
       { status: error.status, error: error.messageIn(lang) },
     );
   }

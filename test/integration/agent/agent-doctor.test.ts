@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSlapd, type Slapd } from '../../support/slapd.js';
 import { startTestService, type TestService } from '../../support/test-service.js';
+import { SmtpSink } from '../../support/smtp-sink.js';
 import { freePort, runCli, runCliAsync } from '../../support/processes.js';
 import { createEnrolmentToken, startAgentProcess, type AgentProcess } from '../../support/agent-process.js';
 
@@ -20,6 +21,7 @@ import { createEnrolmentToken, startAgentProcess, type AgentProcess } from '../.
 describe('doctor: agent checks with the real agent', () => {
   let slapd: Slapd;
   let svc: TestService;
+  let smtp: SmtpSink;
   let dataDir: string;
   let serverEnv: Record<string, string>;
   let directory: Record<string, unknown>;
@@ -34,7 +36,9 @@ describe('doctor: agent checks with the real agent', () => {
     directory = { kind: 'ldap', url: slapd.ldapsUrl, caFile: slapd.caFile, bindDn: slapd.serviceDn, bindPassword: slapd.servicePassword, baseDn: slapd.usersDn, passwordPolicyDn: slapd.policyDn };
     serverEnv = { SSPR_DATA_DIR: dataDir, SSPR_DIRECTORY: JSON.stringify(directory), SSPR_WRITEBACK_MODE: 'agent' };
     assert.equal(runCli(['sync'], { env: serverEnv }).status, 0);
-    svc = await startTestService({ dialect: 'sqlite', env: serverEnv, dataDir });
+    // Lena's only method is her address: she can reset only while e-mail can be delivered.
+    smtp = await SmtpSink.start();
+    svc = await startTestService({ dialect: 'sqlite', smtpUrl: smtp.url, env: serverEnv, dataDir });
     tlsDir = mkdtempSync(join(tmpdir(), 'sspr-untrusted-'));
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', join(tlsDir, 'key.pem'), '-out', join(tlsDir, 'cert.pem')], { stdio: 'ignore' });
     tls = createServer({ key: readFileSync(join(tlsDir, 'key.pem')), cert: readFileSync(join(tlsDir, 'cert.pem')) }, (_req, res) => res.end('not sspr'));
@@ -44,6 +48,7 @@ describe('doctor: agent checks with the real agent', () => {
     for (const agent of running) await agent?.stop().catch(() => undefined);
     tls?.close();
     await svc?.close();
+    await smtp?.close();
     await slapd?.stop();
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(tlsDir, { recursive: true, force: true });

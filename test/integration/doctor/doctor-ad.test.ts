@@ -9,12 +9,14 @@ import { readFileSync } from 'node:fs';
 import { Attribute, Change, Client } from 'ldapts';
 import { startSambaAd, type SambaAd } from '../../support/samba-ad.js';
 import { startTestService, type TestService } from '../../support/test-service.js';
+import { SmtpSink } from '../../support/smtp-sink.js';
 import { SdFlagsControl } from '../../../src/directory/ad/ad-security-descriptor.js';
 import type { Services } from '../../../src/app/services.js';
 import { expectCheck } from './doctor-support.js';
 
 let ad: SambaAd;
 let svc: TestService;
+let smtp: SmtpSink;
 let services: Services;
 
 async function asAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
@@ -37,12 +39,15 @@ async function directoryUser(name: string) {
 before(async () => {
   ad = await startSambaAd();
   const directory = { kind: 'ad', url: ad.ldapsUrl, caFile: ad.caFile, tlsServerName: ad.tlsServerName, bindUpn: ad.service.upn, bindPassword: ad.service.password, baseDn: ad.peopleOu };
-  svc = await startTestService({ dialect: 'sqlite', env: { SSPR_DIRECTORY: JSON.stringify(directory) } });
+  // The users' only method is their address: they can reset only while e-mail can be delivered.
+  smtp = await SmtpSink.start();
+  svc = await startTestService({ dialect: 'sqlite', smtpUrl: smtp.url, env: { SSPR_DIRECTORY: JSON.stringify(directory) } });
   services = svc.services;
 });
 
 after(async () => {
   await svc?.close();
+  await smtp?.close();
   await ad?.stop();
 });
 

@@ -22,17 +22,29 @@ after(async () => {
 });
 
 describe('sspr doctor (CLI)', () => {
-  it('exit 0 for a user who can reset; --json parses with the catalogue ids', () => {
-    const text = runCli(['doctor', 'alice', '--lang', 'en'], { env });
-    assert.equal(text.status, 0, text.stderr);
+  it('exit 0 for a user who can reset; --json parses with the catalogue ids', async () => {
+    // Alice's only method is her address: she can reset only while the SMTP server answers (the CLI runs
+    // asynchronously so that this process can answer as that server).
+    const smtp = await SmtpSink.start();
+    const answering = { ...env, SSPR_SMTP_URL: smtp.url };
+    const text = await runCliAsync(['doctor', 'alice', '--lang', 'en'], answering);
+    assert.equal(text.status, 0, text.stdout);
     assert.match(text.stdout, /^Can alice reset now\? YES/);
-    const json = runCli(['doctor', 'alice', '--json'], { env });
+    const json = await runCliAsync(['doctor', 'alice', '--json'], answering).finally(() => smtp.close());
     assert.equal(json.status, 0);
     const report = JSON.parse(json.stdout) as { user: string; canReset: boolean; checks: Array<{ id: string; status: string; summary: string; evidence: string; fix: string }> };
     assert.equal(report.user, 'alice');
     assert.equal(report.canReset, true);
     assert.equal(report.checks.length, checkIds.length);
     for (const check of report.checks) assert.deepEqual(Object.keys(check), ['id', 'status', 'summary', 'evidence', 'fix']);
+  });
+
+  it('exit 1 for a user whose only method is e-mail while the SMTP server does not answer', () => {
+    const result = runCli(['doctor', 'alice', '--json'], { env });
+    assert.equal(result.status, 1, result.stdout);
+    const report = JSON.parse(result.stdout) as { canReset: boolean; checks: Array<{ id: string; status: string }> };
+    assert.equal(report.canReset, false);
+    assert.deepEqual(report.checks.filter((c) => c.status === 'fail').map((c) => c.id), ['mail-server-reachable']);
   });
 
   it('exit 1 when the user cannot reset; --lang de answers in German', () => {

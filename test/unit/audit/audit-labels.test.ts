@@ -1,10 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
 import { languages } from '../../../src/i18n/lang.js';
 import { readLanguage, shippedMessagesRoot } from '../../../src/i18n/message-files.js';
 import { auditReasons } from '../../../src/audit/audit-reasons.js';
-import { auditDetailKeys, auditDetailLabel, auditDetailValueIds, auditReasonLabel } from '../../../src/audit/audit-labels.js';
+import { auditDetailKeys, auditDetailLabel, auditDetailValueIds, auditReasonLabel, deliveryPurposes } from '../../../src/audit/audit-labels.js';
+import type { NoticeName } from '../../../src/audit/audit-events.js';
 import { errorCatalogue } from '../../../src/errors/catalogue.js';
 import { directoryFailures } from '../../../src/writeback/agent-protocol/protocol.js';
 import { throttleReasons } from '../../../src/policy/throttles.js';
@@ -106,5 +108,42 @@ describe('audit reason and detail labels', () => {
     assert.match(source.evidence, /^account source: cloud-only; .* mode: direct to the directory$/);
     assert.match(render({ id: 'writeback-enabled', status: 'pass', key: 'ok', evidence: [['source', { source: 'ad', directory: 'ad', enabled: 'true', mode: 'agent' }]] }, 'de').evidence, /Active Directory/);
     assert.match(render({ id: 'writeback-enabled', status: 'pass', key: 'ok', evidence: [['source', { source: 'scim', directory: '-', enabled: 'true', mode: 'none' }]] }, 'en').evidence, /account source: scim; .* mode: none$/, 'an unknown value as stored');
+  });
+
+  it('detail: a message purpose, a token scope and a role in words; unknown ones as stored', () => {
+    const en = auditDetailHtml('en', { purpose: 'reset-code', scope: 'read-only', role: 'helpdesk' }).value;
+    assert.match(en, /Purpose: reset code/);
+    assert.match(en, /Scope: read-only/);
+    assert.match(en, /Role: Helpdesk/);
+    const de = auditDetailHtml('de', { purpose: 'notice-methodAdded', scope: 'admin', role: 'administrator' }).value;
+    assert.match(de, /Hinweis: Methode hinzugefügt/);
+    assert.match(de, /Administrator/);
+    assert.match(auditDetailHtml('de', { scope: 'Vertrieb', purpose: 'carrier-pigeon' }).value, /Vertrieb[\s\S]*carrier-pigeon/, 'a group name and an unknown purpose as stored');
+  });
+
+  it('every purpose a writer in src/ gives a message has a name', () => {
+    const src = join(import.meta.dirname, '../../../src');
+    const listed: ReadonlySet<string> = new Set(deliveryPurposes);
+    const notices: NoticeName[] = ['reset', 'change', 'unlock', 'methodAdded', 'methodRemoved', 'reregistration'];
+    let found = 0;
+    for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('audit-labels.ts'))) {
+      const text = readFileSync(join(src, file), 'utf8');
+      for (const [, purpose] of text.matchAll(/purpose: '([a-z][a-z-]*)'/g)) {
+        found++;
+        assert.ok(listed.has(purpose ?? ''), `${file}: purpose ${purpose} has no name (deliveryPurposes)`);
+      }
+      if (text.includes('purpose: `notice-${notice}`')) for (const notice of notices) assert.ok(listed.has(`notice-${notice}`), notice);
+    }
+    assert.ok(found >= 10, `only ${found} purposes found: the pattern no longer matches how writers name them`);
+  });
+
+  it('doctor: lists of method types in words, in the evidence and in the summary', () => {
+    const methods = render({ id: 'methods-registered', status: 'fail', key: 'too-few', params: { registered: 1, required: 2 }, evidence: [['methods', { types: 'email', required: 2, allowed: 'email, totp, legacy' }]] }, 'en');
+    assert.match(methods.evidence, /e-mail code/);
+    assert.match(methods.evidence, /e-mail code, authenticator app, legacy/);
+    assert.doesNotMatch(methods.evidence, /\bemail\b|\btotp\b/);
+    const policy = render({ id: 'methods-registered', status: 'fail', key: 'policy-impossible', params: { required: 2, available: 1, types: 'email' } }, 'de');
+    assert.match(policy.summary, /E-Mail-Code/);
+    assert.match(render({ id: 'admin-policy', status: 'fail', key: 'too-few', params: { registered: 0 }, evidence: [['admin', { admin: 'true', types: '-' }]] }, 'en').evidence, /-/);
   });
 });
