@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import { openStore, migrate, type Store } from '../store/database.js';
 import { systemClock, type Clock } from '../store/clock.js';
 import { UsersRepository } from '../store/users-repository.js';
+import { WriteBatch } from '../store/write-batch.js';
 import { GroupsRepository } from '../store/groups-repository.js';
 import { LicencesRepository } from '../store/licences-repository.js';
 import { FlowsRepository } from '../store/flows-repository.js';
@@ -251,6 +252,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const setPassword = new SetPassword({
     directory, local: localDirectory, passwords, sessions, flows, throttles, guesses: signInThrottle, policy, users, mail, audit, clock, organisation: config.organisation.name,
     expiry: reminderStore,
+    batches: { begin: () => new WriteBatch(store.db) },
     notices: integrity.notices, freeze: integrity.freeze,
   });
   const inspector: DirectoryInspector | null = writeback.hub

@@ -85,10 +85,10 @@ export class AuditRepository {
   }
 
   /**
-   * Records several events in one transaction (one commit for all), each with its sink deliveries as `record`
-   * does; returns their ids in the order given.
+   * Records several events in one transaction (one commit for all; `trx`, the caller's, when given), each with its
+   * sink deliveries as `record` does; returns their ids in the order given.
    */
-  async recordMany(events: ReadonlyArray<{ at: number; event: AuditEvent }>, sinks: readonly string[] = []): Promise<number[]> {
+  async recordMany(events: ReadonlyArray<{ at: number; event: AuditEvent }>, sinks: readonly string[] = [], trx?: Kysely<Database>): Promise<number[]> {
     const write = async (db: Kysely<Database>, at: number, event: AuditEvent): Promise<number> => {
       const row = auditRow(at, event);
       const values = [row.at, row.event, row.outcome, row.user_id, row.username, row.flow, row.ip, row.user_agent, row.detail];
@@ -103,14 +103,16 @@ export class AuditRepository {
       }
       return id;
     };
+    const writeAll = async (runner: Kysely<Database>): Promise<number[]> => {
+      const ids: number[] = [];
+      for (const { at, event } of events) ids.push(await write(runner, at, event));
+      return ids;
+    };
     if (events.length === 0) return [];
+    if (trx) return writeAll(trx);
     const only = events.length === 1 && sinks.length === 0 ? events[0] : undefined;
     if (only) return [await write(this.db, only.at, only.event)];
-    return this.db.transaction().execute(async (trx) => {
-      const ids: number[] = [];
-      for (const { at, event } of events) ids.push(await write(trx, at, event));
-      return ids;
-    });
+    return this.db.transaction().execute(writeAll);
   }
 
   /** The events with these ids (those that still exist), in id order. */
