@@ -79,9 +79,14 @@ export class Audit {
     }
     const own = [item];
     this.batched.set(batch, own);
+    // The writer's part is taken now, when free (events recorded from here on, by anyone, wait for the batch), or
+    // else when the batch commits, if free then.
+    let writer = !this.writing;
+    if (writer) this.writing = true;
     let written: { items: Audit['pending']; ids: number[] } | null = null;
     void batch.add(async (trx) => {
-      if (this.writing) return;
+      if (!writer && this.writing) return;
+      writer = true;
       this.writing = true;
       const items = [...this.pending, ...own];
       this.pending = [];
@@ -90,23 +95,21 @@ export class Audit {
     });
     batch.onSettled((committed) => {
       const wrote = written as { items: Audit['pending']; ids: number[] } | null;
-      if (wrote) {
-        this.writing = false;
-        if (committed) {
-          wrote.items.forEach(({ entry, done }, index) => {
-            const id = wrote.ids[index];
-            if (id !== undefined) this.tell(entry, id);
-            done();
-          });
-        } else {
-          this.pending.unshift(...wrote.items.filter((item) => !own.includes(item)));
-          for (const { done } of own) done();
-        }
-        this.scheduleFlush();
+      if (committed && wrote) {
+        wrote.items.forEach(({ entry, done }, index) => {
+          const id = wrote.ids[index];
+          if (id !== undefined) this.tell(entry, id);
+          done();
+        });
       } else if (committed) {
         this.enqueue(own);
       } else {
+        if (wrote) this.pending.unshift(...wrote.items.filter((entry) => !own.includes(entry)));
         for (const { done } of own) done();
+      }
+      if (writer) {
+        this.writing = false;
+        this.scheduleFlush();
       }
     });
   }
@@ -117,23 +120,23 @@ export class Audit {
   }
 
   /**
-   * Writes the events recorded so far in one transaction, then those recorded meanwhile, until none wait. One
-   * writer at a time: on a pooled store two overlapping transactions could commit out of order, and a caller that
-   * awaited a later event must find every earlier one stored. `write` never rejects.
+   * Writes the events recorded so far in one transaction; those recorded meanwhile at the end of a later turn (so
+   * that a use-case's write batch recorded into in between may take them). One writer at a time: on a pooled store
+   * two overlapping transactions could commit out of order, and a caller that awaited a later event must find
+   * every earlier one stored. `write` never rejects.
    */
   private async flush(): Promise<void> {
     this.flushScheduled = false;
-    if (this.writing) return;
+    if (this.writing || this.pending.length === 0) return;
     this.writing = true;
     try {
-      while (this.pending.length > 0) {
-        const batch = this.pending;
-        this.pending = [];
-        await this.write(batch);
-      }
+      const batch = this.pending;
+      this.pending = [];
+      await this.write(batch);
     } finally {
       this.writing = false;
     }
+    this.scheduleFlush();
   }
 
   private async write(batch: Audit['pending']): Promise<void> {

@@ -62,7 +62,15 @@ for (const [dialect, changer, refused] of [['sqlite', 'ann', 'bob'], ['postgres'
         password = next;
         counts.push({ statements: writes.statements, commits: writes.commits });
         if (process.env.SSPR_SHOW_STORE_WRITES) console.log(dialect, writes.statements, writes.commits, writes.sql.join('\n  '));
-        assert.equal(writes.commits, 1, `one commit per change:\n  ${writes.sql.join('\n  ')}`);
+        // Two commits: the directory write's start record (audited-writeback.ts), written while the directory works,
+        // and one transaction holding every follow-up write.
+        const listing = `\n  ${writes.sql.join('\n  ')}`;
+        assert.equal(writes.commits, 2, listing);
+        const begin = writes.sql.indexOf('begin');
+        const end = writes.sql.indexOf('commit');
+        const writesAt = writes.sql.flatMap((text, index) => (/^(insert|update|delete)/.test(text) ? [index] : []));
+        assert.ok(/^insert into "audit_events"/.test(writes.sql[writesAt[0]!]!) && writesAt[0]! < begin, `the start record comes first${listing}`);
+        assert.ok(writesAt.slice(1).every((index) => index > begin && index < end), `every follow-up write is in the transaction${listing}`);
       }
       const me = (cookie: string) => svc.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } });
       assert.equal((await me(cookie)).statusCode, 200, 'the session that changed the password stays');

@@ -180,16 +180,13 @@ export class SetPassword {
     const batch = this.deps.batches?.begin();
     if (batch) {
       try {
-        await this.followUps(user, act, context, guard, writtenBack, batch);
-      } catch (error) {
-        batch.discard(error);
-        throw error;
-      }
-      try {
+        const { recorded } = await this.followUps(user, act, context, guard, writtenBack, batch);
         await batch.commit();
+        await recorded;
         return { writtenBack };
-      } catch {
+      } catch (error) {
         // Nothing of the batch was written: the follow-ups again, one write at a time.
+        batch.discard(error);
       }
     }
     await this.followUps(user, act, context, guard, writtenBack);
@@ -198,9 +195,10 @@ export class SetPassword {
 
   /**
    * The follow-ups of a written password, in the table's order. With `batch`, every store write is added to it
-   * (nothing is awaited that the batch's commit settles); without, each write commits on its own.
+   * (nothing is awaited that the batch's commit settles; the act's audit event is returned, to be awaited after
+   * the commit); without, each write commits on its own.
    */
-  private async followUps(user: DirectoryUser, act: PasswordAct, context: ActContext, guard: SignInGuard | null, writtenBack: boolean, batch?: WriteBatch): Promise<void> {
+  private async followUps(user: DirectoryUser, act: PasswordAct, context: ActContext, guard: SignInGuard | null, writtenBack: boolean, batch?: WriteBatch): Promise<{ recorded: Promise<void> }> {
     const rules = followUpsByOrigin[act.origin];
     if (guard) await this.deps.guesses.succeeded(user.username, context.request.ip, guard, batch);
     // A row read without a stored expiry has none to forget.
@@ -219,6 +217,7 @@ export class SetPassword {
     const recorded = this.deps.audit.record(actEntry(user, act, context, 'success', { writtenBack }), batch);
     if (followUps.has('notify-user') || followUps.has('notify-admins') || followUps.has('notify-user-of-helpdesk')) await this.notify(user, act.origin, followUps, rules, context.request, batch);
     if (!batch) await recorded;
+    return { recorded };
   }
 
   private async refuseIfFrozen(user: DirectoryUser, record: (outcome: 'failure', detail: { reason: AuditReason }) => Promise<void>): Promise<void> {
