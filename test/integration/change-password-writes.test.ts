@@ -11,19 +11,21 @@ import { SmtpSink } from '../support/smtp-sink.js';
 import { startTestService, type Dialect, type TestService } from '../support/test-service.js';
 import { runServiceSync } from '../../src/app/service-sync.js';
 import { countStoreWrites } from '../support/store-writes.js';
+import { WriteBatch } from '../../src/store/write-batch.js';
+import type { SetPasswordDeps } from '../../src/flows/password/set-password.js';
 
 let slapd: Slapd;
 let sink: SmtpSink;
 
 before(async () => {
   [slapd, sink] = await Promise.all([startSlapd(), SmtpSink.start()]);
-  for (const uid of ['ann', 'bob', 'cat', 'dan']) await slapd.addUser({ uid, password: `${uid}-Original-Pass-1`, givenName: uid, sn: 'Example', mail: `${uid}@example.org` });
+  for (const uid of ['ann', 'bob', 'cat', 'dan', 'eve', 'fay']) await slapd.addUser({ uid, password: `${uid}-Original-Pass-1`, givenName: uid, sn: 'Example', mail: `${uid}@example.org` });
 });
 after(async () => {
   await Promise.all([slapd?.stop(), sink?.close()]);
 });
 
-for (const [dialect, changer, refused] of [['sqlite', 'ann', 'bob'], ['postgres', 'cat', 'dan']] as Array<[Dialect, string, string]>) {
+for (const [dialect, changer, refused, unlucky] of [['sqlite', 'ann', 'bob', 'eve'], ['postgres', 'cat', 'dan', 'fay']] as Array<[Dialect, string, string, string]>) {
   describe(`a password change on ${dialect}`, () => {
     let svc: TestService;
     before(async () => {
@@ -55,12 +57,20 @@ for (const [dialect, changer, refused] of [['sqlite', 'ann', 'bob'], ['postgres'
       const cookie = await signIn(changer, `${changer}-Original-Pass-1`);
       const other = await signIn(changer, `${changer}-Original-Pass-1`);
       let password = `${changer}-Original-Pass-1`;
-      const counts: Array<{ statements: number; commits: number }> = [];
+      const counts: Array<{ statements: number; commits: number; after: { statements: number; commits: number } }> = [];
+      const settle = async () => {
+        await svc.services.mail.drain();
+        await svc.services.audit.drain();
+      };
       for (const next of ['Copper lantern meadow 41', 'Silver harbour falcon 52', 'Amber canyon pelican 63']) {
+        // The work of earlier requests done first: the count is this change's.
+        await settle();
         const { result, writes } = await countStoreWrites(() => change(cookie, password, next));
+        // What follows in the background: the notice sent from the outbox.
+        const { writes: after } = await countStoreWrites(settle);
         assert.equal(result.statusCode, 200, result.body);
         password = next;
-        counts.push({ statements: writes.statements, commits: writes.commits });
+        counts.push({ statements: writes.statements, commits: writes.commits, after: { statements: after.statements, commits: after.commits } });
         if (process.env.SSPR_SHOW_STORE_WRITES) console.log(dialect, writes.statements, writes.commits, writes.sql.join('\n  '));
         // Two commits: the directory write's start record (audited-writeback.ts), written while the directory works,
         // and one transaction holding every follow-up write.
@@ -104,6 +114,39 @@ for (const [dialect, changer, refused] of [['sqlite', 'ann', 'bob'], ['postgres'
       const trail = await svc.services.auditLog.list({ username: refused });
       assert.deepEqual(trail.filter((e) => e.event === 'change-password' || e.event === 'not-me-link-sent').map((e) => e.outcome), ['failure'], 'only the failure is audited');
       assert.equal((await svc.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } })).statusCode, 200, 'the session stays');
+    });
+
+    it('when the follow-ups\' transaction fails, they are written one at a time: the act completes once', async () => {
+      const cookie = await signIn(unlucky, `${unlucky}-Original-Pass-1`);
+      const other = await signIn(unlucky, `${unlucky}-Original-Pass-1`);
+      const deps = (svc.services.setPassword as unknown as { deps: SetPasswordDeps }).deps;
+      const batches = deps.batches;
+      deps.batches = {
+        begin: () => {
+          const batch = new WriteBatch(svc.services.store.db);
+          void batch.add(async (trx) => {
+            await trx.selectFrom('users').select('id').limit(1).execute();
+            throw new Error('the store gave up (injected)');
+          });
+          return batch;
+        },
+      };
+      try {
+        const answer = await change(cookie, `${unlucky}-Original-Pass-1`, 'Marble orchard kestrel 85');
+        assert.equal(answer.statusCode, 200, answer.body);
+      } finally {
+        deps.batches = batches;
+      }
+      assert.equal((await svc.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: other } })).statusCode, 401, 'the other session ended');
+      await svc.services.mail.drain();
+      await svc.services.audit.drain();
+      const user = await svc.services.users.get(unlucky);
+      const links = await svc.services.store.db.selectFrom('not_me_links').select('user_id').where('user_id', '=', user.id).execute();
+      assert.equal(links.length, 1, 'one link');
+      const trail = await svc.services.auditLog.list({ username: unlucky });
+      const count = (event: string) => trail.filter((e) => e.event === event).length;
+      assert.deepEqual([count('change-password'), count('not-me-link-sent'), count('writeback.change.start'), count('writeback.change.success')], [1, 1, 1, 1], 'each event once');
+      assert.equal(sink.messages.filter((m) => m.to === `${unlucky}@example.org`).length, 1, 'one notice');
     });
   });
 }
