@@ -190,8 +190,9 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const { defaultCountry: _country, provider, ...smsSection } = config.sms;
   const smsGateway = provider === 'none' ? null : smsGatewayFromConfig(smsConfigSchema.parse({ provider, ...smsSection }));
   const mailServer = probeMailServer(realMailer, log);
+  const batches = { begin: () => new WriteBatch(store.db) };
   const delivery = new BackgroundDelivery({
-    queue: deliveryQueue, cipher, clock, audit, log, metrics, nodeId: writeback.nodeId,
+    queue: deliveryQueue, cipher, clock, audit, log, metrics, nodeId: writeback.nodeId, batches,
     senders: { mail: mailServer.watch(mailer), sms: smsGateway },
     settings: {
       maxAttempts: config.outbox.maxAttempts,
@@ -252,7 +253,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const setPassword = new SetPassword({
     directory, local: localDirectory, passwords, sessions, flows, throttles, guesses: signInThrottle, policy, users, mail, audit, clock, organisation: config.organisation.name,
     expiry: reminderStore,
-    batches: { begin: () => new WriteBatch(store.db) },
+    batches,
     notices: integrity.notices, freeze: integrity.freeze,
   });
   const inspector: DirectoryInspector | null = writeback.hub

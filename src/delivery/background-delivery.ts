@@ -56,6 +56,8 @@ export class BackgroundDelivery {
       nodeId: string;
       settings: OutboxSettings;
       senders: { mail: Mailer; sms: SmsGateway | null };
+      /** A delivered message's row goes in the same commit as its audit event. */
+      batches?: { begin(): WriteBatch };
     },
   ) {
     const channels: Channel[] = deps.senders.sms ? ['mail', 'sms'] : ['mail'];
@@ -71,7 +73,8 @@ export class BackgroundDelivery {
       pollMs: POLL_MS,
       sinks: () => channels,
       deliver: (row) => this.sendRow(row),
-      settled: (row, outcome, reason) => this.settled(row, outcome, reason),
+      settled: (row, outcome, reason, batch) => this.settled(row, outcome, reason, batch),
+      ...(deps.batches ? { batches: deps.batches } : {}),
     });
   }
 
@@ -126,14 +129,17 @@ export class BackgroundDelivery {
     }
   }
 
-  private async settled(row: QueuedDelivery, outcome: AttemptOutcome, reason?: string): Promise<void> {
+  /** With `batch`, the audit event is one of its writes (not awaited here) and metrics count once it committed. */
+  private async settled(row: QueuedDelivery, outcome: AttemptOutcome, reason?: string, batch?: WriteBatch): Promise<void> {
     const channel = row.sink as Channel;
-    this.deps.metrics.deliveries.inc({ channel, outcome });
+    if (batch) batch.onSettled((committed) => committed && this.deps.metrics.deliveries.inc({ channel, outcome }));
+    else this.deps.metrics.deliveries.inc({ channel, outcome });
     const tag = JSON.parse(row.tag ?? '{}') as Partial<DispatchTag>;
     const base = { userId: tag.userId ?? null, username: tag.username ?? null };
     const purpose = tag.purpose ?? 'unknown';
     if (outcome === 'delivered') {
-      await this.deps.audit.record({ ...base, event: deliveryEvents[channel].delivered, outcome: 'success', detail: { purpose, attempts: row.attempts + 1 } });
+      const recorded = this.deps.audit.record({ ...base, event: deliveryEvents[channel].delivered, outcome: 'success', detail: { purpose, attempts: row.attempts + 1 } }, batch);
+      if (!batch) await recorded;
       return;
     }
     this.deps.log.warn({ channel, purpose, username: tag.username, reason, attempts: row.attempts + 1, outcome }, 'delivery failed');

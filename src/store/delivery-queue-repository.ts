@@ -97,11 +97,14 @@ export class DeliveryQueueRepository {
     return rows.map(toDelivery).sort((a, b) => a.id - b.id);
   }
 
-  /** Delivered: outbox rows are removed (they may hold a code), audit rows are kept as `delivered`. */
-  async delivered(row: QueuedDelivery, nodeId: string, now: number): Promise<boolean> {
+  /**
+   * Delivered: outbox rows are removed (they may hold a code), audit rows are kept as `delivered`. An outbox row
+   * is removed in `batch` when given (then this settles once the batch committed).
+   */
+  async delivered(row: QueuedDelivery, nodeId: string, now: number, batch?: WriteBatch): Promise<boolean> {
     if (row.queue === 'outbox') {
-      const result = await outbox.delivered.execute(this.db, row.id, nodeId);
-      return (result.numAffectedRows ?? 0n) > 0n;
+      const remove = async (runner: Kysely<Database>) => ((await outbox.delivered.executeIn(runner, this.db, [row.id, nodeId])).numAffectedRows ?? 0n) > 0n;
+      return batch ? batch.add(remove) : remove(this.db);
     }
     const result = await this.db
       .updateTable('delivery_queue')

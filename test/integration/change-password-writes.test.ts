@@ -2,7 +2,8 @@
  * What a password change costs the store, on SQLite and PostgreSQL, for a directory account (OpenLDAP over
  * ldaps://, direct mode) changed through the JSON API: the follow-ups (sessions, flows, stored expiry, sign-in
  * failures, the owner's notice with its "this wasn't me" link and its outbox row, the audit events) are one
- * commit; a change the directory refuses writes none of them.
+ * commit; a change the directory refuses writes none of them. The notice's delivery then removes its row and
+ * audits it in one more commit.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -71,6 +72,7 @@ for (const [dialect, changer, refused, unlucky] of [['sqlite', 'ann', 'bob', 'ev
         assert.equal(result.statusCode, 200, result.body);
         password = next;
         counts.push({ statements: writes.statements, commits: writes.commits, after: { statements: after.statements, commits: after.commits } });
+        assert.equal(after.commits, 1, `the notice's row removed and its delivery audited in one commit:\n  ${after.sql.join('\n  ')}`);
         if (process.env.SSPR_SHOW_STORE_WRITES) console.log(dialect, writes.statements, writes.commits, writes.sql.join('\n  '));
         // Two commits: the directory write's start record (audited-writeback.ts), written while the directory works,
         // and one transaction holding every follow-up write.
