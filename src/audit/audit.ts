@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AuditRepository } from '../store/audit-repository.js';
 import type { Clock } from '../store/clock.js';
+import type { WriteBatch } from '../store/write-batch.js';
 import type { AuditEntry, AuditEventName } from './audit-events.js';
 import { maskEmail } from '../methods/hints.js';
 
@@ -19,6 +20,11 @@ export type AuditListener = (entry: AuditEntry, id: number) => void;
  * request answered in the same turn) are written in one transaction, in the order recorded, at the end of that
  * turn (`setImmediate`), one batch after another; `record` resolves once its event is stored, so a caller that
  * awaits it sees it, and every event recorded before it, stored.
+ * An event recorded into a use-case's write batch is written by the batch's commit, together with the use-case's
+ * other writes. When no batch of events is being written then, the batch takes the writer's part: the events
+ * recorded earlier and not yet written go first, in the same commit, and no other batch of events is written until
+ * it settles (the order holds). Otherwise its events are written as usual once it committed. A batch that rolls
+ * back writes none of its own events (its owner records its act again) and hands the earlier ones back.
  */
 export class Audit {
   private readonly listeners: AuditListener[] = [];
@@ -39,15 +45,71 @@ export class Audit {
     this.listeners.push(listener);
   }
 
-  record<E extends AuditEventName>(entry: AuditEntry<E>): Promise<void> {
+  /** Never rejects; with `batch`, resolves once the batch settled (so its owner awaits it after `commit`). */
+  record<E extends AuditEventName>(entry: AuditEntry<E>, batch?: WriteBatch): Promise<void> {
     const typedAddress = !entry.userId && entry.username?.includes('@');
     const stored = typedAddress ? { ...entry, username: maskEmail(entry.username ?? '') } : entry;
     const at = this.clock.now();
     return new Promise<void>((resolve) => {
-      this.pending.push({ at, entry: entry as AuditEntry, stored: stored as AuditEntry, done: resolve });
-      if (!this.flushScheduled && !this.writing) {
-        this.flushScheduled = true;
-        setImmediate(() => void this.flush());
+      const item = { at, entry: entry as AuditEntry, stored: stored as AuditEntry, done: resolve };
+      if (batch) this.joinBatch(batch, item);
+      else this.enqueue([item]);
+    });
+  }
+
+  private enqueue(items: Audit['pending']): void {
+    this.pending.push(...items);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.pending.length > 0 && !this.flushScheduled && !this.writing) {
+      this.flushScheduled = true;
+      setImmediate(() => void this.flush());
+    }
+  }
+
+  private readonly batched = new WeakMap<WriteBatch, Audit['pending']>();
+
+  private joinBatch(batch: WriteBatch, item: Audit['pending'][number]): void {
+    const joined = this.batched.get(batch);
+    if (joined) {
+      joined.push(item);
+      return;
+    }
+    const own = [item];
+    this.batched.set(batch, own);
+    // The writer's part is taken now, when free (events recorded from here on, by anyone, wait for the batch), or
+    // else when the batch commits, if free then.
+    let writer = !this.writing;
+    if (writer) this.writing = true;
+    let written: { items: Audit['pending']; ids: number[] } | null = null;
+    void batch.add(async (trx) => {
+      if (!writer && this.writing) return;
+      writer = true;
+      this.writing = true;
+      const items = [...this.pending, ...own];
+      this.pending = [];
+      written = { items, ids: [] };
+      written.ids = await this.repository.recordMany(items.map(({ at, stored }) => ({ at, event: stored })), this.sinks, trx);
+    });
+    batch.onSettled((committed) => {
+      const wrote = written as { items: Audit['pending']; ids: number[] } | null;
+      if (committed && wrote) {
+        wrote.items.forEach(({ entry, done }, index) => {
+          const id = wrote.ids[index];
+          if (id !== undefined) this.tell(entry, id);
+          done();
+        });
+      } else if (committed) {
+        this.enqueue(own);
+      } else {
+        if (wrote) this.pending.unshift(...wrote.items.filter((entry) => !own.includes(entry)));
+        for (const { done } of own) done();
+      }
+      if (writer) {
+        this.writing = false;
+        this.scheduleFlush();
       }
     });
   }
@@ -58,23 +120,23 @@ export class Audit {
   }
 
   /**
-   * Writes the events recorded so far in one transaction, then those recorded meanwhile, until none wait. One
-   * writer at a time: on a pooled store two overlapping transactions could commit out of order, and a caller that
-   * awaited a later event must find every earlier one stored. `write` never rejects.
+   * Writes the events recorded so far in one transaction; those recorded meanwhile at the end of a later turn (so
+   * that a use-case's write batch recorded into in between may take them). One writer at a time: on a pooled store
+   * two overlapping transactions could commit out of order, and a caller that awaited a later event must find
+   * every earlier one stored. `write` never rejects.
    */
   private async flush(): Promise<void> {
     this.flushScheduled = false;
-    if (this.writing) return;
+    if (this.writing || this.pending.length === 0) return;
     this.writing = true;
     try {
-      while (this.pending.length > 0) {
-        const batch = this.pending;
-        this.pending = [];
-        await this.write(batch);
-      }
+      const batch = this.pending;
+      this.pending = [];
+      await this.write(batch);
     } finally {
       this.writing = false;
     }
+    this.scheduleFlush();
   }
 
   private async write(batch: Audit['pending']): Promise<void> {

@@ -6,6 +6,7 @@ import type { Clock } from '../store/clock.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { DeliveryQueueRepository, QueuedDelivery } from '../store/delivery-queue-repository.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { WriteBatch } from '../store/write-batch.js';
 import { QueueWorker, type AttemptOutcome, type RetryPolicy } from './queue-worker.js';
 
 /** The audit events of each channel (audit-events.ts); the doctor reads them for `method-data-valid`. */
@@ -55,6 +56,8 @@ export class BackgroundDelivery {
       nodeId: string;
       settings: OutboxSettings;
       senders: { mail: Mailer; sms: SmsGateway | null };
+      /** A delivered message's row goes in the same commit as its audit event. */
+      batches?: { begin(): WriteBatch };
     },
   ) {
     const channels: Channel[] = deps.senders.sms ? ['mail', 'sms'] : ['mail'];
@@ -70,7 +73,8 @@ export class BackgroundDelivery {
       pollMs: POLL_MS,
       sinks: () => channels,
       deliver: (row) => this.sendRow(row),
-      settled: (row, outcome, reason) => this.settled(row, outcome, reason),
+      settled: (row, outcome, reason, batch) => this.settled(row, outcome, reason, batch),
+      ...(deps.batches ? { batches: deps.batches } : {}),
     });
   }
 
@@ -79,17 +83,24 @@ export class BackgroundDelivery {
     this.worker.start();
   }
 
-  /** Queues a message and sends it at once, in the background. */
-  send<C extends Channel>(channel: C, message: MessageOf<C>, tag: DispatchTag): void {
+  /**
+   * Queues a message and sends it at once, in the background. With `batch`, the outbox row is one of the batch's
+   * writes and the message goes out once the batch committed; a batch that rolls back queues and sends nothing
+   * (its owner decides what follows).
+   */
+  send<C extends Channel>(channel: C, message: MessageOf<C>, tag: DispatchTag, batch?: WriteBatch): void {
     const { clock, cipher, queue, nodeId, log } = this.deps;
+    const now = clock.now();
+    const payload = cipher.encrypt(JSON.stringify(message), sealContext(channel));
+    const tagText = JSON.stringify(tag);
+    const lease = { nodeId, until: now + this.worker.leaseMs };
+    const queued = batch ? queue.enqueueMessage(now, channel, payload, tagText, lease, batch) : null;
     const work = (async () => {
-      const now = clock.now();
-      const payload = cipher.encrypt(JSON.stringify(message), sealContext(channel));
-      const tagText = JSON.stringify(tag);
       let id: number;
       try {
-        id = await queue.enqueueMessage(now, channel, payload, tagText, { nodeId, until: now + this.worker.leaseMs });
+        id = await (queued ?? queue.enqueueMessage(now, channel, payload, tagText, lease));
       } catch (error) {
+        if (queued) return;
         // The store is down: one direct attempt rather than nothing (this message only is not durable).
         log.error({ channel, purpose: tag.purpose, err: error }, 'could not queue a message; sending it without the outbox');
         const row: QueuedDelivery = { id: -1, queue: 'outbox', sink: channel, state: 'queued', attempts: 0, nextAttemptAt: now, createdAt: now, eventId: null, payload, tag: tagText, lastError: null };
@@ -118,14 +129,17 @@ export class BackgroundDelivery {
     }
   }
 
-  private async settled(row: QueuedDelivery, outcome: AttemptOutcome, reason?: string): Promise<void> {
+  /** With `batch`, the audit event is one of its writes (not awaited here) and metrics count once it committed. */
+  private async settled(row: QueuedDelivery, outcome: AttemptOutcome, reason?: string, batch?: WriteBatch): Promise<void> {
     const channel = row.sink as Channel;
-    this.deps.metrics.deliveries.inc({ channel, outcome });
+    if (batch) batch.onSettled((committed) => committed && this.deps.metrics.deliveries.inc({ channel, outcome }));
+    else this.deps.metrics.deliveries.inc({ channel, outcome });
     const tag = JSON.parse(row.tag ?? '{}') as Partial<DispatchTag>;
     const base = { userId: tag.userId ?? null, username: tag.username ?? null };
     const purpose = tag.purpose ?? 'unknown';
     if (outcome === 'delivered') {
-      await this.deps.audit.record({ ...base, event: deliveryEvents[channel].delivered, outcome: 'success', detail: { purpose, attempts: row.attempts + 1 } });
+      const recorded = this.deps.audit.record({ ...base, event: deliveryEvents[channel].delivered, outcome: 'success', detail: { purpose, attempts: row.attempts + 1 } }, batch);
+      if (!batch) await recorded;
       return;
     }
     this.deps.log.warn({ channel, purpose, username: tag.username, reason, attempts: row.attempts + 1, outcome }, 'delivery failed');
@@ -164,8 +178,9 @@ export class BackgroundDelivery {
 export class MailDispatch {
   constructor(private readonly delivery: BackgroundDelivery) {}
 
-  dispatch(message: MailMessage, tag: DispatchTag): void {
-    this.delivery.send('mail', message, tag);
+  /** With `batch`, the message is queued by the batch's commit (BackgroundDelivery.send). */
+  dispatch(message: MailMessage, tag: DispatchTag, batch?: WriteBatch): void {
+    this.delivery.send('mail', message, tag, batch);
   }
 
   drain(): Promise<void> {
@@ -177,7 +192,7 @@ export class MailDispatch {
 export class SmsDispatch {
   constructor(private readonly delivery: BackgroundDelivery) {}
 
-  dispatch(message: SmsMessage, tag: DispatchTag): void {
-    this.delivery.send('sms', message, tag);
+  dispatch(message: SmsMessage, tag: DispatchTag, batch?: WriteBatch): void {
+    this.delivery.send('sms', message, tag, batch);
   }
 }

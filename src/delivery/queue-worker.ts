@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../store/clock.js';
+import type { WriteBatch } from '../store/write-batch.js';
 import type { DeliveryQueueRepository, QueueName, QueuedDelivery } from '../store/delivery-queue-repository.js';
 
 export interface RetryPolicy {
@@ -39,8 +40,14 @@ export interface QueueWorkerOptions {
   sinks: () => readonly string[];
   /** Delivers one row or throws. */
   deliver(row: QueuedDelivery, signal: AbortSignal): Promise<void>;
-  /** Told after every attempt (metrics, audit of failures). Never throws into the worker. */
-  settled?(row: QueuedDelivery, outcome: AttemptOutcome, error?: string): void | Promise<void>;
+  /**
+   * Told after every attempt (metrics, audit of failures). Never throws into the worker. With `batch` (a delivery,
+   * when `batches` is given), its store writes go into that batch, which commits with the row's removal; then it
+   * must not wait for them.
+   */
+  settled?(row: QueuedDelivery, outcome: AttemptOutcome, error?: string, batch?: WriteBatch): void | Promise<void>;
+  /** The store's write batches: a delivered outbox row is removed in the same commit as what `settled` writes. */
+  batches?: { begin(): WriteBatch };
 }
 
 class ShutdownAbort extends Error {}
@@ -145,6 +152,7 @@ export class QueueWorker {
         signal.addEventListener('abort', onAbort, { once: true });
         deliver(row, signal).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
       });
+      if (row.queue === 'outbox' && this.options.batches && this.options.settled && (await this.deliveredInBatch(row, this.options.batches.begin()))) return;
       await repository.delivered(row, nodeId, clock.now());
       outcome = 'delivered';
     } catch (error) {
@@ -163,6 +171,24 @@ export class QueueWorker {
       await this.options.settled?.(row, outcome, reason);
     } catch (error) {
       this.options.log.warn({ err: error }, 'delivery follow-up failed');
+    }
+  }
+
+  /**
+   * Removes a delivered row and writes what `settled` records in one commit; false (nothing written) when that
+   * failed, and the caller writes them one at a time.
+   */
+  private async deliveredInBatch(row: QueuedDelivery, batch: WriteBatch): Promise<boolean> {
+    const { repository, nodeId, clock } = this.options;
+    try {
+      void repository.delivered(row, nodeId, clock.now(), batch);
+      const told = this.options.settled?.(row, 'delivered', undefined, batch);
+      await batch.commit();
+      await told;
+      return true;
+    } catch (error) {
+      batch.discard(error);
+      return false;
     }
   }
 

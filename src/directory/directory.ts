@@ -17,6 +17,8 @@ export interface DirectoryUser {
   source: string;
   /** Directory accounts: the stable anchor the sync recorded (entryUUID / objectGUID); null for cloud-only ones. */
   anchor: string | null;
+  /** The stored expiry of a directory account's password when the store read it (null: none stored); absent: not read. */
+  passwordExpiresAt?: number | null;
 }
 
 /** What an account shows of itself (My account, the console's user page): names and contact data, nothing secret. */

@@ -3,6 +3,7 @@ import type { MailDispatch, SmsDispatch } from '../delivery/background-delivery.
 import type { Audit } from '../audit/audit.js';
 import type { NoticeName } from '../audit/audit-events.js';
 import type { Clock } from '../store/clock.js';
+import type { WriteBatch } from '../store/write-batch.js';
 import type { Lang } from '../i18n/lang.js';
 import type { NotMeLinks } from './not-me-links.js';
 import { noticeRecipients } from './notice-recipients.js';
@@ -32,21 +33,26 @@ export const NOT_ME_PATH = '/not-me';
 export class AccountNotices {
   constructor(private readonly deps: AccountNoticesDeps) {}
 
-  async send(user: DirectoryUser, notice: NoticeName, request: { lang: Lang; ip: string }, also: { email?: string | null; phone?: string | null } = {}): Promise<void> {
+  /**
+   * With `batch`, the link, the queued messages and the audit event are writes of that batch: this resolves once
+   * they are added, and the messages leave once the batch committed.
+   */
+  async send(user: DirectoryUser, notice: NoticeName, request: { lang: Lang; ip: string }, also: { email?: string | null; phone?: string | null } = {}, batch?: WriteBatch): Promise<void> {
     if (!(await this.deps.enabled())) return;
     const registrations = await this.deps.registrations.listForUser(user.id);
     const to = noticeRecipients({ email: user.email, mobile: user.mobile, registrations }, also);
     const phones = this.deps.sms ? to.phones : [];
     if (to.emails.length === 0 && phones.length === 0) return;
-    const token = await this.deps.links.issue(user.id, notice);
+    const token = await this.deps.links.issue(user.id, notice, batch);
     const link = `${this.deps.baseUrl.replace(/\/+$/, '')}${NOT_ME_PATH}?t=${token}`;
     const params = { organisation: this.deps.organisation, notice, at: new Date(this.deps.clock.now()), ip: request.ip, link, days: this.deps.links.ttlDays };
     const tag = { purpose: `notice-${notice}`, userId: user.id, username: user.username };
-    for (const email of to.emails) this.deps.mail.dispatch(noticeMail(request.lang, email, params), tag);
-    for (const phone of phones) this.deps.sms?.dispatch(noticeSms(request.lang, phone, params), tag);
-    await this.deps.audit.record({
+    for (const email of to.emails) this.deps.mail.dispatch(noticeMail(request.lang, email, params), tag, batch);
+    for (const phone of phones) this.deps.sms?.dispatch(noticeSms(request.lang, phone, params), tag, batch);
+    const recorded = this.deps.audit.record({
       event: 'not-me-link-sent', outcome: 'info', userId: user.id, username: user.username, ip: request.ip || null,
       detail: { notice, channels: to.emails.length + phones.length },
-    });
+    }, batch);
+    if (!batch) await recorded;
   }
 }

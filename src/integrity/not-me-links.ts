@@ -1,5 +1,6 @@
 import { hmac, randomToken } from '../crypto/tokens.js';
 import type { Clock } from '../store/clock.js';
+import type { WriteBatch } from '../store/write-batch.js';
 import type { IntegrityRepository, NotMeLinkRecord } from '../store/integrity-repository.js';
 import type { NoticeName } from '../audit/audit-events.js';
 import { SsprError } from '../errors/sspr-error.js';
@@ -28,10 +29,11 @@ export class NotMeLinks {
     readonly ttlDays: number,
   ) {}
 
-  async issue(userId: string, notice: NoticeName): Promise<string> {
+  /** A new link's token; with `batch`, the link is stored by the batch's commit. */
+  async issue(userId: string, notice: NoticeName, batch?: WriteBatch): Promise<string> {
     const token = randomToken(32);
     const now = this.clock.now();
-    await this.repository.addLink(this.digestOf(token), { userId, notice, createdAt: now, expiresAt: now + this.ttlDays * 86_400_000 });
+    await this.repository.addLink(this.digestOf(token), { userId, notice, createdAt: now, expiresAt: now + this.ttlDays * 86_400_000 }, batch);
     return token;
   }
 

@@ -1,5 +1,6 @@
 import type { ThrottleRepository } from '../store/throttle-repository.js';
 import type { Clock } from '../store/clock.js';
+import type { WriteBatch } from '../store/write-batch.js';
 import { methodTypes, type SsprPolicy } from './sspr-policy.js';
 
 const HOUR = 3_600_000;
@@ -87,8 +88,8 @@ export class Throttles {
     return true;
   }
 
-  /** After a successful reset (or an administrator's unblock): all counters and the block go. */
-  clear(userKey: string): Promise<void> {
-    return this.repository.clear(this.scopes(userKey));
+  /** After a successful reset (or an administrator's unblock): all counters and the block go (in `batch` when given). */
+  clear(userKey: string, batch?: WriteBatch): Promise<void> {
+    return this.repository.clear(this.scopes(userKey), batch);
   }
 }

@@ -1,4 +1,5 @@
 import type { ThrottleRepository } from '../store/throttle-repository.js';
+import type { WriteBatch } from '../store/write-batch.js';
 import type { Clock } from '../store/clock.js';
 import { usernameKey } from '../store/users-repository.js';
 import { clientNetwork } from '../policy/client-network.js';
@@ -118,8 +119,8 @@ export class SignInThrottle {
    * nothing is written: a failure counted by a concurrent attempt in between then stays counted (stricter, never
    * laxer).
    */
-  async succeeded(username: string, ip: string, guard?: SignInGuard): Promise<void> {
+  async succeeded(username: string, ip: string, guard?: SignInGuard, batch?: WriteBatch): Promise<void> {
     if (guard?.clientFailures === false) return;
-    await this.repository.clearEvents([this.scopes(username, ip).byClient]);
+    await this.repository.clearEvents([this.scopes(username, ip).byClient], batch);
   }
 }

@@ -67,11 +67,18 @@ function auditRow(at: number, event: AuditEvent) {
 }
 
 /** Every event is one of these (prepared-query.ts). */
-const insertEvent = new PreparedQuery((db, $) =>
-  db.insertInto('audit_events').values({
-    at: $<number>(0), event: $<string>(1), outcome: $<string>(2), user_id: $<string | null>(3), username: $<string | null>(4),
-    flow: $<string | null>(5), ip: $<string | null>(6), user_agent: $<string | null>(7), detail: $<string | null>(8),
-  }).returning('id'));
+const COLUMNS = 9;
+/** Rows per insert statement: a group commit's events go in as few statements as this allows. */
+const ROWS_PER_INSERT = 8;
+/** Per row count (1–8), one insert of that many events, prepared (prepared-query.ts). */
+const insertEvents = Array.from({ length: ROWS_PER_INSERT }, (_, index) => new PreparedQuery((db, $) =>
+  db.insertInto('audit_events').values(Array.from({ length: index + 1 }, (_, row) => {
+    const at = row * COLUMNS;
+    return {
+      at: $<number>(at), event: $<string>(at + 1), outcome: $<string>(at + 2), user_id: $<string | null>(at + 3), username: $<string | null>(at + 4),
+      flow: $<string | null>(at + 5), ip: $<string | null>(at + 6), user_agent: $<string | null>(at + 7), detail: $<string | null>(at + 8),
+    };
+  })).returning('id')));
 
 export class AuditRepository {
   /**
@@ -93,32 +100,37 @@ export class AuditRepository {
   }
 
   /**
-   * Records several events in one transaction (one commit for all), each with its sink deliveries as `record`
-   * does; returns their ids in the order given.
+   * Records several events in one transaction (one commit for all; `trx`, the caller's, when given), each with its
+   * sink deliveries as `record` does; returns their ids in the order given.
    */
-  async recordMany(events: ReadonlyArray<{ at: number; event: AuditEvent }>, sinks: readonly string[] = []): Promise<number[]> {
-    const write = async (db: Kysely<Database>, at: number, event: AuditEvent): Promise<number> => {
-      const row = auditRow(at, event);
-      const values = [row.at, row.event, row.outcome, row.user_id, row.username, row.flow, row.ip, row.user_agent, row.detail];
-      const [inserted] = (await insertEvent.executeIn(db, this.db, values)).rows;
-      if (!inserted) throw new Error('the audit event was not stored');
-      const id = Number(inserted.id);
+  async recordMany(events: ReadonlyArray<{ at: number; event: AuditEvent }>, sinks: readonly string[] = [], trx?: Kysely<Database>): Promise<number[]> {
+    // The ids of one statement's rows, ascending, are its rows in the order given (identity / rowid order).
+    const insert = async (db: Kysely<Database>, group: ReadonlyArray<{ at: number; event: AuditEvent }>): Promise<number[]> => {
+      const values = group.flatMap(({ at, event }) => {
+        const row = auditRow(at, event);
+        return [row.at, row.event, row.outcome, row.user_id, row.username, row.flow, row.ip, row.user_agent, row.detail];
+      });
+      const { rows } = await (insertEvents[group.length - 1] as (typeof insertEvents)[number]).executeIn(db, this.db, values);
+      if (rows.length !== group.length) throw new Error('the audit event was not stored');
+      const ids = rows.map((row) => Number(row.id)).sort((a, b) => a - b);
       if (sinks.length > 0) {
         await db
           .insertInto('delivery_queue')
-          .values(sinks.map((sink) => ({ queue: 'audit', sink, state: 'queued', attempts: 0, next_attempt_at: at, created_at: at, event_id: id })))
+          .values(ids.flatMap((id, index) => sinks.map((sink) => ({ queue: 'audit', sink, state: 'queued', attempts: 0, next_attempt_at: (group[index] as { at: number }).at, created_at: (group[index] as { at: number }).at, event_id: id }))))
           .execute();
       }
-      return id;
+      return ids;
+    };
+    const writeAll = async (runner: Kysely<Database>): Promise<number[]> => {
+      const ids: number[] = [];
+      for (let start = 0; start < events.length; start += ROWS_PER_INSERT) ids.push(...(await insert(runner, events.slice(start, start + ROWS_PER_INSERT))));
+      return ids;
     };
     if (events.length === 0) return [];
-    const only = events.length === 1 && sinks.length === 0 ? events[0] : undefined;
-    if (only) return [await write(this.db, only.at, only.event)];
-    return this.db.transaction().execute(async (trx) => {
-      const ids: number[] = [];
-      for (const { at, event } of events) ids.push(await write(trx, at, event));
-      return ids;
-    });
+    if (trx) return writeAll(trx);
+    // One statement, no sink rows: its own transaction.
+    if (events.length <= ROWS_PER_INSERT && sinks.length === 0) return insert(this.db, events);
+    return this.db.transaction().execute(writeAll);
   }
 
   /** The events with these ids (those that still exist), in id order. */

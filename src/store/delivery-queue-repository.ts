@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DeliveryQueueTable, Database } from './schema.js';
 import type { Dialect } from './migrations/portable.js';
 import { PreparedQuery } from './prepared-query.js';
+import type { WriteBatch } from './write-batch.js';
 
 /** The statements of every message sent (prepared-query.ts): its row in, and out once delivered. */
 const outbox = {
@@ -61,10 +62,14 @@ export class DeliveryQueueRepository {
   ) {}
 
   /** A new outbox row, leased by `nodeId` until `leaseUntil` when the caller sends it straight away. */
-  async enqueueMessage(now: number, sink: string, payload: string, tag: string, lease?: { nodeId: string; until: number }): Promise<number> {
-    const row = await outbox.enqueue.first(this.db, sink, now, payload, tag, lease?.until ?? null, lease?.nodeId ?? null);
-    if (!row) throw new Error('the outbox row was not stored');
-    return Number(row.id);
+  /** Queues a message; in `batch` when given (then it settles once the batch committed). */
+  enqueueMessage(now: number, sink: string, payload: string, tag: string, lease?: { nodeId: string; until: number }, batch?: WriteBatch): Promise<number> {
+    const run = async (runner: Kysely<Database>) => {
+      const [row] = (await outbox.enqueue.executeIn(runner, this.db, [sink, now, payload, tag, lease?.until ?? null, lease?.nodeId ?? null])).rows;
+      if (!row) throw new Error('the outbox row was not stored');
+      return Number(row.id);
+    };
+    return batch ? batch.add(run) : run(this.db);
   }
 
   /** Leases up to `limit` due rows of `queue` and of these `sinks` (oldest first) to `nodeId` until `now + leaseMs`. */
@@ -92,11 +97,14 @@ export class DeliveryQueueRepository {
     return rows.map(toDelivery).sort((a, b) => a.id - b.id);
   }
 
-  /** Delivered: outbox rows are removed (they may hold a code), audit rows are kept as `delivered`. */
-  async delivered(row: QueuedDelivery, nodeId: string, now: number): Promise<boolean> {
+  /**
+   * Delivered: outbox rows are removed (they may hold a code), audit rows are kept as `delivered`. An outbox row
+   * is removed in `batch` when given (then this settles once the batch committed).
+   */
+  async delivered(row: QueuedDelivery, nodeId: string, now: number, batch?: WriteBatch): Promise<boolean> {
     if (row.queue === 'outbox') {
-      const result = await outbox.delivered.execute(this.db, row.id, nodeId);
-      return (result.numAffectedRows ?? 0n) > 0n;
+      const remove = async (runner: Kysely<Database>) => ((await outbox.delivered.executeIn(runner, this.db, [row.id, nodeId])).numAffectedRows ?? 0n) > 0n;
+      return batch ? batch.add(remove) : remove(this.db);
     }
     const result = await this.db
       .updateTable('delivery_queue')

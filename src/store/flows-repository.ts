@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, ResetFlowsTable } from './schema.js';
 import { PreparedQuery } from './prepared-query.js';
+import type { WriteBatch } from './write-batch.js';
 
 /** The open flows of a user (all, or all but one): read after every password write (prepared-query.ts). */
 const openFlowsOf = {
@@ -139,29 +140,39 @@ export class FlowsRepository<Type extends string = string, Hint = unknown> {
     await statements.releaseClaim.execute(this.db, digest, claimedAt);
   }
 
-  /** Completes a claimed flow and removes its codes, in one transaction; false when the claim was taken over. */
-  async completeClaimed(digest: string, claimedAt: number): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+  /**
+   * Completes a claimed flow and removes its codes, in one transaction (`batch`'s, when given: then it settles once
+   * the batch committed); false when the claim was taken over.
+   */
+  async completeClaimed(digest: string, claimedAt: number, batch?: WriteBatch): Promise<boolean> {
+    const run = async (trx: Kysely<Database>) => {
       const completed = one(await statements.complete.executeIn(trx, this.db, [digest, claimedAt]));
       await statements.deleteCodes.executeIn(trx, this.db, [digest]);
       return completed;
-    });
+    };
+    return batch ? batch.add(run) : this.db.transaction().execute(run);
   }
 
   /**
    * Ends every open (started or verified) flow of this user except `except`, and voids their codes: after a
    * password was set, an earlier flow or a code sent before must not work any more.
    */
-  async endOpenFlowsOfUser(userId: string, except: string | null): Promise<void> {
-    // Mostly there is none: one read, and a write transaction only for flows found (read again inside it).
+  async endOpenFlowsOfUser(userId: string, except: string | null, batch?: WriteBatch): Promise<void> {
     const open = (db: Kysely<Database>) => (except === null ? openFlowsOf.all.executeIn(db, this.db, [userId]) : openFlowsOf.allBut.executeIn(db, this.db, [userId, except]));
-    if ((await open(this.db)).rows.length === 0) return;
-    await this.db.transaction().execute(async (trx) => {
+    const end = async (trx: Kysely<Database>) => {
       const digests = (await open(trx)).rows.map((row) => row.id_digest);
       if (digests.length === 0) return;
       await trx.deleteFrom('reset_codes').where('flow_digest', 'in', digests).execute();
       await trx.deleteFrom('reset_flows').where('id_digest', 'in', digests).execute();
-    });
+    };
+    // In a batch: one read, and the deletes only for flows found. Alone, mostly there is none: one read, and a
+    // write transaction only for flows found (read again inside it).
+    if (batch) {
+      void batch.add(end);
+      return;
+    }
+    if ((await open(this.db)).rows.length === 0) return;
+    await this.db.transaction().execute(end);
   }
 
   /** Stores a new code for (flow, method) and voids every earlier unused one: only the newest code works. */

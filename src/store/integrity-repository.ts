@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { PreparedQuery } from './prepared-query.js';
+import type { WriteBatch } from './write-batch.js';
 
 /** The statements of every self-service password act (prepared-query.ts). */
 const statements = {
@@ -33,8 +34,10 @@ export interface FreezeRecord {
 export class IntegrityRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async addLink(digest: string, link: Omit<NotMeLinkRecord, 'usedAt'>): Promise<void> {
-    await statements.addLink.execute(this.db, digest, link.userId, link.notice, link.createdAt, link.expiresAt);
+  async addLink(digest: string, link: Omit<NotMeLinkRecord, 'usedAt'>, batch?: WriteBatch): Promise<void> {
+    const values = [digest, link.userId, link.notice, link.createdAt, link.expiresAt];
+    if (batch) void batch.add((trx) => statements.addLink.executeIn(trx, this.db, values));
+    else await statements.addLink.execute(this.db, ...values);
   }
 
   async findLink(digest: string): Promise<NotMeLinkRecord | null> {

@@ -2,6 +2,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { PreparedQuery } from './prepared-query.js';
+import type { WriteBatch } from './write-batch.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { emailContext, mobileContext } from './users-repository.js';
 
@@ -177,8 +178,9 @@ export class RemindersRepository {
    * The password of a directory account was just written by this service: its stored expiry belongs to the old
    * password, so it is forgotten until the next sync reads the new one (no reminder about a password gone).
    */
-  async passwordWritten(userId: string): Promise<void> {
-    await passwordWrittenStatement.execute(this.db, userId);
+  async passwordWritten(userId: string, batch?: WriteBatch): Promise<void> {
+    if (batch) void batch.add((trx) => passwordWrittenStatement.executeIn(trx, this.db, [userId]));
+    else await passwordWrittenStatement.execute(this.db, userId);
   }
 
   /**

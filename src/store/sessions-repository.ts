@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { PreparedQuery } from './prepared-query.js';
+import type { WriteBatch } from './write-batch.js';
 
 /** The statements of every sign-in and every signed-in request (prepared-query.ts). */
 const statements = {
@@ -52,10 +53,14 @@ export class SessionsRepository {
     await this.db.deleteFrom('sessions').where('id_digest', '=', digest).execute();
   }
 
-  /** Ends every session of a user but `keep` (the digest of the session that acts, when it stays). */
-  async deleteForUser(userId: string, keep: string | null = null): Promise<void> {
-    if (keep === null) await statements.deleteForUser.execute(this.db, userId);
-    else await statements.deleteForUserBut.execute(this.db, userId, keep);
+  /** Ends every session of a user but `keep` (the digest of the session that acts, when it stays); in `batch` when given. */
+  async deleteForUser(userId: string, keep: string | null = null, batch?: WriteBatch): Promise<void> {
+    const run = async (runner: Kysely<Database>) => {
+      if (keep === null) await statements.deleteForUser.executeIn(runner, this.db, [userId]);
+      else await statements.deleteForUserBut.executeIn(runner, this.db, [userId, keep]);
+    };
+    if (batch) void batch.add(run);
+    else await run(this.db);
   }
 
   async purgeExpired(now: number): Promise<void> {

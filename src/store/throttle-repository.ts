@@ -2,6 +2,7 @@ import { Sha256Hmac } from '../crypto/sha256-hmac.js';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { PreparedQuery } from './prepared-query.js';
+import type { WriteBatch } from './write-batch.js';
 
 /** Per number of scopes (1–4, what sign-ins and resets ask), the statements of every sign-in (prepared-query.ts). */
 const PREPARED_SCOPES = 4;
@@ -124,12 +125,16 @@ export class ThrottleRepository {
   }
 
   /** Forgets the counted events of these scopes (their blocks stay). */
-  async clearEvents(scopes: string[]): Promise<void> {
+  async clearEvents(scopes: string[], batch?: WriteBatch): Promise<void> {
     if (scopes.length === 0) return;
     const stored = scopes.map((scope) => this.stored(scope));
     const events = clearEventsOf[stored.length];
-    if (events) await events.execute(this.db, ...stored);
-    else await this.db.deleteFrom('throttle_events').where('scope', 'in', stored).execute();
+    const run = async (runner: Kysely<Database>) => {
+      if (events) await events.executeIn(runner, this.db, stored);
+      else await runner.deleteFrom('throttle_events').where('scope', 'in', stored).execute();
+    };
+    if (batch) void batch.add(run);
+    else await run(this.db);
   }
 
   /**
@@ -166,18 +171,22 @@ export class ThrottleRepository {
   }
 
   /** Forgets events and blocks of these scopes (after a successful reset, or an admin unblock). */
-  async clear(scopes: string[]): Promise<void> {
+  async clear(scopes: string[], batch?: WriteBatch): Promise<void> {
     if (scopes.length === 0) return;
     const stored = scopes.map((scope) => this.stored(scope));
     const events = clearEventsOf[stored.length];
     const blocks = clearBlocksOf[stored.length];
-    if (events && blocks) {
-      await events.execute(this.db, ...stored);
-      await blocks.execute(this.db, ...stored);
-      return;
-    }
-    await this.db.deleteFrom('throttle_events').where('scope', 'in', stored).execute();
-    await this.db.deleteFrom('throttle_blocks').where('scope', 'in', stored).execute();
+    const run = async (runner: Kysely<Database>) => {
+      if (events && blocks) {
+        await events.executeIn(runner, this.db, stored);
+        await blocks.executeIn(runner, this.db, stored);
+        return;
+      }
+      await runner.deleteFrom('throttle_events').where('scope', 'in', stored).execute();
+      await runner.deleteFrom('throttle_blocks').where('scope', 'in', stored).execute();
+    };
+    if (batch) void batch.add(run);
+    else await run(this.db);
   }
 
   /** Housekeeping: forgets events older than `eventsBefore` and blocks that ended before `now`. */

@@ -28,6 +28,8 @@ export interface UserRecord extends AccountFields {
   dn: string | null;
   passwordHash: string | null;
   passwordChangedAt: number | null;
+  /** The stored expiry of a directory account's password, when the row was read whole (absent: not read). */
+  passwordExpiresAt?: number | null;
   createdAt: number;
 }
 
@@ -81,7 +83,7 @@ export function emailLookup(cipher: FieldCipher, email: string | null | undefine
   return email ? cipher.lookupTag(email.trim().toLowerCase(), 'email') : '';
 }
 
-type UserRow = Omit<Selectable<UsersTable>, 'is_helpdesk' | 'helpdesk_scope' | 'password_expires_at' | 'manager_dn'>;
+type UserRow = Omit<Selectable<UsersTable>, 'is_helpdesk' | 'helpdesk_scope' | 'password_expires_at' | 'manager_dn'> & { password_expires_at?: number | null };
 
 function toRecord(row: UserRow, cipher: FieldCipher): UserRecord {
   return recordOf(row, cipher.decryptNullable(row.email, emailContext(row.id)), cipher.decryptNullable(row.mobile, mobileContext(row.id)));
@@ -115,6 +117,7 @@ function recordOf(row: UserRow, email: string | null, mobile: string | null): Us
     dn: row.dn,
     passwordHash: row.password_hash,
     passwordChangedAt: row.password_changed_at,
+    ...(row.password_expires_at === undefined ? {} : { passwordExpiresAt: row.password_expires_at }),
     createdAt: row.created_at,
   };
 }

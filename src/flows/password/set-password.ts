@@ -7,6 +7,7 @@ import type { PolicyStore } from '../../policy/policy-store.js';
 import type { Throttles } from '../../policy/throttles.js';
 import type { MailDispatch } from '../../delivery/background-delivery.js';
 import type { Clock } from '../../store/clock.js';
+import type { WriteBatch } from '../../store/write-batch.js';
 import { usernameKey } from '../../store/users-repository.js';
 import { adminResetNoticeMail, helpdeskNoticeMail } from '../../mail/templates.js';
 import type { AccountNotices } from '../../integrity/account-notices.js';
@@ -73,8 +74,8 @@ export const followUpsByOrigin: Readonly<Record<PasswordOrigin, OriginRules>> = 
 
 /** The flow store as this use-case needs it (FlowsRepository implements it). */
 export interface PasswordFlows {
-  endOpenFlowsOfUser(userId: string, except: string | null): Promise<void>;
-  completeClaimed(digest: string, claimedAt: number): Promise<boolean>;
+  endOpenFlowsOfUser(userId: string, except: string | null, batch?: WriteBatch): Promise<void>;
+  completeClaimed(digest: string, claimedAt: number, batch?: WriteBatch): Promise<boolean>;
   releaseClaim(digest: string, claimedAt: number): Promise<void>;
 }
 
@@ -83,9 +84,11 @@ export interface SetPasswordDeps {
   /** This service's own store of cloud-only passwords (the break-glass local-only write). */
   local: { resetPassword(user: DirectoryUser, password: string): Promise<void> };
   passwords: PasswordChecker;
-  sessions: { deleteForUser(userId: string, keep?: string | null): Promise<void> };
+  sessions: { deleteForUser(userId: string, keep?: string | null, batch?: WriteBatch): Promise<void> };
   flows: PasswordFlows;
   throttles: Pick<Throttles, 'clear'>;
+  /** The store's write batches: the follow-ups of one act are one transaction (without: each write on its own). */
+  batches?: { begin(): WriteBatch };
   /** The sign-in guessing limits: a change tries the current password, so it counts as a sign-in. */
   guesses: Pick<SignInThrottle, 'guard' | 'failed' | 'succeeded'>;
   policy: Pick<PolicyStore, 'current'>;
@@ -99,7 +102,7 @@ export interface SetPasswordDeps {
   clock: Clock;
   organisation: string;
   /** Forgets the stored expiry of a directory account's old password (the reminders' store); optional. */
-  expiry?: { passwordWritten(userId: string): Promise<void> };
+  expiry?: { passwordWritten(userId: string, batch?: WriteBatch): Promise<void> };
 }
 
 /** The password subject: the user's names for the personal-word rules, and their history. */
@@ -113,6 +116,22 @@ export function passwordSubjectOf(directory: Pick<AccountDirectory, 'isRecentPas
   };
 }
 
+type ActDetail = { reason?: AuditReason; directoryReason?: DirectoryFailure; cause?: MustChangeCause; rules?: string; writtenBack?: boolean };
+
+/** The audit event of an act (the origin's event name), with what the act brings. */
+function actEntry(user: DirectoryUser, act: PasswordAct, context: ActContext, outcome: 'success' | 'failure', detail: ActDetail) {
+  return {
+    event: followUpsByOrigin[act.origin].event,
+    outcome,
+    userId: user.id,
+    username: user.username,
+    flow: context.flowRef ?? null,
+    ip: context.request.ip || null,
+    userAgent: context.request.userAgent || null,
+    detail: { path: act.origin, ...('by' in act ? { by: act.by } : {}), ...('verification' in act ? { verification: act.verification } : {}), ...('mustChange' in act ? { mustChange: act.mustChange } : {}), ...detail },
+  };
+}
+
 /** Where the act is audited from: the request, and the flow or the typed name when there is one. */
 export interface ActContext {
   request: MethodRequest;
@@ -122,27 +141,21 @@ export interface ActContext {
 
 /**
  * A password is set in one place: subject → policy → write through the account directory (directory accounts
- * are written back first, direct or agent mode) → the follow-ups of the origin's table row. The order makes the
- * act crash-consistent: a claimed flow completes only after the write and the ending of sessions and flows, so a
- * crash in between leaves it `completing`, and a retry after the claim's lease runs the whole act again (every
- * step before the completion may safely run twice). Audit and notices come last.
+ * are written back first, direct or agent mode) → the follow-ups of the origin's table row. The follow-ups' store
+ * writes (stored expiry, sign-in failures, sessions, flows, throttles, the flow's completion, the owner's link and
+ * queued notices, the audit events) are one transaction, committed once, after the directory accepted the
+ * password; a refused write leaves them all unwritten. A claimed flow completes in that transaction, so a crash
+ * before its commit leaves it `completing`, and a retry after the claim's lease runs the whole act again (every
+ * follow-up may safely run twice). If the transaction fails, the follow-ups run again one write at a time, each
+ * committed on its own (a passing fault costs nothing; a lasting one fails the act at the first write that fails,
+ * the directory keeping the new password). Notices leave only once their writes are committed.
  */
 export class SetPassword {
   constructor(private readonly deps: SetPasswordDeps) {}
 
   async run(user: DirectoryUser, act: PasswordAct, context: ActContext): Promise<{ writtenBack: boolean }> {
     const rules = followUpsByOrigin[act.origin];
-    const record = (outcome: 'success' | 'failure', detail: { reason?: AuditReason; directoryReason?: DirectoryFailure; cause?: MustChangeCause; rules?: string; writtenBack?: boolean }) =>
-      this.deps.audit.record({
-        event: rules.event,
-        outcome,
-        userId: user.id,
-        username: user.username,
-        flow: context.flowRef ?? null,
-        ip: context.request.ip || null,
-        userAgent: context.request.userAgent || null,
-        detail: { path: act.origin, ...('by' in act ? { by: act.by } : {}), ...('verification' in act ? { verification: act.verification } : {}), ...('mustChange' in act ? { mustChange: act.mustChange } : {}), ...detail },
-      });
+    const record = (outcome: 'failure', detail: ActDetail) => this.deps.audit.record(actEntry(user, act, context, outcome, detail));
 
     const writtenBack = user.source !== 'local' && act.origin !== 'cli-local-only';
     const guard = act.origin === 'change' ? await this.refuseIfGuessing(user, context.request, record) : null;
@@ -164,19 +177,47 @@ export class SetPassword {
       throw error;
     }
 
-    if (guard) await this.deps.guesses.succeeded(user.username, context.request.ip, guard);
-    if (writtenBack && 'password' in act) await this.deps.expiry?.passwordWritten(user.id);
+    const batch = this.deps.batches?.begin();
+    if (batch) {
+      try {
+        const { recorded } = await this.followUps(user, act, context, guard, writtenBack, batch);
+        await batch.commit();
+        await recorded;
+        return { writtenBack };
+      } catch (error) {
+        // Nothing of the batch was written: the follow-ups again, one write at a time.
+        batch.discard(error);
+      }
+    }
+    await this.followUps(user, act, context, guard, writtenBack);
+    return { writtenBack };
+  }
+
+  /**
+   * The follow-ups of a written password, in the table's order. With `batch`, every store write is added to it
+   * (nothing is awaited that the batch's commit settles; the act's audit event is returned, to be awaited after
+   * the commit); without, each write commits on its own.
+   */
+  private async followUps(user: DirectoryUser, act: PasswordAct, context: ActContext, guard: SignInGuard | null, writtenBack: boolean, batch?: WriteBatch): Promise<{ recorded: Promise<void> }> {
+    const rules = followUpsByOrigin[act.origin];
+    if (guard) await this.deps.guesses.succeeded(user.username, context.request.ip, guard, batch);
+    // A row read without a stored expiry has none to forget.
+    if (writtenBack && 'password' in act && user.passwordExpiresAt !== null) await this.deps.expiry?.passwordWritten(user.id, batch);
     const followUps = new Set(rules.followUps);
-    if (followUps.has('end-sessions')) await this.deps.sessions.deleteForUser(user.id, act.origin === 'change' ? act.keepSession : null);
-    if (followUps.has('end-other-flows')) await this.deps.flows.endOpenFlowsOfUser(user.id, 'flow' in act ? act.flow.digest : null);
-    if (followUps.has('clear-throttles')) await this.deps.throttles.clear(usernameKey(user.username));
-    if ('flow' in act) await this.deps.flows.completeClaimed(act.flow.digest, act.flow.claimedAt);
+    if (followUps.has('end-sessions')) await this.deps.sessions.deleteForUser(user.id, act.origin === 'change' ? act.keepSession : null, batch);
+    if (followUps.has('end-other-flows')) await this.deps.flows.endOpenFlowsOfUser(user.id, 'flow' in act ? act.flow.digest : null, batch);
+    if (followUps.has('clear-throttles')) await this.deps.throttles.clear(usernameKey(user.username), batch);
+    if ('flow' in act) {
+      // In a batch, its value settles with the commit (a claim taken over completes nothing): not awaited here.
+      const completed = this.deps.flows.completeClaimed(act.flow.digest, act.flow.claimedAt, batch);
+      if (!batch) await completed;
+    }
 
     // Recorded before the notices and awaited after them, so the act's audit events share one write (Audit).
-    const recorded = record('success', { writtenBack });
-    if (followUps.has('notify-user') || followUps.has('notify-admins') || followUps.has('notify-user-of-helpdesk')) await this.notify(user, act.origin, followUps, rules, context.request);
-    await recorded;
-    return { writtenBack };
+    const recorded = this.deps.audit.record(actEntry(user, act, context, 'success', { writtenBack }), batch);
+    if (followUps.has('notify-user') || followUps.has('notify-admins') || followUps.has('notify-user-of-helpdesk')) await this.notify(user, act.origin, followUps, rules, context.request, batch);
+    if (!batch) await recorded;
+    return { recorded };
   }
 
   private async refuseIfFrozen(user: DirectoryUser, record: (outcome: 'failure', detail: { reason: AuditReason }) => Promise<void>): Promise<void> {
@@ -232,20 +273,20 @@ export class SetPassword {
     }
   }
 
-  private async notify(user: DirectoryUser, origin: PasswordOrigin, followUps: Set<FollowUp>, rules: OriginRules, request: MethodRequest): Promise<void> {
+  private async notify(user: DirectoryUser, origin: PasswordOrigin, followUps: Set<FollowUp>, rules: OriginRules, request: MethodRequest, batch?: WriteBatch): Promise<void> {
     const policy = await this.deps.policy.current();
     const { organisation, mail } = this.deps;
     const at = new Date(this.deps.clock.now());
-    if (followUps.has('notify-user') && rules.selfService) await this.deps.notices.send(user, rules.selfService.notice, request);
+    if (followUps.has('notify-user') && rules.selfService) await this.deps.notices.send(user, rules.selfService.notice, request, {}, batch);
     if (followUps.has('notify-user-of-helpdesk') && user.email) {
       const notice = helpdeskNoticeMail(request.lang, user.email, { organisation, at, act: origin === 'helpdesk-unlock' ? 'unlock' : 'reset' });
-      mail.dispatch(notice, { purpose: 'helpdesk-notice', userId: user.id, username: user.username });
+      mail.dispatch(notice, { purpose: 'helpdesk-notice', userId: user.id, username: user.username }, batch);
     }
     if (followUps.has('notify-admins') && user.isAdmin && policy.notifyAdminsOnAdminReset) {
       for (const admin of await this.deps.users.list()) {
         if (!admin.isAdmin || admin.id === user.id || !admin.email || !admin.enabled) continue;
         const notice = adminResetNoticeMail(request.lang, admin.email, { organisation, at, ip: request.ip, who: user.username });
-        mail.dispatch(notice, { purpose: 'admin-reset-notice', userId: admin.id, username: admin.username });
+        mail.dispatch(notice, { purpose: 'admin-reset-notice', userId: admin.id, username: admin.username }, batch);
       }
     }
   }
