@@ -9,7 +9,8 @@
  * - `work` is called in a later turn of the loop (a setImmediate callback, so the loop polls for I/O between two
  *   slices), never synchronously, and `run` settles with its result or error;
  * - one slice runs evaluations back to back while the next one is expected to end within `sliceMs` of the slice's
- *   start (at least one per slice; expected = the running mean of measured evaluations);
+ *   start (at least one per slice; expected = the running mean of measured evaluations, each counted at most
+ *   20 ms);
  * - requesters with waiting evaluations are served one evaluation each in turn (round robin, in order of their
  *   first waiting evaluation); one requester's evaluations run in arrival order;
  * - it rejects with {@link EvaluationBusyError}, without calling `work`, when the requester already has
@@ -47,6 +48,11 @@ export const DEFAULT_TURN_LIMITS: TurnLimits = { perRequester: 4, maxWaitingMs: 
 const INITIAL_MEAN_MS = 6;
 /** Weight of the newest measurement in the running mean (about the last 20 evaluations). */
 const MEAN_WEIGHT = 0.05;
+/**
+ * A measurement counts at most this much: one evaluation's work is bounded well below it, so anything longer is
+ * not the evaluation's (the estimator loading on first use, a garbage collection, the process waiting for a core).
+ */
+const MEASURED_MAX_MS = 20;
 
 export class EvaluationTurns {
   /** Waiting evaluations by requester; the map's order is the rotation (a requester served goes to the end). */
@@ -96,7 +102,7 @@ export class EvaluationTurns {
       const before = performance.now();
       this.takeNext()();
       const after = performance.now();
-      this.meanMs += MEAN_WEIGHT * (after - before - this.meanMs);
+      this.meanMs += MEAN_WEIGHT * (Math.min(after - before, MEASURED_MAX_MS) - this.meanMs);
     } while (this.waitingCount > 0 && performance.now() - started + this.meanMs <= this.limits.sliceMs);
     if (this.waitingCount > 0) setImmediate(this.slice);
     else this.scheduled = false;
