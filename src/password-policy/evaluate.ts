@@ -50,6 +50,11 @@ export interface PasswordContext {
   isInHistory?: ((password: string) => Promise<boolean>) | undefined;
   /** Language of messages and suggestions (default English). */
   lang?: Language | undefined;
+  /**
+   * Who the evaluation is done for (an account, a client address): evaluations of one requester wait in one line
+   * and share its bound, and requesters take turns (evaluation-turns.ts). Default: one line for all without one.
+   */
+  requester?: string | undefined;
 }
 
 /** A reason as the reader gets it: never the password or a part of it. */
@@ -169,7 +174,8 @@ const turns = new EvaluationTurns();
 
 /**
  * The full evaluation: evaluatePasswordSync plus breach corpus and password history. Its synchronous part waits
- * for a turn of the event loop; rejects with EvaluationBusyError when too many evaluations already wait.
+ * for a turn of the event loop, in `ctx.requester`'s line; rejects with EvaluationBusyError when that line is
+ * full or the evaluations waiting in all would take too long.
  */
 export async function evaluatePassword(
   password: string,
@@ -178,7 +184,7 @@ export async function evaluatePassword(
   deps: PasswordEvaluationDeps,
 ): Promise<PasswordVerdict> {
   const lang = ctx.lang ?? 'en';
-  const core = await turns.run(() => evaluateCore(password, ctx, settings, deps.index));
+  const core = await turns.run(() => evaluateCore(password, ctx, settings, deps.index), ctx.requester);
   if (core.tooLong) return buildVerdict(core.violations, lang, 0, [], 'skipped');
   const violations = [...core.violations];
   const breachCheck = await checkBreach(password, settings, deps.breach);

@@ -50,7 +50,7 @@ export {
   type PasswordEvaluationDeps,
   type BreachCheckOutcome,
 } from './evaluate.js';
-export { EvaluationBusyError, EVALUATION_QUEUE_CAPACITY } from './evaluation-turns.js';
+export { EvaluationBusyError, DEFAULT_TURN_LIMITS } from './evaluation-turns.js';
 export { BreachCheckUnavailableError, sha1HexOfPassword, type BreachChecker } from './breach-checker.js';
 export { BreachCorpus, importBreachCorpus, type ImportOptions, type ImportProgress, type ImportResult } from './breach-corpus.js';
 export { RangeApiBreachChecker, type RangeApiOptions } from './breach-range-api.js';

@@ -4,6 +4,8 @@ import type { Lang } from '../i18n/lang.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../store/clock.js';
 import type { BannedTermsRepository } from '../store/banned-terms-repository.js';
+import { usernameKey } from '../store/users-repository.js';
+import { clientNetwork } from './client-network.js';
 import { SsprError } from '../errors/sspr-error.js';
 import {
   EvaluationBusyError,
@@ -36,8 +38,12 @@ export interface PasswordSubject {
 /** Decides whether a new password is acceptable for a user, and says why not in the user's language. */
 export interface PasswordChecker {
   readonly settings: PasswordSettings;
-  /** Rejects with SsprError `password-check-busy` (503) when too many evaluations wait for their turn. */
-  check(password: string, subject: PasswordSubject, lang: Lang): Promise<PasswordVerdict>;
+  /**
+   * Rejects with SsprError `password-check-busy` (503) when too many evaluations wait for their turn: more than a
+   * few for the same requester — the subject's account, or for a subject without a name the client address
+   * `from`'s network — or more than the process works through promptly.
+   */
+  check(password: string, subject: PasswordSubject, lang: Lang, from?: string): Promise<PasswordVerdict>;
 }
 
 /** The rules a subject's password must meet, as checked and as listed on the pages: ours, made stricter where the account's directory policy is. */
@@ -46,6 +52,15 @@ export function rulesFor(settings: PasswordSettings, directoryPolicy: DirectoryP
 }
 
 const CUSTOM_LIST_REFRESH_MS = 30_000;
+
+/**
+ * Whose line an evaluation waits in: the account's when the subject names one (a verified reset flow, a signed-in
+ * user, an administrator's target: one person), else the client network's (clientNetwork: an IPv6 /64 is one).
+ */
+function requesterOf(subject: PasswordSubject, from: string | undefined): string {
+  const account = usernameKey(subject.username);
+  return account !== '' ? `account:${account}` : `client:${from === undefined ? '' : clientNetwork(from)}`;
+}
 
 /**
  * The service's password policy: the engine in password-policy/ with the organisation's custom banned list
@@ -65,12 +80,12 @@ export class PolicyPasswordChecker implements PasswordChecker {
     private readonly clock: Clock,
   ) {}
 
-  async check(password: string, subject: PasswordSubject, lang: Lang): Promise<PasswordVerdict> {
+  async check(password: string, subject: PasswordSubject, lang: Lang, from?: string): Promise<PasswordVerdict> {
     await this.refreshCustomList();
     const { directoryPolicy, ...context } = subject;
     return evaluatePassword(
       password,
-      { ...context, organisation: this.organisation, lang },
+      { ...context, organisation: this.organisation, lang, requester: requesterOf(subject, from) },
       rulesFor(this.settings, directoryPolicy),
       { index: bannedTermIndexFor(this.custom), breach: this.breach },
     ).catch((error: unknown) => {

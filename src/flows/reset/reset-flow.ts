@@ -290,10 +290,11 @@ export class ResetFlow {
 
   /**
    * Live feedback while the user types: the full verdict for a verified flow's user (the only point where
-   * their names may be used), else the rules that need no user. Changes nothing.
+   * their names may be used), else the rules that need no user, in the line of the client's address `from`.
+   * Changes nothing.
    */
-  async checkPassword(flowId: string | undefined, password: string, lang: MethodRequest['lang']) {
-    return this.deps.passwords.check(password, (await this.verifiedSubject(flowId)) ?? { username: '' }, lang);
+  async checkPassword(flowId: string | undefined, password: string, lang: MethodRequest['lang'], from?: string) {
+    return this.deps.passwords.check(password, (await this.verifiedSubject(flowId)) ?? { username: '' }, lang, from);
   }
 
   /** The rules the new-password page lists before typing: ours, made stricter by the verified account's directory. */

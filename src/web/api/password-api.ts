@@ -16,7 +16,8 @@ const checkBody = z.strictObject({ password: z.string().max(4096), flowId: z.str
  * it. The user's own names and history count only for a verified reset flow (from `flowId`, or the flow cookie of
  * the reset pages) or the signed-in user's own account (session cookie, the change-password form), so the
  * endpoint tells nothing about other accounts. Nothing is stored or logged. When too many evaluations wait for
- * the event loop it answers 503 `password-check-busy` at once.
+ * the event loop — for this account or, without one, this client address, or in all — it answers 503
+ * `password-check-busy` at once.
  */
 export async function passwordApi(app: FastifyInstance, services: Services, policy: CookiePolicy, rateLimit: RouteRateLimit): Promise<void> {
   app.post('/api/v1/password/check', { config: { rateLimit, doc: {
@@ -30,7 +31,7 @@ export async function passwordApi(app: FastifyInstance, services: Services, poli
     const signedIn = flow ? null : await services.signIn.current(cookieOf(request, policy, 'session'));
     const verdict = signedIn
       ? await services.passwords.check(password, { ...passwordSubjectOf(services.directory, signedIn), directoryPolicy: await services.directory.directoryPolicyFor(signedIn) }, lang)
-      : await services.resetFlow.checkPassword(flow, password, lang);
+      : await services.resetFlow.checkPassword(flow, password, lang, request.ip);
     return { accepted: verdict.accepted, score: verdict.score, reasons: verdict.reasons, suggestions: verdict.suggestions };
   });
 }

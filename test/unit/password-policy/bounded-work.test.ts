@@ -1,6 +1,7 @@
 /**
- * Bounded work: one password evaluation — whatever its input — holds the event loop for well under 20 ms, and
- * concurrent evaluations take turns with the rest of the loop instead of running back to back.
+ * Bounded work: one password evaluation — whatever its input — holds the event loop for well under 20 ms;
+ * concurrent evaluations take turns with the rest of the loop in short slices, requesters in rotation, and a flood
+ * from one requester is refused beyond its few places while everyone else's evaluations are still admitted.
  *
  * The slice is measured as the process's CPU time for one synchronous evaluation (best of three, so a garbage
  * collection or another process's burst on a loaded machine is not counted against the input): the CPU the event
@@ -11,7 +12,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bannedTermIndexFor } from '../../../src/password-policy/banned-terms.js';
 import { evaluatePassword, evaluatePasswordSync } from '../../../src/password-policy/evaluate.js';
-import { EVALUATION_QUEUE_CAPACITY, EvaluationBusyError, EvaluationTurns } from '../../../src/password-policy/evaluation-turns.js';
+import { DEFAULT_TURN_LIMITS, EvaluationBusyError, EvaluationTurns } from '../../../src/password-policy/evaluation-turns.js';
 import { passwordSettingsSchema } from '../../../src/password-policy/settings.js';
 import { preloadStrengthEstimator, strengthRuns } from '../../../src/password-policy/strength.js';
 
@@ -74,9 +75,12 @@ describe('bounded work of one password evaluation', () => {
   });
 });
 
+/** Limits that let everything wait, so a test sees one rule at a time. */
+const roomy = { perRequester: 1_000, maxWaitingMs: Infinity, sliceMs: 0 };
+
 describe('evaluation turns', () => {
-  it('runs one evaluation per turn of the event loop: a callback queued behind many runs after at most one', async () => {
-    const turns = new EvaluationTurns(100);
+  it('with no slice, runs one evaluation per turn of the event loop: a callback queued behind many runs after at most one', async () => {
+    const turns = new EvaluationTurns(roomy);
     const order: string[] = [];
     const done = Array.from({ length: 10 }, (_, k) => turns.run(() => order.push(`evaluation ${k}`)));
     await new Promise<void>((resolve) => setImmediate(() => {
@@ -88,13 +92,79 @@ describe('evaluation turns', () => {
     assert.deepEqual(order.filter((entry) => entry !== 'other work'), Array.from({ length: 10 }, (_, k) => `evaluation ${k}`));
   });
 
-  it('refuses at once, without evaluating, when its capacity is waiting', async () => {
-    const turns = new EvaluationTurns(3);
+  it('runs evaluations back to back only while they fit in one slice, and never in the caller’s turn', async () => {
+    const spin = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    // 3 ms each in slices of 10 ms: at most 3 (as many as take 10 ms at the typical cost, 6 ms before any measured).
+    const turns = new EvaluationTurns({ ...roomy, sliceMs: 10 });
+    const order: string[] = [];
+    const done = Array.from({ length: 12 }, (_, k) => turns.run(() => {
+      spin(3);
+      order.push(`evaluation ${k}`);
+    }));
+    assert.equal(order.length, 0);
+    await new Promise<void>((resolve) => setImmediate(() => {
+      order.push('other work');
+      resolve();
+    }));
+    await Promise.all(done);
+    const before = order.indexOf('other work');
+    assert.ok(before >= 1 && before <= 3, order.join(', '));
+    // Cheap evaluations: a generous slice takes them all in one turn.
+    const quick = new EvaluationTurns({ ...roomy, sliceMs: 1_000 });
+    const quickOrder: string[] = [];
+    const quickDone = Array.from({ length: 20 }, (_, k) => quick.run(() => quickOrder.push(`evaluation ${k}`)));
+    await new Promise<void>((resolve) => setImmediate(() => {
+      quickOrder.push('other work');
+      resolve();
+    }));
+    await Promise.all(quickDone);
+    assert.equal(quickOrder.indexOf('other work'), 20, quickOrder.join(', '));
+  });
+
+  it('refuses a requester’s evaluation at once, without evaluating, when its line is full; other requesters still get in', async () => {
+    const turns = new EvaluationTurns({ ...roomy, perRequester: 3 });
     let evaluated = 0;
-    const waiting = [1, 2, 3].map(() => turns.run(() => ++evaluated));
-    await assert.rejects(turns.run(() => ++evaluated), EvaluationBusyError);
+    const waiting = [1, 2, 3].map(() => turns.run(() => ++evaluated, 'flooder'));
+    await assert.rejects(turns.run(() => ++evaluated, 'flooder'), EvaluationBusyError);
+    const other = turns.run(() => 'other', 'someone else');
     assert.deepEqual(await Promise.all(waiting), [1, 2, 3]);
-    assert.equal(await turns.run(() => ++evaluated), 4);
+    assert.equal(await other, 'other');
+    assert.equal(await turns.run(() => ++evaluated, 'flooder'), 4);
+  });
+
+  it('serves requesters in rotation: one evaluation of another requester waits behind at most one of a flood', async () => {
+    const turns = new EvaluationTurns({ ...roomy, perRequester: 4 });
+    const order: string[] = [];
+    const flood = Array.from({ length: 4 }, (_, k) => turns.run(() => order.push(`flood ${k}`), 'flooder'));
+    const honest = [turns.run(() => order.push('anna'), 'anna'), turns.run(() => order.push('ben'), 'ben')];
+    await Promise.all([...flood, ...honest]);
+    assert.deepEqual(order, ['flood 0', 'anna', 'ben', 'flood 1', 'flood 2', 'flood 3']);
+  });
+
+  it('refuses anyone once the waiting evaluations would take longer than the bound at the typical cost', async () => {
+    // Before any measurement the typical cost is a worst-case evaluation (6 ms): 5 fit in 30 ms, the 6th does not.
+    const turns = new EvaluationTurns({ ...roomy, maxWaitingMs: 30 });
+    const admitted = Array.from({ length: 5 }, (_, k) => turns.run(() => k, `requester ${k}`));
+    await assert.rejects(turns.run(() => 5, 'requester 5'), EvaluationBusyError);
+    assert.deepEqual(await Promise.all(admitted), [0, 1, 2, 3, 4]);
+    // Measured evaluations of almost nothing bring the typical cost down: now far more fit.
+    for (let k = 0; k < 10; k++) await turns.run(() => k);
+    assert.ok(turns.typicalEvaluationMs < 1, String(turns.typicalEvaluationMs));
+    assert.equal((await Promise.all(Array.from({ length: 20 }, (_, k) => turns.run(() => k, `requester ${k}`)))).length, 20);
+  });
+
+  it('takes the typical cost as the median: one long evaluation (the estimator loading, a wait for a core) does not move it', async () => {
+    const turns = new EvaluationTurns({ ...roomy, maxWaitingMs: 60 });
+    await turns.run(() => {
+      const until = performance.now() + 200;
+      while (performance.now() < until);
+    });
+    assert.equal(turns.typicalEvaluationMs, 6);
+    const admitted = Array.from({ length: 10 }, (_, k) => turns.run(() => k, `requester ${k}`));
+    assert.equal((await Promise.all(admitted)).length, 10);
   });
 
   it('passes an evaluation’s error to its caller and goes on with the next', async () => {
@@ -105,6 +175,34 @@ describe('evaluation turns', () => {
     const next = turns.run(() => 'next');
     await assert.rejects(failing, RangeError);
     assert.equal(await next, 'next');
-    assert.ok(EVALUATION_QUEUE_CAPACITY >= 8);
+  });
+});
+
+describe('admission of real evaluations (the process-wide turns)', () => {
+  it('admits 100 concurrent evaluations of 100 people (honest reset flows) without one refusal', async () => {
+    preloadStrengthEstimator();
+    const verdicts = await Promise.allSettled(Array.from({ length: 100 }, (_, n) =>
+      evaluatePassword(`bench passphrase ${n} 7`, { username: `bench${n}`, requester: `account:bench${n}` }, settings, { index })));
+    assert.deepEqual(verdicts.filter((verdict) => verdict.status === 'rejected'), []);
+  });
+
+  it('bounds one client’s flood of worst-case checks, and another client’s check is served behind at most one of them', async () => {
+    preloadStrengthEstimator();
+    const order: string[] = [];
+    const flood = Array.from({ length: 50 }, (_, k) =>
+      evaluatePassword(worstCase[k % 2 === 0 ? 'digits' : 'leetspeak symbols'] ?? '', { username: '', requester: 'client:ip:203.0.113.9' }, settings, { index })
+        .then(() => order.push('flood'), (error: unknown) => {
+          assert.ok(error instanceof EvaluationBusyError);
+          return 'refused';
+        }));
+    const started = performance.now();
+    const honest = evaluatePassword('Kaffee&Kuchen-1987', { ...ctx, requester: 'account:aschmidt' }, settings, { index }).then(() => {
+      order.push('honest');
+      return performance.now() - started;
+    });
+    const refused = (await Promise.all(flood)).filter((outcome) => outcome === 'refused').length;
+    assert.equal(refused, 50 - DEFAULT_TURN_LIMITS.perRequester);
+    assert.ok(order.indexOf('honest') <= 1, order.join(', '));
+    assert.ok((await honest) < 1_000);
   });
 });
