@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs when missing, then the build, and the test tiers — unit,
 # integration (real SMTP, SQLite, PostgreSQL, slapd, Samba AD), end-to-end (built server + headless Chromium),
-# Node 24 — one after another, with the checks that run no test (type-check, deploy recipes, lint, browser
-# type-check: scripts/test-checks.sh) beside them on one core. The tiers need no type-check: they run the sources
-# through tsx and the build, which only emits (tsc --noCheck; the type-check covers src). The checks' output
-# is shown when they end (at once if they fail, else after the last tier); a failure anywhere fails the suite.
+# Node 24 — one after another. Beside them, on one core, the checks that run no test: type-check, deploy
+# recipes, lint, browser type-check, then the Node 24 tier's Node and binding made ready (scripts/test-checks.sh).
+# The tiers need no type-check: they run the sources through tsx and the build, which only emits (tsc --noCheck;
+# the type-check covers src). The checks' output is shown when they end: at once if they fail, else before the
+# Node 24 tier. A failure anywhere fails the suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +21,7 @@ checks_log="$(mktemp)"; checks_rc="$(mktemp -u)"; checks_pid=""
 trap '[ -n "$checks_pid" ] && kill -- "-$checks_pid" 2>/dev/null; rm -f "$checks_log" "$checks_rc"' EXIT
 
 step "build";       npx tsc -p tsconfig.build.json --noCheck
-step "checks (type-check, deploy recipes, lint, browser type-check) start beside the tiers"
+step "checks (type-check, deploy recipes, lint, browser type-check, Node 24 ready) start beside the tiers"
 setsid bash -c 'status=0; bash scripts/test-checks.sh || status=$?; echo "$status" >"$1"; exit "$status"' \
   checks "$checks_rc" >"$checks_log" 2>&1 &
 checks_pid=$!
@@ -39,6 +40,6 @@ checks() {
 step "unit";        npm run test:unit --silent;        checks
 step "integration"; npm run test:integration --silent; checks
 step "end-to-end";  npm run test:e2e --silent;         checks
-step "node 24";     bash scripts/test-node24.sh;       checks
 checks wait
+step "node 24";     bash scripts/test-node24.sh
 printf '\nAll test tiers passed in %d s.\n' "$SECONDS"
