@@ -6,11 +6,16 @@
 # 4 minutes, needs a compiler), both kept between runs and checkouts in SSPR_NODE24_CACHE (default
 # ~/.cache/sspr-node24), rebuilt when the Node or better-sqlite3 version changes. Every other test runs on the
 # machine's Node only (the CLI tests start the machine's Node): the same code, and the whole suite must stay
-# well under 15 minutes.
+# well under 15 minutes. With --prepare it only makes that Node and binding ready (npm test does so beside the
+# other tiers, so a cold cache costs no time of its own) and runs no test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir="${SSPR_NODE24_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sspr-node24}"
 mkdir -p "$dir"
+# One run at a time makes the cache ready (a second run waits, then finds it ready): two builds in one folder
+# delete each other's files.
+exec 9>"$dir/.lock"
+flock 9
 export SSPR_NODE24_BINDING="$dir/better_sqlite3.node"
 node24="$dir/node_modules/node/bin/node"
 if [ ! -x "$node24" ]; then
@@ -34,6 +39,11 @@ if [ ! -f "$dir/better_sqlite3.node" ] || [ "$(cat "$dir/better_sqlite3.stamp" 2
     exit 1
   fi
   echo "$stamp" > "$dir/better_sqlite3.stamp"
+fi
+exec 9>&-
+if [ "${1:-}" = --prepare ]; then
+  echo "Node $("$node24" --version) and better-sqlite3 for it: ready in $dir"
+  exit 0
 fi
 run() { "$node24" --import ./scripts/node24-sqlite-binding.mjs --import tsx --test --test-concurrency=2 --test-reporter=dot "$@"; }
 echo "Node $("$node24" --version): native modules, crypto, dictionaries, the store and the server"
