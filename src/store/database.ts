@@ -7,6 +7,7 @@ import type pg from 'pg';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 import { ReadThreadDialect } from './read-thread-dialect.js';
+import { statementCache, statementsMayBeCollected } from './statement-cache.js';
 import type { Dialect } from './migrations/portable.js';
 import { SsprError } from '../errors/sspr-error.js';
 
@@ -89,36 +90,11 @@ function createPrivately(file: string, inDataDir: boolean): void {
   }
 }
 
-const STATEMENT_CACHE_SIZE = 500;
-
-/**
- * Under Node 24, a better-sqlite3 object destroyed by the garbage collector aborts the process (its destructor
- * asks for the JavaScript environment, which a collection outside JavaScript does not have); Node's exit clean-up
- * destroys them safely. So there, no statement may become garbage: pragmas go through `exec`, the cache never
- * evicts (its texts are Kysely's, with placeholders: a bounded set), and a closed database stays reachable with its
- * statements until the process exits. Earlier Node versions collect them normally.
- */
-const statementsMayBeCollected = Number(process.versions.node.split('.')[0]) < 24;
 const closedDatabases: Array<{ sqlite: BetterSqlite3.Database; statements: Map<string, BetterSqlite3.Statement> }> = [];
 
-/**
- * Kysely's SQLite driver prepares every query anew; preparing was a fifth of the CPU time of a sync. This
- * keeps the most recently used prepared statements by SQL text (better-sqlite3 statements are synchronous,
- * so reusing one across requests is safe). Least recently used statements are dropped beyond the limit.
- */
+/** The database with its statements prepared once by SQL text (statement-cache.ts); under Node 24 never collected. */
 function withStatementCache(sqlite: BetterSqlite3.Database): BetterSqlite3.Database {
-  const cache = new Map<string, BetterSqlite3.Statement>();
-  const prepare = (source: string): BetterSqlite3.Statement => {
-    let statement = cache.get(source);
-    if (statement) {
-      cache.delete(source);
-    } else {
-      statement = sqlite.prepare(source);
-      if (statementsMayBeCollected && cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-    }
-    cache.set(source, statement);
-    return statement;
-  };
+  const { prepare, statements: cache } = statementCache(sqlite);
   const close = (): BetterSqlite3.Database => {
     if (!statementsMayBeCollected) closedDatabases.push({ sqlite, statements: cache });
     return sqlite.close();

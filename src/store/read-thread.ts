@@ -1,10 +1,11 @@
 /**
  * The worker side of read-thread-dialect.ts: a read-only connection to the service's SQLite file that runs each
  * request's statement and answers its rows, or the error's message and code. Statements stay prepared by SQL text
- * (database.ts explains why none may be collected under Node 24).
+ * (statement-cache.ts).
  */
 import type { MessagePort } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
+import { statementCache } from './statement-cache.js';
 
 export interface ReadRequest {
   id: number;
@@ -14,25 +15,11 @@ export interface ReadRequest {
 
 export type ReadAnswer = { id: number; rows: unknown[] } | { id: number; error: { message: string; code?: string } };
 
-const STATEMENT_CACHE_SIZE = 500;
-const statementsMayBeCollected = Number(process.versions.node.split('.')[0]) < 24;
-
 export function serveReads(port: MessagePort, file: string): void {
   const sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   sqlite.exec('PRAGMA busy_timeout = 5000');
   sqlite.exec('PRAGMA cache_size = -32768');
-  const statements = new Map<string, BetterSqlite3.Statement>();
-  const prepare = (source: string): BetterSqlite3.Statement => {
-    let statement = statements.get(source);
-    if (statement) {
-      statements.delete(source);
-    } else {
-      statement = sqlite.prepare(source);
-      if (statementsMayBeCollected && statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string);
-    }
-    statements.set(source, statement);
-    return statement;
-  };
+  const { prepare } = statementCache(sqlite);
   port.on('message', ({ id, sql, parameters }: ReadRequest) => {
     try {
       const statement = prepare(sql);

@@ -4,15 +4,12 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { KyselyPlugin } from 'kysely';
-import { openStore, migrate, type Store } from '../../src/store/database.js';
+import type { Store } from '../../src/store/database.js';
 import { UsersRepository, usernameKey } from '../../src/store/users-repository.js';
 import { GroupsRepository } from '../../src/store/groups-repository.js';
 import { FieldCipher } from '../../src/crypto/field-cipher.js';
-import { createTestDatabase } from '../support/postgres.js';
+import { openTestStore } from '../support/test-store.js';
 import { ManualClock } from '../support/manual-clock.js';
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
@@ -32,16 +29,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     };
 
     before(async () => {
-      if (dialect === 'postgres') {
-        const database = await createTestDatabase();
-        store = openStore(database.url, '/nonexistent');
-        cleanup = database.drop;
-      } else {
-        const dir = mkdtempSync(join(tmpdir(), 'sspr-helpdesk-listing-'));
-        store = openStore(undefined, dir);
-        cleanup = async () => rmSync(dir, { recursive: true, force: true });
-      }
-      await migrate(store);
+      ({ store, cleanup } = await openTestStore(dialect));
       const setup = new UsersRepository(store.db, clock, cipher);
       const groups = new GroupsRepository(store.db, clock);
       // Staff ⊃ Sales ⊃ Team, and a loop Loop1 ⊃ Loop2 ⊃ Loop1 written past the CLI's cycle check.

@@ -2,22 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DecoyRing } from '../../src/flows/reset/decoy-ring.js';
 import { populationOf } from '../support/population-pages.js';
-
-/** The process warnings `SSPR_DECOY_RING_WORKER` emitted while `run` runs (they are emitted on a later tick). */
-async function ringWarningsDuring(run: () => Promise<void>): Promise<string[]> {
-  const seen: string[] = [];
-  const listener = (warning: Error & { code?: string }) => {
-    if (warning.code === 'SSPR_DECOY_RING_WORKER') seen.push(warning.message);
-  };
-  process.on('warning', listener);
-  try {
-    await run();
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  } finally {
-    process.off('warning', listener);
-  }
-  return seen;
-}
+import { warningsDuring } from '../support/process-warnings.js';
 
 describe('DecoyRing', () => {
   const ids = Array.from({ length: 200 }, (_, i) => `u${i}`);
@@ -47,7 +32,7 @@ describe('DecoyRing', () => {
     const population = Array.from({ length: 500 }, (_, i) => `acct-${i}`);
     const inThread = new DecoyRing(Buffer.alloc(32, 5), { inThreadMax: Infinity });
     const inWorker = new DecoyRing(Buffer.alloc(32, 5), { inThreadMax: 0 });
-    const warnings = await ringWarningsDuring(async () => {
+    const warnings = await warningsDuring('SSPR_DECOY_RING_WORKER', async () => {
       await Promise.all([inThread.refresh(populationOf(population)), inWorker.refresh(populationOf(population))]);
     });
     assert.deepEqual(warnings, []);
@@ -63,11 +48,11 @@ describe('DecoyRing', () => {
       [dying, /the decoy ring is built in the serving thread: the worker exited \(code 3\)/],
     ] as const) {
       const ring = new DecoyRing(Buffer.alloc(32, 6), { inThreadMax: 0, threadUrl });
-      const warnings = await ringWarningsDuring(() => ring.refresh(populationOf(ids)));
+      const warnings = await warningsDuring('SSPR_DECOY_RING_WORKER', () => ring.refresh(populationOf(ids)));
       assert.equal(warnings.length, 1, warnings.join(' | '));
       assert.match(warnings[0] as string, why);
       assert.deepEqual(names.map((n) => ring.pick(n)), names.map((n) => reference.pick(n)));
-      assert.deepEqual(await ringWarningsDuring(() => ring.refresh(populationOf(ids))), [], 'the same population again: no build, no worker');
+      assert.deepEqual(await warningsDuring('SSPR_DECOY_RING_WORKER', () => ring.refresh(populationOf(ids))), [], 'the same population again: no build, no worker');
     }
   });
 

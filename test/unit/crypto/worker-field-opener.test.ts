@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { FieldCipher, type SealedField } from '../../../src/crypto/field-cipher.js';
 import { WorkerFieldOpener } from '../../../src/crypto/worker-field-opener.js';
+import { warningsDuring } from '../../support/process-warnings.js';
 
 const keyring = () => ({ currentKeyId: 'k0', keys: new Map([['k0', randomBytes(32)], ['k1', randomBytes(32)]]) });
 
@@ -19,22 +20,6 @@ function sealedValues(cipher: FieldCipher, ring: ReturnType<typeof keyring>): Se
   return fields;
 }
 
-/** The process warnings emitted while `run` runs (they are emitted on a later tick). */
-async function warningsDuring(run: () => Promise<void>): Promise<string[]> {
-  const seen: string[] = [];
-  const listener = (warning: Error & { code?: string }) => {
-    if (warning.code === 'SSPR_FIELD_OPENER_WORKER') seen.push(warning.message);
-  };
-  process.on('warning', listener);
-  try {
-    await run();
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  } finally {
-    process.off('warning', listener);
-  }
-  return seen;
-}
-
 /** A worker module that ends its thread at the first request, and one that never answers. */
 const dyingThread = `data:text/javascript,${encodeURIComponent('export function serveOpenRequests(port) { port.on("message", () => process.exit(3)); }')}`;
 const silentThread = `data:text/javascript,${encodeURIComponent('export function serveOpenRequests(port) { port.on("message", () => {}); }')}`;
@@ -46,7 +31,7 @@ describe('opening stored values in bulk in a worker thread', () => {
     const fields = sealedValues(cipher, ring);
     const opener = new WorkerFieldOpener(cipher);
     try {
-      const warnings = await warningsDuring(async () => {
+      const warnings = await warningsDuring('SSPR_FIELD_OPENER_WORKER', async () => {
         assert.deepEqual(await opener.openAll(fields), fields.map((f) => cipher.decrypt(f.stored, f.context)));
         assert.deepEqual(await opener.openAll([]), []);
         const [first, second] = await Promise.all([opener.openAll(fields.slice(0, 10)), opener.openAll(fields.slice(10, 20))]);
@@ -94,7 +79,7 @@ describe('opening stored values in bulk in a worker thread', () => {
     ] as const) {
       const opener = new WorkerFieldOpener(cipher, { threadUrl, deadlineMs });
       try {
-        const warnings = await warningsDuring(async () => {
+        const warnings = await warningsDuring('SSPR_FIELD_OPENER_WORKER', async () => {
           assert.deepEqual(await opener.openAll(fields), expected, String(threadUrl).slice(0, 40));
           assert.deepEqual(await opener.openAll(fields), expected, 'later calls too');
         });
@@ -112,7 +97,7 @@ describe('opening stored values in bulk in a worker thread', () => {
     const fields = sealedValues(cipher, ring).slice(0, 5);
     const opener = new WorkerFieldOpener(cipher);
     await opener.close();
-    const warnings = await warningsDuring(async () => {
+    const warnings = await warningsDuring('SSPR_FIELD_OPENER_WORKER', async () => {
       assert.deepEqual(await opener.openAll(fields), fields.map((f) => cipher.decrypt(f.stored, f.context)));
     });
     assert.deepEqual(warnings, []);

@@ -4,22 +4,7 @@ import { Kysely, sql } from 'kysely';
 import { openTestStore } from '../../support/test-store.js';
 import { ReadThreadDialect } from '../../../src/store/read-thread-dialect.js';
 import type { Database } from '../../../src/store/schema.js';
-
-/** The process warnings `SSPR_SQLITE_READ_THREAD` emitted while `run` runs (they are emitted on a later tick). */
-async function readThreadWarningsDuring(run: () => Promise<void>): Promise<string[]> {
-  const seen: string[] = [];
-  const listener = (warning: Error & { code?: string }) => {
-    if (warning.code === 'SSPR_SQLITE_READ_THREAD') seen.push(warning.message);
-  };
-  process.on('warning', listener);
-  try {
-    await run();
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  } finally {
-    process.off('warning', listener);
-  }
-  return seen;
-}
+import { warningsDuring } from '../../support/process-warnings.js';
 
 /** A count that takes SQLite a while (a recursive sequence), to see whether the loop is free meanwhile. */
 const slowCount = sql<{ n: number }>`with recursive c(x) as (select 1 union all select x + 1 from c where x < 2000000) select count(*) as n from c`;
@@ -75,7 +60,7 @@ describe('long reads on a SQLite store run in a worker thread (Store.reads)', ()
     const reads = new Kysely<Database>({ dialect: new ReadThreadDialect(file, store.db, { threadUrl: 'file:///nonexistent/read-thread.js' }) });
     try {
       await store.db.insertInto('settings').values({ key: 'k', value: '"v"', updated_at: 1 }).execute();
-      const warnings = await readThreadWarningsDuring(async () => {
+      const warnings = await warningsDuring('SSPR_SQLITE_READ_THREAD', async () => {
         for (let i = 0; i < 2; i++) assert.equal((await reads.selectFrom('settings').selectAll().execute()).length, 1);
       });
       assert.equal(warnings.length, 1, warnings.join(' | '));
