@@ -34,7 +34,8 @@ const phoneTables = ['doctor-checks', 'activity', 'users', 'audit-events', 'rp-r
 /**
  * Every page a person sees (test/support/page-tour.ts: the reset steps with the code page and the refused new
  * password, sign-in, My account with a refused change, security info and each add-method page, a help page,
- * the error page; as the demo administrator, stepped up, the doctor and every console section its menu lists),
+ * the error page; as the demo administrator, stepped up, the doctor and every console section its menu lists; as a
+ * helpdesk operator, their user list, an account's page, the caller verification and an organisation-wide refusal),
  * in English and German (the reset pages in every language of lang.ts): no page scrolls sideways at 1280 or
  * 320 px (operator pages also at 390 px), in any of these languages; at 390 px each row of every console table
  * shown ends inside the viewport (its last column: an outcome, the action buttons); axe-core finds no violation
@@ -53,10 +54,13 @@ describe('accessibility of every page (axe-core, Chromium)', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sspr-a11y-'));
     const env = { SSPR_DATA_DIR: dataDir, SSPR_CAPTCHA: 'off', SSPR_LOG_LEVEL: 'warn' };
     server = await startServerProcess((port) => ({ ...env, SSPR_PORT: String(port) }), 'demo');
-    for (const user of ['alice', 'dieter']) {
+    for (const user of ['alice', 'dieter', 'carla']) {
       const set = runCli(['user', 'set-password', user], { env, input: `${password}\n` });
       assert.equal(set.status, 0, set.stderr);
     }
+    // A helpdesk operator, whose console (user list, an account, caller verification, a refusal) is walked too.
+    const role = runCli(['role', 'assign', 'helpdesk', 'carla'], { env });
+    assert.equal(role.status, 0, role.stderr);
     // A token, so the access page shows its tokens table with a revoke button per row.
     const token = runCli(['admin', 'token', 'create', '--name', 'nightly-export'], { env });
     assert.equal(token.status, 0, token.stderr);
@@ -105,7 +109,9 @@ describe('accessibility of every page (axe-core, Chromium)', () => {
     const audited = new Set<string>();
     const onPhone = new Set<string>();
     let visited = 0;
-    await walkTour(page, { base: server.baseUrl, password, console: true }, async (stop) => {
+    const stops = new Set<string>();
+    await walkTour(page, { base: server.baseUrl, password, console: true, helpdesk: 'carla' }, async (stop) => {
+      stops.add(stop.name);
       for (const lang of languagesOf(stop.name)) {
         await stop.show(lang);
         for (const width of widthsOf(stop.name)) {
@@ -129,6 +135,7 @@ describe('accessibility of every page (axe-core, Chromium)', () => {
     });
     await context.close();
     assert.ok(visited >= 30, `visited ${visited} pages`);
+    for (const name of ['console-hd-users', 'console-hd-user', 'console-hd-verify-code', 'console-hd-forbidden']) assert.ok(stops.has(name), `the helpdesk operator's ${name} was audited`);
     for (const lang of languages) for (const scheme of schemes) for (const width of widths) assert.ok(audited.has(`${scheme} ${width} ${lang}`), `audited in ${lang}, ${scheme} at ${width} px`);
     for (const lang of everyLanguage) assert.ok(audited.has(`light 320 ${lang}`), `audited in ${lang}`);
     for (const lang of languages) for (const scheme of schemes) assert.ok(audited.has(`${scheme} ${phone} ${lang}`), `console audited in ${lang}, ${scheme} at ${phone} px`);
