@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import { principalName } from './principal-name.js';
 import { PreparedQuery } from './prepared-query.js';
@@ -28,6 +29,22 @@ const nameKey = (name: string) => name.normalize('NFC').trim().toLowerCase();
 /** The groups a principal is directly in (every reset's eligibility check asks: compiled once, prepared-query.ts). */
 const directGroupsOf = new PreparedQuery((db, $) =>
   db.selectFrom('group_members').select('group_id').where('member_type', '=', $<'user' | 'group'>(0)).where('member_id', '=', $<string>(1)));
+
+/** Members per statement when a directory group's members are written (3 values a row). */
+const MEMBER_CHUNK = 500;
+
+interface Member {
+  member_type: 'user' | 'group';
+  member_id: string;
+}
+
+const memberKey = (type: string, id: string) => `${type}\u0000${id}`;
+
+function chunked<T>(items: readonly T[]): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += MEMBER_CHUNK) result.push(items.slice(i, i + MEMBER_CHUNK));
+  return result;
+}
 
 export class GroupsRepository {
   constructor(
@@ -71,23 +88,41 @@ export class GroupsRepository {
   }
 
   /** Replaces a directory group's members (users and nested groups, by anchor) with exactly these. */
+  /**
+   * Makes the group's direct members exactly these (users and groups of this source by anchor; unknown anchors and
+   * the group itself are left out). Only the difference is written, at most `MEMBER_CHUNK` members per statement
+   * with a turn of the event loop before each: a group as large as the directory (tens of thousands of members)
+   * stays within the databases' parameter limits (SQLite 32,766, PostgreSQL 65,535) and does not hold the loop,
+   * and an unchanged group costs reads only. Not atomic as a whole: a run that stops midway leaves part of the
+   * change written, and the next run (the sync writes its marker last) writes the rest.
+   */
   async setDirectoryMembers(source: string, groupAnchor: string, memberAnchors: string[]): Promise<void> {
     const group = await this.db.selectFrom('groups').select('id').where('source', '=', source).where('anchor', '=', groupAnchor).executeTakeFirst();
     if (!group) return;
-    const users = memberAnchors.length
-      ? await this.db.selectFrom('users').select('id').where('source', '=', source).where('anchor', 'in', memberAnchors).execute()
-      : [];
-    const groups = memberAnchors.length
-      ? await this.db.selectFrom('groups').select('id').where('source', '=', source).where('anchor', 'in', memberAnchors).execute()
-      : [];
-    await this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('group_members').where('group_id', '=', group.id).execute();
-      const rows = [
-        ...users.map((u) => ({ group_id: group.id, member_type: 'user' as const, member_id: u.id })),
-        ...groups.filter((g) => g.id !== group.id).map((g) => ({ group_id: group.id, member_type: 'group' as const, member_id: g.id })),
-      ];
-      if (rows.length) await trx.insertInto('group_members').values(rows).execute();
-    });
+    const wanted = new Map<string, Member>();
+    for (const anchors of chunked([...new Set(memberAnchors)])) {
+      await nextTurn();
+      const [users, groups] = await Promise.all([
+        this.db.selectFrom('users').select('id').where('source', '=', source).where('anchor', 'in', anchors).execute(),
+        this.db.selectFrom('groups').select('id').where('source', '=', source).where('anchor', 'in', anchors).execute(),
+      ]);
+      for (const { id } of users) wanted.set(memberKey('user', id), { member_type: 'user', member_id: id });
+      for (const { id } of groups) if (id !== group.id) wanted.set(memberKey('group', id), { member_type: 'group', member_id: id });
+    }
+    const current = await this.db.selectFrom('group_members').select(['member_type', 'member_id']).where('group_id', '=', group.id).execute();
+    const held = new Set(current.map((m) => memberKey(m.member_type, m.member_id)));
+    for (const type of ['user', 'group'] as const) {
+      const gone = current.filter((m) => m.member_type === type && !wanted.has(memberKey(type, m.member_id))).map((m) => m.member_id);
+      for (const ids of chunked(gone)) {
+        await nextTurn();
+        await this.db.deleteFrom('group_members').where('group_id', '=', group.id).where('member_type', '=', type).where('member_id', 'in', ids).execute();
+      }
+    }
+    const added = [...wanted.entries()].filter(([key]) => !held.has(key)).map(([, member]) => ({ group_id: group.id, ...member }));
+    for (const rows of chunked(added)) {
+      await nextTurn();
+      await this.db.insertInto('group_members').values(rows).onConflict((oc) => oc.doNothing()).execute();
+    }
   }
 
   async addUser(groupId: string, userId: string): Promise<void> {

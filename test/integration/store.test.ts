@@ -90,6 +90,28 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.equal(await users.mostCommonEmailDomain(), 'example.org');
     });
 
+    it('a directory group as large as the directory: members past the parameter limits, then only the difference written', async () => {
+      const count = 12_000; // 3 values a member: 36,000 parameters in one statement, past SQLite's 32,766
+      const at = clock.now();
+      const account = (i: number) => ({ id: `big-u${i}`, username: `big${i}`, username_key: `big${i}`, display_name: `Big ${i}`, first_name: 'Big', last_name: String(i), source: 'ldap', anchor: `big-a${i}`, enabled: 1, is_admin: 0, created_at: at, updated_at: at });
+      for (let i = 0; i < count; i += 500) await store.db.insertInto('users').values(Array.from({ length: Math.min(500, count - i) }, (_, k) => account(i + k))).execute();
+      await store.db.insertInto('groups').values({ id: 'big-g', name: 'Everyone (directory)', name_key: 'everyone (directory)', source: 'ldap', anchor: 'big-ga', created_at: at }).execute();
+      const groups = new GroupsRepository(store.db, clock);
+      const members = async () => (await store.db.selectFrom('group_members').select('member_id').where('group_id', '=', 'big-g').execute()).map((m) => m.member_id).sort();
+      const anchors = Array.from({ length: count }, (_, i) => `big-a${i}`);
+      await groups.setDirectoryMembers('ldap', 'big-ga', [...anchors, 'unknown-anchor', 'big-ga']);
+      assert.equal((await members()).length, count, 'every account, no unknown anchor, not the group itself');
+      // One member leaves; another is named twice (a repeated value in the directory).
+      const next = [...anchors.filter((a) => a !== 'big-a5'), 'big-a1'];
+      await groups.setDirectoryMembers('ldap', 'big-ga', next);
+      const after = await members();
+      assert.equal(after.length, count - 1);
+      assert.ok(!after.includes('big-u5') && after.includes('big-u0'));
+      await store.db.deleteFrom('group_members').where('group_id', '=', 'big-g').execute();
+      await store.db.deleteFrom('groups').where('id', '=', 'big-g').execute();
+      await store.db.deleteFrom('users').where('id', 'like', 'big-u%').execute();
+    });
+
     it('groups: nested membership is transitive, loops are refused, licences flow through groups', async () => {
       const users = new UsersRepository(store.db, clock, cipher);
       const groups = new GroupsRepository(store.db, clock);
