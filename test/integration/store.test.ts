@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { openStore, migrate, type Store } from '../../src/store/database.js';
 import { UsersRepository } from '../../src/store/users-repository.js';
 import { GroupsRepository } from '../../src/store/groups-repository.js';
+import { DirectoryAccounts } from '../../src/store/directory-accounts.js';
 import { LicencesRepository } from '../../src/store/licences-repository.js';
 import { RegistrationsRepository } from '../../src/store/registrations-repository.js';
 import { FlowsRepository } from '../../src/store/flows-repository.js';
@@ -90,7 +91,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.equal(await users.mostCommonEmailDomain(), 'example.org');
     });
 
-    it('a directory group as large as the directory: members past the parameter limits, then only the difference written', async () => {
+    it('a directory as large as a real one: a group past the parameter limits, then only its difference written; anchors read page by page', async () => {
       const count = 12_000; // 3 values a member: 36,000 parameters in one statement, past SQLite's 32,766
       const at = clock.now();
       const account = (i: number) => ({ id: `big-u${i}`, username: `big${i}`, username_key: `big${i}`, display_name: `Big ${i}`, first_name: 'Big', last_name: String(i), source: 'ldap', anchor: `big-a${i}`, enabled: 1, is_admin: 0, created_at: at, updated_at: at });
@@ -101,6 +102,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const anchors = Array.from({ length: count }, (_, i) => `big-a${i}`);
       await groups.setDirectoryMembers('ldap', 'big-ga', [...anchors, 'unknown-anchor', 'big-ga']);
       assert.equal((await members()).length, count, 'every account, no unknown anchor, not the group itself');
+      assert.equal((await new DirectoryAccounts(store.db, clock, cipher, 'ldap').anchors()).size, count, "a full run's preload of anchors, page by page");
       // One member leaves; another is named twice (a repeated value in the directory).
       const next = [...anchors.filter((a) => a !== 'big-a5'), 'big-a1'];
       await groups.setDirectoryMembers('ldap', 'big-ga', next);
