@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,13 +47,66 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `sspr serve` (the built server) as its own process and waits until /readyz answers. */
+/**
+ * Whether process `pid` holds a listening TCP socket on `port` (Linux: /proc/net/tcp{,6} and the process's fds). A
+ * port found free and then handed to a child can be taken in between by another test's server; only the child's
+ * own socket proves that an answer on the port is the child's.
+ */
+function listensOn(pid: number, port: number): boolean {
+  const suffix = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (!existsSync(table)) continue;
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields[1]?.endsWith(suffix) && fields[3] === '0A' && fields[9]) inodes.add(fields[9]);
+    }
+  }
+  if (inodes.size === 0) return false;
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        const socket = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        return socket !== null && inodes.has(socket[1] as string);
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
+/** Tries on a new port when another process took the one found free before the server could bind it. */
+const PORT_ATTEMPTS = 3;
+
+/**
+ * Starts `sspr serve` (the built server) as its own process and waits until /readyz answers from it (its own
+ * listening socket, not another test's server that took the port meanwhile: then it starts again on a new port).
+ */
 export async function startServerProcess(
   env: Record<string, string> | ((port: number) => Record<string, string>),
   command = 'serve',
   hostname = '127.0.0.1',
   /** Node flags for the server process (a CPU profile: `--cpu-prof`, which NODE_OPTIONS does not accept). */
   nodeArgs: string[] = [],
+): Promise<ServerProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnFreePort(env, command, hostname, nodeArgs);
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt >= PORT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startOnFreePort(
+  env: Record<string, string> | ((port: number) => Record<string, string>),
+  command: string,
+  hostname: string,
+  nodeArgs: string[],
 ): Promise<ServerProcess> {
   assertBuilt();
   const port = await freePort();
@@ -70,9 +123,12 @@ export async function startServerProcess(
   const readyWaitMs = Number(process.env.SSPR_BENCH_READY_SECONDS ?? 60) * 1000;
   const deadline = Date.now() + readyWaitMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${output}`);
+    if (child.exitCode !== null) {
+      if (/EADDRINUSE|port-in-use|is already in use/.test(output)) throw new PortTaken(`port ${port} was taken:\n${output}`);
+      throw new Error(`server exited early (${child.exitCode}):\n${output}`);
+    }
     try {
-      if ((await fetch(baseUrl + '/readyz')).ok) break;
+      if ((await fetch(baseUrl + '/readyz')).ok && child.pid !== undefined && listensOn(child.pid, port)) break;
     } catch {
       // not listening yet
     }
