@@ -11,8 +11,8 @@
  * A failed agreement (invalid epk) continues with a random key, so agreement and GCM failures look and take
  * alike ('tampered'). Derived secrets are zeroed after use.
  */
-import { createCipheriv, createDecipheriv, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
-import { rawX25519PublicKey, x25519PublicKeyFromRaw } from './agent-keys.js';
+import { createCipheriv, createDecipheriv, diffieHellman, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
+import { ephemeralX25519, x25519PublicKeyFromRaw } from './agent-keys.js';
 import {
   associatedData,
   CONTENT_KEY_BYTES,
@@ -34,11 +34,10 @@ function deriveContentKey(shared: Buffer, epk: Buffer, recipientDigest: Buffer):
 
 /** Seals `plaintext` to `publicKey` (whose SPKI digest is `digest`) under `head` (v = 2). */
 export function sealV2(publicKey: KeyObject, digest: Buffer, head: EnvelopeHead & { v: 2 }, plaintext: Buffer): EnvelopeV2 {
-  const ephemeral = generateKeyPairSync('x25519');
-  const epk = rawX25519PublicKey(ephemeral.publicKey);
+  const { privateKey: ephemeral, publicRaw: epk } = ephemeralX25519();
   let shared: Buffer;
   try {
-    shared = diffieHellman({ privateKey: ephemeral.privateKey, publicKey });
+    shared = diffieHellman({ privateKey: ephemeral, publicKey });
   } catch {
     throw new Error('agent key refused: the X25519 public key is a low-order point (no shared secret)');
   }

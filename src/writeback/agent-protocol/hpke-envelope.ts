@@ -25,8 +25,8 @@
  * inside its KeyObject (freed by the garbage collector), the copies OpenSSL makes inside its hash and cipher
  * contexts (cleansed by OpenSSL when the context is freed), and the plaintext the caller owns.
  */
-import { createCipheriv, createDecipheriv, createPrivateKey, diffieHellman, generateKeyPairSync, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { rawX25519PublicKey, x25519PublicKeyFromRaw } from './agent-keys.js';
+import { createCipheriv, createDecipheriv, createPrivateKey, diffieHellman, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { ephemeralX25519, rawX25519PublicKey, x25519PublicKeyFromRaw } from './agent-keys.js';
 import { sha256HmacWiped } from '../../crypto/sha256-hmac.js';
 
 /** AES-128-GCM (aead_id 0x0001) exists only to check this code against RFC 9180 A.1.1 (the suite it lists). */
@@ -126,8 +126,8 @@ export function hpkeSeal(
   plaintext: Uint8Array,
   ephemeralIkm?: Uint8Array,
 ): HpkeSealed {
-  const ephemeral = ephemeralIkm ? deriveKeyPair(ephemeralIkm) : generateKeyPairSync('x25519').privateKey;
-  const enc = rawX25519PublicKey(ephemeral);
+  const derived = ephemeralIkm ? deriveKeyPair(ephemeralIkm) : null;
+  const { privateKey: ephemeral, publicRaw: enc } = derived ? { privateKey: derived, publicRaw: rawX25519PublicKey(derived) } : ephemeralX25519();
   const shared = extractAndExpand(agree(ephemeral, recipientPublicKey.key), enc, recipientPublicKey.raw);
   const { key, nonce } = keySchedule(suite, shared, info);
   try {

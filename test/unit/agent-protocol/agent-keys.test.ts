@@ -1,8 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import {
   assertUsablePublicKey,
+  ephemeralX25519,
   fingerprintDigest,
   generateAgentKeyPair,
   loadAgentPrivateKey,
@@ -56,6 +57,17 @@ describe('agent keys', () => {
     assert.equal(publicKeyFingerprint(x25519PublicKeyFromRaw(raw)), agent.fingerprint);
     assert.throws(() => x25519PublicKeyFromRaw(raw.subarray(1)), RangeError);
     assert.throws(() => rawX25519PublicKey(generateKeyPairSync('ed25519').publicKey), TypeError);
+  });
+
+  it("an envelope's ephemeral pair: the raw public key the generation encoded belongs to the private key (no export of it)", async () => {
+    const { agent } = await testKeys();
+    const recipient = loadAgentPrivateKey(agent.privateKeyPem);
+    for (let i = 0; i < 20; i++) {
+      const { privateKey, publicRaw } = ephemeralX25519();
+      assert.equal(publicRaw.length, 32);
+      // Both sides of the agreement meet only if publicRaw is privateKey's public half.
+      assert.deepEqual(diffieHellman({ privateKey, publicKey: createPublicKey(agent.publicKeyPem) }), diffieHellman({ privateKey: recipient, publicKey: x25519PublicKeyFromRaw(publicRaw) }));
+    }
   });
 
   it('accepts X25519 public keys only; refuses private, RSA, other-curve and garbage keys', async () => {
