@@ -8,7 +8,6 @@ import { sql } from 'kysely';
 import { openStore, migrate, type Store } from '../../src/store/database.js';
 import { UsersRepository } from '../../src/store/users-repository.js';
 import { GroupsRepository } from '../../src/store/groups-repository.js';
-import { DirectoryAccounts } from '../../src/store/directory-accounts.js';
 import { LicencesRepository } from '../../src/store/licences-repository.js';
 import { RegistrationsRepository } from '../../src/store/registrations-repository.js';
 import { FlowsRepository } from '../../src/store/flows-repository.js';
