@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The product on Node 24: the tests that exercise what can differ between Node majors — the native modules
-# (better-sqlite3, in worker threads too; @node-rs/argon2), node:crypto and WebCrypto (HPKE sealing, passkeys,
+# (better-sqlite3, @node-rs/argon2), node:crypto and WebCrypto (HPKE sealing, passkeys,
 # keyring), the dictionaries loaded through require, and the whole server over HTTP with SQLite and PostgreSQL — with a
 # project-local Node from the npm registry's `node` package and better-sqlite3 built for it once (about
 # 4 minutes, needs a compiler), both kept between runs and checkouts in SSPR_NODE24_CACHE (default
@@ -49,5 +49,5 @@ run() { "$node24" --import ./scripts/node24-sqlite-binding.mjs --import tsx --te
 echo "Node $("$node24" --version): native modules, crypto, dictionaries, the store and the server"
 run test/unit/crypto.test.ts test/unit/config.test.ts test/unit/agent-protocol/hpke-envelope.test.ts \
   test/unit/agent-protocol/sealed-password.test.ts test/unit/passkey/passkey-service.test.ts \
-  test/unit/password-policy/strength.test.ts test/unit/store/read-thread.test.ts test/unit/decoy-ring.test.ts \
+  test/unit/password-policy/strength.test.ts test/unit/decoy-ring.test.ts \
   test/integration/store.test.ts test/integration/shared-keyring.test.ts test/integration/reset-api.test.ts

@@ -45,6 +45,9 @@ export class ReadThreadDialect implements Dialect {
 }
 
 const NO_TRANSACTIONS = 'the read thread runs single statements, not transactions';
+const ONLY_READS = 'only statements that return rows run on the read thread';
+/** Query kinds that may run here: selects, and raw SQL (the worker's connection is read-only besides). */
+const READ_KINDS = new Set(['SelectQueryNode', 'RawNode']);
 
 class ReadThreadDriver implements Driver {
   constructor(private readonly connection: ReadThreadConnection) {}
@@ -81,6 +84,8 @@ class ReadThreadConnection implements DatabaseConnection {
   ) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    // Refused here too, so that the fallback to the serving connection keeps the contract.
+    if (!READ_KINDS.has(compiled.query.kind)) throw new Error(ONLY_READS);
     const worker = this.failed || this.closed ? null : (this.worker ?? this.start());
     const rows = worker ? await this.ask(worker, compiled) : null;
     if (rows === null) return this.fallback.executeQuery<R>(compiled);
