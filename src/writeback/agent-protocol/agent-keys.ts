@@ -14,7 +14,8 @@
  * DHKEM(X25519, HKDF-SHA256) used by envelope version 3. RSA keys and other curves are refused: an agent enrolled
  * with an RSA key must enrol a new X25519 key; envelopes with `v: 1` (RSA-OAEP `wrappedKey`) are refused.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPair, generateKeyPairSync, KeyObject, type JsonWebKey } from 'node:crypto';
+import { z } from 'zod';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPair, generateKeyPairSync, KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
@@ -104,6 +105,9 @@ export function rawX25519PublicKey(key: KeyObject): Buffer {
   return Buffer.from(x, 'base64url');
 }
 
+/** The public half of a generated X25519 key as the generation encodes it (RFC 8037). */
+const generatedX25519Jwk = z.object({ kty: z.literal('OKP'), crv: z.literal('X25519'), x: z.string() });
+
 /**
  * A fresh X25519 key pair for one envelope: the private key object (for the agreement only) and the raw public key,
  * which the generation itself encodes. Exporting a generated key afterwards (JWK or DER) can hang a Node 20 thread
@@ -113,11 +117,10 @@ export function rawX25519PublicKey(key: KeyObject): Buffer {
  */
 export function ephemeralX25519(): { privateKey: KeyObject; publicRaw: Buffer } {
   // As a JWK (RFC 8037 `x`): ~1 µs on top of the generation, where SPKI DER costs ~70 µs.
-  // Node's typings know the JWK format only for key objects' export; the generation returns the same JSON Web Key.
-  const generate = generateKeyPairSync as unknown as (type: 'x25519', options: { publicKeyEncoding: { format: 'jwk' } }) => { publicKey: JsonWebKey; privateKey: KeyObject };
-  const { publicKey, privateKey } = generate('x25519', { publicKeyEncoding: { format: 'jwk' } });
-  if (typeof publicKey.x !== 'string') throw new TypeError('the X25519 generation gave no public key');
-  return { privateKey, publicRaw: Buffer.from(publicKey.x, 'base64url') };
+  // Node's typings call the generated public key a key object; with `format: 'jwk'` it is a JSON Web Key (RFC 8037).
+  const { publicKey, privateKey } = generateKeyPairSync('x25519', { publicKeyEncoding: { format: 'jwk' } });
+  const { x } = generatedX25519Jwk.parse(publicKey);
+  return { privateKey, publicRaw: Buffer.from(x, 'base64url') };
 }
 
 /** An X25519 public key object from its raw 32 bytes (via JWK, ~5 µs); throws RangeError on another length. */
