@@ -90,7 +90,7 @@ describe('security info and every method through the pages in Chromium', () => {
     };
     await addPage(/Authenticator app/);
     await page.click('button:has-text("Set up an authenticator app")');
-    assert.ok(await page.isVisible('img[alt="QR code for your authenticator app"]'));
+    await page.waitForSelector('img[alt="QR code for your authenticator app"]', { state: 'visible' });
     totpSecret = (await page.textContent('#totp-secret')) ?? '';
     // The previous step's code (inside the verifier's one-step window, RFC 6238 §5.2), so the reset below has an
     // unused code at once: the current step's. Not in a step's last 10 s, so Confirm still lands in the window.
