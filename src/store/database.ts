@@ -62,6 +62,10 @@ export function openStore(databaseUrl: string | undefined, dataDir: string): Sto
   sqlite.exec('PRAGMA cache_size = -32768');
   // Freed pages are zeroed, so replaced secrets (old ciphertexts, consumed code hashes) do not linger in the file.
   sqlite.exec('PRAGMA secure_delete = ON');
+  // Temporary tables and indices of the serving connection's statements stay in memory: with the default, a
+  // sign-in or a change created, wrote and unlinked a file in /var/tmp every few requests (seen with strace).
+  // Their rows are the requests' own, never a whole table's; the read thread, which sorts whole tables, keeps files.
+  sqlite.exec('PRAGMA temp_store = MEMORY');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   const reads = file === ':memory:' ? db : new Kysely<Database>({ dialect: new ReadThreadDialect(file, db) });
   const close = async () => {
