@@ -172,10 +172,12 @@ export class DirectoryAccounts {
     for (const chunk of chunks(accounts)) {
       const rows = chunk.map((account) => {
         const id = timeOrderedId(now);
+        const username = account.username.normalize('NFC').trim();
         return {
           id,
-          username: account.username.normalize('NFC').trim(),
-          username_key: usernameKey(account.username),
+          username,
+          // usernameKey(account.username), from the name normalised once.
+          username_key: username.toLowerCase(),
           display_name: account.displayName,
           first_name: account.firstName,
           last_name: account.lastName,
@@ -217,8 +219,9 @@ export class DirectoryAccounts {
     let from = 0;
     for (let size = ROWS_PER_STATEMENT; size >= 1; size /= 2) {
       while (rows.length - from >= size) {
-        const values: unknown[] = [];
-        for (let row = from; row < from + size; row++) for (const column of INSERT_COLUMNS) values.push((rows[row] as Record<InsertColumn, unknown>)[column]);
+        const values: unknown[] = new Array<unknown>(size * INSERT_COLUMNS.length);
+        let at = 0;
+        for (let row = from; row < from + size; row++) for (const column of INSERT_COLUMNS) values[at++] = (rows[row] as Record<InsertColumn, unknown>)[column];
         if (from > 0) await new Promise((resolve) => setImmediate(resolve));
         const result = await preparedInsert(size).executeIn(this.db, this.root, values);
         written += Number(result.numAffectedRows ?? 0);

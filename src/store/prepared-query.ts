@@ -19,7 +19,7 @@ const slot: Slot = (index: number) => `${MARK}${index}` as never;
  * prepared query per length). A transaction handle compiles afresh unless `executeIn` names its database.
  */
 export class PreparedQuery<R> {
-  private readonly compiled = new WeakMap<Kysely<Database>, { query: CompiledQuery<R>; slots: number[] }>();
+  private readonly compiled = new WeakMap<Kysely<Database>, { query: CompiledQuery<R>; slots: number[]; inOrder: boolean }>();
 
   constructor(private readonly build: (db: Kysely<Database>, $: Slot) => Compilable<R>) {}
 
@@ -38,10 +38,12 @@ export class PreparedQuery<R> {
     if (!entry) {
       const query = this.build(db, slot).compile();
       const slots = query.parameters.map((parameter) => (typeof parameter === 'string' && parameter.startsWith(MARK) ? Number(parameter.slice(MARK.length)) : -1));
-      entry = { query, slots };
+      // Every parameter a slot, in argument order (a bulk insert's thousands of values): the arguments are the parameters.
+      entry = { query, slots, inOrder: slots.every((at, index) => at === index) };
       if (!db.isTransaction) this.compiled.set(db, entry);
     }
-    const { query, slots } = entry;
+    const { query, slots, inOrder } = entry;
+    if (inOrder && values.length === slots.length) return runner.executeQuery<R>({ ...query, parameters: values });
     const parameters = query.parameters.map((parameter, index) => {
       const at = slots[index] as number;
       return at < 0 ? parameter : values[at];

@@ -52,8 +52,9 @@ export function adDirectoryReader(config: AdConfig): DirectoryReader {
         async (entries) => {
           const readers = entries.map((entry) => new EntryReader(entry));
           await maxAges.resolve(readers);
-          await onAccounts(readers.map((reader) => toSyncedAccount(reader, config, maxAges)));
+          return readers.map((reader) => toSyncedAccount(reader, config, maxAges));
         },
+        async (accounts) => onAccounts(accounts),
       );
       await forEachPage(
         connection,
@@ -62,8 +63,9 @@ export function adDirectoryReader(config: AdConfig): DirectoryReader {
           const groups: SyncedGroup[] = [];
           // Range retrieval runs on the same connection as the paged search (LDAP multiplexes by message id).
           for (const entry of entries) groups.push(await toSyncedGroup(connection, entry));
-          await onGroups(groups);
+          return groups;
         },
+        async (groups) => onGroups(groups),
       );
       return { marker: String(highWaterMark) };
     },

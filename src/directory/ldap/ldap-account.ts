@@ -6,6 +6,8 @@ import type { Entry } from 'ldapts';
 import type { DirectoryPasswordPolicy, OnPremAccount } from '../onprem/onprem-directory.js';
 import { booleanValue, firstValue, generalizedTime, numberValue, values } from '../ldap-common/ldap-values.js';
 import type { LdapConfig } from './ldap-config.js';
+import type { SyncedAccount } from '../../sync/sync-types.js';
+import { ldapPasswordFacts } from './ldap-password-facts.js';
 
 /** ppolicy state of a user entry; operational attributes are only returned when named (RFC 4511 §4.5.1.8). */
 export const STATE_ATTRIBUTES = ['pwdAccountLockedTime', 'pwdReset', 'pwdChangedTime', 'pwdPolicySubentry', 'pwdEndTime', 'memberOf'];
@@ -47,6 +49,30 @@ export function accountFromEntry(entry: Entry, policy: Entry | null, map: Accoun
     passwordNeverExpires: maxAge <= 0,
     protectedAccount: false,
     memberOf: values(entry, 'memberOf'),
+  };
+}
+
+/**
+ * What a sync stores of an entry, given the pwdMaxAge of its effective policy (null: none): the same as
+ * `{ ...syncedAccountFrom(accountFromEntry(entry, null, map)), ...ldapPasswordFacts(entry, maxAgeSeconds) }`,
+ * without the lock, expiry and policy state the sync does not store (a sync maps every entry of the directory).
+ */
+export function syncedAccountFromEntry(entry: Entry, map: AccountAttributeMap, maxAgeSeconds: number | null): SyncedAccount {
+  const facts = ldapPasswordFacts(entry, maxAgeSeconds);
+  return {
+    anchor: (firstValue(entry, map.anchor) ?? '').toLowerCase(),
+    dn: entry.dn,
+    username: firstValue(entry, map.login) ?? '',
+    displayName: firstValue(entry, map.displayName) ?? '',
+    firstName: firstValue(entry, map.givenName) ?? '',
+    lastName: firstValue(entry, map.sn) ?? '',
+    email: firstValue(entry, map.mail),
+    mobile: firstValue(entry, map.mobile),
+    enabled: firstValue(entry, 'pwdAccountLockedTime') !== PERMANENT_LOCK,
+    memberOfDns: values(entry, 'memberOf'),
+    passwordChangedAt: facts.passwordChangedAt,
+    passwordExpiresAt: facts.passwordExpiresAt,
+    managerDn: facts.managerDn,
   };
 }
 

@@ -16,14 +16,14 @@ import type { Entry } from 'ldapts';
 import { and, eq, or, type LdapFilter } from '../ldap-common/ldap-filter.js';
 import { openConnection } from '../ldap-common/ldap-pool.js';
 import { firstValue, values } from '../ldap-common/ldap-values.js';
-import { accountFromEntry, STATE_ATTRIBUTES, type AccountAttributeMap } from './ldap-account.js';
+import { STATE_ATTRIBUTES, syncedAccountFromEntry, type AccountAttributeMap } from './ldap-account.js';
 import type { LdapConfig } from './ldap-config.js';
 import type { DirectoryReader } from '../../sync/directory-reader.js';
 import { readerConnection } from '../../sync/reader-connection.js';
 import { forEachPage } from '../../sync/paged-search.js';
 import { greaterOrEqual, laterTimestamp, parseTimestampMarker } from '../../sync/sync-filters.js';
-import { syncedAccountFrom, type SyncedAccount, type SyncedGroup } from '../../sync/sync-types.js';
-import { effectivePolicyDn, FACT_ATTRIBUTES, ldapPasswordFacts, PolicyMaxAges } from './ldap-password-facts.js';
+import type { SyncedGroup } from '../../sync/sync-types.js';
+import { effectivePolicyDn, FACT_ATTRIBUTES, PolicyMaxAges } from './ldap-password-facts.js';
 
 const CHANGE_ATTRIBUTES = ['entryUUID', 'modifyTimestamp', 'entryCSN'];
 const GROUP_ATTRIBUTES = ['cn', 'member', 'uniqueMember', ...CHANGE_ATTRIBUTES];
@@ -51,8 +51,9 @@ export function ldapDirectoryReader(config: LdapConfig): DirectoryReader {
           entries.forEach(track);
           const policyDns = entries.map((entry) => effectivePolicyDn(entry, config.passwordPolicyDn));
           await policies.resolve(policyDns.filter((dn): dn is string => dn !== null));
-          await onAccounts(entries.map((entry, i) => toSyncedAccount(entry, map, policies.maxAge(policyDns[i] ?? null))));
+          return entries.map((entry, i) => syncedAccountFromEntry(entry, map, policies.maxAge(policyDns[i] ?? null)));
         },
+        async (accounts) => onAccounts(accounts),
       );
       await forEachPage(
         connection,
@@ -61,19 +62,16 @@ export function ldapDirectoryReader(config: LdapConfig): DirectoryReader {
           filter: scoped(or(eq('objectClass', 'groupOfNames'), eq('objectClass', 'groupOfUniqueNames'))),
           attributes: GROUP_ATTRIBUTES,
         },
-        async (entries) => {
+        (entries) => {
           entries.forEach(track);
-          await onGroups(entries.map(toSyncedGroup));
+          return entries.map(toSyncedGroup);
         },
+        async (groups) => onGroups(groups),
       );
       return { marker: highest ?? since ?? EPOCH_MARKER };
     },
     close: () => service.close(),
   };
-}
-
-function toSyncedAccount(entry: Entry, map: AccountAttributeMap, maxAgeSeconds: number | null): SyncedAccount {
-  return { ...syncedAccountFrom(accountFromEntry(entry, null, map)), ...ldapPasswordFacts(entry, maxAgeSeconds) };
 }
 
 /** uniqueMember is NameAndOptionalUID (RFC 4517 §3.3.21): `dn#'0101'B`; the DN part is what resolves. */

@@ -1,6 +1,9 @@
 import { describe, it } from 'node:test';
+import type { Entry } from 'ldapts';
 import assert from 'node:assert/strict';
-import { accountFromEntry, passwordPolicyFromEntry } from '../../../src/directory/ldap/ldap-account.js';
+import { accountFromEntry, passwordPolicyFromEntry, syncedAccountFromEntry } from '../../../src/directory/ldap/ldap-account.js';
+import { ldapPasswordFacts } from '../../../src/directory/ldap/ldap-password-facts.js';
+import { syncedAccountFrom } from '../../../src/sync/sync-types.js';
 
 const map = { login: 'uid', mail: 'mail', mobile: 'mobile', givenName: 'givenName', sn: 'sn', displayName: 'cn', anchor: 'entryUUID' };
 const now = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -32,6 +35,25 @@ describe('accountFromEntry', () => {
   it('pwdReset → must change; pwdEndTime past → account expired', () => {
     const account = accountFromEntry({ ...user, pwdReset: 'TRUE', pwdEndTime: '20260101000000Z' }, null, map, now);
     assert.deepEqual([account.mustChangePassword, account.accountExpired], [true, true]);
+  });
+});
+
+describe('syncedAccountFromEntry', () => {
+  it('maps an entry as syncedAccountFrom(accountFromEntry(…)) plus ldapPasswordFacts would', () => {
+    const entries: Entry[] = [
+      { ...user, entryUUID: [], uid: [], cn: [] },
+      { ...user, mail: 'a@x.org', mobile: ['+4470000000', '+4471111111'], givenName: 'A', sn: 'B', memberOf: ['cn=g1,dc=x', 'cn=g2,dc=x'] },
+      { ...user, pwdAccountLockedTime: '000001010000Z', pwdChangedTime: '20261125100000Z', manager: 'uid=m,dc=x' },
+      { ...user, pwdAccountLockedTime: '20261125115500Z', pwdReset: 'TRUE', pwdChangedTime: '20261125100000Z' },
+      // Servers may spell attribute names differently from the request.
+      { dn: 'uid=c,dc=x', UID: 'c', CN: 'C D', ENTRYUUID: 'ABCDEF00-0000-4000-8000-0000000000AA', MAIL: ['c@x.org'], PWDCHANGEDTIME: '20261101000000Z' },
+    ];
+    for (const entry of entries) {
+      for (const maxAge of [null, 0, 3600]) {
+        const expected = { ...syncedAccountFrom(accountFromEntry(entry, null, map)), ...ldapPasswordFacts(entry, maxAge) };
+        assert.deepStrictEqual(syncedAccountFromEntry(entry, map, maxAge), expected);
+      }
+    }
   });
 });
 

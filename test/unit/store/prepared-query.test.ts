@@ -23,6 +23,13 @@ describe('PreparedQuery: compiled once, run with new values', () => {
     assert.deepEqual(await read.first(store.db, 'b', 5), { key: 'b', value: 'second' });
     assert.equal(await read.first(store.db, 'b', 20), undefined, 'the second value (updated_at > 20) is its own slot');
   });
+
+  it('keeps literal parameters and slots used out of argument order in their places', async () => {
+    const insert = new PreparedQuery((db, $) => db.insertInto('settings').values({ key: $<string>(1), value: 'literal', updated_at: $<number>(0) }));
+    await insert.execute(store.db, 30, 'c');
+    const row = await store.db.selectFrom('settings').select(['value', 'updated_at']).where('key', '=', 'c').executeTakeFirst();
+    assert.deepEqual(row, { value: 'literal', updated_at: 30 });
+  });
 });
 
 describe('Audit: the events of one turn are written together, in order', () => {
