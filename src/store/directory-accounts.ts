@@ -176,8 +176,7 @@ export class DirectoryAccounts {
         return {
           id,
           username,
-          // usernameKey(account.username), from the name normalised once.
-          username_key: username.toLowerCase(),
+          username_key: usernameKey(username),
           display_name: account.displayName,
           first_name: account.firstName,
           last_name: account.lastName,
