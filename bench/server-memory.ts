@@ -7,7 +7,8 @@
  *
  * Per round and server: the start-up peak (VmHWM once idle), resident memory when ready and idle, its peak under
  * load (VmRSS sampled every 100 ms, as the side-by-side kit samples it every 250 ms), resident memory once
- * the load has stopped, the anonymous and file-backed parts at the peak sample, changes per second, and the
+ * the load has stopped, the anonymous and file-backed parts at the peak sample, changes per second, the server's
+ * CPU time per change, and the
  * first change's time after start (what first-use loading costs a request). With SSPR_BENCH_COMPARE naming
  * another built checkout (`npm run build` done there), both servers run in alternating rounds against the same
  * slapd (round r: this checkout first when r is odd), and the figures come side by side with their ratio.
@@ -58,6 +59,8 @@ interface RoundFigures {
   anonAtPeakMiB: number;
   fileAtPeakMiB: number;
   perSecond: number;
+  /** The server's CPU time (user + system, all its threads) per change under load. */
+  cpuMsPerChange: number;
   firstChangeMs: number;
   p50Ms: number;
   failures: number;
@@ -73,6 +76,12 @@ function status(pid: number): Record<'VmRSS' | 'VmHWM' | 'RssAnon' | 'RssFile', 
   }
   const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
   return { VmRSS: kib('VmRSS'), VmHWM: kib('VmHWM'), RssAnon: kib('RssAnon'), RssFile: kib('RssFile') };
+}
+
+/** CPU time the process has used so far (utime + stime of /proc/PID/stat, clock ticks of 10 ms), in ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 const WORDS = 'amber anchor arctic basil beacon birch bramble breeze cactus canyon cedar cinder clover cobalt comet copper coral crater cypress delta ember falcon fennel fjord flint fossil garnet geyser ginger glacier granite harbor hazel heron indigo ivory jasper juniper kelp lagoon lantern larch lilac lotus magnet marble meadow meteor mosaic nectar nutmeg oasis obsidian orchid otter pebble pewter prairie quartz quill raven saffron sapphire shale sierra slate spruce summit thistle timber topaz tundra umber velvet walnut willow yarrow zephyr'.split(' ');
@@ -159,6 +168,7 @@ async function round(checkout: Checkout, env: Record<string, string>, passwords:
     // The first change after start: what loading on first use adds to a request.
     const firstChangeMs = await change(users[0] as string);
     const started = performance.now();
+    const cpuBefore = cpuMs(pid);
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async (_, worker) => {
         const mine = users.filter((_user, i) => i % CONCURRENCY === worker && i > 0);
@@ -173,6 +183,7 @@ async function round(checkout: Checkout, env: Record<string, string>, passwords:
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpuUsed = cpuMs(pid) - cpuBefore;
     clearInterval(sampler);
     agent.destroy();
     await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
@@ -186,6 +197,7 @@ async function round(checkout: Checkout, env: Record<string, string>, passwords:
       anonAtPeakMiB: mib(peak.RssAnon),
       fileAtPeakMiB: mib(peak.RssFile),
       perSecond: latencies.length / seconds,
+      cpuMsPerChange: cpuUsed / Math.max(1, latencies.length),
       firstChangeMs,
       p50Ms: percentile(latencies, 0.5),
       failures,
@@ -231,7 +243,7 @@ export async function benchServerMemory(): Promise<void> {
       for (const checkout of order) {
         const result = await round(checkout, env, passwords);
         figures.get(checkout)?.push(result);
-        console.log(`  round ${r} ${checkout.name}: start-up peak ${result.startPeakMiB.toFixed(1)}, idle ${result.idleMiB.toFixed(1)}, peak ${result.peakMiB.toFixed(1)} (anon ${result.anonAtPeakMiB.toFixed(1)}, file ${result.fileAtPeakMiB.toFixed(1)}), after ${result.afterMiB.toFixed(1)} MiB; ${result.perSecond.toFixed(1)} changes/s, p50 ${result.p50Ms.toFixed(0)} ms, first change ${result.firstChangeMs.toFixed(0)} ms${result.failures ? `, ${result.failures} failed` : ''} (load ${loadAverage()})`);
+        console.log(`  round ${r} ${checkout.name}: start-up peak ${result.startPeakMiB.toFixed(1)}, idle ${result.idleMiB.toFixed(1)}, peak ${result.peakMiB.toFixed(1)} (anon ${result.anonAtPeakMiB.toFixed(1)}, file ${result.fileAtPeakMiB.toFixed(1)}), after ${result.afterMiB.toFixed(1)} MiB; ${result.perSecond.toFixed(1)} changes/s, ${result.cpuMsPerChange.toFixed(1)} ms CPU each, p50 ${result.p50Ms.toFixed(0)} ms, first change ${result.firstChangeMs.toFixed(0)} ms${result.failures ? `, ${result.failures} failed` : ''} (load ${loadAverage()})`);
       }
     }
     const line = (label: string, pick: (f: RoundFigures) => number, digits = 1) =>
@@ -244,6 +256,7 @@ export async function benchServerMemory(): Promise<void> {
     line('anonymous at peak MiB', (f) => f.anonAtPeakMiB);
     line('file-backed at peak MiB', (f) => f.fileAtPeakMiB);
     line('changes/s', (f) => f.perSecond);
+    line('server CPU ms per change', (f) => f.cpuMsPerChange);
     line('first change ms', (f) => f.firstChangeMs, 0);
     if (checkouts.length === 2) {
       const median = (checkout: Checkout, pick: (f: RoundFigures) => number) => percentile((figures.get(checkout) ?? []).map(pick), 0.5);
