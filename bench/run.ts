@@ -14,6 +14,7 @@ import { benchCheckFlood } from './check-flood.js';
 import { benchVsLtb } from './vs-ltb.js';
 import { benchConsole } from './console.js';
 import { benchStrengthEstimate } from './strength-estimate.js';
+import { benchServerMemory } from './server-memory.js';
 
 /** Every benchmark by name, in the order `npm run bench` runs them; `inAll` false: only when named. */
 const benches: ReadonlyArray<{ name: string; run: () => unknown; inAll: boolean }> = [
@@ -27,6 +28,7 @@ const benches: ReadonlyArray<{ name: string; run: () => unknown; inAll: boolean 
   { name: 'check-flood', run: benchCheckFlood, inAll: true },
   { name: 'console', run: benchConsole, inAll: true },
   { name: 'strength', run: benchStrengthEstimate, inAll: true },
+  { name: 'memory', run: benchServerMemory, inAll: true },
   { name: 'password', run: async () => (await import('./password-policy.js')).main(), inAll: true },
   { name: 'vs-ltb', run: benchVsLtb, inAll: false },
 ];

@@ -165,7 +165,8 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const sessions = new SessionsRepository(store.db);
   const auditLog = new AuditRepository(store.db, store.reads);
   const audit = new Audit(auditLog, clock, log, config.audit.sinks.map((sink) => sink.id));
-  const metrics = new Metrics({ processMetrics: overrides.processMetrics });
+  // /metrics is served with a port of its own or behind a token on the main port (metrics-routes.ts).
+  const metrics = await Metrics.create({ exposed: config.metrics.port !== undefined || config.metrics.token !== undefined, processMetrics: overrides.processMetrics });
   audit.onRecord((entry) => metrics.observeAudit(entry));
   const deliveryQueue = new DeliveryQueueRepository(store.db, store.dialect);
   const registrations = new RegistrationsRepository<RegistrationDataByType>(store.db, cipher);

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { setFlagsFromString } from 'node:v8';
 import { configFrom, guarded } from './runtime.js';
 import type { Config } from '../config/schema.js';
 import { createLogger } from '../app/logger.js';
@@ -11,11 +12,23 @@ import { startMetricsServer } from '../web/metrics-routes.js';
 import { CronSchedule, type ScheduledJob } from '../reminders/cron-schedule.js';
 
 /**
+ * How far V8 lets the old generation grow past what survived the last full collection before it collects again:
+ * 100 = to twice that. By default V8 picks up to four times when collections are cheap, so 32 clients changing
+ * passwords took the serving thread's heap from ≈ 40 MB live to ≈ 110 MB (and the resident memory with it) between
+ * two collections; twice costs one more short, mostly concurrent collection every few seconds under such load.
+ * Unlike the heap's sizes, V8 reads this at every collection, so it can be set from inside the process; a value
+ * given on node's command line wins.
+ */
+const HEAP_GROWING_PERCENT = 100;
+
+/**
  * Starts the service and stops it cleanly on SIGTERM/SIGINT: stop the sync schedule (aborting a run in flight),
  * stop accepting, finish requests in flight, give mail in flight up to `outbox.shutdownDeadlineSeconds` (the rest
  * stays queued in the store for the next start), close the store, exit 0.
  */
 export async function runServer(config: Config, before?: (services: Services) => Promise<void>): Promise<void> {
+  const chosen = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((arg) => arg.includes('heap-growing-percent'));
+  if (!chosen) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   const log = createLogger(config.log.level);
   const services = await createServices(config, log);
   if (before) await before(services);

@@ -1,38 +1,86 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AuditEntry } from '../audit/audit-events.js';
 
 /** Which use-case a flow metric counts. */
 export type FlowKind = 'reset' | 'change' | 'unlock';
+
+/** The instruments the service records into: prom-client's (prometheus-instruments.ts), or inert ones. */
+export interface MetricInstruments {
+  /** Null for inert instruments: nothing can scrape them. */
+  registry: Registry | null;
+  httpRequests: Pick<Counter<'route' | 'method' | 'status'>, 'inc'>;
+  flowsStarted: Pick<Counter<'flow'>, 'inc'>;
+  flowsCompleted: Pick<Counter<'flow'>, 'inc'>;
+  flowsRefused: Pick<Counter<'flow' | 'reason'>, 'inc'>;
+  writebackJobs: Pick<Counter<'origin' | 'outcome'>, 'inc'>;
+  writebackSeconds: Pick<Histogram<'origin' | 'outcome'>, 'observe'>;
+  agentsConnected: Pick<Gauge, 'set'>;
+  deliveries: Pick<Counter<'channel' | 'outcome'>, 'inc'>;
+  deliveryQueue: Pick<Gauge<'queue' | 'sink' | 'state'>, 'set' | 'reset'>;
+  syncRuns: Pick<Counter<'outcome'>, 'inc'>;
+  syncSeconds: Pick<Histogram, 'observe'>;
+  reminderRuns: Pick<Counter<'kind' | 'outcome'>, 'inc'>;
+}
+
+const ignored = { inc() {}, observe() {}, set() {}, reset() {} };
 
 /**
  * The service's Prometheus metrics, one registry per service (tests run several). Code elsewhere increments the
  * typed members; most flow, writeback, delivery and sync figures are read off the audit events as they are
  * recorded (`observeAudit`), so a new writer of those events is counted without touching this file.
  * Label values come from fixed sets (route templates, catalogue codes, sink ids): never a user name or raw URL.
+ *
+ * prom-client (its registry, the process metrics' event-loop and GC observers) is loaded only where /metrics is
+ * served (`metrics.port` or `metrics.token`); elsewhere nothing could read a figure, and the instruments are inert.
  */
 export class Metrics {
-  readonly registry = new Registry();
-
-  /** Requests answered, by route template (`/api/v1/reset/{id}` style, "unmatched" for 404s), method and status. */
-  readonly httpRequests = new Counter({ name: 'sspr_http_requests_total', help: 'HTTP requests answered, by route template, method and status', labelNames: ['route', 'method', 'status'] as const, registers: [this.registry] });
-  readonly flowsStarted = new Counter({ name: 'sspr_flows_started_total', help: 'Flows started (reset: a known, eligible user began)', labelNames: ['flow'] as const, registers: [this.registry] });
-  readonly flowsCompleted = new Counter({ name: 'sspr_flows_completed_total', help: 'Flows that set a password or unlocked an account', labelNames: ['flow'] as const, registers: [this.registry] });
-  readonly flowsRefused = new Counter({ name: 'sspr_flows_refused_total', help: 'Flows refused, by error code', labelNames: ['flow', 'reason'] as const, registers: [this.registry] });
-  readonly writebackJobs = new Counter({ name: 'sspr_writeback_jobs_total', help: 'Password writes to the on-premises directory, by origin and outcome', labelNames: ['origin', 'outcome'] as const, registers: [this.registry] });
-  readonly writebackSeconds = new Histogram({ name: 'sspr_writeback_duration_seconds', help: 'Time a directory write took, as the user waited for it', labelNames: ['origin', 'outcome'] as const, buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30], registers: [this.registry] });
-  readonly agentsConnected = new Gauge({ name: 'sspr_agents_connected', help: 'Writeback agents connected to this node', registers: [this.registry] });
-  /** channel: `mail`, `sms`, or `sink:<id>` for an audit sink; outcome: delivered, retry, dead. */
-  readonly deliveries = new Counter({ name: 'sspr_deliveries_total', help: 'Delivery attempts by channel and outcome', labelNames: ['channel', 'outcome'] as const, registers: [this.registry] });
-  readonly deliveryQueue = new Gauge({ name: 'sspr_delivery_queue_rows', help: 'Rows of the delivery queue by queue, sink and state (queued, dead)', labelNames: ['queue', 'sink', 'state'] as const, registers: [this.registry] });
-  readonly syncRuns = new Counter({ name: 'sspr_sync_runs_total', help: 'Directory sync runs by outcome', labelNames: ['outcome'] as const, registers: [this.registry] });
-  readonly syncSeconds = new Histogram({ name: 'sspr_sync_duration_seconds', help: 'Duration of directory sync runs', buckets: [1, 5, 15, 60, 300, 900, 3600], registers: [this.registry] });
-  /** For the reminder schedules: one increment per run, by kind (expiry, enrolment, …) and outcome. */
-  readonly reminderRuns = new Counter({ name: 'sspr_reminder_runs_total', help: 'Scheduled runs (reminders, nightly full sync) by job and outcome', labelNames: ['kind', 'outcome'] as const, registers: [this.registry] });
+  readonly registry: Registry | null;
+  readonly httpRequests: MetricInstruments['httpRequests'];
+  readonly flowsStarted: MetricInstruments['flowsStarted'];
+  readonly flowsCompleted: MetricInstruments['flowsCompleted'];
+  readonly flowsRefused: MetricInstruments['flowsRefused'];
+  readonly writebackJobs: MetricInstruments['writebackJobs'];
+  readonly writebackSeconds: MetricInstruments['writebackSeconds'];
+  readonly agentsConnected: MetricInstruments['agentsConnected'];
+  readonly deliveries: MetricInstruments['deliveries'];
+  readonly deliveryQueue: MetricInstruments['deliveryQueue'];
+  readonly syncRuns: MetricInstruments['syncRuns'];
+  readonly syncSeconds: MetricInstruments['syncSeconds'];
+  readonly reminderRuns: MetricInstruments['reminderRuns'];
 
   private readonly collectors: Array<() => Promise<void> | void> = [];
 
-  constructor(options: { processMetrics?: boolean } = {}) {
-    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'sspr_' });
+  constructor(instruments: MetricInstruments) {
+    this.registry = instruments.registry;
+    this.httpRequests = instruments.httpRequests;
+    this.flowsStarted = instruments.flowsStarted;
+    this.flowsCompleted = instruments.flowsCompleted;
+    this.flowsRefused = instruments.flowsRefused;
+    this.writebackJobs = instruments.writebackJobs;
+    this.writebackSeconds = instruments.writebackSeconds;
+    this.agentsConnected = instruments.agentsConnected;
+    this.deliveries = instruments.deliveries;
+    this.deliveryQueue = instruments.deliveryQueue;
+    this.syncRuns = instruments.syncRuns;
+    this.syncSeconds = instruments.syncSeconds;
+    this.reminderRuns = instruments.reminderRuns;
+  }
+
+  /** Prometheus metrics when `exposed` (a scrape can reach them), inert ones otherwise. */
+  static async create(options: { exposed: boolean; processMetrics?: boolean }): Promise<Metrics> {
+    if (!options.exposed) return Metrics.inert();
+    const { prometheusInstruments } = await import('./prometheus-instruments.js');
+    return new Metrics(prometheusInstruments({ processMetrics: options.processMetrics ?? true }));
+  }
+
+  /** Metrics that record nothing (a scrape answers an empty exposition). */
+  static inert(): Metrics {
+    return new Metrics({
+      registry: null,
+      httpRequests: ignored, flowsStarted: ignored, flowsCompleted: ignored, flowsRefused: ignored, writebackJobs: ignored,
+      writebackSeconds: ignored, agentsConnected: ignored, deliveries: ignored, deliveryQueue: ignored, syncRuns: ignored,
+      syncSeconds: ignored, reminderRuns: ignored,
+    });
   }
 
   /** Runs `collect` before every scrape (gauges read from elsewhere); a failing collector leaves its gauge as it was. */
@@ -42,6 +90,7 @@ export class Metrics {
 
   /** The text exposition format (version 0.0.4) and its content type. */
   async scrape(): Promise<{ contentType: string; body: string }> {
+    if (!this.registry) return { contentType: 'text/plain; version=0.0.4; charset=utf-8', body: '' };
     await Promise.allSettled(this.collectors.map((collect) => collect()));
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }

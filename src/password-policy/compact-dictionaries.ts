@@ -5,10 +5,12 @@
  *
  * Contract: for a word w and dictionary d, {@link CompactDictionaries.rankIn} answers what zxcvbn-ts 3's
  * `buildRankedDictionary(list)[w]` answers for d's list when w is one of its own keys (rank = 1 + the position of
- * w's last occurrence), and {@link CompactDictionaries.find} finds exactly the words of every list. ≈ 16.5 MB for
- * the ten lists of the interface languages (0.47 M distinct words, 0.75 M ranks), against ≈ 45 MB of heap
+ * w's last occurrence), and {@link CompactDictionaries.find} finds exactly the words of every list. ≈ 13 MB for
+ * the ten lists of the interface languages (0.47 M distinct words, 0.73 M ranks), against ≈ 45 MB of heap
  * for zxcvbn's own objects and a union set, and a fraction of their build time. Words are kept one byte per
- * UTF-16 unit; the few words with a unit above U+00FF (Japanese, some Polish) are kept again in full width.
+ * UTF-16 unit; the few words with a unit above U+00FF (Japanese, some Polish) are kept again in full width. A
+ * table slot holds a word's id and, in the bits the id leaves free, low bits of its hash: a probe compares units
+ * only when those agree, with no array of hashes kept.
  */
 
 /** FNV-1a over UTF-16 code units; {@link hashStep} continues it by one unit. */
@@ -36,23 +38,36 @@ export interface CompactDictionaryParts {
   wideIds: Uint32Array;
   wideStart: Uint32Array;
   wideUnits: Uint16Array;
-  wordHash: Uint32Array;
+  /** Open-addressing table, see {@link tableOf}. */
   table: Uint32Array;
   rankStart: Uint32Array;
-  dictionaryOf: Uint8Array;
-  rankOf: Uint32Array;
+  /** Rank × 256 + dictionary index, a word's entries in dictionary order. */
+  ranks: Uint32Array;
 }
 
-/** Open-addressing table (at most half full) of `words` distinct words with the given hashes: slot → word id + 1. */
+/** Bits a word id + 1 takes in a table entry (1 … words); the bits above it hold the hash's low bits. */
+function idBitsFor(words: number): number {
+  return 32 - Math.clz32(words);
+}
+
+/** The slot where the probe for `hash` starts: its high bits scaled to the table (any table size, no modulo). */
+function homeSlot(hash: number, slots: number): number {
+  return Math.floor((hash * slots) / 4294967296);
+}
+
+/**
+ * Open-addressing table of `words` distinct words with the given hashes, filled to at most 5/8 (linear probing
+ * stays near two probes a miss): slot → (hash << idBits | word id + 1), 0 for an empty slot.
+ */
 function tableOf(wordHash: Uint32Array, words: number): Uint32Array {
-  let slots = 1024;
-  while (slots < words * 2) slots *= 2;
+  const slots = Math.max(1024, Math.ceil((words * 8) / 5));
+  const idBits = idBitsFor(words);
   const table = new Uint32Array(slots);
-  const mask = slots - 1;
   for (let id = 0; id < words; id++) {
-    let slot = (wordHash[id] ?? 0) & mask;
-    while ((table[slot] ?? 0) !== 0) slot = (slot + 1) & mask;
-    table[slot] = id + 1;
+    const hash = wordHash[id] ?? 0;
+    let slot = homeSlot(hash, slots);
+    while ((table[slot] ?? 0) !== 0) slot = slot + 1 === slots ? 0 : slot + 1;
+    table[slot] = ((idBits >= 32 ? 0 : hash << idBits) | (id + 1)) >>> 0;
   }
   return table;
 }
@@ -74,15 +89,14 @@ export class CompactDictionaries {
   private readonly wideIds: Uint32Array;
   private readonly wideStart: Uint32Array;
   private readonly wideUnits: Uint16Array;
-  /** Word id → its hash, compared before its units. */
-  private readonly wordHash: Uint32Array;
-  /** Hash slot → word id + 1 (0: empty). */
+  /** Slot → hash bits and word id + 1 (0: empty). */
   private readonly table: Uint32Array;
-  private readonly mask: number;
-  /** Word id → start in `dictionaryOf`/`rankOf`; entry size is the end. Ranks of one word in dictionary order. */
+  private readonly idBits: number;
+  /** The largest id + 1 an entry can hold: an entry XOR a probe's hash bits above it means other hash bits. */
+  private readonly idMask: number;
+  /** Word id → start in `ranks`; entry size is the end. */
   private readonly rankStart: Uint32Array;
-  private readonly dictionaryOf: Uint8Array;
-  private readonly rankOf: Uint32Array;
+  private readonly ranks: Uint32Array;
 
   /** Builds the structure from rank-ordered word lists, or takes over the parts of one built elsewhere. */
   constructor(source: readonly (readonly [name: string, words: readonly string[]])[] | CompactDictionaryParts) {
@@ -90,33 +104,34 @@ export class CompactDictionaries {
     this.names = parts.names;
     this.maxWordSize = parts.maxWordSize;
     this.width = Math.max(0, ...this.maxWordSize);
-    this.size = parts.wordHash.length;
+    this.size = parts.wordStart.length - 1;
     this.table = parts.table;
-    this.mask = parts.table.length - 1;
+    this.idBits = idBitsFor(this.size);
+    this.idMask = this.idBits >= 32 ? 0xffffffff : 2 ** this.idBits - 1;
     this.units = parts.units;
     this.wordStart = parts.wordStart;
     this.wide = parts.wide;
     this.wideIds = parts.wideIds;
     this.wideStart = parts.wideStart;
     this.wideUnits = parts.wideUnits;
-    this.wordHash = parts.wordHash;
     this.rankStart = parts.rankStart;
-    this.dictionaryOf = parts.dictionaryOf;
-    this.rankOf = parts.rankOf;
+    this.ranks = parts.ranks;
   }
 
   /** The structure as plain data; `new CompactDictionaries(parts)` answers the same. */
   parts(): CompactDictionaryParts {
-    const { units, wordStart, wide, wideIds, wideStart, wideUnits, wordHash, table, rankStart, dictionaryOf, rankOf } = this;
-    return { names: [...this.names], maxWordSize: [...this.maxWordSize], units, wordStart, wide, wideIds, wideStart, wideUnits, wordHash, table, rankStart, dictionaryOf, rankOf };
+    const { units, wordStart, wide, wideIds, wideStart, wideUnits, table, rankStart, ranks } = this;
+    return { names: [...this.names], maxWordSize: [...this.maxWordSize], units, wordStart, wide, wideIds, wideStart, wideUnits, table, rankStart, ranks };
   }
 
   /** The id of the word `text.slice(start, end)` whose FNV hash is `hash`, or -1. Builds no string. */
   find(hash: number, text: string, start: number, end: number): number {
     const length = end - start;
-    for (let slot = hash & this.mask, entry = this.table[slot] ?? 0; entry !== 0; slot = (slot + 1) & this.mask, entry = this.table[slot] ?? 0) {
-      const id = entry - 1;
-      if (this.wordHash[id] !== hash) continue;
+    const slots = this.table.length;
+    const tag = this.idBits >= 32 ? 0 : hash << this.idBits;
+    for (let slot = homeSlot(hash, slots), entry = this.table[slot] ?? 0; entry !== 0; slot = slot + 1 === slots ? 0 : slot + 1, entry = this.table[slot] ?? 0) {
+      if (((entry ^ tag) >>> 0) > this.idMask) continue;
+      const id = (entry & this.idMask) - 1;
       const from = this.wordStart[id] ?? 0;
       if ((this.wordStart[id + 1] ?? 0) - from !== length) continue;
       if (((this.wide[id >>> 3] ?? 0) & (1 << (id & 7))) !== 0) {
@@ -153,18 +168,24 @@ export class CompactDictionaries {
 
   /** Calls `each(dictionary index, rank)` for every dictionary holding word `id`, in dictionary order. */
   ranksOf(id: number, each: (dictionary: number, rank: number) => void): void {
-    for (let p = this.rankStart[id] ?? 0, end = this.rankStart[id + 1] ?? 0; p < end; p++) each(this.dictionaryOf[p] ?? 0, this.rankOf[p] ?? 0);
+    for (let p = this.rankStart[id] ?? 0, end = this.rankStart[id + 1] ?? 0; p < end; p++) {
+      const entry = this.ranks[p] ?? 0;
+      each(entry & 0xff, entry >>> 8);
+    }
   }
 
   /** The rank of word `id` in dictionary `dictionary`, or undefined. */
   rankIn(id: number, dictionary: number): number | undefined {
-    for (let p = this.rankStart[id] ?? 0, end = this.rankStart[id + 1] ?? 0; p < end; p++) if (this.dictionaryOf[p] === dictionary) return this.rankOf[p];
+    for (let p = this.rankStart[id] ?? 0, end = this.rankStart[id + 1] ?? 0; p < end; p++) {
+      const entry = this.ranks[p] ?? 0;
+      if ((entry & 0xff) === dictionary) return entry >>> 8;
+    }
     return undefined;
   }
 
   /** Bytes held in typed arrays. */
   get bytes(): number {
-    return [this.units, this.wordStart, this.wide, this.wideIds, this.wideStart, this.wideUnits, this.wordHash, this.table, this.rankStart, this.dictionaryOf, this.rankOf].reduce((sum, array) => sum + array.byteLength, 0);
+    return [this.units, this.wordStart, this.wide, this.wideIds, this.wideStart, this.wideUnits, this.table, this.rankStart, this.ranks].reduce((sum, array) => sum + array.byteLength, 0);
   }
 }
 
@@ -196,7 +217,8 @@ function narrowed(units: Uint16Array, wordStart: Uint32Array, words: number): Pi
 
 /** Builds the parts: every distinct word once (ids in first-seen order), with its ranks grouped by word. */
 function buildParts(lists: readonly (readonly [name: string, words: readonly string[]])[]): CompactDictionaryParts {
-  if (lists.length > 255) throw new RangeError('at most 255 dictionaries');
+  if (lists.length > 256) throw new RangeError('at most 256 dictionaries');
+  if (lists.some(([, words]) => words.length >= 2 ** 24)) throw new RangeError('at most 2^24 - 1 words a dictionary');
   const names = lists.map(([name]) => name);
   const maxWordSize = lists.map(([, words]) => words.reduce((max, word) => Math.max(max, word.length), 0));
   const occurrences = lists.reduce((sum, [, words]) => sum + words.length, 0);
@@ -266,14 +288,12 @@ function buildParts(lists: readonly (readonly [name: string, words: readonly str
   }
   for (let w = 0; w < words; w++) rankStart[w + 1] = (rankStart[w + 1] ?? 0) + (rankStart[w] ?? 0);
   const fill = rankStart.slice(0, words);
-  const dictionaryOf = new Uint8Array(pairs);
-  const rankOf = new Uint32Array(pairs);
+  const ranks = new Uint32Array(pairs);
   for (let p = 0; p < pairs; p++) {
     const word = pairWord[p] ?? 0;
     const at = fill[word] ?? 0;
     fill[word] = at + 1;
-    dictionaryOf[at] = pairDictionary[p] ?? 0;
-    rankOf[at] = pairRank[p] ?? 0;
+    ranks[at] = (pairRank[p] ?? 0) * 256 + (pairDictionary[p] ?? 0);
   }
   const finalHash = wordHash.slice(0, words);
   return {
@@ -283,9 +303,7 @@ function buildParts(lists: readonly (readonly [name: string, words: readonly str
     table: tableOf(finalHash, words),
     ...narrowed(units, wordStart, words),
     wordStart: wordStart.slice(0, words + 1),
-    wordHash: finalHash,
     rankStart,
-    dictionaryOf,
-    rankOf,
+    ranks,
   };
 }

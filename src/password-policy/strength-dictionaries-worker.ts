@@ -9,8 +9,8 @@ type Answer = (message: unknown, transfer: ArrayBuffer[]) => void;
 export function answerBuild(answer: Answer): void {
   try {
     const built = buildStrengthDictionaries();
-    const { units, wordStart, wide, wideIds, wideStart, wideUnits, wordHash, table, rankStart, dictionaryOf, rankOf } = built.parts;
-    const arrays = [units, wordStart, wide, wideIds, wideStart, wideUnits, wordHash, table, rankStart, dictionaryOf, rankOf];
+    const { units, wordStart, wide, wideIds, wideStart, wideUnits, table, rankStart, ranks } = built.parts;
+    const arrays = [units, wordStart, wide, wideIds, wideStart, wideUnits, table, rankStart, ranks];
     answer(built, arrays.map((array) => array.buffer as ArrayBuffer));
   } catch (error) {
     answer({ error: String(error) }, []);

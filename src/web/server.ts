@@ -48,6 +48,7 @@ import { brandingRoutes } from './branding-routes.js';
 import { contrastWithWhite, loadBranding } from './branding.js';
 import { integrityApi } from './api/integrity-api.js';
 import { adminFreezeApi } from './api/admin/freeze-api.js';
+import { lazySchemaCompilers } from './schema-compilers.js';
 
 const BODY_LIMIT = 16 * 1024;
 /** Routes polled by machines (probes, scrapes): their request lines are debug, not info. */
@@ -88,6 +89,7 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
     requestIdHeader: false,
     genReqId: requestIdOf,
     routerOptions: { maxParamLength: 128 },
+    schemaController: { compilersFactory: lazySchemaCompilers },
   });
   // One line per request: method, masked URL, status, time, request id. No headers, cookies, bodies or flow ids.
   // Health probes and scrapes come every few seconds: they are logged at debug.

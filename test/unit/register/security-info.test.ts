@@ -77,7 +77,7 @@ describe('security info (enrolment rules)', () => {
     sent = [];
     const codeIn = (text: string) => /\b(\d{6})\b/.exec(text)?.[1] ?? '';
     delivery = new BackgroundDelivery({
-      queue: new DeliveryQueueRepository(store.db, store.dialect), cipher, clock, audit, log: pino({ level: 'silent' }), metrics: new Metrics({ processMetrics: false }), nodeId: 'test',
+      queue: new DeliveryQueueRepository(store.db, store.dialect), cipher, clock, audit, log: pino({ level: 'silent' }), metrics: Metrics.inert(), nodeId: 'test',
       settings: { maxAttempts: 1, initialBackoffMs: 1000, maxBackoffMs: 1000, concurrency: 4, attemptTimeoutMs: 5000 },
       senders: {
         mail: { send: async (m) => void sent.push({ to: m.to, code: codeIn(m.text), says: `${m.subject}\n${m.text}` }), close: async () => {} },
