@@ -6,7 +6,9 @@
  *   agent  — AgentWriteback.reset on a real server node: seal, store the job, WebSocket to the real
  *            `sspr agent` process, open, the same lookup + reset, result back, job closed.
  * Runs alternate (direct, agent, direct, …) so both see the same server state. Prints p50/p99 and the overhead
- * (median and range of SSPR_BENCH_RUNS runs) with the load average.
+ * (median and range of SSPR_BENCH_RUNS runs) with the load average. BENCH_AGENT_ONLY=ldap or =ad measures one
+ * directory only (Samba AD binds the fixed ports 389/636: one DC per machine; SSPR_SAMBA_AD_TEMPLATE, as
+ * test/support/samba-ad.ts describes, spares its provisioning on repeated runs).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-import { DirectoryError, type OnPremDirectory } from '../directory/onprem/onprem-directory.js';
+import { DirectoryError, type OnPremAccount, type OnPremDirectory } from '../directory/onprem/onprem-directory.js';
 import { linkedAccount } from '../writeback/direct-writeback.js';
 import { DirectInspector } from '../writeback/direct-inspector.js';
 import { directoryActs } from '../writeback/directory-acts.js';
@@ -24,8 +24,18 @@ export class AgentWorker {
     this.inspector = new DirectInspector(directory);
   }
 
+  /**
+   * Opens the job and applies it. With an account hint (feature 'account-hint') the look-up of that account is sent
+   * to the directory before the envelope is opened, so the opening's CPU time passes while the directory answers;
+   * the look-up is used only when the hint names exactly the sealed account (name and anchor), and it only reads:
+   * whatever the hint says, the act is applied to the account the sealed name and anchor lead to.
+   */
   async execute(job: JobMessage, serverNow: number): Promise<ResultMessage> {
     const fail = (reason: NonNullable<ResultMessage['reason']>, raw: string): ResultMessage => ({ type: 'result', jobId: job.jobId, outcome: 'failure', reason, raw: raw.slice(0, RAW_LIMIT) });
+    const hint = job.account;
+    const early = hint ? settled(linkedAccount(this.directory, { username: hint.username, anchor: hint.anchor, source: this.directory.kind })) : null;
+    // One turn for the look-up's request to leave (it is written from promise callbacks) before the CPU-bound open.
+    if (early) await new Promise<void>((resolve) => setImmediate(resolve));
     let payload;
     try {
       payload = await openSealed(this.keys, job.envelope, { expectedJobId: job.jobId, now: serverNow });
@@ -35,7 +45,8 @@ export class AgentWorker {
     }
     const target = { username: payload.account.username, anchor: payload.account.anchor === '-' ? null : payload.account.anchor, source: this.directory.kind };
     try {
-      const account = await linkedAccount(this.directory, target);
+      const hinted = early && hint?.username === target.username && hint.anchor === target.anchor ? await early : null;
+      const account = hinted ? unwrap(hinted) : await linkedAccount(this.directory, target);
       switch (payload.operation) {
         case 'reset':
           await directoryActs.reset(this.directory, account, payload.newPassword as string, { mustChange: payload.mustChange === true });
@@ -97,4 +108,19 @@ export class AgentWorker {
       return { reachable: false, encrypted: false, serviceBindOk: false, latencyMs: 0, policyHints: null, error: { reason: 'unreachable', raw: (error instanceof Error ? error.message : String(error)).slice(0, RAW_LIMIT) } };
     }
   }
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** The outcome of `promise` as a value: an early look-up that is never used must not reject unhandled. */
+function settled<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+function unwrap(outcome: Settled<OnPremAccount>): OnPremAccount {
+  if (outcome.ok) return outcome.value;
+  throw outcome.error;
 }

@@ -129,8 +129,18 @@ export class AgentHub {
     await this.pickUpPending();
   }
 
+  /**
+   * Records an agent's result and wakes its waiter, then acknowledges it. The agent re-sends a result until it is
+   * acknowledged, so the acknowledgement follows the record (a record that fails leaves the result to a later
+   * hello); it leaves once the waiter's answer is on its way (setImmediate), since writing to the agent's socket
+   * costs the waiter its turn on a busy host.
+   */
   private async onResult(session: AgentSession, result: ResultMessage): Promise<void> {
-    session.send({ type: 'ack', jobId: result.jobId });
+    await this.record(session, result);
+    setImmediate(() => session.send({ type: 'ack', jobId: result.jobId }));
+  }
+
+  private async record(session: AgentSession, result: ResultMessage): Promise<void> {
     const job = this.tracked.get(result.jobId) ?? (await this.deps.jobs.find(result.jobId));
     if (!job) return;
     if (result.outcome === 'unknown') {

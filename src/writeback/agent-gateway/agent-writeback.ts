@@ -141,7 +141,7 @@ export class AgentWriteback implements Writeback {
         const job = { ...base, features, state: 'dispatched' as const, agentId: session.agentId, envelopes: null };
         await this.deps.jobs.insert(job);
         this.deps.hub.track({ ...job, finishedAt: null, reason: null, raw: null });
-        session.send({ type: 'job', jobId, envelope: await seal(session.publicKey, session.envelopeVersion), deadline });
+        session.send({ type: 'job', jobId, envelope: await seal(session.publicKey, session.envelopeVersion), deadline, ...accountHint(session, target) });
       } else {
         // Each agent's copy in the version negotiated on its own connection (stored by the node holding it).
         const sealed = await Promise.all(route.agents.map(async (agent) => [agent.id, await seal(agent.publicKey, storedVersion(agent.envelopeVersion))] as const));
@@ -245,9 +245,14 @@ export class AgentWriteback implements Writeback {
     }
     const envelope = await seal(session.publicKey, session.envelopeVersion);
     if (await this.deps.jobs.redispatch(job.id, session.agentId, this.deps.nodeId, envelope, this.deps.clock.now())) {
-      session.send({ type: 'job', jobId: job.id, envelope, deadline: job.deadlineAt });
+      session.send({ type: 'job', jobId: job.id, envelope, deadline: job.deadlineAt, ...accountHint(session, target) });
     }
   }
+}
+
+/** The job's account in the clear for an agent that announced 'account-hint' (it looks it up while opening). */
+function accountHint(session: AgentSession, target: WritebackTarget): { account?: { username: string; anchor: string | null } } {
+  return session.supports('account-hint') ? { account: { username: target.username, anchor: target.anchor ?? null } } : {};
 }
 
 type Seal = (publicKey: string, version: EnvelopeVersion) => Promise<string>;

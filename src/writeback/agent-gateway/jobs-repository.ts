@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, WritebackJobsTable } from '../../store/schema.js';
+import { PreparedQuery } from '../../store/prepared-query.js';
 
 export type JobState = 'pending' | 'dispatched' | 'lost' | 'succeeded' | 'failed';
 export const openStates: JobState[] = ['pending', 'dispatched', 'lost'];
@@ -27,6 +28,34 @@ export interface JobRow {
   raw: string | null;
 }
 
+/** The statements every job runs on its way (prepared-query.ts): the insert, and the end per shape of `finish`. */
+const insertJob = new PreparedQuery((db, $) =>
+  db.insertInto('writeback_jobs').values({
+    id: $<string>(0), user_id: $<string>(1), username: $<string>(2), operation: $<string>(3), directory: $<string>(4), origin: $<string>(5),
+    envelopes: $<string | null>(6), features: $<string | null>(7), state: $<string>(8), agent_id: $<string | null>(9), node_id: $<string | null>(10),
+    created_at: $<number>(11), deadline_at: $<number>(12), dispatched_at: $<number | null>(13),
+  }),
+);
+const finishJob = new Map<string, PreparedQuery<unknown>>();
+/** The prepared `finish` for this many `from` states, with or without the agent condition. */
+function finishJobFor(states: number, byAgent: boolean): PreparedQuery<unknown> {
+  const key = `${states}:${byAgent}`;
+  let prepared = finishJob.get(key);
+  if (!prepared) {
+    prepared = new PreparedQuery((db, $) => {
+      let query = db
+        .updateTable('writeback_jobs')
+        .set({ state: $<string>(0), reason: $<string | null>(1), raw: $<string | null>(2), envelopes: null, finished_at: $<number>(3) })
+        .where('id', '=', $<string>(4))
+        .where('state', 'in', Array.from({ length: states }, (_, i) => $<string>(6 + i)));
+      if (byAgent) query = query.where('agent_id', '=', $<string>(5));
+      return query;
+    });
+    finishJob.set(key, prepared);
+  }
+  return prepared;
+}
+
 /**
  * Writeback jobs. Every state change is a compare-and-set on the current state (and agent), so two nodes or
  * a late agent result can never both decide a job: pending → dispatched → (lost →) succeeded | failed.
@@ -36,25 +65,23 @@ export class JobsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insert(job: Omit<JobRow, 'finishedAt' | 'reason' | 'raw'>): Promise<void> {
-    await this.db
-      .insertInto('writeback_jobs')
-      .values({
-        id: job.id,
-        user_id: job.userId,
-        username: job.username,
-        operation: job.operation,
-        directory: job.directory,
-        origin: job.origin,
-        envelopes: job.envelopes ? JSON.stringify(job.envelopes) : null,
-        features: job.features.length > 0 ? JSON.stringify(job.features) : null,
-        state: job.state,
-        agent_id: job.agentId,
-        node_id: job.nodeId,
-        created_at: job.createdAt,
-        deadline_at: job.deadlineAt,
-        dispatched_at: job.state === 'dispatched' ? job.createdAt : null,
-      })
-      .execute();
+    await insertJob.execute(
+      this.db,
+      job.id,
+      job.userId,
+      job.username,
+      job.operation,
+      job.directory,
+      job.origin,
+      job.envelopes ? JSON.stringify(job.envelopes) : null,
+      job.features.length > 0 ? JSON.stringify(job.features) : null,
+      job.state,
+      job.agentId,
+      job.nodeId,
+      job.createdAt,
+      job.deadlineAt,
+      job.state === 'dispatched' ? job.createdAt : null,
+    );
   }
 
   async find(id: string): Promise<JobRow | null> {
@@ -127,14 +154,18 @@ export class JobsRepository {
     outcome: { state: 'succeeded' | 'failed'; reason?: string | null; raw?: string | null; agentId?: string },
     now: number,
   ): Promise<boolean> {
-    let query = this.db
-      .updateTable('writeback_jobs')
-      .set({ state: outcome.state, reason: outcome.reason ?? null, raw: outcome.raw?.slice(0, 500) ?? null, envelopes: null, finished_at: now })
-      .where('id', '=', id)
-      .where('state', 'in', from);
-    if (outcome.agentId) query = query.where('agent_id', '=', outcome.agentId);
-    const result = await query.executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    const byAgent = Boolean(outcome.agentId);
+    const result = await finishJobFor(from.length, byAgent).execute(
+      this.db,
+      outcome.state,
+      outcome.reason ?? null,
+      outcome.raw?.slice(0, 500) ?? null,
+      now,
+      id,
+      byAgent ? outcome.agentId : null,
+      ...from,
+    );
+    return Number(result.numAffectedRows ?? 0) === 1;
   }
 
   /** Deletes ended jobs older than `before` (the audit trail keeps their story); returns how many. */

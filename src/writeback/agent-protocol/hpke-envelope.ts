@@ -114,9 +114,47 @@ export function hpkeRecipientKey(privateKey: KeyObject): HpkeRecipientKey {
 }
 
 /**
- * Single-shot HPKE base-mode seal (RFC 9180 §6.1). `ephemeralIkm` fixes the ephemeral key via DeriveKeyPair
- * (§7.1.3) and exists for the RFC's test vectors only; without it every call draws a fresh ephemeral key.
- * Throws when the recipient key is a low-order point (no shared secret).
+ * The sender's side of one HPKE base-mode context (SetupBaseS, RFC 9180 §5.1.1): the encapsulated key and the
+ * AEAD key and base_nonce for it. Set up ahead of the message it will carry (Encap and the key schedule depend
+ * only on the recipient key and `info`), it is used by exactly one {@link hpkeSealWith}, which zeroes it.
+ */
+export interface HpkeSenderContext {
+  readonly enc: Buffer;
+  readonly key: Buffer;
+  readonly nonce: Buffer;
+}
+
+/**
+ * SetupBaseS (RFC 9180 §5.1.1): a fresh ephemeral key (or, for the RFC's test vectors only, the one DeriveKeyPair
+ * makes from `ephemeralIkm`, §7.1.3), Encap to the recipient and the key schedule. Throws when the recipient key is
+ * a low-order point (no shared secret).
+ */
+export function hpkeSetupSender(suite: HpkeSuite, recipientPublicKey: HpkePublicKey, info: Uint8Array, ephemeralIkm?: Uint8Array): HpkeSenderContext {
+  const derived = ephemeralIkm ? deriveKeyPair(ephemeralIkm) : null;
+  const { privateKey: ephemeral, publicRaw: enc } = derived ? { privateKey: derived, publicRaw: rawX25519PublicKey(derived) } : ephemeralX25519();
+  const shared = extractAndExpand(agree(ephemeral, recipientPublicKey.key), enc, recipientPublicKey.raw);
+  const { key, nonce } = keySchedule(suite, shared, info);
+  return { enc, key, nonce };
+}
+
+/**
+ * The single Seal of a sender context (sequence number 0, §5.2) — a context is never used twice: its key and
+ * nonce are zeroed here, whatever happens.
+ */
+export function hpkeSealWith(suite: HpkeSuite, context: HpkeSenderContext, aad: Uint8Array, plaintext: Uint8Array): HpkeSealed {
+  try {
+    const cipher = createCipheriv(suite.aead, context.key, context.nonce, { authTagLength: TAG_BYTES });
+    cipher.setAAD(aad);
+    return { enc: context.enc, ct: Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]) };
+  } finally {
+    context.key.fill(0);
+    context.nonce.fill(0);
+  }
+}
+
+/**
+ * Single-shot HPKE base-mode seal (RFC 9180 §6.1): {@link hpkeSetupSender} then {@link hpkeSealWith}.
+ * `ephemeralIkm` exists for the RFC's test vectors only; without it every call draws a fresh ephemeral key.
  */
 export function hpkeSeal(
   suite: HpkeSuite,
@@ -126,18 +164,7 @@ export function hpkeSeal(
   plaintext: Uint8Array,
   ephemeralIkm?: Uint8Array,
 ): HpkeSealed {
-  const derived = ephemeralIkm ? deriveKeyPair(ephemeralIkm) : null;
-  const { privateKey: ephemeral, publicRaw: enc } = derived ? { privateKey: derived, publicRaw: rawX25519PublicKey(derived) } : ephemeralX25519();
-  const shared = extractAndExpand(agree(ephemeral, recipientPublicKey.key), enc, recipientPublicKey.raw);
-  const { key, nonce } = keySchedule(suite, shared, info);
-  try {
-    const cipher = createCipheriv(suite.aead, key, nonce, { authTagLength: TAG_BYTES });
-    cipher.setAAD(aad);
-    return { enc, ct: Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]) };
-  } finally {
-    key.fill(0);
-    nonce.fill(0);
-  }
+  return hpkeSealWith(suite, hpkeSetupSender(suite, recipientPublicKey, info, ephemeralIkm), aad, plaintext);
 }
 
 /**

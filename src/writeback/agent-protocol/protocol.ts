@@ -89,8 +89,10 @@ export const helloSchema = z.strictObject({
  * passwordExpiresAt, managerDn) in synced accounts when a `sync` message carries `facts: true`.
  * 'must-change': the agent opens a sealed reset carrying `mustChange` (sealed-payload.ts) and leaves "must change
  * at next sign-in" set; the server seals that field only for agents that announced it.
+ * 'account-hint': the agent takes a job's `account` (the name and anchor also sealed in its envelope) to start
+ * looking the account up while it opens the envelope; only the sealed account is ever written (agent-worker.ts).
  */
-export const agentFeatures = ['password-facts', 'must-change'] as const;
+export const agentFeatures = ['password-facts', 'must-change', 'account-hint'] as const;
 export type AgentFeature = (typeof agentFeatures)[number];
 
 export const heartbeatSchema = z.strictObject({
@@ -153,6 +155,8 @@ export const jobSchema = z.strictObject({
   /** sealForAgent output, opened by the agent with openSealed. */
   envelope: z.string().min(1).max(MAX_ENVELOPE_BYTES),
   deadline: epochMs,
+  /** The sealed account, in the clear, for agents that announced 'account-hint': a hint, never what is written. */
+  account: z.strictObject({ username: z.string().min(1).max(256), anchor: z.string().min(1).max(128).nullable() }).optional(),
 });
 export const querySchema = z.strictObject({
   type: z.literal('query'),

@@ -212,7 +212,7 @@ describe('helpdesk "must change at next sign-in" through the agent (OpenLDAP)', 
     assert.equal((await svc.services.auditLog.list({ username: 'karl' })).find((e) => e.event === 'admin-reset-password')?.detail?.mustChange, true);
 
     const listed = (await api('GET', 'directory')).body.agents as Array<{ name: string; features: string[] | null }>;
-    assert.deepEqual(listed.find((a) => a.name === 'new-agent')?.features, ['password-facts', 'must-change']);
+    assert.deepEqual(listed.find((a) => a.name === 'new-agent')?.features, ['password-facts', 'must-change', 'account-hint']);
     const doctor = (await svc.services.doctor.diagnoseService('en')).checks.find((c) => c.id === 'agent-features');
     assert.equal(doctor?.status, 'pass', JSON.stringify(doctor));
   });

@@ -20,7 +20,7 @@ const target = { userId: 'u1', username: 'lena', source: 'ldap', anchor: 'anchor
 async function runReset(setup: { local?: { publicKey: string; envelopeVersion: EnvelopeVersion }; remote?: Array<{ id: string; publicKey: string; envelopeVersion: number | null }> }) {
   const sent: Array<Record<string, unknown>> = [];
   const inserted: JobRow[] = [];
-  const session = setup.local && ({ agentId: 'local', publicKey: setup.local.publicKey, envelopeVersion: setup.local.envelopeVersion, clockOffsetMs: 0, send: (m: Record<string, unknown>) => sent.push(m) > 0 } as Partial<AgentSession> as AgentSession);
+  const session = setup.local && ({ agentId: 'local', publicKey: setup.local.publicKey, envelopeVersion: setup.local.envelopeVersion, clockOffsetMs: 0, supports: () => false, send: (m: Record<string, unknown>) => sent.push(m) > 0 } as Partial<AgentSession> as AgentSession);
   const hub = { pick: () => session ?? null, watch: () => () => undefined, track: () => undefined, untrack: () => undefined } as Partial<AgentHub> as AgentHub;
   const jobs = {
     insert: (job: JobRow) => Promise.resolve(void inserted.push(job)),

@@ -127,6 +127,25 @@ describe('sealed password envelope v3 (RFC 9180 HPKE, DHKEM(X25519), HKDF-SHA256
     assert.notEqual(again.enc, once.enc, 'a fresh ephemeral key per envelope');
   });
 
+  it('seals each envelope with its own sender context, whether set up ahead (between turns) or on the spot', async () => {
+    const { agent } = await testKeys();
+    const loaded = loadAgentPrivateKey(agent.privateKeyPem);
+    const payloads = Array.from({ length: 6 }, (_, i) => resetPayload({ jobId: `job-ahead-${i}` }));
+    const envelopes: string[] = [];
+    for (const [i, payload] of payloads.entries()) {
+      // Odd ones right after the previous seal (no turn in between: set up on the spot), even ones a turn later.
+      if (i % 2 === 0) await new Promise((resolve) => setImmediate(resolve));
+      envelopes.push(await sealForAgent(agent.publicKeyPem, payload, NOW));
+    }
+    envelopes.push(...(await Promise.all(payloads.map((payload) => sealForAgent(agent.publicKeyPem, payload, NOW)))));
+    const encs = envelopes.map((envelope) => (JSON.parse(envelope) as Fields).enc);
+    assert.equal(new Set(encs).size, encs.length, 'no encapsulated key (so no AEAD key and nonce) serves two envelopes');
+    for (const [i, envelope] of envelopes.entries()) {
+      const payload = payloads[i % payloads.length]!;
+      assert.deepEqual(await openSealed(loaded, envelope, { expectedJobId: payload.jobId, now: NOW }), JSON.parse(JSON.stringify(payload)));
+    }
+  });
+
   it('an independent HPKE implementation opens it with the documented info and aad', async () => {
     const { agent } = await testKeys();
     const payload = resetPayload();

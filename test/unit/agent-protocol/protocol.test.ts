@@ -54,6 +54,7 @@ describe('agent protocol messages', () => {
       { type: 'challenge', nonce: 'n'.repeat(43), serverTime: NOW },
       { type: 'welcome', heartbeatSeconds: 30, serverTime: NOW },
       { type: 'job', jobId: payload.jobId, envelope: await sealForAgent(agent.publicKeyPem, payload, NOW), deadline: payload.notAfter },
+      { type: 'job', jobId: payload.jobId, envelope: await sealForAgent(agent.publicKeyPem, payload, NOW), deadline: payload.notAfter, account: { username: 'lena', anchor: null } },
       { type: 'query', queryId: 'q-1', kind: 'changed-since', username: 'lena', anchor: null, since: NOW, deadline: NOW + 1000 },
       { type: 'status', jobIds: ['job-1', 'job-2'] },
       { type: 'ack', jobId: 'job-1' },
