@@ -22,15 +22,8 @@ export const PERMANENT_LOCK = '000001010000Z';
 
 export type AccountAttributeMap = LdapConfig['attributes'] & { login: string };
 
-/** The account as the entry and its policy (null: none applies) describe it at `now`. */
-export function accountFromEntry(entry: Entry, policy: Entry | null, map: AccountAttributeMap, now = Date.now()): OnPremAccount {
-  const lockedTime = firstValue(entry, 'pwdAccountLockedTime');
-  const lockedAt = generalizedTime(lockedTime);
-  const lockoutDuration = policy ? (numberValue(policy, 'pwdLockoutDuration') ?? 0) : 0;
-  const lockOver = lockedAt !== null && lockoutDuration > 0 && lockedAt.getTime() + lockoutDuration * 1000 <= now;
-  const maxAge = policy ? (numberValue(policy, 'pwdMaxAge') ?? 0) : 0;
-  const changed = generalizedTime(firstValue(entry, 'pwdChangedTime'));
-  const end = generalizedTime(firstValue(entry, 'pwdEndTime'));
+/** Who the entry is, as an account and a sync both read it. */
+function profileFromEntry(entry: Entry, map: AccountAttributeMap): Pick<OnPremAccount, 'dn' | 'anchor' | 'username' | 'displayName' | 'firstName' | 'lastName' | 'email' | 'mobile' | 'enabled'> {
   return {
     dn: entry.dn,
     anchor: (firstValue(entry, map.anchor) ?? '').toLowerCase(),
@@ -41,7 +34,21 @@ export function accountFromEntry(entry: Entry, policy: Entry | null, map: Accoun
     email: firstValue(entry, map.mail),
     mobile: firstValue(entry, map.mobile),
     // ppolicy has no "disabled" flag; an administrator's permanent lock is the nearest equivalent.
-    enabled: lockedTime !== PERMANENT_LOCK,
+    enabled: firstValue(entry, 'pwdAccountLockedTime') !== PERMANENT_LOCK,
+  };
+}
+
+/** The account as the entry and its policy (null: none applies) describe it at `now`. */
+export function accountFromEntry(entry: Entry, policy: Entry | null, map: AccountAttributeMap, now = Date.now()): OnPremAccount {
+  const lockedTime = firstValue(entry, 'pwdAccountLockedTime');
+  const lockedAt = generalizedTime(lockedTime);
+  const lockoutDuration = policy ? (numberValue(policy, 'pwdLockoutDuration') ?? 0) : 0;
+  const lockOver = lockedAt !== null && lockoutDuration > 0 && lockedAt.getTime() + lockoutDuration * 1000 <= now;
+  const maxAge = policy ? (numberValue(policy, 'pwdMaxAge') ?? 0) : 0;
+  const changed = generalizedTime(firstValue(entry, 'pwdChangedTime'));
+  const end = generalizedTime(firstValue(entry, 'pwdEndTime'));
+  return {
+    ...profileFromEntry(entry, map),
     locked: lockedTime !== null && !lockOver,
     mustChangePassword: booleanValue(entry, 'pwdReset') === true,
     passwordExpired: maxAge > 0 && changed !== null && changed.getTime() + maxAge * 1000 <= now,
@@ -60,15 +67,7 @@ export function accountFromEntry(entry: Entry, policy: Entry | null, map: Accoun
 export function syncedAccountFromEntry(entry: Entry, map: AccountAttributeMap, maxAgeSeconds: number | null): SyncedAccount {
   const facts = ldapPasswordFacts(entry, maxAgeSeconds);
   return {
-    anchor: (firstValue(entry, map.anchor) ?? '').toLowerCase(),
-    dn: entry.dn,
-    username: firstValue(entry, map.login) ?? '',
-    displayName: firstValue(entry, map.displayName) ?? '',
-    firstName: firstValue(entry, map.givenName) ?? '',
-    lastName: firstValue(entry, map.sn) ?? '',
-    email: firstValue(entry, map.mail),
-    mobile: firstValue(entry, map.mobile),
-    enabled: firstValue(entry, 'pwdAccountLockedTime') !== PERMANENT_LOCK,
+    ...profileFromEntry(entry, map),
     memberOfDns: values(entry, 'memberOf'),
     passwordChangedAt: facts.passwordChangedAt,
     passwordExpiresAt: facts.passwordExpiresAt,
