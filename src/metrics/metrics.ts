@@ -24,6 +24,13 @@ export interface MetricInstruments {
 
 const ignored = { inc() {}, observe() {}, set() {}, reset() {} };
 
+/** A class whose members are the instruments it is given: the list is written once, in MetricInstruments. */
+const WithInstruments = class {
+  constructor(instruments: MetricInstruments) {
+    Object.assign(this, instruments);
+  }
+} as new (instruments: MetricInstruments) => Readonly<MetricInstruments>;
+
 /**
  * The service's Prometheus metrics, one registry per service (tests run several). Code elsewhere increments the
  * typed members; most flow, writeback, delivery and sync figures are read off the audit events as they are
@@ -33,38 +40,8 @@ const ignored = { inc() {}, observe() {}, set() {}, reset() {} };
  * prom-client (its registry, the process metrics' event-loop and GC observers) is loaded only where /metrics is
  * served (`metrics.port` or `metrics.token`); elsewhere nothing could read a figure, and the instruments are inert.
  */
-export class Metrics {
-  readonly registry: Registry | null;
-  readonly httpRequests: MetricInstruments['httpRequests'];
-  readonly flowsStarted: MetricInstruments['flowsStarted'];
-  readonly flowsCompleted: MetricInstruments['flowsCompleted'];
-  readonly flowsRefused: MetricInstruments['flowsRefused'];
-  readonly writebackJobs: MetricInstruments['writebackJobs'];
-  readonly writebackSeconds: MetricInstruments['writebackSeconds'];
-  readonly agentsConnected: MetricInstruments['agentsConnected'];
-  readonly deliveries: MetricInstruments['deliveries'];
-  readonly deliveryQueue: MetricInstruments['deliveryQueue'];
-  readonly syncRuns: MetricInstruments['syncRuns'];
-  readonly syncSeconds: MetricInstruments['syncSeconds'];
-  readonly reminderRuns: MetricInstruments['reminderRuns'];
-
+export class Metrics extends WithInstruments {
   private readonly collectors: Array<() => Promise<void> | void> = [];
-
-  constructor(instruments: MetricInstruments) {
-    this.registry = instruments.registry;
-    this.httpRequests = instruments.httpRequests;
-    this.flowsStarted = instruments.flowsStarted;
-    this.flowsCompleted = instruments.flowsCompleted;
-    this.flowsRefused = instruments.flowsRefused;
-    this.writebackJobs = instruments.writebackJobs;
-    this.writebackSeconds = instruments.writebackSeconds;
-    this.agentsConnected = instruments.agentsConnected;
-    this.deliveries = instruments.deliveries;
-    this.deliveryQueue = instruments.deliveryQueue;
-    this.syncRuns = instruments.syncRuns;
-    this.syncSeconds = instruments.syncSeconds;
-    this.reminderRuns = instruments.reminderRuns;
-  }
 
   /** Prometheus metrics when `exposed` (a scrape can reach them), inert ones otherwise. */
   static async create(options: { exposed: boolean; processMetrics?: boolean }): Promise<Metrics> {
