@@ -19,7 +19,8 @@ export function hashStep(hash: number, unit: number): number {
   return Math.imul(hash ^ unit, 0x01000193) >>> 0;
 }
 
-function hashOf(word: string): number {
+/** The hash {@link hashStep} builds over a word's code units, from {@link HASH_SEED}. */
+export function hashOf(word: string): number {
   let hash = HASH_SEED;
   for (let k = 0; k < word.length; k++) hash = hashStep(hash, word.charCodeAt(k));
   return hash;

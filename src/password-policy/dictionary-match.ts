@@ -16,7 +16,7 @@
  * with (3.0.x).
  */
 import type { CompactDictionaries } from './compact-dictionaries.js';
-import { HASH_SEED, hashStep } from './compact-dictionaries.js';
+import { HASH_SEED, hashOf, hashStep } from './compact-dictionaries.js';
 
 type RankedDictionary = Record<string, number>;
 
@@ -58,6 +58,21 @@ const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype).filter((n
 const INHERITED_LENGTHS = new Set([...INHERITED].map((name) => name.length));
 const inheritedValue = (word: string): number => (({}) as Record<string, number>)[word] ?? 0;
 
+/** The hashes of every word of the given dictionaries (zxcvbn keeps a call's user inputs as one dictionary object). */
+const ownHashCache = new WeakMap<RankedDictionary, Set<number>>();
+function hashesOfWords(dictionaries: readonly RankedDictionary[]): Set<number> {
+  const all = new Set<number>();
+  for (const dictionary of dictionaries) {
+    let hashes = ownHashCache.get(dictionary);
+    if (!hashes) {
+      hashes = new Set(Object.keys(dictionary).map(hashOf));
+      ownHashCache.set(dictionary, hashes);
+    }
+    for (const hash of hashes) all.add(hash);
+  }
+  return all;
+}
+
 /** Whether zxcvbn's own matcher was replaced (zxcvbn-ts 3.0.x only); idempotent, last dictionaries win. */
 export function installCompactDictionaryMatch({ version, matcher, options }: ZxcvbnInternals, compact: CompactDictionaries): boolean {
   if (!version.startsWith('3.0.')) return false;
@@ -68,6 +83,7 @@ export function installCompactDictionaryMatch({ version, matcher, options }: Zxc
     const own = Object.keys(options.rankedDictionaries);
     const ownSizes = own.map((name) => options.rankedDictionariesMaxWordSize[name] ?? 0);
     const ownWidth = Math.max(0, ...ownSizes);
+    const ownHashes = hashesOfWords(own.map((name) => options.rankedDictionaries[name] ?? {}));
     const length = password.length;
     const lower = password.toLowerCase();
     const width = Math.min(Math.max(compact.width, ownWidth), length);
@@ -94,6 +110,9 @@ export function installCompactDictionaryMatch({ version, matcher, options }: Zxc
           word = lower.slice(i, j + 1);
           emitCompact(word, compact.idOf(word), i, j, span);
         }
+        // A substring whose hash no own word has is in no own dictionary (only inherited names answer `in` there
+        // too): no string is built or internalised for it.
+        if (sameLength && !ownHashes.has(hash) && !INHERITED_LENGTHS.has(span)) continue;
         for (let d = 0; d < own.length; d++) {
           if (span > (ownSizes[d] ?? 0)) continue;
           word ??= lower.slice(i, j + 1);
