@@ -9,8 +9,8 @@
  * stays within a few times that size.
  *
  * Contract: `start` answers null when no worker can be started (the caller keeps automatic checkpoints); a worker
- * that fails later stops checkpointing with one process warning `SSPR_SQLITE_CHECKPOINT_THREAD`, and the log
- * grows until the writer's next automatic checkpoint.
+ * that fails later stops checkpointing with one process warning `SSPR_SQLITE_CHECKPOINT_THREAD` and calls
+ * `onFailure` (the caller turns automatic checkpoints back on).
  */
 import { Worker } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -32,20 +32,23 @@ export class BackgroundCheckpoints {
   /** How many checkpoints ran. */
   count = 0;
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    private readonly worker: Worker,
+    private readonly onFailure: () => void,
+  ) {
     worker.on('error', (error) => this.fail(String(error)));
     this.running = this.loop();
   }
 
   /** Starts checkpointing the SQLite file `file`; null when no worker could be started. */
-  static start(file: string): BackgroundCheckpoints | null {
+  static start(file: string, onFailure: () => void): BackgroundCheckpoints | null {
     const thread = workerModule('checkpoint-thread', import.meta.url);
     const starter = `
       const { parentPort, workerData } = require('node:worker_threads');
       const { url, fromSource, file } = workerData;
       ${IMPORT_WORKER_MODULE}.then((m) => m.serveCheckpoints(parentPort, file));`;
     try {
-      return new BackgroundCheckpoints(new Worker(starter, { eval: true, workerData: { url: thread.url, fromSource: thread.fromSource, file } }));
+      return new BackgroundCheckpoints(new Worker(starter, { eval: true, workerData: { url: thread.url, fromSource: thread.fromSource, file } }), onFailure);
     } catch {
       return null;
     }
@@ -102,6 +105,7 @@ export class BackgroundCheckpoints {
   private fail(reason: string): void {
     if (this.failed || this.stopping) return;
     this.failed = true;
+    this.onFailure();
     process.emitWarning(`bulk writes checkpoint on the writing thread: ${reason}`, { code: 'SSPR_SQLITE_CHECKPOINT_THREAD' });
   }
 }

@@ -57,7 +57,8 @@ export async function withBulkWrites<T>(store: Pick<Store, 'db' | 'dialect'>, wo
   if (store.dialect !== 'sqlite') return work(unpaced);
   const previous = await pragmas(store.db);
   const file = await databaseFile(store.db);
-  const checkpoints = file && previous.wal_autocheckpoint > 0 ? BackgroundCheckpoints.start(file) : null;
+  const automatic = () => sql`pragma wal_autocheckpoint = ${sql.lit(previous.wal_autocheckpoint)}`.execute(store.db);
+  const checkpoints = file && previous.wal_autocheckpoint > 0 ? BackgroundCheckpoints.start(file, () => void automatic().catch(() => undefined)) : null;
   if (checkpoints) await sql`pragma wal_autocheckpoint = 0`.execute(store.db);
   const exclusive = options.exclusive === true;
   if (exclusive) await sql`pragma cache_size = ${sql.lit(-BULK_CACHE_KIB)}`.execute(store.db);
@@ -70,7 +71,7 @@ export async function withBulkWrites<T>(store: Pick<Store, 'db' | 'dialect'>, wo
     if (exclusive) await sql`pragma cache_size = ${sql.lit(previous.cache_size)}`.execute(store.db);
     if (checkpoints) {
       await checkpoints.stop();
-      await sql`pragma wal_autocheckpoint = ${sql.lit(previous.wal_autocheckpoint)}`.execute(store.db);
+      await automatic();
     }
   }
 }

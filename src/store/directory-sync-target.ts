@@ -14,7 +14,7 @@ export type UpsertCounts = Record<'created' | 'updated' | 'unchanged', number>;
 const noCounts = (): UpsertCounts => ({ created: 0, updated: 0, unchanged: 0 });
 
 /** Rows read per page when DNs are resolved from the store. */
-const DN_PAGE = 5000;
+const DN_PAGE = 2000;
 
 /**
  * Where `sspr sync` writes: users and groups of one directory (`source`), keyed by their anchors.
