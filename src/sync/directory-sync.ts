@@ -23,7 +23,8 @@ export interface DirectorySyncOptions {
   signal?: AbortSignal;
   /**
    * Nothing else uses the store's connection while the run lasts (`sspr sync`; never a run inside `sspr serve`,
-   * whose event loop must not be held): a full run may write in longer steps (withBulkWrites).
+   * whose event loop must not be held): a full run may hold the thread for longer steps, such as building the
+   * indexes a first import left out (withBulkWrites).
    */
   exclusive?: boolean;
 }
