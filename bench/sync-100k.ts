@@ -11,9 +11,9 @@
  * before slapd starts. Each sync runs in a child process of its own, so the peak RSS it reports
  * (`process.resourceUsage().maxRSS`) is the sync's alone: once with a no-op target (LDAP reading and mapping only,
  * in-process: the cost of ldapts parsing) and once into a fresh SQLite store through syncDirectory, exactly as
- * `sspr sync --full` runs. SSPR_BENCH_RUNS (3) rounds of all of them; every figure is the median and range, with
- * the load average; CPU seconds are compared too (on a loaded machine they move less than wall time). Prints
- * figures, asserts nothing.
+ * `sspr sync --full` runs (with the store to itself: `exclusive`). SSPR_BENCH_RUNS (3) rounds of all of them;
+ * every figure is the median and range, with the load average; CPU seconds are compared too (on a loaded machine
+ * they move less than wall time). Prints figures, asserts nothing.
  *
  * Before/after comparisons: SSPR_BENCH_SYNC_BEFORE=PATH names another build's compiled sync-100k.js; each round
  * then also runs that build's SQLite child, so both versions see the same load. SSPR_BENCH_SYNC_READER=0 skips the
@@ -218,7 +218,7 @@ async function childMain(kind: ChildKind): Promise<void> {
     let summary: SyncSummary;
     if (store && dataDir) {
       const { cipher } = (await SharedKeyring.open(store, dataDir)).keyring;
-      summary = await syncDirectory(directorySectionSchema.parse({ kind: 'ldap', ...section }), store, cipher, systemClock, { full: true });
+      summary = await syncDirectory(directorySectionSchema.parse({ kind: 'ldap', ...section }), store, cipher, systemClock, { full: true, exclusive: true });
     } else {
       const reader = ldapDirectoryReader(ldapConfigSchema.parse(section));
       summary = await runSync(reader, noopTarget, { mode: 'full' }).finally(() => reader.close());

@@ -26,6 +26,7 @@ export function syncCommand(): Command {
         const progress = process.stderr.isTTY ? new SyncProgress(process.stderr) : null;
         const summary = await syncDirectory(config.directory, store, cipher, systemClock, {
           full: options.full === true,
+          exclusive: true,
           ...(progress
             ? {
                 onStart: (mode, expected) => progress.start(`${mode} sync`, expected),

@@ -1,25 +1,98 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './schema.js';
 import type { Store } from './database.js';
+import { BackgroundCheckpoints } from './background-checkpoints.js';
 
 /**
- * SQLite checkpoints its write-ahead log into the database file (with an fsync) every 1000 pages by default.
- * A bulk write of tens of megabytes (a full directory sync) would checkpoint dozens of times, copying the same
- * hot pages again each time; measured on 100,000 accounts that was over a second. While `work` runs, automatic
- * checkpoints wait for 64 MB of log instead; afterwards the previous setting is back and the next commit (or
- * closing the store) checkpoints what is left. Durability is unchanged: commits are in the log either way.
- * PostgreSQL: runs `work` as it is.
+ * Store settings for a bulk write (a full directory sync) on SQLite; PostgreSQL runs `work` as it is.
+ *
+ * Checkpoints: SQLite copies its write-ahead log into the database file every 1000 pages by default, inside the
+ * commit that crosses the mark, on the writing thread. A bulk write of tens of megabytes checkpointed dozens of
+ * times, copying the same hot pages again each time (measured on 100,000 accounts: over a second), and with a
+ * larger mark each checkpoint held the event loop for up to 600 ms. While `work` runs, automatic checkpoints are
+ * off and a worker thread checkpoints instead (background-checkpoints.ts), the last time once `work` is done;
+ * then the previous setting is back. Without a worker the settings stay as they are. Durability is unchanged:
+ * commits are in the log either way.
+ *
+ * Page cache: an exclusive run keeps `BULK_CACHE_KIB` of pages instead of the store's 32 MB. Its writes land at the
+ * ends of the tables and indexes (with the deferred indexes below left out), so a small cache reads little more,
+ * and the 32 MB it filled (nothing else needs them meanwhile) were an eighth of the sync's peak memory.
+ *
+ * Deferred indexes: a first import (`rebuildIndexes`) writes rows whose keys in these indexes arrive in no order
+ * (keyed look-up tags; display names), so every transaction rewrote pages all over them — most of the pages a
+ * 100,000-account import wrote. They are dropped for the run and built once at its end, one statement each (a sort:
+ * ~0.1 s per 100,000 accounts, the thread held meanwhile, so only for a run that has the store to itself). Queries
+ * stay correct without them, only slower, while the run lasts. A run that dies before building them leaves them
+ * missing until `restoreDeferredIndexes` runs: `migrate` calls it whenever a process opens the store.
  */
-const BULK_CHECKPOINT_PAGES = 16_384;
+const BULK_CACHE_KIB = 8192;
 
-export async function withBulkWrites<T>(store: Pick<Store, 'db' | 'dialect'>, work: () => Promise<T>): Promise<T> {
-  if (store.dialect !== 'sqlite') return work();
-  const { rows } = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(store.db);
-  const previous = Number(rows[0]?.wal_autocheckpoint ?? 1000);
-  if (previous <= 0 || previous >= BULK_CHECKPOINT_PAGES) return work();
-  await sql`pragma wal_autocheckpoint = ${sql.lit(BULK_CHECKPOINT_PAGES)}`.execute(store.db);
+/**
+ * The indexes a first import builds at its end. Their definitions are today's of migrations 014 and 020; a
+ * migration that changes one of them changes it here too.
+ */
+const DEFERRED_INDEXES: ReadonlyArray<{ name: string; create: (db: Kysely<Database>) => { execute(): Promise<void> } }> = [
+  { name: 'users_email_lookup', create: (db) => db.schema.createIndex('users_email_lookup').ifNotExists().on('users').column('email_lookup') },
+  {
+    name: 'users_display_name_lower',
+    create: (db) => db.schema.createIndex('users_display_name_lower').ifNotExists().on('users').expression(sql`lower(display_name), username_key`),
+  },
+];
+
+export interface BulkWriteOptions {
+  /** Nothing else uses this store connection while `work` runs (`sspr sync`, not a run inside `sspr serve`). */
+  exclusive?: boolean;
+  /** `work` writes most of `users` anew (a first import): with `exclusive`, the deferred indexes are built at the end. */
+  rebuildIndexes?: boolean;
+}
+
+/** What `work` is handed: `pace()`, awaited between its transactions, holds it back while a checkpoint catches up. */
+export interface BulkWrites {
+  pace(): Promise<void>;
+}
+
+const unpaced: BulkWrites = { pace: async () => undefined };
+
+export async function withBulkWrites<T>(store: Pick<Store, 'db' | 'dialect'>, work: (bulk: BulkWrites) => Promise<T>, options: BulkWriteOptions = {}): Promise<T> {
+  if (store.dialect !== 'sqlite') return work(unpaced);
+  const previous = await pragmas(store.db);
+  const file = await databaseFile(store.db);
+  const automatic = () => sql`pragma wal_autocheckpoint = ${sql.lit(previous.wal_autocheckpoint)}`.execute(store.db);
+  const checkpoints = file && previous.wal_autocheckpoint > 0 ? BackgroundCheckpoints.start(file, () => void automatic().catch(() => undefined)) : null;
+  if (checkpoints) await sql`pragma wal_autocheckpoint = 0`.execute(store.db);
+  const exclusive = options.exclusive === true;
+  if (exclusive) await sql`pragma cache_size = ${sql.lit(-BULK_CACHE_KIB)}`.execute(store.db);
+  const defer = exclusive && options.rebuildIndexes === true;
+  if (defer) for (const { name } of DEFERRED_INDEXES) await store.db.schema.dropIndex(name).ifExists().execute();
   try {
-    return await work();
+    return await work(checkpoints ? { pace: () => checkpoints.pace() } : unpaced);
   } finally {
-    await sql`pragma wal_autocheckpoint = ${sql.lit(previous)}`.execute(store.db);
+    if (defer) await restoreDeferredIndexes(store);
+    if (exclusive) await sql`pragma cache_size = ${sql.lit(previous.cache_size)}`.execute(store.db);
+    if (checkpoints) {
+      await checkpoints.stop();
+      await automatic();
+    }
   }
+}
+
+/** The main database's file, or null when it has none (in memory). */
+async function databaseFile(db: Kysely<Database>): Promise<string | null> {
+  const { rows } = await sql<{ name: string; file: string }>`pragma database_list`.execute(db);
+  return rows.find((row) => row.name === 'main')?.file || null;
+}
+
+/** The settings withBulkWrites changes, as they are. */
+async function pragmas(db: Kysely<Database>): Promise<{ wal_autocheckpoint: number; cache_size: number }> {
+  const read = async (name: 'wal_autocheckpoint' | 'cache_size', fallback: number): Promise<number> => {
+    const { rows } = await sql<Record<string, number>>`pragma ${sql.raw(name)}`.execute(db);
+    return Number(rows[0]?.[name] ?? fallback);
+  };
+  return { wal_autocheckpoint: await read('wal_autocheckpoint', 1000), cache_size: await read('cache_size', -2000) };
+}
+
+/** Builds the deferred indexes that are missing (a bulk write that died before building them); SQLite only. */
+export async function restoreDeferredIndexes(store: Pick<Store, 'db' | 'dialect'>): Promise<void> {
+  if (store.dialect !== 'sqlite') return;
+  for (const index of DEFERRED_INDEXES) await index.create(store.db).execute();
 }

@@ -8,6 +8,7 @@ import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 import { ReadThreadDialect } from './read-thread-dialect.js';
 import { statementCache, statementsMayBeCollected } from './statement-cache.js';
+import { restoreDeferredIndexes } from './bulk-writes.js';
 import type { Dialect } from './migrations/portable.js';
 import { SsprError } from '../errors/sspr-error.js';
 
@@ -113,11 +114,15 @@ function withStatementCache(sqlite: BetterSqlite3.Database): BetterSqlite3.Datab
   });
 }
 
-/** Applies every pending migration; returns the names applied now. */
+/**
+ * Applies every pending migration and builds the indexes a bulk write left out (bulk-writes.ts) if it died before
+ * building them; returns the names of the migrations applied now.
+ */
 export async function migrate(store: Store): Promise<string[]> {
   const migrator = new Migrator({ db: store.db, provider: migrationProvider(store.dialect) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw unreachable(store, error) ?? error;
+  await restoreDeferredIndexes(store);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 

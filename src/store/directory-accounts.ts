@@ -98,15 +98,17 @@ export class DirectoryAccounts {
 
   /**
    * The anchors of every stored account of this directory (a full run's preload): read `ANCHOR_PAGE` accounts at a
-   * time in id order with a turn of the event loop between pages (one query of 100,000 rows held it ~100 ms).
+   * time in anchor order with a turn of the event loop between pages (one query of 100,000 rows held it ~100 ms).
+   * Each page is a range of the unique `(source, anchor)` index alone: paged by id instead, every page sorted all
+   * of the directory's rows and read each from the table (a re-sync of 100,000 accounts read ~1 GB).
    */
   async anchors(): Promise<Set<string>> {
     const anchors = new Set<string>();
     for (let after = ''; ; ) {
-      const rows = await this.db.selectFrom('users').select(['id', 'anchor']).where('source', '=', this.source).where('id', '>', after).orderBy('id').limit(ANCHOR_PAGE).execute();
-      for (const row of rows) if (row.anchor !== null) anchors.add(row.anchor);
+      const rows = await this.db.selectFrom('users').select('anchor').where('source', '=', this.source).where('anchor', '>', after).orderBy('anchor').limit(ANCHOR_PAGE).execute();
+      for (const { anchor } of rows) if (anchor !== null) anchors.add(anchor);
       if (rows.length < ANCHOR_PAGE) return anchors;
-      after = (rows[rows.length - 1] as { id: string }).id;
+      after = (rows[rows.length - 1] as { anchor: string }).anchor;
       await nextTurn();
     }
   }

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { Clock } from './clock.js';
@@ -11,6 +12,9 @@ import type { DirectoryAccountData } from './users-repository.js';
 export type UpsertCounts = Record<'created' | 'updated' | 'unchanged', number>;
 
 const noCounts = (): UpsertCounts => ({ created: 0, updated: 0, unchanged: 0 });
+
+/** Rows read per page when DNs are resolved from the store. */
+const DN_PAGE = 2000;
 
 /**
  * Where `sspr sync` writes: users and groups of one directory (`source`), keyed by their anchors.
@@ -30,6 +34,8 @@ export class DirectorySyncTarget {
    * upserted like any stored one, and it was seen, so disableMissing has no use for it.
    */
   private known: Set<string> | null = null;
+  /** Awaited before each write transaction (a bulk write's checkpoint pacing, bulk-writes.ts). */
+  private pace: () => Promise<void> = async () => undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -43,6 +49,12 @@ export class DirectorySyncTarget {
     return new DirectoryAccounts(db, this.clock, this.cipher, this.source, this.db);
   }
 
+  /** Writes from now on wait for `bulk.pace()` before each transaction. */
+  pacedBy(bulk: { pace(): Promise<void> }): this {
+    this.pace = () => bulk.pace();
+    return this;
+  }
+
   async startRun(mode: 'full' | 'incremental'): Promise<void> {
     this.known = mode === 'full' ? await this.accounts().anchors() : null;
   }
@@ -54,6 +66,7 @@ export class DirectorySyncTarget {
     const inPage = new Set<string>();
     for (const account of page) (inPage.has(account.anchor) ? repeats : (inPage.add(account.anchor), firsts)).push(account);
 
+    await this.pace();
     const counts = await this.db.transaction().execute(async (trx) => {
       const store = this.accounts(trx);
       const counts = noCounts();
@@ -94,6 +107,7 @@ export class DirectorySyncTarget {
   }
 
   async upsertGroups(page: readonly DirectoryGroupData[]): Promise<UpsertCounts> {
+    await this.pace();
     return this.db.transaction().execute(async (trx) => {
       const groups = new GroupsRepository(trx, this.clock);
       const counts = noCounts();
@@ -102,7 +116,8 @@ export class DirectorySyncTarget {
     });
   }
 
-  setGroupMembers(groupAnchor: string, memberAnchors: string[]): Promise<void> {
+  async setGroupMembers(groupAnchor: string, memberAnchors: string[]): Promise<void> {
+    await this.pace();
     return new GroupsRepository(this.db, this.clock).setDirectoryMembers(this.source, groupAnchor, memberAnchors);
   }
 
@@ -111,18 +126,41 @@ export class DirectorySyncTarget {
     return this.accounts().disable([...stored].filter((anchor) => !seen.has(anchor)));
   }
 
-  /** One pass over this directory's accounts and groups (DNs are not indexed, so one scan beats one per DN). */
-  async anchorsForDns(dns: readonly string[]): Promise<Map<string, string>> {
+  /**
+   * One pass over this directory's accounts and groups (DNs are not indexed, so one scan beats one per DN), read
+   * `DN_PAGE` rows at a time in anchor order with a turn of the event loop between pages: a directory's worth of
+   * rows at once was a heap spike of tens of megabytes and held the loop.
+   */
+  async anchorsForDns(dns: readonly string[], among?: ReadonlySet<string>): Promise<Map<string, string>> {
     const wanted = new Set(dns.map(this.dnKey));
     const found = new Map<string, string>();
-    for (const table of ['users', 'groups'] as const) {
-      const rows = await this.db.selectFrom(table).select(['anchor', 'dn']).where('source', '=', this.source).where('dn', 'is not', null).execute();
-      for (const { anchor, dn } of rows) {
-        const key = dn === null ? null : this.dnKey(dn);
-        if (anchor !== null && key !== null && wanted.has(key) && !found.has(key)) found.set(key, anchor);
+    for (const table of among ? (['users'] as const) : (['users', 'groups'] as const)) {
+      for (let after = ''; ; ) {
+        const rows = await this.db
+          .selectFrom(table)
+          .select(['anchor', 'dn'])
+          .where('source', '=', this.source)
+          .where('anchor', '>', after)
+          .where('dn', 'is not', null)
+          .orderBy('anchor')
+          .limit(DN_PAGE)
+          .execute();
+        for (const { anchor, dn } of rows) {
+          const key = dn === null ? null : this.dnKey(dn);
+          if (anchor !== null && key !== null && wanted.has(key) && !found.has(key) && (!among || among.has(anchor))) found.set(key, anchor);
+        }
+        if (rows.length < DN_PAGE) break;
+        after = (rows[rows.length - 1] as { anchor: string }).anchor;
+        await nextTurn();
       }
     }
     return found;
+  }
+
+  /** True when the store holds an account of this directory (false: the next full run is a first import). */
+  async hasAccounts(): Promise<boolean> {
+    const row = await this.db.selectFrom('users').select('id').where('source', '=', this.source).limit(1).executeTakeFirst();
+    return row !== undefined;
   }
 
   /** Accounts and groups of this directory in the store (an estimate of a full run's size). */

@@ -11,7 +11,7 @@ import { directorySource, type DirectoryKind, type DirectorySection } from '../d
 import { runSync } from './sync-run.js';
 import { dnKey } from './dn-anchor-map.js';
 import type { DirectoryReader } from './directory-reader.js';
-import type { SyncMode, SyncSummary } from './sync-types.js';
+import type { SyncMode, SyncSummary, SyncTarget } from './sync-types.js';
 
 export interface DirectorySyncOptions {
   /** Read everything and disable the accounts that vanished (otherwise: incremental once a marker exists). */
@@ -21,6 +21,12 @@ export interface DirectorySyncOptions {
   onProgress?: (processed: number) => void;
   /** Aborts the run: the directory connection is closed and the run fails without writing its marker. */
   signal?: AbortSignal;
+  /**
+   * Nothing else uses the store's connection while the run lasts (`sspr sync`; never a run inside `sspr serve`,
+   * whose event loop must not be held): a full run may hold the thread for longer steps, such as building the
+   * indexes a first import left out (withBulkWrites).
+   */
+  exclusive?: boolean;
 }
 
 /** A run's summary with the directory kind it read. */
@@ -56,8 +62,11 @@ export async function syncFrom(
       const stored = mode === 'full' ? await target.storedEntries() : 0;
       options.onStart(mode, stored > 0 ? stored : null);
     }
-    const run = () => runSync(reader, target, { mode, onProgress: options.onProgress, signal: options.signal });
-    const summary = mode === 'full' ? await withBulkWrites(store, run) : await run();
+    const run = (into: SyncTarget) => runSync(reader, into, { mode, onProgress: options.onProgress, signal: options.signal });
+    // A first import of this directory builds the users' look-up indexes once, at its end.
+    const summary = mode === 'full'
+      ? await withBulkWrites(store, (bulk) => run(target.pacedBy(bulk)), { exclusive: options.exclusive === true, rebuildIndexes: !(await target.hasAccounts()) })
+      : await run(target);
     return { ...summary, kind };
   } finally {
     options.signal?.removeEventListener('abort', abort);

@@ -55,7 +55,7 @@ export async function runSync(reader: DirectoryReader, target: SyncTarget, optio
     async (accounts) => {
       options.signal?.throwIfAborted();
       for (const account of accounts) {
-        seenDns.remember(account.dn, account.anchor);
+        if (!full) seenDns.remember(account.dn, account.anchor);
         seenAccounts.add(account.anchor);
       }
       for (let at = 0; at < accounts.length; at += STORE_CHUNK) {
@@ -77,9 +77,12 @@ export async function runSync(reader: DirectoryReader, target: SyncTarget, optio
       options.onProgress?.((processed += groups.length));
     },
   );
-  // A full run has seen every entry in scope; an incremental one asks the store, once, for members it did not stream.
-  const unseen = full ? [] : [...new Set(pendingMembers.flatMap(({ memberDns }) => memberDns.filter((dn) => !seenDns.has(dn))))];
-  const stored = unseen.length > 0 ? await target.anchorsForDns(unseen) : null;
+  // Members not resolved from this run's DNs are looked up in the store, once. A full run keeps the DNs of groups
+  // only, not of every account (100,000 DNs were most of its live heap, and the heap grows to a multiple of that
+  // before a collection): the accounts it streamed are stored by now, so the store answers for them, and only
+  // for them (`among`), as the DNs it saw would have.
+  const unseen = [...new Set(pendingMembers.flatMap(({ memberDns }) => memberDns.filter((dn) => !seenDns.has(dn))))];
+  const stored = unseen.length > 0 ? await target.anchorsForDns(unseen, full ? seenAccounts : undefined) : null;
   for (const { groupAnchor, memberDns } of pendingMembers) {
     await slices.pause();
     await target.setGroupMembers(groupAnchor, resolveMemberAnchors(memberDns, seenDns, stored));

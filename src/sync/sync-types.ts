@@ -39,9 +39,10 @@ export interface SyncTarget {
   disableMissing(seenAccountAnchors: Set<string>): Promise<number>;
   /**
    * Anchors of stored accounts and groups with these DNs, keyed by dnKey (DNs compared as dn-anchor-map.ts
-   * does); DNs not stored are absent. One call per run, for all the members the run did not stream.
+   * does); DNs not stored are absent. With `among` (a full run: the accounts it streamed), only accounts with
+   * those anchors answer, no groups. One call per run, for all the members whose DNs the run does not hold.
    */
-  anchorsForDns(dns: readonly string[]): Promise<Map<string, string>>;
+  anchorsForDns(dns: readonly string[], among?: ReadonlySet<string>): Promise<Map<string, string>>;
   /** The change marker written by the last successful run, or null before the first. */
   readMarker(): Promise<string | null>;
   writeMarker(marker: string): Promise<void>;

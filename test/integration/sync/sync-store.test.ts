@@ -6,9 +6,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Attribute, Change } from 'ldapts';
+import { sql } from 'kysely';
 import type { Store } from '../../../src/store/database.js';
 import { UsersRepository } from '../../../src/store/users-repository.js';
 import { GroupsRepository } from '../../../src/store/groups-repository.js';
+import { ContactLookupRepository } from '../../../src/store/contact-lookup-repository.js';
 import { FieldCipher } from '../../../src/crypto/field-cipher.js';
 import { syncDirectory } from '../../../src/sync/directory-sync.js';
 import { directorySectionSchema } from '../../../src/directory/registry.js';
@@ -65,7 +67,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       bindPassword: slapd.servicePassword,
       baseDn: root,
     });
-    const sync = (full = false) => syncDirectory(directory(), store, cipher, systemClock, { full });
+    // As `sspr sync` runs it: with the store to itself (a first import builds its look-up indexes at the end).
+    const sync = (full = false) => syncDirectory(directory(), store, cipher, systemClock, { full, exclusive: true });
 
     before(async () => {
       ({ store, cleanup } = await openTestStore(dialect));
@@ -95,6 +98,12 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.equal((await users.get('bulk0149')).email, 'bulk149@example.org');
       assert.deepEqual(await groups.groupsOfUser((await users.get('bob')).id), ['admins', 'everyone'], 'nested membership');
       assert.deepEqual(await groups.groupsOfUser((await users.get('bulk0000')).id), ['everyone']);
+      assert.deepEqual(await new ContactLookupRepository(store.db, cipher).usernamesByEmail('Ann@example.org'), ['ann'], 'look-up tags written');
+      if (dialect === 'sqlite') {
+        const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'users'`.execute(store.db);
+        const names = rows.map((row) => row.name);
+        for (const name of ['users_email_lookup', 'users_display_name_lower']) assert.ok(names.includes(name), `${name} is built again at the end`);
+      }
     });
 
     test('a second run is incremental and changes nothing; a full one reports everything unchanged', async () => {

@@ -53,11 +53,12 @@ export class MemoryTarget implements SyncTarget {
     return disabled;
   }
 
-  async anchorsForDns(dns: readonly string[]): Promise<Map<string, string>> {
+  async anchorsForDns(dns: readonly string[], among?: ReadonlySet<string>): Promise<Map<string, string>> {
     this.lookedUp.push(...dns);
     const wanted = new Set(dns.map(dnKey));
     const found = new Map<string, string>();
-    for (const record of [...this.accounts.values(), ...this.groups.values()]) {
+    const records = among ? [...this.accounts.values()].filter((record) => among.has(record.anchor)) : [...this.accounts.values(), ...this.groups.values()];
+    for (const record of records) {
       if (wanted.has(dnKey(record.dn))) found.set(dnKey(record.dn), record.anchor);
     }
     return found;

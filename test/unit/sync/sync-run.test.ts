@@ -108,7 +108,16 @@ describe('runSync', () => {
     assert.deepEqual(target.runs, ['full']);
     assert.deepEqual(target.membersOf('staff'), ['anchor-admins', 'anchor-ann']);
     assert.deepEqual(target.membersOf('admins'), ['anchor-bob']);
-    assert.deepEqual(target.lookedUp, [], 'a full run never asks the store');
+    assert.deepEqual(target.lookedUp, [everyone[0]!.dn, everyone[1]!.dn], 'a full run resolves accounts through the store, groups from its own');
+  });
+
+  test('a full run resolves a member only to an account it streamed, not to a stored one that vanished', async () => {
+    const target = new MemoryTarget();
+    await runSync(scriptedReader(everyone, groups, 'M1').reader, target, { mode: 'full' });
+    const summary = await runSync(scriptedReader([everyone[0]!], groups, 'M2').reader, target, { mode: 'full' });
+    assert.equal(summary.accounts.disabled, 1);
+    assert.deepEqual(target.membersOf('admins'), [], 'bob vanished: his DN resolves to nobody');
+    assert.deepEqual(target.membersOf('staff'), ['anchor-admins', 'anchor-ann']);
   });
 
   test('a repeated full run reports everything unchanged; a vanished account is disabled once', async () => {
@@ -126,6 +135,7 @@ describe('runSync', () => {
   test('an incremental run starts at the stored marker, resolves unseen members through the store, disables nothing', async () => {
     const target = new MemoryTarget();
     await runSync(scriptedReader(everyone, groups, 'M1').reader, target, { mode: 'full' });
+    target.lookedUp.length = 0;
     const changedStaff = group('staff', [everyone[0]!.dn, everyone[1]!.dn]);
     const { reader, asked } = scriptedReader([user('ann', { email: 'new@example.org' })], [changedStaff], 'M2');
     const summary = await runSync(reader, target, { mode: 'incremental' });
