@@ -27,17 +27,14 @@ import { BackgroundCheckpoints } from './background-checkpoints.js';
  */
 const BULK_CACHE_KIB = 8192;
 
+/** The indexes a first import builds at its end, by name: their definitions are the store's own (parked below). */
+const DEFERRED_INDEXES = ['users_email_lookup', 'users_display_name_lower'] as const;
+
 /**
- * The indexes a first import builds at its end. Their definitions are today's of migrations 014 and 020; a
- * migration that changes one of them changes it here too.
+ * The settings row that holds the definitions (`create index` statements, as SQLite keeps them) of the indexes a
+ * bulk write dropped, written in the transaction that drops them and deleted once they are built again.
  */
-const DEFERRED_INDEXES: ReadonlyArray<{ name: string; create: (db: Kysely<Database>) => { execute(): Promise<void> } }> = [
-  { name: 'users_email_lookup', create: (db) => db.schema.createIndex('users_email_lookup').ifNotExists().on('users').column('email_lookup') },
-  {
-    name: 'users_display_name_lower',
-    create: (db) => db.schema.createIndex('users_display_name_lower').ifNotExists().on('users').expression(sql`lower(display_name), username_key`),
-  },
-];
+const PARKED_INDEXES_KEY = 'store.parked-indexes';
 
 export interface BulkWriteOptions {
   /** Nothing else uses this store connection while `work` runs (`sspr sync`, not a run inside `sspr serve`). */
@@ -63,7 +60,7 @@ export async function withBulkWrites<T>(store: Pick<Store, 'db' | 'dialect'>, wo
   const exclusive = options.exclusive === true;
   if (exclusive) await sql`pragma cache_size = ${sql.lit(-BULK_CACHE_KIB)}`.execute(store.db);
   const defer = exclusive && options.rebuildIndexes === true;
-  if (defer) for (const { name } of DEFERRED_INDEXES) await store.db.schema.dropIndex(name).ifExists().execute();
+  if (defer) await parkDeferredIndexes(store.db);
   try {
     return await work(checkpoints ? { pace: () => checkpoints.pace() } : unpaced);
   } finally {
@@ -91,8 +88,37 @@ async function pragmas(db: Kysely<Database>): Promise<{ wal_autocheckpoint: numb
   return { wal_autocheckpoint: await read('wal_autocheckpoint', 1000), cache_size: await read('cache_size', -2000) };
 }
 
-/** Builds the deferred indexes that are missing (a bulk write that died before building them); SQLite only. */
+/**
+ * Keeps the deferred indexes' definitions in the store and drops them, in one transaction: what a bulk write that
+ * died leaves behind.
+ */
+export async function parkDeferredIndexes(db: Kysely<Database>): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const parked = await parkedDefinitions(trx);
+    const { rows } = await sql<{ name: string; sql: string }>`select name, sql from sqlite_master where type = 'index' and name in (${sql.join([...DEFERRED_INDEXES])})`.execute(trx);
+    for (const row of rows) parked.set(row.name, row.sql);
+    if (parked.size === 0) return;
+    const value = JSON.stringify(Object.fromEntries(parked));
+    await trx.insertInto('settings').values({ key: PARKED_INDEXES_KEY, value, updated_at: Date.now() })
+      .onConflict((conflict) => conflict.column('key').doUpdateSet({ value, updated_at: Date.now() })).execute();
+    for (const row of rows) await trx.schema.dropIndex(row.name).execute();
+  });
+}
+
+async function parkedDefinitions(db: Kysely<Database>): Promise<Map<string, string>> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', PARKED_INDEXES_KEY).executeTakeFirst();
+  return new Map(Object.entries(row ? (JSON.parse(row.value) as Record<string, string>) : {}));
+}
+
+/** Builds the parked indexes again (a bulk write's end, or one that died before it: `migrate`); SQLite only. */
 export async function restoreDeferredIndexes(store: Pick<Store, 'db' | 'dialect'>): Promise<void> {
   if (store.dialect !== 'sqlite') return;
-  for (const index of DEFERRED_INDEXES) await index.create(store.db).execute();
+  await store.db.transaction().execute(async (trx) => {
+    const parked = await parkedDefinitions(trx);
+    if (parked.size === 0) return;
+    const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'index'`.execute(trx);
+    const existing = new Set(rows.map((row) => row.name));
+    for (const [name, definition] of parked) if (!existing.has(name)) await sql.raw(definition).execute(trx);
+    await trx.deleteFrom('settings').where('key', '=', PARKED_INDEXES_KEY).execute();
+  });
 }
