@@ -85,9 +85,11 @@ export class LdapDirectory implements OnPremDirectory {
   }
 
   /**
-   * Password Modify as the service account, then one modify for the flags. ppolicy itself clears
-   * pwdAccountLockedTime and pwdFailureTime on a successful change, so `unlock: false` writes a lock back; a
-   * replace with no values deletes an attribute and is ignored when it is absent (RFC 4511 §4.6).
+   * Password Modify as the service account, then a modify only for a flag ppolicy does not leave as asked. On a
+   * successful Password Modify by the service account, ppolicy itself deletes pwdReset, pwdAccountLockedTime and
+   * pwdFailureTime (measured on slapd 2.5 with pwdMustChange FALSE and TRUE; test/integration/directory-ldap pins
+   * it), so a plain reset is one write; `mustChangeAtNextLogon` sets pwdReset and `unlock: false` writes the lock
+   * back.
    */
   async resetPassword(account: OnPremAccount, newPassword: string, options: ResetOptions = {}): Promise<void> {
     const keepLock = options.unlock === false ? await this.lockedTime(account.dn) : null;
@@ -96,10 +98,10 @@ export class LdapDirectory implements OnPremDirectory {
       { newPassword, policyOf: account.dn },
     );
     const changes = [
-      replace('pwdReset', options.mustChangeAtNextLogon ? ['TRUE'] : []),
-      replace('pwdAccountLockedTime', keepLock === null ? [] : [keepLock]),
+      ...(options.mustChangeAtNextLogon === true ? [replace('pwdReset', ['TRUE'])] : []),
+      ...(keepLock === null ? [] : [replace('pwdAccountLockedTime', [keepLock])]),
     ];
-    await this.serviceOp((client) => client.modify(account.dn, changes));
+    if (changes.length > 0) await this.serviceOp((client) => client.modify(account.dn, changes));
   }
 
   /**

@@ -113,6 +113,23 @@ describe('resetPassword', () => {
     await assertRefused(directory.resetPassword(account, 'Initial-Pass1'), 'in-history');
   });
 
+  test('a plain reset is one write: ppolicy itself clears pwdReset and the lock, whatever pwdMustChange says', async () => {
+    const account = await freshAccount('ppolicy-clears');
+    const state = () => slapd.asRoot(async (client) => (await client.search(account.dn, { scope: 'base', attributes: ['pwdReset', 'pwdAccountLockedTime'] })).searchEntries[0]);
+    try {
+      for (const mustChange of ['FALSE', 'TRUE']) {
+        await slapd.modifyAsRoot(slapd.policyDn, { pwdMustChange: mustChange });
+        await slapd.modifyAsRoot(account.dn, { pwdReset: 'TRUE', pwdAccountLockedTime: '20260101000000Z' });
+        await directory.resetPassword(account, `Cleared-By-Ppolicy-${mustChange}-7`);
+        const after = await state();
+        assert.deepEqual([after?.pwdReset, after?.pwdAccountLockedTime], [[], []], `pwdMustChange ${mustChange}`);
+        assert.equal((await directory.findAccount('ppolicy-clears'))?.mustChangePassword, false);
+      }
+    } finally {
+      await slapd.modifyAsRoot(slapd.policyDn, { pwdMustChange: null });
+    }
+  });
+
   test('mustChangeAtNextLogon sets pwdReset; a normal reset clears it', async () => {
     const account = await freshAccount('must-change');
     await directory.resetPassword(account, 'Temporary-Pass3', { mustChangeAtNextLogon: true });
