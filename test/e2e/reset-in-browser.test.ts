@@ -31,12 +31,13 @@ describe('reset through the pages in Chromium', () => {
     server = await startServerProcess(env);
     browser = await launchChromium();
   });
+  // Everything is closed before the exit code is checked: an open SMTP sink would keep the file from ever ending.
   after(async () => {
     await browser?.close();
     const code = await server?.stop();
-    assert.equal(code, 0, 'the server exits cleanly on SIGTERM');
     await smtp?.close();
     rmSync(dataDir, { recursive: true, force: true });
+    if (server) assert.equal(code, 0, 'the server exits cleanly on SIGTERM');
   });
 
   const cases = [
