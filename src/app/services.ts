@@ -140,6 +140,13 @@ export interface ServiceOverrides {
 }
 
 const HOUSEKEEPING_MS = 60_000;
+/**
+ * The serving connection's SQLite page cache, in MiB. Requests read rows by key and append a few; the cache fills up
+ * to its size once the store is larger, so at 32 MiB a grown store added up to 32 MiB to the serving process. With
+ * 32 clients changing passwords for 3 × 45 s on one store: peak resident memory ≈ 159 MiB at 8, 162–170 MiB at 32
+ * and rising with the store; CPU per change the same.
+ */
+const SERVING_SQLITE_CACHE_MIB = 8;
 /** Days a mail or SMS given up is kept (sealed) for the operator to see in `sspr audit queue`. */
 const DEAD_MESSAGE_DAYS = 7;
 
@@ -148,7 +155,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const clock = overrides.clock ?? systemClock;
   // The operator's mail and SMS texts are checked before anything opens: a bad file stops start-up with its line.
   installTemplates(config.templates.dir);
-  const store = openStore(config.databaseUrl, config.dataDir);
+  const store = openStore(config.databaseUrl, config.dataDir, { sqliteCacheMiB: SERVING_SQLITE_CACHE_MIB });
   const { keys, keyring } = await migrate(store)
     .then(() => SharedKeyring.open(store, config.dataDir, config.secrets.masterKey, clock))
     .catch(async (error: unknown) => {

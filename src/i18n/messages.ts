@@ -41,20 +41,25 @@ function textsOf(set: MessageSet): Map<string, string> {
   return new Map([...set].map(([key, m]) => [key, m.text]));
 }
 
+/** Reads one language's texts (English where a translation lacks the key); called at most once per language. */
+type TextsReader = (lang: Lang) => Texts;
+
 /**
  * All messages of all languages, kept as texts; a message is compiled the first time it is formatted in a
  * language and kept compiled, so the request path never parses twice and memory holds the messages in use, not
  * ten languages of syntax trees. Parsing every shipped file costs a process about 50 MB of resident memory, so
  * the shipped catalogue (`shipped`) is read unparsed: its files are checked by the test suite with `load`, and
- * the operator's files, which no test saw, are checked in full by `withOverrides`.
+ * the operator's files, which no test saw, are checked in full by `withOverrides`. A shipped translation is read
+ * on the first lookup in its language, so a process holds the texts of the languages its readers use.
  */
 export class MessageCatalogue {
   private readonly compiled = new Map<Lang, Map<string, IntlMessageFormat | string>>();
+  private readonly texts = new Map<Lang, Texts>();
   private parsedReference: MessageSet | undefined;
 
   private constructor(
     private readonly root: string,
-    private readonly texts: ReadonlyMap<Lang, Texts>,
+    private readonly readTextsOf: TextsReader,
     reference?: MessageSet,
   ) {
     this.parsedReference = reference;
@@ -76,14 +81,16 @@ export class MessageCatalogue {
       checkAgainst(reference, set, { partial: lang !== languages[0], where: join(root, lang) });
       texts.set(lang, new Map([...english, ...textsOf(set)]));
     }
-    return new MessageCatalogue(root, texts, reference);
+    return new MessageCatalogue(root, (lang) => texts.get(lang) as Texts, reference);
   }
 
-  /** The shipped files as texts, unparsed (see the class comment); the folders are still checked. */
+  /**
+   * The shipped files as texts, unparsed (see the class comment): English now, each translation on its first
+   * lookup. The folders are checked now.
+   */
   static shipped(root: string = shippedMessagesRoot()): MessageCatalogue {
     const english = readTexts(join(MessageCatalogue.checkedFolders(root), languages[0]));
-    const texts = new Map<Lang, Texts>(languages.map((lang) => [lang, lang === languages[0] ? english : new Map([...english, ...readTexts(join(root, lang))])]));
-    return new MessageCatalogue(root, texts);
+    return new MessageCatalogue(root, (lang) => (lang === languages[0] ? english : new Map([...english, ...readTexts(join(root, lang))])));
   }
 
   private static checkedFolders(root: string): string {
@@ -98,7 +105,13 @@ export class MessageCatalogue {
   }
 
   private get english(): Texts {
-    return this.texts.get(languages[0]) as Texts;
+    return this.textsOf(languages[0]);
+  }
+
+  private textsOf(lang: Lang): Texts {
+    let texts = this.texts.get(lang);
+    if (!texts) this.texts.set(lang, (texts = this.readTextsOf(lang)));
+    return texts;
   }
 
   /**
@@ -107,15 +120,19 @@ export class MessageCatalogue {
    * from the shipped message is a MessageFileError naming the file.
    */
   withOverrides(dir: string): MessageCatalogue {
-    const texts = new Map(this.texts);
+    const replaced = new Map<Lang, Texts>();
     for (const folder of languagesIn(dir)) {
       const lang = languages.find((l) => l === folder);
       if (!lang) throw new MessageFileError(join(dir, folder), `"${folder}" is not a supported language (${languages.join(', ')})`);
       const replacements = readLanguage(join(dir, folder));
       checkAgainst(this.reference, replacements, { partial: true, where: join(dir, folder) });
-      texts.set(lang, new Map([...(texts.get(lang) ?? []), ...textsOf(replacements)]));
+      replaced.set(lang, textsOf(replacements));
     }
-    return new MessageCatalogue(this.root, texts, this.reference);
+    const readTextsOf = (lang: Lang): Texts => {
+      const replacements = replaced.get(lang);
+      return replacements ? new Map([...this.textsOf(lang), ...replacements]) : this.textsOf(lang);
+    };
+    return new MessageCatalogue(this.root, readTextsOf, this.reference);
   }
 
   /**
@@ -127,7 +144,7 @@ export class MessageCatalogue {
     if (!byKey) this.compiled.set(lang, (byKey = new Map()));
     const ready = byKey.get(key);
     if (ready !== undefined) return ready;
-    const text = this.texts.get(lang)?.get(key);
+    const text = this.textsOf(lang).get(key);
     if (text === undefined) return undefined;
     let message: IntlMessageFormat | string;
     try {
@@ -176,7 +193,7 @@ export class MessageCatalogue {
     try {
       return String(message.format(params));
     } catch {
-      return this.texts.get(lang)?.get(key) ?? '';
+      return this.textsOf(lang).get(key) ?? '';
     }
   }
 }

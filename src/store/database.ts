@@ -40,11 +40,20 @@ export function postgres(): typeof pg {
   return postgresDriver;
 }
 
+export interface StoreOptions {
+  /**
+   * Most MiB of SQLite pages the connection keeps in its own cache (default 32). Pages it drops are read again from
+   * the file, which the operating system caches in any case; what it keeps is resident memory of this process
+   * (it fills up to this size once the file is larger).
+   */
+  sqliteCacheMiB?: number;
+}
+
 /**
  * Opens the store named by `databaseUrl`: `postgres://…` / `postgresql://…` → PostgreSQL (pooled);
  * `sqlite:PATH` or nothing → SQLite (default DATA_DIR/sspr.db) in WAL mode.
  */
-export function openStore(databaseUrl: string | undefined, dataDir: string): Store {
+export function openStore(databaseUrl: string | undefined, dataDir: string, options: StoreOptions = {}): Store {
   if (databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl)) {
     const pool = new (postgres().Pool)({ connectionString: databaseUrl, max: 10 });
     // A pooled client that dies (server restart) must not crash the process; the next query reconnects.
@@ -60,7 +69,7 @@ export function openStore(databaseUrl: string | undefined, dataDir: string): Sto
   sqlite.exec('PRAGMA synchronous = NORMAL');
   sqlite.exec('PRAGMA busy_timeout = 5000');
   sqlite.exec('PRAGMA foreign_keys = ON');
-  sqlite.exec('PRAGMA cache_size = -32768');
+  sqlite.exec(`PRAGMA cache_size = ${-1024 * Math.max(1, Math.round(options.sqliteCacheMiB ?? 32))}`);
   // Freed pages are zeroed, so replaced secrets (old ciphertexts, consumed code hashes) do not linger in the file.
   sqlite.exec('PRAGMA secure_delete = ON');
   // Temporary tables and indices of the serving connection's statements stay in memory: with the default, a

@@ -1,19 +1,20 @@
-import {
-  isSupportedCountry,
-  parsePhoneNumberFromString,
-  validatePhoneNumberLength,
-  type CountryCode,
-  type NumberType,
-  type ValidatePhoneNumberLengthResult,
-} from 'libphonenumber-js/max';
+import { createRequire } from 'node:module';
+import type { CountryCode, NumberType, ValidatePhoneNumberLengthResult } from 'libphonenumber-js/max';
 
 /**
  * Phone numbers for SMS codes: turn what a person typed into E.164, refuse what cannot receive an SMS,
  * and mask numbers for display.
  *
  * Uses the `max` metadata of libphonenumber-js, the only one that knows number types (mobile, fixed line, …)
- * and validates number ranges rather than only lengths.
+ * and validates number ranges rather than only lengths. Its metadata holds ≈ 2 MB of heap, so it is loaded on the
+ * first call that reads a number (a server whose users change passwords never holds it).
  */
+
+type PhoneLibrary = typeof import('libphonenumber-js/max');
+let phoneLibrary: PhoneLibrary | undefined;
+function library(): PhoneLibrary {
+  return (phoneLibrary ??= createRequire(import.meta.url)('libphonenumber-js/max') as PhoneLibrary);
+}
 
 export type PhoneNumberRefusal =
   /** Nothing but whitespace. */
@@ -61,6 +62,7 @@ export function normalisePhoneNumber(input: string, defaultCountry?: CountryCode
   const trimmed = input.trim();
   if (trimmed === '') return refuse('empty');
   if (trimmed.length > MAX_INPUT_LENGTH) return refuse('too-long');
+  const { isSupportedCountry, parsePhoneNumberFromString, validatePhoneNumberLength } = library();
   if (defaultCountry !== undefined && !isSupportedCountry(defaultCountry)) return refuse('invalid-country');
   if (EXTENSION.test(trimmed)) return refuse('has-extension');
   if (!PHONE_CHARACTERS.test(trimmed)) return refuse('not-a-number');
@@ -95,7 +97,7 @@ const MASK_BULLETS = '••••••••';
  * two digits, e.g. `+49 ••••••••71`. Input that is not a parseable E.164 number is masked entirely.
  */
 export function maskPhoneNumber(e164: string): string {
-  const parsed = isE164(e164) ? parsePhoneNumberFromString(e164) : undefined;
+  const parsed = isE164(e164) ? library().parsePhoneNumberFromString(e164) : undefined;
   if (parsed === undefined || parsed.nationalNumber.length < 4) return MASK_BULLETS;
   return `+${parsed.countryCallingCode} ${MASK_BULLETS}${parsed.nationalNumber.slice(-2)}`;
 }
