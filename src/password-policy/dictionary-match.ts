@@ -58,7 +58,11 @@ const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype).filter((n
 const INHERITED_LENGTHS = new Set([...INHERITED].map((name) => name.length));
 const inheritedValue = (word: string): number => (({}) as Record<string, number>)[word] ?? 0;
 
-/** The hashes of every word of the given dictionaries (zxcvbn keeps a call's user inputs as one dictionary object). */
+/**
+ * The hashes of every word of the given dictionaries. Cached per dictionary object: dictionaries set in zxcvbn's
+ * options live across calls, while the user inputs are one object built anew per call (the cache then spares only
+ * the same call's reversed pass; they are a few words).
+ */
 const ownHashCache = new WeakMap<RankedDictionary, Set<number>>();
 function hashesOfWords(dictionaries: readonly RankedDictionary[]): Set<number> {
   const all = new Set<number>();

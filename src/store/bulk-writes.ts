@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { Store } from './database.js';
 import { BackgroundCheckpoints } from './background-checkpoints.js';
+import { systemClock, type Clock } from './clock.js';
 
 /**
  * Store settings for a bulk write (a full directory sync) on SQLite; PostgreSQL runs `work` as it is.
@@ -41,6 +42,8 @@ export interface BulkWriteOptions {
   exclusive?: boolean;
   /** `work` writes most of `users` anew (a first import): with `exclusive`, the deferred indexes are built at the end. */
   rebuildIndexes?: boolean;
+  /** Stamps the parked index definitions (default: the system's). */
+  clock?: Clock;
 }
 
 /** What `work` is handed: `pace()`, awaited between its transactions, holds it back while a checkpoint catches up. */
@@ -60,7 +63,7 @@ export async function withBulkWrites<T>(store: Pick<Store, 'db' | 'dialect'>, wo
   const exclusive = options.exclusive === true;
   if (exclusive) await sql`pragma cache_size = ${sql.lit(-BULK_CACHE_KIB)}`.execute(store.db);
   const defer = exclusive && options.rebuildIndexes === true;
-  if (defer) await parkDeferredIndexes(store.db);
+  if (defer) await parkDeferredIndexes(store.db, options.clock);
   try {
     return await work(checkpoints ? { pace: () => checkpoints.pace() } : unpaced);
   } finally {
@@ -92,15 +95,16 @@ async function pragmas(db: Kysely<Database>): Promise<{ wal_autocheckpoint: numb
  * Keeps the deferred indexes' definitions in the store and drops them, in one transaction: what a bulk write that
  * died leaves behind.
  */
-export async function parkDeferredIndexes(db: Kysely<Database>): Promise<void> {
+export async function parkDeferredIndexes(db: Kysely<Database>, clock: Clock = systemClock): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const parked = await parkedDefinitions(trx);
     const { rows } = await sql<{ name: string; sql: string }>`select name, sql from sqlite_master where type = 'index' and name in (${sql.join([...DEFERRED_INDEXES])})`.execute(trx);
     for (const row of rows) parked.set(row.name, row.sql);
     if (parked.size === 0) return;
     const value = JSON.stringify(Object.fromEntries(parked));
-    await trx.insertInto('settings').values({ key: PARKED_INDEXES_KEY, value, updated_at: Date.now() })
-      .onConflict((conflict) => conflict.column('key').doUpdateSet({ value, updated_at: Date.now() })).execute();
+    const updatedAt = clock.now();
+    await trx.insertInto('settings').values({ key: PARKED_INDEXES_KEY, value, updated_at: updatedAt })
+      .onConflict((conflict) => conflict.column('key').doUpdateSet({ value, updated_at: updatedAt })).execute();
     for (const row of rows) await trx.schema.dropIndex(row.name).execute();
   });
 }

@@ -1,4 +1,4 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { forEachAnchorPage } from './anchor-pages.js';
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database, UsersTable } from './schema.js';
 import { PreparedQuery, type Slot } from './prepared-query.js';
@@ -97,20 +97,19 @@ export class DirectoryAccounts {
   ) {}
 
   /**
-   * The anchors of every stored account of this directory (a full run's preload): read `ANCHOR_PAGE` accounts at a
-   * time in anchor order with a turn of the event loop between pages (one query of 100,000 rows held it ~100 ms).
-   * Each page is a range of the unique `(source, anchor)` index alone: paged by id instead, every page sorted all
-   * of the directory's rows and read each from the table (a re-sync of 100,000 accounts read ~1 GB).
+   * The anchors of every stored account of this directory (a full run's preload): read `ANCHOR_PAGE` accounts per page
+   * (one query of 100,000 rows held the loop ~100 ms). Each page is read from the index alone: paged by id instead,
+   * every page sorted all of the directory's rows and read each from the table (a re-sync of 100,000 accounts read
+   * ~1 GB).
    */
   async anchors(): Promise<Set<string>> {
     const anchors = new Set<string>();
-    for (let after = ''; ; ) {
-      const rows = await this.db.selectFrom('users').select('anchor').where('source', '=', this.source).where('anchor', '>', after).orderBy('anchor').limit(ANCHOR_PAGE).execute();
-      for (const { anchor } of rows) if (anchor !== null) anchors.add(anchor);
-      if (rows.length < ANCHOR_PAGE) return anchors;
-      after = (rows[rows.length - 1] as { anchor: string }).anchor;
-      await nextTurn();
-    }
+    await forEachAnchorPage(
+      ANCHOR_PAGE,
+      (after, limit) => this.db.selectFrom('users').select('anchor').where('source', '=', this.source).where('anchor', '>', after).orderBy('anchor').limit(limit).execute(),
+      (rows) => { for (const { anchor } of rows) if (anchor !== null) anchors.add(anchor); },
+    );
+    return anchors;
   }
 
   /** The stored accounts with these anchors, by anchor. */

@@ -1,4 +1,4 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { forEachAnchorPage } from './anchor-pages.js';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { Clock } from './clock.js';
@@ -135,24 +135,24 @@ export class DirectorySyncTarget {
     const wanted = new Set(dns.map(this.dnKey));
     const found = new Map<string, string>();
     for (const table of among ? (['users'] as const) : (['users', 'groups'] as const)) {
-      for (let after = ''; ; ) {
-        const rows = await this.db
+      await forEachAnchorPage(
+        DN_PAGE,
+        (after, limit) => this.db
           .selectFrom(table)
           .select(['anchor', 'dn'])
           .where('source', '=', this.source)
           .where('anchor', '>', after)
           .where('dn', 'is not', null)
           .orderBy('anchor')
-          .limit(DN_PAGE)
-          .execute();
-        for (const { anchor, dn } of rows) {
-          const key = dn === null ? null : this.dnKey(dn);
-          if (anchor !== null && key !== null && wanted.has(key) && !found.has(key) && (!among || among.has(anchor))) found.set(key, anchor);
-        }
-        if (rows.length < DN_PAGE) break;
-        after = (rows[rows.length - 1] as { anchor: string }).anchor;
-        await nextTurn();
-      }
+          .limit(limit)
+          .execute(),
+        (rows) => {
+          for (const { anchor, dn } of rows) {
+            const key = dn === null ? null : this.dnKey(dn);
+            if (anchor !== null && key !== null && wanted.has(key) && !found.has(key) && (!among || among.has(anchor))) found.set(key, anchor);
+          }
+        },
+      );
     }
     return found;
   }

@@ -65,7 +65,7 @@ export async function syncFrom(
     const run = (into: SyncTarget) => runSync(reader, into, { mode, onProgress: options.onProgress, signal: options.signal });
     // A first import of this directory builds the users' look-up indexes once, at its end.
     const summary = mode === 'full'
-      ? await withBulkWrites(store, (bulk) => run(target.pacedBy(bulk)), { exclusive: options.exclusive === true, rebuildIndexes: !(await target.hasAccounts()) })
+      ? await withBulkWrites(store, (bulk) => run(target.pacedBy(bulk)), { exclusive: options.exclusive === true, rebuildIndexes: !(await target.hasAccounts()), clock })
       : await run(target);
     return { ...summary, kind };
   } finally {
