@@ -10,6 +10,9 @@ import { SyncSchedule } from '../sync/sync-schedule.js';
 import { SsprError } from '../errors/sspr-error.js';
 import { startMetricsServer } from '../web/metrics-routes.js';
 import { CronSchedule, type ScheduledJob } from '../reminders/cron-schedule.js';
+import cluster from 'node:cluster';
+import { workerLink } from '../app/worker-link.js';
+import { SCHEDULES_ENV, runPrimary, workerCount } from './serve-workers.js';
 
 /**
  * How far V8 lets the old generation grow past what survived the last full collection before it collects again:
@@ -23,13 +26,26 @@ import { CronSchedule, type ScheduledJob } from '../reminders/cron-schedule.js';
 const HEAP_GROWING_PERCENT = 25;
 
 /**
- * Starts the service and stops it cleanly on SIGTERM/SIGINT: stop the sync schedule (aborting a run in flight),
+ * Starts the service (or, as one of several workers of `sspr serve`, this worker's share of it, telling the
+ * primary when it listens or why it could not start) and stops it cleanly on SIGTERM/SIGINT: stop the sync schedule (aborting a run in flight),
  * stop accepting, finish requests in flight, give mail in flight up to `outbox.shutdownDeadlineSeconds` (the rest
  * stays queued in the store for the next start), close the store, exit 0.
  */
 export async function runServer(config: Config, before?: (services: Services) => Promise<void>): Promise<void> {
   const chosen = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((arg) => arg.includes('heap-growing-percent'));
   if (!chosen) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  const link = workerLink();
+  if (!link) return serve(config, before);
+  // A worker of several: the primary prints the first failure's sentence if no worker can start.
+  await serve(config, before).catch((error: unknown) => {
+    link.tell({ sspr: 'start-failed', message: error instanceof Error ? error.message : String(error) });
+    throw error;
+  });
+  link.tell({ sspr: 'ready' });
+}
+
+async function serve(config: Config, before?: (services: Services) => Promise<void>): Promise<void> {
+  const link = workerLink();
   const log = createLogger(config.log.level);
   const services = await createServices(config, log);
   if (before) await before(services);
@@ -47,9 +63,11 @@ export async function runServer(config: Config, before?: (services: Services) =>
   const url = config.publicUrl ?? address;
   log.info({ url, store: services.store.location }, 'sspr is listening');
   process.stdout.write(`sspr is running at ${url}\n`);
-  const schedule = syncScheduleFor(services);
+  // Of several workers, one runs the schedules (the primary names it); cron occurrences are claimed in the store anyway.
+  const schedules = !link || process.env[SCHEDULES_ENV] === '1';
+  const schedule = schedules ? syncScheduleFor(services) : null;
   schedule?.start();
-  const cron = cronScheduleFor(services);
+  const cron = schedules ? cronScheduleFor(services) : null;
   cron?.start();
 
   let stopping = false;
@@ -66,6 +84,8 @@ export async function runServer(config: Config, before?: (services: Services) =>
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+  // A worker whose primary is gone stops too: nothing would replace it or stop it.
+  if (link) process.once('disconnect', () => void stop('disconnect'));
 }
 
 /** A port that cannot be opened, as one operator sentence; null for other faults. */
@@ -124,6 +144,9 @@ export function cronScheduleFor(services: Services): CronSchedule | null {
 
 export function serveCommand(): Command {
   return new Command('serve').description('run the web service (migrates the store first)').action(guarded(async (_options: unknown, command: Command) => {
-    await runServer(configFrom(command));
+    const config = configFrom(command);
+    const count = workerCount(config);
+    if (count > 1 && cluster.isPrimary) await runPrimary(config, count);
+    else await runServer(config);
   }));
 }
