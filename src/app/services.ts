@@ -360,7 +360,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
 /** /metrics of one worker answers the figures of all of them: the primary collects every worker's and adds them up. */
 function metricsOfAllWorkers(link: WorkerLink, metrics: Metrics): void {
   link.handle('metrics-collect', ({ id }) => {
-    void metrics.snapshot().then((snapshot) => link.tell({ sspr: 'metrics-part', id, metrics: snapshot }), () => link.tell({ sspr: 'metrics-part', id, metrics: [] }));
+    void metrics.snapshot().catch(() => []).then((snapshot) => link.tell({ sspr: 'metrics-part', id, metrics: snapshot }));
   });
   metrics.answerWith(async () => {
     const answer = await link.ask((id) => ({ sspr: 'metrics-request', id }), 'metrics-answer');

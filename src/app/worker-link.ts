@@ -39,7 +39,7 @@ export class WorkerLink {
   private readonly pending = new Map<number, (answer: Answer) => void>();
   private readonly handlers = new Map<string, (message: WorkerMessage) => void>();
 
-  constructor(private readonly send: (message: WorkerMessage) => void) {
+  constructor(private readonly send: (message: WorkerMessage, sent: () => void) => void) {
     process.on('message', (message: unknown) => {
       if (!isWorkerMessage(message)) return;
       if (message.sspr === 'metrics-answer' || message.sspr === 'captcha-answer') {
@@ -52,8 +52,9 @@ export class WorkerLink {
     });
   }
 
-  tell(message: WorkerMessage): void {
-    this.send(message);
+  /** Sends `message`; resolves once it left this process (so that an exit right after does not lose it). */
+  tell(message: WorkerMessage): Promise<void> {
+    return new Promise((resolve) => this.send(message, resolve));
   }
 
   /** Handles what the primary asks of kind `kind` (one handler per kind). */
@@ -74,7 +75,7 @@ export class WorkerLink {
         clearTimeout(timer);
         resolve(answer as Extract<Answer, { sspr: A }>);
       });
-      this.send(build(id));
+      this.send(build(id), () => undefined);
     });
   }
 }
@@ -85,7 +86,7 @@ let link: WorkerLink | null | undefined;
 export function workerLink(): WorkerLink | null {
   if (link === undefined) {
     const send = process.send?.bind(process);
-    link = cluster.isWorker && send ? new WorkerLink((message) => void send(message)) : null;
+    link = cluster.isWorker && send ? new WorkerLink((message, sent) => void send(message, undefined, undefined, () => sent())) : null;
   }
   return link;
 }

@@ -37,11 +37,11 @@ export async function runServer(config: Config, before?: (services: Services) =>
   const link = workerLink();
   if (!link) return serve(config, before);
   // A worker of several: the primary prints the first failure's sentence if no worker can start.
-  await serve(config, before).catch((error: unknown) => {
-    link.tell({ sspr: 'start-failed', message: error instanceof Error ? error.message : String(error) });
+  await serve(config, before).catch(async (error: unknown) => {
+    await link.tell({ sspr: 'start-failed', message: error instanceof Error ? error.message : String(error) });
     throw error;
   });
-  link.tell({ sspr: 'ready' });
+  await link.tell({ sspr: 'ready' });
 }
 
 async function serve(config: Config, before?: (services: Services) => Promise<void>): Promise<void> {
