@@ -1,4 +1,6 @@
 import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
+import type { Config } from '../config/schema.js';
 
 /**
  * The messages between the primary of `sspr serve` (several workers) and its workers, over the cluster's IPC
@@ -23,6 +25,17 @@ export type WorkerMessage =
 
 export function isWorkerMessage(message: unknown): message is WorkerMessage {
   return typeof message === 'object' && message !== null && typeof (message as { sspr?: unknown }).sspr === 'string';
+}
+
+/**
+ * Set by the primary in the environment of the one worker that runs the schedules (interval sync, cron jobs); its
+ * replacement inherits the duty. Reserved: the config loader never reads it as a key.
+ */
+export const SCHEDULES_ENV = 'SSPR_WORKER_SCHEDULES';
+
+/** Worker processes `http.workers` asks for: `auto` is one per core this process may use. */
+export function workerCount(config: Config): number {
+  return config.http.workers === 'auto' ? availableParallelism() : config.http.workers;
 }
 
 /** How long a worker waits for the primary's answer before the request fails. */

@@ -1,8 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
-import { availableParallelism } from 'node:os';
 import type { Config } from '../config/schema.js';
 import { createLogger } from '../app/logger.js';
-import { isWorkerMessage, type WorkerMessage } from '../app/worker-link.js';
+import { SCHEDULES_ENV, isWorkerMessage, type WorkerMessage } from '../app/worker-link.js';
 import { openStore, migrate } from '../store/database.js';
 import { SharedKeyring } from '../crypto/shared-keyring.js';
 import { installTemplates } from '../mail/operator-templates.js';
@@ -10,17 +9,6 @@ import { InMemoryReplayStore } from '../captcha/replay-store.js';
 import { systemClock } from '../store/clock.js';
 import { SsprError } from '../errors/sspr-error.js';
 import { reportError } from './runtime.js';
-
-/**
- * Set by the primary in the environment of the one worker that runs the schedules (interval sync, cron jobs); its
- * replacement inherits the duty. Reserved: the config loader never reads it as a key.
- */
-export const SCHEDULES_ENV = 'SSPR_WORKER_SCHEDULES';
-
-/** Worker processes `http.workers` asks for: `auto` is one per core this process may use. */
-export function workerCount(config: Config): number {
-  return config.http.workers === 'auto' ? availableParallelism() : config.http.workers;
-}
 
 /** Restart delay after a worker died: doubled for every death in the last minute, at most 30 s. */
 const FIRST_BACKOFF_MS = 500;
