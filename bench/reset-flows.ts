@@ -106,17 +106,27 @@ async function memoryByPhase(baseUrl: string, pid: number | undefined): Promise<
   return `rss ${mib('process_resident_memory_bytes')} (peak so far ${serverMemory(pid, 'VmHWM')}), heap used ${mib('nodejs_heap_size_used_bytes')} of ${mib('nodejs_heap_size_total_bytes')}, external ${mib('nodejs_external_memory_bytes')} MiB`;
 }
 
-/** CPU time the process has used so far (utime + stime of /proc/PID/stat), in ms. */
-function serverCpuMs(pid: number | undefined): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  // Fields 14 and 15 of proc(5), counted from the state field (3): clock ticks, 100 per second on Linux.
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+/** The server's processes: the one started, and with `http.workers` > 1 its workers (Linux: /proc/PID/task/PID/children). */
+function serverPids(pid: number | undefined): number[] {
+  if (pid === undefined) return [];
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+  return [pid, ...(children === '' ? [] : children.split(/\s+/).map(Number))];
 }
 
-/** A figure of /proc/PID/status in MiB (VmHWM: the peak resident set; VmRSS: now). */
+/** CPU time the server's processes have used so far (utime + stime of /proc/PID/stat), in ms. */
+function serverCpuMs(pid: number | undefined): number {
+  return serverPids(pid).reduce((sum, one) => {
+    const fields = readFileSync(`/proc/${one}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // Fields 14 and 15 of proc(5), counted from the state field (3): clock ticks, 100 per second on Linux.
+    return sum + (Number(fields[11]) + Number(fields[12])) * 10;
+  }, 0);
+}
+
+/** A figure of /proc/PID/status in MiB, added up over the server's processes (VmHWM: each one's peak resident set; VmRSS: now). */
 function serverMemory(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): string {
-  const kib = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return kib ? (Number(kib) / 1024).toFixed(0) : '?';
+  const kib = serverPids(pid).map((one) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${one}/status`, 'utf8'))?.[1] ?? NaN));
+  const sum = kib.reduce((a, b) => a + b, 0);
+  return Number.isFinite(sum) && kib.length > 0 ? (sum / 1024).toFixed(0) : '?';
 }
 
 /** The bench's accounts as slapd entries under ou=users (loaded offline with slapadd). */

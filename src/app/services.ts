@@ -67,6 +67,8 @@ import { HelpdeskRepository } from '../store/helpdesk-repository.js';
 import { createIntegrity, displayOrganisation, type IntegrityParts } from '../integrity/integrity-parts.js';
 import { installTemplates } from '../mail/operator-templates.js';
 import { withHelpdeskFooter } from '../mail/helpdesk-footer.js';
+import { workerLink, type WorkerLink } from './worker-link.js';
+import type { ReplayStore } from '../captcha/replay-store.js';
 
 export interface Services {
   config: Config;
@@ -175,6 +177,8 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   // /metrics is served with a port of its own or behind a token on the main port (metrics-routes.ts).
   const metrics = await Metrics.create({ exposed: config.metrics.port !== undefined || config.metrics.token !== undefined, processMetrics: overrides.processMetrics });
   audit.onRecord((entry) => metrics.observeAudit(entry));
+  const link = workerLink();
+  if (link) metricsOfAllWorkers(link, metrics);
   const deliveryQueue = new DeliveryQueueRepository(store.db, store.dialect);
   const registrations = new RegistrationsRepository<RegistrationDataByType>(store.db, cipher);
   const challenges = new ChallengesRepository(store.db, cipher);
@@ -228,7 +232,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const methodParts = { flows, registrations, challenges, policy, clock, codes, mail, sms, passkeys, organisation: config.organisation.name, recoveryKey: keys.keyFor('recovery-codes') };
   const methods = createMethods(methodParts);
   if (!passkeys) log.warn('passkeys are off: the public URL is an IP address, which cannot be a WebAuthn relying party');
-  const captcha = config.captcha === 'on' ? new ProofOfWorkCaptcha({ hmacKey: keys.keyFor('captcha'), clock }) : null;
+  const captcha = config.captcha === 'on' ? new ProofOfWorkCaptcha({ hmacKey: keys.keyFor('captcha'), clock, ...(link ? { replayStore: replaysOfAllWorkers(link) } : {}) }) : null;
   const enrolments = createEnrolments({
     ...methodParts,
     limits: new EnrolmentCodeLimits(throttleRepository, clock, keys.keyFor('code-hash')),
@@ -350,5 +354,25 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
       await audit.drain();
       await store.close();
     },
+  };
+}
+
+/** /metrics of one worker answers the figures of all of them: the primary collects every worker's and adds them up. */
+function metricsOfAllWorkers(link: WorkerLink, metrics: Metrics): void {
+  link.handle('metrics-collect', ({ id }) => {
+    void metrics.snapshot().catch(() => []).then((snapshot) => link.tell({ sspr: 'metrics-part', id, metrics: snapshot }));
+  });
+  metrics.answerWith(async () => {
+    const answer = await link.ask((id) => ({ sspr: 'metrics-request', id }), 'metrics-answer');
+    if (answer.body === null) throw new Error('the primary process could not aggregate the workers\' metrics');
+    return { contentType: answer.contentType, body: answer.body };
+  });
+}
+
+/** Spent captcha solutions are remembered by the primary, so one solution buys one request across all workers. */
+function replaysOfAllWorkers(link: WorkerLink): ReplayStore {
+  return {
+    has: () => false,
+    add: async (signature, expiresAt) => (await link.ask((id) => ({ sspr: 'captcha-spend', id, signature, expiresAt }), 'captcha-answer')).fresh,
   };
 }

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { configFrom, guarded } from './runtime.js';
-import { runServer } from './serve-command.js';
+import { runServer } from './run-server.js';
 import { seedDemoOrganisation, demoPasswordStatus, DEMO_ADMIN_TOTP_KEY } from '../demo/demo-organisation.js';
 
 /**

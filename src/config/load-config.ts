@@ -6,8 +6,11 @@ import { SsprError } from '../errors/sspr-error.js';
 
 /** Environment variables that are not config keys but are read by the CLI itself. */
 const envNotConfigKeys = new Set(['SSPR_CONFIG']);
-/** Prefixes reserved for the test harness and benchmarks; they never reach the service's config. */
-const envReservedPrefixes = ['SSPR_TEST_', 'SSPR_BENCH_'];
+/**
+ * Prefixes reserved for the test harness, benchmarks and what the primary of `sspr serve` tells its workers; they
+ * never reach the service's config.
+ */
+const envReservedPrefixes = ['SSPR_TEST_', 'SSPR_BENCH_', 'SSPR_WORKER_'];
 
 const leaves = configLeaves(configSchema);
 /** Every secret key can also come from a file: SSPR_…_FILE names it (Docker/Kubernetes secrets). */

@@ -17,6 +17,17 @@ function listFromText(value: unknown): unknown {
   return value.split(',').map((part) => part.trim()).filter((part) => part !== '').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 
+/** The most worker processes `http.workers` may ask for. */
+const MAX_WORKERS = 64;
+const WORKERS_EXPECTED = { error: `expected a whole number from 1 to ${MAX_WORKERS}, or "auto" (one worker per core)` };
+
+/** SSPR_HTTP_WORKERS as text: `auto`, or a number. */
+function workersFromText(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  return /^-?\d+$/.test(text) ? Number(text) : text;
+}
+
 const reminderChannels = z.preprocess(listFromText, z.array(z.enum(['email', 'sms'])).min(1).max(2));
 
 /**
@@ -223,6 +234,12 @@ export const configSchema = z.strictObject({
       keepAliveTimeoutSeconds: z.number().int().min(1).max(600).default(5),
       /** Open connections at most; the server refuses further ones until some close. */
       maxConnections: z.number().int().min(1).default(1024),
+      /**
+       * Processes serving requests on the one listening port: a whole number, or `auto` for one per core the process
+       * may use. With more than one, a small primary process starts them and replaces one that dies; each holds its
+       * own memory.
+       */
+      workers: z.preprocess(workersFromText, z.union([z.literal('auto'), z.number().int(WORKERS_EXPECTED).min(1, WORKERS_EXPECTED).max(MAX_WORKERS, WORKERS_EXPECTED)], WORKERS_EXPECTED)).default(1),
     })
     .prefault({}),
   rateLimit: z
@@ -325,6 +342,15 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
 }).superRefine((config, ctx) => {
+  if (config.http.workers !== 1) {
+    const sqlite = !config.databaseUrl?.startsWith('postgres');
+    // Agent jobs wake the node holding the agent's connection by an in-process signal on SQLite (node-signals.ts).
+    if (sqlite && config.writeback.enabled && config.writeback.mode === 'agent') {
+      ctx.addIssue({ code: 'custom', path: ['http', 'workers'], message: 'more than one worker with writeback.mode "agent" needs PostgreSQL (databaseUrl): on SQLite an agent job reaches only the worker that holds the agent\'s connection' });
+    }
+    // The demo outbox page shows the mail of the process that answers it.
+    if (config.demo) ctx.addIssue({ code: 'custom', path: ['http', 'workers'], message: 'demo mode runs one worker: its outbox page shows the mail of one process' });
+  }
   // The SMS section is flat (one environment variable per key); the provider's own schema checks it.
   if (config.sms.provider === 'none') return;
   const { defaultCountry: _country, ...section } = config.sms;

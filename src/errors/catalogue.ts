@@ -108,6 +108,7 @@ export const errorCatalogue = {
   'database-unreachable': { status: 500 },
   'port-in-use': { status: 500 },
   'port-not-permitted': { status: 500 },
+  'workers-not-starting': { status: 500 },
   'service-unavailable': { status: 503 },
   internal: { status: 500 },
 } as const satisfies Record<Under<'errors.'>, CatalogueEntry>;

@@ -1,6 +1,12 @@
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AuditEntry } from '../audit/audit-events.js';
 
+/** A scrape's answer: the text exposition and its content type. */
+export interface Exposition {
+  contentType: string;
+  body: string;
+}
+
 /** Which use-case a flow metric counts. */
 export type FlowKind = 'reset' | 'change' | 'unlock';
 
@@ -42,6 +48,7 @@ const WithInstruments = class {
  */
 export class Metrics extends WithInstruments {
   private readonly collectors: Array<() => Promise<void> | void> = [];
+  private whole: (() => Promise<Exposition>) | null = null;
 
   /** Prometheus metrics when `exposed` (a scrape can reach them), inert ones otherwise. */
   static async create(options: { exposed: boolean; processMetrics?: boolean }): Promise<Metrics> {
@@ -65,11 +72,31 @@ export class Metrics extends WithInstruments {
     this.collectors.push(collect);
   }
 
-  /** The text exposition format (version 0.0.4) and its content type. */
-  async scrape(): Promise<{ contentType: string; body: string }> {
+  /**
+   * The text exposition format (version 0.0.4) and its content type: of the whole service when this process is
+   * one of several workers (`answerWith`), else of this process.
+   */
+  async scrape(): Promise<Exposition> {
     if (!this.registry) return { contentType: 'text/plain; version=0.0.4; charset=utf-8', body: '' };
-    await Promise.allSettled(this.collectors.map((collect) => collect()));
+    if (this.whole) return this.whole();
+    await this.collect();
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  /** This process's figures as prom-client's metric JSON, collectors run first (what a primary aggregates). */
+  async snapshot(): Promise<unknown[]> {
+    if (!this.registry) return [];
+    await this.collect();
+    return this.registry.getMetricsAsJSON();
+  }
+
+  /** Makes `scrape` answer what `whole` builds: the figures of every worker of the service, aggregated. */
+  answerWith(whole: () => Promise<Exposition>): void {
+    this.whole = whole;
+  }
+
+  private async collect(): Promise<void> {
+    await Promise.allSettled(this.collectors.map((collect) => collect()));
   }
 
   /** Counts what an audit event says about flows, writebacks, deliveries and syncs. */

@@ -1,7 +1,11 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { MetricInstruments } from './metrics.js';
 
-/** The service's metrics in a prom-client registry of their own, with the process metrics unless told not to. */
+/**
+ * The service's metrics in a prom-client registry of their own, with the process metrics unless told not to.
+ * With several workers the primary adds the workers' figures up (prom-client's aggregators); a gauge every worker
+ * reads from the shared store takes the largest instead.
+ */
 export function prometheusInstruments(options: { processMetrics: boolean }): MetricInstruments {
   const registry = new Registry();
   const registers = [registry];
@@ -18,7 +22,7 @@ export function prometheusInstruments(options: { processMetrics: boolean }): Met
     agentsConnected: new Gauge({ name: 'sspr_agents_connected', help: 'Writeback agents connected to this node', registers }),
     /** channel: `mail`, `sms`, or `sink:<id>` for an audit sink; outcome: delivered, retry, dead. */
     deliveries: new Counter({ name: 'sspr_deliveries_total', help: 'Delivery attempts by channel and outcome', labelNames: ['channel', 'outcome'] as const, registers }),
-    deliveryQueue: new Gauge({ name: 'sspr_delivery_queue_rows', help: 'Rows of the delivery queue by queue, sink and state (queued, dead)', labelNames: ['queue', 'sink', 'state'] as const, registers }),
+    deliveryQueue: new Gauge({ name: 'sspr_delivery_queue_rows', help: 'Rows of the delivery queue by queue, sink and state (queued, dead)', labelNames: ['queue', 'sink', 'state'] as const, registers, aggregator: 'max' }),
     syncRuns: new Counter({ name: 'sspr_sync_runs_total', help: 'Directory sync runs by outcome', labelNames: ['outcome'] as const, registers }),
     syncSeconds: new Histogram({ name: 'sspr_sync_duration_seconds', help: 'Duration of directory sync runs', buckets: [1, 5, 15, 60, 300, 900, 3600], registers }),
     /** For the reminder schedules: one increment per run, by kind (expiry, enrolment, …) and outcome. */

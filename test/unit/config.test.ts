@@ -120,4 +120,21 @@ describe('configuration', () => {
     fails(() => loadConfig({ env: { SSPR_TRUST_PROXY: 'proxy.example.org' } }), /trustProxy/);
     fails(() => loadConfig({ env: { SSPR_TRUST_PROXY: '0' } }), /trustProxy/);
   });
+
+  it('http.workers: 1 by default, a whole number from 1 to 64 or auto; one sentence for anything else', () => {
+    assert.equal(loadConfig({ env: {} }).http.workers, 1);
+    assert.equal(loadConfig({ env: { SSPR_HTTP_WORKERS: '4' } }).http.workers, 4);
+    assert.equal(loadConfig({ env: { SSPR_HTTP_WORKERS: 'auto' } }).http.workers, 'auto');
+    for (const bad of ['0', '-1', 'lots', '1.5', '65']) fails(() => loadConfig({ env: { SSPR_HTTP_WORKERS: bad } }), /http\.workers: expected a whole number from 1 to 64, or "auto"/);
+    const file = join(mkdtempSync(join(tmpdir(), 'sspr-config-')), 'config.json');
+    writeFileSync(file, JSON.stringify({ http: { workers: 0 } }));
+    fails(() => loadConfig({ file, env: {} }), /http\.workers: expected a whole number/);
+  });
+
+  it('more than one worker: refused with agent writeback on SQLite and in demo mode, taken with agent writeback on PostgreSQL', () => {
+    fails(() => loadConfig({ env: { SSPR_HTTP_WORKERS: '2', SSPR_WRITEBACK_MODE: 'agent' } }), /http\.workers: .*writeback\.mode "agent" needs PostgreSQL/);
+    fails(() => loadConfig({ env: { SSPR_HTTP_WORKERS: 'auto', SSPR_DEMO: 'true' } }), /http\.workers: demo mode runs one worker/);
+    assert.equal(loadConfig({ env: { SSPR_HTTP_WORKERS: '2', SSPR_WRITEBACK_MODE: 'agent', SSPR_DATABASE_URL: 'postgres://sspr@127.0.0.1/sspr' } }).http.workers, 2);
+    assert.equal(loadConfig({ env: { SSPR_HTTP_WORKERS: '1', SSPR_WRITEBACK_MODE: 'agent' } }).http.workers, 1);
+  });
 });

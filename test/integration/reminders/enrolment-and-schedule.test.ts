@@ -12,7 +12,7 @@ import { createTestDatabase } from '../../support/postgres.js';
 import { startTestService, type TestService } from '../../support/test-service.js';
 import { ManualClock } from '../../support/manual-clock.js';
 import { CronSchedule } from '../../../src/reminders/cron-schedule.js';
-import { cronScheduleFor } from '../../../src/cli/serve-command.js';
+import { cronScheduleFor } from '../../../src/cli/run-server.js';
 
 const DAY = 86_400_000;
 let sink: SmtpSink;
