@@ -3,7 +3,7 @@
  * ldaps://, direct mode) changed through the JSON API: the follow-ups (sessions, flows, stored expiry, sign-in
  * failures, the owner's notice with its "this wasn't me" link and its outbox row, the audit events) are one
  * commit; a change the directory refuses writes none of them. The notice's delivery then removes its row and
- * audits it in one more commit.
+ * audits it in one more commit. The directory write is audited even when every follow-up fails.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,13 +20,13 @@ let sink: SmtpSink;
 
 before(async () => {
   [slapd, sink] = await Promise.all([startSlapd(), SmtpSink.start()]);
-  for (const uid of ['ann', 'bob', 'cat', 'dan', 'eve', 'fay']) await slapd.addUser({ uid, password: `${uid}-Original-Pass-1`, givenName: uid, sn: 'Example', mail: `${uid}@example.org` });
+  for (const uid of ['ann', 'bob', 'cat', 'dan', 'eve', 'fay', 'gus', 'hal']) await slapd.addUser({ uid, password: `${uid}-Original-Pass-1`, givenName: uid, sn: 'Example', mail: `${uid}@example.org` });
 });
 after(async () => {
   await Promise.all([slapd?.stop(), sink?.close()]);
 });
 
-for (const [dialect, changer, refused, unlucky] of [['sqlite', 'ann', 'bob', 'eve'], ['postgres', 'cat', 'dan', 'fay']] as Array<[Dialect, string, string, string]>) {
+for (const [dialect, changer, refused, unlucky, doomed] of [['sqlite', 'ann', 'bob', 'eve', 'gus'], ['postgres', 'cat', 'dan', 'fay', 'hal']] as Array<[Dialect, string, string, string, string]>) {
   describe(`a password change on ${dialect}`, () => {
     let svc: TestService;
     before(async () => {
@@ -149,6 +149,39 @@ for (const [dialect, changer, refused, unlucky] of [['sqlite', 'ann', 'bob', 'ev
       const count = (event: string) => trail.filter((e) => e.event === event).length;
       assert.deepEqual([count('change-password'), count('not-me-link-sent'), count('writeback.change.start'), count('writeback.change.success')], [1, 1, 1, 1], 'each event once');
       assert.equal(sink.messages.filter((m) => m.to === `${unlucky}@example.org`).length, 1, 'one notice');
+    });
+
+    it('when the directory took the password and every follow-up fails, the write is still audited', async () => {
+      const cookie = await signIn(doomed, `${doomed}-Original-Pass-1`);
+      const deps = (svc.services.setPassword as unknown as { deps: SetPasswordDeps }).deps;
+      const { batches, sessions } = deps;
+      const fault = () => new Error('the store gave up (injected)');
+      deps.batches = {
+        begin: () => {
+          const batch = new WriteBatch(svc.services.store.db);
+          void batch.add(async () => {
+            throw fault();
+          });
+          return batch;
+        },
+      };
+      deps.sessions = { deleteForUser: async () => { throw fault(); } };
+      try {
+        const answer = await change(cookie, `${doomed}-Original-Pass-1`, 'Granite tulip osprey 96');
+        assert.equal(answer.statusCode, 500, answer.body);
+      } finally {
+        deps.batches = batches;
+        deps.sessions = sessions;
+      }
+      await svc.services.mail.drain();
+      await svc.services.audit.drain();
+      const trail = await svc.services.auditLog.list({ username: doomed });
+      const count = (event: string) => trail.filter((e) => e.event === event).length;
+      // The start record is written while the directory works; the success record, handed back by the rolled-back
+      // batch, is written on its own (audited-writeback.ts, Audit).
+      assert.deepEqual([count('writeback.change.start'), count('writeback.change.success')], [1, 1], 'the directory write is in the trail');
+      assert.equal(count('not-me-link-sent'), 0, 'no notice for follow-ups that were not written');
+      assert.equal((await svc.app.inject({ method: 'POST', url: '/api/v1/session', payload: { username: doomed, password: 'Granite tulip osprey 96' } })).statusCode, 200, 'the directory holds the new password');
     });
   });
 }
