@@ -22,8 +22,9 @@ export type Refusal =
 
 export interface EligibilityInput {
   user: DirectoryUser;
-  /** Names of every group the user belongs to, nested membership included. */
+  /** Names of every group the user belongs to, nested membership included (may be empty where `scopeFactsNeeded` says the policy does not ask). */
   groups: string[];
+  /** The user's licence plans (may be empty where `scopeFactsNeeded` says the policy does not ask). */
   plans: string[];
   registrations: Registration[];
   policy: SsprPolicy;
@@ -53,24 +54,40 @@ export function usableMethods(user: DirectoryUser, registrations: Registration[]
   return methods;
 }
 
+/** Which of the user's facts the policy consults: groups only for SSPR enabled for a selected group, plans only when a licence is required. */
+export function scopeFactsNeeded(policy: Pick<SsprPolicy, 'enabled' | 'licenceRequired'>): { groups: boolean; plans: boolean } {
+  return { groups: policy.enabled === 'selected', plans: policy.licenceRequired };
+}
+
+/**
+ * Why this account may not reset whatever methods it holds (disabled, outside SSPR's scope, no licence), or null.
+ * Pure; checks in this order. The part of eligibility an administrator's change moves while a flow runs.
+ */
+export function scopeRefusal(input: Omit<EligibilityInput, 'registrations'>): Refusal | null {
+  const { user, policy } = input;
+  if (!user.enabled) return { code: 'account-state', detail: 'disabled' };
+  if (policy.enabled === 'none') return { code: 'sspr-enabled', detail: 'disabled-for-everyone' };
+  if (policy.enabled === 'selected') {
+    const group = policy.group?.normalize('NFC').toLowerCase();
+    if (!input.groups.some((g) => g.normalize('NFC').toLowerCase() === group)) return { code: 'sspr-enabled', detail: 'not-in-group' };
+  }
+  if (policy.licenceRequired && !input.plans.some((plan) => plan === 'sspr' || plan === 'sspr-writeback')) {
+    return { code: 'license-assigned', detail: 'no-licence' };
+  }
+  return null;
+}
+
 /**
  * May this user reset, and with which methods? Pure: the caller gathers groups, licences and registrations.
- * Order of checks: account enabled, SSPR scope, licence, enough distinct method types (admins: two-gate).
+ * Order of checks: account enabled, SSPR scope, licence (`scopeRefusal`), enough distinct method types (admins: two-gate).
  */
 export function decideEligibility(input: EligibilityInput): Eligibility {
   const { user, policy } = input;
   const methods = usableMethods(user, input.registrations, policy);
   const required = requiredMethods(user, policy);
   const refuse = (refusal: Refusal): Eligibility => ({ eligible: false, refusal, methods, required });
-  if (!user.enabled) return refuse({ code: 'account-state', detail: 'disabled' });
-  if (policy.enabled === 'none') return refuse({ code: 'sspr-enabled', detail: 'disabled-for-everyone' });
-  if (policy.enabled === 'selected') {
-    const group = policy.group?.normalize('NFC').toLowerCase();
-    if (!input.groups.some((g) => g.normalize('NFC').toLowerCase() === group)) return refuse({ code: 'sspr-enabled', detail: 'not-in-group' });
-  }
-  if (policy.licenceRequired && !input.plans.some((plan) => plan === 'sspr' || plan === 'sspr-writeback')) {
-    return refuse({ code: 'license-assigned', detail: 'no-licence' });
-  }
+  const outOfScope = scopeRefusal(input);
+  if (outOfScope) return refuse(outOfScope);
   const distinctTypes = new Set(methods.map((m) => m.type)).size;
   if (distinctTypes < required) {
     return refuse({ code: user.isAdmin ? 'admin-policy' : 'methods-registered', detail: { registered: distinctTypes, required } });

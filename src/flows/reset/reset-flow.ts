@@ -14,7 +14,7 @@ import type { PasswordSettings } from '../../password-policy/index.js';
 import type { PolicyStore } from '../../policy/policy-store.js';
 import type { Throttles } from '../../policy/throttles.js';
 import type { MailDispatch } from '../../delivery/background-delivery.js';
-import { decideEligibility, type Refusal } from '../../policy/eligibility.js';
+import { decideEligibility, scopeFactsNeeded, scopeRefusal, type Refusal } from '../../policy/eligibility.js';
 import { deliverablePolicy, type SsprPolicy } from '../../policy/sspr-policy.js';
 import { decoyEmailHint, renderHint } from '../../methods/hints.js';
 import type { DecoyRing } from './decoy-ring.js';
@@ -221,7 +221,7 @@ export class ResetFlow {
   }
 
   async setPassword(flowId: string, password: string, request: MethodRequest): Promise<{ done: true }> {
-    const { user, claim } = await this.claimVerified(flowId);
+    const { user, claim } = await this.claimVerified(flowId, request, 'reset-password');
     await this.deps.setPassword.run(user, { origin: 'self-service-reset', password, flow: claim }, { request, flowRef: claim.digest.slice(0, 12) });
     return { done: true };
   }
@@ -235,7 +235,7 @@ export class ResetFlow {
     if (flow.state === 'verified' && !(await this.unlockApplies(await this.userOf(flow)))) {
       throw new SsprError('flow-step-out-of-order', { params: { expected: 'newPassword' } });
     }
-    const { user, claim } = await this.claimVerified(flowId);
+    const { user, claim } = await this.claimVerified(flowId, request, 'unlock-account');
     await this.deps.setPassword.run(user, { origin: 'unlock', flow: claim }, { request, flowRef: claim.digest.slice(0, 12) });
     return { done: true };
   }
@@ -264,12 +264,14 @@ export class ResetFlow {
 
   /**
    * Claims a verified flow for its final step. A flow left `completing` by a request that died takes a retry once
-   * the claim's lease has run out; while a live request holds it, the answer is `flow-completing`.
+   * the claim's lease has run out; while a live request holds it, the answer is `flow-completing`. An account out
+   * of scope by now is refused before the claim (`refuseIfOutOfScope`).
    */
-  private async claimVerified(flowId: string): Promise<{ user: DirectoryUser; claim: FlowClaim }> {
+  private async claimVerified(flowId: string, request: MethodRequest, event: 'reset-password' | 'unlock-account'): Promise<{ user: DirectoryUser; claim: FlowClaim }> {
     const flow = await this.live(flowId);
     if (flow.state !== 'completing') this.expectState(flow, 'verified');
     const user = await this.userOf(flow);
+    await this.refuseIfOutOfScope(flow, user, request, event);
     const now = this.deps.clock.now();
     const claimedAt = await this.deps.flows.claim(flow.digest, now, this.deps.settings.completionLeaseSeconds * 1000);
     if (claimedAt === null) {
@@ -310,8 +312,7 @@ export class ResetFlow {
   private async answerOf(user: DirectoryUser | null, policy: SsprPolicy) {
     const subjectId = user?.id ?? NOBODY;
     const registrations = await this.deps.registrations.listForUser(subjectId);
-    const groups = await this.deps.groups.groupsOfUser(subjectId);
-    const plans = await this.deps.licences.plansOf(subjectId);
+    const { groups, plans } = await this.scopeFactsOf(subjectId, policy);
     const eligibility = user ? decideEligibility({ user, groups, plans, registrations, policy }) : null;
     if (!user || !eligibility?.eligible) return { eligibility, answer: null };
     const offered: OfferedMethod[] = eligibility.methods.map((m) => {
@@ -319,6 +320,33 @@ export class ResetFlow {
       return { id: randomUUID(), type: m.type, ref: m.ref, hint: this.method(m.type).hint(user, registration) };
     });
     return { eligibility, answer: { userId: user.id, offered, required: eligibility.required } };
+  }
+
+  /**
+   * The user's groups and licence plans, each read only when the policy consults it (`scopeFactsNeeded`): which
+   * reads run depends on the policy alone, never on the name, so a known and an unknown name still cost the same.
+   */
+  private async scopeFactsOf(subjectId: string, policy: SsprPolicy): Promise<{ groups: string[]; plans: string[] }> {
+    const needed = scopeFactsNeeded(policy);
+    return {
+      groups: needed.groups ? await this.deps.groups.groupsOfUser(subjectId) : [],
+      plans: needed.plans ? await this.deps.licences.plansOf(subjectId) : [],
+    };
+  }
+
+  /**
+   * Eligibility is decided in full when the flow starts; its scope part is decided again before the account is
+   * written, against the account, groups, licences and policy of now: an account disabled, taken out of SSPR's
+   * group or scope, or left without the licence while the flow ran is refused at the final step (an access
+   * decision holds at the act it guards, checked on the server for that act: OWASP ASVS 4.0 V4.1.1, V4.1.3).
+   * Registrations are not asked again: the proofs are made.
+   */
+  private async refuseIfOutOfScope(flow: FlowRecord, user: DirectoryUser, request: MethodRequest, event: 'reset-password' | 'unlock-account'): Promise<void> {
+    const policy = await this.deps.policy.current();
+    const refusal = scopeRefusal({ user, policy, ...(await this.scopeFactsOf(user.id, policy)) });
+    if (!refusal) return;
+    await this.audit(request, event, 'failure', flow.digest, user, user.username, { path: event === 'reset-password' ? 'self-service-reset' : 'unlock', reason: refusal.code });
+    throw new SsprError(refusal.code, { params: { required: 0 } });
   }
 
   /** The answer of the `attempt`-th account standing in for this name (DecoyRing), or null. */

@@ -17,7 +17,16 @@ const request = { lang: 'en' as const, ip: '192.0.2.9', userAgent: 'test' };
 const LEASE_SECONDS = 60;
 
 /** The reset flow over in-memory fakes: no server, no SMTP sink. */
-function harness(options: { users?: DirectoryUser[]; registrations?: Registration[]; policy?: Partial<SsprPolicy>; methods?: VerificationMethod[]; locked?: (user: DirectoryUser) => Promise<boolean | null> } = {}) {
+function harness(options: {
+  users?: DirectoryUser[];
+  registrations?: Registration[];
+  policy?: Partial<SsprPolicy>;
+  methods?: VerificationMethod[];
+  locked?: (user: DirectoryUser) => Promise<boolean | null>;
+  /** Group names and licence plans by user id (read when asked, so a test may change them mid-flow). */
+  groups?: Map<string, string[]>;
+  plans?: Map<string, string[]>;
+} = {}) {
   const users = options.users ?? [];
   const { clock, flows, sessions, throttleStore, throttles, recorder, guesses } = memoryParts();
   const afterAnswer = new DeferredWork();
@@ -52,8 +61,8 @@ function harness(options: { users?: DirectoryUser[]; registrations?: Registratio
       find: async (userId, id) => (options.registrations ?? []).find((r) => r.userId === userId && r.id === id) ?? null,
       touch: async () => undefined,
     },
-    groups: { groupsOfUser: async () => [] },
-    licences: { plansOf: async () => [] },
+    groups: { groupsOfUser: async (userId) => options.groups?.get(userId) ?? [] },
+    licences: { plansOf: async (userId) => options.plans?.get(userId) ?? [] },
     policy,
     throttles,
     methods,
@@ -241,5 +250,34 @@ describe('ResetFlow rules (fakes)', () => {
     await h.afterAnswer.flush();
     assert.equal(h.recorder.mails.length, 0, 'a disabled account gets no notice');
     assert.equal(h.recorder.events('reset-start').at(-1)?.detail?.reason, 'account-state');
+  });
+
+  it('an account disabled, taken out of the SSPR group or left without a licence while its flow ran is refused at the final step', async () => {
+    const users = ['gus', 'gia', 'lea', 'una'].map((name) => userNamed(name, name === 'una' ? { source: 'ldap' } : {}));
+    const groups = new Map(users.map((u) => [u.id, ['SSPR Users']]));
+    const plans = new Map(users.map((u) => [u.id, ['sspr']]));
+    const h = harness({ users, groups, plans, policy: { enabled: 'selected', group: 'SSPR Users', licenceRequired: true } });
+    const flows = new Map<string, string>();
+    for (const user of users) flows.set(user.username, await verified(h, user.username));
+    (users[0] as DirectoryUser).enabled = false;
+    groups.set('id-gia', ['Staff']);
+    plans.set('id-lea', []);
+    const expected = { gus: 'account-state', gia: 'sspr-enabled', lea: 'license-assigned', una: 'account-state' } as const;
+    await assert.rejects(h.flow.setPassword(flows.get('gus') as string, 'Strong-Passphrase-7', request), (e: SsprError) => e.code === expected.gus);
+    await assert.rejects(h.flow.setPassword(flows.get('gia') as string, 'Strong-Passphrase-7', request), (e: SsprError) => e.code === expected.gia);
+    await assert.rejects(h.flow.setPassword(flows.get('lea') as string, 'Strong-Passphrase-7', request), (e: SsprError) => e.code === expected.lea);
+    // "Unlock only" is refused by the same rule.
+    (users[3] as DirectoryUser).enabled = false;
+    await assert.rejects(h.flow.unlock(flows.get('una') as string, request), (e: SsprError) => e.code === expected.una);
+    assert.deepEqual(h.written, [], 'no account was written');
+    assert.deepEqual(h.recorder.events('reset-password').map((e) => [e.username, e.outcome, e.detail?.reason]), [
+      ['gus', 'failure', 'account-state'],
+      ['gia', 'failure', 'sspr-enabled'],
+      ['lea', 'failure', 'license-assigned'],
+    ]);
+    // Back in scope, the same verified flow completes: a refusal claims nothing.
+    (users[0] as DirectoryUser).enabled = true;
+    assert.deepEqual(await h.flow.setPassword(flows.get('gus') as string, 'Strong-Passphrase-8', request), { done: true });
+    assert.deepEqual(h.written, ['gus']);
   });
 });
