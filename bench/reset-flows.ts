@@ -201,6 +201,8 @@ async function benchAccounts(accounts: Accounts): Promise<void> {
   /** Users whose password was set by an earlier flow: their next flow also verifies the current hash. */
   const hasPassword = new Set<number>();
   let nextUser = 0;
+  /** Numbers every new password of the whole bench, so no account is given one of its earlier passwords (ppolicy history). */
+  let passwordsSet = 0;
 
   /** One run of `CONCURRENCY` closed-loop workers for DURATION_MS; `withPassword` false stops after verify. */
   const run = async (withPassword: boolean): Promise<RunFigures> => {
@@ -228,7 +230,7 @@ async function benchAccounts(accounts: Accounts): Promise<void> {
         const code = await timed('code-arrives', () => arrival);
         await timed('verify', () => post(`/api/v1/reset/${started.flowId}/verify`, { methodId, code }));
         if (withPassword) {
-          const password = `bench passphrase ${n} ${completed}`;
+          const password = `bench passphrase ${n} ${passwordsSet++}`;
           await timed('password', () => untilAccepted(() => post(`/api/v1/reset/${started.flowId}/password`, { password }), () => busy++));
           if (accounts === 'cloud') hashes += hasPassword.has(n) ? 2 : 1;
           hasPassword.add(n);
