@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config/schema.js';
+import { metricsServed, type Config } from '../config/schema.js';
 import { openStore, migrate, type Store } from '../store/database.js';
 import { systemClock, type Clock } from '../store/clock.js';
 import { UsersRepository } from '../store/users-repository.js';
@@ -175,7 +175,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const auditLog = new AuditRepository(store.db, store.reads);
   const audit = new Audit(auditLog, clock, log, config.audit.sinks.map((sink) => sink.id));
   // /metrics is served with a port of its own or behind a token on the main port (metrics-routes.ts).
-  const metrics = await Metrics.create({ exposed: config.metrics.port !== undefined || config.metrics.token !== undefined, processMetrics: overrides.processMetrics });
+  const metrics = await Metrics.create({ exposed: metricsServed(config), processMetrics: overrides.processMetrics });
   audit.onRecord((entry) => metrics.observeAudit(entry));
   const link = workerLink();
   if (link) metricsOfAllWorkers(link, metrics);

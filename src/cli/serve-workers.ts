@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
-import type { Config } from '../config/schema.js';
+import { metricsServed, type Config } from '../config/schema.js';
+import type { Exposition } from '../metrics/metrics.js';
 import { createLogger } from '../app/logger.js';
 import { SCHEDULES_ENV, isWorkerMessage, type WorkerMessage } from '../app/worker-link.js';
 import { openStore, migrate } from '../store/database.js';
@@ -42,7 +43,7 @@ export async function runPrimary(config: Config, count: number): Promise<void> {
   if (!process.env.NODE_CLUSTER_SCHED_POLICY) cluster.schedulingPolicy = cluster.SCHED_RR;
 
   const replays = new InMemoryReplayStore(systemClock);
-  const metrics = config.metrics.port !== undefined || config.metrics.token !== undefined ? await metricsAggregator() : null;
+  const metrics = metricsServed(config) ? await metricsAggregator() : null;
   const ready = new WeakSet<Worker>();
   const reasons = new WeakMap<Worker, string>();
   const runsSchedules = new WeakMap<Worker, boolean>();
@@ -135,7 +136,7 @@ async function metricsAggregator() {
     part(id: number, metrics: unknown[]) {
       collecting.get(id)?.(metrics);
     },
-    async whole(workers: Worker[]): Promise<{ contentType: string; body: string }> {
+    async whole(workers: Worker[]): Promise<Exposition> {
       const id = nextId++;
       const parts = await new Promise<unknown[][]>((resolve, reject) => {
         const got: unknown[][] = [];

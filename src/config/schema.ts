@@ -379,3 +379,8 @@ export type ConfigInput = z.input<typeof configSchema>;
 
 /** Dotted paths whose values are never printed. */
 export const secretPaths = new Set(['secrets.masterKey', 'smtp.url', 'databaseUrl', 'metrics.token', ...auditSinkSecretKeys.map((key) => `audit.sinks.*.${key}`), ...smsSecretPaths.map((key) => `sms.${key}`), 'directory.bindPassword']);
+
+/** Whether /metrics can be scraped: on a port of its own (`metrics.port`), or behind `metrics.token` on the main port. */
+export function metricsServed(config: Pick<Config, 'metrics'>): boolean {
+  return config.metrics.port !== undefined || config.metrics.token !== undefined;
+}
