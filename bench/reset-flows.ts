@@ -15,10 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
-import { openStore, migrate } from '../src/store/database.js';
-import { UsersRepository } from '../src/store/users-repository.js';
-import { systemClock } from '../src/store/clock.js';
-import { SharedKeyring } from '../src/crypto/shared-keyring.js';
+import { addCloudUsers } from './cloud-users.js';
 import { runCli, startServerProcess } from '../test/support/processes.js';
 import { ldapsDirectory, startSlapd, type Slapd } from '../test/support/slapd.js';
 import { availableParallelism } from 'node:os';
@@ -139,11 +136,7 @@ function directoryLdif(usersDn: string): string {
 /** A data folder with the bench's accounts: cloud-only ones in the store, or directory ones synced from slapd. */
 async function prepareAccounts(accounts: Accounts, dataDir: string): Promise<{ env: Record<string, string>; slapd: Slapd | null }> {
   if (accounts === 'cloud') {
-    const store = openStore(undefined, dataDir);
-    await migrate(store);
-    const users = new UsersRepository(store.db, systemClock, (await SharedKeyring.open(store, dataDir)).keyring.cipher);
-    for (let i = 0; i < USERS; i++) await users.add({ username: `bench${i}`, email: `bench${i}@example.org` });
-    await store.close();
+    await addCloudUsers(dataDir, Array.from({ length: USERS }, (_, i) => `bench${i}`));
     return { env: {}, slapd: null };
   }
   const ldif = join(dataDir, 'bench-users.ldif');

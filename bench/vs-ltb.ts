@@ -9,15 +9,18 @@
  * Environment: ROUNDS (3), DUR (10 s), CONCS ("1 8 32"), SYSTEMS, RESET (1), WAIT_QUIET (1: waits up to 30 min
  * for a 1-minute load below 2.5) are passed to the kit's runner; SSPR_PERF_RUN_DIR (a new temporary directory).
  * The change rounds run first with a discarding SMTP relay answering sspr's notices; the complete reset flows
- * (RESET=1) run after them, where the kit's client is the SMTP peer.
+ * (RESET=1) run after them, where the kit's client is the SMTP peer. Their cloud-only accounts (c0001…, as many as
+ * the kit's directory users) are added here, through this checkout's own store and keyring, and marked as there
+ * for the kit (its own script for them reads keys the way an older sspr did).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadAverage } from './stats.js';
+import { addCloudUsers } from './cloud-users.js';
 
 function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -46,6 +49,15 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** The kit's cloud-only accounts c0001…cN (N: the kit's user count, from its env.sh) in its SQLite data folder. */
+async function addKitCloudUsers(runDir: string): Promise<void> {
+  const count = Number(/N_USERS=(\d+)/.exec(readFileSync(join(runDir, 'env.sh'), 'utf8'))?.[1] ?? '1000');
+  const dataDir = join(runDir, 'sspr-data');
+  const added = await addCloudUsers(dataDir, Array.from({ length: count }, (_, i) => `c${String(i + 1).padStart(4, '0')}`));
+  writeFileSync(join(dataDir, '.cloud-users'), '');
+  console.log(`cloud-only accounts for the reset rounds: ${added} added`);
+}
+
 export async function benchVsLtb(): Promise<void> {
   const root = packageRoot();
   const anchors = anchorsDir(root);
@@ -69,7 +81,11 @@ export async function benchVsLtb(): Promise<void> {
       relay.kill('SIGTERM');
     }
     // The complete reset flows: the kit's client is the SMTP peer itself (it reads the codes), on a port of its own.
-    if ((process.env.RESET ?? '1') === '1') step('bash', [join(kit, 'sspr-vs-ltb-run.sh'), runDir], { ...common, SYSTEMS: '', RESET: '1', WAIT_QUIET: '0' });
+    // No change rounds again: SYSTEMS is one space, as the kit reads an empty value as its default list.
+    if ((process.env.RESET ?? '1') === '1') {
+      await addKitCloudUsers(runDir);
+      step('bash', [join(kit, 'sspr-vs-ltb-run.sh'), runDir], { ...common, SYSTEMS: ' ', RESET: '1', WAIT_QUIET: '0' });
+    }
     step('node', [join(kit, 'sspr-vs-ltb-report.mjs'), out]);
   } finally {
     step('bash', [join(kit, 'sspr-vs-ltb-teardown.sh'), runDir]);
