@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import nodemailer from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { SMTPServer } from 'smtp-server';
 import { smtpMailer } from '../../../src/mail/mailer.js';
 import { composeMessage } from '../../../src/mail/compose-message.js';
@@ -44,7 +45,7 @@ describe('smtpMailer: the composed bytes straight to the pool', () => {
 
   it('delivers what nodemailer sendMail({ raw, envelope }) delivers: the same envelope and bytes', async () => {
     const mailer = smtpMailer(url, from);
-    const reference = nodemailer.createTransport({ url } as nodemailer.TransportOptions & { url: string });
+    const reference = nodemailer.createTransport({ url } as SMTPTransport.Options);
     try {
       for (const sample of samples) {
         const composed = await composeMessage({ from, ...sample });
