@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: every benchmark in turn; each prints its own figures. `npm run bench -- NAME` runs one;
- * `vs-ltb` (the side-by-side kit against LTB, needs apt and several minutes) runs only when named. An unknown
+ * `vs-ltb` (the side-by-side kit against LTB, needs apt and several minutes) and `password-step` (the final reset
+ * step alone, in-process, with its store, LDAP and mail counts) run only when named. An unknown
  * name is refused with the list of names (exit 2), never a run that measures nothing.
  */
 import { benchResetFlows } from './reset-flows.js';
@@ -15,6 +16,7 @@ import { benchVsLtb } from './vs-ltb.js';
 import { benchConsole } from './console.js';
 import { benchStrengthEstimate } from './strength-estimate.js';
 import { benchServerMemory } from './server-memory.js';
+import { benchPasswordStep } from './password-step.js';
 
 /** Every benchmark by name, in the order `npm run bench` runs them; `inAll` false: only when named. */
 const benches: ReadonlyArray<{ name: string; run: () => unknown; inAll: boolean }> = [
@@ -30,6 +32,7 @@ const benches: ReadonlyArray<{ name: string; run: () => unknown; inAll: boolean 
   { name: 'strength', run: benchStrengthEstimate, inAll: true },
   { name: 'memory', run: benchServerMemory, inAll: true },
   { name: 'password', run: async () => (await import('./password-policy.js')).main(), inAll: true },
+  { name: 'password-step', run: benchPasswordStep, inAll: false },
   { name: 'vs-ltb', run: benchVsLtb, inAll: false },
 ];
 

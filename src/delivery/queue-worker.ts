@@ -70,6 +70,8 @@ export class QueueWorker {
    * earlier runs wait for the next poll, and this node's own new rows never wait (they are attempted at once).
    */
   private backlog = true;
+  /** Rows delivered in this turn of the event loop, waiting for their shared commit (deliveredInBatch). */
+  private delivered: Array<{ row: QueuedDelivery; done: (written: boolean) => void }> = [];
 
   constructor(private readonly options: QueueWorkerOptions) {}
 
@@ -152,7 +154,7 @@ export class QueueWorker {
         signal.addEventListener('abort', onAbort, { once: true });
         deliver(row, signal).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
       });
-      if (row.queue === 'outbox' && this.options.batches && this.options.settled && (await this.deliveredInBatch(row, this.options.batches.begin()))) return;
+      if (row.queue === 'outbox' && this.options.batches && this.options.settled && (await this.deliveredInBatch(row, this.options.batches))) return;
       await repository.delivered(row, nodeId, clock.now());
       outcome = 'delivered';
     } catch (error) {
@@ -175,20 +177,32 @@ export class QueueWorker {
   }
 
   /**
-   * Removes a delivered row and writes what `settled` records in one commit; false (nothing written) when that
-   * failed, and the caller writes them one at a time.
+   * Removes a delivered row and writes what `settled` records in one commit, shared by every row delivered in the
+   * same turn of the event loop (group commit: many messages sent together cost one commit, not one each); false
+   * (nothing of this group written) when that commit failed, and the caller writes them one at a time.
    */
-  private async deliveredInBatch(row: QueuedDelivery, batch: WriteBatch): Promise<boolean> {
+  private deliveredInBatch(row: QueuedDelivery, batches: { begin(): WriteBatch }): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      this.delivered.push({ row, done: resolve });
+      if (this.delivered.length === 1) setImmediate(() => void this.commitDelivered(batches.begin()));
+    });
+  }
+
+  private async commitDelivered(batch: WriteBatch): Promise<void> {
     const { repository, nodeId, clock } = this.options;
+    const group = this.delivered.splice(0);
     try {
-      void repository.delivered(row, nodeId, clock.now(), batch);
-      const told = this.options.settled?.(row, 'delivered', undefined, batch);
+      const told: Array<void | Promise<void>> = [];
+      for (const { row } of group) {
+        void repository.delivered(row, nodeId, clock.now(), batch);
+        told.push(this.options.settled?.(row, 'delivered', undefined, batch));
+      }
       await batch.commit();
-      await told;
-      return true;
+      await Promise.all(told);
+      for (const { done } of group) done(true);
     } catch (error) {
       batch.discard(error);
-      return false;
+      for (const { done } of group) done(false);
     }
   }
 

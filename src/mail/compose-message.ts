@@ -8,6 +8,8 @@ export interface ComposedMessage {
   /** The bytes that go after SMTP DATA. */
   raw: Buffer;
   envelope: { from: string | false; to: string[] };
+  /** The Message-ID header's value written in `raw` (`<…@domain>`). */
+  messageId: string;
 }
 
 interface PlainMessage {
@@ -32,9 +34,10 @@ export async function composeMessage(message: PlainMessage): Promise<ComposedMes
   if (composed !== null) return composed;
   const node = new MailComposer(message).compile();
   const envelope = node.getEnvelope();
+  const messageId = node.messageId();
   const text = node.content;
-  if (node.childNodes.length > 0 || typeof text !== 'string') return { raw: await node.build(), envelope };
-  return { raw: withBody(node.buildHeaders(), text, node.getTransferEncoding()), envelope };
+  if (node.childNodes.length > 0 || typeof text !== 'string') return { raw: await node.build(), envelope, messageId };
+  return { raw: withBody(node.buildHeaders(), text, node.getTransferEncoding()), envelope, messageId };
 }
 
 /** A recipient written as nodemailer writes it: a bare ASCII address that needs no encoding and no folding. */
@@ -65,17 +68,18 @@ export function composePlainText(message: PlainMessage): ComposedMessage | null 
   const fixed = fixedPartOf(message.from, message.subject);
   if (fixed === null) return null;
   const encoding = transferEncodingOf(message.text);
+  const messageId = `<${randomUUID()}@${fixed.domain}>`;
   const head = [
     fixed.from,
     `To: ${message.to}`,
     fixed.subject,
-    `Message-ID: <${randomUUID()}@${fixed.domain}>`,
+    `Message-ID: ${messageId}`,
     `Content-Transfer-Encoding: ${encoding}`,
     `Date: ${new Date().toUTCString().replace(/GMT/, '+0000')}`,
     'MIME-Version: 1.0',
     'Content-Type: text/plain; charset=utf-8',
   ].join('\r\n');
-  return { raw: withBody(head, message.text, encoding), envelope: { from: fixed.envelopeFrom, to: [message.to] } };
+  return { raw: withBody(head, message.text, encoding), envelope: { from: fixed.envelopeFrom, to: [message.to] }, messageId };
 }
 
 function fixedPartOf(from: string, subject: string): FixedPart | null {
