@@ -370,7 +370,7 @@ function metricsOfAllWorkers(link: WorkerLink, metrics: Metrics): void {
     void metrics.snapshot().catch(() => []).then((snapshot) => link.tell({ sspr: 'metrics-part', id, metrics: snapshot }));
   });
   metrics.answerWith(async () => {
-    const answer = await link.ask((id) => ({ sspr: 'metrics-request', id }), 'metrics-answer');
+    const answer = await link.ask((id) => ({ sspr: 'metrics-request', id }));
     if (answer.body === null) throw new Error('the primary process could not aggregate the workers\' metrics');
     return { contentType: answer.contentType, body: answer.body };
   });
@@ -380,6 +380,6 @@ function metricsOfAllWorkers(link: WorkerLink, metrics: Metrics): void {
 function replaysOfAllWorkers(link: WorkerLink): ReplayStore {
   return {
     has: () => false,
-    add: async (signature, expiresAt) => (await link.ask((id) => ({ sspr: 'captcha-spend', id, signature, expiresAt }), 'captcha-answer')).fresh,
+    add: async (signature, expiresAt) => (await link.ask((id) => ({ sspr: 'captcha-spend', id, signature, expiresAt }))).fresh,
   };
 }
