@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { addCloudUsers } from './cloud-users.js';
-import { runCli, startServerProcess } from '../test/support/processes.js';
+import { childPids, runCli, startServerProcess } from '../test/support/processes.js';
 import { ldapsDirectory, startSlapd, type Slapd } from '../test/support/slapd.js';
 import { availableParallelism } from 'node:os';
 import { hashPassword } from '../src/crypto/password-hash.js';
@@ -103,11 +103,9 @@ async function memoryByPhase(baseUrl: string, pid: number | undefined): Promise<
   return `rss ${mib('process_resident_memory_bytes')} (peak so far ${serverMemory(pid, 'VmHWM')}), heap used ${mib('nodejs_heap_size_used_bytes')} of ${mib('nodejs_heap_size_total_bytes')}, external ${mib('nodejs_external_memory_bytes')} MiB`;
 }
 
-/** The server's processes: the one started, and with `http.workers` > 1 its workers (Linux: /proc/PID/task/PID/children). */
+/** The server's processes: the one started, and with `http.workers` > 1 its workers. */
 function serverPids(pid: number | undefined): number[] {
-  if (pid === undefined) return [];
-  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-  return [pid, ...(children === '' ? [] : children.split(/\s+/).map(Number))];
+  return pid === undefined ? [] : [pid, ...childPids(pid)];
 }
 
 /** CPU time the server's processes have used so far (utime + stime of /proc/PID/stat), in ms. */

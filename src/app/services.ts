@@ -139,6 +139,11 @@ export interface ServiceOverrides {
   mailer?: Mailer;
   /** Process metrics (CPU, memory, event loop) in the registry; default on. */
   processMetrics?: boolean;
+  /**
+   * The store is migrated and holds its keyring: true for a worker of `sspr serve`, whose primary did both before
+   * forking it (serve-workers.ts). Default false: migrate first.
+   */
+  migrated?: boolean;
 }
 
 const HOUSEKEEPING_MS = 60_000;
@@ -152,18 +157,20 @@ const SERVING_SQLITE_CACHE_MIB = 8;
 /** Days a mail or SMS given up is kept (sealed) for the operator to see in `sspr audit queue`. */
 const DEAD_MESSAGE_DAYS = 7;
 
-/** Wires every part of the service from a validated config. Migrates the store first. */
+/** Wires every part of the service from a validated config. Migrates the store first unless `overrides.migrated`. */
 export async function createServices(config: Config, log: Logger, overrides: ServiceOverrides = {}): Promise<Services> {
   const clock = overrides.clock ?? systemClock;
   // The operator's mail and SMS texts are checked before anything opens: a bad file stops start-up with its line.
   installTemplates(config.templates.dir);
   const store = openStore(config.databaseUrl, config.dataDir, { sqliteCacheMiB: SERVING_SQLITE_CACHE_MIB });
-  const { keys, keyring } = await migrate(store)
-    .then(() => SharedKeyring.open(store, config.dataDir, config.secrets.masterKey, clock))
-    .catch(async (error: unknown) => {
-      await store.close();
-      throw error;
-    });
+  // On a store that holds its keyring, opening it only reads it (and checks the master key against it).
+  const { keys, keyring } = await (async () => {
+    if (!overrides.migrated) await migrate(store);
+    return SharedKeyring.open(store, config.dataDir, config.secrets.masterKey, clock);
+  })().catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   const cipher = keyring.cipher;
   keyring.watch();
 
@@ -363,7 +370,7 @@ function metricsOfAllWorkers(link: WorkerLink, metrics: Metrics): void {
     void metrics.snapshot().catch(() => []).then((snapshot) => link.tell({ sspr: 'metrics-part', id, metrics: snapshot }));
   });
   metrics.answerWith(async () => {
-    const answer = await link.ask((id) => ({ sspr: 'metrics-request', id }), 'metrics-answer');
+    const answer = await link.ask((id) => ({ sspr: 'metrics-request', id }));
     if (answer.body === null) throw new Error('the primary process could not aggregate the workers\' metrics');
     return { contentType: answer.contentType, body: answer.body };
   });
@@ -373,6 +380,6 @@ function metricsOfAllWorkers(link: WorkerLink, metrics: Metrics): void {
 function replaysOfAllWorkers(link: WorkerLink): ReplayStore {
   return {
     has: () => false,
-    add: async (signature, expiresAt) => (await link.ask((id) => ({ sspr: 'captcha-spend', id, signature, expiresAt }), 'captcha-answer')).fresh,
+    add: async (signature, expiresAt) => (await link.ask((id) => ({ sspr: 'captcha-spend', id, signature, expiresAt }))).fresh,
   };
 }

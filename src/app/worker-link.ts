@@ -41,7 +41,13 @@ export function workerCount(config: Config): number {
 /** How long a worker waits for the primary's answer before the request fails. */
 const ANSWER_MS = 5000;
 
-type Answer = Extract<WorkerMessage, { sspr: 'metrics-answer' | 'captcha-answer' }>;
+/** The questions a worker asks the primary, by kind, and the kind of the answer to each. */
+const ANSWER_KINDS = { 'metrics-request': 'metrics-answer', 'captcha-spend': 'captcha-answer' } as const satisfies Partial<Record<WorkerMessage['sspr'], WorkerMessage['sspr']>>;
+type Question = Extract<WorkerMessage, { sspr: keyof typeof ANSWER_KINDS }>;
+type AnswerTo<K extends Question['sspr']> = Extract<WorkerMessage, { sspr: (typeof ANSWER_KINDS)[K] }>;
+type Answer = AnswerTo<Question['sspr']>;
+const answers = new Set<WorkerMessage['sspr']>(Object.values(ANSWER_KINDS));
+const isAnswer = (message: WorkerMessage): message is Answer => answers.has(message.sspr);
 
 /**
  * A worker's end of the IPC channel: requests to the primary with their answers, and handlers for what the
@@ -55,7 +61,7 @@ export class WorkerLink {
   constructor(private readonly send: (message: WorkerMessage, sent: () => void) => void) {
     process.on('message', (message: unknown) => {
       if (!isWorkerMessage(message)) return;
-      if (message.sspr === 'metrics-answer' || message.sspr === 'captcha-answer') {
+      if (isAnswer(message)) {
         const resolve = this.pending.get(message.id);
         this.pending.delete(message.id);
         resolve?.(message);
@@ -75,8 +81,8 @@ export class WorkerLink {
     this.handlers.set(kind, handler as (message: WorkerMessage) => void);
   }
 
-  /** Asks the primary; rejects when no answer comes within five seconds. */
-  ask<A extends Answer['sspr']>(build: (id: number) => WorkerMessage, _answer: A): Promise<Extract<Answer, { sspr: A }>> {
+  /** Asks the primary the question `build` makes with the request's id; rejects when no answer comes within five seconds. */
+  ask<Q extends Question>(build: (id: number) => Q): Promise<AnswerTo<Q['sspr']>> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -86,7 +92,7 @@ export class WorkerLink {
       timer.unref();
       this.pending.set(id, (answer) => {
         clearTimeout(timer);
-        resolve(answer as Extract<Answer, { sspr: A }>);
+        resolve(answer as AnswerTo<Q['sspr']>);
       });
       this.send(build(id), () => undefined);
     });

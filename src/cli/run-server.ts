@@ -43,7 +43,8 @@ export async function runServer(config: Config, before?: (services: Services) =>
 async function serve(config: Config, before?: (services: Services) => Promise<void>): Promise<void> {
   const link = workerLink();
   const log = createLogger(config.log.level);
-  const services = await createServices(config, log);
+  // A worker's primary migrated the store and created its keyring before forking it.
+  const services = await createServices(config, log, { migrated: link !== null });
   if (before) await before(services);
   const app = await buildServer(services);
   const address = await app.listen({ port: config.port, host: config.host }).catch(async (error: unknown) => {

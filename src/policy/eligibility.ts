@@ -20,6 +20,9 @@ export type Refusal =
   | { code: 'methods-registered'; detail: { registered: number; required: number } }
   | { code: 'admin-policy'; detail: { registered: number; required: number } };
 
+/** The refusals whatever methods the account holds: its state, SSPR's scope, its licence (`scopeRefusal`). */
+export type ScopeRefusal = Extract<Refusal, { code: 'account-state' | 'sspr-enabled' | 'license-assigned' }>;
+
 export interface EligibilityInput {
   user: DirectoryUser;
   /** Names of every group the user belongs to, nested membership included (may be empty where `scopeFactsNeeded` says the policy does not ask). */
@@ -63,7 +66,7 @@ export function scopeFactsNeeded(policy: Pick<SsprPolicy, 'enabled' | 'licenceRe
  * Why this account may not reset whatever methods it holds (disabled, outside SSPR's scope, no licence), or null.
  * Pure; checks in this order. The part of eligibility an administrator's change moves while a flow runs.
  */
-export function scopeRefusal(input: Omit<EligibilityInput, 'registrations'>): Refusal | null {
+export function scopeRefusal(input: Omit<EligibilityInput, 'registrations'>): ScopeRefusal | null {
   const { user, policy } = input;
   if (!user.enabled) return { code: 'account-state', detail: 'disabled' };
   if (policy.enabled === 'none') return { code: 'sspr-enabled', detail: 'disabled-for-everyone' };

@@ -28,6 +28,10 @@ import { systemClock, type Clock } from './clock.js';
  */
 const BULK_CACHE_KIB = 8192;
 
+/** The settings (pragmas) a bulk write may change, with SQLite's defaults (taken when a pragma answers no row). */
+const PRAGMA_DEFAULTS = { wal_autocheckpoint: 1000, cache_size: -2000 };
+type Pragma = keyof typeof PRAGMA_DEFAULTS;
+
 /** The indexes a first import builds at its end, by name: their definitions are the store's own (parked below). */
 const DEFERRED_INDEXES = ['users_email_lookup', 'users_display_name_lower'] as const;
 
@@ -57,22 +61,22 @@ export async function withBulkWrites<T>(store: Pick<Store, 'db' | 'dialect'>, wo
   if (store.dialect !== 'sqlite') return work(unpaced);
   const previous = await pragmas(store.db);
   const file = await databaseFile(store.db);
-  const automatic = () => sql`pragma wal_autocheckpoint = ${sql.lit(previous.wal_autocheckpoint)}`.execute(store.db);
+  const automatic = () => setPragma(store.db, 'wal_autocheckpoint', previous.wal_autocheckpoint);
   const checkpoints = file && previous.wal_autocheckpoint > 0 ? BackgroundCheckpoints.start(file, () => void automatic().catch(() => undefined)) : null;
-  if (checkpoints) await sql`pragma wal_autocheckpoint = 0`.execute(store.db);
   const exclusive = options.exclusive === true;
-  if (exclusive) await sql`pragma cache_size = ${sql.lit(-BULK_CACHE_KIB)}`.execute(store.db);
+  // The run's settings, each back to its previous value once the run is done.
+  const bulk = new Map<Pragma, number>();
+  if (checkpoints) bulk.set('wal_autocheckpoint', 0);
+  if (exclusive) bulk.set('cache_size', -BULK_CACHE_KIB);
+  for (const [name, value] of bulk) await setPragma(store.db, name, value);
   const defer = exclusive && options.rebuildIndexes === true;
   if (defer) await parkDeferredIndexes(store.db, options.clock);
   try {
     return await work(checkpoints ? { pace: () => checkpoints.pace() } : unpaced);
   } finally {
     if (defer) await restoreDeferredIndexes(store);
-    if (exclusive) await sql`pragma cache_size = ${sql.lit(previous.cache_size)}`.execute(store.db);
-    if (checkpoints) {
-      await checkpoints.stop();
-      await automatic();
-    }
+    await checkpoints?.stop();
+    for (const name of bulk.keys()) await setPragma(store.db, name, previous[name]);
   }
 }
 
@@ -82,13 +86,18 @@ async function databaseFile(db: Kysely<Database>): Promise<string | null> {
   return rows.find((row) => row.name === 'main')?.file || null;
 }
 
-/** The settings withBulkWrites changes, as they are. */
-async function pragmas(db: Kysely<Database>): Promise<{ wal_autocheckpoint: number; cache_size: number }> {
-  const read = async (name: 'wal_autocheckpoint' | 'cache_size', fallback: number): Promise<number> => {
+/** The settings withBulkWrites may change, as they are. */
+async function pragmas(db: Kysely<Database>): Promise<Record<Pragma, number>> {
+  const values = { ...PRAGMA_DEFAULTS };
+  for (const name of Object.keys(values) as Pragma[]) {
     const { rows } = await sql<Record<string, number>>`pragma ${sql.raw(name)}`.execute(db);
-    return Number(rows[0]?.[name] ?? fallback);
-  };
-  return { wal_autocheckpoint: await read('wal_autocheckpoint', 1000), cache_size: await read('cache_size', -2000) };
+    values[name] = Number(rows[0]?.[name] ?? values[name]);
+  }
+  return values;
+}
+
+function setPragma(db: Kysely<Database>, name: Pragma, value: number): Promise<unknown> {
+  return sql`pragma ${sql.raw(name)} = ${sql.lit(value)}`.execute(db);
 }
 
 /**

@@ -12,18 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSlapd, ldapsDirectory, type Slapd } from '../support/slapd.js';
 import { SmtpSink } from '../support/smtp-sink.js';
-import { freePort, runCli, runCliAsync, startServerProcess, type ServerProcess } from '../support/processes.js';
+import { childPids, freePort, runCli, runCliAsync, startServerProcess, type ServerProcess } from '../support/processes.js';
 import { postJson } from '../support/json-client.js';
 import { parsePrometheusText } from '../support/prometheus-text.js';
 
 const USERS = ['ann', 'bob', 'cat', 'dan', 'eve', 'fay', 'gus', 'hal'];
 const original = (uid: string) => `${uid}-Original-Pass-1`;
-
-/** The processes `pid` started (Linux). */
-function childrenOf(pid: number): number[] {
-  const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-  return text === '' ? [] : text.split(/\s+/).map(Number);
-}
 
 /** CPU seconds (user + system) process `pid` has used so far. */
 function cpuSecondsOf(pid: number): number {
@@ -86,7 +80,7 @@ describe('sspr serve with two workers', () => {
 
   it('runs a primary and two workers that both serve password changes, counted together by /metrics', async () => {
     const primary = server!.child.pid as number;
-    const workers = await until('two workers', () => childrenOf(primary).length === 2 && childrenOf(primary));
+    const workers = await until('two workers', () => childPids(primary).length === 2 && childPids(primary));
     const cpuBefore = workers.map(cpuSecondsOf);
     // Concurrent changes open several connections, which the primary hands to the workers in turn.
     for (const round of [1, 2]) await Promise.all(USERS.map((uid) => changeOnce(uid, round)));
@@ -99,13 +93,13 @@ describe('sspr serve with two workers', () => {
 
   it('replaces a worker killed with SIGKILL while requests keep succeeding', async () => {
     const primary = server!.child.pid as number;
-    const [victim, survivor] = childrenOf(primary) as [number, number];
+    const [victim, survivor] = childPids(primary) as [number, number];
     process.kill(victim, 'SIGKILL');
     // The connections the killed worker held are cut with it; this client notices and opens new ones.
     await new Promise((resolve) => setTimeout(resolve, 300));
     await Promise.all(USERS.map((uid) => changeOnce(uid, 3)));
     const now = await until('a replacement worker', () => {
-      const children = childrenOf(primary);
+      const children = childPids(primary);
       return children.length === 2 && !children.includes(victim) && children;
     });
     assert.ok(now.includes(survivor));
@@ -125,7 +119,7 @@ describe('sspr serve with two workers', () => {
 
   it('SIGTERM drains the workers and the primary exits 0', async () => {
     const primary = server!.child.pid as number;
-    const workers = childrenOf(primary);
+    const workers = childPids(primary);
     const code = await server!.stop();
     assert.equal(code, 0, server!.output());
     for (const pid of workers) assert.throws(() => process.kill(pid, 0), 'the worker is gone');

@@ -48,6 +48,15 @@ export interface ServerProcess {
 }
 
 /**
+ * The processes `pid` started, such as the workers of `sspr serve` (Linux: /proc/PID/task/PID/children lists the
+ * children of its main thread, which forks them).
+ */
+export function childPids(pid: number): number[] {
+  const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+  return text === '' ? [] : text.split(/\s+/).map(Number);
+}
+
+/**
  * Whether process `pid` holds a listening TCP socket on `port` (Linux: /proc/net/tcp{,6} and the process's fds). A
  * port found free and then handed to a child can be taken in between by another test's server; only the child's
  * own socket proves that an answer on the port is the child's.

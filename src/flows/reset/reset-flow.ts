@@ -102,6 +102,11 @@ function standInOf(ref: string): { userId: string; ref: string } | null {
 }
 const publicMethod = (lang: Lang) => ({ id, type, hint }: OfferedMethod): PublicMethod => ({ id, type, hint: renderHint(hint, lang) });
 
+/** The error a refusal answers with, with the params its code's sentence takes: only `methods-registered` names a count. */
+function refusalError(refusal: Refusal): SsprError {
+  return refusal.code === 'methods-registered' ? new SsprError(refusal.code, { params: { required: refusal.detail.required } }) : new SsprError(refusal.code);
+}
+
 /**
  * Forgot-password, transport-free: start → send (begin a method) → verify → … → password. The HTML pages,
  * the JSON API and the tests drive this same code. Contracts (OWASP Forgot Password, Entra SSPR):
@@ -346,7 +351,7 @@ export class ResetFlow {
     const refusal = scopeRefusal({ user, policy, ...(await this.scopeFactsOf(user.id, policy)) });
     if (!refusal) return;
     await this.audit(request, event, 'failure', flow.digest, user, user.username, { path: event === 'reset-password' ? 'self-service-reset' : 'unlock', reason: refusal.code });
-    throw new SsprError(refusal.code, { params: { required: 0 } });
+    throw new SsprError(refusal.code);
   }
 
   /** The answer of the `attempt`-th account standing in for this name (DecoyRing), or null. */
@@ -396,13 +401,12 @@ export class ResetFlow {
    * notice per user name per e-mail window, counted under the e-mail throttle (no mail bombs).
    */
   private tellRefusal(user: DirectoryUser, refusal: Refusal, policy: SsprPolicy, request: MethodRequest): void {
-    const required = typeof refusal.detail === 'object' ? refusal.detail.required : 0;
-    if (policy.refusalNotice === 'page') throw new SsprError(refusal.code, { params: { required } });
+    if (policy.refusalNotice === 'page') throw refusalError(refusal);
     const email = user.email;
     if (!email || refusal.code === 'account-state') return;
     this.deps.afterAnswer.run(async () => {
       if (!(await this.deps.throttles.takeRefusalNotice(usernameKey(user.username), policy))) return;
-      const reason = new SsprError(refusal.code, { params: { required } }).messageIn(request.lang);
+      const reason = refusalError(refusal).messageIn(request.lang);
       const notice = refusalNoticeMail(request.lang, email, { organisation: this.deps.settings.organisation, reason });
       this.deps.mail.dispatch(notice, { purpose: 'reset-refused', userId: user.id, username: user.username });
     });

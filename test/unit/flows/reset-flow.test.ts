@@ -131,6 +131,20 @@ describe('ResetFlow rules (fakes)', () => {
     }
   });
 
+  it('a refusal on the page takes the params its sentence names: only methods-registered a count', async () => {
+    const users = [userNamed('pia'), userNamed('ops', { isAdmin: true }), userNamed('off', { enabled: false })];
+    const h = harness({ users, policy: { refusalNotice: 'page', methodsRequired: 2 } });
+    const refusalOf = async (name: string) => (await h.flow.start(name, request).then(() => assert.fail(`${name} was not refused`), (e: unknown) => e)) as SsprError;
+    const few = await refusalOf('pia');
+    assert.equal(few.code, 'methods-registered');
+    assert.deepEqual(few.params, { required: 2 });
+    assert.match(few.message, /register 2 verification methods/);
+    for (const [name, code] of [['ops', 'admin-policy'], ['off', 'account-state']] as const) {
+      const refused = await refusalOf(name);
+      assert.deepEqual([refused.code, refused.params], [code, undefined]);
+    }
+  });
+
   it('a refusal notice goes out after the answer, at most once per user per e-mail window, counted as an e-mail', async () => {
     // An administrator with one method is refused (two-gate); the default policy tells them by e-mail.
     const admin = userNamed('ops', { isAdmin: true });
@@ -263,12 +277,12 @@ describe('ResetFlow rules (fakes)', () => {
     groups.set('id-gia', ['Staff']);
     plans.set('id-lea', []);
     const expected = { gus: 'account-state', gia: 'sspr-enabled', lea: 'license-assigned', una: 'account-state' } as const;
-    await assert.rejects(h.flow.setPassword(flows.get('gus') as string, 'Strong-Passphrase-7', request), (e: SsprError) => e.code === expected.gus);
-    await assert.rejects(h.flow.setPassword(flows.get('gia') as string, 'Strong-Passphrase-7', request), (e: SsprError) => e.code === expected.gia);
-    await assert.rejects(h.flow.setPassword(flows.get('lea') as string, 'Strong-Passphrase-7', request), (e: SsprError) => e.code === expected.lea);
+    await assert.rejects(h.flow.setPassword(flows.get('gus') as string, 'Strong-Passphrase-7', request), (e: SsprError) => e.code === expected.gus && e.params === undefined);
+    await assert.rejects(h.flow.setPassword(flows.get('gia') as string, 'Strong-Passphrase-7', request), (e: SsprError) => e.code === expected.gia && e.params === undefined);
+    await assert.rejects(h.flow.setPassword(flows.get('lea') as string, 'Strong-Passphrase-7', request), (e: SsprError) => e.code === expected.lea && e.params === undefined);
     // "Unlock only" is refused by the same rule.
     (users[3] as DirectoryUser).enabled = false;
-    await assert.rejects(h.flow.unlock(flows.get('una') as string, request), (e: SsprError) => e.code === expected.una);
+    await assert.rejects(h.flow.unlock(flows.get('una') as string, request), (e: SsprError) => e.code === expected.una && e.params === undefined);
     assert.deepEqual(h.written, [], 'no account was written');
     assert.deepEqual(h.recorder.events('reset-password').map((e) => [e.username, e.outcome, e.detail?.reason]), [
       ['gus', 'failure', 'account-state'],
