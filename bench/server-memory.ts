@@ -52,7 +52,7 @@ interface Checkout {
 }
 
 interface RoundFigures {
-  /** VmHWM when idle: the start-up peak (the strength dictionaries are built in a worker thread then). */
+  /** VmHWM when idle: the start-up peak (with no dictionary file from the build, the worker thread that builds them). */
   startPeakMiB: number;
   idleMiB: number;
   peakMiB: number;
