@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- memory`: the server's resident memory while users change their passwords. The built server
- * (`sspr serve`, started as the systemd unit and the image start it: `node --max-semi-space-size=4` with
+ * (`sspr serve`, started as the systemd unit and the image start it: `node --max-semi-space-size=2` with
  * `MALLOC_ARENA_MAX=2`) in direct mode on SQLite against a slapd the bench starts, with 1,000 synced directory
  * accounts; 32 closed-loop clients each sign in (`POST /api/v1/session`) and change their password
  * (`POST /api/v1/me/password`) with a fresh one, every client owning its own accounts.
@@ -36,7 +36,7 @@ const CONCURRENCY = Number(process.env.SSPR_BENCH_CONCURRENCY ?? 32);
 const USERS = 1000;
 const IDLE_SETTLE_MS = 3000;
 /** The node flag and the allocator setting of deploy/systemd/sspr.service and the image's entry point. */
-const NODE_ARGS = ['--max-semi-space-size=4'];
+const NODE_ARGS = ['--max-semi-space-size=2'];
 const SERVER_ENV = { MALLOC_ARENA_MAX: '2' };
 
 function packageRoot(): string {
@@ -52,7 +52,7 @@ interface Checkout {
 }
 
 interface RoundFigures {
-  /** VmHWM when idle: the start-up peak (the strength dictionaries are built in a worker thread then). */
+  /** VmHWM when idle: the start-up peak (with no dictionary file from the build, the worker thread that builds them). */
   startPeakMiB: number;
   idleMiB: number;
   peakMiB: number;

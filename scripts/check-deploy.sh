@@ -90,9 +90,9 @@ const routes = readFileSync('src/web/health.ts', 'utf8');
 for (const [, path] of dockerfile.matchAll(/127\.0\.0\.1:'\+\(process\.env\.SSPR_PORT\|\|8080\)\+'(\/\w+)'/g)) if (!routes.includes(`'${path}'`)) fail(`Dockerfile: HEALTHCHECK path ${path} is not a route`);
 console.log('Dockerfile: COPY sources exist, entry point built, health check path is a route');
 
-const SEMI_SPACE = '--max-semi-space-size=4';
+const SEMI_SPACE = '--max-semi-space-size=2';
 const unit = readFileSync('deploy/systemd/sspr.service', 'utf8');
-if (!/^ExecStart=\S*node --max-semi-space-size=4 \S+\/dist\/cli\/main\.js serve$/m.test(unit)) fail(`systemd: sspr.service does not start node with ${SEMI_SPACE}`);
+if (!/^ExecStart=\S*node --max-semi-space-size=2 \S+\/dist\/cli\/main\.js serve$/m.test(unit)) fail(`systemd: sspr.service does not start node with ${SEMI_SPACE}`);
 if (!/^Environment=MALLOC_ARENA_MAX=2$/m.test(unit)) fail('systemd: sspr.service does not set MALLOC_ARENA_MAX=2');
 const entry = dockerfile.match(/^ENTRYPOINT (\[.*\])$/m);
 if (!entry || JSON.parse(entry[1])[1] !== SEMI_SPACE) fail(`Dockerfile: the entry point does not start node with ${SEMI_SPACE}`);

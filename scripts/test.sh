@@ -20,7 +20,7 @@ checks_log="$(mktemp)"; checks_rc="$(mktemp -u)"; checks_pid=""
 # The checks are their own process group (setsid), ended with all they started if the suite stops early.
 trap '[ -n "$checks_pid" ] && kill -- "-$checks_pid" 2>/dev/null; rm -f "$checks_log" "$checks_rc"' EXIT
 
-step "build";       npx tsc -p tsconfig.build.json --noCheck
+step "build";       npx tsc -p tsconfig.build.json --noCheck && node scripts/build-strength-dictionaries.mjs
 step "checks (type-check, deploy recipes, lint, browser type-check, Node 24 ready) start beside the tiers"
 setsid bash -c 'status=0; bash scripts/test-checks.sh || status=$?; echo "$status" >"$1"; exit "$status"' \
   checks "$checks_rc" >"$checks_log" 2>&1 &

@@ -3,16 +3,21 @@
  * the compact structure built from them (compact-dictionaries.ts).
  *
  * Memory contract: the packages' word lists (≈ 6 MB of source, ≈ 0.8 M strings, ≈ 50 MB of heap while they live)
- * never enter the serving thread. {@link loadStrengthDictionaries} builds the compact structure in a short-lived
- * worker thread, waits for it synchronously (Atomics.wait, so the sync evaluation core needs no async start-up step)
- * and takes over its typed arrays; the worker's whole heap goes when it exits, and the serving thread's heap and
- * young generation never grow for the build.
+ * never enter the serving thread. {@link loadStrengthDictionaries} reads the structure from the file the build
+ * wrote ({@link writeStrengthDictionaryFile}, strength-dictionary-file.ts) when its stamp matches the installed
+ * packages; otherwise it builds it in a short-lived worker thread, waits for it synchronously (Atomics.wait, so the
+ * sync evaluation core needs no async start-up step) and takes over its typed arrays; the worker's whole heap goes
+ * when it exits, and the serving thread's heap and young generation never grow for the build.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { endianness } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { IMPORT_WORKER_MODULE, workerModule } from '../threads/worker-module.js';
 import { languages, type Lang } from '../i18n/lang.js';
 import { CompactDictionaries, type CompactDictionaryParts } from './compact-dictionaries.js';
+import { readDictionaryFile, writeDictionaryFile } from './strength-dictionary-file.js';
 
 export type CommonPackage = typeof import('@zxcvbn-ts/language-common');
 /** What this module reads of a zxcvbn-ts 3 language package; packages name their name lists differently. */
@@ -97,15 +102,41 @@ export function buildStrengthDictionaries(): { parts: CompactDictionaryParts; gr
   return { parts: new CompactDictionaries(strengthDictionaryLists(require)).parts(), graphs: adjacencyGraphs };
 }
 
+/** The built dictionaries' file, beside this module (`npm run build` writes it into dist/). */
+const DICTIONARY_FILE = fileURLToPath(new URL('./strength-dictionaries.bin', import.meta.url));
+/** Changes whenever the layout of the parts, or the way lists become parts, changes. */
+const BUILD_FORMAT = 1;
+
+/**
+ * What the built dictionaries depend on besides this code: the packages' versions, the interface languages, the
+ * byte order of the arrays. A file with another stamp is built again.
+ */
+function dictionaryStamp(require: NodeRequire = createRequire(import.meta.url)): string {
+  const packages = ['@zxcvbn-ts/language-common', ...languages.map((lang) => dictionaryPackages[lang] ?? `${lang}:none`)];
+  const version = (name: string) => {
+    if (!name.startsWith('@')) return name;
+    const manifest = JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string };
+    return `${name}@${manifest.version}`;
+  };
+  return [`format ${BUILD_FORMAT}`, endianness(), ...packages.map(version)].join(' ');
+}
+
+/** Builds the dictionaries in this thread and writes them to the file {@link loadStrengthDictionaries} reads first. */
+export function writeStrengthDictionaryFile(path = DICTIONARY_FILE): void {
+  writeDictionaryFile(path, dictionaryStamp(), buildStrengthDictionaries());
+}
+
 /** Longest wait for the build worker (it takes ≈ 0.5 s of CPU); past it, or when it fails, the build runs here. */
 const WORKER_DEADLINE_MS = 60_000;
 
 /**
- * The dictionaries, built in a worker thread and handed over (see the file comment). Blocks the calling thread for
- * the build. A worker that cannot start or fails leaves the build to this thread (same answer, more heap), with a
+ * The dictionaries from the build's file, or built in a worker thread and handed over (see the file comment).
+ * Blocks the calling thread for the build. A worker that cannot start or fails leaves the build to this thread (same answer, more heap), with a
  * process warning that names the failure.
  */
-export function loadStrengthDictionaries(): StrengthDictionaries {
+export function loadStrengthDictionaries(file = DICTIONARY_FILE): StrengthDictionaries {
+  const stored = readDictionaryFile<CommonPackage['adjacencyGraphs']>(file, dictionaryStamp());
+  if (stored) return { compact: new CompactDictionaries(stored.parts), graphs: stored.graphs };
   const answer = buildInWorker();
   // The fallback keeps the service answering; the warning says why the process holds the packages' heap.
   if ('error' in answer) process.emitWarning(`the strength dictionaries are built in the serving thread: ${answer.error}`, { code: 'SSPR_STRENGTH_WORKER' });

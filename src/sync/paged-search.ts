@@ -15,9 +15,9 @@ import type { Client, Entry } from 'ldapts';
 import type { LdapFilter } from '../directory/ldap-common/ldap-filter.js';
 
 /**
- * Page size of the RFC 2696 paged search. Measured on 100,000 slapd entries with the young generation of
- * `--max-semi-space-size=4` (deploy/): pages of 500 let one page's ldapts objects outlive young-generation
- * collections, so a read of the directory alone peaked at ~195 MB RSS and spent a third of its CPU in the garbage
+ * Page size of the RFC 2696 paged search. Measured on 100,000 slapd entries with a young generation of 2 × 4 MiB
+ * (`--max-semi-space-size=4`; deploy/ starts node with 2, with which a sync of 30,000 peaked the same): pages of 500
+ * let one page's ldapts objects outlive young-generation collections, so a read of the directory alone peaked at ~195 MB RSS and spent a third of its CPU in the garbage
  * collector; pages of 100 peaked at ~100 MB with a quarter less CPU. The round trip per page is hidden by the
  * pipelining above as long as the consumer takes longer over a page than the server's answer takes to arrive.
  */
