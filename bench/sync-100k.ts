@@ -46,7 +46,7 @@ const GROUPS = 300;
 const MEMBERS_PER_GROUP = 50;
 const PEOPLE = 'ou=people,dc=example,dc=org';
 /** What ldap-directory-reader.ts asks for besides the mapped, state and fact attributes (CHANGE_ATTRIBUTES there). */
-const CHANGE_ATTRIBUTES = ['entryUUID', 'modifyTimestamp', 'entryCSN'];
+const CHANGE_ATTRIBUTES = ['entryUUID', 'modifyTimestamp'];
 const GROUP_ATTRIBUTES = ['cn', 'member', 'uniqueMember', ...CHANGE_ATTRIBUTES];
 const CHILD_FLAG = '--sync-child';
 
