@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import type { Config } from '../config/schema.js';
 import { createLogger } from '../app/logger.js';
 import { createServices, type Services } from '../app/services.js';
@@ -9,17 +8,7 @@ import { SsprError } from '../errors/sspr-error.js';
 import { startMetricsServer } from '../web/metrics-routes.js';
 import { CronSchedule, type ScheduledJob } from '../reminders/cron-schedule.js';
 import { SCHEDULES_ENV, workerLink } from '../app/worker-link.js';
-
-/**
- * How far V8 lets the old generation grow past what survived the last full collection before it collects again:
- * 25 = to 1.25 times that (plus the young generation's size). By default V8 picks up to four times when collections
- * are cheap, so 32 clients changing passwords took the serving thread's heap from ≈ 40 MB live to ≈ 110 MB (and the
- * resident memory with it) between two collections; at 1.25 times the old generation stays near 50 MB. The price,
- * at 160 changes a second: a full collection every 0.75 s instead of every 3 s (with twice), each ≈ 8 ms of pause
- * and 9 ms of incremental marking, ≈ 0.1 ms of the serving thread per change. Unlike the heap's sizes, V8 reads
- * this at every collection, so it can be set from inside the process; a value given on node's command line wins.
- */
-const HEAP_GROWING_PERCENT = 25;
+import { HEAP_GROWING_PERCENT, limitHeapGrowth } from './heap-growth.js';
 
 /**
  * Starts the service (or, as one of several workers of `sspr serve`, this worker's share of it, telling the
@@ -28,8 +17,7 @@ const HEAP_GROWING_PERCENT = 25;
  * stays queued in the store for the next start), close the store, exit 0.
  */
 export async function runServer(config: Config, before?: (services: Services) => Promise<void>): Promise<void> {
-  const chosen = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((arg) => arg.includes('heap-growing-percent'));
-  if (!chosen) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  limitHeapGrowth(HEAP_GROWING_PERCENT.serve);
   const link = workerLink();
   if (!link) return serve(config, before);
   // A worker of several: the primary prints the first failure's sentence if no worker can start.

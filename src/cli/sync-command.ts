@@ -4,6 +4,7 @@ import { systemClock } from '../store/clock.js';
 import { summaryLine, syncDirectory } from '../sync/directory-sync.js';
 import { SsprError } from '../errors/sspr-error.js';
 import { SyncProgress } from './sync-progress.js';
+import { HEAP_GROWING_PERCENT, limitHeapGrowth } from './heap-growth.js';
 
 /**
  * `sspr sync [--full] [--json]`: imports users and groups (with nesting) from the configured directory by paged
@@ -16,6 +17,7 @@ export function syncCommand(): Command {
     .option('--full', 'read everything and disable accounts that no longer exist')
     .option('--json', 'print the summary as JSON')
     .action(guarded(async (options: { full?: boolean; json?: boolean }, command: Command) => {
+      limitHeapGrowth(HEAP_GROWING_PERCENT.sync);
       await withStore(command, async ({ config, store, cipher }) => {
         if (!config.directory) {
           const detail = config.writeback.mode === 'agent'

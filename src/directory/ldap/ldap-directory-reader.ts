@@ -5,7 +5,7 @@
  * `(modifyTimestamp>=marker)`. `>=` rather than `>`: modifyTimestamp has one-second resolution, so a change made
  * later within the marker's second would be missed by `>`; re-reading that second is harmless (upserts are
  * idempotent). The marker is the highest modifyTimestamp streamed, or the previous marker when nothing changed.
- * entryCSN is requested too (diagnostics; it orders changes within a second on a single provider).
+ * Only what the mapping reads is requested: every attribute returned is decoded for every entry of the directory.
  *
  * Groups: groupOfNames (`member`) and groupOfUniqueNames (`uniqueMember`, RFC 4519 §2.40; an optional `#'…'B`
  * UID suffix is stripped). posixGroup `memberUid` holds login names, not DNs, and is not synced.
@@ -25,7 +25,7 @@ import { greaterOrEqual, laterTimestamp, parseTimestampMarker } from '../../sync
 import type { SyncedGroup } from '../../sync/sync-types.js';
 import { effectivePolicyDn, FACT_ATTRIBUTES, PolicyMaxAges } from './ldap-password-facts.js';
 
-const CHANGE_ATTRIBUTES = ['entryUUID', 'modifyTimestamp', 'entryCSN'];
+const CHANGE_ATTRIBUTES = ['entryUUID', 'modifyTimestamp'];
 const GROUP_ATTRIBUTES = ['cn', 'member', 'uniqueMember', ...CHANGE_ATTRIBUTES];
 /** Marker of a full read over an empty subtree: earlier than any entry. */
 const EPOCH_MARKER = '19700101000000Z';
