@@ -12,8 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { Session } from 'node:inspector/promises';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
+import { codeSink } from './code-sink.js';
 import { Client } from 'ldapts';
 import { startSlapd, ldapsDirectory } from '../test/support/slapd.js';
 import { startTestService } from '../test/support/test-service.js';
@@ -38,31 +37,6 @@ function countLdapOperations(): { on: boolean; counts: Record<string, number> } 
     };
   }
   return counting;
-}
-
-/** An SMTP sink that hands each code to whoever waits for its recipient, and counts the messages. */
-async function codeSink() {
-  const waiting = new Map<string, (code: string) => void>();
-  const sink = { received: 0, url: '', next: (to: string) => new Promise<string>((resolve) => waiting.set(to, resolve)), close: () => Promise.resolve() };
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (chunk: Buffer) => (raw += chunk.toString('latin1')));
-      stream.on('end', () => {
-        sink.received++;
-        const code = /code is: (\d{6,10})/.exec(raw)?.[1];
-        if (code) waiting.get(session.envelope.rcptTo[0]?.address ?? '')?.(code);
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  sink.url = `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
-  sink.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
-  return sink;
 }
 
 export async function benchPasswordStep(): Promise<void> {

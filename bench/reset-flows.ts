@@ -13,8 +13,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
+import { codeSink } from './code-sink.js';
 import { addCloudUsers } from './cloud-users.js';
 import { childPids, runCli, startServerProcess } from '../test/support/processes.js';
 import { ldapsDirectory, startSlapd, type Slapd } from '../test/support/slapd.js';
@@ -35,33 +34,6 @@ const BUSY_RETRY_MS = 50;
 class Busy extends Error {}
 
 type Step = 'start' | 'send' | 'code-arrives' | 'verify' | 'password';
-
-/** A minimal SMTP sink: hands each code to whoever waits for that recipient. */
-async function codeSink() {
-  const waiting = new Map<string, (code: string) => void>();
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (chunk: Buffer) => (raw += chunk.toString('latin1')));
-      stream.on('end', () => {
-        const to = session.envelope.rcptTo[0]?.address ?? '';
-        const code = /code is: (\d{6,10})/.exec(raw)?.[1];
-        if (code) waiting.get(to)?.(code);
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`,
-    next: (to: string) => new Promise<string>((resolve) => waiting.set(to, resolve)),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 
 interface RunFigures {
   perSecond: number;
