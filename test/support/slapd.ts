@@ -196,6 +196,23 @@ userPassword: ${servicePassword}
 `;
 }
 
+/** Tries to start slapd this many times, each on newly chosen ports. */
+const PORT_ATTEMPTS = 3;
+
+/** Resolves once a root bind over `url` succeeds while `child` runs, or throws after `timeoutMs`. */
+async function bindAsRoot(url: string, rootPassword: string, child: ChildProcess, output: () => string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`slapd exited early (${child.exitCode}):\n${output()}`);
+    const client = new Client({ url, timeout: 2_000, connectTimeout: 2_000 });
+    const bound = await client.bind(ROOT_DN, rootPassword).then(() => true, () => false);
+    await client.unbind().catch(() => undefined);
+    if (bound && child.exitCode === null) return;
+    if (Date.now() > deadline) throw new Error(`slapd did not accept its root bind on ${url} within ${timeoutMs} ms:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** Resolves once something accepts TCP connections on the port, or throws after `timeoutMs`. */
 async function waitForPort(port: number, child: ChildProcess, output: () => string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -231,9 +248,18 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
   run(bin.slapadd, ['-n1', '-F', join(dir, 'slapd.d'), '-l', join(dir, 'data.ldif')]);
   if (options.extraLdif) run(bin.slapadd, ['-q', '-n1', '-F', join(dir, 'slapd.d'), '-l', options.extraLdif], 30 * 60_000);
 
-  const [ldapPort, ldapsPort] = [await freePort(), await freePort()];
-  const ldapUrl = `ldap://127.0.0.1:${ldapPort}`;
-  const ldapsUrl = `ldaps://127.0.0.1:${ldapsPort}`;
+  let ldapPort = 0;
+  let ldapsPort = 0;
+  let ldapUrl = '';
+  let ldapsUrl = '';
+  /** Two different ports free now (another process may still take one before slapd binds it: see `start`). */
+  const choosePorts = async (): Promise<void> => {
+    ldapPort = await freePort();
+    do ldapsPort = await freePort();
+    while (ldapsPort === ldapPort);
+    ldapUrl = `ldap://127.0.0.1:${ldapPort}`;
+    ldapsUrl = `ldaps://127.0.0.1:${ldapsPort}`;
+  };
   let output = '';
   let child: ChildProcess;
   const launch = async (): Promise<void> => {
@@ -245,6 +271,9 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await waitForPort(ldapPort, child, () => output);
     await waitForPort(ldapsPort, child, () => output);
+    // Something answers on both ports; a bind with this instance's root password proves it is this slapd, which
+    // has bound every listener before it serves (one that lost a port to another process exits instead).
+    await bindAsRoot(ldapUrl, rootPassword, child, () => output);
   };
   const terminate = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -260,8 +289,22 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
     await terminate();
     rmSync(dir, { recursive: true, force: true });
   };
+  /** Launches on fresh ports, again on others when a port was taken between choosing it and slapd binding it. */
+  const start = async (): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      await choosePorts();
+      output = '';
+      try {
+        await launch();
+        return;
+      } catch (error) {
+        await terminate();
+        if (attempt === PORT_ATTEMPTS) throw error;
+      }
+    }
+  };
   try {
-    await launch();
+    await start();
   } catch (error) {
     await stop();
     throw error;
