@@ -43,7 +43,17 @@ describe('keyboard only, in Chromium', () => {
     }
     throw new Error(`Tab never reached ${selector}`);
   };
-  const focused = (selector: string) => page.evaluate(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`);
+  /**
+   * Whether the element matching `selector` has the focus, or gets it within two seconds: a page's autofocus is
+   * applied when the browser next renders, which on a busy machine can come after the load event.
+   */
+  const focused = async (selector: string) => {
+    for (let tries = 0; tries < 40; tries++) {
+      if (await page.evaluate(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`)) return true;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return false;
+  };
   const pressAndWait = async (key: string) => Promise.all([page.waitForNavigation(), page.keyboard.press(key)]);
 
   const outboxCodes = async () => [...(await (await fetch(`${server.baseUrl}/demo/outbox`)).text()).matchAll(/\b(\d{6})\b/g)].map((m) => m[1] as string);
