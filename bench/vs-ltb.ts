@@ -15,7 +15,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +63,8 @@ export async function benchVsLtb(): Promise<void> {
   const anchors = anchorsDir(root);
   const kit = join(anchors, 'side-by-side');
   const work = mkdtempSync(join(tmpdir(), 'sspr-vs-ltb-'));
+  // PHP-FPM's pool and nginx's workers run as other users: they must reach LTB's files below this folder (0700).
+  chmodSync(work, 0o755);
   const ltbSource = join(work, 'ltb-src');
   mkdirSync(ltbSource);
   step('tar', ['-xzf', join(anchors, 'ltb-self-service-password-1.5.4.tar.gz'), '-C', ltbSource]);
