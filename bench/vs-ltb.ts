@@ -35,7 +35,13 @@ function anchorsDir(root: string): string {
   return resolve(found);
 }
 
-function step(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
+/**
+ * The kit's environment: this process's, without the variables that only this command reads (the kit starts sspr,
+ * whose configuration refuses an SSPR_ variable it does not know).
+ */
+const { SSPR_ANCHORS_DIR: _anchors, SSPR_PERF_RUN_DIR: _runDir, ...kitEnv } = process.env;
+
+function step(command: string, args: string[], env: NodeJS.ProcessEnv = kitEnv): void {
   const result = spawnSync(command, args, { stdio: 'inherit', env });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal})`);
 }
@@ -72,7 +78,7 @@ export async function benchVsLtb(): Promise<void> {
   const out = join(runDir, 'results.jsonl');
   console.log(`\n## side by side with LTB Self Service Password (kit: ${kit}; load average ${loadAverage()})`);
   step('bash', [join(kit, 'sspr-vs-ltb-setup.sh'), runDir, root, join(ltbSource, 'ltb')]);
-  const common = { ...process.env, OUT: out, ROUNDS: process.env.ROUNDS ?? '3', DB: 'sqlite' };
+  const common = { ...kitEnv, OUT: out, ROUNDS: process.env.ROUNDS ?? '3', DB: 'sqlite' };
   try {
     // The change rounds: the notice after every change needs a mail relay that answers (smtp-discard-main.ts).
     const smtpPort = String(await freePort());
