@@ -48,6 +48,19 @@ function transportMail(composed: ComposedMessage): TransportMail {
   };
 }
 
+type TransportSend = (mail: TransportMail, callback: (error: Error | null | undefined) => void) => void;
+
+/**
+ * The transport's `send(mail, callback)`, bound to it, when it has one (checked at run time: the typings do not
+ * declare it); null otherwise, and messages go through `sendMail` (the same bytes, at its per-message cost).
+ */
+function transportSendOf(transporter: unknown): TransportSend | null {
+  if (typeof transporter !== 'object' || transporter === null || !('send' in transporter)) return null;
+  const send: unknown = transporter.send;
+  if (typeof send !== 'function') return null;
+  return (mail, callback) => void Reflect.apply(send, transporter, [mail, callback]);
+}
+
 /**
  * SMTP delivery with a small connection pool (nodemailer). Each message is composed in memory first
  * (compose-message.ts) and handed straight to the pool's transport with its envelope: the same bytes that
@@ -58,12 +71,16 @@ export function smtpMailer(url: string, from: string): Mailer {
   // nodemailer's SMTP pool parses `url` itself (smtp-pool/index.js); the typings omit that option.
   const options = { url, pool: true, maxConnections: 20, maxMessages: 1000 } as SMTPPool.Options;
   const transport = nodemailer.createTransport(options, { from });
-  const pool = transport.transporter as unknown as { send(mail: TransportMail, callback: (error: Error | null) => void): void };
+  const poolSend = transportSendOf(transport.transporter);
   return {
     async send(message) {
       const { lang: _lang, ...mail } = message;
       const composed = await composeMessage({ from, ...mail });
-      await new Promise<void>((resolve, reject) => pool.send(transportMail(composed), (error) => (error ? reject(error) : resolve())));
+      if (!poolSend) {
+        await transport.sendMail(composed);
+        return;
+      }
+      await new Promise<void>((resolve, reject) => poolSend(transportMail(composed), (error) => (error ? reject(error) : resolve())));
     },
     async close() {
       transport.close();
