@@ -199,34 +199,27 @@ userPassword: ${servicePassword}
 /** Tries to start slapd this many times, each on newly chosen ports. */
 const PORT_ATTEMPTS = 3;
 
-/** Resolves once a root bind over `url` succeeds while `child` runs, or throws after `timeoutMs`. */
-async function bindAsRoot(url: string, rootPassword: string, child: ChildProcess, output: () => string, timeoutMs = 10_000): Promise<void> {
+/**
+ * Polls `probe` every 50 ms until it answers true while slapd still runs; throws when slapd exits, or after
+ * `timeoutMs` naming `what` it waited for.
+ */
+async function waitUntil(child: ChildProcess, output: () => string, what: string, probe: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`slapd exited early (${child.exitCode}):\n${output()}`);
-    const client = new Client({ url, timeout: 2_000, connectTimeout: 2_000 });
-    const bound = await client.bind(ROOT_DN, rootPassword).then(() => true, () => false);
-    await client.unbind().catch(() => undefined);
-    if (bound && child.exitCode === null) return;
-    if (Date.now() > deadline) throw new Error(`slapd did not accept its root bind on ${url} within ${timeoutMs} ms:\n${output()}`);
+    if ((await probe()) && child.exitCode === null) return;
+    if (Date.now() > deadline) throw new Error(`slapd not ${what} within ${timeoutMs} ms:\n${output()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
-/** Resolves once something accepts TCP connections on the port, or throws after `timeoutMs`. */
-async function waitForPort(port: number, child: ChildProcess, output: () => string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`slapd exited early (${child.exitCode}):\n${output()}`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`slapd not listening on ${port} within ${timeoutMs} ms:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Whether something accepts TCP connections on the port. */
+function portOpen(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
 }
 
 export interface SlapdOptions {
@@ -269,11 +262,11 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
     });
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await waitForPort(ldapPort, child, () => output);
-    await waitForPort(ldapsPort, child, () => output);
+    await waitUntil(child, () => output, `listening on ${ldapPort}`, () => portOpen(ldapPort));
+    await waitUntil(child, () => output, `listening on ${ldapsPort}`, () => portOpen(ldapsPort));
     // Something answers on both ports; a bind with this instance's root password proves it is this slapd, which
     // has bound every listener before it serves (one that lost a port to another process exits instead).
-    await bindAsRoot(ldapUrl, rootPassword, child, () => output);
+    await waitUntil(child, () => output, `accepting its root bind on ${ldapUrl}`, () => asRoot(async () => true).catch(() => false));
   };
   const terminate = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
