@@ -92,12 +92,13 @@ console.log('Dockerfile: COPY sources exist, entry point built, health check pat
 
 const SEMI_SPACE = '--max-semi-space-size=2';
 const unit = readFileSync('deploy/systemd/sspr.service', 'utf8');
-if (!/^ExecStart=\S*node --max-semi-space-size=2 \S+\/dist\/cli\/main\.js serve$/m.test(unit)) fail(`systemd: sspr.service does not start node with ${SEMI_SPACE}`);
+if (!new RegExp(`^ExecStart=\\S*node ${SEMI_SPACE} \\S+/dist/cli/main\\.js serve$`, 'm').test(unit)) fail(`systemd: sspr.service does not start node with ${SEMI_SPACE}`);
 if (!/^Environment=MALLOC_ARENA_MAX=2$/m.test(unit)) fail('systemd: sspr.service does not set MALLOC_ARENA_MAX=2');
 const entry = dockerfile.match(/^ENTRYPOINT (\[.*\])$/m);
 if (!entry || JSON.parse(entry[1])[1] !== SEMI_SPACE) fail(`Dockerfile: the entry point does not start node with ${SEMI_SPACE}`);
+if (!JSON.parse(readFileSync('package.json', 'utf8')).scripts.start.includes(`node ${SEMI_SPACE} `)) fail(`package.json: npm start does not start node with ${SEMI_SPACE}`);
 if (!/^\s+MALLOC_ARENA_MAX=2 \\$/m.test(dockerfile)) fail('Dockerfile: MALLOC_ARENA_MAX=2 is not in the image environment');
 for (const doc of docs.filter((d) => d.kind === 'Deployment')) for (const c of doc.spec.template.spec.containers) if (c.command) fail(`kubernetes: ${c.name} replaces the image's entry point (and its memory settings)`);
 for (const [name, service] of Object.entries(compose.services)) if (String(service.image).includes('sspr') && service.entrypoint) fail(`compose: ${name} replaces the image's entry point (and its memory settings)`);
-console.log(`memory settings: ${SEMI_SPACE} and MALLOC_ARENA_MAX=2 in the systemd unit and the image; manifests keep the entry point`);
+console.log(`memory settings: ${SEMI_SPACE} and MALLOC_ARENA_MAX=2 in the systemd unit and the image, ${SEMI_SPACE} in npm start; manifests keep the entry point`);
 JS
