@@ -52,6 +52,11 @@ export interface QueueWorkerOptions {
 
 class ShutdownAbort extends Error {}
 
+/** An attempt's deadline passed (the reason its controller is aborted with, see QueueWorker.run). */
+function isTimeout(reason: unknown): boolean {
+  return reason instanceof Error && reason.name === 'TimeoutError';
+}
+
 /**
  * Works one queue of the store: claims due rows with a lease, runs at most `concurrency` attempts at once, each
  * within `attemptTimeoutMs`, and records the outcome (delivered, retry after a backoff, or dead letter). The work
@@ -142,18 +147,30 @@ export class QueueWorker {
     return promise;
   }
 
+  /**
+   * One attempt. Its signal is the attempt's own controller, aborted by shutdown (ShutdownAbort) or by its deadline
+   * (a TimeoutError DOMException, as AbortSignal.timeout gives); the deadline's timer is cleared when the attempt
+   * ends. AbortSignal.any over AbortSignal.timeout would cost each attempt weak references, a finalisation
+   * registration and a timer left pending for the whole deadline after the attempt ended.
+   */
   private async run(row: QueuedDelivery, abort: AbortController, deliver: QueueWorkerOptions['deliver']): Promise<void> {
     const { repository, nodeId, clock, retry, attemptTimeoutMs } = this.options;
-    const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(attemptTimeoutMs)]);
+    const signal = abort.signal;
     let outcome: AttemptOutcome;
     let reason: string | undefined;
+    const deadline = setTimeout(() => abort.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), attemptTimeoutMs);
+    deadline.unref();
     try {
-      await new Promise<void>((resolve, reject) => {
-        // The deadline holds even for a sink that ignores its signal.
-        const onAbort = () => reject(signal.reason instanceof Error && signal.reason.name === 'TimeoutError' ? new Error(`no answer within ${attemptTimeoutMs} ms`) : signal.reason as Error);
-        signal.addEventListener('abort', onAbort, { once: true });
-        deliver(row, signal).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-      });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          // The deadline holds even for a sink that ignores its signal.
+          const onAbort = () => reject(isTimeout(signal.reason) ? new Error(`no answer within ${attemptTimeoutMs} ms`) : signal.reason as Error);
+          signal.addEventListener('abort', onAbort, { once: true });
+          deliver(row, signal).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+        });
+      } finally {
+        clearTimeout(deadline);
+      }
       if (row.queue === 'outbox' && this.options.batches && this.options.settled && (await this.deliveredInBatch(row, this.options.batches))) return;
       await repository.delivered(row, nodeId, clock.now());
       outcome = 'delivered';

@@ -77,4 +77,54 @@ describe('queue worker', () => {
     assert.deepEqual(sent, []);
     assert.deepEqual(seen.delivered, [9]);
   });
+
+  it('fails an attempt past its deadline, with the sink\'s signal aborted as a timeout', async () => {
+    const failed: string[] = [];
+    const { repository } = fakeQueue([]);
+    repository.failed = async (_row, _node, reason) => {
+      failed.push(reason);
+      return true;
+    };
+    let seen: AbortSignal | undefined;
+    const worker = new QueueWorker({
+      queue: 'outbox', repository, clock: { now: () => 1_000 }, log: pino({ level: 'silent' }), nodeId: 'node-a',
+      retry: { maxAttempts: 3, initialBackoffMs: 1000, maxBackoffMs: 10_000 },
+      concurrency: 1, attemptTimeoutMs: 30, pollMs: 3_600_000, sinks: () => ['mail'],
+      deliver: (_r, signal) => {
+        seen = signal;
+        return new Promise<void>(() => undefined);
+      },
+    });
+    // The deadline's timer does not hold the process open: this test's own timer does.
+    const alive = setTimeout(() => undefined, 5_000);
+    await worker.attempt(row(3));
+    clearTimeout(alive);
+    assert.deepEqual(failed, ['no answer within 30 ms']);
+    assert.equal(seen?.aborted, true);
+    assert.equal((seen?.reason as Error).name, 'TimeoutError');
+  });
+
+  it('gives a row in flight back to the queue at shutdown, its sink\'s signal aborted', async () => {
+    const released: number[] = [];
+    const { repository, seen } = fakeQueue([]);
+    repository.release = async (r) => {
+      released.push(r.id);
+    };
+    let signal: AbortSignal | undefined;
+    const worker = new QueueWorker({
+      queue: 'outbox', repository, clock: { now: () => 1_000 }, log: pino({ level: 'silent' }), nodeId: 'node-a',
+      retry: { maxAttempts: 3, initialBackoffMs: 1000, maxBackoffMs: 10_000 },
+      concurrency: 1, attemptTimeoutMs: 60_000, pollMs: 3_600_000, sinks: () => ['mail'],
+      deliver: (_r, given) => {
+        signal = given;
+        return new Promise<void>(() => undefined);
+      },
+    });
+    void worker.attempt(row(4));
+    await worker.stop(20);
+    assert.deepEqual(released, [4]);
+    assert.deepEqual(seen.delivered, []);
+    assert.equal(signal?.aborted, true);
+    assert.notEqual((signal?.reason as Error).name, 'TimeoutError');
+  });
 });
