@@ -3,6 +3,7 @@ import { IntlMessageFormat } from 'intl-messageformat';
 import { parse, TYPE } from '@formatjs/icu-messageformat-parser';
 import { checkAgainst, languagesIn, MessageFileError, readLanguage, readTexts, shippedMessagesRoot, type Argument, type MessageSet } from './message-files.js';
 import { languages, type Lang } from './lang.js';
+import { sharedIntlFormatters } from './intl-formatters.js';
 import type { MessageParams } from './message-params.js';
 
 /** Every message key; the English files are the source (src/i18n/message-params.ts is generated from them). */
@@ -33,6 +34,9 @@ const formats = {
     medium: { timeZone: 'UTC', hour: 'numeric', minute: '2-digit', second: '2-digit', timeZoneName: 'short' },
   },
 } as const;
+
+/** The Intl formatters of every compiled message of every catalogue (intl-formatters.ts). */
+const formatters = sharedIntlFormatters();
 
 /** One language's message texts by full key (English where a translation lacks the key). */
 type Texts = ReadonlyMap<string, string>;
@@ -149,7 +153,7 @@ export class MessageCatalogue {
     let message: IntlMessageFormat | string;
     try {
       const ast = parse(text, { ignoreTag: true, requiresOtherClause: true });
-      message = ast.every((el) => el.type === TYPE.literal) ? ast.map((el) => el.value).join('') : new IntlMessageFormat(ast, lang, formats, { ignoreTag: true });
+      message = ast.every((el) => el.type === TYPE.literal) ? ast.map((el) => el.value).join('') : new IntlMessageFormat(ast, lang, formats, { ignoreTag: true, formatters });
     } catch {
       message = text;
     }
