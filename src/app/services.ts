@@ -3,7 +3,7 @@ import { metricsServed, type Config } from '../config/schema.js';
 import { openStore, migrate, type Store } from '../store/database.js';
 import { systemClock, type Clock } from '../store/clock.js';
 import { UsersRepository } from '../store/users-repository.js';
-import { WriteBatch } from '../store/write-batch.js';
+import { CommitGroup } from '../store/commit-group.js';
 import { GroupsRepository } from '../store/groups-repository.js';
 import { LicencesRepository } from '../store/licences-repository.js';
 import { FlowsRepository } from '../store/flows-repository.js';
@@ -209,7 +209,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const { defaultCountry: _country, provider, ...smsSection } = config.sms;
   const smsGateway = provider === 'none' ? null : smsGatewayFromConfig(smsConfigSchema.parse({ provider, ...smsSection }));
   const mailServer = probeMailServer(realMailer, log);
-  const batches = { begin: () => new WriteBatch(store.db) };
+  const batches = new CommitGroup(store.db);
   const delivery = new BackgroundDelivery({
     queue: deliveryQueue, cipher, clock, audit, log, metrics, nodeId: writeback.nodeId, batches,
     senders: { mail: mailServer.watch(mailer), sms: smsGateway },

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import type { CommitGroup } from './commit-group.js';
 
 /** A step of a batch: its statements, run on the batch's transaction. */
 export type BatchStep<T> = (trx: Kysely<Database>) => Promise<T>;
@@ -9,14 +10,19 @@ export type BatchStep<T> = (trx: Kysely<Database>) => Promise<T>;
  * a step; the returned promise settles once `commit` has run every step in the order added: with the step's value
  * when the transaction committed, rejected when it rolled back (so a caller never awaits it before `commit`).
  * Steps run one after another on the transaction and may read what earlier steps wrote. `settled` hooks run after
- * the commit or the rollback, in the order added (an audit writer hands back its role there).
+ * the commit or the rollback, in the order added (an audit writer hands back its role there). Begun from a
+ * {@link CommitGroup}, the batch's transaction is the one its group shares with the batches committed in the same
+ * turn (group commit); what is said here of the batch's transaction holds for its part of it.
  */
 export class WriteBatch {
   private readonly steps: Array<{ run: BatchStep<unknown>; resolve: (value: unknown) => void; reject: (error: unknown) => void }> = [];
   private readonly hooks: Array<(committed: boolean) => void> = [];
   private state: 'open' | 'committing' | 'done' = 'open';
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly group?: Pick<CommitGroup, 'run'>,
+  ) {}
 
   add<T>(run: BatchStep<T>): Promise<T> {
     if (this.state !== 'open') throw new Error('a write batch takes no steps once it commits');
@@ -41,11 +47,12 @@ export class WriteBatch {
     let values: unknown[] = [];
     try {
       if (steps.length > 0) {
-        values = await this.db.transaction().execute(async (trx) => {
+        const work = async (trx: Kysely<Database>) => {
           const results: unknown[] = [];
           for (const step of steps) results.push(await step.run(trx));
           return results;
-        });
+        };
+        values = await (this.group ? this.group.run(work) : this.db.transaction().execute(work));
       }
     } catch (error) {
       this.state = 'done';
