@@ -2,16 +2,20 @@ import type { Directory, DirectoryUser } from '../directory/directory.js';
 import type { SessionsRepository } from '../store/sessions-repository.js';
 import type { Clock } from '../store/clock.js';
 import type { Audit } from '../audit/audit.js';
+import type { AuditEntry } from '../audit/audit-events.js';
 import type { MethodRequest } from '../methods/method.js';
 import { randomToken, tokenDigest } from '../crypto/tokens.js';
 import { SsprError } from '../errors/sspr-error.js';
-import type { SignInThrottle } from './sign-in-throttle.js';
+import type { SignInGuard, SignInThrottle } from './sign-in-throttle.js';
+import type { WriteBatch } from '../store/write-batch.js';
 
 /**
  * Sign-in to "My account". A wrong password, an unknown user and a disabled account all get the same
  * answer (`invalid-credentials`) in the same time; the session token is a 192-bit bearer secret of which
  * only the digest is stored. Guessing is limited per name and client by `SignInThrottle`; a blocked name
- * answers `sign-in-throttled` without the password being tried.
+ * answers `sign-in-throttled` without the password being tried. A successful sign-in's writes (the client's
+ * failures forgotten, the session, its audit event) are one transaction given the store's write batches; if that
+ * transaction fails, they are written again one at a time, each committed on its own.
  */
 export class SignIn {
   constructor(
@@ -21,6 +25,7 @@ export class SignIn {
     private readonly clock: Clock,
     private readonly ttlSeconds: number,
     private readonly throttle: SignInThrottle,
+    private readonly batches?: { begin(): WriteBatch },
   ) {}
 
   async signIn(username: string, password: string, request: MethodRequest): Promise<{ token: string; user: DirectoryUser; expiresAt: number }> {
@@ -39,13 +44,39 @@ export class SignIn {
       await this.audit.record({ ...base, outcome: 'failure', detail: { reason: 'invalid-credentials', ...(until === null ? {} : { blockedUntil: new Date(until).toISOString() }) } });
       throw new SsprError('invalid-credentials');
     }
-    await this.throttle.succeeded(name, request.ip, guard);
     const token = randomToken();
     const now = this.clock.now();
     const expiresAt = now + this.ttlSeconds * 1000;
-    await this.sessions.create(tokenDigest(token), user.id, now, expiresAt);
-    await this.audit.record({ ...base, outcome: 'success', userId: user.id });
+    const opened = { digest: tokenDigest(token), userId: user.id, now, expiresAt, guard, name, ip: request.ip, base };
+    const batch = this.batches?.begin();
+    if (batch) {
+      try {
+        const { recorded } = await this.open(opened, batch);
+        await batch.commit();
+        await recorded;
+        return { token, user, expiresAt };
+      } catch (error) {
+        // Nothing of the batch was written: the writes again, one at a time.
+        batch.discard(error);
+      }
+    }
+    await (await this.open(opened)).recorded;
     return { token, user, expiresAt };
+  }
+
+  /**
+   * The writes of a successful sign-in, in order. With `batch`, each is added to it and the audit event is
+   * returned, to be awaited after the commit; without, each commits on its own.
+   */
+  private async open(
+    opened: { digest: string; userId: string; now: number; expiresAt: number; guard: SignInGuard; name: string; ip: string; base: Pick<AuditEntry<'sign-in'>, 'event' | 'username' | 'ip' | 'userAgent'> },
+    batch?: WriteBatch,
+  ): Promise<{ recorded: Promise<void> }> {
+    await this.throttle.succeeded(opened.name, opened.ip, opened.guard, batch);
+    await this.sessions.create(opened.digest, opened.userId, opened.now, opened.expiresAt, batch);
+    const recorded = this.audit.record({ ...opened.base, outcome: 'success', userId: opened.userId }, batch);
+    if (!batch) await recorded;
+    return { recorded };
   }
 
   /**
