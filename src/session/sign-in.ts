@@ -9,6 +9,9 @@ import { SsprError } from '../errors/sspr-error.js';
 import type { SignInGuard, SignInThrottle } from './sign-in-throttle.js';
 import type { WriteBatch } from '../store/write-batch.js';
 
+/** Where sign-in finds accounts: by name and password, and by a session's token digest (one read for both). */
+export type SignInDirectory = Pick<Directory, 'authenticate'> & { findUserBySession(digest: string, now: number): Promise<DirectoryUser | null> };
+
 /**
  * Sign-in to "My account". A wrong password, an unknown user and a disabled account all get the same
  * answer (`invalid-credentials`) in the same time; the session token is a 192-bit bearer secret of which
@@ -19,7 +22,7 @@ import type { WriteBatch } from '../store/write-batch.js';
  */
 export class SignIn {
   constructor(
-    private readonly directory: Directory,
+    private readonly directory: SignInDirectory,
     private readonly sessions: SessionsRepository,
     private readonly audit: Audit,
     private readonly clock: Clock,
@@ -88,11 +91,10 @@ export class SignIn {
   async session(token: string | undefined): Promise<{ user: DirectoryUser; digest: string } | null> {
     if (!token || token.length > 64) return null;
     const digest = tokenDigest(token);
-    const userId = await this.sessions.findUserId(digest, this.clock.now());
-    if (!userId) return null;
-    const user = await this.directory.findUserById(userId);
-    if (user?.enabled) return { user, digest };
-    await this.sessions.deleteForUser(userId);
+    const user = await this.directory.findUserBySession(digest, this.clock.now());
+    if (!user) return null;
+    if (user.enabled) return { user, digest };
+    await this.sessions.deleteForUser(user.id);
     return null;
   }
 
