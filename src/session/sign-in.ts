@@ -7,7 +7,7 @@ import type { MethodRequest } from '../methods/method.js';
 import { randomToken, tokenDigest } from '../crypto/tokens.js';
 import { SsprError } from '../errors/sspr-error.js';
 import type { SignInGuard, SignInThrottle } from './sign-in-throttle.js';
-import type { WriteBatch } from '../store/write-batch.js';
+import { TurnBatch, type WriteBatch } from '../store/write-batch.js';
 
 /** Where sign-in finds accounts: by name and password, and by a session's token digest (one read for both). */
 export type SignInDirectory = Pick<Directory, 'authenticate'> & { findUserBySession(digest: string, now: number): Promise<DirectoryUser | null> };
@@ -16,9 +16,10 @@ export type SignInDirectory = Pick<Directory, 'authenticate'> & { findUserBySess
  * Sign-in to "My account". A wrong password, an unknown user and a disabled account all get the same
  * answer (`invalid-credentials`) in the same time; the session token is a 192-bit bearer secret of which
  * only the digest is stored. Guessing is limited per name and client by `SignInThrottle`; a blocked name
- * answers `sign-in-throttled` without the password being tried. A successful sign-in's writes (the client's
- * failures forgotten, the session, its audit event) are one transaction given the store's write batches; if that
- * transaction fails, they are written again one at a time, each committed on its own.
+ * answers `sign-in-throttled` without the password being tried. Given the store's write batches, the writes of
+ * a successful sign-in (the client's failures forgotten, the session, its audit event) go into one transaction
+ * shared by every sign-in of the same turn of the event loop (`TurnBatch`: one commit for all); if it fails, each
+ * sign-in writes them again one at a time, each committed on its own.
  */
 export class SignIn {
   constructor(
@@ -30,6 +31,8 @@ export class SignIn {
     private readonly throttle: SignInThrottle,
     private readonly batches?: { begin(): WriteBatch },
   ) {}
+
+  private readonly turns = new TurnBatch(() => (this.batches as { begin(): WriteBatch }).begin());
 
   async signIn(username: string, password: string, request: MethodRequest): Promise<{ token: string; user: DirectoryUser; expiresAt: number }> {
     const typed = username.normalize('NFC').trim();
@@ -51,16 +54,15 @@ export class SignIn {
     const now = this.clock.now();
     const expiresAt = now + this.ttlSeconds * 1000;
     const opened = { digest: tokenDigest(token), userId: user.id, now, expiresAt, guard, name, ip: request.ip, base };
-    const batch = this.batches?.begin();
-    if (batch) {
+    if (this.batches) {
+      const { batch, committed } = this.turns.join();
       try {
         const { recorded } = await this.open(opened, batch);
-        await batch.commit();
+        await committed;
         await recorded;
         return { token, user, expiresAt };
-      } catch (error) {
-        // Nothing of the batch was written: the writes again, one at a time.
-        batch.discard(error);
+      } catch {
+        // Nothing of the turn's batch was written: the writes again, one at a time.
       }
     }
     await (await this.open(opened)).recorded;
@@ -68,8 +70,9 @@ export class SignIn {
   }
 
   /**
-   * The writes of a successful sign-in, in order. With `batch`, each is added to it and the audit event is
-   * returned, to be awaited after the commit; without, each commits on its own.
+   * The writes of a successful sign-in, in order. With `batch`, each is added to it (nothing else is awaited, so
+   * they join it in the turn it was joined) and the audit event is returned, to be awaited after the commit;
+   * without, each commits on its own.
    */
   private async open(
     opened: { digest: string; userId: string; now: number; expiresAt: number; guard: SignInGuard; name: string; ip: string; base: Pick<AuditEntry<'sign-in'>, 'event' | 'username' | 'ip' | 'userAgent'> },
