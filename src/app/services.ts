@@ -328,7 +328,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     organisation: config.organisation.name,
     contactDataCounts: async () => (await policy.current()).contactDataCounts,
   });
-  const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds, signInThrottle);
+  const signIn = new SignIn(directory, sessions, audit, clock, config.session.ttlSeconds, signInThrottle, batches);
   const consoleSessions = new ConsoleSessions({
     sessions, flows, registrations, methods, audit, clock, throttle: signInThrottle,
     settings: {

@@ -33,6 +33,10 @@ export class AccountDirectory implements Directory {
     return this.local.findUserById(id);
   }
 
+  findUserBySession(digest: string, now: number): Promise<DirectoryUser | null> {
+    return this.local.findUserBySession(digest, now);
+  }
+
   async authenticate(username: string, password: string): Promise<DirectoryUser | null> {
     const user = await this.local.findUser(username);
     if (!user || user.source === 'local' || !this.writeback) return this.local.authenticate(username, password);

@@ -2,26 +2,37 @@ import type { Directory, DirectoryUser } from '../directory/directory.js';
 import type { SessionsRepository } from '../store/sessions-repository.js';
 import type { Clock } from '../store/clock.js';
 import type { Audit } from '../audit/audit.js';
+import type { AuditEntry } from '../audit/audit-events.js';
 import type { MethodRequest } from '../methods/method.js';
 import { randomToken, tokenDigest } from '../crypto/tokens.js';
 import { SsprError } from '../errors/sspr-error.js';
-import type { SignInThrottle } from './sign-in-throttle.js';
+import type { SignInGuard, SignInThrottle } from './sign-in-throttle.js';
+import { TurnBatch, type WriteBatch } from '../store/write-batch.js';
+
+/** Where sign-in finds accounts: by name and password, and by a session's token digest (one read for both). */
+export type SignInDirectory = Pick<Directory, 'authenticate'> & { findUserBySession(digest: string, now: number): Promise<DirectoryUser | null> };
 
 /**
  * Sign-in to "My account". A wrong password, an unknown user and a disabled account all get the same
  * answer (`invalid-credentials`) in the same time; the session token is a 192-bit bearer secret of which
  * only the digest is stored. Guessing is limited per name and client by `SignInThrottle`; a blocked name
- * answers `sign-in-throttled` without the password being tried.
+ * answers `sign-in-throttled` without the password being tried. Given the store's write batches, the writes of
+ * a successful sign-in (the client's failures forgotten, the session, its audit event) go into one transaction
+ * shared by every sign-in of the same turn of the event loop (`TurnBatch`: one commit for all); if it fails, each
+ * sign-in writes them again one at a time, each committed on its own.
  */
 export class SignIn {
   constructor(
-    private readonly directory: Directory,
+    private readonly directory: SignInDirectory,
     private readonly sessions: SessionsRepository,
     private readonly audit: Audit,
     private readonly clock: Clock,
     private readonly ttlSeconds: number,
     private readonly throttle: SignInThrottle,
+    private readonly batches?: { begin(): WriteBatch },
   ) {}
+
+  private readonly turns = new TurnBatch(() => (this.batches as { begin(): WriteBatch }).begin());
 
   async signIn(username: string, password: string, request: MethodRequest): Promise<{ token: string; user: DirectoryUser; expiresAt: number }> {
     const typed = username.normalize('NFC').trim();
@@ -39,13 +50,39 @@ export class SignIn {
       await this.audit.record({ ...base, outcome: 'failure', detail: { reason: 'invalid-credentials', ...(until === null ? {} : { blockedUntil: new Date(until).toISOString() }) } });
       throw new SsprError('invalid-credentials');
     }
-    await this.throttle.succeeded(name, request.ip, guard);
     const token = randomToken();
     const now = this.clock.now();
     const expiresAt = now + this.ttlSeconds * 1000;
-    await this.sessions.create(tokenDigest(token), user.id, now, expiresAt);
-    await this.audit.record({ ...base, outcome: 'success', userId: user.id });
+    const opened = { digest: tokenDigest(token), userId: user.id, now, expiresAt, guard, name, ip: request.ip, base };
+    if (this.batches) {
+      const { batch, committed } = this.turns.join();
+      try {
+        const { recorded } = await this.open(opened, batch);
+        await committed;
+        await recorded;
+        return { token, user, expiresAt };
+      } catch {
+        // Nothing of the turn's batch was written: the writes again, one at a time.
+      }
+    }
+    await (await this.open(opened)).recorded;
     return { token, user, expiresAt };
+  }
+
+  /**
+   * The writes of a successful sign-in, in order. With `batch`, each is added to it (nothing else is awaited, so
+   * they join it in the turn it was joined) and the audit event is returned, to be awaited after the commit;
+   * without, each commits on its own.
+   */
+  private async open(
+    opened: { digest: string; userId: string; now: number; expiresAt: number; guard: SignInGuard; name: string; ip: string; base: Pick<AuditEntry<'sign-in'>, 'event' | 'username' | 'ip' | 'userAgent'> },
+    batch?: WriteBatch,
+  ): Promise<{ recorded: Promise<void> }> {
+    await this.throttle.succeeded(opened.name, opened.ip, opened.guard, batch);
+    await this.sessions.create(opened.digest, opened.userId, opened.now, opened.expiresAt, batch);
+    const recorded = this.audit.record({ ...opened.base, outcome: 'success', userId: opened.userId }, batch);
+    if (!batch) await recorded;
+    return { recorded };
   }
 
   /**
@@ -57,11 +94,10 @@ export class SignIn {
   async session(token: string | undefined): Promise<{ user: DirectoryUser; digest: string } | null> {
     if (!token || token.length > 64) return null;
     const digest = tokenDigest(token);
-    const userId = await this.sessions.findUserId(digest, this.clock.now());
-    if (!userId) return null;
-    const user = await this.directory.findUserById(userId);
-    if (user?.enabled) return { user, digest };
-    await this.sessions.deleteForUser(userId);
+    const user = await this.directory.findUserBySession(digest, this.clock.now());
+    if (!user) return null;
+    if (user.enabled) return { user, digest };
+    await this.sessions.deleteForUser(user.id);
     return null;
   }
 

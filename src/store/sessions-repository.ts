@@ -17,8 +17,13 @@ const statements = {
 export class SessionsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async create(digest: string, userId: string, now: number, expiresAt: number): Promise<void> {
-    await statements.create.execute(this.db, digest, userId, now, expiresAt);
+  /** Stores a new session; in `batch` when given (resolves once added: the batch's commit writes it). */
+  async create(digest: string, userId: string, now: number, expiresAt: number, batch?: WriteBatch): Promise<void> {
+    const run = async (runner: Kysely<Database>) => {
+      await statements.create.executeIn(runner, this.db, [digest, userId, now, expiresAt]);
+    };
+    if (batch) void batch.add(run);
+    else await run(this.db);
   }
 
   async findUserId(digest: string, now: number): Promise<string | null> {

@@ -67,6 +67,8 @@ const userBy = {
   usernameKey: new PreparedQuery((db, $) => db.selectFrom('users').selectAll().where('username_key', '=', $<string>(0))),
   id: new PreparedQuery((db, $) => db.selectFrom('users').selectAll().where('id', '=', $<string>(0))),
   grants: new PreparedQuery((db, $) => db.selectFrom('users').select(['is_admin', 'is_helpdesk', 'helpdesk_scope']).where('id', '=', $<string>(0))),
+  session: new PreparedQuery((db, $) =>
+    db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id').selectAll('users').where('sessions.id_digest', '=', $<string>(0)).where('sessions.expires_at', '>', $<number>(1))),
 };
 
 /** The lookup key of a user name: NFC, lower case, trimmed. Two names with the same key are the same user. */
@@ -180,6 +182,16 @@ export class UsersRepository {
 
   async findById(id: string): Promise<UserRecord | null> {
     const row = await userBy.id.first(this.db, id);
+    return row ? toRecord(row, this.cipher) : null;
+  }
+
+  /**
+   * The account of the session with this token digest, live at `now`, read with the session in one statement; null
+   * when there is no such session. A session's account always exists (a foreign key: deleting the account deletes
+   * its sessions).
+   */
+  async findBySession(digest: string, now: number): Promise<UserRecord | null> {
+    const row = await userBy.session.first(this.db, digest, now);
     return row ? toRecord(row, this.cipher) : null;
   }
 

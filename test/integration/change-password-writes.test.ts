@@ -3,7 +3,8 @@
  * ldaps://, direct mode) changed through the JSON API: the follow-ups (sessions, flows, stored expiry, sign-in
  * failures, the owner's notice with its "this wasn't me" link and its outbox row, the audit events) are one
  * commit; a change the directory refuses writes none of them. The notice's delivery then removes its row and
- * audits it in one more commit. The directory write is audited even when every follow-up fails.
+ * audits it in one more commit. The directory write is audited even when every follow-up fails. The sign-in
+ * before it writes its session and its event in one commit.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,19 +15,32 @@ import { runServiceSync } from '../../src/app/service-sync.js';
 import { countStoreWrites } from '../support/store-writes.js';
 import { WriteBatch } from '../../src/store/write-batch.js';
 import type { SetPasswordDeps } from '../../src/flows/password/set-password.js';
+import type { SignIn } from '../../src/session/sign-in.js';
+
+/** A write batch whose transaction fails after its first read (an injected store fault). */
+const failingBatches = (svc: TestService) => ({
+  begin: () => {
+    const batch = new WriteBatch(svc.services.store.db);
+    void batch.add(async (trx) => {
+      await trx.selectFrom('users').select('id').limit(1).execute();
+      throw new Error('the store gave up (injected)');
+    });
+    return batch;
+  },
+});
 
 let slapd: Slapd;
 let sink: SmtpSink;
 
 before(async () => {
   [slapd, sink] = await Promise.all([startSlapd(), SmtpSink.start()]);
-  for (const uid of ['ann', 'bob', 'cat', 'dan', 'eve', 'fay', 'gus', 'hal']) await slapd.addUser({ uid, password: `${uid}-Original-Pass-1`, givenName: uid, sn: 'Example', mail: `${uid}@example.org` });
+  for (const uid of ['ann', 'bob', 'cat', 'dan', 'eve', 'fay', 'gus', 'hal', 'ivy', 'jon']) await slapd.addUser({ uid, password: `${uid}-Original-Pass-1`, givenName: uid, sn: 'Example', mail: `${uid}@example.org` });
 });
 after(async () => {
   await Promise.all([slapd?.stop(), sink?.close()]);
 });
 
-for (const [dialect, changer, refused, unlucky, doomed] of [['sqlite', 'ann', 'bob', 'eve', 'gus'], ['postgres', 'cat', 'dan', 'fay', 'hal']] as Array<[Dialect, string, string, string, string]>) {
+for (const [dialect, changer, refused, unlucky, doomed, signer] of [['sqlite', 'ann', 'bob', 'eve', 'gus', 'ivy'], ['postgres', 'cat', 'dan', 'fay', 'hal', 'jon']] as Array<[Dialect, string, string, string, string, string]>) {
   describe(`a password change on ${dialect}`, () => {
     let svc: TestService;
     before(async () => {
@@ -53,6 +67,33 @@ for (const [dialect, changer, refused, unlucky, doomed] of [['sqlite', 'ann', 'b
       ]);
       return { links: links.length, outbox: outbox.length, audit: audit.map((row) => row.event).sort() };
     };
+
+    it('a sign-in commits its session and its event once; when that fails, they are written one at a time', async () => {
+      await svc.services.audit.drain();
+      const { result, writes } = await countStoreWrites(() => svc.app.inject({ method: 'POST', url: '/api/v1/session', payload: { username: signer, password: `${signer}-Original-Pass-1` } }));
+      assert.equal(result.statusCode, 200, result.body);
+      const listing = `\n  ${writes.sql.join('\n  ')}`;
+      assert.equal(writes.commits, 1, listing);
+      const begin = writes.sql.indexOf('begin');
+      const end = writes.sql.indexOf('commit');
+      const writesAt = writes.sql.flatMap((text, index) => (/^(insert|update|delete)/.test(text) ? [index] : []));
+      assert.deepEqual(writesAt.map((index) => /^insert into "(\w+)"/.exec(writes.sql[index]!)?.[1]), ['sessions', 'audit_events'], listing);
+      assert.ok(writesAt.every((index) => index > begin && index < end), `both in the transaction${listing}`);
+
+      const owner = svc.services.signIn as unknown as { batches: ConstructorParameters<typeof SignIn>[6] };
+      const batches = owner.batches;
+      owner.batches = failingBatches(svc);
+      let cookie: string;
+      try {
+        cookie = await signIn(signer, `${signer}-Original-Pass-1`);
+      } finally {
+        owner.batches = batches;
+      }
+      assert.equal((await svc.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } })).statusCode, 200, 'the session works');
+      await svc.services.audit.drain();
+      const trail = await svc.services.auditLog.list({ username: signer });
+      assert.equal(trail.filter((e) => e.event === 'sign-in' && e.outcome === 'success').length, 2, 'each sign-in audited once');
+    });
 
     it('a successful change commits its follow-ups once', async () => {
       const cookie = await signIn(changer, `${changer}-Original-Pass-1`);
@@ -123,16 +164,7 @@ for (const [dialect, changer, refused, unlucky, doomed] of [['sqlite', 'ann', 'b
       const other = await signIn(unlucky, `${unlucky}-Original-Pass-1`);
       const deps = (svc.services.setPassword as unknown as { deps: SetPasswordDeps }).deps;
       const batches = deps.batches;
-      deps.batches = {
-        begin: () => {
-          const batch = new WriteBatch(svc.services.store.db);
-          void batch.add(async (trx) => {
-            await trx.selectFrom('users').select('id').limit(1).execute();
-            throw new Error('the store gave up (injected)');
-          });
-          return batch;
-        },
-      };
+      deps.batches = failingBatches(svc);
       try {
         const answer = await change(cookie, `${unlucky}-Original-Pass-1`, 'Marble orchard kestrel 85');
         assert.equal(answer.statusCode, 200, answer.body);

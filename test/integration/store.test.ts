@@ -293,10 +293,14 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     it('sessions and audit events', async () => {
       const sessions = new SessionsRepository(store.db);
       const audit = new AuditRepository(store.db);
-      const zoe = await new UsersRepository(store.db, clock, cipher).get('zoë');
+      const users = new UsersRepository(store.db, clock, cipher);
+      const zoe = await users.get('zoë');
       await sessions.create('s1', zoe.id, 1, 100);
       assert.equal(await sessions.findUserId('s1', 50), zoe.id);
       assert.equal(await sessions.findUserId('s1', 100), null);
+      assert.deepEqual(await users.findBySession('s1', 50), zoe, "a live session's account, as read by id");
+      assert.equal(await users.findBySession('s1', 100), null, 'an expired session has none');
+      assert.equal(await users.findBySession('s9', 50), null, 'nor an unknown one');
       await sessions.create('s2', zoe.id, 1, 100);
       await sessions.deleteForUser(zoe.id, 's2');
       assert.equal(await sessions.findUserId('s1', 50), null);

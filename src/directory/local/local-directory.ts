@@ -34,6 +34,12 @@ export class LocalDirectory implements Directory {
     return user ? toDirectoryUser(user) : null;
   }
 
+  /** The account of a live session (its token's digest), or null (users-repository.ts `findBySession`). */
+  async findUserBySession(digest: string, now: number): Promise<DirectoryUser | null> {
+    const user = await this.users.findBySession(digest, now);
+    return user ? toDirectoryUser(user) : null;
+  }
+
   async authenticate(username: string, password: string): Promise<DirectoryUser | null> {
     const user = await this.users.findByUsername(username);
     const ok = await verifyPassword(user?.passwordHash, password);
