@@ -7,7 +7,7 @@ import type { MethodRequest } from '../methods/method.js';
 import { randomToken, tokenDigest } from '../crypto/tokens.js';
 import { SsprError } from '../errors/sspr-error.js';
 import type { SignInGuard, SignInThrottle } from './sign-in-throttle.js';
-import { TurnBatch, type WriteBatch } from '../store/write-batch.js';
+import type { WriteBatch } from '../store/write-batch.js';
 
 /** Where sign-in finds accounts: by name and password, and by a session's token digest (one read for both). */
 export type SignInDirectory = Pick<Directory, 'authenticate'> & { findUserBySession(digest: string, now: number): Promise<DirectoryUser | null> };
@@ -17,9 +17,9 @@ export type SignInDirectory = Pick<Directory, 'authenticate'> & { findUserBySess
  * answer (`invalid-credentials`) in the same time; the session token is a 192-bit bearer secret of which
  * only the digest is stored. Guessing is limited per name and client by `SignInThrottle`; a blocked name
  * answers `sign-in-throttled` without the password being tried. Given the store's write batches, the writes of
- * a successful sign-in (the client's failures forgotten, the session, its audit event) go into one transaction
- * shared by every sign-in of the same turn of the event loop (`TurnBatch`: one commit for all); if it fails, each
- * sign-in writes them again one at a time, each committed on its own.
+ * a successful sign-in (the client's failures forgotten, the session, its audit event) go into one write batch (whose
+ * commit the store's group commit shares with the other batches of the same turn: commit-group.ts); if it fails,
+ * they are written again one at a time, each committed on its own.
  */
 export class SignIn {
   constructor(
@@ -31,8 +31,6 @@ export class SignIn {
     private readonly throttle: SignInThrottle,
     private readonly batches?: { begin(): WriteBatch },
   ) {}
-
-  private readonly turns = new TurnBatch(() => (this.batches as { begin(): WriteBatch }).begin());
 
   async signIn(username: string, password: string, request: MethodRequest): Promise<{ token: string; user: DirectoryUser; expiresAt: number }> {
     const typed = username.normalize('NFC').trim();
@@ -55,14 +53,15 @@ export class SignIn {
     const expiresAt = now + this.ttlSeconds * 1000;
     const opened = { digest: tokenDigest(token), userId: user.id, now, expiresAt, guard, name, ip: request.ip, base };
     if (this.batches) {
-      const { batch, committed } = this.turns.join();
+      const batch = this.batches.begin();
       try {
         const { recorded } = await this.open(opened, batch);
-        await committed;
+        await batch.commit();
         await recorded;
         return { token, user, expiresAt };
-      } catch {
-        // Nothing of the turn's batch was written: the writes again, one at a time.
+      } catch (error) {
+        // Nothing of the batch was written: the writes again, one at a time.
+        batch.discard(error);
       }
     }
     await (await this.open(opened)).recorded;

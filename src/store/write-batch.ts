@@ -77,30 +77,3 @@ export class WriteBatch {
     for (const hook of this.hooks) hook(committed);
   }
 }
-
-/**
- * One write batch per turn of the event loop, shared by every caller that joins it in that turn and committed at
- * the turn's end (group commit: the writes of the requests answered in one turn cost one commit). `committed`
- * settles with that commit: resolved once it committed, rejected when it rolled back (every step of the turn then
- * rejects too). A caller adds its steps in the turn it joined, before it waits for anything but them.
- */
-export class TurnBatch {
-  private current: { batch: WriteBatch; committed: Promise<void> } | null = null;
-
-  constructor(private readonly begin: () => WriteBatch) {}
-
-  join(): { batch: WriteBatch; committed: Promise<void> } {
-    if (this.current) return this.current;
-    const batch = this.begin();
-    const committed = new Promise<void>((resolve, reject) => {
-      setImmediate(() => {
-        this.current = null;
-        batch.commit().then(resolve, reject);
-      });
-    });
-    // A rolled-back turn that nobody awaits is not an unhandled rejection: its callers write again on their own.
-    committed.catch(() => undefined);
-    this.current = { batch, committed };
-    return this.current;
-  }
-}

@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openTestStore } from '../../support/test-store.js';
 import type { Store } from '../../../src/store/database.js';
-import { TurnBatch, WriteBatch } from '../../../src/store/write-batch.js';
+import { WriteBatch } from '../../../src/store/write-batch.js';
 import { SessionsRepository } from '../../../src/store/sessions-repository.js';
 import { AuditRepository } from '../../../src/store/audit-repository.js';
 import { Audit } from '../../../src/audit/audit.js';
@@ -70,30 +70,5 @@ describe('WriteBatch: the writes of one use-case in one transaction', () => {
   it('a batch with no step opens no transaction', async () => {
     const { writes } = await countStoreWrites(() => new WriteBatch(store.db).commit());
     assert.equal(writes.statements, 0);
-  });
-
-  it('TurnBatch: the callers of one turn share one commit; the next turn gets a new batch; a rollback fails them all', async () => {
-    const turns = new TurnBatch(() => new WriteBatch(store.db));
-    const { writes } = await countStoreWrites(async () => {
-      const first = turns.join();
-      const second = turns.join();
-      assert.equal(first, second, 'one batch per turn');
-      await sessions.create('t1', ids.get('ann')!, 0, Date.now() + 60_000, first.batch);
-      await sessions.create('t2', ids.get('bob')!, 0, Date.now() + 60_000, second.batch);
-      await Promise.all([first.committed, second.committed]);
-    });
-    assert.equal(writes.commits, 1, writes.sql.join('\n'));
-    assert.equal(await sessions.findUserId('t1', 0), ids.get('ann')!);
-    assert.equal(await sessions.findUserId('t2', 0), ids.get('bob')!);
-
-    const next = turns.join();
-    const failing = next.batch.add(async () => {
-      throw new Error('injected');
-    });
-    await sessions.create('t3', ids.get('ann')!, 0, Date.now() + 60_000, next.batch);
-    await assert.rejects(next.committed, /injected/);
-    await assert.rejects(failing, /injected/);
-    assert.equal(await sessions.findUserId('t3', 0), null, 'nothing of the turn written');
-    assert.notEqual(turns.join(), next, 'a new turn, a new batch');
   });
 });
