@@ -20,6 +20,11 @@
  *    {@link guessesFloorLog10}), the search is skipped. The score is then the search's (4), and so is the feedback
  *    (none above score 2); the result's `guesses` is the bound, not the search's figure.
  *
+ * Shortcuts 2 and 3 rest on every estimate being a number. A dictionary match whose rank is not one (zxcvbn's
+ * `word in dictionary` answering for a name every object inherits, "constructor" or "__proto__", with the inherited
+ * value as rank: dictionary-match.ts) is estimated NaN, and the search's comparisons with NaN let a later try replace
+ * a kept one; the search then runs over all matches, without either shortcut ({@link isUnranked}).
+ *
  * Installed only on the zxcvbn-ts release line it was compared with (3.0.x):
  * test/unit/password-policy/zxcvbn-scoring.test.ts compares guesses and sequences with zxcvbn's own scoring.
  */
@@ -146,6 +151,11 @@ export function guessesFloorLog10(password: string, matches: readonly ScoredMatc
   return floor;
 }
 
+/** A dictionary match without a numeric rank: its estimate is NaN (see the file comment). */
+export function isUnranked(match: ScoredMatch): boolean {
+  return match.pattern === 'dictionary' && typeof (match as Partial<WordMatch>).rank !== 'number';
+}
+
 let scoringOnly = false;
 
 /**
@@ -189,6 +199,7 @@ export function installScoringShortcuts(load: ModuleLoader): boolean {
   const search = scoring.mostGuessableMatchSequence;
   scoring.mostGuessableMatchSequence = function mostGuessableOfUndominated(password, matches, excludeAdditive) {
     try {
+      if (matches.some(isUnranked)) return search.call(this, password, matches, excludeAdditive);
       if (scoringOnly) {
         const floor = guessesFloorLog10(password, matches, estimate);
         if (floor >= SCORE_4_LOG10) {
