@@ -175,6 +175,21 @@ export class CompactDictionaries {
     }
   }
 
+  /** Where word `id`'s entries start; word `id + 1`'s start is where they end (see {@link dictionaryAt}). */
+  rankFrom(id: number): number {
+    return this.rankStart[id] ?? 0;
+  }
+
+  /** The dictionary index of rank entry `p`. */
+  dictionaryAt(p: number): number {
+    return (this.ranks[p] ?? 0) & 0xff;
+  }
+
+  /** The rank of rank entry `p`. */
+  rankAt(p: number): number {
+    return (this.ranks[p] ?? 0) >>> 8;
+  }
+
   /** The rank of word `id` in dictionary `dictionary`, or undefined. */
   rankIn(id: number, dictionary: number): number | undefined {
     for (let p = this.rankStart[id] ?? 0, end = this.rankStart[id + 1] ?? 0; p < end; p++) {

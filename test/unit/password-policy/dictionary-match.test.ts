@@ -27,13 +27,14 @@ function samplePasswords(): string[] {
 test('the compact dictionary matcher returns what zxcvbn’s own returns over the same lists, with and without user inputs', () => {
   // Loads the service's dictionaries into the compact structure and installs its matcher.
   preloadStrengthEstimator();
-  const compact = matcher.prototype.defaultMatch;
+  const { defaultMatch: compact, match: compactMatch } = matcher.prototype;
   assert.equal(compact.name, 'compactDefaultMatch');
+  assert.equal(compactMatch.name, 'compactMatch');
   const passwords = samplePasswords();
   const inputs = ['alice', 'Alice Example', 'Example Org', 'constructor'];
   const run = () => [[], inputs].map((userInputs) => passwords.map((password) => JSON.stringify({ ...core.zxcvbn(password, userInputs), calcTime: 0 })));
   const withCompact = run();
-  // The original: a fresh prototype function from zxcvbn's module, re-read without the installation, over
+  // The original: fresh prototype functions from zxcvbn's module, re-read without the installation, over
   // zxcvbn's own ranked dictionaries of the very same lists.
   const originalModule = require.cache[require.resolve('@zxcvbn-ts/core/dist/matcher/dictionary/matching.js')];
   assert.ok(originalModule);
@@ -42,12 +43,14 @@ test('the compact dictionary matcher returns what zxcvbn’s own returns over th
   require.cache[originalModule.id] = originalModule;
   assert.equal(pristine.prototype.defaultMatch.name, 'defaultMatch');
   matcher.prototype.defaultMatch = pristine.prototype.defaultMatch;
+  matcher.prototype.match = pristine.prototype.match;
   zxcvbnOptions.setOptions({ dictionary: Object.fromEntries(strengthDictionaryLists()) });
   try {
     assert.deepEqual(run(), withCompact);
   } finally {
     zxcvbnOptions.setOptions({ dictionary: {} });
     matcher.prototype.defaultMatch = compact;
+    matcher.prototype.match = compactMatch;
   }
 });
 
@@ -55,12 +58,17 @@ test('another zxcvbn-ts release line keeps zxcvbn’s own matcher', () => {
   const own = function defaultMatch() {
     return [];
   };
-  const foreign = { prototype: { defaultMatch: own } };
+  const ownMatch = function match() {
+    return [];
+  };
+  const foreign = { prototype: { defaultMatch: own, match: ownMatch } };
   const lists = new CompactDictionaries([['words', ['alpha']]]);
   assert.equal(installCompactDictionaryMatch({ version: '3.1.0', matcher: foreign, options: zxcvbnOptions }, lists), false);
   assert.equal(foreign.prototype.defaultMatch, own);
+  assert.equal(foreign.prototype.match, ownMatch);
   assert.equal(installCompactDictionaryMatch({ version: '3.0.9', matcher: foreign, options: zxcvbnOptions }, lists), true);
   assert.equal(foreign.prototype.defaultMatch.name, 'compactDefaultMatch');
+  assert.equal(foreign.prototype.match.name, 'compactMatch');
 });
 
 test('the compact matcher refuses the Levenshtein variant rather than answer without the word lists', () => {
