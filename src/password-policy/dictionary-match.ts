@@ -64,23 +64,49 @@ const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype).filter((n
 const INHERITED_LENGTHS = new Set([...INHERITED].map((name) => name.length));
 const inheritedValue = (word: string): number => (({}) as Record<string, number>)[word] ?? 0;
 
+/** The hashes of a dictionary's words, with a 256-bit filter over their low bits that answers most misses. */
+interface WordHashes {
+  hashes: Set<number>;
+  filter: Uint32Array;
+}
+
+function wordHashes(words: Iterable<string>): WordHashes {
+  const hashes = new Set<number>();
+  const filter = new Uint32Array(8);
+  for (const word of words) {
+    const hash = hashOf(word);
+    hashes.add(hash);
+    filter[(hash & 0xff) >>> 5] = (filter[(hash & 0xff) >>> 5] ?? 0) | (1 << (hash & 31));
+  }
+  return { hashes, filter };
+}
+
+/** Whether some word of `words` may have the hash `hash` (no word has it when this answers false). */
+function mayHold(words: WordHashes, hash: number): boolean {
+  return ((words.filter[(hash & 0xff) >>> 5] ?? 0) & (1 << (hash & 31))) !== 0 && words.hashes.has(hash);
+}
+
 /**
  * The hashes of every word of the given dictionaries. Cached per dictionary object: dictionaries set in zxcvbn's
  * options live across calls, while the user inputs are one object built anew per call (the cache then spares only
  * the same call's reversed pass; they are a few words).
  */
-const ownHashCache = new WeakMap<RankedDictionary, Set<number>>();
-function hashesOfWords(dictionaries: readonly RankedDictionary[]): Set<number> {
-  const all = new Set<number>();
-  for (const dictionary of dictionaries) {
+const ownHashCache = new WeakMap<RankedDictionary, WordHashes>();
+function hashesOfWords(dictionaries: readonly RankedDictionary[]): WordHashes {
+  const each = dictionaries.map((dictionary) => {
     let hashes = ownHashCache.get(dictionary);
     if (!hashes) {
-      hashes = new Set(Object.keys(dictionary).map(hashOf));
+      hashes = wordHashes(Object.keys(dictionary));
       ownHashCache.set(dictionary, hashes);
     }
-    for (const hash of hashes) all.add(hash);
-  }
-  return all;
+    return hashes;
+  });
+  return each.length === 1 && each[0] !== undefined ? each[0] : wordHashes(dictionaries.flatMap((dictionary) => Object.keys(dictionary)));
+}
+
+/** A match as zxcvbn's dictionary matcher makes it (fields in its order), over password[i … j]. */
+function wordMatch(password: string, i: number, j: number, word: string, rank: number, dictionaryName: string, reversed: boolean): DictionaryMatch {
+  return { pattern: 'dictionary', i, j, token: password.slice(i, j + 1), matchedWord: word, rank, dictionaryName, reversed, l33t: false };
 }
 
 /** zxcvbn scores this dictionary's words alike whatever their rank (matcher/dictionary/scoring.js). */
@@ -124,49 +150,57 @@ export function installCompactDictionaryMatch({ version, matcher, options }: Zxc
     // zxcvbn slices the lower-cased text at the original's positions; only a lower-casing that changes the
     // length (rare letters such as "İ") makes those differ from a walk over the lower-cased units.
     const sameLength = lower.length === length;
+    // Only text holding an inherited name either way round has a substring that is one (and then no shortening).
+    const inheritable = INHERITED_EITHER_WAY.test(lower);
     for (let i = 0; i < length; i++) {
       const end = Math.min(i + width, length);
       let hash = HASH_SEED;
       for (let j = i; j < end; j++) {
         const span = j - i + 1;
         let id = -1;
+        // Whether an own dictionary may hold the substring: not when no own word has its hash, unless it is an
+        // inherited name (which `in` finds in every dictionary).
+        let ownMay = true;
         if (sameLength) {
           hash = hashStep(hash, lower.charCodeAt(j));
           if (span <= compact.width) id = compact.find(hash, lower, i, j + 1);
-          if (id === -1 && !INHERITED_LENGTHS.has(span) && !ownHashes.has(hash)) continue;
+          ownMay = mayHold(ownHashes, hash) || (inheritable && INHERITED_LENGTHS.has(span));
+          if (id === -1 && !ownMay) continue;
         }
         const word = lower.slice(i, j + 1);
         if (!sameLength) id = compact.idOf(word);
+        const at = reversed ? last - j : i;
+        const to = reversed ? last - i : j;
         // The least rank so far over this span, of the dictionaries whose rank counts.
         let least = Infinity;
-        const add = (rank: number, dictionaryName: string, flatRanked: boolean): void => {
-          if (shorten && !flatRanked) {
-            if (rank >= least) return;
-            least = rank;
-          }
-          const at = reversed ? last - j : i;
-          const to = reversed ? last - i : j;
-          matches.push({ pattern: 'dictionary', i: at, j: to, token: password.slice(at, to + 1), matchedWord: word, rank, dictionaryName, reversed, l33t: false });
-        };
-        if (INHERITED.has(word)) {
+        if (inheritable && INHERITED.has(word)) {
           for (let d = 0; d < names.length; d++) {
             if (span > (maxWordSize[d] ?? 0)) continue;
             const rank = word === '__proto__' || id === -1 ? undefined : compact.rankIn(id, d);
-            add(rank ?? inheritedValue(word), names[d] ?? '', true);
+            matches.push(wordMatch(password, at, to, word, rank ?? inheritedValue(word), names[d] ?? '', reversed));
           }
         } else if (id !== -1) {
-          for (let p = compact.rankFrom(id), to = compact.rankFrom(id + 1); p < to; p++) {
+          for (let p = compact.rankFrom(id), stop = compact.rankFrom(id + 1); p < stop; p++) {
             const d = compact.dictionaryAt(p);
-            add(compact.rankAt(p), names[d] ?? '', flat[d] === true);
+            const rank = compact.rankAt(p);
+            if (shorten && flat[d] !== true) {
+              if (rank >= least) continue;
+              least = rank;
+            }
+            matches.push(wordMatch(password, at, to, word, rank, names[d] ?? '', reversed));
           }
         }
-        // A substring whose hash no own word has is in no own dictionary (only inherited names answer `in` there
-        // too): no string is built or internalised for it.
-        if (sameLength && !ownHashes.has(hash) && !INHERITED_LENGTHS.has(span)) continue;
+        if (!ownMay) continue;
         for (let d = 0; d < own.length; d++) {
           if (span > (ownSizes[d] ?? 0)) continue;
           const dictionary = ownDictionaries[d] ?? {};
-          if (word in dictionary) add(dictionary[word] as number, own[d] ?? '', own[d] === FLAT_RANKED);
+          if (!(word in dictionary)) continue;
+          const rank = dictionary[word] as number;
+          if (shorten && own[d] !== FLAT_RANKED) {
+            if (rank >= least) continue;
+            least = rank;
+          }
+          matches.push(wordMatch(password, at, to, word, rank, own[d] ?? '', reversed));
         }
       }
     }
