@@ -10,7 +10,7 @@
  *   so padding a weak password (repeating it, appending filler) cannot make it look strong;
  * - lets zxcvbn try no leetspeak readings itself and instead, when a substituted character
  *   stands next to a letter, scores one more reading, the window with the substitutions of
- *   normalize.ts undone (case kept), taking the lower score.
+ *   normalize.ts undone (case kept), taking the lower score (not when the first is already 0).
  * That is at most two zxcvbn runs on at most STRENGTH_WINDOW code points per password.
  *
  * zxcvbn's dictionary matcher is replaced by an equivalent over one compact structure of all static
@@ -103,7 +103,8 @@ function scoreWindow(window: string, inputs: string[]): RawStrength {
   const { core } = estimator;
   strengthRuns.count++;
   const literal = scoreOnly(() => core.zxcvbn(window, inputs));
-  const leet = hasSubstitutionNextToLetter(window) ? (strengthRuns.count++, scoreOnly(() => core.zxcvbn(undoSubstitutions(window), inputs))) : literal;
+  // The leetspeak reading counts only when it scores lower: never below a literal score of 0.
+  const leet = literal.score > 0 && hasSubstitutionNextToLetter(window) ? (strengthRuns.count++, scoreOnly(() => core.zxcvbn(undoSubstitutions(window), inputs))) : literal;
   const result = leet.score < literal.score ? leet : literal;
   return { score: result.score, suggestionKeys: result.feedback.suggestions, warning: result.feedback.warning === '' ? null : result.feedback.warning };
 }
