@@ -26,6 +26,9 @@ export function hashOf(word: string): number {
   return hash;
 }
 
+/** Bits of the prefix filter (2^24 bits, 2 MB: a few per cent of false "may" answers for the service's lists). */
+const PREFIX_FILTER_BITS = 24;
+
 /** A built {@link CompactDictionaries} as plain data: what a worker thread hands over (the arrays transferred). */
 export interface CompactDictionaryParts {
   names: string[];
@@ -162,6 +165,38 @@ export class CompactDictionaries {
     return k === length;
   }
 
+  /**
+   * False when no word begins with the units whose FNV hash is `hash` (then no longer text starting the same way
+   * is a word either); true when some word may. A filter of one bit per prefix hash, built on first use.
+   */
+  mayBeginWith(hash: number): boolean {
+    const bits = (this.prefixBits ??= this.buildPrefixBits());
+    const bit = hash >>> (32 - PREFIX_FILTER_BITS);
+    return ((bits[bit >>> 5] ?? 0) & (1 << (bit & 31))) !== 0;
+  }
+
+  private prefixBits: Uint32Array | undefined;
+
+  /** The bit of every prefix of every word (its full units for a wide word). */
+  private buildPrefixBits(): Uint32Array {
+    const bits = new Uint32Array(2 ** (PREFIX_FILTER_BITS - 5));
+    const mark = (hash: number) => {
+      const bit = hash >>> (32 - PREFIX_FILTER_BITS);
+      bits[bit >>> 5] = (bits[bit >>> 5] ?? 0) | (1 << (bit & 31));
+    };
+    let wideAt = 0;
+    for (let id = 0; id < this.size; id++) {
+      let hash = HASH_SEED;
+      if (((this.wide[id >>> 3] ?? 0) & (1 << (id & 7))) !== 0) {
+        for (let k = this.wideStart[wideAt] ?? 0, end = this.wideStart[wideAt + 1] ?? 0; k < end; k++) mark((hash = hashStep(hash, this.wideUnits[k] ?? 0)));
+        wideAt++;
+      } else {
+        for (let k = this.wordStart[id] ?? 0, end = this.wordStart[id + 1] ?? 0; k < end; k++) mark((hash = hashStep(hash, this.units[k] ?? 0)));
+      }
+    }
+    return bits;
+  }
+
   /** The id of `word`, or -1. */
   idOf(word: string): number {
     return this.find(hashOf(word), word, 0, word.length);
@@ -201,7 +236,7 @@ export class CompactDictionaries {
 
   /** Bytes held in typed arrays. */
   get bytes(): number {
-    return [this.units, this.wordStart, this.wide, this.wideIds, this.wideStart, this.wideUnits, this.table, this.rankStart, this.ranks].reduce((sum, array) => sum + array.byteLength, 0);
+    return [this.units, this.wordStart, this.wide, this.wideIds, this.wideStart, this.wideUnits, this.table, this.rankStart, this.ranks, this.prefixBits ?? new Uint8Array(0)].reduce((sum, array) => sum + array.byteLength, 0);
   }
 }
 

@@ -70,16 +70,31 @@ interface WordHashes {
   filter: Uint32Array;
 }
 
-function wordHashes(words: Iterable<string>): WordHashes {
+function wordHashes(words: Iterable<string>, prefixes: boolean): WordHashes {
   const hashes = new Set<number>();
   const filter = new Uint32Array(8);
-  for (const word of words) {
-    const hash = hashOf(word);
+  const add = (hash: number) => {
     hashes.add(hash);
     filter[(hash & 0xff) >>> 5] = (filter[(hash & 0xff) >>> 5] ?? 0) | (1 << (hash & 31));
+  };
+  for (const word of words) {
+    if (!prefixes) {
+      add(hashOf(word));
+      continue;
+    }
+    let hash = HASH_SEED;
+    for (let k = 0; k < word.length; k++) add((hash = hashStep(hash, word.charCodeAt(k))));
   }
   return { hashes, filter };
 }
+
+/** The hashes of some dictionaries' words, and of every prefix of their words. */
+interface OwnHashes {
+  words: WordHashes;
+  prefixes: WordHashes;
+}
+
+const ownHashesOf = (words: readonly string[]): OwnHashes => ({ words: wordHashes(words, false), prefixes: wordHashes(words, true) });
 
 /** Whether some word of `words` may have the hash `hash` (no word has it when this answers false). */
 function mayHold(words: WordHashes, hash: number): boolean {
@@ -91,17 +106,17 @@ function mayHold(words: WordHashes, hash: number): boolean {
  * options live across calls, while the user inputs are one object built anew per call (the cache then spares only
  * the same call's reversed pass; they are a few words).
  */
-const ownHashCache = new WeakMap<RankedDictionary, WordHashes>();
-function hashesOfWords(dictionaries: readonly RankedDictionary[]): WordHashes {
+const ownHashCache = new WeakMap<RankedDictionary, OwnHashes>();
+function hashesOfWords(dictionaries: readonly RankedDictionary[]): OwnHashes {
   const each = dictionaries.map((dictionary) => {
     let hashes = ownHashCache.get(dictionary);
     if (!hashes) {
-      hashes = wordHashes(Object.keys(dictionary));
+      hashes = ownHashesOf(Object.keys(dictionary));
       ownHashCache.set(dictionary, hashes);
     }
     return hashes;
   });
-  return each.length === 1 && each[0] !== undefined ? each[0] : wordHashes(dictionaries.flatMap((dictionary) => Object.keys(dictionary)));
+  return each.length === 1 && each[0] !== undefined ? each[0] : ownHashesOf(dictionaries.flatMap((dictionary) => Object.keys(dictionary)));
 }
 
 /** A match as zxcvbn's dictionary matcher makes it (fields in its order), over password[i … j]. */
@@ -155,6 +170,8 @@ export function installCompactDictionaryMatch({ version, matcher, options }: Zxc
     for (let i = 0; i < length; i++) {
       const end = Math.min(i + width, length);
       let hash = HASH_SEED;
+      // Whether some word of the compact dictionaries may begin with the substring from i seen so far.
+      let compactMay = true;
       for (let j = i; j < end; j++) {
         const span = j - i + 1;
         let id = -1;
@@ -163,8 +180,11 @@ export function installCompactDictionaryMatch({ version, matcher, options }: Zxc
         let ownMay = true;
         if (sameLength) {
           hash = hashStep(hash, lower.charCodeAt(j));
-          if (span <= compact.width) id = compact.find(hash, lower, i, j + 1);
-          ownMay = mayHold(ownHashes, hash) || (inheritable && INHERITED_LENGTHS.has(span));
+          compactMay &&= compact.mayBeginWith(hash);
+          // No word begins with the substring: none is it or any longer one from i.
+          if (!compactMay && !inheritable && !mayHold(ownHashes.prefixes, hash)) break;
+          if (compactMay && span <= compact.width) id = compact.find(hash, lower, i, j + 1);
+          ownMay = mayHold(ownHashes.words, hash) || (inheritable && INHERITED_LENGTHS.has(span));
           if (id === -1 && !ownMay) continue;
         }
         const word = lower.slice(i, j + 1);
