@@ -5,8 +5,9 @@
  *
  * Contract: for a word w and dictionary d, {@link CompactDictionaries.rankIn} answers what zxcvbn-ts 3's
  * `buildRankedDictionary(list)[w]` answers for d's list when w is one of its own keys (rank = 1 + the position of
- * w's last occurrence), and {@link CompactDictionaries.find} finds exactly the words of every list. ≈ 13 MB for
- * the ten lists of the interface languages (0.47 M distinct words, 0.73 M ranks), against ≈ 45 MB of heap
+ * w's last occurrence), {@link CompactDictionaries.find} finds exactly the words of every list, and
+ * {@link CompactDictionaries.mayBeginWith} answers false only for text no word begins with. ≈ 13 MB (and 2 MB of
+ * prefix filter, built at load, not stored) for the ten lists of the interface languages (0.47 M distinct words, 0.73 M ranks), against ≈ 45 MB of heap
  * for zxcvbn's own objects and a union set, and a fraction of their build time. Words are kept one byte per
  * UTF-16 unit; the few words with a unit above U+00FF (Japanese, some Polish) are kept again in full width. A
  * table slot holds a word's id and, in the bits the id leaves free, low bits of its hash: a probe compares units
@@ -26,7 +27,8 @@ export function hashOf(word: string): number {
   return hash;
 }
 
-/** Bits of the prefix filter (2^24 bits, 2 MB: a few per cent of false "may" answers for the service's lists). */
+/** Bits of the prefix filter (2^24 bits, 2 MB: a few per cent of false "may" answers for the service's lists,
+ * ≈ 20 ms to build for them). */
 const PREFIX_FILTER_BITS = 24;
 
 /** A built {@link CompactDictionaries} as plain data: what a worker thread hands over (the arrays transferred). */
@@ -101,6 +103,8 @@ export class CompactDictionaries {
   /** Word id → start in `ranks`; entry size is the end. */
   private readonly rankStart: Uint32Array;
   private readonly ranks: Uint32Array;
+  /** Bit per prefix hash, see {@link mayBeginWith}. */
+  private readonly prefixBits: Uint32Array;
 
   /** Builds the structure from rank-ordered word lists, or takes over the parts of one built elsewhere. */
   constructor(source: readonly (readonly [name: string, words: readonly string[]])[] | CompactDictionaryParts) {
@@ -120,6 +124,7 @@ export class CompactDictionaries {
     this.wideUnits = parts.wideUnits;
     this.rankStart = parts.rankStart;
     this.ranks = parts.ranks;
+    this.prefixBits = this.buildPrefixBits();
   }
 
   /** The structure as plain data; `new CompactDictionaries(parts)` answers the same. */
@@ -167,15 +172,13 @@ export class CompactDictionaries {
 
   /**
    * False when no word begins with the units whose FNV hash is `hash` (then no longer text starting the same way
-   * is a word either); true when some word may. A filter of one bit per prefix hash, built on first use.
+   * is a word either); true when some word may. A filter of one bit per prefix hash, built with the structure.
    */
   mayBeginWith(hash: number): boolean {
-    const bits = (this.prefixBits ??= this.buildPrefixBits());
+    const bits = this.prefixBits;
     const bit = hash >>> (32 - PREFIX_FILTER_BITS);
     return ((bits[bit >>> 5] ?? 0) & (1 << (bit & 31))) !== 0;
   }
-
-  private prefixBits: Uint32Array | undefined;
 
   /** The bit of every prefix of every word (its full units for a wide word). */
   private buildPrefixBits(): Uint32Array {
@@ -236,7 +239,7 @@ export class CompactDictionaries {
 
   /** Bytes held in typed arrays. */
   get bytes(): number {
-    return [this.units, this.wordStart, this.wide, this.wideIds, this.wideStart, this.wideUnits, this.table, this.rankStart, this.ranks, this.prefixBits ?? new Uint8Array(0)].reduce((sum, array) => sum + array.byteLength, 0);
+    return [this.units, this.wordStart, this.wide, this.wideIds, this.wideStart, this.wideUnits, this.table, this.rankStart, this.ranks, this.prefixBits].reduce((sum, array) => sum + array.byteLength, 0);
   }
 }
 
