@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { randomInt } from 'node:crypto';
-import { CompactDictionaries } from '../../../src/password-policy/compact-dictionaries.js';
+import { CompactDictionaries, hashOf } from '../../../src/password-policy/compact-dictionaries.js';
 import { installCompactDictionaryMatch, type ZxcvbnInternals } from '../../../src/password-policy/dictionary-match.js';
 import { preloadStrengthEstimator, strengthDictionaryLists } from '../../../src/password-policy/strength.js';
 
@@ -100,4 +100,9 @@ test('the compact structure ranks like zxcvbn: 1-based, a repeated word at its l
   assert.equal(lists.rankIn(lists.idOf('star'), 0), undefined);
   assert.equal(lists.rankIn(lists.idOf('star'), 1), 2);
   for (const absent of ['su', 'suns', 'äpfel', '', 'constructor']) assert.equal(lists.idOf(absent), -1, absent);
+  // Every prefix of every word may begin one; with a handful of words the filter's bits answer the rest exactly.
+  for (const word of ['sun', 'moon', 'Äpfel', '漢字', '😀x', 'star']) {
+    for (let k = 1; k <= word.length; k++) assert.ok(lists.mayBeginWith(hashOf(word.slice(0, k))), word.slice(0, k));
+  }
+  for (const text of ['x', 'sunx', 'äp', 'zz', '字']) assert.equal(lists.mayBeginWith(hashOf(text)), false, text);
 });
