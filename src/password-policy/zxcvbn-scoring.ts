@@ -27,9 +27,13 @@
  * value as rank: dictionary-match.ts) is estimated NaN, and the search's comparisons with NaN let a later try replace
  * a kept one; the search then runs over all matches, without either shortcut ({@link isUnranked}).
  *
+ * The search itself is zxcvbn's dynamic programme over flat arrays (zxcvbn-search.ts), same steps, same answer.
+ *
  * Installed only on the zxcvbn-ts release line it was compared with (3.0.x):
  * test/unit/password-policy/zxcvbn-scoring.test.ts compares guesses and sequences with zxcvbn's own scoring.
  */
+
+import { mostGuessableSequence, type SearchParts } from './zxcvbn-search.js';
 
 interface ScoredMatch {
   pattern: string;
@@ -258,15 +262,18 @@ export function installScoringShortcuts(load: ModuleLoader): boolean {
   const original = load(estimatePath) as EstimateGuesses;
   const entry = load.cache[estimatePath];
   if (entry === undefined) return false;
-  const constants = load('@zxcvbn-ts/core/dist/data/const.js') as { MIN_SUBMATCH_GUESSES_SINGLE_CHAR: number; MIN_SUBMATCH_GUESSES_MULTI_CHAR: number };
-  const estimate = memoizedEstimate(directEstimate({
+  const constants = load('@zxcvbn-ts/core/dist/data/const.js') as { MIN_SUBMATCH_GUESSES_SINGLE_CHAR: number; MIN_SUBMATCH_GUESSES_MULTI_CHAR: number; MIN_GUESSES_BEFORE_GROWING_SEQUENCE: number };
+  const utils = load('@zxcvbn-ts/core/dist/scoring/utils.js') as { log10: EstimateParts['log10']; factorial: SearchParts['factorial'] };
+  const direct = directEstimate({
     estimate: original,
     dictionary: load('@zxcvbn-ts/core/dist/matcher/dictionary/scoring.js') as EstimateParts['dictionary'],
     bruteforce: load('@zxcvbn-ts/core/dist/matcher/bruteforce/scoring.js') as EstimateParts['bruteforce'],
-    log10: (load('@zxcvbn-ts/core/dist/scoring/utils.js') as { log10: EstimateParts['log10'] }).log10,
+    log10: utils.log10,
     minSingle: constants.MIN_SUBMATCH_GUESSES_SINGLE_CHAR,
     minMulti: constants.MIN_SUBMATCH_GUESSES_MULTI_CHAR,
-  }));
+  });
+  const estimate = memoizedEstimate(direct);
+  const searchParts: SearchParts = { estimate, estimateSpan: direct, log10: utils.log10, factorial: utils.factorial, minGuessesBeforeGrowing: constants.MIN_GUESSES_BEFORE_GROWING_SEQUENCE };
   entry.exports = estimate;
   const scoring = load(scoringPath) as Scoring;
   const search = scoring.mostGuessableMatchSequence;
@@ -280,7 +287,7 @@ export function installScoringShortcuts(load: ModuleLoader): boolean {
           return { password, guesses, guessesLog10: floor, sequence: [{ pattern: 'bruteforce', token: password, i: 0, j: password.length - 1, guesses, guessesLog10: floor }] };
         }
       }
-      return search.call(this, password, withoutDominatedMatches(matches, password, estimate), excludeAdditive);
+      return mostGuessableSequence(password, withoutDominatedMatches(matches, password, estimate), excludeAdditive === true, searchParts);
     } finally {
       estimate.forget();
     }
