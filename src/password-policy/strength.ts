@@ -15,8 +15,9 @@
  *
  * zxcvbn's dictionary matcher is replaced by an equivalent over one compact structure of all static
  * dictionaries (compact-dictionaries.ts, dictionary-match.ts), so zxcvbn itself ranks only each call's user
- * inputs; its search for the most guessable match sequence takes two shortcuts with the same answer
- * (zxcvbn-scoring.ts).
+ * inputs; its search for the most guessable match sequence takes shortcuts with the same answer and runs over flat
+ * arrays (zxcvbn-scoring.ts, zxcvbn-search.ts). test/unit/password-policy/strength-equivalence.test.ts compares
+ * the whole path with unmodified zxcvbn-ts.
  *
  * The dictionaries (common, and one package per interface language that has one: strength-dictionaries.ts) are
  * built once, on first use, synchronously, in a short-lived worker thread whose heap goes when it exits; this
