@@ -5,8 +5,9 @@
  *
  * Contract: for a word w and dictionary d, {@link CompactDictionaries.rankIn} answers what zxcvbn-ts 3's
  * `buildRankedDictionary(list)[w]` answers for d's list when w is one of its own keys (rank = 1 + the position of
- * w's last occurrence), and {@link CompactDictionaries.find} finds exactly the words of every list. ≈ 13 MB for
- * the ten lists of the interface languages (0.47 M distinct words, 0.73 M ranks), against ≈ 45 MB of heap
+ * w's last occurrence), {@link CompactDictionaries.find} finds exactly the words of every list, and
+ * {@link CompactDictionaries.mayBeginWith} answers false only for text no word begins with. ≈ 13 MB (and 2 MB of
+ * prefix filter, built at load, not stored) for the ten lists of the interface languages (0.47 M distinct words, 0.73 M ranks), against ≈ 45 MB of heap
  * for zxcvbn's own objects and a union set, and a fraction of their build time. Words are kept one byte per
  * UTF-16 unit; the few words with a unit above U+00FF (Japanese, some Polish) are kept again in full width. A
  * table slot holds a word's id and, in the bits the id leaves free, low bits of its hash: a probe compares units
@@ -25,6 +26,10 @@ export function hashOf(word: string): number {
   for (let k = 0; k < word.length; k++) hash = hashStep(hash, word.charCodeAt(k));
   return hash;
 }
+
+/** Bits of the prefix filter (2^24 bits, 2 MB: a few per cent of false "may" answers for the service's lists,
+ * ≈ 20 ms to build for them). */
+const PREFIX_FILTER_BITS = 24;
 
 /** A built {@link CompactDictionaries} as plain data: what a worker thread hands over (the arrays transferred). */
 export interface CompactDictionaryParts {
@@ -98,6 +103,8 @@ export class CompactDictionaries {
   /** Word id → start in `ranks`; entry size is the end. */
   private readonly rankStart: Uint32Array;
   private readonly ranks: Uint32Array;
+  /** Bit per prefix hash, see {@link mayBeginWith}. */
+  private readonly prefixBits: Uint32Array;
 
   /** Builds the structure from rank-ordered word lists, or takes over the parts of one built elsewhere. */
   constructor(source: readonly (readonly [name: string, words: readonly string[]])[] | CompactDictionaryParts) {
@@ -117,6 +124,7 @@ export class CompactDictionaries {
     this.wideUnits = parts.wideUnits;
     this.rankStart = parts.rankStart;
     this.ranks = parts.ranks;
+    this.prefixBits = this.buildPrefixBits();
   }
 
   /** The structure as plain data; `new CompactDictionaries(parts)` answers the same. */
@@ -162,6 +170,36 @@ export class CompactDictionaries {
     return k === length;
   }
 
+  /**
+   * False when no word begins with the units whose FNV hash is `hash` (then no longer text starting the same way
+   * is a word either); true when some word may. A filter of one bit per prefix hash, built with the structure.
+   */
+  mayBeginWith(hash: number): boolean {
+    const bits = this.prefixBits;
+    const bit = hash >>> (32 - PREFIX_FILTER_BITS);
+    return ((bits[bit >>> 5] ?? 0) & (1 << (bit & 31))) !== 0;
+  }
+
+  /** The bit of every prefix of every word (its full units for a wide word). */
+  private buildPrefixBits(): Uint32Array {
+    const bits = new Uint32Array(2 ** (PREFIX_FILTER_BITS - 5));
+    const mark = (hash: number) => {
+      const bit = hash >>> (32 - PREFIX_FILTER_BITS);
+      bits[bit >>> 5] = (bits[bit >>> 5] ?? 0) | (1 << (bit & 31));
+    };
+    let wideAt = 0;
+    for (let id = 0; id < this.size; id++) {
+      let hash = HASH_SEED;
+      if (((this.wide[id >>> 3] ?? 0) & (1 << (id & 7))) !== 0) {
+        for (let k = this.wideStart[wideAt] ?? 0, end = this.wideStart[wideAt + 1] ?? 0; k < end; k++) mark((hash = hashStep(hash, this.wideUnits[k] ?? 0)));
+        wideAt++;
+      } else {
+        for (let k = this.wordStart[id] ?? 0, end = this.wordStart[id + 1] ?? 0; k < end; k++) mark((hash = hashStep(hash, this.units[k] ?? 0)));
+      }
+    }
+    return bits;
+  }
+
   /** The id of `word`, or -1. */
   idOf(word: string): number {
     return this.find(hashOf(word), word, 0, word.length);
@@ -175,6 +213,21 @@ export class CompactDictionaries {
     }
   }
 
+  /** Where word `id`'s entries start; word `id + 1`'s start is where they end (see {@link dictionaryAt}). */
+  rankFrom(id: number): number {
+    return this.rankStart[id] ?? 0;
+  }
+
+  /** The dictionary index of rank entry `p`. */
+  dictionaryAt(p: number): number {
+    return (this.ranks[p] ?? 0) & 0xff;
+  }
+
+  /** The rank of rank entry `p`. */
+  rankAt(p: number): number {
+    return (this.ranks[p] ?? 0) >>> 8;
+  }
+
   /** The rank of word `id` in dictionary `dictionary`, or undefined. */
   rankIn(id: number, dictionary: number): number | undefined {
     for (let p = this.rankStart[id] ?? 0, end = this.rankStart[id + 1] ?? 0; p < end; p++) {
@@ -186,7 +239,7 @@ export class CompactDictionaries {
 
   /** Bytes held in typed arrays. */
   get bytes(): number {
-    return [this.units, this.wordStart, this.wide, this.wideIds, this.wideStart, this.wideUnits, this.table, this.rankStart, this.ranks].reduce((sum, array) => sum + array.byteLength, 0);
+    return [this.units, this.wordStart, this.wide, this.wideIds, this.wideStart, this.wideUnits, this.table, this.rankStart, this.ranks, this.prefixBits].reduce((sum, array) => sum + array.byteLength, 0);
   }
 }
 

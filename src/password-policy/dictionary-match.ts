@@ -22,6 +22,7 @@ type RankedDictionary = Record<string, number>;
 
 interface ZxcvbnOptions {
   useLevenshteinDistance: boolean;
+  l33tMaxSubstitutions: number;
   rankedDictionaries: Record<string, RankedDictionary>;
   rankedDictionariesMaxWordSize: Record<string, number>;
 }
@@ -45,11 +46,16 @@ interface DictionaryMatch {
 
 type DefaultMatch = (this: unknown, input: DefaultMatchInput) => DictionaryMatch[];
 
+/** zxcvbn's dictionary matcher instance, as its `match` uses it. */
+interface MatchDictionary {
+  l33t: { match(input: DefaultMatchInput): DictionaryMatch[] };
+}
+
 /** The matcher class and options module of zxcvbn-ts 3, as this file uses them. */
 export interface ZxcvbnInternals {
   /** @zxcvbn-ts/core's package version. */
   version: string;
-  matcher: { prototype: { defaultMatch: DefaultMatch } };
+  matcher: { prototype: { defaultMatch: DefaultMatch; match: (this: MatchDictionary, input: DefaultMatchInput) => DictionaryMatch[] } };
   options: ZxcvbnOptions;
 }
 
@@ -58,88 +64,200 @@ const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype).filter((n
 const INHERITED_LENGTHS = new Set([...INHERITED].map((name) => name.length));
 const inheritedValue = (word: string): number => (({}) as Record<string, number>)[word] ?? 0;
 
+/** The hashes of a dictionary's words, with a 256-bit filter over their low bits that answers most misses. */
+interface WordHashes {
+  hashes: Set<number>;
+  filter: Uint32Array;
+}
+
+function wordHashes(words: Iterable<string>, prefixes: boolean): WordHashes {
+  const hashes = new Set<number>();
+  const filter = new Uint32Array(8);
+  const add = (hash: number) => {
+    hashes.add(hash);
+    filter[(hash & 0xff) >>> 5] = (filter[(hash & 0xff) >>> 5] ?? 0) | (1 << (hash & 31));
+  };
+  for (const word of words) {
+    if (!prefixes) {
+      add(hashOf(word));
+      continue;
+    }
+    let hash = HASH_SEED;
+    for (let k = 0; k < word.length; k++) add((hash = hashStep(hash, word.charCodeAt(k))));
+  }
+  return { hashes, filter };
+}
+
+/** The hashes of some dictionaries' words, and of every prefix of their words. */
+interface OwnHashes {
+  words: WordHashes;
+  prefixes: WordHashes;
+}
+
+const ownHashesOf = (words: readonly string[]): OwnHashes => ({ words: wordHashes(words, false), prefixes: wordHashes(words, true) });
+
+/** Whether some word of `words` may have the hash `hash` (no word has it when this answers false). */
+function mayHold(words: WordHashes, hash: number): boolean {
+  return ((words.filter[(hash & 0xff) >>> 5] ?? 0) & (1 << (hash & 31))) !== 0 && words.hashes.has(hash);
+}
+
 /**
  * The hashes of every word of the given dictionaries. Cached per dictionary object: dictionaries set in zxcvbn's
  * options live across calls, while the user inputs are one object built anew per call (the cache then spares only
  * the same call's reversed pass; they are a few words).
  */
-const ownHashCache = new WeakMap<RankedDictionary, Set<number>>();
-function hashesOfWords(dictionaries: readonly RankedDictionary[]): Set<number> {
-  const all = new Set<number>();
-  for (const dictionary of dictionaries) {
+const ownHashCache = new WeakMap<RankedDictionary, OwnHashes>();
+function hashesOfWords(dictionaries: readonly RankedDictionary[]): OwnHashes {
+  const each = dictionaries.map((dictionary) => {
     let hashes = ownHashCache.get(dictionary);
     if (!hashes) {
-      hashes = new Set(Object.keys(dictionary).map(hashOf));
+      hashes = ownHashesOf(Object.keys(dictionary));
       ownHashCache.set(dictionary, hashes);
     }
-    for (const hash of hashes) all.add(hash);
-  }
-  return all;
+    return hashes;
+  });
+  return each.length === 1 && each[0] !== undefined ? each[0] : ownHashesOf(dictionaries.flatMap((dictionary) => Object.keys(dictionary)));
+}
+
+/** A match as zxcvbn's dictionary matcher makes it (fields in its order), over password[i … j]. */
+function wordMatch(password: string, i: number, j: number, word: string, rank: number, dictionaryName: string, reversed: boolean): DictionaryMatch {
+  return { pattern: 'dictionary', i, j, token: password.slice(i, j + 1), matchedWord: word, rank, dictionaryName, reversed, l33t: false };
+}
+
+/** zxcvbn scores this dictionary's words alike whatever their rank (matcher/dictionary/scoring.js). */
+const FLAT_RANKED = 'diceware';
+
+/**
+ * Whether some substring of `lower` or of its reverse is an inherited name: only then can a match have a rank that
+ * is not a number (the same answer for a password and its reverse).
+ */
+const INHERITED_EITHER_WAY = new RegExp([...INHERITED].flatMap((name) => [name, [...name].reverse().join('')]).join('|'));
+
+/** Where and how the substrings of one walk become matches. */
+interface Walk {
+  /** The text walked (the password, or the password reversed unit by unit). */
+  text: string;
+  lower: string;
+  /** The password the matches are reported on: the text itself, or the text reversed back. */
+  password: string;
+  reversed: boolean;
+  /** Leave out every match that follows a match over the same span of a lower or equal rank (see below). */
+  shorten: boolean;
 }
 
 /** Whether zxcvbn's own matcher was replaced (zxcvbn-ts 3.0.x only); idempotent, last dictionaries win. */
 export function installCompactDictionaryMatch({ version, matcher, options }: ZxcvbnInternals, compact: CompactDictionaries): boolean {
   if (!version.startsWith('3.0.')) return false;
   const { names, maxWordSize } = compact;
+  const flat = names.map((name) => name === FLAT_RANKED);
 
-  function compactDefaultMatch(this: unknown, { password }: DefaultMatchInput): DictionaryMatch[] {
+  /** Appends the walk's matches to `matches`: by start, then end, then dictionary, as zxcvbn's defaultMatch orders them. */
+  function walk({ text, lower, password, reversed, shorten }: Walk, matches: DictionaryMatch[]): void {
     if (options.useLevenshteinDistance) throw new Error('the compact dictionary matcher has no Levenshtein variant');
     const own = Object.keys(options.rankedDictionaries);
+    const ownDictionaries = own.map((name) => options.rankedDictionaries[name] ?? {});
     const ownSizes = own.map((name) => options.rankedDictionariesMaxWordSize[name] ?? 0);
     const ownWidth = Math.max(0, ...ownSizes);
-    const ownHashes = hashesOfWords(own.map((name) => options.rankedDictionaries[name] ?? {}));
-    const length = password.length;
-    const lower = password.toLowerCase();
+    const ownHashes = hashesOfWords(ownDictionaries);
+    const length = text.length;
+    const last = password.length - 1;
     const width = Math.min(Math.max(compact.width, ownWidth), length);
-    const matches: DictionaryMatch[] = [];
-    const push = (i: number, j: number, word: string, rank: number, dictionaryName: string) =>
-      matches.push({ pattern: 'dictionary', i, j, token: password.slice(i, j + 1), matchedWord: word, rank, dictionaryName, reversed: false, l33t: false });
-    // zxcvbn slices the lower-cased password at the original's positions; only a lower-casing that changes the
+    // zxcvbn slices the lower-cased text at the original's positions; only a lower-casing that changes the
     // length (rare letters such as "İ") makes those differ from a walk over the lower-cased units.
     const sameLength = lower.length === length;
+    // Only text holding an inherited name either way round has a substring that is one (and then no shortening).
+    const inheritable = INHERITED_EITHER_WAY.test(lower);
     for (let i = 0; i < length; i++) {
       const end = Math.min(i + width, length);
       let hash = HASH_SEED;
+      // Whether some word of the compact dictionaries may begin with the substring from i seen so far.
+      let compactMay = true;
       for (let j = i; j < end; j++) {
         const span = j - i + 1;
-        let word: string | undefined;
+        let id = -1;
+        // Whether an own dictionary may hold the substring: not when no own word has its hash, unless it is an
+        // inherited name (which `in` finds in every dictionary).
+        let ownMay = true;
         if (sameLength) {
           hash = hashStep(hash, lower.charCodeAt(j));
-          const id = span <= compact.width ? compact.find(hash, lower, i, j + 1) : -1;
-          if (id !== -1 || INHERITED_LENGTHS.has(span)) {
-            word = lower.slice(i, j + 1);
-            emitCompact(word, id, i, j, span);
-          }
-        } else {
-          word = lower.slice(i, j + 1);
-          emitCompact(word, compact.idOf(word), i, j, span);
+          compactMay &&= compact.mayBeginWith(hash);
+          // No word begins with the substring: none is it or any longer one from i.
+          if (!compactMay && !inheritable && !mayHold(ownHashes.prefixes, hash)) break;
+          if (compactMay && span <= compact.width) id = compact.find(hash, lower, i, j + 1);
+          ownMay = mayHold(ownHashes.words, hash) || (inheritable && INHERITED_LENGTHS.has(span));
+          if (id === -1 && !ownMay) continue;
         }
-        // A substring whose hash no own word has is in no own dictionary (only inherited names answer `in` there
-        // too): no string is built or internalised for it.
-        if (sameLength && !ownHashes.has(hash) && !INHERITED_LENGTHS.has(span)) continue;
+        const word = lower.slice(i, j + 1);
+        if (!sameLength) id = compact.idOf(word);
+        const at = reversed ? last - j : i;
+        const to = reversed ? last - i : j;
+        // The least rank so far over this span, of the dictionaries whose rank counts.
+        let least = Infinity;
+        if (inheritable && INHERITED.has(word)) {
+          for (let d = 0; d < names.length; d++) {
+            if (span > (maxWordSize[d] ?? 0)) continue;
+            const rank = word === '__proto__' || id === -1 ? undefined : compact.rankIn(id, d);
+            matches.push(wordMatch(password, at, to, word, rank ?? inheritedValue(word), names[d] ?? '', reversed));
+          }
+        } else if (id !== -1) {
+          for (let p = compact.rankFrom(id), stop = compact.rankFrom(id + 1); p < stop; p++) {
+            const d = compact.dictionaryAt(p);
+            const rank = compact.rankAt(p);
+            if (shorten && flat[d] !== true) {
+              if (rank >= least) continue;
+              least = rank;
+            }
+            matches.push(wordMatch(password, at, to, word, rank, names[d] ?? '', reversed));
+          }
+        }
+        if (!ownMay) continue;
         for (let d = 0; d < own.length; d++) {
           if (span > (ownSizes[d] ?? 0)) continue;
-          word ??= lower.slice(i, j + 1);
-          const dictionary = options.rankedDictionaries[own[d] ?? ''] ?? {};
-          if (word in dictionary) push(i, j, word, dictionary[word] as number, own[d] ?? '');
+          const dictionary = ownDictionaries[d] ?? {};
+          if (!(word in dictionary)) continue;
+          const rank = dictionary[word] as number;
+          if (shorten && own[d] !== FLAT_RANKED) {
+            if (rank >= least) continue;
+            least = rank;
+          }
+          matches.push(wordMatch(password, at, to, word, rank, own[d] ?? '', reversed));
         }
-      }
-    }
-    return matches;
-
-    function emitCompact(word: string, id: number, i: number, j: number, span: number): void {
-      if (INHERITED.has(word)) {
-        for (let d = 0; d < names.length; d++) {
-          if (span > (maxWordSize[d] ?? 0)) continue;
-          const rank = word === '__proto__' || id === -1 ? undefined : compact.rankIn(id, d);
-          push(i, j, word, rank ?? inheritedValue(word), names[d] ?? '');
-        }
-      } else if (id !== -1) {
-        compact.ranksOf(id, (d, rank) => push(i, j, word, rank, names[d] ?? ''));
       }
     }
   }
 
+  function compactDefaultMatch(this: unknown, { password }: DefaultMatchInput): DictionaryMatch[] {
+    const matches: DictionaryMatch[] = [];
+    walk({ text: password, lower: password.toLowerCase(), password, reversed: false, shorten: false }, matches);
+    return matches;
+  }
+
+  /**
+   * zxcvbn's dictionary `match` (its defaultMatch, its reverse matcher, its l33t matcher), with two differences
+   * that leave the search's answer (scoring/index.js) unchanged:
+   * - Unsorted: the forward matches, then the reversed ones, then the l33t ones, each by start, end and dictionary.
+   *   Matching.match sorts all matchers' matches by start and end, stably, which puts these in the order zxcvbn's
+   *   own sort here would: per span, forward before reversed before l33t, each in dictionary order.
+   * - Without the forward (or reversed) matches that follow, over the same span, a forward (or reversed) match of
+   *   a lower or equal rank: their estimate (rank × the token's upper-case variations, × 2 reversed, at least the
+   *   span's minimum) is at least the earlier one's, and the search visits a span's matches in list order and
+   *   keeps a try only when no kept sequence with at most as many matches has at most as many guesses, so no try of
+   *   them is ever kept (zxcvbn-scoring.ts, shortcut 2). Not when a match can have a rank that is not a number
+   *   ("constructor", "__proto__": NaN estimates, which every comparison lets through); not for "diceware",
+   *   scored alike at every rank.
+   */
+  function compactMatch(this: MatchDictionary, { password }: DefaultMatchInput): DictionaryMatch[] {
+    const lower = password.toLowerCase();
+    const shorten = !INHERITED_EITHER_WAY.test(lower);
+    const matches: DictionaryMatch[] = [];
+    walk({ text: password, lower, password, reversed: false, shorten }, matches);
+    const reversedText = password.split('').reverse().join('');
+    walk({ text: reversedText, lower: reversedText.toLowerCase(), password, reversed: true, shorten }, matches);
+    if (options.l33tMaxSubstitutions > 0) for (const match of this.l33t.match({ password })) matches.push(match);
+    return matches;
+  }
+
   matcher.prototype.defaultMatch = compactDefaultMatch;
+  matcher.prototype.match = compactMatch;
   return true;
 }

@@ -10,13 +10,14 @@
  *   so padding a weak password (repeating it, appending filler) cannot make it look strong;
  * - lets zxcvbn try no leetspeak readings itself and instead, when a substituted character
  *   stands next to a letter, scores one more reading, the window with the substitutions of
- *   normalize.ts undone (case kept), taking the lower score.
+ *   normalize.ts undone (case kept), taking the lower score (not when the first is already 0).
  * That is at most two zxcvbn runs on at most STRENGTH_WINDOW code points per password.
  *
  * zxcvbn's dictionary matcher is replaced by an equivalent over one compact structure of all static
  * dictionaries (compact-dictionaries.ts, dictionary-match.ts), so zxcvbn itself ranks only each call's user
- * inputs; its search for the most guessable match sequence takes two shortcuts with the same answer
- * (zxcvbn-scoring.ts).
+ * inputs; its search for the most guessable match sequence takes shortcuts with the same answer and runs over flat
+ * arrays (zxcvbn-scoring.ts, zxcvbn-search.ts). test/unit/password-policy/strength-equivalence.test.ts compares
+ * the whole path with unmodified zxcvbn-ts.
  *
  * The dictionaries (common, and one package per interface language that has one: strength-dictionaries.ts) are
  * built once, on first use, synchronously, in a short-lived worker thread whose heap goes when it exits; this
@@ -103,7 +104,8 @@ function scoreWindow(window: string, inputs: string[]): RawStrength {
   const { core } = estimator;
   strengthRuns.count++;
   const literal = scoreOnly(() => core.zxcvbn(window, inputs));
-  const leet = hasSubstitutionNextToLetter(window) ? (strengthRuns.count++, scoreOnly(() => core.zxcvbn(undoSubstitutions(window), inputs))) : literal;
+  // The leetspeak reading counts only when it scores lower: never below a literal score of 0.
+  const leet = literal.score > 0 && hasSubstitutionNextToLetter(window) ? (strengthRuns.count++, scoreOnly(() => core.zxcvbn(undoSubstitutions(window), inputs))) : literal;
   const result = leet.score < literal.score ? leet : literal;
   return { score: result.score, suggestionKeys: result.feedback.suggestions, warning: result.feedback.warning === '' ? null : result.feedback.warning };
 }

@@ -9,6 +9,8 @@
  *    changes a match or an estimate after it was made, so answering the first estimate again answers what zxcvbn
  *    answers. A match object is known by identity, a bruteforce match (a new object each step) by its span in the
  *    same password; only the current password's estimates are kept (plain maps, emptied when the password changes).
+ *    Dictionary and bruteforce matches are estimated by {@link directEstimate}: the same answer, built without
+ *    zxcvbn's object spreads.
  * 2. A match that can never enter the search's state is left out before the search: one that follows, in the
  *    search's order, a match over the same span (i, j) with at most as many guesses. The search visits the matches
  *    ending at j by start i, ties in list order, and tries each one after every sequence ending at i − 1; a try is
@@ -20,9 +22,18 @@
  *    {@link guessesFloorLog10}), the search is skipped. The score is then the search's (4), and so is the feedback
  *    (none above score 2); the result's `guesses` is the bound, not the search's figure.
  *
+ * Shortcuts 2 and 3 rest on every estimate being a number. A dictionary match whose rank is not one (zxcvbn's
+ * `word in dictionary` answering for a name every object inherits, "constructor" or "__proto__", with the inherited
+ * value as rank: dictionary-match.ts) is estimated NaN, and the search's comparisons with NaN let a later try replace
+ * a kept one; the search then runs over all matches, without either shortcut ({@link isUnranked}).
+ *
+ * The search itself is zxcvbn's dynamic programme over flat arrays (zxcvbn-search.ts), same steps, same answer.
+ *
  * Installed only on the zxcvbn-ts release line it was compared with (3.0.x):
  * test/unit/password-policy/zxcvbn-scoring.test.ts compares guesses and sequences with zxcvbn's own scoring.
  */
+
+import { mostGuessableSequence, type SearchParts } from './zxcvbn-search.js';
 
 interface ScoredMatch {
   pattern: string;
@@ -34,6 +45,69 @@ export type EstimateGuesses = (match: ScoredMatch, password: string) => unknown;
 
 interface Scoring {
   mostGuessableMatchSequence(this: Scoring, password: string, matches: ScoredMatch[], excludeAdditive?: boolean): unknown;
+}
+
+/** What {@link directEstimate} reads of zxcvbn-ts 3's scoring modules. */
+export interface EstimateParts {
+  /** scoring/estimate.js: the estimate itself, for every match the direct one does not answer. */
+  estimate: EstimateGuesses;
+  /** matcher/dictionary/scoring.js. */
+  dictionary: (match: never) => { baseGuesses: number; uppercaseVariations: number; l33tVariations: number; calculation: number };
+  /** matcher/bruteforce/scoring.js. */
+  bruteforce: (match: never) => number;
+  /** scoring/utils.js's log10. */
+  log10: (n: number) => number;
+  /** data/const.js. */
+  minSingle: number;
+  minMulti: number;
+}
+
+/** A dictionary match as zxcvbn's dictionary and reverse matchers (and dictionary-match.ts) make it: these fields, in this order. */
+interface PlainDictionaryMatch {
+  pattern: 'dictionary';
+  i: number;
+  j: number;
+  token: string;
+  matchedWord: string;
+  rank: number;
+  dictionaryName: string;
+  reversed: boolean;
+  l33t: false;
+}
+
+/** A bruteforce match as the search makes it (scoring/index.js makeBruteforceMatch). */
+interface BruteforceMatch {
+  pattern: 'bruteforce';
+  token: string;
+  i: number;
+  j: number;
+}
+
+/**
+ * zxcvbn's `estimateGuesses` (scoring/estimate.js) for a match not yet estimated, answered without its object
+ * spreads for the two kinds most estimated: a dictionary match without leetspeak (zxcvbn's nine fields, no
+ * Levenshtein ones) and a bruteforce match. The answer has the same fields in the same order and the same values:
+ * `{ ...match, ...extraData, guesses, guessesLog10 }`, guesses = max(the pattern's scoring, the minimum for a
+ * submatch), with the dictionary scoring's baseGuesses, uppercaseVariations and l33tVariations as extraData.
+ * Every other match goes to zxcvbn's own.
+ */
+export function directEstimate({ estimate, dictionary, bruteforce, log10, minSingle, minMulti }: EstimateParts): EstimateGuesses {
+  const minimum = (token: string, password: string) => (token.length < password.length ? (token.length === 1 ? minSingle : minMulti) : 1);
+  return function directEstimateGuesses(match: ScoredMatch, password: string) {
+    if ('guesses' in match) return estimate(match, password);
+    if (match.pattern === 'bruteforce') {
+      const { pattern, token, i, j } = match as BruteforceMatch;
+      const guesses = Math.max(bruteforce(match as never), minimum(token, password));
+      return { pattern, token, i, j, guesses, guessesLog10: log10(guesses) };
+    }
+    if (match.pattern === 'dictionary' && (match as Partial<PlainDictionaryMatch>).l33t === false && !('levenshteinDistance' in match)) {
+      const { pattern, i, j, token, matchedWord, rank, dictionaryName, reversed, l33t } = match as PlainDictionaryMatch;
+      const { baseGuesses, uppercaseVariations, l33tVariations, calculation } = dictionary(match as never);
+      const guesses = Math.max(calculation, minimum(token, password));
+      return { pattern, i, j, token, matchedWord, rank, dictionaryName, reversed, l33t, baseGuesses, uppercaseVariations, l33tVariations, guesses, guessesLog10: log10(guesses) };
+    }
+    return estimate(match, password);
+  };
 }
 
 /** Spans fit in a password of at most 65,536 code units (evaluate.ts refuses passwords over 1024 characters). */
@@ -146,6 +220,11 @@ export function guessesFloorLog10(password: string, matches: readonly ScoredMatc
   return floor;
 }
 
+/** A dictionary match without a numeric rank: its estimate is NaN (see the file comment). */
+export function isUnranked(match: ScoredMatch): boolean {
+  return match.pattern === 'dictionary' && typeof (match as Partial<WordMatch>).rank !== 'number';
+}
+
 let scoringOnly = false;
 
 /**
@@ -183,12 +262,24 @@ export function installScoringShortcuts(load: ModuleLoader): boolean {
   const original = load(estimatePath) as EstimateGuesses;
   const entry = load.cache[estimatePath];
   if (entry === undefined) return false;
-  const estimate = memoizedEstimate(original);
+  const constants = load('@zxcvbn-ts/core/dist/data/const.js') as { MIN_SUBMATCH_GUESSES_SINGLE_CHAR: number; MIN_SUBMATCH_GUESSES_MULTI_CHAR: number; MIN_GUESSES_BEFORE_GROWING_SEQUENCE: number };
+  const utils = load('@zxcvbn-ts/core/dist/scoring/utils.js') as { log10: EstimateParts['log10']; factorial: SearchParts['factorial'] };
+  const direct = directEstimate({
+    estimate: original,
+    dictionary: load('@zxcvbn-ts/core/dist/matcher/dictionary/scoring.js') as EstimateParts['dictionary'],
+    bruteforce: load('@zxcvbn-ts/core/dist/matcher/bruteforce/scoring.js') as EstimateParts['bruteforce'],
+    log10: utils.log10,
+    minSingle: constants.MIN_SUBMATCH_GUESSES_SINGLE_CHAR,
+    minMulti: constants.MIN_SUBMATCH_GUESSES_MULTI_CHAR,
+  });
+  const estimate = memoizedEstimate(direct);
+  const searchParts: SearchParts = { estimate, estimateSpan: direct, log10: utils.log10, factorial: utils.factorial, minGuessesBeforeGrowing: constants.MIN_GUESSES_BEFORE_GROWING_SEQUENCE };
   entry.exports = estimate;
   const scoring = load(scoringPath) as Scoring;
   const search = scoring.mostGuessableMatchSequence;
   scoring.mostGuessableMatchSequence = function mostGuessableOfUndominated(password, matches, excludeAdditive) {
     try {
+      if (matches.some(isUnranked)) return search.call(this, password, matches, excludeAdditive);
       if (scoringOnly) {
         const floor = guessesFloorLog10(password, matches, estimate);
         if (floor >= SCORE_4_LOG10) {
@@ -196,7 +287,7 @@ export function installScoringShortcuts(load: ModuleLoader): boolean {
           return { password, guesses, guessesLog10: floor, sequence: [{ pattern: 'bruteforce', token: password, i: 0, j: password.length - 1, guesses, guessesLog10: floor }] };
         }
       }
-      return search.call(this, password, withoutDominatedMatches(matches, password, estimate), excludeAdditive);
+      return mostGuessableSequence(password, withoutDominatedMatches(matches, password, estimate), excludeAdditive === true, searchParts);
     } finally {
       estimate.forget();
     }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { randomInt } from 'node:crypto';
-import { CompactDictionaries } from '../../../src/password-policy/compact-dictionaries.js';
+import { CompactDictionaries, hashOf } from '../../../src/password-policy/compact-dictionaries.js';
 import { installCompactDictionaryMatch, type ZxcvbnInternals } from '../../../src/password-policy/dictionary-match.js';
 import { preloadStrengthEstimator, strengthDictionaryLists } from '../../../src/password-policy/strength.js';
 
@@ -27,13 +27,14 @@ function samplePasswords(): string[] {
 test('the compact dictionary matcher returns what zxcvbn’s own returns over the same lists, with and without user inputs', () => {
   // Loads the service's dictionaries into the compact structure and installs its matcher.
   preloadStrengthEstimator();
-  const compact = matcher.prototype.defaultMatch;
+  const { defaultMatch: compact, match: compactMatch } = matcher.prototype;
   assert.equal(compact.name, 'compactDefaultMatch');
+  assert.equal(compactMatch.name, 'compactMatch');
   const passwords = samplePasswords();
   const inputs = ['alice', 'Alice Example', 'Example Org', 'constructor'];
   const run = () => [[], inputs].map((userInputs) => passwords.map((password) => JSON.stringify({ ...core.zxcvbn(password, userInputs), calcTime: 0 })));
   const withCompact = run();
-  // The original: a fresh prototype function from zxcvbn's module, re-read without the installation, over
+  // The original: fresh prototype functions from zxcvbn's module, re-read without the installation, over
   // zxcvbn's own ranked dictionaries of the very same lists.
   const originalModule = require.cache[require.resolve('@zxcvbn-ts/core/dist/matcher/dictionary/matching.js')];
   assert.ok(originalModule);
@@ -42,12 +43,14 @@ test('the compact dictionary matcher returns what zxcvbn’s own returns over th
   require.cache[originalModule.id] = originalModule;
   assert.equal(pristine.prototype.defaultMatch.name, 'defaultMatch');
   matcher.prototype.defaultMatch = pristine.prototype.defaultMatch;
+  matcher.prototype.match = pristine.prototype.match;
   zxcvbnOptions.setOptions({ dictionary: Object.fromEntries(strengthDictionaryLists()) });
   try {
     assert.deepEqual(run(), withCompact);
   } finally {
     zxcvbnOptions.setOptions({ dictionary: {} });
     matcher.prototype.defaultMatch = compact;
+    matcher.prototype.match = compactMatch;
   }
 });
 
@@ -55,12 +58,17 @@ test('another zxcvbn-ts release line keeps zxcvbn’s own matcher', () => {
   const own = function defaultMatch() {
     return [];
   };
-  const foreign = { prototype: { defaultMatch: own } };
+  const ownMatch = function match() {
+    return [];
+  };
+  const foreign = { prototype: { defaultMatch: own, match: ownMatch } };
   const lists = new CompactDictionaries([['words', ['alpha']]]);
   assert.equal(installCompactDictionaryMatch({ version: '3.1.0', matcher: foreign, options: zxcvbnOptions }, lists), false);
   assert.equal(foreign.prototype.defaultMatch, own);
+  assert.equal(foreign.prototype.match, ownMatch);
   assert.equal(installCompactDictionaryMatch({ version: '3.0.9', matcher: foreign, options: zxcvbnOptions }, lists), true);
   assert.equal(foreign.prototype.defaultMatch.name, 'compactDefaultMatch');
+  assert.equal(foreign.prototype.match.name, 'compactMatch');
 });
 
 test('the compact matcher refuses the Levenshtein variant rather than answer without the word lists', () => {
@@ -92,4 +100,9 @@ test('the compact structure ranks like zxcvbn: 1-based, a repeated word at its l
   assert.equal(lists.rankIn(lists.idOf('star'), 0), undefined);
   assert.equal(lists.rankIn(lists.idOf('star'), 1), 2);
   for (const absent of ['su', 'suns', 'äpfel', '', 'constructor']) assert.equal(lists.idOf(absent), -1, absent);
+  // Every prefix of every word may begin one; with a handful of words the filter's bits answer the rest exactly.
+  for (const word of ['sun', 'moon', 'Äpfel', '漢字', '😀x', 'star']) {
+    for (let k = 1; k <= word.length; k++) assert.ok(lists.mayBeginWith(hashOf(word.slice(0, k))), word.slice(0, k));
+  }
+  for (const text of ['x', 'sunx', 'äp', 'zz', '字']) assert.equal(lists.mayBeginWith(hashOf(text)), false, text);
 });

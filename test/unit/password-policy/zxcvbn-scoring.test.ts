@@ -8,7 +8,7 @@ import { estimateStrength, preloadStrengthEstimator } from '../../../src/passwor
 const require = createRequire(import.meta.url);
 
 interface Scoring {
-  mostGuessableMatchSequence(password: string, matches: unknown[]): unknown;
+  mostGuessableMatchSequence(password: string, matches: unknown[], excludeAdditive?: boolean): unknown;
 }
 type MatchingClass = new () => { match(password: string): unknown[] };
 
@@ -54,6 +54,8 @@ test('scoring with the shortcuts returns exactly what zxcvbn’s own scoring ret
     assert.equal(JSON.stringify(withMemo.mostGuessableMatchSequence(password, matches)), expected, password);
     // Twice over the same matches: a remembered estimate answers the same.
     assert.equal(JSON.stringify(withMemo.mostGuessableMatchSequence(password, matches)), expected, password);
+    const additive = JSON.stringify(original.mostGuessableMatchSequence(password, matches, true));
+    assert.equal(JSON.stringify(withMemo.mostGuessableMatchSequence(password, matches, true)), additive, password);
   }
 });
 
