@@ -32,7 +32,8 @@ interface DefaultMatchInput {
   useLevenshtein?: boolean;
 }
 
-interface DictionaryMatch {
+/** A dictionary match as zxcvbn's dictionary and reverse matchers make it: these fields, in this order. */
+export interface DictionaryMatch {
   pattern: 'dictionary';
   i: number;
   j: number;

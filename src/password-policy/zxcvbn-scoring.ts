@@ -34,6 +34,7 @@
  */
 
 import { mostGuessableSequence, type SearchParts } from './zxcvbn-search.js';
+import type { DictionaryMatch } from './dictionary-match.js';
 
 interface ScoredMatch {
   pattern: string;
@@ -62,18 +63,8 @@ export interface EstimateParts {
   minMulti: number;
 }
 
-/** A dictionary match as zxcvbn's dictionary and reverse matchers (and dictionary-match.ts) make it: these fields, in this order. */
-interface PlainDictionaryMatch {
-  pattern: 'dictionary';
-  i: number;
-  j: number;
-  token: string;
-  matchedWord: string;
-  rank: number;
-  dictionaryName: string;
-  reversed: boolean;
-  l33t: false;
-}
+/** A dictionary match of the plain dictionary matchers (dictionary-match.ts), not of the leetspeak one. */
+type PlainDictionaryMatch = DictionaryMatch & { l33t: false };
 
 /** A bruteforce match as the search makes it (scoring/index.js makeBruteforceMatch). */
 interface BruteforceMatch {
