@@ -86,6 +86,20 @@ export class SecurityInfo {
   }
 
   /**
+   * Whether sign-in must lead to security info first: registration required by the policy and not complete,
+   * methods overdue for re-confirmation, or an operator's "register again" standing — the overview's answer
+   * (`(registrationRequired && !complete) || reconfirmDue || reregistrationDue`). When the policy requires no
+   * registration and no re-confirmation, only a standing "register again" can make it true, and without one
+   * the answer is false whatever the registrations: then the registrations are not read.
+   */
+  async dueAtSignIn(user: DirectoryUser): Promise<boolean> {
+    const policy = await this.deps.policy.current();
+    if (!policy.registrationRequired && policy.reconfirmDays === 0 && !(await this.deps.registrations.reregistrationSince(user.id))) return false;
+    const overview = await this.overview(user);
+    return (policy.registrationRequired && !overview.complete) || overview.reconfirmDue || overview.reregistrationDue;
+  }
+
+  /**
    * Whether an operator's "register again" stands: only methods registered since the request count (directory
    * contact data never does: the request is about the owner proving their methods anew).
    */

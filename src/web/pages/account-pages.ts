@@ -46,10 +46,8 @@ export async function accountPages(app: FastifyInstance, services: Services, kit
     try {
       const session = await services.signIn.signIn(username, password, request.ctx);
       kit.setCookie(reply, 'session', session.token, services.config.session.ttlSeconds);
-      // Registration required at sign-in (policy), or methods overdue for re-confirmation: security info first.
-      const [policy, overview] = await Promise.all([services.policy.current(), services.securityInfo.overview(session.user)]);
-      const mustRegister = (policy.registrationRequired && !overview.complete) || overview.reconfirmDue || overview.reregistrationDue;
-      return kit.redirect(reply, mustRegister ? '/account/security' : next ?? '/account');
+      // Registration required at sign-in (policy), methods overdue for re-confirmation, or "register again": security info first.
+      return kit.redirect(reply, (await services.securityInfo.dueAtSignIn(session.user)) ? '/account/security' : next ?? '/account');
     } catch (error) {
       if (error instanceof SsprError && error.code === 'invalid-credentials') {
         return signInPage(request, reply, { status: 401, error: error.messageIn(request.ctx.lang), username, next });

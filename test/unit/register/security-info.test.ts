@@ -203,4 +203,40 @@ describe('security info (enrolment rules)', () => {
     await info.remove(user, id, request);
     assert.deepEqual(await registrations.listForUser(user.id), []);
   });
+
+  it('decides "security info first" at sign-in as the overview does, reading no registrations when nothing can be due', async () => {
+    const fromOverview = async (who: DirectoryUser) => {
+      const current = await policy.current();
+      const overview = await info.overview(who);
+      return (current.registrationRequired && !overview.complete) || overview.reconfirmDue || overview.reregistrationDue;
+    };
+    const listForUser = registrations.listForUser.bind(registrations);
+    let reads = 0;
+    registrations.listForUser = async (userId) => (reads++, listForUser(userId));
+    const noContact = { ...(await userNamed(`nocontact${serial}`)), email: null };
+
+    assert.equal(await info.dueAtSignIn(noContact), false);
+    assert.equal(reads, 0, 'no registration, re-confirmation or "register again" asked: the registrations are not read');
+    assert.equal(await fromOverview(noContact), false);
+
+    await registrations.requireReregistration(user.id, clock.now(), 'operator');
+    assert.equal(await info.dueAtSignIn(user), true, 'a standing "register again"');
+    assert.equal(await fromOverview(user), true);
+    clock.advance(1000);
+    await info.begin(user, 'recovery-codes', {}, request);
+    assert.equal(await info.dueAtSignIn(user), false, 'registered again since');
+    assert.equal(await fromOverview(user), false);
+
+    await policy.update({ registrationRequired: true }, 'test');
+    assert.equal(await info.dueAtSignIn(noContact), true, 'registration required and none registered');
+    assert.equal(await fromOverview(noContact), true);
+    assert.equal(await info.dueAtSignIn(user), false);
+
+    await policy.update({ registrationRequired: false, reconfirmDays: 30 }, 'test');
+    assert.equal(await info.dueAtSignIn(user), false);
+    clock.advance(31 * 86_400_000);
+    assert.equal(await info.dueAtSignIn(user), true, 're-confirmation overdue');
+    assert.equal(await fromOverview(user), true);
+    await policy.update({ reconfirmDays: 0 }, 'test');
+  });
 });
