@@ -8,8 +8,10 @@ export class SafeHtml {
 
 const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+const special = /[&<>"']/;
+
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => entities[c] as string);
+  return special.test(text) ? text.replace(/[&<>"']/g, (c) => entities[c] as string) : text;
 }
 
 /** What `html` takes between its strings. */
@@ -25,9 +27,7 @@ function render(value: HtmlValue): string {
 /** Tagged template: every interpolated value is escaped unless it is SafeHtml (nested `html` results). */
 export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {
   let out = strings[0] ?? '';
-  values.forEach((value, i) => {
-    out += render(value) + (strings[i + 1] ?? '');
-  });
+  for (let i = 0; i < values.length; i++) out += render(values[i]) + (strings[i + 1] ?? '');
   return new SafeHtml(out);
 }
 
