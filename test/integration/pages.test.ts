@@ -2,6 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestService, type TestService } from '../support/test-service.js';
 import { FormClient, csrfOf } from '../support/form-client.js';
+import { hashPassword } from '../../src/crypto/password-hash.js';
 
 describe('pages: headers, CSRF, language, demo outbox', () => {
   let svc: TestService;
@@ -94,6 +95,38 @@ describe('pages: headers, CSRF, language, demo outbox', () => {
     assert.equal(result.response.status, 401);
     assert.ok(!result.text.includes('<script>alert(1)</script>'));
     assert.ok(result.text.includes('&lt;script&gt;'));
+  });
+
+  it('each browser and each user get their own token, name, error and next on pages whose fixed parts are kept', async () => {
+    for (const name of ['ada', 'bo']) {
+      await svc.services.users.add({ username: name, email: `${name}@example.org`, firstName: name.toUpperCase(), lastName: 'Tester', passwordHash: await hashPassword(`${name} keeps a long passphrase 1`) });
+    }
+    const [a, b] = [new FormClient(svc.baseUrl), new FormClient(svc.baseUrl)];
+    const [formA, formB] = [await a.get('/signin?next=/account/security'), await b.get('/signin')];
+    assert.notEqual(csrfOf(formA.text), csrfOf(formB.text));
+    assert.match(formA.text, /name="next" value="\/account\/security"/);
+    assert.doesNotMatch(formB.text, /name="next"/);
+    assert.match(formA.text, /href="\?next=%2Faccount%2Fsecurity&amp;lang=de"/, 'the switch keeps the query');
+    assert.match(formB.text, /href="\?lang=de"/);
+    const refused = await a.post('/signin', { username: 'ada"<', password: 'wrong', _csrf: csrfOf(formA.text) });
+    assert.match(refused.text, /value="ada&quot;&lt;" aria-invalid="true"/);
+    assert.match((await b.get('/signin')).text, /maxlength="256" value="" autofocus>/, "another browser's form is empty");
+
+    for (const [client, name] of [[a, 'ada'], [b, 'bo']] as const) {
+      const form = await client.get('/signin');
+      const done = await client.post('/signin', { username: name, password: `${name} keeps a long passphrase 1`, _csrf: csrfOf(form.text) });
+      assert.equal(done.response.headers.get('location'), '/account');
+    }
+    const [accountA, accountB] = [await a.get('/account'), await b.get('/account')];
+    assert.match(accountA.text, /id="profile-username">ada</);
+    assert.match(accountB.text, /id="profile-username">bo</);
+    assert.doesNotMatch(accountB.text, /ada/);
+    assert.notEqual(csrfOf(accountA.text), csrfOf(accountB.text));
+    const mismatch = await a.post('/account/password', { current: 'ada keeps a long passphrase 1', password: 'Walnut comet harbour 6', confirm: 'Walnut comet harbour 7', _csrf: csrfOf(accountA.text) });
+    assert.match(mismatch.text, /id="confirm"[^>]*aria-invalid="true"/);
+    const after = await b.get('/account');
+    assert.doesNotMatch(after.text, /aria-invalid/, "one user's refusal is not on another's page");
+    assert.equal(after.text.replace(csrfOf(after.text), ''), accountB.text.replace(csrfOf(accountB.text), ''));
   });
 
   it('has no outbox outside demo mode, and health probes answer', async () => {

@@ -1,6 +1,7 @@
 import { html, type SafeHtml } from '../html.js';
 import { languages, type Lang } from '../../i18n/lang.js';
 import { t } from './ui-text.js';
+import { catalogueMemo } from './catalogue-memo.js';
 // --- branding hooks (integrity/branding): types and the footer ---
 import type { BrandingView } from '../branding.js';
 import { message } from '../../i18n/messages.js';
@@ -28,7 +29,9 @@ export interface PageContext {
 
 /** The page frame: language switch, heading, and an optional error banner (role=alert for screen readers). */
 export function layout(page: PageContext, title: string, body: SafeHtml, error?: string): string {
-  const switcher = languageSwitch(page.lang, page.query ?? '');
+  const query = page.query ?? '';
+  // Without a query the switch depends on the language alone (its links are "?lang=…").
+  const switcher = query === '' ? plainSwitch(page.lang, () => languageSwitch(page.lang, '')) : languageSwitch(page.lang, query);
   return html`<!doctype html>
 <html lang="${page.lang}">
 <head>
@@ -53,6 +56,8 @@ ${helpdeskFooter(page.lang, page.branding)}
 </html>
 `.value;
 }
+
+const plainSwitch = catalogueMemo<SafeHtml>(languages.length);
 
 /**
  * The language switch: a disclosure that names the current language and opens to one link per language of

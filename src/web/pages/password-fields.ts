@@ -4,6 +4,7 @@ import { translateStrengthWarning, type PasswordSettings, type PublicReason, typ
 import { SsprError } from '../../errors/sspr-error.js';
 import { t } from './ui-text.js';
 import { x, type ExperienceKey } from './experience-text.js';
+import { catalogueMemo } from './catalogue-memo.js';
 
 /**
  * The new-password fields with the organisation's rules as one checklist: shown before typing, marked met or
@@ -66,8 +67,21 @@ export interface PasswordFieldsOptions {
   autofocus?: boolean;
 }
 
+/**
+ * Without a refusal the fields are a function of the language, four settings (minLength, maxLength,
+ * requireThreeClasses, historyLength) and the options: `fieldsMarkup` reads nothing else then, so they are kept.
+ */
+const unrefusedFields = catalogueMemo<SafeHtml>(64);
+
 /** Label, field, checklist, hint and the repeat field; ids `password`, `password-rules`, `password-hint`, `confirm`. */
 export function passwordFields(lang: Lang, settings: PasswordSettings, options: PasswordFieldsOptions): SafeHtml {
+  if (options.refusal) return fieldsMarkup(lang, settings, options);
+  const { minLength, maxLength, requireThreeClasses, historyLength } = settings;
+  const key = JSON.stringify([lang, minLength, maxLength, requireThreeClasses, historyLength, options.namesCheckedLive, options.autofocus === true]);
+  return unrefusedFields(key, () => fieldsMarkup(lang, settings, options));
+}
+
+function fieldsMarkup(lang: Lang, settings: PasswordSettings, options: PasswordFieldsOptions): SafeHtml {
   const refusal = options.refusal ?? null;
   const refused = new Set(refusal?.kind === 'rules' ? refusal.reasons.map((r) => r.code) : []);
   const rules = rulesShown(settings, refusal);
