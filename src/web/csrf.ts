@@ -17,7 +17,12 @@ export class Csrf {
   }
 
   isValid(cookieValue: string | undefined, token: unknown): boolean {
-    if (!cookieValue || typeof token !== 'string' || token.length > 128) return false;
-    return safeEqual(token, this.tokenFor(cookieValue));
+    return !!cookieValue && this.accepts(token, () => this.tokenFor(cookieValue));
+  }
+
+  /** Whether a posted token is the expected one (`expected`: tokenFor the browser's cookie), in constant time. */
+  accepts(token: unknown, expected: () => string): boolean {
+    if (typeof token !== 'string' || token.length > 128) return false;
+    return safeEqual(token, expected());
   }
 }

@@ -10,6 +10,8 @@ export interface RequestContext extends MethodRequest {
   langChosen: boolean;
   /** The browser's CSRF cookie value (set by page routes before rendering a form). */
   csrfCookie?: string;
+  /** The form token of a CSRF cookie value, once computed in this request (PageKit). */
+  csrfToken?: { cookie: string; token: string };
 }
 
 declare module 'fastify' {

@@ -34,13 +34,23 @@ export class PageKit {
   /** Throws `csrf-invalid` unless the form's token matches the browser's CSRF cookie. */
   checkCsrf(request: FastifyRequest): void {
     const body = request.body as Record<string, unknown> | undefined;
-    if (request.headers['sec-fetch-site'] === 'cross-site' || !this.csrf.isValid(cookieOf(request, this.policy, 'csrf'), body?._csrf)) {
+    const cookie = cookieOf(request, this.policy, 'csrf');
+    if (request.headers['sec-fetch-site'] === 'cross-site' || !cookie || !this.csrf.accepts(body?._csrf, () => this.tokenOf(request, cookie))) {
       throw new SsprError('csrf-invalid');
     }
   }
 
+  /** The form token for a CSRF cookie value, computed once per request: a checked form's re-render reuses it. */
+  private tokenOf(request: FastifyRequest, cookie: string): string {
+    const known = request.ctx.csrfToken;
+    if (known?.cookie === cookie) return known.token;
+    const token = this.csrf.tokenFor(cookie);
+    request.ctx.csrfToken = { cookie, token };
+    return token;
+  }
+
   context(request: FastifyRequest): PageContext {
-    const csrfToken = request.ctx.csrfCookie ? this.csrf.tokenFor(request.ctx.csrfCookie) : '';
+    const csrfToken = request.ctx.csrfCookie ? this.tokenOf(request, request.ctx.csrfCookie) : '';
     return { lang: request.ctx.lang, organisation: this.organisation, csrfToken, demo: this.demo, query: queryOf(request.url), ...(this.branding ? { branding: this.branding } : {}) };
   }
 
