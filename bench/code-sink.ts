@@ -30,6 +30,8 @@ export async function codeSink(): Promise<CodeSink> {
       });
     },
   });
+  // A client that drops its connection mid-transaction is an 'error' event: it must not end the sink.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`,

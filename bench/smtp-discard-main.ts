@@ -17,5 +17,7 @@ const server = new SMTPServer({
     stream.resume();
   },
 });
+// A client that drops its connection mid-transaction is an 'error' event: it must not end the sink.
+server.on('error', () => undefined);
 server.listen(port, '127.0.0.1');
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

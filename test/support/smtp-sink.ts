@@ -38,6 +38,9 @@ export class SmtpSink {
           .catch(callback);
       },
     });
+    // A client that drops its connection inside a mail transaction (a server process killed mid-send) is an
+    // 'error' event of the SMTP server: without a listener it would end the test process.
+    server.on('error', () => undefined);
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     sink.server = server;
     sink.port = (server.server.address() as AddressInfo).port;
