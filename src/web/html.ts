@@ -9,9 +9,10 @@ export class SafeHtml {
 const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 const special = /[&<>"']/;
+const everySpecial = new RegExp(special.source, 'g');
 
 export function escapeHtml(text: string): string {
-  return special.test(text) ? text.replace(/[&<>"']/g, (c) => entities[c] as string) : text;
+  return special.test(text) ? text.replace(everySpecial, (c) => entities[c] as string) : text;
 }
 
 /** What `html` takes between its strings. */

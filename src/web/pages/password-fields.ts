@@ -36,7 +36,7 @@ export function refusalOf(error: unknown): PasswordRefusal | null {
 }
 
 /** The rules this organisation applies, in the order people read them; plus any rule a refusal names. */
-export function rulesShown(settings: PasswordSettings, refusal?: PasswordRefusal | null): RuleId[] {
+export function rulesShown(settings: FieldSettings, refusal?: PasswordRefusal | null): RuleId[] {
   const refused = new Set((refusal?.reasons ?? []).map((r) => r.code));
   return (Object.keys(reasonsOfRule) as RuleId[]).filter((rule) => {
     if (rule === 'classes') return settings.requireThreeClasses || refused.has('not-complex');
@@ -45,13 +45,13 @@ export function rulesShown(settings: PasswordSettings, refusal?: PasswordRefusal
   });
 }
 
-function ruleText(lang: Lang, rule: RuleId, settings: PasswordSettings): string {
+function ruleText(lang: Lang, rule: RuleId, settings: FieldSettings): string {
   if (rule === 'length') return x(lang, 'rules.length', { min: settings.minLength });
   return x(lang, `rules.${rule}` as ExperienceKey & `rules.${Exclude<RuleId, 'length'>}`);
 }
 
 /** The one plain hint: what to do about the most useful refused reason, else a general tip. */
-function hintFor(lang: Lang, settings: PasswordSettings, refusal: PasswordRefusal | null | undefined): string {
+function hintFor(lang: Lang, settings: FieldSettings, refusal: PasswordRefusal | null | undefined): string {
   for (const reason of refusal?.reasons ?? []) {
     if (reason.code === 'too-long') return x(lang, 'rules.hint.tooLong', { max: settings.maxLength });
     // The names rule already says what the estimator's "personal data" warning would.
@@ -67,21 +67,21 @@ export interface PasswordFieldsOptions {
   autofocus?: boolean;
 }
 
-/**
- * Without a refusal the fields are a function of the language, four settings (minLength, maxLength,
- * requireThreeClasses, historyLength) and the options: `fieldsMarkup` reads nothing else then, so they are kept.
- */
+/** The settings the fields show: what their markup may read (the type keeps it to these). */
+const FIELD_SETTINGS = ['minLength', 'maxLength', 'requireThreeClasses', 'historyLength'] as const;
+export type FieldSettings = Pick<PasswordSettings, (typeof FIELD_SETTINGS)[number]>;
+
+/** Without a refusal the fields are a function of the language, the field settings and the options: they are kept. */
 const unrefusedFields = catalogueMemo<SafeHtml>(64);
 
 /** Label, field, checklist, hint and the repeat field; ids `password`, `password-rules`, `password-hint`, `confirm`. */
-export function passwordFields(lang: Lang, settings: PasswordSettings, options: PasswordFieldsOptions): SafeHtml {
+export function passwordFields(lang: Lang, settings: FieldSettings, options: PasswordFieldsOptions): SafeHtml {
   if (options.refusal) return fieldsMarkup(lang, settings, options);
-  const { minLength, maxLength, requireThreeClasses, historyLength } = settings;
-  const key = JSON.stringify([lang, minLength, maxLength, requireThreeClasses, historyLength, options.namesCheckedLive, options.autofocus === true]);
+  const key = JSON.stringify([lang, ...FIELD_SETTINGS.map((name) => settings[name]), options.namesCheckedLive, options.autofocus === true]);
   return unrefusedFields(key, () => fieldsMarkup(lang, settings, options));
 }
 
-function fieldsMarkup(lang: Lang, settings: PasswordSettings, options: PasswordFieldsOptions): SafeHtml {
+function fieldsMarkup(lang: Lang, settings: FieldSettings, options: PasswordFieldsOptions): SafeHtml {
   const refusal = options.refusal ?? null;
   const refused = new Set(refusal?.kind === 'rules' ? refusal.reasons.map((r) => r.code) : []);
   const rules = rulesShown(settings, refusal);
